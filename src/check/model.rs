@@ -1,0 +1,486 @@
+//! Check stage output: the resolved, typed model of a guideline.
+//!
+//! The checker turns the AST of all files into this model. Every name is
+//! resolved to an index (a slot): facts to [`FactId`], definitions to
+//! [`DefId`], enum values to their position. Expressions carry their type.
+//! The interpreter evaluates this model directly, so evaluation does no
+//! string lookups. Spans stay attached for traces and diagnostics.
+
+use crate::source::Span;
+use crate::syntax::ast::{BinOp, Quantifier, RecKind};
+use crate::units::{Dimension, Unit};
+use crate::value::Value;
+use std::collections::BTreeMap;
+
+/// Index of a fact in [`Model::facts`]; also its slot in a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FactId(pub u32);
+
+/// Index of a definition in [`Model::defs`]; also its slot in an evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DefId(pub u32);
+
+/// Index of an enum in [`Model::enums`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EnumId(pub u32);
+
+/// Index of a table in [`Model::tables`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TableId(pub u32);
+
+/// Index of a recommendation in [`Model::recs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RecId(pub u32);
+
+/// Index of a section in [`Model::sections`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SectionId(pub u32);
+
+/// Index of a schedule in [`Model::schedules`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ScheduleId(pub u32);
+
+/// A checked guideline.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// Header metadata.
+    pub meta: Meta,
+    /// Facts in declaration order.
+    pub facts: Vec<FactInfo>,
+    /// Enums (inline enum types of facts, definitions and table columns).
+    pub enums: Vec<EnumInfo>,
+    /// Definitions (including tables, whose body is a lookup).
+    pub defs: Vec<DefInfo>,
+    /// Definitions in an order where each comes after everything it reads.
+    pub def_order: Vec<DefId>,
+    /// Lookup tables.
+    pub tables: Vec<TableInfo>,
+    /// Sections in document order; a section's parent comes before it.
+    pub sections: Vec<SectionInfo>,
+    /// Recommendations in document order.
+    pub recs: Vec<RecInfo>,
+    /// Follow-up schedules.
+    pub schedules: Vec<ScheduleInfo>,
+    /// The numbered bibliography.
+    pub references: BTreeMap<u32, String>,
+}
+
+/// Header metadata.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    /// The guideline id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Version string.
+    pub version: String,
+    /// `draft`, `active` or `retired`.
+    pub status: String,
+    /// The source document.
+    pub source: String,
+    /// The source document's date (ISO).
+    pub source_date: Option<String>,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// Reviewers.
+    pub reviewers: Vec<String>,
+    /// Last-reviewed date (ISO).
+    pub last_reviewed: Option<String>,
+}
+
+/// A type.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Type {
+    /// `bool`
+    Bool,
+    /// `integer`, with inclusive bounds when declared.
+    Int {
+        /// Lower bound.
+        min: Option<i64>,
+        /// Upper bound.
+        max: Option<i64>,
+    },
+    /// A dimensionless decimal.
+    Number,
+    /// A quantity of a dimension, shown in `unit`.
+    Quantity {
+        /// The dimension.
+        dim: Dimension,
+        /// The unit values are displayed in.
+        unit: Unit,
+    },
+    /// `date`
+    Date,
+    /// An enum.
+    Enum(EnumId),
+    /// A row of a table (the value of a table definition).
+    Row(TableId),
+}
+
+/// A fact a case supplies.
+#[derive(Debug, Clone)]
+pub struct FactInfo {
+    /// Its name, as in case files.
+    pub name: String,
+    /// What it means.
+    pub description: String,
+    /// Doc comment.
+    pub doc: Vec<String>,
+    /// Its type.
+    pub ty: Type,
+    /// The group it was declared in, if any.
+    pub group: Option<String>,
+    /// The span of its name.
+    pub span: Span,
+}
+
+/// An enum: its values in order.
+#[derive(Debug, Clone)]
+pub struct EnumInfo {
+    /// The name of the fact or definition that declared it.
+    pub owner: String,
+    /// The values; a value's index is its runtime representation.
+    pub values: Vec<EnumValueInfo>,
+}
+
+/// One enum value.
+#[derive(Debug, Clone)]
+pub struct EnumValueInfo {
+    /// Its name.
+    pub name: String,
+    /// Display label.
+    pub label: Option<String>,
+    /// Code bindings `(system, code)`.
+    pub codes: Vec<(String, String)>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A definition.
+#[derive(Debug, Clone)]
+pub struct DefInfo {
+    /// Its name.
+    pub name: String,
+    /// What it means.
+    pub description: String,
+    /// Doc comment.
+    pub doc: Vec<String>,
+    /// Its type.
+    pub ty: Type,
+    /// How it is computed.
+    pub body: DefBody,
+    /// The span of its name.
+    pub span: Span,
+    /// The span of the whole declaration.
+    pub decl_span: Span,
+}
+
+/// How a definition is computed.
+#[derive(Debug, Clone)]
+pub enum DefBody {
+    /// An expression.
+    Expr(TExpr),
+    /// A table lookup; the value is the matching row.
+    Table(TableId),
+}
+
+/// A lookup table.
+#[derive(Debug, Clone)]
+pub struct TableInfo {
+    /// The definition that holds the table's value.
+    pub def: DefId,
+    /// Title.
+    pub title: String,
+    /// The key expressions (enum-typed facts or definitions).
+    pub keys: Vec<TExpr>,
+    /// Columns.
+    pub columns: Vec<ColumnInfo>,
+    /// Rows, matched first to last.
+    pub rows: Vec<RowInfo>,
+    /// Citations.
+    pub cites: Vec<u32>,
+}
+
+/// A table column.
+#[derive(Debug, Clone)]
+pub struct ColumnInfo {
+    /// Its name.
+    pub name: String,
+    /// Its label.
+    pub label: String,
+    /// Its type.
+    pub ty: Type,
+}
+
+/// A table row.
+#[derive(Debug, Clone)]
+pub struct RowInfo {
+    /// One pattern per key: `None` is the wildcard, `Some(i)` an enum value index.
+    pub keys: Vec<Option<u16>>,
+    /// One cell per column.
+    pub cells: Vec<Value>,
+    /// The row's span.
+    pub span: Span,
+}
+
+/// A section of the document.
+#[derive(Debug, Clone)]
+pub struct SectionInfo {
+    /// Stable id.
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// Enclosing section.
+    pub parent: Option<SectionId>,
+    /// The section's own condition (the parent's is not folded in).
+    pub condition: Option<TExpr>,
+    /// The span of the section's heading line.
+    pub span: Span,
+}
+
+/// A GRADE strength such as `2C`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grade {
+    /// 1 (strong) or 2 (weak).
+    pub level: u8,
+    /// Evidence quality: `A`, `B` or `C`.
+    pub quality: char,
+}
+
+impl std::fmt::Display for Grade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.level, self.quality)
+    }
+}
+
+/// A recommendation.
+#[derive(Debug, Clone)]
+pub struct RecInfo {
+    /// Stable id.
+    pub id: String,
+    /// Direction.
+    pub kind: RecKind,
+    /// GRADE strength, when the source gives one.
+    pub strength: Option<Grade>,
+    /// The intervention it is about (for conflict analysis).
+    pub about: Option<String>,
+    /// Its own condition; `None` means always (within its sections).
+    pub condition: Option<TExpr>,
+    /// The innermost enclosing section; its conditions also apply.
+    pub section: Option<SectionId>,
+    /// The statement text; `{name}` placeholders are interpolated at output.
+    pub statement: String,
+    /// Rationale texts.
+    pub rationale: Vec<String>,
+    /// Alternatives: an optional recommendation id and a text.
+    pub alternatives: Vec<(Option<RecId>, String)>,
+    /// Notes.
+    pub notes: Vec<String>,
+    /// Structured details, in source order.
+    pub details: Vec<(String, Vec<Detail>)>,
+    /// A schedule to lay out when the recommendation applies.
+    pub schedule: Option<ScheduleId>,
+    /// Reference numbers cited (ranges expanded), in source order.
+    pub cites: Vec<u32>,
+    /// Document sections referred to.
+    pub see: Vec<String>,
+    /// Doc comment.
+    pub doc: Vec<String>,
+    /// The span of the id.
+    pub span: Span,
+    /// The span of the whole recommendation.
+    pub decl_span: Span,
+}
+
+/// A structured detail value, normalised.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    /// A dose regimen: total dose (canonical Gy) in a number of fractions.
+    Dose {
+        /// Total dose in Gy.
+        total_gy: f64,
+        /// The unit it was written in.
+        unit: Unit,
+        /// Number of fractions.
+        fractions: u32,
+    },
+    /// An interval such as `4 to 6 weeks after "completion of RT"`.
+    Interval {
+        /// Lower bound, in `unit`.
+        low: f64,
+        /// Upper bound, in `unit`.
+        high: f64,
+        /// The unit as written.
+        unit: Unit,
+        /// The event it counts from.
+        after: Option<String>,
+    },
+    /// A quantity (canonical value, display unit).
+    Quantity(f64, Unit),
+    /// Free text.
+    Text(String),
+}
+
+/// A follow-up schedule.
+#[derive(Debug, Clone)]
+pub struct ScheduleInfo {
+    /// Name.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// The date fact it starts from.
+    pub from: FactId,
+    /// Phases in order.
+    pub phases: Vec<PhaseInfo>,
+    /// Studies at each visit.
+    pub studies: Vec<StudyInfo>,
+    /// Span of the declaration.
+    pub span: Span,
+}
+
+/// An amount range in a time unit, kept in the unit as written so that
+/// months and years lay out on the calendar exactly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeRange {
+    /// Lower bound.
+    pub low: f64,
+    /// Upper bound.
+    pub high: f64,
+    /// The unit (a [`Dimension::Time`] unit).
+    pub unit: Unit,
+}
+
+/// A schedule phase.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PhaseInfo {
+    /// Interval between visits.
+    pub every: TimeRange,
+    /// Duration (`for`) or end measured from the schedule's start (`until`).
+    pub length: PhaseLengthInfo,
+}
+
+/// How long a phase lasts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PhaseLengthInfo {
+    /// A duration.
+    For(TimeRange),
+    /// Until a time since the schedule's start; `at_least` marks a minimum.
+    Until {
+        /// Time since start.
+        total: TimeRange,
+        /// True for `until at least`.
+        at_least: bool,
+    },
+}
+
+/// A study done at visits.
+#[derive(Debug, Clone)]
+pub struct StudyInfo {
+    /// One study, or several that alternate visit by visit.
+    pub names: Vec<String>,
+    /// True when the names alternate.
+    pub alternating: bool,
+    /// When the study is used.
+    pub condition: Option<TExpr>,
+}
+
+/// A typed, resolved expression.
+#[derive(Debug, Clone)]
+pub struct TExpr {
+    /// What it computes.
+    pub kind: TExprKind,
+    /// Its type.
+    pub ty: Type,
+    /// Its source span.
+    pub span: Span,
+}
+
+/// The kinds of typed expression.
+#[derive(Debug, Clone)]
+pub enum TExprKind {
+    /// A constant (literals, enum values).
+    Const(Value),
+    /// Read a fact's slot.
+    Fact(FactId),
+    /// Read a definition's slot.
+    Def(DefId),
+    /// A column of the row a table definition matched.
+    Column {
+        /// The table's definition.
+        def: DefId,
+        /// The table.
+        table: TableId,
+        /// The column index.
+        column: u16,
+    },
+    /// Kleene negation.
+    Not(Box<TExpr>),
+    /// Arithmetic negation.
+    Neg(Box<TExpr>),
+    /// A binary operation. Arithmetic on quantities is already unit-checked;
+    /// the operands are in canonical units.
+    Binary(BinOp, Box<TExpr>, Box<TExpr>),
+    /// Set membership.
+    In {
+        /// The tested value.
+        value: Box<TExpr>,
+        /// The members.
+        set: Vec<TExpr>,
+        /// True for `not in`.
+        negated: bool,
+    },
+    /// `is known` (true) / `is unknown` (false).
+    IsKnown(Box<TExpr>, bool),
+    /// `any of`, `all of`, `none of`.
+    Quantified(Quantifier, Vec<TExpr>),
+    /// First-match classification.
+    First {
+        /// `(condition, value)` branches.
+        branches: Vec<(TExpr, TExpr)>,
+        /// Fallback; without one, no matching branch yields unknown.
+        otherwise: Option<Box<TExpr>>,
+    },
+}
+
+impl Model {
+    /// Finds a fact by name.
+    pub fn fact(&self, name: &str) -> Option<FactId> {
+        self.facts
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| FactId(i as u32))
+    }
+
+    /// Finds a definition by name.
+    pub fn def(&self, name: &str) -> Option<DefId> {
+        self.defs
+            .iter()
+            .position(|d| d.name == name)
+            .map(|i| DefId(i as u32))
+    }
+
+    /// Finds a recommendation by id.
+    pub fn rec(&self, id: &str) -> Option<RecId> {
+        self.recs
+            .iter()
+            .position(|r| r.id == id)
+            .map(|i| RecId(i as u32))
+    }
+
+    /// The enum behind an enum type.
+    pub fn enum_info(&self, id: EnumId) -> Option<&EnumInfo> {
+        self.enums.get(id.0 as usize)
+    }
+
+    /// The chain of sections from outermost to `section`.
+    pub fn section_chain(&self, section: Option<SectionId>) -> Vec<SectionId> {
+        let mut chain = Vec::new();
+        let mut cur = section;
+        while let Some(id) = cur {
+            chain.push(id);
+            cur = self.sections.get(id.0 as usize).and_then(|s| s.parent);
+        }
+        chain.reverse();
+        chain
+    }
+}

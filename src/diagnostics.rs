@@ -1,0 +1,258 @@
+//! Diagnostics shared by every stage: collection, rendering and JSON form.
+//!
+//! Each stage defines its own error enum with `thiserror` and
+//! `miette::Diagnostic` (a stable code per variant, lowercase message, user
+//! input in backticks, detail in `help` and labels). This module collects
+//! them together with the file they point into, and renders them either with
+//! miette's graphical handler or as JSON for machines.
+
+use crate::source::{FileId, SourceMap};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use serde::Serialize;
+use std::fmt;
+
+/// One diagnostic from any stage, with the file its labels point into.
+pub struct Report {
+    /// The file the labels point into.
+    pub file: FileId,
+    /// The stage's diagnostic.
+    pub inner: Box<dyn Diagnostic + Send + Sync + 'static>,
+}
+
+impl Report {
+    /// True when the diagnostic is an error (the default severity).
+    pub fn is_error(&self) -> bool {
+        !matches!(
+            self.inner.severity(),
+            Some(miette::Severity::Warning) | Some(miette::Severity::Advice)
+        )
+    }
+
+    /// The stable code, e.g. `cairn::check::unknown_name`.
+    pub fn code(&self) -> String {
+        self.inner
+            .code()
+            .map(|c| c.to_string())
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code(), self.inner)
+    }
+}
+
+/// A list of diagnostics, errors and warnings together.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    /// The diagnostics in the order they were found.
+    pub reports: Vec<Report>,
+}
+
+impl Diagnostics {
+    /// An empty list.
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    /// Adds a diagnostic pointing into `file`.
+    pub fn push<D: Diagnostic + Send + Sync + 'static>(&mut self, file: FileId, diagnostic: D) {
+        self.reports.push(Report {
+            file,
+            inner: Box::new(diagnostic),
+        });
+    }
+
+    /// Moves every diagnostic of `other` into `self`.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.reports.extend(other.reports);
+    }
+
+    /// True when at least one diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.reports.iter().any(Report::is_error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.reports.iter().filter(|r| r.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.reports.len() - self.error_count()
+    }
+
+    /// True when there is nothing to report.
+    pub fn is_empty(&self) -> bool {
+        self.reports.is_empty()
+    }
+
+    /// Renders every diagnostic with miette's graphical handler, without
+    /// colour, at a fixed width, so the output is stable for snapshots.
+    pub fn render(&self, sources: &SourceMap, width: usize) -> String {
+        let mut out = String::new();
+        for report in &self.reports {
+            out.push_str(&render_one(report, sources, width));
+        }
+        out
+    }
+
+    /// The diagnostics as JSON values (see the README for the schema).
+    pub fn to_json(&self, sources: &SourceMap) -> Vec<JsonDiagnostic> {
+        self.reports.iter().map(|r| to_json(r, sources)).collect()
+    }
+}
+
+/// Renders one diagnostic with its source, without colour.
+pub fn render_one(report: &Report, sources: &SourceMap, width: usize) -> String {
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+        .with_width(width)
+        .with_links(false);
+    let mut out = String::new();
+    let with_source = WithSource::new(report, sources);
+    if handler.render_report(&mut out, &with_source).is_err() {
+        out = format!("{}\n", report.inner);
+    }
+    out
+}
+
+/// A diagnostic paired with the text of the file it points into, so miette
+/// can draw its labels.
+pub struct WithSource<'a> {
+    inner: &'a (dyn Diagnostic + Send + Sync + 'static),
+    source: Option<NamedSource<String>>,
+}
+
+impl<'a> WithSource<'a> {
+    /// Pairs a report with its file's text.
+    pub fn new(report: &'a Report, sources: &SourceMap) -> WithSource<'a> {
+        let source = sources
+            .get(report.file)
+            .map(|f| NamedSource::new(f.name.clone(), f.text.to_string()));
+        WithSource {
+            inner: report.inner.as_ref(),
+            source,
+        }
+    }
+}
+
+impl fmt::Debug for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.inner, f)
+    }
+}
+
+impl fmt::Display for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.inner, f)
+    }
+}
+
+impl std::error::Error for WithSource<'_> {}
+
+impl Diagnostic for WithSource<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.inner.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.inner.severity()
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.inner.help()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.inner.labels()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        match &self.source {
+            Some(s) => Some(s as &dyn miette::SourceCode),
+            None => self.inner.source_code(),
+        }
+    }
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        self.inner.related()
+    }
+}
+
+/// A diagnostic in the JSON error format.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct JsonDiagnostic {
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// The stable code.
+    pub code: String,
+    /// The message.
+    pub message: String,
+    /// The help text, if any.
+    pub help: Option<String>,
+    /// The file the labels point into.
+    pub file: String,
+    /// The labelled spans.
+    pub labels: Vec<JsonLabel>,
+}
+
+/// A labelled span in JSON form.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct JsonLabel {
+    /// The label text, if any.
+    pub message: Option<String>,
+    /// Byte offset of the start.
+    pub start: usize,
+    /// Byte offset one past the end.
+    pub end: usize,
+    /// One-based line of the start.
+    pub line: usize,
+    /// One-based column (in characters) of the start.
+    pub column: usize,
+}
+
+fn to_json(report: &Report, sources: &SourceMap) -> JsonDiagnostic {
+    let file = sources.get(report.file);
+    let labels = report
+        .inner
+        .labels()
+        .map(|it| {
+            it.map(|l| {
+                let lc = file
+                    .map(|f| f.line_col(l.offset()))
+                    .unwrap_or(crate::source::LineCol { line: 1, column: 1 });
+                JsonLabel {
+                    message: l.label().map(str::to_string),
+                    start: l.offset(),
+                    end: l.offset() + l.len(),
+                    line: lc.line,
+                    column: lc.column,
+                }
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    JsonDiagnostic {
+        severity: if report.is_error() { "error" } else { "warning" },
+        code: report.code(),
+        message: report.inner.to_string(),
+        help: report.inner.help().map(|h| h.to_string()),
+        file: file.map(|f| f.name.clone()).unwrap_or_default(),
+        labels,
+    }
+}
+
+/// The closest candidate to `name` by edit distance, for "did you mean" help.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(name, candidate);
+        let close = strsim::levenshtein(name, candidate) <= (name.len().max(3) / 3).max(2);
+        if (score >= 0.85 || close) && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Help text "did you mean `x`?" when a close candidate exists.
+pub fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}

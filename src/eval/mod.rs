@@ -1,0 +1,3 @@
+//! Eval stage: runs a checked guideline against a case.
+
+pub mod outcome;

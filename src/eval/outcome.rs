@@ -1,0 +1,168 @@
+//! Eval stage output: the outcome of running one case, as serde data.
+//!
+//! This is the public JSON contract of `cairn run --format json` (schema in
+//! the README). Rendering to text lives elsewhere; this module is data only.
+
+use serde::Serialize;
+
+/// The status of a recommendation for one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Its conditions (and its sections') are true.
+    Applies,
+    /// Some condition is false.
+    NotApplicable,
+    /// No condition is false, but some are unknown: more facts are needed.
+    Undetermined,
+}
+
+impl Status {
+    /// The status as written in case files and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Applies => "applies",
+            Status::NotApplicable => "not_applicable",
+            Status::Undetermined => "undetermined",
+        }
+    }
+}
+
+/// The outcome of one case.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Outcome {
+    /// Which guideline produced it.
+    pub guideline: GuidelineRef,
+    /// Every definition's value (`null` when unknown), in declaration order.
+    pub derived: serde_json::Map<String, serde_json::Value>,
+    /// Every recommendation, in document order.
+    pub recommendations: Vec<RecOutcome>,
+    /// Schedules laid out for recommendations that apply.
+    pub schedules: Vec<ScheduleOutcome>,
+    /// The trace, when requested (empty otherwise).
+    pub trace: Vec<TraceStep>,
+}
+
+/// Guideline id and version.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GuidelineRef {
+    /// The guideline id.
+    pub id: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// One recommendation's outcome.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RecOutcome {
+    /// Stable id.
+    pub id: String,
+    /// `recommend`, `suggest`, ...
+    pub kind: String,
+    /// `applies`, `not_applicable` or `undetermined`.
+    pub status: Status,
+    /// GRADE strength such as `2C`, if any.
+    pub strength: Option<String>,
+    /// The statement, with `{name}` placeholders filled in.
+    pub statement: String,
+    /// The id of the innermost section.
+    pub section: Option<String>,
+    /// The section headings from outermost to innermost.
+    pub section_path: Vec<String>,
+    /// For `undetermined`: the unknown facts that could decide it.
+    pub missing: Vec<String>,
+    /// Alternatives.
+    pub alternatives: Vec<AlternativeOutcome>,
+    /// Rationale texts.
+    pub rationale: Vec<String>,
+    /// Notes.
+    pub notes: Vec<String>,
+    /// Structured details: name to list of rendered values.
+    pub details: serde_json::Map<String, serde_json::Value>,
+    /// Reference numbers cited.
+    pub citations: Vec<u32>,
+    /// Document sections referred to.
+    pub see: Vec<String>,
+}
+
+/// An alternative to a recommendation.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AlternativeOutcome {
+    /// The recommendation it points to, if any.
+    pub id: Option<String>,
+    /// The text.
+    pub text: String,
+}
+
+/// A schedule laid out as dated windows.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScheduleOutcome {
+    /// The schedule's name.
+    pub name: String,
+    /// The recommendation that asked for it.
+    pub recommendation: String,
+    /// Title.
+    pub title: String,
+    /// The start date (ISO), or `null` when the start fact is unknown.
+    pub start: Option<String>,
+    /// The phases in words (`every 3-6 months for 2-3 years`).
+    pub phases: Vec<String>,
+    /// Visits as dated windows (empty when the start is unknown).
+    pub visits: Vec<Visit>,
+}
+
+/// One follow-up visit.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Visit {
+    /// 1-based visit number.
+    pub number: u32,
+    /// 1-based phase number.
+    pub phase: u32,
+    /// Earliest date (ISO).
+    pub earliest: String,
+    /// Latest date (ISO).
+    pub latest: String,
+    /// Studies at this visit.
+    pub studies: Vec<String>,
+}
+
+/// One step of the trace: a definition or recommendation evaluated.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TraceStep {
+    /// `definition`, `section` or `recommendation`.
+    pub kind: String,
+    /// Its name or id.
+    pub name: String,
+    /// The result in words (`true`, `resectable`, `unknown`, `applies`, ...).
+    pub result: String,
+    /// Why, in one short sentence.
+    pub reason: String,
+    /// The source span of the declaration or condition.
+    pub span: SpanRef,
+    /// The values that decided it, each at the span that read it.
+    pub labels: Vec<TraceLabel>,
+}
+
+/// A labelled span in a trace step.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TraceLabel {
+    /// The text, e.g. `grade = 2` or `unknown: grade not given`.
+    pub text: String,
+    /// Where.
+    pub span: SpanRef,
+}
+
+/// A span in JSON output: file, byte offsets, line and column.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SpanRef {
+    /// The file name.
+    pub file: String,
+    /// Byte offset of the start.
+    pub start: usize,
+    /// Byte offset one past the end.
+    pub end: usize,
+    /// One-based line.
+    pub line: usize,
+    /// One-based column (characters).
+    pub column: usize,
+}

@@ -1,0 +1,606 @@
+//! Syntax stage: the typed abstract syntax tree.
+//!
+//! Every node carries the byte span it came from, so later stages can point
+//! diagnostics and traces into the source. Names are not resolved here; the
+//! checker does that. Nothing in this module depends on pest.
+
+use crate::source::Span;
+
+/// A name as written, with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A string literal with escapes resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// The string's value.
+    pub value: String,
+    /// The span of the literal, quotes included.
+    pub span: Span,
+}
+
+/// A calendar date literal such as `2024-01-23`, kept as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateLit {
+    /// The date in ISO 8601 form (`YYYY-MM-DD`).
+    pub text: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A parsed file: its declarations in source order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Module {
+    /// Top-level declarations, in order.
+    pub decls: Vec<Decl>,
+}
+
+/// A declaration with its doc comment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decl {
+    /// Lines of `///` doc comment, without the slashes.
+    pub doc: Vec<String>,
+    /// The declaration itself.
+    pub kind: DeclKind,
+    /// The span of the whole declaration, doc comment excluded.
+    pub span: Span,
+}
+
+/// The kinds of declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeclKind {
+    /// `guideline id { ... }`
+    Header(Header),
+    /// `include "file.cairn"`
+    Include(Text),
+    /// `fact name "description": type`
+    Fact(Fact),
+    /// `group name "title" { fact ... }`
+    Group(Group),
+    /// `define name "description": type = expr`
+    Define(Define),
+    /// `table name "title" { key ...; column ...; row ... }`
+    Table(Table),
+    /// `schedule name "title" from fact { phases; studies }`
+    Schedule(Schedule),
+    /// `section id "Heading" when cond { ... }`
+    Section(Section),
+    /// `references { [1] "..." }`
+    References(Vec<Reference>),
+    /// `suggest id { ... }` and the other kinds.
+    Recommendation(Recommendation),
+}
+
+/// The guideline header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// The guideline id.
+    pub id: Ident,
+    /// `key value` fields, in order; the checker validates the keys.
+    pub fields: Vec<HeaderField>,
+}
+
+/// One `key value` line in the header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeaderField {
+    /// The key, e.g. `title`.
+    pub key: Ident,
+    /// The value.
+    pub value: HeaderValue,
+    /// The whole field.
+    pub span: Span,
+}
+
+/// The value of a header field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HeaderValue {
+    /// One or more strings, optionally `dated` (e.g. `source "..." dated 2024-01-23`).
+    Texts(Vec<Text>, Option<DateLit>),
+    /// A date, e.g. `last_reviewed 2026-11-28`.
+    Date(DateLit),
+    /// A bare word, e.g. `status active`.
+    Word(Ident),
+}
+
+/// A fact declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// The fact's name, as used in case files.
+    pub name: Ident,
+    /// What the fact means.
+    pub description: Text,
+    /// Its type.
+    pub ty: TypeExpr,
+}
+
+/// A named group of facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The group's name.
+    pub name: Ident,
+    /// Its title.
+    pub title: Text,
+    /// The facts, each with its doc comment.
+    pub facts: Vec<(Vec<String>, Fact, Span)>,
+}
+
+/// A type as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeExpr {
+    /// `bool`
+    Bool(Span),
+    /// `integer` or `integer 1 to 3`
+    Integer {
+        /// Inclusive bounds, when given.
+        range: Option<(i64, i64)>,
+        /// The whole type.
+        span: Span,
+    },
+    /// `quantity Gy`
+    Quantity {
+        /// The unit as written.
+        unit: Ident,
+        /// The whole type.
+        span: Span,
+    },
+    /// `date`
+    Date(Span),
+    /// `enum { a "A" code snomed "123", b }`
+    Enum {
+        /// The values in order.
+        values: Vec<EnumValue>,
+        /// The whole type.
+        span: Span,
+    },
+}
+
+impl TypeExpr {
+    /// The span of the whole type expression.
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Bool(s) | TypeExpr::Date(s) => *s,
+            TypeExpr::Integer { span, .. }
+            | TypeExpr::Quantity { span, .. }
+            | TypeExpr::Enum { span, .. } => *span,
+        }
+    }
+}
+
+/// One value of an enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    /// Doc comment lines.
+    pub doc: Vec<String>,
+    /// The value's name.
+    pub name: Ident,
+    /// Its display label.
+    pub label: Option<Text>,
+    /// Code bindings such as `code snomed "..."`.
+    pub codes: Vec<Code>,
+}
+
+/// A terminology binding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Code {
+    /// The code system, e.g. `snomed`, `icdo3`.
+    pub system: Ident,
+    /// The code.
+    pub code: Text,
+}
+
+/// A named derived value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Define {
+    /// Its name.
+    pub name: Ident,
+    /// What it means.
+    pub description: Text,
+    /// The declared type, when given.
+    pub ty: Option<TypeExpr>,
+    /// The expression that computes it.
+    pub body: Expr,
+}
+
+/// A lookup table keyed by enum values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Its name; the table is a derived value of record type.
+    pub name: Ident,
+    /// Its title.
+    pub title: Text,
+    /// The names (facts or definitions of enum type) it is keyed by.
+    pub keys: Vec<Ident>,
+    /// The columns.
+    pub columns: Vec<Column>,
+    /// The rows, matched first to last.
+    pub rows: Vec<Row>,
+    /// Citations for the data.
+    pub cites: Vec<Cite>,
+}
+
+/// A table column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The column's name, used as `table.column`.
+    pub name: Ident,
+    /// Its label.
+    pub label: Text,
+    /// The type of its cells.
+    pub ty: TypeExpr,
+}
+
+/// A table row: one key pattern per key, one cell per column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// `None` is the wildcard `_`.
+    pub keys: Vec<Option<Ident>>,
+    /// The cells.
+    pub cells: Vec<Literal>,
+    /// The whole row.
+    pub span: Span,
+}
+
+/// A follow-up schedule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    /// Its name.
+    pub name: Ident,
+    /// Its title.
+    pub title: Text,
+    /// The date fact the schedule starts from.
+    pub from: Ident,
+    /// The phases, in order.
+    pub phases: Vec<Phase>,
+    /// The studies done at each visit.
+    pub studies: Vec<Study>,
+}
+
+/// An amount such as `3 to 6 months` or `10 years`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmountRange {
+    /// Lower bound (or the only value).
+    pub low: f64,
+    /// Upper bound; equals `low` when no range was written.
+    pub high: f64,
+    /// The unit.
+    pub unit: Ident,
+    /// The whole amount.
+    pub span: Span,
+}
+
+/// One phase: `every 3 to 6 months for 2 to 3 years`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phase {
+    /// The interval between visits.
+    pub every: AmountRange,
+    /// How long the phase lasts.
+    pub length: PhaseLength,
+    /// The whole phase.
+    pub span: Span,
+}
+
+/// How long a phase lasts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PhaseLength {
+    /// `for 2 to 3 years`: a duration.
+    For(AmountRange),
+    /// `until at least 10 years`: until a time since the start; `at_least` marks a minimum.
+    Until {
+        /// The time since the schedule's start.
+        total: AmountRange,
+        /// True for `until at least`.
+        at_least: bool,
+    },
+}
+
+/// A study done at the visits of a schedule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Study {
+    /// One study, or several alternating visit by visit.
+    pub names: Vec<Text>,
+    /// True for `alternating (...)`.
+    pub alternating: bool,
+    /// The condition under which this study is used.
+    pub when: Option<Expr>,
+    /// The whole study line.
+    pub span: Span,
+}
+
+/// A section mirroring a heading of the source document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// A stable id.
+    pub id: Ident,
+    /// The heading as in the document.
+    pub title: Text,
+    /// A condition every recommendation inside also requires.
+    pub when: Option<Expr>,
+    /// Nested declarations.
+    pub items: Vec<Decl>,
+}
+
+/// A numbered reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    /// Its number in the document.
+    pub number: u32,
+    /// The citation text.
+    pub text: Text,
+    /// The whole entry.
+    pub span: Span,
+}
+
+/// The direction of a recommendation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecKind {
+    /// `recommend`: do this (usually a strong recommendation).
+    Recommend,
+    /// `suggest`: do this (usually a weak recommendation).
+    Suggest,
+    /// `option`: an acceptable option.
+    Option,
+    /// `consider`: consider this.
+    Consider,
+    /// `do-not-offer`: do not do this.
+    DoNotOffer,
+    /// `discourage`: avoid this.
+    Discourage,
+    /// `refer`: refer the patient.
+    Refer,
+    /// `inform`: information for the clinician (e.g. prognosis).
+    Inform,
+}
+
+impl RecKind {
+    /// The keyword as written in source and in JSON output.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RecKind::Recommend => "recommend",
+            RecKind::Suggest => "suggest",
+            RecKind::Option => "option",
+            RecKind::Consider => "consider",
+            RecKind::DoNotOffer => "do-not-offer",
+            RecKind::Discourage => "discourage",
+            RecKind::Refer => "refer",
+            RecKind::Inform => "inform",
+        }
+    }
+
+    /// True for kinds that advise against something.
+    pub fn is_negative(self) -> bool {
+        matches!(self, RecKind::DoNotOffer | RecKind::Discourage)
+    }
+}
+
+/// A recommendation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommendation {
+    /// Its direction.
+    pub kind: RecKind,
+    /// The span of the kind keyword.
+    pub kind_span: Span,
+    /// Its stable id.
+    pub id: Ident,
+    /// The fields, in source order.
+    pub fields: Vec<RecField>,
+}
+
+/// A `cite [...]` item: one reference number or a range such as `21-23`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cite {
+    /// First number.
+    pub from: u32,
+    /// Last number (equal to `from` for a single number).
+    pub to: u32,
+    /// The item's span.
+    pub span: Span,
+}
+
+/// A field of a recommendation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecField {
+    /// `strength 2C`, kept as written; the checker validates it.
+    Strength(Ident),
+    /// `about intervention`: what the recommendation is about.
+    About(Ident),
+    /// `when expr`
+    When(Expr),
+    /// `statement "..."`
+    Statement(Text),
+    /// `rationale "..."`
+    Rationale(Text),
+    /// `alternative [id] "..."`
+    Alternative(Option<Ident>, Text),
+    /// `note "..."`
+    Note(Text),
+    /// `detail name = value, value`
+    Detail(Ident, Vec<DetailValue>),
+    /// `schedule name`
+    Schedule(Ident),
+    /// `cite [1, 21-23]`
+    Cite(Vec<Cite>),
+    /// `see "Document section"`
+    See(Text),
+}
+
+/// A structured detail value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DetailValue {
+    /// `50 Gy in 25 fractions`
+    Dose {
+        /// The total dose.
+        total: QuantityLit,
+        /// The number of fractions.
+        fractions: u32,
+        /// The whole value.
+        span: Span,
+    },
+    /// `4 to 6 weeks after "completion of RT"`
+    Interval {
+        /// The range.
+        range: AmountRange,
+        /// The event it counts from.
+        after: Option<Text>,
+    },
+    /// `5 days`
+    Quantity(QuantityLit),
+    /// Free text.
+    Text(Text),
+}
+
+/// A number with a unit, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuantityLit {
+    /// The number.
+    pub value: f64,
+    /// The unit as written.
+    pub unit: Ident,
+    /// The whole literal.
+    pub span: Span,
+}
+
+/// A literal value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// `true` or `false`
+    Bool(bool, Span),
+    /// A number without a unit; `is_integer` is true when written without a decimal point.
+    Number {
+        /// The value.
+        value: f64,
+        /// True when written without a decimal point.
+        is_integer: bool,
+        /// Where it was written.
+        span: Span,
+    },
+    /// A number with a unit.
+    Quantity(QuantityLit),
+    /// A date.
+    Date(DateLit),
+    /// A string.
+    Text(Text),
+}
+
+impl Literal {
+    /// The literal's span.
+    pub fn span(&self) -> Span {
+        match self {
+            Literal::Bool(_, s) => *s,
+            Literal::Number { span, .. } => *span,
+            Literal::Quantity(q) => q.span,
+            Literal::Date(d) => d.span,
+            Literal::Text(t) => t.span,
+        }
+    }
+}
+
+/// Binary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    /// `and`
+    And,
+    /// `or`
+    Or,
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+impl BinOp {
+    /// The operator as written in canonical form.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::And => "and",
+            BinOp::Or => "or",
+            BinOp::Eq => "=",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+}
+
+/// List quantifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Quantifier {
+    /// `any of [...]`: true when at least one is true.
+    Any,
+    /// `all of [...]`: true when all are true.
+    All,
+    /// `none of [...]`: true when all are false.
+    None,
+}
+
+/// An expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What kind of expression.
+    pub kind: ExprKind,
+    /// Its span.
+    pub span: Span,
+}
+
+/// The kinds of expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// A literal.
+    Literal(Literal),
+    /// A name: a fact, a definition, or an enum value (resolved by context).
+    Name(Ident),
+    /// `table.column`
+    Field(Ident, Ident),
+    /// `not e`
+    Not(Box<Expr>),
+    /// `-e`
+    Neg(Box<Expr>),
+    /// `a op b`
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `e in {a, b}` (`negated` for `not in`)
+    In {
+        /// The tested value.
+        value: Box<Expr>,
+        /// The set.
+        set: Vec<Expr>,
+        /// True for `not in`.
+        negated: bool,
+    },
+    /// `e is known` (`known = true`) or `e is unknown`.
+    IsKnown(Box<Expr>, bool),
+    /// `any of [...]`, `all of [...]`, `none of [...]`
+    Quantified(Quantifier, Vec<Expr>),
+    /// `first { when c then v ... otherwise v }`
+    First {
+        /// `(condition, value)` branches in order.
+        branches: Vec<(Expr, Expr)>,
+        /// The fallback, when given.
+        otherwise: Option<Box<Expr>>,
+    },
+}

@@ -1,0 +1,647 @@
+//! Syntax stage: converts pest pairs for declarations into the typed AST.
+//!
+//! The grammar guarantees the shape of each pair, so a missing child here
+//! means a grammar/lowering mismatch, not bad input; such cases drop the
+//! declaration quietly rather than panic, and the tests catch them.
+
+use super::ast::*;
+use super::error::SyntaxError;
+use super::Rule;
+use crate::diagnostics::Diagnostics;
+use crate::source::{FileId, Span};
+use pest::iterators::Pair;
+
+/// Lowering context: the file being lowered and where to report problems.
+pub struct Lower<'d> {
+    pub(super) file: FileId,
+    pub(super) diagnostics: &'d mut Diagnostics,
+}
+
+impl<'d> Lower<'d> {
+    /// A context for `file`.
+    pub fn new(file: FileId, diagnostics: &'d mut Diagnostics) -> Lower<'d> {
+        Lower { file, diagnostics }
+    }
+
+    pub(super) fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    pub(super) fn ident(&self, pair: Pair<Rule>) -> Ident {
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    /// Lowers a whole `file` pair.
+    pub fn file(&mut self, pair: Pair<Rule>) -> Vec<Decl> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::decl)
+            .filter_map(|p| self.decl(p))
+            .collect()
+    }
+
+    /// Lowers a `lone_decl` pair.
+    pub fn lone_decl(&mut self, pair: Pair<Rule>) -> Option<Decl> {
+        let decl = pair.into_inner().find(|p| p.as_rule() == Rule::decl)?;
+        self.decl(decl)
+    }
+
+    fn decl(&mut self, pair: Pair<Rule>) -> Option<Decl> {
+        let mut doc = Vec::new();
+        let mut kind = None;
+        let mut span = self.span(&pair);
+        for child in pair.into_inner() {
+            if child.as_rule() == Rule::doc {
+                doc.push(doc_text(child.as_str()));
+                continue;
+            }
+            span = self.span(&child);
+            kind = Some(match child.as_rule() {
+                Rule::header => DeclKind::Header(self.header(child)?),
+                Rule::include => DeclKind::Include(self.text(child.into_inner().nth(1)?)),
+                Rule::fact => DeclKind::Fact(self.fact(child)?),
+                Rule::group => DeclKind::Group(self.group(child)?),
+                Rule::define => DeclKind::Define(self.define(child)?),
+                Rule::table => DeclKind::Table(self.table(child)?),
+                Rule::schedule => DeclKind::Schedule(self.schedule(child)?),
+                Rule::section => DeclKind::Section(self.section(child)?),
+                Rule::references => DeclKind::References(self.references(child)?),
+                Rule::recommendation => DeclKind::Recommendation(self.recommendation(child)?),
+                _ => return None,
+            });
+        }
+        Some(Decl {
+            doc,
+            kind: kind?,
+            span,
+        })
+    }
+
+    fn header(&mut self, pair: Pair<Rule>) -> Option<Header> {
+        let mut inner = pair.into_inner().skip(1);
+        let id = self.ident(inner.next()?);
+        let mut fields = Vec::new();
+        for field in inner {
+            let span = self.span(&field);
+            let mut parts = field.into_inner();
+            let key = self.ident(parts.next()?);
+            let value_pair = parts.next()?;
+            let mut texts = Vec::new();
+            let mut date = None;
+            let mut word = None;
+            for v in value_pair.into_inner() {
+                match v.as_rule() {
+                    Rule::string => texts.push(self.text(v)),
+                    Rule::date_lit => date = Some(self.date(v)),
+                    Rule::ident => word = Some(self.ident(v)),
+                    _ => {}
+                }
+            }
+            let value = if !texts.is_empty() {
+                HeaderValue::Texts(texts, date)
+            } else if let Some(d) = date {
+                HeaderValue::Date(d)
+            } else {
+                HeaderValue::Word(word?)
+            };
+            fields.push(HeaderField { key, value, span });
+        }
+        Some(Header { id, fields })
+    }
+
+    fn fact(&mut self, pair: Pair<Rule>) -> Option<Fact> {
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next()?);
+        let description = self.text(inner.next()?);
+        let ty = self.type_expr(inner.next()?)?;
+        Some(Fact {
+            name,
+            description,
+            ty,
+        })
+    }
+
+    fn group(&mut self, pair: Pair<Rule>) -> Option<Group> {
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next()?);
+        let title = self.text(inner.next()?);
+        let mut facts = Vec::new();
+        for item in inner {
+            let mut doc = Vec::new();
+            for part in item.into_inner() {
+                match part.as_rule() {
+                    Rule::doc => doc.push(doc_text(part.as_str())),
+                    Rule::fact => {
+                        let span = self.span(&part);
+                        if let Some(f) = self.fact(part) {
+                            facts.push((std::mem::take(&mut doc), f, span));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Some(Group { name, title, facts })
+    }
+
+    pub(super) fn type_expr(&mut self, pair: Pair<Rule>) -> Option<TypeExpr> {
+        let inner = pair.into_inner().next()?;
+        let span = self.span(&inner);
+        Some(match inner.as_rule() {
+            Rule::bool_type => TypeExpr::Bool(span),
+            Rule::date_type => TypeExpr::Date(span),
+            Rule::integer_type => {
+                let bounds: Vec<i64> = inner
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::signed_int)
+                    .map(|p| self.int(&p).unwrap_or(0))
+                    .collect();
+                let range = match bounds.as_slice() {
+                    [lo, hi] => Some((*lo, *hi)),
+                    _ => None,
+                };
+                TypeExpr::Integer { range, span }
+            }
+            Rule::quantity_type => {
+                let unit = self.ident(inner.into_inner().nth(1)?);
+                TypeExpr::Quantity { unit, span }
+            }
+            Rule::enum_type => {
+                let mut values = Vec::new();
+                for v in inner.into_inner().filter(|p| p.as_rule() == Rule::enum_value) {
+                    let mut doc = Vec::new();
+                    let mut name = None;
+                    let mut label = None;
+                    let mut codes = Vec::new();
+                    for part in v.into_inner() {
+                        match part.as_rule() {
+                            Rule::doc => doc.push(doc_text(part.as_str())),
+                            Rule::ident => name = Some(self.ident(part)),
+                            Rule::string => label = Some(self.text(part)),
+                            Rule::code => {
+                                let mut c = part.into_inner().skip(1);
+                                let system = self.ident(c.next()?);
+                                let code = self.text(c.next()?);
+                                codes.push(Code { system, code });
+                            }
+                            _ => {}
+                        }
+                    }
+                    values.push(EnumValue {
+                        doc,
+                        name: name?,
+                        label,
+                        codes,
+                    });
+                }
+                TypeExpr::Enum { values, span }
+            }
+            _ => return None,
+        })
+    }
+
+    fn define(&mut self, pair: Pair<Rule>) -> Option<Define> {
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next()?);
+        let description = self.text(inner.next()?);
+        let mut ty = None;
+        let mut body = None;
+        for p in inner {
+            match p.as_rule() {
+                Rule::type_expr => ty = self.type_expr(p),
+                Rule::expr => body = self.expr(p),
+                _ => {}
+            }
+        }
+        Some(Define {
+            name,
+            description,
+            ty,
+            body: body?,
+        })
+    }
+
+    fn table(&mut self, pair: Pair<Rule>) -> Option<Table> {
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next()?);
+        let title = self.text(inner.next()?);
+        let mut table = Table {
+            name,
+            title,
+            keys: Vec::new(),
+            columns: Vec::new(),
+            rows: Vec::new(),
+            cites: Vec::new(),
+        };
+        for p in inner {
+            match p.as_rule() {
+                Rule::table_keys => {
+                    table.keys = p
+                        .into_inner()
+                        .filter(|k| k.as_rule() == Rule::ident)
+                        .map(|k| self.ident(k))
+                        .collect()
+                }
+                Rule::table_column => {
+                    let mut c = p.into_inner().skip(1);
+                    let name = self.ident(c.next()?);
+                    let label = self.text(c.next()?);
+                    let ty = self.type_expr(c.next()?)?;
+                    table.columns.push(Column { name, label, ty });
+                }
+                Rule::table_row => {
+                    let span = self.span(&p);
+                    let mut keys = Vec::new();
+                    let mut cells = Vec::new();
+                    for part in p.into_inner() {
+                        match part.as_rule() {
+                            Rule::row_key => {
+                                let k = part.into_inner().next()?;
+                                keys.push(match k.as_rule() {
+                                    Rule::ident => Some(self.ident(k)),
+                                    _ => None,
+                                });
+                            }
+                            Rule::literal => cells.push(self.literal(part)?),
+                            _ => {}
+                        }
+                    }
+                    table.rows.push(Row { keys, cells, span });
+                }
+                Rule::cite_field => table.cites.extend(self.cites(p)),
+                _ => {}
+            }
+        }
+        Some(table)
+    }
+
+    fn schedule(&mut self, pair: Pair<Rule>) -> Option<Schedule> {
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next()?);
+        let title = self.text(inner.next()?);
+        let from = self.ident(inner.nth(1)?);
+        let mut phases = Vec::new();
+        let mut studies = Vec::new();
+        for p in inner {
+            match p.as_rule() {
+                Rule::phase => {
+                    let span = self.span(&p);
+                    let mut parts = p.into_inner().skip(1);
+                    let every = self.amount(parts.next()?)?;
+                    let len = parts.next()?;
+                    let length = match len.as_rule() {
+                        Rule::phase_for => PhaseLength::For(self.amount(len.into_inner().nth(1)?)?),
+                        _ => {
+                            let at_least = len.clone().into_inner().any(|x| x.as_rule() == Rule::at_least);
+                            let amount = len.into_inner().find(|x| x.as_rule() == Rule::amount_range)?;
+                            PhaseLength::Until {
+                                total: self.amount(amount)?,
+                                at_least,
+                            }
+                        }
+                    };
+                    phases.push(Phase {
+                        every,
+                        length,
+                        span,
+                    });
+                }
+                Rule::study => {
+                    let span = self.span(&p);
+                    let mut study = Study {
+                        names: Vec::new(),
+                        alternating: false,
+                        when: None,
+                        span,
+                    };
+                    for part in p.into_inner() {
+                        match part.as_rule() {
+                            Rule::string => study.names.push(self.text(part)),
+                            Rule::alternating => {
+                                study.alternating = true;
+                                for s in part.into_inner().filter(|s| s.as_rule() == Rule::string) {
+                                    study.names.push(self.text(s));
+                                }
+                            }
+                            Rule::expr => study.when = self.expr(part),
+                            _ => {}
+                        }
+                    }
+                    studies.push(study);
+                }
+                _ => {}
+            }
+        }
+        Some(Schedule {
+            name,
+            title,
+            from,
+            phases,
+            studies,
+        })
+    }
+
+    fn section(&mut self, pair: Pair<Rule>) -> Option<Section> {
+        let mut inner = pair.into_inner().skip(1);
+        let id = self.ident(inner.next()?);
+        let title = self.text(inner.next()?);
+        let mut section = Section {
+            id,
+            title,
+            when: None,
+            items: Vec::new(),
+        };
+        for p in inner {
+            match p.as_rule() {
+                Rule::expr => section.when = self.expr(p),
+                Rule::decl => {
+                    if let Some(d) = self.decl(p) {
+                        section.items.push(d);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(section)
+    }
+
+    fn references(&mut self, pair: Pair<Rule>) -> Option<Vec<Reference>> {
+        let mut refs = Vec::new();
+        for r in pair.into_inner().filter(|p| p.as_rule() == Rule::reference) {
+            let span = self.span(&r);
+            let mut parts = r.into_inner();
+            let number = self.int(&parts.next()?)? as u32;
+            let text = self.text(parts.next()?);
+            refs.push(Reference { number, text, span });
+        }
+        Some(refs)
+    }
+
+    fn recommendation(&mut self, pair: Pair<Rule>) -> Option<Recommendation> {
+        let mut inner = pair.into_inner();
+        let kind_pair = inner.next()?;
+        let kind_span = self.span(&kind_pair);
+        let kind = match kind_pair.into_inner().next()?.as_rule() {
+            Rule::kw_recommend => RecKind::Recommend,
+            Rule::kw_suggest => RecKind::Suggest,
+            Rule::kw_option => RecKind::Option,
+            Rule::kw_consider => RecKind::Consider,
+            Rule::kw_do_not_offer => RecKind::DoNotOffer,
+            Rule::kw_discourage => RecKind::Discourage,
+            Rule::kw_refer => RecKind::Refer,
+            _ => RecKind::Inform,
+        };
+        let id = self.ident(inner.next()?);
+        let mut fields = Vec::new();
+        for f in inner {
+            let Some(field) = f.into_inner().next() else {
+                continue;
+            };
+            if let Some(lowered) = self.rec_field(field) {
+                fields.push(lowered);
+            }
+        }
+        Some(Recommendation {
+            kind,
+            kind_span,
+            id,
+            fields,
+        })
+    }
+
+    fn rec_field(&mut self, field: Pair<Rule>) -> Option<RecField> {
+        let rule = field.as_rule();
+        let mut parts = field.into_inner().skip(1);
+        Some(match rule {
+            Rule::strength_field => RecField::Strength(self.ident(parts.next()?)),
+            Rule::about_field => RecField::About(self.ident(parts.next()?)),
+            Rule::when_field => RecField::When(self.expr(parts.next()?)?),
+            Rule::statement_field => RecField::Statement(self.text(parts.next()?)),
+            Rule::rationale_field => RecField::Rationale(self.text(parts.next()?)),
+            Rule::note_field => RecField::Note(self.text(parts.next()?)),
+            Rule::see_field => RecField::See(self.text(parts.next()?)),
+            Rule::follow_field => RecField::Schedule(self.ident(parts.next()?)),
+            Rule::alternative_field => {
+                let first = parts.next()?;
+                if first.as_rule() == Rule::ident {
+                    let id = self.ident(first);
+                    RecField::Alternative(Some(id), self.text(parts.next()?))
+                } else {
+                    RecField::Alternative(None, self.text(first))
+                }
+            }
+            Rule::detail_field => {
+                let name = self.ident(parts.next()?);
+                let mut values = Vec::new();
+                for v in parts {
+                    values.push(self.detail_value(v)?);
+                }
+                RecField::Detail(name, values)
+            }
+            Rule::cite_field => {
+                // `cites` expects the whole field; rebuild from the parts.
+                let mut cites = Vec::new();
+                for item in parts.filter(|p| p.as_rule() == Rule::cite_item) {
+                    cites.push(self.cite_item(item)?);
+                }
+                RecField::Cite(cites)
+            }
+            _ => return None,
+        })
+    }
+
+    fn detail_value(&mut self, pair: Pair<Rule>) -> Option<DetailValue> {
+        let inner = pair.into_inner().next()?;
+        let span = self.span(&inner);
+        Some(match inner.as_rule() {
+            Rule::dose_value => {
+                let mut parts = inner.into_inner();
+                let total = self.quantity(parts.next()?)?;
+                let fractions = self.int(&parts.nth(1)?)? as u32;
+                DetailValue::Dose {
+                    total,
+                    fractions,
+                    span,
+                }
+            }
+            Rule::interval_value => {
+                let mut low = None;
+                let mut high = None;
+                let mut unit = None;
+                let mut after = None;
+                for p in inner.into_inner() {
+                    match p.as_rule() {
+                        Rule::number if low.is_none() => low = self.number(&p),
+                        Rule::number => high = self.number(&p),
+                        Rule::unit => unit = Some(self.ident(p)),
+                        Rule::string => after = Some(self.text(p)),
+                        _ => {}
+                    }
+                }
+                let low = low?;
+                DetailValue::Interval {
+                    range: AmountRange {
+                        low,
+                        high: high.unwrap_or(low),
+                        unit: unit?,
+                        span,
+                    },
+                    after,
+                }
+            }
+            Rule::quantity_lit => DetailValue::Quantity(self.quantity(inner)?),
+            _ => DetailValue::Text(self.text(inner)),
+        })
+    }
+
+    pub(super) fn cites(&mut self, pair: Pair<Rule>) -> Vec<Cite> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::cite_item)
+            .filter_map(|p| self.cite_item(p))
+            .collect()
+    }
+
+    fn cite_item(&mut self, pair: Pair<Rule>) -> Option<Cite> {
+        let span = self.span(&pair);
+        let nums: Vec<u32> = pair
+            .into_inner()
+            .filter_map(|p| self.int(&p).map(|n| n as u32))
+            .collect();
+        let from = *nums.first()?;
+        Some(Cite {
+            from,
+            to: nums.get(1).copied().unwrap_or(from),
+            span,
+        })
+    }
+
+    fn amount(&mut self, pair: Pair<Rule>) -> Option<AmountRange> {
+        let span = self.span(&pair);
+        let mut nums = Vec::new();
+        let mut unit = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::number => nums.push(self.number(&p)?),
+                Rule::unit => unit = Some(self.ident(p)),
+                _ => {}
+            }
+        }
+        let low = *nums.first()?;
+        Some(AmountRange {
+            low,
+            high: nums.get(1).copied().unwrap_or(low),
+            unit: unit?,
+            span,
+        })
+    }
+}
+
+/// The text of a `///` doc comment line, without the slashes and one space.
+fn doc_text(raw: &str) -> String {
+    let body = raw.trim_start_matches("///");
+    body.strip_prefix(' ').unwrap_or(body).trim_end().to_string()
+}
+
+/// Converts a pest error into a diagnostic with a readable list of what was
+/// expected.
+pub fn syntax_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
+    use pest::error::{ErrorVariant, InputLocation};
+    let (start, end) = match e.location {
+        InputLocation::Pos(p) => (p, p),
+        InputLocation::Span((s, e)) => (s, e),
+    };
+    let expected = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
+            names.sort_unstable();
+            names.dedup();
+            match names.len() {
+                0 => "a declaration".to_string(),
+                1 => names[0].to_string(),
+                _ => {
+                    let last = names.pop().unwrap_or_default();
+                    format!("{} or {}", names.join(", "), last)
+                }
+            }
+        }
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let found = found_at(text, start);
+    let len = if end > start { end - start } else { 1 };
+    SyntaxError::Unexpected {
+        help: help_for(&expected),
+        expected,
+        span: (start, len).into(),
+        found,
+    }
+}
+
+/// Describes the input at `offset` for the label of a syntax error.
+fn found_at(text: &str, offset: usize) -> String {
+    let rest = text.get(offset..).unwrap_or("");
+    let word: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .take(24)
+        .collect();
+    if word.is_empty() {
+        if rest.is_empty() {
+            "file ends here".to_string()
+        } else {
+            "unexpected whitespace".to_string()
+        }
+    } else {
+        format!("found `{word}`")
+    }
+}
+
+fn help_for(expected: &str) -> String {
+    if expected.contains("declaration") {
+        "a file is a list of declarations: `guideline`, `include`, `fact`, `group`, `define`, `table`, `schedule`, `section`, `references`, or a recommendation (`recommend`, `suggest`, `option`, `consider`, `do-not-offer`, `discourage`, `refer`, `inform`)".to_string()
+    } else if expected.contains("recommendation field") {
+        "a recommendation holds `strength`, `about`, `when`, `statement`, `rationale`, `alternative`, `note`, `detail`, `schedule`, `cite` and `see` fields".to_string()
+    } else {
+        "see grammar/README.md for the syntax of each construct".to_string()
+    }
+}
+
+/// A readable name for a grammar rule in "expected ..." messages.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::decl | Rule::EOI => "a declaration",
+        Rule::ident | Rule::path => "a name",
+        Rule::string => "a string",
+        Rule::expr | Rule::atom | Rule::literal => "an expression",
+        Rule::type_expr => "a type (`bool`, `integer`, `quantity`, `date` or `enum`)",
+        Rule::rec_field => "a recommendation field",
+        Rule::cmp_op | Rule::compare_tail => "a comparison",
+        Rule::unit => "a unit",
+        Rule::number | Rule::int_lit | Rule::signed_int => "a number",
+        Rule::date_lit => "a date (YYYY-MM-DD)",
+        Rule::enum_value => "an enum value",
+        Rule::header_field => "a header field",
+        Rule::branch => "`when ... then ...`",
+        Rule::otherwise => "`otherwise`",
+        Rule::phase => "a phase (`every ... for ...`)",
+        Rule::study => "`study`",
+        Rule::table_keys => "`key`",
+        Rule::table_column => "`column`",
+        Rule::table_row => "`row`",
+        Rule::reference => "a reference (`[n] \"...\"`)",
+        Rule::cite_item => "a reference number",
+        Rule::grade_lit => "a GRADE strength such as `2C`",
+        Rule::detail_value => "a detail value",
+        Rule::kw_and | Rule::kw_or => "`and` or `or`",
+        Rule::kw_then => "`then`",
+        Rule::kw_to => "`to`",
+        Rule::kw_from => "`from`",
+        Rule::kw_of => "`of`",
+        Rule::kw_fractions => "`fractions`",
+        Rule::kw_for | Rule::kw_until => "`for` or `until`",
+        Rule::group_item => "a fact",
+        _ => return None,
+    })
+}

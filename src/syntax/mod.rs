@@ -1,0 +1,183 @@
+//! Syntax stage: text to typed AST.
+//!
+//! This is the only module that touches pest. The grammar lives in
+//! `grammar/cairn.pest`; pest's generated `Rule` stays private here so it
+//! never meets the clinical word "rule". Pest pairs are converted into the
+//! typed AST of [`ast`] at once, with byte spans.
+//!
+//! Error recovery: when a file fails to parse as a whole, it is split into
+//! top-level declarations by a small bracket-aware scanner and each piece is
+//! parsed on its own, so one broken declaration does not hide the others.
+
+pub mod ast;
+mod error;
+mod lower;
+mod lower_expr;
+mod recover;
+
+pub use error::SyntaxError;
+
+use crate::diagnostics::Diagnostics;
+use crate::source::{FileId, SourceMap, Span};
+use ast::{DeclKind, Module};
+use pest::Parser;
+use std::path::{Path, PathBuf};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/cairn.pest"]
+struct CairnParser;
+
+/// The deepest bracket or `not` nesting accepted; deeper input is rejected
+/// with a diagnostic before pest sees it, so it cannot overflow the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// A parsed file and the diagnostics found while parsing it.
+#[derive(Debug)]
+pub struct ParsedFile {
+    /// The declarations that parsed.
+    pub module: Module,
+    /// Syntax errors; the module holds whatever could be recovered.
+    pub diagnostics: Diagnostics,
+}
+
+/// Parses one file's text into a module, recovering per declaration.
+pub fn parse_module(file: FileId, text: &str) -> ParsedFile {
+    let mut diagnostics = Diagnostics::new();
+    if let Some(offset) = recover::too_deep(text, MAX_DEPTH) {
+        diagnostics.push(
+            file,
+            SyntaxError::TooDeep {
+                limit: MAX_DEPTH,
+                span: (offset, 1).into(),
+            },
+        );
+        return ParsedFile {
+            module: Module::default(),
+            diagnostics,
+        };
+    }
+    match CairnParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let mut module = Module::default();
+            if let Some(file_pair) = pairs.next() {
+                let mut cx = lower::Lower::new(file, &mut diagnostics);
+                module.decls = cx.file(file_pair);
+            }
+            ParsedFile {
+                module,
+                diagnostics,
+            }
+        }
+        Err(_) => {
+            let module = recover::parse_each(file, text, &mut diagnostics);
+            ParsedFile {
+                module,
+                diagnostics,
+            }
+        }
+    }
+}
+
+/// Parses a single declaration; `text` is padded so offsets match the file.
+fn parse_lone(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<ast::Decl> {
+    match CairnParser::parse(Rule::lone_decl, text) {
+        Ok(mut pairs) => {
+            let pair = pairs.next()?;
+            let mut cx = lower::Lower::new(file, diagnostics);
+            cx.lone_decl(pair)
+        }
+        Err(e) => {
+            diagnostics.push(file, lower::syntax_error(e, text));
+            None
+        }
+    }
+}
+
+/// A guideline's files: the main file with every included file, parsed.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The text of every file.
+    pub sources: SourceMap,
+    /// The parsed modules, main file first, each with its file id.
+    pub modules: Vec<(FileId, Module)>,
+    /// Syntax errors of all files.
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads files for `include`. The CLI reads from disk; tests and the language
+/// server can supply text from memory.
+pub trait Loader {
+    /// Reads the file at `path`.
+    fn load(&self, path: &Path) -> std::io::Result<String>;
+}
+
+/// A [`Loader`] that reads from the file system.
+pub struct FsLoader;
+
+impl Loader for FsLoader {
+    fn load(&self, path: &Path) -> std::io::Result<String> {
+        std::fs::read_to_string(path)
+    }
+}
+
+/// Parses `text` as the main file named `name`, following its includes
+/// relative to the main file's folder.
+pub fn parse_with(name: &str, text: &str, loader: &dyn Loader) -> Parsed {
+    let mut sources = SourceMap::new();
+    let mut modules = Vec::new();
+    let mut diagnostics = Diagnostics::new();
+    let main = sources.add(name, text);
+    let mut queue: Vec<(FileId, PathBuf)> = vec![(main, PathBuf::from(name))];
+    while let Some((id, path)) = queue.pop() {
+        let text = sources.get(id).map(|f| f.text.clone()).unwrap_or_default();
+        let parsed = parse_module(id, &text);
+        diagnostics.extend(parsed.diagnostics);
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        for (include, span) in includes(&parsed.module) {
+            let target = base.join(&include);
+            let target_name = target.to_string_lossy().to_string();
+            if sources.find(&target_name).is_some() {
+                diagnostics.push(
+                    id,
+                    SyntaxError::IncludeCycle {
+                        path: target_name,
+                        span: span.miette(),
+                    },
+                );
+                continue;
+            }
+            match loader.load(&target) {
+                Ok(text) => {
+                    let new_id = sources.add(target_name, text);
+                    queue.push((new_id, target));
+                }
+                Err(e) => diagnostics.push(
+                    id,
+                    SyntaxError::Include {
+                        path: target_name,
+                        reason: e.to_string(),
+                        span: span.miette(),
+                    },
+                ),
+            }
+        }
+        modules.push((id, parsed.module));
+    }
+    modules.sort_by_key(|(id, _)| *id);
+    Parsed {
+        sources,
+        modules,
+        diagnostics,
+    }
+}
+
+fn includes(module: &Module) -> Vec<(String, Span)> {
+    module
+        .decls
+        .iter()
+        .filter_map(|d| match &d.kind {
+            DeclKind::Include(t) => Some((t.value.clone(), t.span)),
+            _ => None,
+        })
+        .collect()
+}

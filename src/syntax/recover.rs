@@ -1,0 +1,169 @@
+//! Syntax stage: error recovery and the nesting guard.
+//!
+//! Both work on a light lexical scan that knows about strings and comments,
+//! so braces inside either do not confuse them.
+
+use super::ast::Module;
+use crate::diagnostics::Diagnostics;
+use crate::source::FileId;
+
+/// Walks the text, calling `visit(offset, byte)` for every byte outside
+/// strings and comments.
+fn scan(text: &str, mut visit: impl FnMut(usize, u8) -> bool) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b => {
+                if !visit(i, b) {
+                    return;
+                }
+                i += 1;
+            }
+        }
+    }
+}
+
+/// The offset where bracket nesting, or a run of `not`/`-`, first passes
+/// `limit`, if it does.
+pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut run = 0usize;
+    let mut found = None;
+    let bytes = text.as_bytes();
+    scan(text, |i, b| {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        // A run of prefix operators nests as deeply as brackets do.
+        let word_not = b == b'n'
+            && text.get(i..i + 3) == Some("not")
+            && bytes.get(i + 3).is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_')
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
+        if word_not || b == b'-' {
+            run += 1;
+        } else if !b.is_ascii_whitespace() && !(b"ot".contains(&b) && run > 0) {
+            run = 0;
+        }
+        if depth > limit || run > limit {
+            found = Some(i);
+            return false;
+        }
+        true
+    });
+    found
+}
+
+/// Byte offsets where top-level declarations start: lines at bracket depth
+/// zero whose first word is a declaration keyword, or the doc comment
+/// directly above such a line.
+fn decl_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut depth = 0i64;
+    let mut in_string = false;
+    let mut pending_doc: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let first = offset + (line.len() - trimmed.len());
+        // A declaration keyword in the first column starts a declaration even
+        // when an earlier one left a bracket open: that is the usual mistake.
+        let column_zero = line.len() == trimmed.len();
+        if column_zero && !trimmed.starts_with("///") && starts_decl(trimmed) {
+            in_string = false;
+            depth = 0;
+        }
+        if !in_string && depth <= 0 {
+            if trimmed.starts_with("///") {
+                pending_doc.get_or_insert(first);
+            } else if starts_decl(trimmed) {
+                starts.push(pending_doc.take().unwrap_or(first));
+            } else if !trimmed.trim().is_empty() {
+                pending_doc = None;
+            }
+        }
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if in_string {
+                match b {
+                    b'\\' => i += 1,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+            } else {
+                match b {
+                    b'"' => in_string = true,
+                    b'/' if bytes.get(i + 1) == Some(&b'/') => break,
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        offset += line.len();
+    }
+    starts
+}
+
+/// True when a line (without its indentation) starts with a declaration keyword.
+fn starts_decl(line: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "guideline", "include", "fact", "group", "define", "table", "schedule", "section",
+        "references", "recommend", "suggest", "option", "consider", "do-not-offer",
+        "discourage", "refer", "inform",
+    ];
+    KEYWORDS.iter().any(|k| {
+        line.starts_with(k)
+            && line[k.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+    })
+}
+
+/// Parses each top-level declaration on its own, reporting one error per
+/// broken declaration and keeping the ones that parse.
+pub fn parse_each(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Module {
+    let mut starts = decl_starts(text);
+    if starts.first() != Some(&0) {
+        starts.insert(0, 0);
+    }
+    let mut module = Module::default();
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(text.len());
+        let piece = &text[start..end];
+        let only_comments = piece.lines().all(|l| {
+            let l = l.trim_start();
+            l.is_empty() || (l.starts_with("//") && !l.starts_with("///"))
+        });
+        if only_comments {
+            continue;
+        }
+        // Pad with spaces so byte offsets inside the piece match the file.
+        let padded = format!("{}{}", " ".repeat(start), piece);
+        if let Some(decl) = super::parse_lone(file, &padded, diagnostics) {
+            module.decls.push(decl);
+        }
+    }
+    module
+}

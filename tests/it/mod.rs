@@ -1,0 +1,3 @@
+//! Test modules, one per stage or tool.
+
+mod syntax;
