@@ -47,7 +47,7 @@ pub enum CaseError {
         /// Did you mean, or the allowed keys.
         help: String,
         /// The key.
-        #[label("not a {place} key")]
+        #[label("not allowed in {place}")]
         span: SourceSpan,
     },
 
