@@ -1,4 +1,5 @@
 //! Test modules, one per stage or tool.
 
+mod case;
 mod check;
 mod syntax;
