@@ -2,5 +2,6 @@
 
 mod case;
 mod check;
-mod syntax;
 mod guideline;
+mod lsp;
+mod syntax;
