@@ -1,6 +1,7 @@
 //! Cairn: a small, typed language for clinical practice guidelines.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod analysis;
 pub mod case;
 pub mod check;
 pub mod diagnostics;

@@ -4,6 +4,7 @@
 //! guideline or case with errors, a failing test), 2 usage or I/O errors.
 //! Input files are never written, except by `cairn fmt` without `--check`.
 
+mod analyze;
 mod batch;
 mod commands;
 mod output;
@@ -108,6 +109,24 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: BatchFormat,
     },
+    /// Find gaps, conflicts, dead rules and sensitivity to missing data.
+    Analyze {
+        /// The guideline file.
+        guideline: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Show the difference in behaviour and text between two versions.
+    Diff {
+        /// The old version.
+        old: PathBuf,
+        /// The new version.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
 }
 
 /// Parses the arguments, runs the command and returns its exit code.
@@ -127,6 +146,8 @@ pub fn main() -> ExitCode {
             commands::test(paths, coverage, min_coverage, format)
         }
         Command::Batch { guideline, cohort, format } => batch::run(&guideline, &cohort, format),
+        Command::Analyze { guideline, format } => analyze::analyze(&guideline, format),
+        Command::Diff { old, new, format } => analyze::diff(&old, &new, format),
     };
     ExitCode::from(code)
 }
