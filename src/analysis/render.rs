@@ -46,7 +46,10 @@ pub fn render_text(analysis: &Analysis, sources: &SourceMap, width: usize) -> St
             .facts
             .iter()
             .take(3)
-            .map(|(name, share)| format!("{name} {:.0}%", share * 100.0))
+            .map(|(name, share)| match share * 100.0 {
+                p if p < 1.0 => format!("{name} <1%"),
+                p => format!("{name} {p:.0}%"),
+            })
             .collect();
         let list = if facts.is_empty() {
             "no single missing fact leaves it undetermined".to_string()
