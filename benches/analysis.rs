@@ -4,6 +4,8 @@
 //! about linearly). Figures are recorded in the README's Performance
 //! section and /work/notes/perf-analysis.md.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use cairn::analysis::analyze;
 use cairn::check::{check, Checked};
 use cairn::syntax::{parse_with, FsLoader};
@@ -68,7 +70,11 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("analyze");
     group.sample_size(10);
     for k in [1usize, 10, 100] {
-        let source = if k == 1 { text.clone() } else { scaled(&text, k) };
+        let source = if k == 1 {
+            text.clone()
+        } else {
+            scaled(&text, k)
+        };
         let guideline = checked("scaled.cairn", &source);
         let result = analyze(&guideline);
         eprintln!(
