@@ -1,4 +1,6 @@
 //! Test modules, one per stage or tool.
 
 mod case;
+mod cli;
 mod syntax;
+mod testing;
