@@ -1,6 +1,9 @@
 //! Test modules, one per stage or tool.
 
 mod case;
+mod check;
 mod cli;
+mod guideline;
+mod lsp;
 mod syntax;
 mod testing;
