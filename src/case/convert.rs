@@ -1,6 +1,10 @@
 //! Case stage: converts a JSON value into a runtime [`Value`] of a declared
 //! type, and a [`Value`] back into the JSON form of the outcome contract.
 
+// A `CaseError` is large, but it is built only on the failure path, once
+// per bad value, so boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
+
 use super::error::{help_for, CaseError};
 use super::json::{Json, JsonKind};
 use crate::check::model::{Model, Type};

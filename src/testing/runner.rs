@@ -82,6 +82,12 @@ impl TestReport {
     }
 }
 
+/// A guideline that did not load: its rendered diagnostics and their JSON.
+type LoadFailure = (String, Vec<JsonDiagnostic>);
+
+/// A case kept for coverage: its facts and the interpreter's outcome.
+type Measured = (Vec<Option<crate::value::Value>>, eval::outcome::Outcome);
+
 struct Loaded {
     checked: Checked,
     program: Program,
@@ -103,12 +109,8 @@ pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
         min_coverage: options.min_coverage,
         ..TestReport::default()
     };
-    let mut guidelines: BTreeMap<PathBuf, Result<Loaded, (String, Vec<JsonDiagnostic>)>> =
-        BTreeMap::new();
-    let mut cases_by_guideline: BTreeMap<
-        PathBuf,
-        Vec<(Vec<Option<crate::value::Value>>, eval::outcome::Outcome)>,
-    > = BTreeMap::new();
+    let mut guidelines: BTreeMap<PathBuf, Result<Loaded, LoadFailure>> = BTreeMap::new();
+    let mut cases_by_guideline: BTreeMap<PathBuf, Vec<Measured>> = BTreeMap::new();
     for f in found {
         let file = f.path.display().to_string();
         let key = guideline_key(&f.text);
@@ -205,7 +207,7 @@ fn guideline_key(text: &str) -> Option<String> {
         })
 }
 
-fn load_guideline(path: &Path, width: usize) -> Result<Loaded, (String, Vec<JsonDiagnostic>)> {
+fn load_guideline(path: &Path, width: usize) -> Result<Loaded, LoadFailure> {
     match load::guideline(path) {
         Ok(checked) => {
             let program = Program::new(&checked);
