@@ -438,6 +438,20 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// An expression nested deeper than the checker accepts.
+    #[error("expression nested too deeply (more than {limit} levels)")]
+    #[diagnostic(
+        code(cairn::check::too_deep),
+        help("split the expression into named `define`s, or use `any of [...]`/`all of [...]` for long lists")
+    )]
+    TooDeep {
+        /// The nesting limit.
+        limit: usize,
+        /// The expression that passes the limit.
+        #[label("nesting passes the limit here")]
+        span: SourceSpan,
+    },
+
     /// A fact or definition that nothing reads.
     #[error("{what} `{name}` is never used")]
     #[diagnostic(
@@ -446,7 +460,7 @@ pub enum CheckError {
         help("no expression, table, schedule or statement reads it; remove it or use it")
     )]
     Unused {
-        /// `fact` or `definition`.
+        /// `fact`, `definition` or `table`.
         what: &'static str,
         /// The name.
         name: String,
