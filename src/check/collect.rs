@@ -83,6 +83,7 @@ impl<'a> Checker<'a> {
                         title: s.title.value.clone(),
                         parent: section,
                         condition: None,
+                        exhaustive: s.exhaustive,
                         span: Span {
                             end: head_end.max(decl.span.start),
                             ..decl.span
@@ -130,6 +131,8 @@ impl<'a> Checker<'a> {
                         schedule: None,
                         cites: Vec::new(),
                         see: Vec::new(),
+                        excludes: Vec::new(),
+                        acknowledged: Vec::new(),
                         doc: decl.doc.clone(),
                         span: r.id.span,
                         decl_span: decl.span,

@@ -64,6 +64,26 @@ impl<'a> Checker<'a> {
                     let mut cites = self.cites(items);
                     info.cites.append(&mut cites);
                 }
+                RecField::Excludes(ids) => {
+                    for other in ids {
+                        if let Some(r) = self.rec_ref(other) {
+                            info.excludes.push(r);
+                        }
+                    }
+                }
+                RecField::Acknowledge {
+                    finding,
+                    with,
+                    reason,
+                } => {
+                    let with = with.as_ref().and_then(|w| self.rec_ref(w));
+                    info.acknowledged.push(Acknowledgement {
+                        finding: finding.name.clone(),
+                        with,
+                        reason: reason.value.clone(),
+                        span: finding.span.to(reason.span),
+                    });
+                }
             }
         }
         if !has_statement {
