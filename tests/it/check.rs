@@ -488,4 +488,3 @@ fn checking_a_large_guideline_is_linear() {
     // Even unoptimised, checking this takes a few milliseconds; quadratic work would not.
     assert!(elapsed.as_millis() < 250, "check took {elapsed:?}");
 }
-
