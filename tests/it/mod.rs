@@ -5,3 +5,4 @@ mod check;
 mod guideline;
 mod lsp;
 mod syntax;
+mod eval;
