@@ -2,7 +2,9 @@
 
 mod case;
 mod check;
+mod cli;
+mod eval;
 mod guideline;
 mod lsp;
 mod syntax;
-mod eval;
+mod testing;
