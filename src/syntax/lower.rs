@@ -171,7 +171,10 @@ impl<'d> Lower<'d> {
             }
             Rule::enum_type => {
                 let mut values = Vec::new();
-                for v in inner.into_inner().filter(|p| p.as_rule() == Rule::enum_value) {
+                for v in inner
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::enum_value)
+                {
                     let mut doc = Vec::new();
                     let mut name = None;
                     let mut label = None;
@@ -295,8 +298,13 @@ impl<'d> Lower<'d> {
                     let length = match len.as_rule() {
                         Rule::phase_for => PhaseLength::For(self.amount(len.into_inner().nth(1)?)?),
                         _ => {
-                            let at_least = len.clone().into_inner().any(|x| x.as_rule() == Rule::at_least);
-                            let amount = len.into_inner().find(|x| x.as_rule() == Rule::amount_range)?;
+                            let at_least = len
+                                .clone()
+                                .into_inner()
+                                .any(|x| x.as_rule() == Rule::at_least);
+                            let amount = len
+                                .into_inner()
+                                .find(|x| x.as_rule() == Rule::amount_range)?;
                             PhaseLength::Until {
                                 total: self.amount(amount)?,
                                 at_least,
@@ -352,11 +360,13 @@ impl<'d> Lower<'d> {
             id,
             title,
             when: None,
+            exhaustive: false,
             items: Vec::new(),
         };
         for p in inner {
             match p.as_rule() {
                 Rule::expr => section.when = self.expr(p),
+                Rule::exhaustive => section.exhaustive = true,
                 Rule::decl => {
                     if let Some(d) = self.decl(p) {
                         section.items.push(d);
@@ -440,6 +450,26 @@ impl<'d> Lower<'d> {
                     values.push(self.detail_value(v)?);
                 }
                 RecField::Detail(name, values)
+            }
+            Rule::excludes_field => RecField::Excludes(parts.map(|p| self.ident(p)).collect()),
+            Rule::acknowledge_field => {
+                let finding = self.ident(parts.next()?);
+                let next = parts.next()?;
+                if next.as_rule() == Rule::string {
+                    RecField::Acknowledge {
+                        finding,
+                        with: None,
+                        reason: self.text(next),
+                    }
+                } else {
+                    // `next` is the `with` keyword; the name follows it.
+                    let with = Some(self.ident(parts.next()?));
+                    RecField::Acknowledge {
+                        finding,
+                        with,
+                        reason: self.text(parts.next()?),
+                    }
+                }
             }
             Rule::cite_field => {
                 // `cites` expects the whole field; rebuild from the parts.
@@ -542,7 +572,10 @@ impl<'d> Lower<'d> {
 /// The text of a `///` doc comment line, without the slashes and one space.
 fn doc_text(raw: &str) -> String {
     let body = raw.trim_start_matches("///");
-    body.strip_prefix(' ').unwrap_or(body).trim_end().to_string()
+    body.strip_prefix(' ')
+        .unwrap_or(body)
+        .trim_end()
+        .to_string()
 }
 
 /// Converts a pest error into a diagnostic with a readable list of what was

@@ -1,4 +1,7 @@
 //! Test modules, one per stage or tool.
 
-mod syntax;
+mod case;
+mod check;
 mod guideline;
+mod lsp;
+mod syntax;
