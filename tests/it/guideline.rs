@@ -341,3 +341,50 @@ fn golden_cases_make_every_recommendation_apply_and_not_apply() {
         );
     }
 }
+
+#[test]
+fn guideline_checks_without_errors_or_warnings() {
+    let checked = match cairn::check::check(parse()) {
+        Ok(checked) => checked,
+        Err(failed) => panic!("{}", failed.diagnostics.render(&failed.sources, 100)),
+    };
+    let rendered = checked.warnings.render(&checked.sources, 100);
+    assert_eq!(checked.warnings.warning_count(), 0, "{rendered}");
+    assert_eq!(checked.warnings.error_count(), 0, "{rendered}");
+    assert_eq!(checked.model.meta.status, "active");
+    assert_eq!(checked.model.meta.source_date.as_deref(), Some("2024-01-23"));
+    assert_eq!(checked.model.meta.last_reviewed.as_deref(), Some("2026-11-28"));
+    let strength = |id: &str| {
+        let rec = checked.model.rec(id).map(|r| &checked.model.recs[r.0 as usize]);
+        rec.and_then(|r| r.strength).map(|g| g.to_string())
+    };
+    // The document grades exactly these three statements, all 2C.
+    for id in ["preoperative_rt", "surveillance", "re_resection"] {
+        assert_eq!(strength(id).as_deref(), Some("2C"), "{id}");
+    }
+    let graded = checked.model.recs.iter().filter(|r| r.strength.is_some()).count();
+    assert_eq!(graded, 3);
+}
+
+#[test]
+fn golden_cases_pass_with_full_coverage() {
+    let options = cairn::testing::runner::Options {
+        coverage: true,
+        min_coverage: Some(95.0),
+        width: 100,
+    };
+    let report = cairn::testing::runner::run(&[root().join("guidelines/rps/cases")], &options);
+    let failures: Vec<String> = report
+        .cases
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| format!("{}\n{}", c.file, c.detail))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(report.passed >= 45, "only {} cases passed", report.passed);
+    assert!(report.success(), "coverage below 95% or unreadable cases: {:?}", report.io_errors);
+    let coverage = report.coverage.first().expect("coverage measured");
+    for rec in &coverage.recommendations {
+        assert!(rec.reached.yes && rec.reached.no, "`{}` does not both apply and not apply", rec.id);
+    }
+}
