@@ -30,10 +30,7 @@ impl Report {
 
     /// The stable code, e.g. `cairn::check::unknown_name`.
     pub fn code(&self) -> String {
-        self.inner
-            .code()
-            .map(|c| c.to_string())
-            .unwrap_or_default()
+        self.inner.code().map(|c| c.to_string()).unwrap_or_default()
     }
 }
 
@@ -230,7 +227,11 @@ fn to_json(report: &Report, sources: &SourceMap) -> JsonDiagnostic {
         })
         .unwrap_or_default();
     JsonDiagnostic {
-        severity: if report.is_error() { "error" } else { "warning" },
+        severity: if report.is_error() {
+            "error"
+        } else {
+            "warning"
+        },
         code: report.code(),
         message: report.inner.to_string(),
         help: report.inner.help().map(|h| h.to_string()),
@@ -240,7 +241,10 @@ fn to_json(report: &Report, sources: &SourceMap) -> JsonDiagnostic {
 }
 
 /// The closest candidate to `name` by edit distance, for "did you mean" help.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
         let score = strsim::jaro_winkler(name, candidate);

@@ -71,29 +71,121 @@ pub struct Unit {
 
 /// Every unit the language knows, with accepted spellings.
 pub const UNITS: &[Unit] = &[
-    Unit { symbol: "Gy", dimension: Dimension::Dose, factor: 1.0 },
-    Unit { symbol: "cGy", dimension: Dimension::Dose, factor: 0.01 },
-    Unit { symbol: "GyRBE", dimension: Dimension::Dose, factor: 1.0 },
-    Unit { symbol: "mm", dimension: Dimension::Length, factor: 0.1 },
-    Unit { symbol: "cm", dimension: Dimension::Length, factor: 1.0 },
-    Unit { symbol: "m", dimension: Dimension::Length, factor: 100.0 },
-    Unit { symbol: "day", dimension: Dimension::Time, factor: 1.0 },
-    Unit { symbol: "days", dimension: Dimension::Time, factor: 1.0 },
-    Unit { symbol: "week", dimension: Dimension::Time, factor: 7.0 },
-    Unit { symbol: "weeks", dimension: Dimension::Time, factor: 7.0 },
-    Unit { symbol: "month", dimension: Dimension::Time, factor: 30.436875 },
-    Unit { symbol: "months", dimension: Dimension::Time, factor: 30.436875 },
-    Unit { symbol: "year", dimension: Dimension::Time, factor: 365.2425 },
-    Unit { symbol: "years", dimension: Dimension::Time, factor: 365.2425 },
-    Unit { symbol: "minutes", dimension: Dimension::Time, factor: 1.0 / 1440.0 },
-    Unit { symbol: "hours", dimension: Dimension::Time, factor: 1.0 / 24.0 },
-    Unit { symbol: "%", dimension: Dimension::Percent, factor: 1.0 },
-    Unit { symbol: "percent", dimension: Dimension::Percent, factor: 1.0 },
-    Unit { symbol: "mg/m2", dimension: Dimension::DosePerArea, factor: 1.0 },
-    Unit { symbol: "g/m2", dimension: Dimension::DosePerArea, factor: 1000.0 },
-    Unit { symbol: "mg", dimension: Dimension::Mass, factor: 1.0 },
-    Unit { symbol: "g", dimension: Dimension::Mass, factor: 1000.0 },
-    Unit { symbol: "C", dimension: Dimension::Temperature, factor: 1.0 },
+    Unit {
+        symbol: "Gy",
+        dimension: Dimension::Dose,
+        factor: 1.0,
+    },
+    Unit {
+        symbol: "cGy",
+        dimension: Dimension::Dose,
+        factor: 0.01,
+    },
+    Unit {
+        symbol: "GyRBE",
+        dimension: Dimension::Dose,
+        factor: 1.0,
+    },
+    Unit {
+        symbol: "mm",
+        dimension: Dimension::Length,
+        factor: 0.1,
+    },
+    Unit {
+        symbol: "cm",
+        dimension: Dimension::Length,
+        factor: 1.0,
+    },
+    Unit {
+        symbol: "m",
+        dimension: Dimension::Length,
+        factor: 100.0,
+    },
+    Unit {
+        symbol: "day",
+        dimension: Dimension::Time,
+        factor: 1.0,
+    },
+    Unit {
+        symbol: "days",
+        dimension: Dimension::Time,
+        factor: 1.0,
+    },
+    Unit {
+        symbol: "week",
+        dimension: Dimension::Time,
+        factor: 7.0,
+    },
+    Unit {
+        symbol: "weeks",
+        dimension: Dimension::Time,
+        factor: 7.0,
+    },
+    Unit {
+        symbol: "month",
+        dimension: Dimension::Time,
+        factor: 30.436875,
+    },
+    Unit {
+        symbol: "months",
+        dimension: Dimension::Time,
+        factor: 30.436875,
+    },
+    Unit {
+        symbol: "year",
+        dimension: Dimension::Time,
+        factor: 365.2425,
+    },
+    Unit {
+        symbol: "years",
+        dimension: Dimension::Time,
+        factor: 365.2425,
+    },
+    Unit {
+        symbol: "minutes",
+        dimension: Dimension::Time,
+        factor: 1.0 / 1440.0,
+    },
+    Unit {
+        symbol: "hours",
+        dimension: Dimension::Time,
+        factor: 1.0 / 24.0,
+    },
+    Unit {
+        symbol: "%",
+        dimension: Dimension::Percent,
+        factor: 1.0,
+    },
+    Unit {
+        symbol: "percent",
+        dimension: Dimension::Percent,
+        factor: 1.0,
+    },
+    Unit {
+        symbol: "mg/m2",
+        dimension: Dimension::DosePerArea,
+        factor: 1.0,
+    },
+    Unit {
+        symbol: "g/m2",
+        dimension: Dimension::DosePerArea,
+        factor: 1000.0,
+    },
+    Unit {
+        symbol: "mg",
+        dimension: Dimension::Mass,
+        factor: 1.0,
+    },
+    Unit {
+        symbol: "g",
+        dimension: Dimension::Mass,
+        factor: 1000.0,
+    },
+    Unit {
+        symbol: "C",
+        dimension: Dimension::Temperature,
+        factor: 1.0,
+    },
 ];
 
 /// Looks up a unit by symbol.

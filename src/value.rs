@@ -50,7 +50,9 @@ pub fn format_date(days: i32) -> String {
 /// 31 January + 1 month is 28 or 29 February).
 pub fn add_months(days: i32, months: i32) -> Option<i32> {
     let epoch = jiff::civil::date(1970, 1, 1);
-    let date = epoch.checked_add(jiff::Span::new().days(i64::from(days))).ok()?;
+    let date = epoch
+        .checked_add(jiff::Span::new().days(i64::from(days)))
+        .ok()?;
     let moved = date.checked_add(jiff::Span::new().months(months)).ok()?;
     i32::try_from(moved.since(epoch).ok()?.get_days()).ok()
 }

@@ -8,10 +8,7 @@ use thiserror::Error;
 pub enum SyntaxError {
     /// The text does not follow the grammar.
     #[error("syntax error: expected {expected}")]
-    #[diagnostic(
-        code(cairn::syntax::unexpected),
-        help("{help}")
-    )]
+    #[diagnostic(code(cairn::syntax::unexpected), help("{help}"))]
     Unexpected {
         /// What the grammar allowed here, in words.
         expected: String,

@@ -171,7 +171,10 @@ impl<'d> Lower<'d> {
             }
             Rule::enum_type => {
                 let mut values = Vec::new();
-                for v in inner.into_inner().filter(|p| p.as_rule() == Rule::enum_value) {
+                for v in inner
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::enum_value)
+                {
                     let mut doc = Vec::new();
                     let mut name = None;
                     let mut label = None;
@@ -295,8 +298,13 @@ impl<'d> Lower<'d> {
                     let length = match len.as_rule() {
                         Rule::phase_for => PhaseLength::For(self.amount(len.into_inner().nth(1)?)?),
                         _ => {
-                            let at_least = len.clone().into_inner().any(|x| x.as_rule() == Rule::at_least);
-                            let amount = len.into_inner().find(|x| x.as_rule() == Rule::amount_range)?;
+                            let at_least = len
+                                .clone()
+                                .into_inner()
+                                .any(|x| x.as_rule() == Rule::at_least);
+                            let amount = len
+                                .into_inner()
+                                .find(|x| x.as_rule() == Rule::amount_range)?;
                             PhaseLength::Until {
                                 total: self.amount(amount)?,
                                 at_least,
@@ -542,7 +550,10 @@ impl<'d> Lower<'d> {
 /// The text of a `///` doc comment line, without the slashes and one space.
 fn doc_text(raw: &str) -> String {
     let body = raw.trim_start_matches("///");
-    body.strip_prefix(' ').unwrap_or(body).trim_end().to_string()
+    body.strip_prefix(' ')
+        .unwrap_or(body)
+        .trim_end()
+        .to_string()
 }
 
 /// Converts a pest error into a diagnostic with a readable list of what was

@@ -145,7 +145,12 @@ impl Lower<'_> {
         }
     }
 
-    fn comparison_tail(&mut self, lhs: Expr, tail: Pair<Rule>, span: crate::source::Span) -> Option<Expr> {
+    fn comparison_tail(
+        &mut self,
+        lhs: Expr,
+        tail: Pair<Rule>,
+        span: crate::source::Span,
+    ) -> Option<Expr> {
         let kind = match tail.as_rule() {
             Rule::compare_tail => {
                 let mut parts = tail.into_inner();

@@ -55,7 +55,9 @@ pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
         // A run of prefix operators nests as deeply as brackets do.
         let word_not = b == b'n'
             && text.get(i..i + 3) == Some("not")
-            && bytes.get(i + 3).is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_')
+            && bytes
+                .get(i + 3)
+                .is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_')
             && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
         if word_not || b == b'-' {
             run += 1;
@@ -128,9 +130,23 @@ fn decl_starts(text: &str) -> Vec<usize> {
 /// True when a line (without its indentation) starts with a declaration keyword.
 fn starts_decl(line: &str) -> bool {
     const KEYWORDS: &[&str] = &[
-        "guideline", "include", "fact", "group", "define", "table", "schedule", "section",
-        "references", "recommend", "suggest", "option", "consider", "do-not-offer",
-        "discourage", "refer", "inform",
+        "guideline",
+        "include",
+        "fact",
+        "group",
+        "define",
+        "table",
+        "schedule",
+        "section",
+        "references",
+        "recommend",
+        "suggest",
+        "option",
+        "consider",
+        "do-not-offer",
+        "discourage",
+        "refer",
+        "inform",
     ];
     KEYWORDS.iter().any(|k| {
         line.starts_with(k)

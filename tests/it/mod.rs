@@ -1,3 +1,4 @@
 //! Test modules, one per stage or tool.
 
+mod format;
 mod syntax;
