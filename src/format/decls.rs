@@ -7,7 +7,7 @@
 //! order; a blank line separates block declarations from their neighbours,
 //! and blank lines the author put between items are kept (collapsed to one).
 
-use super::doc::{cat, flush, group, nest, text, Blank, Doc};
+use super::doc::{cat, flush, flush_close, group, nest, text, Blank, Doc};
 use super::expr::{number, quantity, quote};
 use super::Layout;
 use crate::source::Span;
@@ -68,7 +68,7 @@ impl Layout<'_> {
             text(" {"),
             nest(2, cat(body)),
             Doc::Hard,
-            flush(close, Blank::Never),
+            flush_close(close),
             text("}"),
         ])
     }
@@ -124,7 +124,7 @@ impl Layout<'_> {
                     text(" {"),
                     nest(2, cat(vec![Doc::Hard, self.decls(&s.items)])),
                     Doc::Hard,
-                    flush(close, Blank::Never),
+                    flush_close(close),
                     text("}"),
                 ])
             }
@@ -192,7 +192,7 @@ impl Layout<'_> {
                         text("enum {"),
                         nest(2, cat(inner)),
                         Doc::Line,
-                        flush(self.close(*span), Blank::Never),
+                        flush_close(self.close(*span)),
                         text("}"),
                     ]),
                     force,

@@ -42,6 +42,9 @@ pub enum Doc {
         pos: usize,
         /// How blank lines before the item are treated.
         blank: Blank,
+        /// Extra indentation of whole-line comments: 2 before a closing
+        /// brace, so they stay with the block's items.
+        extra: usize,
     },
 }
 
@@ -54,6 +57,9 @@ pub enum Blank {
     Keep,
     /// Always a blank line (between block declarations).
     Force,
+    /// Before a closing brace: blank lines before comments are kept, but
+    /// the brace itself never follows a blank line.
+    Close,
 }
 
 /// Literal text.
@@ -81,7 +87,20 @@ pub fn group(doc: Doc, force: bool) -> Doc {
 
 /// A comment flush point before the item at `pos`.
 pub fn flush(pos: usize, blank: Blank) -> Doc {
-    Doc::Flush { pos, blank }
+    Doc::Flush {
+        pos,
+        blank,
+        extra: 0,
+    }
+}
+
+/// The comment flush point before a block's closing brace at `pos`.
+pub fn flush_close(pos: usize) -> Doc {
+    Doc::Flush {
+        pos,
+        blank: Blank::Close,
+        extra: 2,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,7 +137,7 @@ impl<'a> Renderer<'a> {
     pub fn finish(mut self, doc: &Doc) -> String {
         self.render(doc);
         self.newline(0);
-        self.flush(usize::MAX, Blank::Keep);
+        self.flush(usize::MAX, Blank::Keep, 0);
         self.newline(0);
         while self.lines.last().is_some_and(|l| l.is_empty()) {
             self.lines.pop();
@@ -190,15 +209,16 @@ impl<'a> Renderer<'a> {
     }
 
     /// Inserts a whole-line comment before the current (empty) line.
-    fn insert_comment_line(&mut self, comment: &str) {
+    fn insert_comment_line(&mut self, comment: &str, extra: usize) {
         let indent = self.current().to_string();
         if let Some(line) = self.lines.last_mut() {
+            line.push_str(&" ".repeat(extra));
             line.push_str(comment);
         }
         self.lines.push(indent);
     }
 
-    fn flush(&mut self, pos: usize, blank: Blank) {
+    fn flush(&mut self, pos: usize, blank: Blank, extra: usize) {
         if blank == Blank::Force && self.at_line_start() && self.can_blank() {
             self.insert_blank();
         }
@@ -225,7 +245,7 @@ impl<'a> Renderer<'a> {
             if c.blank_before && blank != Blank::Never && self.can_blank() {
                 self.insert_blank();
             }
-            self.insert_comment_line(&c.text);
+            self.insert_comment_line(&c.text, extra);
         }
         if blank == Blank::Keep
             && self.at_line_start()
@@ -273,7 +293,7 @@ impl<'a> Renderer<'a> {
                         self.push_text(s)
                     }
                 }
-                Doc::Flush { pos, blank } => self.flush(*pos, *blank),
+                Doc::Flush { pos, blank, extra } => self.flush(*pos, *blank, *extra),
             }
         }
     }

@@ -7,7 +7,7 @@
 //! continuation lines indented two spaces; an operand that is itself a
 //! broken chain is indented two more, so the structure stays visible.
 
-use super::doc::{cat, flush, group, nest, text, Blank, Doc};
+use super::doc::{cat, flush, flush_close, group, nest, text, Blank, Doc};
 use super::Layout;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Literal, Quantifier, QuantityLit};
 
@@ -116,7 +116,7 @@ impl Layout<'_> {
                         text("first {"),
                         nest(2, cat(body)),
                         Doc::Hard,
-                        flush(self.close(e.span), Blank::Never),
+                        flush_close(self.close(e.span)),
                         text("}"),
                     ]),
                     true,

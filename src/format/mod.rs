@@ -125,9 +125,18 @@ fn layout(text: &str, module: &Module) -> String {
     }
     let scan = comments::scan(text, &units);
     let positions: Vec<usize> = scan.comments.iter().map(|c| c.start).collect();
+    let mut trivia: Vec<(usize, usize)> = scan
+        .comments
+        .iter()
+        .map(|c| (c.start, c.start + c.text.len()))
+        .chain(scan.docs.iter().map(|d| (*d, line_end(text, *d))))
+        .collect();
+    trivia.sort_unstable();
     let lay = Layout {
+        src: text,
         docs: &scan.docs,
         comments: &positions,
+        trivia: &trivia,
     };
     let doc = lay.decls(&module.decls);
     doc::Renderer::new(WIDTH, text, &scan.comments).finish(&doc)
@@ -135,6 +144,10 @@ fn layout(text: &str, module: &Module) -> String {
 
 /// What the layout code needs from the source besides the AST.
 pub(crate) struct Layout<'a> {
+    /// The source text.
+    src: &'a str,
+    /// Byte ranges of every comment and doc comment, sorted.
+    trivia: &'a [(usize, usize)],
     /// Offsets of `///` doc comments.
     docs: &'a [usize],
     /// Offsets of `//` comments.
@@ -144,10 +157,32 @@ pub(crate) struct Layout<'a> {
 impl Layout<'_> {
     /// True when a `//` comment starts inside `span`.
     fn has_comment_in(&self, span: Span) -> bool {
+        let end = self.content_end(span);
         let start = self.comments.partition_point(|c| *c < span.start as usize);
-        self.comments
-            .get(start)
-            .is_some_and(|c| *c < span.end as usize)
+        self.comments.get(start).is_some_and(|c| *c < end)
+    }
+
+    /// The end of the code in `span`. The spans of some expressions run on
+    /// over the whitespace and comments after them (the parser skips them
+    /// while looking for an optional operator), so those are trimmed off.
+    fn content_end(&self, span: Span) -> usize {
+        let start = span.start as usize;
+        let mut end = (span.end as usize).min(self.src.len());
+        loop {
+            while end > start
+                && self
+                    .src
+                    .as_bytes()
+                    .get(end - 1)
+                    .is_some_and(u8::is_ascii_whitespace)
+            {
+                end -= 1;
+            }
+            match self.trivia.iter().find(|(s, e)| *s < end && end <= *e) {
+                Some((s, _)) if *s >= start => end = *s,
+                _ => return end,
+            }
+        }
     }
 
     /// The offset of the closing `}` of a block spanning `span`.
@@ -164,6 +199,13 @@ impl Layout<'_> {
             .map(<[usize]>::to_vec)
             .unwrap_or_default()
     }
+}
+
+/// The offset of the end of the line containing `from`.
+fn line_end(text: &str, from: usize) -> usize {
+    text.get(from..)
+        .and_then(|r| r.find('\n'))
+        .map_or(text.len(), |p| from + p)
 }
 
 /// Collects the spans of every unit in a declaration: `//` inside them is
