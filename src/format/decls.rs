@@ -114,6 +114,9 @@ impl Layout<'_> {
                     head.push(text(" when "));
                     head.push(self.expr(w));
                 }
+                if s.exhaustive {
+                    head.push(text(" exhaustive"));
+                }
                 let close = self.close(d.span);
                 if s.items.is_empty() && !self.has_comment_in(d.span) {
                     head.push(text(" {}"));
@@ -328,6 +331,23 @@ impl Layout<'_> {
                     None => format!("alternative {}", quote(&t.value)),
                 };
                 (id.as_ref().map_or(t.span, |i| i.span), text(s))
+            }
+            RecField::Excludes(ids) => {
+                let names: Vec<&str> = ids.iter().map(|i| i.name.as_str()).collect();
+                let pos = ids.first().map_or(Span::default(), |i| i.span);
+                (pos, text(format!("excludes {}", names.join(", "))))
+            }
+            RecField::Acknowledge {
+                finding,
+                with,
+                reason,
+            } => {
+                let with = with
+                    .as_ref()
+                    .map(|w| format!(" with {}", w.name))
+                    .unwrap_or_default();
+                let s = format!("acknowledge {}{with} {}", finding.name, quote(&reason.value));
+                (finding.span, text(s))
             }
             RecField::Cite(c) => (
                 c.first().map_or(Span::default(), |c| c.span),

@@ -1,1 +1,344 @@
-//! lsp stage.
+//! Language server stage: `cairn lsp`.
+//!
+//! A synchronous server over stdio built on `lsp-server`. Messages are
+//! handled one at a time in the order they arrive, so a `didChange` is always
+//! applied before any request that follows it. Every change re-runs the same
+//! parser and checker as `cairn check` on the document (and on open
+//! documents that include it) and publishes the diagnostics.
+
+mod analysis;
+mod features;
+mod index;
+mod text;
+
+pub use features::KEYWORDS;
+pub use text::LineIndex;
+
+use analysis::{analyse, path_to_uri, uri_to_path, Analysis, MAIN};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{self as note, Notification as _};
+use lsp_types::request::{self as req, Request as _};
+use lsp_types::{
+    CompletionOptions, HoverProviderCapability, OneOf, PositionEncodingKind,
+    PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
+    Uri,
+};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// Why the server stopped with an error.
+#[derive(Debug, Error, miette::Diagnostic)]
+pub enum LspError {
+    /// The client broke the protocol (e.g. no `initialize` first).
+    #[error("language server protocol error: {0}")]
+    #[diagnostic(code(cairn::lsp::protocol))]
+    Protocol(#[from] lsp_server::ProtocolError),
+    /// Standard input or output failed.
+    #[error("language server i/o error: {0}")]
+    #[diagnostic(code(cairn::lsp::io))]
+    Io(#[from] std::io::Error),
+    /// The connection to the client closed while a message was being sent.
+    #[error("the connection to the editor closed")]
+    #[diagnostic(code(cairn::lsp::closed))]
+    Closed,
+    /// A message could not be encoded.
+    #[error("could not encode a message: {0}")]
+    #[diagnostic(code(cairn::lsp::encode))]
+    Encode(#[from] serde_json::Error),
+}
+
+/// Runs the language server on standard input and output until the client
+/// sends `shutdown` and `exit`.
+pub fn run() -> Result<(), LspError> {
+    let (connection, io_threads) = Connection::stdio();
+    serve(&connection)?;
+    drop(connection);
+    io_threads.join()?;
+    Ok(())
+}
+
+/// The capabilities this server offers.
+pub fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(PositionEncodingKind::UTF16),
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(
+            TextDocumentSyncKind::INCREMENTAL,
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["[".into(), "{".into(), "=".into(), " ".into()]),
+            ..CompletionOptions::default()
+        }),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// Serves one client on `connection`: the handshake, then messages in
+/// order until shutdown. Tests call this over an in-memory connection.
+pub fn serve(connection: &Connection) -> Result<(), LspError> {
+    let caps = serde_json::to_value(capabilities())?;
+    connection.initialize(caps)?;
+    let mut server = Server {
+        connection,
+        docs: HashMap::new(),
+    };
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) => {
+                if connection.handle_shutdown(&request)? {
+                    return Ok(());
+                }
+                let response = server.request(request);
+                server.send(Message::Response(response))?;
+            }
+            Message::Notification(n) => server.notification(n)?,
+            Message::Response(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// One open document.
+struct Doc {
+    path: PathBuf,
+    text: String,
+    version: i32,
+    analysis: Analysis,
+}
+
+struct Server<'c> {
+    connection: &'c Connection,
+    docs: HashMap<Uri, Doc>,
+}
+
+impl Server<'_> {
+    fn send(&self, message: Message) -> Result<(), LspError> {
+        self.connection
+            .sender
+            .send(message)
+            .map_err(|_| LspError::Closed)
+    }
+
+    fn open_texts(&self) -> HashMap<PathBuf, String> {
+        self.docs
+            .values()
+            .map(|d| (d.path.clone(), d.text.clone()))
+            .collect()
+    }
+
+    fn notification(&mut self, n: Notification) -> Result<(), LspError> {
+        match n.method.as_str() {
+            note::DidOpenTextDocument::METHOD => {
+                let Ok(p) = n.extract::<lsp_types::DidOpenTextDocumentParams>(
+                    note::DidOpenTextDocument::METHOD,
+                ) else {
+                    return Ok(());
+                };
+                let doc = p.text_document;
+                let path = uri_to_path(&doc.uri);
+                let analysis = analyse(&path, &doc.text, &self.open_texts());
+                let entry = Doc {
+                    path,
+                    text: doc.text,
+                    version: doc.version,
+                    analysis,
+                };
+                self.docs.insert(doc.uri.clone(), entry);
+                self.changed(&doc.uri)
+            }
+            note::DidChangeTextDocument::METHOD => {
+                let Ok(p) = n.extract::<lsp_types::DidChangeTextDocumentParams>(
+                    note::DidChangeTextDocument::METHOD,
+                ) else {
+                    return Ok(());
+                };
+                let uri = p.text_document.uri;
+                if let Some(doc) = self.docs.get_mut(&uri) {
+                    for change in &p.content_changes {
+                        text::apply_change(&mut doc.text, change);
+                    }
+                    doc.version = p.text_document.version;
+                }
+                self.changed(&uri)
+            }
+            note::DidCloseTextDocument::METHOD => {
+                let Ok(p) = n.extract::<lsp_types::DidCloseTextDocumentParams>(
+                    note::DidCloseTextDocument::METHOD,
+                ) else {
+                    return Ok(());
+                };
+                self.docs.remove(&p.text_document.uri);
+                self.publish(p.text_document.uri, Vec::new(), None)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Re-analyses `uri` and every open document that includes it, and
+    /// publishes their diagnostics.
+    fn changed(&mut self, uri: &Uri) -> Result<(), LspError> {
+        let Some(path) = self.docs.get(uri).map(|d| d.path.clone()) else {
+            return Ok(());
+        };
+        let name = path.to_string_lossy().to_string();
+        let open = self.open_texts();
+        let affected: Vec<Uri> = self
+            .docs
+            .iter()
+            .filter(|(u, d)| *u == uri || d.analysis.sources.find(&name).is_some())
+            .map(|(u, _)| u.clone())
+            .collect();
+        for u in affected {
+            let Some(doc) = self.docs.get_mut(&u) else {
+                continue;
+            };
+            doc.analysis = analyse(&doc.path, &doc.text, &open);
+            let version = doc.version;
+            let mut batches = Vec::new();
+            for (file, list) in &doc.analysis.diagnostics {
+                let target = if *file == MAIN {
+                    Some(u.clone())
+                } else {
+                    doc.analysis
+                        .sources
+                        .get(*file)
+                        .and_then(|f| path_to_uri(std::path::Path::new(&f.name)))
+                };
+                if let Some(target) = target {
+                    let v = (*file == MAIN).then_some(version);
+                    batches.push((target, list.clone(), v));
+                }
+            }
+            for (target, list, v) in batches {
+                self.publish(target, list, v)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn publish(
+        &self,
+        uri: Uri,
+        diagnostics: Vec<lsp_types::Diagnostic>,
+        version: Option<i32>,
+    ) -> Result<(), LspError> {
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        };
+        let n = Notification::new(note::PublishDiagnostics::METHOD.into(), params);
+        self.send(Message::Notification(n))
+    }
+
+    fn request(&mut self, r: Request) -> Response {
+        let id = r.id.clone();
+        let result = match r.method.as_str() {
+            req::HoverRequest::METHOD => self.with::<req::HoverRequest>(r, |a, p| {
+                features::hover(a, p.text_document_position_params.position)
+            }),
+            req::GotoDefinition::METHOD => self.with::<req::GotoDefinition>(r, |a, p| {
+                let found = features::definition(a, p.text_document_position_params.position);
+                Some(lsp_types::GotoDefinitionResponse::Array(found))
+            }),
+            req::References::METHOD => self.with::<req::References>(r, |a, p| {
+                let include = p.context.include_declaration;
+                Some(features::references(
+                    a,
+                    p.text_document_position.position,
+                    include,
+                ))
+            }),
+            req::Completion::METHOD => self.with::<req::Completion>(r, |a, p| {
+                let items = features::completion(a, p.text_document_position.position);
+                Some(lsp_types::CompletionResponse::Array(items))
+            }),
+            req::DocumentSymbolRequest::METHOD => {
+                self.with::<req::DocumentSymbolRequest>(r, |a, _| {
+                    let symbols = features::symbols(a, &a.decls);
+                    Some(lsp_types::DocumentSymbolResponse::Nested(symbols))
+                })
+            }
+            _ => Err(Response::new_err(
+                id.clone(),
+                ErrorCode::MethodNotFound as i32,
+                format!("unsupported request `{}`", r.method),
+            )),
+        };
+        match result {
+            Ok(value) => Response {
+                id,
+                result: Some(value),
+                error: None,
+            },
+            Err(response) => response,
+        }
+    }
+
+    /// Decodes a request's parameters, finds its document's analysis and
+    /// runs `f`; errors become error responses.
+    fn with<R>(
+        &self,
+        r: Request,
+        f: impl FnOnce(&Analysis, R::Params) -> R::Result,
+    ) -> Result<serde_json::Value, Response>
+    where
+        R: lsp_types::request::Request,
+        R::Params: serde::de::DeserializeOwned + HasUri,
+        R::Result: serde::Serialize,
+    {
+        let id: RequestId = r.id.clone();
+        let params: R::Params = serde_json::from_value(r.params).map_err(|e| {
+            Response::new_err(id.clone(), ErrorCode::InvalidParams as i32, e.to_string())
+        })?;
+        let Some(doc) = self.docs.get(params.uri()) else {
+            return Err(Response::new_err(
+                id,
+                ErrorCode::InvalidParams as i32,
+                format!("document `{}` is not open", params.uri().as_str()),
+            ));
+        };
+        let result = f(&doc.analysis, params);
+        serde_json::to_value(result)
+            .map_err(|e| Response::new_err(id, ErrorCode::InternalError as i32, e.to_string()))
+    }
+}
+
+/// Request parameters that name a document.
+trait HasUri {
+    fn uri(&self) -> &Uri;
+}
+
+impl HasUri for lsp_types::HoverParams {
+    fn uri(&self) -> &Uri {
+        &self.text_document_position_params.text_document.uri
+    }
+}
+
+impl HasUri for lsp_types::GotoDefinitionParams {
+    fn uri(&self) -> &Uri {
+        &self.text_document_position_params.text_document.uri
+    }
+}
+
+impl HasUri for lsp_types::ReferenceParams {
+    fn uri(&self) -> &Uri {
+        &self.text_document_position.text_document.uri
+    }
+}
+
+impl HasUri for lsp_types::CompletionParams {
+    fn uri(&self) -> &Uri {
+        &self.text_document_position.text_document.uri
+    }
+}
+
+impl HasUri for lsp_types::DocumentSymbolParams {
+    fn uri(&self) -> &Uri {
+        &self.text_document.uri
+    }
+}

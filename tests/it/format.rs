@@ -304,6 +304,9 @@ fn rec_field() -> BoxedStrategy<String> {
         Just("schedule follow".to_string()),
         Just("cite [1, 21-23]".to_string()),
         Just("see \"Section 3.1\"".to_string()),
+        Just("excludes a, b".to_string()),
+        Just("acknowledge conflict with other \"Intended.\"".to_string()),
+        Just("acknowledge dead \"Kept for completeness.\"".to_string()),
     ]
     .boxed()
 }
@@ -345,10 +348,13 @@ fn decl() -> BoxedStrategy<String> {
     ];
     plain
         .prop_recursive(2, 8, 3, |inner| {
-            (prop::option::of(expr()), prop::collection::vec(inner, 0..3)).prop_map(|(w, items)| {
-                let when = w.map(|e| format!(" when {e}")).unwrap_or_default();
-                format!("section s \"S\"{when} {{\n{}\n}}", items.join("\n"))
-            })
+            (prop::option::of(expr()), any::<bool>(), prop::collection::vec(inner, 0..3)).prop_map(
+                |(w, exhaustive, items)| {
+                    let when = w.map(|e| format!(" when {e}")).unwrap_or_default();
+                    let ex = if exhaustive { " exhaustive" } else { "" };
+                    format!("section s \"S\"{when}{ex} {{\n{}\n}}", items.join("\n"))
+                },
+            )
         })
         .boxed()
 }

@@ -1,4 +1,8 @@
 //! Test modules, one per stage or tool.
 
+mod case;
+mod check;
 mod format;
+mod guideline;
+mod lsp;
 mod syntax;

@@ -1,0 +1,392 @@
+//! Language server: hover, navigation, completion and the outline.
+//!
+//! Every feature works on an [`Analysis`] of the document: the cursor is
+//! turned into a byte offset once, looked up in the symbol index, and the
+//! answer's spans are turned back into protocol ranges.
+
+use super::analysis::{Analysis, MAIN};
+use super::index::{Key, SymbolKind as Kind};
+use crate::syntax::ast::{Decl, DeclKind};
+use lsp_types::{
+    CompletionItem, CompletionItemKind, DocumentSymbol, Hover, HoverContents, Location,
+    MarkupContent, MarkupKind, Position, SymbolKind,
+};
+
+/// Every keyword of the language, for completion (kept equal to the `kw_*`
+/// rules of `grammar/cairn.pest` by a test).
+pub const KEYWORDS: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "known",
+    "unknown",
+    "true",
+    "false",
+    "when",
+    "then",
+    "otherwise",
+    "first",
+    "any",
+    "all",
+    "none",
+    "of",
+    "to",
+    "after",
+    "fractions",
+    "guideline",
+    "dated",
+    "include",
+    "fact",
+    "group",
+    "bool",
+    "integer",
+    "quantity",
+    "date",
+    "enum",
+    "code",
+    "define",
+    "table",
+    "key",
+    "column",
+    "row",
+    "schedule",
+    "from",
+    "every",
+    "for",
+    "until",
+    "at",
+    "least",
+    "study",
+    "alternating",
+    "section",
+    "references",
+    "recommend",
+    "suggest",
+    "option",
+    "consider",
+    "do-not-offer",
+    "discourage",
+    "refer",
+    "inform",
+    "strength",
+    "about",
+    "statement",
+    "rationale",
+    "alternative",
+    "note",
+    "detail",
+    "cite",
+    "see",
+];
+
+/// The key under the cursor: the narrowest occurrence containing it.
+fn key_at(analysis: &Analysis, position: Position) -> Vec<(Key, crate::source::Span)> {
+    let offset = analysis.offset(position);
+    let found = analysis.index.at(MAIN, offset);
+    let Some(narrowest) = found.first().map(|o| o.span) else {
+        return Vec::new();
+    };
+    found
+        .into_iter()
+        .filter(|o| o.span == narrowest)
+        .map(|o| (o.key.clone(), o.span))
+        .collect()
+}
+
+/// Hover text for the symbol under the cursor.
+pub fn hover(analysis: &Analysis, position: Position) -> Option<Hover> {
+    let keys = key_at(analysis, position);
+    let span = keys.first()?.1;
+    let texts: Vec<&str> = keys
+        .iter()
+        .filter_map(|(k, _)| analysis.index.symbols.get(k))
+        .map(|s| s.hover.as_str())
+        .collect();
+    if texts.is_empty() {
+        return None;
+    }
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: texts.join("\n\n---\n\n"),
+        }),
+        range: Some(analysis.range(span)),
+    })
+}
+
+/// Where the symbol under the cursor is declared.
+pub fn definition(analysis: &Analysis, position: Position) -> Vec<Location> {
+    key_at(analysis, position)
+        .iter()
+        .filter_map(|(k, _)| analysis.index.symbols.get(k))
+        .filter_map(|s| analysis.location(s.span))
+        .collect()
+}
+
+/// Every use of the symbol under the cursor.
+pub fn references(analysis: &Analysis, position: Position, declaration: bool) -> Vec<Location> {
+    let mut out = Vec::new();
+    for (k, _) in key_at(analysis, position) {
+        let decl = analysis.index.symbols.get(&k).map(|s| s.span);
+        for o in analysis.index.references(&k) {
+            if !declaration && Some(o.span) == decl {
+                continue;
+            }
+            if let Some(location) = analysis.location(o.span) {
+                if !out.contains(&location) {
+                    out.push(location);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Completion items for the cursor's context.
+pub fn completion(analysis: &Analysis, position: Position) -> Vec<CompletionItem> {
+    let text = analysis.text();
+    let offset = analysis.offset(position);
+    let line_start = text
+        .get(..offset)
+        .and_then(|t| t.rfind('\n'))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let before = text.get(line_start..offset).unwrap_or("");
+    let head = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    if let Some(items) = cite_context(analysis, head) {
+        return items;
+    }
+    if let Some(owner) = enum_context(head) {
+        if let Some(values) = analysis.index.enums.get(&owner) {
+            return values
+                .iter()
+                .map(|v| {
+                    let k = Key::EnumValue(owner.clone(), v.clone());
+                    let detail = analysis.index.symbols.get(&k).map(|s| s.detail.clone());
+                    item(v, CompletionItemKind::ENUM_MEMBER, detail)
+                })
+                .collect();
+        }
+    }
+    let mut items: Vec<CompletionItem> = KEYWORDS
+        .iter()
+        .map(|k| item(k, CompletionItemKind::KEYWORD, None))
+        .collect();
+    for (k, symbol) in &analysis.index.symbols {
+        let (Key::Name(name), kind) = (k, symbol.kind) else {
+            continue;
+        };
+        let kind = match kind {
+            Kind::Fact => CompletionItemKind::FIELD,
+            Kind::Define => CompletionItemKind::CONSTANT,
+            Kind::Table => CompletionItemKind::STRUCT,
+            Kind::Schedule => CompletionItemKind::EVENT,
+            _ => continue,
+        };
+        items.push(item(name, kind, Some(symbol.detail.clone())));
+    }
+    items
+}
+
+fn item(label: &str, kind: CompletionItemKind, detail: Option<String>) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail,
+        ..CompletionItem::default()
+    }
+}
+
+/// Reference numbers inside an unclosed `cite [`.
+fn cite_context(analysis: &Analysis, head: &str) -> Option<Vec<CompletionItem>> {
+    let open = head.rfind('[')?;
+    if head[open..].contains(']') || !head[..open].trim_end().ends_with("cite") {
+        return None;
+    }
+    let items = analysis
+        .index
+        .symbols
+        .iter()
+        .filter_map(|(k, s)| match k {
+            Key::Reference(n) => Some(item(
+                &n.to_string(),
+                CompletionItemKind::REFERENCE,
+                Some(s.detail.clone()),
+            )),
+            _ => None,
+        })
+        .collect();
+    Some(items)
+}
+
+/// The enum owner whose values fit after `x =`, `x !=` or `x in {a, `.
+fn enum_context(head: &str) -> Option<String> {
+    let trimmed = head.trim_end();
+    let subject = if let Some(rest) = trimmed
+        .strip_suffix("!=")
+        .or_else(|| trimmed.strip_suffix('≠'))
+    {
+        rest
+    } else if let Some(rest) = trimmed.strip_suffix('=') {
+        if rest.ends_with(['<', '>']) {
+            return None;
+        }
+        rest
+    } else {
+        let open = trimmed.rfind('{')?;
+        if trimmed[open..].contains('}') {
+            return None;
+        }
+        trimmed[..open].trim_end().strip_suffix("in")?
+    };
+    let subject = subject.trim_end();
+    let start = subject
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let name = &subject[start..];
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// The outline: sections with their contents, recommendations and the
+/// other declarations of the main document.
+pub fn symbols(analysis: &Analysis, decls: &[Decl]) -> Vec<DocumentSymbol> {
+    decls.iter().map(|d| symbol(analysis, d)).collect()
+}
+
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be written.
+fn symbol(analysis: &Analysis, decl: &Decl) -> DocumentSymbol {
+    let (name, detail, kind, selection, children) = match &decl.kind {
+        DeclKind::Header(h) => (
+            h.id.name.clone(),
+            "guideline".into(),
+            SymbolKind::FILE,
+            h.id.span,
+            None,
+        ),
+        DeclKind::Include(t) => (
+            t.value.clone(),
+            "include".into(),
+            SymbolKind::FILE,
+            t.span,
+            None,
+        ),
+        DeclKind::Fact(f) => (
+            f.name.name.clone(),
+            f.description.value.clone(),
+            SymbolKind::FIELD,
+            f.name.span,
+            None,
+        ),
+        DeclKind::Group(g) => {
+            let children = g
+                .facts
+                .iter()
+                .map(|(_, f, span)| {
+                    leaf(
+                        analysis,
+                        &f.name.name,
+                        &f.description.value,
+                        SymbolKind::FIELD,
+                        *span,
+                        f.name.span,
+                    )
+                })
+                .collect();
+            (
+                g.name.name.clone(),
+                g.title.value.clone(),
+                SymbolKind::STRUCT,
+                g.name.span,
+                Some(children),
+            )
+        }
+        DeclKind::Define(d) => (
+            d.name.name.clone(),
+            d.description.value.clone(),
+            SymbolKind::CONSTANT,
+            d.name.span,
+            None,
+        ),
+        DeclKind::Table(t) => (
+            t.name.name.clone(),
+            t.title.value.clone(),
+            SymbolKind::STRUCT,
+            t.name.span,
+            None,
+        ),
+        DeclKind::Schedule(s) => (
+            s.name.name.clone(),
+            s.title.value.clone(),
+            SymbolKind::EVENT,
+            s.name.span,
+            None,
+        ),
+        DeclKind::Section(s) => (
+            s.id.name.clone(),
+            s.title.value.clone(),
+            SymbolKind::NAMESPACE,
+            s.id.span,
+            Some(symbols(analysis, &s.items)),
+        ),
+        DeclKind::References(refs) => {
+            let children = refs
+                .iter()
+                .map(|r| {
+                    leaf(
+                        analysis,
+                        &format!("[{}]", r.number),
+                        &r.text.value,
+                        SymbolKind::KEY,
+                        r.span,
+                        r.span,
+                    )
+                })
+                .collect();
+            (
+                "references".into(),
+                String::new(),
+                SymbolKind::ARRAY,
+                decl.span,
+                Some(children),
+            )
+        }
+        DeclKind::Recommendation(r) => (
+            r.id.name.clone(),
+            r.kind.keyword().into(),
+            SymbolKind::FUNCTION,
+            r.id.span,
+            None,
+        ),
+    };
+    let mut s = leaf(analysis, &name, &detail, kind, decl.span, selection);
+    s.children = children;
+    s
+}
+
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be written.
+fn leaf(
+    analysis: &Analysis,
+    name: &str,
+    detail: &str,
+    kind: SymbolKind,
+    full: crate::source::Span,
+    selection: crate::source::Span,
+) -> DocumentSymbol {
+    DocumentSymbol {
+        name: if name.is_empty() {
+            "_".into()
+        } else {
+            name.to_string()
+        },
+        detail: (!detail.is_empty()).then(|| detail.to_string()),
+        kind,
+        tags: None,
+        deprecated: None,
+        range: analysis.range(full),
+        selection_range: analysis.range(selection),
+        children: None,
+    }
+}

@@ -1,0 +1,121 @@
+//! Language server: positions and text edits.
+//!
+//! The protocol counts columns in UTF-16 code units, while the parser's spans
+//! are byte offsets into UTF-8 text. Every conversion between the two goes
+//! through [`LineIndex`], so a `≥` (one UTF-16 unit, three bytes) or a
+//! character outside the Basic Multilingual Plane (two units, four bytes)
+//! never shifts a diagnostic or a jump target.
+
+use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
+
+/// Line starts of a text, for converting between byte offsets and positions.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex {
+            line_starts,
+            len: text.len(),
+        }
+    }
+
+    /// The protocol position of a byte offset (clamped to the text; an
+    /// offset inside a character counts as that character's start).
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = offset.min(self.len);
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let mut character = 0u32;
+        for (i, c) in text.get(start..).unwrap_or("").char_indices() {
+            if start + i + c.len_utf8() > offset {
+                break;
+            }
+            character += c.len_utf16() as u32;
+        }
+        Position::new(line as u32, character)
+    }
+
+    /// The byte offset of a protocol position. A column past the end of its
+    /// line clamps to the line's end, and a line past the end of the text
+    /// clamps to the end of the text, as the protocol asks.
+    pub fn offset(&self, text: &str, position: Position) -> usize {
+        let Some(&start) = self.line_starts.get(position.line as usize) else {
+            return self.len;
+        };
+        let end = self
+            .line_starts
+            .get(position.line as usize + 1)
+            .map(|next| next - 1)
+            .unwrap_or(self.len);
+        let line = text.get(start..end).unwrap_or("");
+        let mut units = 0u32;
+        for (i, c) in line.char_indices() {
+            if units >= position.character {
+                return start + i;
+            }
+            units += c.len_utf16() as u32;
+        }
+        // A `\r` before the `\n` still belongs to the line; stopping after it
+        // is harmless because edits there are rare and stay in bounds.
+        end
+    }
+
+    /// The protocol range of a byte range.
+    pub fn range(&self, text: &str, start: usize, end: usize) -> Range {
+        Range::new(self.position(text, start), self.position(text, end))
+    }
+}
+
+/// Applies one change from `textDocument/didChange` to `text`. A change
+/// without a range replaces the whole text.
+pub fn apply_change(text: &mut String, change: &TextDocumentContentChangeEvent) {
+    match change.range {
+        None => *text = change.text.clone(),
+        Some(range) => {
+            let index = LineIndex::new(text);
+            let start = index.offset(text, range.start);
+            let end = index.offset(text, range.end).max(start);
+            text.replace_range(start..end, &change.text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_columns_round_trip() {
+        let text = "a ≥ b\n𝄞x naïve\n";
+        let index = LineIndex::new(text);
+        let x = text.find('x').unwrap_or(0);
+        assert_eq!(index.position(text, x), Position::new(1, 2));
+        assert_eq!(index.offset(text, Position::new(1, 2)), x);
+        let b = text.find('b').unwrap_or(0);
+        assert_eq!(index.position(text, b), Position::new(0, 4));
+        assert_eq!(index.offset(text, Position::new(0, 99)), 5);
+        assert_eq!(index.offset(text, Position::new(9, 0)), text.len());
+    }
+
+    #[test]
+    fn incremental_change_replaces_range() {
+        let mut text = String::from("fact naïve \"x\": bool\n");
+        let change = TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(0, 5), Position::new(0, 10))),
+            range_length: None,
+            text: "naive_patient".into(),
+        };
+        apply_change(&mut text, &change);
+        assert_eq!(text, "fact naive_patient \"x\": bool\n");
+    }
+}

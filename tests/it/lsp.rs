@@ -1,0 +1,439 @@
+//! Language server tests: JSON-RPC sessions against `cairn lsp`, both the
+//! built binary over stdio and the library over an in-memory connection.
+//! Positions in the assertions are computed here independently (UTF-16 code
+//! units of the line prefix), so a byte or character count in the server
+//! would make them fail on the non-ASCII lines.
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId};
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use std::io::BufReader;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const SAMPLE: &str = include_str!("../../editors/samples/sarcoma.cairn");
+const URI: &str = "file:///tmp/cairn-lsp-test/na%C3%AFve%20guide.cairn";
+
+/// A client speaking to a server through some transport.
+struct Client {
+    send: Box<dyn FnMut(Message)>,
+    recv: mpsc::Receiver<Message>,
+    pending: VecDeque<Notification>,
+    next_id: i32,
+}
+
+impl Client {
+    fn memory() -> Client {
+        let (server, client) = Connection::memory();
+        std::thread::spawn(move || cairn::lsp::serve(&server).map_err(|e| e.to_string()));
+        let (tx, rx) = mpsc::channel();
+        let receiver = client.receiver.clone();
+        std::thread::spawn(move || {
+            while let Ok(m) = receiver.recv() {
+                if tx.send(m).is_err() {
+                    break;
+                }
+            }
+        });
+        let sender = client.sender.clone();
+        Client::new(Box::new(move |m| sender.send(m).unwrap()), rx)
+    }
+
+    fn binary() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn cairn lsp");
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Ok(Some(m)) = Message::read(&mut reader) {
+                if tx.send(m).is_err() {
+                    break;
+                }
+            }
+            let _ = child.wait();
+        });
+        Client::new(Box::new(move |m| m.write(&mut stdin).unwrap()), rx)
+    }
+
+    fn new(send: Box<dyn FnMut(Message)>, recv: mpsc::Receiver<Message>) -> Client {
+        let mut client = Client {
+            send,
+            recv,
+            pending: VecDeque::new(),
+            next_id: 0,
+        };
+        let init = client.request("initialize", json!({ "capabilities": {} }));
+        assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+        assert_eq!(
+            init["capabilities"]["textDocumentSync"], 2,
+            "incremental sync"
+        );
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn next(&mut self) -> Message {
+        self.recv
+            .recv_timeout(Duration::from_secs(30))
+            .expect("server answered within 30 s")
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        (self.send)(Message::Notification(Notification::new(
+            method.into(),
+            params,
+        )));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        (self.send)(Message::Request(Request::new(
+            id.clone(),
+            method.into(),
+            params,
+        )));
+        loop {
+            match self.next() {
+                Message::Response(r) if r.id == id => {
+                    assert!(r.error.is_none(), "{method} failed: {:?}", r.error);
+                    return r.result.unwrap_or(Value::Null);
+                }
+                Message::Notification(n) => self.pending.push_back(n),
+                other => panic!("unexpected message {other:?}"),
+            }
+        }
+    }
+
+    /// The next `publishDiagnostics` for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Value {
+        loop {
+            let n = match self.pending.pop_front() {
+                Some(n) => n,
+                None => match self.next() {
+                    Message::Notification(n) => n,
+                    other => panic!("unexpected message {other:?}"),
+                },
+            };
+            if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri {
+                return n.params;
+            }
+        }
+    }
+
+    fn open(&mut self, text: &str) -> Value {
+        let doc = json!({ "uri": URI, "languageId": "cairn", "version": 1, "text": text });
+        self.notify("textDocument/didOpen", json!({ "textDocument": doc }));
+        self.diagnostics(URI)
+    }
+
+    fn at(&mut self, method: &str, position: Value) -> Value {
+        let mut params = json!({ "textDocument": { "uri": URI }, "position": position });
+        if method == "textDocument/references" {
+            params["context"] = json!({ "includeDeclaration": true });
+        }
+        self.request(method, params)
+    }
+
+    fn shutdown(mut self) {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+    }
+}
+
+/// The protocol position of byte `offset`, counted in UTF-16 code units.
+fn pos(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let character = before[start..].encode_utf16().count();
+    json!({ "line": line, "character": character })
+}
+
+/// The position just inside the `nth` occurrence (0-based) of `needle`.
+fn find(text: &str, needle: &str, nth: usize) -> (usize, Value) {
+    let offset = text.match_indices(needle).nth(nth).expect(needle).0;
+    (offset, pos(text, offset + 1))
+}
+
+fn hover_text(client: &mut Client, position: Value) -> String {
+    let hover = client.at("textDocument/hover", position);
+    hover["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+fn labels(result: &Value) -> Vec<String> {
+    let items = result.as_array().cloned().unwrap_or_default();
+    items
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A whole editing session: the same scenario runs over both transports.
+fn session(mut client: Client) {
+    let published = client.open(SAMPLE);
+    let syntax: Vec<&Value> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["code"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("cairn::syntax")
+        })
+        .collect();
+    assert!(syntax.is_empty(), "sample parses: {syntax:?}");
+
+    // Hover on a fact used after `≥` on a line with non-ASCII text.
+    let (_, at) = find(SAMPLE, "grade ≥ 2 and naive", 0);
+    let text = hover_text(&mut client, at);
+    assert!(text.contains("**fact** `grade`: integer 1 to 3"), "{text}");
+    assert!(text.contains("FNCLCC grade"), "{text}");
+    let (offset, _) = find(SAMPLE, "naive\n", 0);
+    let text = hover_text(&mut client, pos(SAMPLE, offset + 2));
+    assert!(text.contains("Treatment-naïve patient"), "{text}");
+
+    // Hover on an enum fact lists its values; on a recommendation, its statement.
+    let (_, at) = find(SAMPLE, "resectability = resectable", 0);
+    let text = hover_text(&mut client, at);
+    assert!(
+        text.contains("- `borderline` — Borderline resectable"),
+        "{text}"
+    );
+    let (_, at) = find(SAMPLE, "preop_rt", 0);
+    let text = hover_text(&mut client, at);
+    assert!(
+        text.starts_with("**suggest** `preop_rt` (strength 2C)"),
+        "{text}"
+    );
+    assert!(text.contains("Preoperative radiation therapy"), "{text}");
+
+    // Hover on a citation range shows each reference's text.
+    let (offset, _) = find(SAMPLE, "2-3]", 0);
+    let text = hover_text(&mut client, pos(SAMPLE, offset));
+    assert!(
+        text.contains("Swallow CJ") && text.contains("Gronchi A"),
+        "{text}"
+    );
+
+    // Go to definition of an enum value resolves by context to the enum.
+    let (offset, _) = find(SAMPLE, "resectability = resectable", 0);
+    let value_at = offset + "resectability = ".len() + 2;
+    let defs = client.at("textDocument/definition", pos(SAMPLE, value_at));
+    let declared = SAMPLE.find("resectable \"Resectable\"").unwrap();
+    assert_eq!(defs[0]["uri"], URI);
+    assert_eq!(defs[0]["range"]["start"], pos(SAMPLE, declared));
+
+    // Definition of a placeholder inside a statement string, after `≥`.
+    let (offset, _) = find(SAMPLE, "{grade}", 0);
+    let defs = client.at("textDocument/definition", pos(SAMPLE, offset + 2));
+    let declared = SAMPLE.find("grade \"FNCLCC").unwrap();
+    assert_eq!(defs[0]["range"]["start"], pos(SAMPLE, declared));
+    assert_eq!(defs[0]["range"]["end"], pos(SAMPLE, declared + 5));
+
+    // References of `grade`: the declaration and every use.
+    let refs = client.at("textDocument/references", pos(SAMPLE, declared + 1));
+    let starts: Vec<&Value> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["range"]["start"])
+        .collect();
+    let uses = [
+        ("fact grade", 5),
+        ("grade ≥ 2", 0),
+        ("when grade = 1", 5),
+        ("{grade}", 1),
+        ("[grade = 3", 1),
+        ("grade != 1", 0),
+    ];
+    let expected: Vec<Value> = uses
+        .iter()
+        .map(|(needle, skip)| pos(SAMPLE, SAMPLE.find(needle).expect(needle) + skip))
+        .collect();
+    assert_eq!(starts.len(), expected.len(), "{refs}");
+    for e in &expected {
+        assert!(starts.contains(&e), "missing {e} in {refs}");
+    }
+
+    // Completion: enum values after `=`, reference numbers in `cite [`,
+    // keywords and fact names elsewhere.
+    let (offset, _) = find(SAMPLE, "resectability in {", 0);
+    let values = client.at(
+        "textDocument/completion",
+        pos(SAMPLE, offset + "resectability in {".len()),
+    );
+    assert_eq!(
+        labels(&values),
+        ["resectable", "borderline", "unresectable"]
+    );
+    let (offset, _) = find(SAMPLE, "cite [1", 0);
+    let numbers = client.at(
+        "textDocument/completion",
+        pos(SAMPLE, offset + "cite [".len()),
+    );
+    assert_eq!(labels(&numbers), ["1", "2", "3"]);
+    let (offset, _) = find(SAMPLE, "when fit and", 0);
+    let general = labels(&client.at("textDocument/completion", pos(SAMPLE, offset + 5)));
+    for expected in [
+        "do-not-offer",
+        "tumor_size",
+        "naive",
+        "rt_dose",
+        "high_grade",
+    ] {
+        assert!(
+            general.iter().any(|l| l == expected),
+            "{expected} in {general:?}"
+        );
+    }
+
+    // The outline: sections hold their recommendations.
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    let section = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "management")
+        .expect("section in outline");
+    assert_eq!(section["detail"], "Management of resectable disease");
+    let children: Vec<&str> = section["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(children, ["surgery", "preop_rt"]);
+
+    // An incremental edit that breaks one declaration after non-ASCII text:
+    // the diagnostic points at the right UTF-16 column, and a declaration
+    // broken elsewhere is reported too.
+    let line = "define broken \"𝄞 naïve ≥ μ\" = grade ≥ ≥ 2\n";
+    let insert_at = SAMPLE.find("table rt_dose").unwrap();
+    let start = pos(SAMPLE, insert_at);
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": URI, "version": 2 },
+            "contentChanges": [
+                { "range": { "start": start, "end": start }, "text": line },
+                { "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+                  "text": "fact x \"y\": integr\n" },
+            ],
+        }),
+    );
+    let published = client.diagnostics(URI);
+    assert_eq!(published["version"], 2);
+    let mut edited = SAMPLE.to_string();
+    edited.insert_str(insert_at, line);
+    edited.insert_str(0, "fact x \"y\": integr\n");
+    let parsed = cairn::syntax::parse_with("x.cairn", &edited, &cairn::syntax::FsLoader);
+    let expected: Vec<Value> = parsed
+        .diagnostics
+        .to_json(&parsed.sources)
+        .iter()
+        .map(|d| pos(&edited, d.labels[0].start))
+        .collect();
+    assert_eq!(expected.len(), 2, "two broken declarations");
+    let got: Vec<&Value> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["code"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("cairn::syntax")
+        })
+        .map(|d| &d["range"]["start"])
+        .collect();
+    assert_eq!(got.len(), 2, "{published}");
+    for e in &expected {
+        assert!(got.contains(&e), "{e} in {published}");
+    }
+    let broken_line = edited[..edited.find("define broken").unwrap()]
+        .matches('\n')
+        .count();
+    assert!(got.iter().any(|g| g["line"] == broken_line));
+
+    // Undo the first edit with a change that ends inside the emoji's line.
+    let end_of_line = pos(&edited, edited.find("define broken").unwrap() + line.len());
+    let start_of_line = pos(&edited, edited.find("define broken").unwrap());
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": URI, "version": 3 },
+            "contentChanges": [
+                { "range": { "start": start_of_line, "end": end_of_line }, "text": "" },
+            ],
+        }),
+    );
+    let published = client.diagnostics(URI);
+    let syntax = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["code"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("cairn::syntax")
+        })
+        .count();
+    assert_eq!(syntax, 1, "only the broken fact remains: {published}");
+    client.shutdown();
+}
+
+#[test]
+fn lsp_session_in_process() {
+    session(Client::memory());
+}
+
+#[test]
+fn lsp_session_over_stdio() {
+    session(Client::binary());
+}
+
+#[test]
+fn lsp_rejects_unknown_requests_and_unopened_documents() {
+    let mut client = Client::memory();
+    client.next_id += 1;
+    let id = RequestId::from(client.next_id);
+    (client.send)(Message::Request(Request::new(
+        id,
+        "cairn/nothing".into(),
+        json!({}),
+    )));
+    match client.next() {
+        Message::Response(r) => assert_eq!(r.error.unwrap().code, -32601),
+        other => panic!("unexpected {other:?}"),
+    }
+    client.next_id += 1;
+    let id = RequestId::from(client.next_id);
+    let params = json!({ "textDocument": { "uri": "file:///nowhere.cairn" }, "position": { "line": 0, "character": 0 } });
+    (client.send)(Message::Request(Request::new(
+        id,
+        "textDocument/hover".into(),
+        params,
+    )));
+    match client.next() {
+        Message::Response(r) => assert!(r.error.unwrap().message.contains("not open")),
+        other => panic!("unexpected {other:?}"),
+    }
+    client.shutdown();
+}
