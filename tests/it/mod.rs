@@ -4,6 +4,7 @@ mod case;
 mod check;
 mod cli;
 mod eval;
+mod format;
 mod guideline;
 mod lsp;
 mod syntax;
