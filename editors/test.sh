@@ -39,3 +39,12 @@ npx --no-install vsce package -o cairn.vsix </dev/null
 unzip -l cairn.vsix | grep -q 'extension/syntaxes/cairn.tmLanguage.json'
 unzip -l cairn.vsix | grep -q 'extension/node_modules/vscode-languageclient/package.json'
 node --check extension.js # the client at least parses; it needs VS Code to run
+
+# ------------------------------------------------------------ Vim
+echo "== Vim: ftdetect, syntax groups, ftplugin, indent (vim -es)"
+result="$(mktemp)"
+if ! CAIRN_VIM_RESULT="$result" vim -Nu NONE -i NONE -es -S "$here/vim/test/run.vim" </dev/null; then
+  cat "$result"
+  exit 1
+fi
+cat "$result"
