@@ -36,8 +36,10 @@ npx --no-install vscode-tmgrammar-snap -g syntaxes/cairn.tmLanguage.json 'test/s
 echo "== VS Code: package the extension (vsce)"
 rm -f cairn.vsix
 npx --no-install vsce package -o cairn.vsix </dev/null
-unzip -l cairn.vsix | grep -q 'extension/syntaxes/cairn.tmLanguage.json'
-unzip -l cairn.vsix | grep -q 'extension/node_modules/vscode-languageclient/package.json'
+unzip -l cairn.vsix > vsix-contents.txt
+grep -q 'extension/syntaxes/cairn.tmLanguage.json' vsix-contents.txt
+grep -q 'extension/node_modules/vscode-languageclient/package.json' vsix-contents.txt
+rm vsix-contents.txt
 node --check extension.js # the client at least parses; it needs VS Code to run
 
 # ------------------------------------------------------------ Vim

@@ -1,4 +1,5 @@
 //! Test modules, one per stage or tool.
 
+mod editors;
 mod lsp;
 mod syntax;
