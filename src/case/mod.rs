@@ -1,7 +1,23 @@
-//! Case stage: loads a case file (JSON) and validates its facts against a
-//! checked guideline's declarations.
+//! Case stage: loads a case file (JSON) and validates its facts, and its
+//! optional `expect` block, against a checked guideline's declarations.
+//!
+//! Every problem becomes a diagnostic pointing into the JSON text (through
+//! the span-recording reader in [`json`]), and all of them are reported in
+//! one run. Absent and `null` facts both mean unknown.
 
+pub mod convert;
+pub mod error;
+pub mod json;
+
+use crate::check::model::{Model, Type};
+use crate::check::{Checked, Failed};
+use crate::diagnostics::Diagnostics;
+use crate::eval::outcome::Status;
+use crate::source::{FileId, SourceMap};
 use crate::value::Value;
+use error::{help_for, CaseError};
+use json::{Json, JsonKind, Key};
+use std::collections::BTreeMap;
 
 /// A validated case: one slot per fact of the model, `None` when unknown.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10,4 +26,341 @@ pub struct Case {
     pub name: String,
     /// Fact values indexed by [`crate::check::model::FactId`].
     pub facts: Vec<Option<Value>>,
+}
+
+/// A loaded case file: the case plus what the test runner needs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CaseFile {
+    /// The validated case.
+    pub case: Case,
+    /// The case's `name`, or the file name when it has none.
+    pub name: String,
+    /// What the case tests.
+    pub description: Option<String>,
+    /// The guideline the case asks to be run against (relative path), if any.
+    pub guideline: Option<String>,
+    /// The expectations, when the file has an `expect` block.
+    pub expect: Option<Expect>,
+}
+
+/// The `expect` block of a case, validated against the model.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Expect {
+    /// Expected status per recommendation id.
+    pub recommendations: BTreeMap<String, Status>,
+    /// Expected value per definition name, in the outcome's JSON form
+    /// (quantities in the declared unit, enums by name); `null` is unknown.
+    pub derived: BTreeMap<String, serde_json::Value>,
+    /// Expected missing facts per recommendation id (an exact set).
+    pub missing: BTreeMap<String, Vec<String>>,
+}
+
+const TOP_KEYS: &[&str] = &["name", "description", "facts", "expect", "guideline"];
+const EXPECT_KEYS: &[&str] = &["recommendations", "derived", "missing"];
+const STATUSES: &[(&str, Status)] = &[
+    ("applies", Status::Applies),
+    ("not_applicable", Status::NotApplicable),
+    ("undetermined", Status::Undetermined),
+];
+
+/// Loads the case file `name` with text `json_text` for a checked guideline.
+pub fn load(checked: &Checked, name: &str, json_text: &str) -> Result<CaseFile, Failed> {
+    let mut sources = SourceMap::new();
+    let file = sources.add(name, json_text);
+    let mut loader = Loader {
+        model: &checked.model,
+        file,
+        diagnostics: Diagnostics::new(),
+    };
+    let result = match json::parse(json_text) {
+        Ok(root) => loader.root(name, &root),
+        Err(e) => {
+            loader.push(CaseError::Syntax {
+                message: e.message,
+                span: (e.offset, 0).into(),
+            });
+            CaseFile::default()
+        }
+    };
+    if loader.diagnostics.has_errors() {
+        Err(Failed {
+            sources,
+            diagnostics: loader.diagnostics,
+        })
+    } else {
+        Ok(result)
+    }
+}
+
+struct Loader<'a> {
+    model: &'a Model,
+    file: FileId,
+    diagnostics: Diagnostics,
+}
+
+impl Loader<'_> {
+    fn push(&mut self, error: CaseError) {
+        self.diagnostics.push(self.file, error);
+    }
+
+    /// The members of an object, reporting duplicates; `None` (and a
+    /// diagnostic) when `json` is not an object.
+    fn object<'j>(&mut self, key: &str, json: &'j Json) -> Option<Vec<&'j (Key, Json)>> {
+        let JsonKind::Object(members) = &json.kind else {
+            self.push(CaseError::Shape {
+                key: key.to_string(),
+                expected: "an object".to_string(),
+                found: json.type_name().to_string(),
+                span: json.span(),
+            });
+            return None;
+        };
+        let mut seen: BTreeMap<&str, &Key> = BTreeMap::new();
+        let mut unique = Vec::new();
+        for member in members {
+            match seen.get(member.0.name.as_str()) {
+                Some(first) => self.push(CaseError::DuplicateKey {
+                    key: member.0.name.clone(),
+                    span: member.0.span(),
+                    first: first.span(),
+                }),
+                None => {
+                    seen.insert(&member.0.name, &member.0);
+                    unique.push(member);
+                }
+            }
+        }
+        Some(unique)
+    }
+
+    fn string(&mut self, key: &str, json: &Json) -> Option<String> {
+        match &json.kind {
+            JsonKind::String(s) => Some(s.clone()),
+            JsonKind::Null => None,
+            _ => {
+                self.push(CaseError::Shape {
+                    key: key.to_string(),
+                    expected: "a string".to_string(),
+                    found: json.type_name().to_string(),
+                    span: json.span(),
+                });
+                None
+            }
+        }
+    }
+
+    fn unknown_key(&mut self, key: &Key, place: &str, allowed: &[&str]) {
+        let fallback = format!("the keys are {}", convert::list(allowed));
+        self.push(CaseError::UnknownKey {
+            key: key.name.clone(),
+            place: place.to_string(),
+            help: help_for(&key.name, allowed.iter().copied(), &fallback),
+            span: key.span(),
+        });
+    }
+
+    fn root(&mut self, file_name: &str, root: &Json) -> CaseFile {
+        let mut out = CaseFile {
+            name: file_name.to_string(),
+            ..CaseFile::default()
+        };
+        out.case.facts = vec![None; self.model.facts.len()];
+        let Some(members) = self.object("the case", root) else {
+            return out;
+        };
+        for (key, value) in members {
+            match key.name.as_str() {
+                "name" => {
+                    if let Some(n) = self.string("name", value) {
+                        out.name = n;
+                    }
+                }
+                "description" => out.description = self.string("description", value),
+                "guideline" => out.guideline = self.string("guideline", value),
+                "facts" => self.facts(value, &mut out.case.facts),
+                "expect" => out.expect = self.expect(value),
+                _ => self.unknown_key(key, "the case", TOP_KEYS),
+            }
+        }
+        out.case.name = out.name.clone();
+        out
+    }
+
+    fn facts(&mut self, json: &Json, slots: &mut [Option<Value>]) {
+        let Some(members) = self.object("facts", json) else {
+            return;
+        };
+        for (key, value) in members {
+            let Some(id) = self.model.fact(&key.name) else {
+                let names = self.model.facts.iter().map(|f| f.name.as_str());
+                self.push(CaseError::UnknownFact {
+                    name: key.name.clone(),
+                    help: help_for(
+                        &key.name,
+                        names,
+                        "remove it, or declare it in the guideline",
+                    ),
+                    span: key.span(),
+                    guideline: self.model.meta.id.clone(),
+                });
+                continue;
+            };
+            let Some(info) = self.model.facts.get(id.0 as usize) else {
+                continue;
+            };
+            match convert::to_value(self.model, &info.name, info.ty, value) {
+                Ok(v) => {
+                    if let Some(slot) = slots.get_mut(id.0 as usize) {
+                        *slot = v;
+                    }
+                }
+                Err(e) => self.push(e),
+            }
+        }
+    }
+
+    fn expect(&mut self, json: &Json) -> Option<Expect> {
+        let members = self.object("expect", json)?;
+        let mut expect = Expect::default();
+        for (key, value) in members {
+            match key.name.as_str() {
+                "recommendations" => self.expect_recs(value, &mut expect),
+                "derived" => self.expect_derived(value, &mut expect),
+                "missing" => self.expect_missing(value, &mut expect),
+                _ => self.unknown_key(key, "`expect`", EXPECT_KEYS),
+            }
+        }
+        Some(expect)
+    }
+
+    fn rec_known(&mut self, key: &Key) -> bool {
+        if self.model.rec(&key.name).is_some() {
+            return true;
+        }
+        let ids = self.model.recs.iter().map(|r| r.id.as_str());
+        self.push(CaseError::UnknownRec {
+            id: key.name.clone(),
+            help: help_for(&key.name, ids, "see `cairn run` for the recommendation ids"),
+            span: key.span(),
+        });
+        false
+    }
+
+    fn expect_recs(&mut self, json: &Json, expect: &mut Expect) {
+        let Some(members) = self.object("expect.recommendations", json) else {
+            return;
+        };
+        for (key, value) in members {
+            let known = self.rec_known(key);
+            let status = match &value.kind {
+                JsonKind::String(s) => {
+                    match STATUSES.iter().find(|(n, _)| n == s) {
+                        Some((_, st)) => Some(*st),
+                        None => {
+                            let names = STATUSES.iter().map(|(n, _)| *n);
+                            self.push(CaseError::UnknownStatus {
+                            status: s.clone(),
+                            help: help_for(s, names, "the statuses are `applies`, `not_applicable` and `undetermined`"),
+                            span: value.span(),
+                        });
+                            None
+                        }
+                    }
+                }
+                _ => {
+                    self.push(CaseError::Shape {
+                        key: key.name.clone(),
+                        expected: "a status string".to_string(),
+                        found: value.type_name().to_string(),
+                        span: value.span(),
+                    });
+                    None
+                }
+            };
+            if let (true, Some(st)) = (known, status) {
+                expect.recommendations.insert(key.name.clone(), st);
+            }
+        }
+    }
+
+    fn expect_derived(&mut self, json: &Json, expect: &mut Expect) {
+        let Some(members) = self.object("expect.derived", json) else {
+            return;
+        };
+        for (key, value) in members {
+            let Some(def) = self
+                .model
+                .def(&key.name)
+                .and_then(|d| self.model.defs.get(d.0 as usize))
+            else {
+                let names = self.model.defs.iter().map(|d| d.name.as_str());
+                self.push(CaseError::UnknownDef {
+                    name: key.name.clone(),
+                    help: help_for(
+                        &key.name,
+                        names,
+                        "see `cairn run --format json` for the derived values",
+                    ),
+                    span: key.span(),
+                });
+                continue;
+            };
+            // Rows are compared column by column as JSON; every other type
+            // is validated like a fact and normalised to the outcome's form.
+            if let Type::Row(_) = def.ty {
+                expect
+                    .derived
+                    .insert(key.name.clone(), convert::plain(value));
+                continue;
+            }
+            match convert::to_value(self.model, &def.name, def.ty, value) {
+                Ok(v) => {
+                    let normal = convert::to_json(self.model, def.ty, v);
+                    expect.derived.insert(key.name.clone(), normal);
+                }
+                Err(e) => self.push(e),
+            }
+        }
+    }
+
+    fn expect_missing(&mut self, json: &Json, expect: &mut Expect) {
+        let Some(members) = self.object("expect.missing", json) else {
+            return;
+        };
+        for (key, value) in members {
+            let known = self.rec_known(key);
+            let JsonKind::Array(items) = &value.kind else {
+                self.push(CaseError::Shape {
+                    key: key.name.clone(),
+                    expected: "an array of fact names".to_string(),
+                    found: value.type_name().to_string(),
+                    span: value.span(),
+                });
+                continue;
+            };
+            let mut names = Vec::new();
+            for item in items {
+                match &item.kind {
+                    JsonKind::String(s) if self.model.fact(s).is_some() => names.push(s.clone()),
+                    JsonKind::String(s) => {
+                        let facts = self.model.facts.iter().map(|f| f.name.as_str());
+                        self.push(CaseError::UnknownMissingFact {
+                            name: s.clone(),
+                            help: help_for(s, facts, "list fact names declared in the guideline"),
+                            span: item.span(),
+                        });
+                    }
+                    _ => self.push(CaseError::Shape {
+                        key: key.name.clone(),
+                        expected: "an array of fact names".to_string(),
+                        found: format!("an array holding {}", item.type_name()),
+                        span: item.span(),
+                    }),
+                }
+            }
+            if known {
+                expect.missing.insert(key.name.clone(), names);
+            }
+        }
+    }
 }

@@ -1,3 +1,252 @@
 //! Eval stage: runs a checked guideline against a case.
+//!
+//! [`Program::new`] compiles the model once into flat code (see `compile`).
+//! The hot path, [`Program::evaluate_into`], fills a reusable [`Scratch`]
+//! with every slot's value and every recommendation's status without
+//! allocating; missing facts ([`Program::missing_into`]) and the trace
+//! ([`Program::trace_into`]) are read off the filled slots on demand.
+//! [`Program::evaluate`] builds the full [`outcome::Outcome`] (the JSON
+//! contract); `render` turns an outcome into text.
 
+mod build;
+mod compile;
+mod display;
+mod explain;
 pub mod outcome;
+pub mod render;
+mod run;
+mod schedule;
+mod trace;
+mod why;
+
+pub use explain::{explain, ExplainError};
+pub use why::Bits;
+
+use crate::case::Case;
+use crate::check::model::{DefId, FactId, Model, RecId};
+use crate::check::Checked;
+use crate::source::SourceMap;
+use crate::value::Value;
+use compile::{Code, Pc};
+use outcome::{Outcome, Status};
+
+/// Evaluation options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Record a trace of every definition, section and recommendation.
+    pub trace: bool,
+}
+
+/// A compiled guideline, ready to evaluate many cases.
+#[derive(Debug, Clone)]
+pub struct Program {
+    model: Model,
+    sources: SourceMap,
+    code: Code,
+    /// Trace steps in output order.
+    steps: Vec<StepKind>,
+    /// Per recommendation: data that does not depend on the case.
+    fixed: Vec<build::FixedRec>,
+}
+
+/// What a trace step is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StepKind {
+    /// A definition.
+    Def(u32),
+    /// A section with a condition.
+    Section(u32),
+    /// A recommendation.
+    Rec(u32),
+}
+
+/// A trace step as data: what it is about and the slots that decided it
+/// (`Scratch::leaves[start..end]`). Texts are made only for an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawStep {
+    pub(crate) kind: StepKind,
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+/// Buffers reused across cases so that evaluation does not allocate.
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    vals: Vec<Option<Value>>,
+    statuses: Vec<Status>,
+    missing: Bits,
+    visited: Bits,
+    leaves: Vec<Pc>,
+    steps: Vec<RawStep>,
+}
+
+impl Scratch {
+    /// The raw trace recorded by the last [`Program::trace_into`].
+    pub fn raw_trace(&self) -> &[RawStep] {
+        &self.steps
+    }
+
+    /// Number of decisive reads recorded by the last trace.
+    pub fn trace_leaves(&self) -> usize {
+        self.leaves.len()
+    }
+}
+
+impl Program {
+    /// Compiles a checked guideline.
+    pub fn new(checked: &Checked) -> Program {
+        Program::from_model(checked.model.clone(), checked.sources.clone())
+    }
+
+    /// Compiles a model and the sources its spans point into.
+    pub fn from_model(model: Model, sources: SourceMap) -> Program {
+        let code = Code::compile(&model);
+        let steps = step_order(&model, &code);
+        let fixed = model
+            .recs
+            .iter()
+            .map(|r| build::FixedRec::new(&model, r))
+            .collect();
+        Program {
+            model,
+            sources,
+            code,
+            steps,
+            fixed,
+        }
+    }
+
+    /// The model this program was compiled from.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Fresh buffers sized for this program.
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            vals: vec![None; self.code.ops.len()],
+            statuses: vec![Status::Undetermined; self.model.recs.len()],
+            missing: Bits::with_len(self.model.facts.len()),
+            visited: Bits::with_len(self.code.ops.len()),
+            leaves: Vec::with_capacity(self.code.ops.len()),
+            steps: Vec::with_capacity(self.steps.len()),
+        }
+    }
+
+    /// Evaluates every definition, section and recommendation of a case into
+    /// `scratch`. This is the hot path: no allocation once `scratch` has
+    /// been sized by [`Program::scratch`].
+    pub fn evaluate_into(&self, case: &Case, scratch: &mut Scratch) {
+        if scratch.vals.len() != self.code.ops.len() {
+            *scratch = self.scratch();
+        }
+        run::run(&self.code, &case.facts, &mut scratch.vals, 0, self.code.main_len);
+        for (status, &root) in scratch.statuses.iter_mut().zip(&self.code.rec_root) {
+            *status = status_of(scratch.vals.get(root as usize).copied().flatten());
+        }
+    }
+
+    /// Evaluates a case and returns the status of every recommendation, in
+    /// document order (for bulk runs).
+    pub fn statuses<'s>(&self, case: &Case, scratch: &'s mut Scratch) -> &'s [Status] {
+        self.evaluate_into(case, scratch);
+        &scratch.statuses
+    }
+
+    /// The value of a definition after [`Program::evaluate_into`].
+    pub fn def_value(&self, scratch: &Scratch, def: DefId) -> Option<Value> {
+        let root = self.code.def_root.get(def.0 as usize)?;
+        scratch.vals.get(*root as usize).copied().flatten()
+    }
+
+    /// The unknown facts that could decide an undetermined recommendation
+    /// (empty for the others), after [`Program::evaluate_into`].
+    pub fn missing_into<'s>(&self, scratch: &'s mut Scratch, rec: RecId) -> &'s Bits {
+        scratch.missing.clear();
+        scratch.visited.clear();
+        if let Some(&root) = self.code.rec_root.get(rec.0 as usize) {
+            why::missing(&self.code, &scratch.vals, root, &mut scratch.missing, &mut scratch.visited);
+        }
+        &scratch.missing
+    }
+
+    /// The missing facts of a recommendation as ids in declaration order.
+    pub fn missing(&self, scratch: &mut Scratch, rec: RecId) -> Vec<FactId> {
+        self.missing_into(scratch, rec)
+            .iter()
+            .map(|i| FactId(i as u32))
+            .collect()
+    }
+
+    /// Records the trace as data: for every step, the reads that decided it.
+    /// Call after [`Program::evaluate_into`]; does not allocate once warm.
+    pub fn trace_into(&self, scratch: &mut Scratch) {
+        scratch.steps.clear();
+        scratch.leaves.clear();
+        for &kind in &self.steps {
+            let start = scratch.leaves.len() as u32;
+            if let Some(pc) = self.step_condition(kind, &scratch.vals) {
+                why::decisive(&self.code, &scratch.vals, pc, &mut scratch.leaves);
+            }
+            let end = scratch.leaves.len() as u32;
+            scratch.steps.push(RawStep { kind, start, end });
+        }
+    }
+
+    /// The slot whose decisive reads label a step.
+    fn step_condition(&self, kind: StepKind, vals: &[Option<Value>]) -> Option<Pc> {
+        match kind {
+            StepKind::Def(d) => self.code.def_root.get(d as usize).copied(),
+            StepKind::Section(s) => self.code.section_own.get(s as usize).copied().flatten(),
+            StepKind::Rec(r) => {
+                let own = self.code.rec_own.get(r as usize).copied().flatten()?;
+                let own_v = run::truth(vals.get(own as usize).copied().flatten());
+                let root = self.code.rec_root.get(r as usize).copied()?;
+                let status = run::truth(vals.get(root as usize).copied().flatten());
+                // When a section already decided "not applicable", the
+                // rec's own condition did not decide anything.
+                (status != Some(false) || own_v == Some(false)).then_some(own)
+            }
+        }
+    }
+
+    /// Evaluates a case and builds its outcome.
+    pub fn evaluate(&self, case: &Case, options: Options) -> Outcome {
+        let mut scratch = self.scratch();
+        self.evaluate_into(case, &mut scratch);
+        if options.trace {
+            self.trace_into(&mut scratch);
+        }
+        build::outcome(self, case, &mut scratch, options)
+    }
+}
+
+/// The status for a recommendation's combined condition.
+fn status_of(v: Option<Value>) -> Status {
+    match v {
+        Some(Value::Bool(true)) => Status::Applies,
+        Some(Value::Bool(false)) => Status::NotApplicable,
+        _ => Status::Undetermined,
+    }
+}
+
+/// Trace order: definitions in evaluation order, then each recommendation
+/// in document order, preceded by its sections the first time they occur.
+fn step_order(model: &Model, code: &Code) -> Vec<StepKind> {
+    let mut steps: Vec<StepKind> = model.def_order.iter().map(|d| StepKind::Def(d.0)).collect();
+    let mut seen = vec![false; model.sections.len()];
+    for (r, rec) in model.recs.iter().enumerate() {
+        for s in model.section_chain(rec.section) {
+            let i = s.0 as usize;
+            let has_cond = code.section_own.get(i).copied().flatten().is_some();
+            if let Some(flag) = seen.get_mut(i) {
+                if !*flag && has_cond {
+                    steps.push(StepKind::Section(s.0));
+                }
+                *flag = true;
+            }
+        }
+        steps.push(StepKind::Rec(r as u32));
+    }
+    steps
+}

@@ -360,11 +360,13 @@ impl<'d> Lower<'d> {
             id,
             title,
             when: None,
+            exhaustive: false,
             items: Vec::new(),
         };
         for p in inner {
             match p.as_rule() {
                 Rule::expr => section.when = self.expr(p),
+                Rule::exhaustive => section.exhaustive = true,
                 Rule::decl => {
                     if let Some(d) = self.decl(p) {
                         section.items.push(d);
@@ -448,6 +450,26 @@ impl<'d> Lower<'d> {
                     values.push(self.detail_value(v)?);
                 }
                 RecField::Detail(name, values)
+            }
+            Rule::excludes_field => RecField::Excludes(parts.map(|p| self.ident(p)).collect()),
+            Rule::acknowledge_field => {
+                let finding = self.ident(parts.next()?);
+                let next = parts.next()?;
+                if next.as_rule() == Rule::string {
+                    RecField::Acknowledge {
+                        finding,
+                        with: None,
+                        reason: self.text(next),
+                    }
+                } else {
+                    // `next` is the `with` keyword; the name follows it.
+                    let with = Some(self.ident(parts.next()?));
+                    RecField::Acknowledge {
+                        finding,
+                        with,
+                        reason: self.text(parts.next()?),
+                    }
+                }
             }
             Rule::cite_field => {
                 // `cites` expects the whole field; rebuild from the parts.

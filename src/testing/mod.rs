@@ -1,1 +1,13 @@
-//! testing stage.
+//! Testing stage: runs case files with an `expect` block against their
+//! guidelines (`cairn test`, and `cargo test` through the same function) and
+//! measures how much of the guideline's logic they reach.
+
+pub mod compare;
+pub mod coverage;
+pub mod discover;
+pub mod kleene;
+pub mod load;
+pub mod runner;
+pub mod text;
+
+pub use runner::{run, CaseReport, Options, TestReport};

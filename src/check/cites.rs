@@ -1,0 +1,79 @@
+//! Check stage: citations and GRADE strengths.
+//!
+//! Citations expand ranges (`21-23` is 21, 22, 23) and every number must be
+//! in the `references` block. Strengths follow GRADE: 1 or 2, then A, B or C.
+
+use super::ctx::Checker;
+use super::error::CheckError;
+use super::model::Grade;
+use crate::syntax::ast;
+
+/// The longest citation range expanded; longer ones are almost certainly typos.
+const MAX_RANGE: u32 = 1000;
+
+impl<'a> Checker<'a> {
+    /// Expands and checks citation items; returns the numbers in order.
+    pub(crate) fn cites(&mut self, items: &[ast::Cite]) -> Vec<u32> {
+        let mut out = Vec::new();
+        for item in items {
+            if item.from > item.to {
+                self.report(
+                    item.span,
+                    CheckError::CiteRange {
+                        from: item.from,
+                        to: item.to,
+                        span: item.span.miette(),
+                    },
+                );
+                continue;
+            }
+            let to = item.to.min(item.from.saturating_add(MAX_RANGE));
+            let mut missing = Vec::new();
+            for n in item.from..=to {
+                if !self.model.references.contains_key(&n) {
+                    missing.push(format!("[{n}]"));
+                }
+                out.push(n);
+            }
+            if !missing.is_empty() {
+                let what = if missing.len() == 1 {
+                    "reference"
+                } else {
+                    "references"
+                };
+                let verb = if missing.len() == 1 { "is" } else { "are" };
+                self.report(
+                    item.span,
+                    CheckError::UnknownReference {
+                        what,
+                        numbers: format!("{} {verb}", missing.join(", ")),
+                        span: item.span.miette(),
+                    },
+                );
+            }
+        }
+        out
+    }
+
+    /// Parses a GRADE strength such as `2C`.
+    pub(crate) fn grade(&mut self, text: &ast::Ident) -> Option<Grade> {
+        let mut chars = text.name.chars();
+        let parsed = match (chars.next(), chars.next(), chars.next()) {
+            (Some(l @ ('1' | '2')), Some(q @ ('A' | 'B' | 'C')), None) => Some(Grade {
+                level: if l == '1' { 1 } else { 2 },
+                quality: q,
+            }),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.report(
+                text.span,
+                CheckError::BadGrade {
+                    text: text.name.clone(),
+                    span: text.span.miette(),
+                },
+            );
+        }
+        parsed
+    }
+}

@@ -1,0 +1,505 @@
+//! Check stage: the diagnostics the checker reports.
+//!
+//! Every variant has a stable code `cairn::check::<name>`. Errors make the
+//! check fail; the variants marked `severity(Warning)` do not.
+
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+/// A problem found while checking a guideline.
+#[derive(Debug, Error, Diagnostic)]
+pub enum CheckError {
+    /// A name that is not declared anywhere.
+    #[error("unknown {what} `{name}`")]
+    #[diagnostic(code(cairn::check::unknown_name))]
+    UnknownName {
+        /// What kind of name was expected, e.g. `fact or definition`.
+        what: &'static str,
+        /// The name as written.
+        name: String,
+        /// Where it was used.
+        #[label("not declared")]
+        span: SourceSpan,
+        /// "Did you mean" or other advice.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A name that exists but names the wrong kind of thing.
+    #[error("`{name}` is a {found}, not {expected}")]
+    #[diagnostic(code(cairn::check::wrong_kind))]
+    WrongKind {
+        /// The name.
+        name: String,
+        /// What it names.
+        found: &'static str,
+        /// What was needed here.
+        expected: &'static str,
+        /// Where it was used.
+        #[label("expected {expected}")]
+        span: SourceSpan,
+        /// Where it is declared, when in the same file.
+        #[label("declared here as a {found}")]
+        declared: Option<SourceSpan>,
+    },
+
+    /// A value that is not one of its enum's values.
+    #[error("`{value}` is not a value of `{owner}`")]
+    #[diagnostic(code(cairn::check::unknown_enum_value))]
+    UnknownEnumValue {
+        /// The value as written.
+        value: String,
+        /// The fact, definition or column whose enum was expected.
+        owner: String,
+        /// Where it was used.
+        #[label("not in the enum")]
+        span: SourceSpan,
+        /// "Did you mean", or the list of values.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A unit the language does not know.
+    #[error("unknown unit `{unit}`")]
+    #[diagnostic(code(cairn::check::unknown_unit))]
+    UnknownUnit {
+        /// The unit as written.
+        unit: String,
+        /// Where it was written.
+        #[label("not a known unit")]
+        span: SourceSpan,
+        /// "Did you mean" advice.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `table.column` with a column the table does not have.
+    #[error("table `{table}` has no column `{column}`")]
+    #[diagnostic(code(cairn::check::unknown_column))]
+    UnknownColumn {
+        /// The table.
+        table: String,
+        /// The column as written.
+        column: String,
+        /// Where it was used.
+        #[label("no such column")]
+        span: SourceSpan,
+        /// "Did you mean", or the list of columns.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A name or number declared twice.
+    #[error("duplicate {what} `{name}`")]
+    #[diagnostic(code(cairn::check::duplicate))]
+    Duplicate {
+        /// What kind of declaration.
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// The second declaration.
+        #[label("declared again here")]
+        span: SourceSpan,
+        /// The first declaration, when in the same file.
+        #[label("first declared here")]
+        first: Option<SourceSpan>,
+        /// Where the first one is, when in another file.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A field that may appear once appears twice.
+    #[error("field `{field}` is given twice")]
+    #[diagnostic(
+        code(cairn::check::duplicate_field),
+        help("keep one `{field}`; only one is allowed here")
+    )]
+    DuplicateField {
+        /// The field.
+        field: &'static str,
+        /// The second one.
+        #[label("given again here")]
+        span: SourceSpan,
+        /// The first one.
+        #[label("first given here")]
+        first: Option<SourceSpan>,
+    },
+
+    /// Operands or values of the wrong type.
+    #[error("{message}")]
+    #[diagnostic(code(cairn::check::type_mismatch))]
+    TypeMismatch {
+        /// What is wrong, in words.
+        message: String,
+        /// The offending expression.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label text.
+        label: String,
+        /// A second, related expression.
+        #[label("{other_label}")]
+        other: Option<SourceSpan>,
+        /// The second label's text.
+        other_label: String,
+        /// Advice.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// Quantities of different dimensions, or a quantity in the wrong unit.
+    #[error("{message}")]
+    #[diagnostic(code(cairn::check::unit_mismatch))]
+    UnitMismatch {
+        /// What is wrong, in words.
+        message: String,
+        /// The offending expression.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label text.
+        label: String,
+        /// A second, related expression.
+        #[label("{other_label}")]
+        other: Option<SourceSpan>,
+        /// The second label's text.
+        other_label: String,
+        /// Advice.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// Definitions that depend on themselves.
+    #[error("definition `{name}` depends on itself: {path}")]
+    #[diagnostic(
+        code(cairn::check::cycle),
+        help("a definition cannot read itself, directly or through other definitions; break the cycle")
+    )]
+    Cycle {
+        /// The first definition of the cycle.
+        name: String,
+        /// The cycle, e.g. `a -> b -> a`.
+        path: String,
+        /// The first definition's name.
+        #[label("this definition is part of a cycle")]
+        span: SourceSpan,
+        /// Where the cycle closes, when in the same file.
+        #[label("reads `{name}` here")]
+        back: Option<SourceSpan>,
+    },
+
+    /// A citation of numbers the references do not list.
+    #[error("{what} {numbers} not in `references`")]
+    #[diagnostic(
+        code(cairn::check::unknown_reference),
+        help("add the missing entries to the `references` block, or correct the citation")
+    )]
+    UnknownReference {
+        /// `reference` or `references`.
+        what: &'static str,
+        /// The missing numbers with the verb, e.g. `[22], [23] are`.
+        numbers: String,
+        /// The citation item.
+        #[label("cited here")]
+        span: SourceSpan,
+    },
+
+    /// A citation range written backwards.
+    #[error("citation range `{from}-{to}` runs backwards")]
+    #[diagnostic(
+        code(cairn::check::cite_range),
+        help("write the smaller number first: `{to}-{from}`")
+    )]
+    CiteRange {
+        /// First number.
+        from: u32,
+        /// Last number.
+        to: u32,
+        /// The item.
+        #[label("first number is larger than the last")]
+        span: SourceSpan,
+    },
+
+    /// A strength that is not a GRADE grade.
+    #[error("`{text}` is not a GRADE strength")]
+    #[diagnostic(
+        code(cairn::check::bad_grade),
+        help(
+            "GRADE strengths are a digit and a letter: 1 (strong) or 2 (weak) recommendation, \
+             then A (high), B (moderate) or C (low or very low) quality evidence, e.g. `1A`, `2C`"
+        )
+    )]
+    BadGrade {
+        /// The strength as written.
+        text: String,
+        /// Where it was written.
+        #[label("expected 1A, 1B, 1C, 2A, 2B or 2C")]
+        span: SourceSpan,
+    },
+
+    /// A range whose lower bound is above its upper bound.
+    #[error("range `{low} to {high}` is empty")]
+    #[diagnostic(
+        code(cairn::check::bad_range),
+        help("write the lower bound first: `{high} to {low}`")
+    )]
+    BadRange {
+        /// Lower bound as written.
+        low: String,
+        /// Upper bound as written.
+        high: String,
+        /// The range.
+        #[label("lower bound is above upper bound")]
+        span: SourceSpan,
+    },
+
+    /// An integer literal outside the declared range of what it is compared with or stored in.
+    #[error("`{value}` is outside the range of `{name}` ({min} to {max})")]
+    #[diagnostic(code(cairn::check::out_of_range))]
+    OutOfRange {
+        /// The literal.
+        value: i64,
+        /// The fact, definition or column.
+        name: String,
+        /// Lower bound.
+        min: String,
+        /// Upper bound.
+        max: String,
+        /// The literal.
+        #[label("can never match")]
+        span: SourceSpan,
+        /// Advice.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A schedule that does not start from a date fact.
+    #[error("schedule `{schedule}` must start from a date fact, but `{name}` is {found}")]
+    #[diagnostic(
+        code(cairn::check::schedule_start),
+        help("declare a fact such as `fact resection_date \"Date of surgery\": date` and name it after `from`")
+    )]
+    ScheduleStart {
+        /// The schedule.
+        schedule: String,
+        /// The name after `from`.
+        name: String,
+        /// What it is.
+        found: String,
+        /// The name after `from`.
+        #[label("not a date fact")]
+        span: SourceSpan,
+    },
+
+    /// A unit of the wrong dimension where a specific kind of unit is needed.
+    #[error("`{unit}` is a unit of {found}, but {expected} is needed here")]
+    #[diagnostic(code(cairn::check::wrong_unit))]
+    WrongUnit {
+        /// The unit.
+        unit: String,
+        /// Its dimension.
+        found: &'static str,
+        /// The dimension needed.
+        expected: &'static str,
+        /// Where it was written.
+        #[label("expected a unit of {expected}")]
+        span: SourceSpan,
+        /// Advice.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A `{name}` placeholder in a statement that names no fact or definition.
+    #[error("placeholder `{{{name}}}` names no fact or definition")]
+    #[diagnostic(code(cairn::check::unknown_placeholder))]
+    UnknownPlaceholder {
+        /// The name inside the braces.
+        name: String,
+        /// The placeholder.
+        #[label("not a fact or definition")]
+        span: SourceSpan,
+        /// "Did you mean" advice.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A header key the language does not know.
+    #[error("unknown header field `{key}`")]
+    #[diagnostic(code(cairn::check::header_key))]
+    HeaderKey {
+        /// The key.
+        key: String,
+        /// Where it was written.
+        #[label("not a header field")]
+        span: SourceSpan,
+        /// "Did you mean", or the list of fields.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A required header field that is missing.
+    #[error("the header has no `{field}`")]
+    #[diagnostic(
+        code(cairn::check::header_missing),
+        help("add `{field} {example}` to the header")
+    )]
+    HeaderMissing {
+        /// The field.
+        field: &'static str,
+        /// An example value.
+        example: &'static str,
+        /// The header's id.
+        #[label("this header")]
+        span: SourceSpan,
+    },
+
+    /// A header field with a value of the wrong shape.
+    #[error("header field `{key}` needs {expected}")]
+    #[diagnostic(code(cairn::check::header_value))]
+    HeaderValue {
+        /// The key.
+        key: String,
+        /// What it needs, in words.
+        expected: &'static str,
+        /// The field.
+        #[label("{expected} expected")]
+        span: SourceSpan,
+        /// Advice.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A date that is not a calendar date.
+    #[error("`{text}` is not a valid date")]
+    #[diagnostic(
+        code(cairn::check::bad_date),
+        help("dates are written YYYY-MM-DD and must exist on the calendar")
+    )]
+    BadDate {
+        /// The date as written.
+        text: String,
+        /// Where it was written.
+        #[label("no such date")]
+        span: SourceSpan,
+    },
+
+    /// No `guideline` header in the main file.
+    #[error("the guideline has no header")]
+    #[diagnostic(
+        code(cairn::check::missing_header),
+        help("start the main file with `guideline my_id {{ title \"...\" version \"1.0\" status draft }}`")
+    )]
+    MissingHeader {
+        /// The start of the file.
+        #[label("expected `guideline ... {{ ... }}` in this file")]
+        span: SourceSpan,
+    },
+
+    /// A table key that is not an enum-typed fact or definition.
+    #[error("table key `{name}` must be an enum fact or definition, but it is {found}")]
+    #[diagnostic(
+        code(cairn::check::table_key),
+        help("tables are keyed by enums, so each row names one value per key")
+    )]
+    TableKey {
+        /// The key.
+        name: String,
+        /// What it is.
+        found: String,
+        /// The key.
+        #[label("not an enum")]
+        span: SourceSpan,
+    },
+
+    /// A table row with the wrong number of keys or cells.
+    #[error("row has {found} {what}, but the table has {expected}")]
+    #[diagnostic(code(cairn::check::row_arity))]
+    RowArity {
+        /// `keys` or `cells`.
+        what: &'static str,
+        /// How many the row has.
+        found: usize,
+        /// How many the table needs.
+        expected: usize,
+        /// The row.
+        #[label("expected {expected} {what}")]
+        span: SourceSpan,
+    },
+
+    /// A branch value whose type cannot be inferred.
+    #[error("cannot tell which enum `{name}` belongs to")]
+    #[diagnostic(
+        code(cairn::check::cannot_infer),
+        help("declare the definition's type, e.g. `define x \"...\": enum {{ a, b }} = first {{ ... }}`")
+    )]
+    CannotInfer {
+        /// The bare name.
+        name: String,
+        /// Where it was written.
+        #[label("enum value without a declared enum type")]
+        span: SourceSpan,
+    },
+
+    /// A fact or definition that nothing reads.
+    #[error("{what} `{name}` is never used")]
+    #[diagnostic(
+        code(cairn::check::unused),
+        severity(Warning),
+        help("no expression, table, schedule or statement reads it; remove it or use it")
+    )]
+    Unused {
+        /// `fact` or `definition`.
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// The declaration's name.
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+
+    /// A condition whose value does not depend on the case.
+    #[error("condition is always {value}")]
+    #[diagnostic(code(cairn::check::constant_condition), severity(Warning))]
+    ConstantCondition {
+        /// `true` or `false`.
+        value: bool,
+        /// The condition.
+        #[label("always {value}")]
+        span: SourceSpan,
+        /// Why.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A recommendation without a statement.
+    #[error("recommendation `{id}` has no statement")]
+    #[diagnostic(
+        code(cairn::check::no_statement),
+        severity(Warning),
+        help("add `statement \"...\"` with the recommendation's wording from the source document")
+    )]
+    NoStatement {
+        /// The id.
+        id: String,
+        /// The id's span.
+        #[label("no `statement` field")]
+        span: SourceSpan,
+    },
+
+    /// An enum value that hides a fact or definition of the same name.
+    #[error("`{name}` is read as a value of `{owner}`, not as the {found} of the same name")]
+    #[diagnostic(
+        code(cairn::check::enum_shadows),
+        severity(Warning),
+        help("rename the {found} or the enum value so the expression is unambiguous")
+    )]
+    EnumShadows {
+        /// The name.
+        name: String,
+        /// The enum's owner.
+        owner: String,
+        /// `fact` or `definition`.
+        found: &'static str,
+        /// Where it was used.
+        #[label("enum value of `{owner}`")]
+        span: SourceSpan,
+    },
+}

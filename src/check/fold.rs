@@ -1,0 +1,167 @@
+//! Check stage: finds conditions whose value does not depend on the case.
+//!
+//! A condition is constant when it folds to true or false from literals
+//! alone (under Kleene logic, so `x or true` is true whatever `x` is), or
+//! when it compares an integer of declared range with a literal that the
+//! range decides (`grade > 5` for `integer 1 to 3` is never true).
+
+use super::ctx::Checker;
+use super::error::CheckError;
+use super::model::*;
+use crate::syntax::ast::{BinOp, Quantifier};
+use crate::value::Value;
+use std::cmp::Ordering;
+
+/// The result of folding: the constant value and, when a declared range
+/// decided it, the name of the fact or definition and its range.
+struct Folded {
+    value: bool,
+    because: Option<String>,
+}
+
+impl<'a> Checker<'a> {
+    /// Warns when a `when` condition is constant.
+    pub(crate) fn constant_condition(&mut self, cond: &TExpr) {
+        if let Some(f) = self.fold(cond) {
+            let help = match f.because {
+                Some(why) => Some(why),
+                None => {
+                    Some("the condition reads no fact, so it is the same for every patient".into())
+                }
+            };
+            self.report(
+                cond.span,
+                CheckError::ConstantCondition {
+                    value: f.value,
+                    span: cond.span.miette(),
+                    help,
+                },
+            );
+        }
+    }
+
+    fn fold(&self, e: &TExpr) -> Option<Folded> {
+        match &e.kind {
+            TExprKind::Const(Value::Bool(b)) => Some(Folded {
+                value: *b,
+                because: None,
+            }),
+            TExprKind::Not(inner) => self.fold(inner).map(|f| Folded {
+                value: !f.value,
+                ..f
+            }),
+            TExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => {
+                self.fold_junction(*op == BinOp::And, [a.as_ref(), b.as_ref()].into_iter())
+            }
+            TExprKind::Quantified(q, items) => match q {
+                Quantifier::All => self.fold_junction(true, items.iter()),
+                Quantifier::Any => self.fold_junction(false, items.iter()),
+                Quantifier::None => self.fold_junction(false, items.iter()).map(|f| Folded {
+                    value: !f.value,
+                    ..f
+                }),
+            },
+            TExprKind::Binary(op, a, b) => self.fold_compare(*op, a, b),
+            _ => None,
+        }
+    }
+
+    /// Folds `and` (when `all`) or `or` over `items`: one deciding constant
+    /// decides it, otherwise every item must be constant.
+    fn fold_junction<'e>(
+        &self,
+        all: bool,
+        items: impl Iterator<Item = &'e TExpr>,
+    ) -> Option<Folded> {
+        let mut every = true;
+        let mut because = None;
+        for item in items {
+            match self.fold(item) {
+                Some(f) if f.value != all => return Some(f),
+                Some(f) => because = because.or(f.because),
+                None => every = false,
+            }
+        }
+        every.then_some(Folded {
+            value: all,
+            because,
+        })
+    }
+
+    fn fold_compare(&self, op: BinOp, a: &TExpr, b: &TExpr) -> Option<Folded> {
+        if let (TExprKind::Const(x), TExprKind::Const(y)) = (&a.kind, &b.kind) {
+            let ord = compare(x, y)?;
+            return Some(Folded {
+                value: holds(op, ord)?,
+                because: None,
+            });
+        }
+        // One side is an integer with a declared range, the other a literal.
+        let (read, lit, flipped) = match (&a.kind, &b.kind) {
+            (_, TExprKind::Const(Value::Int(v))) => (a, *v, false),
+            (TExprKind::Const(Value::Int(v)), _) => (b, *v, true),
+            _ => return None,
+        };
+        let Type::Int {
+            min: Some(lo),
+            max: Some(hi),
+        } = read.ty
+        else {
+            return None;
+        };
+        let name = match read.kind {
+            TExprKind::Fact(f) => self.model.facts.get(f.0 as usize)?.name.clone(),
+            TExprKind::Def(d) => self.model.defs.get(d.0 as usize)?.name.clone(),
+            _ => return None,
+        };
+        // The comparison of the read value with the literal at both ends of the range.
+        let at = |x: i64| {
+            let ord = if flipped { lit.cmp(&x) } else { x.cmp(&lit) };
+            holds(op, ord)
+        };
+        if matches!(op, BinOp::Eq | BinOp::Ne) {
+            // Equality with a literal outside the range is reported as an error elsewhere.
+            return None;
+        }
+        let (low, high) = (at(lo)?, at(hi)?);
+        (low == high).then(|| Folded {
+            value: low,
+            because: Some(format!(
+                "`{name}` is declared as integer {lo} to {hi}, so this is {low} whenever `{name}` is known"
+            )),
+        })
+    }
+}
+
+fn compare(x: &Value, y: &Value) -> Option<Ordering> {
+    let num = |v: &Value| match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Number(n) | Value::Quantity(n) => Some(*n),
+        Value::Date(d) => Some(f64::from(*d)),
+        _ => None,
+    };
+    match (x, y) {
+        (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+        (Value::Enum(a), Value::Enum(b)) => Some(a.cmp(b)),
+        _ => {
+            let (a, b) = (num(x)?, num(y)?);
+            if crate::units::approx_eq(a, b) {
+                Some(Ordering::Equal)
+            } else {
+                a.partial_cmp(&b)
+            }
+        }
+    }
+}
+
+fn holds(op: BinOp, ord: Ordering) -> Option<bool> {
+    Some(match op {
+        BinOp::Eq => ord == Ordering::Equal,
+        BinOp::Ne => ord != Ordering::Equal,
+        BinOp::Lt => ord == Ordering::Less,
+        BinOp::Le => ord != Ordering::Greater,
+        BinOp::Gt => ord == Ordering::Greater,
+        BinOp::Ge => ord != Ordering::Less,
+        _ => return None,
+    })
+}

@@ -1,0 +1,436 @@
+//! Check stage: types operators, `in` sets and `first` classifications.
+//!
+//! The rules follow the shared semantics: quantities combine only within
+//! one dimension, dates shift by time quantities, enums support `=`, `!=`
+//! and `in` only, and `and`/`or` need bools.
+
+use super::ctx::Checker;
+use super::error::CheckError;
+use super::model::*;
+use crate::source::Span;
+use crate::syntax::ast::{self, BinOp, ExprKind};
+use crate::units::Dimension;
+use crate::value::Value;
+
+/// The broad kind of a type, for compatibility rules.
+fn numeric(t: Type) -> bool {
+    matches!(t, Type::Int { .. } | Type::Number)
+}
+
+impl<'a> Checker<'a> {
+    /// True when `e` is a bare name that is not declared, so it may be an
+    /// enum value resolved by the other operand.
+    fn undeclared_name(&self, e: &ast::Expr) -> bool {
+        matches!(&e.kind, ExprKind::Name(id) if !self.names.contains_key(&id.name))
+    }
+
+    pub(crate) fn binary(
+        &mut self,
+        op: BinOp,
+        lhs: &ast::Expr,
+        rhs: &ast::Expr,
+        span: Span,
+    ) -> Option<TExpr> {
+        if matches!(op, BinOp::And | BinOp::Or) {
+            let l = self.expr(lhs, Some(Type::Bool));
+            let r = self.expr(rhs, Some(Type::Bool));
+            let what = format!("`{}`", op.symbol());
+            let l = l.and_then(|l| self.want_bool(&l, &what).map(|_| l));
+            let r = r.and_then(|r| self.want_bool(&r, &what).map(|_| r));
+            let (l, r) = (l?, r?);
+            return Some(TExpr {
+                kind: TExprKind::Binary(op, Box::new(l), Box::new(r)),
+                ty: Type::Bool,
+                span,
+            });
+        }
+        // Type the side that is not a bare unknown name first, so the other
+        // side can resolve as a value of its enum.
+        let (l, r) = if self.undeclared_name(lhs) && !self.undeclared_name(rhs) {
+            let r = self.expr(rhs, None);
+            let l = self.expr(lhs, r.as_ref().map(|r| r.ty));
+            (l, r)
+        } else {
+            let l = self.expr(lhs, None);
+            let r = self.expr(rhs, l.as_ref().map(|l| l.ty));
+            (l, r)
+        };
+        let (l, r) = (l?, r?);
+        let ty = match op {
+            BinOp::Eq | BinOp::Ne => {
+                self.comparable(&l, &r, op, true)?;
+                self.range_literal(&l, &r);
+                self.range_literal(&r, &l);
+                Type::Bool
+            }
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                self.comparable(&l, &r, op, false)?;
+                Type::Bool
+            }
+            _ => self.arithmetic(op, &l, &r)?,
+        };
+        Some(TExpr {
+            kind: TExprKind::Binary(op, Box::new(l), Box::new(r)),
+            ty,
+            span,
+        })
+    }
+
+    /// Checks that `l op r` compares compatible types.
+    fn comparable(&mut self, l: &TExpr, r: &TExpr, op: BinOp, equality: bool) -> Option<()> {
+        let sym = op.symbol();
+        match (l.ty, r.ty) {
+            (a, b) if numeric(a) && numeric(b) => return Some(()),
+            (Type::Quantity { dim: a, .. }, Type::Quantity { dim: b, .. }) => {
+                if a == b {
+                    return Some(());
+                }
+                self.unit_mismatch(
+                    r.span,
+                    format!("cannot compare {} with {}", a.name(), b.name()),
+                    format!("this is a {}", b.name()),
+                    Some((l.span, format!("this is a {}", a.name()))),
+                    Some("quantities compare only within one dimension".into()),
+                );
+                return None;
+            }
+            (Type::Quantity { dim, .. }, b) | (b, Type::Quantity { dim, .. }) if numeric(b) => {
+                let (q, n) = if matches!(l.ty, Type::Quantity { .. }) {
+                    (l, r)
+                } else {
+                    (r, l)
+                };
+                let help = match &n.kind {
+                    TExprKind::Const(Value::Int(v)) => {
+                        Some(format!("write the unit, e.g. `{v} {}`", dim.canonical()))
+                    }
+                    TExprKind::Const(Value::Number(v)) => {
+                        Some(format!("write the unit, e.g. `{v} {}`", dim.canonical()))
+                    }
+                    _ => Some(format!(
+                        "a {} needs a unit such as `{}`",
+                        dim.name(),
+                        dim.canonical()
+                    )),
+                };
+                self.unit_mismatch(
+                    n.span,
+                    format!(
+                        "cannot compare a {} with a number without a unit",
+                        dim.name()
+                    ),
+                    "no unit".into(),
+                    Some((q.span, format!("this is a {}", dim.name()))),
+                    help,
+                );
+                return None;
+            }
+            (Type::Date, Type::Date) => return Some(()),
+            (Type::Bool, Type::Bool) | (Type::Enum(_), Type::Enum(_)) if !equality => {
+                let found = self.type_name(l.ty);
+                self.mismatch(
+                    l.span.to(r.span),
+                    format!("`{sym}` does not apply to {found}"),
+                    format!("{found} has no order"),
+                    None,
+                    Some("enums and bools support `=`, `!=` and `in` only".into()),
+                );
+                return None;
+            }
+            (Type::Bool, Type::Bool) => return Some(()),
+            (Type::Enum(a), Type::Enum(b)) if a == b => return Some(()),
+            _ => {}
+        }
+        let (lt, rt) = (self.type_name(l.ty), self.type_name(r.ty));
+        let help = match (l.ty, r.ty) {
+            (Type::Enum(e), _) | (_, Type::Enum(e)) => {
+                let owner = self.enum_owner(e);
+                let example = self
+                    .model
+                    .enum_info(e)
+                    .and_then(|i| i.values.first())
+                    .map(|v| v.name.clone())
+                    .unwrap_or_default();
+                Some(format!(
+                    "compare an enum with one of its values by name, e.g. `{owner} = {example}`"
+                ))
+            }
+            _ => None,
+        };
+        self.mismatch(
+            r.span,
+            format!("cannot compare {lt} with {rt}"),
+            format!("this is {rt}"),
+            Some((l.span, format!("this is {lt}"))),
+            help,
+        );
+        None
+    }
+
+    /// Reports an integer literal compared for equality with an integer of a
+    /// declared range that does not include it.
+    fn range_literal(&mut self, read: &TExpr, lit: &TExpr) {
+        let (
+            Type::Int {
+                min: Some(lo),
+                max: Some(hi),
+            },
+            TExprKind::Const(Value::Int(v)),
+        ) = (read.ty, &lit.kind)
+        else {
+            return;
+        };
+        if (lo..=hi).contains(v) {
+            return;
+        }
+        let name = match read.kind {
+            TExprKind::Fact(f) => self.model.facts.get(f.0 as usize).map(|f| f.name.clone()),
+            TExprKind::Def(d) => self.model.defs.get(d.0 as usize).map(|d| d.name.clone()),
+            _ => None,
+        };
+        let Some(name) = name else { return };
+        self.report(
+            lit.span,
+            CheckError::OutOfRange {
+                value: *v,
+                name,
+                min: lo.to_string(),
+                max: hi.to_string(),
+                span: lit.span.miette(),
+                help: Some(
+                    "this comparison is constant; correct the number or the declared range".into(),
+                ),
+            },
+        );
+    }
+
+    fn arithmetic(&mut self, op: BinOp, l: &TExpr, r: &TExpr) -> Option<Type> {
+        use BinOp::*;
+        let int = Type::Int {
+            min: None,
+            max: None,
+        };
+        let result = match (op, l.ty, r.ty) {
+            (Add | Sub | Mul, Type::Int { .. }, Type::Int { .. }) => Some(int),
+            (Div, Type::Int { .. }, Type::Int { .. }) => Some(Type::Number),
+            (Add | Sub | Mul | Div, a, b) if numeric(a) && numeric(b) => Some(Type::Number),
+            (Add | Sub, q @ Type::Quantity { dim: a, .. }, Type::Quantity { dim: b, .. })
+                if a == b =>
+            {
+                Some(q)
+            }
+            (Mul | Div, q @ Type::Quantity { .. }, b) if numeric(b) => Some(q),
+            (Mul, a, q @ Type::Quantity { .. }) if numeric(a) => Some(q),
+            (Div, Type::Quantity { dim: a, .. }, Type::Quantity { dim: b, .. }) if a == b => {
+                Some(Type::Number)
+            }
+            (Sub, Type::Date, Type::Date) => {
+                crate::units::lookup("days").map(|unit| Type::Quantity {
+                    dim: Dimension::Time,
+                    unit,
+                })
+            }
+            (
+                Add | Sub,
+                Type::Date,
+                Type::Quantity {
+                    dim: Dimension::Time,
+                    ..
+                },
+            ) => Some(Type::Date),
+            (
+                Add,
+                Type::Quantity {
+                    dim: Dimension::Time,
+                    ..
+                },
+                Type::Date,
+            ) => Some(Type::Date),
+            _ => None,
+        };
+        if result.is_some() {
+            return result;
+        }
+        let (lt, rt) = (self.type_name(l.ty), self.type_name(r.ty));
+        let sym = op.symbol();
+        let message = format!("cannot apply `{sym}` to {lt} and {rt}");
+        let other = Some((l.span, format!("this is {lt}")));
+        let label = format!("this is {rt}");
+        match (l.ty, r.ty) {
+            (Type::Quantity { dim: a, .. }, Type::Quantity { dim: b, .. }) if a != b => self
+                .unit_mismatch(
+                    r.span,
+                    message,
+                    label,
+                    other,
+                    Some(format!("`{sym}` needs quantities of one dimension")),
+                ),
+            (Type::Quantity { dim, .. }, b) | (b, Type::Quantity { dim, .. }) if numeric(b) => self
+                .unit_mismatch(
+                    r.span.to(l.span),
+                    message,
+                    label,
+                    other,
+                    Some(format!(
+                        "a {} needs a unit such as `{}`",
+                        dim.name(),
+                        dim.canonical()
+                    )),
+                ),
+            (Type::Date, _) | (_, Type::Date) => self.unit_mismatch(
+                r.span,
+                message,
+                label,
+                other,
+                Some(
+                    "dates shift by time quantities (`d + 6 months`), and `date - date` gives days"
+                        .into(),
+                ),
+            ),
+            _ => self.mismatch(
+                r.span,
+                message,
+                label,
+                other,
+                Some("arithmetic applies to integers, numbers, quantities and dates".into()),
+            ),
+        }
+        None
+    }
+
+    pub(crate) fn in_set(
+        &mut self,
+        value: &ast::Expr,
+        set: &[ast::Expr],
+        negated: bool,
+        span: Span,
+    ) -> Option<TExpr> {
+        let v = self.expr(value, None);
+        let expected = v.as_ref().map(|v| v.ty);
+        let mut items = Vec::with_capacity(set.len());
+        let mut ok = true;
+        for item in set {
+            match (self.expr(item, expected), &v) {
+                (Some(t), Some(v)) => {
+                    if self.comparable(v, &t, BinOp::Eq, true).is_some() {
+                        self.range_literal(v, &t);
+                        items.push(t);
+                    } else {
+                        ok = false;
+                    }
+                }
+                _ => ok = false,
+            }
+        }
+        let v = v?;
+        if !ok {
+            return None;
+        }
+        Some(TExpr {
+            kind: TExprKind::In {
+                value: Box::new(v),
+                set: items,
+                negated,
+            },
+            ty: Type::Bool,
+            span,
+        })
+    }
+
+    pub(crate) fn first(
+        &mut self,
+        branches: &[(ast::Expr, ast::Expr)],
+        otherwise: Option<&ast::Expr>,
+        expected: Option<Type>,
+        span: Span,
+    ) -> Option<TExpr> {
+        // The result type: the declared type when the context gives one
+        // (bools excepted: they are a hint from a condition), else the first value's.
+        let mut result: Option<(Type, Span)> =
+            expected.filter(|t| *t != Type::Bool).map(|t| (t, span));
+        let mut ok = true;
+        let mut out = Vec::with_capacity(branches.len());
+        for (cond, value) in branches {
+            let c = self.expr(cond, Some(Type::Bool));
+            let c = c.and_then(|c| self.want_bool(&c, "a `when` condition").map(|_| c));
+            if let Some(c) = &c {
+                self.constant_condition(c);
+            }
+            let v = self.branch_value(value, &mut result);
+            match (c, v) {
+                (Some(c), Some(v)) => out.push((c, v)),
+                _ => ok = false,
+            }
+        }
+        let other = match otherwise {
+            Some(e) => match self.branch_value(e, &mut result) {
+                Some(t) => Some(Box::new(t)),
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        let (ty, _) = result?;
+        if !ok {
+            return None;
+        }
+        Some(TExpr {
+            kind: TExprKind::First {
+                branches: out,
+                otherwise: other,
+            },
+            ty,
+            span,
+        })
+    }
+
+    /// Types one branch value of `first` against the result type so far.
+    fn branch_value(
+        &mut self,
+        value: &ast::Expr,
+        result: &mut Option<(Type, Span)>,
+    ) -> Option<TExpr> {
+        if result.is_none() && self.undeclared_name(value) {
+            if let ExprKind::Name(id) = &value.kind {
+                if self.value_owners.contains_key(&id.name) {
+                    self.report(
+                        id.span,
+                        CheckError::CannotInfer {
+                            name: id.name.clone(),
+                            span: id.span.miette(),
+                        },
+                    );
+                    return None;
+                }
+            }
+        }
+        let t = self.expr(value, result.map(|r| r.0))?;
+        match *result {
+            None => {
+                *result = Some((t.ty, t.span));
+                Some(t)
+            }
+            Some((want, at)) => {
+                if super::expr::assignable(t.ty, want)
+                    || (numeric(t.ty) && numeric(want) && want == Type::Number)
+                {
+                    return Some(t);
+                }
+                let (found, want_name) = (self.type_name(t.ty), self.type_name(want));
+                self.mismatch(
+                    t.span,
+                    format!("branch values must all have one type, but this is {found}"),
+                    format!("this is {found}"),
+                    Some((at, format!("this sets the type to {want_name}"))),
+                    Some(
+                        "every `then` and `otherwise` value of a `first` must have the same type"
+                            .into(),
+                    ),
+                );
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Check stage: recommendations: fields, conditions, details, placeholders.
+//!
+//! Single-valued fields (`strength`, `about`, `when`, `statement`,
+//! `schedule`) may appear once. Details are normalised (doses to Gy), and
+//! `{name}` placeholders in statements must name a fact or definition.
+
+use super::ctx::{Checker, Symbol};
+use super::error::CheckError;
+use super::model::*;
+use crate::source::Span;
+use crate::syntax::ast::{self, DetailValue, RecField};
+use crate::units::Dimension;
+
+impl<'a> Checker<'a> {
+    /// Checks one recommendation and fills in its slot.
+    pub(crate) fn check_rec(&mut self, id: RecId, r: &ast::Recommendation) {
+        let mut info = match self.model.recs.get(id.0 as usize) {
+            Some(i) => i.clone(),
+            None => return,
+        };
+        let mut seen: Vec<(&'static str, Span)> = Vec::new();
+        let mut has_statement = false;
+        for field in &r.fields {
+            match field {
+                RecField::Strength(g) => {
+                    if self.once(&mut seen, "strength", g.span) {
+                        info.strength = self.grade(g);
+                    }
+                }
+                RecField::About(a) => {
+                    if self.once(&mut seen, "about", a.span) {
+                        info.about = Some(a.name.clone());
+                    }
+                }
+                RecField::When(e) => {
+                    if self.once(&mut seen, "when", e.span) {
+                        info.condition = self.condition(e);
+                    }
+                }
+                RecField::Statement(t) => {
+                    has_statement = true;
+                    if self.once(&mut seen, "statement", t.span) {
+                        self.placeholders(t);
+                        info.statement = t.value.clone();
+                    }
+                }
+                RecField::Rationale(t) => info.rationale.push(t.value.clone()),
+                RecField::Note(t) => info.notes.push(t.value.clone()),
+                RecField::See(t) => info.see.push(t.value.clone()),
+                RecField::Alternative(target, text) => {
+                    let target = target.as_ref().and_then(|t| self.rec_ref(t));
+                    info.alternatives.push((target, text.value.clone()));
+                }
+                RecField::Detail(name, values) => {
+                    let details = values.iter().filter_map(|v| self.detail(v)).collect();
+                    info.details.push((name.name.clone(), details));
+                }
+                RecField::Schedule(s) => {
+                    if self.once(&mut seen, "schedule", s.span) {
+                        info.schedule = self.schedule_ref(s);
+                    }
+                }
+                RecField::Cite(items) => {
+                    let mut cites = self.cites(items);
+                    info.cites.append(&mut cites);
+                }
+                RecField::Excludes(ids) => {
+                    for other in ids {
+                        if let Some(r) = self.rec_ref(other) {
+                            info.excludes.push(r);
+                        }
+                    }
+                }
+                RecField::Acknowledge {
+                    finding,
+                    with,
+                    reason,
+                } => {
+                    let with = with.as_ref().and_then(|w| self.rec_ref(w));
+                    info.acknowledged.push(Acknowledgement {
+                        finding: finding.name.clone(),
+                        with,
+                        reason: reason.value.clone(),
+                        span: finding.span.to(reason.span),
+                    });
+                }
+            }
+        }
+        if !has_statement {
+            self.report(
+                r.id.span,
+                CheckError::NoStatement {
+                    id: r.id.name.clone(),
+                    span: r.id.span.miette(),
+                },
+            );
+        }
+        if let Some(slot) = self.model.recs.get_mut(id.0 as usize) {
+            *slot = info;
+        }
+    }
+
+    /// Types a `when` condition, which must be a bool, and warns when it is constant.
+    pub(crate) fn condition(&mut self, e: &ast::Expr) -> Option<TExpr> {
+        let t = self.expr(e, Some(Type::Bool))?;
+        self.want_bool(&t, "a `when` condition")?;
+        self.constant_condition(&t);
+        Some(t)
+    }
+
+    /// Records a single-valued field; reports it when it was already given.
+    fn once(
+        &mut self,
+        seen: &mut Vec<(&'static str, Span)>,
+        field: &'static str,
+        span: Span,
+    ) -> bool {
+        if let Some((_, first)) = seen.iter().find(|(f, _)| *f == field).copied() {
+            let (first, _) = self.elsewhere(span, first, "first given");
+            self.report(
+                span,
+                CheckError::DuplicateField {
+                    field,
+                    span: span.miette(),
+                    first,
+                },
+            );
+            return false;
+        }
+        seen.push((field, span));
+        true
+    }
+
+    fn rec_ref(&mut self, id: &ast::Ident) -> Option<RecId> {
+        match self.names.get(&id.name).copied() {
+            Some((Symbol::Rec(r), _)) => Some(r),
+            found => {
+                self.not_a(id, found, "recommendation", "a recommendation", |s| {
+                    matches!(s, Symbol::Rec(_))
+                });
+                None
+            }
+        }
+    }
+
+    /// Resolves a schedule name.
+    fn schedule_ref(&mut self, id: &ast::Ident) -> Option<ScheduleId> {
+        match self.names.get(&id.name).copied() {
+            Some((Symbol::Schedule(s), _)) => Some(s),
+            found => {
+                self.not_a(id, found, "schedule", "a schedule", |s| {
+                    matches!(s, Symbol::Schedule(_))
+                });
+                None
+            }
+        }
+    }
+
+    /// Reports a name that should be a `what` but is something else or nothing.
+    pub(crate) fn not_a(
+        &mut self,
+        id: &ast::Ident,
+        found: Option<(Symbol, Span)>,
+        what: &'static str,
+        expected: &'static str,
+        wanted: impl Fn(&Symbol) -> bool,
+    ) {
+        match found {
+            Some((sym, decl)) => {
+                let declared = (decl.file == id.span.file).then(|| decl.miette());
+                self.report(
+                    id.span,
+                    CheckError::WrongKind {
+                        name: id.name.clone(),
+                        found: sym.kind(),
+                        expected,
+                        span: id.span.miette(),
+                        declared,
+                    },
+                );
+            }
+            None => {
+                let candidates: Vec<&str> = self
+                    .names
+                    .iter()
+                    .filter(|(_, (s, _))| wanted(s))
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                let help = crate::diagnostics::suggestion(&id.name, candidates);
+                self.report(
+                    id.span,
+                    CheckError::UnknownName {
+                        what,
+                        name: id.name.clone(),
+                        span: id.span.miette(),
+                        help,
+                    },
+                );
+            }
+        }
+    }
+
+    fn detail(&mut self, v: &DetailValue) -> Option<Detail> {
+        Some(match v {
+            DetailValue::Dose {
+                total, fractions, ..
+            } => {
+                let unit = self.unit(&total.unit)?;
+                if unit.dimension != Dimension::Dose {
+                    self.wrong_unit(&total.unit, unit, Dimension::Dose);
+                    return None;
+                }
+                Detail::Dose {
+                    total_gy: total.value * unit.factor,
+                    unit,
+                    fractions: *fractions,
+                }
+            }
+            DetailValue::Interval { range, after } => {
+                let unit = self.unit(&range.unit)?;
+                if range.low > range.high {
+                    self.report(
+                        range.span,
+                        CheckError::BadRange {
+                            low: crate::units::format_number(range.low),
+                            high: crate::units::format_number(range.high),
+                            span: range.span.miette(),
+                        },
+                    );
+                    return None;
+                }
+                Detail::Interval {
+                    low: range.low,
+                    high: range.high,
+                    unit,
+                    after: after.as_ref().map(|a| a.value.clone()),
+                }
+            }
+            DetailValue::Quantity(q) => {
+                let unit = self.unit(&q.unit)?;
+                Detail::Quantity(q.value * unit.factor, unit)
+            }
+            DetailValue::Text(t) => Detail::Text(t.value.clone()),
+        })
+    }
+
+    /// Reports a unit of the wrong dimension.
+    pub(crate) fn wrong_unit(
+        &mut self,
+        id: &ast::Ident,
+        unit: crate::units::Unit,
+        want: Dimension,
+    ) {
+        self.report(
+            id.span,
+            CheckError::WrongUnit {
+                unit: id.name.clone(),
+                found: unit.dimension.name(),
+                expected: want.name(),
+                span: id.span.miette(),
+                help: Some(format!(
+                    "use a unit of {}, e.g. `{}`",
+                    want.name(),
+                    want.canonical()
+                )),
+            },
+        );
+    }
+
+    /// Checks the `{name}` placeholders of a statement and marks them read.
+    fn placeholders(&mut self, text: &ast::Text) {
+        let raw = self.sources.slice(text.span);
+        let (body, base) = if raw.is_empty() {
+            (text.value.as_str(), None)
+        } else {
+            (raw, Some(text.span.start))
+        };
+        let mut found = Vec::new();
+        let bytes = body.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'{' {
+                let start = i + 1;
+                let mut j = start;
+                while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
+                    j += 1;
+                }
+                if j > start && j < bytes.len() && bytes[j] == b'}' {
+                    let span = match base {
+                        Some(b) => Span {
+                            start: b + i as u32,
+                            end: b + j as u32 + 1,
+                            file: text.span.file,
+                        },
+                        None => text.span,
+                    };
+                    found.push((body[start..j].to_string(), span));
+                    i = j;
+                }
+            }
+            i += 1;
+        }
+        for (name, span) in found {
+            match self.names.get(&name).copied() {
+                Some((Symbol::Fact(f), _)) => self.use_fact(f),
+                Some((Symbol::Def(d), _)) => self.use_def(d, span),
+                _ => {
+                    let help = self.value_name_help(&name);
+                    self.report(
+                        span,
+                        CheckError::UnknownPlaceholder {
+                            name,
+                            span: span.miette(),
+                            help,
+                        },
+                    );
+                }
+            }
+        }
+    }
+}

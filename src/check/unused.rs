@@ -1,0 +1,35 @@
+//! Check stage: warns about facts and definitions that nothing reads.
+//!
+//! A fact or definition counts as used when any expression, table key,
+//! schedule or statement placeholder reads it, even from a definition that
+//! is itself unused: each warning then points at one declaration to remove.
+
+use super::ctx::Checker;
+use super::error::CheckError;
+
+impl<'a> Checker<'a> {
+    /// Reports every unread fact and definition, in declaration order.
+    pub(crate) fn report_unused(&mut self) {
+        let mut found = Vec::new();
+        for (info, used) in self.model.facts.iter().zip(&self.fact_used) {
+            if !used {
+                found.push(("fact", info.name.clone(), info.span));
+            }
+        }
+        for (info, used) in self.model.defs.iter().zip(&self.def_used) {
+            if !used {
+                found.push(("definition", info.name.clone(), info.span));
+            }
+        }
+        for (what, name, span) in found {
+            self.report(
+                span,
+                CheckError::Unused {
+                    what,
+                    name,
+                    span: span.miette(),
+                },
+            );
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Command line: the `check`, `run`, `explain` and `test` subcommands.
+
+use super::output::{self, ERRORS, IO, WIDTH};
+use super::{ErrorFormat, Format};
+use cairn::diagnostics::{Diagnostics, JsonDiagnostic};
+use cairn::eval::{self, Program};
+use cairn::syntax::{self, FsLoader};
+use cairn::{case, check, testing};
+use std::path::{Path, PathBuf};
+
+/// `cairn check FILE…`: 0 when no file has errors, 1 when one has, 2 when a
+/// file cannot be read.
+pub fn check(files: &[PathBuf], format: ErrorFormat) -> u8 {
+    let mut json: Vec<JsonDiagnostic> = Vec::new();
+    let mut code = 0;
+    for path in files {
+        let name = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read `{name}`: {e}");
+                code = IO;
+                continue;
+            }
+        };
+        let parsed = syntax::parse_with(&name, &text, &FsLoader);
+        let (sources, diagnostics) = match check::check(parsed) {
+            Ok(checked) => (checked.sources, checked.warnings),
+            Err(failed) => (failed.sources, failed.diagnostics),
+        };
+        if diagnostics.has_errors() && code == 0 {
+            code = ERRORS;
+        }
+        match format {
+            ErrorFormat::Json => json.extend(diagnostics.to_json(&sources)),
+            ErrorFormat::Human => {
+                output::eprint_diagnostics(&diagnostics, &sources);
+                let verdict = if diagnostics.has_errors() { "failed" } else { "ok" };
+                eprintln!("{name}: {verdict} ({})", output::summary(&diagnostics));
+            }
+        }
+    }
+    if format == ErrorFormat::Json {
+        match serde_json::to_string_pretty(&json) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: cannot write JSON: {e}");
+                return IO;
+            }
+        }
+    }
+    code
+}
+
+/// Loads the guideline and the case; the error is the exit code.
+fn load(guideline: &Path, case_path: &Path) -> Result<(cairn::check::Checked, case::CaseFile), u8> {
+    let checked = output::guideline(guideline)?;
+    let text = output::read(case_path)?;
+    match case::load(&checked, &output::case_name(case_path), &text) {
+        Ok(c) => Ok((checked, c)),
+        Err(f) => Err(output::failed(&f)),
+    }
+}
+
+/// `cairn run GUIDELINE --case CASE`.
+pub fn run(guideline: &Path, case_path: &Path, format: Format, trace: bool) -> u8 {
+    let (checked, case_file) = match load(guideline, case_path) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let program = Program::new(&checked);
+    let outcome = program.evaluate(&case_file.case, eval::Options { trace });
+    match format {
+        Format::Json => print_json(&outcome),
+        Format::Text => {
+            print!("{}", eval::render::note(&outcome, &checked));
+            if trace {
+                println!("\nTrace\n");
+                print!("{}", eval::render::trace(&outcome, &checked, WIDTH));
+            }
+            0
+        }
+    }
+}
+
+/// `cairn explain GUIDELINE --case CASE ID`.
+pub fn explain(guideline: &Path, case_path: &Path, id: &str) -> u8 {
+    let (checked, case_file) = match load(guideline, case_path) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let program = Program::new(&checked);
+    let outcome = program.evaluate(&case_file.case, eval::Options { trace: true });
+    match eval::explain(&outcome, &checked, id) {
+        Ok(steps) => {
+            print!("{}", eval::render::steps(&steps, &checked, WIDTH));
+            0
+        }
+        Err(e) => {
+            let mut diagnostics = Diagnostics::new();
+            diagnostics.push(cairn::source::FileId(0), e);
+            output::eprint_diagnostics(&diagnostics, &cairn::source::SourceMap::new());
+            ERRORS
+        }
+    }
+}
+
+/// `cairn test [PATH…]`.
+pub fn test(paths: Vec<PathBuf>, coverage: bool, min_coverage: Option<f64>, format: Format) -> u8 {
+    if let Some(min) = min_coverage {
+        if !(0.0..=100.0).contains(&min) {
+            eprintln!("error: --min-coverage must be a percentage between 0 and 100, not {min}");
+            return IO;
+        }
+    }
+    let paths = if paths.is_empty() { vec![PathBuf::from("guidelines")] } else { paths };
+    let options = testing::Options {
+        coverage: coverage || min_coverage.is_some(),
+        min_coverage,
+        width: WIDTH,
+    };
+    let report = testing::run(&paths, &options);
+    let code = if report.success() { 0 } else { ERRORS };
+    match format {
+        Format::Json => {
+            let json = print_json(&report);
+            if json != 0 {
+                return json;
+            }
+        }
+        Format::Text => print!("{}", testing::text::render(&report, options.coverage)),
+    }
+    if !report.io_errors.is_empty() && report.cases.is_empty() {
+        return IO;
+    }
+    code
+}
+
+/// Prints a value as pretty JSON on standard output.
+pub fn print_json<T: serde::Serialize>(value: &T) -> u8 {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => {
+            println!("{s}");
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot write JSON: {e}");
+            IO
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Command line: argument parsing and dispatch to the subcommands.
+//!
+//! Exit codes: 0 success (warnings allowed), 1 errors in the input (a
+//! guideline or case with errors, a failing test), 2 usage or I/O errors.
+//! Input files are never written, except by `cairn fmt` without `--check`.
+
+mod batch;
+mod commands;
+mod output;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Cairn: check, run and test clinical practice guidelines.
+#[derive(Debug, Parser)]
+#[command(name = "cairn", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    /// Rendered with source excerpts.
+    Human,
+    /// A JSON array of diagnostics on standard output.
+    Json,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// How batch results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    /// One JSON object per case.
+    Jsonl,
+    /// One CSV row per case, one column per recommendation.
+    Csv,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and check guidelines, reporting errors and warnings.
+    Check {
+        /// The guideline files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format of the diagnostics.
+        #[arg(long, value_enum, default_value = "human")]
+        error_format: ErrorFormat,
+    },
+    /// Run a guideline against a case.
+    Run {
+        /// The guideline file.
+        guideline: PathBuf,
+        /// The case file (JSON), or `-` for standard input.
+        #[arg(long)]
+        case: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Add the step-by-step explanation.
+        #[arg(long)]
+        trace: bool,
+    },
+    /// Explain one recommendation for a case: its trace and everything it depends on.
+    Explain {
+        /// The guideline file.
+        guideline: PathBuf,
+        /// The case file (JSON), or `-` for standard input.
+        #[arg(long)]
+        case: PathBuf,
+        /// The recommendation id.
+        id: String,
+    },
+    /// Run the cases with an `expect` block under the given paths.
+    Test {
+        /// Case files or folders (searched recursively); default `guidelines/`.
+        paths: Vec<PathBuf>,
+        /// Report which conditions the cases drive to true, false and unknown.
+        #[arg(long)]
+        coverage: bool,
+        /// Fail when condition coverage is below this percentage (implies --coverage).
+        #[arg(long, value_name = "PCT")]
+        min_coverage: Option<f64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Run a guideline over a cohort: one case (JSON object) per line.
+    Batch {
+        /// The guideline file.
+        guideline: PathBuf,
+        /// The cohort file (JSON lines), or `-` for standard input.
+        cohort: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: BatchFormat,
+    },
+}
+
+/// Parses the arguments, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let code = match cli.command {
+        Command::Check { files, error_format } => commands::check(&files, error_format),
+        Command::Run { guideline, case, format, trace } => commands::run(&guideline, &case, format, trace),
+        Command::Explain { guideline, case, id } => commands::explain(&guideline, &case, &id),
+        Command::Test { paths, coverage, min_coverage, format } => {
+            commands::test(paths, coverage, min_coverage, format)
+        }
+        Command::Batch { guideline, cohort, format } => batch::run(&guideline, &cohort, format),
+    };
+    ExitCode::from(code)
+}

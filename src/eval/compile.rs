@@ -1,0 +1,370 @@
+//! Eval stage: compiles the checked model into flat code.
+//!
+//! Every expression node becomes one instruction in a single vector, children
+//! before parents, and each instruction writes its result into the slot of the
+//! same index. Operands are slot indices, so evaluation is one forward pass
+//! over the vector with no string lookups, no recursion and no allocation.
+//! Because every node's value stays in its slot after the pass, missing facts
+//! and traces are read off the slots afterwards instead of re-evaluating.
+
+use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
+use crate::source::Span;
+use crate::syntax::ast::{BinOp, Quantifier};
+use crate::value::Value;
+
+/// A slot index (an instruction's position in the code).
+pub(crate) type Pc = u32;
+
+/// One instruction; it computes the value of the slot at its own index.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Op {
+    /// A constant.
+    Const(Value),
+    /// A fact of the case.
+    Fact(u32),
+    /// A definition: a copy of the slot of its body's root.
+    Def {
+        /// The definition.
+        def: u32,
+        /// The slot holding its value.
+        root: Pc,
+    },
+    /// A cell of the row a table definition matched.
+    Column {
+        /// The table's definition.
+        def: u32,
+        /// The slot holding the row.
+        root: Pc,
+        /// The table.
+        table: u32,
+        /// The column.
+        column: u16,
+    },
+    /// Kleene negation.
+    Not(Pc),
+    /// Arithmetic negation.
+    Neg(Pc),
+    /// Kleene conjunction.
+    And(Pc, Pc),
+    /// Kleene disjunction.
+    Or(Pc, Pc),
+    /// A comparison or arithmetic operator.
+    Binary(BinOp, Pc, Pc),
+    /// Set membership; the members are `args[start..start+len]`.
+    In {
+        /// The tested value.
+        value: Pc,
+        /// First member in `args`.
+        start: u32,
+        /// Number of members.
+        len: u32,
+        /// `not in`.
+        negated: bool,
+    },
+    /// `is known` (true) or `is unknown` (false).
+    IsKnown(Pc, bool),
+    /// A quantifier over `args[start..start+len]`.
+    Quant(Quantifier, u32, u32),
+    /// First match: `args[start..start+2*branches]` holds condition/value pairs.
+    First {
+        /// First condition in `args`.
+        start: u32,
+        /// Number of branches.
+        branches: u32,
+        /// The fallback's slot.
+        otherwise: Option<Pc>,
+    },
+    /// Table lookup: the keys are `args[start..start+len]`.
+    Lookup {
+        /// The table.
+        table: u32,
+        /// First key in `args`.
+        start: u32,
+        /// Number of keys.
+        len: u32,
+    },
+}
+
+/// A table's rows in compiled form.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CTable {
+    /// Number of keys per row.
+    pub keys: usize,
+    /// Row patterns, `keys` per row; `None` is the wildcard.
+    pub patterns: Vec<Option<u16>>,
+    /// Cells, `columns` per row.
+    pub cells: Vec<Value>,
+    /// Number of columns.
+    pub columns: usize,
+}
+
+/// The compiled code of a whole model.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Code {
+    /// Instructions; slot `i` holds the value of `ops[i]`.
+    pub ops: Vec<Op>,
+    /// Variable-length operand lists.
+    pub args: Vec<Pc>,
+    /// The source span of each instruction (empty for synthetic ones).
+    pub spans: Vec<Span>,
+    /// The type of each instruction's value, for display.
+    pub types: Vec<Type>,
+    /// Slot of each definition's value.
+    pub def_root: Vec<Pc>,
+    /// Slot of each section's own condition, if it has one.
+    pub section_own: Vec<Option<Pc>>,
+    /// Slot of each section's effective condition (its ancestors' and its own).
+    pub section_eff: Vec<Pc>,
+    /// Slot of each recommendation's own condition, if it has one.
+    pub rec_own: Vec<Option<Pc>>,
+    /// Slot of each recommendation's status (sections and own condition).
+    pub rec_root: Vec<Pc>,
+    /// Instructions `0..main_len` run for every case; study conditions follow.
+    pub main_len: usize,
+    /// Slot of each schedule study's condition, per schedule.
+    pub study_cond: Vec<Vec<Option<Pc>>>,
+    /// Compiled tables.
+    pub tables: Vec<CTable>,
+}
+
+impl Code {
+    /// Compiles a model. Definitions are compiled in `def_order`, so every
+    /// definition's slot comes before any instruction that reads it.
+    pub fn compile(model: &Model) -> Code {
+        let mut code = Code {
+            def_root: vec![0; model.defs.len()],
+            ..Code::default()
+        };
+        for table in &model.tables {
+            let mut t = CTable {
+                keys: table.keys.len(),
+                columns: table.columns.len(),
+                ..CTable::default()
+            };
+            for row in &table.rows {
+                // Rows with the wrong arity are padded so lookups stay in bounds.
+                for k in 0..t.keys {
+                    t.patterns.push(row.keys.get(k).copied().flatten());
+                }
+                for c in 0..t.columns {
+                    t.cells.push(row.cells.get(c).copied().unwrap_or(Value::Bool(false)));
+                }
+            }
+            code.tables.push(t);
+        }
+        for &d in &model.def_order {
+            let Some(def) = model.defs.get(d.0 as usize) else {
+                continue;
+            };
+            let root = match &def.body {
+                DefBody::Expr(e) => code.expr(e),
+                DefBody::Table(t) => {
+                    let keys: Vec<Pc> = model
+                        .tables
+                        .get(t.0 as usize)
+                        .map(|info| info.keys.iter().map(|k| code.expr(k)).collect())
+                        .unwrap_or_default();
+                    let start = code.push_args(&keys);
+                    code.push(
+                        Op::Lookup {
+                            table: t.0,
+                            start,
+                            len: keys.len() as u32,
+                        },
+                        def.decl_span,
+                        def.ty,
+                    )
+                }
+            };
+            if let Some(slot) = code.def_root.get_mut(d.0 as usize) {
+                *slot = root;
+            }
+        }
+        for section in &model.sections {
+            let own = section.condition.as_ref().map(|c| code.expr(c));
+            let parent = section
+                .parent
+                .and_then(|p| code.section_eff.get(p.0 as usize).copied());
+            let eff = code.conjoin(parent, own, section.span);
+            code.section_own.push(own);
+            code.section_eff.push(eff);
+        }
+        for rec in &model.recs {
+            let own = rec.condition.as_ref().map(|c| code.expr(c));
+            let sect = rec
+                .section
+                .and_then(|s| code.section_eff.get(s.0 as usize).copied());
+            let root = code.conjoin(sect, own, rec.span);
+            code.rec_own.push(own);
+            code.rec_root.push(root);
+        }
+        code.main_len = code.ops.len();
+        for schedule in &model.schedules {
+            let conds = schedule
+                .studies
+                .iter()
+                .map(|s| s.condition.as_ref().map(|c| code.expr(c)))
+                .collect();
+            code.study_cond.push(conds);
+        }
+        code
+    }
+
+    /// `a and b` where either may be absent (absent means true).
+    fn conjoin(&mut self, a: Option<Pc>, b: Option<Pc>, span: Span) -> Pc {
+        match (a, b) {
+            (Some(a), Some(b)) => self.push(Op::And(a, b), span, Type::Bool),
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => self.push(Op::Const(Value::Bool(true)), span, Type::Bool),
+        }
+    }
+
+    fn push(&mut self, op: Op, span: Span, ty: Type) -> Pc {
+        self.ops.push(op);
+        self.spans.push(span);
+        self.types.push(ty);
+        (self.ops.len() - 1) as Pc
+    }
+
+    fn push_args(&mut self, args: &[Pc]) -> u32 {
+        let start = self.args.len() as u32;
+        self.args.extend_from_slice(args);
+        start
+    }
+
+    /// Compiles an expression; returns the slot of its value.
+    fn expr(&mut self, e: &TExpr) -> Pc {
+        let op = match &e.kind {
+            TExprKind::Const(v) => Op::Const(*v),
+            TExprKind::Fact(f) => Op::Fact(f.0),
+            TExprKind::Def(d) => Op::Def {
+                def: d.0,
+                root: self.def_root.get(d.0 as usize).copied().unwrap_or(0),
+            },
+            TExprKind::Column { def, table, column } => Op::Column {
+                def: def.0,
+                root: self.def_root.get(def.0 as usize).copied().unwrap_or(0),
+                table: table.0,
+                column: *column,
+            },
+            TExprKind::Not(a) => Op::Not(self.expr(a)),
+            TExprKind::Neg(a) => Op::Neg(self.expr(a)),
+            TExprKind::Binary(op, a, b) => {
+                let (a, b) = (self.expr(a), self.expr(b));
+                match op {
+                    BinOp::And => Op::And(a, b),
+                    BinOp::Or => Op::Or(a, b),
+                    _ => Op::Binary(*op, a, b),
+                }
+            }
+            TExprKind::In {
+                value,
+                set,
+                negated,
+            } => {
+                let value = self.expr(value);
+                let members: Vec<Pc> = set.iter().map(|m| self.expr(m)).collect();
+                Op::In {
+                    value,
+                    start: self.push_args(&members),
+                    len: members.len() as u32,
+                    negated: *negated,
+                }
+            }
+            TExprKind::IsKnown(a, known) => Op::IsKnown(self.expr(a), *known),
+            TExprKind::Quantified(q, items) => {
+                let items: Vec<Pc> = items.iter().map(|i| self.expr(i)).collect();
+                Op::Quant(*q, self.push_args(&items), items.len() as u32)
+            }
+            TExprKind::First {
+                branches,
+                otherwise,
+            } => {
+                let mut pairs = Vec::with_capacity(branches.len() * 2);
+                for (c, v) in branches {
+                    pairs.push(self.expr(c));
+                    pairs.push(self.expr(v));
+                }
+                let otherwise = otherwise.as_ref().map(|o| self.expr(o));
+                Op::First {
+                    start: self.push_args(&pairs),
+                    branches: branches.len() as u32,
+                    otherwise,
+                }
+            }
+        };
+        self.push(op, e.span, e.ty)
+    }
+
+    /// The operand list `args[start..start+len]` (empty when out of range).
+    pub fn args(&self, start: u32, len: u32) -> &[Pc] {
+        self.args
+            .get(start as usize..(start + len) as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The slot indices read by an instruction, in order (without the
+    /// definition a `Def`/`Column` read points to).
+    pub fn children(&self, pc: Pc) -> Children<'_> {
+        let mut fixed = [0; 3];
+        let (n, slice): (usize, &[Pc]) = match self.ops.get(pc as usize) {
+            Some(Op::Not(a) | Op::Neg(a) | Op::IsKnown(a, _)) => {
+                fixed[0] = *a;
+                (1, &[])
+            }
+            Some(Op::And(a, b) | Op::Or(a, b) | Op::Binary(_, a, b)) => {
+                fixed[0] = *a;
+                fixed[1] = *b;
+                (2, &[])
+            }
+            Some(Op::In {
+                value, start, len, ..
+            }) => {
+                fixed[0] = *value;
+                (1, self.args(*start, *len))
+            }
+            Some(Op::Quant(_, start, len)) => (0, self.args(*start, *len)),
+            Some(Op::Lookup { start, len, .. }) => (0, self.args(*start, *len)),
+            Some(Op::First {
+                start,
+                branches,
+                otherwise,
+            }) => {
+                if let Some(o) = otherwise {
+                    fixed[0] = *o;
+                    (1, self.args(*start, branches * 2))
+                } else {
+                    (0, self.args(*start, branches * 2))
+                }
+            }
+            _ => (0, &[]),
+        };
+        Children {
+            fixed,
+            n,
+            slice,
+            i: 0,
+        }
+    }
+}
+
+/// Iterator over an instruction's operand slots.
+pub(crate) struct Children<'a> {
+    fixed: [Pc; 3],
+    n: usize,
+    slice: &'a [Pc],
+    i: usize,
+}
+
+impl Iterator for Children<'_> {
+    type Item = Pc;
+    fn next(&mut self) -> Option<Pc> {
+        let i = self.i;
+        self.i += 1;
+        if i < self.n {
+            self.fixed.get(i).copied()
+        } else {
+            self.slice.get(i - self.n).copied()
+        }
+    }
+}

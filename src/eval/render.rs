@@ -1,0 +1,290 @@
+//! Eval stage: renders outcomes as text. Data and rendering are separate:
+//! everything here reads an [`Outcome`] and the checked guideline only.
+//!
+//! [`note`] is a tumour-board-style note; [`trace`] draws every trace step's
+//! source with its value labels through miette's graphical handler (no
+//! colour, fixed width, so output is stable for snapshots).
+
+use super::outcome::{Outcome, RecOutcome, Status, TraceStep};
+use crate::check::model::DefBody;
+use crate::check::Checked;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity};
+use std::fmt::{self, Write};
+
+/// A value of the JSON contract in words.
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "unknown".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Object(m) => match (m.get("value"), m.get("unit")) {
+            (Some(v), Some(serde_json::Value::String(u))) if u == "%" => format!("{v} %"),
+            (Some(v), Some(serde_json::Value::String(u))) => format!("{v} {u}"),
+            _ => m
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", json_text(v)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// `[25, 27]`.
+fn cites(list: &[u32]) -> String {
+    let items: Vec<String> = list.iter().map(u32::to_string).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// One recommendation that applies, with its details.
+fn applied(out: &mut String, rec: &RecOutcome) {
+    let strength = rec.strength.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+    let _ = writeln!(out, "  * {}{strength} [{}]: {}", rec.kind.to_uppercase(), rec.id, rec.statement);
+    for (name, values) in &rec.details {
+        let texts: Vec<String> = match values {
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|i| match i.get("text") {
+                    Some(t) => json_text(t),
+                    None => json_text(i),
+                })
+                .collect(),
+            other => vec![json_text(other)],
+        };
+        let _ = writeln!(out, "      {}: {}", name.replace('_', " "), texts.join("; "));
+    }
+    for alt in &rec.alternatives {
+        match &alt.id {
+            Some(id) => {
+                let _ = writeln!(out, "      alternative: {} (see {id})", alt.text);
+            }
+            None => {
+                let _ = writeln!(out, "      alternative: {}", alt.text);
+            }
+        }
+    }
+    for note in &rec.notes {
+        let _ = writeln!(out, "      note: {note}");
+    }
+    if !rec.citations.is_empty() {
+        let _ = writeln!(out, "      citations: {}", cites(&rec.citations));
+    }
+}
+
+/// A tumour-board-style note: what applies (by section), derived values,
+/// what to ask for, and follow-up schedules as dated windows.
+pub fn note(outcome: &Outcome, checked: &Checked) -> String {
+    let model = &checked.model;
+    let mut out = String::new();
+    let title = if model.meta.title.is_empty() {
+        outcome.guideline.id.as_str()
+    } else {
+        model.meta.title.as_str()
+    };
+    let _ = writeln!(out, "{title} (version {})", outcome.guideline.version);
+    if !model.meta.source.is_empty() {
+        let _ = writeln!(out, "Source: {}", model.meta.source);
+    }
+    let _ = writeln!(out, "\nWhat applies");
+    let mut last: Option<&Vec<String>> = None;
+    let mut any = false;
+    for rec in outcome.recommendations.iter().filter(|r| r.status == Status::Applies) {
+        if last != Some(&rec.section_path) {
+            let path = if rec.section_path.is_empty() {
+                "(no section)".to_string()
+            } else {
+                rec.section_path.join(" > ")
+            };
+            let _ = writeln!(out, "\n  {path}");
+            last = Some(&rec.section_path);
+        }
+        applied(&mut out, rec);
+        any = true;
+    }
+    if !any {
+        let _ = writeln!(out, "  nothing applies with the facts given");
+    }
+    derived(&mut out, outcome, checked);
+    let undetermined: Vec<&RecOutcome> = outcome
+        .recommendations
+        .iter()
+        .filter(|r| r.status == Status::Undetermined)
+        .collect();
+    if !undetermined.is_empty() {
+        let _ = writeln!(out, "\nUndetermined — ask for:");
+        for rec in undetermined {
+            let _ = writeln!(out, "  * [{}] {}", rec.id, rec.statement);
+            if rec.missing.is_empty() {
+                let _ = writeln!(out, "      (no missing fact decides it; see the trace)");
+            }
+            for fact in &rec.missing {
+                let desc = model
+                    .fact(fact)
+                    .and_then(|f| model.facts.get(f.0 as usize))
+                    .map(|f| f.description.as_str())
+                    .unwrap_or("");
+                let _ = writeln!(out, "      - {fact}: {desc}");
+            }
+        }
+    }
+    let not_applicable = outcome
+        .recommendations
+        .iter()
+        .filter(|r| r.status == Status::NotApplicable)
+        .count();
+    let _ = writeln!(out, "\nNot applicable: {not_applicable} recommendation(s).");
+    for s in &outcome.schedules {
+        let _ = writeln!(out, "\nFollow-up: {} (for [{}])", s.title, s.recommendation);
+        let _ = writeln!(out, "  {}", s.phases.join("; then "));
+        match &s.start {
+            None => {
+                let _ = writeln!(out, "  start date unknown: no dates laid out");
+            }
+            Some(start) => {
+                let _ = writeln!(out, "  from {start}:");
+                for v in &s.visits {
+                    let _ = writeln!(
+                        out,
+                        "  {:>3}. {} to {}  {}",
+                        v.number,
+                        v.earliest,
+                        v.latest,
+                        v.studies.join(", ")
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The derived values; table rows with their title, citations and the
+/// caveat that they are population data.
+fn derived(out: &mut String, outcome: &Outcome, checked: &Checked) {
+    let model = &checked.model;
+    if outcome.derived.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nDerived values");
+    for (name, value) in &outcome.derived {
+        let def = model.def(name).and_then(|d| model.defs.get(d.0 as usize));
+        let table = def.and_then(|d| match d.body {
+            DefBody::Table(t) => model.tables.get(t.0 as usize),
+            DefBody::Expr(_) => None,
+        });
+        match (table, value) {
+            (Some(t), serde_json::Value::Object(row)) => {
+                let _ = writeln!(out, "  {name} ({}):", t.title);
+                for col in &t.columns {
+                    let v = row.get(&col.name).map(json_text).unwrap_or_default();
+                    let _ = writeln!(out, "      {}: {v}", col.label);
+                }
+                let source = if t.cites.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", cites(&t.cites))
+                };
+                let _ = writeln!(
+                    out,
+                    "      population data from published series{source}; not a prediction for this patient"
+                );
+            }
+            (Some(t), _) => {
+                let _ = writeln!(out, "  {name} ({}): no row for these facts", t.title);
+            }
+            _ => {
+                let desc = def.map(|d| d.description.as_str()).unwrap_or("");
+                let _ = writeln!(out, "  {name} = {}  ({desc})", json_text(value));
+            }
+        }
+    }
+}
+
+/// One trace step as a miette diagnostic of severity advice.
+struct StepReport {
+    message: String,
+    labels: Vec<LabeledSpan>,
+    source: NamedSource<String>,
+}
+
+impl fmt::Debug for StepReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for StepReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for StepReport {}
+
+impl Diagnostic for StepReport {
+    fn severity(&self) -> Option<Severity> {
+        Some(Severity::Advice)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+}
+
+/// The one-line message of a step.
+fn message(step: &TraceStep) -> String {
+    match step.kind.as_str() {
+        "definition" => format!("definition `{}` = {} ({})", step.name, step.result, step.reason),
+        "section" => {
+            let result = match step.result.as_str() {
+                "applies" => "applies",
+                "not_applicable" => "does not apply",
+                _ => "is undetermined",
+            };
+            format!("section `{}` {result}: {}", step.name, step.reason)
+        }
+        _ => format!("recommendation `{}` {}", step.name, step.reason.replacen("not_applicable", "not applicable", 1)),
+    }
+}
+
+/// Renders trace steps with their source spans and labels.
+pub fn steps(steps: &[TraceStep], checked: &Checked, width: usize) -> String {
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+        .with_width(width)
+        .with_links(false);
+    let mut out = String::new();
+    for step in steps {
+        let Some(file) = checked.sources.find(&step.span.file).and_then(|f| checked.sources.get(f)) else {
+            let _ = writeln!(out, "{}", message(step));
+            continue;
+        };
+        let mut labels: Vec<LabeledSpan> = step
+            .labels
+            .iter()
+            .filter(|l| l.span.file == step.span.file)
+            .map(|l| LabeledSpan::new(Some(l.text.clone()), l.span.start, l.span.end - l.span.start))
+            .collect();
+        if labels.is_empty() {
+            labels.push(LabeledSpan::new(
+                Some(step.result.replace('_', " ")),
+                step.span.start,
+                step.span.end - step.span.start,
+            ));
+        }
+        let report = StepReport {
+            message: message(step),
+            labels,
+            source: NamedSource::new(file.name.clone(), file.text.to_string()),
+        };
+        if handler.render_report(&mut out, &report).is_err() {
+            let _ = writeln!(out, "{}", report.message);
+        }
+    }
+    out
+}
+
+/// Renders the whole trace of an outcome.
+pub fn trace(outcome: &Outcome, checked: &Checked, width: usize) -> String {
+    steps(&outcome.trace, checked, width)
+}

@@ -1,0 +1,288 @@
+//! Eval stage: why a slot has its value, read off the evaluated slots.
+//!
+//! After a pass every slot holds its value, so explaining a result needs no
+//! re-evaluation: the walkers below follow only the operands that decided
+//! it. `missing` collects the unknown facts that could decide an unknown
+//! value (known operands contribute nothing); `decisive` collects the reads
+//! (facts, definitions, table cells) that decided a value, for trace labels.
+
+use super::compile::{Code, Op, Pc};
+use super::run::{row_matches, truth};
+use crate::syntax::ast::Quantifier;
+use crate::value::Value;
+
+/// A fixed-size bitset, reused across cases so queries do not allocate.
+#[derive(Debug, Clone, Default)]
+pub struct Bits {
+    words: Vec<u64>,
+}
+
+impl Bits {
+    /// A bitset for `n` members.
+    pub fn with_len(n: usize) -> Bits {
+        Bits {
+            words: vec![0; n.div_ceil(64)],
+        }
+    }
+
+    /// Removes every member.
+    pub fn clear(&mut self) {
+        self.words.iter_mut().for_each(|w| *w = 0);
+    }
+
+    /// Adds a member (ignored when out of range).
+    pub fn insert(&mut self, i: usize) {
+        if let Some(w) = self.words.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+
+    /// True when `i` is a member.
+    pub fn contains(&self, i: usize) -> bool {
+        self.words.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// True when there are no members.
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|w| *w == 0)
+    }
+
+    /// The members in increasing order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &w)| {
+            let mut w = w;
+            std::iter::from_fn(move || {
+                if w == 0 {
+                    return None;
+                }
+                let bit = w.trailing_zeros() as usize;
+                w &= w - 1;
+                Some(i * 64 + bit)
+            })
+        })
+    }
+}
+
+#[inline]
+fn get(vals: &[Option<Value>], pc: Pc) -> Option<Value> {
+    vals.get(pc as usize).copied().flatten()
+}
+
+/// Adds to `out` the unknown facts that could decide the unknown slot `pc`.
+/// `visited` (sized to the code) keeps shared definitions from being walked
+/// twice; the union is the same either way.
+pub(crate) fn missing(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Bits, visited: &mut Bits) {
+    if get(vals, pc).is_some() || visited.contains(pc as usize) {
+        return;
+    }
+    visited.insert(pc as usize);
+    match code.ops.get(pc as usize) {
+        Some(Op::Fact(f)) => out.insert(*f as usize),
+        Some(Op::Def { root, .. } | Op::Column { root, .. }) => missing(code, vals, *root, out, visited),
+        Some(Op::First {
+            start,
+            branches,
+            otherwise,
+        }) => {
+            for pair in code.args(*start, branches * 2).chunks_exact(2) {
+                match truth(get(vals, pair[0])) {
+                    Some(true) => return missing(code, vals, pair[1], out, visited),
+                    Some(false) => {}
+                    None => return missing(code, vals, pair[0], out, visited),
+                }
+            }
+            // No branch holds: only the fallback can still be unknown.
+            if let Some(o) = otherwise {
+                missing(code, vals, *o, out, visited);
+            }
+        }
+        Some(Op::Lookup { table, start, len }) => {
+            let keys = code.args(*start, *len);
+            if let Some(row) = stopping_row(code, vals, *table, keys) {
+                for (p, &k) in row.iter().zip(keys) {
+                    if p.is_some() {
+                        missing(code, vals, k, out, visited);
+                    }
+                }
+            }
+        }
+        Some(_) => {
+            for c in code.children(pc) {
+                missing(code, vals, c, out, visited);
+            }
+        }
+        None => {}
+    }
+}
+
+/// The row at which a lookup stopped because a key was unknown.
+fn stopping_row<'a>(code: &'a Code, vals: &[Option<Value>], table: u32, keys: &[Pc]) -> Option<&'a [Option<u16>]> {
+    let t = code.tables.get(table as usize)?;
+    for row in t.patterns.chunks_exact(t.keys.max(1)) {
+        match row_matches(row, keys, vals) {
+            Some(true) => return None,
+            Some(false) => {}
+            None => return Some(row),
+        }
+    }
+    None
+}
+
+/// The row a lookup matched, as its patterns.
+fn matched_row<'a>(code: &'a Code, table: u32, row: u16) -> Option<&'a [Option<u16>]> {
+    let t = code.tables.get(table as usize)?;
+    t.patterns.chunks_exact(t.keys.max(1)).nth(row as usize)
+}
+
+/// True for the connectives whose result can be decided by one operand.
+fn is_connective(op: Option<&Op>) -> bool {
+    matches!(op, Some(Op::And(..) | Op::Or(..) | Op::Quant(..)))
+}
+
+/// The operand of a connective that decided it alone (a false conjunct, a
+/// true disjunct), if there is one.
+fn deciding_operand(code: &Code, vals: &[Option<Value>], pc: Pc) -> Option<Pc> {
+    let v = truth(get(vals, pc))?;
+    let want = match code.ops.get(pc as usize)? {
+        Op::And(..) | Op::Quant(Quantifier::All, ..) => (!v).then_some(false)?,
+        Op::Or(..) | Op::Quant(Quantifier::Any, ..) => v.then_some(true)?,
+        Op::Quant(Quantifier::None, ..) => (!v).then_some(true)?,
+        _ => return None,
+    };
+    code.children(pc).find(|&c| truth(get(vals, c)) == Some(want))
+}
+
+/// The condition that decided a boolean slot: follows a false conjunct or
+/// a true disjunct down through connectives, so a false `a and b` because
+/// of `b` names `b`.
+pub(crate) fn atom(code: &Code, vals: &[Option<Value>], pc: Pc) -> Pc {
+    let mut cur = pc;
+    while let Some(next) = deciding_operand(code, vals, cur) {
+        cur = next;
+    }
+    cur
+}
+
+/// The first unknown operand below an unknown connective (for reasons).
+pub(crate) fn unknown_atom(code: &Code, vals: &[Option<Value>], pc: Pc) -> Pc {
+    let mut cur = pc;
+    while is_connective(code.ops.get(cur as usize)) && get(vals, cur).is_none() {
+        match code.children(cur).find(|&c| get(vals, c).is_none()) {
+            Some(c) => cur = c,
+            None => break,
+        }
+    }
+    cur
+}
+
+/// Appends the reads (fact, definition and column slots) that decided the
+/// value of `pc`.
+pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Vec<Pc>) {
+    let v = get(vals, pc);
+    match code.ops.get(pc as usize) {
+        None | Some(Op::Const(_)) => {}
+        Some(Op::Fact(_) | Op::Def { .. } | Op::Column { .. }) => out.push(pc),
+        Some(Op::And(..) | Op::Or(..) | Op::Quant(..)) => {
+            if let Some(c) = deciding_operand(code, vals, pc) {
+                decisive(code, vals, c, out);
+            } else {
+                // Every operand counted (all true for `and`), or the result is
+                // unknown and only the unknown operands are worth naming.
+                for c in code.children(pc) {
+                    if v.is_some() || get(vals, c).is_none() {
+                        decisive(code, vals, c, out);
+                    }
+                }
+            }
+        }
+        Some(Op::First {
+            start,
+            branches,
+            otherwise,
+        }) => {
+            for pair in code.args(*start, branches * 2).chunks_exact(2) {
+                match truth(get(vals, pair[0])) {
+                    Some(false) => {}
+                    Some(true) => {
+                        decisive(code, vals, pair[0], out);
+                        return decisive(code, vals, pair[1], out);
+                    }
+                    None => return decisive(code, vals, pair[0], out),
+                }
+            }
+            if let Some(o) = otherwise {
+                decisive(code, vals, *o, out);
+            }
+        }
+        Some(Op::Lookup { table, start, len }) => {
+            let keys = code.args(*start, *len);
+            let row = match v {
+                Some(Value::Row(r)) => matched_row(code, *table, r),
+                _ => stopping_row(code, vals, *table, keys),
+            };
+            match row {
+                Some(row) => {
+                    for (p, &k) in row.iter().zip(keys) {
+                        if p.is_some() && (v.is_some() || get(vals, k).is_none()) {
+                            decisive(code, vals, k, out);
+                        }
+                    }
+                }
+                // No row matched: every key took part.
+                None => keys.iter().for_each(|&k| decisive(code, vals, k, out)),
+            }
+        }
+        Some(_) => {
+            for c in code.children(pc) {
+                if v.is_some() || get(vals, c).is_none() {
+                    decisive(code, vals, c, out);
+                }
+            }
+        }
+    }
+}
+
+/// How a `first` or table lookup reached its value, for reasons.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Choice {
+    /// Branch `i` (0-based) held, or row `i` matched.
+    Branch(usize, Pc),
+    /// The fallback was taken.
+    Otherwise,
+    /// No branch or row applies.
+    NoneApplies,
+    /// An unknown condition or key stopped it.
+    Stopped,
+    /// Not a `first` or lookup.
+    NotAChoice,
+}
+
+/// Which branch or row decided a `first` or lookup slot.
+pub(crate) fn choice(code: &Code, vals: &[Option<Value>], pc: Pc) -> Choice {
+    match code.ops.get(pc as usize) {
+        Some(Op::First {
+            start,
+            branches,
+            otherwise,
+        }) => {
+            for (i, pair) in code.args(*start, branches * 2).chunks_exact(2).enumerate() {
+                match truth(get(vals, pair[0])) {
+                    Some(true) => return Choice::Branch(i, pair[0]),
+                    Some(false) => {}
+                    None => return Choice::Stopped,
+                }
+            }
+            if otherwise.is_some() {
+                Choice::Otherwise
+            } else {
+                Choice::NoneApplies
+            }
+        }
+        Some(Op::Lookup { table, start, len }) => match get(vals, pc) {
+            Some(Value::Row(r)) => Choice::Branch(r as usize, pc),
+            _ if stopping_row(code, vals, *table, code.args(*start, *len)).is_some() => Choice::Stopped,
+            _ => Choice::NoneApplies,
+        },
+        _ => Choice::NotAChoice,
+    }
+}

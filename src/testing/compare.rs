@@ -1,0 +1,109 @@
+//! Testing stage: compares a case's expectations with the interpreter's
+//! outcome and describes every difference.
+
+use crate::case::Expect;
+use crate::eval::outcome::Outcome;
+use serde::Serialize;
+
+/// One expectation the outcome does not meet.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Difference {
+    /// `status`, `derived` or `missing`.
+    pub kind: &'static str,
+    /// The recommendation id or definition name.
+    pub name: String,
+    /// What the case expects.
+    pub expected: serde_json::Value,
+    /// What the interpreter produced.
+    pub actual: serde_json::Value,
+}
+
+impl Difference {
+    /// The recommendation whose trace explains the difference, if any.
+    pub fn rec(&self) -> Option<&str> {
+        (self.kind != "derived").then_some(self.name.as_str())
+    }
+}
+
+/// Every difference between `expect` and `outcome`, in the order
+/// recommendations, derived values, missing facts.
+pub fn differences(expect: &Expect, outcome: &Outcome) -> Vec<Difference> {
+    let mut out = Vec::new();
+    for (id, status) in &expect.recommendations {
+        let actual = outcome.recommendations.iter().find(|r| &r.id == id);
+        let actual_status = actual.map(|r| r.status);
+        if actual_status != Some(*status) {
+            out.push(Difference {
+                kind: "status",
+                name: id.clone(),
+                expected: status.as_str().into(),
+                actual: actual_status.map(|s| s.as_str().into()).unwrap_or(serde_json::Value::Null),
+            });
+        }
+    }
+    for (name, expected) in &expect.derived {
+        let actual = outcome.derived.get(name).cloned().unwrap_or(serde_json::Value::Null);
+        if !same(expected, &actual) {
+            out.push(Difference {
+                kind: "derived",
+                name: name.clone(),
+                expected: expected.clone(),
+                actual,
+            });
+        }
+    }
+    for (id, names) in &expect.missing {
+        let mut expected = names.clone();
+        expected.sort();
+        expected.dedup();
+        let mut actual: Vec<String> = outcome
+            .recommendations
+            .iter()
+            .find(|r| &r.id == id)
+            .map(|r| r.missing.clone())
+            .unwrap_or_default();
+        actual.sort();
+        if expected != actual {
+            out.push(Difference {
+                kind: "missing",
+                name: id.clone(),
+                expected: expected.into(),
+                actual: actual.into(),
+            });
+        }
+    }
+    out
+}
+
+/// JSON equality with numbers compared to a relative tolerance, so that a
+/// quantity converted between units still matches.
+pub fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    match (a, b) {
+        (J::Number(x), J::Number(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => crate::units::approx_eq(x, y) || (x - y).abs() < 1e-6,
+            _ => x == y,
+        },
+        (J::Array(x), J::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (J::Object(x), J::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// A readable one-line form of a JSON value for diffs.
+pub fn show(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "unknown".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) if items.iter().all(|i| i.is_string()) => {
+            let names: Vec<String> = items.iter().map(show).collect();
+            format!("[{}]", names.join(", "))
+        }
+        serde_json::Value::Object(m) if m.len() == 2 && m.contains_key("value") && m.contains_key("unit") => {
+            format!("{} {}", m.get("value").map(|v| v.to_string()).unwrap_or_default(), m.get("unit").map(show).unwrap_or_default())
+        }
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,116 @@
+//! Testing stage: finds case files and the guideline each one runs against.
+//!
+//! Convention: a case lives in a `cases/` folder whose parent folder holds
+//! the guideline, the `.cairn` file there with a `guideline` header. When
+//! that folder holds several, the case names its guideline with a
+//! `"guideline": "relative/path.cairn"` key (relative to the case file).
+
+use crate::case::json::{self, JsonKind};
+use crate::syntax::{self, ast::DeclKind};
+use std::path::{Path, PathBuf};
+
+/// A case file found under the given paths.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// The case file.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: String,
+}
+
+/// Finds every `.json` file with an `expect` key under `paths` (files are
+/// taken as given, folders searched recursively, in name order). Files that
+/// are not valid JSON are kept, so the loader reports them. Unreadable paths
+/// are returned as errors.
+pub fn cases(paths: &[PathBuf]) -> (Vec<Found>, Vec<(PathBuf, String)>) {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        walk(path, true, &mut found, &mut errors);
+    }
+    (found, errors)
+}
+
+fn walk(path: &Path, explicit: bool, found: &mut Vec<Found>, errors: &mut Vec<(PathBuf, String)>) {
+    if path.is_dir() {
+        let entries = match std::fs::read_dir(path) {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push((path.to_path_buf(), e.to_string()));
+                return;
+            }
+        };
+        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        children.sort();
+        for child in children {
+            walk(&child, false, found, errors);
+        }
+        return;
+    }
+    let is_json = path.extension().is_some_and(|e| e == "json");
+    if !explicit && !is_json {
+        return;
+    }
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            if explicit || has_expect(&text) {
+                found.push(Found { path: path.to_path_buf(), text });
+            }
+        }
+        Err(e) => errors.push((path.to_path_buf(), e.to_string())),
+    }
+}
+
+/// True when `text` is a JSON object with an `expect` key, or is not valid
+/// JSON at all (so that a broken case is reported, not skipped).
+fn has_expect(text: &str) -> bool {
+    match json::parse(text) {
+        Ok(value) => match value.kind {
+            JsonKind::Object(members) => members.iter().any(|(k, _)| k.name == "expect"),
+            _ => false,
+        },
+        Err(_) => true,
+    }
+}
+
+/// The guideline a case runs against: its `guideline` key (relative to the
+/// case's folder), or the one `.cairn` file with a header in the parent of
+/// its `cases/` folder.
+pub fn guideline_for(case: &Path, key: Option<&str>) -> Result<PathBuf, String> {
+    let dir = case.parent().unwrap_or(Path::new(""));
+    if let Some(rel) = key {
+        return Ok(dir.join(rel));
+    }
+    let Some(cases_dir) = case.ancestors().skip(1).find(|a| a.file_name().is_some_and(|n| n == "cases")) else {
+        return Err("the case is not in a `cases/` folder and has no `\"guideline\"` key".to_string());
+    };
+    let home = cases_dir.parent().unwrap_or(Path::new(""));
+    let shown = if home.as_os_str().is_empty() { Path::new(".") } else { home };
+    let mut candidates: Vec<PathBuf> = std::fs::read_dir(shown)
+        .map_err(|e| format!("cannot read `{}`: {e}", shown.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "cairn") && has_header(p))
+        .collect();
+    candidates.sort();
+    match candidates.len() {
+        1 => Ok(candidates.remove(0)),
+        0 => Err(format!("no `.cairn` file with a `guideline` header in `{}`", shown.display())),
+        _ => Err(format!(
+            "several guidelines in `{}`; add a `\"guideline\"` key naming one of {}",
+            shown.display(),
+            candidates
+                .iter()
+                .map(|c| format!("`{}`", c.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+fn has_header(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let parsed = syntax::parse_module(crate::source::FileId(0), &text);
+    parsed.module.decls.iter().any(|d| matches!(d.kind, DeclKind::Header(_)))
+}
