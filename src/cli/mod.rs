@@ -108,6 +108,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: BatchFormat,
     },
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 /// Parses the arguments, runs the command and returns its exit code.
@@ -120,13 +122,39 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Check { files, error_format } => commands::check(&files, error_format),
-        Command::Run { guideline, case, format, trace } => commands::run(&guideline, &case, format, trace),
-        Command::Explain { guideline, case, id } => commands::explain(&guideline, &case, &id),
-        Command::Test { paths, coverage, min_coverage, format } => {
-            commands::test(paths, coverage, min_coverage, format)
-        }
-        Command::Batch { guideline, cohort, format } => batch::run(&guideline, &cohort, format),
+        Command::Check {
+            files,
+            error_format,
+        } => commands::check(&files, error_format),
+        Command::Run {
+            guideline,
+            case,
+            format,
+            trace,
+        } => commands::run(&guideline, &case, format, trace),
+        Command::Explain {
+            guideline,
+            case,
+            id,
+        } => commands::explain(&guideline, &case, &id),
+        Command::Test {
+            paths,
+            coverage,
+            min_coverage,
+            format,
+        } => commands::test(paths, coverage, min_coverage, format),
+        Command::Batch {
+            guideline,
+            cohort,
+            format,
+        } => batch::run(&guideline, &cohort, format),
+        Command::Lsp => match cairn::lsp::run() {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("cairn lsp: {e}");
+                1
+            }
+        },
     };
     ExitCode::from(code)
 }

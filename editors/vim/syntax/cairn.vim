@@ -16,7 +16,7 @@ syn case match
 syn match cairnIdentifier /\<[A-Za-z_][A-Za-z0-9_]*\>/
 syn match cairnWildcard   /\<_\>/
 syn match cairnNumber     /\<\d\+\%(\.\d\+\)\=\>/
-syn match cairnQuantity   /\<\d\+\%(\.\d\+\)\=\s*\%(\%(and\|or\|not\|in\|is\|known\|unknown\|true\|false\|when\|then\|otherwise\|first\|of\|to\|after\|fractions\|strength\|about\|statement\|rationale\|alternative\|note\|detail\|schedule\|cite\|see\|row\|column\|key\|study\|every\|for\|until\)\>\)\@!\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contains=cairnNumber,cairnUnit
+syn match cairnQuantity   /\<\d\+\%(\.\d\+\)\=\s*\%(\%(and\|or\|not\|in\|is\|known\|unknown\|true\|false\|when\|then\|otherwise\|first\|of\|to\|after\|fractions\|strength\|about\|statement\|rationale\|alternative\|note\|detail\|schedule\|cite\|see\|excludes\|acknowledge\|row\|column\|key\|study\|every\|for\|until\)\>\)\@!\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contains=cairnNumber,cairnUnit
 syn match cairnUnit       /\%(\d\s*\)\@<=\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contained
 syn match cairnDate       /\<\d\{4}-\d\{2}-\d\{2}\>/
 syn match cairnGrade      /\%(\<strength\s\+\)\@<=[12][A-Ca-c]\>/
@@ -34,7 +34,8 @@ syn keyword cairnConditional when then otherwise first
 syn keyword cairnOperatorWord and or not in is known unknown any all none of
 syn keyword cairnType        bool integer quantity date enum
 syn keyword cairnBoolean     true false
-syn keyword cairnField       strength about statement rationale alternative note detail cite see
+syn keyword cairnField       strength about statement rationale alternative note detail cite see excludes acknowledge with
+syn keyword cairnModifier    exhaustive
 syn keyword cairnKeyword     dated code key column row from every for until at least study alternating to after fractions
 
 syn match  cairnEscape      /\\./ contained
@@ -62,6 +63,7 @@ hi def link cairnType         Type
 hi def link cairnBoolean      Boolean
 hi def link cairnField        Keyword
 hi def link cairnKeyword      Keyword
+hi def link cairnModifier     StorageClass
 hi def link cairnEscape       SpecialChar
 hi def link cairnPlaceholder  Special
 hi def link cairnString       String
