@@ -108,7 +108,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: BatchFormat,
     },
-    /// Run the language server on standard input and output.
+    /// Run the language server on standard input and output (for editors).
     Lsp,
 }
 
@@ -151,7 +151,7 @@ pub fn main() -> ExitCode {
         Command::Lsp => match cairn::lsp::run() {
             Ok(()) => 0,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: cairn lsp: {e}");
                 output::IO
             }
         },

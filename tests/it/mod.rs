@@ -3,6 +3,9 @@
 mod case;
 mod check;
 mod cli;
+mod editors;
+mod eval;
+mod format;
 mod guideline;
 mod lsp;
 mod syntax;
