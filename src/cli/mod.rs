@@ -6,6 +6,7 @@
 
 mod batch;
 mod commands;
+mod fmt;
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -108,6 +109,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: BatchFormat,
     },
+    /// Rewrite guideline files in the canonical layout.
+    Fmt {
+        /// Only report files that are not formatted (exit 1), with a diff.
+        #[arg(long)]
+        check: bool,
+        /// Files or folders (searched for `.cairn` files); default `guidelines/`.
+        files: Vec<PathBuf>,
+    },
     /// Run the language server on standard input and output (for editors).
     Lsp,
 }
@@ -148,6 +157,7 @@ pub fn main() -> ExitCode {
             cohort,
             format,
         } => batch::run(&guideline, &cohort, format),
+        Command::Fmt { check, files } => fmt::run(files, check),
         Command::Lsp => match cairn::lsp::run() {
             Ok(()) => 0,
             Err(e) => {

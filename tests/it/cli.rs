@@ -1,6 +1,7 @@
 //! End-to-end tests of the `cairn` binary: outputs and exit codes.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 const MINI: &str = "tests/corpus/case/mini/mini.cairn";
@@ -261,4 +262,49 @@ fn usage_errors_exit_with_two() {
     assert_eq!(cairn(&["run", MINI], None).0, 2);
     assert_eq!(cairn(&["test", "--format", "xml"], None).0, 2);
     assert_eq!(cairn(&["--help"], None).0, 0);
+}
+
+#[test]
+fn fmt_checks_and_rewrites_only_when_asked() {
+    let dir = std::env::temp_dir().join(format!("cairn-fmt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("mini.cairn");
+    let original =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(MINI)).unwrap();
+    std::fs::write(&file, &original).unwrap();
+    let path = file.to_str().unwrap();
+
+    let (code, out, err) = cairn(&["fmt", "--check", path], None);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("+  leiomyosarcoma \"Leiomyosarcoma\","),
+        "{out}"
+    );
+    assert!(err.contains("1 of 1 files are not formatted"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        original,
+        "--check never writes"
+    );
+
+    let (code, _, err) = cairn(&["fmt", path], None);
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(std::fs::read_to_string(&file).unwrap(), original);
+    let (code, out, _) = cairn(&["fmt", "--check", dir.to_str().unwrap()], None);
+    assert_eq!((code, out.as_str()), (0, ""));
+
+    std::fs::write(&file, "fact x \"broken\": integr\n").unwrap();
+    let (code, _, err) = cairn(&["fmt", path], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("cairn::syntax"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "fact x \"broken\": integr\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    assert_eq!(
+        cairn(&["fmt", "--check", "tests/corpus/case/absent.cairn"], None).0,
+        2
+    );
 }

@@ -147,3 +147,28 @@ fn coverage_evaluator_agrees_with_the_interpreter() {
         }
     }
 }
+
+/// `cargo test` runs the golden cases of every guideline through the same
+/// runner as `cairn test guidelines --min-coverage 95`.
+#[test]
+fn golden_cases_pass_with_coverage() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("guidelines");
+    let report = testing::run(&[root], &options(true, Some(95.0)));
+    let failures: Vec<String> = report
+        .cases
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| format!("{}\n{}", c.file, c.detail))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(report.passed >= 40, "only {} golden cases", report.passed);
+    for cov in &report.coverage {
+        assert!(
+            cov.percent >= 95.0,
+            "{}: {:.1}%",
+            cov.guideline,
+            cov.percent
+        );
+    }
+    assert!(report.success());
+}
