@@ -107,9 +107,9 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
     }
     write_ok &= out.flush().is_ok();
     drop(out);
-    eprint!("{}", summary(&recs, &counts, good, bad));
+    err!("{}", summary(&recs, &counts, good, bad));
     if !write_ok {
-        eprintln!("error: cannot write to standard output");
+        errln!("error: cannot write to standard output");
         return IO;
     }
     if bad > 0 {

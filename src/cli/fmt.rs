@@ -19,7 +19,7 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
     let mut code = 0;
     for path in &paths {
         if let Err(e) = collect(path, true, &mut files) {
-            eprintln!("error: cannot read `{}`: {e}", path.display());
+            errln!("error: cannot read `{}`: {e}", path.display());
             code = IO;
         }
     }
@@ -29,7 +29,7 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: cannot read `{name}`: {e}");
+                errln!("error: cannot read `{name}`: {e}");
                 code = IO;
                 continue;
             }
@@ -47,17 +47,17 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
         }
         unformatted += 1;
         if check {
-            print!("{}", format::unified_diff(&name, &text, &formatted));
+            out!("{}", format::unified_diff(&name, &text, &formatted));
             code = code.max(ERRORS);
         } else if let Err(e) = format::write_atomically(file, &formatted) {
-            eprintln!("error: cannot write `{name}`: {e}");
+            errln!("error: cannot write `{name}`: {e}");
             code = IO;
         } else {
-            eprintln!("formatted {name}");
+            errln!("formatted {name}");
         }
     }
     if check && unformatted > 0 {
-        eprintln!(
+        errln!(
             "{unformatted} of {} files are not formatted; run `cairn fmt`",
             files.len()
         );

@@ -4,6 +4,39 @@
 //! guideline or case with errors, a failing test), 2 usage or I/O errors.
 //! Input files are never written, except by `cairn fmt` without `--check`.
 
+/// Like `print!`, but a closed standard output (`cairn run … | head`) is
+/// not a panic: the rest of the output is dropped.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// Like `println!`, without the panic on a closed standard output.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// Like `eprint!`, without the panic on a closed standard error.
+macro_rules! err {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($t)*);
+    }};
+}
+
+/// Like `eprintln!`, without the panic on a closed standard error.
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($t)*);
+    }};
+}
+
 mod batch;
 mod commands;
 mod fmt;
@@ -161,7 +194,7 @@ pub fn main() -> ExitCode {
         Command::Lsp => match cairn::lsp::run() {
             Ok(()) => 0,
             Err(e) => {
-                eprintln!("error: cairn lsp: {e}");
+                errln!("error: cairn lsp: {e}");
                 output::IO
             }
         },

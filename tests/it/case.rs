@@ -273,11 +273,20 @@ fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
     let leaf = prop_oneof![
         Just("null".to_string()),
         any::<bool>().prop_map(|b| b.to_string()),
-        any::<f64>().prop_map(|n| if n.is_finite() { n.to_string() } else { "1e400".to_string() }),
+        any::<f64>().prop_map(|n| if n.is_finite() {
+            n.to_string()
+        } else {
+            "1e400".to_string()
+        }),
         any::<i64>().prop_map(|n| n.to_string()),
         "[a-z_ %/0-9.-]{0,12}".prop_map(|s| format!("{s:?}")),
-        prop_oneof![Just("\"50.4 Gy\""), Just("\"2024-02-29\""), Just("\"leiomyosarcoma\""), Just("\"applies\"")]
-            .prop_map(str::to_string),
+        prop_oneof![
+            Just("\"50.4 Gy\""),
+            Just("\"2024-02-29\""),
+            Just("\"leiomyosarcoma\""),
+            Just("\"applies\"")
+        ]
+        .prop_map(str::to_string),
     ];
     leaf.prop_recursive(4, 32, 6, |inner| {
         let keys = prop_oneof![
@@ -296,9 +305,11 @@ fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
             "[a-z]{1,6}",
         ];
         prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(","))),
+            proptest::collection::vec(inner.clone(), 0..4)
+                .prop_map(|v| format!("[{}]", v.join(","))),
             proptest::collection::vec((keys, inner), 0..5).prop_map(|kv| {
-                let members: Vec<String> = kv.into_iter().map(|(k, v)| format!("{k:?}: {v}")).collect();
+                let members: Vec<String> =
+                    kv.into_iter().map(|(k, v)| format!("{k:?}: {v}")).collect();
                 format!("{{{}}}", members.join(", "))
             }),
         ]
