@@ -76,31 +76,48 @@ fn has_expect(text: &str) -> bool {
     }
 }
 
-/// The guideline a case runs against: its `guideline` key (relative to the
-/// case's folder), or the one `.cairn` file with a header in the parent of
-/// its `cases/` folder.
-pub fn guideline_for(case: &Path, key: Option<&str>) -> Result<PathBuf, String> {
-    let dir = case.parent().unwrap_or(Path::new(""));
-    if let Some(rel) = key {
-        return Ok(dir.join(rel));
+/// Finds the guideline each case runs against, remembering the answer per
+/// folder so a large guideline is parsed once, not once per case.
+#[derive(Debug, Default)]
+pub struct Finder {
+    by_folder: std::collections::BTreeMap<PathBuf, Result<PathBuf, String>>,
+}
+
+impl Finder {
+    /// The guideline a case runs against: its `guideline` key (relative to
+    /// the case's folder), or the one `.cairn` file with a header in the
+    /// parent of its `cases/` folder.
+    pub fn guideline_for(&mut self, case: &Path, key: Option<&str>) -> Result<PathBuf, String> {
+        let dir = case.parent().unwrap_or(Path::new(""));
+        if let Some(rel) = key {
+            return Ok(dir.join(rel));
+        }
+        let Some(cases_dir) = case
+            .ancestors()
+            .skip(1)
+            .find(|a| a.file_name().is_some_and(|n| n == "cases"))
+        else {
+            return Err(
+                "the case is not in a `cases/` folder and has no `\"guideline\"` key".to_string(),
+            );
+        };
+        let home = cases_dir.parent().unwrap_or(Path::new(""));
+        let home = if home.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            home
+        };
+        self.by_folder
+            .entry(home.to_path_buf())
+            .or_insert_with(|| find_in(home))
+            .clone()
     }
-    let Some(cases_dir) = case
-        .ancestors()
-        .skip(1)
-        .find(|a| a.file_name().is_some_and(|n| n == "cases"))
-    else {
-        return Err(
-            "the case is not in a `cases/` folder and has no `\"guideline\"` key".to_string(),
-        );
-    };
-    let home = cases_dir.parent().unwrap_or(Path::new(""));
-    let shown = if home.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        home
-    };
-    let mut candidates: Vec<PathBuf> = std::fs::read_dir(shown)
-        .map_err(|e| format!("cannot read `{}`: {e}", shown.display()))?
+}
+
+/// The one `.cairn` file with a `guideline` header in `home`.
+fn find_in(home: &Path) -> Result<PathBuf, String> {
+    let mut candidates: Vec<PathBuf> = std::fs::read_dir(home)
+        .map_err(|e| format!("cannot read `{}`: {e}", home.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "cairn") && has_header(p))
         .collect();
@@ -109,11 +126,11 @@ pub fn guideline_for(case: &Path, key: Option<&str>) -> Result<PathBuf, String> 
         1 => Ok(candidates.remove(0)),
         0 => Err(format!(
             "no `.cairn` file with a `guideline` header in `{}`",
-            shown.display()
+            home.display()
         )),
         _ => Err(format!(
             "several guidelines in `{}`; add a `\"guideline\"` key naming one of {}",
-            shown.display(),
+            home.display(),
             candidates
                 .iter()
                 .map(|c| format!(

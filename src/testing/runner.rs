@@ -111,10 +111,11 @@ pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
     };
     let mut guidelines: BTreeMap<PathBuf, Result<Loaded, LoadFailure>> = BTreeMap::new();
     let mut cases_by_guideline: BTreeMap<PathBuf, Vec<Measured>> = BTreeMap::new();
+    let mut finder = discover::Finder::default();
     for f in found {
         let file = f.path.display().to_string();
         let key = guideline_key(&f.text);
-        let guideline_path = match discover::guideline_for(&f.path, key.as_deref()) {
+        let guideline_path = match finder.guideline_for(&f.path, key.as_deref()) {
             Ok(p) => p,
             Err(e) => {
                 report.cases.push(failure(&file, &file, "", e, vec![]));

@@ -172,3 +172,32 @@ fn golden_cases_pass_with_coverage() {
     }
     assert!(report.success());
 }
+
+#[test]
+fn a_case_names_its_guideline_when_the_folder_has_several() {
+    let report = testing::run(&[corpus("two")], &options(false, None));
+    assert_eq!(report.cases.len(), 2);
+    let keyed = report
+        .cases
+        .iter()
+        .find(|c| c.file.ends_with("keyed.json") && !c.file.ends_with("unkeyed.json"))
+        .unwrap();
+    assert!(keyed.ok, "{}", keyed.detail);
+    assert!(keyed.guideline.ends_with("mini.cairn"));
+    let unkeyed = report
+        .cases
+        .iter()
+        .find(|c| c.file.ends_with("unkeyed.json"))
+        .unwrap();
+    assert!(!unkeyed.ok);
+    assert!(
+        unkeyed.detail.contains("several guidelines")
+            && unkeyed.detail.contains("`mini.cairn`, `other.cairn`"),
+        "{}",
+        unkeyed.detail
+    );
+    assert!(
+        !unkeyed.detail.contains("vocab.cairn"),
+        "a file without a header is not a guideline"
+    );
+}
