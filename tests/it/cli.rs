@@ -43,6 +43,13 @@ fn check_reports_ok_errors_and_io_errors() {
         "{err}"
     );
 
+    let (code, out, err) = cairn(&["check", "tests/corpus/case/warn.cairn"], None);
+    assert_eq!(code, 0, "warnings alone do not fail: {err}");
+    assert!(out.is_empty());
+    assert!(err.contains("fact `unused_flag` is never used"), "{err}");
+    assert!(err.contains("warn.cairn:9:6"), "{err}");
+    assert!(err.contains("ok (0 errors, 1 warning)"), "{err}");
+
     let (code, out, err) = cairn(&["check", "tests/corpus/case/broken.cairn"], None);
     assert_eq!(code, 1);
     assert!(out.is_empty());

@@ -201,3 +201,51 @@ fn a_case_names_its_guideline_when_the_folder_has_several() {
         "a file without a header is not a guideline"
     );
 }
+
+/// On every golden case, the coverage evaluator computes the same
+/// definition values and statuses as the interpreter.
+#[test]
+fn coverage_evaluator_agrees_on_the_golden_cases() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("guidelines/rps");
+    let checked = load::guideline(&root.join("initial-management.cairn")).unwrap();
+    let program = Program::new(&checked);
+    let model = &checked.model;
+    let mut seen = 0;
+    for entry in std::fs::read_dir(root.join("cases")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let case = case::load(&checked, "c.json", &text).unwrap().case;
+        let outcome = program.evaluate(&case, eval::Options { trace: false });
+        let env = Env::new(model, &case.facts);
+        for (def, value) in model.defs.iter().zip(&env.defs) {
+            if let cairn::check::model::Type::Row(_) = def.ty {
+                continue;
+            }
+            let mine = case::convert::to_json(model, def.ty, *value);
+            let theirs = &outcome.derived[&def.name];
+            assert!(
+                compare::same(&mine, theirs),
+                "{} in {}: {mine} vs {theirs}",
+                def.name,
+                path.display()
+            );
+        }
+        for (rec, out) in model.recs.iter().zip(&outcome.recommendations) {
+            let mut truths: Vec<Option<bool>> = model
+                .section_chain(rec.section)
+                .iter()
+                .filter_map(|s| model.sections[s.0 as usize].condition.as_ref())
+                .map(|c| env.truth(c))
+                .collect();
+            truths.push(rec.condition.as_ref().map_or(Some(true), |c| env.truth(c)));
+            let status = match cairn::testing::kleene::and(truths) {
+                Some(cairn::value::Value::Bool(true)) => Status::Applies,
+                Some(_) => Status::NotApplicable,
+                None => Status::Undetermined,
+            };
+            assert_eq!(status, out.status, "{} in {}", rec.id, path.display());
+        }
+        seen += 1;
+    }
+    assert!(seen >= 40, "only {seen} golden cases");
+}
