@@ -66,6 +66,12 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
 }
 
 fn collect(path: &Path, explicit: bool, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    // Links met while searching are skipped: formatting must not loop, nor
+    // rewrite files outside the folders named.
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !explicit && is_link {
+        return Ok(());
+    }
     if path.is_dir() {
         let mut children: Vec<PathBuf> = std::fs::read_dir(path)?
             .filter_map(|e| e.ok().map(|e| e.path()))

@@ -32,6 +32,12 @@ pub fn cases(paths: &[PathBuf]) -> (Vec<Found>, Vec<(PathBuf, String)>) {
 }
 
 fn walk(path: &Path, explicit: bool, found: &mut Vec<Found>, errors: &mut Vec<(PathBuf, String)>) {
+    // Symbolic links met while searching are not followed, so a link to an
+    // enclosing folder cannot make the search loop forever.
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !explicit && is_link {
+        return;
+    }
     if path.is_dir() {
         let entries = match std::fs::read_dir(path) {
             Ok(e) => e,

@@ -112,6 +112,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
     let mut guidelines: BTreeMap<PathBuf, Result<Loaded, LoadFailure>> = BTreeMap::new();
     let mut cases_by_guideline: BTreeMap<PathBuf, Vec<Measured>> = BTreeMap::new();
     let mut finder = discover::Finder::default();
+    let mut broken: Vec<PathBuf> = Vec::new();
     for f in found {
         let file = f.path.display().to_string();
         let key = guideline_key(&f.text);
@@ -129,10 +130,22 @@ pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
         let loaded = match loaded {
             Ok(l) => l,
             Err((text, diags)) => {
-                let msg = format!("guideline `{gname}` does not load:\n{text}");
-                report
-                    .cases
-                    .push(failure(&file, &file, &gname, msg, diags.clone()));
+                // The guideline's diagnostics are shown with its first case
+                // only; the others point back to them.
+                let first = !broken.contains(&guideline_path);
+                let (msg, diags) = if first {
+                    broken.push(guideline_path.clone());
+                    (
+                        format!("guideline `{gname}` does not load:\n{text}"),
+                        diags.clone(),
+                    )
+                } else {
+                    (
+                        format!("guideline `{gname}` does not load (see above)"),
+                        vec![],
+                    )
+                };
+                report.cases.push(failure(&file, &file, &gname, msg, diags));
                 continue;
             }
         };

@@ -249,3 +249,24 @@ fn coverage_evaluator_agrees_on_the_golden_cases() {
     }
     assert!(seen >= 40, "only {seen} golden cases");
 }
+
+#[test]
+fn a_broken_guideline_fails_its_cases_and_is_reported_once() {
+    let report = testing::run(&[corpus("broken_guideline")], &options(true, None));
+    assert_eq!((report.passed, report.failed), (0, 2));
+    assert!(
+        report.cases[0].detail.contains("unknown name `histolgy`"),
+        "{}",
+        report.cases[0].detail
+    );
+    assert_eq!(
+        report.cases[0].diagnostics[0].code,
+        "cairn::check::unknown_name"
+    );
+    assert!(
+        report.cases[1].detail.ends_with("(see above)"),
+        "{}",
+        report.cases[1].detail
+    );
+    assert!(report.coverage.is_empty(), "nothing to measure");
+}
