@@ -247,6 +247,19 @@ pub fn to_json(model: &Model, ty: Type, value: Option<Value>) -> serde_json::Val
             .map(|v| J::String(v.name.clone()))
             .unwrap_or(J::Null),
         (_, Value::Enum(i)) => J::from(i),
+        (Type::Row(t), Value::Row(r)) => {
+            // A row is written as its cells, `{"column": value, ...}`.
+            let mut cells = serde_json::Map::new();
+            let table = model.tables.get(t.0 as usize);
+            if let Some((table, row)) =
+                table.and_then(|t| t.rows.get(r as usize).map(|row| (t, row)))
+            {
+                for (column, cell) in table.columns.iter().zip(&row.cells) {
+                    cells.insert(column.name.clone(), to_json(model, column.ty, Some(*cell)));
+                }
+            }
+            J::Object(cells)
+        }
         (_, Value::Row(i)) => J::from(i),
     }
 }

@@ -241,6 +241,37 @@ fn batch_runs_every_good_line_and_reports_bad_ones() {
     assert_eq!(rows[2]["line"], 5);
     insta::assert_snapshot!("batch_stderr", err);
 
+    // Each row agrees with `cairn run` on the same case.
+    let cohort = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/case/cohort.jsonl"),
+    )
+    .unwrap();
+    for row in &rows {
+        let line = cohort
+            .lines()
+            .nth(row["line"].as_u64().unwrap() as usize - 1)
+            .unwrap();
+        let (_, single, _) = cairn(
+            &["run", MINI, "--case", "-", "--format", "json"],
+            Some(line),
+        );
+        let single: serde_json::Value = serde_json::from_str(&single).unwrap();
+        assert_eq!(row["derived"], single["derived"]);
+        for rec in single["recommendations"].as_array().unwrap() {
+            let id = rec["id"].as_str().unwrap();
+            assert_eq!(row["recommendations"][id], rec["status"]);
+            if rec["status"] == "undetermined" {
+                assert_eq!(row["missing"][id], rec["missing"]);
+            }
+        }
+    }
+    assert_eq!(
+        rows[1]["missing"]["standard_fractionation"],
+        serde_json::json!(["planned_rt_total_dose", "planned_rt_fractions"])
+    );
+    assert_eq!(rows[0]["name"], "p1");
+    assert_eq!(rows[1]["name"], serde_json::Value::Null);
+
     let (code, out, _) = cairn(
         &[
             "batch",
