@@ -14,9 +14,10 @@
 //! alongside.
 
 use super::kleene::Env;
+use super::text::{location, one_line};
 use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
 use crate::eval::outcome::{Outcome, Status};
-use crate::source::{SourceMap, Span};
+use crate::source::SourceMap;
 use crate::syntax::ast::{BinOp, Quantifier};
 use crate::value::Value;
 use serde::Serialize;
@@ -387,23 +388,4 @@ fn value_name(model: &Model, ty: Type, value: Option<Value>) -> String {
             .unwrap_or_else(|| "known".into()),
         _ => "known".into(),
     }
-}
-
-fn one_line(text: &str) -> String {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if joined.chars().count() > 80 {
-        let cut: String = joined.chars().take(77).collect();
-        format!("{cut}...")
-    } else {
-        joined
-    }
-}
-
-fn location(sources: &SourceMap, span: Span) -> String {
-    let lc = sources.line_col(span);
-    let file = sources
-        .get(span.file)
-        .map(|f| f.name.as_str())
-        .unwrap_or("?");
-    format!("{file}:{}:{}", lc.line, lc.column)
 }

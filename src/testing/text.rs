@@ -6,6 +6,7 @@ use super::coverage::Coverage;
 use super::runner::TestReport;
 use crate::check::Checked;
 use crate::eval::{self, outcome::Outcome};
+use crate::source::{SourceMap, Span};
 use std::fmt::Write;
 
 /// The expected-versus-actual diff of a failing case, followed by the trace
@@ -185,4 +186,25 @@ pub fn coverage(c: &Coverage, min: Option<f64>) -> String {
         }
     }
     out
+}
+
+/// A source excerpt on one line, shortened to 80 characters.
+pub(crate) fn one_line(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if joined.chars().count() > 80 {
+        let cut: String = joined.chars().take(77).collect();
+        format!("{cut}...")
+    } else {
+        joined
+    }
+}
+
+/// `file:line:column` of a span's start.
+pub(crate) fn location(sources: &SourceMap, span: Span) -> String {
+    let lc = sources.line_col(span);
+    let file = sources
+        .get(span.file)
+        .map(|f| f.name.as_str())
+        .unwrap_or("?");
+    format!("{file}:{}:{}", lc.line, lc.column)
 }
