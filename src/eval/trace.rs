@@ -84,7 +84,7 @@ fn def_reason(program: &Program, scratch: &mut Scratch, root: Pc) -> String {
     match why::choice(code, &scratch.vals, root) {
         Choice::Branch(i, _) if is_table => format!("row {} matches", i + 1),
         Choice::Branch(0, c) => format!("first branch holds: {}", src(program, c)),
-        Choice::Branch(i, c) => format!("branch {} holds: {} (earlier branches are false)", i + 1, src(program, c)),
+        Choice::Branch(i, c) => format!("branch {} holds: {}; earlier branches are false", i + 1, src(program, c)),
         Choice::Otherwise => "no branch holds, so otherwise".to_string(),
         Choice::NoneApplies if is_table => "no row matches".to_string(),
         Choice::NoneApplies => "no branch applies".to_string(),

@@ -2,6 +2,10 @@
 
 mod case;
 mod check;
+mod cli;
+mod eval;
+mod format;
 mod guideline;
 mod lsp;
 mod syntax;
+mod testing;
