@@ -3,6 +3,7 @@
 mod case;
 mod check;
 mod cli;
+mod editors;
 mod eval;
 mod format;
 mod guideline;
