@@ -346,11 +346,7 @@ impl Layout<'_> {
                     .as_ref()
                     .map(|w| format!(" with {}", w.name))
                     .unwrap_or_default();
-                let s = format!(
-                    "acknowledge {}{with} {}",
-                    finding.name,
-                    quote(&reason.value)
-                );
+                let s = format!("acknowledge {}{with} {}", finding.name, quote(&reason.value));
                 (finding.span, text(s))
             }
             RecField::Cite(c) => (

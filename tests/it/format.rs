@@ -348,16 +348,13 @@ fn decl() -> BoxedStrategy<String> {
     ];
     plain
         .prop_recursive(2, 8, 3, |inner| {
-            (
-                prop::option::of(expr()),
-                any::<bool>(),
-                prop::collection::vec(inner, 0..3),
-            )
-                .prop_map(|(w, exhaustive, items)| {
+            (prop::option::of(expr()), any::<bool>(), prop::collection::vec(inner, 0..3)).prop_map(
+                |(w, exhaustive, items)| {
                     let when = w.map(|e| format!(" when {e}")).unwrap_or_default();
                     let ex = if exhaustive { " exhaustive" } else { "" };
                     format!("section s \"S\"{when}{ex} {{\n{}\n}}", items.join("\n"))
-                })
+                },
+            )
         })
         .boxed()
 }
