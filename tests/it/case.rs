@@ -238,6 +238,8 @@ fn malformed_json_points_at_the_error() {
     ] {
         assert!(json::parse(bad).is_err(), "{bad:?} should not parse");
     }
+    let bom = json::parse("\u{feff}{\"facts\": {}}").unwrap();
+    assert_eq!(bom.start, 3);
     let deep = "[".repeat(100_000);
     assert!(json::parse(&deep).is_err());
 }
