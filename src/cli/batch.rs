@@ -10,8 +10,10 @@ use super::output::{self, ERRORS, IO};
 use super::BatchFormat;
 use cairn::case;
 use cairn::check::model::{DefId, RecId};
+use cairn::check::Checked;
 use cairn::eval::outcome::Status;
 use cairn::eval::Program;
+use cairn::source::SourceMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -44,7 +46,11 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
             .collect();
         write_ok &= writeln!(out, "{}", header.join(",")).is_ok();
     }
-    for (index, line) in text.lines().enumerate() {
+    let mut line_start = 0usize;
+    for (index, raw) in text.split_inclusive('\n').enumerate() {
+        let start = line_start;
+        line_start += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
         let number = index + 1;
         if line.trim().is_empty() {
             continue;
@@ -54,12 +60,7 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
             Ok(c) => c,
             Err(_) => {
                 bad += 1;
-                // Reload with the earlier lines blanked out, so the rendered
-                // line and column are those of the cohort file.
-                let padded = format!("{}{line}", "\n".repeat(index));
-                if let Err(f) = case::load(&checked, &cohort_name, &padded) {
-                    output::eprint_diagnostics(&f.diagnostics, &f.sources);
-                }
+                report_bad_line(&checked, &cohort_name, &text, start, line);
                 continue;
             }
         };
@@ -131,6 +132,23 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
         ERRORS
     } else {
         0
+    }
+}
+
+/// Prints the diagnostics of a bad line with the cohort file's own line
+/// numbers and context: the line is reloaded behind the earlier lines
+/// blanked byte for byte (so offsets match the file), and the diagnostics
+/// are rendered against the whole file.
+fn report_bad_line(checked: &Checked, cohort_name: &str, text: &str, start: usize, line: &str) {
+    let prefix: String = text
+        .bytes()
+        .take(start)
+        .map(|b| if b == b'\n' { '\n' } else { ' ' })
+        .collect();
+    if let Err(f) = case::load(checked, cohort_name, &format!("{prefix}{line}")) {
+        let mut sources = SourceMap::new();
+        sources.add(cohort_name, text);
+        output::eprint_diagnostics(&f.diagnostics, &sources);
     }
 }
 
