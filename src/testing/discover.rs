@@ -19,7 +19,8 @@ pub struct Found {
 }
 
 /// Finds every `.json` file with an `expect` key under `paths` (files are
-/// taken as given, folders searched recursively, in name order). Files that
+/// taken as given, folders searched recursively, in name order; a `.cairn`
+/// file stands for the `cases/` folder next to it). Files that
 /// are not valid JSON are kept, so the loader reports them. Unreadable paths
 /// are returned as errors.
 pub fn cases(paths: &[PathBuf]) -> (Vec<Found>, Vec<(PathBuf, String)>) {
@@ -55,6 +56,19 @@ fn walk(path: &Path, explicit: bool, found: &mut Vec<Found>, errors: &mut Vec<(P
     }
     let is_json = path.extension().is_some_and(|e| e == "json");
     if !explicit && !is_json {
+        return;
+    }
+    // A guideline named on the command line stands for its `cases/` folder.
+    if explicit && path.extension().is_some_and(|e| e == "cairn") {
+        let cases = path.parent().unwrap_or(Path::new("")).join("cases");
+        if cases.is_dir() {
+            walk(&cases, false, found, errors);
+        } else {
+            errors.push((
+                cases,
+                "no `cases/` folder next to the guideline".to_string(),
+            ));
+        }
         return;
     }
     match std::fs::read_to_string(path) {

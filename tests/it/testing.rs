@@ -267,3 +267,16 @@ fn a_broken_guideline_fails_its_cases_and_is_reported_once() {
     );
     assert!(report.coverage.is_empty(), "nothing to measure");
 }
+
+#[test]
+fn a_guideline_path_runs_the_cases_next_to_it() {
+    let report = testing::run(&[corpus("mini/mini.cairn")], &options(false, None));
+    assert_eq!((report.passed, report.failed), (3, 0));
+    let report = testing::run(&[corpus("broken.cairn")], &options(false, None));
+    assert!(report.cases.is_empty());
+    assert!(
+        report.io_errors[0].contains("no `cases/` folder"),
+        "{:?}",
+        report.io_errors
+    );
+}
