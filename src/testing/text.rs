@@ -10,7 +10,8 @@ use crate::source::{SourceMap, Span};
 use std::fmt::Write;
 
 /// The expected-versus-actual diff of a failing case, followed by the trace
-/// of every recommendation that differs.
+/// of every recommendation that differs (with everything it depends on) and
+/// the trace step of every derived value that differs.
 pub fn diff(
     differences: &[Difference],
     checked: &Checked,
@@ -42,6 +43,24 @@ pub fn diff(
             Err(e) => {
                 let _ = writeln!(out, "(no trace of `{id}`: {e})");
             }
+        }
+    }
+    // A derived value that differs is explained by its own trace step.
+    for d in differences.iter().filter(|d| d.kind == "derived") {
+        let steps: Vec<_> = outcome
+            .trace
+            .iter()
+            .filter(|s| s.kind == "definition" && s.name == d.name)
+            .cloned()
+            .collect();
+        if !steps.is_empty() {
+            let _ = writeln!(
+                out,
+                "
+trace of `{}`:",
+                d.name
+            );
+            out.push_str(&eval::render::steps(&steps, checked, width));
         }
     }
     out
