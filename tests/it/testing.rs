@@ -280,3 +280,26 @@ fn a_guideline_path_runs_the_cases_next_to_it() {
         report.io_errors
     );
 }
+
+#[test]
+fn expected_quantities_match_in_any_unit_of_their_dimension() {
+    let checked = load::guideline(&corpus("mini/mini.cairn")).unwrap();
+    let program = Program::new(&checked);
+    let text = |dose: &str| {
+        format!(
+            r#"{{"facts": {{"planned_rt_total_dose": "50.4 Gy", "planned_rt_fractions": 28}},
+                "expect": {{"derived": {{"dose_per_fraction": {dose}}}}}}}"#
+        )
+    };
+    for (dose, matches) in [
+        (r#""180 cGy""#, true),
+        (r#"{"value": 1.8, "unit": "Gy"}"#, true),
+        (r#""1.9 Gy""#, false),
+        ("null", false),
+    ] {
+        let file = case::load(&checked, "q.json", &text(dose)).unwrap();
+        let outcome = program.evaluate(&file.case, eval::Options { trace: false });
+        let diffs = compare::differences(file.expect.as_ref().unwrap(), &outcome);
+        assert_eq!(diffs.is_empty(), matches, "{dose}: {diffs:?}");
+    }
+}
