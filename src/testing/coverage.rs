@@ -1,8 +1,9 @@
 //! Testing stage: coverage of a guideline's logic by a set of cases.
 //!
-//! A *condition branch* is a section's or recommendation's `when`, each
-//! branch condition of a `first`, each study condition, and each operand of
-//! a top-level `and`/`or`/`any of`/`all of`/`none of` of those conditions.
+//! A *condition branch* is a section's or recommendation's `when`, the body
+//! of a yes/no (`bool`) definition, each branch condition of a `first`, each
+//! study condition, and each operand of a top-level `and`/`or`/`any of`/
+//! `all of`/`none of` of those conditions.
 //! For every branch the cases drive it to true, false or unknown. A `first`
 //! branch counts only for cases that reach it (every earlier branch false).
 //!
@@ -166,8 +167,12 @@ impl<'m> Collector<'m> {
             }
         }
         for def in &model.defs {
-            if let DefBody::Expr(e) = &def.body {
-                c.firsts(sources, &format!("definition {}", def.name), e);
+            let owner = format!("definition {}", def.name);
+            match (&def.body, def.ty) {
+                // A yes/no definition is itself a condition.
+                (DefBody::Expr(e), Type::Bool) => c.condition(sources, &owner, "value", e, &[]),
+                (DefBody::Expr(e), _) => c.firsts(sources, &owner, e),
+                (DefBody::Table(_), _) => {}
             }
         }
         for rec in &model.recs {
