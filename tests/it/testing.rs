@@ -169,6 +169,11 @@ fn golden_cases_pass_with_coverage() {
             cov.guideline,
             cov.percent
         );
+        // Yes/no definitions are measured as conditions too.
+        assert!(cov
+            .branches
+            .iter()
+            .any(|b| b.owner.starts_with("definition ") && b.role == "value"));
     }
     assert!(report.success());
 }
