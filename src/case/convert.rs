@@ -285,9 +285,9 @@ pub fn plain(json: &Json) -> serde_json::Value {
 /// `a`, `b` and `c` in backticks.
 pub fn list(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
-    match quoted.len() {
-        0 => "none".to_string(),
-        1 => quoted.concat(),
-        n => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    match quoted.split_last() {
+        None => "none".to_string(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
