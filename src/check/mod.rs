@@ -13,17 +13,21 @@ mod cites;
 mod collect;
 mod ctx;
 mod cycles;
+mod defs;
 pub mod error;
 mod expr;
+mod first;
 mod fold;
 mod header;
 pub mod model;
+mod names;
 mod ops;
 mod order;
 mod recs;
 mod schedules;
 mod tables;
 mod unused;
+pub mod warning;
 
 use crate::diagnostics::{Diagnostics, Report};
 use crate::source::{FileId, SourceMap};
@@ -31,6 +35,7 @@ use crate::syntax::Parsed;
 use model::Model;
 
 pub use error::CheckError;
+pub use warning::CheckWarning;
 
 /// A guideline that passed the checker: it has no errors, only warnings.
 #[derive(Debug)]
