@@ -6,8 +6,10 @@
 //! cycle; its readers stay quiet and `cycles.rs` reports the cycle.
 
 use super::ctx::{Checker, DefSrc, DefState};
+use super::error::CheckError;
 use super::model::*;
 use crate::syntax::ast;
+use crate::value::Value;
 
 impl<'a> Checker<'a> {
     /// The type of a definition, typing its body first when the type is
@@ -84,6 +86,16 @@ impl<'a> Checker<'a> {
                 return false;
             }
         }
+        if let (
+            true,
+            Some(Type::Int {
+                min: Some(lo),
+                max: Some(hi),
+            }),
+        ) = (declared, declared_ty)
+        {
+            self.result_range(&body, lo, hi, &def.name.name);
+        }
         if let Some(info) = self.model.defs.get_mut(ix) {
             if !declared {
                 info.ty = body.ty;
@@ -91,6 +103,42 @@ impl<'a> Checker<'a> {
             info.body = DefBody::Expr(body);
         }
         true
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// Reports integer literals a definition declared `integer lo to hi`
+    /// can yield (directly or as a `first` value) that are outside the range.
+    fn result_range(&mut self, body: &TExpr, lo: i64, hi: i64, name: &str) {
+        let mut stack = vec![body];
+        while let Some(e) = stack.pop() {
+            match &e.kind {
+                TExprKind::Const(Value::Int(v)) if !(lo..=hi).contains(v) => {
+                    self.report(
+                        e.span,
+                        CheckError::OutOfRange {
+                            value: *v,
+                            name: name.to_string(),
+                            min: lo.to_string(),
+                            max: hi.to_string(),
+                            span: e.span.miette(),
+                            label: "outside the declared range",
+                            help: Some(
+                                "correct the value or the definition's declared range".into(),
+                            ),
+                        },
+                    );
+                }
+                TExprKind::First {
+                    branches,
+                    otherwise,
+                } => {
+                    stack.extend(branches.iter().map(|(_, v)| v));
+                    stack.extend(otherwise.as_deref());
+                }
+                _ => {}
+            }
+        }
     }
 }
 

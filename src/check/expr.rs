@@ -58,6 +58,20 @@ impl<'a> Checker<'a> {
             }
             ExprKind::Neg(inner) => {
                 let t = self.expr(inner, expected)?;
+                // A negative literal is a constant, so range checks and folding see it.
+                let folded = match t.kind {
+                    TExprKind::Const(Value::Int(v)) => v.checked_neg().map(Value::Int),
+                    TExprKind::Const(Value::Number(v)) => Some(Value::Number(-v)),
+                    TExprKind::Const(Value::Quantity(v)) => Some(Value::Quantity(-v)),
+                    _ => None,
+                };
+                if let Some(v) = folded {
+                    return Some(TExpr {
+                        kind: TExprKind::Const(v),
+                        ty: t.ty,
+                        span,
+                    });
+                }
                 match t.ty {
                     Type::Int { .. } => (
                         TExprKind::Neg(Box::new(t)),
