@@ -35,7 +35,11 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut write_ok = true;
     if format == BatchFormat::Csv {
-        let header: Vec<String> = ["line", "name"].iter().chain(recs.iter()).map(|s| csv(s)).collect();
+        let header: Vec<String> = ["line", "name"]
+            .iter()
+            .chain(recs.iter())
+            .map(|s| csv(s))
+            .collect();
         write_ok &= writeln!(out, "{}", header.join(",")).is_ok();
     }
     for (index, line) in text.lines().enumerate() {
@@ -69,7 +73,11 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
                 *c += 1;
             }
         }
-        let case_name = if loaded.name == name { String::new() } else { loaded.name.clone() };
+        let case_name = if loaded.name == name {
+            String::new()
+        } else {
+            loaded.name.clone()
+        };
         match format {
             BatchFormat::Jsonl => {
                 let statuses: serde_json::Map<String, serde_json::Value> = outcome
@@ -87,7 +95,12 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
             }
             BatchFormat::Csv => {
                 let mut cells = vec![number.to_string(), csv(&case_name)];
-                cells.extend(outcome.recommendations.iter().map(|r| r.status.as_str().to_string()));
+                cells.extend(
+                    outcome
+                        .recommendations
+                        .iter()
+                        .map(|r| r.status.as_str().to_string()),
+                );
                 write_ok &= writeln!(out, "{}", cells.join(",")).is_ok();
             }
         }
@@ -108,7 +121,12 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
 
 /// A table of statuses per recommendation.
 fn summary(recs: &[&str], counts: &[[usize; 3]], good: usize, bad: usize) -> String {
-    let width = recs.iter().map(|r| r.len()).max().unwrap_or(0).max("recommendation".len());
+    let width = recs
+        .iter()
+        .map(|r| r.len())
+        .max()
+        .unwrap_or(0)
+        .max("recommendation".len());
     let mut out = format!(
         "{good} cases evaluated, {bad} bad line{}\n{:width$}  {:>7}  {:>14}  {:>12}\n",
         if bad == 1 { "" } else { "s" },

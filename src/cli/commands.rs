@@ -35,7 +35,11 @@ pub fn check(files: &[PathBuf], format: ErrorFormat) -> u8 {
             ErrorFormat::Json => json.extend(diagnostics.to_json(&sources)),
             ErrorFormat::Human => {
                 output::eprint_diagnostics(&diagnostics, &sources);
-                let verdict = if diagnostics.has_errors() { "failed" } else { "ok" };
+                let verdict = if diagnostics.has_errors() {
+                    "failed"
+                } else {
+                    "ok"
+                };
                 eprintln!("{name}: {verdict} ({})", output::summary(&diagnostics));
             }
         }
@@ -113,7 +117,11 @@ pub fn test(paths: Vec<PathBuf>, coverage: bool, min_coverage: Option<f64>, form
             return IO;
         }
     }
-    let paths = if paths.is_empty() { vec![PathBuf::from("guidelines")] } else { paths };
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("guidelines")]
+    } else {
+        paths
+    };
     let options = testing::Options {
         coverage: coverage || min_coverage.is_some(),
         min_coverage,

@@ -120,13 +120,32 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Check { files, error_format } => commands::check(&files, error_format),
-        Command::Run { guideline, case, format, trace } => commands::run(&guideline, &case, format, trace),
-        Command::Explain { guideline, case, id } => commands::explain(&guideline, &case, &id),
-        Command::Test { paths, coverage, min_coverage, format } => {
-            commands::test(paths, coverage, min_coverage, format)
-        }
-        Command::Batch { guideline, cohort, format } => batch::run(&guideline, &cohort, format),
+        Command::Check {
+            files,
+            error_format,
+        } => commands::check(&files, error_format),
+        Command::Run {
+            guideline,
+            case,
+            format,
+            trace,
+        } => commands::run(&guideline, &case, format, trace),
+        Command::Explain {
+            guideline,
+            case,
+            id,
+        } => commands::explain(&guideline, &case, &id),
+        Command::Test {
+            paths,
+            coverage,
+            min_coverage,
+            format,
+        } => commands::test(paths, coverage, min_coverage, format),
+        Command::Batch {
+            guideline,
+            cohort,
+            format,
+        } => batch::run(&guideline, &cohort, format),
     };
     ExitCode::from(code)
 }

@@ -36,6 +36,8 @@ pub enum Doc {
     Cat(Vec<Doc>),
     /// Text emitted only when the enclosing group is broken.
     IfBreak(&'static str),
+    /// Text emitted only when the enclosing group is flat.
+    IfFlat(&'static str),
     /// Emits the comments that precede source offset `pos`.
     Flush {
         /// The source offset of the item that follows.
@@ -247,7 +249,7 @@ impl<'a> Renderer<'a> {
             }
             self.insert_comment_line(&c.text, extra);
         }
-        if blank == Blank::Keep
+        if matches!(blank, Blank::Keep | Blank::Force)
             && self.at_line_start()
             && self.can_blank()
             && blank_line_before(self.src, pos.min(self.src.len()))
@@ -293,6 +295,11 @@ impl<'a> Renderer<'a> {
                         self.push_text(s)
                     }
                 }
+                Doc::IfFlat(s) => {
+                    if mode == Mode::Flat {
+                        self.push_text(s)
+                    }
+                }
                 Doc::Flush { pos, blank, extra } => self.flush(*pos, *blank, *extra),
             }
         }
@@ -312,6 +319,7 @@ fn fits(width: usize, doc: &Doc, rest: &[(usize, Mode, &Doc)]) -> bool {
             Doc::Group { force: true, .. } => return false,
             Doc::Group { doc, .. } | Doc::Nest(_, doc) => candidate.push(doc),
             Doc::Cat(items) => candidate.extend(items.iter().rev()),
+            Doc::IfFlat(s) => left -= s.len() as isize,
             Doc::SoftLine | Doc::IfBreak(_) | Doc::Flush { .. } => {}
         }
         if left < 0 {
@@ -342,7 +350,8 @@ fn fits(width: usize, doc: &Doc, rest: &[(usize, Mode, &Doc)]) -> bool {
             Doc::Nest(_, doc) => after.push((mode, doc)),
             Doc::Cat(items) => after.extend(items.iter().rev().map(|i| (mode, i))),
             Doc::IfBreak(s) if mode == Mode::Break => left -= s.len() as isize,
-            Doc::SoftLine | Doc::IfBreak(_) | Doc::Flush { .. } => {}
+            Doc::IfFlat(s) if mode == Mode::Flat => left -= s.len() as isize,
+            Doc::SoftLine | Doc::IfBreak(_) | Doc::IfFlat(_) | Doc::Flush { .. } => {}
         }
         if left < 0 {
             return false;

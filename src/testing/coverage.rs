@@ -141,7 +141,10 @@ impl<'m> Collector<'m> {
                 recommendations: model
                     .recs
                     .iter()
-                    .map(|r| RecCoverage { id: r.id.clone(), reached: Reached::default() })
+                    .map(|r| RecCoverage {
+                        id: r.id.clone(),
+                        reached: Reached::default(),
+                    })
                     .collect(),
                 definitions: Vec::new(),
                 reached: 0,
@@ -152,7 +155,13 @@ impl<'m> Collector<'m> {
         };
         for section in &model.sections {
             if let Some(cond) = &section.condition {
-                c.condition(sources, &format!("section {}", section.id), "when", cond, &[]);
+                c.condition(
+                    sources,
+                    &format!("section {}", section.id),
+                    "when",
+                    cond,
+                    &[],
+                );
             }
         }
         for def in &model.defs {
@@ -162,13 +171,20 @@ impl<'m> Collector<'m> {
         }
         for rec in &model.recs {
             if let Some(cond) = &rec.condition {
-                c.condition(sources, &format!("recommendation {}", rec.id), "when", cond, &[]);
+                c.condition(
+                    sources,
+                    &format!("recommendation {}", rec.id),
+                    "when",
+                    cond,
+                    &[],
+                );
             }
         }
         for schedule in &model.schedules {
             for study in &schedule.studies {
                 if let Some(cond) = &study.condition {
-                    let owner = format!("schedule {} study {}", schedule.name, study.names.join("/"));
+                    let owner =
+                        format!("schedule {} study {}", schedule.name, study.names.join("/"));
                     c.condition(sources, &owner, "when", cond, &[]);
                 }
             }
@@ -176,7 +192,14 @@ impl<'m> Collector<'m> {
         c
     }
 
-    fn branch(&mut self, sources: &SourceMap, owner: &str, role: &str, cond: &'m TExpr, gate: &[&'m TExpr]) {
+    fn branch(
+        &mut self,
+        sources: &SourceMap,
+        owner: &str,
+        role: &str,
+        cond: &'m TExpr,
+        gate: &[&'m TExpr],
+    ) {
         self.coverage.branches.push(BranchCoverage {
             owner: owner.to_string(),
             role: role.to_string(),
@@ -184,16 +207,32 @@ impl<'m> Collector<'m> {
             location: location(sources, cond.span),
             reached: Reached::default(),
         });
-        self.probes.push(Probe { cond, gate: gate.to_vec() });
+        self.probes.push(Probe {
+            cond,
+            gate: gate.to_vec(),
+        });
     }
 
     /// A condition and its top-level operands, then any `first` inside.
-    fn condition(&mut self, sources: &SourceMap, owner: &str, role: &str, cond: &'m TExpr, gate: &[&'m TExpr]) {
+    fn condition(
+        &mut self,
+        sources: &SourceMap,
+        owner: &str,
+        role: &str,
+        cond: &'m TExpr,
+        gate: &[&'m TExpr],
+    ) {
         self.branch(sources, owner, role, cond, gate);
         let operands = operands(cond);
         if operands.len() > 1 {
             for (i, op) in operands.into_iter().enumerate() {
-                self.branch(sources, owner, &format!("{role}, operand {}", i + 1), op, gate);
+                self.branch(
+                    sources,
+                    owner,
+                    &format!("{role}, operand {}", i + 1),
+                    op,
+                    gate,
+                );
             }
         }
         self.firsts(sources, owner, cond);
@@ -202,10 +241,19 @@ impl<'m> Collector<'m> {
     /// Every `first` expression inside `e`, each branch gated by the earlier ones.
     fn firsts(&mut self, sources: &SourceMap, owner: &str, e: &'m TExpr) {
         match &e.kind {
-            TExprKind::First { branches, otherwise } => {
+            TExprKind::First {
+                branches,
+                otherwise,
+            } => {
                 let mut gate: Vec<&'m TExpr> = Vec::new();
                 for (i, (cond, value)) in branches.iter().enumerate() {
-                    self.condition(sources, owner, &format!("first branch {}", i + 1), cond, &gate);
+                    self.condition(
+                        sources,
+                        owner,
+                        &format!("first branch {}", i + 1),
+                        cond,
+                        &gate,
+                    );
                     gate.push(cond);
                     self.firsts(sources, owner, value);
                 }
@@ -213,7 +261,9 @@ impl<'m> Collector<'m> {
                     self.firsts(sources, owner, o);
                 }
             }
-            TExprKind::Not(a) | TExprKind::Neg(a) | TExprKind::IsKnown(a, _) => self.firsts(sources, owner, a),
+            TExprKind::Not(a) | TExprKind::Neg(a) | TExprKind::IsKnown(a, _) => {
+                self.firsts(sources, owner, a)
+            }
             TExprKind::Binary(_, a, b) => {
                 self.firsts(sources, owner, a);
                 self.firsts(sources, owner, b);
@@ -229,7 +279,10 @@ impl<'m> Collector<'m> {
                     self.firsts(sources, owner, i);
                 }
             }
-            TExprKind::Const(_) | TExprKind::Fact(_) | TExprKind::Def(_) | TExprKind::Column { .. } => {}
+            TExprKind::Const(_)
+            | TExprKind::Fact(_)
+            | TExprKind::Def(_)
+            | TExprKind::Column { .. } => {}
         }
     }
 
@@ -242,14 +295,24 @@ impl<'m> Collector<'m> {
                 branch.reached.record(env.truth(probe.cond));
             }
         }
-        for (rec, cov) in outcome.recommendations.iter().zip(self.coverage.recommendations.iter_mut()) {
+        for (rec, cov) in outcome
+            .recommendations
+            .iter()
+            .zip(self.coverage.recommendations.iter_mut())
+        {
             cov.reached.record(match rec.status {
                 Status::Applies => Some(true),
                 Status::NotApplicable => Some(false),
                 Status::Undetermined => None,
             });
         }
-        for ((def, seen), value) in self.model.defs.iter().zip(self.def_seen.iter_mut()).zip(&env.defs) {
+        for ((def, seen), value) in self
+            .model
+            .defs
+            .iter()
+            .zip(self.def_seen.iter_mut())
+            .zip(&env.defs)
+        {
             seen.insert(value_name(self.model, def.ty, *value));
         }
     }
@@ -267,12 +330,24 @@ impl<'m> Collector<'m> {
                 _ => vec!["known".into()],
             };
             let never = possible.into_iter().filter(|p| !seen.contains(p)).collect();
-            self.coverage.definitions.push(DefCoverage { name: def.name.clone(), seen, never });
+            self.coverage.definitions.push(DefCoverage {
+                name: def.name.clone(),
+                seen,
+                never,
+            });
         }
         let c = &mut self.coverage;
         c.total = c.branches.len() * 2;
-        c.reached = c.branches.iter().map(|b| usize::from(b.reached.yes) + usize::from(b.reached.no)).sum();
-        c.percent = if c.total == 0 { 100.0 } else { 100.0 * c.reached as f64 / c.total as f64 };
+        c.reached = c
+            .branches
+            .iter()
+            .map(|b| usize::from(b.reached.yes) + usize::from(b.reached.no))
+            .sum();
+        c.percent = if c.total == 0 {
+            100.0
+        } else {
+            100.0 * c.reached as f64 / c.total as f64
+        };
         self.coverage
     }
 }
@@ -292,7 +367,9 @@ fn operands(e: &TExpr) -> Vec<&TExpr> {
     let mut out = Vec::new();
     match &e.kind {
         TExprKind::Binary(op @ (BinOp::And | BinOp::Or), _, _) => flatten(e, *op, &mut out),
-        TExprKind::Quantified(Quantifier::Any | Quantifier::All | Quantifier::None, items) => out.extend(items),
+        TExprKind::Quantified(Quantifier::Any | Quantifier::All | Quantifier::None, items) => {
+            out.extend(items)
+        }
         TExprKind::Not(inner) => return operands(inner),
         _ => {}
     }
@@ -324,6 +401,9 @@ fn one_line(text: &str) -> String {
 
 fn location(sources: &SourceMap, span: Span) -> String {
     let lc = sources.line_col(span);
-    let file = sources.get(span.file).map(|f| f.name.as_str()).unwrap_or("?");
+    let file = sources
+        .get(span.file)
+        .map(|f| f.name.as_str())
+        .unwrap_or("?");
     format!("{file}:{}:{}", lc.line, lc.column)
 }

@@ -54,7 +54,10 @@ fn walk(path: &Path, explicit: bool, found: &mut Vec<Found>, errors: &mut Vec<(P
     match std::fs::read_to_string(path) {
         Ok(text) => {
             if explicit || has_expect(&text) {
-                found.push(Found { path: path.to_path_buf(), text });
+                found.push(Found {
+                    path: path.to_path_buf(),
+                    text,
+                });
             }
         }
         Err(e) => errors.push((path.to_path_buf(), e.to_string())),
@@ -81,11 +84,21 @@ pub fn guideline_for(case: &Path, key: Option<&str>) -> Result<PathBuf, String> 
     if let Some(rel) = key {
         return Ok(dir.join(rel));
     }
-    let Some(cases_dir) = case.ancestors().skip(1).find(|a| a.file_name().is_some_and(|n| n == "cases")) else {
-        return Err("the case is not in a `cases/` folder and has no `\"guideline\"` key".to_string());
+    let Some(cases_dir) = case
+        .ancestors()
+        .skip(1)
+        .find(|a| a.file_name().is_some_and(|n| n == "cases"))
+    else {
+        return Err(
+            "the case is not in a `cases/` folder and has no `\"guideline\"` key".to_string(),
+        );
     };
     let home = cases_dir.parent().unwrap_or(Path::new(""));
-    let shown = if home.as_os_str().is_empty() { Path::new(".") } else { home };
+    let shown = if home.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        home
+    };
     let mut candidates: Vec<PathBuf> = std::fs::read_dir(shown)
         .map_err(|e| format!("cannot read `{}`: {e}", shown.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -94,13 +107,21 @@ pub fn guideline_for(case: &Path, key: Option<&str>) -> Result<PathBuf, String> 
     candidates.sort();
     match candidates.len() {
         1 => Ok(candidates.remove(0)),
-        0 => Err(format!("no `.cairn` file with a `guideline` header in `{}`", shown.display())),
+        0 => Err(format!(
+            "no `.cairn` file with a `guideline` header in `{}`",
+            shown.display()
+        )),
         _ => Err(format!(
             "several guidelines in `{}`; add a `\"guideline\"` key naming one of {}",
             shown.display(),
             candidates
                 .iter()
-                .map(|c| format!("`{}`", c.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()))
+                .map(|c| format!(
+                    "`{}`",
+                    c.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
@@ -112,5 +133,9 @@ fn has_header(path: &Path) -> bool {
         return false;
     };
     let parsed = syntax::parse_module(crate::source::FileId(0), &text);
-    parsed.module.decls.iter().any(|d| matches!(d.kind, DeclKind::Header(_)))
+    parsed
+        .module
+        .decls
+        .iter()
+        .any(|d| matches!(d.kind, DeclKind::Header(_)))
 }

@@ -10,7 +10,12 @@ use std::fmt::Write;
 
 /// The expected-versus-actual diff of a failing case, followed by the trace
 /// of every recommendation that differs.
-pub fn diff(differences: &[Difference], checked: &Checked, outcome: &Outcome, width: usize) -> String {
+pub fn diff(
+    differences: &[Difference],
+    checked: &Checked,
+    outcome: &Outcome,
+    width: usize,
+) -> String {
     let mut out = String::new();
     for d in differences {
         let what = match d.kind {
@@ -43,7 +48,13 @@ pub fn diff(differences: &[Difference], checked: &Checked, outcome: &Outcome, wi
 
 fn indent(text: &str, prefix: &str) -> String {
     text.lines()
-        .map(|l| if l.is_empty() { "\n".to_string() } else { format!("{prefix}{l}\n") })
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("{prefix}{l}\n")
+            }
+        })
         .collect()
 }
 
@@ -55,7 +66,11 @@ pub fn render(report: &TestReport, show_coverage: bool) -> String {
     }
     for case in &report.cases {
         let verdict = if case.ok { "ok  " } else { "FAIL" };
-        let name = if case.name == case.file { case.file.clone() } else { format!("{} ({})", case.name, case.file) };
+        let name = if case.name == case.file {
+            case.file.clone()
+        } else {
+            format!("{} ({})", case.name, case.file)
+        };
         let _ = writeln!(out, "{verdict} {name}");
         if !case.ok {
             out.push_str(&indent(&case.detail, "    "));
@@ -92,7 +107,11 @@ pub fn coverage(c: &Coverage, min: Option<f64>) -> String {
         c.branches.len()
     );
     if let Some(min) = min {
-        let verdict = if c.percent + 1e-9 >= min { "met" } else { "NOT met" };
+        let verdict = if c.percent + 1e-9 >= min {
+            "met"
+        } else {
+            "NOT met"
+        };
         let _ = writeln!(out, "  minimum {min}%: {verdict}");
     }
     let recs: Vec<String> = c
@@ -119,10 +138,18 @@ pub fn coverage(c: &Coverage, min: Option<f64>) -> String {
     for r in recs {
         let _ = writeln!(out, "{r}");
     }
-    let never_undetermined: Vec<&str> =
-        c.recommendations.iter().filter(|r| !r.reached.unknown).map(|r| r.id.as_str()).collect();
+    let never_undetermined: Vec<&str> = c
+        .recommendations
+        .iter()
+        .filter(|r| !r.reached.unknown)
+        .map(|r| r.id.as_str())
+        .collect();
     if !never_undetermined.is_empty() {
-        let _ = writeln!(out, "  never undetermined: {}", never_undetermined.join(", "));
+        let _ = writeln!(
+            out,
+            "  never undetermined: {}",
+            never_undetermined.join(", ")
+        );
     }
     let defs: Vec<String> = c
         .definitions
@@ -140,7 +167,16 @@ pub fn coverage(c: &Coverage, min: Option<f64>) -> String {
         .branches
         .iter()
         .filter(|b| !b.reached.yes || !b.reached.no)
-        .map(|b| format!("    {} {} ({}): never {}  {}", b.owner, b.role, b.location, b.reached.unreached().join(" nor "), b.text))
+        .map(|b| {
+            format!(
+                "    {} {} ({}): never {}  {}",
+                b.owner,
+                b.role,
+                b.location,
+                b.reached.unreached().join(" nor "),
+                b.text
+            )
+        })
         .collect();
     if !branches.is_empty() {
         let _ = writeln!(out, "  condition branches not driven both ways:");

@@ -155,11 +155,17 @@ fn guideline_keeps_the_public_vocabulary() {
         "palliative_resection",
         "palliative_rt",
     ] {
-        assert!(names.recs.contains(rec), "recommendation `{rec}` is missing");
+        assert!(
+            names.recs.contains(rec),
+            "recommendation `{rec}` is missing"
+        );
     }
     assert!(names.defs.contains("resectability"));
     let expected: BTreeSet<u32> = (1..=80).collect();
-    assert_eq!(names.references, expected, "references 1-80 must all be present");
+    assert_eq!(
+        names.references, expected,
+        "references 1-80 must all be present"
+    );
 }
 
 #[test]
@@ -190,13 +196,23 @@ fn every_rule_in_the_traceability_table_exists() {
     let text =
         std::fs::read_to_string(root().join(TRACEABILITY)).expect("traceability file is readable");
     let traced = traced_rules(&text);
-    assert!(traced.len() >= 20, "the table names only {} rules", traced.len());
+    assert!(
+        traced.len() >= 20,
+        "the table names only {} rules",
+        traced.len()
+    );
     let unknown: Vec<&String> = traced
         .iter()
         .filter(|r| !names.recs.contains(*r) && !names.defs.contains(*r))
         .collect();
-    assert!(unknown.is_empty(), "rules in TRACEABILITY.md not in the guideline: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "rules in TRACEABILITY.md not in the guideline: {unknown:?}"
+    );
     // Every recommendation of the guideline is traced to the document.
     let untraced: Vec<&String> = names.recs.iter().filter(|r| !traced.contains(*r)).collect();
-    assert!(untraced.is_empty(), "recommendations missing from TRACEABILITY.md: {untraced:?}");
+    assert!(
+        untraced.is_empty(),
+        "recommendations missing from TRACEABILITY.md: {untraced:?}"
+    );
 }
