@@ -280,14 +280,9 @@ impl<'a> Renderer<'a> {
                     }
                 }
                 Doc::Group { doc, force } => {
-                    let m = if mode == Mode::Flat {
-                        Mode::Flat
-                    } else if !force && fits(self.width.saturating_sub(self.column()), doc, &stack)
-                    {
-                        Mode::Flat
-                    } else {
-                        Mode::Break
-                    };
+                    let flat = mode == Mode::Flat
+                        || (!force && fits(self.width.saturating_sub(self.column()), doc, &stack));
+                    let m = if flat { Mode::Flat } else { Mode::Break };
                     stack.push((indent, m, doc));
                 }
                 Doc::IfBreak(s) => {

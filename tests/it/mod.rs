@@ -5,4 +5,5 @@ mod check;
 mod format;
 mod guideline;
 mod lsp;
+mod reference;
 mod syntax;
