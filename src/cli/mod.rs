@@ -108,6 +108,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: BatchFormat,
     },
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 /// Parses the arguments, runs the command and returns its exit code.
@@ -146,6 +148,13 @@ pub fn main() -> ExitCode {
             cohort,
             format,
         } => batch::run(&guideline, &cohort, format),
+        Command::Lsp => match cairn::lsp::run() {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("cairn lsp: {e}");
+                1
+            }
+        },
     };
     ExitCode::from(code)
 }

@@ -79,6 +79,10 @@ pub const KEYWORDS: &[&str] = &[
     "detail",
     "cite",
     "see",
+    "excludes",
+    "acknowledge",
+    "with",
+    "exhaustive",
 ];
 
 /// The key under the cursor: the narrowest occurrence containing it.

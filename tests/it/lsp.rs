@@ -396,6 +396,39 @@ fn session(mut client: Client) {
         })
         .count();
     assert_eq!(syntax, 1, "only the broken fact remains: {published}");
+
+    // A checker error (not a syntax error) after non-ASCII text on its line.
+    let fixed = edited
+        .replacen("fact x \"y\": integr\n", "", 1)
+        .replacen(line, "", 1);
+    assert_eq!(fixed, SAMPLE);
+    let typo = fixed.replacen("grade ≥ 2 and naive", "grade ≥ 2 and naiv", 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": URI, "version": 4 },
+            "contentChanges": [{ "text": typo }],
+        }),
+    );
+    let published = client.diagnostics(URI);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d["code"] == "cairn::check::unknown_name")
+        .unwrap_or_else(|| panic!("checker ran: {published}"));
+    let parsed = cairn::syntax::parse_with("x.cairn", &typo, &cairn::syntax::FsLoader);
+    let failed = cairn::check::check(parsed).expect_err("typo fails the checker");
+    let json = failed.diagnostics.to_json(&failed.sources);
+    let cli = json
+        .iter()
+        .find(|d| d.code == "cairn::check::unknown_name")
+        .unwrap();
+    assert_eq!(unknown["range"]["start"], pos(&typo, cli.labels[0].start));
+    assert_eq!(
+        diagnostics.len(),
+        json.len(),
+        "same diagnostics as `cairn check`"
+    );
     client.shutdown();
 }
 
@@ -434,6 +467,82 @@ fn lsp_rejects_unknown_requests_and_unopened_documents() {
     match client.next() {
         Message::Response(r) => assert!(r.error.unwrap().message.contains("not open")),
         other => panic!("unexpected {other:?}"),
+    }
+    client.shutdown();
+}
+
+/// Every recommendation id in a nested outline.
+fn outline_names(symbols: &Value, out: &mut Vec<String>) {
+    for s in symbols.as_array().into_iter().flatten() {
+        if s["kind"] == 12 {
+            out.push(s["name"].as_str().unwrap().to_string());
+        }
+        outline_names(&s["children"], out);
+    }
+}
+
+#[test]
+fn lsp_on_the_real_guidelines() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    let mut dirs = vec![root.join("guidelines")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "cairn") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(!files.is_empty(), "the repository has guidelines");
+    let mut client = Client::memory();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let uri = format!("file://{}", path.display());
+        let doc = json!({ "uri": uri, "languageId": "cairn", "version": 1, "text": text });
+        client.notify("textDocument/didOpen", json!({ "textDocument": doc }));
+        let published = client.diagnostics(&uri);
+        let parsed =
+            cairn::syntax::parse_with(&path.to_string_lossy(), &text, &cairn::syntax::FsLoader);
+        let cli = match cairn::check::check(parsed) {
+            Ok(checked) => checked.warnings.reports.len(),
+            Err(failed) => failed.diagnostics.reports.len(),
+        };
+        assert_eq!(
+            published["diagnostics"].as_array().unwrap().len(),
+            cli,
+            "{}",
+            path.display()
+        );
+        let symbols = client.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        let mut recs = Vec::new();
+        outline_names(&symbols, &mut recs);
+        let declared: Vec<String> = text
+            .lines()
+            .filter_map(|l| {
+                let mut words = l.split_whitespace();
+                let kind = words.next()?;
+                let kinds = [
+                    "recommend",
+                    "suggest",
+                    "option",
+                    "consider",
+                    "do-not-offer",
+                    "discourage",
+                    "refer",
+                    "inform",
+                ];
+                (kinds.contains(&kind) && l.trim_end().ends_with('{'))
+                    .then(|| words.next().unwrap().to_string())
+            })
+            .collect();
+        assert!(!declared.is_empty());
+        assert_eq!(recs, declared, "{}", path.display());
     }
     client.shutdown();
 }

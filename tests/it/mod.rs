@@ -2,8 +2,12 @@
 
 mod case;
 mod check;
+mod cli;
+mod editors;
+mod eval;
 mod format;
 mod guideline;
 mod lsp;
 mod reference;
 mod syntax;
+mod testing;
