@@ -138,11 +138,19 @@ impl<'a> Renderer<'a> {
     /// with exactly one final newline.
     pub fn finish(mut self, doc: &Doc) -> String {
         self.render(doc);
-        self.newline(0);
+        if !self.at_line_start() {
+            self.newline(0);
+        }
         self.flush(usize::MAX, Blank::Keep, 0);
         self.newline(0);
         while self.lines.last().is_some_and(|l| l.is_empty()) {
             self.lines.pop();
+        }
+        let leading = self.lines.iter().take_while(|l| l.is_empty()).count();
+        self.lines.drain(..leading);
+        if self.lines.is_empty() {
+            // A file with nothing in it stays empty.
+            return String::new();
         }
         let mut out = self.lines.join("\n");
         out.push('\n');

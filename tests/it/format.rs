@@ -436,6 +436,17 @@ fn layouts_that_would_read_back_differently_are_avoided() {
     // An interval spells out `to` even when both ends are equal.
     let out = assert_formats("suggest r { detail d = 4 to 4 weeks, 4 weeks }\n");
     assert!(out.contains("detail d = 4 to 4 weeks, 4 weeks"), "{out}");
+    // `//` right after a unit is part of the unit, not a comment.
+    let out = assert_formats("fact a \"A\": quantity Gy//x\n");
+    assert_eq!(out, "fact a \"A\": quantity Gy//x\n");
+    // Windows line endings and tabs are normalised; an empty file stays empty.
+    let out = assert_formats("fact a \"A\":\tbool // why\r\n\r\n\r\nfact b \"B\": bool\r\n");
+    assert_eq!(out, "fact a \"A\": bool // why\n\nfact b \"B\": bool\n");
+    assert_eq!(assert_formats(""), "");
+    assert_eq!(
+        assert_formats("\n\n// only a comment\n\n"),
+        "// only a comment\n"
+    );
     // A number literal written with a decimal point keeps it.
     let out = assert_formats("define d \"D\" = 2.0 + 1.50 + 3\n");
     assert_eq!(out, "define d \"D\" = 2.0 + 1.5 + 3\n");
