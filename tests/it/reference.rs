@@ -189,6 +189,26 @@ fn the_reference_lists_every_unit_and_reserved_word() {
     }
 }
 
+/// "One example per construct": every keyword of the grammar appears in
+/// at least one example.
+#[test]
+fn the_examples_use_every_keyword_of_the_grammar() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let grammar = std::fs::read_to_string(root.join("grammar/cairn.pest")).unwrap();
+    let examples: Vec<String> = blocks(&readme()).into_iter().map(|b| b.text).collect();
+    let words: std::collections::HashSet<&str> = examples
+        .iter()
+        .flat_map(|t| t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')))
+        .collect();
+    let mut keywords = 0;
+    for line in grammar.lines().filter(|l| l.starts_with("kw_")) {
+        let word = line.split('"').nth(1).unwrap();
+        keywords += 1;
+        assert!(words.contains(word), "no example uses `{word}`");
+    }
+    assert!(keywords >= 50, "only {keywords} keywords found");
+}
+
 #[test]
 fn block_extraction_sees_kinds_and_lines() {
     let text = "intro\n```cairn,expr\na and b\n```\n```rust\nx\n```\n";
