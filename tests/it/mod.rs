@@ -8,5 +8,6 @@ mod eval;
 mod format;
 mod guideline;
 mod lsp;
+mod reference;
 mod syntax;
 mod testing;
