@@ -12,7 +12,7 @@ install=1
 [ "${1:-}" = "--no-install" ] && install=0
 
 # ------------------------------------------------------------ installs
-apt_packages=(vim nodejs npm unzip)
+apt_packages=(vim nodejs npm unzip emacs-nox elpa-eglot python3)
 if [ "$install" = 1 ]; then
   missing=()
   for p in "${apt_packages[@]}"; do
@@ -50,3 +50,32 @@ if ! CAIRN_VIM_RESULT="$result" vim -Nu NONE -i NONE -es -S "$here/vim/test/run.
   exit 1
 fi
 cat "$result"
+
+# ------------------------------------------------------------ Emacs
+echo "== Emacs: byte-compile without warnings, ERT (faces, indentation, eglot)"
+cairn_bin="${CAIRN_BIN:-}"
+if [ -z "$cairn_bin" ]; then
+  (cd "$root" && cargo build --quiet --bin cairn)
+  cairn_bin="$root/target/debug/cairn"
+fi
+elc_dir="$(mktemp -d)"
+cp "$here/emacs/cairn-mode.el" "$elc_dir/"
+emacs --batch -Q --eval '(setq byte-compile-error-on-warn t)' -f batch-byte-compile "$elc_dir/cairn-mode.el"
+# Without -Q so Debian's elpa-eglot is on the load path; --batch loads no init file.
+CAIRN_BIN="$cairn_bin" emacs --batch -L "$elc_dir" -l "$here/emacs/test/cairn-mode-test.el" \
+  -f ert-run-tests-batch-and-exit
+rm -rf "$elc_dir"
+# ------------------------------------------------------------ Helix
+echo "== Helix: languages.toml parses and points at \`cairn lsp\`"
+python3 - "$here/helix/languages.toml" <<'PY'
+import sys, tomllib
+config = tomllib.load(open(sys.argv[1], "rb"))
+server = config["language-server"]["cairn"]
+assert [server["command"], *server["args"]] == ["cairn", "lsp"], server
+(language,) = config["language"]
+assert language["file-types"] == ["cairn"] and language["language-servers"] == ["cairn"], language
+assert language["comment-token"] == "//", language
+print("ok")
+PY
+
+echo "== all editor tests passed"
