@@ -12,7 +12,7 @@ install=1
 [ "${1:-}" = "--no-install" ] && install=0
 
 # ------------------------------------------------------------ installs
-apt_packages=(vim nodejs npm unzip emacs-nox elpa-eglot python3)
+apt_packages=(vim neovim nodejs npm unzip emacs-nox elpa-eglot python3)
 if [ "$install" = 1 ]; then
   missing=()
   for p in "${apt_packages[@]}"; do
@@ -24,6 +24,13 @@ if [ "$install" = 1 ]; then
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
   (cd "$here/vscode" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The language server under test; editors start it as `cairn lsp`.
+cairn_bin="${CAIRN_BIN:-}"
+if [ -z "$cairn_bin" ]; then
+  (cd "$root" && cargo build --quiet --bin cairn)
+  cairn_bin="$root/target/debug/cairn"
 fi
 
 # ------------------------------------------------------------ VS Code
@@ -51,13 +58,12 @@ if ! CAIRN_VIM_RESULT="$result" vim -Nu NONE -i NONE -es -S "$here/vim/test/run.
 fi
 cat "$result"
 
+echo "== Neovim: cairn.lsp attaches to \`cairn lsp\`, diagnostics and hover"
+CAIRN_BIN="$cairn_bin" timeout 120 nvim --headless -u NONE -i NONE -c "luafile $here/vim/test/nvim_lsp.lua" </dev/null
+echo
+
 # ------------------------------------------------------------ Emacs
 echo "== Emacs: byte-compile without warnings, ERT (faces, indentation, eglot)"
-cairn_bin="${CAIRN_BIN:-}"
-if [ -z "$cairn_bin" ]; then
-  (cd "$root" && cargo build --quiet --bin cairn)
-  cairn_bin="$root/target/debug/cairn"
-fi
 elc_dir="$(mktemp -d)"
 cp "$here/emacs/cairn-mode.el" "$elc_dir/"
 emacs --batch -Q --eval '(setq byte-compile-error-on-warn t)' -f batch-byte-compile "$elc_dir/cairn-mode.el"

@@ -86,15 +86,28 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
         connection,
         docs: HashMap::new(),
     };
+    let mut shutting_down = false;
     for message in &connection.receiver {
         match message {
             Message::Request(request) => {
-                if connection.handle_shutdown(&request)? {
-                    return Ok(());
-                }
-                let response = server.request(request);
+                // Handled here rather than by `Connection::handle_shutdown`,
+                // which treats a repeated `shutdown` (Neovim sends one per
+                // stop request) as a protocol error.
+                let response = if request.method == req::Shutdown::METHOD {
+                    shutting_down = true;
+                    Response::new_ok(request.id, ())
+                } else if shutting_down {
+                    Response::new_err(
+                        request.id,
+                        ErrorCode::InvalidRequest as i32,
+                        "the server is shutting down".into(),
+                    )
+                } else {
+                    server.request(request)
+                };
                 server.send(Message::Response(response))?;
             }
+            Message::Notification(n) if n.method == note::Exit::METHOD => return Ok(()),
             Message::Notification(n) => server.notification(n)?,
             Message::Response(_) => {}
         }

@@ -219,5 +219,8 @@ fn emacs_words() -> BTreeSet<String> {
 #[test]
 fn emacs_mode_names_every_keyword() {
     let gaps = missing(&keywords(), &emacs_words());
-    assert!(gaps.is_empty(), "not highlighted by cairn-mode.el: {gaps:?}");
+    assert!(
+        gaps.is_empty(),
+        "not highlighted by cairn-mode.el: {gaps:?}"
+    );
 }
