@@ -264,8 +264,10 @@ pub enum CheckError {
         /// Upper bound.
         max: String,
         /// The literal.
-        #[label("can never match")]
+        #[label("{label}")]
         span: SourceSpan,
+        /// The label text.
+        label: &'static str,
         /// Advice.
         #[help]
         help: Option<String>,
@@ -410,17 +412,15 @@ pub enum CheckError {
     },
 
     /// A table row with the wrong number of keys or cells.
-    #[error("row has {found} {what}, but the table has {expected}")]
+    #[error("row has {found}, but the table has {expected}")]
     #[diagnostic(code(cairn::check::row_arity))]
     RowArity {
-        /// `keys` or `cells`.
-        what: &'static str,
-        /// How many the row has.
-        found: usize,
-        /// How many the table needs.
-        expected: usize,
+        /// How many the row has, e.g. `1 key`.
+        found: String,
+        /// How many the table needs, e.g. `2 keys`.
+        expected: String,
         /// The row.
-        #[label("expected {expected} {what}")]
+        #[label("expected {expected}")]
         span: SourceSpan,
     },
 
@@ -438,6 +438,20 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// An expression nested deeper than the checker accepts.
+    #[error("expression nested too deeply (more than {limit} levels)")]
+    #[diagnostic(
+        code(cairn::check::too_deep),
+        help("split the expression into named `define`s, or use `any of [...]`/`all of [...]` for long lists")
+    )]
+    TooDeep {
+        /// The nesting limit.
+        limit: usize,
+        /// The expression that passes the limit.
+        #[label("nesting passes the limit here")]
+        span: SourceSpan,
+    },
+
     /// A fact or definition that nothing reads.
     #[error("{what} `{name}` is never used")]
     #[diagnostic(
@@ -446,7 +460,7 @@ pub enum CheckError {
         help("no expression, table, schedule or statement reads it; remove it or use it")
     )]
     Unused {
-        /// `fact` or `definition`.
+        /// `fact`, `definition` or `table`.
         what: &'static str,
         /// The name.
         name: String,

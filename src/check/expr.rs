@@ -13,11 +13,39 @@ use crate::source::Span;
 use crate::syntax::ast::{self, ExprKind, Literal};
 use crate::value::Value;
 
+/// The deepest expression nesting the checker types. Long chains such as
+/// `a and b and c ...` nest one level per operator; the limit keeps the
+/// checker (and the interpreter after it) well inside the stack.
+pub const MAX_EXPR_DEPTH: usize = 128;
+
 impl<'a> Checker<'a> {
     /// Types `e`; `expected` is the type the context wants, used to resolve
     /// enum values and to read integer literals as numbers. It is a hint:
     /// the caller still checks the result's type.
     pub(crate) fn expr(&mut self, e: &ast::Expr, expected: Option<Type>) -> Option<TExpr> {
+        if self.depth >= MAX_EXPR_DEPTH {
+            if !self.deep_reported {
+                self.deep_reported = true;
+                self.report(
+                    e.span,
+                    CheckError::TooDeep {
+                        limit: MAX_EXPR_DEPTH,
+                        span: e.span.miette(),
+                    },
+                );
+            }
+            return None;
+        }
+        if self.depth == 0 {
+            self.deep_reported = false;
+        }
+        self.depth += 1;
+        let typed = self.expr_inner(e, expected);
+        self.depth -= 1;
+        typed
+    }
+
+    fn expr_inner(&mut self, e: &ast::Expr, expected: Option<Type>) -> Option<TExpr> {
         let span = e.span;
         let (kind, ty) = match &e.kind {
             ExprKind::Literal(lit) => return self.literal(lit, expected),
@@ -429,12 +457,15 @@ impl<'a> Checker<'a> {
             *s = DefState::Busy;
         }
         self.reading.push(d);
+        let (depth, reported) = (self.depth, self.deep_reported);
+        self.depth = 0;
         let ok = match self.def_src.get(ix).copied() {
             Some(DefSrc::Define(def)) => self.check_define(d, def),
             Some(DefSrc::Table(tid, table)) => self.check_table(tid, table),
             None => false,
         };
         self.reading.pop();
+        (self.depth, self.deep_reported) = (depth, reported);
         if let Some(s) = self.def_state.get_mut(ix) {
             *s = DefState::Done(ok);
         }

@@ -62,6 +62,13 @@ impl<'a> Checker<'a> {
                 }),
             },
             TExprKind::Binary(op, a, b) => self.fold_compare(*op, a, b),
+            // A literal is always known.
+            TExprKind::IsKnown(inner, known) if matches!(inner.kind, TExprKind::Const(_)) => {
+                Some(Folded {
+                    value: *known,
+                    because: None,
+                })
+            }
             _ => None,
         }
     }

@@ -19,6 +19,7 @@ mod fold;
 mod header;
 pub mod model;
 mod ops;
+mod order;
 mod recs;
 mod schedules;
 mod tables;
@@ -27,7 +28,7 @@ mod unused;
 use crate::diagnostics::{Diagnostics, Report};
 use crate::source::{FileId, SourceMap};
 use crate::syntax::Parsed;
-use model::{DefId, Model};
+use model::Model;
 
 pub use error::CheckError;
 
@@ -68,8 +69,8 @@ pub fn check(parsed: Parsed) -> Result<Checked, Failed> {
             cx.collect(&module.decls, None, &mut pending);
         }
         cx.check_headers(&pending.headers, main);
-        for d in 0..cx.model.defs.len() {
-            cx.check_def(DefId(d as u32));
+        for d in cx.typing_order() {
+            cx.check_def(d);
         }
         for (id, s) in &pending.sections {
             cx.check_section(*id, s);

@@ -46,13 +46,21 @@ impl<'a> Checker<'a> {
         }
         // Type the side that is not a bare unknown name first, so the other
         // side can resolve as a value of its enum.
+        // When that side has an error, a bare unknown name on the other side
+        // is probably a value of its enum: stay quiet about it.
         let (l, r) = if self.undeclared_name(lhs) && !self.undeclared_name(rhs) {
             let r = self.expr(rhs, None);
-            let l = self.expr(lhs, r.as_ref().map(|r| r.ty));
+            let l = match &r {
+                Some(r) => self.expr(lhs, Some(r.ty)),
+                None => None,
+            };
             (l, r)
         } else {
             let l = self.expr(lhs, None);
-            let r = self.expr(rhs, l.as_ref().map(|l| l.ty));
+            let r = match &l {
+                None if self.undeclared_name(rhs) => None,
+                _ => self.expr(rhs, l.as_ref().map(|l| l.ty)),
+            };
             (l, r)
         };
         let (l, r) = (l?, r?);
@@ -197,6 +205,7 @@ impl<'a> Checker<'a> {
                 min: lo.to_string(),
                 max: hi.to_string(),
                 span: lit.span.miette(),
+                label: "can never match",
                 help: Some(
                     "this comparison is constant; correct the number or the declared range".into(),
                 ),
@@ -310,6 +319,9 @@ impl<'a> Checker<'a> {
         let mut items = Vec::with_capacity(set.len());
         let mut ok = true;
         for item in set {
+            if v.is_none() && self.undeclared_name(item) {
+                continue;
+            }
             match (self.expr(item, expected), &v) {
                 (Some(t), Some(v)) => {
                     if self.comparable(v, &t, BinOp::Eq, true).is_some() {
@@ -346,9 +358,10 @@ impl<'a> Checker<'a> {
     ) -> Option<TExpr> {
         // The result type: the declared type when the context gives one
         // (bools excepted: they are a hint from a condition), else the first value's.
-        let mut result: Option<(Type, Span)> =
-            expected.filter(|t| *t != Type::Bool).map(|t| (t, span));
+        let mut result: Option<(Type, Option<Span>)> =
+            expected.filter(|t| *t != Type::Bool).map(|t| (t, None));
         let mut ok = true;
+        let mut stuck = false;
         let mut out = Vec::with_capacity(branches.len());
         for (cond, value) in branches {
             let c = self.expr(cond, Some(Type::Bool));
@@ -356,14 +369,14 @@ impl<'a> Checker<'a> {
             if let Some(c) = &c {
                 self.constant_condition(c);
             }
-            let v = self.branch_value(value, &mut result);
+            let v = self.branch_value(value, &mut result, &mut stuck);
             match (c, v) {
                 (Some(c), Some(v)) => out.push((c, v)),
                 _ => ok = false,
             }
         }
         let other = match otherwise {
-            Some(e) => match self.branch_value(e, &mut result) {
+            Some(e) => match self.branch_value(e, &mut result, &mut stuck) {
                 Some(t) => Some(Box::new(t)),
                 None => {
                     ok = false;
@@ -390,8 +403,13 @@ impl<'a> Checker<'a> {
     fn branch_value(
         &mut self,
         value: &ast::Expr,
-        result: &mut Option<(Type, Span)>,
+        result: &mut Option<(Type, Option<Span>)>,
+        stuck: &mut bool,
     ) -> Option<TExpr> {
+        if result.is_none() && *stuck {
+            // The type could not be inferred from an earlier value; that was reported once.
+            return None;
+        }
         if result.is_none() && self.undeclared_name(value) {
             if let ExprKind::Name(id) = &value.kind {
                 if self.value_owners.contains_key(&id.name) {
@@ -402,6 +420,7 @@ impl<'a> Checker<'a> {
                             span: id.span.miette(),
                         },
                     );
+                    *stuck = true;
                     return None;
                 }
             }
@@ -409,7 +428,7 @@ impl<'a> Checker<'a> {
         let t = self.expr(value, result.map(|r| r.0))?;
         match *result {
             None => {
-                *result = Some((t.ty, t.span));
+                *result = Some((t.ty, Some(t.span)));
                 Some(t)
             }
             Some((want, at)) => {
@@ -419,11 +438,23 @@ impl<'a> Checker<'a> {
                     return Some(t);
                 }
                 let (found, want_name) = (self.type_name(t.ty), self.type_name(want));
-                self.mismatch(
+                let both_quantities =
+                    matches!((t.ty, want), (Type::Quantity { .. }, Type::Quantity { .. }));
+                let report = if both_quantities {
+                    Self::unit_mismatch
+                } else {
+                    Self::mismatch
+                };
+                let message = match at {
+                    Some(_) => format!("branch values must all have one type, but this is {found}"),
+                    None => format!("branch value is {found}, but {want_name} is expected here"),
+                };
+                report(
+                    self,
                     t.span,
-                    format!("branch values must all have one type, but this is {found}"),
+                    message,
                     format!("this is {found}"),
-                    Some((at, format!("this sets the type to {want_name}"))),
+                    at.map(|at| (at, format!("this sets the type to {want_name}"))),
                     Some(
                         "every `then` and `otherwise` value of a `first` must have the same type"
                             .into(),

@@ -6,6 +6,7 @@
 
 use super::ctx::Checker;
 use super::error::CheckError;
+use super::model::DefBody;
 
 impl<'a> Checker<'a> {
     /// Reports every unread fact and definition, in declaration order.
@@ -18,7 +19,11 @@ impl<'a> Checker<'a> {
         }
         for (info, used) in self.model.defs.iter().zip(&self.def_used) {
             if !used {
-                found.push(("definition", info.name.clone(), info.span));
+                let what = match info.body {
+                    DefBody::Table(_) => "table",
+                    DefBody::Expr(_) => "definition",
+                };
+                found.push((what, info.name.clone(), info.span));
             }
         }
         for (what, name, span) in found {

@@ -53,6 +53,8 @@ fn rec(id: &str) -> RecInfo {
         schedule: None,
         cites: vec![],
         see: vec![],
+        excludes: vec![],
+        acknowledged: vec![],
         doc: vec![],
         span: Span::default(),
         decl_span: Span::default(),

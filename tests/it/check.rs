@@ -3,7 +3,7 @@
 
 use cairn::check::{check, model::*, Checked, Failed};
 use cairn::syntax::{parse_with, FsLoader, Loader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Loads includes from a fixed set of in-memory files.
 struct Mem(Vec<(&'static str, &'static str)>);
@@ -278,4 +278,213 @@ fn includes_and_nested_sections() {
         m.section_chain(m.recs[0].section),
         vec![SectionId(0), SectionId(1)]
     );
+}
+
+/// The codes a corpus file's first line says must fire (`// expect: a, b`).
+fn expected_codes(text: &str) -> Vec<String> {
+    text.lines()
+        .next()
+        .and_then(|l| l.strip_prefix("// expect:"))
+        .map(|rest| {
+            rest.split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Runs every file of tests/corpus/check: `valid_*` must give no
+/// diagnostics, `warn_*` only warnings, `err_*` must fail; every code the
+/// file's `// expect:` line names must fire; the rendered diagnostics are
+/// snapshotted so reviewers can read each one.
+#[test]
+fn corpus_diagnostics() {
+    let mut files: Vec<_> = std::fs::read_dir("tests/corpus/check")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "cairn"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "the corpus is missing");
+    for path in files {
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let display = format!("corpus/{}", path.file_name().unwrap().to_string_lossy());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let result = run(&display, &text);
+        let out = rendered(&result);
+        let found = codes(&result);
+        if name.starts_with("valid_") {
+            assert!(
+                result.is_ok() && found.is_empty(),
+                "{name} should be clean:\n{out}"
+            );
+        } else if name.starts_with("warn_") {
+            assert!(result.is_ok(), "{name} should pass with warnings:\n{out}");
+            assert!(!found.is_empty(), "{name} should warn");
+        } else {
+            assert!(result.is_err(), "{name} should fail:\n{out}");
+        }
+        for code in expected_codes(&text) {
+            assert!(
+                found.iter().any(|f| f.ends_with(&format!("::{code}"))),
+                "{name}: expected `{code}` among {found:?}\n{out}"
+            );
+        }
+        insta::assert_snapshot!(format!("corpus_{name}"), out);
+    }
+}
+
+#[test]
+fn every_error_code_has_a_corpus_file() {
+    // Every code of the checker's error enum must be expected somewhere in the corpus.
+    let source = std::fs::read_to_string("src/check/error.rs").unwrap();
+    let declared: Vec<&str> = source
+        .split("code(cairn::check::")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .collect();
+    let mut expected = Vec::new();
+    for entry in std::fs::read_dir("tests/corpus/check").unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        expected.extend(expected_codes(&text));
+    }
+    for code in declared {
+        assert!(
+            expected.iter().any(|e| e == code),
+            "no corpus file expects `{code}`"
+        );
+    }
+}
+
+#[test]
+fn a_clean_file_gives_no_diagnostics() {
+    let c = ok(&format!(
+        "{HEADER}fact x \"X\": bool\nrecommend r {{ when x statement \"s\" }}\n"
+    ));
+    assert!(c.warnings.is_empty());
+    assert_eq!(c.model.recs.len(), 1);
+}
+
+#[test]
+fn warnings_do_not_make_the_check_fail() {
+    let c = ok(&format!(
+        "{HEADER}fact x \"X\": bool\nfact y \"Y\": bool\nrecommend r {{ when true }}\n"
+    ));
+    let found: Vec<String> = c.warnings.reports.iter().map(|r| r.code()).collect();
+    assert_eq!(
+        found,
+        [
+            "cairn::check::unused",
+            "cairn::check::unused",
+            "cairn::check::no_statement",
+            "cairn::check::constant_condition"
+        ]
+    );
+    assert!(!c.warnings.has_errors());
+}
+
+#[test]
+fn every_error_in_a_file_is_reported_in_one_run() {
+    // One error in each of five declarations, of five different kinds.
+    let text = format!(
+        "{HEADER}fact grade \"G\": integer 1 to 3\nfact size \"S\": quantity cm\n\
+         define a \"A\": bool = grad > 1\ndefine b \"B\": bool = size > 5 Gy\n\
+         define c \"C\": bool = grade and true\nrecommend r {{ when a and b and c strength 3D statement \"s\" cite [4] }}\n"
+    );
+    let r = run("t.cairn", &text);
+    let found = codes(&r);
+    assert!(r.is_err());
+    for code in [
+        "unknown_name",
+        "unit_mismatch",
+        "type_mismatch",
+        "bad_grade",
+        "unknown_reference",
+    ] {
+        assert!(
+            found.contains(&format!("cairn::check::{code}")),
+            "{code} missing from {found:?}"
+        );
+    }
+    assert_eq!(found.len(), 5, "{found:?}");
+}
+
+#[test]
+fn syntax_errors_fail_but_the_rest_is_still_checked() {
+    let text = format!("{HEADER}fact x \"bad\": integr\ndefine y \"Y\": bool = nothing > 1\nrecommend r {{ when y statement \"s\" }}\n");
+    let r = run("t.cairn", &text);
+    assert_eq!(
+        codes(&r),
+        ["cairn::syntax::unexpected", "cairn::check::unknown_name"]
+    );
+}
+
+#[test]
+fn enum_values_resolve_on_either_side_and_in_sets() {
+    let c = ok(&format!(
+        "{HEADER}fact h \"H\": enum {{ a, b, c }}\n\
+         recommend r {{ when c = h and h != a and h in {{b, c}} statement \"s\" }}\n"
+    ));
+    let cond = c.model.recs[0].condition.as_ref().unwrap();
+    let TExprKind::Binary(_, left, set) = &cond.kind else {
+        panic!()
+    };
+    let TExprKind::Binary(_, first, _) = &left.kind else {
+        panic!()
+    };
+    let TExprKind::Binary(_, value, fact) = &first.kind else {
+        panic!()
+    };
+    // `c` is the enum value (index 2), not a name.
+    assert!(matches!(
+        value.kind,
+        TExprKind::Const(cairn::value::Value::Enum(2))
+    ));
+    assert!(matches!(fact.kind, TExprKind::Fact(FactId(0))));
+    let TExprKind::In { set, .. } = &set.kind else {
+        panic!()
+    };
+    assert!(matches!(
+        set[1].kind,
+        TExprKind::Const(cairn::value::Value::Enum(2))
+    ));
+}
+
+#[test]
+fn cross_file_duplicates_point_at_the_other_file_in_help() {
+    let main = "guideline g { title \"T\" version \"1\" status draft }\ninclude \"v.cairn\"\nfact x \"X\": bool\n";
+    let loader = Mem(vec![("v.cairn", "fact x \"X\": bool\n")]);
+    let r = check(parse_with("main.cairn", main, &loader));
+    let Err(f) = r else {
+        panic!("duplicate accepted")
+    };
+    let out = f.diagnostics.render(&f.sources, 100);
+    assert!(out.contains("first declared at main.cairn:3:6"), "{out}");
+}
+
+#[test]
+fn checking_a_large_guideline_is_linear() {
+    // 200 facts, 200 chained definitions, 200 recommendations: about 600 lines.
+    let mut text = String::from(HEADER);
+    for i in 0..200 {
+        text.push_str(&format!("fact f{i} \"F\": integer 0 to 100\n"));
+    }
+    text.push_str("define d0 \"D\" = f0 + 1\n");
+    for i in 1..200 {
+        text.push_str(&format!("define d{i} \"D\" = d{} + f{i}\n", i - 1));
+    }
+    for i in 0..200 {
+        text.push_str(&format!(
+            "recommend r{i} {{ when d{i} > 10 and f{i} in {{1, 2, 3}} statement \"s\" }}\n"
+        ));
+    }
+    let parsed = parse_with("big.cairn", &text, &FsLoader);
+    let start = std::time::Instant::now();
+    let c = check(parsed).unwrap_or_else(|f| panic!("{}", f.diagnostics.render(&f.sources, 100)));
+    let elapsed = start.elapsed();
+    assert_eq!(c.model.def_order.len(), 200);
+    assert_eq!(c.model.def_order[0], DefId(0));
+    // Even unoptimised, checking this takes a few milliseconds; quadratic work would not.
+    assert!(elapsed.as_millis() < 250, "check took {elapsed:?}");
 }

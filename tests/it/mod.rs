@@ -2,7 +2,11 @@
 
 mod case;
 mod check;
+mod cli;
 mod editors;
+mod eval;
+mod format;
 mod guideline;
 mod lsp;
 mod syntax;
+mod testing;
