@@ -9,7 +9,7 @@ use super::index::{Key, SymbolKind as Kind};
 use crate::syntax::ast::{Decl, DeclKind};
 use lsp_types::{
     CompletionItem, CompletionItemKind, DocumentSymbol, Hover, HoverContents, Location,
-    MarkupContent, MarkupKind, Position, SymbolKind,
+    MarkupContent, MarkupKind, Position, SymbolKind, TextEdit,
 };
 
 /// Every keyword of the language, for completion (kept equal to the `kw_*`
@@ -252,6 +252,24 @@ fn enum_context(head: &str) -> Option<String> {
         .unwrap_or(0);
     let name = &subject[start..];
     (!name.is_empty()).then(|| name.to_string())
+}
+
+/// The whole document formatted by `cairn fmt`'s formatter, as one edit;
+/// no edit when it is already formatted, and none when it does not parse
+/// (the diagnostics already say why).
+pub fn formatting(analysis: &Analysis) -> Option<Vec<TextEdit>> {
+    let text = analysis.text();
+    let name = analysis
+        .sources
+        .get(MAIN)
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    let formatted = crate::format::format_source(&name, text).ok()?;
+    if formatted == text {
+        return Some(Vec::new());
+    }
+    let range = analysis.range(crate::source::Span::new(MAIN, 0, text.len()));
+    Some(vec![TextEdit::new(range, formatted)])
 }
 
 /// The outline: sections with their contents, recommendations and the

@@ -69,6 +69,7 @@ pub fn capabilities() -> ServerCapabilities {
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec!["[".into(), "{".into(), "=".into(), " ".into()]),
             ..CompletionOptions::default()
@@ -276,6 +277,9 @@ impl Server<'_> {
                     Some(lsp_types::DocumentSymbolResponse::Nested(symbols))
                 })
             }
+            req::Formatting::METHOD => {
+                self.with::<req::Formatting>(r, |a, _| features::formatting(a))
+            }
             _ => Err(Response::new_err(
                 id.clone(),
                 ErrorCode::MethodNotFound as i32,
@@ -351,6 +355,12 @@ impl HasUri for lsp_types::CompletionParams {
 }
 
 impl HasUri for lsp_types::DocumentSymbolParams {
+    fn uri(&self) -> &Uri {
+        &self.text_document.uri
+    }
+}
+
+impl HasUri for lsp_types::DocumentFormattingParams {
     fn uri(&self) -> &Uri {
         &self.text_document.uri
     }

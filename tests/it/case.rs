@@ -58,8 +58,6 @@ fn rec(id: &str) -> RecInfo {
         doc: vec![],
         span: Span::default(),
         decl_span: Span::default(),
-        excludes: vec![],
-        acknowledged: vec![],
     }
 }
 

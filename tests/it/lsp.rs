@@ -574,3 +574,39 @@ fn lsp_tolerates_a_repeated_shutdown_and_refuses_later_requests() {
     }
     client.shutdown();
 }
+
+#[test]
+fn lsp_formats_like_cairn_fmt() {
+    let mut client = Client::memory();
+    let messy: String = SAMPLE
+        .lines()
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
+    client.open(&messy);
+    let params = json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 4, "insertSpaces": true } });
+    let edits = client.request("textDocument/formatting", params.clone());
+    let expected = cairn::format::format_source("x.cairn", &messy).unwrap();
+    assert_ne!(expected, messy);
+    assert_eq!(edits.as_array().unwrap().len(), 1, "{edits}");
+    assert_eq!(edits[0]["newText"], expected.as_str());
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({ "line": 0, "character": 0 })
+    );
+    assert_eq!(edits[0]["range"]["end"], pos(&messy, messy.len()));
+
+    // Already formatted: no edits. Not parseable: no answer.
+    let change = json!({ "textDocument": { "uri": URI, "version": 2 }, "contentChanges": [{ "text": expected }] });
+    client.notify("textDocument/didChange", change);
+    assert_eq!(
+        client.request("textDocument/formatting", params.clone()),
+        json!([])
+    );
+    let change = json!({ "textDocument": { "uri": URI, "version": 3 }, "contentChanges": [{ "text": "fact ≥ μ" }] });
+    client.notify("textDocument/didChange", change);
+    assert_eq!(
+        client.request("textDocument/formatting", params),
+        Value::Null
+    );
+    client.shutdown();
+}
