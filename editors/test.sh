@@ -71,6 +71,12 @@ emacs --batch -Q --eval '(setq byte-compile-error-on-warn t)' -f batch-byte-comp
 CAIRN_BIN="$cairn_bin" emacs --batch -L "$elc_dir" -l "$here/emacs/test/cairn-mode-test.el" \
   -f ert-run-tests-batch-and-exit
 rm -rf "$elc_dir"
+# ------------------------------------------------------------ tree-sitter
+echo "== tree-sitter: parse every guideline, highlight, queries, generated files fresh"
+# Uses the tree-sitter runtime, highlighter and generator crates (no CLI);
+# `node` evaluates grammar.js for the freshness check.
+cargo test --quiet --manifest-path "$here/tree-sitter-cairn/Cargo.toml"
+
 # ------------------------------------------------------------ Helix
 echo "== Helix: languages.toml parses and points at \`cairn lsp\`"
 python3 - "$here/helix/languages.toml" <<'PY'
@@ -81,6 +87,8 @@ assert [server["command"], *server["args"]] == ["cairn", "lsp"], server
 (language,) = config["language"]
 assert language["file-types"] == ["cairn"] and language["language-servers"] == ["cairn"], language
 assert language["comment-token"] == "//", language
+(grammar,) = config["grammar"]
+assert grammar["name"] == "cairn" == language["grammar"], grammar
 print("ok")
 PY
 

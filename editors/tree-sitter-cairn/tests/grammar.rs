@@ -161,3 +161,26 @@ fn committed_grammar_json_matches_grammar_js() {
     let b: serde_json::Value = serde_json::from_str(&committed).unwrap();
     assert!(a == b, "src/grammar.json is stale: run the generate example");
 }
+
+/// Every query compiles against the grammar: a node type, field or token
+/// the grammar does not have is an error here (this is what Helix and
+/// Neovim would reject at run time).
+#[test]
+fn queries_are_valid_for_the_grammar() {
+    let language: tree_sitter::Language = tree_sitter_cairn::LANGUAGE.into();
+    let queries = [
+        ("highlights", tree_sitter_cairn::HIGHLIGHTS_QUERY.to_string()),
+        ("folds", tree_sitter_cairn::FOLDS_QUERY.to_string()),
+        ("indents", tree_sitter_cairn::INDENTS_QUERY.to_string()),
+        ("locals", tree_sitter_cairn::LOCALS_QUERY.to_string()),
+        (
+            "neovim highlights",
+            std::fs::read_to_string(repo().join("editors/vim/queries/cairn/highlights.scm")).unwrap(),
+        ),
+    ];
+    for (name, source) in queries {
+        let query = tree_sitter::Query::new(&language, &source);
+        assert!(query.is_ok(), "{name}: {:?}", query.err());
+    }
+    assert!(tree_sitter::Query::new(&language, "(no_such_node) @x").is_err());
+}
