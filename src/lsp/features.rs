@@ -162,6 +162,22 @@ pub fn completion(analysis: &Analysis, position: Position) -> Vec<CompletionItem
     if let Some(items) = cite_context(analysis, head) {
         return items;
     }
+    if rec_context(head) {
+        return analysis
+            .index
+            .symbols
+            .iter()
+            .filter(|(_, s)| s.kind == Kind::Recommendation)
+            .filter_map(|(k, s)| match k {
+                Key::Name(name) => Some(item(
+                    name,
+                    CompletionItemKind::FUNCTION,
+                    Some(s.detail.clone()),
+                )),
+                _ => None,
+            })
+            .collect();
+    }
     if let Some(owner) = enum_context(head) {
         if let Some(values) = analysis.index.enums.get(&owner) {
             return values
@@ -200,6 +216,19 @@ fn item(label: &str, kind: CompletionItemKind, detail: Option<String>) -> Comple
         kind: Some(kind),
         detail,
         ..CompletionItem::default()
+    }
+}
+
+/// True after `excludes`, `excludes a,` or `acknowledge finding with`,
+/// where only recommendation ids fit.
+fn rec_context(head: &str) -> bool {
+    let trimmed = head.trim_end();
+    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    match words.as_slice() {
+        [.., "excludes"] => true,
+        [.., "acknowledge", _, "with"] => true,
+        [first, .., last] => *first == "excludes" && last.ends_with(','),
+        _ => false,
     }
 }
 

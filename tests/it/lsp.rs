@@ -308,6 +308,21 @@ fn session(mut client: Client) {
         );
     }
 
+    let (offset, _) = find(SAMPLE, "excludes surgery, ", 0);
+    let recs = client.at(
+        "textDocument/completion",
+        pos(SAMPLE, offset + "excludes surgery, ".len()),
+    );
+    let recs = labels(&recs);
+    assert!(
+        recs.contains(&"preop_rt".to_string()) && recs.contains(&"postop_rt".to_string()),
+        "{recs:?}"
+    );
+    assert!(
+        !recs.contains(&"grade".to_string()) && !recs.contains(&"and".to_string()),
+        "{recs:?}"
+    );
+
     // The outline: sections hold their recommendations.
     let symbols = client.request(
         "textDocument/documentSymbol",

@@ -19,7 +19,10 @@ fn repo() -> PathBuf {
 /// Every guideline `cairn check` accepts in the repository.
 fn guideline_files() -> Vec<PathBuf> {
     let mut files = vec![repo().join("editors/samples/sarcoma.cairn")];
-    let mut dirs = vec![repo().join("guidelines"), repo().join("tests/corpus/format")];
+    let mut dirs = vec![
+        repo().join("guidelines"),
+        repo().join("tests/corpus/format"),
+    ];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let path = entry.path();
@@ -35,7 +38,9 @@ fn guideline_files() -> Vec<PathBuf> {
 
 fn parser() -> Parser {
     let mut parser = Parser::new();
-    parser.set_language(&tree_sitter_cairn::LANGUAGE.into()).unwrap();
+    parser
+        .set_language(&tree_sitter_cairn::LANGUAGE.into())
+        .unwrap();
     parser
 }
 
@@ -72,11 +77,29 @@ fn expressions_nest_by_precedence() {
 }
 
 const NAMES: &[&str] = &[
-    "comment", "comment.block.documentation", "string", "constant.character.escape",
-    "variable.other.member", "constant.numeric", "type", "constant", "constant.builtin.boolean",
-    "variable.builtin", "keyword.storage.type", "keyword.storage.modifier", "keyword.function",
-    "keyword.control.conditional", "keyword.operator", "type.builtin", "keyword", "operator",
-    "punctuation.bracket", "punctuation.delimiter", "namespace", "variable", "function",
+    "comment",
+    "comment.block.documentation",
+    "string",
+    "constant.character.escape",
+    "variable.other.member",
+    "constant.numeric",
+    "type",
+    "constant",
+    "constant.builtin.boolean",
+    "variable.builtin",
+    "keyword.storage.type",
+    "keyword.storage.modifier",
+    "keyword.function",
+    "keyword.control.conditional",
+    "keyword.operator",
+    "type.builtin",
+    "keyword",
+    "operator",
+    "punctuation.bracket",
+    "punctuation.delimiter",
+    "namespace",
+    "variable",
+    "function",
     "type.enum.variant",
 ];
 
@@ -92,7 +115,9 @@ fn highlights(text: &str) -> Vec<(String, String)> {
     .unwrap();
     config.configure(NAMES);
     let mut highlighter = Highlighter::new();
-    let events = highlighter.highlight(&config, text.as_bytes(), None, |_| None).unwrap();
+    let events = highlighter
+        .highlight(&config, text.as_bytes(), None, |_| None)
+        .unwrap();
     let mut stack = Vec::new();
     let mut out = Vec::new();
     for event in events {
@@ -115,7 +140,11 @@ fn highlights(text: &str) -> Vec<(String, String)> {
 fn highlights_the_sample() {
     let text = std::fs::read_to_string(repo().join("editors/samples/sarcoma.cairn")).unwrap();
     let found = highlights(&text);
-    let first: BTreeMap<&str, &str> = found.iter().rev().map(|(t, n)| (t.as_str(), n.as_str())).collect();
+    let first: BTreeMap<&str, &str> = found
+        .iter()
+        .rev()
+        .map(|(t, n)| (t.as_str(), n.as_str()))
+        .collect();
     let expect = [
         ("guideline", "keyword.storage.type"),
         ("rps_sample", "namespace"),
@@ -136,30 +165,47 @@ fn highlights_the_sample() {
         ("_", "variable.builtin"),
         ("exhaustive", "keyword.storage.modifier"),
         ("acknowledge", "keyword"),
-        ("/// Resectability as judged on preoperative imaging.", "comment.block.documentation"),
+        (
+            "/// Resectability as judged on preoperative imaging.",
+            "comment.block.documentation",
+        ),
     ];
     for (text, name) in expect {
-        assert_eq!(first.get(text).copied(), Some(name), "`{text}` in {found:?}");
+        assert_eq!(
+            first.get(text).copied(),
+            Some(name),
+            "`{text}` in {found:?}"
+        );
     }
-    assert!(found.iter().any(|(t, n)| t.contains("naïve") && n == "string"));
+    assert!(found
+        .iter()
+        .any(|(t, n)| t.contains("naïve") && n == "string"));
 }
 
 #[test]
 fn committed_parser_matches_grammar_json() {
     let json = std::fs::read_to_string(crate_dir().join("src/grammar.json")).unwrap();
-    let (name, c_code) = tree_sitter_generate::generate_parser_for_grammar(&json, Some((0, 1, 0))).unwrap();
+    let (name, c_code) =
+        tree_sitter_generate::generate_parser_for_grammar(&json, Some((0, 1, 0))).unwrap();
     assert_eq!(name, "cairn");
     let committed = std::fs::read_to_string(crate_dir().join("src/parser.c")).unwrap();
-    assert!(c_code == committed, "src/parser.c is stale: run the generate example");
+    assert!(
+        c_code == committed,
+        "src/parser.c is stale: run the generate example"
+    );
 }
 
 #[test]
 fn committed_grammar_json_matches_grammar_js() {
-    let js = tree_sitter_generate::load_grammar_file(&crate_dir().join("grammar.js"), Some("node")).unwrap();
+    let js = tree_sitter_generate::load_grammar_file(&crate_dir().join("grammar.js"), Some("node"))
+        .unwrap();
     let committed = std::fs::read_to_string(crate_dir().join("src/grammar.json")).unwrap();
     let a: serde_json::Value = serde_json::from_str(&js).unwrap();
     let b: serde_json::Value = serde_json::from_str(&committed).unwrap();
-    assert!(a == b, "src/grammar.json is stale: run the generate example");
+    assert!(
+        a == b,
+        "src/grammar.json is stale: run the generate example"
+    );
 }
 
 /// Every query compiles against the grammar: a node type, field or token
@@ -169,13 +215,17 @@ fn committed_grammar_json_matches_grammar_js() {
 fn queries_are_valid_for_the_grammar() {
     let language: tree_sitter::Language = tree_sitter_cairn::LANGUAGE.into();
     let queries = [
-        ("highlights", tree_sitter_cairn::HIGHLIGHTS_QUERY.to_string()),
+        (
+            "highlights",
+            tree_sitter_cairn::HIGHLIGHTS_QUERY.to_string(),
+        ),
         ("folds", tree_sitter_cairn::FOLDS_QUERY.to_string()),
         ("indents", tree_sitter_cairn::INDENTS_QUERY.to_string()),
         ("locals", tree_sitter_cairn::LOCALS_QUERY.to_string()),
         (
             "neovim highlights",
-            std::fs::read_to_string(repo().join("editors/vim/queries/cairn/highlights.scm")).unwrap(),
+            std::fs::read_to_string(repo().join("editors/vim/queries/cairn/highlights.scm"))
+                .unwrap(),
         ),
     ];
     for (name, source) in queries {
