@@ -169,6 +169,7 @@ impl Mb {
             title: format!("Section {id}"),
             parent,
             condition: cond,
+            exhaustive: false,
             span: Span::default(),
         });
         SectionId(self.m.sections.len() as u32 - 1)
@@ -190,6 +191,8 @@ impl Mb {
             schedule: None,
             cites: vec![],
             see: vec![],
+            excludes: vec![],
+            acknowledged: vec![],
             doc: vec![],
             span: Span::default(),
             decl_span: Span::default(),

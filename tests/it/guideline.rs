@@ -352,17 +352,31 @@ fn guideline_checks_without_errors_or_warnings() {
     assert_eq!(checked.warnings.warning_count(), 0, "{rendered}");
     assert_eq!(checked.warnings.error_count(), 0, "{rendered}");
     assert_eq!(checked.model.meta.status, "active");
-    assert_eq!(checked.model.meta.source_date.as_deref(), Some("2024-01-23"));
-    assert_eq!(checked.model.meta.last_reviewed.as_deref(), Some("2026-11-28"));
+    assert_eq!(
+        checked.model.meta.source_date.as_deref(),
+        Some("2024-01-23")
+    );
+    assert_eq!(
+        checked.model.meta.last_reviewed.as_deref(),
+        Some("2026-11-28")
+    );
     let strength = |id: &str| {
-        let rec = checked.model.rec(id).map(|r| &checked.model.recs[r.0 as usize]);
+        let rec = checked
+            .model
+            .rec(id)
+            .map(|r| &checked.model.recs[r.0 as usize]);
         rec.and_then(|r| r.strength).map(|g| g.to_string())
     };
     // The document grades exactly these three statements, all 2C.
     for id in ["preoperative_rt", "surveillance", "re_resection"] {
         assert_eq!(strength(id).as_deref(), Some("2C"), "{id}");
     }
-    let graded = checked.model.recs.iter().filter(|r| r.strength.is_some()).count();
+    let graded = checked
+        .model
+        .recs
+        .iter()
+        .filter(|r| r.strength.is_some())
+        .count();
     assert_eq!(graded, 3);
 }
 
@@ -382,9 +396,32 @@ fn golden_cases_pass_with_full_coverage() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(report.passed >= 45, "only {} cases passed", report.passed);
-    assert!(report.success(), "coverage below 95% or unreadable cases: {:?}", report.io_errors);
+    assert!(
+        report.success(),
+        "coverage below 95% or unreadable cases: {:?}",
+        report.io_errors
+    );
     let coverage = report.coverage.first().expect("coverage measured");
     for rec in &coverage.recommendations {
-        assert!(rec.reached.yes && rec.reached.no, "`{}` does not both apply and not apply", rec.id);
+        assert!(
+            rec.reached.yes && rec.reached.no,
+            "`{}` does not both apply and not apply",
+            rec.id
+        );
     }
+}
+
+#[test]
+fn guideline_is_in_canonical_format() {
+    let path = root().join(GUIDELINE);
+    let text = std::fs::read_to_string(&path).expect("guideline file is readable");
+    let diff = match cairn::format::check_formatted(GUIDELINE, &text) {
+        Ok(diff) => diff,
+        Err(failed) => panic!("{}", failed.diagnostics.render(&failed.sources, 100)),
+    };
+    assert!(
+        diff.is_none(),
+        "{GUIDELINE} is not formatted:\n{}",
+        diff.unwrap_or_default()
+    );
 }
