@@ -12,12 +12,18 @@ install=1
 [ "${1:-}" = "--no-install" ] && install=0
 
 # ------------------------------------------------------------ installs
-apt_packages=(vim neovim nodejs npm unzip emacs-nox elpa-eglot python3)
+# Each Debian package is installed only when its command is missing, so a
+# Node.js from elsewhere (whose npm is built in) is left alone.
+tools=(vim:vim nvim:neovim node:nodejs npm:npm unzip:unzip emacs:emacs-nox python3:python3)
 if [ "$install" = 1 ]; then
   missing=()
-  for p in "${apt_packages[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  for pair in "${tools[@]}"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
   done
+  # Eglot is built into Emacs 29; Debian 12's Emacs 28 needs elpa-eglot.
+  if ! command -v emacs >/dev/null 2>&1 || ! emacs --batch --eval "(require 'eglot)" >/dev/null 2>&1; then
+    missing+=(elpa-eglot)
+  fi
   if [ "${#missing[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
