@@ -37,6 +37,7 @@ macro_rules! errln {
     }};
 }
 
+mod analyze;
 mod batch;
 mod commands;
 mod fmt;
@@ -152,6 +153,24 @@ pub enum Command {
     },
     /// Run the language server on standard input and output (for editors).
     Lsp,
+    /// Find gaps, conflicts, dead rules and sensitivity to missing data.
+    Analyze {
+        /// The guideline file.
+        guideline: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Show the difference in behaviour and text between two versions.
+    Diff {
+        /// The old version.
+        old: PathBuf,
+        /// The new version.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
 }
 
 /// Parses the arguments, runs the command and returns its exit code.
@@ -198,6 +217,8 @@ pub fn main() -> ExitCode {
                 output::IO
             }
         },
+        Command::Analyze { guideline, format } => analyze::analyze(&guideline, format),
+        Command::Diff { old, new, format } => analyze::diff(&old, &new, format),
     };
     ExitCode::from(code)
 }

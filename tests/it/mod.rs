@@ -1,8 +1,10 @@
 //! Test modules, one per stage or tool.
 
+mod analysis;
 mod case;
 mod check;
 mod cli;
+mod diff;
 mod editors;
 mod eval;
 mod format;
