@@ -200,3 +200,68 @@ fn keyword_extraction_finds_alternatives_only() {
         .into();
     assert_eq!(words, want);
 }
+
+/// Keywords of the Emacs mode: the strings of its `cairn-*-keywords` lists.
+fn emacs_words() -> BTreeSet<String> {
+    let mode = read("editors/emacs/cairn-mode.el");
+    let mut out = BTreeSet::new();
+    for block in mode.split("(defconst cairn-").skip(1) {
+        let (name, body) = block.split_once('\n').unwrap_or((block, ""));
+        if !name.contains("-keywords") || name.contains("font-lock") {
+            continue;
+        }
+        let list = body.split(")\n").next().unwrap_or("");
+        out.extend(list.split('"').skip(1).step_by(2).map(str::to_string));
+    }
+    out
+}
+
+#[test]
+fn emacs_mode_names_every_keyword() {
+    let gaps = missing(&keywords(), &emacs_words());
+    assert!(
+        gaps.is_empty(),
+        "not highlighted by cairn-mode.el: {gaps:?}"
+    );
+}
+
+/// Keywords the tree-sitter highlight queries capture (`"word"` tokens).
+fn query_words(path: &str) -> BTreeSet<String> {
+    let query = read(path);
+    query
+        .lines()
+        .filter(|l| !l.trim_start().starts_with(';'))
+        .flat_map(|l| {
+            l.split('"')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn tree_sitter_queries_name_every_keyword() {
+    for path in [
+        "editors/tree-sitter-cairn/queries/highlights.scm",
+        "editors/vim/queries/cairn/highlights.scm",
+    ] {
+        let gaps = missing(&keywords(), &query_words(path));
+        assert!(gaps.is_empty(), "not highlighted by {path}: {gaps:?}");
+    }
+}
+
+#[test]
+fn tree_sitter_grammar_has_every_keyword() {
+    let grammar = read("editors/tree-sitter-cairn/grammar.js");
+    // Every `'word'` literal; apostrophes in comments produce other pieces
+    // that are never keywords, so a loose scan is enough.
+    let tokens: BTreeSet<String> = grammar
+        .split('\'')
+        .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        .map(str::to_string)
+        .collect();
+    let gaps = missing(&keywords(), &tokens);
+    assert!(gaps.is_empty(), "not in grammar.js: {gaps:?}");
+}

@@ -410,3 +410,18 @@ fn golden_cases_pass_with_full_coverage() {
         );
     }
 }
+
+#[test]
+fn guideline_is_in_canonical_format() {
+    let path = root().join(GUIDELINE);
+    let text = std::fs::read_to_string(&path).expect("guideline file is readable");
+    let diff = match cairn::format::check_formatted(GUIDELINE, &text) {
+        Ok(diff) => diff,
+        Err(failed) => panic!("{}", failed.diagnostics.render(&failed.sources, 100)),
+    };
+    assert!(
+        diff.is_none(),
+        "{GUIDELINE} is not formatted:\n{}",
+        diff.unwrap_or_default()
+    );
+}

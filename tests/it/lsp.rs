@@ -21,12 +21,14 @@ struct Client {
     recv: mpsc::Receiver<Message>,
     pending: VecDeque<Notification>,
     next_id: i32,
+    server: Option<std::thread::JoinHandle<Result<(), String>>>,
 }
 
 impl Client {
     fn memory() -> Client {
         let (server, client) = Connection::memory();
-        std::thread::spawn(move || cairn::lsp::serve(&server).map_err(|e| e.to_string()));
+        let handle =
+            std::thread::spawn(move || cairn::lsp::serve(&server).map_err(|e| e.to_string()));
         let (tx, rx) = mpsc::channel();
         let receiver = client.receiver.clone();
         std::thread::spawn(move || {
@@ -37,7 +39,9 @@ impl Client {
             }
         });
         let sender = client.sender.clone();
-        Client::new(Box::new(move |m| sender.send(m).unwrap()), rx)
+        let mut client = Client::new(Box::new(move |m| sender.send(m).unwrap()), rx);
+        client.server = Some(handle);
+        client
     }
 
     fn binary() -> Client {
@@ -69,6 +73,7 @@ impl Client {
             recv,
             pending: VecDeque::new(),
             next_id: 0,
+            server: None,
         };
         let init = client.request("initialize", json!({ "capabilities": {} }));
         assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
@@ -146,6 +151,9 @@ impl Client {
     fn shutdown(mut self) {
         assert_eq!(self.request("shutdown", Value::Null), Value::Null);
         self.notify("exit", Value::Null);
+        if let Some(server) = self.server.take() {
+            assert_eq!(server.join().unwrap(), Ok(()), "the server stopped cleanly");
+        }
     }
 }
 
@@ -299,6 +307,21 @@ fn session(mut client: Client) {
             "{expected} in {general:?}"
         );
     }
+
+    let (offset, _) = find(SAMPLE, "excludes surgery, ", 0);
+    let recs = client.at(
+        "textDocument/completion",
+        pos(SAMPLE, offset + "excludes surgery, ".len()),
+    );
+    let recs = labels(&recs);
+    assert!(
+        recs.contains(&"preop_rt".to_string()) && recs.contains(&"postop_rt".to_string()),
+        "{recs:?}"
+    );
+    assert!(
+        !recs.contains(&"grade".to_string()) && !recs.contains(&"and".to_string()),
+        "{recs:?}"
+    );
 
     // The outline: sections hold their recommendations.
     let symbols = client.request(
@@ -544,5 +567,61 @@ fn lsp_on_the_real_guidelines() {
         assert!(!declared.is_empty());
         assert_eq!(recs, declared, "{}", path.display());
     }
+    client.shutdown();
+}
+
+#[test]
+fn lsp_tolerates_a_repeated_shutdown_and_refuses_later_requests() {
+    let mut client = Client::memory();
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    client.next_id += 1;
+    let id = RequestId::from(client.next_id);
+    let params =
+        json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 0 } });
+    (client.send)(Message::Request(Request::new(
+        id,
+        "textDocument/hover".into(),
+        params,
+    )));
+    match client.next() {
+        Message::Response(r) => assert_eq!(r.error.unwrap().code, -32600),
+        other => panic!("unexpected {other:?}"),
+    }
+    client.shutdown();
+}
+
+#[test]
+fn lsp_formats_like_cairn_fmt() {
+    let mut client = Client::memory();
+    let messy: String = SAMPLE
+        .lines()
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
+    client.open(&messy);
+    let params = json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 4, "insertSpaces": true } });
+    let edits = client.request("textDocument/formatting", params.clone());
+    let expected = cairn::format::format_source("x.cairn", &messy).unwrap();
+    assert_ne!(expected, messy);
+    assert_eq!(edits.as_array().unwrap().len(), 1, "{edits}");
+    assert_eq!(edits[0]["newText"], expected.as_str());
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({ "line": 0, "character": 0 })
+    );
+    assert_eq!(edits[0]["range"]["end"], pos(&messy, messy.len()));
+
+    // Already formatted: no edits. Not parseable: no answer.
+    let change = json!({ "textDocument": { "uri": URI, "version": 2 }, "contentChanges": [{ "text": expected }] });
+    client.notify("textDocument/didChange", change);
+    assert_eq!(
+        client.request("textDocument/formatting", params.clone()),
+        json!([])
+    );
+    let change = json!({ "textDocument": { "uri": URI, "version": 3 }, "contentChanges": [{ "text": "fact ≥ μ" }] });
+    client.notify("textDocument/didChange", change);
+    assert_eq!(
+        client.request("textDocument/formatting", params),
+        Value::Null
+    );
     client.shutdown();
 }
