@@ -176,7 +176,7 @@ fn operators_are_canonical_and_parentheses_minimal_but_and_inside_or() {
 
 #[test]
 fn writes_atomically_and_keeps_no_temporary_file() {
-    let dir = std::env::temp_dir().join(format!("cairn-fmt-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("cairn-format-atomic-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("g.cairn");
     std::fs::write(&path, "fact  a \"A\":bool\n").unwrap();
