@@ -315,7 +315,7 @@ fn fmt_checks_and_rewrites_only_when_asked() {
     let (code, out, err) = cairn(&["fmt", "--check", path], None);
     assert_eq!(code, 1, "{err}");
     assert!(
-        out.contains("+  leiomyosarcoma \"Leiomyosarcoma\","),
+        out.contains("+  well_differentiated_liposarcoma \"Well-differentiated liposarcoma\"\n"),
         "{out}"
     );
     assert!(err.contains("1 of 1 files are not formatted"), "{err}");

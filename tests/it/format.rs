@@ -176,7 +176,7 @@ fn operators_are_canonical_and_parentheses_minimal_but_and_inside_or() {
 
 #[test]
 fn writes_atomically_and_keeps_no_temporary_file() {
-    let dir = std::env::temp_dir().join(format!("cairn-fmt-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("cairn-format-atomic-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("g.cairn");
     std::fs::write(&path, "fact  a \"A\":bool\n").unwrap();
@@ -417,7 +417,11 @@ fn guideline() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // 256 cases by default; PROPTEST_CASES=5000 for a longer search.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_guidelines_format_idempotently_to_the_same_ast(text in guideline()) {
