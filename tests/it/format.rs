@@ -440,9 +440,9 @@ fn layouts_that_would_read_back_differently_are_avoided() {
     // An interval spells out `to` even when both ends are equal.
     let out = assert_formats("suggest r { detail d = 4 to 4 weeks, 4 weeks }\n");
     assert!(out.contains("detail d = 4 to 4 weeks, 4 weeks"), "{out}");
-    // `//` right after a unit is part of the unit, not a comment.
+    // `//` right after a unit starts a comment; it is not part of the unit.
     let out = assert_formats("fact a \"A\": quantity Gy//x\n");
-    assert_eq!(out, "fact a \"A\": quantity Gy//x\n");
+    assert_eq!(out, "fact a \"A\": quantity Gy //x\n");
     // Windows line endings and tabs are normalised; an empty file stays empty.
     let out = assert_formats("fact a \"A\":\tbool // why\r\n\r\n\r\nfact b \"B\": bool\r\n");
     assert_eq!(out, "fact a \"A\": bool // why\n\nfact b \"B\": bool\n");
