@@ -146,7 +146,7 @@ impl<'a> Checker<'a> {
     fn collect_fact(&mut self, f: &ast::Fact, doc: &[String], group: Option<&str>) {
         let id = FactId(self.model.facts.len() as u32);
         let ty = self.type_expr(&f.ty, &f.name.name);
-        self.declare(&f.name, Symbol::Fact(id));
+        let unique = self.declare(&f.name, Symbol::Fact(id));
         self.model.facts.push(FactInfo {
             name: f.name.name.clone(),
             description: f.description.value.clone(),
@@ -156,7 +156,8 @@ impl<'a> Checker<'a> {
             span: f.name.span,
         });
         self.fact_ok.push(ty.is_some());
-        self.fact_used.push(false);
+        // A duplicate cannot be read by name; it is reported once, as a duplicate.
+        self.fact_used.push(!unique);
     }
 
     fn new_def(&mut self, info: DefInfo, src: DefSrc<'a>, declared: bool) -> DefId {
@@ -189,7 +190,9 @@ impl<'a> Checker<'a> {
                 *s = DefState::Done(false);
             }
         }
-        self.declare(&d.name, Symbol::Def(id));
+        if !self.declare(&d.name, Symbol::Def(id)) {
+            self.def_used[id.0 as usize] = true;
+        }
     }
 
     fn collect_table(&mut self, t: &'a ast::Table, decl: &ast::Decl) {
@@ -237,7 +240,9 @@ impl<'a> Checker<'a> {
             rows: Vec::new(),
             cites: Vec::new(),
         });
-        self.declare(&t.name, Symbol::Table(table, def));
+        if !self.declare(&t.name, Symbol::Table(table, def)) {
+            self.def_used[def.0 as usize] = true;
+        }
     }
 
     /// Resolves a type as written; `owner` names the enum for messages.

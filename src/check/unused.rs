@@ -5,7 +5,8 @@
 //! is itself unused: each warning then points at one declaration to remove.
 
 use super::ctx::Checker;
-use super::error::CheckError;
+use super::model::DefBody;
+use super::warning::CheckWarning;
 
 impl<'a> Checker<'a> {
     /// Reports every unread fact and definition, in declaration order.
@@ -18,13 +19,17 @@ impl<'a> Checker<'a> {
         }
         for (info, used) in self.model.defs.iter().zip(&self.def_used) {
             if !used {
-                found.push(("definition", info.name.clone(), info.span));
+                let what = match info.body {
+                    DefBody::Table(_) => "table",
+                    DefBody::Expr(_) => "definition",
+                };
+                found.push((what, info.name.clone(), info.span));
             }
         }
         for (what, name, span) in found {
             self.report(
                 span,
-                CheckError::Unused {
+                CheckWarning::Unused {
                     what,
                     name,
                     span: span.miette(),

@@ -147,7 +147,8 @@ impl Code {
                     t.patterns.push(row.keys.get(k).copied().flatten());
                 }
                 for c in 0..t.columns {
-                    t.cells.push(row.cells.get(c).copied().unwrap_or(Value::Bool(false)));
+                    t.cells
+                        .push(row.cells.get(c).copied().unwrap_or(Value::Bool(false)));
                 }
             }
             code.tables.push(t);

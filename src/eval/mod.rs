@@ -140,7 +140,13 @@ impl Program {
         if scratch.vals.len() != self.code.ops.len() {
             *scratch = self.scratch();
         }
-        run::run(&self.code, &case.facts, &mut scratch.vals, 0, self.code.main_len);
+        run::run(
+            &self.code,
+            &case.facts,
+            &mut scratch.vals,
+            0,
+            self.code.main_len,
+        );
         for (status, &root) in scratch.statuses.iter_mut().zip(&self.code.rec_root) {
             *status = status_of(scratch.vals.get(root as usize).copied().flatten());
         }
@@ -165,7 +171,13 @@ impl Program {
         scratch.missing.clear();
         scratch.visited.clear();
         if let Some(&root) = self.code.rec_root.get(rec.0 as usize) {
-            why::missing(&self.code, &scratch.vals, root, &mut scratch.missing, &mut scratch.visited);
+            why::missing(
+                &self.code,
+                &scratch.vals,
+                root,
+                &mut scratch.missing,
+                &mut scratch.visited,
+            );
         }
         &scratch.missing
     }

@@ -13,7 +13,13 @@ use crate::value::Value;
 
 /// Runs the instructions `from..to`, writing each result into its slot.
 /// `vals` must be at least `to` long.
-pub(crate) fn run(code: &Code, facts: &[Option<Value>], vals: &mut [Option<Value>], from: usize, to: usize) {
+pub(crate) fn run(
+    code: &Code,
+    facts: &[Option<Value>],
+    vals: &mut [Option<Value>],
+    from: usize,
+    to: usize,
+) {
     let ops = code.ops.get(from..to).unwrap_or(&[]);
     for (i, op) in ops.iter().enumerate() {
         let v = step(code, facts, vals, op);
@@ -128,7 +134,11 @@ fn lookup<'a>(
 }
 
 /// Whether one row matches the key values (`None`: it depends on an unknown key).
-pub(crate) fn row_matches(row: &[Option<u16>], keys: &[Pc], vals: &[Option<Value>]) -> Option<bool> {
+pub(crate) fn row_matches(
+    row: &[Option<u16>],
+    keys: &[Pc],
+    vals: &[Option<Value>],
+) -> Option<bool> {
     let mut m = Some(true);
     for (pattern, &key) in row.iter().zip(keys) {
         let Some(p) = pattern else { continue };
@@ -253,7 +263,9 @@ fn add_sub(minus: bool, a: Value, b: Value) -> Option<Value> {
         } else {
             x.checked_add(y)?
         }),
-        (Value::Quantity(x), Value::Quantity(y)) => Value::Quantity(if minus { x - y } else { x + y }),
+        (Value::Quantity(x), Value::Quantity(y)) => {
+            Value::Quantity(if minus { x - y } else { x + y })
+        }
         (Value::Date(x), Value::Date(y)) if minus => Value::Quantity(f64::from(x) - f64::from(y)),
         (Value::Date(d), Value::Quantity(q)) => return shift(d, q, minus),
         (Value::Quantity(q), Value::Date(d)) if !minus => return shift(d, q, false),

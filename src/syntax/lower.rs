@@ -23,9 +23,12 @@ impl<'d> Lower<'d> {
         Lower { file, diagnostics }
     }
 
+    /// The span of a pair, without the whitespace and comments pest may
+    /// have skipped at its end while trying an optional tail.
     pub(super) fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let text = trim_trailing_trivia(pair.as_str());
+        Span::new(self.file, s.start(), s.start() + text.len())
     }
 
     pub(super) fn ident(&self, pair: Pair<Rule>) -> Ident {
@@ -567,6 +570,39 @@ impl<'d> Lower<'d> {
             span,
         })
     }
+}
+
+/// Removes trailing whitespace and `//` comments from a pair's text.
+fn trim_trailing_trivia(text: &str) -> &str {
+    let mut text = text.trim_end();
+    loop {
+        let line_start = text.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        match comment_start(&text[line_start..]) {
+            Some(at) => text = text[..line_start + at].trim_end(),
+            None => return text,
+        }
+    }
+}
+
+/// Where a `//` comment starts in one line, outside string literals.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            // A quote after the slashes means they were inside a string that
+            // began on an earlier line (a URL, say), not a comment.
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => {
+                return (!line[i..].contains('"')).then_some(i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The text of a `///` doc comment line, without the slashes and one space.
