@@ -280,7 +280,7 @@ fn ints(lits: &[Value], min: Option<i64>, max: Option<i64>) -> Vec<i64> {
     let hi = max.unwrap_or(i64::MAX / 4);
     let mut out = BTreeSet::new();
     if let (Some(a), Some(b)) = (min, max) {
-        if b - a <= 6 {
+        if b.checked_sub(a).is_some_and(|n| n <= 6) {
             return (a..=b).collect();
         }
         out.insert(a);

@@ -124,7 +124,7 @@ pub fn diff(old: &Checked, new: &Checked) -> Diff {
         ostat: Vec::new(),
         nstat: Vec::new(),
     };
-    for (cone, items) in groups {
+    for (cone, items) in merge_groups(groups, &merged) {
         sampled |= run.group(&cone, &items, &changed, &mut regions);
     }
     Diff {
@@ -132,6 +132,39 @@ pub fn diff(old: &Checked, new: &Checked) -> Diff {
         text: diff_text::changes(old, new),
         sampled,
     }
+}
+
+/// Moves the items of a cone into a larger cone that contains it, when the
+/// larger one is tried whole with unknowns: its cases then cover every
+/// case of the smaller one, so one run of both versions serves both.
+fn merge_groups(
+    groups: BTreeMap<Vec<usize>, Vec<Item>>,
+    merged: &[Merged],
+) -> Vec<(Vec<usize>, Vec<Item>)> {
+    let whole = |cone: &[usize]| {
+        cone.iter()
+            .map(|&k| {
+                merged
+                    .get(k)
+                    .map(|m| m.values.len() as u64 + 1)
+                    .unwrap_or(1)
+            })
+            .try_fold(1u64, |a, n| a.checked_mul(n))
+            .is_some_and(|n| n <= LIMIT)
+    };
+    let mut list: Vec<(Vec<usize>, Vec<Item>)> = groups.into_iter().collect();
+    list.sort_by_key(|(cone, _)| std::cmp::Reverse(cone.len()));
+    let mut out: Vec<(Vec<usize>, Vec<Item>)> = Vec::new();
+    for (cone, items) in list {
+        let host = out
+            .iter_mut()
+            .find(|(big, _)| whole(big) && cone.iter().all(|k| big.contains(k)));
+        match host {
+            Some((_, list)) => list.extend(items),
+            None => out.push((cone, items)),
+        }
+    }
+    out
 }
 
 /// The expressions an item's outcome depends on in each version.

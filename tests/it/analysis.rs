@@ -204,3 +204,29 @@ fn sarcoma_guideline_has_no_unacknowledged_findings() {
         }
     }
 }
+
+#[test]
+fn cli_exit_codes_and_json() {
+    let bin = env!("CARGO_BIN_EXE_cairn");
+    let run = |args: &[&str]| std::process::Command::new(bin).args(args).output().unwrap();
+    let planted = run(&[
+        "analyze",
+        "tests/corpus/analysis/planted.cairn",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(planted.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&planted.stdout).unwrap();
+    assert_eq!(json["errors"], serde_json::json!(5));
+    let clean = run(&["analyze", "tests/corpus/analysis/clean.cairn"]);
+    assert_eq!(clean.status.code(), Some(0));
+    let acked = run(&["analyze", "tests/corpus/analysis/acknowledged.cairn"]);
+    assert_eq!(acked.status.code(), Some(0));
+    let same = run(&[
+        "diff",
+        "tests/corpus/analysis/diff/base.cairn",
+        "tests/corpus/analysis/diff/layout.cairn",
+    ]);
+    assert_eq!(same.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&same.stdout).starts_with("no change in behaviour"));
+}
