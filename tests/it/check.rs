@@ -489,3 +489,79 @@ fn checking_a_large_guideline_is_linear() {
     // Even unoptimised, checking this takes a few milliseconds; quadratic work would not.
     assert!(elapsed.as_millis() < 250, "check took {elapsed:?}");
 }
+
+mod mutations {
+    //! The checker never panics, and fails exactly when it reports an error,
+    //! on mutations of valid guidelines (the kind of half-edited text an
+    //! editor sends while the user types).
+    use super::*;
+    use proptest::prelude::*;
+
+    const TOKENS: &[&str] = &[
+        "",
+        " ",
+        "x",
+        "grade",
+        "histology",
+        "=",
+        "<",
+        "and",
+        "not",
+        "(",
+        ")",
+        "{",
+        "}",
+        "first",
+        "when",
+        "then",
+        "1",
+        "2.5",
+        "3 Gy",
+        "2024-02-30",
+        "\"s\"",
+        "lps",
+        "_",
+        ",",
+        "in",
+        "is known",
+        "prognosis.lr",
+        "define",
+        "fact",
+        "table",
+        "-",
+        "/",
+        "*",
+        "%",
+    ];
+
+    fn mutate(text: &str, at: usize, len: usize, token: &str) -> String {
+        let mut start = at % (text.len() + 1);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + len).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        format!("{}{}{}", &text[..start], token, &text[end..])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn check_is_total_and_consistent(
+            file in 0usize..2,
+            at in 0usize..4000,
+            len in 0usize..12,
+            token in 0usize..TOKENS.len(),
+        ) {
+            let name = ["valid_sample.cairn", "valid_expressions.cairn"][file];
+            let (_, text) = corpus(name);
+            let mutated = mutate(&text, at, len, TOKENS[token]);
+            match run("m.cairn", &mutated) {
+                Ok(c) => prop_assert!(!c.warnings.has_errors()),
+                Err(f) => prop_assert!(f.diagnostics.has_errors()),
+            }
+        }
+    }
+}
