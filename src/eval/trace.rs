@@ -114,7 +114,7 @@ fn def_reason(program: &Program, scratch: &mut Scratch, root: Pc) -> String {
         Choice::Branch(i, _) if is_table => format!("row {} matches", i + 1),
         Choice::Branch(0, c) => format!("first branch holds: {}", src(program, c)),
         Choice::Branch(i, c) => format!(
-            "branch {} holds: {} (earlier branches are false)",
+            "branch {} holds: {}; earlier branches are false",
             i + 1,
             src(program, c)
         ),

@@ -313,6 +313,8 @@ impl Index {
                         RecField::Schedule(s) => self.name(s),
                         RecField::Cite(c) => self.cites(c),
                         RecField::Statement(t) => self.placeholders(sources, t),
+                        RecField::Excludes(ids) => ids.iter().for_each(|id| self.name(id)),
+                        RecField::Acknowledge { with: Some(id), .. } => self.name(id),
                         _ => {}
                     }
                 }

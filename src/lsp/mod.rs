@@ -69,6 +69,7 @@ pub fn capabilities() -> ServerCapabilities {
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec!["[".into(), "{".into(), "=".into(), " ".into()]),
             ..CompletionOptions::default()
@@ -86,15 +87,28 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
         connection,
         docs: HashMap::new(),
     };
+    let mut shutting_down = false;
     for message in &connection.receiver {
         match message {
             Message::Request(request) => {
-                if connection.handle_shutdown(&request)? {
-                    return Ok(());
-                }
-                let response = server.request(request);
+                // Handled here rather than by `Connection::handle_shutdown`,
+                // which treats a repeated `shutdown` (Neovim sends one per
+                // stop request) as a protocol error.
+                let response = if request.method == req::Shutdown::METHOD {
+                    shutting_down = true;
+                    Response::new_ok(request.id, ())
+                } else if shutting_down {
+                    Response::new_err(
+                        request.id,
+                        ErrorCode::InvalidRequest as i32,
+                        "the server is shutting down".into(),
+                    )
+                } else {
+                    server.request(request)
+                };
                 server.send(Message::Response(response))?;
             }
+            Message::Notification(n) if n.method == note::Exit::METHOD => return Ok(()),
             Message::Notification(n) => server.notification(n)?,
             Message::Response(_) => {}
         }
@@ -263,6 +277,9 @@ impl Server<'_> {
                     Some(lsp_types::DocumentSymbolResponse::Nested(symbols))
                 })
             }
+            req::Formatting::METHOD => {
+                self.with::<req::Formatting>(r, |a, _| features::formatting(a))
+            }
             _ => Err(Response::new_err(
                 id.clone(),
                 ErrorCode::MethodNotFound as i32,
@@ -338,6 +355,12 @@ impl HasUri for lsp_types::CompletionParams {
 }
 
 impl HasUri for lsp_types::DocumentSymbolParams {
+    fn uri(&self) -> &Uri {
+        &self.text_document.uri
+    }
+}
+
+impl HasUri for lsp_types::DocumentFormattingParams {
     fn uri(&self) -> &Uri {
         &self.text_document.uri
     }
