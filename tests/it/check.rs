@@ -453,6 +453,22 @@ fn enum_values_resolve_on_either_side_and_in_sets() {
 }
 
 #[test]
+fn unread_facts_of_an_included_vocabulary_are_not_warned_about() {
+    let main = "guideline g { title \"T\" version \"1\" status draft }\ninclude \"v.cairn\"\n\
+                fact y \"Y\": bool\nrecommend r { when x statement \"s\" }\n";
+    let loader = Mem(vec![(
+        "v.cairn",
+        "fact x \"X\": bool\nfact spare \"Spare\": bool\n",
+    )]);
+    let c = check(parse_with("main.cairn", main, &loader))
+        .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    let out = c.warnings.render(&c.sources, 100);
+    // `y` in the main file is reported; `spare` in the vocabulary is not.
+    assert_eq!(c.warnings.reports.len(), 1, "{out}");
+    assert!(out.contains("fact `y` is never used"), "{out}");
+}
+
+#[test]
 fn cross_file_duplicates_point_at_the_other_file_in_help() {
     let main = "guideline g { title \"T\" version \"1\" status draft }\ninclude \"v.cairn\"\nfact x \"X\": bool\n";
     let loader = Mem(vec![("v.cairn", "fact x \"X\": bool\n")]);
