@@ -68,7 +68,11 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("analyze");
     group.sample_size(10);
     for k in [1usize, 10, 100] {
-        let source = if k == 1 { text.clone() } else { scaled(&text, k) };
+        let source = if k == 1 {
+            text.clone()
+        } else {
+            scaled(&text, k)
+        };
         let guideline = checked("scaled.cairn", &source);
         let result = analyze(&guideline);
         eprintln!(

@@ -197,9 +197,13 @@ impl<'a> Ctx<'a> {
             }
         }
         for (a, b, kind) in pairs {
-            let (Some(ra), Some(rb)) = (self.rec(a), self.rec(b)) else { continue };
+            let (Some(ra), Some(rb)) = (self.rec(a), self.rec(b)) else {
+                continue;
+            };
             let q = self.ask(vec![self.applies(ra), self.applies(rb)]);
-            let Some(w) = self.witness(&q, &[0, 1]) else { continue };
+            let Some(w) = self.witness(&q, &[0, 1]) else {
+                continue;
+            };
             let (message, label, help) = if kind == Kind::Conflict {
                 (
                     format!(
@@ -248,7 +252,9 @@ impl<'a> Ctx<'a> {
                 }
             }
             let q = self.ask(vec![all(items, s.span)]);
-            let Some(w) = self.witness(&q, &[0]) else { continue };
+            let Some(w) = self.witness(&q, &[0]) else {
+                continue;
+            };
             let mut f = Finding::new(
                 Kind::Gap,
                 format!("section `{}` gives no recommendation for some cases that reach it", s.id),
@@ -390,7 +396,10 @@ impl<'a> Ctx<'a> {
                 }
                 bool_expr(TExprKind::Quantified(Quantifier::Any, any), span)
             }
-            Owner::Rec(r) => all(self.section_conds(self.rec(r).and_then(|r| r.section)), span),
+            Owner::Rec(r) => all(
+                self.section_conds(self.rec(r).and_then(|r| r.section)),
+                span,
+            ),
             Owner::Section(s) => {
                 let parent = self.model.sections.get(s.0 as usize).and_then(|s| s.parent);
                 all(self.section_conds(parent), span)
@@ -416,7 +425,12 @@ impl<'a> Ctx<'a> {
     /// Definitions nothing reads, directly or through other definitions.
     pub fn unused(&mut self) {
         let mut roots: Vec<&TExpr> = Vec::new();
-        roots.extend(self.model.sections.iter().filter_map(|s| s.condition.as_ref()));
+        roots.extend(
+            self.model
+                .sections
+                .iter()
+                .filter_map(|s| s.condition.as_ref()),
+        );
         roots.extend(self.model.recs.iter().filter_map(|r| r.condition.as_ref()));
         for s in &self.model.schedules {
             roots.extend(s.studies.iter().filter_map(|st| st.condition.as_ref()));
@@ -474,7 +488,11 @@ impl<'a> Ctx<'a> {
 fn positive(kind: RecKind) -> bool {
     matches!(
         kind,
-        RecKind::Recommend | RecKind::Suggest | RecKind::Option | RecKind::Consider | RecKind::Refer
+        RecKind::Recommend
+            | RecKind::Suggest
+            | RecKind::Option
+            | RecKind::Consider
+            | RecKind::Refer
     )
 }
 

@@ -20,7 +20,8 @@ use std::collections::BTreeSet;
 pub(crate) fn walk<'e>(e: &'e TExpr, f: &mut impl FnMut(&'e TExpr)) {
     f(e);
     match &e.kind {
-        TExprKind::Const(_) | TExprKind::Fact(_) | TExprKind::Def(_) | TExprKind::Column { .. } => {}
+        TExprKind::Const(_) | TExprKind::Fact(_) | TExprKind::Def(_) | TExprKind::Column { .. } => {
+        }
         TExprKind::Not(a) | TExprKind::Neg(a) | TExprKind::IsKnown(a, _) => walk(a, f),
         TExprKind::Binary(_, a, b) => {
             walk(a, f);
@@ -104,12 +105,19 @@ impl Cones {
         // `def_order` puts every definition after what it reads, so one
         // pass in that order closes the sets transitively.
         for &d in &model.def_order {
-            let Some(def) = model.defs.get(d.0 as usize) else { continue };
+            let Some(def) = model.defs.get(d.0 as usize) else {
+                continue;
+            };
             let (mut facts, mut defs) = (BTreeSet::new(), BTreeSet::new());
             match &def.body {
                 DefBody::Expr(e) => direct(e, &mut facts, &mut defs),
                 DefBody::Table(t) => {
-                    for k in model.tables.get(t.0 as usize).map(|t| &t.keys[..]).unwrap_or(&[]) {
+                    for k in model
+                        .tables
+                        .get(t.0 as usize)
+                        .map(|t| &t.keys[..])
+                        .unwrap_or(&[])
+                    {
                         direct(k, &mut facts, &mut defs);
                     }
                 }
@@ -162,12 +170,20 @@ impl Cones {
     /// When `lit` is a literal, records it as a threshold of every fact
     /// `read` depends on whose type it can be compared with.
     fn threshold(&mut self, model: &Model, read: &TExpr, lit: &TExpr) {
-        let TExprKind::Const(v) = lit.kind else { return };
+        let TExprKind::Const(v) = lit.kind else {
+            return;
+        };
         for f in self.of(&[read]).0 {
-            let Some(info) = model.facts.get(f.0 as usize) else { continue };
+            let Some(info) = model.facts.get(f.0 as usize) else {
+                continue;
+            };
             let fits = match (info.ty, v, lit.ty) {
                 (Type::Int { .. } | Type::Number, Value::Int(_) | Value::Number(_), _) => true,
-                (Type::Quantity { dim, .. }, Value::Quantity(_), Type::Quantity { dim: d2, .. }) => dim == d2,
+                (
+                    Type::Quantity { dim, .. },
+                    Value::Quantity(_),
+                    Type::Quantity { dim: d2, .. },
+                ) => dim == d2,
                 (Type::Date, Value::Date(_), _) => true,
                 _ => false,
             };
@@ -199,13 +215,23 @@ impl Cones {
 
     /// Every definition a definition reads, transitively.
     pub fn def_reads(&self, d: DefId) -> impl Iterator<Item = DefId> + '_ {
-        self.def_defs.get(d.0 as usize).into_iter().flatten().copied()
+        self.def_defs
+            .get(d.0 as usize)
+            .into_iter()
+            .flatten()
+            .copied()
     }
 
     /// The known values worth trying for a fact (see the module doc).
     pub fn domain(&self, model: &Model, f: FactId) -> Vec<Option<Value>> {
-        let Some(info) = model.facts.get(f.0 as usize) else { return Vec::new() };
-        let lits = self.thresholds.get(f.0 as usize).map(|v| &v[..]).unwrap_or(&[]);
+        let Some(info) = model.facts.get(f.0 as usize) else {
+            return Vec::new();
+        };
+        let lits = self
+            .thresholds
+            .get(f.0 as usize)
+            .map(|v| &v[..])
+            .unwrap_or(&[]);
         let vals: Vec<Value> = match info.ty {
             Type::Bool => vec![Value::Bool(false), Value::Bool(true)],
             Type::Enum(e) => {
@@ -241,7 +267,10 @@ impl Cones {
 
 /// True for the six comparison operators.
 pub(crate) fn is_comparison(op: BinOp) -> bool {
-    matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+    matches!(
+        op,
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+    )
 }
 
 /// Integer representatives: each threshold and its neighbours, the range
@@ -260,7 +289,9 @@ fn ints(lits: &[Value], min: Option<i64>, max: Option<i64>) -> Vec<i64> {
     for v in lits {
         let ts: Vec<i64> = match v {
             Value::Int(i) => vec![*i],
-            Value::Number(x) if x.is_finite() && x.abs() < 1e15 => vec![x.floor() as i64, x.ceil() as i64],
+            Value::Number(x) if x.is_finite() && x.abs() < 1e15 => {
+                vec![x.floor() as i64, x.ceil() as i64]
+            }
             _ => Vec::new(),
         };
         for t in ts {
@@ -294,7 +325,11 @@ fn floats(lits: &[Value]) -> Vec<f64> {
     let (Some(&first), Some(&last)) = (ts.first(), ts.last()) else {
         return vec![1.0];
     };
-    let mut out = vec![if first > 0.0 { first / 2.0 } else { first - 1.0 }];
+    let mut out = vec![if first > 0.0 {
+        first / 2.0
+    } else {
+        first - 1.0
+    }];
     for w in ts.windows(2) {
         out.push(w[0]);
         out.push((w[0] + w[1]) / 2.0);

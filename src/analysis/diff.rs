@@ -80,7 +80,12 @@ pub fn diff(old: &Checked, new: &Checked) -> Diff {
     let changed = diff_text::changed_rules(old, new);
     let mut items = Vec::new();
     let mut ids: Vec<String> = om.recs.iter().map(|r| r.id.clone()).collect();
-    ids.extend(nm.recs.iter().map(|r| r.id.clone()).filter(|i| om.rec(i).is_none()));
+    ids.extend(
+        nm.recs
+            .iter()
+            .map(|r| r.id.clone())
+            .filter(|i| om.rec(i).is_none()),
+    );
     for id in ids {
         items.push(Item::Rec(
             om.rec(&id).map(|r| r.0 as usize),
@@ -132,7 +137,9 @@ pub fn diff(old: &Checked, new: &Checked) -> Diff {
 /// The expressions an item's outcome depends on in each version.
 fn exprs(om: &Model, nm: &Model, item: &Item) -> (Vec<TExpr>, Vec<TExpr>) {
     let rec = |m: &Model, r: Option<usize>| -> Vec<TExpr> {
-        let Some(info) = r.and_then(|r| m.recs.get(r)) else { return Vec::new() };
+        let Some(info) = r.and_then(|r| m.recs.get(r)) else {
+            return Vec::new();
+        };
         conds(m, info)
     };
     let def = |m: &Model, d: usize| -> Vec<TExpr> {
@@ -193,7 +200,9 @@ fn merge_facts(om: &Model, nm: &Model, oc: &Cones, nc: &Cones) -> Vec<Merged> {
                     all.extend(bn.iter().filter(|n| !an.contains(n)).cloned());
                     all.iter()
                         .map(|n| {
-                            let pos = |l: &[String]| l.iter().position(|x| x == n).map(|p| Value::Enum(p as u16));
+                            let pos = |l: &[String]| {
+                                l.iter().position(|x| x == n).map(|p| Value::Enum(p as u16))
+                            };
                             (pos(&an), pos(&bn))
                         })
                         .collect()
@@ -267,10 +276,22 @@ type Seen = (String, String, &'static str);
 
 impl Runner<'_> {
     /// Compares the items of one cone; returns true when it sampled.
-    fn group(&mut self, cone: &[usize], items: &[Item], changed: &BTreeMap<String, String>, out: &mut Vec<Region>) -> bool {
+    fn group(
+        &mut self,
+        cone: &[usize],
+        items: &[Item],
+        changed: &BTreeMap<String, String>,
+        out: &mut Vec<Region>,
+    ) -> bool {
         let radix = |with_unknown: bool| -> Vec<usize> {
             cone.iter()
-                .map(|&k| self.merged.get(k).map(|m| m.values.len() + usize::from(with_unknown)).unwrap_or(1).max(1))
+                .map(|&k| {
+                    self.merged
+                        .get(k)
+                        .map(|m| m.values.len() + usize::from(with_unknown))
+                        .unwrap_or(1)
+                        .max(1)
+                })
                 .collect()
         };
         let size = |r: &[usize]| r.iter().fold(1u64, |a, &n| a.saturating_mul(n as u64));
@@ -283,7 +304,8 @@ impl Runner<'_> {
         let total = size(&radices);
         let n = total.min(LIMIT);
         let stride = (total / n.max(1)).max(1);
-        let mut found: BTreeMap<(usize, &'static str, String, String), (u64, Vec<usize>)> = BTreeMap::new();
+        let mut found: BTreeMap<(usize, &'static str, String, String), (u64, Vec<usize>)> =
+            BTreeMap::new();
         let mut pick = vec![0usize; cone.len()];
         for i in 0..n {
             let mut idx = i.saturating_mul(stride);
@@ -337,7 +359,9 @@ impl Runner<'_> {
             let (name, exprs) = match item {
                 Item::Rec(o, n, id) => {
                     let r = if idx { *o } else { *n };
-                    let Some(info) = r.and_then(|r| m.recs.get(r)) else { continue };
+                    let Some(info) = r.and_then(|r| m.recs.get(r)) else {
+                        continue;
+                    };
                     let mut sections: Vec<&str> = m
                         .section_chain(info.section)
                         .iter()
@@ -391,7 +415,9 @@ impl Runner<'_> {
             facts: vec![None; self.nm.facts.len()],
         };
         for (&k, &p) in cone.iter().zip(pick) {
-            let Some(m) = self.merged.get(k) else { continue };
+            let Some(m) = self.merged.get(k) else {
+                continue;
+            };
             let (a, b) = m.values.get(p).copied().unwrap_or((None, None));
             if let Some(slot) = m.old.and_then(|i| oc.facts.get_mut(i)) {
                 *slot = a;
@@ -417,7 +443,10 @@ impl Runner<'_> {
                     return ("absent".into(), String::new(), "status");
                 };
                 let status = st.get(r.unwrap_or(0)).copied();
-                let status = status.map(Status::as_str).unwrap_or("undetermined").to_string();
+                let status = status
+                    .map(Status::as_str)
+                    .unwrap_or("undetermined")
+                    .to_string();
                 let strength = info.strength.map(|g| g.to_string()).unwrap_or_default();
                 (status, strength, "status")
             }
@@ -435,7 +464,15 @@ impl Runner<'_> {
     }
 
     /// Makes facts unknown one at a time while the same change persists.
-    fn minimize(&mut self, cone: &[usize], mut pick: Vec<usize>, item: &Item, aspect: &str, before: &str, after: &str) -> serde_json::Value {
+    fn minimize(
+        &mut self,
+        cone: &[usize],
+        mut pick: Vec<usize>,
+        item: &Item,
+        aspect: &str,
+        before: &str,
+        after: &str,
+    ) -> serde_json::Value {
         let unknown = |k: usize| self.merged.get(k).map(|m| m.values.len()).unwrap_or(0);
         for (pos, &k) in cone.iter().enumerate().rev() {
             let old = pick.get(pos).copied().unwrap_or(0);
@@ -456,9 +493,16 @@ impl Runner<'_> {
         }
         let mut facts = serde_json::Map::new();
         for (&k, &p) in cone.iter().zip(&pick) {
-            let Some(m) = self.merged.get(k) else { continue };
-            let Some((a, b)) = m.values.get(p).copied() else { continue };
-            let v = match (m.new.and_then(|j| self.nm.facts.get(j).map(|f| (f.ty, b))), m.old.and_then(|i| self.om.facts.get(i).map(|f| (f.ty, a)))) {
+            let Some(m) = self.merged.get(k) else {
+                continue;
+            };
+            let Some((a, b)) = m.values.get(p).copied() else {
+                continue;
+            };
+            let v = match (
+                m.new.and_then(|j| self.nm.facts.get(j).map(|f| (f.ty, b))),
+                m.old.and_then(|i| self.om.facts.get(i).map(|f| (f.ty, a))),
+            ) {
                 (Some((ty, Some(v))), _) => value_json(self.nm, ty, v),
                 (_, Some((ty, Some(v)))) => value_json(self.om, ty, v),
                 _ => continue,
@@ -475,7 +519,13 @@ fn compare(a: &Seen, b: &Seen) -> Vec<(&'static str, String, String)> {
     if a.0 != b.0 {
         out.push((a.2, a.0.clone(), b.0.clone()));
     } else if a.2 == "status" && a.1 != b.1 && a.0 == "applies" {
-        let show = |s: &str| if s.is_empty() { "none".to_string() } else { s.to_string() };
+        let show = |s: &str| {
+            if s.is_empty() {
+                "none".to_string()
+            } else {
+                s.to_string()
+            }
+        };
         out.push(("strength", show(&a.1), show(&b.1)));
     }
     out

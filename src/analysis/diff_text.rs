@@ -38,7 +38,11 @@ fn logic(c: &Checked) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for d in &m.defs {
         let text = match &d.body {
-            DefBody::Expr(e) => format!("{} = {}", type_text(m, d.ty), expr_text(&c.sources, Some(e))),
+            DefBody::Expr(e) => format!(
+                "{} = {}",
+                type_text(m, d.ty),
+                expr_text(&c.sources, Some(e))
+            ),
             DefBody::Table(_) => normal(c.sources.slice(d.decl_span)),
         };
         out.insert(d.name.clone(), text);
@@ -88,24 +92,53 @@ pub(crate) fn changes(old: &Checked, new: &Checked) -> Vec<String> {
     field("version".into(), ma.version.clone(), mb.version.clone());
     field("status".into(), ma.status.clone(), mb.status.clone());
     field("source".into(), ma.source.clone(), mb.source.clone());
-    field("source date".into(), format!("{:?}", ma.source_date), format!("{:?}", mb.source_date));
-    field("authors".into(), ma.authors.join(", "), mb.authors.join(", "));
-    field("reviewers".into(), ma.reviewers.join(", "), mb.reviewers.join(", "));
-    field("last reviewed".into(), format!("{:?}", ma.last_reviewed), format!("{:?}", mb.last_reviewed));
+    field(
+        "source date".into(),
+        format!("{:?}", ma.source_date),
+        format!("{:?}", mb.source_date),
+    );
+    field(
+        "authors".into(),
+        ma.authors.join(", "),
+        mb.authors.join(", "),
+    );
+    field(
+        "reviewers".into(),
+        ma.reviewers.join(", "),
+        mb.reviewers.join(", "),
+    );
+    field(
+        "last reviewed".into(),
+        format!("{:?}", ma.last_reviewed),
+        format!("{:?}", mb.last_reviewed),
+    );
     for f in &om.facts {
         match nm.fact(&f.name).and_then(|j| nm.facts.get(j.0 as usize)) {
             None => out.push(format!("fact `{}` removed", f.name)),
             Some(g) => {
                 if f.description != g.description {
-                    out.push(format!("fact `{}` description: `{}` became `{}`", f.name, f.description, g.description));
+                    out.push(format!(
+                        "fact `{}` description: `{}` became `{}`",
+                        f.name, f.description, g.description
+                    ));
                 }
                 if type_text(om, f.ty) != type_text(nm, g.ty) {
-                    out.push(format!("fact `{}` type: `{}` became `{}`", f.name, type_text(om, f.ty), type_text(nm, g.ty)));
+                    out.push(format!(
+                        "fact `{}` type: `{}` became `{}`",
+                        f.name,
+                        type_text(om, f.ty),
+                        type_text(nm, g.ty)
+                    ));
                 }
             }
         }
     }
-    out.extend(nm.facts.iter().filter(|g| om.fact(&g.name).is_none()).map(|g| format!("fact `{}` added", g.name)));
+    out.extend(
+        nm.facts
+            .iter()
+            .filter(|g| om.fact(&g.name).is_none())
+            .map(|g| format!("fact `{}` added", g.name)),
+    );
     for d in &om.defs {
         match nm.def(&d.name).and_then(|j| nm.defs.get(j.0 as usize)) {
             None => out.push(format!("definition `{}` removed", d.name)),
@@ -116,7 +149,12 @@ pub(crate) fn changes(old: &Checked, new: &Checked) -> Vec<String> {
             _ => {}
         }
     }
-    out.extend(nm.defs.iter().filter(|g| om.def(&g.name).is_none()).map(|g| format!("definition `{}` added", g.name)));
+    out.extend(
+        nm.defs
+            .iter()
+            .filter(|g| om.def(&g.name).is_none())
+            .map(|g| format!("definition `{}` added", g.name)),
+    );
     let (la, lb) = (logic(old), logic(new));
     for (name, text) in &la {
         if let Some(t) = lb.get(name) {
@@ -128,13 +166,18 @@ pub(crate) fn changes(old: &Checked, new: &Checked) -> Vec<String> {
     for s in &om.sections {
         match nm.sections.iter().find(|t| t.id == s.id) {
             None => out.push(format!("section `{}` removed", s.id)),
-            Some(t) if t.title != s.title => {
-                out.push(format!("section `{}` title: `{}` became `{}`", s.id, s.title, t.title))
-            }
+            Some(t) if t.title != s.title => out.push(format!(
+                "section `{}` title: `{}` became `{}`",
+                s.id, s.title, t.title
+            )),
             _ => {}
         }
     }
-    for t in nm.sections.iter().filter(|t| !om.sections.iter().any(|s| s.id == t.id)) {
+    for t in nm
+        .sections
+        .iter()
+        .filter(|t| !om.sections.iter().any(|s| s.id == t.id))
+    {
         out.push(format!("section `{}` added", t.id));
     }
     for r in &om.recs {
@@ -143,7 +186,12 @@ pub(crate) fn changes(old: &Checked, new: &Checked) -> Vec<String> {
             Some(s) => rec_changes(om, nm, r, s, &mut out),
         }
     }
-    out.extend(nm.recs.iter().filter(|s| om.rec(&s.id).is_none()).map(|s| format!("recommendation `{}` added", s.id)));
+    out.extend(
+        nm.recs
+            .iter()
+            .filter(|s| om.rec(&s.id).is_none())
+            .map(|s| format!("recommendation `{}` added", s.id)),
+    );
     for (n, text) in &om.references {
         match nm.references.get(n) {
             None => out.push(format!("reference [{n}] removed")),
@@ -151,7 +199,11 @@ pub(crate) fn changes(old: &Checked, new: &Checked) -> Vec<String> {
             _ => {}
         }
     }
-    for n in nm.references.keys().filter(|n| !om.references.contains_key(n)) {
+    for n in nm
+        .references
+        .keys()
+        .filter(|n| !om.references.contains_key(n))
+    {
         out.push(format!("reference [{n}] added"));
     }
     out
@@ -164,7 +216,12 @@ fn type_text(m: &Model, ty: crate::check::model::Type) -> String {
         Type::Enum(e) => format!(
             "enum {{{}}}",
             m.enum_info(e)
-                .map(|i| i.values.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", "))
+                .map(|i| i
+                    .values
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "))
                 .unwrap_or_default()
         ),
         Type::Quantity { unit, .. } => format!("quantity {}", unit.symbol),
@@ -185,14 +242,32 @@ fn rec_changes(om: &Model, nm: &Model, a: &RecInfo, b: &RecInfo, out: &mut Vec<S
     };
     field("kind", a.kind.keyword().into(), b.kind.keyword().into());
     field("strength", grade(a), grade(b));
-    field("about", a.about.clone().unwrap_or_default(), b.about.clone().unwrap_or_default());
+    field(
+        "about",
+        a.about.clone().unwrap_or_default(),
+        b.about.clone().unwrap_or_default(),
+    );
     field("statement", a.statement.clone(), b.statement.clone());
-    field("rationale", a.rationale.join(" | "), b.rationale.join(" | "));
+    field(
+        "rationale",
+        a.rationale.join(" | "),
+        b.rationale.join(" | "),
+    );
     field("notes", a.notes.join(" | "), b.notes.join(" | "));
-    let cites = |r: &RecInfo| r.cites.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    let cites = |r: &RecInfo| {
+        r.cites
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     field("citations", cites(a), cites(b));
     field("see", a.see.join(" | "), b.see.join(" | "));
-    field("details", format!("{:?}", a.details), format!("{:?}", b.details));
+    field(
+        "details",
+        format!("{:?}", a.details),
+        format!("{:?}", b.details),
+    );
     let ids = |m: &Model, l: &[crate::check::model::RecId]| {
         l.iter()
             .filter_map(|r| m.recs.get(r.0 as usize))
@@ -205,7 +280,10 @@ fn rec_changes(om: &Model, nm: &Model, a: &RecInfo, b: &RecInfo, out: &mut Vec<S
         r.alternatives
             .iter()
             .map(|(id, t)| {
-                let id = id.and_then(|i| m.recs.get(i.0 as usize)).map(|r| r.id.clone()).unwrap_or_default();
+                let id = id
+                    .and_then(|i| m.recs.get(i.0 as usize))
+                    .map(|r| r.id.clone())
+                    .unwrap_or_default();
                 format!("{id} {t}")
             })
             .collect::<Vec<_>>()
@@ -216,7 +294,11 @@ fn rec_changes(om: &Model, nm: &Model, a: &RecInfo, b: &RecInfo, out: &mut Vec<S
         r.acknowledged
             .iter()
             .map(|k| {
-                let w = k.with.and_then(|i| m.recs.get(i.0 as usize)).map(|r| r.id.clone()).unwrap_or_default();
+                let w = k
+                    .with
+                    .and_then(|i| m.recs.get(i.0 as usize))
+                    .map(|r| r.id.clone())
+                    .unwrap_or_default();
                 format!("{} {} {}", k.finding, w, k.reason)
             })
             .collect::<Vec<_>>()

@@ -151,7 +151,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub(crate) fn new(kind: Kind, message: String, span: Span, label: String, help: String) -> Finding {
+    pub(crate) fn new(
+        kind: Kind,
+        message: String,
+        span: Span,
+        label: String,
+        help: String,
+    ) -> Finding {
         Finding {
             kind,
             message,
@@ -169,16 +175,66 @@ impl Finding {
         let (message, span, label) = (self.message.clone(), self.span.miette(), self.label.clone());
         let help = self.help.clone();
         match self.kind {
-            Kind::Gap => AnalysisError::Gap { message, span, label, help },
-            Kind::FallThrough => AnalysisError::FallThrough { message, span, label, help },
-            Kind::Conflict => AnalysisError::Conflict { message, span, label, help },
-            Kind::Exclusive => AnalysisError::Exclusive { message, span, label, help },
-            Kind::Dead => AnalysisError::Dead { message, span, label, help },
-            Kind::Constant => AnalysisError::Constant { message, span, label, help },
-            Kind::DeadBranch => AnalysisError::DeadBranch { message, span, label, help },
-            Kind::Unused => AnalysisError::Unused { message, span, label, help },
-            Kind::StaleAcknowledgement => AnalysisError::Stale { message, span, label, help },
-            Kind::Incomplete => AnalysisError::Incomplete { message, span, label, help },
+            Kind::Gap => AnalysisError::Gap {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::FallThrough => AnalysisError::FallThrough {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::Conflict => AnalysisError::Conflict {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::Exclusive => AnalysisError::Exclusive {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::Dead => AnalysisError::Dead {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::Constant => AnalysisError::Constant {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::DeadBranch => AnalysisError::DeadBranch {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::Unused => AnalysisError::Unused {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::StaleAcknowledgement => AnalysisError::Stale {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::Incomplete => AnalysisError::Incomplete {
+                message,
+                span,
+                label,
+                help,
+            },
         }
     }
 }
@@ -253,11 +309,19 @@ pub fn analyze_model(model: &Model) -> Analysis {
 /// Marks findings acknowledged in the source, and reports acknowledgements
 /// that match no finding.
 fn acknowledge(model: &Model, findings: &mut Vec<Finding>) {
-    let mut used: Vec<Vec<bool>> = model.recs.iter().map(|r| vec![false; r.acknowledged.len()]).collect();
+    let mut used: Vec<Vec<bool>> = model
+        .recs
+        .iter()
+        .map(|r| vec![false; r.acknowledged.len()])
+        .collect();
     for f in findings.iter_mut() {
-        let Some(word) = f.kind.ack_name() else { continue };
+        let Some(word) = f.kind.ack_name() else {
+            continue;
+        };
         'outer: for &(rec, other) in &f.ack {
-            let Some(info) = model.recs.get(rec.0 as usize) else { continue };
+            let Some(info) = model.recs.get(rec.0 as usize) else {
+                continue;
+            };
             for (k, a) in info.acknowledged.iter().enumerate() {
                 if a.finding == word && (a.with.is_none() || a.with == other) {
                     f.acknowledged = Some(a.reason.clone());
@@ -317,7 +381,9 @@ pub(crate) fn value_json(model: &Model, ty: Type, v: Value) -> serde_json::Value
         Value::Int(i) => json!(i),
         Value::Number(x) => number(x),
         Value::Quantity(x) => match ty {
-            Type::Quantity { unit, .. } => json!({"value": number(x / unit.factor), "unit": unit.symbol}),
+            Type::Quantity { unit, .. } => {
+                json!({"value": number(x / unit.factor), "unit": unit.symbol})
+            }
             _ => number(x),
         },
         Value::Date(d) => json!(format_date(d)),

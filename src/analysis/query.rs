@@ -57,7 +57,11 @@ impl Query {
             .map(|&f| {
                 let mut d = cones.domain(model, f);
                 let unknown = unknowns == Unknowns::All
-                    || cones.needs_unknown.get(f.0 as usize).copied().unwrap_or(false);
+                    || cones
+                        .needs_unknown
+                        .get(f.0 as usize)
+                        .copied()
+                        .unwrap_or(false);
                 if unknown || d.is_empty() {
                     d.push(None);
                 }
@@ -101,7 +105,11 @@ impl Query {
         let mut case = self.blank();
         let mut scratch = self.scratch();
         let n = self.size.min(LIMIT);
-        let stride = if self.complete() { 1 } else { self.size / LIMIT };
+        let stride = if self.complete() {
+            1
+        } else {
+            self.size / LIMIT
+        };
         for i in 0..n {
             self.decode(i.saturating_mul(stride), &mut case);
             let statuses = self.program.statuses(&case, &mut scratch);
@@ -150,7 +158,9 @@ impl Query {
             total += 1;
             for (j, f) in self.facts.iter().enumerate() {
                 let slot = f.0 as usize;
-                let Some(old) = case.facts.get(slot).copied().flatten() else { continue };
+                let Some(old) = case.facts.get(slot).copied().flatten() else {
+                    continue;
+                };
                 if let Some(s) = case.facts.get_mut(slot) {
                     *s = None;
                 }
@@ -174,7 +184,9 @@ impl Query {
         let mut scratch = self.scratch();
         for f in self.facts.iter().rev() {
             let i = f.0 as usize;
-            let Some(old) = case.facts.get(i).copied().flatten() else { continue };
+            let Some(old) = case.facts.get(i).copied().flatten() else {
+                continue;
+            };
             if let Some(slot) = case.facts.get_mut(i) {
                 *slot = None;
             }
@@ -192,7 +204,12 @@ impl Query {
 /// synthetic recommendation per expression. Fact ids stay those of the
 /// whole model, so cases keep their layout.
 fn slice(model: &Model, defs: &std::collections::BTreeSet<DefId>, exprs: Vec<TExpr>) -> Model {
-    let order: Vec<DefId> = model.def_order.iter().copied().filter(|d| defs.contains(d)).collect();
+    let order: Vec<DefId> = model
+        .def_order
+        .iter()
+        .copied()
+        .filter(|d| defs.contains(d))
+        .collect();
     let def_map: BTreeMap<DefId, DefId> = order
         .iter()
         .enumerate()
@@ -212,7 +229,9 @@ fn slice(model: &Model, defs: &std::collections::BTreeSet<DefId>, exprs: Vec<TEx
     };
     let mut out = Model::default();
     for d in &order {
-        let Some(def) = model.defs.get(d.0 as usize) else { continue };
+        let Some(def) = model.defs.get(d.0 as usize) else {
+            continue;
+        };
         let body = match &def.body {
             DefBody::Expr(e) => DefBody::Expr(remap(e)),
             DefBody::Table(t) => DefBody::Table(table_map.get(t).copied().unwrap_or(TableId(0))),
@@ -228,7 +247,9 @@ fn slice(model: &Model, defs: &std::collections::BTreeSet<DefId>, exprs: Vec<TEx
         });
     }
     for (old, _) in &table_map {
-        let Some(t) = model.tables.get(old.0 as usize) else { continue };
+        let Some(t) = model.tables.get(old.0 as usize) else {
+            continue;
+        };
         out.tables.push(TableInfo {
             def: def_map.get(&t.def).copied().unwrap_or(DefId(0)),
             title: String::new(),
@@ -255,7 +276,9 @@ fn rewrite(e: &mut TExpr, defs: &BTreeMap<DefId, DefId>, tables: &BTreeMap<Table
             *table = tables.get(table).copied().unwrap_or(*table);
         }
         TExprKind::Const(_) | TExprKind::Fact(_) => {}
-        TExprKind::Not(a) | TExprKind::Neg(a) | TExprKind::IsKnown(a, _) => rewrite(a, defs, tables),
+        TExprKind::Not(a) | TExprKind::Neg(a) | TExprKind::IsKnown(a, _) => {
+            rewrite(a, defs, tables)
+        }
         TExprKind::Binary(_, a, b) => {
             rewrite(a, defs, tables);
             rewrite(b, defs, tables);

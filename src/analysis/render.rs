@@ -11,7 +11,11 @@ use std::fmt::Write;
 /// the sensitivity table and a summary line.
 pub fn render_text(analysis: &Analysis, sources: &SourceMap, width: usize) -> String {
     let mut out = String::new();
-    for f in analysis.findings.iter().filter(|f| f.acknowledged.is_none()) {
+    for f in analysis
+        .findings
+        .iter()
+        .filter(|f| f.acknowledged.is_none())
+    {
         let mut d = Diagnostics::new();
         d.push(f.span.file, f.diagnostic());
         out.push_str(&d.render(sources, width));
@@ -91,7 +95,10 @@ pub fn render_json(analysis: &Analysis, sources: &SourceMap) -> serde_json::Valu
         .iter()
         .map(|f| {
             let lc = sources.line_col(f.span);
-            let file = sources.get(f.span.file).map(|s| s.name.clone()).unwrap_or_default();
+            let file = sources
+                .get(f.span.file)
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
             json!({
                 "kind": f.kind,
                 "code": f.kind.code(),

@@ -16,7 +16,10 @@ pub fn analyze(guideline: &Path, format: Format) -> u8 {
     let code = match format {
         Format::Json => print_json(&analysis::render_json(&result, &checked.sources)),
         Format::Text => {
-            print!("{}", analysis::render_text(&result, &checked.sources, WIDTH));
+            print!(
+                "{}",
+                analysis::render_text(&result, &checked.sources, WIDTH)
+            );
             0
         }
     };

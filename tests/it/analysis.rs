@@ -21,13 +21,20 @@ fn run(checked: &Checked, witness: &serde_json::Value) -> Outcome {
     let text = witness.to_string();
     let case = match cairn::case::load(checked, "witness.json", &text) {
         Ok(c) => c,
-        Err(f) => panic!("witness does not load: {text}\n{}", f.diagnostics.render(&f.sources, 100)),
+        Err(f) => panic!(
+            "witness does not load: {text}\n{}",
+            f.diagnostics.render(&f.sources, 100)
+        ),
     };
     Program::new(checked).evaluate(&case.case, Options::default())
 }
 
 fn status(o: &Outcome, id: &str) -> Status {
-    o.recommendations.iter().find(|r| r.id == id).unwrap().status
+    o.recommendations
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap()
+        .status
 }
 
 fn kinds(a: &Analysis) -> Vec<Kind> {
@@ -118,9 +125,17 @@ fn witnesses_are_minimal() {
 fn clean_guideline_has_no_findings() {
     let c = load("tests/corpus/analysis/clean.cairn");
     let a = analyze(&c);
-    assert!(a.findings.is_empty(), "{}", render_text(&a, &c.sources, 100));
+    assert!(
+        a.findings.is_empty(),
+        "{}",
+        render_text(&a, &c.sources, 100)
+    );
     assert_eq!(a.error_count(), 0);
-    let rt = a.sensitivity.iter().find(|s| s.recommendation == "rt").unwrap();
+    let rt = a
+        .sensitivity
+        .iter()
+        .find(|s| s.recommendation == "rt")
+        .unwrap();
     let names: Vec<&str> = rt.facts.iter().map(|(n, _)| n.as_str()).collect();
     // `plan_known` guards the dose with `is known`, so a missing dose makes
     // `rt` not applicable rather than undetermined.
@@ -142,8 +157,14 @@ fn acknowledged_findings_do_not_count_and_stale_ones_warn() {
     assert_eq!(
         acked,
         vec![
-            (Kind::Gap, "Unfit patients are managed in another guideline."),
-            (Kind::Conflict, "The trial randomises against surgery; both are shown.")
+            (
+                Kind::Gap,
+                "Unfit patients are managed in another guideline."
+            ),
+            (
+                Kind::Conflict,
+                "The trial randomises against surgery; both are shown."
+            )
         ]
     );
     assert_eq!(

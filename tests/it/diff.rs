@@ -48,17 +48,32 @@ fn known_changes_are_found_and_witnesses_reproduce() {
             .iter()
             .any(|(n, x, y, z)| n == name && *x == aspect && y == b && z == a)
     };
-    assert!(has("rt", "status", "not_applicable", "applies"), "{summary:?}");
+    assert!(
+        has("rt", "status", "not_applicable", "applies"),
+        "{summary:?}"
+    );
     assert!(has("rt", "strength", "2C", "1B"), "{summary:?}");
     assert!(has("high_risk", "value", "false", "true"), "{summary:?}");
     // `surgery` only changed its text.
     assert!(!summary.iter().any(|(n, ..)| n == "surgery"), "{summary:?}");
-    for r in d.regions.iter().filter(|r| r.item == "recommendation" && r.aspect == "status") {
+    for r in d
+        .regions
+        .iter()
+        .filter(|r| r.item == "recommendation" && r.aspect == "status")
+    {
         assert_eq!(status(&old, &r.witness, &r.name), r.before, "{}", r.witness);
         assert_eq!(status(&new, &r.witness, &r.name), r.after, "{}", r.witness);
     }
-    let region = d.regions.iter().find(|r| r.name == "rt" && r.after == "applies").unwrap();
-    assert!(region.rules.iter().any(|r| r.starts_with("high_risk:")), "{:?}", region.rules);
+    let region = d
+        .regions
+        .iter()
+        .find(|r| r.name == "rt" && r.after == "applies")
+        .unwrap();
+    assert!(
+        region.rules.iter().any(|r| r.starts_with("high_risk:")),
+        "{:?}",
+        region.rules
+    );
     for expected in [
         "version: `1` became `2`",
         "`surgery` statement: `Resect.` became `Resect completely.`",
@@ -66,7 +81,11 @@ fn known_changes_are_found_and_witnesses_reproduce() {
         "`rt` strength: `2C` became `1B`",
         "reference [2] added",
     ] {
-        assert!(d.text.iter().any(|t| t == expected), "{expected} not in {:?}", d.text);
+        assert!(
+            d.text.iter().any(|t| t == expected),
+            "{expected} not in {:?}",
+            d.text
+        );
     }
     insta::assert_snapshot!(render_text(&d));
 }
