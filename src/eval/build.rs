@@ -187,7 +187,7 @@ pub(crate) fn outcome(program: &Program, case: &Case, scratch: &mut Scratch, opt
                 &case.facts,
                 &mut scratch.vals,
                 program.code.main_len,
-                program.code.ops.len(),
+                program.code.exec.len(),
             );
             studies_ready = true;
         }

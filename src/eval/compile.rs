@@ -48,6 +48,9 @@ pub(crate) enum Op {
     And(Pc, Pc),
     /// Kleene disjunction.
     Or(Pc, Pc),
+    /// `=` (false) or `!=` (true), kept apart from [`Op::Binary`] because
+    /// it is the most common comparison.
+    Eq(Pc, Pc, bool),
     /// A comparison or arithmetic operator.
     Binary(BinOp, Pc, Pc),
     /// Set membership; the members are `args[start..start+len]`.
@@ -119,7 +122,18 @@ pub(crate) struct Code {
     pub rec_own: Vec<Option<Pc>>,
     /// Slot of each recommendation's status (sections and own condition).
     pub rec_root: Vec<Pc>,
-    /// Instructions `0..main_len` run for every case; study conditions follow.
+    /// The slot of each recommendation's enclosing sections' condition.
+    pub rec_sect: Vec<Option<Pc>>,
+    /// The instructions compiled for each recommendation's own condition;
+    /// skipped when its sections are already false.
+    pub rec_block: Vec<(u32, u32)>,
+    /// Where the recommendations' blocks start (definitions and sections
+    /// come before).
+    pub recs_start: usize,
+    /// The instructions that run per case, in order (all but constants).
+    /// The block boundaries below are positions in this list.
+    pub exec: Vec<Pc>,
+    /// Instructions `exec[0..main_len]` run for every case; study conditions follow.
     pub main_len: usize,
     /// Slot of each schedule study's condition, per schedule.
     pub study_cond: Vec<Vec<Option<Pc>>>,
@@ -189,7 +203,9 @@ impl Code {
             code.section_own.push(own);
             code.section_eff.push(eff);
         }
+        code.recs_start = code.ops.len();
         for rec in &model.recs {
+            let start = code.ops.len() as u32;
             let own = rec.condition.as_ref().map(|c| code.expr(c));
             let sect = rec
                 .section
@@ -197,6 +213,8 @@ impl Code {
             let root = code.conjoin(sect, own, rec.span);
             code.rec_own.push(own);
             code.rec_root.push(root);
+            code.rec_sect.push(sect);
+            code.rec_block.push((start, code.ops.len() as u32));
         }
         code.main_len = code.ops.len();
         for schedule in &model.schedules {
@@ -207,7 +225,28 @@ impl Code {
                 .collect();
             code.study_cond.push(conds);
         }
+        code.build_exec();
         code
+    }
+
+    /// Lists the instructions that run per case (constants are written once
+    /// into fresh scratch slots and never change) and turns the block
+    /// boundaries into positions in that list.
+    fn build_exec(&mut self) {
+        let mut before = Vec::with_capacity(self.ops.len() + 1);
+        for (pc, op) in self.ops.iter().enumerate() {
+            before.push(self.exec.len() as u32);
+            if !matches!(op, Op::Const(_)) {
+                self.exec.push(pc as Pc);
+            }
+        }
+        before.push(self.exec.len() as u32);
+        let at = |pc: usize| before.get(pc).copied().unwrap_or(0);
+        self.recs_start = at(self.recs_start) as usize;
+        self.main_len = at(self.main_len) as usize;
+        for block in &mut self.rec_block {
+            *block = (at(block.0 as usize), at(block.1 as usize));
+        }
     }
 
     /// `a and b` where either may be absent (absent means true).
@@ -254,6 +293,8 @@ impl Code {
                 match op {
                     BinOp::And => Op::And(a, b),
                     BinOp::Or => Op::Or(a, b),
+                    BinOp::Eq => Op::Eq(a, b, false),
+                    BinOp::Ne => Op::Eq(a, b, true),
                     _ => Op::Binary(*op, a, b),
                 }
             }
@@ -312,7 +353,7 @@ impl Code {
                 fixed[0] = *a;
                 (1, &[])
             }
-            Some(Op::And(a, b) | Op::Or(a, b) | Op::Binary(_, a, b)) => {
+            Some(Op::And(a, b) | Op::Or(a, b) | Op::Binary(_, a, b) | Op::Eq(a, b, _)) => {
                 fixed[0] = *a;
                 fixed[1] = *b;
                 (2, &[])

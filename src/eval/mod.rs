@@ -78,6 +78,8 @@ pub struct Scratch {
     visited: Bits,
     leaves: Vec<Pc>,
     steps: Vec<RawStep>,
+    /// True when the last evaluation skipped a recommendation's block.
+    skipped: bool,
 }
 
 impl Scratch {
@@ -121,15 +123,22 @@ impl Program {
         &self.model
     }
 
+    /// Number of instructions run per case (at most; blocks under false
+    /// sections are skipped).
+    pub fn slots(&self) -> usize {
+        self.code.main_len
+    }
+
     /// Fresh buffers sized for this program.
     pub fn scratch(&self) -> Scratch {
         Scratch {
-            vals: vec![None; self.code.ops.len()],
+            vals: run::fresh_slots(&self.code),
             statuses: vec![Status::Undetermined; self.model.recs.len()],
             missing: Bits::with_len(self.model.facts.len()),
             visited: Bits::with_len(self.code.ops.len()),
             leaves: Vec::with_capacity(self.code.ops.len()),
             steps: Vec::with_capacity(self.steps.len()),
+            skipped: false,
         }
     }
 
@@ -140,8 +149,20 @@ impl Program {
         if scratch.vals.len() != self.code.ops.len() {
             *scratch = self.scratch();
         }
-        run::run(&self.code, &case.facts, &mut scratch.vals, 0, self.code.main_len);
-        for (status, &root) in scratch.statuses.iter_mut().zip(&self.code.rec_root) {
+        let code = &self.code;
+        run::run(code, &case.facts, &mut scratch.vals, 0, code.recs_start);
+        scratch.skipped = false;
+        let recs = scratch.statuses.iter_mut().zip(&code.rec_root);
+        for ((status, &root), (&sect, &(from, to))) in recs.zip(code.rec_sect.iter().zip(&code.rec_block)) {
+            // A recommendation inside a false section is not applicable
+            // whatever its own condition, so that condition is skipped.
+            let section = sect.and_then(|s| scratch.vals.get(s as usize).copied().flatten());
+            if section == Some(Value::Bool(false)) {
+                *status = Status::NotApplicable;
+                scratch.skipped = true;
+                continue;
+            }
+            run::run(code, &case.facts, &mut scratch.vals, from as usize, to as usize);
             *status = status_of(scratch.vals.get(root as usize).copied().flatten());
         }
     }
@@ -179,8 +200,15 @@ impl Program {
     }
 
     /// Records the trace as data: for every step, the reads that decided it.
-    /// Call after [`Program::evaluate_into`]; does not allocate once warm.
-    pub fn trace_into(&self, scratch: &mut Scratch) {
+    /// Call after [`Program::evaluate_into`] with the same case; does not
+    /// allocate once warm.
+    pub fn trace_into(&self, case: &Case, scratch: &mut Scratch) {
+        if scratch.skipped {
+            // The trace reads every recommendation's own condition.
+            let code = &self.code;
+            run::run(code, &case.facts, &mut scratch.vals, code.recs_start, code.main_len);
+            scratch.skipped = false;
+        }
         scratch.steps.clear();
         scratch.leaves.clear();
         for &kind in &self.steps {
@@ -215,7 +243,7 @@ impl Program {
         let mut scratch = self.scratch();
         self.evaluate_into(case, &mut scratch);
         if options.trace {
-            self.trace_into(&mut scratch);
+            self.trace_into(case, &mut scratch);
         }
         build::outcome(self, case, &mut scratch, options)
     }

@@ -11,16 +11,26 @@ use crate::syntax::ast::{BinOp, Quantifier};
 use crate::units::approx_eq;
 use crate::value::Value;
 
-/// Runs the instructions `from..to`, writing each result into its slot.
-/// `vals` must be at least `to` long.
+/// Runs the instructions `exec[from..to]`, writing each result into its
+/// slot. `vals` holds one slot per instruction, constants already filled.
 pub(crate) fn run(code: &Code, facts: &[Option<Value>], vals: &mut [Option<Value>], from: usize, to: usize) {
-    let ops = code.ops.get(from..to).unwrap_or(&[]);
-    for (i, op) in ops.iter().enumerate() {
-        let v = step(code, facts, vals, op);
-        if let Some(slot) = vals.get_mut(from + i) {
-            *slot = v;
+    for &pc in code.exec.get(from..to).unwrap_or(&[]) {
+        let pc = pc as usize;
+        if let (Some(op), true) = (code.ops.get(pc), pc < vals.len()) {
+            vals[pc] = step(code, facts, vals, op);
         }
     }
+}
+
+/// Slots for a program: constants filled in, everything else unknown.
+pub(crate) fn fresh_slots(code: &Code) -> Vec<Option<Value>> {
+    code.ops
+        .iter()
+        .map(|op| match op {
+            Op::Const(v) => Some(*v),
+            _ => None,
+        })
+        .collect()
 }
 
 #[inline]
@@ -37,7 +47,7 @@ pub(crate) fn truth(v: Option<Value>) -> Option<bool> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn step(code: &Code, facts: &[Option<Value>], vals: &[Option<Value>], op: &Op) -> Option<Value> {
     match *op {
         Op::Const(v) => Some(v),
@@ -65,6 +75,10 @@ fn step(code: &Code, facts: &[Option<Value>], vals: &[Option<Value>], op: &Op) -
         },
         Op::And(a, b) => and(truth(get(vals, a)), truth(get(vals, b))).map(Value::Bool),
         Op::Or(a, b) => or(truth(get(vals, a)), truth(get(vals, b))).map(Value::Bool),
+        Op::Eq(a, b, negated) => match (get(vals, a)?, get(vals, b)?) {
+            (Value::Enum(x), Value::Enum(y)) => Some(Value::Bool((x == y) != negated)),
+            (x, y) => equal(x, y).map(|e| Value::Bool(e != negated)),
+        },
         Op::Binary(op, a, b) => binary(op, get(vals, a)?, get(vals, b)?),
         Op::In {
             value,

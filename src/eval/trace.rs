@@ -92,6 +92,15 @@ fn def_reason(program: &Program, scratch: &mut Scratch, root: Pc) -> String {
             None => needs(program, scratch, root)
                 .map(|n| format!("undetermined: {n}"))
                 .unwrap_or_else(|| "unknown: no value can be computed".to_string()),
+            Some(Value::Bool(b)) => {
+                let atom = why::atom(code, &scratch.vals, root);
+                match (atom == root, b) {
+                    (false, true) => format!("{} holds", src(program, atom)),
+                    (false, false) => format!("{} is false", src(program, atom)),
+                    (true, true) => "every condition holds".to_string(),
+                    (true, false) => "no condition holds".to_string(),
+                }
+            }
             Some(_) => "computed from the values shown".to_string(),
         },
     }
