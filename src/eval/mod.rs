@@ -61,7 +61,7 @@ pub(crate) enum StepKind {
 }
 
 /// A trace step as data: what it is about and the slots that decided it
-/// (`Scratch::leaves[start..end]`). Texts are made only for an outcome.
+/// (`Scratch::leaves[start..end]`, as `(reader, slot read)`). Texts are made only for an outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawStep {
     pub(crate) kind: StepKind,
@@ -76,7 +76,7 @@ pub struct Scratch {
     statuses: Vec<Status>,
     missing: Bits,
     visited: Bits,
-    leaves: Vec<Pc>,
+    leaves: Vec<(Pc, Pc)>,
     steps: Vec<RawStep>,
     /// True when the last evaluation skipped a recommendation's block.
     skipped: bool,
@@ -150,6 +150,15 @@ impl Program {
             *scratch = self.scratch();
         }
         let code = &self.code;
+        match (scratch.vals.get_mut(..code.facts), case.facts.get(..code.facts)) {
+            (Some(slots), Some(facts)) => slots.copy_from_slice(facts),
+            // A case with fewer facts than the model: the rest are unknown.
+            _ => {
+                for (i, slot) in scratch.vals.iter_mut().take(code.facts).enumerate() {
+                    *slot = case.facts.get(i).copied().flatten();
+                }
+            }
+        }
         run::run(code, &case.facts, &mut scratch.vals, 0, code.recs_start);
         scratch.skipped = false;
         let recs = scratch.statuses.iter_mut().zip(&code.rec_root);
@@ -185,7 +194,10 @@ impl Program {
     pub fn missing_into<'s>(&self, scratch: &'s mut Scratch, rec: RecId) -> &'s Bits {
         scratch.missing.clear();
         scratch.visited.clear();
-        if let Some(&root) = self.code.rec_root.get(rec.0 as usize) {
+        // Only undetermined recommendations miss facts (and the blocks of
+        // the others may have been skipped).
+        let undetermined = scratch.statuses.get(rec.0 as usize) == Some(&Status::Undetermined);
+        if let Some(&root) = self.code.rec_root.get(rec.0 as usize).filter(|_| undetermined) {
             why::missing(&self.code, &scratch.vals, root, &mut scratch.missing, &mut scratch.visited);
         }
         &scratch.missing

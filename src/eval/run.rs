@@ -14,11 +14,13 @@ use crate::value::Value;
 /// Runs the instructions `exec[from..to]`, writing each result into its
 /// slot. `vals` holds one slot per instruction, constants already filled.
 pub(crate) fn run(code: &Code, facts: &[Option<Value>], vals: &mut [Option<Value>], from: usize, to: usize) {
+    if vals.len() < code.ops.len() {
+        return;
+    }
     for &pc in code.exec.get(from..to).unwrap_or(&[]) {
         let pc = pc as usize;
-        if let (Some(op), true) = (code.ops.get(pc), pc < vals.len()) {
-            vals[pc] = step(code, facts, vals, op);
-        }
+        // Every `exec` entry indexes `ops`, and `vals` is at least as long.
+        vals[pc] = step(code, facts, vals, &code.ops[pc]);
     }
 }
 

@@ -32,7 +32,12 @@ fn label(program: &Program, case: &Case, vals: &[Option<Value>], pc: Pc) -> Opti
     let code = &program.code;
     let ty = code.types.get(pc as usize).copied().unwrap_or(Type::Bool);
     let v = slot(vals, pc);
-    let (name, unknown) = match code.ops.get(pc as usize)? {
+    let root_of = code.def_of_root.get(pc as usize).copied().flatten();
+    let op = match (root_of, code.ops.get(pc as usize)?) {
+        (Some(def), _) => Op::Def { def, root: pc },
+        (None, op) => *op,
+    };
+    let (name, unknown) = match &op {
         Op::Fact(f) => {
             let name = model.facts.get(*f as usize)?.name.clone();
             let v = case.facts.get(*f as usize).copied().flatten();
@@ -187,9 +192,9 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
         };
         let mut labels: Vec<TraceLabel> = Vec::new();
         let leaves = scratch.leaves.get(raw.start as usize..raw.end as usize).unwrap_or(&[]);
-        for &pc in leaves {
+        for &(reader, pc) in leaves {
             let Some(text) = label(program, case, &scratch.vals, pc) else { continue };
-            let at = span_ref(&program.sources, code.spans.get(pc as usize).copied().unwrap_or_default());
+            let at = span_ref(&program.sources, code.site(reader, pc));
             if !labels.iter().any(|l| l.span == at && l.text == text) {
                 labels.push(TraceLabel { text, span: at });
             }
