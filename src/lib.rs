@@ -42,6 +42,7 @@
 //! ```
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod analysis;
 pub mod case;
 pub mod check;
 pub mod diagnostics;

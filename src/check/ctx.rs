@@ -121,8 +121,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports a diagnostic whose primary label is `at`.
-    pub fn report(&mut self, at: Span, error: CheckError) {
-        self.diags.push(at.file, error);
+    pub fn report<D: miette::Diagnostic + Send + Sync + 'static>(
+        &mut self,
+        at: Span,
+        diagnostic: D,
+    ) {
+        self.diags.push(at.file, diagnostic);
     }
 
     /// A second label at `other` when it is in the same file as `at`;

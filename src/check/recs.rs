@@ -7,6 +7,7 @@
 use super::ctx::{Checker, Symbol};
 use super::error::CheckError;
 use super::model::*;
+use super::warning::CheckWarning;
 use crate::source::Span;
 use crate::syntax::ast::{self, DetailValue, RecField};
 use crate::units::Dimension;
@@ -89,7 +90,7 @@ impl<'a> Checker<'a> {
         if !has_statement {
             self.report(
                 r.id.span,
-                CheckError::NoStatement {
+                CheckWarning::NoStatement {
                     id: r.id.name.clone(),
                     span: r.id.span.miette(),
                 },

@@ -5,8 +5,8 @@
 //! is itself unused: each warning then points at one declaration to remove.
 
 use super::ctx::Checker;
-use super::error::CheckError;
 use super::model::DefBody;
+use super::warning::CheckWarning;
 
 impl<'a> Checker<'a> {
     /// Reports every unread fact and definition, in declaration order.
@@ -29,7 +29,7 @@ impl<'a> Checker<'a> {
         for (what, name, span) in found {
             self.report(
                 span,
-                CheckError::Unused {
+                CheckWarning::Unused {
                     what,
                     name,
                     span: span.miette(),

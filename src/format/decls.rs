@@ -7,7 +7,7 @@
 //! order; a blank line separates block declarations from their neighbours,
 //! and blank lines the author put between items are kept (collapsed to one).
 
-use super::doc::{cat, flush, flush_close, group, nest, text, Blank, Doc};
+use super::doc::{cat, flush, flush_close, group, nest, text, Blank, Doc, Renderer};
 use super::expr::{number, quantity, quote};
 use super::Layout;
 use crate::source::Span;
@@ -105,29 +105,43 @@ impl Layout<'_> {
             DeclKind::Table(t) => self.table(t, d.span),
             DeclKind::Schedule(s) => self.schedule(s, d.span),
             DeclKind::Section(s) => {
-                let mut head = vec![text(format!(
-                    "section {} {}",
-                    s.id.name,
-                    quote(&s.title.value)
-                ))];
+                let mut clause = Vec::new();
                 if let Some(w) = &s.when {
-                    head.push(text(" when "));
-                    head.push(self.expr(w));
+                    clause.push(Doc::Line);
+                    clause.push(text("when "));
+                    let cond = self.expr(w);
+                    // `2 exhaustive` would read back as a quantity with the
+                    // unit `exhaustive`, so such a condition keeps parentheses.
+                    if s.exhaustive && ends_with_digit(&cond) {
+                        clause.push(cat(vec![text("("), cond, text(")")]));
+                    } else {
+                        clause.push(cond);
+                    }
                 }
                 if s.exhaustive {
-                    head.push(text(" exhaustive"));
+                    clause.push(text(" exhaustive"));
                 }
-                let close = self.close(d.span);
-                if s.items.is_empty() && !self.has_comment_in(d.span) {
-                    head.push(text(" {}"));
-                    return cat(head);
+                let head = text(format!("section {} {}", s.id.name, quote(&s.title.value)));
+                let empty = s.items.is_empty() && !self.has_comment_in(d.span);
+                // A heading too long for one line puts its condition on the
+                // next line and the brace on a line of its own.
+                let opening = group(
+                    cat(vec![
+                        head,
+                        nest(4, cat(clause)),
+                        Doc::Line,
+                        text(if empty { "{}" } else { "{" }),
+                    ]),
+                    false,
+                );
+                if empty {
+                    return opening;
                 }
                 cat(vec![
-                    cat(head),
-                    text(" {"),
+                    opening,
                     nest(2, cat(vec![Doc::Hard, self.decls(&s.items)])),
                     Doc::Hard,
-                    flush_close(close),
+                    flush_close(self.close(d.span)),
                     text("}"),
                 ])
             }
@@ -180,16 +194,21 @@ impl Layout<'_> {
                     || values
                         .iter()
                         .any(|v| !v.doc.is_empty() || v.label.is_some() || !v.codes.is_empty());
+                // One value per line needs no commas, unless a value is
+                // named `code`: `a code b "B"` would read as a code binding.
+                let commas = values.iter().any(|v| v.name.name == "code");
                 let mut inner = Vec::new();
                 for (i, v) in values.iter().enumerate() {
                     if i > 0 {
-                        inner.push(text(","));
+                        inner.push(if commas { text(",") } else { Doc::IfFlat(",") });
                     }
                     inner.push(Doc::Line);
                     inner.push(self.item_docs(&v.doc, v.name.span, Blank::Keep));
                     inner.push(text(enum_value(v)));
                 }
-                inner.push(Doc::IfBreak(","));
+                if commas {
+                    inner.push(Doc::IfBreak(","));
+                }
                 group(
                     cat(vec![
                         text("enum {"),
@@ -346,7 +365,11 @@ impl Layout<'_> {
                     .as_ref()
                     .map(|w| format!(" with {}", w.name))
                     .unwrap_or_default();
-                let s = format!("acknowledge {}{with} {}", finding.name, quote(&reason.value));
+                let s = format!(
+                    "acknowledge {}{with} {}",
+                    finding.name,
+                    quote(&reason.value)
+                );
                 (finding.span, text(s))
             }
             RecField::Cite(c) => (
@@ -374,6 +397,14 @@ impl Layout<'_> {
         };
         self.line(pos, doc)
     }
+}
+
+/// True when `doc` laid out flat ends with a digit.
+fn ends_with_digit(doc: &Doc) -> bool {
+    Renderer::new(usize::MAX / 4, "", &[])
+        .finish(doc)
+        .trim_end()
+        .ends_with(|c: char| c.is_ascii_digit())
 }
 
 /// True for declarations laid out as a block over several lines.

@@ -36,6 +36,8 @@ pub enum Doc {
     Cat(Vec<Doc>),
     /// Text emitted only when the enclosing group is broken.
     IfBreak(&'static str),
+    /// Text emitted only when the enclosing group is flat.
+    IfFlat(&'static str),
     /// Emits the comments that precede source offset `pos`.
     Flush {
         /// The source offset of the item that follows.
@@ -136,11 +138,19 @@ impl<'a> Renderer<'a> {
     /// with exactly one final newline.
     pub fn finish(mut self, doc: &Doc) -> String {
         self.render(doc);
-        self.newline(0);
+        if !self.at_line_start() {
+            self.newline(0);
+        }
         self.flush(usize::MAX, Blank::Keep, 0);
         self.newline(0);
         while self.lines.last().is_some_and(|l| l.is_empty()) {
             self.lines.pop();
+        }
+        let leading = self.lines.iter().take_while(|l| l.is_empty()).count();
+        self.lines.drain(..leading);
+        if self.lines.is_empty() {
+            // A file with nothing in it stays empty.
+            return String::new();
         }
         let mut out = self.lines.join("\n");
         out.push('\n');
@@ -247,7 +257,7 @@ impl<'a> Renderer<'a> {
             }
             self.insert_comment_line(&c.text, extra);
         }
-        if blank == Blank::Keep
+        if matches!(blank, Blank::Keep | Blank::Force)
             && self.at_line_start()
             && self.can_blank()
             && blank_line_before(self.src, pos.min(self.src.len()))
@@ -278,18 +288,18 @@ impl<'a> Renderer<'a> {
                     }
                 }
                 Doc::Group { doc, force } => {
-                    let m = if mode == Mode::Flat {
-                        Mode::Flat
-                    } else if !force && fits(self.width.saturating_sub(self.column()), doc, &stack)
-                    {
-                        Mode::Flat
-                    } else {
-                        Mode::Break
-                    };
+                    let flat = mode == Mode::Flat
+                        || (!force && fits(self.width.saturating_sub(self.column()), doc, &stack));
+                    let m = if flat { Mode::Flat } else { Mode::Break };
                     stack.push((indent, m, doc));
                 }
                 Doc::IfBreak(s) => {
                     if mode == Mode::Break {
+                        self.push_text(s)
+                    }
+                }
+                Doc::IfFlat(s) => {
+                    if mode == Mode::Flat {
                         self.push_text(s)
                     }
                 }
@@ -312,6 +322,7 @@ fn fits(width: usize, doc: &Doc, rest: &[(usize, Mode, &Doc)]) -> bool {
             Doc::Group { force: true, .. } => return false,
             Doc::Group { doc, .. } | Doc::Nest(_, doc) => candidate.push(doc),
             Doc::Cat(items) => candidate.extend(items.iter().rev()),
+            Doc::IfFlat(s) => left -= s.len() as isize,
             Doc::SoftLine | Doc::IfBreak(_) | Doc::Flush { .. } => {}
         }
         if left < 0 {
@@ -342,7 +353,8 @@ fn fits(width: usize, doc: &Doc, rest: &[(usize, Mode, &Doc)]) -> bool {
             Doc::Nest(_, doc) => after.push((mode, doc)),
             Doc::Cat(items) => after.extend(items.iter().rev().map(|i| (mode, i))),
             Doc::IfBreak(s) if mode == Mode::Break => left -= s.len() as isize,
-            Doc::SoftLine | Doc::IfBreak(_) | Doc::Flush { .. } => {}
+            Doc::IfFlat(s) if mode == Mode::Flat => left -= s.len() as isize,
+            Doc::SoftLine | Doc::IfBreak(_) | Doc::IfFlat(_) | Doc::Flush { .. } => {}
         }
         if left < 0 {
             return false;

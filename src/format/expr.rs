@@ -2,7 +2,8 @@
 //!
 //! Operators are written in their canonical spelling (`<=`, not `≤`) with
 //! the fewest parentheses that keep the tree: a child is parenthesised only
-//! when its precedence is lower than its position requires. Chains of `and`
+//! when its precedence is lower than its position requires, with one
+//! exception for readers: an `and` inside an `or` is always parenthesised. Chains of `and`
 //! and `or` that do not fit on a line are broken before each operator, the
 //! continuation lines indented two spaces; an operand that is itself a
 //! broken chain is indented two more, so the structure stays visible.
@@ -138,11 +139,17 @@ impl Layout<'_> {
         }
         operands.push(cur);
         operands.reverse();
-        let p = binop_precedence(op);
+        // An `and` inside an `or` is always parenthesised: the tree would
+        // be the same without, but a reader should not need the precedence
+        // table to see which conditions belong together.
+        let (first_min, rest_min) = match op {
+            BinOp::Or => (3, 3),
+            _ => (2, 3),
+        };
         let mut parts = Vec::new();
         for (i, operand) in operands.iter().enumerate() {
             if i == 0 {
-                parts.push(nest(4, self.expr_at(operand, p)));
+                parts.push(nest(4, self.expr_at(operand, first_min)));
             } else {
                 parts.push(nest(
                     2,
@@ -150,7 +157,7 @@ impl Layout<'_> {
                         Doc::Line,
                         flush(operand.span.start as usize, Blank::Never),
                         text(format!("{} ", op.symbol())),
-                        nest(2, self.expr_at(operand, p + 1)),
+                        nest(2, self.expr_at(operand, rest_min)),
                     ]),
                 ));
             }

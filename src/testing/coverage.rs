@@ -1,8 +1,9 @@
 //! Testing stage: coverage of a guideline's logic by a set of cases.
 //!
-//! A *condition branch* is a section's or recommendation's `when`, each
-//! branch condition of a `first`, each study condition, and each operand of
-//! a top-level `and`/`or`/`any of`/`all of`/`none of` of those conditions.
+//! A *condition branch* is a section's or recommendation's `when`, the body
+//! of a yes/no (`bool`) definition, each branch condition of a `first`, each
+//! study condition, and each operand of a top-level `and`/`or`/`any of`/
+//! `all of`/`none of` of those conditions.
 //! For every branch the cases drive it to true, false or unknown. A `first`
 //! branch counts only for cases that reach it (every earlier branch false).
 //!
@@ -14,9 +15,10 @@
 //! alongside.
 
 use super::kleene::Env;
+use super::text::{location, one_line};
 use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
 use crate::eval::outcome::{Outcome, Status};
-use crate::source::{SourceMap, Span};
+use crate::source::SourceMap;
 use crate::syntax::ast::{BinOp, Quantifier};
 use crate::value::Value;
 use serde::Serialize;
@@ -165,8 +167,12 @@ impl<'m> Collector<'m> {
             }
         }
         for def in &model.defs {
-            if let DefBody::Expr(e) = &def.body {
-                c.firsts(sources, &format!("definition {}", def.name), e);
+            let owner = format!("definition {}", def.name);
+            match (&def.body, def.ty) {
+                // A yes/no definition is itself a condition.
+                (DefBody::Expr(e), Type::Bool) => c.condition(sources, &owner, "value", e, &[]),
+                (DefBody::Expr(e), _) => c.firsts(sources, &owner, e),
+                (DefBody::Table(_), _) => {}
             }
         }
         for rec in &model.recs {
@@ -387,23 +393,4 @@ fn value_name(model: &Model, ty: Type, value: Option<Value>) -> String {
             .unwrap_or_else(|| "known".into()),
         _ => "known".into(),
     }
-}
-
-fn one_line(text: &str) -> String {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if joined.chars().count() > 80 {
-        let cut: String = joined.chars().take(77).collect();
-        format!("{cut}...")
-    } else {
-        joined
-    }
-}
-
-fn location(sources: &SourceMap, span: Span) -> String {
-    let lc = sources.line_col(span);
-    let file = sources
-        .get(span.file)
-        .map(|f| f.name.as_str())
-        .unwrap_or("?");
-    format!("{file}:{}:{}", lc.line, lc.column)
 }

@@ -82,6 +82,12 @@ impl TestReport {
     }
 }
 
+/// A guideline that did not load: its rendered diagnostics and their JSON.
+type LoadFailure = (String, Vec<JsonDiagnostic>);
+
+/// A case kept for coverage: its facts and the interpreter's outcome.
+type Measured = (Vec<Option<crate::value::Value>>, eval::outcome::Outcome);
+
 struct Loaded {
     checked: Checked,
     program: Program,
@@ -103,16 +109,14 @@ pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
         min_coverage: options.min_coverage,
         ..TestReport::default()
     };
-    let mut guidelines: BTreeMap<PathBuf, Result<Loaded, (String, Vec<JsonDiagnostic>)>> =
-        BTreeMap::new();
-    let mut cases_by_guideline: BTreeMap<
-        PathBuf,
-        Vec<(Vec<Option<crate::value::Value>>, eval::outcome::Outcome)>,
-    > = BTreeMap::new();
+    let mut guidelines: BTreeMap<PathBuf, Result<Loaded, LoadFailure>> = BTreeMap::new();
+    let mut cases_by_guideline: BTreeMap<PathBuf, Vec<Measured>> = BTreeMap::new();
+    let mut finder = discover::Finder::default();
+    let mut broken: Vec<PathBuf> = Vec::new();
     for f in found {
         let file = f.path.display().to_string();
         let key = guideline_key(&f.text);
-        let guideline_path = match discover::guideline_for(&f.path, key.as_deref()) {
+        let guideline_path = match finder.guideline_for(&f.path, key.as_deref()) {
             Ok(p) => p,
             Err(e) => {
                 report.cases.push(failure(&file, &file, "", e, vec![]));
@@ -126,10 +130,22 @@ pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
         let loaded = match loaded {
             Ok(l) => l,
             Err((text, diags)) => {
-                let msg = format!("guideline `{gname}` does not load:\n{text}");
-                report
-                    .cases
-                    .push(failure(&file, &file, &gname, msg, diags.clone()));
+                // The guideline's diagnostics are shown with its first case
+                // only; the others point back to them.
+                let first = !broken.contains(&guideline_path);
+                let (msg, diags) = if first {
+                    broken.push(guideline_path.clone());
+                    (
+                        format!("guideline `{gname}` does not load:\n{text}"),
+                        diags.clone(),
+                    )
+                } else {
+                    (
+                        format!("guideline `{gname}` does not load (see above)"),
+                        vec![],
+                    )
+                };
+                report.cases.push(failure(&file, &file, &gname, msg, diags));
                 continue;
             }
         };
@@ -205,7 +221,7 @@ fn guideline_key(text: &str) -> Option<String> {
         })
 }
 
-fn load_guideline(path: &Path, width: usize) -> Result<Loaded, (String, Vec<JsonDiagnostic>)> {
+fn load_guideline(path: &Path, width: usize) -> Result<Loaded, LoadFailure> {
     match load::guideline(path) {
         Ok(checked) => {
             let program = Program::new(&checked);

@@ -6,10 +6,12 @@ use super::coverage::Coverage;
 use super::runner::TestReport;
 use crate::check::Checked;
 use crate::eval::{self, outcome::Outcome};
+use crate::source::{SourceMap, Span};
 use std::fmt::Write;
 
 /// The expected-versus-actual diff of a failing case, followed by the trace
-/// of every recommendation that differs.
+/// of every recommendation that differs (with everything it depends on) and
+/// the trace step of every derived value that differs.
 pub fn diff(
     differences: &[Difference],
     checked: &Checked,
@@ -41,6 +43,24 @@ pub fn diff(
             Err(e) => {
                 let _ = writeln!(out, "(no trace of `{id}`: {e})");
             }
+        }
+    }
+    // A derived value that differs is explained by its own trace step.
+    for d in differences.iter().filter(|d| d.kind == "derived") {
+        let steps: Vec<_> = outcome
+            .trace
+            .iter()
+            .filter(|s| s.kind == "definition" && s.name == d.name)
+            .cloned()
+            .collect();
+        if !steps.is_empty() {
+            let _ = writeln!(
+                out,
+                "
+trace of `{}`:",
+                d.name
+            );
+            out.push_str(&eval::render::steps(&steps, checked, width));
         }
     }
     out
@@ -185,4 +205,25 @@ pub fn coverage(c: &Coverage, min: Option<f64>) -> String {
         }
     }
     out
+}
+
+/// A source excerpt on one line, shortened to 80 characters.
+pub(crate) fn one_line(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if joined.chars().count() > 80 {
+        let cut: String = joined.chars().take(77).collect();
+        format!("{cut}...")
+    } else {
+        joined
+    }
+}
+
+/// `file:line:column` of a span's start.
+pub(crate) fn location(sources: &SourceMap, span: Span) -> String {
+    let lc = sources.line_col(span);
+    let file = sources
+        .get(span.file)
+        .map(|f| f.name.as_str())
+        .unwrap_or("?");
+    format!("{file}:{}:{}", lc.line, lc.column)
 }

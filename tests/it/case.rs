@@ -238,6 +238,8 @@ fn malformed_json_points_at_the_error() {
     ] {
         assert!(json::parse(bad).is_err(), "{bad:?} should not parse");
     }
+    let bom = json::parse("\u{feff}{\"facts\": {}}").unwrap();
+    assert_eq!(bom.start, 3);
     let deep = "[".repeat(100_000);
     assert!(json::parse(&deep).is_err());
 }
@@ -265,4 +267,75 @@ fn top_level_must_be_an_object() {
         rendered.contains("`the case` must be an object, not an array"),
         "{rendered}"
     );
+}
+
+/// Arbitrary JSON-like values, as text, for the no-panic property.
+fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        any::<bool>().prop_map(|b| b.to_string()),
+        any::<f64>().prop_map(|n| if n.is_finite() {
+            n.to_string()
+        } else {
+            "1e400".to_string()
+        }),
+        any::<i64>().prop_map(|n| n.to_string()),
+        "[a-z_ %/0-9.-]{0,12}".prop_map(|s| format!("{s:?}")),
+        prop_oneof![
+            Just("\"50.4 Gy\""),
+            Just("\"2024-02-29\""),
+            Just("\"leiomyosarcoma\""),
+            Just("\"applies\"")
+        ]
+        .prop_map(str::to_string),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        let keys = prop_oneof![
+            Just("facts".to_string()),
+            Just("expect".to_string()),
+            Just("grade".to_string()),
+            Just("histology".to_string()),
+            Just("planned_rt_total_dose".to_string()),
+            Just("recommendations".to_string()),
+            Just("derived".to_string()),
+            Just("missing".to_string()),
+            Just("resectability".to_string()),
+            Just("surveillance".to_string()),
+            Just("value".to_string()),
+            Just("unit".to_string()),
+            "[a-z]{1,6}",
+        ];
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4)
+                .prop_map(|v| format!("[{}]", v.join(","))),
+            proptest::collection::vec((keys, inner), 0..5).prop_map(|kv| {
+                let members: Vec<String> =
+                    kv.into_iter().map(|(k, v)| format!("{k:?}: {v}")).collect();
+                format!("{{{}}}", members.join(", "))
+            }),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any text, valid JSON or not, yields a case or diagnostics, never a
+    /// panic; every diagnostic renders and its labels lie inside the text.
+    #[test]
+    fn loader_never_panics_on_arbitrary_json(text in json_text(), noise in "\\PC{0,40}") {
+        let checked = checked();
+        for input in [text.clone(), format!("{{\"facts\": {text}}}"), noise.clone(), format!("{text}{noise}")] {
+            if let Err(failed) = case::load(&checked, "p.json", &input) {
+                proptest::prop_assert!(failed.diagnostics.has_errors());
+                let _ = failed.diagnostics.render(&failed.sources, 100);
+                for d in failed.diagnostics.to_json(&failed.sources) {
+                    for l in d.labels {
+                        proptest::prop_assert!(l.end <= input.len());
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `cairn` binary: outputs and exit codes.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 const MINI: &str = "tests/corpus/case/mini/mini.cairn";
@@ -41,6 +42,13 @@ fn check_reports_ok_errors_and_io_errors() {
         err.contains("mini.cairn: ok (0 errors, 0 warnings)"),
         "{err}"
     );
+
+    let (code, out, err) = cairn(&["check", "tests/corpus/case/warn.cairn"], None);
+    assert_eq!(code, 0, "warnings alone do not fail: {err}");
+    assert!(out.is_empty());
+    assert!(err.contains("fact `unused_flag` is never used"), "{err}");
+    assert!(err.contains("warn.cairn:9:6"), "{err}");
+    assert!(err.contains("ok (0 errors, 1 warning)"), "{err}");
 
     let (code, out, err) = cairn(&["check", "tests/corpus/case/broken.cairn"], None);
     assert_eq!(code, 1);
@@ -233,6 +241,37 @@ fn batch_runs_every_good_line_and_reports_bad_ones() {
     assert_eq!(rows[2]["line"], 5);
     insta::assert_snapshot!("batch_stderr", err);
 
+    // Each row agrees with `cairn run` on the same case.
+    let cohort = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/case/cohort.jsonl"),
+    )
+    .unwrap();
+    for row in &rows {
+        let line = cohort
+            .lines()
+            .nth(row["line"].as_u64().unwrap() as usize - 1)
+            .unwrap();
+        let (_, single, _) = cairn(
+            &["run", MINI, "--case", "-", "--format", "json"],
+            Some(line),
+        );
+        let single: serde_json::Value = serde_json::from_str(&single).unwrap();
+        assert_eq!(row["derived"], single["derived"]);
+        for rec in single["recommendations"].as_array().unwrap() {
+            let id = rec["id"].as_str().unwrap();
+            assert_eq!(row["recommendations"][id], rec["status"]);
+            if rec["status"] == "undetermined" {
+                assert_eq!(row["missing"][id], rec["missing"]);
+            }
+        }
+    }
+    assert_eq!(
+        rows[1]["missing"]["standard_fractionation"],
+        serde_json::json!(["planned_rt_total_dose", "planned_rt_fractions"])
+    );
+    assert_eq!(rows[0]["name"], "p1");
+    assert_eq!(rows[1]["name"], serde_json::Value::Null);
+
     let (code, out, _) = cairn(
         &[
             "batch",
@@ -261,4 +300,49 @@ fn usage_errors_exit_with_two() {
     assert_eq!(cairn(&["run", MINI], None).0, 2);
     assert_eq!(cairn(&["test", "--format", "xml"], None).0, 2);
     assert_eq!(cairn(&["--help"], None).0, 0);
+}
+
+#[test]
+fn fmt_checks_and_rewrites_only_when_asked() {
+    let dir = std::env::temp_dir().join(format!("cairn-fmt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("mini.cairn");
+    let original =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(MINI)).unwrap();
+    std::fs::write(&file, &original).unwrap();
+    let path = file.to_str().unwrap();
+
+    let (code, out, err) = cairn(&["fmt", "--check", path], None);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("+  well_differentiated_liposarcoma \"Well-differentiated liposarcoma\"\n"),
+        "{out}"
+    );
+    assert!(err.contains("1 of 1 files are not formatted"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        original,
+        "--check never writes"
+    );
+
+    let (code, _, err) = cairn(&["fmt", path], None);
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(std::fs::read_to_string(&file).unwrap(), original);
+    let (code, out, _) = cairn(&["fmt", "--check", dir.to_str().unwrap()], None);
+    assert_eq!((code, out.as_str()), (0, ""));
+
+    std::fs::write(&file, "fact x \"broken\": integr\n").unwrap();
+    let (code, _, err) = cairn(&["fmt", path], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("cairn::syntax"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "fact x \"broken\": integr\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    assert_eq!(
+        cairn(&["fmt", "--check", "tests/corpus/case/absent.cairn"], None).0,
+        2
+    );
 }

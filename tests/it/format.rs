@@ -92,25 +92,40 @@ fn corpus_is_formatted_canonically() {
     }
 }
 
-#[test]
-fn guidelines_in_the_repo_are_formatted() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("guidelines");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+/// Every `.cairn` file under `dir`, recursively, sorted.
+fn cairn_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for path in entries.map(|e| e.unwrap().path()) {
-        if path.extension().is_some_and(|e| e == "cairn") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            let name = path.display().to_string();
-            let diff = check_formatted(&name, &text)
-                .unwrap_or_else(|e| panic!("{}", e.diagnostics.render(&e.sources, 100)));
-            assert!(
-                diff.is_none(),
-                "{name} is not formatted:\n{}",
-                diff.unwrap_or_default()
-            );
+        if path.is_dir() {
+            cairn_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "cairn") {
+            out.push(path);
         }
     }
+    out.sort();
+}
+
+/// Every guideline, sample and corpus file of the repository that parses
+/// formats idempotently to the same AST with its comments kept.
+#[test]
+fn every_cairn_file_in_the_repo_formats_safely() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["guidelines", "tests/corpus", "editors"] {
+        cairn_files(&root.join(dir), &mut files);
+    }
+    let mut formatted = 0;
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        if parse_module(FileId(0), &text).diagnostics.has_errors() {
+            continue;
+        }
+        assert_formats(&text);
+        formatted += 1;
+    }
+    assert!(formatted >= 3, "only {formatted} files formatted");
 }
 
 #[test]
@@ -150,18 +165,18 @@ fn long_conditions_break_before_each_operator() {
 }
 
 #[test]
-fn operators_are_canonical_and_parentheses_minimal() {
+fn operators_are_canonical_and_parentheses_minimal_but_and_inside_or() {
     let text = "define d \"D\" = ((a ≤ 1) and ((b ≠ c))) or (not (x ≥ 2)) and (a and (b and c)) or -(-(k)) - (1 - 2) = 3\n";
     let out = assert_formats(text);
     assert_eq!(
         out,
-        "define d \"D\" = a <= 1 and b != c or not x >= 2 and (a and (b and c)) or -(-k) - (1 - 2) = 3\n"
+        "define d \"D\" = (a <= 1 and b != c) or (not x >= 2 and (a and (b and c))) or -(-k) - (1 - 2) = 3\n"
     );
 }
 
 #[test]
 fn writes_atomically_and_keeps_no_temporary_file() {
-    let dir = std::env::temp_dir().join(format!("cairn-fmt-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("cairn-format-atomic-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("g.cairn");
     std::fs::write(&path, "fact  a \"A\":bool\n").unwrap();
@@ -348,13 +363,16 @@ fn decl() -> BoxedStrategy<String> {
     ];
     plain
         .prop_recursive(2, 8, 3, |inner| {
-            (prop::option::of(expr()), any::<bool>(), prop::collection::vec(inner, 0..3)).prop_map(
-                |(w, exhaustive, items)| {
+            (
+                prop::option::of(expr()),
+                any::<bool>(),
+                prop::collection::vec(inner, 0..3),
+            )
+                .prop_map(|(w, exhaustive, items)| {
                     let when = w.map(|e| format!(" when {e}")).unwrap_or_default();
                     let ex = if exhaustive { " exhaustive" } else { "" };
                     format!("section s \"S\"{when}{ex} {{\n{}\n}}", items.join("\n"))
-                },
-            )
+                })
         })
         .boxed()
 }
@@ -399,10 +417,41 @@ fn guideline() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // 256 cases by default; PROPTEST_CASES=5000 for a longer search.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_guidelines_format_idempotently_to_the_same_ast(text in guideline()) {
         assert_formats(&text);
     }
+}
+
+#[test]
+fn layouts_that_would_read_back_differently_are_avoided() {
+    // A value named `code` followed by a labelled value needs commas.
+    let out = assert_formats("fact f \"F\": enum { a \"A\", code, snomed \"S\" }\n");
+    assert!(out.contains("  code,\n  snomed \"S\",\n"), "{out}");
+    // A number before `exhaustive` would read as a quantity.
+    let out = assert_formats("section s \"S\" when x = (2) exhaustive {}\n");
+    assert_eq!(out, "section s \"S\" when (x = 2) exhaustive {}\n");
+    // An interval spells out `to` even when both ends are equal.
+    let out = assert_formats("suggest r { detail d = 4 to 4 weeks, 4 weeks }\n");
+    assert!(out.contains("detail d = 4 to 4 weeks, 4 weeks"), "{out}");
+    // `//` right after a unit is part of the unit, not a comment.
+    let out = assert_formats("fact a \"A\": quantity Gy//x\n");
+    assert_eq!(out, "fact a \"A\": quantity Gy//x\n");
+    // Windows line endings and tabs are normalised; an empty file stays empty.
+    let out = assert_formats("fact a \"A\":\tbool // why\r\n\r\n\r\nfact b \"B\": bool\r\n");
+    assert_eq!(out, "fact a \"A\": bool // why\n\nfact b \"B\": bool\n");
+    assert_eq!(assert_formats(""), "");
+    assert_eq!(
+        assert_formats("\n\n// only a comment\n\n"),
+        "// only a comment\n"
+    );
+    // A number literal written with a decimal point keeps it.
+    let out = assert_formats("define d \"D\" = 2.0 + 1.50 + 3\n");
+    assert_eq!(out, "define d \"D\" = 2.0 + 1.5 + 3\n");
 }
