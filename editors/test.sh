@@ -65,23 +65,19 @@ fi
 cat "$result"
 
 echo "== Vim: formatprg filter through \`cairn fmt\`"
-if "$cairn_bin" fmt --help >/dev/null 2>&1; then
-  tmp="$(mktemp -d)"
-  sed 's/^ *//' "$here/samples/sarcoma.cairn" > "$tmp/messy.cairn"
-  cp "$tmp/messy.cairn" "$tmp/expected.cairn"
-  "$cairn_bin" fmt "$tmp/expected.cairn" >/dev/null 2>&1
-  CAIRN="$cairn_bin" "$here/vim/bin/cairn-fmt-filter" < "$tmp/messy.cairn" > "$tmp/filtered.cairn"
-  cmp "$tmp/filtered.cairn" "$tmp/expected.cairn"
-  printf 'fact x "y": integr\n' > "$tmp/broken.cairn"
-  if CAIRN="$cairn_bin" "$here/vim/bin/cairn-fmt-filter" < "$tmp/broken.cairn" > "$tmp/out.cairn"; then
-    echo "the filter accepted a syntax error"; exit 1
-  fi
-  cmp "$tmp/broken.cairn" "$tmp/out.cairn"
-  rm -rf "$tmp"
-  echo ok
-else
-  echo "skipped: this cairn binary has no fmt subcommand yet"
+tmp="$(mktemp -d)"
+sed 's/^ *//' "$here/samples/sarcoma.cairn" > "$tmp/messy.cairn"
+cp "$tmp/messy.cairn" "$tmp/expected.cairn"
+"$cairn_bin" fmt "$tmp/expected.cairn" >/dev/null 2>&1
+CAIRN="$cairn_bin" "$here/vim/bin/cairn-fmt-filter" < "$tmp/messy.cairn" > "$tmp/filtered.cairn"
+cmp "$tmp/filtered.cairn" "$tmp/expected.cairn"
+printf 'fact x "y": integr\n' > "$tmp/broken.cairn"
+if CAIRN="$cairn_bin" "$here/vim/bin/cairn-fmt-filter" < "$tmp/broken.cairn" > "$tmp/out.cairn"; then
+  echo "the filter accepted a syntax error"; exit 1
 fi
+cmp "$tmp/broken.cairn" "$tmp/out.cairn"
+rm -rf "$tmp"
+echo ok
 
 echo "== Neovim: cairn.lsp attaches to \`cairn lsp\`, diagnostics and hover"
 CAIRN_BIN="$cairn_bin" timeout 120 nvim --headless -u NONE -i NONE -c "luafile $here/vim/test/nvim_lsp.lua" </dev/null
