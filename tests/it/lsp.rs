@@ -657,18 +657,38 @@ fn lsp_follows_includes_and_unsaved_included_documents() {
         json!({ "line": 0, "character": 0 })
     );
 
-    // An unsaved rename in the included file re-checks the file that includes it.
+    // An unsaved rename in the included file re-checks the file that includes it,
+    // and the included file is checked in that context (no "missing header").
     let renamed = vocab_text.replace("fact grade", "fact tumour_grade");
     let doc = json!({ "uri": vocab_uri, "languageId": "cairn", "version": 1, "text": renamed });
     client.notify("textDocument/didOpen", json!({ "textDocument": doc }));
-    let published = client.diagnostics(&main_uri);
-    let codes: Vec<&str> = published["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
+    // Messages are handled in order, so every notification caused by the
+    // didOpen arrives before this response.
+    client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": main_uri } }),
+    );
+    let published: Vec<Value> = client
+        .pending
+        .drain(..)
+        .filter(|n| n.method == "textDocument/publishDiagnostics")
+        .map(|n| n.params)
         .collect();
-    assert!(codes.contains(&"cairn::check::unknown_name"), "{published}");
+    let codes = |uri: &str| -> Vec<String> {
+        let last = published.iter().rev().find(|p| p["uri"] == uri).expect(uri);
+        let list = last["diagnostics"].as_array().unwrap();
+        list.iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        codes(&main_uri).contains(&"cairn::check::unknown_name".to_string()),
+        "{published:?}"
+    );
+    assert!(
+        !codes(&vocab_uri).iter().any(|c| c.contains("header")),
+        "{published:?}"
+    );
     client.shutdown();
     std::fs::remove_dir_all(&dir).unwrap();
 }
