@@ -227,6 +227,14 @@ fn queries_are_valid_for_the_grammar() {
             std::fs::read_to_string(repo().join("editors/vim/queries/cairn/highlights.scm"))
                 .unwrap(),
         ),
+        (
+            "neovim indents",
+            std::fs::read_to_string(repo().join("editors/vim/queries/cairn/indents.scm")).unwrap(),
+        ),
+        (
+            "neovim folds",
+            std::fs::read_to_string(repo().join("editors/vim/queries/cairn/folds.scm")).unwrap(),
+        ),
     ];
     for (name, source) in queries {
         let query = tree_sitter::Query::new(&language, &source);
