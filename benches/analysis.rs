@@ -4,6 +4,8 @@
 //! about linearly). Figures are recorded in the README's Performance
 //! section and /work/notes/perf-analysis.md.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use cairn::analysis::analyze;
 use cairn::check::{check, Checked};
 use cairn::syntax::{parse_with, FsLoader};

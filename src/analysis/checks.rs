@@ -15,6 +15,10 @@ use crate::syntax::ast::{Quantifier, RecKind};
 use crate::value::Value;
 use std::collections::BTreeSet;
 
+/// The most complete cases the sensitivity of one recommendation is
+/// counted over; a larger cone is sampled (the shares are estimates).
+const SENSITIVITY_SAMPLE: u64 = 4096;
+
 /// The state of one analysis run.
 pub(crate) struct Ctx<'a> {
     pub model: &'a Model,
@@ -462,7 +466,7 @@ impl<'a> Ctx<'a> {
         let mut out = Vec::new();
         for r in &self.model.recs {
             let q = self.ask(vec![self.applies(r)]);
-            let (total, counts) = q.sensitivity(0, super::query::LIMIT / 8);
+            let (total, counts) = q.sensitivity(0, SENSITIVITY_SAMPLE);
             let mut facts: Vec<(String, f64)> = q
                 .facts
                 .iter()

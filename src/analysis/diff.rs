@@ -271,6 +271,9 @@ struct Runner<'a> {
     nstat: Vec<Status>,
 }
 
+/// One change of one item: its index in the group, the aspect, before and after.
+type Change = (usize, &'static str, String, String);
+
 /// The outcome of an item in one version: status, strength and value.
 type Seen = (String, String, &'static str);
 
@@ -304,8 +307,7 @@ impl Runner<'_> {
         let total = size(&radices);
         let n = total.min(LIMIT);
         let stride = (total / n.max(1)).max(1);
-        let mut found: BTreeMap<(usize, &'static str, String, String), (u64, Vec<usize>)> =
-            BTreeMap::new();
+        let mut found: BTreeMap<Change, (u64, Vec<usize>)> = BTreeMap::new();
         let mut pick = vec![0usize; cone.len()];
         for i in 0..n {
             let mut idx = i.saturating_mul(stride);

@@ -105,13 +105,8 @@ impl Query {
         let mut case = self.blank();
         let mut scratch = self.scratch();
         let n = self.size.min(LIMIT);
-        let stride = if self.complete() {
-            1
-        } else {
-            self.size / LIMIT
-        };
         for i in 0..n {
-            self.decode(i.saturating_mul(stride), &mut case);
+            self.decode(spread(i, self.size, n), &mut case);
             let statuses = self.program.statuses(&case, &mut scratch);
             if visit(&case, statuses) {
                 return Some(case);
@@ -148,9 +143,8 @@ impl Query {
         let mut case = self.blank();
         let mut scratch = self.scratch();
         let n = self.size.min(budget.max(1));
-        let stride = (self.size / n.max(1)).max(1);
         for k in 0..n {
-            self.decode(k.saturating_mul(stride), &mut case);
+            self.decode(spread(k, self.size, n), &mut case);
             let base = self.program.statuses(&case, &mut scratch).get(i).copied();
             if matches!(base, None | Some(Status::Undetermined)) {
                 continue;
@@ -200,6 +194,18 @@ impl Query {
     }
 }
 
+/// The `i`-th of `n` cases tried out of `size`: all of them in order when
+/// `n == size`, otherwise a pseudo-random permutation of the product
+/// (multiplying by a prime larger than any domain is a bijection modulo
+/// `size`), so a sample does not keep any fact fixed the way an even
+/// stride over a mixed-radix index would.
+pub(crate) fn spread(i: u64, size: u64, n: u64) -> u64 {
+    if n >= size || size == 0 {
+        return i;
+    }
+    ((u128::from(i) * 1_000_000_007u128) % u128::from(size)) as u64
+}
+
 /// A small model holding only the definitions and tables in `defs` and one
 /// synthetic recommendation per expression. Fact ids stay those of the
 /// whole model, so cases keep their layout.
@@ -246,7 +252,7 @@ fn slice(model: &Model, defs: &std::collections::BTreeSet<DefId>, exprs: Vec<TEx
             decl_span: def.decl_span,
         });
     }
-    for (old, _) in &table_map {
+    for old in table_map.keys() {
         let Some(t) = model.tables.get(old.0 as usize) else {
             continue;
         };
