@@ -685,6 +685,10 @@ pub fn syntax_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
     if names.iter().any(|n| n.starts_with('`') && !n.contains(' ')) {
         names.retain(|n| !(n.starts_with('`') && n.contains(" or ")));
     }
+    // A token already named inside a description ("a type (`bool`, ...)")
+    // need not be listed again on its own.
+    let descriptions: Vec<String> = names.iter().filter(|n| n.contains(' ')).cloned().collect();
+    names.retain(|n| n.contains(' ') || !descriptions.iter().any(|d| d.contains(n.as_str())));
     names.sort_unstable();
     names.dedup();
     let expected = match names.len() {
