@@ -563,7 +563,15 @@ mod mutations {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
+        #![proptest_config(ProptestConfig {
+            cases: 200,
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct(
+                    "tests/proptest-regressions/check.txt",
+                ),
+            )),
+            ..ProptestConfig::default()
+        })]
         #[test]
         fn check_is_total_and_consistent(
             file in 0usize..2,
