@@ -1,1 +1,145 @@
-fn main() {}
+//! Eval stage benchmark: parse + check of the sarcoma guideline, and
+//! evaluation of many synthetic cases (with unknowns) through each API:
+//! statuses only, statuses + trace data, and full outcomes with and without
+//! the trace. Throughput is reported in cases per second.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use cairn::case::Case;
+use cairn::check::model::{Model, Type};
+use cairn::eval::{Options, Program};
+use cairn::syntax::{parse_with, FsLoader};
+use cairn::value::Value;
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use std::time::Duration;
+
+const GUIDELINE: &str = "guidelines/rps/initial-management.cairn";
+const CASES: usize = 10_000;
+
+/// A small deterministic generator (xorshift64*), so runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// A random value for a fact type; about one fact in six is unknown.
+fn random_value(model: &Model, ty: Type, rng: &mut Rng) -> Option<Value> {
+    if rng.below(6) == 0 {
+        return None;
+    }
+    Some(match ty {
+        Type::Bool => Value::Bool(rng.below(2) == 0),
+        Type::Int { min, max } => {
+            let lo = min.unwrap_or(0);
+            let hi = max.unwrap_or(100).max(lo);
+            Value::Int(lo + rng.below((hi - lo + 1) as u64) as i64)
+        }
+        Type::Number => Value::Number(rng.below(1000) as f64 / 10.0),
+        Type::Quantity { unit, .. } => {
+            // Around typical clinical magnitudes in the fact's own unit.
+            let v = if unit.symbol == "Gy" {
+                [50.0, 50.4, 45.0, 60.0][rng.below(4) as usize]
+            } else {
+                rng.below(100) as f64
+            };
+            Value::Quantity(v * unit.factor)
+        }
+        Type::Date => Value::Date(18_000 + rng.below(3_000) as i32),
+        Type::Enum(e) => {
+            let n = model.enum_info(e).map(|i| i.values.len()).unwrap_or(1);
+            Value::Enum(rng.below(n as u64) as u16)
+        }
+        Type::Row(_) => return None,
+    })
+}
+
+fn cases(model: &Model, n: usize) -> Vec<Case> {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    (0..n)
+        .map(|i| Case {
+            name: format!("case {i}"),
+            facts: model.facts.iter().map(|f| random_value(model, f.ty, &mut rng)).collect(),
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let text = std::fs::read_to_string(GUIDELINE).expect("the sarcoma guideline");
+    let mut group = c.benchmark_group("parse_check");
+    group.measurement_time(Duration::from_secs(3)).sample_size(30);
+    group.bench_function("rps", |b| {
+        b.iter(|| {
+            let parsed = parse_with(GUIDELINE, black_box(&text), &FsLoader);
+            cairn::check::check(parsed).expect("checks")
+        })
+    });
+    group.finish();
+
+    let checked = cairn::check::check(parse_with(GUIDELINE, &text, &FsLoader)).expect("checks");
+    let program = Program::new(&checked);
+    let cases = cases(&checked.model, CASES);
+    let mut scratch = program.scratch();
+
+    let mut group = c.benchmark_group("evaluate");
+    group
+        .measurement_time(Duration::from_secs(4))
+        .sample_size(20)
+        .throughput(Throughput::Elements(CASES as u64));
+    group.bench_function("statuses", |b| {
+        b.iter(|| {
+            let mut applies = 0usize;
+            for case in &cases {
+                applies += program
+                    .statuses(case, &mut scratch)
+                    .iter()
+                    .filter(|s| **s == cairn::eval::outcome::Status::Applies)
+                    .count();
+            }
+            applies
+        })
+    });
+    group.bench_function("statuses_and_trace_data", |b| {
+        b.iter(|| {
+            let mut leaves = 0usize;
+            for case in &cases {
+                program.evaluate_into(case, &mut scratch);
+                program.trace_into(case, &mut scratch);
+                leaves += scratch.trace_leaves();
+            }
+            leaves
+        })
+    });
+    group.finish();
+
+    // Full outcomes allocate every string of the JSON contract; measured on
+    // a tenth of the cases to keep the run short.
+    let few = &cases[..CASES / 10];
+    let mut group = c.benchmark_group("outcome");
+    group
+        .measurement_time(Duration::from_secs(4))
+        .sample_size(10)
+        .throughput(Throughput::Elements(few.len() as u64));
+    for (name, trace) in [("without_trace", false), ("with_trace", true)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                few.iter()
+                    .map(|case| program.evaluate(case, Options { trace }).trace.len())
+                    .sum::<usize>()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

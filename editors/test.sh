@@ -53,7 +53,8 @@ unzip -l cairn.vsix > vsix-contents.txt
 grep -q 'extension/syntaxes/cairn.tmLanguage.json' vsix-contents.txt
 grep -q 'extension/node_modules/vscode-languageclient/package.json' vsix-contents.txt
 rm vsix-contents.txt
-node --check extension.js # the client at least parses; it needs VS Code to run
+echo "== VS Code: the client starts \`cairn lsp\` from the settings (fake vscode module)"
+node test/extension.test.js
 
 # ------------------------------------------------------------ Vim
 echo "== Vim: ftdetect, syntax groups, ftplugin, indent (vim -es)"
@@ -63,6 +64,22 @@ if ! CAIRN_VIM_RESULT="$result" vim -Nu NONE -i NONE -es -S "$here/vim/test/run.
   exit 1
 fi
 cat "$result"
+
+echo "== Vim: formatprg filter through \`cairn fmt\`"
+tmp="$(mktemp -d)"
+sed 's/^ *//' "$here/samples/sarcoma.cairn" > "$tmp/messy.cairn"
+cp "$tmp/messy.cairn" "$tmp/expected.cairn"
+"$cairn_bin" fmt "$tmp/expected.cairn" >/dev/null 2>&1
+! cmp -s "$tmp/messy.cairn" "$tmp/expected.cairn" # formatting has something to do
+CAIRN="$cairn_bin" "$here/vim/bin/cairn-fmt-filter" < "$tmp/messy.cairn" > "$tmp/filtered.cairn"
+cmp "$tmp/filtered.cairn" "$tmp/expected.cairn"
+printf 'fact x "y": integr\n' > "$tmp/broken.cairn"
+if CAIRN="$cairn_bin" "$here/vim/bin/cairn-fmt-filter" < "$tmp/broken.cairn" > "$tmp/out.cairn"; then
+  echo "the filter accepted a syntax error"; exit 1
+fi
+cmp "$tmp/broken.cairn" "$tmp/out.cairn"
+rm -rf "$tmp"
+echo ok
 
 echo "== Neovim: cairn.lsp attaches to \`cairn lsp\`, diagnostics and hover"
 CAIRN_BIN="$cairn_bin" timeout 120 nvim --headless -u NONE -i NONE -c "luafile $here/vim/test/nvim_lsp.lua" </dev/null

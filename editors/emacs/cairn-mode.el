@@ -20,8 +20,9 @@
   :group 'languages
   :prefix "cairn-")
 
-(defcustom cairn-indent-offset 4
-  "Number of columns per level of braces, brackets or parentheses."
+(defcustom cairn-indent-offset 2
+  "Number of columns per level of braces, brackets or parentheses.
+The default matches the layout `cairn fmt' writes."
   :type 'integer
   :safe #'integerp)
 

@@ -48,7 +48,17 @@ impl<'a> Checker<'a> {
         for decl in decls {
             match &decl.kind {
                 DeclKind::Header(h) => pending.headers.push(h),
-                DeclKind::Include(_) => {}
+                DeclKind::Include(path) => {
+                    // The parser follows top-level includes only.
+                    if section.is_some() {
+                        self.report(
+                            path.span,
+                            CheckError::NestedInclude {
+                                span: path.span.miette(),
+                            },
+                        );
+                    }
+                }
                 DeclKind::Fact(f) => self.collect_fact(f, &decl.doc, None),
                 DeclKind::Group(g) => {
                     for (doc, f, _) in &g.facts {

@@ -451,4 +451,16 @@ pub enum CheckError {
         #[label("nesting passes the limit here")]
         span: SourceSpan,
     },
+
+    /// An `include` inside a section, which is never read.
+    #[error("`include` must be at the top level of a file")]
+    #[diagnostic(
+        code(cairn::check::nested_include),
+        help("move the `include` out of the section; included names are global anyway")
+    )]
+    NestedInclude {
+        /// The included path.
+        #[label("inside a section")]
+        span: SourceSpan,
+    },
 }

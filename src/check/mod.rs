@@ -96,7 +96,7 @@ pub fn check(parsed: Parsed) -> Result<Checked, Failed> {
             cx.check_rec(*id, r);
         }
         cx.order_defs();
-        cx.report_unused();
+        cx.report_unused(main);
         (cx.model, cx.diags)
     };
     let mut all = syntax;

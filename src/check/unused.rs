@@ -3,17 +3,20 @@
 //! A fact or definition counts as used when any expression, table key,
 //! schedule or statement placeholder reads it, even from a definition that
 //! is itself unused: each warning then points at one declaration to remove.
+//! Facts of included files are exempt: a shared vocabulary declares more
+//! facts than any one guideline reads.
 
 use super::ctx::Checker;
 use super::model::DefBody;
 use super::warning::CheckWarning;
+use crate::source::FileId;
 
 impl<'a> Checker<'a> {
     /// Reports every unread fact and definition, in declaration order.
-    pub(crate) fn report_unused(&mut self) {
+    pub(crate) fn report_unused(&mut self, main: FileId) {
         let mut found = Vec::new();
         for (info, used) in self.model.facts.iter().zip(&self.fact_used) {
-            if !used {
+            if !used && info.span.file == main {
                 found.push(("fact", info.name.clone(), info.span));
             }
         }

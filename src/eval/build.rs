@@ -204,7 +204,7 @@ pub(crate) fn outcome(
                 &case.facts,
                 &mut scratch.vals,
                 program.code.main_len,
-                program.code.ops.len(),
+                program.code.exec.len(),
             );
             studies_ready = true;
         }

@@ -48,6 +48,9 @@ pub(crate) enum Op {
     And(Pc, Pc),
     /// Kleene disjunction.
     Or(Pc, Pc),
+    /// `=` (false) or `!=` (true), kept apart from [`Op::Binary`] because
+    /// it is the most common comparison.
+    Eq(Pc, Pc, bool),
     /// A comparison or arithmetic operator.
     Binary(BinOp, Pc, Pc),
     /// Set membership; the members are `args[start..start+len]`.
@@ -119,12 +122,31 @@ pub(crate) struct Code {
     pub rec_own: Vec<Option<Pc>>,
     /// Slot of each recommendation's status (sections and own condition).
     pub rec_root: Vec<Pc>,
-    /// Instructions `0..main_len` run for every case; study conditions follow.
+    /// The slot of each recommendation's enclosing sections' condition.
+    pub rec_sect: Vec<Option<Pc>>,
+    /// The instructions compiled for each recommendation's own condition;
+    /// skipped when its sections are already false.
+    pub rec_block: Vec<(u32, u32)>,
+    /// Where the recommendations' blocks start (definitions and sections
+    /// come before).
+    pub recs_start: usize,
+    /// The instructions that run per case, in order (all but constants).
+    /// The block boundaries below are positions in this list.
+    pub exec: Vec<Pc>,
+    /// Instructions `exec[0..main_len]` run for every case; study conditions follow.
     pub main_len: usize,
     /// Slot of each schedule study's condition, per schedule.
     pub study_cond: Vec<Vec<Option<Pc>>>,
     /// Compiled tables.
     pub tables: Vec<CTable>,
+    /// Slots `0..facts` hold the case's facts (slot `f` is fact `f`); they
+    /// are copied in per case rather than run as instructions.
+    pub facts: usize,
+    /// For each slot that is a definition's value, that definition.
+    pub def_of_root: Vec<Option<u32>>,
+    /// Where an operator reads a fact or definition slot directly:
+    /// `(operator, slot read, span of the read)`, sorted.
+    pub sites: Vec<(Pc, Pc, Span)>,
 }
 
 impl Code {
@@ -133,8 +155,12 @@ impl Code {
     pub fn compile(model: &Model) -> Code {
         let mut code = Code {
             def_root: vec![0; model.defs.len()],
+            facts: model.facts.len(),
             ..Code::default()
         };
+        for (f, info) in model.facts.iter().enumerate() {
+            code.push(Op::Fact(f as u32), info.span, info.ty);
+        }
         for table in &model.tables {
             let mut t = CTable {
                 keys: table.keys.len(),
@@ -190,7 +216,9 @@ impl Code {
             code.section_own.push(own);
             code.section_eff.push(eff);
         }
+        code.recs_start = code.ops.len();
         for rec in &model.recs {
+            let start = code.ops.len() as u32;
             let own = rec.condition.as_ref().map(|c| code.expr(c));
             let sect = rec
                 .section
@@ -198,6 +226,8 @@ impl Code {
             let root = code.conjoin(sect, own, rec.span);
             code.rec_own.push(own);
             code.rec_root.push(root);
+            code.rec_sect.push(sect);
+            code.rec_block.push((start, code.ops.len() as u32));
         }
         code.main_len = code.ops.len();
         for schedule in &model.schedules {
@@ -208,7 +238,49 @@ impl Code {
                 .collect();
             code.study_cond.push(conds);
         }
+        code.build_exec();
+        code.def_of_root = vec![None; code.ops.len()];
+        for (d, &root) in code.def_root.iter().enumerate() {
+            if let Some(slot) = code.def_of_root.get_mut(root as usize) {
+                *slot = Some(d as u32);
+            }
+        }
+        code.sites.sort_by_key(|&(p, c, _)| (p, c));
         code
+    }
+
+    /// True when slot `pc` is a fact or a definition's value, read directly
+    /// by operators (a boundary for traces).
+    pub fn is_read(&self, pc: Pc) -> bool {
+        (pc as usize) < self.facts || self.def_of_root.get(pc as usize).copied().flatten().is_some()
+    }
+
+    /// The span where operator `parent` reads slot `child`.
+    pub fn site(&self, parent: Pc, child: Pc) -> Span {
+        match self.sites.binary_search_by_key(&(parent, child), |&(p, c, _)| (p, c)) {
+            Ok(i) => self.sites.get(i).map(|s| s.2).unwrap_or_default(),
+            Err(_) => self.spans.get(child as usize).copied().unwrap_or_default(),
+        }
+    }
+
+    /// Lists the instructions that run per case (constants are written once
+    /// into fresh scratch slots and never change) and turns the block
+    /// boundaries into positions in that list.
+    fn build_exec(&mut self) {
+        let mut before = Vec::with_capacity(self.ops.len() + 1);
+        for (pc, op) in self.ops.iter().enumerate() {
+            before.push(self.exec.len() as u32);
+            if !matches!(op, Op::Const(_)) && pc >= self.facts {
+                self.exec.push(pc as Pc);
+            }
+        }
+        before.push(self.exec.len() as u32);
+        let at = |pc: usize| before.get(pc).copied().unwrap_or(0);
+        self.recs_start = at(self.recs_start) as usize;
+        self.main_len = at(self.main_len) as usize;
+        for block in &mut self.rec_block {
+            *block = (at(block.0 as usize), at(block.1 as usize));
+        }
     }
 
     /// `a and b` where either may be absent (absent means true).
@@ -233,9 +305,36 @@ impl Code {
         start
     }
 
+    /// Compiles an operand: a fact or definition read is not an instruction
+    /// of its own, the operator reads that slot directly (the read's span is
+    /// kept in `sites`).
+    fn operand(&mut self, e: &TExpr, reads: &mut Vec<(Pc, Span)>) -> Pc {
+        let slot = match &e.kind {
+            TExprKind::Fact(f) if (f.0 as usize) < self.facts => Some(f.0),
+            TExprKind::Def(d) => self.def_root.get(d.0 as usize).copied(),
+            _ => None,
+        };
+        match slot {
+            Some(pc) => {
+                reads.push((pc, e.span));
+                pc
+            }
+            None => self.expr(e),
+        }
+    }
+
     /// Compiles an expression; returns the slot of its value.
     fn expr(&mut self, e: &TExpr) -> Pc {
-        let op = match &e.kind {
+        let mut reads = Vec::new();
+        let op = self.op(e, &mut reads);
+        let pc = self.push(op, e.span, e.ty);
+        self.sites.extend(reads.into_iter().map(|(c, span)| (pc, c, span)));
+        pc
+    }
+
+    /// The instruction for an expression, its operands compiled first.
+    fn op(&mut self, e: &TExpr, reads: &mut Vec<(Pc, Span)>) -> Op {
+        match &e.kind {
             TExprKind::Const(v) => Op::Const(*v),
             TExprKind::Fact(f) => Op::Fact(f.0),
             TExprKind::Def(d) => Op::Def {
@@ -248,13 +347,15 @@ impl Code {
                 table: table.0,
                 column: *column,
             },
-            TExprKind::Not(a) => Op::Not(self.expr(a)),
-            TExprKind::Neg(a) => Op::Neg(self.expr(a)),
+            TExprKind::Not(a) => Op::Not(self.operand(a, reads)),
+            TExprKind::Neg(a) => Op::Neg(self.operand(a, reads)),
             TExprKind::Binary(op, a, b) => {
-                let (a, b) = (self.expr(a), self.expr(b));
+                let (a, b) = (self.operand(a, reads), self.operand(b, reads));
                 match op {
                     BinOp::And => Op::And(a, b),
                     BinOp::Or => Op::Or(a, b),
+                    BinOp::Eq => Op::Eq(a, b, false),
+                    BinOp::Ne => Op::Eq(a, b, true),
                     _ => Op::Binary(*op, a, b),
                 }
             }
@@ -263,8 +364,8 @@ impl Code {
                 set,
                 negated,
             } => {
-                let value = self.expr(value);
-                let members: Vec<Pc> = set.iter().map(|m| self.expr(m)).collect();
+                let value = self.operand(value, reads);
+                let members: Vec<Pc> = set.iter().map(|m| self.operand(m, reads)).collect();
                 Op::In {
                     value,
                     start: self.push_args(&members),
@@ -272,9 +373,9 @@ impl Code {
                     negated: *negated,
                 }
             }
-            TExprKind::IsKnown(a, known) => Op::IsKnown(self.expr(a), *known),
+            TExprKind::IsKnown(a, known) => Op::IsKnown(self.operand(a, reads), *known),
             TExprKind::Quantified(q, items) => {
-                let items: Vec<Pc> = items.iter().map(|i| self.expr(i)).collect();
+                let items: Vec<Pc> = items.iter().map(|i| self.operand(i, reads)).collect();
                 Op::Quant(*q, self.push_args(&items), items.len() as u32)
             }
             TExprKind::First {
@@ -283,18 +384,17 @@ impl Code {
             } => {
                 let mut pairs = Vec::with_capacity(branches.len() * 2);
                 for (c, v) in branches {
-                    pairs.push(self.expr(c));
-                    pairs.push(self.expr(v));
+                    pairs.push(self.operand(c, reads));
+                    pairs.push(self.operand(v, reads));
                 }
-                let otherwise = otherwise.as_ref().map(|o| self.expr(o));
+                let otherwise = otherwise.as_ref().map(|o| self.operand(o, reads));
                 Op::First {
                     start: self.push_args(&pairs),
                     branches: branches.len() as u32,
                     otherwise,
                 }
             }
-        };
-        self.push(op, e.span, e.ty)
+        }
     }
 
     /// The operand list `args[start..start+len]` (empty when out of range).
@@ -313,7 +413,7 @@ impl Code {
                 fixed[0] = *a;
                 (1, &[])
             }
-            Some(Op::And(a, b) | Op::Or(a, b) | Op::Binary(_, a, b)) => {
+            Some(Op::And(a, b) | Op::Or(a, b) | Op::Binary(_, a, b) | Op::Eq(a, b, _)) => {
                 fixed[0] = *a;
                 fixed[1] = *b;
                 (2, &[])

@@ -61,7 +61,7 @@ pub(crate) enum StepKind {
 }
 
 /// A trace step as data: what it is about and the slots that decided it
-/// (`Scratch::leaves[start..end]`). Texts are made only for an outcome.
+/// (`Scratch::leaves[start..end]`, as `(reader, slot read)`). Texts are made only for an outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawStep {
     pub(crate) kind: StepKind,
@@ -76,8 +76,10 @@ pub struct Scratch {
     statuses: Vec<Status>,
     missing: Bits,
     visited: Bits,
-    leaves: Vec<Pc>,
+    leaves: Vec<(Pc, Pc)>,
     steps: Vec<RawStep>,
+    /// True when the last evaluation skipped a recommendation's block.
+    skipped: bool,
 }
 
 impl Scratch {
@@ -121,15 +123,22 @@ impl Program {
         &self.model
     }
 
+    /// Number of instructions run per case (at most; blocks under false
+    /// sections are skipped).
+    pub fn slots(&self) -> usize {
+        self.code.main_len
+    }
+
     /// Fresh buffers sized for this program.
     pub fn scratch(&self) -> Scratch {
         Scratch {
-            vals: vec![None; self.code.ops.len()],
+            vals: run::fresh_slots(&self.code),
             statuses: vec![Status::Undetermined; self.model.recs.len()],
             missing: Bits::with_len(self.model.facts.len()),
             visited: Bits::with_len(self.code.ops.len()),
             leaves: Vec::with_capacity(self.code.ops.len()),
             steps: Vec::with_capacity(self.steps.len()),
+            skipped: false,
         }
     }
 
@@ -140,14 +149,29 @@ impl Program {
         if scratch.vals.len() != self.code.ops.len() {
             *scratch = self.scratch();
         }
-        run::run(
-            &self.code,
-            &case.facts,
-            &mut scratch.vals,
-            0,
-            self.code.main_len,
-        );
-        for (status, &root) in scratch.statuses.iter_mut().zip(&self.code.rec_root) {
+        let code = &self.code;
+        match (scratch.vals.get_mut(..code.facts), case.facts.get(..code.facts)) {
+            (Some(slots), Some(facts)) => slots.copy_from_slice(facts),
+            // A case with fewer facts than the model: the rest are unknown.
+            _ => {
+                for (i, slot) in scratch.vals.iter_mut().take(code.facts).enumerate() {
+                    *slot = case.facts.get(i).copied().flatten();
+                }
+            }
+        }
+        run::run(code, &case.facts, &mut scratch.vals, 0, code.recs_start);
+        scratch.skipped = false;
+        let recs = scratch.statuses.iter_mut().zip(&code.rec_root);
+        for ((status, &root), (&sect, &(from, to))) in recs.zip(code.rec_sect.iter().zip(&code.rec_block)) {
+            // A recommendation inside a false section is not applicable
+            // whatever its own condition, so that condition is skipped.
+            let section = sect.and_then(|s| scratch.vals.get(s as usize).copied().flatten());
+            if section == Some(Value::Bool(false)) {
+                *status = Status::NotApplicable;
+                scratch.skipped = true;
+                continue;
+            }
+            run::run(code, &case.facts, &mut scratch.vals, from as usize, to as usize);
             *status = status_of(scratch.vals.get(root as usize).copied().flatten());
         }
     }
@@ -170,14 +194,11 @@ impl Program {
     pub fn missing_into<'s>(&self, scratch: &'s mut Scratch, rec: RecId) -> &'s Bits {
         scratch.missing.clear();
         scratch.visited.clear();
-        if let Some(&root) = self.code.rec_root.get(rec.0 as usize) {
-            why::missing(
-                &self.code,
-                &scratch.vals,
-                root,
-                &mut scratch.missing,
-                &mut scratch.visited,
-            );
+        // Only undetermined recommendations miss facts (and the blocks of
+        // the others may have been skipped).
+        let undetermined = scratch.statuses.get(rec.0 as usize) == Some(&Status::Undetermined);
+        if let Some(&root) = self.code.rec_root.get(rec.0 as usize).filter(|_| undetermined) {
+            why::missing(&self.code, &scratch.vals, root, &mut scratch.missing, &mut scratch.visited);
         }
         &scratch.missing
     }
@@ -191,8 +212,15 @@ impl Program {
     }
 
     /// Records the trace as data: for every step, the reads that decided it.
-    /// Call after [`Program::evaluate_into`]; does not allocate once warm.
-    pub fn trace_into(&self, scratch: &mut Scratch) {
+    /// Call after [`Program::evaluate_into`] with the same case; does not
+    /// allocate once warm.
+    pub fn trace_into(&self, case: &Case, scratch: &mut Scratch) {
+        if scratch.skipped {
+            // The trace reads every recommendation's own condition.
+            let code = &self.code;
+            run::run(code, &case.facts, &mut scratch.vals, code.recs_start, code.main_len);
+            scratch.skipped = false;
+        }
         scratch.steps.clear();
         scratch.leaves.clear();
         for &kind in &self.steps {
@@ -227,7 +255,7 @@ impl Program {
         let mut scratch = self.scratch();
         self.evaluate_into(case, &mut scratch);
         if options.trace {
-            self.trace_into(&mut scratch);
+            self.trace_into(case, &mut scratch);
         }
         build::outcome(self, case, &mut scratch, options)
     }

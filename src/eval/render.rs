@@ -186,8 +186,13 @@ fn derived(out: &mut String, outcome: &Outcome, checked: &Checked) {
         return;
     }
     let _ = writeln!(out, "\nDerived values");
-    for (name, value) in &outcome.derived {
-        let def = model.def(name).and_then(|d| model.defs.get(d.0 as usize));
+    // Declaration order, whatever order the JSON map keeps.
+    for d in &model.defs {
+        let name = &d.name;
+        let Some(value) = outcome.derived.get(name) else {
+            continue;
+        };
+        let def = Some(d);
         let table = def.and_then(|d| match d.body {
             DefBody::Table(t) => model.tables.get(t.0 as usize),
             DefBody::Expr(_) => None,

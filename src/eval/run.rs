@@ -11,22 +11,28 @@ use crate::syntax::ast::{BinOp, Quantifier};
 use crate::units::approx_eq;
 use crate::value::Value;
 
-/// Runs the instructions `from..to`, writing each result into its slot.
-/// `vals` must be at least `to` long.
-pub(crate) fn run(
-    code: &Code,
-    facts: &[Option<Value>],
-    vals: &mut [Option<Value>],
-    from: usize,
-    to: usize,
-) {
-    let ops = code.ops.get(from..to).unwrap_or(&[]);
-    for (i, op) in ops.iter().enumerate() {
-        let v = step(code, facts, vals, op);
-        if let Some(slot) = vals.get_mut(from + i) {
-            *slot = v;
-        }
+/// Runs the instructions `exec[from..to]`, writing each result into its
+/// slot. `vals` holds one slot per instruction, constants already filled.
+pub(crate) fn run(code: &Code, facts: &[Option<Value>], vals: &mut [Option<Value>], from: usize, to: usize) {
+    if vals.len() < code.ops.len() {
+        return;
     }
+    for &pc in code.exec.get(from..to).unwrap_or(&[]) {
+        let pc = pc as usize;
+        // Every `exec` entry indexes `ops`, and `vals` is at least as long.
+        vals[pc] = step(code, facts, vals, &code.ops[pc]);
+    }
+}
+
+/// Slots for a program: constants filled in, everything else unknown.
+pub(crate) fn fresh_slots(code: &Code) -> Vec<Option<Value>> {
+    code.ops
+        .iter()
+        .map(|op| match op {
+            Op::Const(v) => Some(*v),
+            _ => None,
+        })
+        .collect()
 }
 
 #[inline]
@@ -43,7 +49,7 @@ pub(crate) fn truth(v: Option<Value>) -> Option<bool> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn step(code: &Code, facts: &[Option<Value>], vals: &[Option<Value>], op: &Op) -> Option<Value> {
     match *op {
         Op::Const(v) => Some(v),
@@ -71,6 +77,10 @@ fn step(code: &Code, facts: &[Option<Value>], vals: &[Option<Value>], op: &Op) -
         },
         Op::And(a, b) => and(truth(get(vals, a)), truth(get(vals, b))).map(Value::Bool),
         Op::Or(a, b) => or(truth(get(vals, a)), truth(get(vals, b))).map(Value::Bool),
+        Op::Eq(a, b, negated) => match (get(vals, a)?, get(vals, b)?) {
+            (Value::Enum(x), Value::Enum(y)) => Some(Value::Bool((x == y) != negated)),
+            (x, y) => equal(x, y).map(|e| Value::Bool(e != negated)),
+        },
         Op::Binary(op, a, b) => binary(op, get(vals, a)?, get(vals, b)?),
         Op::In {
             value,
@@ -134,11 +144,7 @@ fn lookup<'a>(
 }
 
 /// Whether one row matches the key values (`None`: it depends on an unknown key).
-pub(crate) fn row_matches(
-    row: &[Option<u16>],
-    keys: &[Pc],
-    vals: &[Option<Value>],
-) -> Option<bool> {
+pub(crate) fn row_matches(row: &[Option<u16>], keys: &[Pc], vals: &[Option<Value>]) -> Option<bool> {
     let mut m = Some(true);
     for (pattern, &key) in row.iter().zip(keys) {
         let Some(p) = pattern else { continue };
@@ -263,9 +269,7 @@ fn add_sub(minus: bool, a: Value, b: Value) -> Option<Value> {
         } else {
             x.checked_add(y)?
         }),
-        (Value::Quantity(x), Value::Quantity(y)) => {
-            Value::Quantity(if minus { x - y } else { x + y })
-        }
+        (Value::Quantity(x), Value::Quantity(y)) => Value::Quantity(if minus { x - y } else { x + y }),
         (Value::Date(x), Value::Date(y)) if minus => Value::Quantity(f64::from(x) - f64::from(y)),
         (Value::Date(d), Value::Quantity(q)) => return shift(d, q, minus),
         (Value::Quantity(q), Value::Date(d)) if !minus => return shift(d, q, false),

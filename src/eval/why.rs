@@ -191,22 +191,31 @@ pub(crate) fn unknown_atom(code: &Code, vals: &[Option<Value>], pc: Pc) -> Pc {
     cur
 }
 
-/// Appends the reads (fact, definition and column slots) that decided the
-/// value of `pc`.
-pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Vec<Pc>) {
+/// Appends the reads (fact, definition and column slots, each with the
+/// slot that read it) that decided the value of `pc`.
+pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Vec<(Pc, Pc)>) {
     let v = get(vals, pc);
+    // Operands that are facts or definitions are labelled, not entered:
+    // a definition has its own trace step.
+    let visit = |c: Pc, out: &mut Vec<(Pc, Pc)>| {
+        if code.is_read(c) {
+            out.push((pc, c));
+        } else {
+            decisive(code, vals, c, out);
+        }
+    };
     match code.ops.get(pc as usize) {
         None | Some(Op::Const(_)) => {}
-        Some(Op::Fact(_) | Op::Def { .. } | Op::Column { .. }) => out.push(pc),
+        Some(Op::Fact(_) | Op::Def { .. } | Op::Column { .. }) => out.push((pc, pc)),
         Some(Op::And(..) | Op::Or(..) | Op::Quant(..)) => {
             if let Some(c) = deciding_operand(code, vals, pc) {
-                decisive(code, vals, c, out);
+                visit(c, out);
             } else {
                 // Every operand counted (all true for `and`), or the result is
                 // unknown and only the unknown operands are worth naming.
                 for c in code.children(pc) {
                     if v.is_some() || get(vals, c).is_none() {
-                        decisive(code, vals, c, out);
+                        visit(c, out);
                     }
                 }
             }
@@ -220,14 +229,14 @@ pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Ve
                 match truth(get(vals, pair[0])) {
                     Some(false) => {}
                     Some(true) => {
-                        decisive(code, vals, pair[0], out);
-                        return decisive(code, vals, pair[1], out);
+                        visit(pair[0], out);
+                        return visit(pair[1], out);
                     }
-                    None => return decisive(code, vals, pair[0], out),
+                    None => return visit(pair[0], out),
                 }
             }
             if let Some(o) = otherwise {
-                decisive(code, vals, *o, out);
+                visit(*o, out);
             }
         }
         Some(Op::Lookup { table, start, len }) => {
@@ -240,18 +249,18 @@ pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Ve
                 Some(row) => {
                     for (p, &k) in row.iter().zip(keys) {
                         if p.is_some() && (v.is_some() || get(vals, k).is_none()) {
-                            decisive(code, vals, k, out);
+                            visit(k, out);
                         }
                     }
                 }
                 // No row matched: every key took part.
-                None => keys.iter().for_each(|&k| decisive(code, vals, k, out)),
+                None => keys.iter().for_each(|&k| visit(k, out)),
             }
         }
         Some(_) => {
             for c in code.children(pc) {
                 if v.is_some() || get(vals, c).is_none() {
-                    decisive(code, vals, c, out);
+                    visit(c, out);
                 }
             }
         }

@@ -319,7 +319,13 @@ fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 300,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(
+            "tests/proptest-regressions/case.txt",
+        ))),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
 
     /// Any text, valid JSON or not, yields a case or diagnostics, never a
     /// panic; every diagnostic renders and its labels lie inside the text.

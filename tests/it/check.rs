@@ -453,6 +453,22 @@ fn enum_values_resolve_on_either_side_and_in_sets() {
 }
 
 #[test]
+fn unread_facts_of_an_included_vocabulary_are_not_warned_about() {
+    let main = "guideline g { title \"T\" version \"1\" status draft }\ninclude \"v.cairn\"\n\
+                fact y \"Y\": bool\nrecommend r { when x statement \"s\" }\n";
+    let loader = Mem(vec![(
+        "v.cairn",
+        "fact x \"X\": bool\nfact spare \"Spare\": bool\n",
+    )]);
+    let c = check(parse_with("main.cairn", main, &loader))
+        .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    let out = c.warnings.render(&c.sources, 100);
+    // `y` in the main file is reported; `spare` in the vocabulary is not.
+    assert_eq!(c.warnings.reports.len(), 1, "{out}");
+    assert!(out.contains("fact `y` is never used"), "{out}");
+}
+
+#[test]
 fn cross_file_duplicates_point_at_the_other_file_in_help() {
     let main = "guideline g { title \"T\" version \"1\" status draft }\ninclude \"v.cairn\"\nfact x \"X\": bool\n";
     let loader = Mem(vec![("v.cairn", "fact x \"X\": bool\n")]);
@@ -488,4 +504,88 @@ fn checking_a_large_guideline_is_linear() {
     assert_eq!(c.model.def_order[0], DefId(0));
     // Even unoptimised, checking this takes a few milliseconds; quadratic work would not.
     assert!(elapsed.as_millis() < 250, "check took {elapsed:?}");
+}
+
+mod mutations {
+    //! The checker never panics, and fails exactly when it reports an error,
+    //! on mutations of valid guidelines (the kind of half-edited text an
+    //! editor sends while the user types).
+    use super::*;
+    use proptest::prelude::*;
+
+    const TOKENS: &[&str] = &[
+        "",
+        " ",
+        "x",
+        "grade",
+        "histology",
+        "=",
+        "<",
+        "and",
+        "not",
+        "(",
+        ")",
+        "{",
+        "}",
+        "first",
+        "when",
+        "then",
+        "1",
+        "2.5",
+        "3 Gy",
+        "2024-02-30",
+        "\"s\"",
+        "lps",
+        "_",
+        ",",
+        "in",
+        "is known",
+        "prognosis.lr",
+        "define",
+        "fact",
+        "table",
+        "-",
+        "/",
+        "*",
+        "%",
+    ];
+
+    fn mutate(text: &str, at: usize, len: usize, token: &str) -> String {
+        let mut start = at % (text.len() + 1);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + len).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        format!("{}{}{}", &text[..start], token, &text[end..])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 200,
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct(
+                    "tests/proptest-regressions/check.txt",
+                ),
+            )),
+            ..ProptestConfig::default()
+        })]
+        #[test]
+        fn check_is_total_and_consistent(
+            file in 0usize..2,
+            at in 0usize..4000,
+            len in 0usize..12,
+            token in 0usize..TOKENS.len(),
+        ) {
+            let name = ["valid_sample.cairn", "valid_expressions.cairn"][file];
+            let (_, text) = corpus(name);
+            let mutated = mutate(&text, at, len, TOKENS[token]);
+            match run("m.cairn", &mutated) {
+                Ok(c) => prop_assert!(!c.warnings.has_errors()),
+                Err(f) => prop_assert!(f.diagnostics.has_errors()),
+            }
+        }
+    }
 }

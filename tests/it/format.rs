@@ -420,6 +420,12 @@ proptest! {
     // 256 cases by default; PROPTEST_CASES=5000 for a longer search.
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
+        // Regressions live under tests/, keeping the top level small.
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(
+                "tests/proptest-regressions/format.txt",
+            ),
+        )),
         ..ProptestConfig::default()
     })]
 

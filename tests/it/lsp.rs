@@ -625,3 +625,74 @@ fn lsp_formats_like_cairn_fmt() {
     );
     client.shutdown();
 }
+
+#[test]
+fn lsp_follows_includes_and_unsaved_included_documents() {
+    let dir = std::env::temp_dir().join(format!("cairn-lsp-include-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let vocab_text = "fact grade \"Grade (μ)\": integer 1 to 3\n";
+    std::fs::write(dir.join("vocab.cairn"), vocab_text).unwrap();
+    let main_text = "guideline g { title \"G\" version \"1\" status draft }\ninclude \"vocab.cairn\"\nsuggest r { when grade ≥ 2 statement \"S\" }\n";
+    let main_uri = format!("file://{}/main.cairn", dir.display());
+    let vocab_uri = format!("file://{}/vocab.cairn", dir.display());
+    let mut client = Client::memory();
+    let doc = json!({ "uri": main_uri, "languageId": "cairn", "version": 1, "text": main_text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": doc }));
+    let published = client.diagnostics(&main_uri);
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+
+    let at = |needle: &str, skip: usize| pos(main_text, main_text.find(needle).unwrap() + skip);
+    let params =
+        |position: Value| json!({ "textDocument": { "uri": main_uri }, "position": position });
+    let defs = client.request("textDocument/definition", params(at("grade ≥", 1)));
+    assert_eq!(defs[0]["uri"], vocab_uri.as_str());
+    assert_eq!(
+        defs[0]["range"]["start"],
+        json!({ "line": 0, "character": 5 })
+    );
+    let defs = client.request("textDocument/definition", params(at("\"vocab", 2)));
+    assert_eq!(defs[0]["uri"], vocab_uri.as_str());
+    assert_eq!(
+        defs[0]["range"]["start"],
+        json!({ "line": 0, "character": 0 })
+    );
+
+    // An unsaved rename in the included file re-checks the file that includes it,
+    // and the included file is checked in that context (no "missing header").
+    let renamed = vocab_text.replace("fact grade", "fact tumour_grade");
+    let doc = json!({ "uri": vocab_uri, "languageId": "cairn", "version": 1, "text": renamed });
+    client.notify("textDocument/didOpen", json!({ "textDocument": doc }));
+    // Messages are handled in order, so every notification caused by the
+    // didOpen arrives before this response.
+    client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": main_uri } }),
+    );
+    let published: Vec<Value> = client
+        .pending
+        .drain(..)
+        .filter(|n| n.method == "textDocument/publishDiagnostics")
+        .map(|n| n.params)
+        .collect();
+    let codes = |uri: &str| -> Vec<String> {
+        let last = published.iter().rev().find(|p| p["uri"] == uri).expect(uri);
+        let list = last["diagnostics"].as_array().unwrap();
+        list.iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        codes(&main_uri).contains(&"cairn::check::unknown_name".to_string()),
+        "{published:?}"
+    );
+    let vocab: Vec<&Value> = published
+        .iter()
+        .filter(|p| p["uri"] == vocab_uri.as_str())
+        .collect();
+    assert!(!vocab.is_empty(), "{published:?}");
+    for p in vocab {
+        assert!(!p.to_string().contains("header"), "{p}");
+    }
+    client.shutdown();
+    std::fs::remove_dir_all(&dir).unwrap();
+}

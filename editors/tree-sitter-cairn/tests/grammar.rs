@@ -227,10 +227,70 @@ fn queries_are_valid_for_the_grammar() {
             std::fs::read_to_string(repo().join("editors/vim/queries/cairn/highlights.scm"))
                 .unwrap(),
         ),
+        (
+            "neovim indents",
+            std::fs::read_to_string(repo().join("editors/vim/queries/cairn/indents.scm")).unwrap(),
+        ),
+        (
+            "neovim folds",
+            std::fs::read_to_string(repo().join("editors/vim/queries/cairn/folds.scm")).unwrap(),
+        ),
     ];
     for (name, source) in queries {
         let query = tree_sitter::Query::new(&language, &source);
         assert!(query.is_ok(), "{name}: {:?}", query.err());
     }
     assert!(tree_sitter::Query::new(&language, "(no_such_node) @x").is_err());
+}
+
+/// Collapses whitespace so s-expressions compare regardless of layout.
+fn normalize(sexp: &str) -> String {
+    sexp.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( ", "(")
+        .replace(" )", ")")
+}
+
+/// Runs `test/corpus/*.txt` in the tree-sitter CLI's corpus format
+/// (`===` name `===`, source, `---`, expected tree), without the CLI.
+/// `CAIRN_TS_BLESS=1` prints the actual trees for review instead.
+#[test]
+fn corpus() {
+    let dir = crate_dir().join("test/corpus");
+    let mut parser = parser();
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut parts = text.split("\n===\n");
+        let mut chunks: Vec<&str> = Vec::new();
+        let first = parts.next().unwrap().trim_start_matches("===\n");
+        chunks.push(first);
+        chunks.extend(parts);
+        // Chunks alternate: name, then body (source `---` tree).
+        for pair in chunks.chunks(2) {
+            let [name, body] = pair else {
+                panic!("{}: odd sections", path.display())
+            };
+            let (source, expected) = body.split_once("\n---\n").unwrap();
+            let tree = parser.parse(source, None).unwrap();
+            let actual = tree.root_node().to_sexp();
+            if std::env::var("CAIRN_TS_BLESS").is_ok() {
+                println!("{name}\n{actual}\n");
+                continue;
+            }
+            assert_eq!(
+                normalize(&actual),
+                normalize(expected),
+                "{}: {name}",
+                path.display()
+            );
+            count += 1;
+        }
+    }
+    assert!(
+        count >= 5 || std::env::var("CAIRN_TS_BLESS").is_ok(),
+        "{count} corpus cases"
+    );
 }

@@ -6,10 +6,12 @@ let b:did_ftplugin = 1
 
 setlocal comments=:///,:// commentstring=//\ %s
 setlocal formatoptions-=t formatoptions+=croql
-setlocal expandtab shiftwidth=4 softtabstop=4
+" Two spaces per level, as `cairn fmt` writes.
+setlocal expandtab shiftwidth=2 softtabstop=2
 setlocal iskeyword=@,48-57,_
 setlocal suffixesadd=.cairn
-" `gq` reformats through the canonical formatter (reads stdin, writes stdout).
-setlocal formatprg=cairn\ fmt\ -
+" `gq` reformats through the canonical formatter `cairn fmt`; the filter
+" leaves the text alone when it does not parse.
+let &l:formatprg = shellescape(expand('<sfile>:p:h:h') . '/bin/cairn-fmt-filter')
 
 let b:undo_ftplugin = 'setlocal comments< commentstring< formatoptions< expandtab< shiftwidth< softtabstop< iskeyword< suffixesadd< formatprg<'

@@ -21,8 +21,8 @@ execute 'edit ' . fnameescape(s:here . '/syntax.cairn')
 call s:Check('filetype', &filetype, 'cairn')
 call s:Check('syntax', b:current_syntax, 'cairn')
 call s:Check('commentstring', &commentstring, '// %s')
-call s:Check('formatprg', &formatprg, 'cairn fmt -')
-call s:Check('shiftwidth', &shiftwidth, 4)
+call s:Check('formatprg', &formatprg, shellescape(s:runtime . '/bin/cairn-fmt-filter'))
+call s:Check('shiftwidth', &shiftwidth, 2)
 
 " Syntax groups at the positions the `//~` lines mark.
 let s:target = 0
