@@ -34,6 +34,10 @@
 //! while the whole case space grows exponentially with the number of
 //! facts. A cone whose product exceeds [`query::LIMIT`] cases is sampled
 //! evenly instead, and the analysis says so (`cairn::analysis::incomplete`).
+//! Sensitivity shares are counted over at most 4096 complete cases per
+//! recommendation (a pseudo-random sample of larger cones). Measured: the
+//! sarcoma guideline in under 0.3 s, 10 and 100 renamed copies of it in
+//! about 4.5 s and 40 s (benches/analysis.rs).
 //!
 //! # Severity
 //!
