@@ -12,7 +12,15 @@ impl Lower<'_> {
     pub fn expr(&mut self, pair: Pair<Rule>) -> Option<Expr> {
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::expr | Rule::atom | Rule::paren => self.expr(pair.into_inner().next()?),
+            Rule::expr | Rule::atom => self.expr(pair.into_inner().next()?),
+            // Parentheses leave no node of their own, but the span of what
+            // they enclose takes them in, so that `a or (b and c)` quoted
+            // from its span keeps its closing bracket.
+            Rule::paren => {
+                let mut inner = self.expr(pair.into_inner().next()?)?;
+                inner.span = span;
+                Some(inner)
+            }
             Rule::disjunction | Rule::conjunction => {
                 let op = if pair.as_rule() == Rule::disjunction {
                     BinOp::Or

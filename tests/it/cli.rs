@@ -307,8 +307,14 @@ fn fmt_checks_and_rewrites_only_when_asked() {
     let dir = std::env::temp_dir().join(format!("cairn-fmt-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("mini.cairn");
-    let original =
+    // The fixture is kept formatted; removing every indent unformats it.
+    let formatted =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(MINI)).unwrap();
+    let original: String = formatted
+        .lines()
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
+    assert_ne!(original, formatted);
     std::fs::write(&file, &original).unwrap();
     let path = file.to_str().unwrap();
 
