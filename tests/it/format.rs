@@ -128,6 +128,39 @@ fn every_cairn_file_in_the_repo_formats_safely() {
     assert!(formatted >= 3, "only {formatted} files formatted");
 }
 
+/// Guidelines and test corpora are kept in the canonical layout (CI runs
+/// this through `cargo test`). Left out on purpose: the formatter's own
+/// inputs, which exist to be reformatted; the diff corpus, whose pairs
+/// differ in layout by design; the editors' sample, which keeps `≥` to test
+/// non-ASCII positions; and files that do not parse.
+#[test]
+fn guidelines_and_corpora_are_kept_formatted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["guidelines", "tests/corpus"] {
+        cairn_files(&root.join(dir), &mut files);
+    }
+    let skipped = ["tests/corpus/format", "tests/corpus/analysis/diff"];
+    let mut checked = 0;
+    let mut unformatted = Vec::new();
+    for path in &files {
+        let relative = path.strip_prefix(root).unwrap().to_string_lossy().to_string();
+        if skipped.iter().any(|s| relative.starts_with(s)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        if parse_module(FileId(0), &text).diagnostics.has_errors() {
+            continue;
+        }
+        checked += 1;
+        if let Ok(Some(diff)) = cairn::format::check_formatted(&relative, &text) {
+            unformatted.push(diff);
+        }
+    }
+    assert!(checked >= 20, "only {checked} files checked");
+    assert!(unformatted.is_empty(), "run `cairn fmt` on:\n{}", unformatted.join("\n"));
+}
+
 #[test]
 fn syntax_errors_give_diagnostics_and_no_output() {
     let err = format_source("bad.cairn", "fact x \"X\": integr\n").unwrap_err();
