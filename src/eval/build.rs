@@ -111,7 +111,11 @@ pub(crate) fn pieces(model: &Model, text: &str) -> Vec<Piece> {
 
 /// A fact's value and type.
 pub(crate) fn fact_value(model: &Model, case: &Case, f: u32) -> (Type, Option<Value>) {
-    let ty = model.facts.get(f as usize).map(|i| i.ty).unwrap_or(Type::Bool);
+    let ty = model
+        .facts
+        .get(f as usize)
+        .map(|i| i.ty)
+        .unwrap_or(Type::Bool);
     (ty, case.facts.get(f as usize).copied().flatten())
 }
 
@@ -127,7 +131,11 @@ fn statement(program: &Program, case: &Case, scratch: &Scratch, pieces: &[Piece]
                 out.push_str(&display::text(model, ty, v));
             }
             Piece::Def(d) => {
-                let ty = model.defs.get(*d as usize).map(|i| i.ty).unwrap_or(Type::Bool);
+                let ty = model
+                    .defs
+                    .get(*d as usize)
+                    .map(|i| i.ty)
+                    .unwrap_or(Type::Bool);
                 let v = program.def_value(scratch, crate::check::model::DefId(*d));
                 out.push_str(&display::text(model, ty, v));
             }
@@ -137,7 +145,12 @@ fn statement(program: &Program, case: &Case, scratch: &Scratch, pieces: &[Piece]
 }
 
 /// Builds the outcome of an evaluated case.
-pub(crate) fn outcome(program: &Program, case: &Case, scratch: &mut Scratch, options: Options) -> Outcome {
+pub(crate) fn outcome(
+    program: &Program,
+    case: &Case,
+    scratch: &mut Scratch,
+    options: Options,
+) -> Outcome {
     let model = &program.model;
     let mut derived = serde_json::Map::new();
     for (i, def) in model.defs.iter().enumerate() {
@@ -146,7 +159,11 @@ pub(crate) fn outcome(program: &Program, case: &Case, scratch: &mut Scratch, opt
     }
     let mut recommendations = Vec::with_capacity(model.recs.len());
     for (i, (rec, fixed)) in model.recs.iter().zip(&program.fixed).enumerate() {
-        let status = scratch.statuses.get(i).copied().unwrap_or(Status::Undetermined);
+        let status = scratch
+            .statuses
+            .get(i)
+            .copied()
+            .unwrap_or(Status::Undetermined);
         let missing = if status == Status::Undetermined {
             program
                 .missing_into(scratch, RecId(i as u32))

@@ -118,7 +118,12 @@ pub(crate) fn detail_text(d: &Detail) -> String {
             let base = if low == high {
                 format!("{} {}", format_number(*low), unit.symbol)
             } else {
-                format!("{} to {} {}", format_number(*low), format_number(*high), unit.symbol)
+                format!(
+                    "{} to {} {}",
+                    format_number(*low),
+                    format_number(*high),
+                    unit.symbol
+                )
             };
             match after {
                 Some(a) => format!("{base} after {a}"),

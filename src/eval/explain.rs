@@ -32,7 +32,11 @@ pub enum ExplainError {
 /// The steps of `outcome`'s trace that explain recommendation `id`: the
 /// definitions it reads (transitively, in evaluation order), its sections
 /// and itself.
-pub fn explain(outcome: &Outcome, checked: &Checked, id: &str) -> Result<Vec<TraceStep>, ExplainError> {
+pub fn explain(
+    outcome: &Outcome,
+    checked: &Checked,
+    id: &str,
+) -> Result<Vec<TraceStep>, ExplainError> {
     let model = &checked.model;
     let Some(rid) = model.rec(id) else {
         return Err(ExplainError::UnknownRecommendation {
@@ -64,7 +68,12 @@ pub fn explain(outcome: &Outcome, checked: &Checked, id: &str) -> Result<Vec<Tra
         "section" => sections.contains(&step.name.as_str()),
         _ => step.name == id,
     };
-    Ok(outcome.trace.iter().filter(|s| wanted(s)).cloned().collect())
+    Ok(outcome
+        .trace
+        .iter()
+        .filter(|s| wanted(s))
+        .cloned()
+        .collect())
 }
 
 /// Marks every definition `e` reads, directly or through other definitions.
@@ -79,7 +88,12 @@ fn reads(model: &Model, e: &TExpr, seen: &mut [bool]) {
         match model.defs.get(d.0 as usize).map(|def| &def.body) {
             Some(DefBody::Expr(body)) => reads(model, body, seen),
             Some(DefBody::Table(t)) => {
-                for k in model.tables.get(t.0 as usize).map(|t| t.keys.as_slice()).unwrap_or(&[]) {
+                for k in model
+                    .tables
+                    .get(t.0 as usize)
+                    .map(|t| t.keys.as_slice())
+                    .unwrap_or(&[])
+                {
                     reads(model, k, seen);
                 }
             }
@@ -99,7 +113,10 @@ fn reads(model: &Model, e: &TExpr, seen: &mut [bool]) {
             set.iter().for_each(|m| reads(model, m, seen));
         }
         TExprKind::Quantified(_, items) => items.iter().for_each(|i| reads(model, i, seen)),
-        TExprKind::First { branches, otherwise } => {
+        TExprKind::First {
+            branches,
+            otherwise,
+        } => {
             for (c, v) in branches {
                 reads(model, c, seen);
                 reads(model, v, seen);

@@ -8,7 +8,9 @@
 use super::outcome::{Outcome, RecOutcome, Status, TraceStep};
 use crate::check::model::DefBody;
 use crate::check::Checked;
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
+};
 use std::fmt::{self, Write};
 
 /// A value of the JSON contract in words.
@@ -37,8 +39,18 @@ fn cites(list: &[u32]) -> String {
 
 /// One recommendation that applies, with its details.
 fn applied(out: &mut String, rec: &RecOutcome) {
-    let strength = rec.strength.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
-    let _ = writeln!(out, "  * {}{strength} [{}]: {}", rec.kind.to_uppercase(), rec.id, rec.statement);
+    let strength = rec
+        .strength
+        .as_deref()
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  * {}{strength} [{}]: {}",
+        rec.kind.to_uppercase(),
+        rec.id,
+        rec.statement
+    );
     for (name, values) in &rec.details {
         let texts: Vec<String> = match values {
             serde_json::Value::Array(items) => items
@@ -50,7 +62,12 @@ fn applied(out: &mut String, rec: &RecOutcome) {
                 .collect(),
             other => vec![json_text(other)],
         };
-        let _ = writeln!(out, "      {}: {}", name.replace('_', " "), texts.join("; "));
+        let _ = writeln!(
+            out,
+            "      {}: {}",
+            name.replace('_', " "),
+            texts.join("; ")
+        );
     }
     for alt in &rec.alternatives {
         match &alt.id {
@@ -87,7 +104,11 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
     let _ = writeln!(out, "\nWhat applies");
     let mut last: Option<&Vec<String>> = None;
     let mut any = false;
-    for rec in outcome.recommendations.iter().filter(|r| r.status == Status::Applies) {
+    for rec in outcome
+        .recommendations
+        .iter()
+        .filter(|r| r.status == Status::Applies)
+    {
         if last != Some(&rec.section_path) {
             let path = if rec.section_path.is_empty() {
                 "(no section)".to_string()
@@ -240,7 +261,10 @@ impl Diagnostic for StepReport {
 /// The one-line message of a step.
 fn message(step: &TraceStep) -> String {
     match step.kind.as_str() {
-        "definition" => format!("definition `{}` = {} ({})", step.name, step.result, step.reason),
+        "definition" => format!(
+            "definition `{}` = {} ({})",
+            step.name, step.result, step.reason
+        ),
         "section" => {
             let result = match step.result.as_str() {
                 "applies" => "applies",
@@ -249,7 +273,11 @@ fn message(step: &TraceStep) -> String {
             };
             format!("section `{}` {result}: {}", step.name, step.reason)
         }
-        _ => format!("recommendation `{}` {}", step.name, step.reason.replacen("not_applicable", "not applicable", 1)),
+        _ => format!(
+            "recommendation `{}` {}",
+            step.name,
+            step.reason.replacen("not_applicable", "not applicable", 1)
+        ),
     }
 }
 
@@ -260,7 +288,11 @@ pub fn steps(steps: &[TraceStep], checked: &Checked, width: usize) -> String {
         .with_links(false);
     let mut out = String::new();
     for step in steps {
-        let Some(file) = checked.sources.find(&step.span.file).and_then(|f| checked.sources.get(f)) else {
+        let Some(file) = checked
+            .sources
+            .find(&step.span.file)
+            .and_then(|f| checked.sources.get(f))
+        else {
             let _ = writeln!(out, "{}", message(step));
             continue;
         };
@@ -268,7 +300,13 @@ pub fn steps(steps: &[TraceStep], checked: &Checked, width: usize) -> String {
             .labels
             .iter()
             .filter(|l| l.span.file == step.span.file)
-            .map(|l| LabeledSpan::new(Some(l.text.clone()), l.span.start, l.span.end - l.span.start))
+            .map(|l| {
+                LabeledSpan::new(
+                    Some(l.text.clone()),
+                    l.span.start,
+                    l.span.end - l.span.start,
+                )
+            })
             .collect();
         if labels.is_empty() {
             labels.push(LabeledSpan::new(

@@ -48,7 +48,10 @@ fn phase_text(every: TimeRange, length: PhaseLengthInfo) -> String {
             display::range(r.low, r.low, r.unit.symbol),
             display::range(r.high, r.high, r.unit.symbol)
         ),
-        PhaseLengthInfo::For(r) => format!("every {e} for {}", display::range(r.low, r.low, r.unit.symbol)),
+        PhaseLengthInfo::For(r) => format!(
+            "every {e} for {}",
+            display::range(r.low, r.low, r.unit.symbol)
+        ),
         PhaseLengthInfo::Until { total, at_least } => format!(
             "every {e} until {}{}",
             if at_least { "at least " } else { "" },
@@ -77,7 +80,11 @@ pub(crate) fn layout(
         Some(Value::Date(d)) => Some(d),
         _ => None,
     };
-    let phases = info.phases.iter().map(|p| phase_text(p.every, p.length)).collect();
+    let phases = info
+        .phases
+        .iter()
+        .map(|p| phase_text(p.every, p.length))
+        .collect();
     let mut visits = Vec::new();
     if let Some(start) = start {
         let mut phase_start = start;
@@ -124,7 +131,13 @@ pub(crate) fn layout(
 
 /// The studies at visit `index` (0-based): those whose condition holds, and
 /// those whose condition is unknown marked `(if ...)`.
-fn studies(program: &Program, vals: &[Option<Value>], sid: ScheduleId, conds: &[Option<Pc>], index: usize) -> Vec<String> {
+fn studies(
+    program: &Program,
+    vals: &[Option<Value>],
+    sid: ScheduleId,
+    conds: &[Option<Pc>],
+    index: usize,
+) -> Vec<String> {
     let Some(info) = program.model.schedules.get(sid.0 as usize) else {
         return Vec::new();
     };

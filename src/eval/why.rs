@@ -39,7 +39,9 @@ impl Bits {
 
     /// True when `i` is a member.
     pub fn contains(&self, i: usize) -> bool {
-        self.words.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+        self.words
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
     /// True when there are no members.
@@ -71,14 +73,22 @@ fn get(vals: &[Option<Value>], pc: Pc) -> Option<Value> {
 /// Adds to `out` the unknown facts that could decide the unknown slot `pc`.
 /// `visited` (sized to the code) keeps shared definitions from being walked
 /// twice; the union is the same either way.
-pub(crate) fn missing(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Bits, visited: &mut Bits) {
+pub(crate) fn missing(
+    code: &Code,
+    vals: &[Option<Value>],
+    pc: Pc,
+    out: &mut Bits,
+    visited: &mut Bits,
+) {
     if get(vals, pc).is_some() || visited.contains(pc as usize) {
         return;
     }
     visited.insert(pc as usize);
     match code.ops.get(pc as usize) {
         Some(Op::Fact(f)) => out.insert(*f as usize),
-        Some(Op::Def { root, .. } | Op::Column { root, .. }) => missing(code, vals, *root, out, visited),
+        Some(Op::Def { root, .. } | Op::Column { root, .. }) => {
+            missing(code, vals, *root, out, visited)
+        }
         Some(Op::First {
             start,
             branches,
@@ -116,7 +126,12 @@ pub(crate) fn missing(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Bit
 }
 
 /// The row at which a lookup stopped because a key was unknown.
-fn stopping_row<'a>(code: &'a Code, vals: &[Option<Value>], table: u32, keys: &[Pc]) -> Option<&'a [Option<u16>]> {
+fn stopping_row<'a>(
+    code: &'a Code,
+    vals: &[Option<Value>],
+    table: u32,
+    keys: &[Pc],
+) -> Option<&'a [Option<u16>]> {
     let t = code.tables.get(table as usize)?;
     for row in t.patterns.chunks_exact(t.keys.max(1)) {
         match row_matches(row, keys, vals) {
@@ -129,7 +144,7 @@ fn stopping_row<'a>(code: &'a Code, vals: &[Option<Value>], table: u32, keys: &[
 }
 
 /// The row a lookup matched, as its patterns.
-fn matched_row<'a>(code: &'a Code, table: u32, row: u16) -> Option<&'a [Option<u16>]> {
+fn matched_row(code: &Code, table: u32, row: u16) -> Option<&[Option<u16>]> {
     let t = code.tables.get(table as usize)?;
     t.patterns.chunks_exact(t.keys.max(1)).nth(row as usize)
 }
@@ -149,7 +164,8 @@ fn deciding_operand(code: &Code, vals: &[Option<Value>], pc: Pc) -> Option<Pc> {
         Op::Quant(Quantifier::None, ..) => (!v).then_some(true)?,
         _ => return None,
     };
-    code.children(pc).find(|&c| truth(get(vals, c)) == Some(want))
+    code.children(pc)
+        .find(|&c| truth(get(vals, c)) == Some(want))
 }
 
 /// The condition that decided a boolean slot: follows a false conjunct or
@@ -262,8 +278,8 @@ pub(crate) enum Choice {
     NoneApplies,
     /// An unknown condition or key stopped it.
     Stopped,
-    /// Not a `first` or lookup.
-    NotAChoice,
+    /// Not a `first` or lookup: computed by an expression.
+    Computed,
 }
 
 /// Which branch or row decided a `first` or lookup slot.
@@ -289,9 +305,11 @@ pub(crate) fn choice(code: &Code, vals: &[Option<Value>], pc: Pc) -> Choice {
         }
         Some(Op::Lookup { table, start, len }) => match get(vals, pc) {
             Some(Value::Row(r)) => Choice::Branch(r as usize, pc),
-            _ if stopping_row(code, vals, *table, code.args(*start, *len)).is_some() => Choice::Stopped,
+            _ if stopping_row(code, vals, *table, code.args(*start, *len)).is_some() => {
+                Choice::Stopped
+            }
             _ => Choice::NoneApplies,
         },
-        _ => Choice::NotAChoice,
+        _ => Choice::Computed,
     }
 }

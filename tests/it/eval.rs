@@ -34,7 +34,10 @@ fn qty(s: &str) -> Type {
     }
 }
 
-const INT: Type = Type::Int { min: None, max: None };
+const INT: Type = Type::Int {
+    min: None,
+    max: None,
+};
 
 fn e(kind: TExprKind, ty: Type) -> TExpr {
     TExpr {
@@ -74,7 +77,10 @@ impl Mb {
         m.meta.id = "test".into();
         m.meta.title = "Test guideline".into();
         m.meta.version = "1.0".into();
-        Mb { src: src.to_string(), m }
+        Mb {
+            src: src.to_string(),
+            m,
+        }
     }
 
     /// The span of the `n`th (0-based) occurrence of `needle`.
@@ -92,7 +98,11 @@ impl Mb {
     fn within(&self, mut x: TExpr, outer: &str, inner: &str) -> TExpr {
         let o = self.sp(outer, 0);
         let off = outer.find(inner).unwrap();
-        x.span = Span::new(FileId(0), o.start as usize + off, o.start as usize + off + inner.len());
+        x.span = Span::new(
+            FileId(0),
+            o.start as usize + off,
+            o.start as usize + off + inner.len(),
+        );
         x
     }
 
@@ -143,8 +153,14 @@ impl Mb {
 
     /// An enum value of the type of fact or def `owner`.
     fn ev(&self, ty: Type, name: &str) -> TExpr {
-        let Type::Enum(id) = ty else { panic!("not an enum") };
-        let i = self.m.enums[id.0 as usize].values.iter().position(|v| v.name == name).unwrap();
+        let Type::Enum(id) = ty else {
+            panic!("not an enum")
+        };
+        let i = self.m.enums[id.0 as usize]
+            .values
+            .iter()
+            .position(|v| v.name == name)
+            .unwrap();
         c(Value::Enum(i as u16), ty)
     }
 
@@ -231,7 +247,12 @@ const TRI: [Option<bool>; 3] = [Some(true), Some(false), None];
 
 /// Evaluates one condition as a recommendation over facts a, b, c; returns
 /// its status and missing facts.
-fn cond_status(build: impl Fn(&Mb) -> TExpr, a: Option<bool>, b: Option<bool>, cc: Option<bool>) -> (Status, Vec<String>) {
+fn cond_status(
+    build: impl Fn(&Mb) -> TExpr,
+    a: Option<bool>,
+    b: Option<bool>,
+    cc: Option<bool>,
+) -> (Status, Vec<String>) {
     let mut mb = Mb::new("");
     for n in ["a", "b", "c"] {
         mb.fact(n, Type::Bool);
@@ -241,7 +262,10 @@ fn cond_status(build: impl Fn(&Mb) -> TExpr, a: Option<bool>, b: Option<bool>, c
     let p = mb.program();
     let case = mb.case(&[("a", tri(a)), ("b", tri(b)), ("c", tri(cc))]);
     let out = p.evaluate(&case, Options::default());
-    (out.recommendations[0].status, out.recommendations[0].missing.clone())
+    (
+        out.recommendations[0].status,
+        out.recommendations[0].missing.clone(),
+    )
 }
 
 fn to_status(v: Option<bool>) -> Status {
@@ -266,7 +290,10 @@ fn kleene_truth_tables() {
         _ => None,
     };
     for a in TRI {
-        assert_eq!(cond_status(|m| not(m.f("a")), a, None, None).0, to_status(a.map(|x| !x)));
+        assert_eq!(
+            cond_status(|m| not(m.f("a")), a, None, None).0,
+            to_status(a.map(|x| !x))
+        );
         for b in TRI {
             let (s, miss) = cond_status(|m| and(m.f("a"), m.f("b")), a, b, None);
             assert_eq!(s, to_status(kand(a, b)), "{a:?} and {b:?}");
@@ -276,7 +303,10 @@ fn kleene_truth_tables() {
                 .map(|(n, _)| n.to_string())
                 .collect();
             assert_eq!(miss, expect, "missing of {a:?} and {b:?}");
-            assert_eq!(cond_status(|m| or(m.f("a"), m.f("b")), a, b, None).0, to_status(kor(a, b)));
+            assert_eq!(
+                cond_status(|m| or(m.f("a"), m.f("b")), a, b, None).0,
+                to_status(kor(a, b))
+            );
             // Implication style: `not a or b`.
             let (s, miss) = cond_status(|m| or(not(m.f("a")), m.f("b")), a, b, None);
             assert_eq!(s, to_status(kor(a.map(|x| !x), b)), "not {a:?} or {b:?}");
@@ -286,7 +316,10 @@ fn kleene_truth_tables() {
         }
     }
     // Named cases from semantics.md.
-    assert_eq!(cond_status(|m| and(m.f("a"), m.f("b")), Some(false), None, None), (Status::NotApplicable, vec![]));
+    assert_eq!(
+        cond_status(|m| and(m.f("a"), m.f("b")), Some(false), None, None),
+        (Status::NotApplicable, vec![])
+    );
     assert_eq!(
         cond_status(|m| or(m.f("a"), m.f("b")), None, None, None),
         (Status::Undetermined, vec!["a".to_string(), "b".to_string()])
@@ -295,18 +328,46 @@ fn kleene_truth_tables() {
 
 #[test]
 fn quantifiers_follow_kleene() {
-    let q = |qq: Quantifier| move |m: &Mb| e(TExprKind::Quantified(qq, vec![m.f("a"), m.f("b"), m.f("c")]), Type::Bool);
+    let q = |qq: Quantifier| {
+        move |m: &Mb| {
+            e(
+                TExprKind::Quantified(qq, vec![m.f("a"), m.f("b"), m.f("c")]),
+                Type::Bool,
+            )
+        }
+    };
     let t = Some(true);
     let f = Some(false);
-    assert_eq!(cond_status(q(Quantifier::Any), f, None, t).0, Status::Applies);
-    assert_eq!(cond_status(q(Quantifier::Any), f, None, f), (Status::Undetermined, vec!["b".into()]));
-    assert_eq!(cond_status(q(Quantifier::Any), f, f, f).0, Status::NotApplicable);
+    assert_eq!(
+        cond_status(q(Quantifier::Any), f, None, t).0,
+        Status::Applies
+    );
+    assert_eq!(
+        cond_status(q(Quantifier::Any), f, None, f),
+        (Status::Undetermined, vec!["b".into()])
+    );
+    assert_eq!(
+        cond_status(q(Quantifier::Any), f, f, f).0,
+        Status::NotApplicable
+    );
     assert_eq!(cond_status(q(Quantifier::All), t, t, t).0, Status::Applies);
-    assert_eq!(cond_status(q(Quantifier::All), None, f, t).0, Status::NotApplicable);
-    assert_eq!(cond_status(q(Quantifier::All), None, t, None), (Status::Undetermined, vec!["a".into(), "c".into()]));
+    assert_eq!(
+        cond_status(q(Quantifier::All), None, f, t).0,
+        Status::NotApplicable
+    );
+    assert_eq!(
+        cond_status(q(Quantifier::All), None, t, None),
+        (Status::Undetermined, vec!["a".into(), "c".into()])
+    );
     assert_eq!(cond_status(q(Quantifier::None), f, f, f).0, Status::Applies);
-    assert_eq!(cond_status(q(Quantifier::None), f, t, None).0, Status::NotApplicable);
-    assert_eq!(cond_status(q(Quantifier::None), f, None, f), (Status::Undetermined, vec!["b".into()]));
+    assert_eq!(
+        cond_status(q(Quantifier::None), f, t, None).0,
+        Status::NotApplicable
+    );
+    assert_eq!(
+        cond_status(q(Quantifier::None), f, None, f),
+        (Status::Undetermined, vec!["b".into()])
+    );
 }
 
 /// A model with int fact x, bool facts a b, and `out = first {...}`.
@@ -315,10 +376,7 @@ fn first_model(otherwise: bool) -> Mb {
     mb.fact("a", Type::Bool);
     mb.fact("b", Type::Bool);
     mb.fact("x", INT);
-    let branches = vec![
-        (mb.f("a"), c(Value::Int(1), INT)),
-        (mb.f("b"), mb.f("x")),
-    ];
+    let branches = vec![(mb.f("a"), c(Value::Int(1), INT)), (mb.f("b"), mb.f("x"))];
     let body = e(
         TExprKind::First {
             branches,
@@ -338,21 +396,51 @@ fn first_match_stops_at_unknown_branch() {
     let p = mb.program();
     let run = |facts: &[(&str, Option<Value>)]| {
         let out = p.evaluate(&mb.case(facts), Options::default());
-        (out.derived["out"].clone(), out.recommendations[0].status, out.recommendations[0].missing.clone())
+        (
+            out.derived["out"].clone(),
+            out.recommendations[0].status,
+            out.recommendations[0].missing.clone(),
+        )
     };
     let t = Some(Value::Bool(true));
     let f = Some(Value::Bool(false));
     assert_eq!(run(&[("a", t)]).0, serde_json::json!(1));
     // An unknown first condition stops the match even though b holds.
-    assert_eq!(run(&[("a", None), ("b", t), ("x", Some(Value::Int(5)))]), (serde_json::Value::Null, Status::Undetermined, vec!["a".to_string()]));
-    assert_eq!(run(&[("a", f), ("b", None)]), (serde_json::Value::Null, Status::Undetermined, vec!["b".to_string()]));
+    assert_eq!(
+        run(&[("a", None), ("b", t), ("x", Some(Value::Int(5)))]),
+        (
+            serde_json::Value::Null,
+            Status::Undetermined,
+            vec!["a".to_string()]
+        )
+    );
+    assert_eq!(
+        run(&[("a", f), ("b", None)]),
+        (
+            serde_json::Value::Null,
+            Status::Undetermined,
+            vec!["b".to_string()]
+        )
+    );
     // The chosen branch's value is unknown: only x is missing.
-    assert_eq!(run(&[("a", f), ("b", t)]), (serde_json::Value::Null, Status::Undetermined, vec!["x".to_string()]));
-    assert_eq!(run(&[("a", f), ("b", t), ("x", Some(Value::Int(7)))]).0, serde_json::json!(7));
+    assert_eq!(
+        run(&[("a", f), ("b", t)]),
+        (
+            serde_json::Value::Null,
+            Status::Undetermined,
+            vec!["x".to_string()]
+        )
+    );
+    assert_eq!(
+        run(&[("a", f), ("b", t), ("x", Some(Value::Int(7)))]).0,
+        serde_json::json!(7)
+    );
     assert_eq!(run(&[("a", f), ("b", f)]).0, serde_json::json!(3));
     // Without otherwise, no branch applying is unknown but nothing is missing.
     let mb = first_model(false);
-    let out = mb.program().evaluate(&mb.case(&[("a", f), ("b", f)]), Options::default());
+    let out = mb
+        .program()
+        .evaluate(&mb.case(&[("a", f), ("b", f)]), Options::default());
     assert_eq!(out.derived["out"], serde_json::Value::Null);
     assert_eq!(out.recommendations[0].status, Status::Undetermined);
     assert!(out.recommendations[0].missing.is_empty());
@@ -375,8 +463,14 @@ fn in_sets_and_is_known() {
     };
     let c1 = set(&mb, false);
     let c2 = set(&mb, true);
-    let c3 = e(TExprKind::IsKnown(Box::new(mb.f("histology")), true), Type::Bool);
-    let c4 = e(TExprKind::IsKnown(Box::new(mb.f("histology")), false), Type::Bool);
+    let c3 = e(
+        TExprKind::IsKnown(Box::new(mb.f("histology")), true),
+        Type::Bool,
+    );
+    let c4 = e(
+        TExprKind::IsKnown(Box::new(mb.f("histology")), false),
+        Type::Bool,
+    );
     mb.rec("lipo", None, Some(c1));
     mb.rec("not_lipo", None, Some(c2));
     mb.rec("known", None, Some(c3));
@@ -385,16 +479,31 @@ fn in_sets_and_is_known() {
     let mut s = p.scratch();
     assert_eq!(
         p.statuses(&mb.case(&[("histology", Some(Value::Enum(1)))]), &mut s),
-        &[Status::Applies, Status::NotApplicable, Status::Applies, Status::NotApplicable]
+        &[
+            Status::Applies,
+            Status::NotApplicable,
+            Status::Applies,
+            Status::NotApplicable
+        ]
     );
     assert_eq!(
         p.statuses(&mb.case(&[("histology", Some(Value::Enum(2)))]), &mut s),
-        &[Status::NotApplicable, Status::Applies, Status::Applies, Status::NotApplicable]
+        &[
+            Status::NotApplicable,
+            Status::Applies,
+            Status::Applies,
+            Status::NotApplicable
+        ]
     );
     // `is known` is never unknown.
     assert_eq!(
         p.statuses(&mb.case(&[]), &mut s),
-        &[Status::Undetermined, Status::Undetermined, Status::NotApplicable, Status::Applies]
+        &[
+            Status::Undetermined,
+            Status::Undetermined,
+            Status::NotApplicable,
+            Status::Applies
+        ]
     );
 }
 
@@ -406,8 +515,16 @@ fn compare(facts: &[(&str, Type, Value)], build: impl Fn(&Mb) -> TExpr) -> Statu
     }
     let cond = build(&mb);
     mb.rec("r", None, Some(cond));
-    let case = mb.case(&facts.iter().map(|(n, _, v)| (*n, Some(*v))).collect::<Vec<_>>());
-    mb.program().evaluate(&case, Options::default()).recommendations[0].status
+    let case = mb.case(
+        &facts
+            .iter()
+            .map(|(n, _, v)| (*n, Some(*v)))
+            .collect::<Vec<_>>(),
+    );
+    mb.program()
+        .evaluate(&case, Options::default())
+        .recommendations[0]
+        .status
 }
 
 #[test]
@@ -416,13 +533,38 @@ fn quantities_convert_units() {
     let cgy = qty("cGy");
     // Case values are canonical (Gy), whatever unit the fact displays in.
     let dose = Value::Quantity(5040.0 * unit("cGy").factor);
-    assert_eq!(compare(&[("dose", cgy, dose)], |m| bin(BinOp::Eq, m.f("dose"), c(Value::Quantity(50.4), gy))), Status::Applies);
-    assert_eq!(compare(&[("dose", cgy, dose)], |m| bin(BinOp::Le, m.f("dose"), c(Value::Quantity(50.4), gy))), Status::Applies);
-    assert_eq!(compare(&[("dose", cgy, dose)], |m| bin(BinOp::Lt, m.f("dose"), c(Value::Quantity(50.4), gy))), Status::NotApplicable);
+    assert_eq!(
+        compare(&[("dose", cgy, dose)], |m| bin(
+            BinOp::Eq,
+            m.f("dose"),
+            c(Value::Quantity(50.4), gy)
+        )),
+        Status::Applies
+    );
+    assert_eq!(
+        compare(&[("dose", cgy, dose)], |m| bin(
+            BinOp::Le,
+            m.f("dose"),
+            c(Value::Quantity(50.4), gy)
+        )),
+        Status::Applies
+    );
+    assert_eq!(
+        compare(&[("dose", cgy, dose)], |m| bin(
+            BinOp::Lt,
+            m.f("dose"),
+            c(Value::Quantity(50.4), gy)
+        )),
+        Status::NotApplicable
+    );
     // 6 weeks is less than 2 months.
     let wk = Value::Quantity(6.0 * unit("weeks").factor);
     assert_eq!(
-        compare(&[("gap", qty("weeks"), wk)], |m| bin(BinOp::Lt, m.f("gap"), c(Value::Quantity(2.0 * unit("months").factor), qty("months")))),
+        compare(&[("gap", qty("weeks"), wk)], |m| bin(
+            BinOp::Lt,
+            m.f("gap"),
+            c(Value::Quantity(2.0 * unit("months").factor), qty("months"))
+        )),
         Status::Applies
     );
     // Dose per fraction = total / fractions, displayed in the def's unit.
@@ -431,17 +573,33 @@ fn quantities_convert_units() {
     mb.fact("fractions", INT);
     let per = bin(BinOp::Div, mb.f("total"), mb.f("fractions"));
     mb.define("per_fraction", cgy, DefBody::Expr(per));
-    let ratio = e(TExprKind::Binary(BinOp::Div, Box::new(mb.f("total")), Box::new(c(Value::Quantity(45.0), gy))), Type::Number);
+    let ratio = e(
+        TExprKind::Binary(
+            BinOp::Div,
+            Box::new(mb.f("total")),
+            Box::new(c(Value::Quantity(45.0), gy)),
+        ),
+        Type::Number,
+    );
     mb.define("ratio", Type::Number, DefBody::Expr(ratio));
     let cond = bin(BinOp::Eq, mb.d("per_fraction"), c(Value::Quantity(1.8), gy));
     mb.rec("conventional", None, Some(cond));
-    let case = mb.case(&[("total", Some(Value::Quantity(50.4))), ("fractions", Some(Value::Int(28)))]);
+    let case = mb.case(&[
+        ("total", Some(Value::Quantity(50.4))),
+        ("fractions", Some(Value::Int(28))),
+    ]);
     let out = mb.program().evaluate(&case, Options::default());
-    assert_eq!(out.derived["per_fraction"], serde_json::json!({"value": 180, "unit": "cGy"}));
+    assert_eq!(
+        out.derived["per_fraction"],
+        serde_json::json!({"value": 180, "unit": "cGy"})
+    );
     assert_eq!(out.derived["ratio"], serde_json::json!(1.12));
     assert_eq!(out.recommendations[0].status, Status::Applies);
     // Division by zero fractions is unknown, not a panic or infinity.
-    let case = mb.case(&[("total", Some(Value::Quantity(50.4))), ("fractions", Some(Value::Int(0)))]);
+    let case = mb.case(&[
+        ("total", Some(Value::Quantity(50.4))),
+        ("fractions", Some(Value::Int(0))),
+    ]);
     let out = mb.program().evaluate(&case, Options::default());
     assert_eq!(out.derived["per_fraction"], serde_json::Value::Null);
     assert!(out.recommendations[0].missing.is_empty());
@@ -455,21 +613,38 @@ fn date_arithmetic() {
     mb.fact("today", Type::Date);
     let since = bin(BinOp::Sub, mb.f("today"), mb.f("surgery"));
     mb.define("since", qty("weeks"), DefBody::Expr(since));
-    let due = bin(BinOp::Add, mb.f("surgery"), c(Value::Quantity(3.0 * unit("months").factor), qty("months")));
+    let due = bin(
+        BinOp::Add,
+        mb.f("surgery"),
+        c(Value::Quantity(3.0 * unit("months").factor), qty("months")),
+    );
     mb.define("due", Type::Date, DefBody::Expr(due));
-    let cond = bin(BinOp::Gt, mb.d("since"), c(Value::Quantity(12.0 * 7.0), days));
+    let cond = bin(
+        BinOp::Gt,
+        mb.d("since"),
+        c(Value::Quantity(12.0 * 7.0), days),
+    );
     mb.rec("late", None, Some(cond));
     let cond = bin(BinOp::Ge, mb.f("today"), mb.d("due"));
     mb.rec("overdue", None, Some(cond));
     let p = mb.program();
     let d = |s: &str| Some(Value::Date(parse_date(s).unwrap()));
-    let out = p.evaluate(&mb.case(&[("surgery", d("2024-01-10")), ("today", d("2024-04-10"))]), Options::default());
-    assert_eq!(out.derived["since"], serde_json::json!({"value": 13, "unit": "weeks"}));
+    let out = p.evaluate(
+        &mb.case(&[("surgery", d("2024-01-10")), ("today", d("2024-04-10"))]),
+        Options::default(),
+    );
+    assert_eq!(
+        out.derived["since"],
+        serde_json::json!({"value": 13, "unit": "weeks"})
+    );
     // 3 months at the mean month length (91.31 days) rounds to 91 days.
     assert_eq!(out.derived["due"], serde_json::json!("2024-04-10"));
     assert_eq!(out.recommendations[0].status, Status::Applies);
     assert_eq!(out.recommendations[1].status, Status::Applies);
-    let out = p.evaluate(&mb.case(&[("surgery", d("2024-01-10"))]), Options::default());
+    let out = p.evaluate(
+        &mb.case(&[("surgery", d("2024-01-10"))]),
+        Options::default(),
+    );
     assert_eq!(out.recommendations[0].missing, vec!["today".to_string()]);
 }
 
@@ -490,14 +665,37 @@ fn table_model() -> (Mb, Type, Type) {
             ty: qty("%"),
         }],
         rows: vec![
-            RowInfo { keys: vec![Some(0), Some(2)], cells: vec![Value::Quantity(40.0)], span: Span::default() },
-            RowInfo { keys: vec![Some(0), None], cells: vec![Value::Quantity(60.0)], span: Span::default() },
-            RowInfo { keys: vec![Some(1), None], cells: vec![Value::Quantity(90.0)], span: Span::default() },
+            RowInfo {
+                keys: vec![Some(0), Some(2)],
+                cells: vec![Value::Quantity(40.0)],
+                span: Span::default(),
+            },
+            RowInfo {
+                keys: vec![Some(0), None],
+                cells: vec![Value::Quantity(60.0)],
+                span: Span::default(),
+            },
+            RowInfo {
+                keys: vec![Some(1), None],
+                cells: vec![Value::Quantity(90.0)],
+                span: Span::default(),
+            },
         ],
         cites: vec![3],
     });
-    mb.define("outcomes", Type::Row(TableId(0)), DefBody::Table(TableId(0)));
-    let col = e(TExprKind::Column { def: DefId(0), table: TableId(0), column: 0 }, qty("%"));
+    mb.define(
+        "outcomes",
+        Type::Row(TableId(0)),
+        DefBody::Table(TableId(0)),
+    );
+    let col = e(
+        TExprKind::Column {
+            def: DefId(0),
+            table: TableId(0),
+            column: 0,
+        },
+        qty("%"),
+    );
     let cond = bin(BinOp::Lt, col, c(Value::Quantity(50.0), qty("%")));
     mb.rec("poor", None, Some(cond));
     (mb, h, g)
@@ -508,19 +706,48 @@ fn tables_match_first_row_with_wildcards() {
     let (mb, _, _) = table_model();
     let p = mb.program();
     let run = |h: Option<u16>, g: Option<u16>| {
-        let out = p.evaluate(&mb.case(&[("histology", h.map(Value::Enum)), ("grade", g.map(Value::Enum))]), Options::default());
-        (out.derived["outcomes"].clone(), out.recommendations[0].status, out.recommendations[0].missing.clone())
+        let out = p.evaluate(
+            &mb.case(&[
+                ("histology", h.map(Value::Enum)),
+                ("grade", g.map(Value::Enum)),
+            ]),
+            Options::default(),
+        );
+        (
+            out.derived["outcomes"].clone(),
+            out.recommendations[0].status,
+            out.recommendations[0].missing.clone(),
+        )
     };
-    assert_eq!(run(Some(0), Some(2)).0, serde_json::json!({"os5": {"value": 40, "unit": "%"}}));
+    assert_eq!(
+        run(Some(0), Some(2)).0,
+        serde_json::json!({"os5": {"value": 40, "unit": "%"}})
+    );
     assert_eq!(run(Some(0), Some(2)).1, Status::Applies);
-    assert_eq!(run(Some(0), Some(0)).0, serde_json::json!({"os5": {"value": 60, "unit": "%"}}));
+    assert_eq!(
+        run(Some(0), Some(0)).0,
+        serde_json::json!({"os5": {"value": 60, "unit": "%"}})
+    );
     // The first row compares grade, which is unknown: the lookup stops.
-    assert_eq!(run(Some(0), None), (serde_json::Value::Null, Status::Undetermined, vec!["grade".to_string()]));
+    assert_eq!(
+        run(Some(0), None),
+        (
+            serde_json::Value::Null,
+            Status::Undetermined,
+            vec!["grade".to_string()]
+        )
+    );
     // A wildcard row matches an unknown grade once earlier rows are ruled out.
-    assert_eq!(run(Some(1), None).0, serde_json::json!({"os5": {"value": 90, "unit": "%"}}));
+    assert_eq!(
+        run(Some(1), None).0,
+        serde_json::json!({"os5": {"value": 90, "unit": "%"}})
+    );
     assert_eq!(run(Some(1), None).1, Status::NotApplicable);
     // No row: unknown, but no fact is missing.
-    assert_eq!(run(Some(2), Some(0)), (serde_json::Value::Null, Status::Undetermined, vec![]));
+    assert_eq!(
+        run(Some(2), Some(0)),
+        (serde_json::Value::Null, Status::Undetermined, vec![])
+    );
     assert_eq!(run(None, Some(0)).2, vec!["histology".to_string()]);
 }
 
@@ -543,14 +770,23 @@ fn missing_facts_are_minimal_and_in_declaration_order() {
     let f = Some(Value::Bool(false));
     let miss = |p: &Program, s: &mut eval::Scratch, case: &Case| {
         p.evaluate_into(case, s);
-        p.missing(s, RecId(0)).iter().map(|f| mb.m.facts[f.0 as usize].name.clone()).collect::<Vec<_>>()
+        p.missing(s, RecId(0))
+            .iter()
+            .map(|f| mb.m.facts[f.0 as usize].name.clone())
+            .collect::<Vec<_>>()
     };
     assert_eq!(miss(&p, &mut s, &mb.case(&[])), vec!["c", "b", "a", "size"]);
     // b is false: the conjunction is decided, so neither b nor size is asked for.
     assert_eq!(miss(&p, &mut s, &mb.case(&[("b", f)])), vec!["c", "a"]);
-    assert_eq!(miss(&p, &mut s, &mb.case(&[("c", t), ("b", t)])), vec!["a", "size"]);
+    assert_eq!(
+        miss(&p, &mut s, &mb.case(&[("c", t), ("b", t)])),
+        vec!["a", "size"]
+    );
     // The section is false: not applicable, nothing missing.
-    assert_eq!(miss(&p, &mut s, &mb.case(&[("c", f)])), Vec::<String>::new());
+    assert_eq!(
+        miss(&p, &mut s, &mb.case(&[("c", f)])),
+        Vec::<String>::new()
+    );
     assert_eq!(s.raw_trace().len(), 0);
 }
 
@@ -563,16 +799,34 @@ fn statement_placeholders_and_details() {
     let r = mb.rec("rt", None, None);
     let rec = &mut mb.m.recs[r.0 as usize];
     rec.statement = "For {histology} at age {age} {not_a_name}, give RT.".into();
-    rec.strength = Some(Grade { level: 2, quality: 'C' });
+    rec.strength = Some(Grade {
+        level: 2,
+        quality: 'C',
+    });
     rec.details = vec![
-        ("dose".into(), vec![Detail::Dose { total_gy: 50.4, unit: unit("Gy"), fractions: 28 }]),
+        (
+            "dose".into(),
+            vec![Detail::Dose {
+                total_gy: 50.4,
+                unit: unit("Gy"),
+                fractions: 28,
+            }],
+        ),
         (
             "timing".into(),
-            vec![Detail::Interval { low: 4.0, high: 6.0, unit: unit("weeks"), after: Some("completion of RT".into()) }],
+            vec![Detail::Interval {
+                low: 4.0,
+                high: 6.0,
+                unit: unit("weeks"),
+                after: Some("completion of RT".into()),
+            }],
         ),
     ];
     rec.cites = vec![25, 27];
-    let out = mb.program().evaluate(&mb.case(&[("histology", Some(Value::Enum(1)))]), Options::default());
+    let out = mb.program().evaluate(
+        &mb.case(&[("histology", Some(Value::Enum(1)))]),
+        Options::default(),
+    );
     let r = &out.recommendations[0];
     assert_eq!(r.statement, "For lms at age unknown {not_a_name}, give RT.");
     assert_eq!(r.strength.as_deref(), Some("2C"));
@@ -589,7 +843,11 @@ fn statement_placeholders_and_details() {
 }
 
 fn tr(low: f64, high: f64, u: &str) -> TimeRange {
-    TimeRange { low, high, unit: unit(u) }
+    TimeRange {
+        low,
+        high,
+        unit: unit(u),
+    }
 }
 
 /// A rec with a three-phase follow-up schedule from `surgery_date`.
@@ -604,13 +862,36 @@ fn schedule_model() -> Mb {
         title: "Surveillance imaging".into(),
         from: FactId(0),
         phases: vec![
-            PhaseInfo { every: tr(3.0, 6.0, "months"), length: PhaseLengthInfo::For(tr(2.0, 3.0, "years")) },
-            PhaseInfo { every: tr(6.0, 6.0, "months"), length: PhaseLengthInfo::Until { total: tr(5.0, 5.0, "years"), at_least: true } },
-            PhaseInfo { every: tr(1.0, 1.0, "year"), length: PhaseLengthInfo::Until { total: tr(10.0, 10.0, "years"), at_least: true } },
+            PhaseInfo {
+                every: tr(3.0, 6.0, "months"),
+                length: PhaseLengthInfo::For(tr(2.0, 3.0, "years")),
+            },
+            PhaseInfo {
+                every: tr(6.0, 6.0, "months"),
+                length: PhaseLengthInfo::Until {
+                    total: tr(5.0, 5.0, "years"),
+                    at_least: true,
+                },
+            },
+            PhaseInfo {
+                every: tr(1.0, 1.0, "year"),
+                length: PhaseLengthInfo::Until {
+                    total: tr(10.0, 10.0, "years"),
+                    at_least: true,
+                },
+            },
         ],
         studies: vec![
-            StudyInfo { names: vec!["CT abdomen/pelvis".into(), "MRI abdomen/pelvis".into()], alternating: true, condition: None },
-            StudyInfo { names: vec!["CT chest".into()], alternating: false, condition: Some(cond) },
+            StudyInfo {
+                names: vec!["CT abdomen/pelvis".into(), "MRI abdomen/pelvis".into()],
+                alternating: true,
+                condition: None,
+            },
+            StudyInfo {
+                names: vec!["CT chest".into()],
+                alternating: false,
+                condition: Some(cond),
+            },
         ],
         span: Span::default(),
     });
@@ -629,9 +910,17 @@ fn schedule_layout_dates() {
     assert_eq!(s.recommendation, "surveil");
     assert_eq!(
         s.phases,
-        vec!["every 3-6 months for 2 years (up to 3 years)", "every 6 months until at least 5 years", "every 1 year until at least 10 years"]
+        vec![
+            "every 3-6 months for 2 years (up to 3 years)",
+            "every 6 months until at least 5 years",
+            "every 1 year until at least 10 years"
+        ]
     );
-    let v: Vec<(u32, &str, &str)> = s.visits.iter().map(|v| (v.phase, v.earliest.as_str(), v.latest.as_str())).collect();
+    let v: Vec<(u32, &str, &str)> = s
+        .visits
+        .iter()
+        .map(|v| (v.phase, v.earliest.as_str(), v.latest.as_str()))
+        .collect();
     // Calendar months clamp to the month's end.
     assert_eq!(v[0], (1, "2024-04-30", "2024-07-31"));
     assert_eq!(v[1], (1, "2024-07-30", "2024-10-30"));
@@ -641,10 +930,22 @@ fn schedule_layout_dates() {
     assert_eq!(v.iter().filter(|x| x.0 == 2).count(), 6);
     assert_eq!(v.iter().filter(|x| x.0 == 3).count(), 5);
     assert_eq!(v.last().unwrap().1, "2034-01-31");
-    assert_eq!(s.visits[0].studies, vec!["CT abdomen/pelvis", "CT chest (if high_grade)"]);
+    assert_eq!(
+        s.visits[0].studies,
+        vec!["CT abdomen/pelvis", "CT chest (if high_grade)"]
+    );
     assert_eq!(s.visits[1].studies[0], "MRI abdomen/pelvis");
-    let out = p.evaluate(&mb.case(&[("surgery_date", start), ("high_grade", Some(Value::Bool(false)))]), Options::default());
-    assert_eq!(out.schedules[0].visits[0].studies, vec!["CT abdomen/pelvis"]);
+    let out = p.evaluate(
+        &mb.case(&[
+            ("surgery_date", start),
+            ("high_grade", Some(Value::Bool(false))),
+        ]),
+        Options::default(),
+    );
+    assert_eq!(
+        out.schedules[0].visits[0].studies,
+        vec!["CT abdomen/pelvis"]
+    );
     // Unknown start: the schedule is listed without dates.
     let out = p.evaluate(&mb.case(&[]), Options::default());
     assert_eq!(out.schedules[0].start, None);
@@ -686,24 +987,67 @@ fn doc_model() -> Mb {
     let ph = mb.enum_ty("phase", &["pre_treatment", "post_resection"]);
     mb.fact("histology", h);
     mb.m.facts[0].description = "Histological subtype".into();
-    mb.fact("grade", Type::Int { min: Some(1), max: Some(3) });
+    mb.fact(
+        "grade",
+        Type::Int {
+            min: Some(1),
+            max: Some(3),
+        },
+    );
     mb.m.facts[1].description = "FNCLCC grade".into();
     mb.fact("phase", ph);
     mb.m.facts[2].description = "Phase of care".into();
-    let b1 = mb.at(bin(BinOp::Eq, mb.within(mb.f("histology"), "histology = lms", "histology"), mb.ev(h, "lms")), "histology = lms", 0);
-    let b2 = mb.at(bin(BinOp::Ge, mb.within(mb.f("grade"), "grade >= 2", "grade"), c(Value::Int(2), INT)), "grade >= 2", 0);
+    let b1 = mb.at(
+        bin(
+            BinOp::Eq,
+            mb.within(mb.f("histology"), "histology = lms", "histology"),
+            mb.ev(h, "lms"),
+        ),
+        "histology = lms",
+        0,
+    );
+    let b2 = mb.at(
+        bin(
+            BinOp::Ge,
+            mb.within(mb.f("grade"), "grade >= 2", "grade"),
+            c(Value::Int(2), INT),
+        ),
+        "grade >= 2",
+        0,
+    );
     let first = e(
         TExprKind::First {
-            branches: vec![(b1, c(Value::Bool(true), Type::Bool)), (b2, c(Value::Bool(true), Type::Bool))],
+            branches: vec![
+                (b1, c(Value::Bool(true), Type::Bool)),
+                (b2, c(Value::Bool(true), Type::Bool)),
+            ],
             otherwise: Some(Box::new(c(Value::Bool(false), Type::Bool))),
         },
         Type::Bool,
     );
     let d = mb.define("high_risk", Type::Bool, DefBody::Expr(first));
-    mb.m.defs[d.0 as usize].decl_span = mb.sp("define high_risk", 0).to(mb.sp("otherwise false\n}", 0));
+    mb.m.defs[d.0 as usize].decl_span = mb
+        .sp("define high_risk", 0)
+        .to(mb.sp("otherwise false\n}", 0));
     mb.m.defs[d.0 as usize].description = "High risk disease".into();
-    let pre = mb.at(bin(BinOp::Eq, mb.within(mb.f("phase"), "phase = pre_treatment", "phase"), mb.ev(ph, "pre_treatment")), "phase = pre_treatment", 0);
-    let post = mb.at(bin(BinOp::Eq, mb.within(mb.f("phase"), "phase = post_resection", "phase"), mb.ev(ph, "post_resection")), "phase = post_resection", 0);
+    let pre = mb.at(
+        bin(
+            BinOp::Eq,
+            mb.within(mb.f("phase"), "phase = pre_treatment", "phase"),
+            mb.ev(ph, "pre_treatment"),
+        ),
+        "phase = pre_treatment",
+        0,
+    );
+    let post = mb.at(
+        bin(
+            BinOp::Eq,
+            mb.within(mb.f("phase"), "phase = post_resection", "phase"),
+            mb.ev(ph, "post_resection"),
+        ),
+        "phase = post_resection",
+        0,
+    );
     let s1 = mb.section("preop", None, Some(pre));
     mb.m.sections[0].title = "Preoperative management".into();
     mb.m.sections[0].span = mb.sp("section preop", 0);
@@ -711,14 +1055,32 @@ fn doc_model() -> Mb {
     mb.m.sections[1].title = "After resection".into();
     mb.m.sections[1].span = mb.sp("section post", 0);
     let hr = mb.within(mb.d("high_risk"), "high_risk and", "high_risk");
-    let not_wd = mb.at(bin(BinOp::Ne, mb.within(mb.f("histology"), "histology != wdlps", "histology"), mb.ev(h, "wdlps")), "histology != wdlps", 0);
+    let not_wd = mb.at(
+        bin(
+            BinOp::Ne,
+            mb.within(mb.f("histology"), "histology != wdlps", "histology"),
+            mb.ev(h, "wdlps"),
+        ),
+        "histology != wdlps",
+        0,
+    );
     let cond = mb.at(and(hr, not_wd), "high_risk and histology != wdlps", 0);
     let r = mb.rec("rt_preop", Some(s1), Some(cond));
     let rec = &mut mb.m.recs[r.0 as usize];
     rec.kind = RecKind::Suggest;
-    rec.strength = Some(Grade { level: 2, quality: 'C' });
+    rec.strength = Some(Grade {
+        level: 2,
+        quality: 'C',
+    });
     rec.statement = "Consider preoperative RT for {histology}.".into();
-    rec.details = vec![("dose".into(), vec![Detail::Dose { total_gy: 50.4, unit: unit("Gy"), fractions: 28 }])];
+    rec.details = vec![(
+        "dose".into(),
+        vec![Detail::Dose {
+            total_gy: 50.4,
+            unit: unit("Gy"),
+            fractions: 28,
+        }],
+    )];
     rec.cites = vec![25, 27];
     let span = mb.sp("rt_preop", 0);
     mb.m.recs[r.0 as usize].span = span;
@@ -726,7 +1088,10 @@ fn doc_model() -> Mb {
     let span = mb.sp("surveillance", 0);
     let rec = &mut mb.m.recs[r.0 as usize];
     rec.span = span;
-    rec.strength = Some(Grade { level: 1, quality: 'B' });
+    rec.strength = Some(Grade {
+        level: 1,
+        quality: 'B',
+    });
     rec.statement = "Follow up with imaging.".into();
     mb
 }
@@ -738,7 +1103,11 @@ fn trace_labels_only_deciding_values() {
     let pre = Some(Value::Enum(0));
     let case = mb.case(&[("phase", pre), ("histology", Some(Value::Enum(0)))]);
     let out = p.evaluate(&case, Options { trace: true });
-    let names: Vec<(&str, &str, &str)> = out.trace.iter().map(|s| (s.kind.as_str(), s.name.as_str(), s.result.as_str())).collect();
+    let names: Vec<(&str, &str, &str)> = out
+        .trace
+        .iter()
+        .map(|s| (s.kind.as_str(), s.name.as_str(), s.result.as_str()))
+        .collect();
     assert_eq!(
         names,
         vec![
@@ -751,20 +1120,50 @@ fn trace_labels_only_deciding_values() {
     );
     // high_risk: histology = lms is false, grade unknown stopped the match.
     assert_eq!(out.trace[0].reason, "undetermined: needs grade");
-    assert_eq!(out.trace[0].labels.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), vec!["unknown: grade not given"]);
+    assert_eq!(
+        out.trace[0]
+            .labels
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>(),
+        vec!["unknown: grade not given"]
+    );
     // rt_preop: histology != wdlps holds, so only high_risk is labelled.
     assert_eq!(out.trace[2].reason, "undetermined: needs grade");
-    assert_eq!(out.trace[2].labels.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), vec!["unknown: high_risk undetermined"]);
-    assert_eq!(out.trace[4].reason, "not applicable: section `post` does not apply (`phase = post_resection` is false)");
+    assert_eq!(
+        out.trace[2]
+            .labels
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>(),
+        vec!["unknown: high_risk undetermined"]
+    );
+    assert_eq!(
+        out.trace[4].reason,
+        "not applicable: section `post` does not apply (`phase = post_resection` is false)"
+    );
     let explained = eval::explain(&out, &mb.checked(), "rt_preop").unwrap();
-    assert_eq!(explained.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), vec!["high_risk", "preop", "rt_preop"]);
-    assert!(matches!(eval::explain(&out, &mb.checked(), "rt_preopp"), Err(eval::ExplainError::UnknownRecommendation { help: Some(_), .. })));
+    assert_eq!(
+        explained
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["high_risk", "preop", "rt_preop"]
+    );
+    assert!(matches!(
+        eval::explain(&out, &mb.checked(), "rt_preopp"),
+        Err(eval::ExplainError::UnknownRecommendation { help: Some(_), .. })
+    ));
 }
 
 #[test]
 fn rendered_trace_snapshot() {
     let mb = doc_model();
-    let case = mb.case(&[("phase", Some(Value::Enum(0))), ("histology", Some(Value::Enum(0))), ("grade", Some(Value::Int(3)))]);
+    let case = mb.case(&[
+        ("phase", Some(Value::Enum(0))),
+        ("histology", Some(Value::Enum(0))),
+        ("grade", Some(Value::Int(3))),
+    ]);
     let out = mb.program().evaluate(&case, Options { trace: true });
     let text = eval::render::trace(&out, &mb.checked(), 100);
     assert!(text.contains("grade = 3"));
@@ -774,7 +1173,10 @@ fn rendered_trace_snapshot() {
 #[test]
 fn rendered_note_snapshot() {
     let mb = doc_model();
-    let case = mb.case(&[("phase", Some(Value::Enum(0))), ("histology", Some(Value::Enum(2)))]);
+    let case = mb.case(&[
+        ("phase", Some(Value::Enum(0))),
+        ("histology", Some(Value::Enum(2))),
+    ]);
     let out = mb.program().evaluate(&case, Options::default());
     assert_eq!(out.recommendations[0].status, Status::Applies);
     let text = eval::render::note(&out, &mb.checked());
@@ -795,14 +1197,29 @@ fn fast_paths_agree_with_outcome() {
     for ph in [None, Some(0u16), Some(1)] {
         for h in [None, Some(0u16), Some(1), Some(2)] {
             for g in [None, Some(1i64), Some(3)] {
-                let case = mb.case(&[("phase", ph.map(Value::Enum)), ("histology", h.map(Value::Enum)), ("grade", g.map(Value::Int))]);
-                let full: Vec<Status> = p.evaluate(&case, Options::default()).recommendations.iter().map(|r| r.status).collect();
+                let case = mb.case(&[
+                    ("phase", ph.map(Value::Enum)),
+                    ("histology", h.map(Value::Enum)),
+                    ("grade", g.map(Value::Int)),
+                ]);
+                let full: Vec<Status> = p
+                    .evaluate(&case, Options::default())
+                    .recommendations
+                    .iter()
+                    .map(|r| r.status)
+                    .collect();
                 assert_eq!(p.statuses(&case, &mut s), full.as_slice());
             }
         }
     }
     // A case with fewer slots than facts reads the rest as unknown.
-    let short = Case { name: "short".into(), facts: vec![] };
-    assert_eq!(p.statuses(&short, &mut s), &[Status::Undetermined, Status::Undetermined]);
+    let short = Case {
+        name: "short".into(),
+        facts: vec![],
+    };
+    assert_eq!(
+        p.statuses(&short, &mut s),
+        &[Status::Undetermined, Status::Undetermined]
+    );
     let _ = Dimension::Dose;
 }
