@@ -1,6 +1,10 @@
 //! Case stage: converts a JSON value into a runtime [`Value`] of a declared
 //! type, and a [`Value`] back into the JSON form of the outcome contract.
 
+// A `CaseError` is large, but it is built only on the failure path, once
+// per bad value, so boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
+
 use super::error::{help_for, CaseError};
 use super::json::{Json, JsonKind};
 use crate::check::model::{Model, Type};
@@ -243,6 +247,19 @@ pub fn to_json(model: &Model, ty: Type, value: Option<Value>) -> serde_json::Val
             .map(|v| J::String(v.name.clone()))
             .unwrap_or(J::Null),
         (_, Value::Enum(i)) => J::from(i),
+        (Type::Row(t), Value::Row(r)) => {
+            // A row is written as its cells, `{"column": value, ...}`.
+            let mut cells = serde_json::Map::new();
+            let table = model.tables.get(t.0 as usize);
+            if let Some((table, row)) =
+                table.and_then(|t| t.rows.get(r as usize).map(|row| (t, row)))
+            {
+                for (column, cell) in table.columns.iter().zip(&row.cells) {
+                    cells.insert(column.name.clone(), to_json(model, column.ty, Some(*cell)));
+                }
+            }
+            J::Object(cells)
+        }
         (_, Value::Row(i)) => J::from(i),
     }
 }
@@ -268,9 +285,9 @@ pub fn plain(json: &Json) -> serde_json::Value {
 /// `a`, `b` and `c` in backticks.
 pub fn list(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
-    match quoted.len() {
-        0 => "none".to_string(),
-        1 => quoted.concat(),
-        n => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    match quoted.split_last() {
+        None => "none".to_string(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }

@@ -88,7 +88,9 @@ pub struct SyntaxError {
 
 /// Parses a whole JSON document.
 pub fn parse(text: &str) -> Result<Json, SyntaxError> {
-    let mut reader = Reader { text, pos: 0 };
+    // A byte-order mark, which some editors write, is not part of the value.
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut reader = Reader { text, pos: start };
     reader.skip_ws();
     let value = reader.value(0)?;
     reader.skip_ws();

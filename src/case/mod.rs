@@ -75,9 +75,21 @@ pub fn load(checked: &Checked, name: &str, json_text: &str) -> Result<CaseFile, 
     let result = match json::parse(json_text) {
         Ok(root) => loader.root(name, &root),
         Err(e) => {
+            // miette draws nothing for an empty span past the last line, so
+            // an error at the end of the file points at its last character.
+            let end = json_text.trim_end().len();
+            let span = if e.offset >= end && end > 0 {
+                let last = json_text
+                    .get(..end)
+                    .and_then(|t| t.chars().last())
+                    .map_or(1, char::len_utf8);
+                (end - last, last).into()
+            } else {
+                (e.offset, 0).into()
+            };
             loader.push(CaseError::Syntax {
                 message: e.message,
-                span: (e.offset, 0).into(),
+                span,
             });
             CaseFile::default()
         }

@@ -42,11 +42,17 @@ impl<'a> Checker<'a> {
                     "references"
                 };
                 let verb = if missing.len() == 1 { "is" } else { "are" };
+                // A typo such as `2-2000` should not print two thousand numbers.
+                let mut tail = String::new();
+                if missing.len() > 8 {
+                    tail = format!(" and {} more", missing.len() - 6);
+                    missing.truncate(6);
+                }
                 self.report(
                     item.span,
                     CheckError::UnknownReference {
                         what,
-                        numbers: format!("{} {verb}", missing.join(", ")),
+                        numbers: format!("{}{tail} {verb}", missing.join(", ")),
                         span: item.span.miette(),
                     },
                 );

@@ -48,7 +48,17 @@ impl<'a> Checker<'a> {
         for decl in decls {
             match &decl.kind {
                 DeclKind::Header(h) => pending.headers.push(h),
-                DeclKind::Include(_) => {}
+                DeclKind::Include(path) => {
+                    // The parser follows top-level includes only.
+                    if section.is_some() {
+                        self.report(
+                            path.span,
+                            CheckError::NestedInclude {
+                                span: path.span.miette(),
+                            },
+                        );
+                    }
+                }
                 DeclKind::Fact(f) => self.collect_fact(f, &decl.doc, None),
                 DeclKind::Group(g) => {
                     for (doc, f, _) in &g.facts {
@@ -83,6 +93,7 @@ impl<'a> Checker<'a> {
                         title: s.title.value.clone(),
                         parent: section,
                         condition: None,
+                        exhaustive: s.exhaustive,
                         span: Span {
                             end: head_end.max(decl.span.start),
                             ..decl.span
@@ -130,6 +141,8 @@ impl<'a> Checker<'a> {
                         schedule: None,
                         cites: Vec::new(),
                         see: Vec::new(),
+                        excludes: Vec::new(),
+                        acknowledged: Vec::new(),
                         doc: decl.doc.clone(),
                         span: r.id.span,
                         decl_span: decl.span,
@@ -143,7 +156,7 @@ impl<'a> Checker<'a> {
     fn collect_fact(&mut self, f: &ast::Fact, doc: &[String], group: Option<&str>) {
         let id = FactId(self.model.facts.len() as u32);
         let ty = self.type_expr(&f.ty, &f.name.name);
-        self.declare(&f.name, Symbol::Fact(id));
+        let unique = self.declare(&f.name, Symbol::Fact(id));
         self.model.facts.push(FactInfo {
             name: f.name.name.clone(),
             description: f.description.value.clone(),
@@ -153,7 +166,8 @@ impl<'a> Checker<'a> {
             span: f.name.span,
         });
         self.fact_ok.push(ty.is_some());
-        self.fact_used.push(false);
+        // A duplicate cannot be read by name; it is reported once, as a duplicate.
+        self.fact_used.push(!unique);
     }
 
     fn new_def(&mut self, info: DefInfo, src: DefSrc<'a>, declared: bool) -> DefId {
@@ -186,7 +200,9 @@ impl<'a> Checker<'a> {
                 *s = DefState::Done(false);
             }
         }
-        self.declare(&d.name, Symbol::Def(id));
+        if !self.declare(&d.name, Symbol::Def(id)) {
+            self.def_used[id.0 as usize] = true;
+        }
     }
 
     fn collect_table(&mut self, t: &'a ast::Table, decl: &ast::Decl) {
@@ -234,7 +250,9 @@ impl<'a> Checker<'a> {
             rows: Vec::new(),
             cites: Vec::new(),
         });
-        self.declare(&t.name, Symbol::Table(table, def));
+        if !self.declare(&t.name, Symbol::Table(table, def)) {
+            self.def_used[def.0 as usize] = true;
+        }
     }
 
     /// Resolves a type as written; `owner` names the enum for messages.

@@ -86,6 +86,10 @@ pub(crate) struct Checker<'a> {
     pub def_deps: Vec<Vec<(DefId, Span)>>,
     /// The definitions being typed, innermost last; reads are recorded on the last.
     pub reading: Vec<DefId>,
+    /// How deeply the expression being typed is nested.
+    pub depth: usize,
+    /// True once `too_deep` was reported for the current top-level expression.
+    pub deep_reported: bool,
     /// Whether anything reads each fact.
     pub fact_used: Vec<bool>,
     /// False for facts whose declared type had errors, so readers stay quiet.
@@ -108,6 +112,8 @@ impl<'a> Checker<'a> {
             def_declared: Vec::new(),
             def_deps: Vec::new(),
             reading: Vec::new(),
+            depth: 0,
+            deep_reported: false,
             fact_used: Vec::new(),
             fact_ok: Vec::new(),
             def_used: Vec::new(),
@@ -115,8 +121,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Reports a diagnostic whose primary label is `at`.
-    pub fn report(&mut self, at: Span, error: CheckError) {
-        self.diags.push(at.file, error);
+    pub fn report<D: miette::Diagnostic + Send + Sync + 'static>(
+        &mut self,
+        at: Span,
+        diagnostic: D,
+    ) {
+        self.diags.push(at.file, diagnostic);
     }
 
     /// A second label at `other` when it is in the same file as `at`;

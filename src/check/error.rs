@@ -264,8 +264,10 @@ pub enum CheckError {
         /// Upper bound.
         max: String,
         /// The literal.
-        #[label("can never match")]
+        #[label("{label}")]
         span: SourceSpan,
+        /// The label text.
+        label: &'static str,
         /// Advice.
         #[help]
         help: Option<String>,
@@ -410,17 +412,15 @@ pub enum CheckError {
     },
 
     /// A table row with the wrong number of keys or cells.
-    #[error("row has {found} {what}, but the table has {expected}")]
+    #[error("row has {found}, but the table has {expected}")]
     #[diagnostic(code(cairn::check::row_arity))]
     RowArity {
-        /// `keys` or `cells`.
-        what: &'static str,
-        /// How many the row has.
-        found: usize,
-        /// How many the table needs.
-        expected: usize,
+        /// How many the row has, e.g. `1 key`.
+        found: String,
+        /// How many the table needs, e.g. `2 keys`.
+        expected: String,
         /// The row.
-        #[label("expected {expected} {what}")]
+        #[label("expected {expected}")]
         span: SourceSpan,
     },
 
@@ -438,68 +438,29 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
-    /// A fact or definition that nothing reads.
-    #[error("{what} `{name}` is never used")]
+    /// An expression nested deeper than the checker accepts.
+    #[error("expression nested too deeply (more than {limit} levels)")]
     #[diagnostic(
-        code(cairn::check::unused),
-        severity(Warning),
-        help("no expression, table, schedule or statement reads it; remove it or use it")
+        code(cairn::check::too_deep),
+        help("split the expression into named `define`s, or use `any of [...]`/`all of [...]` for long lists")
     )]
-    Unused {
-        /// `fact` or `definition`.
-        what: &'static str,
-        /// The name.
-        name: String,
-        /// The declaration's name.
-        #[label("declared here")]
+    TooDeep {
+        /// The nesting limit.
+        limit: usize,
+        /// The expression that passes the limit.
+        #[label("nesting passes the limit here")]
         span: SourceSpan,
     },
 
-    /// A condition whose value does not depend on the case.
-    #[error("condition is always {value}")]
-    #[diagnostic(code(cairn::check::constant_condition), severity(Warning))]
-    ConstantCondition {
-        /// `true` or `false`.
-        value: bool,
-        /// The condition.
-        #[label("always {value}")]
-        span: SourceSpan,
-        /// Why.
-        #[help]
-        help: Option<String>,
-    },
-
-    /// A recommendation without a statement.
-    #[error("recommendation `{id}` has no statement")]
+    /// An `include` inside a section, which is never read.
+    #[error("`include` must be at the top level of a file")]
     #[diagnostic(
-        code(cairn::check::no_statement),
-        severity(Warning),
-        help("add `statement \"...\"` with the recommendation's wording from the source document")
+        code(cairn::check::nested_include),
+        help("move the `include` out of the section; included names are global anyway")
     )]
-    NoStatement {
-        /// The id.
-        id: String,
-        /// The id's span.
-        #[label("no `statement` field")]
-        span: SourceSpan,
-    },
-
-    /// An enum value that hides a fact or definition of the same name.
-    #[error("`{name}` is read as a value of `{owner}`, not as the {found} of the same name")]
-    #[diagnostic(
-        code(cairn::check::enum_shadows),
-        severity(Warning),
-        help("rename the {found} or the enum value so the expression is unambiguous")
-    )]
-    EnumShadows {
-        /// The name.
-        name: String,
-        /// The enum's owner.
-        owner: String,
-        /// `fact` or `definition`.
-        found: &'static str,
-        /// Where it was used.
-        #[label("enum value of `{owner}`")]
+    NestedInclude {
+        /// The included path.
+        #[label("inside a section")]
         span: SourceSpan,
     },
 }

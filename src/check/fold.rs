@@ -6,8 +6,8 @@
 //! range decides (`grade > 5` for `integer 1 to 3` is never true).
 
 use super::ctx::Checker;
-use super::error::CheckError;
 use super::model::*;
+use super::warning::CheckWarning;
 use crate::syntax::ast::{BinOp, Quantifier};
 use crate::value::Value;
 use std::cmp::Ordering;
@@ -31,7 +31,7 @@ impl<'a> Checker<'a> {
             };
             self.report(
                 cond.span,
-                CheckError::ConstantCondition {
+                CheckWarning::ConstantCondition {
                     value: f.value,
                     span: cond.span.miette(),
                     help,
@@ -62,6 +62,13 @@ impl<'a> Checker<'a> {
                 }),
             },
             TExprKind::Binary(op, a, b) => self.fold_compare(*op, a, b),
+            // A literal is always known.
+            TExprKind::IsKnown(inner, known) if matches!(inner.kind, TExprKind::Const(_)) => {
+                Some(Folded {
+                    value: *known,
+                    because: None,
+                })
+            }
             _ => None,
         }
     }

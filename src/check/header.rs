@@ -128,10 +128,21 @@ impl<'a> Checker<'a> {
 
     fn header_field(&mut self, field: &ast::HeaderField, meta: &mut Meta) {
         let key = field.key.name.as_str();
+        // The field's own span can run on over the blank space after it.
+        let value_span = match &field.value {
+            HeaderValue::Texts(texts, dated) => dated
+                .as_ref()
+                .map(|d| d.span)
+                .or(texts.last().map(|t| t.span))
+                .unwrap_or(field.key.span),
+            HeaderValue::Date(d) => d.span,
+            HeaderValue::Word(w) => w.span,
+        };
+        let span = field.key.span.to(value_span);
         let bad = |expected: &'static str, help: Option<String>| CheckError::HeaderValue {
             key: key.to_string(),
             expected,
-            span: field.span.miette(),
+            span: span.miette(),
             help,
         };
         match (key, &field.value) {
@@ -145,7 +156,7 @@ impl<'a> Checker<'a> {
             }
             ("title" | "version", _) => {
                 let help = Some(format!("write `{key} \"...\"`"));
-                self.report(field.span, bad("one string", help));
+                self.report(span, bad("one string", help));
             }
             ("status", HeaderValue::Word(w)) => {
                 if STATUSES.contains(&w.name.as_str()) {
@@ -169,7 +180,7 @@ impl<'a> Checker<'a> {
                     "write `status draft`, `status active` or `status retired`, without quotes"
                         .into(),
                 );
-                self.report(field.span, bad("draft, active or retired", help));
+                self.report(span, bad("draft, active or retired", help));
             }
             ("source", HeaderValue::Texts(texts, dated)) if texts.len() == 1 => {
                 meta.source = texts.first().map(|t| t.value.clone()).unwrap_or_default();
@@ -181,7 +192,7 @@ impl<'a> Checker<'a> {
             }
             ("source", _) => {
                 let help = Some("write `source \"Document title\" dated 2024-01-23`".into());
-                self.report(field.span, bad("one string, optionally dated", help));
+                self.report(span, bad("one string, optionally dated", help));
             }
             ("authors" | "reviewers", HeaderValue::Texts(texts, None)) => {
                 let names = texts.iter().map(|t| t.value.clone()).collect();
@@ -193,7 +204,7 @@ impl<'a> Checker<'a> {
             }
             ("authors" | "reviewers", _) => {
                 let help = Some(format!("write `{key} \"A. Author\", \"B. Author\"`"));
-                self.report(field.span, bad("a list of strings", help));
+                self.report(span, bad("a list of strings", help));
             }
             ("last_reviewed", HeaderValue::Date(d)) => {
                 if self.date(d).is_some() {
@@ -202,7 +213,7 @@ impl<'a> Checker<'a> {
             }
             _ => {
                 let help = Some("write `last_reviewed 2024-01-23`".into());
-                self.report(field.span, bad("a date", help));
+                self.report(span, bad("a date", help));
             }
         }
     }

@@ -1,35 +1,50 @@
 //! Check stage: resolves names, checks types and units, and builds the
 //! [`model::Model`] the interpreter runs.
 //!
-//! The passes, one file each: [`collect`](self) declares every name,
-//! `header` checks the header, `expr`/`ops`/`tables` type definitions and
-//! tables on demand, `recs`/`schedules`/`cites` check recommendations,
-//! sections and schedules, `fold` finds constant conditions, `cycles`
-//! orders definitions and reports cycles, and `unused` warns about unread
-//! facts and definitions. Every problem is reported; checking goes on
-//! after an error so that one run shows as many as possible.
+//! The passes, one file each, run in this order:
+//! - `collect`: declares every name of every file in one namespace and
+//!   types facts (enums get their values here);
+//! - `header`: checks the one `guideline` header;
+//! - `order`, `defs`: types definitions and tables in dependency order,
+//!   using `expr`, `names`, `ops`, `first` and `tables` for expressions;
+//! - `schedules`, `recs`, `cites`: sections, schedules, recommendations,
+//!   GRADE strengths and citations; `fold` warns about constant conditions;
+//! - `cycles`: reports cyclic definitions and computes `def_order`;
+//! - `unused`: warns about facts and definitions nothing reads.
+//!
+//! Checking goes on after an error, so that one run shows as many problems
+//! as possible; a subexpression with an error is typed as `None`, so its
+//! parents stay quiet and each problem is reported once. Diagnostics are
+//! sorted by file and position. Errors are [`CheckError`], warnings
+//! [`CheckWarning`].
 
 mod cites;
 mod collect;
 mod ctx;
 mod cycles;
+mod defs;
 pub mod error;
 mod expr;
+mod first;
 mod fold;
 mod header;
 pub mod model;
+mod names;
 mod ops;
+mod order;
 mod recs;
 mod schedules;
 mod tables;
 mod unused;
+pub mod warning;
 
 use crate::diagnostics::{Diagnostics, Report};
 use crate::source::{FileId, SourceMap};
 use crate::syntax::Parsed;
-use model::{DefId, Model};
+use model::Model;
 
 pub use error::CheckError;
+pub use warning::CheckWarning;
 
 /// A guideline that passed the checker: it has no errors, only warnings.
 #[derive(Debug)]
@@ -68,8 +83,8 @@ pub fn check(parsed: Parsed) -> Result<Checked, Failed> {
             cx.collect(&module.decls, None, &mut pending);
         }
         cx.check_headers(&pending.headers, main);
-        for d in 0..cx.model.defs.len() {
-            cx.check_def(DefId(d as u32));
+        for d in cx.typing_order() {
+            cx.check_def(d);
         }
         for (id, s) in &pending.sections {
             cx.check_section(*id, s);
@@ -81,7 +96,7 @@ pub fn check(parsed: Parsed) -> Result<Checked, Failed> {
             cx.check_rec(*id, r);
         }
         cx.order_defs();
-        cx.report_unused();
+        cx.report_unused(main);
         (cx.model, cx.diags)
     };
     let mut all = syntax;

@@ -234,6 +234,8 @@ pub struct SectionInfo {
     pub parent: Option<SectionId>,
     /// The section's own condition (the parent's is not folded in).
     pub condition: Option<TExpr>,
+    /// True when every case reaching the section must get a recommendation from it.
+    pub exhaustive: bool,
     /// The span of the section's heading line.
     pub span: Span,
 }
@@ -284,12 +286,29 @@ pub struct RecInfo {
     pub cites: Vec<u32>,
     /// Document sections referred to.
     pub see: Vec<String>,
+    /// Recommendations this one is mutually exclusive with (`excludes`).
+    pub excludes: Vec<RecId>,
+    /// Analysis findings acknowledged as intended.
+    pub acknowledged: Vec<Acknowledgement>,
     /// Doc comment.
     pub doc: Vec<String>,
     /// The span of the id.
     pub span: Span,
     /// The span of the whole recommendation.
     pub decl_span: Span,
+}
+
+/// An analysis finding acknowledged in the source as intended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Acknowledgement {
+    /// The finding kind, e.g. `conflict`, `exclusive`, `dead`.
+    pub finding: String,
+    /// The other recommendation involved, if any.
+    pub with: Option<RecId>,
+    /// Why it is intended.
+    pub reason: String,
+    /// Where it was written.
+    pub span: Span,
 }
 
 /// A structured detail value, normalised.

@@ -13,14 +13,14 @@ use crate::units::Dimension;
 use crate::value::Value;
 
 /// The broad kind of a type, for compatibility rules.
-fn numeric(t: Type) -> bool {
+pub(crate) fn numeric(t: Type) -> bool {
     matches!(t, Type::Int { .. } | Type::Number)
 }
 
 impl<'a> Checker<'a> {
     /// True when `e` is a bare name that is not declared, so it may be an
     /// enum value resolved by the other operand.
-    fn undeclared_name(&self, e: &ast::Expr) -> bool {
+    pub(crate) fn undeclared_name(&self, e: &ast::Expr) -> bool {
         matches!(&e.kind, ExprKind::Name(id) if !self.names.contains_key(&id.name))
     }
 
@@ -46,13 +46,21 @@ impl<'a> Checker<'a> {
         }
         // Type the side that is not a bare unknown name first, so the other
         // side can resolve as a value of its enum.
+        // When that side has an error, a bare unknown name on the other side
+        // is probably a value of its enum: stay quiet about it.
         let (l, r) = if self.undeclared_name(lhs) && !self.undeclared_name(rhs) {
             let r = self.expr(rhs, None);
-            let l = self.expr(lhs, r.as_ref().map(|r| r.ty));
+            let l = match &r {
+                Some(r) => self.expr(lhs, Some(r.ty)),
+                None => None,
+            };
             (l, r)
         } else {
             let l = self.expr(lhs, None);
-            let r = self.expr(rhs, l.as_ref().map(|l| l.ty));
+            let r = match &l {
+                None if self.undeclared_name(rhs) => None,
+                _ => self.expr(rhs, l.as_ref().map(|l| l.ty)),
+            };
             (l, r)
         };
         let (l, r) = (l?, r?);
@@ -197,6 +205,7 @@ impl<'a> Checker<'a> {
                 min: lo.to_string(),
                 max: hi.to_string(),
                 span: lit.span.miette(),
+                label: "can never match",
                 help: Some(
                     "this comparison is constant; correct the number or the declared range".into(),
                 ),
@@ -310,6 +319,9 @@ impl<'a> Checker<'a> {
         let mut items = Vec::with_capacity(set.len());
         let mut ok = true;
         for item in set {
+            if v.is_none() && self.undeclared_name(item) {
+                continue;
+            }
             match (self.expr(item, expected), &v) {
                 (Some(t), Some(v)) => {
                     if self.comparable(v, &t, BinOp::Eq, true).is_some() {
@@ -335,102 +347,5 @@ impl<'a> Checker<'a> {
             ty: Type::Bool,
             span,
         })
-    }
-
-    pub(crate) fn first(
-        &mut self,
-        branches: &[(ast::Expr, ast::Expr)],
-        otherwise: Option<&ast::Expr>,
-        expected: Option<Type>,
-        span: Span,
-    ) -> Option<TExpr> {
-        // The result type: the declared type when the context gives one
-        // (bools excepted: they are a hint from a condition), else the first value's.
-        let mut result: Option<(Type, Span)> =
-            expected.filter(|t| *t != Type::Bool).map(|t| (t, span));
-        let mut ok = true;
-        let mut out = Vec::with_capacity(branches.len());
-        for (cond, value) in branches {
-            let c = self.expr(cond, Some(Type::Bool));
-            let c = c.and_then(|c| self.want_bool(&c, "a `when` condition").map(|_| c));
-            if let Some(c) = &c {
-                self.constant_condition(c);
-            }
-            let v = self.branch_value(value, &mut result);
-            match (c, v) {
-                (Some(c), Some(v)) => out.push((c, v)),
-                _ => ok = false,
-            }
-        }
-        let other = match otherwise {
-            Some(e) => match self.branch_value(e, &mut result) {
-                Some(t) => Some(Box::new(t)),
-                None => {
-                    ok = false;
-                    None
-                }
-            },
-            None => None,
-        };
-        let (ty, _) = result?;
-        if !ok {
-            return None;
-        }
-        Some(TExpr {
-            kind: TExprKind::First {
-                branches: out,
-                otherwise: other,
-            },
-            ty,
-            span,
-        })
-    }
-
-    /// Types one branch value of `first` against the result type so far.
-    fn branch_value(
-        &mut self,
-        value: &ast::Expr,
-        result: &mut Option<(Type, Span)>,
-    ) -> Option<TExpr> {
-        if result.is_none() && self.undeclared_name(value) {
-            if let ExprKind::Name(id) = &value.kind {
-                if self.value_owners.contains_key(&id.name) {
-                    self.report(
-                        id.span,
-                        CheckError::CannotInfer {
-                            name: id.name.clone(),
-                            span: id.span.miette(),
-                        },
-                    );
-                    return None;
-                }
-            }
-        }
-        let t = self.expr(value, result.map(|r| r.0))?;
-        match *result {
-            None => {
-                *result = Some((t.ty, t.span));
-                Some(t)
-            }
-            Some((want, at)) => {
-                if super::expr::assignable(t.ty, want)
-                    || (numeric(t.ty) && numeric(want) && want == Type::Number)
-                {
-                    return Some(t);
-                }
-                let (found, want_name) = (self.type_name(t.ty), self.type_name(want));
-                self.mismatch(
-                    t.span,
-                    format!("branch values must all have one type, but this is {found}"),
-                    format!("this is {found}"),
-                    Some((at, format!("this sets the type to {want_name}"))),
-                    Some(
-                        "every `then` and `otherwise` value of a `first` must have the same type"
-                            .into(),
-                    ),
-                );
-                None
-            }
-        }
     }
 }

@@ -7,6 +7,7 @@
 use super::ctx::{Checker, Symbol};
 use super::error::CheckError;
 use super::model::*;
+use super::warning::CheckWarning;
 use crate::source::Span;
 use crate::syntax::ast::{self, DetailValue, RecField};
 use crate::units::Dimension;
@@ -64,12 +65,32 @@ impl<'a> Checker<'a> {
                     let mut cites = self.cites(items);
                     info.cites.append(&mut cites);
                 }
+                RecField::Excludes(ids) => {
+                    for other in ids {
+                        if let Some(r) = self.rec_ref(other) {
+                            info.excludes.push(r);
+                        }
+                    }
+                }
+                RecField::Acknowledge {
+                    finding,
+                    with,
+                    reason,
+                } => {
+                    let with = with.as_ref().and_then(|w| self.rec_ref(w));
+                    info.acknowledged.push(Acknowledgement {
+                        finding: finding.name.clone(),
+                        with,
+                        reason: reason.value.clone(),
+                        span: finding.span.to(reason.span),
+                    });
+                }
             }
         }
         if !has_statement {
             self.report(
                 r.id.span,
-                CheckError::NoStatement {
+                CheckWarning::NoStatement {
                     id: r.id.name.clone(),
                     span: r.id.span.miette(),
                 },
@@ -262,7 +283,9 @@ impl<'a> Checker<'a> {
             if bytes[i] == b'{' {
                 let start = i + 1;
                 let mut j = start;
-                while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
+                while j < bytes.len()
+                    && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_' || bytes[j] == b'.')
+                {
                     j += 1;
                 }
                 if j > start && j < bytes.len() && bytes[j] == b'}' {
@@ -285,7 +308,19 @@ impl<'a> Checker<'a> {
                 Some((Symbol::Fact(f), _)) => self.use_fact(f),
                 Some((Symbol::Def(d), _)) => self.use_def(d, span),
                 _ => {
-                    let help = self.value_name_help(&name);
+                    let help = match name.split_once('.') {
+                        Some((table, column)) => {
+                            if let Some((Symbol::Table(_, d), _)) = self.names.get(table).copied() {
+                                // Read, so the table is not also reported as unused.
+                                self.use_def(d, span);
+                            }
+                            Some(format!(
+                                "placeholders name a fact or definition: \
+                                 define `{column} \"...\" = {name}` and write `{{{column}}}`"
+                            ))
+                        }
+                        None => self.value_name_help(&name),
+                    };
                     self.report(
                         span,
                         CheckError::UnknownPlaceholder {

@@ -82,9 +82,8 @@ impl<'a> Checker<'a> {
             self.report(
                 row.span,
                 CheckError::RowArity {
-                    what: "keys",
-                    found: row.keys.len(),
-                    expected: key_enums.len(),
+                    found: count(row.keys.len(), "key"),
+                    expected: count(key_enums.len(), "key"),
                     span: row.span.miette(),
                 },
             );
@@ -94,9 +93,8 @@ impl<'a> Checker<'a> {
             self.report(
                 row.span,
                 CheckError::RowArity {
-                    what: "cells",
-                    found: row.cells.len(),
-                    expected: columns.len(),
+                    found: count(row.cells.len(), "cell"),
+                    expected: count(columns.len(), "cell"),
                     span: row.span.miette(),
                 },
             );
@@ -163,6 +161,7 @@ impl<'a> Checker<'a> {
                             min: min.map(|m| m.to_string()).unwrap_or_default(),
                             max: max.map(|m| m.to_string()).unwrap_or_default(),
                             span: span.miette(),
+                            label: "outside the column's range",
                             help: None,
                         },
                     );
@@ -230,5 +229,14 @@ impl<'a> Checker<'a> {
             }
         }
         value
+    }
+}
+
+/// `1 key`, `2 keys`.
+fn count(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }

@@ -9,8 +9,11 @@
 use super::output::{self, ERRORS, IO};
 use super::BatchFormat;
 use cairn::case;
+use cairn::check::model::{DefId, RecId};
+use cairn::check::Checked;
 use cairn::eval::outcome::Status;
-use cairn::eval::{self, Program};
+use cairn::eval::Program;
+use cairn::source::SourceMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -26,6 +29,7 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
     };
     let cohort_name = output::case_name(cohort);
     let program = Program::new(&checked);
+    let mut scratch = program.scratch();
     let recs: Vec<&str> = checked.model.recs.iter().map(|r| r.id.as_str()).collect();
     // Per recommendation: applies, not applicable, undetermined.
     let mut counts = vec![[0usize; 3]; recs.len()];
@@ -35,10 +39,18 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut write_ok = true;
     if format == BatchFormat::Csv {
-        let header: Vec<String> = ["line", "name"].iter().chain(recs.iter()).map(|s| csv(s)).collect();
+        let header: Vec<String> = ["line", "name"]
+            .iter()
+            .chain(recs.iter())
+            .map(|s| csv(s))
+            .collect();
         write_ok &= writeln!(out, "{}", header.join(",")).is_ok();
     }
-    for (index, line) in text.lines().enumerate() {
+    let mut line_start = 0usize;
+    for (index, raw) in text.split_inclusive('\n').enumerate() {
+        let start = line_start;
+        line_start += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
         let number = index + 1;
         if line.trim().is_empty() {
             continue;
@@ -48,19 +60,16 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
             Ok(c) => c,
             Err(_) => {
                 bad += 1;
-                // Reload with the earlier lines blanked out, so the rendered
-                // line and column are those of the cohort file.
-                let padded = format!("{}{line}", "\n".repeat(index));
-                if let Err(f) = case::load(&checked, &cohort_name, &padded) {
-                    output::eprint_diagnostics(&f.diagnostics, &f.sources);
-                }
+                report_bad_line(&checked, &cohort_name, &text, start, line);
                 continue;
             }
         };
         good += 1;
-        let outcome = program.evaluate(&loaded.case, eval::Options { trace: false });
-        for (rec, count) in outcome.recommendations.iter().zip(counts.iter_mut()) {
-            let slot = match rec.status {
+        // The hot path of the interpreter: statuses and values straight from
+        // the slots, without building the full outcome with its texts.
+        let statuses: Vec<Status> = program.statuses(&loaded.case, &mut scratch).to_vec();
+        for (status, count) in statuses.iter().zip(counts.iter_mut()) {
+            let slot = match status {
                 Status::Applies => 0,
                 Status::NotApplicable => 1,
                 Status::Undetermined => 2,
@@ -69,34 +78,54 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
                 *c += 1;
             }
         }
-        let case_name = if loaded.name == name { String::new() } else { loaded.name.clone() };
+        let case_name = (loaded.name != name).then(|| loaded.name.clone());
         match format {
             BatchFormat::Jsonl => {
-                let statuses: serde_json::Map<String, serde_json::Value> = outcome
-                    .recommendations
+                let model = &checked.model;
+                let mut recs_json = serde_json::Map::new();
+                let mut missing = serde_json::Map::new();
+                for (i, (rec, status)) in model.recs.iter().zip(&statuses).enumerate() {
+                    recs_json.insert(rec.id.clone(), status.as_str().into());
+                    if *status == Status::Undetermined {
+                        let facts: Vec<serde_json::Value> = program
+                            .missing(&mut scratch, RecId(i as u32))
+                            .iter()
+                            .filter_map(|f| model.facts.get(f.0 as usize))
+                            .map(|f| f.name.clone().into())
+                            .collect();
+                        missing.insert(rec.id.clone(), facts.into());
+                    }
+                }
+                let derived: serde_json::Map<String, serde_json::Value> = model
+                    .defs
                     .iter()
-                    .map(|r| (r.id.clone(), r.status.as_str().into()))
+                    .enumerate()
+                    .map(|(i, d)| {
+                        let v = program.def_value(&scratch, DefId(i as u32));
+                        (d.name.clone(), case::convert::to_json(model, d.ty, v))
+                    })
                     .collect();
                 let row = serde_json::json!({
                     "line": number,
                     "name": case_name,
-                    "recommendations": statuses,
-                    "derived": outcome.derived,
+                    "recommendations": recs_json,
+                    "missing": missing,
+                    "derived": derived,
                 });
                 write_ok &= writeln!(out, "{row}").is_ok();
             }
             BatchFormat::Csv => {
-                let mut cells = vec![number.to_string(), csv(&case_name)];
-                cells.extend(outcome.recommendations.iter().map(|r| r.status.as_str().to_string()));
+                let mut cells = vec![number.to_string(), csv(case_name.as_deref().unwrap_or(""))];
+                cells.extend(statuses.iter().map(|s| s.as_str().to_string()));
                 write_ok &= writeln!(out, "{}", cells.join(",")).is_ok();
             }
         }
     }
     write_ok &= out.flush().is_ok();
     drop(out);
-    eprint!("{}", summary(&recs, &counts, good, bad));
+    err!("{}", summary(&recs, &counts, good, bad));
     if !write_ok {
-        eprintln!("error: cannot write to standard output");
+        errln!("error: cannot write to standard output");
         return IO;
     }
     if bad > 0 {
@@ -106,9 +135,31 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
     }
 }
 
+/// Prints the diagnostics of a bad line with the cohort file's own line
+/// numbers and context: the line is reloaded behind the earlier lines
+/// blanked byte for byte (so offsets match the file), and the diagnostics
+/// are rendered against the whole file.
+fn report_bad_line(checked: &Checked, cohort_name: &str, text: &str, start: usize, line: &str) {
+    let prefix: String = text
+        .bytes()
+        .take(start)
+        .map(|b| if b == b'\n' { '\n' } else { ' ' })
+        .collect();
+    if let Err(f) = case::load(checked, cohort_name, &format!("{prefix}{line}")) {
+        let mut sources = SourceMap::new();
+        sources.add(cohort_name, text);
+        output::eprint_diagnostics(&f.diagnostics, &sources);
+    }
+}
+
 /// A table of statuses per recommendation.
 fn summary(recs: &[&str], counts: &[[usize; 3]], good: usize, bad: usize) -> String {
-    let width = recs.iter().map(|r| r.len()).max().unwrap_or(0).max("recommendation".len());
+    let width = recs
+        .iter()
+        .map(|r| r.len())
+        .max()
+        .unwrap_or(0)
+        .max("recommendation".len());
     let mut out = format!(
         "{good} cases evaluated, {bad} bad line{}\n{:width$}  {:>7}  {:>14}  {:>12}\n",
         if bad == 1 { "" } else { "s" },

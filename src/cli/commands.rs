@@ -18,7 +18,7 @@ pub fn check(files: &[PathBuf], format: ErrorFormat) -> u8 {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: cannot read `{name}`: {e}");
+                errln!("error: cannot read `{name}`: {e}");
                 code = IO;
                 continue;
             }
@@ -35,16 +35,20 @@ pub fn check(files: &[PathBuf], format: ErrorFormat) -> u8 {
             ErrorFormat::Json => json.extend(diagnostics.to_json(&sources)),
             ErrorFormat::Human => {
                 output::eprint_diagnostics(&diagnostics, &sources);
-                let verdict = if diagnostics.has_errors() { "failed" } else { "ok" };
-                eprintln!("{name}: {verdict} ({})", output::summary(&diagnostics));
+                let verdict = if diagnostics.has_errors() {
+                    "failed"
+                } else {
+                    "ok"
+                };
+                errln!("{name}: {verdict} ({})", output::summary(&diagnostics));
             }
         }
     }
     if format == ErrorFormat::Json {
         match serde_json::to_string_pretty(&json) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
-                eprintln!("error: cannot write JSON: {e}");
+                errln!("error: cannot write JSON: {e}");
                 return IO;
             }
         }
@@ -73,10 +77,10 @@ pub fn run(guideline: &Path, case_path: &Path, format: Format, trace: bool) -> u
     match format {
         Format::Json => print_json(&outcome),
         Format::Text => {
-            print!("{}", eval::render::note(&outcome, &checked));
+            out!("{}", eval::render::note(&outcome, &checked));
             if trace {
-                println!("\nTrace\n");
-                print!("{}", eval::render::trace(&outcome, &checked, WIDTH));
+                outln!("\nTrace\n");
+                out!("{}", eval::render::trace(&outcome, &checked, WIDTH));
             }
             0
         }
@@ -93,7 +97,7 @@ pub fn explain(guideline: &Path, case_path: &Path, id: &str) -> u8 {
     let outcome = program.evaluate(&case_file.case, eval::Options { trace: true });
     match eval::explain(&outcome, &checked, id) {
         Ok(steps) => {
-            print!("{}", eval::render::steps(&steps, &checked, WIDTH));
+            out!("{}", eval::render::steps(&steps, &checked, WIDTH));
             0
         }
         Err(e) => {
@@ -109,11 +113,15 @@ pub fn explain(guideline: &Path, case_path: &Path, id: &str) -> u8 {
 pub fn test(paths: Vec<PathBuf>, coverage: bool, min_coverage: Option<f64>, format: Format) -> u8 {
     if let Some(min) = min_coverage {
         if !(0.0..=100.0).contains(&min) {
-            eprintln!("error: --min-coverage must be a percentage between 0 and 100, not {min}");
+            errln!("error: --min-coverage must be a percentage between 0 and 100, not {min}");
             return IO;
         }
     }
-    let paths = if paths.is_empty() { vec![PathBuf::from("guidelines")] } else { paths };
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("guidelines")]
+    } else {
+        paths
+    };
     let options = testing::Options {
         coverage: coverage || min_coverage.is_some(),
         min_coverage,
@@ -128,7 +136,7 @@ pub fn test(paths: Vec<PathBuf>, coverage: bool, min_coverage: Option<f64>, form
                 return json;
             }
         }
-        Format::Text => print!("{}", testing::text::render(&report, options.coverage)),
+        Format::Text => out!("{}", testing::text::render(&report, options.coverage)),
     }
     if !report.io_errors.is_empty() && report.cases.is_empty() {
         return IO;
@@ -140,11 +148,11 @@ pub fn test(paths: Vec<PathBuf>, coverage: bool, min_coverage: Option<f64>, form
 pub fn print_json<T: serde::Serialize>(value: &T) -> u8 {
     match serde_json::to_string_pretty(value) {
         Ok(s) => {
-            println!("{s}");
+            outln!("{s}");
             0
         }
         Err(e) => {
-            eprintln!("error: cannot write JSON: {e}");
+            errln!("error: cannot write JSON: {e}");
             IO
         }
     }

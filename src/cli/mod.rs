@@ -4,8 +4,43 @@
 //! guideline or case with errors, a failing test), 2 usage or I/O errors.
 //! Input files are never written, except by `cairn fmt` without `--check`.
 
+/// Like `print!`, but a closed standard output (`cairn run … | head`) is
+/// not a panic: the rest of the output is dropped.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// Like `println!`, without the panic on a closed standard output.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// Like `eprint!`, without the panic on a closed standard error.
+macro_rules! err {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($t)*);
+    }};
+}
+
+/// Like `eprintln!`, without the panic on a closed standard error.
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($t)*);
+    }};
+}
+
+mod analyze;
 mod batch;
 mod commands;
+mod fmt;
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -108,6 +143,34 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "jsonl")]
         format: BatchFormat,
     },
+    /// Rewrite guideline files in the canonical layout.
+    Fmt {
+        /// Only report files that are not formatted (exit 1), with a diff.
+        #[arg(long)]
+        check: bool,
+        /// Files or folders (searched for `.cairn` files); default `guidelines/`.
+        files: Vec<PathBuf>,
+    },
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
+    /// Find gaps, conflicts, dead rules and sensitivity to missing data.
+    Analyze {
+        /// The guideline file.
+        guideline: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Show the difference in behaviour and text between two versions.
+    Diff {
+        /// The old version.
+        old: PathBuf,
+        /// The new version.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
 }
 
 /// Parses the arguments, runs the command and returns its exit code.
@@ -120,13 +183,42 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Check { files, error_format } => commands::check(&files, error_format),
-        Command::Run { guideline, case, format, trace } => commands::run(&guideline, &case, format, trace),
-        Command::Explain { guideline, case, id } => commands::explain(&guideline, &case, &id),
-        Command::Test { paths, coverage, min_coverage, format } => {
-            commands::test(paths, coverage, min_coverage, format)
-        }
-        Command::Batch { guideline, cohort, format } => batch::run(&guideline, &cohort, format),
+        Command::Check {
+            files,
+            error_format,
+        } => commands::check(&files, error_format),
+        Command::Run {
+            guideline,
+            case,
+            format,
+            trace,
+        } => commands::run(&guideline, &case, format, trace),
+        Command::Explain {
+            guideline,
+            case,
+            id,
+        } => commands::explain(&guideline, &case, &id),
+        Command::Test {
+            paths,
+            coverage,
+            min_coverage,
+            format,
+        } => commands::test(paths, coverage, min_coverage, format),
+        Command::Batch {
+            guideline,
+            cohort,
+            format,
+        } => batch::run(&guideline, &cohort, format),
+        Command::Fmt { check, files } => fmt::run(files, check),
+        Command::Lsp => match cairn::lsp::run() {
+            Ok(()) => 0,
+            Err(e) => {
+                errln!("error: cairn lsp: {e}");
+                output::IO
+            }
+        },
+        Command::Analyze { guideline, format } => analyze::analyze(&guideline, format),
+        Command::Diff { old, new, format } => analyze::diff(&old, &new, format),
     };
     ExitCode::from(code)
 }

@@ -17,13 +17,13 @@ pub const IO: u8 = 2;
 
 /// Prints diagnostics to standard error.
 pub fn eprint_diagnostics(diagnostics: &Diagnostics, sources: &SourceMap) {
-    eprint!("{}", diagnostics.render(sources, WIDTH));
+    err!("{}", diagnostics.render(sources, WIDTH));
 }
 
 /// Prints a failed stage's diagnostics and returns exit code 1.
 pub fn failed(failed: &Failed) -> u8 {
     eprint_diagnostics(&failed.diagnostics, &failed.sources);
-    eprintln!("{}", summary(&failed.diagnostics));
+    errln!("{}", summary(&failed.diagnostics));
     ERRORS
 }
 
@@ -46,7 +46,7 @@ pub fn guideline(path: &Path) -> Result<Checked, u8> {
             Ok(checked)
         }
         Err(LoadError::Io(e)) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             Err(IO)
         }
         Err(LoadError::Invalid(f)) => Err(failed(&f)),
@@ -56,7 +56,7 @@ pub fn guideline(path: &Path) -> Result<Checked, u8> {
 /// Reads a file or standard input (`-`); the error is the exit code.
 pub fn read(path: &Path) -> Result<String, u8> {
     load::read_input(path).map_err(|e| {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         IO
     })
 }

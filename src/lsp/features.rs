@@ -9,7 +9,7 @@ use super::index::{Key, SymbolKind as Kind};
 use crate::syntax::ast::{Decl, DeclKind};
 use lsp_types::{
     CompletionItem, CompletionItemKind, DocumentSymbol, Hover, HoverContents, Location,
-    MarkupContent, MarkupKind, Position, SymbolKind,
+    MarkupContent, MarkupKind, Position, SymbolKind, TextEdit,
 };
 
 /// Every keyword of the language, for completion (kept equal to the `kw_*`
@@ -79,6 +79,10 @@ pub const KEYWORDS: &[&str] = &[
     "detail",
     "cite",
     "see",
+    "excludes",
+    "acknowledge",
+    "with",
+    "exhaustive",
 ];
 
 /// The key under the cursor: the narrowest occurrence containing it.
@@ -158,6 +162,22 @@ pub fn completion(analysis: &Analysis, position: Position) -> Vec<CompletionItem
     if let Some(items) = cite_context(analysis, head) {
         return items;
     }
+    if rec_context(head) {
+        return analysis
+            .index
+            .symbols
+            .iter()
+            .filter(|(_, s)| s.kind == Kind::Recommendation)
+            .filter_map(|(k, s)| match k {
+                Key::Name(name) => Some(item(
+                    name,
+                    CompletionItemKind::FUNCTION,
+                    Some(s.detail.clone()),
+                )),
+                _ => None,
+            })
+            .collect();
+    }
     if let Some(owner) = enum_context(head) {
         if let Some(values) = analysis.index.enums.get(&owner) {
             return values
@@ -196,6 +216,19 @@ fn item(label: &str, kind: CompletionItemKind, detail: Option<String>) -> Comple
         kind: Some(kind),
         detail,
         ..CompletionItem::default()
+    }
+}
+
+/// True after `excludes`, `excludes a,` or `acknowledge finding with`,
+/// where only recommendation ids fit.
+fn rec_context(head: &str) -> bool {
+    let trimmed = head.trim_end();
+    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    match words.as_slice() {
+        [.., "excludes"] => true,
+        [.., "acknowledge", _, "with"] => true,
+        [first, .., last] => *first == "excludes" && last.ends_with(','),
+        _ => false,
     }
 }
 
@@ -248,6 +281,24 @@ fn enum_context(head: &str) -> Option<String> {
         .unwrap_or(0);
     let name = &subject[start..];
     (!name.is_empty()).then(|| name.to_string())
+}
+
+/// The whole document formatted by `cairn fmt`'s formatter, as one edit;
+/// no edit when it is already formatted, and none when it does not parse
+/// (the diagnostics already say why).
+pub fn formatting(analysis: &Analysis) -> Option<Vec<TextEdit>> {
+    let text = analysis.text();
+    let name = analysis
+        .sources
+        .get(MAIN)
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    let formatted = crate::format::format_source(&name, text).ok()?;
+    if formatted == text {
+        return Some(Vec::new());
+    }
+    let range = analysis.range(crate::source::Span::new(MAIN, 0, text.len()));
+    Some(vec![TextEdit::new(range, formatted)])
 }
 
 /// The outline: sections with their contents, recommendations and the

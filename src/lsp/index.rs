@@ -22,6 +22,8 @@ pub enum Key {
     Column(String, String),
     /// A numbered reference.
     Reference(u32),
+    /// An included file, by the name it has in the source map.
+    File(String),
 }
 
 /// The kind of a declared symbol.
@@ -47,6 +49,8 @@ pub enum SymbolKind {
     EnumValue,
     /// A numbered reference.
     Reference,
+    /// An included file.
+    File,
 }
 
 /// A declared symbol.
@@ -86,9 +90,12 @@ impl Index {
     /// Indexes the modules of a parsed guideline.
     pub fn build(sources: &SourceMap, modules: &[(crate::source::FileId, Module)]) -> Index {
         let mut index = Index::default();
-        for (_, module) in modules {
+        for (file, module) in modules {
             for decl in &module.decls {
                 index.declare(decl);
+                if let DeclKind::Include(text) = &decl.kind {
+                    index.include(sources, *file, text);
+                }
             }
         }
         for (_, module) in modules {
@@ -129,6 +136,34 @@ impl Index {
             span,
             hover,
             detail,
+        });
+    }
+
+    /// Links `include "x.cairn"` to the start of the included file, which
+    /// the parser loaded under its path relative to the including file.
+    fn include(&mut self, sources: &SourceMap, file: crate::source::FileId, text: &Text) {
+        let Some(including) = sources.get(file) else {
+            return;
+        };
+        let base = std::path::Path::new(&including.name)
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        let target = base.join(&text.value).to_string_lossy().to_string();
+        let Some(id) = sources.find(&target) else {
+            return;
+        };
+        let k = Key::File(target.clone());
+        self.occurrences.push(Occurrence {
+            key: k.clone(),
+            span: text.span,
+        });
+        let lines = sources.get(id).map(|f| f.text.lines().count()).unwrap_or(0);
+        self.symbols.entry(k).or_insert(Symbol {
+            kind: SymbolKind::File,
+            span: Span::new(id, 0, 0),
+            hover: format!("**include** `{target}` ({lines} lines)"),
+            detail: target,
         });
     }
 
@@ -313,6 +348,8 @@ impl Index {
                         RecField::Schedule(s) => self.name(s),
                         RecField::Cite(c) => self.cites(c),
                         RecField::Statement(t) => self.placeholders(sources, t),
+                        RecField::Excludes(ids) => ids.iter().for_each(|id| self.name(id)),
+                        RecField::Acknowledge { with: Some(id), .. } => self.name(id),
                         _ => {}
                     }
                 }

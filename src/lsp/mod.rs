@@ -69,6 +69,7 @@ pub fn capabilities() -> ServerCapabilities {
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec!["[".into(), "{".into(), "=".into(), " ".into()]),
             ..CompletionOptions::default()
@@ -86,15 +87,28 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
         connection,
         docs: HashMap::new(),
     };
+    let mut shutting_down = false;
     for message in &connection.receiver {
         match message {
             Message::Request(request) => {
-                if connection.handle_shutdown(&request)? {
-                    return Ok(());
-                }
-                let response = server.request(request);
+                // Handled here rather than by `Connection::handle_shutdown`,
+                // which treats a repeated `shutdown` (Neovim sends one per
+                // stop request) as a protocol error.
+                let response = if request.method == req::Shutdown::METHOD {
+                    shutting_down = true;
+                    Response::new_ok(request.id, ())
+                } else if shutting_down {
+                    Response::new_err(
+                        request.id,
+                        ErrorCode::InvalidRequest as i32,
+                        "the server is shutting down".into(),
+                    )
+                } else {
+                    server.request(request)
+                };
                 server.send(Message::Response(response))?;
             }
+            Message::Notification(n) if n.method == note::Exit::METHOD => return Ok(()),
             Message::Notification(n) => server.notification(n)?,
             Message::Response(_) => {}
         }
@@ -192,32 +206,52 @@ impl Server<'_> {
             .filter(|(u, d)| *u == uri || d.analysis.sources.find(&name).is_some())
             .map(|(u, _)| u.clone())
             .collect();
-        for u in affected {
-            let Some(doc) = self.docs.get_mut(&u) else {
-                continue;
-            };
-            doc.analysis = analyse(&doc.path, &doc.text, &open);
-            let version = doc.version;
-            let mut batches = Vec::new();
-            for (file, list) in &doc.analysis.diagnostics {
-                let target = if *file == MAIN {
-                    Some(u.clone())
-                } else {
-                    doc.analysis
-                        .sources
-                        .get(*file)
-                        .and_then(|f| path_to_uri(std::path::Path::new(&f.name)))
-                };
-                if let Some(target) = target {
-                    let v = (*file == MAIN).then_some(version);
-                    batches.push((target, list.clone(), v));
-                }
-            }
-            for (target, list, v) in batches {
-                self.publish(target, list, v)?;
+        for u in &affected {
+            if let Some(doc) = self.docs.get_mut(u) {
+                doc.analysis = analyse(&doc.path, &doc.text, &open);
             }
         }
+        let mut batches = Vec::new();
+        for u in &affected {
+            let Some(doc) = self.docs.get(u) else {
+                continue;
+            };
+            for (file, list) in &doc.analysis.diagnostics {
+                if *file == MAIN {
+                    // A file another open document includes is checked in
+                    // that context (as `cairn check` on the includer would);
+                    // on its own it would only miss the header and names.
+                    if !self.included_elsewhere(u, &doc.path) {
+                        batches.push((u.clone(), list.clone(), Some(doc.version)));
+                    }
+                } else if let Some(f) = doc.analysis.sources.get(*file) {
+                    if let Some(target) = self.uri_of(std::path::Path::new(&f.name)) {
+                        batches.push((target, list.clone(), None));
+                    }
+                }
+            }
+        }
+        for (target, list, version) in batches {
+            self.publish(target, list, version)?;
+        }
         Ok(())
+    }
+
+    /// True when an open document other than `uri` includes the file at `path`.
+    fn included_elsewhere(&self, uri: &Uri, path: &std::path::Path) -> bool {
+        let name = path.to_string_lossy();
+        self.docs
+            .iter()
+            .any(|(u, d)| u != uri && d.analysis.sources.find(&name).is_some_and(|id| id != MAIN))
+    }
+
+    /// The URI of a file: the one the editor used when it is open.
+    fn uri_of(&self, path: &std::path::Path) -> Option<Uri> {
+        self.docs
+            .iter()
+            .find(|(_, d)| d.path == path)
+            .map(|(u, _)| u.clone())
+            .or_else(|| path_to_uri(path))
     }
 
     fn publish(
@@ -262,6 +296,9 @@ impl Server<'_> {
                     let symbols = features::symbols(a, &a.decls);
                     Some(lsp_types::DocumentSymbolResponse::Nested(symbols))
                 })
+            }
+            req::Formatting::METHOD => {
+                self.with::<req::Formatting>(r, |a, _| features::formatting(a))
             }
             _ => Err(Response::new_err(
                 id.clone(),
@@ -338,6 +375,12 @@ impl HasUri for lsp_types::CompletionParams {
 }
 
 impl HasUri for lsp_types::DocumentSymbolParams {
+    fn uri(&self) -> &Uri {
+        &self.text_document.uri
+    }
+}
+
+impl HasUri for lsp_types::DocumentFormattingParams {
     fn uri(&self) -> &Uri {
         &self.text_document.uri
     }

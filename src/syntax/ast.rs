@@ -320,6 +320,8 @@ pub struct Section {
     pub title: Text,
     /// A condition every recommendation inside also requires.
     pub when: Option<Expr>,
+    /// True when every case reaching the section must get a recommendation from it.
+    pub exhaustive: bool,
     /// Nested declarations.
     pub items: Vec<Decl>,
 }
@@ -426,6 +428,17 @@ pub enum RecField {
     Cite(Vec<Cite>),
     /// `see "Document section"`
     See(Text),
+    /// `excludes a, b`: mutually exclusive with those recommendations.
+    Excludes(Vec<Ident>),
+    /// `acknowledge finding [with id] "reason"`: an intended analysis finding.
+    Acknowledge {
+        /// The kind of finding, e.g. `conflict`, `dead`, `overlap`.
+        finding: Ident,
+        /// The other recommendation involved, if any.
+        with: Option<Ident>,
+        /// Why the finding is intended.
+        reason: Text,
+    },
 }
 
 /// A structured detail value.

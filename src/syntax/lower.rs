@@ -23,9 +23,12 @@ impl<'d> Lower<'d> {
         Lower { file, diagnostics }
     }
 
+    /// The span of a pair, without the whitespace and comments pest may
+    /// have skipped at its end while trying an optional tail.
     pub(super) fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let text = trim_trailing_trivia(pair.as_str());
+        Span::new(self.file, s.start(), s.start() + text.len())
     }
 
     pub(super) fn ident(&self, pair: Pair<Rule>) -> Ident {
@@ -360,11 +363,13 @@ impl<'d> Lower<'d> {
             id,
             title,
             when: None,
+            exhaustive: false,
             items: Vec::new(),
         };
         for p in inner {
             match p.as_rule() {
                 Rule::expr => section.when = self.expr(p),
+                Rule::exhaustive => section.exhaustive = true,
                 Rule::decl => {
                     if let Some(d) = self.decl(p) {
                         section.items.push(d);
@@ -448,6 +453,26 @@ impl<'d> Lower<'d> {
                     values.push(self.detail_value(v)?);
                 }
                 RecField::Detail(name, values)
+            }
+            Rule::excludes_field => RecField::Excludes(parts.map(|p| self.ident(p)).collect()),
+            Rule::acknowledge_field => {
+                let finding = self.ident(parts.next()?);
+                let next = parts.next()?;
+                if next.as_rule() == Rule::string {
+                    RecField::Acknowledge {
+                        finding,
+                        with: None,
+                        reason: self.text(next),
+                    }
+                } else {
+                    // `next` is the `with` keyword; the name follows it.
+                    let with = Some(self.ident(parts.next()?));
+                    RecField::Acknowledge {
+                        finding,
+                        with,
+                        reason: self.text(parts.next()?),
+                    }
+                }
             }
             Rule::cite_field => {
                 // `cites` expects the whole field; rebuild from the parts.
@@ -547,6 +572,39 @@ impl<'d> Lower<'d> {
     }
 }
 
+/// Removes trailing whitespace and `//` comments from a pair's text.
+fn trim_trailing_trivia(text: &str) -> &str {
+    let mut text = text.trim_end();
+    loop {
+        let line_start = text.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        match comment_start(&text[line_start..]) {
+            Some(at) => text = text[..line_start + at].trim_end(),
+            None => return text,
+        }
+    }
+}
+
+/// Where a `//` comment starts in one line, outside string literals.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            // A quote after the slashes means they were inside a string that
+            // began on an earlier line (a URL, say), not a comment.
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => {
+                return (!line[i..].contains('"')).then_some(i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The text of a `///` doc comment line, without the slashes and one space.
 fn doc_text(raw: &str) -> String {
     let body = raw.trim_start_matches("///");
@@ -560,32 +618,131 @@ fn doc_text(raw: &str) -> String {
 /// expected.
 pub fn syntax_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
     use pest::error::{ErrorVariant, InputLocation};
-    let (start, end) = match e.location {
+    let (mut start, end) = match e.location {
         InputLocation::Pos(p) => (p, p),
         InputLocation::Span((s, e)) => (s, e),
     };
-    let expected = match &e.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            let mut names: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
-            names.sort_unstable();
-            names.dedup();
-            match names.len() {
-                0 => "a declaration".to_string(),
-                1 => names[0].to_string(),
-                _ => {
-                    let last = names.pop().unwrap_or_default();
-                    format!("{} or {}", names.join(", "), last)
+    let mut names: Vec<String> = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives
+            .iter()
+            .filter_map(|r| describe(*r))
+            .map(str::to_string)
+            .collect(),
+        ErrorVariant::CustomError { message } => vec![message.clone()],
+    };
+    // With error detail on, pest also records the farthest position any
+    // rule or literal token was tried at; that is where the user's text
+    // really went wrong (a missing `:` after a fact's description, say).
+    // A farthest position inside or right after a word comes from a
+    // keyword's look-ahead (`bool` in `boolean`); the plain error is better.
+    let after_word = |at: usize| {
+        text.get(..at)
+            .and_then(|t| t.chars().next_back())
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+    };
+    if let Some(attempts) = e
+        .parse_attempts()
+        .filter(|a| !after_word(a.max_position))
+    {
+        if attempts.max_position > start {
+            start = attempts.max_position;
+            names.clear();
+        }
+        if attempts.max_position == start {
+            // pest does not export the token and attempt types, so they
+            // are read through their `Debug` form.
+            for token in attempts.expected_tokens() {
+                let debug = format!("{token:?}");
+                if let Some(literal) = debug
+                    .strip_prefix("Sensitive { token: \"")
+                    .and_then(|t| t.strip_suffix("\" }"))
+                {
+                    // Blanks, comments and arithmetic operators can follow
+                    // almost anything; listing them hides the useful tokens.
+                    let noise = literal.trim().is_empty()
+                        || literal.starts_with('\\')
+                        || literal.starts_with("//")
+                        || ["*", "+", "-", "/"].contains(&literal);
+                    if !noise {
+                        names.push(format!("`{}`", literal.replace("\\\"", "\"")));
+                    }
+                }
+            }
+            for stack in attempts.call_stacks() {
+                let debug = format!("{:?}", stack.deepest);
+                if let Some(name) = DESCRIBED
+                    .iter()
+                    .find(|r| debug == format!("Rule({r:?})"))
+                    .and_then(|r| describe(*r))
+                    .filter(|n| !n.starts_with('`'))
+                {
+                    names.push(name.to_string());
                 }
             }
         }
-        ErrorVariant::CustomError { message } => message.clone(),
+    }
+    // "`and` or `or`" is redundant once the tokens themselves are listed.
+    if names.iter().any(|n| n.starts_with('`') && !n.contains(' ')) {
+        names.retain(|n| !(n.starts_with('`') && n.contains(" or ")));
+    }
+    // A token already named inside a description ("a type (`bool`, ...)")
+    // need not be listed again on its own.
+    let descriptions: Vec<String> = names.iter().filter(|n| n.contains(' ')).cloned().collect();
+    names.retain(|n| n.contains(' ') || !descriptions.iter().any(|d| d.contains(n.as_str())));
+    names.sort_unstable();
+    names.dedup();
+    let expected = match names.len() {
+        0 => "a declaration".to_string(),
+        1 => names[0].clone(),
+        _ => {
+            let last = names.pop().unwrap_or_default();
+            format!("{} or {}", names.join(", "), last)
+        }
     };
-    let found = found_at(text, start);
-    let len = if end > start { end - start } else { 1 };
+    // A declaration cut short (recovery parses each one on its own) ends in
+    // blanks: point at its last token rather than at the next declaration.
+    let rest = text.get(start..).unwrap_or("");
+    let at_end = rest.trim().is_empty();
+    if at_end {
+        start = text.get(..start).map(|t| t.trim_end().len()).unwrap_or(start);
+    }
+    let found = if at_end && start > 0 {
+        "the declaration ends here".to_string()
+    } else {
+        found_at(text, start)
+    };
+    let len = if end > start && !at_end { end - start } else { 1 };
+    let span_start = if at_end { start.saturating_sub(1) } else { start };
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    // Misspelt keywords are the commonest syntax error: offer the closest
+    // keyword that the grammar expected here.
+    let mut keywords: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with('`') && !n.contains(' '))
+        .map(|n| n.trim_matches('`').to_string())
+        .collect();
+    if expected.contains("a type") {
+        keywords.extend(["bool", "integer", "quantity", "date", "enum"].map(String::from));
+    }
+    if expected.contains("a declaration") {
+        keywords.extend(DECLARATION_WORDS.iter().map(|w| w.to_string()));
+    }
+    let close = crate::diagnostics::suggestion(&word, keywords.iter().map(String::as_str))
+        .filter(|_| !word.is_empty());
+    let help = if RESERVED.contains(&word.as_str()) {
+        format!("`{word}` is a reserved word and cannot be a name; choose another, such as `n_{word}`")
+    } else if let Some(close) = close {
+        close
+    } else {
+        help_for(&expected)
+    };
     SyntaxError::Unexpected {
-        help: help_for(&expected),
+        help,
         expected,
-        span: (start, len).into(),
+        span: (span_start, len).into(),
         found,
     }
 }
@@ -612,12 +769,36 @@ fn found_at(text: &str, offset: usize) -> String {
 fn help_for(expected: &str) -> String {
     if expected.contains("declaration") {
         "a file is a list of declarations: `guideline`, `include`, `fact`, `group`, `define`, `table`, `schedule`, `section`, `references`, or a recommendation (`recommend`, `suggest`, `option`, `consider`, `do-not-offer`, `discourage`, `refer`, `inform`)".to_string()
-    } else if expected.contains("recommendation field") {
+    } else if expected.contains("recommendation field") || expected.contains("`statement`") {
         "a recommendation holds `strength`, `about`, `when`, `statement`, `rationale`, `alternative`, `note`, `detail`, `schedule`, `cite` and `see` fields".to_string()
     } else {
         "see grammar/README.md for the syntax of each construct".to_string()
     }
 }
+
+/// The words that start a declaration.
+const DECLARATION_WORDS: &[&str] = &[
+    "guideline", "include", "fact", "group", "define", "table", "schedule", "section",
+    "references", "recommend", "suggest", "option", "consider", "do-not-offer", "discourage",
+    "refer", "inform",
+];
+
+/// Words the grammar reserves (its `keyword` rule).
+const RESERVED: &[&str] = &[
+    "and", "or", "not", "in", "is", "known", "unknown", "true", "false", "when", "then",
+    "otherwise", "first", "of", "to", "after", "fractions",
+];
+
+/// The rules [`describe`] has a name for.
+const DESCRIBED: &[Rule] = &[
+    Rule::decl, Rule::ident, Rule::path, Rule::string, Rule::expr, Rule::atom, Rule::literal,
+    Rule::type_expr, Rule::rec_field, Rule::cmp_op, Rule::compare_tail, Rule::unit, Rule::number,
+    Rule::int_lit, Rule::signed_int, Rule::date_lit, Rule::enum_value, Rule::header_field,
+    Rule::branch, Rule::otherwise, Rule::phase, Rule::study, Rule::table_keys, Rule::table_column,
+    Rule::table_row, Rule::reference, Rule::cite_item, Rule::grade_lit, Rule::detail_value,
+    Rule::kw_and, Rule::kw_or, Rule::kw_then, Rule::kw_to, Rule::kw_from, Rule::kw_of,
+    Rule::kw_fractions, Rule::kw_for, Rule::kw_until, Rule::group_item,
+];
 
 /// A readable name for a grammar rule in "expected ..." messages.
 fn describe(rule: Rule) -> Option<&'static str> {

@@ -40,8 +40,34 @@ pub struct ParsedFile {
     pub diagnostics: Diagnostics,
 }
 
+/// Stack size for the parsing thread: pest and the lowering recurse once per
+/// grammar level, so `MAX_DEPTH` brackets need far more than a default
+/// thread's stack in debug builds.
+const PARSER_STACK: usize = 256 * 1024 * 1024;
+
 /// Parses one file's text into a module, recovering per declaration.
+///
+/// The work runs on a thread with a large stack, so that nesting up to
+/// [`MAX_DEPTH`] never overflows whatever thread the caller is on.
 pub fn parse_module(file: FileId, text: &str) -> ParsedFile {
+    let spawned = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("cairn-parser".into())
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || parse_module_here(file, text))
+            .map(|handle| handle.join())
+    });
+    match spawned {
+        Ok(Ok(parsed)) => parsed,
+        // The thread could not start (or failed): parse on this thread.
+        _ => parse_module_here(file, text),
+    }
+}
+
+fn parse_module_here(file: FileId, text: &str) -> ParsedFile {
+    // Ask pest to track the farthest attempt, including literal tokens, for
+    // better "expected ..." messages. It is a process-wide switch.
+    pest::set_error_detail(true);
     let mut diagnostics = Diagnostics::new();
     if let Some(offset) = recover::too_deep(text, MAX_DEPTH) {
         diagnostics.push(

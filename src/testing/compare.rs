@@ -37,12 +37,18 @@ pub fn differences(expect: &Expect, outcome: &Outcome) -> Vec<Difference> {
                 kind: "status",
                 name: id.clone(),
                 expected: status.as_str().into(),
-                actual: actual_status.map(|s| s.as_str().into()).unwrap_or(serde_json::Value::Null),
+                actual: actual_status
+                    .map(|s| s.as_str().into())
+                    .unwrap_or(serde_json::Value::Null),
             });
         }
     }
     for (name, expected) in &expect.derived {
-        let actual = outcome.derived.get(name).cloned().unwrap_or(serde_json::Value::Null);
+        let actual = outcome
+            .derived
+            .get(name)
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
         if !same(expected, &actual) {
             out.push(Difference {
                 kind: "derived",
@@ -84,7 +90,9 @@ pub fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
             (Some(x), Some(y)) => crate::units::approx_eq(x, y) || (x - y).abs() < 1e-6,
             _ => x == y,
         },
-        (J::Array(x), J::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (J::Array(x), J::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
         (J::Object(x), J::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
         }
@@ -101,8 +109,14 @@ pub fn show(value: &serde_json::Value) -> String {
             let names: Vec<String> = items.iter().map(show).collect();
             format!("[{}]", names.join(", "))
         }
-        serde_json::Value::Object(m) if m.len() == 2 && m.contains_key("value") && m.contains_key("unit") => {
-            format!("{} {}", m.get("value").map(|v| v.to_string()).unwrap_or_default(), m.get("unit").map(show).unwrap_or_default())
+        serde_json::Value::Object(m)
+            if m.len() == 2 && m.contains_key("value") && m.contains_key("unit") =>
+        {
+            format!(
+                "{} {}",
+                m.get("value").map(|v| v.to_string()).unwrap_or_default(),
+                m.get("unit").map(show).unwrap_or_default()
+            )
         }
         other => other.to_string(),
     }

@@ -1,8 +1,9 @@
 //! Testing stage: coverage of a guideline's logic by a set of cases.
 //!
-//! A *condition branch* is a section's or recommendation's `when`, each
-//! branch condition of a `first`, each study condition, and each operand of
-//! a top-level `and`/`or`/`any of`/`all of`/`none of` of those conditions.
+//! A *condition branch* is a section's or recommendation's `when`, the body
+//! of a yes/no (`bool`) definition, each branch condition of a `first`, each
+//! study condition, and each operand of a top-level `and`/`or`/`any of`/
+//! `all of`/`none of` of those conditions.
 //! For every branch the cases drive it to true, false or unknown. A `first`
 //! branch counts only for cases that reach it (every earlier branch false).
 //!
@@ -14,9 +15,10 @@
 //! alongside.
 
 use super::kleene::Env;
+use super::text::{location, one_line};
 use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
 use crate::eval::outcome::{Outcome, Status};
-use crate::source::{SourceMap, Span};
+use crate::source::SourceMap;
 use crate::syntax::ast::{BinOp, Quantifier};
 use crate::value::Value;
 use serde::Serialize;
@@ -141,7 +143,10 @@ impl<'m> Collector<'m> {
                 recommendations: model
                     .recs
                     .iter()
-                    .map(|r| RecCoverage { id: r.id.clone(), reached: Reached::default() })
+                    .map(|r| RecCoverage {
+                        id: r.id.clone(),
+                        reached: Reached::default(),
+                    })
                     .collect(),
                 definitions: Vec::new(),
                 reached: 0,
@@ -152,23 +157,40 @@ impl<'m> Collector<'m> {
         };
         for section in &model.sections {
             if let Some(cond) = &section.condition {
-                c.condition(sources, &format!("section {}", section.id), "when", cond, &[]);
+                c.condition(
+                    sources,
+                    &format!("section {}", section.id),
+                    "when",
+                    cond,
+                    &[],
+                );
             }
         }
         for def in &model.defs {
-            if let DefBody::Expr(e) = &def.body {
-                c.firsts(sources, &format!("definition {}", def.name), e);
+            let owner = format!("definition {}", def.name);
+            match (&def.body, def.ty) {
+                // A yes/no definition is itself a condition.
+                (DefBody::Expr(e), Type::Bool) => c.condition(sources, &owner, "value", e, &[]),
+                (DefBody::Expr(e), _) => c.firsts(sources, &owner, e),
+                (DefBody::Table(_), _) => {}
             }
         }
         for rec in &model.recs {
             if let Some(cond) = &rec.condition {
-                c.condition(sources, &format!("recommendation {}", rec.id), "when", cond, &[]);
+                c.condition(
+                    sources,
+                    &format!("recommendation {}", rec.id),
+                    "when",
+                    cond,
+                    &[],
+                );
             }
         }
         for schedule in &model.schedules {
             for study in &schedule.studies {
                 if let Some(cond) = &study.condition {
-                    let owner = format!("schedule {} study {}", schedule.name, study.names.join("/"));
+                    let owner =
+                        format!("schedule {} study {}", schedule.name, study.names.join("/"));
                     c.condition(sources, &owner, "when", cond, &[]);
                 }
             }
@@ -176,7 +198,14 @@ impl<'m> Collector<'m> {
         c
     }
 
-    fn branch(&mut self, sources: &SourceMap, owner: &str, role: &str, cond: &'m TExpr, gate: &[&'m TExpr]) {
+    fn branch(
+        &mut self,
+        sources: &SourceMap,
+        owner: &str,
+        role: &str,
+        cond: &'m TExpr,
+        gate: &[&'m TExpr],
+    ) {
         self.coverage.branches.push(BranchCoverage {
             owner: owner.to_string(),
             role: role.to_string(),
@@ -184,16 +213,32 @@ impl<'m> Collector<'m> {
             location: location(sources, cond.span),
             reached: Reached::default(),
         });
-        self.probes.push(Probe { cond, gate: gate.to_vec() });
+        self.probes.push(Probe {
+            cond,
+            gate: gate.to_vec(),
+        });
     }
 
     /// A condition and its top-level operands, then any `first` inside.
-    fn condition(&mut self, sources: &SourceMap, owner: &str, role: &str, cond: &'m TExpr, gate: &[&'m TExpr]) {
+    fn condition(
+        &mut self,
+        sources: &SourceMap,
+        owner: &str,
+        role: &str,
+        cond: &'m TExpr,
+        gate: &[&'m TExpr],
+    ) {
         self.branch(sources, owner, role, cond, gate);
         let operands = operands(cond);
         if operands.len() > 1 {
             for (i, op) in operands.into_iter().enumerate() {
-                self.branch(sources, owner, &format!("{role}, operand {}", i + 1), op, gate);
+                self.branch(
+                    sources,
+                    owner,
+                    &format!("{role}, operand {}", i + 1),
+                    op,
+                    gate,
+                );
             }
         }
         self.firsts(sources, owner, cond);
@@ -202,10 +247,19 @@ impl<'m> Collector<'m> {
     /// Every `first` expression inside `e`, each branch gated by the earlier ones.
     fn firsts(&mut self, sources: &SourceMap, owner: &str, e: &'m TExpr) {
         match &e.kind {
-            TExprKind::First { branches, otherwise } => {
+            TExprKind::First {
+                branches,
+                otherwise,
+            } => {
                 let mut gate: Vec<&'m TExpr> = Vec::new();
                 for (i, (cond, value)) in branches.iter().enumerate() {
-                    self.condition(sources, owner, &format!("first branch {}", i + 1), cond, &gate);
+                    self.condition(
+                        sources,
+                        owner,
+                        &format!("first branch {}", i + 1),
+                        cond,
+                        &gate,
+                    );
                     gate.push(cond);
                     self.firsts(sources, owner, value);
                 }
@@ -213,7 +267,9 @@ impl<'m> Collector<'m> {
                     self.firsts(sources, owner, o);
                 }
             }
-            TExprKind::Not(a) | TExprKind::Neg(a) | TExprKind::IsKnown(a, _) => self.firsts(sources, owner, a),
+            TExprKind::Not(a) | TExprKind::Neg(a) | TExprKind::IsKnown(a, _) => {
+                self.firsts(sources, owner, a)
+            }
             TExprKind::Binary(_, a, b) => {
                 self.firsts(sources, owner, a);
                 self.firsts(sources, owner, b);
@@ -229,7 +285,10 @@ impl<'m> Collector<'m> {
                     self.firsts(sources, owner, i);
                 }
             }
-            TExprKind::Const(_) | TExprKind::Fact(_) | TExprKind::Def(_) | TExprKind::Column { .. } => {}
+            TExprKind::Const(_)
+            | TExprKind::Fact(_)
+            | TExprKind::Def(_)
+            | TExprKind::Column { .. } => {}
         }
     }
 
@@ -242,14 +301,24 @@ impl<'m> Collector<'m> {
                 branch.reached.record(env.truth(probe.cond));
             }
         }
-        for (rec, cov) in outcome.recommendations.iter().zip(self.coverage.recommendations.iter_mut()) {
+        for (rec, cov) in outcome
+            .recommendations
+            .iter()
+            .zip(self.coverage.recommendations.iter_mut())
+        {
             cov.reached.record(match rec.status {
                 Status::Applies => Some(true),
                 Status::NotApplicable => Some(false),
                 Status::Undetermined => None,
             });
         }
-        for ((def, seen), value) in self.model.defs.iter().zip(self.def_seen.iter_mut()).zip(&env.defs) {
+        for ((def, seen), value) in self
+            .model
+            .defs
+            .iter()
+            .zip(self.def_seen.iter_mut())
+            .zip(&env.defs)
+        {
             seen.insert(value_name(self.model, def.ty, *value));
         }
     }
@@ -267,12 +336,24 @@ impl<'m> Collector<'m> {
                 _ => vec!["known".into()],
             };
             let never = possible.into_iter().filter(|p| !seen.contains(p)).collect();
-            self.coverage.definitions.push(DefCoverage { name: def.name.clone(), seen, never });
+            self.coverage.definitions.push(DefCoverage {
+                name: def.name.clone(),
+                seen,
+                never,
+            });
         }
         let c = &mut self.coverage;
         c.total = c.branches.len() * 2;
-        c.reached = c.branches.iter().map(|b| usize::from(b.reached.yes) + usize::from(b.reached.no)).sum();
-        c.percent = if c.total == 0 { 100.0 } else { 100.0 * c.reached as f64 / c.total as f64 };
+        c.reached = c
+            .branches
+            .iter()
+            .map(|b| usize::from(b.reached.yes) + usize::from(b.reached.no))
+            .sum();
+        c.percent = if c.total == 0 {
+            100.0
+        } else {
+            100.0 * c.reached as f64 / c.total as f64
+        };
         self.coverage
     }
 }
@@ -292,7 +373,9 @@ fn operands(e: &TExpr) -> Vec<&TExpr> {
     let mut out = Vec::new();
     match &e.kind {
         TExprKind::Binary(op @ (BinOp::And | BinOp::Or), _, _) => flatten(e, *op, &mut out),
-        TExprKind::Quantified(Quantifier::Any | Quantifier::All | Quantifier::None, items) => out.extend(items),
+        TExprKind::Quantified(Quantifier::Any | Quantifier::All | Quantifier::None, items) => {
+            out.extend(items)
+        }
         TExprKind::Not(inner) => return operands(inner),
         _ => {}
     }
@@ -310,20 +393,4 @@ fn value_name(model: &Model, ty: Type, value: Option<Value>) -> String {
             .unwrap_or_else(|| "known".into()),
         _ => "known".into(),
     }
-}
-
-fn one_line(text: &str) -> String {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if joined.chars().count() > 80 {
-        let cut: String = joined.chars().take(77).collect();
-        format!("{cut}...")
-    } else {
-        joined
-    }
-}
-
-fn location(sources: &SourceMap, span: Span) -> String {
-    let lc = sources.line_col(span);
-    let file = sources.get(span.file).map(|f| f.name.as_str()).unwrap_or("?");
-    format!("{file}:{}:{}", lc.line, lc.column)
 }

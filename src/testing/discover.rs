@@ -19,7 +19,8 @@ pub struct Found {
 }
 
 /// Finds every `.json` file with an `expect` key under `paths` (files are
-/// taken as given, folders searched recursively, in name order). Files that
+/// taken as given, folders searched recursively, in name order; a `.cairn`
+/// file stands for the `cases/` folder next to it). Files that
 /// are not valid JSON are kept, so the loader reports them. Unreadable paths
 /// are returned as errors.
 pub fn cases(paths: &[PathBuf]) -> (Vec<Found>, Vec<(PathBuf, String)>) {
@@ -32,6 +33,12 @@ pub fn cases(paths: &[PathBuf]) -> (Vec<Found>, Vec<(PathBuf, String)>) {
 }
 
 fn walk(path: &Path, explicit: bool, found: &mut Vec<Found>, errors: &mut Vec<(PathBuf, String)>) {
+    // Symbolic links met while searching are not followed, so a link to an
+    // enclosing folder cannot make the search loop forever.
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !explicit && is_link {
+        return;
+    }
     if path.is_dir() {
         let entries = match std::fs::read_dir(path) {
             Ok(e) => e,
@@ -51,10 +58,26 @@ fn walk(path: &Path, explicit: bool, found: &mut Vec<Found>, errors: &mut Vec<(P
     if !explicit && !is_json {
         return;
     }
+    // A guideline named on the command line stands for its `cases/` folder.
+    if explicit && path.extension().is_some_and(|e| e == "cairn") {
+        let cases = path.parent().unwrap_or(Path::new("")).join("cases");
+        if cases.is_dir() {
+            walk(&cases, false, found, errors);
+        } else {
+            errors.push((
+                cases,
+                "no `cases/` folder next to the guideline".to_string(),
+            ));
+        }
+        return;
+    }
     match std::fs::read_to_string(path) {
         Ok(text) => {
             if explicit || has_expect(&text) {
-                found.push(Found { path: path.to_path_buf(), text });
+                found.push(Found {
+                    path: path.to_path_buf(),
+                    text,
+                });
             }
         }
         Err(e) => errors.push((path.to_path_buf(), e.to_string())),
@@ -73,34 +96,69 @@ fn has_expect(text: &str) -> bool {
     }
 }
 
-/// The guideline a case runs against: its `guideline` key (relative to the
-/// case's folder), or the one `.cairn` file with a header in the parent of
-/// its `cases/` folder.
-pub fn guideline_for(case: &Path, key: Option<&str>) -> Result<PathBuf, String> {
-    let dir = case.parent().unwrap_or(Path::new(""));
-    if let Some(rel) = key {
-        return Ok(dir.join(rel));
+/// Finds the guideline each case runs against, remembering the answer per
+/// folder so a large guideline is parsed once, not once per case.
+#[derive(Debug, Default)]
+pub struct Finder {
+    by_folder: std::collections::BTreeMap<PathBuf, Result<PathBuf, String>>,
+}
+
+impl Finder {
+    /// The guideline a case runs against: its `guideline` key (relative to
+    /// the case's folder), or the one `.cairn` file with a header in the
+    /// parent of its `cases/` folder.
+    pub fn guideline_for(&mut self, case: &Path, key: Option<&str>) -> Result<PathBuf, String> {
+        let dir = case.parent().unwrap_or(Path::new(""));
+        if let Some(rel) = key {
+            return Ok(dir.join(rel));
+        }
+        let Some(cases_dir) = case
+            .ancestors()
+            .skip(1)
+            .find(|a| a.file_name().is_some_and(|n| n == "cases"))
+        else {
+            return Err(
+                "the case is not in a `cases/` folder and has no `\"guideline\"` key".to_string(),
+            );
+        };
+        let home = cases_dir.parent().unwrap_or(Path::new(""));
+        let home = if home.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            home
+        };
+        self.by_folder
+            .entry(home.to_path_buf())
+            .or_insert_with(|| find_in(home))
+            .clone()
     }
-    let Some(cases_dir) = case.ancestors().skip(1).find(|a| a.file_name().is_some_and(|n| n == "cases")) else {
-        return Err("the case is not in a `cases/` folder and has no `\"guideline\"` key".to_string());
-    };
-    let home = cases_dir.parent().unwrap_or(Path::new(""));
-    let shown = if home.as_os_str().is_empty() { Path::new(".") } else { home };
-    let mut candidates: Vec<PathBuf> = std::fs::read_dir(shown)
-        .map_err(|e| format!("cannot read `{}`: {e}", shown.display()))?
+}
+
+/// The one `.cairn` file with a `guideline` header in `home`.
+fn find_in(home: &Path) -> Result<PathBuf, String> {
+    let mut candidates: Vec<PathBuf> = std::fs::read_dir(home)
+        .map_err(|e| format!("cannot read `{}`: {e}", home.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "cairn") && has_header(p))
         .collect();
     candidates.sort();
     match candidates.len() {
         1 => Ok(candidates.remove(0)),
-        0 => Err(format!("no `.cairn` file with a `guideline` header in `{}`", shown.display())),
+        0 => Err(format!(
+            "no `.cairn` file with a `guideline` header in `{}`",
+            home.display()
+        )),
         _ => Err(format!(
             "several guidelines in `{}`; add a `\"guideline\"` key naming one of {}",
-            shown.display(),
+            home.display(),
             candidates
                 .iter()
-                .map(|c| format!("`{}`", c.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()))
+                .map(|c| format!(
+                    "`{}`",
+                    c.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
@@ -112,5 +170,9 @@ fn has_header(path: &Path) -> bool {
         return false;
     };
     let parsed = syntax::parse_module(crate::source::FileId(0), &text);
-    parsed.module.decls.iter().any(|d| matches!(d.kind, DeclKind::Header(_)))
+    parsed
+        .module
+        .decls
+        .iter()
+        .any(|d| matches!(d.kind, DeclKind::Header(_)))
 }

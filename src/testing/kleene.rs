@@ -87,7 +87,12 @@ impl<'a> Env<'a> {
                 let Some(Value::Row(r)) = self.defs.get(def.0 as usize).copied().flatten() else {
                     return None;
                 };
-                let row = self.model.tables.get(table.0 as usize)?.rows.get(r as usize)?;
+                let row = self
+                    .model
+                    .tables
+                    .get(table.0 as usize)?
+                    .rows
+                    .get(r as usize)?;
                 row.cells.get(*column as usize).copied()
             }
             TExprKind::Not(inner) => self.truth(inner).map(|b| Value::Bool(!b)),
@@ -100,7 +105,11 @@ impl<'a> Env<'a> {
             TExprKind::Binary(BinOp::And, a, b) => and([self.truth(a), self.truth(b)]),
             TExprKind::Binary(BinOp::Or, a, b) => or([self.truth(a), self.truth(b)]),
             TExprKind::Binary(op, a, b) => binary(*op, self.eval(a)?, self.eval(b)?, e.ty),
-            TExprKind::In { value, set, negated } => {
+            TExprKind::In {
+                value,
+                set,
+                negated,
+            } => {
                 let v = self.eval(value)?;
                 let mut unknown = false;
                 for member in set {
@@ -112,7 +121,9 @@ impl<'a> Env<'a> {
                 }
                 (!unknown).then_some(Value::Bool(*negated))
             }
-            TExprKind::IsKnown(inner, known) => Some(Value::Bool(self.eval(inner).is_some() == *known)),
+            TExprKind::IsKnown(inner, known) => {
+                Some(Value::Bool(self.eval(inner).is_some() == *known))
+            }
             TExprKind::Quantified(q, items) => {
                 let truths = items.iter().map(|i| self.truth(i));
                 match q {
@@ -124,7 +135,10 @@ impl<'a> Env<'a> {
                     },
                 }
             }
-            TExprKind::First { branches, otherwise } => {
+            TExprKind::First {
+                branches,
+                otherwise,
+            } => {
                 for (cond, value) in branches {
                     match self.truth(cond) {
                         Some(true) => return self.eval(value),
@@ -187,7 +201,8 @@ fn equal(a: Value, b: Value) -> bool {
 }
 
 fn binary(op: BinOp, a: Value, b: Value, ty: Type) -> Option<Value> {
-    let cmp = |ord: fn(f64, f64) -> bool| -> Option<Value> { Some(Value::Bool(ord(num(a)?, num(b)?))) };
+    let cmp =
+        |ord: fn(f64, f64) -> bool| -> Option<Value> { Some(Value::Bool(ord(num(a)?, num(b)?))) };
     match op {
         BinOp::Eq => Some(Value::Bool(equal(a, b))),
         BinOp::Ne => Some(Value::Bool(!equal(a, b))),

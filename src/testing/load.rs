@@ -17,7 +17,8 @@ pub enum LoadError {
 /// Reads, parses and checks the guideline at `path`.
 pub fn guideline(path: &Path) -> Result<Checked, LoadError> {
     let name = path.to_string_lossy().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io(format!("cannot read `{name}`: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| LoadError::Io(format!("cannot read `{name}`: {e}")))?;
     let parsed = syntax::parse_with(&name, &text, &FsLoader);
     check::check(parsed).map_err(LoadError::Invalid)
 }

@@ -75,9 +75,18 @@ impl TestReport {
     /// True when the run passed: no failing case, no unreadable path, no
     /// coverage below the threshold, and at least one case.
     pub fn success(&self) -> bool {
-        self.failed == 0 && self.io_errors.is_empty() && self.coverage_ok() && !self.cases.is_empty()
+        self.failed == 0
+            && self.io_errors.is_empty()
+            && self.coverage_ok()
+            && !self.cases.is_empty()
     }
 }
+
+/// A guideline that did not load: its rendered diagnostics and their JSON.
+type LoadFailure = (String, Vec<JsonDiagnostic>);
+
+/// A case kept for coverage: its facts and the interpreter's outcome.
+type Measured = (Vec<Option<crate::value::Value>>, eval::outcome::Outcome);
 
 struct Loaded {
     checked: Checked,
@@ -86,20 +95,28 @@ struct Loaded {
 
 /// Runs every case with an `expect` block under `paths`.
 pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
-    let width = if options.width == 0 { 100 } else { options.width };
+    let width = if options.width == 0 {
+        100
+    } else {
+        options.width
+    };
     let (found, io) = discover::cases(paths);
     let mut report = TestReport {
-        io_errors: io.iter().map(|(p, e)| format!("cannot read `{}`: {e}", p.display())).collect(),
+        io_errors: io
+            .iter()
+            .map(|(p, e)| format!("cannot read `{}`: {e}", p.display()))
+            .collect(),
         min_coverage: options.min_coverage,
         ..TestReport::default()
     };
-    let mut guidelines: BTreeMap<PathBuf, Result<Loaded, (String, Vec<JsonDiagnostic>)>> = BTreeMap::new();
-    let mut cases_by_guideline: BTreeMap<PathBuf, Vec<(Vec<Option<crate::value::Value>>, eval::outcome::Outcome)>> =
-        BTreeMap::new();
+    let mut guidelines: BTreeMap<PathBuf, Result<Loaded, LoadFailure>> = BTreeMap::new();
+    let mut cases_by_guideline: BTreeMap<PathBuf, Vec<Measured>> = BTreeMap::new();
+    let mut finder = discover::Finder::default();
+    let mut broken: Vec<PathBuf> = Vec::new();
     for f in found {
         let file = f.path.display().to_string();
         let key = guideline_key(&f.text);
-        let guideline_path = match discover::guideline_for(&f.path, key.as_deref()) {
+        let guideline_path = match finder.guideline_for(&f.path, key.as_deref()) {
             Ok(p) => p,
             Err(e) => {
                 report.cases.push(failure(&file, &file, "", e, vec![]));
@@ -107,12 +124,28 @@ pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
             }
         };
         let gname = guideline_path.display().to_string();
-        let loaded = guidelines.entry(guideline_path.clone()).or_insert_with(|| load_guideline(&guideline_path, width));
+        let loaded = guidelines
+            .entry(guideline_path.clone())
+            .or_insert_with(|| load_guideline(&guideline_path, width));
         let loaded = match loaded {
             Ok(l) => l,
             Err((text, diags)) => {
-                let msg = format!("guideline `{gname}` does not load:\n{text}");
-                report.cases.push(failure(&file, &file, &gname, msg, diags.clone()));
+                // The guideline's diagnostics are shown with its first case
+                // only; the others point back to them.
+                let first = !broken.contains(&guideline_path);
+                let (msg, diags) = if first {
+                    broken.push(guideline_path.clone());
+                    (
+                        format!("guideline `{gname}` does not load:\n{text}"),
+                        diags.clone(),
+                    )
+                } else {
+                    (
+                        format!("guideline `{gname}` does not load (see above)"),
+                        vec![],
+                    )
+                };
+                report.cases.push(failure(&file, &file, &gname, msg, diags));
                 continue;
             }
         };
@@ -121,11 +154,15 @@ pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
             Err(failed) => {
                 let text = failed.diagnostics.render(&failed.sources, width);
                 let diags = failed.diagnostics.to_json(&failed.sources);
-                report.cases.push(failure(&file, &file, &gname, text, diags));
+                report
+                    .cases
+                    .push(failure(&file, &file, &gname, text, diags));
                 continue;
             }
         };
-        let outcome = loaded.program.evaluate(&case_file.case, eval::Options { trace: true });
+        let outcome = loaded
+            .program
+            .evaluate(&case_file.case, eval::Options { trace: true });
         let differences = case_file
             .expect
             .as_ref()
@@ -155,7 +192,11 @@ pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
     }
     for (path, cases) in &cases_by_guideline {
         if let Some(Ok(loaded)) = guidelines.get(path) {
-            let mut collector = Collector::new(&path.display().to_string(), &loaded.checked.model, &loaded.checked.sources);
+            let mut collector = Collector::new(
+                &path.display().to_string(),
+                &loaded.checked.model,
+                &loaded.checked.sources,
+            );
             for (facts, outcome) in cases {
                 collector.record(facts, outcome);
             }
@@ -172,13 +213,15 @@ fn guideline_key(text: &str) -> Option<String> {
     let case::json::JsonKind::Object(members) = value.kind else {
         return None;
     };
-    members.into_iter().find_map(|(k, v)| match (k.name.as_str(), v.kind) {
-        ("guideline", case::json::JsonKind::String(s)) => Some(s),
-        _ => None,
-    })
+    members
+        .into_iter()
+        .find_map(|(k, v)| match (k.name.as_str(), v.kind) {
+            ("guideline", case::json::JsonKind::String(s)) => Some(s),
+            _ => None,
+        })
 }
 
-fn load_guideline(path: &Path, width: usize) -> Result<Loaded, (String, Vec<JsonDiagnostic>)> {
+fn load_guideline(path: &Path, width: usize) -> Result<Loaded, LoadFailure> {
     match load::guideline(path) {
         Ok(checked) => {
             let program = Program::new(&checked);
@@ -192,7 +235,13 @@ fn load_guideline(path: &Path, width: usize) -> Result<Loaded, (String, Vec<Json
     }
 }
 
-fn failure(file: &str, name: &str, guideline: &str, detail: String, diagnostics: Vec<JsonDiagnostic>) -> CaseReport {
+fn failure(
+    file: &str,
+    name: &str,
+    guideline: &str,
+    detail: String,
+    diagnostics: Vec<JsonDiagnostic>,
+) -> CaseReport {
     CaseReport {
         file: file.to_string(),
         name: name.to_string(),

@@ -6,11 +6,18 @@ use super::coverage::Coverage;
 use super::runner::TestReport;
 use crate::check::Checked;
 use crate::eval::{self, outcome::Outcome};
+use crate::source::{SourceMap, Span};
 use std::fmt::Write;
 
 /// The expected-versus-actual diff of a failing case, followed by the trace
-/// of every recommendation that differs.
-pub fn diff(differences: &[Difference], checked: &Checked, outcome: &Outcome, width: usize) -> String {
+/// of every recommendation that differs (with everything it depends on) and
+/// the trace step of every derived value that differs.
+pub fn diff(
+    differences: &[Difference],
+    checked: &Checked,
+    outcome: &Outcome,
+    width: usize,
+) -> String {
     let mut out = String::new();
     for d in differences {
         let what = match d.kind {
@@ -38,12 +45,36 @@ pub fn diff(differences: &[Difference], checked: &Checked, outcome: &Outcome, wi
             }
         }
     }
+    // A derived value that differs is explained by its own trace step.
+    for d in differences.iter().filter(|d| d.kind == "derived") {
+        let steps: Vec<_> = outcome
+            .trace
+            .iter()
+            .filter(|s| s.kind == "definition" && s.name == d.name)
+            .cloned()
+            .collect();
+        if !steps.is_empty() {
+            let _ = writeln!(
+                out,
+                "
+trace of `{}`:",
+                d.name
+            );
+            out.push_str(&eval::render::steps(&steps, checked, width));
+        }
+    }
     out
 }
 
 fn indent(text: &str, prefix: &str) -> String {
     text.lines()
-        .map(|l| if l.is_empty() { "\n".to_string() } else { format!("{prefix}{l}\n") })
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("{prefix}{l}\n")
+            }
+        })
         .collect()
 }
 
@@ -55,7 +86,11 @@ pub fn render(report: &TestReport, show_coverage: bool) -> String {
     }
     for case in &report.cases {
         let verdict = if case.ok { "ok  " } else { "FAIL" };
-        let name = if case.name == case.file { case.file.clone() } else { format!("{} ({})", case.name, case.file) };
+        let name = if case.name == case.file {
+            case.file.clone()
+        } else {
+            format!("{} ({})", case.name, case.file)
+        };
         let _ = writeln!(out, "{verdict} {name}");
         if !case.ok {
             out.push_str(&indent(&case.detail, "    "));
@@ -92,7 +127,11 @@ pub fn coverage(c: &Coverage, min: Option<f64>) -> String {
         c.branches.len()
     );
     if let Some(min) = min {
-        let verdict = if c.percent + 1e-9 >= min { "met" } else { "NOT met" };
+        let verdict = if c.percent + 1e-9 >= min {
+            "met"
+        } else {
+            "NOT met"
+        };
         let _ = writeln!(out, "  minimum {min}%: {verdict}");
     }
     let recs: Vec<String> = c
@@ -119,10 +158,18 @@ pub fn coverage(c: &Coverage, min: Option<f64>) -> String {
     for r in recs {
         let _ = writeln!(out, "{r}");
     }
-    let never_undetermined: Vec<&str> =
-        c.recommendations.iter().filter(|r| !r.reached.unknown).map(|r| r.id.as_str()).collect();
+    let never_undetermined: Vec<&str> = c
+        .recommendations
+        .iter()
+        .filter(|r| !r.reached.unknown)
+        .map(|r| r.id.as_str())
+        .collect();
     if !never_undetermined.is_empty() {
-        let _ = writeln!(out, "  never undetermined: {}", never_undetermined.join(", "));
+        let _ = writeln!(
+            out,
+            "  never undetermined: {}",
+            never_undetermined.join(", ")
+        );
     }
     let defs: Vec<String> = c
         .definitions
@@ -140,7 +187,16 @@ pub fn coverage(c: &Coverage, min: Option<f64>) -> String {
         .branches
         .iter()
         .filter(|b| !b.reached.yes || !b.reached.no)
-        .map(|b| format!("    {} {} ({}): never {}  {}", b.owner, b.role, b.location, b.reached.unreached().join(" nor "), b.text))
+        .map(|b| {
+            format!(
+                "    {} {} ({}): never {}  {}",
+                b.owner,
+                b.role,
+                b.location,
+                b.reached.unreached().join(" nor "),
+                b.text
+            )
+        })
         .collect();
     if !branches.is_empty() {
         let _ = writeln!(out, "  condition branches not driven both ways:");
@@ -149,4 +205,25 @@ pub fn coverage(c: &Coverage, min: Option<f64>) -> String {
         }
     }
     out
+}
+
+/// A source excerpt on one line, shortened to 80 characters.
+pub(crate) fn one_line(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if joined.chars().count() > 80 {
+        let cut: String = joined.chars().take(77).collect();
+        format!("{cut}...")
+    } else {
+        joined
+    }
+}
+
+/// `file:line:column` of a span's start.
+pub(crate) fn location(sources: &SourceMap, span: Span) -> String {
+    let lc = sources.line_col(span);
+    let file = sources
+        .get(span.file)
+        .map(|f| f.name.as_str())
+        .unwrap_or("?");
+    format!("{file}:{}:{}", lc.line, lc.column)
 }

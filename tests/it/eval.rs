@@ -185,6 +185,7 @@ impl Mb {
             title: format!("Section {id}"),
             parent,
             condition: cond,
+            exhaustive: false,
             span: Span::default(),
         });
         SectionId(self.m.sections.len() as u32 - 1)
@@ -206,6 +207,8 @@ impl Mb {
             schedule: None,
             cites: vec![],
             see: vec![],
+            excludes: vec![],
+            acknowledged: vec![],
             doc: vec![],
             span: Span::default(),
             decl_span: Span::default(),

@@ -21,12 +21,14 @@ struct Client {
     recv: mpsc::Receiver<Message>,
     pending: VecDeque<Notification>,
     next_id: i32,
+    server: Option<std::thread::JoinHandle<Result<(), String>>>,
 }
 
 impl Client {
     fn memory() -> Client {
         let (server, client) = Connection::memory();
-        std::thread::spawn(move || cairn::lsp::serve(&server).map_err(|e| e.to_string()));
+        let handle =
+            std::thread::spawn(move || cairn::lsp::serve(&server).map_err(|e| e.to_string()));
         let (tx, rx) = mpsc::channel();
         let receiver = client.receiver.clone();
         std::thread::spawn(move || {
@@ -37,7 +39,9 @@ impl Client {
             }
         });
         let sender = client.sender.clone();
-        Client::new(Box::new(move |m| sender.send(m).unwrap()), rx)
+        let mut client = Client::new(Box::new(move |m| sender.send(m).unwrap()), rx);
+        client.server = Some(handle);
+        client
     }
 
     fn binary() -> Client {
@@ -69,6 +73,7 @@ impl Client {
             recv,
             pending: VecDeque::new(),
             next_id: 0,
+            server: None,
         };
         let init = client.request("initialize", json!({ "capabilities": {} }));
         assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
@@ -146,6 +151,9 @@ impl Client {
     fn shutdown(mut self) {
         assert_eq!(self.request("shutdown", Value::Null), Value::Null);
         self.notify("exit", Value::Null);
+        if let Some(server) = self.server.take() {
+            assert_eq!(server.join().unwrap(), Ok(()), "the server stopped cleanly");
+        }
     }
 }
 
@@ -300,6 +308,21 @@ fn session(mut client: Client) {
         );
     }
 
+    let (offset, _) = find(SAMPLE, "excludes surgery, ", 0);
+    let recs = client.at(
+        "textDocument/completion",
+        pos(SAMPLE, offset + "excludes surgery, ".len()),
+    );
+    let recs = labels(&recs);
+    assert!(
+        recs.contains(&"preop_rt".to_string()) && recs.contains(&"postop_rt".to_string()),
+        "{recs:?}"
+    );
+    assert!(
+        !recs.contains(&"grade".to_string()) && !recs.contains(&"and".to_string()),
+        "{recs:?}"
+    );
+
     // The outline: sections hold their recommendations.
     let symbols = client.request(
         "textDocument/documentSymbol",
@@ -396,6 +419,39 @@ fn session(mut client: Client) {
         })
         .count();
     assert_eq!(syntax, 1, "only the broken fact remains: {published}");
+
+    // A checker error (not a syntax error) after non-ASCII text on its line.
+    let fixed = edited
+        .replacen("fact x \"y\": integr\n", "", 1)
+        .replacen(line, "", 1);
+    assert_eq!(fixed, SAMPLE);
+    let typo = fixed.replacen("grade ≥ 2 and naive", "grade ≥ 2 and naiv", 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": URI, "version": 4 },
+            "contentChanges": [{ "text": typo }],
+        }),
+    );
+    let published = client.diagnostics(URI);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d["code"] == "cairn::check::unknown_name")
+        .unwrap_or_else(|| panic!("checker ran: {published}"));
+    let parsed = cairn::syntax::parse_with("x.cairn", &typo, &cairn::syntax::FsLoader);
+    let failed = cairn::check::check(parsed).expect_err("typo fails the checker");
+    let json = failed.diagnostics.to_json(&failed.sources);
+    let cli = json
+        .iter()
+        .find(|d| d.code == "cairn::check::unknown_name")
+        .unwrap();
+    assert_eq!(unknown["range"]["start"], pos(&typo, cli.labels[0].start));
+    assert_eq!(
+        diagnostics.len(),
+        json.len(),
+        "same diagnostics as `cairn check`"
+    );
     client.shutdown();
 }
 
@@ -436,4 +492,207 @@ fn lsp_rejects_unknown_requests_and_unopened_documents() {
         other => panic!("unexpected {other:?}"),
     }
     client.shutdown();
+}
+
+/// Every recommendation id in a nested outline.
+fn outline_names(symbols: &Value, out: &mut Vec<String>) {
+    for s in symbols.as_array().into_iter().flatten() {
+        if s["kind"] == 12 {
+            out.push(s["name"].as_str().unwrap().to_string());
+        }
+        outline_names(&s["children"], out);
+    }
+}
+
+#[test]
+fn lsp_on_the_real_guidelines() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    let mut dirs = vec![root.join("guidelines")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "cairn") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(!files.is_empty(), "the repository has guidelines");
+    let mut client = Client::memory();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let uri = format!("file://{}", path.display());
+        let doc = json!({ "uri": uri, "languageId": "cairn", "version": 1, "text": text });
+        client.notify("textDocument/didOpen", json!({ "textDocument": doc }));
+        let published = client.diagnostics(&uri);
+        let parsed =
+            cairn::syntax::parse_with(&path.to_string_lossy(), &text, &cairn::syntax::FsLoader);
+        let cli = match cairn::check::check(parsed) {
+            Ok(checked) => checked.warnings.reports.len(),
+            Err(failed) => failed.diagnostics.reports.len(),
+        };
+        assert_eq!(
+            published["diagnostics"].as_array().unwrap().len(),
+            cli,
+            "{}",
+            path.display()
+        );
+        let symbols = client.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        let mut recs = Vec::new();
+        outline_names(&symbols, &mut recs);
+        let declared: Vec<String> = text
+            .lines()
+            .filter_map(|l| {
+                let mut words = l.split_whitespace();
+                let kind = words.next()?;
+                let kinds = [
+                    "recommend",
+                    "suggest",
+                    "option",
+                    "consider",
+                    "do-not-offer",
+                    "discourage",
+                    "refer",
+                    "inform",
+                ];
+                (kinds.contains(&kind) && l.trim_end().ends_with('{'))
+                    .then(|| words.next().unwrap().to_string())
+            })
+            .collect();
+        assert!(!declared.is_empty());
+        assert_eq!(recs, declared, "{}", path.display());
+    }
+    client.shutdown();
+}
+
+#[test]
+fn lsp_tolerates_a_repeated_shutdown_and_refuses_later_requests() {
+    let mut client = Client::memory();
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    client.next_id += 1;
+    let id = RequestId::from(client.next_id);
+    let params =
+        json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 0 } });
+    (client.send)(Message::Request(Request::new(
+        id,
+        "textDocument/hover".into(),
+        params,
+    )));
+    match client.next() {
+        Message::Response(r) => assert_eq!(r.error.unwrap().code, -32600),
+        other => panic!("unexpected {other:?}"),
+    }
+    client.shutdown();
+}
+
+#[test]
+fn lsp_formats_like_cairn_fmt() {
+    let mut client = Client::memory();
+    let messy: String = SAMPLE
+        .lines()
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
+    client.open(&messy);
+    let params = json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 4, "insertSpaces": true } });
+    let edits = client.request("textDocument/formatting", params.clone());
+    let expected = cairn::format::format_source("x.cairn", &messy).unwrap();
+    assert_ne!(expected, messy);
+    assert_eq!(edits.as_array().unwrap().len(), 1, "{edits}");
+    assert_eq!(edits[0]["newText"], expected.as_str());
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({ "line": 0, "character": 0 })
+    );
+    assert_eq!(edits[0]["range"]["end"], pos(&messy, messy.len()));
+
+    // Already formatted: no edits. Not parseable: no answer.
+    let change = json!({ "textDocument": { "uri": URI, "version": 2 }, "contentChanges": [{ "text": expected }] });
+    client.notify("textDocument/didChange", change);
+    assert_eq!(
+        client.request("textDocument/formatting", params.clone()),
+        json!([])
+    );
+    let change = json!({ "textDocument": { "uri": URI, "version": 3 }, "contentChanges": [{ "text": "fact ≥ μ" }] });
+    client.notify("textDocument/didChange", change);
+    assert_eq!(
+        client.request("textDocument/formatting", params),
+        Value::Null
+    );
+    client.shutdown();
+}
+
+#[test]
+fn lsp_follows_includes_and_unsaved_included_documents() {
+    let dir = std::env::temp_dir().join(format!("cairn-lsp-include-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let vocab_text = "fact grade \"Grade (μ)\": integer 1 to 3\n";
+    std::fs::write(dir.join("vocab.cairn"), vocab_text).unwrap();
+    let main_text = "guideline g { title \"G\" version \"1\" status draft }\ninclude \"vocab.cairn\"\nsuggest r { when grade ≥ 2 statement \"S\" }\n";
+    let main_uri = format!("file://{}/main.cairn", dir.display());
+    let vocab_uri = format!("file://{}/vocab.cairn", dir.display());
+    let mut client = Client::memory();
+    let doc = json!({ "uri": main_uri, "languageId": "cairn", "version": 1, "text": main_text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": doc }));
+    let published = client.diagnostics(&main_uri);
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+
+    let at = |needle: &str, skip: usize| pos(main_text, main_text.find(needle).unwrap() + skip);
+    let params =
+        |position: Value| json!({ "textDocument": { "uri": main_uri }, "position": position });
+    let defs = client.request("textDocument/definition", params(at("grade ≥", 1)));
+    assert_eq!(defs[0]["uri"], vocab_uri.as_str());
+    assert_eq!(
+        defs[0]["range"]["start"],
+        json!({ "line": 0, "character": 5 })
+    );
+    let defs = client.request("textDocument/definition", params(at("\"vocab", 2)));
+    assert_eq!(defs[0]["uri"], vocab_uri.as_str());
+    assert_eq!(
+        defs[0]["range"]["start"],
+        json!({ "line": 0, "character": 0 })
+    );
+
+    // An unsaved rename in the included file re-checks the file that includes it,
+    // and the included file is checked in that context (no "missing header").
+    let renamed = vocab_text.replace("fact grade", "fact tumour_grade");
+    let doc = json!({ "uri": vocab_uri, "languageId": "cairn", "version": 1, "text": renamed });
+    client.notify("textDocument/didOpen", json!({ "textDocument": doc }));
+    // Messages are handled in order, so every notification caused by the
+    // didOpen arrives before this response.
+    client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": main_uri } }),
+    );
+    let published: Vec<Value> = client
+        .pending
+        .drain(..)
+        .filter(|n| n.method == "textDocument/publishDiagnostics")
+        .map(|n| n.params)
+        .collect();
+    let codes = |uri: &str| -> Vec<String> {
+        let last = published.iter().rev().find(|p| p["uri"] == uri).expect(uri);
+        let list = last["diagnostics"].as_array().unwrap();
+        list.iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        codes(&main_uri).contains(&"cairn::check::unknown_name".to_string()),
+        "{published:?}"
+    );
+    let vocab: Vec<&Value> = published
+        .iter()
+        .filter(|p| p["uri"] == vocab_uri.as_str())
+        .collect();
+    assert!(!vocab.is_empty(), "{published:?}");
+    for p in vocab {
+        assert!(!p.to_string().contains("header"), "{p}");
+    }
+    client.shutdown();
+    std::fs::remove_dir_all(&dir).unwrap();
 }

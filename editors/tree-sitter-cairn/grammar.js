@@ -1,0 +1,196 @@
+/**
+ * Tree-sitter grammar for Cairn clinical practice guidelines (*.cairn).
+ * It follows grammar/cairn.pest, the language's single source of syntax;
+ * tests parse every guideline of the repository with it.
+ */
+
+const commaSep1 = (rule) => seq(rule, repeat(seq(',', rule)));
+
+const PREC = {
+  or: 1,
+  and: 2,
+  not: 3,
+  compare: 4,
+  add: 5,
+  mul: 6,
+  neg: 7,
+};
+
+module.exports = grammar({
+  name: 'cairn',
+
+  word: $ => $.identifier,
+
+  extras: $ => [/\s/, $.comment],
+
+  rules: {
+    source_file: $ => repeat($._declaration),
+
+    _declaration: $ => choice(
+      $.header,
+      $.include,
+      $.fact,
+      $.group,
+      $.define,
+      $.table,
+      $.schedule,
+      $.section,
+      $.references,
+      $.recommendation,
+    ),
+
+    comment: _ => token(seq('//', /.*/)),
+
+    // ------------------------------------------------------------ header
+
+    header: $ => seq('guideline', field('name', $.identifier), '{', repeat($.header_field), '}'),
+    header_field: $ => seq(field('key', $.identifier), choice(
+      seq(commaSep1($.string), optional(seq('dated', $.date))),
+      $.date,
+      $.identifier,
+    )),
+
+    include: $ => seq('include', $.string),
+
+    // ------------------------------------------------------------ facts
+
+    fact: $ => seq('fact', field('name', $.identifier), field('description', $.string), ':', field('type', $._type)),
+    group: $ => seq('group', field('name', $.identifier), $.string, '{', repeat($.fact), '}'),
+
+    _type: $ => choice($.primitive_type, $.integer_type, $.quantity_type, $.enum_type),
+    primitive_type: _ => choice('bool', 'date'),
+    integer_type: $ => seq('integer', optional(seq($.signed_integer, 'to', $.signed_integer))),
+    signed_integer: $ => seq(optional('-'), $.number),
+    quantity_type: $ => seq('quantity', $.unit),
+    enum_type: $ => seq('enum', '{', $.enum_value, repeat(seq(optional(','), $.enum_value)), optional(','), '}'),
+    enum_value: $ => seq(field('name', $.identifier), optional($.string), repeat($.code)),
+    code: $ => seq('code', $.identifier, $.string),
+
+    // ------------------------------------------------------------ definitions
+
+    define: $ => seq('define', field('name', $.identifier), $.string, optional(seq(':', $._type)), '=', field('value', $._expression)),
+
+    table: $ => seq(
+      'table', field('name', $.identifier), $.string, '{',
+      $.table_keys, repeat1($.table_column), repeat1($.table_row), repeat($.cite),
+      '}',
+    ),
+    table_keys: $ => seq('key', commaSep1($.identifier)),
+    table_column: $ => seq('column', field('name', $.identifier), $.string, ':', $._type),
+    table_row: $ => seq('row', commaSep1(choice($.wildcard, $.identifier)), '->', commaSep1($._literal)),
+    wildcard: _ => '_',
+
+    // ------------------------------------------------------------ schedules
+
+    schedule: $ => seq(
+      'schedule', field('name', $.identifier), $.string, 'from', $.identifier, '{',
+      $.phase, repeat(seq('then', $.phase)), repeat($.study),
+      '}',
+    ),
+    phase: $ => seq('every', $.amount, choice(
+      seq('for', $.amount),
+      seq('until', optional(seq('at', 'least')), $.amount),
+    )),
+    amount: $ => seq($.number, optional(seq('to', $.number)), $.unit),
+    study: $ => seq('study', choice($.string, $.alternating), optional(seq('when', $._expression))),
+    alternating: $ => seq('alternating', '(', $.string, repeat1(seq(',', $.string)), ')'),
+
+    // ------------------------------------------------------------ sections
+
+    section: $ => seq(
+      'section', field('name', $.identifier), $.string,
+      optional(seq('when', field('condition', $._expression))),
+      optional('exhaustive'),
+      '{', repeat($._declaration), '}',
+    ),
+
+    references: $ => seq('references', '{', repeat($.reference), '}'),
+    reference: $ => seq('[', $.number, ']', $.string),
+
+    // ------------------------------------------------------------ recommendations
+
+    recommendation: $ => seq(field('kind', $.recommendation_kind), field('name', $.identifier), '{', repeat($._field), '}'),
+    recommendation_kind: _ => choice('recommend', 'suggest', 'option', 'consider', 'do-not-offer', 'discourage', 'refer', 'inform'),
+
+    _field: $ => choice(
+      $.strength, $.about, $.when, $.statement, $.rationale, $.alternative, $.note,
+      $.detail, $.follow, $.cite, $.see, $.excludes, $.acknowledge,
+    ),
+    strength: $ => seq('strength', $.grade),
+    grade: _ => /[0-9][A-Za-z0-9]*/,
+    about: $ => seq('about', $.identifier),
+    when: $ => seq('when', $._expression),
+    statement: $ => seq('statement', $.string),
+    rationale: $ => seq('rationale', $.string),
+    alternative: $ => seq('alternative', optional($.identifier), $.string),
+    note: $ => seq('note', $.string),
+    detail: $ => seq('detail', field('name', $.identifier), '=', commaSep1(choice($.dose, $.interval, $.quantity, $.string))),
+    dose: $ => seq($.quantity, 'in', $.number, 'fractions'),
+    interval: $ => seq($.number, 'to', $.number, $.unit, optional(seq('after', $.string))),
+    follow: $ => seq('schedule', $.identifier),
+    cite: $ => seq('cite', '[', commaSep1($.cite_item), ']'),
+    cite_item: $ => seq($.number, optional(seq('-', $.number))),
+    see: $ => seq('see', $.string),
+    excludes: $ => seq('excludes', commaSep1($.identifier)),
+    acknowledge: $ => seq('acknowledge', $.identifier, optional(seq('with', $.identifier)), $.string),
+
+    // ------------------------------------------------------------ expressions
+
+    _expression: $ => choice(
+      $.binary_expression,
+      $.not_expression,
+      $.comparison,
+      $.in_expression,
+      $.known_expression,
+      $.negation,
+      $.parenthesized,
+      $.quantifier,
+      $.first_expression,
+      $._literal,
+      $.field_access,
+      $.identifier,
+    ),
+    binary_expression: $ => choice(
+      prec.left(PREC.or, seq($._expression, 'or', $._expression)),
+      prec.left(PREC.and, seq($._expression, 'and', $._expression)),
+      prec.left(PREC.add, seq($._expression, choice('+', '-'), $._expression)),
+      prec.left(PREC.mul, seq($._expression, choice('*', '/'), $._expression)),
+    ),
+    not_expression: $ => prec(PREC.not, seq('not', $._expression)),
+    comparison: $ => prec.left(PREC.compare, seq($._expression, $.comparison_operator, $._expression)),
+    comparison_operator: _ => choice('<=', '>=', '!=', '=', '<', '>', '≤', '≥', '≠'),
+    in_expression: $ => prec.left(PREC.compare, seq($._expression, optional('not'), 'in', $.set)),
+    known_expression: $ => prec.left(PREC.compare, seq($._expression, 'is', choice('known', 'unknown'))),
+    negation: $ => prec(PREC.neg, seq('-', $._expression)),
+    parenthesized: $ => seq('(', $._expression, ')'),
+    quantifier: $ => seq(choice('any', 'all', 'none'), 'of', '[', commaSep1($._expression), optional(','), ']'),
+    first_expression: $ => seq('first', '{', repeat1($.branch), optional($.otherwise), '}'),
+    branch: $ => seq('when', $._expression, 'then', $._expression),
+    otherwise: $ => seq('otherwise', $._expression),
+    set: $ => seq('{', commaSep1($._expression), optional(','), '}'),
+    field_access: $ => seq(field('table', $.identifier), '.', field('column', $.identifier)),
+
+    // ------------------------------------------------------------ literals
+
+    _literal: $ => choice($.date, $.quantity, $.number, $.boolean, $.string),
+    boolean: _ => choice('true', 'false'),
+    quantity: $ => seq($.number, $.unit),
+    unit: _ => /%|[A-Za-zµμ][A-Za-z0-9µμ\/]*/,
+    number: _ => /\d+(\.\d+)?/,
+    date: _ => token(prec(1, /\d{4}-\d{2}-\d{2}/)),
+    string: $ => seq(
+      '"',
+      repeat(choice(
+        alias(token.immediate(prec(1, /[^"\\{]+/)), $.string_content),
+        alias(token.immediate(prec(1, '{')), $.string_content),
+        $.escape_sequence,
+        $.placeholder,
+      )),
+      token.immediate('"'),
+    ),
+    escape_sequence: _ => token.immediate(prec(1, /\\./)),
+    placeholder: _ => token.immediate(prec(2, /\{[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?\}/)),
+
+    identifier: _ => /[A-Za-z_][A-Za-z0-9_]*/,
+  },
+});

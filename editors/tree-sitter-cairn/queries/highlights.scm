@@ -1,0 +1,65 @@
+; Cairn highlighting with Helix capture names (no Neovim-only predicates).
+; Every keyword of grammar/cairn.pest appears here (checked by tests/it/editors.rs).
+; Later patterns win for the same node (as in Helix and Neovim): general ones come first.
+
+(identifier) @variable
+(comment) @comment
+((comment) @comment.block.documentation
+  (#match? @comment.block.documentation "^///"))
+
+(string) @string
+(string_content) @string
+(escape_sequence) @constant.character.escape
+(placeholder) @variable.other.member
+
+(number) @constant.numeric
+(date) @constant.numeric
+(unit) @type
+(grade) @constant
+(boolean) @constant.builtin.boolean
+(wildcard) @variable.builtin
+
+[
+  "guideline" "include" "fact" "group" "define" "table" "schedule" "section" "references"
+] @keyword.storage.type
+
+"exhaustive" @keyword.storage.modifier
+
+(recommendation_kind) @keyword.function
+[
+  "recommend" "suggest" "option" "consider" "do-not-offer" "discourage" "refer" "inform"
+] @keyword.function
+
+["when" "then" "otherwise" "first"] @keyword.control.conditional
+
+["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of"] @keyword.operator
+
+(primitive_type) @type.builtin
+["bool" "integer" "quantity" "date" "enum"] @type.builtin
+
+["true" "false"] @constant.builtin.boolean
+
+[
+  "strength" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
+  "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
+  "until" "at" "least" "study" "alternating" "to" "after" "fractions"
+] @keyword
+
+(comparison_operator) @operator
+["+" "-" "*" "/" "->" "="] @operator
+
+["{" "}" "[" "]" "(" ")"] @punctuation.bracket
+["," ":" "."] @punctuation.delimiter
+
+(header name: (identifier) @namespace)
+(section name: (identifier) @namespace)
+(fact name: (identifier) @variable)
+(define name: (identifier) @function)
+(table name: (identifier) @type)
+(group name: (identifier) @type)
+(table_column name: (identifier) @variable.other.member)
+(schedule name: (identifier) @function)
+(recommendation name: (identifier) @function)
+(enum_value name: (identifier) @type.enum.variant)
+(header_field key: (identifier) @variable.other.member)
+(field_access column: (identifier) @variable.other.member)

@@ -1,0 +1,2 @@
+" Cairn clinical practice guidelines: *.cairn files.
+autocmd BufRead,BufNewFile *.cairn setfiletype cairn

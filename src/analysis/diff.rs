@@ -1,0 +1,575 @@
+//! Analysis stage: `cairn diff`, the semantic difference between two
+//! versions of a guideline.
+//!
+//! Facts are matched by name. Every recommendation (by id) and derived
+//! value (by name) is compared over the cases of its cone of influence in
+//! either version, with the fact domains of both versions merged (see
+//! `cone`) and "unknown" tried for every fact when the cone is small
+//! enough (Kleene connectives can differ only on partial cases: `a or not
+//! a` against `true`). Both versions are run with the real interpreter.
+//! Each distinct change (status, strength or value, before and after) is
+//! one region, with the number of explored cases in it, a minimised
+//! witness and the rules whose text changed in the cone. Textual changes
+//! are listed separately (`diff_text`).
+
+use super::cone::Cones;
+use super::diff_text;
+use super::query::LIMIT;
+use super::value_json;
+use crate::case::Case;
+use crate::check::model::{DefId, Model, RecInfo, TExpr, TExprKind, Type};
+use crate::check::Checked;
+use crate::eval::outcome::Status;
+use crate::eval::{Program, Scratch};
+use crate::value::Value;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The difference between two versions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diff {
+    /// Regions of the case space where behaviour changes.
+    pub regions: Vec<Region>,
+    /// Changes to text: statements, citations, metadata, declarations.
+    pub text: Vec<String>,
+    /// True when some comparison sampled its cases instead of trying all.
+    pub sampled: bool,
+}
+
+/// One change of behaviour.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Region {
+    /// `recommendation` or `derived`.
+    pub item: &'static str,
+    /// The recommendation id or definition name.
+    pub name: String,
+    /// What changes: `status`, `strength` or `value`.
+    pub aspect: &'static str,
+    /// The outcome in the old version.
+    pub before: String,
+    /// The outcome in the new version.
+    pub after: String,
+    /// Explored cases in this region.
+    pub cases: u64,
+    /// A case file reproducing it.
+    pub witness: serde_json::Value,
+    /// The rules whose text changed and that it reads.
+    pub rules: Vec<String>,
+}
+
+/// A fact of either version: its id in each and the values tried.
+struct Merged {
+    name: String,
+    old: Option<usize>,
+    new: Option<usize>,
+    values: Vec<(Option<Value>, Option<Value>)>,
+}
+
+/// What is compared.
+enum Item {
+    Rec(Option<usize>, Option<usize>, String),
+    Def(usize, usize, String),
+}
+
+/// Compares two checked versions.
+pub fn diff(old: &Checked, new: &Checked) -> Diff {
+    let (om, nm) = (&old.model, &new.model);
+    let (oc, nc) = (Cones::new(om), Cones::new(nm));
+    let merged = merge_facts(om, nm, &oc, &nc);
+    let (op, np) = (Program::new(old), Program::new(new));
+    let changed = diff_text::changed_rules(old, new);
+    let mut items = Vec::new();
+    let mut ids: Vec<String> = om.recs.iter().map(|r| r.id.clone()).collect();
+    ids.extend(
+        nm.recs
+            .iter()
+            .map(|r| r.id.clone())
+            .filter(|i| om.rec(i).is_none()),
+    );
+    for id in ids {
+        items.push(Item::Rec(
+            om.rec(&id).map(|r| r.0 as usize),
+            nm.rec(&id).map(|r| r.0 as usize),
+            id,
+        ));
+    }
+    for (i, d) in om.defs.iter().enumerate() {
+        if let Some(j) = nm.def(&d.name) {
+            items.push(Item::Def(i, j.0 as usize, d.name.clone()));
+        }
+    }
+    let mut regions = Vec::new();
+    let mut sampled = false;
+    let mut groups: BTreeMap<Vec<usize>, Vec<Item>> = BTreeMap::new();
+    for item in items {
+        let (oe, ne) = exprs(om, nm, &item);
+        let of: BTreeSet<String> = names(om, &oc, &oe);
+        let nf: BTreeSet<String> = names(nm, &nc, &ne);
+        let cone: Vec<usize> = merged
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| of.contains(&m.name) || nf.contains(&m.name))
+            .map(|(k, _)| k)
+            .collect();
+        groups.entry(cone).or_default().push(item);
+    }
+    let mut run = Runner {
+        om,
+        nm,
+        op: &op,
+        np: &np,
+        merged: &merged,
+        os: op.scratch(),
+        ns: np.scratch(),
+        ostat: Vec::new(),
+        nstat: Vec::new(),
+    };
+    for (cone, items) in groups {
+        sampled |= run.group(&cone, &items, &changed, &mut regions);
+    }
+    Diff {
+        regions,
+        text: diff_text::changes(old, new),
+        sampled,
+    }
+}
+
+/// The expressions an item's outcome depends on in each version.
+fn exprs(om: &Model, nm: &Model, item: &Item) -> (Vec<TExpr>, Vec<TExpr>) {
+    let rec = |m: &Model, r: Option<usize>| -> Vec<TExpr> {
+        let Some(info) = r.and_then(|r| m.recs.get(r)) else {
+            return Vec::new();
+        };
+        conds(m, info)
+    };
+    let def = |m: &Model, d: usize| -> Vec<TExpr> {
+        m.defs
+            .get(d)
+            .map(|info| {
+                vec![TExpr {
+                    kind: TExprKind::Def(DefId(d as u32)),
+                    ty: info.ty,
+                    span: info.span,
+                }]
+            })
+            .unwrap_or_default()
+    };
+    match item {
+        Item::Rec(o, n, _) => (rec(om, *o), rec(nm, *n)),
+        Item::Def(o, n, _) => (def(om, *o), def(nm, *n)),
+    }
+}
+
+/// A recommendation's own and sections' conditions.
+fn conds(m: &Model, r: &RecInfo) -> Vec<TExpr> {
+    let mut out: Vec<TExpr> = m
+        .section_chain(r.section)
+        .iter()
+        .filter_map(|s| m.sections.get(s.0 as usize))
+        .filter_map(|s| s.condition.clone())
+        .collect();
+    out.extend(r.condition.clone());
+    out
+}
+
+fn names(m: &Model, cones: &Cones, exprs: &[TExpr]) -> BTreeSet<String> {
+    let refs: Vec<&TExpr> = exprs.iter().collect();
+    cones
+        .of(&refs)
+        .0
+        .iter()
+        .filter_map(|f| m.facts.get(f.0 as usize))
+        .map(|f| f.name.clone())
+        .collect()
+}
+
+/// Facts of both versions by name, with merged domains. A fact whose type
+/// differs between the versions is left unknown (a textual change says so).
+fn merge_facts(om: &Model, nm: &Model, oc: &Cones, nc: &Cones) -> Vec<Merged> {
+    let mut out = Vec::new();
+    for (i, f) in om.facts.iter().enumerate() {
+        let j = nm.fact(&f.name).map(|j| j.0 as usize);
+        let od = oc.domain(om, crate::check::model::FactId(i as u32));
+        let values: Vec<(Option<Value>, Option<Value>)> = match j.and_then(|j| nm.facts.get(j)) {
+            None => od.into_iter().map(|v| (v, None)).collect(),
+            Some(g) => match (f.ty, g.ty) {
+                (Type::Enum(a), Type::Enum(b)) => {
+                    let an: Vec<String> = enum_names(om, a);
+                    let bn: Vec<String> = enum_names(nm, b);
+                    let mut all = an.clone();
+                    all.extend(bn.iter().filter(|n| !an.contains(n)).cloned());
+                    all.iter()
+                        .map(|n| {
+                            let pos = |l: &[String]| {
+                                l.iter().position(|x| x == n).map(|p| Value::Enum(p as u16))
+                            };
+                            (pos(&an), pos(&bn))
+                        })
+                        .collect()
+                }
+                (a, b) if same_kind(a, b) => {
+                    let mut vals: Vec<Option<Value>> = od;
+                    for v in nc.domain(nm, crate::check::model::FactId(j.unwrap_or(0) as u32)) {
+                        if !vals.contains(&v) {
+                            vals.push(v);
+                        }
+                    }
+                    vals.into_iter().map(|v| (v, v)).collect()
+                }
+                _ => Vec::new(),
+            },
+        };
+        out.push(Merged {
+            name: f.name.clone(),
+            old: Some(i),
+            new: j,
+            values,
+        });
+    }
+    for (j, g) in nm.facts.iter().enumerate() {
+        if om.fact(&g.name).is_none() {
+            let values = nc
+                .domain(nm, crate::check::model::FactId(j as u32))
+                .into_iter()
+                .map(|v| (None, v))
+                .collect();
+            out.push(Merged {
+                name: g.name.clone(),
+                old: None,
+                new: Some(j),
+                values,
+            });
+        }
+    }
+    out
+}
+
+fn enum_names(m: &Model, e: crate::check::model::EnumId) -> Vec<String> {
+    m.enum_info(e)
+        .map(|i| i.values.iter().map(|v| v.name.clone()).collect())
+        .unwrap_or_default()
+}
+
+fn same_kind(a: Type, b: Type) -> bool {
+    match (a, b) {
+        (Type::Quantity { dim: x, .. }, Type::Quantity { dim: y, .. }) => x == y,
+        (Type::Int { .. }, Type::Int { .. }) => true,
+        _ => std::mem::discriminant(&a) == std::mem::discriminant(&b),
+    }
+}
+
+/// Runs both versions over the cases of one cone.
+struct Runner<'a> {
+    om: &'a Model,
+    nm: &'a Model,
+    op: &'a Program,
+    np: &'a Program,
+    merged: &'a [Merged],
+    os: Scratch,
+    ns: Scratch,
+    ostat: Vec<Status>,
+    nstat: Vec<Status>,
+}
+
+/// One change of one item: its index in the group, the aspect, before and after.
+type Change = (usize, &'static str, String, String);
+
+/// The outcome of an item in one version: status, strength and value.
+type Seen = (String, String, &'static str);
+
+impl Runner<'_> {
+    /// Compares the items of one cone; returns true when it sampled.
+    fn group(
+        &mut self,
+        cone: &[usize],
+        items: &[Item],
+        changed: &BTreeMap<String, String>,
+        out: &mut Vec<Region>,
+    ) -> bool {
+        let radix = |with_unknown: bool| -> Vec<usize> {
+            cone.iter()
+                .map(|&k| {
+                    self.merged
+                        .get(k)
+                        .map(|m| m.values.len() + usize::from(with_unknown))
+                        .unwrap_or(1)
+                        .max(1)
+                })
+                .collect()
+        };
+        let size = |r: &[usize]| r.iter().fold(1u64, |a, &n| a.saturating_mul(n as u64));
+        // Unknown is the last index of every fact; without it when the
+        // product would be too large.
+        let mut radices = radix(true);
+        if size(&radices) > LIMIT {
+            radices = radix(false);
+        }
+        let total = size(&radices);
+        let n = total.min(LIMIT);
+        let stride = (total / n.max(1)).max(1);
+        let mut found: BTreeMap<Change, (u64, Vec<usize>)> = BTreeMap::new();
+        let mut pick = vec![0usize; cone.len()];
+        for i in 0..n {
+            let mut idx = i.saturating_mul(stride);
+            for (p, &r) in pick.iter_mut().zip(&radices) {
+                *p = (idx % r as u64) as usize;
+                idx /= r as u64;
+            }
+            let (oc, nc) = self.cases(cone, &pick);
+            self.run(&oc, &nc);
+            for (k, item) in items.iter().enumerate() {
+                let (a, b) = (self.seen(item, true), self.seen(item, false));
+                for (aspect, x, y) in compare(&a, &b) {
+                    let e = found.entry((k, aspect, x, y)).or_insert((0, pick.clone()));
+                    e.0 += 1;
+                }
+            }
+        }
+        for ((k, aspect, before, after), (count, first)) in found {
+            let Some(item) = items.get(k) else { continue };
+            let witness = self.minimize(cone, first, item, aspect, &before, &after);
+            let (kind, name) = match item {
+                Item::Rec(_, _, id) => ("recommendation", id.clone()),
+                Item::Def(_, _, n) => ("derived", n.clone()),
+            };
+            let mut rules: Vec<String> = Vec::new();
+            for (rule, why) in changed {
+                if self.item_reads(item, rule) {
+                    rules.push(format!("{rule}: {why}"));
+                }
+            }
+            out.push(Region {
+                item: kind,
+                name,
+                aspect,
+                before,
+                after,
+                cases: count,
+                witness,
+                rules,
+            });
+        }
+        total > LIMIT
+    }
+
+    /// True when `rule` (a recommendation, section or definition name) is
+    /// the item itself or something its outcome reads.
+    fn item_reads(&self, item: &Item, rule: &str) -> bool {
+        let mut hit = false;
+        for (m, idx) in [(self.om, true), (self.nm, false)] {
+            let cones = Cones::new(m);
+            let (name, exprs) = match item {
+                Item::Rec(o, n, id) => {
+                    let r = if idx { *o } else { *n };
+                    let Some(info) = r.and_then(|r| m.recs.get(r)) else {
+                        continue;
+                    };
+                    let mut sections: Vec<&str> = m
+                        .section_chain(info.section)
+                        .iter()
+                        .filter_map(|s| m.sections.get(s.0 as usize))
+                        .map(|s| s.id.as_str())
+                        .collect();
+                    sections.push(id);
+                    if sections.contains(&rule) {
+                        return true;
+                    }
+                    (id.clone(), conds(m, info))
+                }
+                Item::Def(o, n, name) => {
+                    let d = if idx { *o } else { *n };
+                    let e = TExpr {
+                        kind: TExprKind::Def(DefId(d as u32)),
+                        ty: Type::Bool,
+                        span: crate::source::Span::default(),
+                    };
+                    (name.clone(), vec![e])
+                }
+            };
+            if name == rule {
+                return true;
+            }
+            let refs: Vec<&TExpr> = exprs.iter().collect();
+            hit |= cones
+                .of(&refs)
+                .1
+                .iter()
+                .filter_map(|d| m.defs.get(d.0 as usize))
+                .any(|d| d.name == rule);
+        }
+        hit
+    }
+
+    /// Evaluates both versions, keeping the statuses.
+    fn run(&mut self, oc: &Case, nc: &Case) {
+        self.ostat = self.op.statuses(oc, &mut self.os).to_vec();
+        self.nstat = self.np.statuses(nc, &mut self.ns).to_vec();
+    }
+
+    /// The cases of both versions for one choice of values.
+    fn cases(&self, cone: &[usize], pick: &[usize]) -> (Case, Case) {
+        let mut oc = Case {
+            name: String::new(),
+            facts: vec![None; self.om.facts.len()],
+        };
+        let mut nc = Case {
+            name: String::new(),
+            facts: vec![None; self.nm.facts.len()],
+        };
+        for (&k, &p) in cone.iter().zip(pick) {
+            let Some(m) = self.merged.get(k) else {
+                continue;
+            };
+            let (a, b) = m.values.get(p).copied().unwrap_or((None, None));
+            if let Some(slot) = m.old.and_then(|i| oc.facts.get_mut(i)) {
+                *slot = a;
+            }
+            if let Some(slot) = m.new.and_then(|i| nc.facts.get_mut(i)) {
+                *slot = b;
+            }
+        }
+        (oc, nc)
+    }
+
+    /// An item's outcome in the old (`old` true) or new version.
+    fn seen(&self, item: &Item, old: bool) -> Seen {
+        let (m, p, s, st) = if old {
+            (self.om, self.op, &self.os, &self.ostat)
+        } else {
+            (self.nm, self.np, &self.ns, &self.nstat)
+        };
+        match item {
+            Item::Rec(o, n, _) => {
+                let r = if old { *o } else { *n };
+                let Some(info) = r.and_then(|r| m.recs.get(r)) else {
+                    return ("absent".into(), String::new(), "status");
+                };
+                let status = st.get(r.unwrap_or(0)).copied();
+                let status = status
+                    .map(Status::as_str)
+                    .unwrap_or("undetermined")
+                    .to_string();
+                let strength = info.strength.map(|g| g.to_string()).unwrap_or_default();
+                (status, strength, "status")
+            }
+            Item::Def(o, n, _) => {
+                let d = if old { *o } else { *n };
+                let ty = m.defs.get(d).map(|d| d.ty).unwrap_or(Type::Bool);
+                let v = p.def_value(s, DefId(d as u32));
+                let text = match v {
+                    None => "unknown".to_string(),
+                    Some(v) => value_json(m, ty, v).to_string(),
+                };
+                (text, String::new(), "value")
+            }
+        }
+    }
+
+    /// Makes facts unknown one at a time while the same change persists.
+    fn minimize(
+        &mut self,
+        cone: &[usize],
+        mut pick: Vec<usize>,
+        item: &Item,
+        aspect: &str,
+        before: &str,
+        after: &str,
+    ) -> serde_json::Value {
+        let unknown = |k: usize| self.merged.get(k).map(|m| m.values.len()).unwrap_or(0);
+        for (pos, &k) in cone.iter().enumerate().rev() {
+            let old = pick.get(pos).copied().unwrap_or(0);
+            if let Some(p) = pick.get_mut(pos) {
+                *p = unknown(k);
+            }
+            let (oc, nc) = self.cases(cone, &pick);
+            self.run(&oc, &nc);
+            let (a, b) = (self.seen(item, true), self.seen(item, false));
+            let same = compare(&a, &b)
+                .iter()
+                .any(|(x, y, z)| *x == aspect && y == before && z == after);
+            if !same {
+                if let Some(p) = pick.get_mut(pos) {
+                    *p = old;
+                }
+            }
+        }
+        let mut facts = serde_json::Map::new();
+        for (&k, &p) in cone.iter().zip(&pick) {
+            let Some(m) = self.merged.get(k) else {
+                continue;
+            };
+            let Some((a, b)) = m.values.get(p).copied() else {
+                continue;
+            };
+            let v = match (
+                m.new.and_then(|j| self.nm.facts.get(j).map(|f| (f.ty, b))),
+                m.old.and_then(|i| self.om.facts.get(i).map(|f| (f.ty, a))),
+            ) {
+                (Some((ty, Some(v))), _) => value_json(self.nm, ty, v),
+                (_, Some((ty, Some(v)))) => value_json(self.om, ty, v),
+                _ => continue,
+            };
+            facts.insert(m.name.clone(), v);
+        }
+        serde_json::json!({ "facts": facts })
+    }
+}
+
+/// The changes between an item's two outcomes: `(aspect, before, after)`.
+fn compare(a: &Seen, b: &Seen) -> Vec<(&'static str, String, String)> {
+    let mut out = Vec::new();
+    if a.0 != b.0 {
+        out.push((a.2, a.0.clone(), b.0.clone()));
+    } else if a.2 == "status" && a.1 != b.1 && a.0 == "applies" {
+        let show = |s: &str| {
+            if s.is_empty() {
+                "none".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        out.push(("strength", show(&a.1), show(&b.1)));
+    }
+    out
+}
+
+/// The report as text.
+pub fn render_text(d: &Diff) -> String {
+    let mut out = String::new();
+    if d.regions.is_empty() {
+        out.push_str("no change in behaviour\n");
+    } else {
+        out.push_str("Changes in behaviour\n");
+        for r in &d.regions {
+            out.push_str(&format!(
+                "  {} `{}` {}: {} -> {} ({} explored cases)\n    witness case: {}\n",
+                r.item, r.name, r.aspect, r.before, r.after, r.cases, r.witness
+            ));
+            for rule in &r.rules {
+                out.push_str(&format!("    changed rule: {rule}\n"));
+            }
+        }
+    }
+    if d.sampled {
+        out.push_str("(some comparisons sampled their cases: the case space of their facts was too large to try whole)\n");
+    }
+    if d.text.is_empty() {
+        out.push_str("no textual changes\n");
+    } else {
+        out.push_str("Textual changes\n");
+        for t in &d.text {
+            out.push_str(&format!("  {t}\n"));
+        }
+    }
+    out
+}
+
+/// The report as JSON.
+pub fn render_json(d: &Diff) -> serde_json::Value {
+    serde_json::json!({
+        "behaviour_changed": !d.regions.is_empty(),
+        "regions": d.regions,
+        "text": d.text,
+        "sampled": d.sampled,
+    })
+}

@@ -1,0 +1,402 @@
+//! Analysis stage: `cairn analyze` (gaps, conflicts, dead rules and
+//! sensitivity to missing data) and `cairn diff` (the semantic difference
+//! between two versions).
+//!
+//! # Method
+//!
+//! The analysis explores the space of cases by enumeration, but never the
+//! raw product of all facts. Each question (does `r` ever apply? do `p`
+//! and `n` ever apply together? does this classification ever fall
+//! through where it is used?) is asked over its *cone of influence*: the
+//! facts its conditions read, directly or through definitions and tables
+//! (`cone`). Each of those facts ranges over a finite domain that is exact
+//! for the guideline's comparisons: every boolean and enum value, and for
+//! integers, decimals, quantities and dates the literals the rules compare
+//! them with plus one value inside each interval between them. Unknown is
+//! tried only for facts an `is known`/`is unknown` reads: every other
+//! operator is monotone in Kleene logic (a definite result stays the same
+//! when an unknown fact becomes known), so a question about definite
+//! results has a witness with unknowns only if it has one with every fact
+//! known. The sensitivity report then makes each fact unknown in turn.
+//!
+//! Each question is compiled into a small model holding only the
+//! definitions it reads and run with the real interpreter (`query`), so the
+//! analysis and `cairn run` cannot disagree. A witness is minimised by
+//! making facts unknown one at a time while the finding persists.
+//!
+//! We chose this over a BDD or SAT encoding because guideline questions
+//! have small cones (a recommendation reads a dozen facts at most, even in
+//! a long guideline), because encoding Kleene logic, quantity arithmetic,
+//! dates and tables into a solver would duplicate the interpreter's
+//! semantics, and because running the interpreter itself makes every
+//! witness correct by construction. The cost is the sum over questions of
+//! their cone's product, which grows linearly with the number of rules
+//! while the whole case space grows exponentially with the number of
+//! facts. A cone whose product exceeds [`query::LIMIT`] cases is sampled
+//! evenly instead, and the analysis says so (`cairn::analysis::incomplete`).
+//!
+//! # Severity
+//!
+//! Gaps, fall-throughs, conflicts, broken exclusions and dead
+//! recommendations are errors (`cairn analyze` exits 1); constant
+//! conditions, branches never taken, unread definitions and stale
+//! acknowledgements are warnings. A recommendation acknowledges a finding
+//! with `acknowledge <kind> [with <other>] "reason"`, where kind is `gap`
+//! (on any recommendation of the exhaustive section), `conflict`,
+//! `exclusive`, `dead` or `constant`.
+
+mod checks;
+mod cone;
+pub mod diff;
+mod diff_text;
+pub mod error;
+mod query;
+mod render;
+
+use crate::case::Case;
+use crate::check::model::{Model, RecId, Type};
+use crate::check::Checked;
+use crate::diagnostics::Diagnostics;
+use crate::source::Span;
+use crate::units::format_number;
+use crate::value::{format_date, Value};
+use error::AnalysisError;
+use serde::Serialize;
+use serde_json::json;
+
+/// The kind of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// An exhaustive section gives no recommendation for some cases.
+    Gap,
+    /// A first-match classification falls through where it is used.
+    FallThrough,
+    /// A positive and a negative recommendation about one intervention both apply.
+    Conflict,
+    /// Two mutually exclusive recommendations both apply.
+    Exclusive,
+    /// A recommendation applies in no case.
+    Dead,
+    /// A condition is always true or always false.
+    Constant,
+    /// A branch is never taken or a fallback never reached.
+    DeadBranch,
+    /// A definition nothing reads.
+    Unused,
+    /// An acknowledgement that matches no finding.
+    StaleAcknowledgement,
+    /// A question whose cases were sampled.
+    Incomplete,
+}
+
+impl Kind {
+    /// True for the kinds that fail `cairn analyze`.
+    pub fn is_error(self) -> bool {
+        matches!(
+            self,
+            Kind::Gap | Kind::FallThrough | Kind::Conflict | Kind::Exclusive | Kind::Dead
+        )
+    }
+
+    /// The word used in `acknowledge <word>`, for kinds that can be acknowledged.
+    pub fn ack_name(self) -> Option<&'static str> {
+        Some(match self {
+            Kind::Gap => "gap",
+            Kind::Conflict => "conflict",
+            Kind::Exclusive => "exclusive",
+            Kind::Dead => "dead",
+            Kind::Constant => "constant",
+            _ => return None,
+        })
+    }
+
+    /// The stable diagnostic code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Gap => "cairn::analysis::gap",
+            Kind::FallThrough => "cairn::analysis::fall_through",
+            Kind::Conflict => "cairn::analysis::conflict",
+            Kind::Exclusive => "cairn::analysis::exclusive",
+            Kind::Dead => "cairn::analysis::dead",
+            Kind::Constant => "cairn::analysis::constant",
+            Kind::DeadBranch => "cairn::analysis::dead_branch",
+            Kind::Unused => "cairn::analysis::unused",
+            Kind::StaleAcknowledgement => "cairn::analysis::stale_acknowledgement",
+            Kind::Incomplete => "cairn::analysis::incomplete",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// What was found.
+    pub kind: Kind,
+    /// The message.
+    pub message: String,
+    /// The responsible rule.
+    pub span: Span,
+    /// The label at the span.
+    pub label: String,
+    /// What to do about it.
+    pub help: String,
+    /// A case file (`{"facts": {...}}`) that reproduces it with `cairn run`.
+    pub witness: Option<serde_json::Value>,
+    /// The reason given in the source, when acknowledged.
+    pub acknowledged: Option<String>,
+    /// Recommendations that may acknowledge it, each with the other
+    /// recommendation its acknowledgement must name (if any).
+    pub(crate) ack: Vec<(RecId, Option<RecId>)>,
+}
+
+impl Finding {
+    pub(crate) fn new(
+        kind: Kind,
+        message: String,
+        span: Span,
+        label: String,
+        help: String,
+    ) -> Finding {
+        Finding {
+            kind,
+            message,
+            span,
+            label,
+            help,
+            witness: None,
+            acknowledged: None,
+            ack: Vec::new(),
+        }
+    }
+
+    /// The finding as a miette diagnostic.
+    pub fn diagnostic(&self) -> AnalysisError {
+        let (message, span, label) = (self.message.clone(), self.span.miette(), self.label.clone());
+        let help = self.help.clone();
+        match self.kind {
+            Kind::Gap => AnalysisError::Gap {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::FallThrough => AnalysisError::FallThrough {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::Conflict => AnalysisError::Conflict {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::Exclusive => AnalysisError::Exclusive {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::Dead => AnalysisError::Dead {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::Constant => AnalysisError::Constant {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::DeadBranch => AnalysisError::DeadBranch {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::Unused => AnalysisError::Unused {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::StaleAcknowledgement => AnalysisError::Stale {
+                message,
+                span,
+                label,
+                help,
+            },
+            Kind::Incomplete => AnalysisError::Incomplete {
+                message,
+                span,
+                label,
+                help,
+            },
+        }
+    }
+}
+
+/// The facts whose absence most often leaves a recommendation undetermined.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Sensitivity {
+    /// The recommendation id.
+    pub recommendation: String,
+    /// The number of complete cases (every fact it reads known) in which
+    /// it is decided, over which the fractions are counted.
+    pub cases: u64,
+    /// Facts with the fraction of those cases in which that fact alone
+    /// being unknown leaves it undetermined, most sensitive first.
+    pub facts: Vec<(String, f64)>,
+}
+
+/// The result of analysing a guideline.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Findings in source order.
+    pub findings: Vec<Finding>,
+    /// Sensitivity to missing data, per recommendation in document order.
+    pub sensitivity: Vec<Sensitivity>,
+    /// Number of questions asked.
+    pub queries: usize,
+}
+
+impl Analysis {
+    /// Unacknowledged errors.
+    pub fn error_count(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.kind.is_error() && f.acknowledged.is_none())
+            .count()
+    }
+
+    /// The unacknowledged findings as diagnostics, for rendering.
+    pub fn diagnostics(&self) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        for f in self.findings.iter().filter(|f| f.acknowledged.is_none()) {
+            d.push(f.span.file, f.diagnostic());
+        }
+        d
+    }
+}
+
+/// Analyses a checked guideline.
+pub fn analyze(checked: &Checked) -> Analysis {
+    analyze_model(&checked.model)
+}
+
+/// Analyses a model (see the module doc for the method).
+pub fn analyze_model(model: &Model) -> Analysis {
+    let mut cx = checks::Ctx::new(model);
+    cx.gaps();
+    cx.first_matches();
+    cx.conflicts();
+    cx.dead_and_constant();
+    cx.unused();
+    let sensitivity = cx.sensitivity();
+    let mut findings = std::mem::take(&mut cx.findings);
+    acknowledge(model, &mut findings);
+    findings.sort_by_key(|f| (f.span.file, f.span.start, f.kind.code()));
+    Analysis {
+        findings,
+        sensitivity,
+        queries: cx.queries,
+    }
+}
+
+/// Marks findings acknowledged in the source, and reports acknowledgements
+/// that match no finding.
+fn acknowledge(model: &Model, findings: &mut Vec<Finding>) {
+    let mut used: Vec<Vec<bool>> = model
+        .recs
+        .iter()
+        .map(|r| vec![false; r.acknowledged.len()])
+        .collect();
+    for f in findings.iter_mut() {
+        let Some(word) = f.kind.ack_name() else {
+            continue;
+        };
+        'outer: for &(rec, other) in &f.ack {
+            let Some(info) = model.recs.get(rec.0 as usize) else {
+                continue;
+            };
+            for (k, a) in info.acknowledged.iter().enumerate() {
+                if a.finding == word && (a.with.is_none() || a.with == other) {
+                    f.acknowledged = Some(a.reason.clone());
+                    if let Some(flag) = used.get_mut(rec.0 as usize).and_then(|u| u.get_mut(k)) {
+                        *flag = true;
+                    }
+                    break 'outer;
+                }
+            }
+        }
+    }
+    for (r, info) in model.recs.iter().enumerate() {
+        for (k, a) in info.acknowledged.iter().enumerate() {
+            if used.get(r).and_then(|u| u.get(k)).copied().unwrap_or(true) {
+                continue;
+            }
+            let with = a
+                .with
+                .and_then(|w| model.recs.get(w.0 as usize))
+                .map(|w| format!(" with `{}`", w.id))
+                .unwrap_or_default();
+            findings.push(Finding::new(
+                Kind::StaleAcknowledgement,
+                format!("`{}` acknowledges `{}`{with}, but the analysis finds no such finding", info.id, a.finding),
+                a.span,
+                "matches no finding".into(),
+                "the kinds are gap, conflict, exclusive, dead and constant; remove the acknowledgement if the finding was fixed".into(),
+            ));
+        }
+    }
+}
+
+/// A case as a case file: `{"facts": {...}}` with the known facts in the
+/// JSON form of semantics.md (quantities in the declared unit).
+pub fn witness_json(model: &Model, case: &Case) -> serde_json::Value {
+    let mut facts = serde_json::Map::new();
+    for (info, v) in model.facts.iter().zip(&case.facts) {
+        if let Some(v) = v {
+            facts.insert(info.name.clone(), value_json(model, info.ty, *v));
+        }
+    }
+    json!({ "facts": facts })
+}
+
+/// A known fact value in case-file JSON.
+pub(crate) fn value_json(model: &Model, ty: Type, v: Value) -> serde_json::Value {
+    let number = |x: f64| -> serde_json::Value {
+        let r = (x * 1e9).round() / 1e9;
+        if r.fract() == 0.0 && r.abs() < 9e15 {
+            json!(r as i64)
+        } else {
+            serde_json::from_str(&format_number(r)).unwrap_or(json!(r))
+        }
+    };
+    match v {
+        Value::Bool(b) => json!(b),
+        Value::Int(i) => json!(i),
+        Value::Number(x) => number(x),
+        Value::Quantity(x) => match ty {
+            Type::Quantity { unit, .. } => {
+                json!({"value": number(x / unit.factor), "unit": unit.symbol})
+            }
+            _ => number(x),
+        },
+        Value::Date(d) => json!(format_date(d)),
+        Value::Enum(i) => match ty {
+            Type::Enum(e) => model
+                .enum_info(e)
+                .and_then(|info| info.values.get(i as usize))
+                .map(|v| json!(v.name))
+                .unwrap_or(json!(i)),
+            _ => json!(i),
+        },
+        Value::Row(r) => json!(r),
+    }
+}
+
+pub use render::{render_json, render_text};

@@ -1,0 +1,133 @@
+//! Check stage: types `first { when c then v ... otherwise w }`.
+//!
+//! Every condition must be a bool (and is checked for being constant);
+//! every value must have the result type: the type the context expects
+//! (a declared definition type), or else the first value's type. A bare
+//! enum value as the first value, with no declared type, cannot say which
+//! enum it belongs to and is reported once.
+
+use super::ctx::Checker;
+use super::error::CheckError;
+use super::model::*;
+use super::ops::numeric;
+use crate::source::Span;
+use crate::syntax::ast::{self, ExprKind};
+
+impl<'a> Checker<'a> {
+    /// Types a `first` classification.
+    pub(crate) fn first(
+        &mut self,
+        branches: &[(ast::Expr, ast::Expr)],
+        otherwise: Option<&ast::Expr>,
+        expected: Option<Type>,
+        span: Span,
+    ) -> Option<TExpr> {
+        // The result type: the declared type when the context gives one
+        // (bools excepted: they are a hint from a condition), else the first value's.
+        let mut result: Option<(Type, Option<Span>)> =
+            expected.filter(|t| *t != Type::Bool).map(|t| (t, None));
+        let mut ok = true;
+        let mut stuck = false;
+        let mut out = Vec::with_capacity(branches.len());
+        for (cond, value) in branches {
+            let c = self.expr(cond, Some(Type::Bool));
+            let c = c.and_then(|c| self.want_bool(&c, "a `when` condition").map(|_| c));
+            if let Some(c) = &c {
+                self.constant_condition(c);
+            }
+            let v = self.branch_value(value, &mut result, &mut stuck);
+            match (c, v) {
+                (Some(c), Some(v)) => out.push((c, v)),
+                _ => ok = false,
+            }
+        }
+        let other = match otherwise {
+            Some(e) => match self.branch_value(e, &mut result, &mut stuck) {
+                Some(t) => Some(Box::new(t)),
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        let (ty, _) = result?;
+        if !ok {
+            return None;
+        }
+        Some(TExpr {
+            kind: TExprKind::First {
+                branches: out,
+                otherwise: other,
+            },
+            ty,
+            span,
+        })
+    }
+
+    /// Types one branch value of `first` against the result type so far.
+    fn branch_value(
+        &mut self,
+        value: &ast::Expr,
+        result: &mut Option<(Type, Option<Span>)>,
+        stuck: &mut bool,
+    ) -> Option<TExpr> {
+        if result.is_none() && *stuck {
+            // The type could not be inferred from an earlier value; that was reported once.
+            return None;
+        }
+        if result.is_none() && self.undeclared_name(value) {
+            if let ExprKind::Name(id) = &value.kind {
+                if self.value_owners.contains_key(&id.name) {
+                    self.report(
+                        id.span,
+                        CheckError::CannotInfer {
+                            name: id.name.clone(),
+                            span: id.span.miette(),
+                        },
+                    );
+                    *stuck = true;
+                    return None;
+                }
+            }
+        }
+        let t = self.expr(value, result.map(|r| r.0))?;
+        match *result {
+            None => {
+                *result = Some((t.ty, Some(t.span)));
+                Some(t)
+            }
+            Some((want, at)) => {
+                if super::defs::assignable(t.ty, want)
+                    || (numeric(t.ty) && numeric(want) && want == Type::Number)
+                {
+                    return Some(t);
+                }
+                let (found, want_name) = (self.type_name(t.ty), self.type_name(want));
+                let both_quantities =
+                    matches!((t.ty, want), (Type::Quantity { .. }, Type::Quantity { .. }));
+                let report = if both_quantities {
+                    Self::unit_mismatch
+                } else {
+                    Self::mismatch
+                };
+                let message = match at {
+                    Some(_) => format!("branch values must all have one type, but this is {found}"),
+                    None => format!("branch value is {found}, but {want_name} is expected here"),
+                };
+                report(
+                    self,
+                    t.span,
+                    message,
+                    format!("this is {found}"),
+                    at.map(|at| (at, format!("this sets the type to {want_name}"))),
+                    Some(
+                        "every `then` and `otherwise` value of a `first` must have the same type"
+                            .into(),
+                    ),
+                );
+                None
+            }
+        }
+    }
+}

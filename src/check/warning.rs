@@ -1,0 +1,77 @@
+//! Check stage: the warnings the checker reports.
+//!
+//! Warnings point at likely mistakes that do not stop a guideline from
+//! running: unread facts, constant conditions, missing statements, names
+//! hidden by enum values. A guideline with only warnings passes the check.
+
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+/// A likely mistake found while checking a guideline.
+#[derive(Debug, Error, Diagnostic)]
+pub enum CheckWarning {
+    /// A fact or definition that nothing reads.
+    #[error("{what} `{name}` is never used")]
+    #[diagnostic(
+        code(cairn::check::unused),
+        severity(Warning),
+        help("no expression, table, schedule or statement reads it; remove it or use it")
+    )]
+    Unused {
+        /// `fact`, `definition` or `table`.
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// The declaration's name.
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+
+    /// A condition whose value does not depend on the case.
+    #[error("condition is always {value}")]
+    #[diagnostic(code(cairn::check::constant_condition), severity(Warning))]
+    ConstantCondition {
+        /// `true` or `false`.
+        value: bool,
+        /// The condition.
+        #[label("always {value}")]
+        span: SourceSpan,
+        /// Why.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A recommendation without a statement.
+    #[error("recommendation `{id}` has no statement")]
+    #[diagnostic(
+        code(cairn::check::no_statement),
+        severity(Warning),
+        help("add `statement \"...\"` with the recommendation's wording from the source document")
+    )]
+    NoStatement {
+        /// The id.
+        id: String,
+        /// The id's span.
+        #[label("no `statement` field")]
+        span: SourceSpan,
+    },
+
+    /// An enum value that hides a fact or definition of the same name.
+    #[error("`{name}` is read as a value of `{owner}`, not as the {found} of the same name")]
+    #[diagnostic(
+        code(cairn::check::enum_shadows),
+        severity(Warning),
+        help("rename the {found} or the enum value so the expression is unambiguous")
+    )]
+    EnumShadows {
+        /// The name.
+        name: String,
+        /// The enum's owner.
+        owner: String,
+        /// `fact` or `definition`.
+        found: &'static str,
+        /// Where it was used.
+        #[label("enum value of `{owner}`")]
+        span: SourceSpan,
+    },
+}

@@ -1,0 +1,55 @@
+//! Command line: the `analyze` and `diff` subcommands.
+
+use super::commands::print_json;
+use super::output::{self, ERRORS, WIDTH};
+use super::Format;
+use cairn::analysis;
+use std::path::Path;
+
+/// `cairn analyze GUIDELINE`: 1 when unacknowledged errors remain.
+pub fn analyze(guideline: &Path, format: Format) -> u8 {
+    let checked = match output::guideline(guideline) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let result = analysis::analyze(&checked);
+    let code = match format {
+        Format::Json => print_json(&analysis::render_json(&result, &checked.sources)),
+        Format::Text => {
+            print!(
+                "{}",
+                analysis::render_text(&result, &checked.sources, WIDTH)
+            );
+            0
+        }
+    };
+    if code != 0 {
+        return code;
+    }
+    if result.error_count() > 0 {
+        ERRORS
+    } else {
+        0
+    }
+}
+
+/// `cairn diff OLD NEW`: 0 whether or not the versions differ (1 only when
+/// one does not check).
+pub fn diff(old: &Path, new: &Path, format: Format) -> u8 {
+    let old = match output::guideline(old) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let new = match output::guideline(new) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let result = analysis::diff::diff(&old, &new);
+    match format {
+        Format::Json => print_json(&analysis::diff::render_json(&result)),
+        Format::Text => {
+            print!("{}", analysis::diff::render_text(&result));
+            0
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Command line: `cairn fmt`, which rewrites `.cairn` files in the canonical
+//! layout (`crate::format`), or with `--check` only reports the ones that
+//! differ. It is the one command that writes input files.
+
+use super::output::{self, ERRORS, IO};
+use cairn::format;
+use std::path::{Path, PathBuf};
+
+/// Formats `paths` (files, or folders searched for `.cairn` files; default
+/// `guidelines/`). Exit 1 when a file has syntax errors or, with `check`,
+/// is not formatted; 2 on I/O errors.
+pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("guidelines")]
+    } else {
+        paths
+    };
+    let mut files = Vec::new();
+    let mut code = 0;
+    for path in &paths {
+        if let Err(e) = collect(path, true, &mut files) {
+            errln!("error: cannot read `{}`: {e}", path.display());
+            code = IO;
+        }
+    }
+    let mut unformatted = 0usize;
+    for file in &files {
+        let name = file.display().to_string();
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                errln!("error: cannot read `{name}`: {e}");
+                code = IO;
+                continue;
+            }
+        };
+        let formatted = match format::format_source(&name, &text) {
+            Ok(f) => f,
+            Err(failed) => {
+                output::eprint_diagnostics(&failed.diagnostics, &failed.sources);
+                code = code.max(ERRORS);
+                continue;
+            }
+        };
+        if formatted == text {
+            continue;
+        }
+        unformatted += 1;
+        if check {
+            out!("{}", format::unified_diff(&name, &text, &formatted));
+            code = code.max(ERRORS);
+        } else if let Err(e) = format::write_atomically(file, &formatted) {
+            errln!("error: cannot write `{name}`: {e}");
+            code = IO;
+        } else {
+            errln!("formatted {name}");
+        }
+    }
+    if check && unformatted > 0 {
+        errln!(
+            "{unformatted} of {} files are not formatted; run `cairn fmt`",
+            files.len()
+        );
+    }
+    code
+}
+
+fn collect(path: &Path, explicit: bool, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    // Links met while searching are skipped: formatting must not loop, nor
+    // rewrite files outside the folders named.
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !explicit && is_link {
+        return Ok(());
+    }
+    if path.is_dir() {
+        let mut children: Vec<PathBuf> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        children.sort();
+        for child in children {
+            collect(&child, false, out)?;
+        }
+        Ok(())
+    } else if explicit || path.extension().is_some_and(|e| e == "cairn") {
+        if !explicit || path.exists() {
+            out.push(path.to_path_buf());
+            Ok(())
+        } else {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such file",
+            ))
+        }
+    } else {
+        Ok(())
+    }
+}
