@@ -168,7 +168,13 @@ fn rec_reason(program: &Program, scratch: &mut Scratch, r: usize) -> String {
     let model = &program.model;
     let root = code.rec_root.get(r).copied().unwrap_or(0);
     let own = code.rec_own.get(r).copied().flatten();
-    let status = status_of(slot(&scratch.vals, root));
+    // The status, not the root slot: under a false section the rec's block
+    // was skipped and its slots are stale.
+    let status = scratch
+        .statuses
+        .get(r)
+        .copied()
+        .unwrap_or(Status::Undetermined);
     match status {
         Status::Applies
             if own.is_none()
