@@ -68,7 +68,11 @@ fn cases(model: &Model, n: usize) -> Vec<Case> {
     (0..n)
         .map(|i| Case {
             name: format!("case {i}"),
-            facts: model.facts.iter().map(|f| random_value(model, f.ty, &mut rng)).collect(),
+            facts: model
+                .facts
+                .iter()
+                .map(|f| random_value(model, f.ty, &mut rng))
+                .collect(),
         })
         .collect()
 }
@@ -76,7 +80,9 @@ fn cases(model: &Model, n: usize) -> Vec<Case> {
 fn bench(c: &mut Criterion) {
     let text = std::fs::read_to_string(GUIDELINE).expect("the sarcoma guideline");
     let mut group = c.benchmark_group("parse_check");
-    group.measurement_time(Duration::from_secs(3)).sample_size(30);
+    group
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(30);
     group.bench_function("rps", |b| {
         b.iter(|| {
             let parsed = parse_with(GUIDELINE, black_box(&text), &FsLoader);
@@ -113,7 +119,7 @@ fn bench(c: &mut Criterion) {
             let mut leaves = 0usize;
             for case in &cases {
                 program.evaluate_into(case, &mut scratch);
-                program.trace_into(case, &mut scratch);
+                program.trace_into(&mut scratch);
                 leaves += scratch.trace_leaves();
             }
             leaves

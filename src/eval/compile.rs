@@ -252,12 +252,21 @@ impl Code {
     /// True when slot `pc` is a fact or a definition's value, read directly
     /// by operators (a boundary for traces).
     pub fn is_read(&self, pc: Pc) -> bool {
-        (pc as usize) < self.facts || self.def_of_root.get(pc as usize).copied().flatten().is_some()
+        (pc as usize) < self.facts
+            || self
+                .def_of_root
+                .get(pc as usize)
+                .copied()
+                .flatten()
+                .is_some()
     }
 
     /// The span where operator `parent` reads slot `child`.
     pub fn site(&self, parent: Pc, child: Pc) -> Span {
-        match self.sites.binary_search_by_key(&(parent, child), |&(p, c, _)| (p, c)) {
+        match self
+            .sites
+            .binary_search_by_key(&(parent, child), |&(p, c, _)| (p, c))
+        {
             Ok(i) => self.sites.get(i).map(|s| s.2).unwrap_or_default(),
             Err(_) => self.spans.get(child as usize).copied().unwrap_or_default(),
         }
@@ -328,7 +337,8 @@ impl Code {
         let mut reads = Vec::new();
         let op = self.op(e, &mut reads);
         let pc = self.push(op, e.span, e.ty);
-        self.sites.extend(reads.into_iter().map(|(c, span)| (pc, c, span)));
+        self.sites
+            .extend(reads.into_iter().map(|(c, span)| (pc, c, span)));
         pc
     }
 

@@ -78,8 +78,6 @@ pub struct Scratch {
     visited: Bits,
     leaves: Vec<(Pc, Pc)>,
     steps: Vec<RawStep>,
-    /// True when the last evaluation skipped a recommendation's block.
-    skipped: bool,
 }
 
 impl Scratch {
@@ -138,7 +136,6 @@ impl Program {
             visited: Bits::with_len(self.code.ops.len()),
             leaves: Vec::with_capacity(self.code.ops.len()),
             steps: Vec::with_capacity(self.steps.len()),
-            skipped: false,
         }
     }
 
@@ -150,7 +147,10 @@ impl Program {
             *scratch = self.scratch();
         }
         let code = &self.code;
-        match (scratch.vals.get_mut(..code.facts), case.facts.get(..code.facts)) {
+        match (
+            scratch.vals.get_mut(..code.facts),
+            case.facts.get(..code.facts),
+        ) {
             (Some(slots), Some(facts)) => slots.copy_from_slice(facts),
             // A case with fewer facts than the model: the rest are unknown.
             _ => {
@@ -160,18 +160,24 @@ impl Program {
             }
         }
         run::run(code, &case.facts, &mut scratch.vals, 0, code.recs_start);
-        scratch.skipped = false;
         let recs = scratch.statuses.iter_mut().zip(&code.rec_root);
-        for ((status, &root), (&sect, &(from, to))) in recs.zip(code.rec_sect.iter().zip(&code.rec_block)) {
+        for ((status, &root), (&sect, &(from, to))) in
+            recs.zip(code.rec_sect.iter().zip(&code.rec_block))
+        {
             // A recommendation inside a false section is not applicable
             // whatever its own condition, so that condition is skipped.
             let section = sect.and_then(|s| scratch.vals.get(s as usize).copied().flatten());
             if section == Some(Value::Bool(false)) {
                 *status = Status::NotApplicable;
-                scratch.skipped = true;
                 continue;
             }
-            run::run(code, &case.facts, &mut scratch.vals, from as usize, to as usize);
+            run::run(
+                code,
+                &case.facts,
+                &mut scratch.vals,
+                from as usize,
+                to as usize,
+            );
             *status = status_of(scratch.vals.get(root as usize).copied().flatten());
         }
     }
@@ -197,8 +203,19 @@ impl Program {
         // Only undetermined recommendations miss facts (and the blocks of
         // the others may have been skipped).
         let undetermined = scratch.statuses.get(rec.0 as usize) == Some(&Status::Undetermined);
-        if let Some(&root) = self.code.rec_root.get(rec.0 as usize).filter(|_| undetermined) {
-            why::missing(&self.code, &scratch.vals, root, &mut scratch.missing, &mut scratch.visited);
+        if let Some(&root) = self
+            .code
+            .rec_root
+            .get(rec.0 as usize)
+            .filter(|_| undetermined)
+        {
+            why::missing(
+                &self.code,
+                &scratch.vals,
+                root,
+                &mut scratch.missing,
+                &mut scratch.visited,
+            );
         }
         &scratch.missing
     }
@@ -212,15 +229,8 @@ impl Program {
     }
 
     /// Records the trace as data: for every step, the reads that decided it.
-    /// Call after [`Program::evaluate_into`] with the same case; does not
-    /// allocate once warm.
-    pub fn trace_into(&self, case: &Case, scratch: &mut Scratch) {
-        if scratch.skipped {
-            // The trace reads every recommendation's own condition.
-            let code = &self.code;
-            run::run(code, &case.facts, &mut scratch.vals, code.recs_start, code.main_len);
-            scratch.skipped = false;
-        }
+    /// Call after [`Program::evaluate_into`]; does not allocate once warm.
+    pub fn trace_into(&self, scratch: &mut Scratch) {
         scratch.steps.clear();
         scratch.leaves.clear();
         for &kind in &self.steps {
@@ -240,12 +250,11 @@ impl Program {
             StepKind::Section(s) => self.code.section_own.get(s as usize).copied().flatten(),
             StepKind::Rec(r) => {
                 let own = self.code.rec_own.get(r as usize).copied().flatten()?;
-                let own_v = run::truth(vals.get(own as usize).copied().flatten());
-                let root = self.code.rec_root.get(r as usize).copied()?;
-                let status = run::truth(vals.get(root as usize).copied().flatten());
-                // When a section already decided "not applicable", the
-                // rec's own condition did not decide anything.
-                (status != Some(false) || own_v == Some(false)).then_some(own)
+                let sect = self.code.rec_sect.get(r as usize).copied().flatten();
+                let sect_v = sect.and_then(|s| run::truth(vals.get(s as usize).copied().flatten()));
+                // When a section is false it decided "not applicable" (and
+                // the rec's own condition was not evaluated).
+                (sect_v != Some(false)).then_some(own)
             }
         }
     }
@@ -255,7 +264,7 @@ impl Program {
         let mut scratch = self.scratch();
         self.evaluate_into(case, &mut scratch);
         if options.trace {
-            self.trace_into(case, &mut scratch);
+            self.trace_into(&mut scratch);
         }
         build::outcome(self, case, &mut scratch, options)
     }

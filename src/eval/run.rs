@@ -13,7 +13,13 @@ use crate::value::Value;
 
 /// Runs the instructions `exec[from..to]`, writing each result into its
 /// slot. `vals` holds one slot per instruction, constants already filled.
-pub(crate) fn run(code: &Code, facts: &[Option<Value>], vals: &mut [Option<Value>], from: usize, to: usize) {
+pub(crate) fn run(
+    code: &Code,
+    facts: &[Option<Value>],
+    vals: &mut [Option<Value>],
+    from: usize,
+    to: usize,
+) {
     if vals.len() < code.ops.len() {
         return;
     }
@@ -111,9 +117,8 @@ fn step(code: &Code, facts: &[Option<Value>], vals: &[Option<Value>], op: &Op) -
             otherwise,
         } => {
             for pair in code.args(start, branches * 2).chunks_exact(2) {
-                match truth(get(vals, pair[0]))? {
-                    true => return get(vals, pair[1]),
-                    false => {}
+                if truth(get(vals, pair[0]))? {
+                    return get(vals, pair[1]);
                 }
             }
             otherwise.and_then(|o| get(vals, o))
@@ -144,7 +149,11 @@ fn lookup<'a>(
 }
 
 /// Whether one row matches the key values (`None`: it depends on an unknown key).
-pub(crate) fn row_matches(row: &[Option<u16>], keys: &[Pc], vals: &[Option<Value>]) -> Option<bool> {
+pub(crate) fn row_matches(
+    row: &[Option<u16>],
+    keys: &[Pc],
+    vals: &[Option<Value>],
+) -> Option<bool> {
     let mut m = Some(true);
     for (pattern, &key) in row.iter().zip(keys) {
         let Some(p) = pattern else { continue };
@@ -269,7 +278,9 @@ fn add_sub(minus: bool, a: Value, b: Value) -> Option<Value> {
         } else {
             x.checked_add(y)?
         }),
-        (Value::Quantity(x), Value::Quantity(y)) => Value::Quantity(if minus { x - y } else { x + y }),
+        (Value::Quantity(x), Value::Quantity(y)) => {
+            Value::Quantity(if minus { x - y } else { x + y })
+        }
         (Value::Date(x), Value::Date(y)) if minus => Value::Quantity(f64::from(x) - f64::from(y)),
         (Value::Date(d), Value::Quantity(q)) => return shift(d, q, minus),
         (Value::Quantity(q), Value::Date(d)) if !minus => return shift(d, q, false),

@@ -14,7 +14,10 @@ use crate::value::Value;
 pub(crate) fn span_ref(sources: &SourceMap, span: Span) -> SpanRef {
     let lc = sources.line_col(span);
     SpanRef {
-        file: sources.get(span.file).map(|f| f.name.clone()).unwrap_or_default(),
+        file: sources
+            .get(span.file)
+            .map(|f| f.name.clone())
+            .unwrap_or_default(),
         start: span.start as usize,
         end: span.end as usize,
         line: lc.line,
@@ -50,9 +53,16 @@ fn label(program: &Program, case: &Case, vals: &[Option<Value>], pc: Pc) -> Opti
             let name = model.defs.get(*def as usize)?.name.clone();
             (name.clone(), format!("unknown: {name} undetermined"))
         }
-        Op::Column { def, table, column, .. } => {
+        Op::Column {
+            def, table, column, ..
+        } => {
             let def = &model.defs.get(*def as usize)?.name;
-            let col = &model.tables.get(*table as usize)?.columns.get(*column as usize)?.name;
+            let col = &model
+                .tables
+                .get(*table as usize)?
+                .columns
+                .get(*column as usize)?
+                .name;
             (format!("{def}.{col}"), format!("unknown: {def} has no row"))
         }
         _ => return None,
@@ -67,7 +77,13 @@ fn label(program: &Program, case: &Case, vals: &[Option<Value>], pc: Pc) -> Opti
 fn needs(program: &Program, scratch: &mut Scratch, pc: Pc) -> Option<String> {
     scratch.missing.clear();
     scratch.visited.clear();
-    why::missing(&program.code, &scratch.vals, pc, &mut scratch.missing, &mut scratch.visited);
+    why::missing(
+        &program.code,
+        &scratch.vals,
+        pc,
+        &mut scratch.missing,
+        &mut scratch.visited,
+    );
     let names: Vec<&str> = scratch
         .missing
         .iter()
@@ -78,8 +94,21 @@ fn needs(program: &Program, scratch: &mut Scratch, pc: Pc) -> Option<String> {
 
 /// The source text of a slot, in backticks.
 fn src(program: &Program, pc: Pc) -> String {
-    let span = program.code.spans.get(pc as usize).copied().unwrap_or_default();
-    format!("`{}`", program.sources.slice(span).split_whitespace().collect::<Vec<_>>().join(" "))
+    let span = program
+        .code
+        .spans
+        .get(pc as usize)
+        .copied()
+        .unwrap_or_default();
+    format!(
+        "`{}`",
+        program
+            .sources
+            .slice(span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
 }
 
 /// Why a definition has its value.
@@ -89,11 +118,15 @@ fn def_reason(program: &Program, scratch: &mut Scratch, root: Pc) -> String {
     match why::choice(code, &scratch.vals, root) {
         Choice::Branch(i, _) if is_table => format!("row {} matches", i + 1),
         Choice::Branch(0, c) => format!("first branch holds: {}", src(program, c)),
-        Choice::Branch(i, c) => format!("branch {} holds: {}; earlier branches are false", i + 1, src(program, c)),
+        Choice::Branch(i, c) => format!(
+            "branch {} holds: {}; earlier branches are false",
+            i + 1,
+            src(program, c)
+        ),
         Choice::Otherwise => "no branch holds, so otherwise".to_string(),
         Choice::NoneApplies if is_table => "no row matches".to_string(),
         Choice::NoneApplies => "no branch applies".to_string(),
-        Choice::Stopped | Choice::NotAChoice => match slot(&scratch.vals, root) {
+        Choice::Stopped | Choice::Computed => match slot(&scratch.vals, root) {
             None => needs(program, scratch, root)
                 .map(|n| format!("undetermined: {n}"))
                 .unwrap_or_else(|| "unknown: no value can be computed".to_string()),
@@ -116,9 +149,16 @@ fn cond_reason(program: &Program, scratch: &mut Scratch, pc: Pc) -> String {
     let code = &program.code;
     match run::truth(slot(&scratch.vals, pc)) {
         Some(true) => "every condition holds".to_string(),
-        Some(false) => format!("{} is false", src(program, why::atom(code, &scratch.vals, pc))),
-        None => needs(program, scratch, pc)
-            .unwrap_or_else(|| format!("{} is unknown", src(program, why::unknown_atom(code, &scratch.vals, pc)))),
+        Some(false) => format!(
+            "{} is false",
+            src(program, why::atom(code, &scratch.vals, pc))
+        ),
+        None => needs(program, scratch, pc).unwrap_or_else(|| {
+            format!(
+                "{} is unknown",
+                src(program, why::unknown_atom(code, &scratch.vals, pc))
+            )
+        }),
     }
 }
 
@@ -128,28 +168,45 @@ fn rec_reason(program: &Program, scratch: &mut Scratch, r: usize) -> String {
     let model = &program.model;
     let root = code.rec_root.get(r).copied().unwrap_or(0);
     let own = code.rec_own.get(r).copied().flatten();
-    let status = status_of(slot(&scratch.vals, root));
+    // The status, not the root slot: under a false section the rec's block
+    // was skipped and its slots are stale.
+    let status = scratch
+        .statuses
+        .get(r)
+        .copied()
+        .unwrap_or(Status::Undetermined);
     match status {
-        Status::Applies if own.is_none() && model.section_chain(model.recs.get(r).and_then(|x| x.section)).is_empty() => {
+        Status::Applies
+            if own.is_none()
+                && model
+                    .section_chain(model.recs.get(r).and_then(|x| x.section))
+                    .is_empty() =>
+        {
             "applies: it has no conditions".to_string()
         }
         Status::Applies => "applies: every condition holds".to_string(),
         Status::NotApplicable => {
-            if let Some(o) = own.filter(|&o| run::truth(slot(&scratch.vals, o)) == Some(false)) {
-                return format!("not applicable: {}", cond_reason(program, scratch, o));
-            }
+            // Sections first: under a false section the rec's own condition
+            // is not evaluated.
             let chain = model.section_chain(model.recs.get(r).and_then(|x| x.section));
             for s in chain {
                 let Some(o) = code.section_own.get(s.0 as usize).copied().flatten() else {
                     continue;
                 };
                 if run::truth(slot(&scratch.vals, o)) == Some(false) {
-                    let id = model.sections.get(s.0 as usize).map(|x| x.id.as_str()).unwrap_or("");
+                    let id = model
+                        .sections
+                        .get(s.0 as usize)
+                        .map(|x| x.id.as_str())
+                        .unwrap_or("");
                     let why = cond_reason(program, scratch, o);
                     return format!("not applicable: section `{id}` does not apply ({why})");
                 }
             }
-            "not applicable".to_string()
+            match own {
+                Some(o) => format!("not applicable: {}", cond_reason(program, scratch, o)),
+                None => "not applicable".to_string(),
+            }
         }
         Status::Undetermined => format!("undetermined: {}", cond_reason(program, scratch, root)),
     }
@@ -166,34 +223,66 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
         };
         let (kind, name, result, reason, span) = match raw.kind {
             StepKind::Def(d) => {
-                let Some(def) = model.defs.get(d as usize) else { continue };
+                let Some(def) = model.defs.get(d as usize) else {
+                    continue;
+                };
                 let root = code.def_root.get(d as usize).copied().unwrap_or(0);
                 let v = slot(&scratch.vals, root);
                 let result = display::text(model, def.ty, v);
                 let reason = def_reason(program, scratch, root);
-                ("definition", def.name.clone(), result, reason, def.decl_span)
+                (
+                    "definition",
+                    def.name.clone(),
+                    result,
+                    reason,
+                    def.decl_span,
+                )
             }
             StepKind::Section(s) => {
-                let Some(sec) = model.sections.get(s as usize) else { continue };
+                let Some(sec) = model.sections.get(s as usize) else {
+                    continue;
+                };
                 let eff = code.section_eff.get(s as usize).copied().unwrap_or(0);
-                let own = code.section_own.get(s as usize).copied().flatten().unwrap_or(eff);
+                let own = code
+                    .section_own
+                    .get(s as usize)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(eff);
                 let result = status_of(slot(&scratch.vals, eff)).as_str().to_string();
                 let reason = cond_reason(program, scratch, own);
                 let span = sec.condition.as_ref().map(|c| c.span).unwrap_or(sec.span);
                 ("section", sec.id.clone(), result, reason, span)
             }
             StepKind::Rec(r) => {
-                let Some(rec) = model.recs.get(r as usize) else { continue };
-                let status = scratch.statuses.get(r as usize).copied().unwrap_or(Status::Undetermined);
+                let Some(rec) = model.recs.get(r as usize) else {
+                    continue;
+                };
+                let status = scratch
+                    .statuses
+                    .get(r as usize)
+                    .copied()
+                    .unwrap_or(Status::Undetermined);
                 let reason = rec_reason(program, scratch, r as usize);
                 let span = rec.condition.as_ref().map(|c| c.span).unwrap_or(rec.span);
-                ("recommendation", rec.id.clone(), status.as_str().to_string(), reason, span)
+                (
+                    "recommendation",
+                    rec.id.clone(),
+                    status.as_str().to_string(),
+                    reason,
+                    span,
+                )
             }
         };
         let mut labels: Vec<TraceLabel> = Vec::new();
-        let leaves = scratch.leaves.get(raw.start as usize..raw.end as usize).unwrap_or(&[]);
+        let leaves = scratch
+            .leaves
+            .get(raw.start as usize..raw.end as usize)
+            .unwrap_or(&[]);
         for &(reader, pc) in leaves {
-            let Some(text) = label(program, case, &scratch.vals, pc) else { continue };
+            let Some(text) = label(program, case, &scratch.vals, pc) else {
+                continue;
+            };
             let at = span_ref(&program.sources, code.site(reader, pc));
             if !labels.iter().any(|l| l.span == at && l.text == text) {
                 labels.push(TraceLabel { text, span: at });

@@ -144,7 +144,7 @@ fn stopping_row<'a>(
 }
 
 /// The row a lookup matched, as its patterns.
-fn matched_row<'a>(code: &'a Code, table: u32, row: u16) -> Option<&'a [Option<u16>]> {
+fn matched_row(code: &Code, table: u32, row: u16) -> Option<&[Option<u16>]> {
     let t = code.tables.get(table as usize)?;
     t.patterns.chunks_exact(t.keys.max(1)).nth(row as usize)
 }
@@ -278,8 +278,8 @@ pub(crate) enum Choice {
     NoneApplies,
     /// An unknown condition or key stopped it.
     Stopped,
-    /// Not a `first` or lookup.
-    NotAChoice,
+    /// Not a `first` or lookup: computed by an expression.
+    Computed,
 }
 
 /// Which branch or row decided a `first` or lookup slot.
@@ -310,6 +310,6 @@ pub(crate) fn choice(code: &Code, vals: &[Option<Value>], pc: Pc) -> Choice {
             }
             _ => Choice::NoneApplies,
         },
-        _ => Choice::NotAChoice,
+        _ => Choice::Computed,
     }
 }

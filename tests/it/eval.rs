@@ -1145,6 +1145,19 @@ fn trace_labels_only_deciding_values() {
         out.trace[4].reason,
         "not applicable: section `post` does not apply (`phase = post_resection` is false)"
     );
+    // Under a false section the rec's own condition is skipped; the trace
+    // must still give the section as the reason (fresh and reused scratch).
+    let post = mb.case(&[
+        ("phase", Some(Value::Enum(1))),
+        ("histology", Some(Value::Enum(0))),
+    ]);
+    let out_post = p.evaluate(&post, Options { trace: true });
+    assert_eq!(out_post.trace[2].result, "not_applicable");
+    assert_eq!(
+        out_post.trace[2].reason,
+        "not applicable: section `preop` does not apply (`phase = pre_treatment` is false)"
+    );
+    assert!(out_post.trace[2].labels.is_empty());
     let explained = eval::explain(&out, &mb.checked(), "rt_preop").unwrap();
     assert_eq!(
         explained
