@@ -158,7 +158,16 @@ fn is_connective(op: Option<&Op>) -> bool {
 /// true disjunct), if there is one.
 fn deciding_operand(code: &Code, vals: &[Option<Value>], pc: Pc) -> Option<Pc> {
     let v = truth(get(vals, pc))?;
-    let want = match code.ops.get(pc as usize)? {
+    let op = code.ops.get(pc as usize)?;
+    // Binary connectives directly: the common case in traces.
+    if let Op::And(a, b) | Op::Or(a, b) = *op {
+        let want = matches!(op, Op::Or(..));
+        if v != want {
+            return None;
+        }
+        return [a, b].into_iter().find(|&c| truth(get(vals, c)) == Some(want));
+    }
+    let want = match op {
         Op::And(..) | Op::Quant(Quantifier::All, ..) => (!v).then_some(false)?,
         Op::Or(..) | Op::Quant(Quantifier::Any, ..) => v.then_some(true)?,
         Op::Quant(Quantifier::None, ..) => (!v).then_some(true)?,
