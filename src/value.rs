@@ -33,8 +33,7 @@ pub enum Value {
 pub fn parse_date(text: &str) -> Option<i32> {
     let date: jiff::civil::Date = text.parse().ok()?;
     let epoch = jiff::civil::date(1970, 1, 1);
-    let span = date.since(epoch).ok()?;
-    i32::try_from(span.get_days()).ok()
+    Some(date.since(epoch).ok()?.get_days())
 }
 
 /// The ISO form `YYYY-MM-DD` of a day number.
@@ -54,5 +53,5 @@ pub fn add_months(days: i32, months: i32) -> Option<i32> {
         .checked_add(jiff::Span::new().days(i64::from(days)))
         .ok()?;
     let moved = date.checked_add(jiff::Span::new().months(months)).ok()?;
-    i32::try_from(moved.since(epoch).ok()?.get_days()).ok()
+    Some(moved.since(epoch).ok()?.get_days())
 }

@@ -640,10 +640,7 @@ pub fn syntax_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
             .and_then(|t| t.chars().next_back())
             .is_some_and(|c| c.is_alphabetic() || c == '_')
     };
-    if let Some(attempts) = e
-        .parse_attempts()
-        .filter(|a| !after_word(a.max_position))
-    {
+    if let Some(attempts) = e.parse_attempts().filter(|a| !after_word(a.max_position)) {
         if attempts.max_position > start {
             start = attempts.max_position;
             names.clear();
@@ -704,15 +701,26 @@ pub fn syntax_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
     let rest = text.get(start..).unwrap_or("");
     let at_end = rest.trim().is_empty();
     if at_end {
-        start = text.get(..start).map(|t| t.trim_end().len()).unwrap_or(start);
+        start = text
+            .get(..start)
+            .map(|t| t.trim_end().len())
+            .unwrap_or(start);
     }
     let found = if at_end && start > 0 {
         "the declaration ends here".to_string()
     } else {
         found_at(text, start)
     };
-    let len = if end > start && !at_end { end - start } else { 1 };
-    let span_start = if at_end { start.saturating_sub(1) } else { start };
+    let len = if end > start && !at_end {
+        end - start
+    } else {
+        1
+    };
+    let span_start = if at_end {
+        start.saturating_sub(1)
+    } else {
+        start
+    };
     let word: String = rest
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
@@ -733,7 +741,9 @@ pub fn syntax_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
     let close = crate::diagnostics::suggestion(&word, keywords.iter().map(String::as_str))
         .filter(|_| !word.is_empty());
     let help = if RESERVED.contains(&word.as_str()) {
-        format!("`{word}` is a reserved word and cannot be a name; choose another, such as `n_{word}`")
+        format!(
+            "`{word}` is a reserved word and cannot be a name; choose another, such as `n_{word}`"
+        )
     } else if let Some(close) = close {
         close
     } else {
@@ -778,26 +788,87 @@ fn help_for(expected: &str) -> String {
 
 /// The words that start a declaration.
 const DECLARATION_WORDS: &[&str] = &[
-    "guideline", "include", "fact", "group", "define", "table", "schedule", "section",
-    "references", "recommend", "suggest", "option", "consider", "do-not-offer", "discourage",
-    "refer", "inform",
+    "guideline",
+    "include",
+    "fact",
+    "group",
+    "define",
+    "table",
+    "schedule",
+    "section",
+    "references",
+    "recommend",
+    "suggest",
+    "option",
+    "consider",
+    "do-not-offer",
+    "discourage",
+    "refer",
+    "inform",
 ];
 
 /// Words the grammar reserves (its `keyword` rule).
 const RESERVED: &[&str] = &[
-    "and", "or", "not", "in", "is", "known", "unknown", "true", "false", "when", "then",
-    "otherwise", "first", "of", "to", "after", "fractions",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "known",
+    "unknown",
+    "true",
+    "false",
+    "when",
+    "then",
+    "otherwise",
+    "first",
+    "of",
+    "to",
+    "after",
+    "fractions",
 ];
 
 /// The rules [`describe`] has a name for.
 const DESCRIBED: &[Rule] = &[
-    Rule::decl, Rule::ident, Rule::path, Rule::string, Rule::expr, Rule::atom, Rule::literal,
-    Rule::type_expr, Rule::rec_field, Rule::cmp_op, Rule::compare_tail, Rule::unit, Rule::number,
-    Rule::int_lit, Rule::signed_int, Rule::date_lit, Rule::enum_value, Rule::header_field,
-    Rule::branch, Rule::otherwise, Rule::phase, Rule::study, Rule::table_keys, Rule::table_column,
-    Rule::table_row, Rule::reference, Rule::cite_item, Rule::grade_lit, Rule::detail_value,
-    Rule::kw_and, Rule::kw_or, Rule::kw_then, Rule::kw_to, Rule::kw_from, Rule::kw_of,
-    Rule::kw_fractions, Rule::kw_for, Rule::kw_until, Rule::group_item,
+    Rule::decl,
+    Rule::ident,
+    Rule::path,
+    Rule::string,
+    Rule::expr,
+    Rule::atom,
+    Rule::literal,
+    Rule::type_expr,
+    Rule::rec_field,
+    Rule::cmp_op,
+    Rule::compare_tail,
+    Rule::unit,
+    Rule::number,
+    Rule::int_lit,
+    Rule::signed_int,
+    Rule::date_lit,
+    Rule::enum_value,
+    Rule::header_field,
+    Rule::branch,
+    Rule::otherwise,
+    Rule::phase,
+    Rule::study,
+    Rule::table_keys,
+    Rule::table_column,
+    Rule::table_row,
+    Rule::reference,
+    Rule::cite_item,
+    Rule::grade_lit,
+    Rule::detail_value,
+    Rule::kw_and,
+    Rule::kw_or,
+    Rule::kw_then,
+    Rule::kw_to,
+    Rule::kw_from,
+    Rule::kw_of,
+    Rule::kw_fractions,
+    Rule::kw_for,
+    Rule::kw_until,
+    Rule::group_item,
 ];
 
 /// A readable name for a grammar rule in "expected ..." messages.

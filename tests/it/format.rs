@@ -144,7 +144,11 @@ fn guidelines_and_corpora_are_kept_formatted() {
     let mut checked = 0;
     let mut unformatted = Vec::new();
     for path in &files {
-        let relative = path.strip_prefix(root).unwrap().to_string_lossy().to_string();
+        let relative = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
         if skipped.iter().any(|s| relative.starts_with(s)) {
             continue;
         }
@@ -158,7 +162,11 @@ fn guidelines_and_corpora_are_kept_formatted() {
         }
     }
     assert!(checked >= 20, "only {checked} files checked");
-    assert!(unformatted.is_empty(), "run `cairn fmt` on:\n{}", unformatted.join("\n"));
+    assert!(
+        unformatted.is_empty(),
+        "run `cairn fmt` on:\n{}",
+        unformatted.join("\n")
+    );
 }
 
 #[test]

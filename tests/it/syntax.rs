@@ -1,9 +1,9 @@
 //! Syntax stage tests: error recovery, the corpus of syntax errors rendered
 //! with miette, the nesting guard, and no panic on arbitrary text.
 
+use cairn::source::FileId;
 use cairn::syntax::ast::{DeclKind, ExprKind, RecField};
 use cairn::syntax::{parse_module, parse_with, FsLoader, Loader, MAX_DEPTH};
-use cairn::source::FileId;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -75,7 +75,10 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
     );
     let nots = "not ".repeat(100_000);
     let parsed = parse_module(FileId(0), &format!("define x \"X\": bool = {nots}true"));
-    assert_eq!(parsed.diagnostics.reports[0].code(), "cairn::syntax::too_deep");
+    assert_eq!(
+        parsed.diagnostics.reports[0].code(),
+        "cairn::syntax::too_deep"
+    );
     // Nesting within the limit is fine.
     let ok = format!(
         "define x \"X\": bool = {}true{}",
@@ -99,7 +102,10 @@ fn precedence_and_spans_follow_the_grammar() {
     assert_eq!(op.symbol(), "or");
     assert!(matches!(rhs.kind, ExprKind::Binary(_, _, _)));
     // The expression's span stops at `c`, before the comment.
-    assert_eq!(&text[d.body.span.start as usize..d.body.span.end as usize], "a or b and not c");
+    assert_eq!(
+        &text[d.body.span.start as usize..d.body.span.end as usize],
+        "a or b and not c"
+    );
 }
 
 #[test]
@@ -113,7 +119,8 @@ fn doc_comment_after_an_expression_is_not_a_division() {
 
 #[test]
 fn acknowledgements_and_exclusions_parse() {
-    let text = "suggest a { excludes b, c acknowledge conflict with b \"intended\" statement \"s\" }\n";
+    let text =
+        "suggest a { excludes b, c acknowledge conflict with b \"intended\" statement \"s\" }\n";
     let parsed = parse_module(FileId(0), text);
     assert!(!parsed.diagnostics.has_errors());
     let DeclKind::Recommendation(r) = &parsed.module.decls[0].kind else {
@@ -137,13 +144,26 @@ impl Loader for Memory {
 
 #[test]
 fn includes_are_read_once_relative_to_the_including_file() {
-    let loader = Memory(vec![
-        ("g/vocab.cairn", "fact grade \"G\": integer 1 to 3\ninclude \"main.cairn\"\n"),
-    ]);
-    let parsed = parse_with("g/main.cairn", "include \"vocab.cairn\"\ninclude \"missing.cairn\"\n", &loader);
+    let loader = Memory(vec![(
+        "g/vocab.cairn",
+        "fact grade \"G\": integer 1 to 3\ninclude \"main.cairn\"\n",
+    )]);
+    let parsed = parse_with(
+        "g/main.cairn",
+        "include \"vocab.cairn\"\ninclude \"missing.cairn\"\n",
+        &loader,
+    );
     assert_eq!(parsed.modules.len(), 2);
-    let codes: Vec<_> = parsed.diagnostics.reports.iter().map(|r| r.code()).collect();
-    assert_eq!(codes, vec!["cairn::syntax::include", "cairn::syntax::include_cycle"]);
+    let codes: Vec<_> = parsed
+        .diagnostics
+        .reports
+        .iter()
+        .map(|r| r.code())
+        .collect();
+    assert_eq!(
+        codes,
+        vec!["cairn::syntax::include", "cairn::syntax::include_cycle"]
+    );
 }
 
 proptest! {
