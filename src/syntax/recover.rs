@@ -61,7 +61,7 @@ pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
             && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
         if word_not || b == b'-' {
             run += 1;
-        } else if !b.is_ascii_whitespace() && !(b"ot".contains(&b) && run > 0) {
+        } else if !(b.is_ascii_whitespace() || b"ot".contains(&b) && run > 0) {
             run = 0;
         }
         if depth > limit || run > limit {
