@@ -229,3 +229,67 @@ fn includes(module: &Module) -> Vec<(String, Span)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::{parse_with, FsLoader};
+
+    /// Every broken file of the syntax corpus with its diagnostics as
+    /// rendered by a parse on this thread alone.
+    fn broken_files() -> Vec<(String, String, String)> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/syntax");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "cairn"))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|path| {
+                let name = path.to_string_lossy().to_string();
+                let text = std::fs::read_to_string(&path).unwrap();
+                let parsed = parse_with(&name, &text, &FsLoader);
+                let rendered = parsed.diagnostics.render(&parsed.sources, 100);
+                (name, text, rendered)
+            })
+            .collect()
+    }
+
+    /// pest's error detail is a process-wide switch that only failing parses
+    /// turn on: parses that fail while others succeed on other threads must
+    /// still report exactly what they report alone.
+    #[test]
+    fn concurrent_parses_report_the_same_errors() {
+        let expected = broken_files();
+        assert!(expected.len() >= 7);
+        assert!(expected.iter().all(|(_, _, r)| !r.is_empty()));
+        // Most of them carry the "expected ..." list that error detail builds.
+        assert!(expected.iter().filter(|(_, _, r)| r.contains("expected")).count() >= 5);
+        let good = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/guidelines/rps/initial-management.cairn"
+        );
+        let good_text = std::fs::read_to_string(good).unwrap();
+        std::thread::scope(|scope| {
+            for worker in 0..4 {
+                let expected = &expected;
+                let good_text = &good_text;
+                scope.spawn(move || {
+                    for round in 0..3 {
+                        for (n, (name, text, rendered)) in expected.iter().enumerate() {
+                            if (n + worker + round) % 2 == 0 {
+                                let ok = parse_with(good, good_text, &FsLoader);
+                                assert!(!ok.diagnostics.has_errors());
+                            }
+                            let parsed = parse_with(name, text, &FsLoader);
+                            let again = parsed.diagnostics.render(&parsed.sources, 100);
+                            assert_eq!(&again, rendered, "{name}");
+                        }
+                    }
+                });
+            }
+        });
+    }
+}
