@@ -577,6 +577,10 @@ fn trim_trailing_trivia(text: &str) -> &str {
     let mut text = text.trim_end();
     loop {
         let line_start = text.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        // Most last lines hold no `//` at all: skip the byte-by-byte scan.
+        if !text[line_start..].contains("//") {
+            return text;
+        }
         match comment_start(&text[line_start..]) {
             Some(at) => text = text[..line_start + at].trim_end(),
             None => return text,

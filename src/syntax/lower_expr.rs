@@ -265,6 +265,13 @@ impl Lower<'_> {
         let span = self.span(&pair);
         let body = pair.as_str();
         let body = body.get(1..body.len().saturating_sub(1)).unwrap_or("");
+        // Most strings have no escapes: copy them whole.
+        if !body.contains('\\') {
+            return Text {
+                value: body.to_string(),
+                span,
+            };
+        }
         let mut value = String::with_capacity(body.len());
         let mut chars = body.char_indices();
         while let Some((i, c)) = chars.next() {

@@ -20,8 +20,10 @@ pub use error::SyntaxError;
 use crate::diagnostics::Diagnostics;
 use crate::source::{FileId, SourceMap, Span};
 use ast::{DeclKind, Module};
+use pest::iterators::Pairs;
 use pest::Parser;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/cairn.pest"]
@@ -64,10 +66,28 @@ pub fn parse_module(file: FileId, text: &str) -> ParsedFile {
     }
 }
 
+/// Serialises the parses that run with pest's error detail on, so that no
+/// other detailed parse can switch the process-wide flag off under them.
+static ERROR_DETAIL: Mutex<()> = Mutex::new(());
+
+/// Parses `text` as `rule`. The first try runs without pest's error detail,
+/// which tracks every attempt and costs most of a successful parse; only when
+/// it fails is the text parsed again with detail on, for the farthest attempt
+/// and the literal tokens expected there.
+fn parse_rule(rule: Rule, text: &str) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    CairnParser::parse(rule, text).or_else(|_| {
+        // A poisoned lock still serialises: the flag is set below regardless.
+        let _only_detailed_parse = ERROR_DETAIL.lock().unwrap_or_else(PoisonError::into_inner);
+        // pest reads the flag when a parse starts, so a plain parse that
+        // starts on another thread meanwhile is merely slower, never wrong.
+        pest::set_error_detail(true);
+        let detailed = CairnParser::parse(rule, text);
+        pest::set_error_detail(false);
+        detailed
+    })
+}
+
 fn parse_module_here(file: FileId, text: &str) -> ParsedFile {
-    // Ask pest to track the farthest attempt, including literal tokens, for
-    // better "expected ..." messages. It is a process-wide switch.
-    pest::set_error_detail(true);
     let mut diagnostics = Diagnostics::new();
     if let Some(offset) = recover::too_deep(text, MAX_DEPTH) {
         diagnostics.push(
@@ -82,6 +102,8 @@ fn parse_module_here(file: FileId, text: &str) -> ParsedFile {
             diagnostics,
         };
     }
+    // A whole file that fails is parsed again declaration by declaration, and
+    // only those errors are reported, so this parse needs no error detail.
     match CairnParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let mut module = Module::default();
@@ -106,7 +128,7 @@ fn parse_module_here(file: FileId, text: &str) -> ParsedFile {
 
 /// Parses a single declaration; `text` is padded so offsets match the file.
 fn parse_lone(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<ast::Decl> {
-    match CairnParser::parse(Rule::lone_decl, text) {
+    match parse_rule(Rule::lone_decl, text) {
         Ok(mut pairs) => {
             let pair = pairs.next()?;
             let mut cx = lower::Lower::new(file, diagnostics);
@@ -206,4 +228,68 @@ fn includes(module: &Module) -> Vec<(String, Span)> {
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::{parse_with, FsLoader};
+
+    /// Every broken file of the syntax corpus with its diagnostics as
+    /// rendered by a parse on this thread alone.
+    fn broken_files() -> Vec<(String, String, String)> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/syntax");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "cairn"))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|path| {
+                let name = path.to_string_lossy().to_string();
+                let text = std::fs::read_to_string(&path).unwrap();
+                let parsed = parse_with(&name, &text, &FsLoader);
+                let rendered = parsed.diagnostics.render(&parsed.sources, 100);
+                (name, text, rendered)
+            })
+            .collect()
+    }
+
+    /// pest's error detail is a process-wide switch that only failing parses
+    /// turn on: parses that fail while others succeed on other threads must
+    /// still report exactly what they report alone.
+    #[test]
+    fn concurrent_parses_report_the_same_errors() {
+        let expected = broken_files();
+        assert!(expected.len() >= 7);
+        assert!(expected.iter().all(|(_, _, r)| !r.is_empty()));
+        // Most of them carry the "expected ..." list that error detail builds.
+        assert!(expected.iter().filter(|(_, _, r)| r.contains("expected")).count() >= 5);
+        let good = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/guidelines/rps/initial-management.cairn"
+        );
+        let good_text = std::fs::read_to_string(good).unwrap();
+        std::thread::scope(|scope| {
+            for worker in 0..4 {
+                let expected = &expected;
+                let good_text = &good_text;
+                scope.spawn(move || {
+                    for round in 0..3 {
+                        for (n, (name, text, rendered)) in expected.iter().enumerate() {
+                            if (n + worker + round) % 2 == 0 {
+                                let ok = parse_with(good, good_text, &FsLoader);
+                                assert!(!ok.diagnostics.has_errors());
+                            }
+                            let parsed = parse_with(name, text, &FsLoader);
+                            let again = parsed.diagnostics.render(&parsed.sources, 100);
+                            assert_eq!(&again, rendered, "{name}");
+                        }
+                    }
+                });
+            }
+        });
+    }
 }
