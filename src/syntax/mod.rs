@@ -266,7 +266,13 @@ mod tests {
         assert!(expected.len() >= 7);
         assert!(expected.iter().all(|(_, _, r)| !r.is_empty()));
         // Most of them carry the "expected ..." list that error detail builds.
-        assert!(expected.iter().filter(|(_, _, r)| r.contains("expected")).count() >= 5);
+        assert!(
+            expected
+                .iter()
+                .filter(|(_, _, r)| r.contains("expected"))
+                .count()
+                >= 5
+        );
         let good = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/guidelines/rps/initial-management.cairn"
