@@ -791,7 +791,7 @@ fn help_for(expected: &str) -> String {
 }
 
 /// The words that start a declaration.
-const DECLARATION_WORDS: &[&str] = &[
+pub(super) const DECLARATION_WORDS: &[&str] = &[
     "guideline",
     "include",
     "fact",

@@ -129,26 +129,7 @@ fn decl_starts(text: &str) -> Vec<usize> {
 
 /// True when a line (without its indentation) starts with a declaration keyword.
 fn starts_decl(line: &str) -> bool {
-    const KEYWORDS: &[&str] = &[
-        "guideline",
-        "include",
-        "fact",
-        "group",
-        "define",
-        "table",
-        "schedule",
-        "section",
-        "references",
-        "recommend",
-        "suggest",
-        "option",
-        "consider",
-        "do-not-offer",
-        "discourage",
-        "refer",
-        "inform",
-    ];
-    KEYWORDS.iter().any(|k| {
+    super::lower::DECLARATION_WORDS.iter().any(|k| {
         line.starts_with(k)
             && line[k.len()..]
                 .chars()
