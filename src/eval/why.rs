@@ -165,7 +165,9 @@ fn deciding_operand(code: &Code, vals: &[Option<Value>], pc: Pc) -> Option<Pc> {
         if v != want {
             return None;
         }
-        return [a, b].into_iter().find(|&c| truth(get(vals, c)) == Some(want));
+        return [a, b]
+            .into_iter()
+            .find(|&c| truth(get(vals, c)) == Some(want));
     }
     let want = match op {
         Op::And(..) | Op::Quant(Quantifier::All, ..) => (!v).then_some(false)?,
