@@ -48,9 +48,15 @@ pub(crate) enum Ins {
     /// recommendation is not applicable and its next `skip` instructions
     /// (its own condition and its status) are skipped.
     Guard { rec: u32, sect: Pc, skip: u32 },
+    /// Kleene conjunction into slot `dst`, which is recommendation `rec`'s
+    /// status.
+    AndStatus { rec: u32, dst: Pc, a: Pc, b: Pc },
     /// The status of recommendation `rec` from slot `root`.
     Status { rec: u32, root: Pc },
 }
+
+/// The shortest recommendation block worth a guard.
+const GUARD_MIN: usize = 3;
 
 /// The per-case program and its enum bitmasks.
 #[derive(Debug, Clone, Default)]
@@ -80,22 +86,43 @@ impl Fast {
         }
         for (r, &(from, to)) in code.rec_block.iter().enumerate() {
             let block = exec(from as usize, to as usize);
-            if let Some(sect) = code.rec_sect.get(r).copied().flatten() {
+            // A guard costs an instruction on every case; it pays only
+            // when it can skip a block of some length (evaluating a short
+            // block under a false section gives the same status).
+            let guarded = code.rec_sect.get(r).copied().flatten();
+            let guard = guarded.filter(|_| block.len() >= GUARD_MIN).map(|sect| {
                 fast.ins.push(Ins::Guard {
                     rec: r as u32,
                     sect,
-                    skip: block.len() as u32 + 1,
+                    skip: 0,
                 });
-            }
+                fast.ins.len() - 1
+            });
             for &pc in block {
                 let ins = fast.translate(code, pc);
                 fast.ins.push(ins);
             }
             let root = code.rec_root.get(r).copied().unwrap_or(0);
-            fast.ins.push(Ins::Status {
-                rec: r as u32,
-                root,
-            });
+            let rec = r as u32;
+            // The usual root, `sections and own condition`, also writes
+            // the status, saving an instruction.
+            match fast.ins.last_mut() {
+                Some(last)
+                    if !block.is_empty()
+                        && matches!(*last, Ins::And { dst, .. } if dst == root) =>
+                {
+                    if let Ins::And { dst, a, b } = *last {
+                        *last = Ins::AndStatus { rec, dst, a, b };
+                    }
+                }
+                _ => fast.ins.push(Ins::Status { rec, root }),
+            }
+            if let Some(g) = guard {
+                let n = (fast.ins.len() - g - 1) as u32;
+                if let Some(Ins::Guard { skip, .. }) = fast.ins.get_mut(g) {
+                    *skip = n;
+                }
+            }
         }
         fast
     }
@@ -171,6 +198,16 @@ fn ld(vals: &[Option<Value>], pc: Pc) -> Option<Value> {
     }
 }
 
+/// Kleene conjunction of two slots.
+#[inline(always)]
+fn and(a: Option<Value>, b: Option<Value>) -> Option<Value> {
+    match (a, b) {
+        (Some(Value::Bool(false)), _) | (_, Some(Value::Bool(false))) => FALSE,
+        (Some(Value::Bool(true)), Some(Value::Bool(true))) => TRUE,
+        _ => None,
+    }
+}
+
 #[inline(always)]
 fn bool_val(b: bool) -> Option<Value> {
     Some(Value::Bool(b))
@@ -194,12 +231,12 @@ pub(crate) fn run(
                 Some(Value::Enum(x)) => (dst, bool_val((x == k) != negated)),
                 _ => (dst, None),
             },
-            Ins::And { dst, a, b } => {
-                let v = match (ld(vals, a), ld(vals, b)) {
-                    (Some(Value::Bool(false)), _) | (_, Some(Value::Bool(false))) => FALSE,
-                    (Some(Value::Bool(true)), Some(Value::Bool(true))) => TRUE,
-                    _ => None,
-                };
+            Ins::And { dst, a, b } => (dst, and(ld(vals, a), ld(vals, b))),
+            Ins::AndStatus { rec, dst, a, b } => {
+                let v = and(ld(vals, a), ld(vals, b));
+                if let Some(s) = statuses.get_mut(rec as usize) {
+                    *s = super::status_of(v);
+                }
                 (dst, v)
             }
             Ins::Or { dst, a, b } => {
