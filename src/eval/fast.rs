@@ -56,7 +56,7 @@ pub(crate) enum Ins {
 }
 
 /// The shortest recommendation block worth a guard.
-const GUARD_MIN: usize = 3;
+const GUARD_MIN: usize = 1;
 
 /// The per-case program and its enum bitmasks.
 #[derive(Debug, Clone, Default)]

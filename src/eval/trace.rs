@@ -67,10 +67,23 @@ fn label(program: &Program, case: &Case, vals: &[Option<Value>], pc: Pc) -> Opti
         }
         _ => return None,
     };
-    Some(match (v, ty) {
-        (Some(Value::Row(r)), Type::Row(t)) => format!("{name}: {}", row_keys(program, t.0, r)),
-        (Some(_), _) => format!("{name} = {}", display::text(model, ty, v)),
-        (None, _) => unknown,
+    // A table read names the key values of the row it matched.
+    let row = match code.ops.get(pc as usize) {
+        Some(&Op::Column { root, table, .. }) => match slot(vals, root) {
+            Some(Value::Row(r)) => Some(row_keys(program, table, r)),
+            _ => None,
+        },
+        _ => None,
+    };
+    Some(match (v, ty, row) {
+        (Some(Value::Row(r)), Type::Row(t), _) => {
+            format!("{name}: {}", row_keys(program, t.0, r))
+        }
+        (Some(_), _, Some(row)) => {
+            format!("{name} = {} ({row})", display::text(model, ty, v))
+        }
+        (Some(_), _, None) => format!("{name} = {}", display::text(model, ty, v)),
+        (None, _, _) => unknown,
     })
 }
 
@@ -265,7 +278,10 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                 };
                 let root = code.def_root.get(d as usize).copied().unwrap_or(0);
                 let v = slot(&scratch.vals, root);
-                let result = display::text(model, def.ty, v);
+                let result = match (v, def.ty) {
+                    (Some(Value::Row(r)), Type::Row(t)) => row_keys(program, t.0, r),
+                    _ => display::text(model, def.ty, v),
+                };
                 let reason = def_reason(program, scratch, root);
                 (
                     "definition",
