@@ -10,7 +10,7 @@ use cairn::check::model::{Model, Type};
 use cairn::eval::{Options, Program};
 use cairn::syntax::{parse_with, FsLoader};
 use cairn::value::Value;
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{black_box, criterion_group, Criterion, Throughput};
 use std::time::Duration;
 
 const GUIDELINE: &str = "guidelines/rps/initial-management.cairn";
@@ -147,5 +147,84 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
+/// The sarcoma guideline, checked and compiled, and `CASES` synthetic cases.
+fn setup(n: usize) -> (cairn::check::Checked, Program, Vec<Case>) {
+    let text = std::fs::read_to_string(GUIDELINE).expect("the sarcoma guideline");
+    let checked = cairn::check::check(parse_with(GUIDELINE, &text, &FsLoader)).expect("checks");
+    let program = Program::new(&checked);
+    let cases = cases(&checked.model, n);
+    (checked, program, cases)
+}
+
+/// A plain loop over the synthetic cases `rounds` times, for instruction
+/// counts under valgrind (`CAIRN_BENCH=statuses|trace`, `CAIRN_ROUNDS=n`).
+fn plain_loop(mode: &str) {
+    let rounds: usize = std::env::var("CAIRN_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1);
+    let (_, program, cases) = setup(CASES);
+    let mut scratch = program.scratch();
+    let start = std::time::Instant::now();
+    let mut sum = 0usize;
+    for _ in 0..rounds {
+        for case in &cases {
+            let statuses = program.statuses(case, &mut scratch);
+            sum += statuses
+                .iter()
+                .filter(|s| **s == cairn::eval::outcome::Status::Applies)
+                .count();
+            if mode == "trace" {
+                program.trace_into(&mut scratch);
+                sum += scratch.trace_leaves();
+            }
+        }
+    }
+    let n = (rounds * cases.len()) as f64;
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{mode}: {} cases in {secs:.3} s = {:.0} cases/s (checksum {sum})",
+        n,
+        n / secs
+    );
+}
+
+/// Writes a synthetic cohort as JSON lines for `cairn batch`
+/// (`CAIRN_BENCH=cohort CAIRN_COHORT=path CAIRN_COHORT_SIZE=n`).
+fn write_cohort() {
+    use std::io::Write;
+    let path = std::env::var("CAIRN_COHORT").unwrap_or_else(|_| "cohort.jsonl".to_string());
+    let n: usize = std::env::var("CAIRN_COHORT_SIZE")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(100_000);
+    let (checked, _, cases) = setup(n);
+    let model = &checked.model;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("cohort file"));
+    for case in &cases {
+        let mut facts = serde_json::Map::new();
+        for (info, v) in model.facts.iter().zip(&case.facts) {
+            if v.is_some() {
+                let json = cairn::case::convert::to_json(model, info.ty, *v);
+                facts.insert(info.name.clone(), json);
+            }
+        }
+        let line = serde_json::json!({ "name": case.name, "facts": facts });
+        writeln!(out, "{line}").expect("write cohort");
+    }
+    out.flush().expect("write cohort");
+    println!("wrote {n} cases to {path}");
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    match std::env::var("CAIRN_BENCH").as_deref() {
+        Ok("cohort") => write_cohort(),
+        Ok(mode @ ("statuses" | "trace")) => plain_loop(mode),
+        _ => {
+            benches();
+            Criterion::default().configure_from_args().final_summary();
+        }
+    }
+}

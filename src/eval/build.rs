@@ -128,7 +128,7 @@ fn statement(program: &Program, case: &Case, scratch: &Scratch, pieces: &[Piece]
             Piece::Text(t) => out.push_str(t),
             Piece::Fact(f) => {
                 let (ty, v) = fact_value(model, case, *f);
-                out.push_str(&display::text(model, ty, v));
+                out.push_str(&display::statement_text(model, ty, v));
             }
             Piece::Def(d) => {
                 let ty = model
@@ -137,7 +137,7 @@ fn statement(program: &Program, case: &Case, scratch: &Scratch, pieces: &[Piece]
                     .map(|i| i.ty)
                     .unwrap_or(Type::Bool);
                 let v = program.def_value(scratch, crate::check::model::DefId(*d));
-                out.push_str(&display::text(model, ty, v));
+                out.push_str(&display::statement_text(model, ty, v));
             }
         }
     }

@@ -7,6 +7,7 @@
 //! Because every node's value stays in its slot after the pass, missing facts
 //! and traces are read off the slots afterwards instead of re-evaluating.
 
+use super::fast::Fast;
 use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, Quantifier};
@@ -147,6 +148,8 @@ pub(crate) struct Code {
     /// Where an operator reads a fact or definition slot directly:
     /// `(operator, slot read, span of the read)`, sorted.
     pub sites: Vec<(Pc, Pc, Span)>,
+    /// The per-case program in its compact encoding.
+    pub fast: Fast,
 }
 
 impl Code {
@@ -246,6 +249,7 @@ impl Code {
             }
         }
         code.sites.sort_by_key(|&(p, c, _)| (p, c));
+        code.fast = Fast::build(&code);
         code
     }
 

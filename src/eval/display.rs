@@ -25,6 +25,21 @@ pub(crate) fn text(model: &Model, ty: Type, v: Option<Value>) -> String {
     }
 }
 
+/// A value in words for a statement: like [`text`], but an enum value
+/// shows its display label when it has one (`Dedifferentiated liposarcoma`).
+pub(crate) fn statement_text(model: &Model, ty: Type, v: Option<Value>) -> String {
+    if let (Type::Enum(e), Some(Value::Enum(i))) = (ty, v) {
+        let label = model
+            .enum_info(e)
+            .and_then(|info| info.values.get(i as usize))
+            .and_then(|v| v.label.clone());
+        if let Some(label) = label {
+            return label;
+        }
+    }
+    text(model, ty, v)
+}
+
 /// The name of an enum value of type `ty`.
 pub(crate) fn enum_name(model: &Model, ty: Type, i: u16) -> String {
     match ty {

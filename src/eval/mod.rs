@@ -12,6 +12,7 @@ mod build;
 mod compile;
 mod display;
 mod explain;
+mod fast;
 pub mod outcome;
 pub mod render;
 mod run;
@@ -159,27 +160,7 @@ impl Program {
                 }
             }
         }
-        run::run(code, &case.facts, &mut scratch.vals, 0, code.recs_start);
-        let recs = scratch.statuses.iter_mut().zip(&code.rec_root);
-        for ((status, &root), (&sect, &(from, to))) in
-            recs.zip(code.rec_sect.iter().zip(&code.rec_block))
-        {
-            // A recommendation inside a false section is not applicable
-            // whatever its own condition, so that condition is skipped.
-            let section = sect.and_then(|s| scratch.vals.get(s as usize).copied().flatten());
-            if section == Some(Value::Bool(false)) {
-                *status = Status::NotApplicable;
-                continue;
-            }
-            run::run(
-                code,
-                &case.facts,
-                &mut scratch.vals,
-                from as usize,
-                to as usize,
-            );
-            *status = status_of(scratch.vals.get(root as usize).copied().flatten());
-        }
+        fast::run(code, &case.facts, &mut scratch.vals, &mut scratch.statuses);
     }
 
     /// Evaluates a case and returns the status of every recommendation, in

@@ -56,7 +56,12 @@ pub(crate) fn truth(v: Option<Value>) -> Option<bool> {
 }
 
 #[inline(always)]
-fn step(code: &Code, facts: &[Option<Value>], vals: &[Option<Value>], op: &Op) -> Option<Value> {
+pub(crate) fn step(
+    code: &Code,
+    facts: &[Option<Value>],
+    vals: &[Option<Value>],
+    op: &Op,
+) -> Option<Value> {
     match *op {
         Op::Const(v) => Some(v),
         Op::Fact(f) => facts.get(f as usize).copied().flatten(),

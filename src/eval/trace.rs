@@ -6,7 +6,7 @@ use super::outcome::{SpanRef, Status, TraceLabel, TraceStep};
 use super::why::{self, Choice};
 use super::{display, run, status_of, Program, Scratch, StepKind};
 use crate::case::Case;
-use crate::check::model::Type;
+use crate::check::model::{TExprKind, Type};
 use crate::source::{SourceMap, Span};
 use crate::value::Value;
 
@@ -67,10 +67,60 @@ fn label(program: &Program, case: &Case, vals: &[Option<Value>], pc: Pc) -> Opti
         }
         _ => return None,
     };
-    Some(match v {
-        Some(_) => format!("{name} = {}", display::text(model, ty, v)),
-        None => unknown,
+    // A table read names the key values of the row it matched.
+    let row = match code.ops.get(pc as usize) {
+        Some(&Op::Column { root, table, .. }) => match slot(vals, root) {
+            Some(Value::Row(r)) => Some(row_keys(program, table, r)),
+            _ => None,
+        },
+        _ => None,
+    };
+    Some(match (v, ty, row) {
+        (Some(Value::Row(r)), Type::Row(t), _) => {
+            format!("{name}: {}", row_keys(program, t.0, r))
+        }
+        (Some(_), _, Some(row)) => {
+            format!("{name} = {} ({row})", display::text(model, ty, v))
+        }
+        (Some(_), _, None) => format!("{name} = {}", display::text(model, ty, v)),
+        (None, _, _) => unknown,
     })
+}
+
+/// The key values a table row matched: `row histology = leiomyosarcoma,
+/// grade_group = high` (`row 3` when every key of the row is a wildcard).
+fn row_keys(program: &Program, table: u32, r: u16) -> String {
+    let model = &program.model;
+    let Some(info) = model.tables.get(table as usize) else {
+        return format!("row {}", u32::from(r) + 1);
+    };
+    let patterns = info.rows.get(r as usize).map(|row| row.keys.as_slice());
+    let keys: Vec<String> = info
+        .keys
+        .iter()
+        .zip(patterns.unwrap_or(&[]))
+        .filter_map(|(key, p)| {
+            let name = match &key.kind {
+                TExprKind::Fact(f) => model.facts.get(f.0 as usize)?.name.clone(),
+                TExprKind::Def(d) => model.defs.get(d.0 as usize)?.name.clone(),
+                _ => program
+                    .sources
+                    .slice(key.span)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            };
+            Some(format!(
+                "{name} = {}",
+                display::enum_name(model, key.ty, (*p)?)
+            ))
+        })
+        .collect();
+    if keys.is_empty() {
+        format!("row {}", u32::from(r) + 1)
+    } else {
+        format!("row {}", keys.join(", "))
+    }
 }
 
 /// `needs a, b` for the unknown facts behind slot `pc`.
@@ -228,7 +278,10 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                 };
                 let root = code.def_root.get(d as usize).copied().unwrap_or(0);
                 let v = slot(&scratch.vals, root);
-                let result = display::text(model, def.ty, v);
+                let result = match (v, def.ty) {
+                    (Some(Value::Row(r)), Type::Row(t)) => row_keys(program, t.0, r),
+                    _ => display::text(model, def.ty, v),
+                };
                 let reason = def_reason(program, scratch, root);
                 (
                     "definition",

@@ -1239,3 +1239,58 @@ fn fast_paths_agree_with_outcome() {
     );
     let _ = Dimension::Dose;
 }
+
+/// The sarcoma guideline, checked, and one of its cases loaded from JSON.
+fn sarcoma(facts: &str) -> (Checked, Case) {
+    let path = "guidelines/rps/initial-management.cairn";
+    let text = std::fs::read_to_string(path).unwrap();
+    let parsed = cairn::syntax::parse_with(path, &text, &cairn::syntax::FsLoader);
+    let checked = cairn::check::check(parsed).unwrap();
+    let json = format!("{{\"facts\": {facts}}}");
+    let case = cairn::case::load(&checked, "case", &json).unwrap().case;
+    (checked, case)
+}
+
+#[test]
+fn statements_show_enum_labels_and_trace_labels_show_table_keys() {
+    let (checked, case) = sarcoma(
+        r#"{"presentation": "primary", "phase": "post_resection", "pathology_confirmed": true,
+            "histology": "dedifferentiated_liposarcoma", "grade": 3}"#,
+    );
+    let program = Program::new(&checked);
+    let out = program.evaluate(&case, Options { trace: true });
+    let with_histology: Vec<&str> = out
+        .recommendations
+        .iter()
+        .zip(&checked.model.recs)
+        .filter(|(_, rec)| rec.statement.contains("{histology}"))
+        .map(|(r, _)| r.statement.as_str())
+        .collect();
+    assert!(!with_histology.is_empty());
+    for s in &with_histology {
+        assert!(s.contains("Dedifferentiated liposarcoma"), "{s}");
+        assert!(!s.contains("dedifferentiated_liposarcoma"), "{s}");
+    }
+    let labels: Vec<&str> = out
+        .trace
+        .iter()
+        .flat_map(|s| s.labels.iter().map(|l| l.text.as_str()))
+        .filter(|t| t.contains("(row "))
+        .collect();
+    assert!(!labels.is_empty());
+    let table = out
+        .trace
+        .iter()
+        .find(|s| s.name == "prognosis_8_year")
+        .unwrap();
+    assert_eq!(
+        table.result,
+        "row prognosis_group = dedifferentiated_liposarcoma_g3"
+    );
+    assert!(
+        labels
+            .iter()
+            .all(|t| t.contains("(row prognosis_group = dedifferentiated_liposarcoma_g3)")),
+        "{labels:?}"
+    );
+}
