@@ -163,18 +163,7 @@ impl<'a> Checker<'a> {
         other: Option<(Span, String)>,
         help: Option<String>,
     ) {
-        let (other, other_label) = split_other(span, other);
-        self.report(
-            span,
-            CheckError::TypeMismatch {
-                message,
-                span: span.miette(),
-                label,
-                other,
-                other_label,
-                help,
-            },
-        );
+        self.report_mismatch(false, span, message, label, other, help);
     }
 
     /// Reports a unit mismatch.
@@ -186,18 +175,42 @@ impl<'a> Checker<'a> {
         other: Option<(Span, String)>,
         help: Option<String>,
     ) {
+        self.report_mismatch(true, span, message, label, other, help);
+    }
+
+    /// Type and unit mismatches carry the same labels and differ only in
+    /// their code, so one function builds both.
+    fn report_mismatch(
+        &mut self,
+        units: bool,
+        span: Span,
+        message: String,
+        label: String,
+        other: Option<(Span, String)>,
+        help: Option<String>,
+    ) {
         let (other, other_label) = split_other(span, other);
-        self.report(
-            span,
+        let span_m = span.miette();
+        let error = if units {
             CheckError::UnitMismatch {
                 message,
-                span: span.miette(),
+                span: span_m,
                 label,
                 other,
                 other_label,
                 help,
-            },
-        );
+            }
+        } else {
+            CheckError::TypeMismatch {
+                message,
+                span: span_m,
+                label,
+                other,
+                other_label,
+                help,
+            }
+        };
+        self.report(span, error);
     }
 
     fn literal(&mut self, lit: &Literal, expected: Option<Type>) -> Option<TExpr> {
