@@ -148,8 +148,9 @@ pub(crate) struct Code {
     /// Where an operator reads a fact or definition slot directly:
     /// `(operator, slot read, span of the read)`, sorted.
     pub sites: Vec<(Pc, Pc, Span)>,
-    /// The per-case program in its compact encoding.
-    pub fast: Fast,
+    /// The per-case program in its compact encoding (`None` for programs
+    /// with too many slots, which run the general instructions).
+    pub fast: Option<Fast>,
 }
 
 impl Code {
@@ -249,7 +250,7 @@ impl Code {
             }
         }
         code.sites.sort_by_key(|&(p, c, _)| (p, c));
-        code.fast = Fast::build(&code);
+        code.fast = Fast::build(&code, model);
         code
     }
 

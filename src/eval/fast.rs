@@ -1,292 +1,208 @@
 //! Eval stage: the per-case program in a compact, specialised encoding.
 //!
 //! [`Code`](super::compile::Code) keeps one general [`Op`] per slot for the
-//! walkers that explain results. The per-case pass instead runs this list:
-//! small `Copy` instructions with their destination slot inline, the common
-//! operations (`fact = value`, `x in {values}`, `and`, `or`, `not`, plain
-//! reads) specialised, and each recommendation's block preceded by a guard
-//! that skips it when its sections are already false. One loop runs the
-//! whole case and writes the statuses too. Results are the same as the
-//! general operations'; anything not specialised falls back to them.
+//! walkers that explain results. The per-case pass instead runs this list
+//! (see `fast_run`). Bool and small enum slots get a second, one-byte
+//! encoding: a truth value is `F < U < T`, so Kleene `and` is a minimum,
+//! `or` a maximum and `not` a subtraction, with no branch on the data; an
+//! enum or table row is its index, with [`UNKNOWN`] for unknown. The common
+//! operations (`and`, `or`, `not`, `fact = value`, `x in {values}`,
+//! quantifiers, `first`, table lookups) work on those bytes only; the rest
+//! (arithmetic, numeric comparisons, table cells) run the general
+//! operation, which reads the bytes through a view and writes both
+//! encodings. Each recommendation's block is preceded by a guard that skips
+//! it when its sections are already false. Results are the same as the
+//! general operations', which a test checks on random cases.
 
-use super::compile::{Code, Op, Pc};
-use super::outcome::Status;
-use super::run;
+use crate::syntax::ast::{BinOp, Quantifier};
 use crate::value::Value;
 
-/// One instruction of the per-case program (16 bytes).
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Ins {
-    /// The general operation of slot `.0`.
-    General(Pc),
-    /// `dst` = the value of slot `src` (a fact or definition read).
-    Copy { dst: Pc, src: Pc },
-    /// Kleene negation.
-    Not { dst: Pc, a: Pc },
-    /// Kleene conjunction.
-    And { dst: Pc, a: Pc, b: Pc },
-    /// Kleene disjunction.
-    Or { dst: Pc, a: Pc, b: Pc },
-    /// Slot `a` equals (or, negated, differs from) the enum value `k`.
-    EqEnum {
-        dst: Pc,
-        a: Pc,
-        k: u16,
-        negated: bool,
-    },
-    /// Slot `a` is (or, negated, is not) one of the enum values in the
-    /// bitmask `masks[mask]`.
-    InEnum {
-        dst: Pc,
-        a: Pc,
-        mask: u32,
-        negated: bool,
-    },
-    /// `is known` (true) or `is unknown` (false).
-    IsKnown { dst: Pc, a: Pc, known: bool },
-    /// When slot `sect` (a recommendation's sections) is false, the
-    /// recommendation is not applicable and its next `skip` instructions
-    /// (its own condition and its status) are skipped.
-    Guard { rec: u32, sect: Pc, skip: u32 },
-    /// Kleene conjunction into slot `dst`, which is recommendation `rec`'s
-    /// status.
-    AndStatus { rec: u32, dst: Pc, a: Pc, b: Pc },
-    /// The status of recommendation `rec` from slot `root`.
-    Status { rec: u32, root: Pc },
+/// Kleene false in the byte encoding.
+pub(crate) const F: u8 = 0;
+/// Kleene unknown in the byte encoding.
+pub(crate) const U: u8 = 1;
+/// Kleene true in the byte encoding.
+pub(crate) const T: u8 = 2;
+/// An unknown enum value or table row in the byte encoding.
+pub(crate) const UNKNOWN: u8 = 255;
+/// No slot (an absent `otherwise`).
+pub(crate) const NO_SLOT: u16 = u16::MAX;
+
+/// A slot index in the compact program. Programs with more slots than fit
+/// run on the general instructions instead.
+pub(crate) type S = u16;
+
+/// How a slot is held in the byte encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    /// Not in the byte encoding (numbers, quantities, dates, large enums).
+    Other,
+    /// A truth value: [`F`], [`U`] or [`T`].
+    Bool,
+    /// An enum value's index, or [`UNKNOWN`].
+    Enum,
+    /// A table row's index, or [`UNKNOWN`].
+    Row,
 }
 
-/// The shortest recommendation block worth a guard.
-const GUARD_MIN: usize = 1;
+/// One instruction of the per-case program (at most 12 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Ins {
+    /// The general operation of slot `pc`; a result of a byte-encoded kind
+    /// is written in both encodings.
+    General { pc: S, kind: Kind },
+    /// A comparison of two slots held only as values (numbers, quantities,
+    /// dates), such as `grade <= 2`.
+    Compare { dst: S, op: BinOp, a: S, b: S },
+    /// `is known` (`known`) or `is unknown` of a slot held only as a value.
+    IsKnownValue { dst: S, a: S, known: bool },
+    /// Column `column` of the row in byte slot `row` of table `table`,
+    /// written as a value (and as a byte for a byte kind).
+    Cell {
+        dst: S,
+        row: S,
+        table: u16,
+        column: u16,
+        kind: Kind,
+    },
+    /// Kleene negation.
+    Not { dst: S, a: S },
+    /// Kleene conjunction.
+    And { dst: S, a: S, b: S },
+    /// Kleene disjunction.
+    Or { dst: S, a: S, b: S },
+    /// Slot `a` equals (or, negated, differs from) the enum value `k`.
+    EqEnum { dst: S, a: S, k: u8, negated: bool },
+    /// Two enum slots are equal (or, negated, differ).
+    EqSlots { dst: S, a: S, b: S, negated: bool },
+    /// Slot `a` is (or is not) one of the enum values in `masks[mask]`.
+    InEnum {
+        dst: S,
+        a: S,
+        mask: u16,
+        negated: bool,
+    },
+    /// `is known` (`known`) or `is unknown` of a slot whose unknown byte is
+    /// `unknown`.
+    IsKnown {
+        dst: S,
+        a: S,
+        unknown: u8,
+        known: bool,
+    },
+    /// A quantifier over the truth values `args[start..start+len]`.
+    Quant {
+        dst: S,
+        q: Quantifier,
+        len: u16,
+        start: u32,
+    },
+    /// First match over the condition/value pairs `args[start..]`; the
+    /// result's unknown byte is `unknown`.
+    First {
+        dst: S,
+        branches: u16,
+        otherwise: S,
+        unknown: u8,
+        start: u32,
+    },
+    /// The first matching row of table `table` for the key slots
+    /// `args[start..start+keys]`.
+    Lookup {
+        dst: S,
+        table: u16,
+        keys: u16,
+        start: u32,
+    },
+    /// When slot `sect` (a recommendation's sections) is false, the
+    /// recommendation is not applicable and its next `skip` instructions
+    /// are skipped.
+    Guard { rec: u16, sect: S, skip: u32 },
+    /// Kleene conjunction into slot `dst`, which is recommendation `rec`'s
+    /// status.
+    AndStatus { rec: u16, dst: S, a: S, b: S },
+    /// The status of recommendation `rec` from slot `root`.
+    Status { rec: u16, root: S },
+}
 
-/// The per-case program and its enum bitmasks.
+impl Ins {
+    /// The instruction with its destination cleared: equal keys compute
+    /// equal values (used to share common subexpressions).
+    pub fn key(self) -> Ins {
+        let mut k = self;
+        match &mut k {
+            Ins::Compare { dst, .. }
+            | Ins::IsKnownValue { dst, .. }
+            | Ins::Cell { dst, .. }
+            | Ins::Not { dst, .. }
+            | Ins::And { dst, .. }
+            | Ins::Or { dst, .. }
+            | Ins::EqEnum { dst, .. }
+            | Ins::EqSlots { dst, .. }
+            | Ins::InEnum { dst, .. }
+            | Ins::IsKnown { dst, .. }
+            | Ins::Quant { dst, .. }
+            | Ins::First { dst, .. }
+            | Ins::Lookup { dst, .. } => *dst = 0,
+            Ins::General { .. }
+            | Ins::Guard { .. }
+            | Ins::AndStatus { .. }
+            | Ins::Status { .. } => {}
+        }
+        k
+    }
+}
+
+/// The per-case program and its tables.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Fast {
     /// Instructions in run order.
     pub ins: Vec<Ins>,
     /// Bitmasks of enum value sets for [`Ins::InEnum`].
     pub masks: Vec<u64>,
+    /// Operand lists of quantifiers, `first` and lookups.
+    pub args: Vec<S>,
+    /// How each slot is held.
+    pub kinds: Vec<Kind>,
+    /// Bool facts, encoded when a case is loaded.
+    pub bool_facts: Vec<S>,
+    /// Enum facts, encoded when a case is loaded.
+    pub enum_facts: Vec<S>,
+    /// Where each byte slot's value is held: itself, or the earlier slot
+    /// that computes the same expression (or that it copies).
+    pub alias: Vec<S>,
+    /// Slots written only in the byte encoding, as `(slot, held in, kind)`;
+    /// copied to the general slots when a walker needs them.
+    pub byte_only: Vec<(S, S, Kind)>,
+    /// Length of the byte array: a power of two above every slot index,
+    /// so that masked indexing needs no bounds check.
+    pub width: usize,
 }
 
-/// A constant enum value in slot `pc`, if that slot is one.
-fn const_enum(code: &Code, pc: Pc) -> Option<u16> {
-    match code.ops.get(pc as usize) {
-        Some(Op::Const(Value::Enum(k))) => Some(*k),
+/// The widths the runner is specialised for; larger programs use the
+/// general instructions.
+pub(crate) const WIDTHS: [usize; 3] = [256, 4096, 65536];
+
+/// The byte encoding of a value of a kind.
+#[inline]
+pub(crate) fn encode(v: Option<Value>, kind: Kind) -> u8 {
+    match (kind, v) {
+        (Kind::Bool, Some(Value::Bool(true))) => T,
+        (Kind::Bool, Some(Value::Bool(false))) => F,
+        (Kind::Bool, _) => U,
+        (Kind::Enum, Some(Value::Enum(k))) | (Kind::Row, Some(Value::Row(k))) if k < 255 => k as u8,
+        _ => UNKNOWN,
+    }
+}
+
+/// The value of a byte of a kind.
+#[inline]
+pub(crate) fn decode(x: u8, kind: Kind) -> Option<Value> {
+    match (kind, x) {
+        (Kind::Bool, T) => Some(Value::Bool(true)),
+        (Kind::Bool, F) => Some(Value::Bool(false)),
+        (Kind::Enum, k) if k != UNKNOWN => Some(Value::Enum(u16::from(k))),
+        (Kind::Row, k) if k != UNKNOWN => Some(Value::Row(u16::from(k))),
         _ => None,
-    }
-}
-
-impl Fast {
-    /// Translates the code's per-case instructions (`exec[..main_len]`).
-    pub fn build(code: &Code) -> Fast {
-        let mut fast = Fast::default();
-        let exec = |from: usize, to: usize| code.exec.get(from..to).unwrap_or(&[]);
-        for &pc in exec(0, code.recs_start) {
-            let ins = fast.translate(code, pc);
-            fast.ins.push(ins);
-        }
-        for (r, &(from, to)) in code.rec_block.iter().enumerate() {
-            let block = exec(from as usize, to as usize);
-            // A guard costs an instruction on every case; it pays only
-            // when it can skip a block of some length (evaluating a short
-            // block under a false section gives the same status).
-            let guarded = code.rec_sect.get(r).copied().flatten();
-            let guard = guarded.filter(|_| block.len() >= GUARD_MIN).map(|sect| {
-                fast.ins.push(Ins::Guard {
-                    rec: r as u32,
-                    sect,
-                    skip: 0,
-                });
-                fast.ins.len() - 1
-            });
-            for &pc in block {
-                let ins = fast.translate(code, pc);
-                fast.ins.push(ins);
-            }
-            let root = code.rec_root.get(r).copied().unwrap_or(0);
-            let rec = r as u32;
-            // The usual root, `sections and own condition`, also writes
-            // the status, saving an instruction.
-            match fast.ins.last_mut() {
-                Some(last)
-                    if !block.is_empty()
-                        && matches!(*last, Ins::And { dst, .. } if dst == root) =>
-                {
-                    if let Ins::And { dst, a, b } = *last {
-                        *last = Ins::AndStatus { rec, dst, a, b };
-                    }
-                }
-                _ => fast.ins.push(Ins::Status { rec, root }),
-            }
-            if let Some(g) = guard {
-                let n = (fast.ins.len() - g - 1) as u32;
-                if let Some(Ins::Guard { skip, .. }) = fast.ins.get_mut(g) {
-                    *skip = n;
-                }
-            }
-        }
-        fast
-    }
-
-    /// The specialised instruction for slot `dst`, or the general one.
-    fn translate(&mut self, code: &Code, dst: Pc) -> Ins {
-        let facts = code.facts as u32;
-        match code.ops.get(dst as usize) {
-            Some(Op::Fact(f)) if *f < facts => Ins::Copy { dst, src: *f },
-            Some(Op::Def { root, .. }) => Ins::Copy { dst, src: *root },
-            Some(Op::Not(a)) => Ins::Not { dst, a: *a },
-            Some(Op::And(a, b)) => Ins::And { dst, a: *a, b: *b },
-            Some(Op::Or(a, b)) => Ins::Or { dst, a: *a, b: *b },
-            Some(Op::IsKnown(a, known)) => Ins::IsKnown {
-                dst,
-                a: *a,
-                known: *known,
-            },
-            Some(Op::Eq(a, b, negated)) => match (const_enum(code, *a), const_enum(code, *b)) {
-                (_, Some(k)) => Ins::EqEnum {
-                    dst,
-                    a: *a,
-                    k,
-                    negated: *negated,
-                },
-                (Some(k), None) => Ins::EqEnum {
-                    dst,
-                    a: *b,
-                    k,
-                    negated: *negated,
-                },
-                (None, None) => Ins::General(dst),
-            },
-            Some(Op::In {
-                value,
-                start,
-                len,
-                negated,
-            }) => {
-                // An empty set is false (or true) for any known value,
-                // which the general operation handles.
-                if *len == 0 {
-                    return Ins::General(dst);
-                }
-                let mut mask = 0u64;
-                for &m in code.args(*start, *len) {
-                    match const_enum(code, m) {
-                        Some(k) if k < 64 => mask |= 1 << k,
-                        _ => return Ins::General(dst),
-                    }
-                }
-                self.masks.push(mask);
-                Ins::InEnum {
-                    dst,
-                    a: *value,
-                    mask: (self.masks.len() - 1) as u32,
-                    negated: *negated,
-                }
-            }
-            _ => Ins::General(dst),
-        }
-    }
-}
-
-const TRUE: Option<Value> = Some(Value::Bool(true));
-const FALSE: Option<Value> = Some(Value::Bool(false));
-
-#[inline(always)]
-fn ld(vals: &[Option<Value>], pc: Pc) -> Option<Value> {
-    match vals.get(pc as usize) {
-        Some(v) => *v,
-        None => None,
-    }
-}
-
-/// Kleene conjunction of two slots.
-#[inline(always)]
-fn and(a: Option<Value>, b: Option<Value>) -> Option<Value> {
-    match (a, b) {
-        (Some(Value::Bool(false)), _) | (_, Some(Value::Bool(false))) => FALSE,
-        (Some(Value::Bool(true)), Some(Value::Bool(true))) => TRUE,
-        _ => None,
-    }
-}
-
-#[inline(always)]
-fn bool_val(b: bool) -> Option<Value> {
-    Some(Value::Bool(b))
-}
-
-/// Runs the whole per-case program: every slot that the case decides, and
-/// every recommendation's status. Facts are already in slots `0..facts`.
-pub(crate) fn run(
-    code: &Code,
-    facts: &[Option<Value>],
-    vals: &mut [Option<Value>],
-    statuses: &mut [Status],
-) {
-    let prog = code.fast.ins.as_slice();
-    let mut i = 0usize;
-    while let Some(&ins) = prog.get(i) {
-        i += 1;
-        let (dst, v) = match ins {
-            Ins::Copy { dst, src } => (dst, ld(vals, src)),
-            Ins::EqEnum { dst, a, k, negated } => match ld(vals, a) {
-                Some(Value::Enum(x)) => (dst, bool_val((x == k) != negated)),
-                _ => (dst, None),
-            },
-            Ins::And { dst, a, b } => (dst, and(ld(vals, a), ld(vals, b))),
-            Ins::AndStatus { rec, dst, a, b } => {
-                let v = and(ld(vals, a), ld(vals, b));
-                if let Some(s) = statuses.get_mut(rec as usize) {
-                    *s = super::status_of(v);
-                }
-                (dst, v)
-            }
-            Ins::Or { dst, a, b } => {
-                let v = match (ld(vals, a), ld(vals, b)) {
-                    (Some(Value::Bool(true)), _) | (_, Some(Value::Bool(true))) => TRUE,
-                    (Some(Value::Bool(false)), Some(Value::Bool(false))) => FALSE,
-                    _ => None,
-                };
-                (dst, v)
-            }
-            Ins::Not { dst, a } => match ld(vals, a) {
-                Some(Value::Bool(b)) => (dst, bool_val(!b)),
-                _ => (dst, None),
-            },
-            Ins::InEnum {
-                dst,
-                a,
-                mask,
-                negated,
-            } => match ld(vals, a) {
-                Some(Value::Enum(x)) => {
-                    let m = code.fast.masks.get(mask as usize).copied().unwrap_or(0);
-                    let hit = x < 64 && (m >> x) & 1 == 1;
-                    (dst, bool_val(hit != negated))
-                }
-                _ => (dst, None),
-            },
-            Ins::IsKnown { dst, a, known } => (dst, bool_val(ld(vals, a).is_some() == known)),
-            Ins::General(pc) => match code.ops.get(pc as usize) {
-                Some(op) => (pc, run::step(code, facts, vals, op)),
-                None => continue,
-            },
-            Ins::Guard { rec, sect, skip } => {
-                if matches!(ld(vals, sect), Some(Value::Bool(false))) {
-                    if let Some(s) = statuses.get_mut(rec as usize) {
-                        *s = Status::NotApplicable;
-                    }
-                    i += skip as usize;
-                }
-                continue;
-            }
-            Ins::Status { rec, root } => {
-                if let Some(s) = statuses.get_mut(rec as usize) {
-                    *s = super::status_of(ld(vals, root));
-                }
-                continue;
-            }
-        };
-        if let Some(slot) = vals.get_mut(dst as usize) {
-            *slot = v;
-        }
     }
 }

@@ -13,6 +13,8 @@ mod compile;
 mod display;
 mod explain;
 mod fast;
+mod fast_build;
+mod fast_run;
 pub mod outcome;
 pub mod render;
 mod run;
@@ -74,6 +76,10 @@ pub struct RawStep {
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     vals: Vec<Option<Value>>,
+    /// Bool and enum slots in the compact program's byte encoding.
+    bytes: Vec<u8>,
+    /// True when `bytes` holds results that `vals` does not yet.
+    stale: bool,
     statuses: Vec<Status>,
     missing: Bits,
     visited: Bits,
@@ -130,8 +136,15 @@ impl Program {
 
     /// Fresh buffers sized for this program.
     pub fn scratch(&self) -> Scratch {
+        let vals = run::fresh_slots(&self.code);
+        let bytes = match &self.code.fast {
+            Some(fast) => fast_run::fresh_bytes(fast, &vals),
+            None => Vec::new(),
+        };
         Scratch {
-            vals: run::fresh_slots(&self.code),
+            vals,
+            bytes,
+            stale: false,
             statuses: vec![Status::Undetermined; self.model.recs.len()],
             missing: Bits::with_len(self.model.facts.len()),
             visited: Bits::with_len(self.code.ops.len()),
@@ -141,10 +154,27 @@ impl Program {
     }
 
     /// Evaluates every definition, section and recommendation of a case into
-    /// `scratch`. This is the hot path: no allocation once `scratch` has
-    /// been sized by [`Program::scratch`].
+    /// `scratch`. No allocation once `scratch` has been sized by
+    /// [`Program::scratch`].
     pub fn evaluate_into(&self, case: &Case, scratch: &mut Scratch) {
-        if scratch.vals.len() != self.code.ops.len() {
+        self.run_case(case, scratch);
+        self.sync(scratch);
+    }
+
+    /// Copies results held only in the compact encoding into the general
+    /// slots, which the walkers behind missing facts and traces read.
+    fn sync(&self, scratch: &mut Scratch) {
+        if let (true, Some(fast)) = (scratch.stale, &self.code.fast) {
+            fast_run::sync(fast, &scratch.bytes, &mut scratch.vals);
+        }
+        scratch.stale = false;
+    }
+
+    /// The hot path: runs a case, leaving bool and enum results in the
+    /// compact encoding only.
+    fn run_case(&self, case: &Case, scratch: &mut Scratch) {
+        let width = self.code.fast.as_ref().map_or(0, |f| f.width);
+        if scratch.vals.len() != self.code.ops.len() || scratch.bytes.len() != width {
             *scratch = self.scratch();
         }
         let code = &self.code;
@@ -160,25 +190,54 @@ impl Program {
                 }
             }
         }
-        fast::run(code, &case.facts, &mut scratch.vals, &mut scratch.statuses);
+        let ran = code.fast.as_ref().is_some_and(|fast| {
+            fast_run::run_case(
+                code,
+                fast,
+                &case.facts,
+                &mut scratch.vals,
+                &mut scratch.bytes,
+                &mut scratch.statuses,
+            )
+        });
+        scratch.stale = ran;
+        if !ran {
+            self.run_general(case, scratch);
+        }
+    }
+
+    /// Runs a case on the general instructions (for programs too large for
+    /// the compact encoding, and as the reference the compact one is tested
+    /// against).
+    fn run_general(&self, case: &Case, scratch: &mut Scratch) {
+        let code = &self.code;
+        run::run(code, &case.facts, &mut scratch.vals, 0, code.main_len);
+        for (status, &root) in scratch.statuses.iter_mut().zip(&code.rec_root) {
+            *status = status_of(scratch.vals.get(root as usize).copied().flatten());
+        }
+        scratch.stale = false;
     }
 
     /// Evaluates a case and returns the status of every recommendation, in
     /// document order (for bulk runs).
     pub fn statuses<'s>(&self, case: &Case, scratch: &'s mut Scratch) -> &'s [Status] {
-        self.evaluate_into(case, scratch);
+        self.run_case(case, scratch);
         &scratch.statuses
     }
 
     /// The value of a definition after [`Program::evaluate_into`].
     pub fn def_value(&self, scratch: &Scratch, def: DefId) -> Option<Value> {
-        let root = self.code.def_root.get(def.0 as usize)?;
-        scratch.vals.get(*root as usize).copied().flatten()
+        let root = *self.code.def_root.get(def.0 as usize)?;
+        match (&self.code.fast, scratch.stale) {
+            (Some(fast), true) => fast_run::value(fast, &scratch.bytes, &scratch.vals, root),
+            _ => scratch.vals.get(root as usize).copied().flatten(),
+        }
     }
 
     /// The unknown facts that could decide an undetermined recommendation
     /// (empty for the others), after [`Program::evaluate_into`].
     pub fn missing_into<'s>(&self, scratch: &'s mut Scratch, rec: RecId) -> &'s Bits {
+        self.sync(scratch);
         scratch.missing.clear();
         scratch.visited.clear();
         // Only undetermined recommendations miss facts (and the blocks of
@@ -212,6 +271,7 @@ impl Program {
     /// Records the trace as data: for every step, the reads that decided it.
     /// Call after [`Program::evaluate_into`]; does not allocate once warm.
     pub fn trace_into(&self, scratch: &mut Scratch) {
+        self.sync(scratch);
         scratch.steps.clear();
         scratch.leaves.clear();
         for &kind in &self.steps {

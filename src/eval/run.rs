@@ -41,9 +41,24 @@ pub(crate) fn fresh_slots(code: &Code) -> Vec<Option<Value>> {
         .collect()
 }
 
+/// Read access to slot values. The general operations read through it so
+/// that the compact per-case program (see `fast`) can let them read its
+/// own encoding of bool and enum slots without copying them back first.
+pub(crate) trait Slots {
+    /// The value of slot `pc` (`None` when unknown or out of range).
+    fn slot(&self, pc: Pc) -> Option<Value>;
+}
+
+impl Slots for [Option<Value>] {
+    #[inline]
+    fn slot(&self, pc: Pc) -> Option<Value> {
+        self.get(pc as usize).copied().flatten()
+    }
+}
+
 #[inline]
-fn get(vals: &[Option<Value>], pc: Pc) -> Option<Value> {
-    vals.get(pc as usize).copied().flatten()
+fn get<S: Slots + ?Sized>(vals: &S, pc: Pc) -> Option<Value> {
+    vals.slot(pc)
 }
 
 /// The truth value of a slot: `None` when unknown (or not a bool).
@@ -56,10 +71,10 @@ pub(crate) fn truth(v: Option<Value>) -> Option<bool> {
 }
 
 #[inline(always)]
-pub(crate) fn step(
+pub(crate) fn step<S: Slots + ?Sized>(
     code: &Code,
     facts: &[Option<Value>],
-    vals: &[Option<Value>],
+    vals: &S,
     op: &Op,
 ) -> Option<Value> {
     match *op {
@@ -138,10 +153,10 @@ pub(crate) fn step(
 
 /// First-row matching. A row matches when every key matches (Kleene AND):
 /// a definite mismatch skips the row, an unknown key stops the lookup.
-fn lookup<'a>(
+fn lookup<'a, S: Slots + ?Sized>(
     rows: impl Iterator<Item = &'a [Option<u16>]>,
     keys: &[Pc],
-    vals: &[Option<Value>],
+    vals: &S,
 ) -> Option<u16> {
     for (r, row) in rows.enumerate() {
         match row_matches(row, keys, vals) {
@@ -154,10 +169,10 @@ fn lookup<'a>(
 }
 
 /// Whether one row matches the key values (`None`: it depends on an unknown key).
-pub(crate) fn row_matches(
+pub(crate) fn row_matches<S: Slots + ?Sized>(
     row: &[Option<u16>],
     keys: &[Pc],
-    vals: &[Option<Value>],
+    vals: &S,
 ) -> Option<bool> {
     let mut m = Some(true);
     for (pattern, &key) in row.iter().zip(keys) {
@@ -232,7 +247,7 @@ fn order(a: Value, b: Value) -> Option<i8> {
 }
 
 /// A comparison or arithmetic operator on known values.
-fn binary(op: BinOp, a: Value, b: Value) -> Option<Value> {
+pub(crate) fn binary(op: BinOp, a: Value, b: Value) -> Option<Value> {
     let r = match op {
         BinOp::Eq => Value::Bool(equal(a, b)?),
         BinOp::Ne => Value::Bool(!equal(a, b)?),

@@ -1,0 +1,378 @@
+//! Eval stage: translates the general code into the compact per-case
+//! program (see `fast` for the encoding and `fast_run` for the runner).
+//!
+//! Besides choosing a byte instruction for each operation it can, the
+//! translation shares common subexpressions: guideline sections repeat
+//! their conditions (`not recurrent`, `histology = ...`) in many rules, and
+//! a repeated expression is computed once, the others becoming aliases of
+//! it. Sharing never crosses into a recommendation's block from another
+//! one, because a block skipped by its guard leaves stale values.
+
+use super::compile::{Code, Op, Pc};
+use super::fast::{Fast, Ins, Kind, NO_SLOT, S, U, UNKNOWN, WIDTHS};
+use crate::check::model::{Model, Type};
+use crate::syntax::ast::BinOp;
+use crate::value::Value;
+use std::collections::HashMap;
+
+/// A recommendation block shorter than this (besides its status) is not
+/// guarded: evaluating a couple of instructions under a false section
+/// gives the same status and costs less than an unpredictable branch.
+const GUARD_MIN: usize = 3;
+
+/// What one general operation becomes.
+enum Spec {
+    /// A byte instruction.
+    Ins(Ins),
+    /// No instruction: the slot holds the same value as another.
+    Alias(Pc),
+}
+
+/// The translation in progress.
+struct Builder<'a> {
+    code: &'a Code,
+    fast: Fast,
+    /// Expressions computed for every case, by key.
+    shared: HashMap<Ins, S>,
+    /// Expressions computed in the current recommendation block.
+    local: HashMap<Ins, S>,
+    in_block: bool,
+}
+
+/// The unknown byte of a kind.
+fn unknown_of(kind: Kind) -> u8 {
+    if kind == Kind::Bool {
+        U
+    } else {
+        UNKNOWN
+    }
+}
+
+/// How values of a type are held.
+fn kind_of(model: &Model, code: &Code, ty: Type) -> Kind {
+    match ty {
+        Type::Bool => Kind::Bool,
+        Type::Enum(e) if model.enum_info(e).is_some_and(|i| i.values.len() < 255) => Kind::Enum,
+        Type::Row(t) => match code.tables.get(t.0 as usize) {
+            Some(t) if t.patterns.len() / t.keys.max(1) < 255 => Kind::Row,
+            _ => Kind::Other,
+        },
+        _ => Kind::Other,
+    }
+}
+
+/// A constant enum value below 64 in slot `pc`, if that slot is one.
+fn const_enum(code: &Code, pc: Pc) -> Option<u16> {
+    match code.ops.get(pc as usize) {
+        Some(Op::Const(Value::Enum(k))) if *k < 64 => Some(*k),
+        _ => None,
+    }
+}
+
+impl Fast {
+    /// Translates the code's per-case instructions (`exec[..main_len]`),
+    /// or gives `None` when the program has too many slots.
+    pub fn build(code: &Code, model: &Model) -> Option<Fast> {
+        let width = WIDTHS.into_iter().find(|&w| code.ops.len() < w)?;
+        let kinds: Vec<Kind> = code
+            .types
+            .iter()
+            .map(|&t| kind_of(model, code, t))
+            .collect();
+        let mut b = Builder {
+            code,
+            fast: Fast {
+                width,
+                alias: (0..code.ops.len()).map(|p| p as S).collect(),
+                kinds,
+                ..Fast::default()
+            },
+            shared: HashMap::new(),
+            local: HashMap::new(),
+            in_block: false,
+        };
+        for f in 0..code.facts {
+            match b.kind(f as Pc) {
+                Kind::Bool => b.fast.bool_facts.push(f as S),
+                Kind::Enum => b.fast.enum_facts.push(f as S),
+                _ => {}
+            }
+        }
+        let exec = |from: usize, to: usize| code.exec.get(from..to).unwrap_or(&[]);
+        for &pc in exec(0, code.recs_start) {
+            b.translate(pc);
+        }
+        b.in_block = true;
+        for (r, &(from, to)) in code.rec_block.iter().enumerate() {
+            b.block(u16::try_from(r).ok()?, exec(from as usize, to as usize));
+        }
+        Some(b.fast)
+    }
+}
+
+impl Builder<'_> {
+    fn kind(&self, pc: Pc) -> Kind {
+        self.fast
+            .kinds
+            .get(pc as usize)
+            .copied()
+            .unwrap_or(Kind::Other)
+    }
+
+    /// The slot that holds slot `pc`'s value.
+    fn at(&self, pc: Pc) -> S {
+        self.fast.alias.get(pc as usize).copied().unwrap_or(pc as S)
+    }
+
+    /// Whether every slot in `pcs` is held as `kind`.
+    fn all(&self, pcs: &[Pc], kind: Kind) -> bool {
+        pcs.iter().all(|&p| self.kind(p) == kind)
+    }
+
+    fn push_args(&mut self, pcs: &[Pc]) -> u32 {
+        let start = self.fast.args.len() as u32;
+        for &p in pcs {
+            let a = self.at(p);
+            self.fast.args.push(a);
+        }
+        start
+    }
+
+    /// One recommendation's block: a guard when it is long enough, its
+    /// instructions, and its status.
+    fn block(&mut self, rec: u16, block: &[Pc]) {
+        let code = self.code;
+        let r = rec as usize;
+        self.local.clear();
+        let sect = code.rec_sect.get(r).copied().flatten();
+        let guard = sect.filter(|_| block.len() >= GUARD_MIN).map(|sect| {
+            let sect = self.at(sect);
+            self.fast.ins.push(Ins::Guard { rec, sect, skip: 0 });
+            self.fast.ins.len() - 1
+        });
+        let before = self.fast.ins.len();
+        for &pc in block {
+            self.translate(pc);
+        }
+        let root = code.rec_root.get(r).copied().unwrap_or(0);
+        let root = self.at(root);
+        // The usual root, `sections and own condition`, also writes the
+        // status, saving an instruction.
+        let grew = self.fast.ins.len() > before;
+        match self.fast.ins.last_mut() {
+            Some(last) if grew && matches!(*last, Ins::And { dst, .. } if dst == root) => {
+                if let Ins::And { dst, a, b } = *last {
+                    *last = Ins::AndStatus { rec, dst, a, b };
+                }
+            }
+            _ => self.fast.ins.push(Ins::Status { rec, root }),
+        }
+        if let Some(g) = guard {
+            let n = (self.fast.ins.len() - g - 1) as u32;
+            if let Some(Ins::Guard { skip, .. }) = self.fast.ins.get_mut(g) {
+                *skip = n;
+            }
+        }
+    }
+
+    /// Appends the instruction for slot `pc`: a byte instruction when its
+    /// operands and result allow, the general one otherwise; or nothing when
+    /// an earlier slot already holds the same value.
+    fn translate(&mut self, pc: Pc) {
+        let kind = self.kind(pc);
+        let dst = pc as S;
+        let ins = match self.specialise(pc) {
+            Some(Spec::Alias(src)) => {
+                self.alias(dst, self.at(src), kind);
+                return;
+            }
+            Some(Spec::Ins(ins)) => ins,
+            None => Ins::General { pc: dst, kind },
+        };
+        // Only byte slots are shared: the general operations read value
+        // slots by their own index.
+        if !matches!(ins, Ins::General { .. }) && kind != Kind::Other {
+            let key = ins.key();
+            if let Some(&held) = self.shared.get(&key).or_else(|| self.local.get(&key)) {
+                self.alias(dst, held, kind);
+                return;
+            }
+            let map = if self.in_block {
+                &mut self.local
+            } else {
+                &mut self.shared
+            };
+            map.insert(key, dst);
+            let value_written = matches!(ins, Ins::Cell { .. });
+            if kind != Kind::Other && !value_written {
+                self.fast.byte_only.push((dst, dst, kind));
+            }
+        }
+        self.fast.ins.push(ins);
+    }
+
+    fn alias(&mut self, dst: S, held: S, kind: Kind) {
+        if let Some(a) = self.fast.alias.get_mut(dst as usize) {
+            *a = held;
+        }
+        self.fast.byte_only.push((dst, held, kind));
+    }
+
+    fn mask(&mut self, mask: u64) -> Option<u16> {
+        let i = match self.fast.masks.iter().position(|&m| m == mask) {
+            Some(i) => i,
+            None => {
+                self.fast.masks.push(mask);
+                self.fast.masks.len() - 1
+            }
+        };
+        u16::try_from(i).ok()
+    }
+
+    fn specialise(&mut self, pc: Pc) -> Option<Spec> {
+        use Kind::{Bool, Enum, Other};
+        let code = self.code;
+        let dst = pc as S;
+        let kind = self.kind(pc);
+        let ins = match *code.ops.get(pc as usize)? {
+            Op::Fact(src)
+                if (src as usize) < code.facts && kind != Other && self.kind(src) == kind =>
+            {
+                return Some(Spec::Alias(src));
+            }
+            Op::Def { root, .. } if kind != Other && self.kind(root) == kind => {
+                return Some(Spec::Alias(root))
+            }
+            Op::Not(a) if self.all(&[a], Bool) => Ins::Not { dst, a: self.at(a) },
+            Op::And(a, b) if self.all(&[a, b], Bool) => {
+                let (a, b) = (self.at(a).min(self.at(b)), self.at(a).max(self.at(b)));
+                Ins::And { dst, a, b }
+            }
+            Op::Or(a, b) if self.all(&[a, b], Bool) => {
+                let (a, b) = (self.at(a).min(self.at(b)), self.at(a).max(self.at(b)));
+                Ins::Or { dst, a, b }
+            }
+            Op::Eq(a, b, negated) if self.all(&[a, b], Enum) => {
+                match (const_enum(code, a), const_enum(code, b)) {
+                    (_, Some(k)) => Ins::EqEnum {
+                        dst,
+                        a: self.at(a),
+                        k: k as u8,
+                        negated,
+                    },
+                    (Some(k), None) => Ins::EqEnum {
+                        dst,
+                        a: self.at(b),
+                        k: k as u8,
+                        negated,
+                    },
+                    (None, None) => Ins::EqSlots {
+                        dst,
+                        a: self.at(a),
+                        b: self.at(b),
+                        negated,
+                    },
+                }
+            }
+            Op::Eq(a, b, negated) if self.all(&[a, b], Other) && kind == Bool => Ins::Compare {
+                dst,
+                op: if negated { BinOp::Ne } else { BinOp::Eq },
+                a: a as S,
+                b: b as S,
+            },
+            Op::Binary(op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), a, b)
+                if self.all(&[a, b], Other) && kind == Bool =>
+            {
+                Ins::Compare {
+                    dst,
+                    op,
+                    a: a as S,
+                    b: b as S,
+                }
+            }
+            Op::In {
+                value,
+                start,
+                len,
+                negated,
+            } if len > 0 && self.kind(value) == Enum => {
+                let mut mask = 0u64;
+                for &m in code.args(start, len) {
+                    mask |= 1 << const_enum(code, m)?;
+                }
+                Ins::InEnum {
+                    dst,
+                    a: self.at(value),
+                    mask: self.mask(mask)?,
+                    negated,
+                }
+            }
+            Op::IsKnown(a, known) => match self.kind(a) {
+                Other => Ins::IsKnownValue {
+                    dst,
+                    a: a as S,
+                    known,
+                },
+                k => Ins::IsKnown {
+                    dst,
+                    a: self.at(a),
+                    unknown: unknown_of(k),
+                    known,
+                },
+            },
+            Op::Quant(q, start, len) if self.all(code.args(start, len), Bool) => Ins::Quant {
+                dst,
+                q,
+                len: u16::try_from(len).ok()?,
+                start: self.push_args(code.args(start, len)),
+            },
+            Op::First {
+                start,
+                branches,
+                otherwise,
+            } if kind != Other => {
+                let pairs = code.args(start, branches * 2);
+                let conds_ok = pairs.iter().step_by(2).all(|&c| self.kind(c) == Bool);
+                let values_ok = pairs
+                    .iter()
+                    .skip(1)
+                    .step_by(2)
+                    .all(|&v| self.kind(v) == kind);
+                if !conds_ok || !values_ok || otherwise.is_some_and(|o| self.kind(o) != kind) {
+                    return None;
+                }
+                Ins::First {
+                    dst,
+                    branches: u16::try_from(branches).ok()?,
+                    otherwise: otherwise.map_or(NO_SLOT, |o| self.at(o)),
+                    unknown: unknown_of(kind),
+                    start: self.push_args(pairs),
+                }
+            }
+            Op::Lookup { table, start, len }
+                if kind == Kind::Row && self.all(code.args(start, len), Enum) =>
+            {
+                Ins::Lookup {
+                    dst,
+                    table: u16::try_from(table).ok()?,
+                    keys: u16::try_from(len).ok()?,
+                    start: self.push_args(code.args(start, len)),
+                }
+            }
+            Op::Column {
+                root,
+                table,
+                column,
+                ..
+            } if self.kind(root) == Kind::Row => Ins::Cell {
+                dst,
+                row: self.at(root),
+                table: u16::try_from(table).ok()?,
+                column,
+                kind,
+            },
+            _ => return None,
+        };
+        Some(Spec::Ins(ins))
+    }
+}

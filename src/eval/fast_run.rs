@@ -1,0 +1,336 @@
+//! Eval stage: runs the compact per-case program built by `fast`.
+//!
+//! The byte array is a fixed-size array whose length `N` is a power of two
+//! above every slot index, and every index is masked with `N - 1`, so the
+//! compiler drops the bounds checks without `unsafe`. Truth values are
+//! combined arithmetically (`F < U < T`: `and` is `min`, `or` is `max`,
+//! `not` is `T - x`), which keeps unpredictable data out of the branches.
+
+use super::compile::{Code, Pc};
+use super::fast::{decode, encode, Fast, Ins, Kind, F, NO_SLOT, S, T, U, UNKNOWN};
+use super::outcome::Status;
+use super::run::{self, Slots};
+use crate::syntax::ast::Quantifier;
+use crate::value::Value;
+
+/// Runs the whole per-case program on a case whose facts are already in
+/// `vals[..facts]`: every slot the case decides, and every recommendation's
+/// status. Returns false (and does nothing) when `bytes` does not have the
+/// program's width.
+pub(crate) fn run_case(
+    code: &Code,
+    fast: &Fast,
+    facts: &[Option<Value>],
+    vals: &mut [Option<Value>],
+    bytes: &mut [u8],
+    statuses: &mut [Status],
+) -> bool {
+    let mut m = Machine {
+        code,
+        fast,
+        facts,
+        vals,
+        statuses,
+    };
+    if let Ok(b) = <&mut [u8; 256]>::try_from(&mut *bytes) {
+        m.run(b);
+    } else if let Ok(b) = <&mut [u8; 4096]>::try_from(&mut *bytes) {
+        m.run(b);
+    } else if let Ok(b) = <&mut [u8; 65536]>::try_from(bytes) {
+        m.run(b);
+    } else {
+        return false;
+    }
+    true
+}
+
+/// Fresh bytes for a program: constants encoded, everything else unknown.
+pub(crate) fn fresh_bytes(fast: &Fast, vals: &[Option<Value>]) -> Vec<u8> {
+    let mut bytes = vec![UNKNOWN; fast.width];
+    for ((b, v), &kind) in bytes.iter_mut().zip(vals).zip(&fast.kinds) {
+        *b = encode(*v, kind);
+    }
+    bytes
+}
+
+/// Copies the slots written only in the byte encoding into `vals`, so the
+/// walkers that explain a result can read every slot there.
+pub(crate) fn sync(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
+    for &(pc, held, kind) in &fast.byte_only {
+        if let (Some(slot), Some(&b)) = (vals.get_mut(pc as usize), bytes.get(held as usize)) {
+            *slot = decode(b, kind);
+        }
+    }
+}
+
+/// The value of slot `pc`, reading the byte encoding for the kinds held there.
+pub(crate) fn value(fast: &Fast, bytes: &[u8], vals: &[Option<Value>], pc: Pc) -> Option<Value> {
+    match fast.kinds.get(pc as usize) {
+        Some(&kind) if kind != Kind::Other => {
+            let held = fast.alias.get(pc as usize).copied().unwrap_or(pc as S);
+            decode(*bytes.get(held as usize)?, kind)
+        }
+        _ => vals.slot(pc),
+    }
+}
+
+/// What the general operations read: bytes for the kinds held there, the
+/// general slots for the rest.
+struct View<'a> {
+    fast: &'a Fast,
+    bytes: &'a [u8],
+    vals: &'a [Option<Value>],
+}
+
+impl Slots for View<'_> {
+    fn slot(&self, pc: Pc) -> Option<Value> {
+        value(self.fast, self.bytes, self.vals, pc)
+    }
+}
+
+/// The status a truth byte gives a recommendation.
+#[inline(always)]
+fn status(t: u8) -> Status {
+    match t {
+        T => Status::Applies,
+        F => Status::NotApplicable,
+        _ => Status::Undetermined,
+    }
+}
+
+/// Kleene truth of a boolean test on a byte that may be unknown.
+#[inline(always)]
+fn test(x: u8, unknown: u8, hit: bool) -> u8 {
+    if x == unknown {
+        U
+    } else {
+        T * u8::from(hit)
+    }
+}
+
+struct Machine<'a> {
+    code: &'a Code,
+    fast: &'a Fast,
+    facts: &'a [Option<Value>],
+    vals: &'a mut [Option<Value>],
+    statuses: &'a mut [Status],
+}
+
+impl Machine<'_> {
+    fn set_status(&mut self, rec: u16, s: Status) {
+        if let Some(slot) = self.statuses.get_mut(rec as usize) {
+            *slot = s;
+        }
+    }
+
+    /// A slot held only as a value.
+    #[inline(always)]
+    fn value(&self, pc: S) -> Option<Value> {
+        self.vals.get(pc as usize).copied().flatten()
+    }
+
+    /// A cell of table row byte `r` (unknown when the row is).
+    fn cell(&self, r: u8, table: u16, column: u16) -> Option<Value> {
+        let t = self.code.tables.get(table as usize)?;
+        if r == UNKNOWN {
+            return None;
+        }
+        t.cells
+            .get(usize::from(r) * t.columns + usize::from(column))
+            .copied()
+    }
+
+    fn args(&self, start: u32, len: usize) -> &[S] {
+        let start = start as usize;
+        self.fast.args.get(start..start + len).unwrap_or(&[])
+    }
+
+    /// The general operation of slot `pc`, written to `vals` and returned.
+    /// Kept out of line so the loop over the byte instructions stays small.
+    #[inline(never)]
+    fn general(&mut self, pc: S, bytes: &[u8]) -> Option<Value> {
+        let op = self.code.ops.get(pc as usize)?;
+        let view = View {
+            fast: self.fast,
+            bytes,
+            vals: self.vals,
+        };
+        let v = run::step(self.code, self.facts, &view, op);
+        if let Some(slot) = self.vals.get_mut(pc as usize) {
+            *slot = v;
+        }
+        v
+    }
+
+    #[inline(never)]
+    fn run<const N: usize>(&mut self, b: &mut [u8; N]) {
+        let at = |i: S| i as usize & (N - 1);
+        for &f in &self.fast.bool_facts {
+            b[at(f)] = match self.facts.get(f as usize) {
+                Some(Some(Value::Bool(x))) => T * u8::from(*x),
+                _ => U,
+            };
+        }
+        for &f in &self.fast.enum_facts {
+            b[at(f)] = match self.facts.get(f as usize) {
+                Some(Some(Value::Enum(k))) => u8::try_from(*k).unwrap_or(UNKNOWN),
+                _ => UNKNOWN,
+            };
+        }
+        let fast = self.fast;
+        let mut prog = fast.ins.iter();
+        while let Some(&ins) = prog.next() {
+            match ins {
+                Ins::And { dst, a, b: y } => b[at(dst)] = b[at(a)].min(b[at(y)]),
+                Ins::Or { dst, a, b: y } => b[at(dst)] = b[at(a)].max(b[at(y)]),
+                Ins::Not { dst, a } => b[at(dst)] = T - b[at(a)].min(T),
+                Ins::EqEnum { dst, a, k, negated } => {
+                    let x = b[at(a)];
+                    b[at(dst)] = test(x, UNKNOWN, (x == k) != negated);
+                }
+                Ins::EqSlots {
+                    dst,
+                    a,
+                    b: y,
+                    negated,
+                } => {
+                    let (x, z) = (b[at(a)], b[at(y)]);
+                    let hit = (x == z) != negated;
+                    b[at(dst)] = if z == UNKNOWN {
+                        U
+                    } else {
+                        test(x, UNKNOWN, hit)
+                    };
+                }
+                Ins::InEnum {
+                    dst,
+                    a,
+                    mask,
+                    negated,
+                } => {
+                    let m = self.fast.masks.get(mask as usize).copied().unwrap_or(0);
+                    let x = b[at(a)];
+                    let hit = (m >> (x & 63)) & 1 == 1 && x < 64;
+                    b[at(dst)] = test(x, UNKNOWN, hit != negated);
+                }
+                Ins::IsKnown {
+                    dst,
+                    a,
+                    unknown,
+                    known,
+                } => {
+                    b[at(dst)] = T * u8::from((b[at(a)] != unknown) == known);
+                }
+                Ins::Compare { dst, op, a, b: y } => {
+                    let v = match (self.value(a), self.value(y)) {
+                        (Some(x), Some(z)) => run::binary(op, x, z),
+                        _ => None,
+                    };
+                    b[at(dst)] = encode(v, Kind::Bool);
+                }
+                Ins::IsKnownValue { dst, a, known } => {
+                    b[at(dst)] = T * u8::from(self.value(a).is_some() == known);
+                }
+                Ins::Cell {
+                    dst,
+                    row,
+                    table,
+                    column,
+                    kind,
+                } => {
+                    let r = b[at(row)];
+                    let v = self.cell(r, table, column);
+                    if let Some(slot) = self.vals.get_mut(dst as usize) {
+                        *slot = v;
+                    }
+                    if kind != Kind::Other {
+                        b[at(dst)] = encode(v, kind);
+                    }
+                }
+                Ins::Guard { rec, sect, skip } => {
+                    if b[at(sect)] == F {
+                        self.set_status(rec, Status::NotApplicable);
+                        let rest = prog.as_slice();
+                        prog = rest.get(skip as usize..).unwrap_or(&[]).iter();
+                    }
+                }
+                Ins::AndStatus { rec, dst, a, b: y } => {
+                    let v = b[at(a)].min(b[at(y)]);
+                    b[at(dst)] = v;
+                    self.set_status(rec, status(v));
+                }
+                Ins::Status { rec, root } => self.set_status(rec, status(b[at(root)])),
+                Ins::Quant { dst, q, len, start } => {
+                    let items = self.args(start, len as usize).iter().map(|&p| b[at(p)]);
+                    b[at(dst)] = match q {
+                        Quantifier::Any => items.fold(F, u8::max),
+                        Quantifier::All => items.fold(T, u8::min),
+                        Quantifier::None => T - items.fold(F, u8::max).min(T),
+                    };
+                }
+                Ins::First {
+                    dst,
+                    branches,
+                    otherwise,
+                    unknown,
+                    start,
+                } => {
+                    let mut v = if otherwise == NO_SLOT {
+                        unknown
+                    } else {
+                        b[at(otherwise)]
+                    };
+                    for pair in self.args(start, branches as usize * 2).chunks_exact(2) {
+                        match pair {
+                            [c, x] if b[at(*c)] != F => {
+                                v = if b[at(*c)] == T { b[at(*x)] } else { unknown };
+                                break;
+                            }
+                            _ => {}
+                        }
+                    }
+                    b[at(dst)] = v;
+                }
+                Ins::Lookup {
+                    dst,
+                    table,
+                    keys,
+                    start,
+                } => {
+                    let keys = self.args(start, keys as usize);
+                    b[at(dst)] = lookup(self.code, table, keys, |k| b[at(k)]);
+                }
+                Ins::General { pc, kind } => {
+                    let v = self.general(pc, b.as_slice());
+                    if kind != Kind::Other {
+                        b[at(pc)] = encode(v, kind);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// First-row matching on enum bytes, as `run::lookup`: a row matches when
+/// every key matches (Kleene `and`); a definite mismatch skips the row, an
+/// unknown match stops the lookup with an unknown row.
+fn lookup(code: &Code, table: u16, keys: &[S], byte: impl Fn(S) -> u8) -> u8 {
+    let Some(t) = code.tables.get(table as usize) else {
+        return UNKNOWN;
+    };
+    for (r, row) in t.patterns.chunks_exact(t.keys.max(1)).enumerate() {
+        let mut m = T;
+        for (pattern, &key) in row.iter().zip(keys) {
+            if let Some(p) = *pattern {
+                let x = byte(key);
+                m = m.min(test(x, UNKNOWN, u16::from(x) == p));
+            }
+        }
+        match m {
+            T => return u8::try_from(r).unwrap_or(UNKNOWN),
+            F => {}
+            _ => return UNKNOWN,
+        }
+    }
+    UNKNOWN
+}
