@@ -15,6 +15,8 @@ mod explain;
 mod fast;
 mod fast_build;
 mod fast_run;
+#[cfg(test)]
+mod fast_tests;
 pub mod outcome;
 pub mod render;
 mod run;
@@ -173,6 +175,26 @@ impl Program {
     /// The hot path: runs a case, leaving bool and enum results in the
     /// compact encoding only.
     fn run_case(&self, case: &Case, scratch: &mut Scratch) {
+        self.load(case, scratch);
+        let code = &self.code;
+        let ran = code.fast.as_ref().is_some_and(|fast| {
+            fast_run::run_case(
+                code,
+                fast,
+                &case.facts,
+                &mut scratch.vals,
+                &mut scratch.bytes,
+                &mut scratch.statuses,
+            )
+        });
+        scratch.stale = ran;
+        if !ran {
+            self.run_loaded(case, scratch);
+        }
+    }
+
+    /// Sizes `scratch` for this program and copies a case's facts in.
+    fn load(&self, case: &Case, scratch: &mut Scratch) {
         let width = self.code.fast.as_ref().map_or(0, |f| f.width);
         if scratch.vals.len() != self.code.ops.len() || scratch.bytes.len() != width {
             *scratch = self.scratch();
@@ -190,26 +212,19 @@ impl Program {
                 }
             }
         }
-        let ran = code.fast.as_ref().is_some_and(|fast| {
-            fast_run::run_case(
-                code,
-                fast,
-                &case.facts,
-                &mut scratch.vals,
-                &mut scratch.bytes,
-                &mut scratch.statuses,
-            )
-        });
-        scratch.stale = ran;
-        if !ran {
-            self.run_general(case, scratch);
-        }
     }
 
-    /// Runs a case on the general instructions (for programs too large for
-    /// the compact encoding, and as the reference the compact one is tested
-    /// against).
+    /// Runs a case on the general instructions: the reference the compact
+    /// program is tested against.
+    #[cfg(test)]
     fn run_general(&self, case: &Case, scratch: &mut Scratch) {
+        self.load(case, scratch);
+        self.run_loaded(case, scratch);
+    }
+
+    /// Runs a loaded case on the general instructions (for programs too
+    /// large for the compact encoding).
+    fn run_loaded(&self, case: &Case, scratch: &mut Scratch) {
         let code = &self.code;
         run::run(code, &case.facts, &mut scratch.vals, 0, code.main_len);
         for (status, &root) in scratch.statuses.iter_mut().zip(&code.rec_root) {
