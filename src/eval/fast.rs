@@ -115,14 +115,9 @@ pub(crate) enum Ins {
         start: u32,
     },
     /// When slot `sect` (a recommendation's sections) is false, the
-    /// recommendation is not applicable and its next `skip` instructions
-    /// are skipped.
-    Guard { rec: u16, sect: S, skip: u32 },
-    /// Kleene conjunction into slot `dst`, which is recommendation `rec`'s
-    /// status.
-    AndStatus { rec: u16, dst: S, a: S, b: S },
-    /// The status of recommendation `rec` from slot `root`.
-    Status { rec: u16, root: S },
+    /// recommendation's condition `root` is false too: it is set so and the
+    /// next `skip` instructions, which compute it, are skipped.
+    Guard { sect: S, root: S, skip: u32 },
 }
 
 impl Ins {
@@ -144,10 +139,7 @@ impl Ins {
             | Ins::Quant { dst, .. }
             | Ins::First { dst, .. }
             | Ins::Lookup { dst, .. } => *dst = 0,
-            Ins::General { .. }
-            | Ins::Guard { .. }
-            | Ins::AndStatus { .. }
-            | Ins::Status { .. } => {}
+            Ins::General { .. } | Ins::Guard { .. } => {}
         }
         k
     }
@@ -174,6 +166,9 @@ pub(crate) struct Fast {
     /// Slots written only in the byte encoding, as `(slot, held in, kind)`;
     /// copied to the general slots when a walker needs them.
     pub byte_only: Vec<(S, S, Kind)>,
+    /// The slot holding each recommendation's combined condition, read
+    /// for its status after the instructions ran.
+    pub roots: Vec<S>,
     /// Length of the byte array: a power of two above every slot index,
     /// so that masked indexing needs no bounds check.
     pub width: usize,

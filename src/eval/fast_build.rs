@@ -20,6 +20,27 @@ use std::collections::HashMap;
 /// gives the same status and costs less than an unpredictable branch.
 const GUARD_MIN: usize = 3;
 
+/// The slot an instruction writes, if it writes one byte slot.
+fn dst_of(ins: &Ins) -> Option<S> {
+    match *ins {
+        Ins::Not { dst, .. }
+        | Ins::And { dst, .. }
+        | Ins::Or { dst, .. }
+        | Ins::EqEnum { dst, .. }
+        | Ins::EqSlots { dst, .. }
+        | Ins::InEnum { dst, .. }
+        | Ins::IsKnown { dst, .. }
+        | Ins::Compare { dst, .. }
+        | Ins::IsKnownValue { dst, .. }
+        | Ins::Cell { dst, .. }
+        | Ins::Quant { dst, .. }
+        | Ins::First { dst, .. }
+        | Ins::Lookup { dst, .. } => Some(dst),
+        Ins::General { pc, .. } => Some(pc),
+        Ins::Guard { .. } => None,
+    }
+}
+
 /// What one general operation becomes.
 enum Spec {
     /// A byte instruction.
@@ -138,39 +159,38 @@ impl Builder<'_> {
         start
     }
 
-    /// One recommendation's block: a guard when it is long enough, its
-    /// instructions, and its status.
+    /// One recommendation's block: a guard when it is long enough, then
+    /// its instructions.
     fn block(&mut self, rec: u16, block: &[Pc]) {
         let code = self.code;
         let r = rec as usize;
         self.local.clear();
-        let sect = code.rec_sect.get(r).copied().flatten();
-        let guard = sect.filter(|_| block.len() >= GUARD_MIN).map(|sect| {
-            let sect = self.at(sect);
-            self.fast.ins.push(Ins::Guard { rec, sect, skip: 0 });
-            self.fast.ins.len() - 1
+        let start = self.fast.ins.len();
+        // The guard's place is kept; it is filled in once the block's
+        // length is known.
+        self.fast.ins.push(Ins::General {
+            pc: 0,
+            kind: Kind::Other,
         });
-        let before = self.fast.ins.len();
         for &pc in block {
             self.translate(pc);
         }
-        let root = code.rec_root.get(r).copied().unwrap_or(0);
-        let root = self.at(root);
-        // The usual root, `sections and own condition`, also writes the
-        // status, saving an instruction.
-        let grew = self.fast.ins.len() > before;
-        match self.fast.ins.last_mut() {
-            Some(last) if grew && matches!(*last, Ins::And { dst, .. } if dst == root) => {
-                if let Ins::And { dst, a, b } = *last {
-                    *last = Ins::AndStatus { rec, dst, a, b };
+        let root = self.at(code.rec_root.get(r).copied().unwrap_or(0));
+        self.fast.roots.push(root);
+        let body = self.fast.ins.get(start + 1..).unwrap_or(&[]);
+        // A guard may only skip a block that computes the root itself: a
+        // shared root is computed before and must not be overwritten.
+        let local_root = body.iter().any(|i| dst_of(i) == Some(root));
+        let sect = code.rec_sect.get(r).copied().flatten().map(|s| self.at(s));
+        match sect {
+            Some(sect) if body.len() >= GUARD_MIN && local_root => {
+                let skip = body.len() as u32;
+                if let Some(g) = self.fast.ins.get_mut(start) {
+                    *g = Ins::Guard { sect, root, skip };
                 }
             }
-            _ => self.fast.ins.push(Ins::Status { rec, root }),
-        }
-        if let Some(g) = guard {
-            let n = (self.fast.ins.len() - g - 1) as u32;
-            if let Some(Ins::Guard { skip, .. }) = self.fast.ins.get_mut(g) {
-                *skip = n;
+            _ => {
+                self.fast.ins.remove(start);
             }
         }
     }

@@ -88,14 +88,19 @@ impl Slots for View<'_> {
     }
 }
 
+/// The status each truth byte gives a recommendation, indexed by the byte
+/// (a table rather than a `match`, which would branch on the data).
+const STATUS: [Status; 4] = [
+    Status::NotApplicable,
+    Status::Undetermined,
+    Status::Applies,
+    Status::Undetermined,
+];
+
 /// The status a truth byte gives a recommendation.
 #[inline(always)]
 fn status(t: u8) -> Status {
-    match t {
-        T => Status::Applies,
-        F => Status::NotApplicable,
-        _ => Status::Undetermined,
-    }
+    STATUS[usize::from(t & 3)]
 }
 
 /// Kleene truth of a boolean test on a byte that may be unknown.
@@ -117,12 +122,6 @@ struct Machine<'a> {
 }
 
 impl Machine<'_> {
-    fn set_status(&mut self, rec: u16, s: Status) {
-        if let Some(slot) = self.statuses.get_mut(rec as usize) {
-            *slot = s;
-        }
-    }
-
     /// A slot held only as a value.
     #[inline(always)]
     fn value(&self, pc: S) -> Option<Value> {
@@ -179,8 +178,9 @@ impl Machine<'_> {
         }
         let fast = self.fast;
         let mut prog = fast.ins.iter();
-        while let Some(&ins) = prog.next() {
-            match ins {
+        while let Some(ins) = prog.next() {
+            // Matching on the reference loads only the fields an arm uses.
+            match *ins {
                 Ins::And { dst, a, b: y } => b[at(dst)] = b[at(a)].min(b[at(y)]),
                 Ins::Or { dst, a, b: y } => b[at(dst)] = b[at(a)].max(b[at(y)]),
                 Ins::Not { dst, a } => b[at(dst)] = T - b[at(a)].min(T),
@@ -222,11 +222,10 @@ impl Machine<'_> {
                     b[at(dst)] = T * u8::from((b[at(a)] != unknown) == known);
                 }
                 Ins::Compare { dst, op, a, b: y } => {
-                    let v = match (self.value(a), self.value(y)) {
-                        (Some(x), Some(z)) => run::binary(op, x, z),
-                        _ => None,
+                    b[at(dst)] = match (self.value(a), self.value(y)) {
+                        (Some(x), Some(z)) => run::compare(op, x, z).map_or(U, |t| T * u8::from(t)),
+                        _ => U,
                     };
-                    b[at(dst)] = encode(v, Kind::Bool);
                 }
                 Ins::IsKnownValue { dst, a, known } => {
                     b[at(dst)] = T * u8::from(self.value(a).is_some() == known);
@@ -247,19 +246,13 @@ impl Machine<'_> {
                         b[at(dst)] = encode(v, kind);
                     }
                 }
-                Ins::Guard { rec, sect, skip } => {
+                Ins::Guard { sect, root, skip } => {
                     if b[at(sect)] == F {
-                        self.set_status(rec, Status::NotApplicable);
+                        b[at(root)] = F;
                         let rest = prog.as_slice();
                         prog = rest.get(skip as usize..).unwrap_or(&[]).iter();
                     }
                 }
-                Ins::AndStatus { rec, dst, a, b: y } => {
-                    let v = b[at(a)].min(b[at(y)]);
-                    b[at(dst)] = v;
-                    self.set_status(rec, status(v));
-                }
-                Ins::Status { rec, root } => self.set_status(rec, status(b[at(root)])),
                 Ins::Quant { dst, q, len, start } => {
                     let items = self.args(start, len as usize).iter().map(|&p| b[at(p)]);
                     b[at(dst)] = match q {
@@ -307,6 +300,9 @@ impl Machine<'_> {
                     }
                 }
             }
+        }
+        for (s, &root) in self.statuses.iter_mut().zip(&fast.roots) {
+            *s = status(b[at(root)]);
         }
     }
 }

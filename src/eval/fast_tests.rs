@@ -120,3 +120,9 @@ fn sarcoma_program_is_compact_and_shares_subexpressions() {
     assert_eq!(general, 1, "{:?}", fast.ins);
     assert!(fast.byte_only.iter().any(|&(slot, held, _)| slot != held));
 }
+
+#[test]
+fn listing_tmp() {
+    let p = program(GUIDELINES[0]);
+    for i in &p.code.fast.as_ref().unwrap().ins { println!("{i:?}"); }
+}

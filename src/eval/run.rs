@@ -246,6 +246,21 @@ fn order(a: Value, b: Value) -> Option<i8> {
     })
 }
 
+/// A comparison operator on known values, as [`binary`] computes it but
+/// without building a value (for the compact program's comparisons).
+#[inline]
+pub(crate) fn compare(op: BinOp, a: Value, b: Value) -> Option<bool> {
+    match op {
+        BinOp::Eq => equal(a, b),
+        BinOp::Ne => equal(a, b).map(|e| !e),
+        BinOp::Lt => order(a, b).map(|o| o < 0),
+        BinOp::Le => order(a, b).map(|o| o <= 0),
+        BinOp::Gt => order(a, b).map(|o| o > 0),
+        BinOp::Ge => order(a, b).map(|o| o >= 0),
+        _ => None,
+    }
+}
+
 /// A comparison or arithmetic operator on known values.
 pub(crate) fn binary(op: BinOp, a: Value, b: Value) -> Option<Value> {
     let r = match op {
