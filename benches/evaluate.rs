@@ -114,6 +114,16 @@ fn bench(c: &mut Criterion) {
             applies
         })
     });
+    let mut batch = program.batch_scratch();
+    group.bench_function("statuses_batch", |b| {
+        b.iter(|| {
+            program
+                .statuses_batch(&cases, &mut batch)
+                .iter()
+                .filter(|s| **s == cairn::eval::outcome::Status::Applies)
+                .count()
+        })
+    });
     group.bench_function("statuses_and_trace_data", |b| {
         b.iter(|| {
             let mut leaves = 0usize;
@@ -157,7 +167,7 @@ fn setup(n: usize) -> (cairn::check::Checked, Program, Vec<Case>) {
 }
 
 /// A plain loop over the synthetic cases `rounds` times, for instruction
-/// counts under valgrind (`CAIRN_BENCH=statuses|trace`, `CAIRN_ROUNDS=n`).
+/// counts under valgrind (`CAIRN_BENCH=statuses|batch|trace`, `CAIRN_ROUNDS=n`).
 fn plain_loop(mode: &str) {
     let rounds: usize = std::env::var("CAIRN_ROUNDS")
         .ok()
@@ -165,9 +175,18 @@ fn plain_loop(mode: &str) {
         .unwrap_or(1);
     let (_, program, cases) = setup(CASES);
     let mut scratch = program.scratch();
+    let mut batch = program.batch_scratch();
     let start = std::time::Instant::now();
     let mut sum = 0usize;
     for _ in 0..rounds {
+        if mode == "batch" {
+            let statuses = program.statuses_batch(&cases, &mut batch);
+            sum += statuses
+                .iter()
+                .filter(|s| **s == cairn::eval::outcome::Status::Applies)
+                .count();
+            continue;
+        }
         for case in &cases {
             let statuses = program.statuses(case, &mut scratch);
             sum += statuses
@@ -221,7 +240,7 @@ criterion_group!(benches, bench);
 fn main() {
     match std::env::var("CAIRN_BENCH").as_deref() {
         Ok("cohort") => write_cohort(),
-        Ok(mode @ ("statuses" | "trace")) => plain_loop(mode),
+        Ok(mode @ ("statuses" | "batch" | "trace")) => plain_loop(mode),
         _ => {
             benches();
             Criterion::default().configure_from_args().final_summary();

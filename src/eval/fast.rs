@@ -160,6 +160,8 @@ pub(crate) struct Fast {
     pub bool_facts: Vec<S>,
     /// Enum facts, encoded when a case is loaded.
     pub enum_facts: Vec<S>,
+    /// Facts held only as values.
+    pub value_facts: Vec<S>,
     /// Where each byte slot's value is held: itself, or the earlier slot
     /// that computes the same expression (or that it copies).
     pub alias: Vec<S>,

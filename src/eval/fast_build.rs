@@ -116,7 +116,7 @@ impl Fast {
             match b.kind(f as Pc) {
                 Kind::Bool => b.fast.bool_facts.push(f as S),
                 Kind::Enum => b.fast.enum_facts.push(f as S),
-                _ => {}
+                _ => b.fast.value_facts.push(f as S),
             }
         }
         let exec = |from: usize, to: usize| code.exec.get(from..to).unwrap_or(&[]);

@@ -99,7 +99,7 @@ const STATUS: [Status; 4] = [
 
 /// The status a truth byte gives a recommendation.
 #[inline(always)]
-fn status(t: u8) -> Status {
+pub(crate) fn status(t: u8) -> Status {
     STATUS[usize::from(t & 3)]
 }
 
@@ -310,7 +310,7 @@ impl Machine<'_> {
 /// First-row matching on enum bytes, as `run::lookup`: a row matches when
 /// every key matches (Kleene `and`); a definite mismatch skips the row, an
 /// unknown match stops the lookup with an unknown row.
-fn lookup(code: &Code, table: u16, keys: &[S], byte: impl Fn(S) -> u8) -> u8 {
+pub(crate) fn lookup(code: &Code, table: u16, keys: &[S], byte: impl Fn(S) -> u8) -> u8 {
     let Some(t) = code.tables.get(table as usize) else {
         return UNKNOWN;
     };

@@ -126,3 +126,26 @@ fn sarcoma_program_is_compact_and_shares_subexpressions() {
     assert!(fast.byte_only.iter().any(|&(slot, held, _)| slot != held));
 }
 
+#[test]
+fn batches_agree_with_single_cases() {
+    for path in GUIDELINES {
+        let p = program(path);
+        // Not a multiple of the batch width, so the last batch is partial
+        // and its unused lanes hold the previous batch's cases.
+        let cases: Vec<Case> = (0..150).map(|i| case(p.model(), i * 7919 + 3)).collect();
+        let mut one = p.scratch();
+        let expected: Vec<_> = cases
+            .iter()
+            .flat_map(|c| p.statuses(c, &mut one).to_vec())
+            .collect();
+        let mut batch = p.batch_scratch();
+        assert_eq!(p.statuses_batch(&cases, &mut batch), expected, "{path}");
+        // A second, shorter cohort reuses the buffers.
+        let n = 5 * p.model().recs.len();
+        assert_eq!(
+            p.statuses_batch(&cases[..5], &mut batch),
+            &expected[..n],
+            "{path}"
+        );
+    }
+}

@@ -8,6 +8,7 @@
 //! [`Program::evaluate`] builds the full [`outcome::Outcome`] (the JSON
 //! contract); `render` turns an outcome into text.
 
+mod batch;
 mod build;
 mod compile;
 mod display;
@@ -24,6 +25,7 @@ mod schedule;
 mod trace;
 mod why;
 
+pub use batch::{BatchScratch, LANES};
 pub use explain::{explain, ExplainError};
 pub use why::Bits;
 
@@ -238,6 +240,46 @@ impl Program {
     pub fn statuses<'s>(&self, case: &Case, scratch: &'s mut Scratch) -> &'s [Status] {
         self.run_case(case, scratch);
         &scratch.statuses
+    }
+
+    /// Fresh buffers for [`Program::statuses_batch`].
+    pub fn batch_scratch(&self) -> BatchScratch {
+        let vals = run::fresh_slots(&self.code);
+        match &self.code.fast {
+            Some(fast) => BatchScratch::new(fast, &vals, &fast_run::fresh_bytes(fast, &vals)),
+            None => BatchScratch::default(),
+        }
+    }
+
+    /// Evaluates many cases and returns every recommendation's status,
+    /// case-major: case `i`'s statuses, in document order, are
+    /// `[i * recs .. (i + 1) * recs]`. Cases run [`LANES`] at a time, which
+    /// is several times faster per case than [`Program::statuses`] for
+    /// cohorts; no allocation once `scratch` has grown to the input's size.
+    pub fn statuses_batch<'s>(
+        &self,
+        cases: &[Case],
+        scratch: &'s mut BatchScratch,
+    ) -> &'s [Status] {
+        let code = &self.code;
+        let Some(fast) = &code.fast else {
+            // Too large for the compact program: one case at a time.
+            let mut one = self.scratch();
+            let out = scratch.statuses_mut();
+            out.clear();
+            for case in cases {
+                out.extend_from_slice(self.statuses(case, &mut one));
+            }
+            return out;
+        };
+        if !scratch.fits(code.ops.len()) {
+            *scratch = self.batch_scratch();
+        }
+        scratch.statuses_mut().clear();
+        for chunk in cases.chunks(LANES) {
+            batch::run_batch(code, fast, chunk, scratch);
+        }
+        scratch.statuses_mut()
     }
 
     /// The value of a definition after [`Program::evaluate_into`].
