@@ -1,9 +1,12 @@
 //! Eval stage: runs a checked guideline against a case.
 //!
-//! [`Program::new`] compiles the model once into flat code (see `compile`).
-//! The hot path, [`Program::evaluate_into`], fills a reusable [`Scratch`]
-//! with every slot's value and every recommendation's status without
-//! allocating; missing facts ([`Program::missing_into`]) and the trace
+//! [`Program::new`] compiles the model once into flat code (see `compile`)
+//! and translates that into a compact per-case program (see `fast`), in
+//! which truth values and enum values are bytes. The hot paths are
+//! [`Program::statuses`] (one case into a reusable [`Scratch`], without
+//! allocating) and [`Program::statuses_batch`] (a cohort, 64 cases side by
+//! side). [`Program::evaluate_into`] also makes every slot's value readable;
+//! missing facts ([`Program::missing_into`]) and the trace
 //! ([`Program::trace_into`]) are read off the filled slots on demand.
 //! [`Program::evaluate`] builds the full [`outcome::Outcome`] (the JSON
 //! contract); `render` turns an outcome into text.
