@@ -248,8 +248,25 @@ fn order(a: Value, b: Value) -> Option<i8> {
 
 /// A comparison operator on known values, as [`binary`] computes it but
 /// without building a value (for the compact program's comparisons).
-#[inline]
+#[inline(always)]
 pub(crate) fn compare(op: BinOp, a: Value, b: Value) -> Option<bool> {
+    // Integers (grades, counts) first: exact, and the common case.
+    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+        return Some(match op {
+            BinOp::Eq => x == y,
+            BinOp::Ne => x != y,
+            BinOp::Lt => x < y,
+            BinOp::Le => x <= y,
+            BinOp::Gt => x > y,
+            BinOp::Ge => x >= y,
+            _ => return None,
+        });
+    }
+    compare_values(op, a, b)
+}
+
+/// [`compare`] for every other pair of values.
+fn compare_values(op: BinOp, a: Value, b: Value) -> Option<bool> {
     match op {
         BinOp::Eq => equal(a, b),
         BinOp::Ne => equal(a, b).map(|e| !e),
