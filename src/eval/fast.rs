@@ -192,14 +192,44 @@ pub(crate) fn encode(v: Option<Value>, kind: Kind) -> u8 {
     }
 }
 
+/// The values of every byte of one kind.
+const fn decode_table(kind: Kind) -> [Option<Value>; 256] {
+    let mut t = [None; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = decode(i as u8, kind);
+        i += 1;
+    }
+    t
+}
+
+/// Decoding tables for [`Kind::Bool`], [`Kind::Enum`] and [`Kind::Row`],
+/// so that copying many bytes back to values is a load per slot rather
+/// than a branch on each byte.
+pub(crate) static DECODE: [[Option<Value>; 256]; 3] = [
+    decode_table(Kind::Bool),
+    decode_table(Kind::Enum),
+    decode_table(Kind::Row),
+];
+
+/// The row of [`DECODE`] for a byte kind (`None` for [`Kind::Other`]).
+pub(crate) const fn decode_row(kind: Kind) -> Option<usize> {
+    match kind {
+        Kind::Bool => Some(0),
+        Kind::Enum => Some(1),
+        Kind::Row => Some(2),
+        Kind::Other => None,
+    }
+}
+
 /// The value of a byte of a kind.
 #[inline]
-pub(crate) fn decode(x: u8, kind: Kind) -> Option<Value> {
+pub(crate) const fn decode(x: u8, kind: Kind) -> Option<Value> {
     match (kind, x) {
         (Kind::Bool, T) => Some(Value::Bool(true)),
         (Kind::Bool, F) => Some(Value::Bool(false)),
-        (Kind::Enum, k) if k != UNKNOWN => Some(Value::Enum(u16::from(k))),
-        (Kind::Row, k) if k != UNKNOWN => Some(Value::Row(u16::from(k))),
+        (Kind::Enum, k) if k != UNKNOWN => Some(Value::Enum(k as u16)),
+        (Kind::Row, k) if k != UNKNOWN => Some(Value::Row(k as u16)),
         _ => None,
     }
 }

@@ -7,7 +7,9 @@
 //! `not` is `T - x`), which keeps unpredictable data out of the branches.
 
 use super::compile::{Code, Pc};
-use super::fast::{decode, encode, Fast, Ins, Kind, F, NO_SLOT, S, T, U, UNKNOWN};
+use super::fast::{
+    decode, decode_row, encode, Fast, Ins, Kind, DECODE, F, NO_SLOT, S, T, U, UNKNOWN,
+};
 use super::outcome::Status;
 use super::run::{self, Slots};
 use crate::syntax::ast::Quantifier;
@@ -57,8 +59,11 @@ pub(crate) fn fresh_bytes(fast: &Fast, vals: &[Option<Value>]) -> Vec<u8> {
 /// walkers that explain a result can read every slot there.
 pub(crate) fn sync(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
     for &(pc, held, kind) in &fast.byte_only {
-        if let (Some(slot), Some(&b)) = (vals.get_mut(pc as usize), bytes.get(held as usize)) {
-            *slot = decode(b, kind);
+        let table = decode_row(kind).and_then(|r| DECODE.get(r));
+        if let (Some(slot), Some(&b), Some(table)) =
+            (vals.get_mut(pc as usize), bytes.get(held as usize), table)
+        {
+            *slot = table[usize::from(b)];
         }
     }
 }
