@@ -94,7 +94,11 @@ impl Fast {
     /// Translates the code's per-case instructions (`exec[..main_len]`),
     /// or gives `None` when the program has too many slots.
     pub fn build(code: &Code, model: &Model) -> Option<Fast> {
-        let width = WIDTHS.into_iter().find(|&w| code.ops.len() < w)?;
+        // Every slot index must fit below `NO_SLOT`, which marks an absent
+        // operand.
+        let width = WIDTHS
+            .into_iter()
+            .find(|&w| code.ops.len() < w.min(usize::from(NO_SLOT)))?;
         let kinds: Vec<Kind> = code
             .types
             .iter()

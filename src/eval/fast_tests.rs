@@ -149,3 +149,28 @@ fn batches_agree_with_single_cases() {
         );
     }
 }
+
+#[test]
+fn programs_without_a_compact_form_run_the_general_code() {
+    for path in GUIDELINES {
+        let fast = program(path);
+        // What a program too large for the byte encoding looks like.
+        let mut general = program(path);
+        general.code.fast = None;
+        let cases: Vec<Case> = (0..70)
+            .map(|i| case(fast.model(), i * 104_729 + 11))
+            .collect();
+        let (mut a, mut b) = (fast.scratch(), general.scratch());
+        for c in &cases {
+            fast.statuses(c, &mut a);
+            general.statuses(c, &mut b);
+            assert_eq!(observe(&fast, &mut a), observe(&general, &mut b), "{path}");
+        }
+        let (mut x, mut y) = (fast.batch_scratch(), general.batch_scratch());
+        assert_eq!(
+            fast.statuses_batch(&cases, &mut x),
+            general.statuses_batch(&cases, &mut y),
+            "{path}"
+        );
+    }
+}
