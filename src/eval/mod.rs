@@ -22,6 +22,9 @@ pub mod render;
 mod run;
 mod schedule;
 mod trace;
+mod walk;
+#[cfg(test)]
+mod walk_tests;
 mod why;
 
 pub use explain::{explain, ExplainError};
@@ -292,7 +295,7 @@ impl Program {
         for &kind in &self.steps {
             let start = scratch.leaves.len() as u32;
             if let Some(pc) = self.step_condition(kind, &scratch.vals) {
-                why::decisive(&self.code, &scratch.vals, pc, &mut scratch.leaves);
+                walk::decisive(&self.code, &scratch.vals, pc, &mut scratch.leaves);
             }
             let end = scratch.leaves.len() as u32;
             scratch.steps.push(RawStep { kind, start, end });

@@ -4,7 +4,9 @@
 //! re-evaluation: the walkers below follow only the operands that decided
 //! it. `missing` collects the unknown facts that could decide an unknown
 //! value (known operands contribute nothing); `decisive` collects the reads
-//! (facts, definitions, table cells) that decided a value, for trace labels.
+//! (facts, definitions, table cells) that decided a value, for trace labels
+//! (traces use the equivalent walk on flat tables in `walk`; this one is
+//! kept as its reference in tests).
 
 use super::compile::{Code, Op, Pc};
 use super::run::{row_matches, truth};
@@ -126,7 +128,7 @@ pub(crate) fn missing(
 }
 
 /// The row at which a lookup stopped because a key was unknown.
-fn stopping_row<'a>(
+pub(crate) fn stopping_row<'a>(
     code: &'a Code,
     vals: &[Option<Value>],
     table: u32,
@@ -144,7 +146,7 @@ fn stopping_row<'a>(
 }
 
 /// The row a lookup matched, as its patterns.
-fn matched_row(code: &Code, table: u32, row: u16) -> Option<&[Option<u16>]> {
+pub(crate) fn matched_row(code: &Code, table: u32, row: u16) -> Option<&[Option<u16>]> {
     let t = code.tables.get(table as usize)?;
     t.patterns.chunks_exact(t.keys.max(1)).nth(row as usize)
 }
@@ -203,7 +205,9 @@ pub(crate) fn unknown_atom(code: &Code, vals: &[Option<Value>], pc: Pc) -> Pc {
 }
 
 /// Appends the reads (fact, definition and column slots, each with the
-/// slot that read it) that decided the value of `pc`.
+/// slot that read it) that decided the value of `pc`. This is the
+/// reference for the walk on flat tables in `walk`, which traces use.
+#[cfg(test)]
 pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Vec<(Pc, Pc)>) {
     let v = get(vals, pc);
     // Operands that are facts or definitions are labelled, not entered:
