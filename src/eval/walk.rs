@@ -13,14 +13,20 @@
 
 use super::compile::{Code, Op, Pc};
 use super::run::truth;
-use super::why::{matched_row, stopping_row};
+use super::why::{self, matched_row, stopping_row};
 use crate::syntax::ast::Quantifier;
 use crate::value::Value;
 
-/// Set on an operand that is a fact or a definition's value.
+/// Set on an operand that is a fact or a definition's value: the walk
+/// labels it instead of entering it.
 const READ: u32 = 1 << 31;
+/// Set on an operand that is a constant, which never decides anything.
+const CONST: u32 = 1 << 30;
+/// Set on an operand whose own operands are all reads (a comparison of a
+/// fact with a constant, say), so the walk labels them without a call.
+const LEAF: u32 = 1 << 29;
 /// The slot index of an operand entry.
-const SLOT: u32 = READ - 1;
+const SLOT: u32 = LEAF - 1;
 
 /// How the walk treats a slot.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,87 +36,111 @@ enum Class {
     Skip,
     /// A fact, definition or column read: it is its own decisive read.
     Read,
-    /// A connective decided by one operand when its value is `on`: the
-    /// first operand whose truth is `want` (`and`/`all`: false, false;
-    /// `or`/`any`: true, true; `none`: false, true).
-    Conn { on: bool, want: bool },
+    /// A connective that one operand can decide (see [`Node`]).
+    Conn,
     /// `first`: operands are condition/value pairs, then the fallback.
     First,
     /// A table lookup: operands are the keys.
     Lookup,
-    /// Any other operation: every operand counts.
+    /// Any other operation: every operand counts. Constant operands are
+    /// left out, since they never count.
     Other,
 }
 
 /// One slot's entry: its class and its operands `kids[start..end]`.
 #[derive(Debug, Clone, Copy, Default)]
 struct Node {
-    class: Class,
     start: u32,
     end: u32,
+    class: Class,
+    /// For a connective: the value at which one operand decides it, and
+    /// that operand's truth (`and`/`all`: false, false; `or`/`any`: true,
+    /// true; `none`: false, true).
+    on: bool,
+    want: bool,
 }
 
 /// The flat tables the walk reads, built once per program.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Walk {
+    /// One per slot; empty when the program is too large for the flags,
+    /// and then the reference walker runs instead.
     nodes: Vec<Node>,
-    /// Operand slots, `READ`-flagged where the operand is a read.
+    /// Operand slots with their flags.
     kids: Vec<u32>,
 }
 
 impl Walk {
     /// Flattens compiled code (whose `def_of_root` must be filled in).
-    /// Returns empty tables, which make every walk a no-op, if a slot index
-    /// would not leave room for the flag.
     pub(crate) fn build(code: &Code) -> Walk {
-        if code.ops.len() >= READ as usize {
+        if code.ops.len() > SLOT as usize {
             return Walk::default();
         }
         let mut walk = Walk {
             nodes: Vec::with_capacity(code.ops.len()),
             kids: Vec::new(),
         };
+        // Operands come before the instructions that read them, so every
+        // operand's flags are known when its reader is flattened.
+        let mut leaf = Vec::with_capacity(code.ops.len());
         for (pc, op) in code.ops.iter().enumerate() {
             let pc = pc as Pc;
-            let start = walk.kids.len() as u32;
-            let class = match op {
-                Op::Const(_) => Class::Skip,
-                Op::Fact(_) | Op::Def { .. } | Op::Column { .. } => Class::Read,
-                Op::And(..) | Op::Quant(Quantifier::All, ..) => Class::Conn {
-                    on: false,
-                    want: false,
-                },
-                Op::Or(..) | Op::Quant(Quantifier::Any, ..) => Class::Conn {
-                    on: true,
-                    want: true,
-                },
-                Op::Quant(Quantifier::None, ..) => Class::Conn {
-                    on: false,
-                    want: true,
-                },
-                Op::First { .. } => Class::First,
-                Op::Lookup { .. } => Class::Lookup,
-                _ => Class::Other,
+            let flag = |c: Pc| match code.ops.get(c as usize) {
+                _ if code.is_read(c) => c | READ,
+                Some(Op::Const(_)) => c | CONST,
+                _ if leaf.get(c as usize) == Some(&true) => c | LEAF,
+                _ => c,
             };
-            let flag = |c: Pc| if code.is_read(c) { c | READ } else { c };
-            match op {
-                // The walk takes the pairs in order and the fallback last,
-                // unlike `children`, which puts the fallback first.
+            let start = walk.kids.len();
+            let mut node = Node::default();
+            match *op {
+                Op::Const(_) => {}
+                Op::Fact(_) | Op::Def { .. } | Op::Column { .. } => node.class = Class::Read,
+                Op::And(..) | Op::Or(..) | Op::Quant(..) => {
+                    (node.on, node.want) = match *op {
+                        Op::Or(..) | Op::Quant(Quantifier::Any, ..) => (true, true),
+                        Op::Quant(Quantifier::None, ..) => (false, true),
+                        _ => (false, false),
+                    };
+                    node.class = Class::Conn;
+                    walk.kids.extend(code.children(pc).map(flag));
+                }
+                // The pairs in order and the fallback last, unlike
+                // `children`, which puts the fallback first.
                 Op::First {
                     start,
                     branches,
                     otherwise,
                 } => {
-                    let pairs = code.args(*start, branches * 2);
+                    node.class = Class::First;
+                    let pairs = code.args(start, branches * 2);
                     walk.kids.extend(pairs.iter().map(|&c| flag(c)));
                     walk.kids.extend(otherwise.map(flag));
                 }
-                _ => walk.kids.extend(code.children(pc).map(flag)),
+                Op::Lookup { .. } => {
+                    node.class = Class::Lookup;
+                    walk.kids.extend(code.children(pc).map(flag));
+                }
+                _ => {
+                    node.class = Class::Other;
+                    let kids = code.children(pc).map(flag);
+                    walk.kids.extend(kids.filter(|k| k & CONST == 0));
+                }
             }
-            let end = walk.kids.len() as u32;
-            walk.nodes.push(Node { class, start, end });
+            let kids = walk.kids.get(start..).unwrap_or(&[]);
+            leaf.push(node.class == Class::Other && kids.iter().all(|k| k & READ != 0));
+            (node.start, node.end) = (start as u32, walk.kids.len() as u32);
+            walk.nodes.push(node);
         }
         walk
+    }
+
+    /// The operands of a node.
+    #[inline(always)]
+    fn kids(&self, node: Node) -> &[u32] {
+        self.kids
+            .get(node.start as usize..node.end as usize)
+            .unwrap_or(&[])
     }
 }
 
@@ -120,32 +150,36 @@ fn get(vals: &[Option<Value>], pc: u32) -> Option<Value> {
 }
 
 /// Appends the reads (fact, definition and column slots, each with the
-/// slot that read it) that decided the value of `pc`.
-///
-/// Where one operand alone decides a slot the walk moves on to it in a
-/// loop rather than recursing, since chains of connectives are the common
-/// shape of a condition.
+/// slot that read it) that decided the value of `pc`, exactly as the
+/// reference walker `why::decisive` does.
 pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Vec<(Pc, Pc)>) {
-    let walk = &code.walk;
-    let mut pc = pc;
+    if code.walk.nodes.len() == code.ops.len() {
+        walk(code, vals, pc, out);
+    } else {
+        why::decisive(code, vals, pc, out);
+    }
+}
+
+/// The walk itself. Where one operand alone decides a slot it moves on to
+/// that operand in a loop rather than recursing, since chains of
+/// connectives are the common shape of a condition.
+fn walk(code: &Code, vals: &[Option<Value>], mut pc: Pc, out: &mut Vec<(Pc, Pc)>) {
+    let w = &code.walk;
     loop {
-        let Some(&node) = walk.nodes.get(pc as usize) else {
+        let Some(&node) = w.nodes.get(pc as usize) else {
             return;
         };
-        let kids = walk
-            .kids
-            .get(node.start as usize..node.end as usize)
-            .unwrap_or(&[]);
-        let v = get(vals, pc);
+        let kids = w.kids(node);
         let next = match node.class {
             Class::Skip => return,
             Class::Read => return out.push((pc, pc)),
-            Class::Conn { on, want } => {
+            Class::Conn => {
+                let v = get(vals, pc);
                 let decider = match truth(v) {
-                    Some(t) if t == on => kids
+                    Some(t) if t == node.on => kids
                         .iter()
                         .copied()
-                        .find(|&k| truth(get(vals, k & SLOT)) == Some(want)),
+                        .find(|&k| truth(get(vals, k & SLOT)) == Some(node.want)),
                     _ => None,
                 };
                 match decider {
@@ -155,7 +189,7 @@ pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Ve
                     None => return every(code, vals, pc, kids, v.is_some(), out),
                 }
             }
-            Class::Other => return every(code, vals, pc, kids, v.is_some(), out),
+            Class::Other => return every(code, vals, pc, kids, get(vals, pc).is_some(), out),
             Class::First => match first(vals, kids) {
                 Taken::Branch(cond, value) => {
                     visit(code, vals, pc, cond, out);
@@ -165,27 +199,42 @@ pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Ve
                 Taken::Otherwise(Some(o)) => o,
                 Taken::Otherwise(None) => return,
             },
-            Class::Lookup => return lookup(code, vals, pc, v, kids, out),
+            Class::Lookup => return lookup(code, vals, pc, kids, out),
         };
-        if next & READ != 0 {
-            return out.push((pc, next & SLOT));
+        if next & (READ | CONST) != 0 {
+            if next & READ != 0 {
+                out.push((pc, next & SLOT));
+            }
+            return;
         }
-        pc = next;
+        pc = next & SLOT;
     }
 }
 
-/// Labels a read operand, or walks into any other.
+/// Labels a read operand, labels the reads of a leaf operand, or walks
+/// into any other (constants contribute nothing).
 #[inline(always)]
 fn visit(code: &Code, vals: &[Option<Value>], pc: Pc, k: u32, out: &mut Vec<(Pc, Pc)>) {
+    let slot = k & SLOT;
     if k & READ != 0 {
-        out.push((pc, k & SLOT));
-    } else {
-        decisive(code, vals, k, out);
+        out.push((pc, slot));
+    } else if k & LEAF != 0 {
+        if let Some(&node) = code.walk.nodes.get(slot as usize) {
+            let known = get(vals, slot).is_some();
+            for &r in code.walk.kids(node) {
+                if known || get(vals, r & SLOT).is_none() {
+                    out.push((slot, r & SLOT));
+                }
+            }
+        }
+    } else if k & CONST == 0 {
+        walk(code, vals, slot, out);
     }
 }
 
 /// Visits every operand, or only the unknown ones when the slot itself is
 /// unknown (the known ones did not keep it from being decided).
+#[inline(always)]
 fn every(
     code: &Code,
     vals: &[Option<Value>],
@@ -200,7 +249,6 @@ fn every(
         }
     }
 }
-
 /// Where a `first` went.
 enum Taken {
     /// This condition held and this value was taken.
@@ -228,14 +276,8 @@ fn first(vals: &[Option<Value>], kids: &[u32]) -> Taken {
 
 /// The keys that decided a lookup: those the matched row (or the row an
 /// unknown key stopped at) tests, or every key when no row matched.
-fn lookup(
-    code: &Code,
-    vals: &[Option<Value>],
-    pc: Pc,
-    v: Option<Value>,
-    kids: &[u32],
-    out: &mut Vec<(Pc, Pc)>,
-) {
+fn lookup(code: &Code, vals: &[Option<Value>], pc: Pc, kids: &[u32], out: &mut Vec<(Pc, Pc)>) {
+    let v = get(vals, pc);
     let Some(&Op::Lookup { table, start, len }) = code.ops.get(pc as usize) else {
         return;
     };

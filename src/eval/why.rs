@@ -5,8 +5,8 @@
 //! it. `missing` collects the unknown facts that could decide an unknown
 //! value (known operands contribute nothing); `decisive` collects the reads
 //! (facts, definitions, table cells) that decided a value, for trace labels
-//! (traces use the equivalent walk on flat tables in `walk`; this one is
-//! kept as its reference in tests).
+//! (traces use the equivalent, faster walk on flat tables in `walk`; this
+//! one is its reference).
 
 use super::compile::{Code, Op, Pc};
 use super::run::{row_matches, truth};
@@ -206,8 +206,8 @@ pub(crate) fn unknown_atom(code: &Code, vals: &[Option<Value>], pc: Pc) -> Pc {
 
 /// Appends the reads (fact, definition and column slots, each with the
 /// slot that read it) that decided the value of `pc`. This is the
-/// reference for the walk on flat tables in `walk`, which traces use.
-#[cfg(test)]
+/// reference for the walk on flat tables in `walk`, which traces use (and
+/// which falls back on this one for programs too large for its tables).
 pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Vec<(Pc, Pc)>) {
     let v = get(vals, pc);
     // Operands that are facts or definitions are labelled, not entered:
