@@ -292,12 +292,13 @@ impl Program {
         self.sync(scratch);
         scratch.steps.clear();
         scratch.leaves.clear();
+        let mut walker = walk::Walker::new(&self.code, &scratch.vals, &mut scratch.leaves);
         for &kind in &self.steps {
-            let start = scratch.leaves.len() as u32;
+            let start = walker.out.len() as u32;
             if let Some(pc) = self.step_condition(kind, &scratch.vals) {
-                walk::decisive(&self.code, &scratch.vals, pc, &mut scratch.leaves);
+                walker.decisive(pc);
             }
-            let end = scratch.leaves.len() as u32;
+            let end = walker.out.len() as u32;
             scratch.steps.push(RawStep { kind, start, end });
         }
     }

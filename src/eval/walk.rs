@@ -134,14 +134,6 @@ impl Walk {
         }
         walk
     }
-
-    /// The operands of a node.
-    #[inline(always)]
-    fn kids(&self, node: Node) -> &[u32] {
-        self.kids
-            .get(node.start as usize..node.end as usize)
-            .unwrap_or(&[])
-    }
 }
 
 #[inline(always)]
@@ -149,106 +141,177 @@ fn get(vals: &[Option<Value>], pc: u32) -> Option<Value> {
     vals.get(pc as usize).copied().flatten()
 }
 
-/// Appends the reads (fact, definition and column slots, each with the
-/// slot that read it) that decided the value of `pc`, exactly as the
-/// reference walker `why::decisive` does.
-pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Vec<(Pc, Pc)>) {
-    if code.walk.nodes.len() == code.ops.len() {
-        walk(code, vals, pc, out);
-    } else {
-        why::decisive(code, vals, pc, out);
-    }
+/// Walks one case's slots, appending decisive reads to `out`.
+pub(crate) struct Walker<'a> {
+    code: &'a Code,
+    nodes: &'a [Node],
+    kids: &'a [u32],
+    vals: &'a [Option<Value>],
+    /// The decisive reads found so far, as `(reader, slot read)`.
+    pub out: &'a mut Vec<(Pc, Pc)>,
 }
 
-/// The walk itself. Where one operand alone decides a slot it moves on to
-/// that operand in a loop rather than recursing, since chains of
-/// connectives are the common shape of a condition.
-fn walk(code: &Code, vals: &[Option<Value>], mut pc: Pc, out: &mut Vec<(Pc, Pc)>) {
-    let w = &code.walk;
-    loop {
-        let Some(&node) = w.nodes.get(pc as usize) else {
+impl<'a> Walker<'a> {
+    /// A walker over the filled slots `vals` of `code`.
+    pub(crate) fn new(
+        code: &'a Code,
+        vals: &'a [Option<Value>],
+        out: &'a mut Vec<(Pc, Pc)>,
+    ) -> Walker<'a> {
+        Walker {
+            code,
+            nodes: &code.walk.nodes,
+            kids: &code.walk.kids,
+            vals,
+            out,
+        }
+    }
+
+    /// Appends the reads (fact, definition and column slots, each with the
+    /// slot that read it) that decided the value of `pc`, exactly as the
+    /// reference walker `why::decisive` does.
+    ///
+    /// The walk of the top slot is inlined into the caller, which calls it
+    /// once per trace step: a call per step cost more than the walk of a
+    /// typical step. Only operands that need a walk of their own recurse.
+    #[inline(always)]
+    pub(crate) fn decisive(&mut self, pc: Pc) {
+        if self.nodes.len() == self.code.ops.len() {
+            self.walk(pc);
+        } else {
+            why::decisive(self.code, self.vals, pc, self.out);
+        }
+    }
+
+    /// The operands of a node.
+    #[inline(always)]
+    fn kids(&self, node: Node) -> &'a [u32] {
+        self.kids
+            .get(node.start as usize..node.end as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The walk itself. Where one operand alone decides a slot it moves on
+    /// to that operand in a loop rather than recursing, since chains of
+    /// connectives are the common shape of a condition.
+    #[inline(always)]
+    fn walk(&mut self, mut pc: Pc) {
+        let vals = self.vals;
+        loop {
+            let Some(&node) = self.nodes.get(pc as usize) else {
+                return;
+            };
+            let kids = self.kids(node);
+            let next = match node.class {
+                Class::Skip => return,
+                Class::Read => return self.out.push((pc, pc)),
+                Class::Conn => {
+                    let v = get(vals, pc);
+                    let decider = match truth(v) {
+                        Some(t) if t == node.on => kids
+                            .iter()
+                            .copied()
+                            .find(|&k| truth(get(vals, k & SLOT)) == Some(node.want)),
+                        _ => None,
+                    };
+                    match decider {
+                        Some(k) => k,
+                        // Every operand counted (all true for `and`), or
+                        // the result is unknown and only unknown operands
+                        // count.
+                        None => return self.every(pc, kids, v.is_some()),
+                    }
+                }
+                Class::Other => return self.every(pc, kids, get(vals, pc).is_some()),
+                Class::First => match first(vals, kids) {
+                    Taken::Branch(cond, value) => {
+                        self.visit(pc, cond);
+                        value
+                    }
+                    Taken::Stopped(cond) => cond,
+                    Taken::Otherwise(Some(o)) => o,
+                    Taken::Otherwise(None) => return,
+                },
+                Class::Lookup => return self.lookup(pc, kids),
+            };
+            if next & (READ | CONST) != 0 {
+                if next & READ != 0 {
+                    self.out.push((pc, next & SLOT));
+                }
+                return;
+            }
+            pc = next & SLOT;
+        }
+    }
+
+    /// The walk of an operand that needs one of its own.
+    #[inline(never)]
+    fn nested(&mut self, pc: Pc) {
+        self.walk(pc);
+    }
+
+    /// Labels a read operand, labels the reads of a leaf operand, or walks
+    /// into any other (constants contribute nothing).
+    #[inline(always)]
+    fn visit(&mut self, pc: Pc, k: u32) {
+        let slot = k & SLOT;
+        if k & READ != 0 {
+            self.out.push((pc, slot));
+        } else if k & LEAF != 0 {
+            if let Some(&node) = self.nodes.get(slot as usize) {
+                let known = get(self.vals, slot).is_some();
+                for &r in self.kids(node) {
+                    if known || get(self.vals, r & SLOT).is_none() {
+                        self.out.push((slot, r & SLOT));
+                    }
+                }
+            }
+        } else if k & CONST == 0 {
+            self.nested(slot);
+        }
+    }
+
+    /// Visits every operand, or only the unknown ones when the slot itself
+    /// is unknown (the known ones did not keep it from being decided).
+    #[inline(always)]
+    fn every(&mut self, pc: Pc, kids: &[u32], known: bool) {
+        for &k in kids {
+            if known || get(self.vals, k & SLOT).is_none() {
+                self.visit(pc, k);
+            }
+        }
+    }
+
+    /// The keys that decided a lookup: those the matched row (or the row
+    /// an unknown key stopped at) tests, or every key when no row matched.
+    #[inline(never)]
+    fn lookup(&mut self, pc: Pc, kids: &[u32]) {
+        let (code, vals) = (self.code, self.vals);
+        let Some(&Op::Lookup { table, start, len }) = code.ops.get(pc as usize) else {
             return;
         };
-        let kids = w.kids(node);
-        let next = match node.class {
-            Class::Skip => return,
-            Class::Read => return out.push((pc, pc)),
-            Class::Conn => {
-                let v = get(vals, pc);
-                let decider = match truth(v) {
-                    Some(t) if t == node.on => kids
-                        .iter()
-                        .copied()
-                        .find(|&k| truth(get(vals, k & SLOT)) == Some(node.want)),
-                    _ => None,
-                };
-                match decider {
-                    Some(k) => k,
-                    // Every operand counted (all true for `and`), or the
-                    // result is unknown and only unknown operands count.
-                    None => return every(code, vals, pc, kids, v.is_some(), out),
-                }
-            }
-            Class::Other => return every(code, vals, pc, kids, get(vals, pc).is_some(), out),
-            Class::First => match first(vals, kids) {
-                Taken::Branch(cond, value) => {
-                    visit(code, vals, pc, cond, out);
-                    value
-                }
-                Taken::Stopped(cond) => cond,
-                Taken::Otherwise(Some(o)) => o,
-                Taken::Otherwise(None) => return,
-            },
-            Class::Lookup => return lookup(code, vals, pc, kids, out),
+        let v = get(vals, pc);
+        let row = match v {
+            Some(Value::Row(r)) => matched_row(code, table, r),
+            _ => stopping_row(code, vals, table, code.args(start, len)),
         };
-        if next & (READ | CONST) != 0 {
-            if next & READ != 0 {
-                out.push((pc, next & SLOT));
+        match row {
+            Some(row) => {
+                for (p, &k) in row.iter().zip(kids) {
+                    if p.is_some() && (v.is_some() || get(vals, k & SLOT).is_none()) {
+                        self.visit(pc, k);
+                    }
+                }
             }
-            return;
-        }
-        pc = next & SLOT;
-    }
-}
-
-/// Labels a read operand, labels the reads of a leaf operand, or walks
-/// into any other (constants contribute nothing).
-#[inline(always)]
-fn visit(code: &Code, vals: &[Option<Value>], pc: Pc, k: u32, out: &mut Vec<(Pc, Pc)>) {
-    let slot = k & SLOT;
-    if k & READ != 0 {
-        out.push((pc, slot));
-    } else if k & LEAF != 0 {
-        if let Some(&node) = code.walk.nodes.get(slot as usize) {
-            let known = get(vals, slot).is_some();
-            for &r in code.walk.kids(node) {
-                if known || get(vals, r & SLOT).is_none() {
-                    out.push((slot, r & SLOT));
+            None => {
+                for &k in kids {
+                    self.visit(pc, k);
                 }
             }
         }
-    } else if k & CONST == 0 {
-        walk(code, vals, slot, out);
     }
 }
 
-/// Visits every operand, or only the unknown ones when the slot itself is
-/// unknown (the known ones did not keep it from being decided).
-#[inline(always)]
-fn every(
-    code: &Code,
-    vals: &[Option<Value>],
-    pc: Pc,
-    kids: &[u32],
-    known: bool,
-    out: &mut Vec<(Pc, Pc)>,
-) {
-    for &k in kids {
-        if known || get(vals, k & SLOT).is_none() {
-            visit(code, vals, pc, k, out);
-        }
-    }
-}
 /// Where a `first` went.
 enum Taken {
     /// This condition held and this value was taken.
@@ -272,32 +335,4 @@ fn first(vals: &[Option<Value>], kids: &[u32]) -> Taken {
         }
     }
     Taken::Otherwise(rest.first().copied())
-}
-
-/// The keys that decided a lookup: those the matched row (or the row an
-/// unknown key stopped at) tests, or every key when no row matched.
-fn lookup(code: &Code, vals: &[Option<Value>], pc: Pc, kids: &[u32], out: &mut Vec<(Pc, Pc)>) {
-    let v = get(vals, pc);
-    let Some(&Op::Lookup { table, start, len }) = code.ops.get(pc as usize) else {
-        return;
-    };
-    let keys = code.args(start, len);
-    let row = match v {
-        Some(Value::Row(r)) => matched_row(code, table, r),
-        _ => stopping_row(code, vals, table, keys),
-    };
-    match row {
-        Some(row) => {
-            for (p, &k) in row.iter().zip(kids) {
-                if p.is_some() && (v.is_some() || get(vals, k & SLOT).is_none()) {
-                    visit(code, vals, pc, k, out);
-                }
-            }
-        }
-        None => {
-            for &k in kids {
-                visit(code, vals, pc, k, out);
-            }
-        }
-    }
 }

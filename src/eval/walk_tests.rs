@@ -97,7 +97,7 @@ fn flat_walk_agrees_with_reference_walker_on_every_slot() {
             for pc in 0..code.ops.len() as u32 + 2 {
                 got.clear();
                 want.clear();
-                walk::decisive(code, &scratch.vals, pc, &mut got);
+                walk::Walker::new(code, &scratch.vals, &mut got).decisive(pc);
                 why::decisive(code, &scratch.vals, pc, &mut want);
                 assert_eq!(got, want, "{path}, seed {seed}, slot {pc}");
                 leaves += got.len();
