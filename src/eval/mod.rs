@@ -290,32 +290,33 @@ impl Program {
     /// Call after [`Program::evaluate_into`]; does not allocate once warm.
     pub fn trace_into(&self, scratch: &mut Scratch) {
         self.sync(scratch);
-        scratch.steps.clear();
         scratch.leaves.clear();
-        let mut walker = walk::Walker::new(&self.code, &scratch.vals, &mut scratch.leaves);
-        for &kind in &self.steps {
-            let start = walker.out.len() as u32;
-            if let Some(pc) = self.step_condition(kind, &scratch.vals) {
+        // The walk's own list of the steps (the same as `self.steps`) has
+        // each step's slots looked up already.
+        let steps = self.code.walk.steps();
+        // Every step is overwritten below, so the list is only sized here
+        // (a no-op once warm), and the loop writes in place rather than
+        // pushing.
+        let blank = RawStep {
+            kind: StepKind::Def(0),
+            start: 0,
+            end: 0,
+        };
+        scratch.steps.resize(steps.len(), blank);
+        let vals = &scratch.vals;
+        let mut walker = walk::Walker::new(&self.code, vals, &mut scratch.leaves);
+        let mut start = 0;
+        for (raw, step) in scratch.steps.iter_mut().zip(steps) {
+            if let Some(pc) = step.condition(vals) {
                 walker.decisive(pc);
             }
             let end = walker.out.len() as u32;
-            scratch.steps.push(RawStep { kind, start, end });
-        }
-    }
-
-    /// The slot whose decisive reads label a step.
-    fn step_condition(&self, kind: StepKind, vals: &[Option<Value>]) -> Option<Pc> {
-        match kind {
-            StepKind::Def(d) => self.code.def_root.get(d as usize).copied(),
-            StepKind::Section(s) => self.code.section_own.get(s as usize).copied().flatten(),
-            StepKind::Rec(r) => {
-                let own = self.code.rec_own.get(r as usize).copied().flatten()?;
-                let sect = self.code.rec_sect.get(r as usize).copied().flatten();
-                let sect_v = sect.and_then(|s| run::truth(vals.get(s as usize).copied().flatten()));
-                // When a section is false it decided "not applicable" (and
-                // the rec's own condition was not evaluated).
-                (sect_v != Some(false)).then_some(own)
-            }
+            *raw = RawStep {
+                kind: step.kind,
+                start,
+                end,
+            };
+            start = end;
         }
     }
 

@@ -14,6 +14,8 @@
 use super::compile::{Code, Op, Pc};
 use super::run::truth;
 use super::why::{self, matched_row, stopping_row};
+use super::{step_order, StepKind};
+use crate::check::model::Model;
 use crate::syntax::ast::Quantifier;
 use crate::value::Value;
 
@@ -60,6 +62,34 @@ struct Node {
     want: bool,
 }
 
+/// Marks an absent slot in a [`Step`].
+const NONE: u32 = u32::MAX;
+
+/// A trace step with the slots that decide whether and where to walk.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Step {
+    /// What the step is about.
+    pub kind: StepKind,
+    /// The slot whose decisive reads label the step (`NONE` for none).
+    cond: u32,
+    /// For a recommendation, the slot of its sections' condition: when it
+    /// is false it decided "not applicable" and the recommendation's own
+    /// condition was not evaluated (`NONE` for no sections).
+    sect: u32,
+}
+
+impl Step {
+    /// The slot to walk for this step, if any, given the case's slots.
+    #[inline(always)]
+    pub(crate) fn condition(&self, vals: &[Option<Value>]) -> Option<Pc> {
+        if self.cond == NONE || (self.sect != NONE && truth(get(vals, self.sect)) == Some(false)) {
+            None
+        } else {
+            Some(self.cond)
+        }
+    }
+}
+
 /// The flat tables the walk reads, built once per program.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Walk {
@@ -68,18 +98,44 @@ pub(crate) struct Walk {
     nodes: Vec<Node>,
     /// Operand slots with their flags.
     kids: Vec<u32>,
+    /// The trace steps in output order, with their slots looked up once
+    /// here rather than per case.
+    steps: Vec<Step>,
 }
 
 impl Walk {
-    /// Flattens compiled code (whose `def_of_root` must be filled in).
-    pub(crate) fn build(code: &Code) -> Walk {
-        if code.ops.len() > SLOT as usize {
-            return Walk::default();
-        }
+    /// Flattens compiled code (whose `def_of_root` and sections must be
+    /// filled in) and lists the trace steps of its model.
+    pub(crate) fn build(code: &Code, model: &Model) -> Walk {
+        let steps = step_order(model, code)
+            .into_iter()
+            .map(|kind| {
+                let (cond, sect) = match kind {
+                    StepKind::Def(d) => (code.def_root.get(d as usize).copied(), None),
+                    StepKind::Section(s) => {
+                        (code.section_own.get(s as usize).copied().flatten(), None)
+                    }
+                    StepKind::Rec(r) => (
+                        code.rec_own.get(r as usize).copied().flatten(),
+                        code.rec_sect.get(r as usize).copied().flatten(),
+                    ),
+                };
+                Step {
+                    kind,
+                    cond: cond.unwrap_or(NONE),
+                    sect: sect.unwrap_or(NONE),
+                }
+            })
+            .collect();
         let mut walk = Walk {
             nodes: Vec::with_capacity(code.ops.len()),
             kids: Vec::new(),
+            steps,
         };
+        if code.ops.len() > SLOT as usize {
+            walk.nodes.clear();
+            return walk;
+        }
         // Operands come before the instructions that read them, so every
         // operand's flags are known when its reader is flattened.
         let mut leaf = Vec::with_capacity(code.ops.len());
@@ -133,6 +189,11 @@ impl Walk {
             walk.nodes.push(node);
         }
         walk
+    }
+
+    /// The trace steps in output order (the same as the program's).
+    pub(crate) fn steps(&self) -> &[Step] {
+        &self.steps
     }
 }
 

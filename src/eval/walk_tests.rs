@@ -106,3 +106,12 @@ fn flat_walk_agrees_with_reference_walker_on_every_slot() {
         assert!(leaves > 0, "{path}: the walk found some reads");
     }
 }
+
+#[test]
+fn walk_lists_the_programs_steps_with_their_slots() {
+    for path in GUIDELINES {
+        let p = program(path);
+        let kinds: Vec<_> = p.code.walk.steps().iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, p.steps, "{path}");
+    }
+}
