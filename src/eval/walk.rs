@@ -284,14 +284,9 @@ impl<'a> Walker<'a> {
                     }
                 }
                 Class::Other => return self.every(pc, kids, get(vals, pc).is_some()),
-                Class::First => match first(vals, kids) {
-                    Taken::Branch(cond, value) => {
-                        self.visit(pc, cond);
-                        value
-                    }
-                    Taken::Stopped(cond) => cond,
-                    Taken::Otherwise(Some(o)) => o,
-                    Taken::Otherwise(None) => return,
+                Class::First => match self.first(pc, kids) {
+                    Some(k) => k,
+                    None => return,
                 },
                 Class::Lookup => return self.lookup(pc, kids),
             };
@@ -319,16 +314,38 @@ impl<'a> Walker<'a> {
         if k & READ != 0 {
             self.out.push((pc, slot));
         } else if k & LEAF != 0 {
-            if let Some(&node) = self.nodes.get(slot as usize) {
-                let known = get(self.vals, slot).is_some();
-                for &r in self.kids(node) {
-                    if known || get(self.vals, r & SLOT).is_none() {
-                        self.out.push((slot, r & SLOT));
-                    }
-                }
-            }
+            self.leaf(slot);
         } else if k & CONST == 0 {
             self.nested(slot);
+        }
+    }
+
+    /// Labels the reads of a leaf operand (all its operands are reads).
+    #[inline(never)]
+    fn leaf(&mut self, pc: Pc) {
+        if let Some(&node) = self.nodes.get(pc as usize) {
+            let known = get(self.vals, pc).is_some();
+            for &r in self.kids(node) {
+                if known || get(self.vals, r & SLOT).is_none() {
+                    self.out.push((pc, r & SLOT));
+                }
+            }
+        }
+    }
+
+    /// Where a `first` goes on: its fallback, the value of the branch that
+    /// held (after labelling its condition), or the unknown condition that
+    /// stopped it. Out of line, as `first` is rare in conditions.
+    #[cold]
+    #[inline(never)]
+    fn first(&mut self, pc: Pc, kids: &[u32]) -> Option<u32> {
+        match first(self.vals, kids) {
+            Taken::Branch(cond, value) => {
+                self.visit(pc, cond);
+                Some(value)
+            }
+            Taken::Stopped(cond) => Some(cond),
+            Taken::Otherwise(o) => o,
         }
     }
 
@@ -345,6 +362,7 @@ impl<'a> Walker<'a> {
 
     /// The keys that decided a lookup: those the matched row (or the row
     /// an unknown key stopped at) tests, or every key when no row matched.
+    #[cold]
     #[inline(never)]
     fn lookup(&mut self, pc: Pc, kids: &[u32]) {
         let (code, vals) = (self.code, self.vals);

@@ -115,3 +115,34 @@ fn walk_lists_the_programs_steps_with_their_slots() {
         assert_eq!(kinds, p.steps, "{path}");
     }
 }
+
+/// The trace recorded by `trace_into` is the one the reference walker
+/// gives step by step.
+#[test]
+fn recorded_trace_agrees_with_reference_walker() {
+    for path in GUIDELINES {
+        let p = program(path);
+        let code = &p.code;
+        let steps = code.walk.steps();
+        let mut scratch = p.scratch();
+        let mut want = Vec::new();
+        for seed in 0..CASES {
+            let c = case(p.model(), seed);
+            if seed % 2 == 0 {
+                p.statuses(&c, &mut scratch);
+            } else {
+                p.run_general(&c, &mut scratch);
+            }
+            p.trace_into(&mut scratch);
+            want.clear();
+            for (step, raw) in steps.iter().zip(scratch.raw_trace()) {
+                assert_eq!(step.kind, raw.kind);
+                if let Some(pc) = step.condition(&scratch.vals) {
+                    why::decisive(code, &scratch.vals, pc, &mut want);
+                }
+                assert_eq!(raw.end as usize, want.len(), "{path}, seed {seed}");
+            }
+            assert_eq!(scratch.leaves, want, "{path}, seed {seed}");
+        }
+    }
+}
