@@ -253,8 +253,8 @@ impl Code {
             }
         }
         code.sites.sort_by_key(|&(p, c, _)| (p, c));
-        code.walk = Walk::build(&code, model);
         code.fast = Fast::build(&code, model);
+        code.walk = Walk::build(&code, model);
         code
     }
 

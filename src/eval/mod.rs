@@ -18,6 +18,7 @@ mod fast_run;
 #[cfg(test)]
 mod fast_tests;
 pub mod outcome;
+mod record;
 pub mod render;
 mod run;
 mod schedule;
@@ -287,36 +288,24 @@ impl Program {
     }
 
     /// Records the trace as data: for every step, the reads that decided it.
-    /// Call after [`Program::evaluate_into`]; does not allocate once warm.
+    /// Call after [`Program::evaluate_into`] or [`Program::statuses`]; does
+    /// not allocate once warm.
     pub fn trace_into(&self, scratch: &mut Scratch) {
-        self.sync(scratch);
-        scratch.leaves.clear();
-        // The walk's own list of the steps (the same as `self.steps`) has
-        // each step's slots looked up already.
-        let steps = self.code.walk.steps();
-        // Every step is overwritten below, so the list is only sized here
-        // (a no-op once warm), and the loop writes in place rather than
-        // pushing.
-        let blank = RawStep {
-            kind: StepKind::Def(0),
-            start: 0,
-            end: 0,
-        };
-        scratch.steps.resize(steps.len(), blank);
-        let vals = &scratch.vals;
-        let mut walker = walk::Walker::new(&self.code, vals, &mut scratch.leaves);
-        let mut start = 0;
-        for (raw, step) in scratch.steps.iter_mut().zip(steps) {
-            if let Some(pc) = step.condition(vals) {
-                walker.decisive(pc);
-            }
-            let end = walker.out.len() as u32;
-            *raw = RawStep {
-                kind: step.kind,
-                start,
-                end,
-            };
-            start = end;
+        let code = &self.code;
+        let Scratch {
+            vals,
+            bytes,
+            stale,
+            leaves,
+            steps,
+            ..
+        } = scratch;
+        // Results still held only in the compact encoding are read in
+        // place rather than synced first (see `record`).
+        if *stale && code.fast.is_some() {
+            record::record(code, &record::Synced::new(code, bytes, vals), leaves, steps);
+        } else {
+            record::record(code, vals.as_slice(), leaves, steps);
         }
     }
 

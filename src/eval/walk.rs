@@ -12,9 +12,10 @@
 //! (`why::decisive`), which the tables must reproduce exactly.
 
 use super::compile::{Code, Op, Pc};
-use super::run::truth;
+use super::fast::Kind;
+use super::record::{self, Step};
+use super::run::{truth, Slots};
 use super::why::{self, matched_row, stopping_row};
-use super::{step_order, StepKind};
 use crate::check::model::Model;
 use crate::syntax::ast::Quantifier;
 use crate::value::Value;
@@ -62,34 +63,6 @@ struct Node {
     want: bool,
 }
 
-/// Marks an absent slot in a [`Step`].
-const NONE: u32 = u32::MAX;
-
-/// A trace step with the slots that decide whether and where to walk.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Step {
-    /// What the step is about.
-    pub kind: StepKind,
-    /// The slot whose decisive reads label the step (`NONE` for none).
-    cond: u32,
-    /// For a recommendation, the slot of its sections' condition: when it
-    /// is false it decided "not applicable" and the recommendation's own
-    /// condition was not evaluated (`NONE` for no sections).
-    sect: u32,
-}
-
-impl Step {
-    /// The slot to walk for this step, if any, given the case's slots.
-    #[inline(always)]
-    pub(crate) fn condition(&self, vals: &[Option<Value>]) -> Option<Pc> {
-        if self.cond == NONE || (self.sect != NONE && truth(get(vals, self.sect)) == Some(false)) {
-            None
-        } else {
-            Some(self.cond)
-        }
-    }
-}
-
 /// The flat tables the walk reads, built once per program.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Walk {
@@ -101,36 +74,19 @@ pub(crate) struct Walk {
     /// The trace steps in output order, with their slots looked up once
     /// here rather than per case.
     steps: Vec<Step>,
+    /// Where `sync` takes each slot's value from (see `record`).
+    synced: Vec<Option<(u16, Kind)>>,
 }
 
 impl Walk {
-    /// Flattens compiled code (whose `def_of_root` and sections must be
-    /// filled in) and lists the trace steps of its model.
+    /// Flattens compiled code (whose `def_of_root`, sections and compact
+    /// program must be filled in) and lists the trace steps of its model.
     pub(crate) fn build(code: &Code, model: &Model) -> Walk {
-        let steps = step_order(model, code)
-            .into_iter()
-            .map(|kind| {
-                let (cond, sect) = match kind {
-                    StepKind::Def(d) => (code.def_root.get(d as usize).copied(), None),
-                    StepKind::Section(s) => {
-                        (code.section_own.get(s as usize).copied().flatten(), None)
-                    }
-                    StepKind::Rec(r) => (
-                        code.rec_own.get(r as usize).copied().flatten(),
-                        code.rec_sect.get(r as usize).copied().flatten(),
-                    ),
-                };
-                Step {
-                    kind,
-                    cond: cond.unwrap_or(NONE),
-                    sect: sect.unwrap_or(NONE),
-                }
-            })
-            .collect();
         let mut walk = Walk {
             nodes: Vec::with_capacity(code.ops.len()),
             kids: Vec::new(),
-            steps,
+            steps: record::steps(code, model),
+            synced: record::synced(code),
         };
         if code.ops.len() > SLOT as usize {
             walk.nodes.clear();
@@ -195,30 +151,31 @@ impl Walk {
     pub(crate) fn steps(&self) -> &[Step] {
         &self.steps
     }
+
+    /// Where `sync` takes each slot's value from: the byte and its kind.
+    pub(crate) fn synced(&self) -> &[Option<(u16, Kind)>] {
+        &self.synced
+    }
 }
 
 #[inline(always)]
-fn get(vals: &[Option<Value>], pc: u32) -> Option<Value> {
-    vals.get(pc as usize).copied().flatten()
+fn get<V: Slots + ?Sized>(vals: &V, pc: u32) -> Option<Value> {
+    vals.slot(pc)
 }
 
 /// Walks one case's slots, appending decisive reads to `out`.
-pub(crate) struct Walker<'a> {
+pub(crate) struct Walker<'a, V: Slots + ?Sized> {
     code: &'a Code,
     nodes: &'a [Node],
     kids: &'a [u32],
-    vals: &'a [Option<Value>],
+    vals: &'a V,
     /// The decisive reads found so far, as `(reader, slot read)`.
     pub out: &'a mut Vec<(Pc, Pc)>,
 }
 
-impl<'a> Walker<'a> {
+impl<'a, V: Slots + ?Sized> Walker<'a, V> {
     /// A walker over the filled slots `vals` of `code`.
-    pub(crate) fn new(
-        code: &'a Code,
-        vals: &'a [Option<Value>],
-        out: &'a mut Vec<(Pc, Pc)>,
-    ) -> Walker<'a> {
+    pub(crate) fn new(code: &'a Code, vals: &'a V, out: &'a mut Vec<(Pc, Pc)>) -> Walker<'a, V> {
         Walker {
             code,
             nodes: &code.walk.nodes,
@@ -402,7 +359,7 @@ enum Taken {
 }
 
 /// Follows a `first`'s conditions (`kids` as built for [`Class::First`]).
-fn first(vals: &[Option<Value>], kids: &[u32]) -> Taken {
+fn first<V: Slots + ?Sized>(vals: &V, kids: &[u32]) -> Taken {
     let (pairs, rest) = kids.split_at(kids.len() & !1);
     for pair in pairs.chunks_exact(2) {
         if let [cond, value] = *pair {

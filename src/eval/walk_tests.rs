@@ -5,7 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use super::{walk, why, Program};
+use super::run::Slots;
+use super::{record, walk, why, Program};
 use crate::case::Case;
 use crate::check::model::{Model, Type};
 use crate::value::Value;
@@ -97,8 +98,8 @@ fn flat_walk_agrees_with_reference_walker_on_every_slot() {
             for pc in 0..code.ops.len() as u32 + 2 {
                 got.clear();
                 want.clear();
-                walk::Walker::new(code, &scratch.vals, &mut got).decisive(pc);
-                why::decisive(code, &scratch.vals, pc, &mut want);
+                walk::Walker::new(code, scratch.vals.as_slice(), &mut got).decisive(pc);
+                why::decisive(code, scratch.vals.as_slice(), pc, &mut want);
                 assert_eq!(got, want, "{path}, seed {seed}, slot {pc}");
                 leaves += got.len();
             }
@@ -117,7 +118,9 @@ fn walk_lists_the_programs_steps_with_their_slots() {
 }
 
 /// The trace recorded by `trace_into` is the one the reference walker
-/// gives step by step.
+/// gives step by step on the synced slots, whether the case's results are
+/// still in the compact encoding (read in place), already synced, or from
+/// the general code.
 #[test]
 fn recorded_trace_agrees_with_reference_walker() {
     for path in GUIDELINES {
@@ -128,21 +131,49 @@ fn recorded_trace_agrees_with_reference_walker() {
         let mut want = Vec::new();
         for seed in 0..CASES {
             let c = case(p.model(), seed);
-            if seed % 2 == 0 {
-                p.statuses(&c, &mut scratch);
-            } else {
-                p.run_general(&c, &mut scratch);
+            match seed % 3 {
+                0 => {
+                    p.statuses(&c, &mut scratch);
+                    assert!(scratch.stale, "{path}: results left in bytes");
+                }
+                1 => p.evaluate_into(&c, &mut scratch),
+                _ => p.run_general(&c, &mut scratch),
             }
             p.trace_into(&mut scratch);
+            p.sync(&mut scratch);
             want.clear();
             for (step, raw) in steps.iter().zip(scratch.raw_trace()) {
                 assert_eq!(step.kind, raw.kind);
-                if let Some(pc) = step.condition(&scratch.vals) {
-                    why::decisive(code, &scratch.vals, pc, &mut want);
+                if let Some(pc) = step.condition(scratch.vals.as_slice()) {
+                    why::decisive(code, scratch.vals.as_slice(), pc, &mut want);
                 }
                 assert_eq!(raw.end as usize, want.len(), "{path}, seed {seed}");
             }
             assert_eq!(scratch.leaves, want, "{path}, seed {seed}");
+        }
+    }
+}
+
+/// Reading the compact encoding in place gives every slot the value `sync`
+/// copies into it.
+#[test]
+fn synced_view_reads_what_sync_writes() {
+    for path in GUIDELINES {
+        let p = program(path);
+        let mut scratch = p.scratch();
+        for seed in 0..CASES / 10 {
+            p.statuses(&case(p.model(), seed), &mut scratch);
+            let view: Vec<_> = {
+                let synced = record::Synced::new(&p.code, &scratch.bytes, &scratch.vals);
+                (0..p.code.ops.len() as u32 + 2)
+                    .map(|pc| synced.slot(pc))
+                    .collect()
+            };
+            p.sync(&mut scratch);
+            let after: Vec<_> = (0..p.code.ops.len() as u32 + 2)
+                .map(|pc| scratch.vals.as_slice().slot(pc))
+                .collect();
+            assert_eq!(view, after, "{path}, seed {seed}");
         }
     }
 }

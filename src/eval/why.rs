@@ -9,7 +9,7 @@
 //! one is its reference).
 
 use super::compile::{Code, Op, Pc};
-use super::run::{row_matches, truth};
+use super::run::{row_matches, truth, Slots};
 use crate::syntax::ast::Quantifier;
 use crate::value::Value;
 
@@ -68,8 +68,8 @@ impl Bits {
 }
 
 #[inline]
-fn get(vals: &[Option<Value>], pc: Pc) -> Option<Value> {
-    vals.get(pc as usize).copied().flatten()
+fn get<V: Slots + ?Sized>(vals: &V, pc: Pc) -> Option<Value> {
+    vals.slot(pc)
 }
 
 /// Adds to `out` the unknown facts that could decide the unknown slot `pc`.
@@ -128,9 +128,9 @@ pub(crate) fn missing(
 }
 
 /// The row at which a lookup stopped because a key was unknown.
-pub(crate) fn stopping_row<'a>(
+pub(crate) fn stopping_row<'a, V: Slots + ?Sized>(
     code: &'a Code,
-    vals: &[Option<Value>],
+    vals: &V,
     table: u32,
     keys: &[Pc],
 ) -> Option<&'a [Option<u16>]> {
@@ -158,7 +158,7 @@ fn is_connective(op: Option<&Op>) -> bool {
 
 /// The operand of a connective that decided it alone (a false conjunct, a
 /// true disjunct), if there is one.
-fn deciding_operand(code: &Code, vals: &[Option<Value>], pc: Pc) -> Option<Pc> {
+fn deciding_operand<V: Slots + ?Sized>(code: &Code, vals: &V, pc: Pc) -> Option<Pc> {
     let v = truth(get(vals, pc))?;
     let op = code.ops.get(pc as usize)?;
     // Binary connectives directly: the common case in traces.
@@ -208,7 +208,7 @@ pub(crate) fn unknown_atom(code: &Code, vals: &[Option<Value>], pc: Pc) -> Pc {
 /// slot that read it) that decided the value of `pc`. This is the
 /// reference for the walk on flat tables in `walk`, which traces use (and
 /// which falls back on this one for programs too large for its tables).
-pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Vec<(Pc, Pc)>) {
+pub(crate) fn decisive<V: Slots + ?Sized>(code: &Code, vals: &V, pc: Pc, out: &mut Vec<(Pc, Pc)>) {
     let v = get(vals, pc);
     // Operands that are facts or definitions are labelled, not entered:
     // a definition has its own trace step.
