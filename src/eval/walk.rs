@@ -8,8 +8,9 @@
 //! so [`Walk::build`] flattens all of that once per program: every slot gets
 //! a class and a run of operands in one array, and each operand carries a
 //! flag telling whether it is a read (a boundary the walk labels instead of
-//! entering). The rules are those of the reference walker kept in the tests
-//! (`why::decisive`), which the tables must reproduce exactly.
+//! entering), a constant or an operation over reads only. The rules are
+//! those of the reference walker `why::decisive`, which the walk must
+//! reproduce exactly (the tests compare the two on random cases).
 
 use super::compile::{Code, Op, Pc};
 use super::fast::Kind;
@@ -155,6 +156,15 @@ impl Walk {
     /// Where `sync` takes each slot's value from: the byte and its kind.
     pub(crate) fn synced(&self) -> &[Option<(u16, Kind)>] {
         &self.synced
+    }
+}
+
+#[cfg(test)]
+impl Walk {
+    /// Drops the flat tables, as for a program too large for them.
+    pub(crate) fn drop_tables(&mut self) {
+        self.nodes.clear();
+        self.kids.clear();
     }
 }
 

@@ -177,3 +177,24 @@ fn synced_view_reads_what_sync_writes() {
         }
     }
 }
+
+/// A program too large for the flat tables records the same trace with the
+/// reference walker.
+#[test]
+fn program_without_tables_records_the_same_trace() {
+    for path in GUIDELINES {
+        let p = program(path);
+        let mut q = p.clone();
+        q.code.walk.drop_tables();
+        let (mut a, mut b) = (p.scratch(), q.scratch());
+        for seed in 0..CASES / 10 {
+            let c = case(p.model(), seed);
+            p.statuses(&c, &mut a);
+            q.statuses(&c, &mut b);
+            p.trace_into(&mut a);
+            q.trace_into(&mut b);
+            assert_eq!(a.raw_trace(), b.raw_trace(), "{path}, seed {seed}");
+            assert_eq!(a.leaves, b.leaves, "{path}, seed {seed}");
+        }
+    }
+}
