@@ -8,6 +8,7 @@
 //! and traces are read off the slots afterwards instead of re-evaluating.
 
 use super::fast::Fast;
+use super::walk::Walk;
 use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, Quantifier};
@@ -151,6 +152,8 @@ pub(crate) struct Code {
     /// The per-case program in its compact encoding (`None` for programs
     /// with too many slots, which run the general instructions).
     pub fast: Option<Fast>,
+    /// Flat tables for the walk behind traces.
+    pub walk: Walk,
 }
 
 impl Code {
@@ -251,6 +254,7 @@ impl Code {
         }
         code.sites.sort_by_key(|&(p, c, _)| (p, c));
         code.fast = Fast::build(&code, model);
+        code.walk = Walk::build(&code, model);
         code
     }
 

@@ -22,10 +22,14 @@ mod fast_run;
 #[cfg(test)]
 mod fast_tests;
 pub mod outcome;
+mod record;
 pub mod render;
 mod run;
 mod schedule;
 mod trace;
+mod walk;
+#[cfg(test)]
+mod walk_tests;
 mod why;
 
 pub use batch::{BatchScratch, LANES};
@@ -329,34 +333,24 @@ impl Program {
     }
 
     /// Records the trace as data: for every step, the reads that decided it.
-    /// Call after [`Program::evaluate_into`]; does not allocate once warm.
+    /// Call after [`Program::evaluate_into`] or [`Program::statuses`]; does
+    /// not allocate once warm.
     pub fn trace_into(&self, scratch: &mut Scratch) {
-        self.sync(scratch);
-        scratch.steps.clear();
-        scratch.leaves.clear();
-        for &kind in &self.steps {
-            let start = scratch.leaves.len() as u32;
-            if let Some(pc) = self.step_condition(kind, &scratch.vals) {
-                why::decisive(&self.code, &scratch.vals, pc, &mut scratch.leaves);
-            }
-            let end = scratch.leaves.len() as u32;
-            scratch.steps.push(RawStep { kind, start, end });
-        }
-    }
-
-    /// The slot whose decisive reads label a step.
-    fn step_condition(&self, kind: StepKind, vals: &[Option<Value>]) -> Option<Pc> {
-        match kind {
-            StepKind::Def(d) => self.code.def_root.get(d as usize).copied(),
-            StepKind::Section(s) => self.code.section_own.get(s as usize).copied().flatten(),
-            StepKind::Rec(r) => {
-                let own = self.code.rec_own.get(r as usize).copied().flatten()?;
-                let sect = self.code.rec_sect.get(r as usize).copied().flatten();
-                let sect_v = sect.and_then(|s| run::truth(vals.get(s as usize).copied().flatten()));
-                // When a section is false it decided "not applicable" (and
-                // the rec's own condition was not evaluated).
-                (sect_v != Some(false)).then_some(own)
-            }
+        let code = &self.code;
+        let Scratch {
+            vals,
+            bytes,
+            stale,
+            leaves,
+            steps,
+            ..
+        } = scratch;
+        // Results still held only in the compact encoding are read in
+        // place rather than synced first (see `record`).
+        if *stale && code.fast.is_some() {
+            record::record(code, &record::Synced::new(code, bytes, vals), leaves, steps);
+        } else {
+            record::record(code, vals.as_slice(), leaves, steps);
         }
     }
 

@@ -4,10 +4,12 @@
 //! re-evaluation: the walkers below follow only the operands that decided
 //! it. `missing` collects the unknown facts that could decide an unknown
 //! value (known operands contribute nothing); `decisive` collects the reads
-//! (facts, definitions, table cells) that decided a value, for trace labels.
+//! (facts, definitions, table cells) that decided a value, for trace labels
+//! (traces use the equivalent, faster walk on flat tables in `walk`; this
+//! one is its reference).
 
 use super::compile::{Code, Op, Pc};
-use super::run::{row_matches, truth};
+use super::run::{row_matches, truth, Slots};
 use crate::syntax::ast::Quantifier;
 use crate::value::Value;
 
@@ -66,8 +68,8 @@ impl Bits {
 }
 
 #[inline]
-fn get(vals: &[Option<Value>], pc: Pc) -> Option<Value> {
-    vals.get(pc as usize).copied().flatten()
+fn get<V: Slots + ?Sized>(vals: &V, pc: Pc) -> Option<Value> {
+    vals.slot(pc)
 }
 
 /// Adds to `out` the unknown facts that could decide the unknown slot `pc`.
@@ -126,9 +128,9 @@ pub(crate) fn missing(
 }
 
 /// The row at which a lookup stopped because a key was unknown.
-fn stopping_row<'a>(
+pub(crate) fn stopping_row<'a, V: Slots + ?Sized>(
     code: &'a Code,
-    vals: &[Option<Value>],
+    vals: &V,
     table: u32,
     keys: &[Pc],
 ) -> Option<&'a [Option<u16>]> {
@@ -144,7 +146,7 @@ fn stopping_row<'a>(
 }
 
 /// The row a lookup matched, as its patterns.
-fn matched_row(code: &Code, table: u32, row: u16) -> Option<&[Option<u16>]> {
+pub(crate) fn matched_row(code: &Code, table: u32, row: u16) -> Option<&[Option<u16>]> {
     let t = code.tables.get(table as usize)?;
     t.patterns.chunks_exact(t.keys.max(1)).nth(row as usize)
 }
@@ -156,7 +158,7 @@ fn is_connective(op: Option<&Op>) -> bool {
 
 /// The operand of a connective that decided it alone (a false conjunct, a
 /// true disjunct), if there is one.
-fn deciding_operand(code: &Code, vals: &[Option<Value>], pc: Pc) -> Option<Pc> {
+fn deciding_operand<V: Slots + ?Sized>(code: &Code, vals: &V, pc: Pc) -> Option<Pc> {
     let v = truth(get(vals, pc))?;
     let op = code.ops.get(pc as usize)?;
     // Binary connectives directly: the common case in traces.
@@ -203,8 +205,10 @@ pub(crate) fn unknown_atom(code: &Code, vals: &[Option<Value>], pc: Pc) -> Pc {
 }
 
 /// Appends the reads (fact, definition and column slots, each with the
-/// slot that read it) that decided the value of `pc`.
-pub(crate) fn decisive(code: &Code, vals: &[Option<Value>], pc: Pc, out: &mut Vec<(Pc, Pc)>) {
+/// slot that read it) that decided the value of `pc`. This is the
+/// reference for the walk on flat tables in `walk`, which traces use (and
+/// which falls back on this one for programs too large for its tables).
+pub(crate) fn decisive<V: Slots + ?Sized>(code: &Code, vals: &V, pc: Pc, out: &mut Vec<(Pc, Pc)>) {
     let v = get(vals, pc);
     // Operands that are facts or definitions are labelled, not entered:
     // a definition has its own trace step.
