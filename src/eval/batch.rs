@@ -5,10 +5,7 @@
 //! `and` is one element-wise minimum over the row, which the compiler turns
 //! into a few vector instructions, and the cost of stepping through the
 //! program is shared by the whole batch. Operations on numbers, dates and
-//! quantities run per case, on a value row per slot. Guards are ignored
-//! here: a block under a false section computes a false condition anyway,
-//! and skipping it for some cases of a batch but not others would cost more
-//! than it saves.
+//! quantities run per case, on a value row per slot.
 
 use super::compile::{Code, Pc};
 use super::fast::{decode, encode, Fast, Ins, Kind, F, NO_SLOT, S, T, U, UNKNOWN};
@@ -292,8 +289,6 @@ impl Batch<'_> {
                 kind,
             } => self.cell(dst, row, table, column, kind),
             Ins::General { pc, kind } => self.general(pc, kind),
-            // See the module comment: guards only pay for single cases.
-            Ins::Guard { .. } => {}
         }
     }
 

@@ -114,10 +114,6 @@ pub(crate) enum Ins {
         keys: u16,
         start: u32,
     },
-    /// When slot `sect` (a recommendation's sections) is false, the
-    /// recommendation's condition `root` is false too: it is set so and the
-    /// next `skip` instructions, which compute it, are skipped.
-    Guard { sect: S, root: S, skip: u32 },
 }
 
 impl Ins {
@@ -139,10 +135,33 @@ impl Ins {
             | Ins::Quant { dst, .. }
             | Ins::First { dst, .. }
             | Ins::Lookup { dst, .. } => *dst = 0,
-            Ins::General { .. } | Ins::Guard { .. } => {}
+            Ins::General { .. } => {}
         }
         k
     }
+}
+
+/// The operation of a run of instructions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum RunOp {
+    /// Only [`Ins::And`].
+    And,
+    /// Only [`Ins::Or`].
+    Or,
+    /// Only [`Ins::Not`].
+    Not,
+    /// Only [`Ins::EqEnum`].
+    EqEnum,
+    /// Any other instructions.
+    Mixed,
+}
+
+/// Instructions `ins[start..end]`, all of operation `op`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Run {
+    pub op: RunOp,
+    pub start: u32,
+    pub end: u32,
 }
 
 /// The per-case program and its tables.
@@ -168,6 +187,8 @@ pub(crate) struct Fast {
     /// Slots written only in the byte encoding, as `(slot, held in, kind)`;
     /// copied to the general slots when a walker needs them.
     pub byte_only: Vec<(S, S, Kind)>,
+    /// The instructions as runs of one operation (see `fast_plan`).
+    pub runs: Vec<Run>,
     /// The slot holding each recommendation's combined condition, read
     /// for its status after the instructions ran.
     pub roots: Vec<S>,

@@ -5,8 +5,8 @@
 //! translation shares common subexpressions: guideline sections repeat
 //! their conditions (`not recurrent`, `histology = ...`) in many rules, and
 //! a repeated expression is computed once, the others becoming aliases of
-//! it. Sharing never crosses into a recommendation's block from another
-//! one, because a block skipped by its guard leaves stale values.
+//! it. The instructions are then put in runs of one operation each (see
+//! `fast_plan`).
 
 use super::compile::{Code, Op, Pc};
 use super::fast::{Fast, Ins, Kind, NO_SLOT, S, U, UNKNOWN, WIDTHS};
@@ -14,32 +14,6 @@ use crate::check::model::{Model, Type};
 use crate::syntax::ast::BinOp;
 use crate::value::Value;
 use std::collections::HashMap;
-
-/// A recommendation block shorter than this (besides its status) is not
-/// guarded: evaluating a couple of instructions under a false section
-/// gives the same status and costs less than an unpredictable branch.
-const GUARD_MIN: usize = 3;
-
-/// The slot an instruction writes, if it writes one byte slot.
-fn dst_of(ins: &Ins) -> Option<S> {
-    match *ins {
-        Ins::Not { dst, .. }
-        | Ins::And { dst, .. }
-        | Ins::Or { dst, .. }
-        | Ins::EqEnum { dst, .. }
-        | Ins::EqSlots { dst, .. }
-        | Ins::InEnum { dst, .. }
-        | Ins::IsKnown { dst, .. }
-        | Ins::Compare { dst, .. }
-        | Ins::IsKnownValue { dst, .. }
-        | Ins::Cell { dst, .. }
-        | Ins::Quant { dst, .. }
-        | Ins::First { dst, .. }
-        | Ins::Lookup { dst, .. } => Some(dst),
-        Ins::General { pc, .. } => Some(pc),
-        Ins::Guard { .. } => None,
-    }
-}
 
 /// What one general operation becomes.
 enum Spec {
@@ -53,11 +27,8 @@ enum Spec {
 struct Builder<'a> {
     code: &'a Code,
     fast: Fast,
-    /// Expressions computed for every case, by key.
+    /// Expressions already computed, by key.
     shared: HashMap<Ins, S>,
-    /// Expressions computed in the current recommendation block.
-    local: HashMap<Ins, S>,
-    in_block: bool,
 }
 
 /// The unknown byte of a kind.
@@ -113,8 +84,6 @@ impl Fast {
                 ..Fast::default()
             },
             shared: HashMap::new(),
-            local: HashMap::new(),
-            in_block: false,
         };
         for f in 0..code.facts {
             match b.kind(f as Pc) {
@@ -127,11 +96,12 @@ impl Fast {
         for &pc in exec(0, code.recs_start) {
             b.translate(pc);
         }
-        b.in_block = true;
         for (r, &(from, to)) in code.rec_block.iter().enumerate() {
-            b.block(u16::try_from(r).ok()?, exec(from as usize, to as usize));
+            b.block(r, exec(from as usize, to as usize));
         }
-        Some(b.fast)
+        let mut fast = b.fast;
+        fast.schedule(code);
+        Some(fast)
     }
 }
 
@@ -163,40 +133,14 @@ impl Builder<'_> {
         start
     }
 
-    /// One recommendation's block: a guard when it is long enough, then
-    /// its instructions.
-    fn block(&mut self, rec: u16, block: &[Pc]) {
-        let code = self.code;
-        let r = rec as usize;
-        self.local.clear();
-        let start = self.fast.ins.len();
-        // The guard's place is kept; it is filled in once the block's
-        // length is known.
-        self.fast.ins.push(Ins::General {
-            pc: 0,
-            kind: Kind::Other,
-        });
+    /// One recommendation's block: its instructions and the slot of its
+    /// combined condition.
+    fn block(&mut self, rec: usize, block: &[Pc]) {
         for &pc in block {
             self.translate(pc);
         }
-        let root = self.at(code.rec_root.get(r).copied().unwrap_or(0));
+        let root = self.at(self.code.rec_root.get(rec).copied().unwrap_or(0));
         self.fast.roots.push(root);
-        let body = self.fast.ins.get(start + 1..).unwrap_or(&[]);
-        // A guard may only skip a block that computes the root itself: a
-        // shared root is computed before and must not be overwritten.
-        let local_root = body.iter().any(|i| dst_of(i) == Some(root));
-        let sect = code.rec_sect.get(r).copied().flatten().map(|s| self.at(s));
-        match sect {
-            Some(sect) if body.len() >= GUARD_MIN && local_root => {
-                let skip = body.len() as u32;
-                if let Some(g) = self.fast.ins.get_mut(start) {
-                    *g = Ins::Guard { sect, root, skip };
-                }
-            }
-            _ => {
-                self.fast.ins.remove(start);
-            }
-        }
     }
 
     /// Appends the instruction for slot `pc`: a byte instruction when its
@@ -217,16 +161,11 @@ impl Builder<'_> {
         // slots by their own index.
         if !matches!(ins, Ins::General { .. }) && kind != Kind::Other {
             let key = ins.key();
-            if let Some(&held) = self.shared.get(&key).or_else(|| self.local.get(&key)) {
+            if let Some(&held) = self.shared.get(&key) {
                 self.alias(dst, held, kind);
                 return;
             }
-            let map = if self.in_block {
-                &mut self.local
-            } else {
-                &mut self.shared
-            };
-            map.insert(key, dst);
+            self.shared.insert(key, dst);
             let value_written = matches!(ins, Ins::Cell { .. });
             if kind != Kind::Other && !value_written {
                 self.fast.byte_only.push((dst, dst, kind));

@@ -7,6 +7,7 @@
 //! `not` is `T - x`), which keeps unpredictable data out of the branches.
 
 use super::compile::{Code, Pc};
+use super::fast::RunOp;
 use super::fast::{
     decode, decode_row, encode, Fast, Ins, Kind, DECODE, F, NO_SLOT, S, T, U, UNKNOWN,
 };
@@ -182,9 +183,60 @@ impl Machine<'_> {
             };
         }
         let fast = self.fast;
-        let mut prog = fast.ins.iter();
-        while let Some(ins) = prog.next() {
-            // Matching on the reference loads only the fields an arm uses.
+        // One dispatch per run; inside a run the `if let` always holds, so
+        // its branch is predicted.
+        for run in &fast.runs {
+            let part = fast
+                .ins
+                .get(run.start as usize..run.end as usize)
+                .unwrap_or(&[]);
+            match run.op {
+                RunOp::And => {
+                    for ins in part {
+                        if let Ins::And { dst, a, b: y } = *ins {
+                            b[at(dst)] = b[at(a)].min(b[at(y)]);
+                        }
+                    }
+                }
+                RunOp::Or => {
+                    for ins in part {
+                        if let Ins::Or { dst, a, b: y } = *ins {
+                            b[at(dst)] = b[at(a)].max(b[at(y)]);
+                        }
+                    }
+                }
+                RunOp::Not => {
+                    for ins in part {
+                        if let Ins::Not { dst, a } = *ins {
+                            b[at(dst)] = T - b[at(a)].min(T);
+                        }
+                    }
+                }
+                RunOp::EqEnum => {
+                    for ins in part {
+                        if let Ins::EqEnum { dst, a, k, negated } = *ins {
+                            let x = b[at(a)];
+                            b[at(dst)] = test(x, UNKNOWN, (x == k) != negated);
+                        }
+                    }
+                }
+                RunOp::Mixed => {
+                    for ins in part {
+                        self.exec(ins, b);
+                    }
+                }
+            }
+        }
+        for (s, &root) in self.statuses.iter_mut().zip(&fast.roots) {
+            *s = status(b[at(root)]);
+        }
+    }
+
+    /// One instruction of a mixed run.
+    #[inline(always)]
+    fn exec<const N: usize>(&mut self, ins: &Ins, b: &mut [u8; N]) {
+        let at = |i: S| i as usize & (N - 1);
+        {
             match *ins {
                 Ins::And { dst, a, b: y } => b[at(dst)] = b[at(a)].min(b[at(y)]),
                 Ins::Or { dst, a, b: y } => b[at(dst)] = b[at(a)].max(b[at(y)]),
@@ -251,13 +303,6 @@ impl Machine<'_> {
                         b[at(dst)] = encode(v, kind);
                     }
                 }
-                Ins::Guard { sect, root, skip } => {
-                    if b[at(sect)] == F {
-                        b[at(root)] = F;
-                        let rest = prog.as_slice();
-                        prog = rest.get(skip as usize..).unwrap_or(&[]).iter();
-                    }
-                }
                 Ins::Quant { dst, q, len, start } => {
                     let items = self.args(start, len as usize).iter().map(|&p| b[at(p)]);
                     b[at(dst)] = match q {
@@ -305,9 +350,6 @@ impl Machine<'_> {
                     }
                 }
             }
-        }
-        for (s, &root) in self.statuses.iter_mut().zip(&fast.roots) {
-            *s = status(b[at(root)]);
         }
     }
 }

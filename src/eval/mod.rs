@@ -18,6 +18,7 @@ mod display;
 mod explain;
 mod fast;
 mod fast_build;
+mod fast_plan;
 mod fast_run;
 #[cfg(test)]
 mod fast_tests;
