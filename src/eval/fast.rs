@@ -152,6 +152,8 @@ pub(crate) enum RunOp {
     Not,
     /// Only [`Ins::EqEnum`].
     EqEnum,
+    /// Only [`Ins::Compare`].
+    Compare,
     /// Any other instructions.
     Mixed,
 }

@@ -39,6 +39,7 @@ fn run_op(ins: &Ins) -> RunOp {
         Ins::Or { .. } => RunOp::Or,
         Ins::Not { .. } => RunOp::Not,
         Ins::EqEnum { .. } => RunOp::EqEnum,
+        Ins::Compare { .. } => RunOp::Compare,
         _ => RunOp::Mixed,
     }
 }

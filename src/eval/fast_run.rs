@@ -13,7 +13,7 @@ use super::fast::{
 };
 use super::outcome::Status;
 use super::run::{self, Slots};
-use crate::syntax::ast::Quantifier;
+use crate::syntax::ast::{BinOp, Quantifier};
 use crate::value::Value;
 
 /// Runs the whole per-case program on a case whose facts are already in
@@ -134,6 +134,15 @@ impl Machine<'_> {
         self.vals.get(pc as usize).copied().flatten()
     }
 
+    /// The truth byte of a comparison of two value slots.
+    #[inline(always)]
+    fn compare(&self, op: BinOp, a: S, b: S) -> u8 {
+        match (self.value(a), self.value(b)) {
+            (Some(x), Some(z)) => run::compare(op, x, z).map_or(U, |t| T * u8::from(t)),
+            _ => U,
+        }
+    }
+
     /// A cell of table row byte `r` (unknown when the row is).
     fn cell(&self, r: u8, table: u16, column: u16) -> Option<Value> {
         let t = self.code.tables.get(table as usize)?;
@@ -220,6 +229,13 @@ impl Machine<'_> {
                         }
                     }
                 }
+                RunOp::Compare => {
+                    for ins in part {
+                        if let Ins::Compare { dst, op, a, b: y } = *ins {
+                            b[at(dst)] = self.compare(op, a, y);
+                        }
+                    }
+                }
                 RunOp::Mixed => {
                     for ins in part {
                         self.exec(ins, b);
@@ -278,12 +294,7 @@ impl Machine<'_> {
                 } => {
                     b[at(dst)] = T * u8::from((b[at(a)] != unknown) == known);
                 }
-                Ins::Compare { dst, op, a, b: y } => {
-                    b[at(dst)] = match (self.value(a), self.value(y)) {
-                        (Some(x), Some(z)) => run::compare(op, x, z).map_or(U, |t| T * u8::from(t)),
-                        _ => U,
-                    };
-                }
+                Ins::Compare { dst, op, a, b: y } => b[at(dst)] = self.compare(op, a, y),
                 Ins::IsKnownValue { dst, a, known } => {
                     b[at(dst)] = T * u8::from(self.value(a).is_some() == known);
                 }
