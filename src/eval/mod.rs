@@ -13,6 +13,7 @@
 
 mod batch;
 mod build;
+mod code_ops;
 mod compile;
 mod display;
 mod explain;
