@@ -32,7 +32,7 @@
 //! witness correct by construction. The cost is the sum over questions of
 //! their cone's product, which grows linearly with the number of rules
 //! while the whole case space grows exponentially with the number of
-//! facts. A cone whose product exceeds [`query::LIMIT`] cases is sampled
+//! facts. A cone whose product exceeds `query::LIMIT` cases is sampled
 //! evenly instead, and the analysis says so (`cairn::analysis::incomplete`).
 //! Sensitivity shares are counted over at most 4096 complete cases per
 //! recommendation (a pseudo-random sample of larger cones). Measured: the

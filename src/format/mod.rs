@@ -1,9 +1,9 @@
 //! Format stage: `cairn fmt`, the one canonical layout of a `.cairn` file.
 //!
 //! The file is parsed to the AST (a file with syntax errors is never
-//! formatted), laid out from the AST as a [`doc::Doc`], and rendered at a
+//! formatted), laid out from the AST as a `doc::Doc`, and rendered at a
 //! width of [`WIDTH`] columns. Plain `//` comments are not in the AST; they
-//! are recovered by a lexical scan ([`comments`]) and re-attached by source
+//! are recovered by a lexical scan (`comments`) and re-attached by source
 //! position, so comments and blank-line grouping survive formatting.
 //!
 //! Every call checks that the output parses to the same AST as the input
