@@ -7,12 +7,12 @@
 //! `or` a maximum and `not` a subtraction, with no branch on the data; an
 //! enum or table row is its index, with [`UNKNOWN`] for unknown. The common
 //! operations (`and`, `or`, `not`, `fact = value`, `x in {values}`,
-//! quantifiers, `first`, table lookups) work on those bytes only; the rest
-//! (arithmetic, numeric comparisons, table cells) run the general
-//! operation, which reads the bytes through a view and writes both
-//! encodings. Each recommendation's block is preceded by a guard that skips
-//! it when its sections are already false. Results are the same as the
-//! general operations', which a test checks on random cases.
+//! quantifiers, `first`, table lookups) work on those bytes only;
+//! comparisons of numbers, quantities and dates and table cells read the
+//! general value slots; the rest (arithmetic) runs the general operation,
+//! which reads the bytes through a view and writes both encodings. Results
+//! are the same as the general operations', which a test checks on random
+//! cases.
 
 use crate::syntax::ast::{BinOp, Quantifier};
 use crate::value::Value;

@@ -141,8 +141,7 @@ impl Program {
         &self.model
     }
 
-    /// Number of instructions run per case (at most; blocks under false
-    /// sections are skipped).
+    /// Number of instructions of the general code run per case.
     pub fn slots(&self) -> usize {
         self.code.main_len
     }
@@ -306,8 +305,7 @@ impl Program {
         self.sync(scratch);
         scratch.missing.clear();
         scratch.visited.clear();
-        // Only undetermined recommendations miss facts (and the blocks of
-        // the others may have been skipped).
+        // Only undetermined recommendations miss facts.
         let undetermined = scratch.statuses.get(rec.0 as usize) == Some(&Status::Undetermined);
         if let Some(&root) = self
             .code

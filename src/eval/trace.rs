@@ -218,8 +218,7 @@ fn rec_reason(program: &Program, scratch: &mut Scratch, r: usize) -> String {
     let model = &program.model;
     let root = code.rec_root.get(r).copied().unwrap_or(0);
     let own = code.rec_own.get(r).copied().flatten();
-    // The status, not the root slot: under a false section the rec's block
-    // was skipped and its slots are stale.
+    // The status is what the outcome reports, so the reason follows it.
     let status = scratch
         .statuses
         .get(r)
