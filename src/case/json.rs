@@ -223,24 +223,27 @@ impl Reader<'_> {
         let mut out = String::new();
         loop {
             let rest = self.text.get(self.pos..).unwrap_or("");
-            let Some(c) = rest.chars().next() else {
-                return Err(self.error("unterminated string"));
-            };
-            match c {
-                '"' => {
+            // The plain run up to the next quote, backslash or control
+            // character is copied at once; all three are ASCII, so the run
+            // ends on a character boundary.
+            let plain = rest
+                .bytes()
+                .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
+            out.push_str(rest.get(..plain).unwrap_or(""));
+            self.pos += plain;
+            match rest.as_bytes().get(plain) {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
                     self.pos += 1;
                     return Ok(out);
                 }
-                '\\' => {
+                Some(b'\\') => {
                     self.pos += 1;
                     out.push(self.escape()?);
                 }
-                c if (c as u32) < 0x20 => {
+                Some(_) => {
                     return Err(self.error("control character in string (write it as an escape)"))
-                }
-                c => {
-                    out.push(c);
-                    self.pos += c.len_utf8();
                 }
             }
         }

@@ -17,7 +17,8 @@ use crate::source::{FileId, SourceMap};
 use crate::value::Value;
 use error::{help_for, CaseError};
 use json::{Json, JsonKind, Key};
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 /// A validated case: one slot per fact of the model, `None` when unknown.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -127,17 +128,22 @@ impl Loader<'_> {
             });
             return None;
         };
-        let mut seen: BTreeMap<&str, &Key> = BTreeMap::new();
-        let mut unique = Vec::new();
+        // A hash map with one lookup per key: this runs for every line of
+        // a cohort.
+        let mut seen: HashMap<&str, &Key> = HashMap::with_capacity(members.len());
+        let mut unique = Vec::with_capacity(members.len());
         for member in members {
-            match seen.get(member.0.name.as_str()) {
-                Some(first) => self.push(CaseError::DuplicateKey {
-                    key: member.0.name.clone(),
-                    span: member.0.span(),
-                    first: first.span(),
-                }),
-                None => {
-                    seen.insert(&member.0.name, &member.0);
+            match seen.entry(member.0.name.as_str()) {
+                Entry::Occupied(first) => {
+                    let first = first.get().span();
+                    self.push(CaseError::DuplicateKey {
+                        key: member.0.name.clone(),
+                        span: member.0.span(),
+                        first,
+                    });
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(&member.0);
                     unique.push(member);
                 }
             }
