@@ -8,7 +8,9 @@
 //! quantities run per case, on a value row per slot.
 
 use super::compile::{Code, Pc};
-use super::fast::{decode, encode, Fast, Ins, Kind, F, NO_SLOT, S, T, U, UNKNOWN};
+use super::fast::{
+    decode, encode, eq_enum, not, test, Fast, Ins, Kind, F, NO_SLOT, S, T, U, UNKNOWN,
+};
 use super::fast_run::{lookup, status};
 use super::outcome::Status;
 use super::run::{self, Slots};
@@ -78,16 +80,6 @@ impl Slots for Lane<'_> {
                 .copied()
                 .flatten(),
         }
-    }
-}
-
-/// Kleene truth of a test on one byte that may be unknown.
-#[inline(always)]
-fn test(x: u8, unknown: u8, hit: bool) -> u8 {
-    if x == unknown {
-        U
-    } else {
-        T * u8::from(hit)
     }
 }
 
@@ -188,9 +180,9 @@ impl Batch<'_> {
         match *ins {
             Ins::And { dst, a, b } => self.zip(dst, a, b, u8::min),
             Ins::Or { dst, a, b } => self.zip(dst, a, b, u8::max),
-            Ins::Not { dst, a } => self.map(dst, a, |x| T - x.min(T)),
+            Ins::Not { dst, a } => self.map(dst, a, not),
             Ins::EqEnum { dst, a, k, negated } => {
-                self.map(dst, a, |x| test(x, UNKNOWN, (x == k) != negated));
+                self.map(dst, a, |x| eq_enum(x, k, negated));
             }
             Ins::EqSlots { dst, a, b, negated } => self.zip(dst, a, b, |x, z| {
                 if z == UNKNOWN {
@@ -233,7 +225,7 @@ impl Batch<'_> {
                     }
                 }
                 if q == Quantifier::None {
-                    acc.iter_mut().for_each(|a| *a = T - (*a).min(T));
+                    acc.iter_mut().for_each(|a| *a = not(*a));
                 }
                 self.set(dst, acc);
             }

@@ -203,6 +203,29 @@ pub(crate) struct Fast {
 /// general instructions.
 pub(crate) const WIDTHS: [usize; 3] = [256, 4096, 65536];
 
+/// Kleene truth of a test on a byte that may be unknown: unknown when the
+/// byte is `unknown`, else whether the test hit.
+#[inline(always)]
+pub(crate) fn test(x: u8, unknown: u8, hit: bool) -> u8 {
+    if x == unknown {
+        U
+    } else {
+        T * u8::from(hit)
+    }
+}
+
+/// Kleene negation of a truth byte.
+#[inline(always)]
+pub(crate) fn not(x: u8) -> u8 {
+    T - x.min(T)
+}
+
+/// Whether an enum byte is (or, negated, is not) the value `k`.
+#[inline(always)]
+pub(crate) fn eq_enum(x: u8, k: u8, negated: bool) -> u8 {
+    test(x, UNKNOWN, (x == k) != negated)
+}
+
 /// The byte encoding of a value of a kind.
 #[inline]
 pub(crate) fn encode(v: Option<Value>, kind: Kind) -> u8 {

@@ -7,9 +7,9 @@
 //! `not` is `T - x`), which keeps unpredictable data out of the branches.
 
 use super::compile::{Code, Pc};
-use super::fast::RunOp;
 use super::fast::{
-    decode, decode_row, encode, Fast, Ins, Kind, DECODE, F, NO_SLOT, S, T, U, UNKNOWN,
+    decode, decode_row, encode, eq_enum, not, test, Fast, Ins, Kind, RunOp, DECODE, F, NO_SLOT, S,
+    T, U, UNKNOWN,
 };
 use super::outcome::Status;
 use super::run::{self, Slots};
@@ -107,16 +107,6 @@ const STATUS: [Status; 4] = [
 #[inline(always)]
 pub(crate) fn status(t: u8) -> Status {
     STATUS[usize::from(t & 3)]
-}
-
-/// Kleene truth of a boolean test on a byte that may be unknown.
-#[inline(always)]
-fn test(x: u8, unknown: u8, hit: bool) -> u8 {
-    if x == unknown {
-        U
-    } else {
-        T * u8::from(hit)
-    }
 }
 
 struct Machine<'a> {
@@ -217,7 +207,7 @@ impl Machine<'_> {
                 RunOp::Not => {
                     for ins in part {
                         if let Ins::Not { dst, a } = *ins {
-                            b[at(dst)] = T - b[at(a)].min(T);
+                            b[at(dst)] = not(b[at(a)]);
                         }
                     }
                 }
@@ -225,7 +215,7 @@ impl Machine<'_> {
                     for ins in part {
                         if let Ins::EqEnum { dst, a, k, negated } = *ins {
                             let x = b[at(a)];
-                            b[at(dst)] = test(x, UNKNOWN, (x == k) != negated);
+                            b[at(dst)] = eq_enum(x, k, negated);
                         }
                     }
                 }
@@ -252,113 +242,111 @@ impl Machine<'_> {
     #[inline(always)]
     fn exec<const N: usize>(&mut self, ins: &Ins, b: &mut [u8; N]) {
         let at = |i: S| i as usize & (N - 1);
-        {
-            match *ins {
-                Ins::And { dst, a, b: y } => b[at(dst)] = b[at(a)].min(b[at(y)]),
-                Ins::Or { dst, a, b: y } => b[at(dst)] = b[at(a)].max(b[at(y)]),
-                Ins::Not { dst, a } => b[at(dst)] = T - b[at(a)].min(T),
-                Ins::EqEnum { dst, a, k, negated } => {
-                    let x = b[at(a)];
-                    b[at(dst)] = test(x, UNKNOWN, (x == k) != negated);
+        match *ins {
+            Ins::And { dst, a, b: y } => b[at(dst)] = b[at(a)].min(b[at(y)]),
+            Ins::Or { dst, a, b: y } => b[at(dst)] = b[at(a)].max(b[at(y)]),
+            Ins::Not { dst, a } => b[at(dst)] = not(b[at(a)]),
+            Ins::EqEnum { dst, a, k, negated } => {
+                let x = b[at(a)];
+                b[at(dst)] = eq_enum(x, k, negated);
+            }
+            Ins::EqSlots {
+                dst,
+                a,
+                b: y,
+                negated,
+            } => {
+                let (x, z) = (b[at(a)], b[at(y)]);
+                let hit = (x == z) != negated;
+                b[at(dst)] = if z == UNKNOWN {
+                    U
+                } else {
+                    test(x, UNKNOWN, hit)
+                };
+            }
+            Ins::InEnum {
+                dst,
+                a,
+                mask,
+                negated,
+            } => {
+                let m = self.fast.masks.get(mask as usize).copied().unwrap_or(0);
+                let x = b[at(a)];
+                let hit = (m >> (x & 63)) & 1 == 1 && x < 64;
+                b[at(dst)] = test(x, UNKNOWN, hit != negated);
+            }
+            Ins::IsKnown {
+                dst,
+                a,
+                unknown,
+                known,
+            } => {
+                b[at(dst)] = T * u8::from((b[at(a)] != unknown) == known);
+            }
+            Ins::Compare { dst, op, a, b: y } => b[at(dst)] = self.compare(op, a, y),
+            Ins::IsKnownValue { dst, a, known } => {
+                b[at(dst)] = T * u8::from(self.value(a).is_some() == known);
+            }
+            Ins::Cell {
+                dst,
+                row,
+                table,
+                column,
+                kind,
+            } => {
+                let r = b[at(row)];
+                let v = self.cell(r, table, column);
+                if let Some(slot) = self.vals.get_mut(dst as usize) {
+                    *slot = v;
                 }
-                Ins::EqSlots {
-                    dst,
-                    a,
-                    b: y,
-                    negated,
-                } => {
-                    let (x, z) = (b[at(a)], b[at(y)]);
-                    let hit = (x == z) != negated;
-                    b[at(dst)] = if z == UNKNOWN {
-                        U
-                    } else {
-                        test(x, UNKNOWN, hit)
-                    };
+                if kind != Kind::Other {
+                    b[at(dst)] = encode(v, kind);
                 }
-                Ins::InEnum {
-                    dst,
-                    a,
-                    mask,
-                    negated,
-                } => {
-                    let m = self.fast.masks.get(mask as usize).copied().unwrap_or(0);
-                    let x = b[at(a)];
-                    let hit = (m >> (x & 63)) & 1 == 1 && x < 64;
-                    b[at(dst)] = test(x, UNKNOWN, hit != negated);
-                }
-                Ins::IsKnown {
-                    dst,
-                    a,
-                    unknown,
-                    known,
-                } => {
-                    b[at(dst)] = T * u8::from((b[at(a)] != unknown) == known);
-                }
-                Ins::Compare { dst, op, a, b: y } => b[at(dst)] = self.compare(op, a, y),
-                Ins::IsKnownValue { dst, a, known } => {
-                    b[at(dst)] = T * u8::from(self.value(a).is_some() == known);
-                }
-                Ins::Cell {
-                    dst,
-                    row,
-                    table,
-                    column,
-                    kind,
-                } => {
-                    let r = b[at(row)];
-                    let v = self.cell(r, table, column);
-                    if let Some(slot) = self.vals.get_mut(dst as usize) {
-                        *slot = v;
-                    }
-                    if kind != Kind::Other {
-                        b[at(dst)] = encode(v, kind);
-                    }
-                }
-                Ins::Quant { dst, q, len, start } => {
-                    let items = self.args(start, len as usize).iter().map(|&p| b[at(p)]);
-                    b[at(dst)] = match q {
-                        Quantifier::Any => items.fold(F, u8::max),
-                        Quantifier::All => items.fold(T, u8::min),
-                        Quantifier::None => T - items.fold(F, u8::max).min(T),
-                    };
-                }
-                Ins::First {
-                    dst,
-                    branches,
-                    otherwise,
-                    unknown,
-                    start,
-                } => {
-                    let mut v = if otherwise == NO_SLOT {
-                        unknown
-                    } else {
-                        b[at(otherwise)]
-                    };
-                    for pair in self.args(start, branches as usize * 2).chunks_exact(2) {
-                        match pair {
-                            [c, x] if b[at(*c)] != F => {
-                                v = if b[at(*c)] == T { b[at(*x)] } else { unknown };
-                                break;
-                            }
-                            _ => {}
+            }
+            Ins::Quant { dst, q, len, start } => {
+                let items = self.args(start, len as usize).iter().map(|&p| b[at(p)]);
+                b[at(dst)] = match q {
+                    Quantifier::Any => items.fold(F, u8::max),
+                    Quantifier::All => items.fold(T, u8::min),
+                    Quantifier::None => not(items.fold(F, u8::max)),
+                };
+            }
+            Ins::First {
+                dst,
+                branches,
+                otherwise,
+                unknown,
+                start,
+            } => {
+                let mut v = if otherwise == NO_SLOT {
+                    unknown
+                } else {
+                    b[at(otherwise)]
+                };
+                for pair in self.args(start, branches as usize * 2).chunks_exact(2) {
+                    match pair {
+                        [c, x] if b[at(*c)] != F => {
+                            v = if b[at(*c)] == T { b[at(*x)] } else { unknown };
+                            break;
                         }
+                        _ => {}
                     }
-                    b[at(dst)] = v;
                 }
-                Ins::Lookup {
-                    dst,
-                    table,
-                    keys,
-                    start,
-                } => {
-                    let keys = self.args(start, keys as usize);
-                    b[at(dst)] = lookup(self.code, table, keys, |k| b[at(k)]);
-                }
-                Ins::General { pc, kind } => {
-                    let v = self.general(pc, b.as_slice());
-                    if kind != Kind::Other {
-                        b[at(pc)] = encode(v, kind);
-                    }
+                b[at(dst)] = v;
+            }
+            Ins::Lookup {
+                dst,
+                table,
+                keys,
+                start,
+            } => {
+                let keys = self.args(start, keys as usize);
+                b[at(dst)] = lookup(self.code, table, keys, |k| b[at(k)]);
+            }
+            Ins::General { pc, kind } => {
+                let v = self.general(pc, b.as_slice());
+                if kind != Kind::Other {
+                    b[at(pc)] = encode(v, kind);
                 }
             }
         }
