@@ -51,7 +51,7 @@ pub fn to_value(
         (Type::Date, JsonKind::String(s)) => match value::parse_date(s) {
             Some(d) => Ok(Some(Value::Date(d))),
             None => Err(CaseError::BadDate {
-                value: s.clone(),
+                value: s.to_string(),
                 span: json.span(),
             }),
         },
@@ -70,7 +70,7 @@ pub fn to_value(
                     let all: Vec<&str> = values.iter().map(|v| v.name.as_str()).collect();
                     Err(CaseError::UnknownEnumValue {
                         name: name.to_string(),
-                        value: s.clone(),
+                        value: s.to_string(),
                         help: help_for(
                             s,
                             all.iter().copied(),
@@ -163,7 +163,7 @@ fn quantity(
         span: json.span(),
     };
     let (number, symbol) = match &json.kind {
-        JsonKind::Number(_, raw) => return Err(missing(raw.clone())),
+        JsonKind::Number(_, raw) => return Err(missing(raw.to_string())),
         JsonKind::String(s) => {
             let s = s.trim();
             let split = s
@@ -184,9 +184,9 @@ fn quantity(
             let mut number = None;
             let mut unit = None;
             for (key, value) in members {
-                match (key.name.as_str(), &value.kind) {
+                match (key.name.as_ref(), &value.kind) {
                     ("value", JsonKind::Number(n, _)) => number = Some(*n),
-                    ("unit", JsonKind::String(u)) => unit = Some(u.clone()),
+                    ("unit", JsonKind::String(u)) => unit = Some(u.to_string()),
                     _ => return Err(mismatch()),
                 }
             }
@@ -271,12 +271,12 @@ pub fn plain(json: &Json) -> serde_json::Value {
         JsonKind::Null => J::Null,
         JsonKind::Bool(b) => J::Bool(*b),
         JsonKind::Number(n, _) => J::from(*n),
-        JsonKind::String(s) => J::String(s.clone()),
+        JsonKind::String(s) => J::String(s.to_string()),
         JsonKind::Array(items) => J::Array(items.iter().map(plain).collect()),
         JsonKind::Object(members) => J::Object(
             members
                 .iter()
-                .map(|(k, v)| (k.name.clone(), plain(v)))
+                .map(|(k, v)| (k.name.to_string(), plain(v)))
                 .collect(),
         ),
     }

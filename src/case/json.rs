@@ -9,14 +9,16 @@
 //! bounds nesting depth so that hostile input cannot overflow the stack. It
 //! follows RFC 8259: no comments, no trailing commas.
 
+use std::borrow::Cow;
+
 /// Nesting deeper than this is rejected, so recursion stays bounded.
 pub const MAX_DEPTH: usize = 128;
 
 /// A JSON value with the byte range it covers.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Json {
+pub struct Json<'a> {
     /// The value.
-    pub kind: JsonKind,
+    pub kind: JsonKind<'a>,
     /// Byte offset of its first byte.
     pub start: usize,
     /// Byte offset one past its last byte.
@@ -25,9 +27,9 @@ pub struct Json {
 
 /// An object key with its span (including the quotes).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Key {
-    /// The decoded key.
-    pub name: String,
+pub struct Key<'a> {
+    /// The decoded key (borrowed from the text unless it has escapes).
+    pub name: Cow<'a, str>,
     /// Byte offset of the opening quote.
     pub start: usize,
     /// Byte offset one past the closing quote.
@@ -36,22 +38,22 @@ pub struct Key {
 
 /// The kinds of JSON value.
 #[derive(Debug, Clone, PartialEq)]
-pub enum JsonKind {
+pub enum JsonKind<'a> {
     /// `null`
     Null,
     /// `true` or `false`
     Bool(bool),
     /// A number, with the text it was written as (so `3.0` and `3` differ).
-    Number(f64, String),
-    /// A string.
-    String(String),
+    Number(f64, &'a str),
+    /// A string (borrowed from the text unless it has escapes).
+    String(Cow<'a, str>),
     /// An array.
-    Array(Vec<Json>),
+    Array(Vec<Json<'a>>),
     /// An object; keys in source order, duplicates kept.
-    Object(Vec<(Key, Json)>),
+    Object(Vec<(Key<'a>, Json<'a>)>),
 }
 
-impl Json {
+impl Json<'_> {
     /// The span as a miette source span.
     pub fn span(&self) -> miette::SourceSpan {
         (self.start, self.end.saturating_sub(self.start)).into()
@@ -70,7 +72,7 @@ impl Json {
     }
 }
 
-impl Key {
+impl Key<'_> {
     /// The span as a miette source span.
     pub fn span(&self) -> miette::SourceSpan {
         (self.start, self.end.saturating_sub(self.start)).into()
@@ -87,7 +89,7 @@ pub struct SyntaxError {
 }
 
 /// Parses a whole JSON document.
-pub fn parse(text: &str) -> Result<Json, SyntaxError> {
+pub fn parse(text: &str) -> Result<Json<'_>, SyntaxError> {
     // A byte-order mark, which some editors write, is not part of the value.
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut reader = Reader { text, pos: start };
@@ -105,7 +107,7 @@ struct Reader<'a> {
     pos: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn error(&self, message: &str) -> SyntaxError {
         SyntaxError {
             message: message.to_string(),
@@ -140,7 +142,7 @@ impl Reader<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, SyntaxError> {
+    fn value(&mut self, depth: usize) -> Result<Json<'a>, SyntaxError> {
         if depth > MAX_DEPTH {
             return Err(self.error(&format!("nesting deeper than {MAX_DEPTH} levels")));
         }
@@ -162,7 +164,7 @@ impl Reader<'_> {
         })
     }
 
-    fn literal(&mut self, word: &str, kind: JsonKind) -> Result<JsonKind, SyntaxError> {
+    fn literal(&mut self, word: &str, kind: JsonKind<'a>) -> Result<JsonKind<'a>, SyntaxError> {
         if self
             .text
             .get(self.pos..)
@@ -183,7 +185,7 @@ impl Reader<'_> {
         self.pos - from
     }
 
-    fn number(&mut self) -> Result<JsonKind, SyntaxError> {
+    fn number(&mut self) -> Result<JsonKind<'a>, SyntaxError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -210,7 +212,7 @@ impl Reader<'_> {
         }
         let raw = self.text.get(start..self.pos).unwrap_or("");
         match raw.parse::<f64>() {
-            Ok(n) if n.is_finite() => Ok(JsonKind::Number(n, raw.to_string())),
+            Ok(n) if n.is_finite() => Ok(JsonKind::Number(n, raw)),
             _ => Err(SyntaxError {
                 message: format!("number `{raw}` is out of range"),
                 offset: start,
@@ -218,29 +220,40 @@ impl Reader<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         self.eat(b'"', "`\"`")?;
-        let mut out = String::new();
+        let text = self.text;
+        let mut out: Option<String> = None;
         loop {
-            let rest = self.text.get(self.pos..).unwrap_or("");
+            let rest = text.get(self.pos..).unwrap_or("");
             // The plain run up to the next quote, backslash or control
-            // character is copied at once; all three are ASCII, so the run
-            // ends on a character boundary.
+            // character is taken at once; all three are ASCII, so the run
+            // ends on a character boundary. A string without escapes is
+            // borrowed from the text rather than copied.
             let plain = rest
                 .bytes()
                 .position(|b| b == b'"' || b == b'\\' || b < 0x20)
                 .unwrap_or(rest.len());
-            out.push_str(rest.get(..plain).unwrap_or(""));
+            let run = rest.get(..plain).unwrap_or("");
             self.pos += plain;
             match rest.as_bytes().get(plain) {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(match out {
+                        Some(mut s) => {
+                            s.push_str(run);
+                            Cow::Owned(s)
+                        }
+                        None => Cow::Borrowed(run),
+                    });
                 }
                 Some(b'\\') => {
                     self.pos += 1;
-                    out.push(self.escape()?);
+                    let s = out.get_or_insert_with(String::new);
+                    s.push_str(run);
+                    let c = self.escape()?;
+                    out.get_or_insert_with(String::new).push(c);
                 }
                 Some(_) => {
                     return Err(self.error("control character in string (write it as an escape)"))
@@ -304,7 +317,7 @@ impl Reader<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<JsonKind, SyntaxError> {
+    fn array(&mut self, depth: usize) -> Result<JsonKind<'a>, SyntaxError> {
         self.eat(b'[', "`[`")?;
         let mut items = Vec::new();
         self.skip_ws();
@@ -329,7 +342,7 @@ impl Reader<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<JsonKind, SyntaxError> {
+    fn object(&mut self, depth: usize) -> Result<JsonKind<'a>, SyntaxError> {
         self.eat(b'{', "`{`")?;
         let mut members = Vec::new();
         self.skip_ws();

@@ -118,7 +118,11 @@ impl Loader<'_> {
 
     /// The members of an object, reporting duplicates; `None` (and a
     /// diagnostic) when `json` is not an object.
-    fn object<'j>(&mut self, key: &str, json: &'j Json) -> Option<Vec<&'j (Key, Json)>> {
+    fn object<'j, 't>(
+        &mut self,
+        key: &str,
+        json: &'j Json<'t>,
+    ) -> Option<Vec<&'j (Key<'t>, Json<'t>)>> {
         let JsonKind::Object(members) = &json.kind else {
             self.push(CaseError::Shape {
                 key: key.to_string(),
@@ -133,11 +137,11 @@ impl Loader<'_> {
         let mut seen: HashMap<&str, &Key> = HashMap::with_capacity(members.len());
         let mut unique = Vec::with_capacity(members.len());
         for member in members {
-            match seen.entry(member.0.name.as_str()) {
+            match seen.entry(member.0.name.as_ref()) {
                 Entry::Occupied(first) => {
                     let first = first.get().span();
                     self.push(CaseError::DuplicateKey {
-                        key: member.0.name.clone(),
+                        key: member.0.name.to_string(),
                         span: member.0.span(),
                         first,
                     });
@@ -153,7 +157,7 @@ impl Loader<'_> {
 
     fn string(&mut self, key: &str, json: &Json) -> Option<String> {
         match &json.kind {
-            JsonKind::String(s) => Some(s.clone()),
+            JsonKind::String(s) => Some(s.to_string()),
             JsonKind::Null => None,
             _ => {
                 self.push(CaseError::Shape {
@@ -170,7 +174,7 @@ impl Loader<'_> {
     fn unknown_key(&mut self, key: &Key, place: &str, allowed: &[&str]) {
         let fallback = format!("the keys are {}", convert::list(allowed));
         self.push(CaseError::UnknownKey {
-            key: key.name.clone(),
+            key: key.name.to_string(),
             place: place.to_string(),
             help: help_for(&key.name, allowed.iter().copied(), &fallback),
             span: key.span(),
@@ -187,7 +191,7 @@ impl Loader<'_> {
             return out;
         };
         for (key, value) in members {
-            match key.name.as_str() {
+            match key.name.as_ref() {
                 "name" => {
                     if let Some(n) = self.string("name", value) {
                         out.name = n;
@@ -212,7 +216,7 @@ impl Loader<'_> {
             let Some(id) = self.model.fact(&key.name) else {
                 let names = self.model.facts.iter().map(|f| f.name.as_str());
                 self.push(CaseError::UnknownFact {
-                    name: key.name.clone(),
+                    name: key.name.to_string(),
                     help: help_for(
                         &key.name,
                         names,
@@ -241,7 +245,7 @@ impl Loader<'_> {
         let members = self.object("expect", json)?;
         let mut expect = Expect::default();
         for (key, value) in members {
-            match key.name.as_str() {
+            match key.name.as_ref() {
                 "recommendations" => self.expect_recs(value, &mut expect),
                 "derived" => self.expect_derived(value, &mut expect),
                 "missing" => self.expect_missing(value, &mut expect),
@@ -257,7 +261,7 @@ impl Loader<'_> {
         }
         let ids = self.model.recs.iter().map(|r| r.id.as_str());
         self.push(CaseError::UnknownRec {
-            id: key.name.clone(),
+            id: key.name.to_string(),
             help: help_for(&key.name, ids, "see `cairn run` for the recommendation ids"),
             span: key.span(),
         });
@@ -277,7 +281,7 @@ impl Loader<'_> {
                         None => {
                             let names = STATUSES.iter().map(|(n, _)| *n);
                             self.push(CaseError::UnknownStatus {
-                            status: s.clone(),
+                            status: s.to_string(),
                             help: help_for(s, names, "the statuses are `applies`, `not_applicable` and `undetermined`"),
                             span: value.span(),
                         });
@@ -287,7 +291,7 @@ impl Loader<'_> {
                 }
                 _ => {
                     self.push(CaseError::Shape {
-                        key: key.name.clone(),
+                        key: key.name.to_string(),
                         expected: "a status string".to_string(),
                         found: value.type_name().to_string(),
                         span: value.span(),
@@ -296,7 +300,7 @@ impl Loader<'_> {
                 }
             };
             if let (true, Some(st)) = (known, status) {
-                expect.recommendations.insert(key.name.clone(), st);
+                expect.recommendations.insert(key.name.to_string(), st);
             }
         }
     }
@@ -313,7 +317,7 @@ impl Loader<'_> {
             else {
                 let names = self.model.defs.iter().map(|d| d.name.as_str());
                 self.push(CaseError::UnknownDef {
-                    name: key.name.clone(),
+                    name: key.name.to_string(),
                     help: help_for(
                         &key.name,
                         names,
@@ -328,13 +332,13 @@ impl Loader<'_> {
             if let Type::Row(_) = def.ty {
                 expect
                     .derived
-                    .insert(key.name.clone(), convert::plain(value));
+                    .insert(key.name.to_string(), convert::plain(value));
                 continue;
             }
             match convert::to_value(self.model, &def.name, def.ty, value) {
                 Ok(v) => {
                     let normal = convert::to_json(self.model, def.ty, v);
-                    expect.derived.insert(key.name.clone(), normal);
+                    expect.derived.insert(key.name.to_string(), normal);
                 }
                 Err(e) => self.push(e),
             }
@@ -349,7 +353,7 @@ impl Loader<'_> {
             let known = self.rec_known(key);
             let JsonKind::Array(items) = &value.kind else {
                 self.push(CaseError::Shape {
-                    key: key.name.clone(),
+                    key: key.name.to_string(),
                     expected: "an array of fact names".to_string(),
                     found: value.type_name().to_string(),
                     span: value.span(),
@@ -359,17 +363,19 @@ impl Loader<'_> {
             let mut names = Vec::new();
             for item in items {
                 match &item.kind {
-                    JsonKind::String(s) if self.model.fact(s).is_some() => names.push(s.clone()),
+                    JsonKind::String(s) if self.model.fact(s).is_some() => {
+                        names.push(s.to_string())
+                    }
                     JsonKind::String(s) => {
                         let facts = self.model.facts.iter().map(|f| f.name.as_str());
                         self.push(CaseError::UnknownMissingFact {
-                            name: s.clone(),
+                            name: s.to_string(),
                             help: help_for(s, facts, "list fact names declared in the guideline"),
                             span: item.span(),
                         });
                     }
                     _ => self.push(CaseError::Shape {
-                        key: key.name.clone(),
+                        key: key.name.to_string(),
                         expected: "an array of fact names".to_string(),
                         found: format!("an array holding {}", item.type_name()),
                         span: item.span(),
@@ -377,7 +383,7 @@ impl Loader<'_> {
                 }
             }
             if known {
-                expect.missing.insert(key.name.clone(), names);
+                expect.missing.insert(key.name.to_string(), names);
             }
         }
     }

@@ -215,8 +215,8 @@ fn guideline_key(text: &str) -> Option<String> {
     };
     members
         .into_iter()
-        .find_map(|(k, v)| match (k.name.as_str(), v.kind) {
-            ("guideline", case::json::JsonKind::String(s)) => Some(s),
+        .find_map(|(k, v)| match (k.name.as_ref(), v.kind) {
+            ("guideline", case::json::JsonKind::String(s)) => Some(s.into_owned()),
             _ => None,
         })
 }
