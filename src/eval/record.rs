@@ -8,10 +8,11 @@
 //! The compact per-case program leaves bool and enum results in its byte
 //! encoding only, and `sync` copies all of them into the general slots.
 //! That copy decodes every byte-held slot, about as much work as the walks
-//! of a whole trace, while the walks read only a few slots. So a trace of a case whose results are still in bytes reads them
-//! through [`Synced`], which gives for every slot exactly the value `sync`
-//! would have written there, and writes nothing: the general slots stay
-//! out of date, as they were, until something else syncs them.
+//! of a whole trace, while the walks read only a few slots. So a trace of
+//! a case whose results are still in bytes reads them through [`Synced`],
+//! which gives for every slot exactly the value `sync` would have written
+//! there, and writes nothing: the general slots stay out of date, as they
+//! were, until something else syncs them.
 
 use super::compile::{Code, Pc};
 use super::fast::{decode, Kind};
