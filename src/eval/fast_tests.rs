@@ -4,72 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::test_cases::{program, random_case, GUIDELINES};
 use super::{Program, Scratch};
 use crate::case::Case;
-use crate::check::model::{DefId, Model, RecId, Type};
-use crate::value::Value;
+use crate::check::model::{DefId, Model, RecId};
 use proptest::prelude::*;
 
-const GUIDELINES: [&str; 3] = [
-    "guidelines/rps/initial-management.cairn",
-    "tests/corpus/check/valid_expressions.cairn",
-    "tests/corpus/check/valid_sample.cairn",
-];
-
-fn program(path: &str) -> Program {
-    let text = std::fs::read_to_string(path).unwrap();
-    let parsed = crate::syntax::parse_with(path, &text, &crate::syntax::FsLoader);
-    Program::new(&crate::check::check(parsed).unwrap())
-}
-
-/// A deterministic generator, so a failing seed can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1)
-    }
-}
-
-/// A value near the thresholds guidelines use, or unknown (one in four).
-fn value(model: &Model, ty: Type, rng: &mut Rng) -> Option<Value> {
-    if rng.below(4) == 0 {
-        return None;
-    }
-    Some(match ty {
-        Type::Bool => Value::Bool(rng.below(2) == 0),
-        Type::Int { min, max } => {
-            let lo = min.unwrap_or(-3);
-            let hi = max.unwrap_or(100).max(lo);
-            Value::Int(lo + rng.below((hi - lo + 1) as u64) as i64)
-        }
-        Type::Number => Value::Number(rng.below(200) as f64 / 10.0),
-        Type::Quantity { unit, .. } => {
-            let v = [0.0, 5.0, 25.0, 28.0, 45.0, 50.0, 50.4, 60.0, 1000.0][rng.below(9) as usize];
-            Value::Quantity(v * unit.factor)
-        }
-        Type::Date => Value::Date(18_000 + rng.below(400) as i32),
-        Type::Enum(e) => {
-            let n = model.enum_info(e).map_or(1, |i| i.values.len());
-            Value::Enum(rng.below(n as u64) as u16)
-        }
-        Type::Row(_) => return None,
-    })
-}
-
 fn case(model: &Model, seed: u64) -> Case {
-    let mut rng = Rng(seed | 1);
-    Case {
-        name: format!("seed {seed}"),
-        facts: model
-            .facts
-            .iter()
-            .map(|f| value(model, f.ty, &mut rng))
-            .collect(),
-    }
+    random_case(model, seed, seed, 4)
 }
 
 /// Everything a caller can observe after evaluating a case.

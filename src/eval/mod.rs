@@ -28,6 +28,8 @@ mod record;
 pub mod render;
 mod run;
 mod schedule;
+#[cfg(test)]
+mod test_cases;
 mod trace;
 mod walk;
 #[cfg(test)]

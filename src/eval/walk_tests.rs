@@ -6,76 +6,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::run::Slots;
-use super::{record, walk, why, Program};
+use super::test_cases::{program, random_case, GUIDELINES};
+use super::{record, walk, why};
 use crate::case::Case;
-use crate::check::model::{Model, Type};
-use crate::value::Value;
-
-const GUIDELINES: [&str; 3] = [
-    "guidelines/rps/initial-management.cairn",
-    "tests/corpus/check/valid_expressions.cairn",
-    "tests/corpus/check/valid_sample.cairn",
-];
+use crate::check::model::Model;
 
 /// Cases per guideline: enough to reach every branch of the small corpus
 /// files many times over while keeping the test quick.
 const CASES: u64 = 3_000;
 
-fn program(path: &str) -> Program {
-    let text = std::fs::read_to_string(path).unwrap();
-    let parsed = crate::syntax::parse_with(path, &text, &crate::syntax::FsLoader);
-    Program::new(&crate::check::check(parsed).unwrap())
-}
-
-/// A deterministic generator (xorshift64*), so failures can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1)
-    }
-}
-
-/// A value from a small range, so that comparisons go both ways, or
-/// unknown (one in three, so unknown results are common too).
-fn value(model: &Model, ty: Type, rng: &mut Rng) -> Option<Value> {
-    if rng.below(3) == 0 {
-        return None;
-    }
-    Some(match ty {
-        Type::Bool => Value::Bool(rng.below(2) == 0),
-        Type::Int { min, max } => {
-            let lo = min.unwrap_or(-3);
-            let hi = max.unwrap_or(100).max(lo);
-            Value::Int(lo + rng.below((hi - lo + 1) as u64) as i64)
-        }
-        Type::Number => Value::Number(rng.below(200) as f64 / 10.0),
-        Type::Quantity { unit, .. } => {
-            let v = [0.0, 5.0, 25.0, 28.0, 45.0, 50.0, 50.4, 60.0, 1000.0][rng.below(9) as usize];
-            Value::Quantity(v * unit.factor)
-        }
-        Type::Date => Value::Date(18_000 + rng.below(400) as i32),
-        Type::Enum(e) => {
-            let n = model.enum_info(e).map_or(1, |i| i.values.len());
-            Value::Enum(rng.below(n as u64) as u16)
-        }
-        Type::Row(_) => return None,
-    })
-}
-
 fn case(model: &Model, seed: u64) -> Case {
-    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
-    Case {
-        name: format!("seed {seed}"),
-        facts: model
-            .facts
-            .iter()
-            .map(|f| value(model, f.ty, &mut rng))
-            .collect(),
-    }
+    random_case(model, seed, seed.wrapping_mul(0x9e37_79b9_7f4a_7c15), 3)
 }
 
 #[test]
