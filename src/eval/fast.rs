@@ -186,6 +186,10 @@ pub(crate) struct Fast {
     /// Where each byte slot's value is held: itself, or the earlier slot
     /// that computes the same expression (or that it copies).
     pub alias: Vec<S>,
+    /// For each slot held in the byte encoding, the byte that holds it
+    /// (itself or the slot it is an alias of) and its kind; derived from
+    /// `kinds` and `alias` once, so reading a slot is one lookup.
+    pub held: Vec<Option<(S, Kind)>>,
     /// Slots written only in the byte encoding, as `(slot, held in, kind)`;
     /// copied to the general slots when a walker needs them.
     pub byte_only: Vec<(S, S, Kind)>,

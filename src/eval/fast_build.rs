@@ -100,6 +100,14 @@ impl Fast {
             b.block(r, exec(from as usize, to as usize));
         }
         let mut fast = b.fast;
+        fast.held = fast
+            .kinds
+            .iter()
+            .zip(&fast.alias)
+            .map(|(&kind, &held)| {
+                (kind != Kind::Other && usize::from(held) < width).then_some((held, kind))
+            })
+            .collect();
         fast.schedule(code);
         Some(fast)
     }

@@ -70,25 +70,35 @@ pub(crate) fn sync(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
 }
 
 /// The value of slot `pc`, reading the byte encoding for the kinds held there.
+#[inline(always)]
 pub(crate) fn value(fast: &Fast, bytes: &[u8], vals: &[Option<Value>], pc: Pc) -> Option<Value> {
-    match fast.kinds.get(pc as usize) {
-        Some(&kind) if kind != Kind::Other => {
-            let held = fast.alias.get(pc as usize).copied().unwrap_or(pc as S);
-            decode(*bytes.get(held as usize)?, kind)
+    if let Some(&Some((held, kind))) = fast.held.get(pc as usize) {
+        if let Some(&b) = bytes.get(usize::from(held)) {
+            return decode(b, kind);
         }
-        _ => vals.slot(pc),
     }
+    vals.slot(pc)
 }
 
-/// What the general operations read: bytes for the kinds held there, the
-/// general slots for the rest.
-struct View<'a> {
+/// A case's slots read in place: bytes for the kinds held there, the
+/// general slots for the rest. The general operations read their operands
+/// through it, and the trace walk reads a case whose results have not been
+/// copied back (it gives every slot the value `sync` would copy there).
+pub(crate) struct View<'a> {
     fast: &'a Fast,
     bytes: &'a [u8],
     vals: &'a [Option<Value>],
 }
 
+impl<'a> View<'a> {
+    /// The slots of a case evaluated by `fast` into `bytes` and `vals`.
+    pub(crate) fn new(fast: &'a Fast, bytes: &'a [u8], vals: &'a [Option<Value>]) -> View<'a> {
+        View { fast, bytes, vals }
+    }
+}
+
 impl Slots for View<'_> {
+    #[inline(always)]
     fn slot(&self, pc: Pc) -> Option<Value> {
         value(self.fast, self.bytes, self.vals, pc)
     }

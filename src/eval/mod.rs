@@ -349,10 +349,11 @@ impl Program {
         } = scratch;
         // Results still held only in the compact encoding are read in
         // place rather than synced first (see `record`).
-        if *stale && code.fast.is_some() {
-            record::record(code, &record::Synced::new(code, bytes, vals), leaves, steps);
-        } else {
-            record::record(code, vals.as_slice(), leaves, steps);
+        match &code.fast {
+            Some(fast) if *stale => {
+                record::record(code, &fast_run::View::new(fast, bytes, vals), leaves, steps);
+            }
+            _ => record::record(code, vals.as_slice(), leaves, steps),
         }
     }
 

@@ -9,18 +9,15 @@
 //! encoding only, and `sync` copies all of them into the general slots.
 //! That copy decodes every byte-held slot, about as much work as the walks
 //! of a whole trace, while the walks read only a few slots. So a trace of
-//! a case whose results are still in bytes reads them through [`Synced`],
-//! which gives for every slot exactly the value `sync` would have written
-//! there, and writes nothing: the general slots stay out of date, as they
-//! were, until something else syncs them.
+//! a case whose results are still in bytes reads them in place, through
+//! `fast_run::View`, and writes nothing: the general slots stay out of
+//! date, as they were, until something else syncs them.
 
 use super::compile::{Code, Pc};
-use super::fast::{decode, Kind};
 use super::run::{truth, Slots};
 use super::walk::Walker;
 use super::{step_order, RawStep, StepKind};
 use crate::check::model::Model;
-use crate::value::Value;
 
 /// Marks an absent slot in a [`Step`].
 const NONE: u32 = u32::MAX;
@@ -70,55 +67,6 @@ pub(crate) fn steps(code: &Code, model: &Model) -> Vec<Step> {
             }
         })
         .collect()
-}
-
-/// For each slot, the byte (and its kind) that `sync` copies into it, or
-/// `None` for the slots it leaves alone. `sync` copies the compact
-/// program's `byte_only` list in order, skipping bytes out of range, so
-/// the last copy into a slot is the one that stays.
-pub(crate) fn synced(code: &Code) -> Vec<Option<(u16, Kind)>> {
-    let mut from = vec![None; code.ops.len()];
-    if let Some(fast) = &code.fast {
-        for &(pc, held, kind) in &fast.byte_only {
-            if let (Some(slot), true) = (from.get_mut(pc as usize), (held as usize) < fast.width) {
-                *slot = Some((held, kind));
-            }
-        }
-    }
-    from
-}
-
-/// A case's slots as `sync` would leave them, read without copying.
-pub(crate) struct Synced<'a> {
-    from: &'a [Option<(u16, Kind)>],
-    bytes: &'a [u8],
-    vals: &'a [Option<Value>],
-}
-
-impl<'a> Synced<'a> {
-    /// The slots of a case whose compact results in `bytes` (the compact
-    /// program's full width) have not been copied into `vals`.
-    pub(crate) fn new(code: &'a Code, bytes: &'a [u8], vals: &'a [Option<Value>]) -> Synced<'a> {
-        Synced {
-            from: code.walk.synced(),
-            bytes,
-            vals,
-        }
-    }
-}
-
-impl Slots for Synced<'_> {
-    #[inline(always)]
-    fn slot(&self, pc: Pc) -> Option<Value> {
-        let i = pc as usize;
-        // `sync` writes a slot only when both the slot and its byte exist.
-        if let (Some(&Some((held, kind))), true) = (self.from.get(i), i < self.vals.len()) {
-            if let Some(&b) = self.bytes.get(held as usize) {
-                return decode(b, kind);
-            }
-        }
-        self.vals.get(i).copied().flatten()
-    }
 }
 
 /// Records the trace of a case: `steps` gets one entry per step of the

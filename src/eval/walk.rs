@@ -13,7 +13,6 @@
 //! reproduce exactly (the tests compare the two on random cases).
 
 use super::compile::{Code, Op, Pc};
-use super::fast::Kind;
 use super::record::{self, Step};
 use super::run::{truth, Slots};
 use super::why::{self, matched_row, stopping_row};
@@ -75,8 +74,6 @@ pub(crate) struct Walk {
     /// The trace steps in output order, with their slots looked up once
     /// here rather than per case.
     steps: Vec<Step>,
-    /// Where `sync` takes each slot's value from (see `record`).
-    synced: Vec<Option<(u16, Kind)>>,
 }
 
 impl Walk {
@@ -87,7 +84,6 @@ impl Walk {
             nodes: Vec::with_capacity(code.ops.len()),
             kids: Vec::new(),
             steps: record::steps(code, model),
-            synced: record::synced(code),
         };
         if code.ops.len() > SLOT as usize {
             walk.nodes.clear();
@@ -151,11 +147,6 @@ impl Walk {
     /// The trace steps in output order (the same as the program's).
     pub(crate) fn steps(&self) -> &[Step] {
         &self.steps
-    }
-
-    /// Where `sync` takes each slot's value from: the byte and its kind.
-    pub(crate) fn synced(&self) -> &[Option<(u16, Kind)>] {
-        &self.synced
     }
 }
 

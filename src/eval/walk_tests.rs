@@ -7,7 +7,7 @@
 
 use super::run::Slots;
 use super::test_cases::{program, random_case, GUIDELINES};
-use super::{record, walk, why};
+use super::{fast_run, walk, why};
 use crate::case::Case;
 use crate::check::model::Model;
 
@@ -101,11 +101,12 @@ fn recorded_trace_agrees_with_reference_walker() {
 fn synced_view_reads_what_sync_writes() {
     for path in GUIDELINES {
         let p = program(path);
+        let fast = p.code.fast.as_ref().unwrap();
         let mut scratch = p.scratch();
         for seed in 0..CASES / 10 {
             p.statuses(&case(p.model(), seed), &mut scratch);
             let view: Vec<_> = {
-                let synced = record::Synced::new(&p.code, &scratch.bytes, &scratch.vals);
+                let synced = fast_run::View::new(fast, &scratch.bytes, &scratch.vals);
                 (0..p.code.ops.len() as u32 + 2)
                     .map(|pc| synced.slot(pc))
                     .collect()
