@@ -69,10 +69,9 @@ struct Lane<'a> {
 
 impl Slots for Lane<'_> {
     fn slot(&self, pc: Pc) -> Option<Value> {
-        match self.fast.kinds.get(pc as usize) {
-            Some(&kind) if kind != Kind::Other => {
-                let held = self.fast.alias.get(pc as usize).copied().unwrap_or(pc as S);
-                decode(*self.bytes.get(held as usize)?.get(self.lane)?, kind)
+        match self.fast.held.get(pc as usize) {
+            Some(&Some((held, kind))) => {
+                decode(*self.bytes.get(usize::from(held))?.get(self.lane)?, kind)
             }
             _ => self
                 .vals

@@ -119,9 +119,24 @@ pub(crate) enum Ins {
 impl Ins {
     /// The instruction with its destination cleared: equal keys compute
     /// equal values (used to share common subexpressions).
+    /// (A general instruction's key is itself: its slot says which
+    /// operation it is.)
     pub fn key(self) -> Ins {
         let mut k = self;
-        match &mut k {
+        if !matches!(k, Ins::General { .. }) {
+            *k.dst_mut() = 0;
+        }
+        k
+    }
+
+    /// The slot the instruction writes.
+    pub fn dst(self) -> S {
+        let mut i = self;
+        *i.dst_mut()
+    }
+
+    fn dst_mut(&mut self) -> &mut S {
+        match self {
             Ins::Compare { dst, .. }
             | Ins::IsKnownValue { dst, .. }
             | Ins::Cell { dst, .. }
@@ -134,10 +149,9 @@ impl Ins {
             | Ins::IsKnown { dst, .. }
             | Ins::Quant { dst, .. }
             | Ins::First { dst, .. }
-            | Ins::Lookup { dst, .. } => *dst = 0,
-            Ins::General { .. } => {}
+            | Ins::Lookup { dst, .. }
+            | Ins::General { pc: dst, .. } => dst,
         }
-        k
     }
 }
 

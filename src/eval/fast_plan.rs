@@ -12,26 +12,6 @@
 use super::compile::{Code, Op, Pc};
 use super::fast::{Fast, Ins, Kind, Run, RunOp, NO_SLOT, S};
 
-/// The slot an instruction writes.
-pub(crate) fn dst_of(ins: &Ins) -> S {
-    match *ins {
-        Ins::Not { dst, .. }
-        | Ins::And { dst, .. }
-        | Ins::Or { dst, .. }
-        | Ins::EqEnum { dst, .. }
-        | Ins::EqSlots { dst, .. }
-        | Ins::InEnum { dst, .. }
-        | Ins::IsKnown { dst, .. }
-        | Ins::Compare { dst, .. }
-        | Ins::IsKnownValue { dst, .. }
-        | Ins::Cell { dst, .. }
-        | Ins::Quant { dst, .. }
-        | Ins::First { dst, .. }
-        | Ins::Lookup { dst, .. } => dst,
-        Ins::General { pc, .. } => pc,
-    }
-}
-
 /// The run an instruction belongs to.
 fn run_op(ins: &Ins) -> RunOp {
     match ins {
@@ -110,7 +90,7 @@ impl Fast {
                 .map(|&r| level.get(usize::from(r)).copied().unwrap_or(0))
                 .max()
                 .unwrap_or(0);
-            if let Some(slot) = level.get_mut(usize::from(dst_of(ins))) {
+            if let Some(slot) = level.get_mut(usize::from(ins.dst())) {
                 *slot = l;
             }
             keyed.push((l, run_op(ins), i, *ins));

@@ -179,17 +179,12 @@ impl Machine<'_> {
     #[inline(never)]
     fn run<const N: usize>(&mut self, b: &mut [u8; N]) {
         let at = |i: S| i as usize & (N - 1);
+        let fact = |f: S| self.facts.get(f as usize).copied().flatten();
         for &f in &self.fast.bool_facts {
-            b[at(f)] = match self.facts.get(f as usize) {
-                Some(Some(Value::Bool(x))) => T * u8::from(*x),
-                _ => U,
-            };
+            b[at(f)] = encode(fact(f), Kind::Bool);
         }
         for &f in &self.fast.enum_facts {
-            b[at(f)] = match self.facts.get(f as usize) {
-                Some(Some(Value::Enum(k))) => u8::try_from(*k).unwrap_or(UNKNOWN),
-                _ => UNKNOWN,
-            };
+            b[at(f)] = encode(fact(f), Kind::Enum);
         }
         let fast = self.fast;
         // One dispatch per run; inside a run the `if let` always holds, so
