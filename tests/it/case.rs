@@ -38,27 +38,7 @@ fn enum_of(owner: &str, values: &[&str]) -> EnumInfo {
 }
 
 fn rec(id: &str) -> RecInfo {
-    RecInfo {
-        id: id.into(),
-        kind: RecKind::Suggest,
-        strength: None,
-        about: None,
-        condition: None,
-        section: None,
-        statement: String::new(),
-        rationale: vec![],
-        alternatives: vec![],
-        notes: vec![],
-        details: vec![],
-        schedule: None,
-        cites: vec![],
-        see: vec![],
-        excludes: vec![],
-        acknowledged: vec![],
-        doc: vec![],
-        span: Span::default(),
-        decl_span: Span::default(),
-    }
+    super::blank_rec(id, RecKind::Suggest)
 }
 
 /// A model with one fact of every type, a definition and two recommendations.

@@ -193,25 +193,10 @@ impl Mb {
 
     fn rec(&mut self, id: &str, section: Option<SectionId>, cond: Option<TExpr>) -> RecId {
         self.m.recs.push(RecInfo {
-            id: id.into(),
-            kind: RecKind::Recommend,
-            strength: None,
-            about: None,
             condition: cond,
             section,
             statement: format!("do {id}"),
-            rationale: vec![],
-            alternatives: vec![],
-            notes: vec![],
-            details: vec![],
-            schedule: None,
-            cites: vec![],
-            see: vec![],
-            excludes: vec![],
-            acknowledged: vec![],
-            doc: vec![],
-            span: Span::default(),
-            decl_span: Span::default(),
+            ..super::blank_rec(id, RecKind::Recommend)
         });
         RecId(self.m.recs.len() as u32 - 1)
     }

@@ -13,3 +13,33 @@ mod lsp;
 mod reference;
 mod syntax;
 mod testing;
+
+use cairn::check::model::RecInfo;
+use cairn::source::Span;
+use cairn::syntax::ast::RecKind;
+
+/// A recommendation with every optional part empty, for models built by
+/// hand in tests.
+pub fn blank_rec(id: &str, kind: RecKind) -> RecInfo {
+    RecInfo {
+        id: id.into(),
+        kind,
+        strength: None,
+        about: None,
+        condition: None,
+        section: None,
+        statement: String::new(),
+        rationale: vec![],
+        alternatives: vec![],
+        notes: vec![],
+        details: vec![],
+        schedule: None,
+        cites: vec![],
+        see: vec![],
+        excludes: vec![],
+        acknowledged: vec![],
+        doc: vec![],
+        span: Span::default(),
+        decl_span: Span::default(),
+    }
+}
