@@ -188,10 +188,9 @@ fn labels(result: &Value) -> Vec<String> {
         .collect()
 }
 
-/// A whole editing session: the same scenario runs over both transports.
-fn session(mut client: Client) {
-    let published = client.open(SAMPLE);
-    let syntax: Vec<&Value> = published["diagnostics"]
+/// The syntax diagnostics of a `publishDiagnostics` notification.
+fn syntax_diagnostics(published: &Value) -> impl Iterator<Item = &Value> {
+    published["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
@@ -201,7 +200,12 @@ fn session(mut client: Client) {
                 .unwrap_or("")
                 .starts_with("cairn::syntax")
         })
-        .collect();
+}
+
+/// A whole editing session: the same scenario runs over both transports.
+fn session(mut client: Client) {
+    let published = client.open(SAMPLE);
+    let syntax: Vec<&Value> = syntax_diagnostics(&published).collect();
     assert!(syntax.is_empty(), "sample parses: {syntax:?}");
 
     // Hover on a fact used after `≥` on a line with non-ASCII text.
@@ -373,16 +377,7 @@ fn session(mut client: Client) {
         .map(|d| pos(&edited, d.labels[0].start))
         .collect();
     assert_eq!(expected.len(), 2, "two broken declarations");
-    let got: Vec<&Value> = published["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| {
-            d["code"]
-                .as_str()
-                .unwrap_or("")
-                .starts_with("cairn::syntax")
-        })
+    let got: Vec<&Value> = syntax_diagnostics(&published)
         .map(|d| &d["range"]["start"])
         .collect();
     assert_eq!(got.len(), 2, "{published}");
@@ -407,17 +402,7 @@ fn session(mut client: Client) {
         }),
     );
     let published = client.diagnostics(URI);
-    let syntax = published["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| {
-            d["code"]
-                .as_str()
-                .unwrap_or("")
-                .starts_with("cairn::syntax")
-        })
-        .count();
+    let syntax = syntax_diagnostics(&published).count();
     assert_eq!(syntax, 1, "only the broken fact remains: {published}");
 
     // A checker error (not a syntax error) after non-ASCII text on its line.

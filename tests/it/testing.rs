@@ -1,6 +1,7 @@
 //! Testing stage tests: the library test runner, its comparison and coverage.
 
 use cairn::case;
+use cairn::check::model::{Model, RecInfo};
 use cairn::eval::outcome::Status;
 use cairn::eval::{self, Program};
 use cairn::testing::{self, compare, kleene::Env, load};
@@ -131,18 +132,7 @@ fn coverage_evaluator_agrees_with_the_interpreter() {
         let outcome = program.evaluate(&case, eval::Options { trace: false });
         let env = Env::new(model, &case.facts);
         for (rec, out) in model.recs.iter().zip(&outcome.recommendations) {
-            let mut truths: Vec<Option<bool>> = model
-                .section_chain(rec.section)
-                .iter()
-                .filter_map(|s| model.sections[s.0 as usize].condition.as_ref())
-                .map(|c| env.truth(c))
-                .collect();
-            truths.push(rec.condition.as_ref().map_or(Some(true), |c| env.truth(c)));
-            let status = match cairn::testing::kleene::and(truths) {
-                Some(cairn::value::Value::Bool(true)) => Status::Applies,
-                Some(_) => Status::NotApplicable,
-                None => Status::Undetermined,
-            };
+            let status = coverage_status(model, &env, rec);
             assert_eq!(status, out.status, "{} for {text}", rec.id);
         }
     }
@@ -233,18 +223,7 @@ fn coverage_evaluator_agrees_on_the_golden_cases() {
             );
         }
         for (rec, out) in model.recs.iter().zip(&outcome.recommendations) {
-            let mut truths: Vec<Option<bool>> = model
-                .section_chain(rec.section)
-                .iter()
-                .filter_map(|s| model.sections[s.0 as usize].condition.as_ref())
-                .map(|c| env.truth(c))
-                .collect();
-            truths.push(rec.condition.as_ref().map_or(Some(true), |c| env.truth(c)));
-            let status = match cairn::testing::kleene::and(truths) {
-                Some(cairn::value::Value::Bool(true)) => Status::Applies,
-                Some(_) => Status::NotApplicable,
-                None => Status::Undetermined,
-            };
+            let status = coverage_status(model, &env, rec);
             assert_eq!(status, out.status, "{} in {}", rec.id, path.display());
         }
         seen += 1;
@@ -306,5 +285,22 @@ fn expected_quantities_match_in_any_unit_of_their_dimension() {
         let outcome = program.evaluate(&file.case, eval::Options { trace: false });
         let diffs = compare::differences(file.expect.as_ref().unwrap(), &outcome);
         assert_eq!(diffs.is_empty(), matches, "{dose}: {diffs:?}");
+    }
+}
+
+/// A recommendation's status as the coverage evaluator sees it: its
+/// sections' conditions and its own, combined with Kleene `and`.
+fn coverage_status(model: &Model, env: &Env, rec: &RecInfo) -> Status {
+    let mut truths: Vec<Option<bool>> = model
+        .section_chain(rec.section)
+        .iter()
+        .filter_map(|s| model.sections[s.0 as usize].condition.as_ref())
+        .map(|c| env.truth(c))
+        .collect();
+    truths.push(rec.condition.as_ref().map_or(Some(true), |c| env.truth(c)));
+    match cairn::testing::kleene::and(truths) {
+        Some(cairn::value::Value::Bool(true)) => Status::Applies,
+        Some(_) => Status::NotApplicable,
+        None => Status::Undetermined,
     }
 }
