@@ -11,33 +11,23 @@
 //! [`Program::evaluate`] builds the full [`outcome::Outcome`] (the JSON
 //! contract); `render` turns an outcome into text.
 
-mod batch;
-mod build;
-mod code_ops;
-mod compile;
-mod display;
-mod explain;
-mod fast;
-mod fast_build;
-mod fast_plan;
-mod fast_run;
-#[cfg(test)]
-mod fast_tests;
+mod compact;
+mod explanation;
+mod ir;
 pub mod outcome;
-mod record;
-pub mod render;
-mod run;
-mod schedule;
 #[cfg(test)]
 mod test_cases;
-mod trace;
-mod walk;
-#[cfg(test)]
-mod walk_tests;
-mod why;
+
+// Short names for the stage's parts, so that each file names its peers
+// by role-free module names (`crate::eval::run`, `crate::eval::fast`).
+use compact::{batch, fast, fast_run};
+use explanation::{record, trace, walk, why};
+use ir::{compile, run};
+use outcome::{build, display, schedule};
 
 pub use batch::{BatchScratch, LANES};
-pub use explain::{explain, ExplainError};
+pub use explanation::explain::{explain, ExplainError};
+pub use outcome::render;
 pub use why::Bits;
 
 use crate::case::Case;

@@ -9,8 +9,8 @@
 //! once per run and loops over the run's instructions with a single,
 //! predictable branch.
 
-use super::compile::{Code, Op, Pc};
-use super::fast::{Fast, Ins, Kind, Run, RunOp, NO_SLOT, S};
+use crate::eval::compile::{Code, Op, Pc};
+use crate::eval::fast::{Fast, Ins, Kind, Run, RunOp, NO_SLOT, S};
 
 /// The run an instruction belongs to.
 fn run_op(ins: &Ins) -> RunOp {

@@ -8,9 +8,9 @@
 //! it. The instructions are then put in runs of one operation each (see
 //! `fast_plan`).
 
-use super::compile::{Code, Op, Pc};
-use super::fast::{Fast, Ins, Kind, NO_SLOT, S, U, UNKNOWN, WIDTHS};
 use crate::check::model::{Model, Type};
+use crate::eval::compile::{Code, Op, Pc};
+use crate::eval::fast::{Fast, Ins, Kind, NO_SLOT, S, U, UNKNOWN, WIDTHS};
 use crate::syntax::ast::BinOp;
 use crate::value::Value;
 use std::collections::HashMap;

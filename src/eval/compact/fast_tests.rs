@@ -4,10 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use super::test_cases::{program, random_case, GUIDELINES};
-use super::{Program, Scratch};
 use crate::case::Case;
 use crate::check::model::{DefId, Model, RecId};
+use crate::eval::test_cases::{program, random_case, GUIDELINES};
+use crate::eval::{Program, Scratch};
 use proptest::prelude::*;
 
 fn case(model: &Model, seed: u64) -> Case {
@@ -61,7 +61,7 @@ fn sarcoma_program_is_compact_and_shares_subexpressions() {
     let general = fast
         .ins
         .iter()
-        .filter(|i| matches!(i, super::fast::Ins::General { .. }))
+        .filter(|i| matches!(i, crate::eval::fast::Ins::General { .. }))
         .count();
     // Only the dose-per-fraction division needs the general operation.
     assert_eq!(general, 1, "{:?}", fast.ins);

@@ -2,10 +2,10 @@
 //! it depends on (its sections' conditions and the definitions it reads,
 //! transitively).
 
-use super::outcome::{Outcome, TraceStep};
 use crate::check::model::{DefBody, DefId, Model, TExpr, TExprKind};
 use crate::check::Checked;
 use crate::diagnostics::suggestion;
+use crate::eval::outcome::{Outcome, TraceStep};
 
 /// Why a recommendation cannot be explained.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

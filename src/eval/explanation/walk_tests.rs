@@ -5,11 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use super::run::Slots;
-use super::test_cases::{program, random_case, GUIDELINES};
-use super::{fast_run, walk, why};
 use crate::case::Case;
 use crate::check::model::Model;
+use crate::eval::run::Slots;
+use crate::eval::test_cases::{program, random_case, GUIDELINES};
+use crate::eval::{fast_run, walk, why};
 
 /// Cases per guideline: enough to reach every branch of the small corpus
 /// files many times over while keeping the test quick.

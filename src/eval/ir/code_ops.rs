@@ -1,7 +1,7 @@
 //! Eval stage: reading the compiled code's structure: an instruction's
 //! operands, and where operators read facts and definitions (for traces).
 
-use super::compile::{Code, Op, Pc};
+use crate::eval::compile::{Code, Op, Pc};
 use crate::source::Span;
 
 impl Code {

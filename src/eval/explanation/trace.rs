@@ -1,12 +1,12 @@
 //! Eval stage: turns the raw trace (steps and the slots that decided them)
 //! into [`TraceStep`]s with short, true reasons and value labels.
 
-use super::compile::{Op, Pc};
-use super::outcome::{SpanRef, Status, TraceLabel, TraceStep};
-use super::why::{self, Choice};
-use super::{display, run, status_of, Program, Scratch, StepKind};
 use crate::case::Case;
 use crate::check::model::{TExprKind, Type};
+use crate::eval::compile::{Op, Pc};
+use crate::eval::outcome::{SpanRef, Status, TraceLabel, TraceStep};
+use crate::eval::why::{self, Choice};
+use crate::eval::{display, run, status_of, Program, Scratch, StepKind};
 use crate::source::{SourceMap, Span};
 use crate::value::Value;
 

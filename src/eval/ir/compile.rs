@@ -7,9 +7,9 @@
 //! Because every node's value stays in its slot after the pass, missing facts
 //! and traces are read off the slots afterwards instead of re-evaluating.
 
-use super::fast::Fast;
-use super::walk::Walk;
 use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
+use crate::eval::fast::Fast;
+use crate::eval::walk::Walk;
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, Quantifier};
 use crate::value::Value;

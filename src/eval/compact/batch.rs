@@ -7,14 +7,14 @@
 //! program is shared by the whole batch. Operations on numbers, dates and
 //! quantities run per case, on a value row per slot.
 
-use super::compile::{Code, Pc};
-use super::fast::{
+use crate::case::Case;
+use crate::eval::compile::{Code, Pc};
+use crate::eval::fast::{
     decode, encode, eq_enum, not, test, Fast, Ins, Kind, F, NO_SLOT, S, T, U, UNKNOWN,
 };
-use super::fast_run::{lookup, status};
-use super::outcome::Status;
-use super::run::{self, Slots};
-use crate::case::Case;
+use crate::eval::fast_run::{lookup, status};
+use crate::eval::outcome::Status;
+use crate::eval::run::{self, Slots};
 use crate::syntax::ast::Quantifier;
 use crate::value::Value;
 

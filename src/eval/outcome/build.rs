@@ -2,11 +2,11 @@
 //! slots. Everything that does not depend on the case (details, section
 //! paths, statement pieces) is prepared once per program in [`FixedRec`].
 
-use super::display;
-use super::outcome::{AlternativeOutcome, GuidelineRef, Outcome, RecOutcome, Status};
-use super::{run, schedule, trace, Options, Program, Scratch};
 use crate::case::Case;
 use crate::check::model::{Model, RecId, RecInfo, Type};
+use crate::eval::display;
+use crate::eval::outcome::{AlternativeOutcome, GuidelineRef, Outcome, RecOutcome, Status};
+use crate::eval::{run, schedule, trace, Options, Program, Scratch};
 use crate::value::Value;
 
 /// A piece of a statement: text, or a `{name}` placeholder.

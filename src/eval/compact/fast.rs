@@ -1,6 +1,6 @@
 //! Eval stage: the per-case program in a compact, specialised encoding.
 //!
-//! [`Code`](super::compile::Code) keeps one general [`Op`] per slot for the
+//! [`Code`](crate::eval::compile::Code) keeps one general [`Op`] per slot for the
 //! walkers that explain results. The per-case pass instead runs this list
 //! (see `fast_run`). Bool and small enum slots get a second, one-byte
 //! encoding: a truth value is `F < U < T`, so Kleene `and` is a minimum,

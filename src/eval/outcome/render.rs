@@ -5,9 +5,9 @@
 //! source with its value labels through miette's graphical handler (no
 //! colour, fixed width, so output is stable for snapshots).
 
-use super::outcome::{Outcome, RecOutcome, Status, TraceStep};
 use crate::check::model::DefBody;
 use crate::check::Checked;
+use crate::eval::outcome::{Outcome, RecOutcome, Status, TraceStep};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
 };

@@ -1,7 +1,14 @@
 //! Eval stage output: the outcome of running one case, as serde data.
 //!
 //! This is the public JSON contract of `cairn run --format json` (schema in
-//! the README). Rendering to text lives elsewhere; this module is data only.
+//! the README). The types are data only; `build` fills them from evaluated
+//! slots, `display` formats values, `render` turns an outcome into text and
+//! `schedule` lays out follow-up schedules as dated windows.
+
+pub(crate) mod build;
+pub(crate) mod display;
+pub mod render;
+pub(crate) mod schedule;
 
 use serde::Serialize;
 

@@ -12,11 +12,11 @@
 //! those of the reference walker `why::decisive`, which the walk must
 //! reproduce exactly (the tests compare the two on random cases).
 
-use super::compile::{Code, Op, Pc};
-use super::record::{self, Step};
-use super::run::{truth, Slots};
-use super::why::{self, matched_row, stopping_row};
 use crate::check::model::Model;
+use crate::eval::compile::{Code, Op, Pc};
+use crate::eval::record::{self, Step};
+use crate::eval::run::{truth, Slots};
+use crate::eval::why::{self, matched_row, stopping_row};
 use crate::syntax::ast::Quantifier;
 use crate::value::Value;
 

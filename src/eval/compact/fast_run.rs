@@ -6,13 +6,13 @@
 //! combined arithmetically (`F < U < T`: `and` is `min`, `or` is `max`,
 //! `not` is `T - x`), which keeps unpredictable data out of the branches.
 
-use super::compile::{Code, Pc};
-use super::fast::{
+use crate::eval::compile::{Code, Pc};
+use crate::eval::fast::{
     decode, decode_row, encode, eq_enum, not, test, Fast, Ins, Kind, RunOp, DECODE, F, NO_SLOT, S,
     T, U, UNKNOWN,
 };
-use super::outcome::Status;
-use super::run::{self, Slots};
+use crate::eval::outcome::Status;
+use crate::eval::run::{self, Slots};
 use crate::syntax::ast::{BinOp, Quantifier};
 use crate::value::Value;
 

@@ -8,12 +8,12 @@
 //! low and high bounds; the phase ends when the earliest date would pass
 //! its end. A `for C to D` phase lasts C; `until T` ends at start + T.
 
-use super::compile::Pc;
-use super::display;
-use super::outcome::{ScheduleOutcome, Visit};
-use super::{run, Program};
 use crate::case::Case;
 use crate::check::model::{PhaseLengthInfo, ScheduleId, TimeRange};
+use crate::eval::compile::Pc;
+use crate::eval::display;
+use crate::eval::outcome::{ScheduleOutcome, Visit};
+use crate::eval::{run, Program};
 use crate::units::Unit;
 use crate::value::{add_months, format_date, Value};
 

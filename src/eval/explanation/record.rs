@@ -13,11 +13,11 @@
 //! `fast_run::View`, and writes nothing: the general slots stay out of
 //! date, as they were, until something else syncs them.
 
-use super::compile::{Code, Pc};
-use super::run::{truth, Slots};
-use super::walk::Walker;
-use super::{step_order, RawStep, StepKind};
 use crate::check::model::Model;
+use crate::eval::compile::{Code, Pc};
+use crate::eval::run::{truth, Slots};
+use crate::eval::walk::Walker;
+use crate::eval::{step_order, RawStep, StepKind};
 
 /// Marks an absent slot in a [`Step`].
 const NONE: u32 = u32::MAX;

@@ -8,8 +8,8 @@
 //! (traces use the equivalent, faster walk on flat tables in `walk`; this
 //! one is its reference).
 
-use super::compile::{Code, Op, Pc};
-use super::run::{row_matches, truth, Slots};
+use crate::eval::compile::{Code, Op, Pc};
+use crate::eval::run::{row_matches, truth, Slots};
 use crate::syntax::ast::Quantifier;
 use crate::value::Value;
 

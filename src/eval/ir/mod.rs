@@ -1,0 +1,8 @@
+//! Eval stage, the implementation of record: the flat slot code compiled
+//! from the typed model (`compile`, `code_ops`) and the interpreter that
+//! runs it (`run`). Every faster form is derived from this code and tested
+//! against it.
+
+pub(crate) mod code_ops;
+pub(crate) mod compile;
+pub(crate) mod run;

@@ -1,0 +1,200 @@
+//! The value semantics of record (see `grammar/SEMANTICS.md`): Kleene
+//! connectives, equality, ordering, comparison and arithmetic on known
+//! values. Every evaluator (the general code, the compact program, the
+//! batch lanes, the checker's constant folding) calls these functions
+//! rather than restating them. Unknown is `None`; nothing here panics or
+//! allocates: a type mismatch the checker should have caught, an
+//! overflow or a division by zero yields `None`.
+
+use crate::syntax::ast::BinOp;
+use crate::units::approx_eq;
+use crate::value::Value;
+
+/// The truth value of a slot: `None` when unknown (or not a bool).
+#[inline]
+pub fn truth(v: Option<Value>) -> Option<bool> {
+    match v {
+        Some(Value::Bool(b)) => Some(b),
+        _ => None,
+    }
+}
+
+/// Kleene AND.
+#[inline]
+pub fn and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
+/// Kleene OR.
+#[inline]
+pub fn or(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    }
+}
+
+/// A number for numeric comparison and arithmetic (integers widen).
+fn num(v: Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(i as f64),
+        Value::Number(x) => Some(x),
+        _ => None,
+    }
+}
+
+/// Equality of two known values (`None` when they cannot be compared).
+pub fn equal(a: Value, b: Value) -> Option<bool> {
+    Some(match (a, b) {
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Enum(x), Value::Enum(y)) => x == y,
+        (Value::Row(x), Value::Row(y)) => x == y,
+        (Value::Date(x), Value::Date(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Quantity(x), Value::Quantity(y)) => approx_eq(x, y),
+        _ => approx_eq(num(a)?, num(b)?),
+    })
+}
+
+/// Ordering of two known values: -1, 0 or 1 (`None` when not ordered).
+fn order(a: Value, b: Value) -> Option<i8> {
+    let (x, y) = match (a, b) {
+        (Value::Int(x), Value::Int(y)) => return Some(x.cmp(&y) as i8),
+        (Value::Date(x), Value::Date(y)) => return Some(x.cmp(&y) as i8),
+        (Value::Quantity(x), Value::Quantity(y)) => (x, y),
+        _ => (num(a)?, num(b)?),
+    };
+    Some(if approx_eq(x, y) {
+        0
+    } else if x < y {
+        -1
+    } else {
+        1
+    })
+}
+
+/// A comparison operator on known values, as [`binary`] computes it but
+/// without building a value (for the compact program's comparisons).
+#[inline(always)]
+pub fn compare(op: BinOp, a: Value, b: Value) -> Option<bool> {
+    // Integers (grades, counts) first: exact, and the common case.
+    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+        return Some(match op {
+            BinOp::Eq => x == y,
+            BinOp::Ne => x != y,
+            BinOp::Lt => x < y,
+            BinOp::Le => x <= y,
+            BinOp::Gt => x > y,
+            BinOp::Ge => x >= y,
+            _ => return None,
+        });
+    }
+    compare_values(op, a, b)
+}
+
+/// [`compare`] for every other pair of values.
+fn compare_values(op: BinOp, a: Value, b: Value) -> Option<bool> {
+    match op {
+        BinOp::Eq => equal(a, b),
+        BinOp::Ne => equal(a, b).map(|e| !e),
+        BinOp::Lt => order(a, b).map(|o| o < 0),
+        BinOp::Le => order(a, b).map(|o| o <= 0),
+        BinOp::Gt => order(a, b).map(|o| o > 0),
+        BinOp::Ge => order(a, b).map(|o| o >= 0),
+        _ => None,
+    }
+}
+
+/// A comparison or arithmetic operator on known values.
+pub fn binary(op: BinOp, a: Value, b: Value) -> Option<Value> {
+    let r = match op {
+        BinOp::Eq => Value::Bool(equal(a, b)?),
+        BinOp::Ne => Value::Bool(!equal(a, b)?),
+        BinOp::Lt => Value::Bool(order(a, b)? < 0),
+        BinOp::Le => Value::Bool(order(a, b)? <= 0),
+        BinOp::Gt => Value::Bool(order(a, b)? > 0),
+        BinOp::Ge => Value::Bool(order(a, b)? >= 0),
+        BinOp::Add | BinOp::Sub => add_sub(op == BinOp::Sub, a, b)?,
+        BinOp::Mul => mul(a, b)?,
+        BinOp::Div => div(a, b)?,
+        BinOp::And => Value::Bool(and(Some(bool_of(a)?), Some(bool_of(b)?))?),
+        BinOp::Or => Value::Bool(or(Some(bool_of(a)?), Some(bool_of(b)?))?),
+    };
+    finite(r)
+}
+
+fn bool_of(v: Value) -> Option<bool> {
+    truth(Some(v))
+}
+
+/// Rejects infinite and NaN results, which would otherwise leak into output.
+fn finite(v: Value) -> Option<Value> {
+    match v {
+        Value::Number(x) | Value::Quantity(x) if !x.is_finite() => None,
+        _ => Some(v),
+    }
+}
+
+/// Adds whole days (a time quantity in days, rounded) to a date.
+fn shift(date: i32, days: f64, minus: bool) -> Option<Value> {
+    let d = days.round();
+    if !d.is_finite() || d.abs() > 1e7 {
+        return None;
+    }
+    let d = d as i32;
+    let r = if minus {
+        date.checked_sub(d)
+    } else {
+        date.checked_add(d)
+    };
+    r.map(Value::Date)
+}
+
+fn add_sub(minus: bool, a: Value, b: Value) -> Option<Value> {
+    Some(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Value::Int(if minus {
+            x.checked_sub(y)?
+        } else {
+            x.checked_add(y)?
+        }),
+        (Value::Quantity(x), Value::Quantity(y)) => {
+            Value::Quantity(if minus { x - y } else { x + y })
+        }
+        (Value::Date(x), Value::Date(y)) if minus => Value::Quantity(f64::from(x) - f64::from(y)),
+        (Value::Date(d), Value::Quantity(q)) => return shift(d, q, minus),
+        (Value::Quantity(q), Value::Date(d)) if !minus => return shift(d, q, false),
+        _ => {
+            let (x, y) = (num(a)?, num(b)?);
+            Value::Number(if minus { x - y } else { x + y })
+        }
+    })
+}
+
+fn mul(a: Value, b: Value) -> Option<Value> {
+    Some(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Value::Int(x.checked_mul(y)?),
+        (Value::Quantity(q), n) | (n, Value::Quantity(q)) => Value::Quantity(q * num(n)?),
+        _ => Value::Number(num(a)? * num(b)?),
+    })
+}
+
+fn div(a: Value, b: Value) -> Option<Value> {
+    let (v, d) = match (a, b) {
+        (Value::Quantity(x), Value::Quantity(y)) => (Value::Number(x), y),
+        (Value::Quantity(x), n) => (Value::Quantity(x), num(n)?),
+        _ => (Value::Number(num(a)?), num(b)?),
+    };
+    if d == 0.0 {
+        return None;
+    }
+    Some(match v {
+        Value::Quantity(x) => Value::Quantity(x / d),
+        Value::Number(x) => Value::Number(x / d),
+        other => other,
+    })
+}
