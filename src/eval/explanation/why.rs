@@ -272,6 +272,15 @@ pub(crate) fn decisive<V: Slots + ?Sized>(code: &Code, vals: &V, pc: Pc, out: &m
                 None => keys.iter().for_each(|&k| visit(k, out)),
             }
         }
+        // A set test decided by a known member does not depend on the
+        // unknown ones, and an unknown one only on its unknown operands.
+        Some(Op::In { .. }) => {
+            for c in code.children(pc) {
+                if get(vals, c).is_some() == v.is_some() {
+                    visit(c, out);
+                }
+            }
+        }
         Some(_) => {
             for c in code.children(pc) {
                 if v.is_some() || get(vals, c).is_none() {
