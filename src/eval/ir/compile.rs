@@ -8,6 +8,7 @@
 //! and traces are read off the slots afterwards instead of re-evaluating.
 
 use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
+use crate::eval::diagnose;
 use crate::eval::fast::Fast;
 use crate::eval::walk::Walk;
 use crate::source::Span;
@@ -168,6 +169,9 @@ pub(crate) struct Code {
     pub fast: Option<Fast>,
     /// Flat tables for the walk behind traces.
     pub walk: Walk,
+    /// The per-case slots whose operation can fail on known operands
+    /// (arithmetic), for the runtime diagnostics of an outcome.
+    pub fallible: Vec<Pc>,
 }
 
 impl Code {
@@ -260,6 +264,12 @@ impl Code {
             code.study_cond.push(conds);
         }
         code.build_exec();
+        code.fallible = code
+            .exec
+            .iter()
+            .copied()
+            .filter(|&pc| code.ops.get(pc as usize).is_some_and(diagnose::fallible))
+            .collect();
         code.def_of_root = vec![None; code.ops.len()];
         for (d, &root) in code.def_root.iter().enumerate() {
             if let Some(slot) = code.def_of_root.get_mut(root as usize) {
