@@ -303,7 +303,7 @@ fn kleene_truth_tables() {
             }
         }
     }
-    // Named cases from semantics.md.
+    // Named cases from `grammar/SEMANTICS.md`, "Missing facts".
     assert_eq!(
         cond_status(|m| and(m.f("a"), m.f("b")), Some(false), None, None),
         (Status::NotApplicable, vec![])
