@@ -225,3 +225,54 @@ fn div(a: Value, b: Value) -> Option<Value> {
         other => other,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const U: Option<Value> = None;
+
+    fn int(i: i64) -> Option<Value> {
+        Some(Value::Int(i))
+    }
+
+    #[test]
+    fn member_is_strong_kleene() {
+        assert_eq!(member(int(1), [int(1), U]), Some(true));
+        assert_eq!(member(int(1), [U, int(1)]), Some(true));
+        assert_eq!(member(int(2), [int(1), U]), None);
+        assert_eq!(member(int(2), [int(1), int(3)]), Some(false));
+        assert_eq!(member(U, [int(1)]), None);
+        // Widening and tolerance as for `=`.
+        assert_eq!(member(int(2), [Some(Value::Number(2.0))]), Some(true));
+    }
+
+    #[test]
+    fn connectives_are_strong_kleene() {
+        let all = [Some(false), None, Some(true)];
+        for a in all {
+            assert_eq!(not(not(a)), a);
+            for b in all {
+                assert_eq!(and(a, b), and(b, a));
+                // De Morgan, which strong Kleene logic keeps.
+                assert_eq!(not(and(a, b)), or(not(a), not(b)));
+            }
+        }
+        assert_eq!(and(None, Some(false)), Some(false));
+        assert_eq!(or(None, Some(true)), Some(true));
+    }
+
+    #[test]
+    fn dates_shift_only_through_shift() {
+        let d = Value::Date(0);
+        let year = Value::Quantity(365.2425);
+        assert_eq!(shift(d, year, false, true), Some(Value::Date(365)));
+        assert_eq!(shift(year, d, false, true), Some(Value::Date(365)));
+        assert_eq!(shift(d, year, true, true), Some(Value::Date(-365)));
+        // `span - date` is not a date.
+        assert_eq!(shift(year, d, true, true), None);
+        assert_eq!(binary(BinOp::Add, d, year), None);
+        let later = Value::Date(10);
+        assert_eq!(binary(BinOp::Sub, later, d), Some(Value::Quantity(10.0)));
+    }
+}

@@ -69,16 +69,30 @@ fn in_is_true_when_a_known_member_matches() {
     );
     let o = outcomes(
         &c,
-        &[r#"{"g": 1}"#, r#"{"g": 2}"#, r#"{"g": 2, "h": 2}"#, r#"{"h": 1}"#],
+        &[
+            r#"{"g": 1}"#,
+            r#"{"g": 2}"#,
+            r#"{"g": 2, "h": 2}"#,
+            r#"{"h": 1}"#,
+        ],
     );
     assert_eq!(o[0].derived["x"], serde_json::json!(true));
     assert_eq!(rec(&o[0], "r"), (Status::Applies, &[][..]));
     assert_eq!(rec(&o[0], "s"), (Status::NotApplicable, &[][..]));
     assert_eq!(o[1].derived["x"], serde_json::Value::Null);
-    assert_eq!(rec(&o[1], "r"), (Status::Undetermined, &["h".to_string()][..]));
-    assert_eq!(rec(&o[1], "s"), (Status::Undetermined, &["h".to_string()][..]));
+    assert_eq!(
+        rec(&o[1], "r"),
+        (Status::Undetermined, &["h".to_string()][..])
+    );
+    assert_eq!(
+        rec(&o[1], "s"),
+        (Status::Undetermined, &["h".to_string()][..])
+    );
     assert_eq!(rec(&o[2], "r").0, Status::Applies);
-    assert_eq!(rec(&o[3], "r"), (Status::Undetermined, &["g".to_string()][..]));
+    assert_eq!(
+        rec(&o[3], "r"),
+        (Status::Undetermined, &["g".to_string()][..])
+    );
     // The trace of the true `in` names only what decided it: `g`, not `h`.
     let step = o[0].trace.iter().find(|t| t.name == "x").unwrap();
     let labels: Vec<&str> = step.labels.iter().map(|l| l.text.as_str()).collect();
@@ -105,10 +119,16 @@ fn table_row_with_a_wildcard_matches_when_the_other_key_is_unknown() {
          table t \"t\" {\n  key a, b\n  column v \"v\": integer\n  row x, p -> 1\n  row _, q -> 2\n}\n\
          suggest r { when t.v = 2 statement \"r\" }\n",
     );
-    let o = outcomes(&c, &[r#"{"b": "q"}"#, r#"{"b": "p"}"#, r#"{"a": "y", "b": "p"}"#]);
+    let o = outcomes(
+        &c,
+        &[r#"{"b": "q"}"#, r#"{"b": "p"}"#, r#"{"a": "y", "b": "p"}"#],
+    );
     assert_eq!(o[0].derived["t"], serde_json::json!({"v": 2}));
     assert_eq!(rec(&o[0], "r"), (Status::Applies, &[][..]));
-    assert_eq!(rec(&o[1], "r"), (Status::Undetermined, &["a".to_string()][..]));
+    assert_eq!(
+        rec(&o[1], "r"),
+        (Status::Undetermined, &["a".to_string()][..])
+    );
     // No row matches: unknown, but no fact is missing.
     assert_eq!(rec(&o[2], "r"), (Status::Undetermined, &[][..]));
 }
@@ -212,7 +232,10 @@ fn schedules_and_expressions_shift_dates_alike() {
         .iter()
         .map(|v| v.earliest.as_str())
         .collect();
-    assert_eq!(dates, ["2024-02-29", "2024-05-29", "2024-08-29", "2024-11-29"]);
+    assert_eq!(
+        dates,
+        ["2024-02-29", "2024-05-29", "2024-08-29", "2024-11-29"]
+    );
 }
 
 fn division() -> Checked {
@@ -247,7 +270,10 @@ fn division_by_zero_is_reported_in_json() {
     assert_eq!(json["recommendations"][0]["missing"], serde_json::json!([]));
     assert_eq!(json["recommendations"][0]["diagnostics"], expected);
     // `s` also needs `boost`, and says both.
-    assert_eq!(json["recommendations"][1]["missing"], serde_json::json!(["boost"]));
+    assert_eq!(
+        json["recommendations"][1]["missing"],
+        serde_json::json!(["boost"])
+    );
     assert_eq!(json["recommendations"][1]["diagnostics"], expected);
     // Nothing to report when the divisor is not zero, or not known.
     for o in &o[1..] {
@@ -255,13 +281,19 @@ fn division_by_zero_is_reported_in_json() {
         assert!(json.get("diagnostics").is_none(), "{json}");
         assert!(json["recommendations"][0].get("diagnostics").is_none());
     }
-    assert_eq!(rec(&o[2], "r"), (Status::Undetermined, &["total".to_string()][..]));
+    assert_eq!(
+        rec(&o[2], "r"),
+        (Status::Undetermined, &["total".to_string()][..])
+    );
 }
 
 #[test]
 fn division_by_zero_is_a_warning_in_the_note_and_the_trace() {
     let c = division();
-    let o = outcomes(&c, &[r#"{"total": "50 Gy", "sessions": 0, "boost": false}"#]);
+    let o = outcomes(
+        &c,
+        &[r#"{"total": "50 Gy", "sessions": 0, "boost": false}"#],
+    );
     let note = render::note(&o[0], &c);
     assert!(
         note.contains(
@@ -327,6 +359,9 @@ fn statements_show_labels_units_and_unknown() {
          inform r { statement \"A {histology} of {size}\" }\n",
     );
     let o = outcomes(&c, &[r#"{"histology": "lms", "size": "50 mm"}"#, "{}"]);
-    assert_eq!(o[0].recommendations[0].statement, "A Leiomyosarcoma of 5 cm");
+    assert_eq!(
+        o[0].recommendations[0].statement,
+        "A Leiomyosarcoma of 5 cm"
+    );
     assert_eq!(o[1].recommendations[0].statement, "A unknown of unknown");
 }
