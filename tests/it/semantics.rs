@@ -326,6 +326,21 @@ fn division_by_zero_is_a_warning_in_the_note_and_the_trace() {
 }
 
 #[test]
+fn guarded_division_is_not_reported() {
+    let c = checked(
+        "fact total \"t\": quantity Gy\nfact sessions \"s\": integer 0 to 40\n\
+         define per_session \"p\" = first {\n  when sessions = 0 then 0 Gy\n  \
+         otherwise total / sessions\n}\n\
+         suggest r { when sessions > 0 and total / sessions > 2 Gy statement \"r\" }\n\
+         suggest s { when per_session > 2 Gy statement \"s\" }\n",
+    );
+    let o = outcomes(&c, &[r#"{"total": "50 Gy", "sessions": 0}"#]);
+    assert!(o[0].diagnostics.is_empty(), "{:?}", o[0].diagnostics);
+    assert_eq!(rec(&o[0], "r").0, Status::NotApplicable);
+    assert_eq!(rec(&o[0], "s").0, Status::NotApplicable);
+}
+
+#[test]
 fn overflow_is_reported_like_division_by_zero() {
     let c = checked(
         "fact a \"a\": integer\nfact start \"start\": date\n\

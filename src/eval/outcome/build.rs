@@ -226,7 +226,7 @@ pub(crate) fn outcome(
             schedules.push(s);
         }
     }
-    let diagnostics = diagnose::failed(&program.code, &scratch.vals, studies_ready)
+    let diagnostics = diagnose::reported(&program.code, &scratch.vals, studies_ready)
         .into_iter()
         .map(|pc| diagnose::diagnostic(program, &scratch.vals, pc))
         .collect();

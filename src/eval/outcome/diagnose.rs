@@ -72,6 +72,36 @@ pub(crate) fn failed(code: &Code, vals: &[Option<Value>], studies: bool) -> Vec<
         .collect()
 }
 
+/// The failed slots to report: those that leave a definition, a section,
+/// a recommendation (or, when `studies` ran, a study condition) unknown.
+/// Every slot is evaluated, so a division in a `first` branch that is not
+/// taken, or behind a false `and`, fails too; it is not reported, as the
+/// guideline guarded it.
+pub(crate) fn reported(code: &Code, vals: &[Option<Value>], studies: bool) -> Vec<Pc> {
+    let candidates = failed(code, vals, studies);
+    if candidates.is_empty() {
+        return candidates;
+    }
+    let mut visited = Bits::with_len(code.ops.len());
+    let mut hit = Bits::with_len(code.ops.len());
+    let study_roots = code.study_cond.iter().flatten().flatten();
+    let roots = (code.def_root.iter())
+        .chain(&code.section_eff)
+        .chain(&code.rec_root)
+        .chain(study_roots.filter(|_| studies));
+    for &root in roots {
+        why::reach(code, vals, root, &mut visited, &mut |p, _| {
+            if failure(code, vals, p).is_some() {
+                hit.insert(p as usize);
+            }
+        });
+    }
+    candidates
+        .into_iter()
+        .filter(|&pc| hit.contains(pc as usize))
+        .collect()
+}
+
 /// The failed slots that the unknown slot `pc` depends on.
 pub(crate) fn behind(code: &Code, vals: &[Option<Value>], pc: Pc, visited: &mut Bits) -> Vec<Pc> {
     let mut out = Vec::new();
