@@ -359,7 +359,8 @@ fn acknowledge(model: &Model, findings: &mut Vec<Finding>) {
 }
 
 /// A case as a case file: `{"facts": {...}}` with the known facts in the
-/// JSON form of semantics.md (quantities in the declared unit).
+/// JSON form of `grammar/SEMANTICS.md`, "Values in JSON" (quantities in
+/// the declared unit).
 pub fn witness_json(model: &Model, case: &Case) -> serde_json::Value {
     let mut facts = serde_json::Map::new();
     for (info, v) in model.facts.iter().zip(&case.facts) {

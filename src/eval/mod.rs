@@ -23,7 +23,7 @@ mod test_cases;
 use compact::{batch, fast, fast_run};
 use explanation::{record, trace, walk, why};
 use ir::{compile, run};
-use outcome::{build, display, schedule};
+use outcome::{build, diagnose, display, schedule};
 
 pub use batch::{BatchScratch, LANES};
 pub use explanation::explain::{explain, ExplainError};

@@ -11,6 +11,7 @@ mod format;
 mod guideline;
 mod lsp;
 mod reference;
+mod semantics;
 mod syntax;
 mod testing;
 

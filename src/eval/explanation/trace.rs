@@ -6,7 +6,7 @@ use crate::check::model::{TExprKind, Type};
 use crate::eval::compile::{Op, Pc};
 use crate::eval::outcome::{SpanRef, Status, TraceLabel, TraceStep};
 use crate::eval::why::{self, Choice};
-use crate::eval::{display, run, status_of, Program, Scratch, StepKind};
+use crate::eval::{diagnose, display, run, status_of, Program, Scratch, StepKind};
 use crate::source::{SourceMap, Span};
 use crate::value::Value;
 
@@ -142,6 +142,14 @@ fn needs(program: &Program, scratch: &mut Scratch, pc: Pc) -> Option<String> {
     (!names.is_empty()).then(|| format!("needs {}", names.join(", ")))
 }
 
+/// The first runtime diagnostic behind the unknown slot `pc`, as a reason
+/// (a division by zero, say, which no fact could decide).
+fn failed(program: &Program, scratch: &mut Scratch, pc: Pc) -> Option<String> {
+    let code = &program.code;
+    let first = *diagnose::behind(code, &scratch.vals, pc, &mut scratch.visited).first()?;
+    Some(diagnose::diagnostic(program, &scratch.vals, first).message)
+}
+
 /// The source text of a slot, in backticks.
 fn src(program: &Program, pc: Pc) -> String {
     let span = program
@@ -177,9 +185,13 @@ fn def_reason(program: &Program, scratch: &mut Scratch, root: Pc) -> String {
         Choice::NoneApplies if is_table => "no row matches".to_string(),
         Choice::NoneApplies => "no branch applies".to_string(),
         Choice::Stopped | Choice::Computed => match slot(&scratch.vals, root) {
-            None => needs(program, scratch, root)
-                .map(|n| format!("undetermined: {n}"))
-                .unwrap_or_else(|| "unknown: no value can be computed".to_string()),
+            None => match needs(program, scratch, root) {
+                Some(n) => format!("undetermined: {n}"),
+                None => match failed(program, scratch, root) {
+                    Some(f) => format!("unknown: {f}"),
+                    None => "unknown: no value can be computed".to_string(),
+                },
+            },
             Some(Value::Bool(b)) => {
                 let atom = why::atom(code, &scratch.vals, root);
                 match (atom == root, b) {
@@ -203,12 +215,15 @@ fn cond_reason(program: &Program, scratch: &mut Scratch, pc: Pc) -> String {
             "{} is false",
             src(program, why::atom(code, &scratch.vals, pc))
         ),
-        None => needs(program, scratch, pc).unwrap_or_else(|| {
-            format!(
-                "{} is unknown",
-                src(program, why::unknown_atom(code, &scratch.vals, pc))
-            )
-        }),
+        None => match needs(program, scratch, pc) {
+            Some(n) => n,
+            None => failed(program, scratch, pc).unwrap_or_else(|| {
+                format!(
+                    "{} is unknown",
+                    src(program, why::unknown_atom(code, &scratch.vals, pc))
+                )
+            }),
+        },
     }
 }
 

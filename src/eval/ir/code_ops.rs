@@ -44,7 +44,13 @@ impl Code {
                 fixed[0] = *a;
                 (1, &[])
             }
-            Some(Op::And(a, b) | Op::Or(a, b) | Op::Binary(_, a, b) | Op::Eq(a, b, _)) => {
+            Some(
+                Op::And(a, b)
+                | Op::Or(a, b)
+                | Op::Binary(_, a, b)
+                | Op::Eq(a, b, _)
+                | Op::Shift { a, b, .. },
+            ) => {
                 fixed[0] = *a;
                 fixed[1] = *b;
                 (2, &[])

@@ -8,11 +8,12 @@
 //! and traces are read off the slots afterwards instead of re-evaluating.
 
 use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
+use crate::eval::diagnose;
 use crate::eval::fast::Fast;
 use crate::eval::walk::Walk;
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, Quantifier};
-use crate::value::Value;
+use crate::value::{date, Value};
 
 /// A slot index (an instruction's position in the code).
 pub(crate) type Pc = u32;
@@ -55,6 +56,20 @@ pub(crate) enum Op {
     Eq(Pc, Pc, bool),
     /// A comparison or arithmetic operator.
     Binary(BinOp, Pc, Pc),
+    /// A date plus or minus a time span, the date and the span in source
+    /// order (`a + b` or `a - b`). `calendar` is fixed by the span's static
+    /// unit: months and years count calendar months (see
+    /// `value::date::shift`).
+    Shift {
+        /// The left operand.
+        a: Pc,
+        /// The right operand.
+        b: Pc,
+        /// `a - b`.
+        minus: bool,
+        /// The span counts calendar months.
+        calendar: bool,
+    },
     /// Set membership; the members are `args[start..start+len]`.
     In {
         /// The tested value.
@@ -154,6 +169,9 @@ pub(crate) struct Code {
     pub fast: Option<Fast>,
     /// Flat tables for the walk behind traces.
     pub walk: Walk,
+    /// The per-case slots whose operation can fail on known operands
+    /// (arithmetic), for the runtime diagnostics of an outcome.
+    pub fallible: Vec<Pc>,
 }
 
 impl Code {
@@ -246,6 +264,12 @@ impl Code {
             code.study_cond.push(conds);
         }
         code.build_exec();
+        code.fallible = code
+            .exec
+            .iter()
+            .copied()
+            .filter(|&pc| code.ops.get(pc as usize).is_some_and(diagnose::fallible))
+            .collect();
         code.def_of_root = vec![None; code.ops.len()];
         for (d, &root) in code.def_root.iter().enumerate() {
             if let Some(slot) = code.def_of_root.get_mut(root as usize) {
@@ -346,7 +370,16 @@ impl Code {
             TExprKind::Not(a) => Op::Not(self.operand(a, reads)),
             TExprKind::Neg(a) => Op::Neg(self.operand(a, reads)),
             TExprKind::Binary(op, a, b) => {
+                let calendar = shift_unit(*op, a, b).map(date::is_calendar);
                 let (a, b) = (self.operand(a, reads), self.operand(b, reads));
+                if let Some(calendar) = calendar {
+                    return Op::Shift {
+                        a,
+                        b,
+                        minus: *op == BinOp::Sub,
+                        calendar,
+                    };
+                }
                 match op {
                     BinOp::And => Op::And(a, b),
                     BinOp::Or => Op::Or(a, b),
@@ -391,5 +424,15 @@ impl Code {
                 }
             }
         }
+    }
+}
+
+/// For `date ± span` (or `span + date`), the span's static unit: the unit
+/// of its type, that of the literal or of the declaration.
+fn shift_unit(op: BinOp, a: &TExpr, b: &TExpr) -> Option<crate::units::Unit> {
+    match (op, a.ty, b.ty) {
+        (BinOp::Add | BinOp::Sub, Type::Date, Type::Quantity { unit, .. })
+        | (BinOp::Add, Type::Quantity { unit, .. }, Type::Date) => Some(unit),
+        _ => None,
     }
 }

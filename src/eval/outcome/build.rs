@@ -6,7 +6,7 @@ use crate::case::Case;
 use crate::check::model::{Model, RecId, RecInfo, Type};
 use crate::eval::display;
 use crate::eval::outcome::{AlternativeOutcome, GuidelineRef, Outcome, RecOutcome, Status};
-use crate::eval::{run, schedule, trace, Options, Program, Scratch};
+use crate::eval::{diagnose, run, schedule, trace, Options, Program, Scratch};
 use crate::value::Value;
 
 /// A piece of a statement: text, or a `{name}` placeholder.
@@ -157,6 +157,10 @@ pub(crate) fn outcome(
         let v = program.def_value(scratch, crate::check::model::DefId(i as u32));
         derived.insert(def.name.clone(), display::json(model, def.ty, v));
     }
+    program.sync(scratch);
+    // Failed operations are rare: only when there are any does an
+    // undetermined recommendation look for those it depends on.
+    let failed = diagnose::failed(&program.code, &scratch.vals, false);
     let mut recommendations = Vec::with_capacity(model.recs.len());
     for (i, (rec, fixed)) in model.recs.iter().zip(&program.fixed).enumerate() {
         let status = scratch
@@ -173,6 +177,15 @@ pub(crate) fn outcome(
         } else {
             Vec::new()
         };
+        let diagnostics = match program.code.rec_root.get(i) {
+            Some(&root) if status == Status::Undetermined && !failed.is_empty() => {
+                diagnose::behind(&program.code, &scratch.vals, root, &mut scratch.visited)
+                    .into_iter()
+                    .map(|pc| diagnose::diagnostic(program, &scratch.vals, pc))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         recommendations.push(RecOutcome {
             id: rec.id.clone(),
             kind: fixed.kind.clone(),
@@ -188,6 +201,7 @@ pub(crate) fn outcome(
             details: fixed.details.clone(),
             citations: rec.cites.clone(),
             see: rec.see.clone(),
+            diagnostics,
         });
     }
     // Study conditions are evaluated only when a schedule is laid out.
@@ -212,6 +226,10 @@ pub(crate) fn outcome(
             schedules.push(s);
         }
     }
+    let diagnostics = diagnose::reported(&program.code, &scratch.vals, studies_ready)
+        .into_iter()
+        .map(|pc| diagnose::diagnostic(program, &scratch.vals, pc))
+        .collect();
     let trace = if options.trace {
         trace::steps(program, case, scratch)
     } else {
@@ -226,5 +244,6 @@ pub(crate) fn outcome(
         recommendations,
         schedules,
         trace,
+        diagnostics,
     }
 }

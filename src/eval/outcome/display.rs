@@ -1,5 +1,5 @@
 //! Eval stage: values in words and in JSON, in the declared unit of their
-//! type (semantics.md "Values in JSON").
+//! type (`grammar/SEMANTICS.md`, "Values in JSON").
 
 use crate::check::model::{Detail, Model, Type};
 use crate::units::{format_number, format_quantity};
