@@ -36,6 +36,7 @@ mod recs;
 mod schedules;
 mod tables;
 mod unused;
+pub mod visit;
 pub mod warning;
 
 use crate::diagnostics::{Diagnostics, Report};

@@ -13,11 +13,18 @@
 //! unknown everywhere. Recommendations (applies / not applicable /
 //! undetermined) and definitions (the values they took) are reported
 //! alongside.
+//!
+//! Every value is read off the slots of the compiled program after it ran
+//! the case (see `eval::ir::probe`), so coverage and `cairn run` cannot
+//! disagree about what a condition was.
 
-use super::kleene::Env;
 use super::text::{location, one_line};
-use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
+use crate::case::Case;
+use crate::check::model::{
+    DefBody, DefId, Model, RecId, ScheduleId, SectionId, TExpr, TExprKind, Type,
+};
 use crate::eval::outcome::{Outcome, Status};
+use crate::eval::{ProbeId, Program, Root, Scratch};
 use crate::source::SourceMap;
 use crate::syntax::ast::{BinOp, Quantifier};
 use crate::value::Value;
@@ -117,23 +124,36 @@ pub struct Coverage {
 
 /// A branch to measure: its condition and the conditions that must all be
 /// false for it to be reached (earlier `first` branches).
-struct Probe<'m> {
-    cond: &'m TExpr,
-    gate: Vec<&'m TExpr>,
+struct Probe {
+    cond: ProbeId,
+    gate: Vec<ProbeId>,
+}
+
+/// The root expression the branches being collected belong to.
+#[derive(Clone, Copy)]
+struct Within<'m, 'o> {
+    root: Root,
+    expr: &'m TExpr,
+    owner: &'o str,
 }
 
 /// Collects coverage over many cases of one guideline.
 pub struct Collector<'m> {
+    program: &'m Program,
     model: &'m Model,
-    probes: Vec<Probe<'m>>,
+    probes: Vec<Probe>,
     coverage: Coverage,
     def_seen: Vec<BTreeSet<String>>,
+    scratch: Scratch,
 }
 
 impl<'m> Collector<'m> {
-    /// Finds every branch of `model`; `sources` gives their text.
-    pub fn new(guideline: &str, model: &'m Model, sources: &SourceMap) -> Collector<'m> {
+    /// Finds every branch of the guideline `program` was compiled from;
+    /// `sources` gives their text.
+    pub fn new(guideline: &str, program: &'m Program, sources: &SourceMap) -> Collector<'m> {
+        let model = program.model();
         let mut c = Collector {
+            program,
             model,
             probes: Vec::new(),
             coverage: Coverage {
@@ -154,151 +174,148 @@ impl<'m> Collector<'m> {
                 percent: 100.0,
             },
             def_seen: vec![BTreeSet::new(); model.defs.len()],
+            scratch: program.scratch(),
         };
-        for section in &model.sections {
+        let mut owners: Vec<(Root, &'m TExpr, String, bool)> = Vec::new();
+        for (i, section) in model.sections.iter().enumerate() {
             if let Some(cond) = &section.condition {
-                c.condition(
-                    sources,
-                    &format!("section {}", section.id),
-                    "when",
-                    cond,
-                    &[],
-                );
+                let root = Root::Section(SectionId(i as u32));
+                owners.push((root, cond, format!("section {}", section.id), true));
             }
         }
-        for def in &model.defs {
-            let owner = format!("definition {}", def.name);
-            match (&def.body, def.ty) {
+        for (i, def) in model.defs.iter().enumerate() {
+            if let DefBody::Expr(e) = &def.body {
                 // A yes/no definition is itself a condition.
-                (DefBody::Expr(e), Type::Bool) => c.condition(sources, &owner, "value", e, &[]),
-                (DefBody::Expr(e), _) => c.firsts(sources, &owner, e),
-                (DefBody::Table(_), _) => {}
+                let root = Root::Def(DefId(i as u32));
+                let owner = format!("definition {}", def.name);
+                owners.push((root, e, owner, def.ty == Type::Bool));
             }
         }
-        for rec in &model.recs {
+        for (i, rec) in model.recs.iter().enumerate() {
             if let Some(cond) = &rec.condition {
-                c.condition(
-                    sources,
-                    &format!("recommendation {}", rec.id),
-                    "when",
-                    cond,
-                    &[],
-                );
+                let root = Root::Rec(RecId(i as u32));
+                owners.push((root, cond, format!("recommendation {}", rec.id), true));
             }
         }
-        for schedule in &model.schedules {
-            for study in &schedule.studies {
+        for (i, schedule) in model.schedules.iter().enumerate() {
+            for (j, study) in schedule.studies.iter().enumerate() {
                 if let Some(cond) = &study.condition {
                     let owner =
                         format!("schedule {} study {}", schedule.name, study.names.join("/"));
-                    c.condition(sources, &owner, "when", cond, &[]);
+                    owners.push((Root::Study(ScheduleId(i as u32), j), cond, owner, true));
                 }
+            }
+        }
+        for (root, expr, owner, is_condition) in &owners {
+            let at = Within {
+                root: *root,
+                expr,
+                owner,
+            };
+            let role = if matches!(root, Root::Def(_)) {
+                "value"
+            } else {
+                "when"
+            };
+            if *is_condition {
+                c.condition(sources, at, role, expr, &[]);
+            } else {
+                c.firsts(sources, at, expr);
             }
         }
         c
     }
 
+    /// The probe of a node of the current root.
+    #[expect(
+        clippy::expect_used,
+        reason = "every branch is a node of the root it is collected from"
+    )]
+    fn probe(&self, at: Within<'m, '_>, node: &'m TExpr) -> ProbeId {
+        self.program
+            .probe(at.root, at.expr, node)
+            .expect("a branch is a node of its root expression")
+    }
+
     fn branch(
         &mut self,
         sources: &SourceMap,
-        owner: &str,
+        at: Within<'m, '_>,
         role: &str,
         cond: &'m TExpr,
-        gate: &[&'m TExpr],
+        gate: &[ProbeId],
     ) {
         self.coverage.branches.push(BranchCoverage {
-            owner: owner.to_string(),
+            owner: at.owner.to_string(),
             role: role.to_string(),
             text: one_line(sources.slice(cond.span)),
             location: location(sources, cond.span),
             reached: Reached::default(),
         });
-        self.probes.push(Probe {
-            cond,
+        let probe = Probe {
+            cond: self.probe(at, cond),
             gate: gate.to_vec(),
-        });
+        };
+        self.probes.push(probe);
     }
 
     /// A condition and its top-level operands, then any `first` inside.
     fn condition(
         &mut self,
         sources: &SourceMap,
-        owner: &str,
+        at: Within<'m, '_>,
         role: &str,
         cond: &'m TExpr,
-        gate: &[&'m TExpr],
+        gate: &[ProbeId],
     ) {
-        self.branch(sources, owner, role, cond, gate);
+        self.branch(sources, at, role, cond, gate);
         let operands = operands(cond);
         if operands.len() > 1 {
             for (i, op) in operands.into_iter().enumerate() {
-                self.branch(
-                    sources,
-                    owner,
-                    &format!("{role}, operand {}", i + 1),
-                    op,
-                    gate,
-                );
+                self.branch(sources, at, &format!("{role}, operand {}", i + 1), op, gate);
             }
         }
-        self.firsts(sources, owner, cond);
+        self.firsts(sources, at, cond);
     }
 
     /// Every `first` expression inside `e`, each branch gated by the earlier ones.
-    fn firsts(&mut self, sources: &SourceMap, owner: &str, e: &'m TExpr) {
-        match &e.kind {
-            TExprKind::First {
-                branches,
-                otherwise,
-            } => {
-                let mut gate: Vec<&'m TExpr> = Vec::new();
-                for (i, (cond, value)) in branches.iter().enumerate() {
-                    self.condition(
-                        sources,
-                        owner,
-                        &format!("first branch {}", i + 1),
-                        cond,
-                        &gate,
-                    );
-                    gate.push(cond);
-                    self.firsts(sources, owner, value);
-                }
-                if let Some(o) = otherwise {
-                    self.firsts(sources, owner, o);
-                }
+    fn firsts(&mut self, sources: &SourceMap, at: Within<'m, '_>, e: &'m TExpr) {
+        let TExprKind::First {
+            branches,
+            otherwise,
+        } = &e.kind
+        else {
+            for child in e.children() {
+                self.firsts(sources, at, child);
             }
-            TExprKind::Not(a) | TExprKind::Neg(a) | TExprKind::IsKnown(a, _) => {
-                self.firsts(sources, owner, a)
-            }
-            TExprKind::Binary(_, a, b) => {
-                self.firsts(sources, owner, a);
-                self.firsts(sources, owner, b);
-            }
-            TExprKind::In { value, set, .. } => {
-                self.firsts(sources, owner, value);
-                for m in set {
-                    self.firsts(sources, owner, m);
-                }
-            }
-            TExprKind::Quantified(_, items) => {
-                for i in items {
-                    self.firsts(sources, owner, i);
-                }
-            }
-            TExprKind::Const(_)
-            | TExprKind::Fact(_)
-            | TExprKind::Def(_)
-            | TExprKind::Column { .. } => {}
+            return;
+        };
+        let mut gate: Vec<ProbeId> = Vec::new();
+        for (i, (cond, value)) in branches.iter().enumerate() {
+            let role = format!("first branch {}", i + 1);
+            self.condition(sources, at, &role, cond, &gate);
+            gate.push(self.probe(at, cond));
+            self.firsts(sources, at, value);
+        }
+        if let Some(o) = otherwise {
+            self.firsts(sources, at, o);
         }
     }
 
-    /// Records one case: its facts and the interpreter's outcome.
-    pub fn record(&mut self, facts: &[Option<Value>], outcome: &Outcome) {
+    /// Records one case and the interpreter's outcome for it. The
+    /// conditions' values are those the program computes for the case.
+    pub fn record(&mut self, case: &Case, outcome: &Outcome) {
         self.coverage.cases += 1;
-        let env = Env::new(self.model, facts);
+        let program = self.program;
+        program.evaluate_probes_into(case, &mut self.scratch);
+        let scratch = &self.scratch;
+        let truth = |p: ProbeId| match program.probe_value(scratch, p) {
+            Some(Value::Bool(b)) => Some(b),
+            _ => None,
+        };
         for (probe, branch) in self.probes.iter().zip(self.coverage.branches.iter_mut()) {
-            if probe.gate.iter().all(|g| env.truth(g) == Some(false)) {
-                branch.reached.record(env.truth(probe.cond));
+            if probe.gate.iter().all(|&g| truth(g) == Some(false)) {
+                branch.reached.record(truth(probe.cond));
             }
         }
         for (rec, cov) in outcome
@@ -312,14 +329,9 @@ impl<'m> Collector<'m> {
                 Status::Undetermined => None,
             });
         }
-        for ((def, seen), value) in self
-            .model
-            .defs
-            .iter()
-            .zip(self.def_seen.iter_mut())
-            .zip(&env.defs)
-        {
-            seen.insert(value_name(self.model, def.ty, *value));
+        for (i, (def, seen)) in self.model.defs.iter().zip(&mut self.def_seen).enumerate() {
+            let value = program.def_value(scratch, DefId(i as u32));
+            seen.insert(value_name(self.model, def.ty, value));
         }
     }
 

@@ -9,6 +9,7 @@
 
 use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
 use crate::eval::fast::Fast;
+use crate::eval::probe::Probes;
 use crate::eval::walk::Walk;
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, Quantifier};
@@ -154,6 +155,8 @@ pub(crate) struct Code {
     pub fast: Option<Fast>,
     /// Flat tables for the walk behind traces.
     pub walk: Walk,
+    /// The slot of every node of the model's expressions (for coverage).
+    pub probes: Probes,
 }
 
 impl Code {
@@ -163,6 +166,7 @@ impl Code {
         let mut code = Code {
             def_root: vec![0; model.defs.len()],
             facts: model.facts.len(),
+            probes: Probes::new(model.defs.len()),
             ..Code::default()
         };
         for (f, info) in model.facts.iter().enumerate() {
@@ -191,7 +195,12 @@ impl Code {
                 continue;
             };
             let root = match &def.body {
-                DefBody::Expr(e) => code.expr(e),
+                DefBody::Expr(e) => {
+                    let start = code.probes.mark();
+                    let root = code.expr(e);
+                    code.probes.def(d, start);
+                    root
+                }
                 DefBody::Table(t) => {
                     let keys: Vec<Pc> = model
                         .tables
@@ -215,7 +224,8 @@ impl Code {
             }
         }
         for section in &model.sections {
-            let own = section.condition.as_ref().map(|c| code.expr(c));
+            let (own, start) = code.root(section.condition.as_ref());
+            code.probes.section(start);
             let parent = section
                 .parent
                 .and_then(|p| code.section_eff.get(p.0 as usize).copied());
@@ -226,7 +236,8 @@ impl Code {
         code.recs_start = code.ops.len();
         for rec in &model.recs {
             let start = code.ops.len() as u32;
-            let own = rec.condition.as_ref().map(|c| code.expr(c));
+            let (own, nodes) = code.root(rec.condition.as_ref());
+            code.probes.rec(nodes);
             let sect = rec
                 .section
                 .and_then(|s| code.section_eff.get(s.0 as usize).copied());
@@ -238,11 +249,13 @@ impl Code {
         }
         code.main_len = code.ops.len();
         for schedule in &model.schedules {
-            let conds = schedule
-                .studies
-                .iter()
-                .map(|s| s.condition.as_ref().map(|c| code.expr(c)))
-                .collect();
+            code.probes.schedule();
+            let mut conds = Vec::with_capacity(schedule.studies.len());
+            for study in &schedule.studies {
+                let (cond, start) = code.root(study.condition.as_ref());
+                code.probes.study(start);
+                conds.push(cond);
+            }
             code.study_cond.push(conds);
         }
         code.build_exec();
@@ -287,6 +300,14 @@ impl Code {
         }
     }
 
+    /// Compiles an optional root condition; gives its slot and where its
+    /// nodes start in the probe table.
+    fn root(&mut self, e: Option<&TExpr>) -> (Option<Pc>, Option<u32>) {
+        let start = self.probes.mark();
+        let pc = e.map(|e| self.expr(e));
+        (pc, pc.map(|_| start))
+    }
+
     fn push(&mut self, op: Op, span: Span, ty: Type) -> Pc {
         self.ops.push(op);
         self.spans.push(span);
@@ -312,6 +333,7 @@ impl Code {
         match slot {
             Some(pc) => {
                 reads.push((pc, e.span));
+                self.probes.node(pc);
                 pc
             }
             None => self.expr(e),
@@ -323,6 +345,8 @@ impl Code {
         let mut reads = Vec::new();
         let op = self.op(e, &mut reads);
         let pc = self.push(op, e.span, e.ty);
+        // Children were recorded first: the nodes come in post-order.
+        self.probes.node(pc);
         self.sites
             .extend(reads.into_iter().map(|(c, span)| (pc, c, span)));
         pc
