@@ -32,6 +32,7 @@ pub mod model;
 mod names;
 mod ops;
 mod order;
+pub mod placeholder;
 mod recs;
 mod schedules;
 mod tables;

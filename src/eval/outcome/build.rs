@@ -75,36 +75,21 @@ impl FixedRec {
 /// other braces stay text.
 pub(crate) fn pieces(model: &Model, text: &str) -> Vec<Piece> {
     let mut out = Vec::new();
-    let mut lit = String::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let close = after.find('}');
-        let name = close.map(|c| &after[..c]);
-        let target = name.and_then(|n| {
-            model
-                .fact(n)
-                .map(|f| Piece::Fact(f.0))
-                .or_else(|| model.def(n).map(|d| Piece::Def(d.0)))
-        });
-        match (target, close) {
-            (Some(piece), Some(c)) => {
-                lit.push_str(&rest[..open]);
-                if !lit.is_empty() {
-                    out.push(Piece::Text(std::mem::take(&mut lit)));
-                }
-                out.push(piece);
-                rest = &after[c + 1..];
-            }
-            _ => {
-                lit.push_str(&rest[..open + 1]);
-                rest = after;
-            }
+    let mut from = 0;
+    for p in crate::check::placeholder::placeholders(text) {
+        let target = model
+            .fact(p.name)
+            .map(|f| Piece::Fact(f.0))
+            .or_else(|| model.def(p.name).map(|d| Piece::Def(d.0)));
+        let Some(piece) = target else { continue };
+        if let Some(lit) = text.get(from..p.start).filter(|l| !l.is_empty()) {
+            out.push(Piece::Text(lit.to_string()));
         }
+        out.push(piece);
+        from = p.end;
     }
-    lit.push_str(rest);
-    if !lit.is_empty() {
-        out.push(Piece::Text(lit));
+    if let Some(lit) = text.get(from..).filter(|l| !l.is_empty()) {
+        out.push(Piece::Text(lit.to_string()));
     }
     out
 }
