@@ -28,7 +28,7 @@ use outcome::{build, display, schedule};
 pub use batch::{BatchScratch, LANES};
 pub use explanation::explain::{explain, ExplainError};
 pub use outcome::render;
-pub(crate) use probe::{ProbeId, Root};
+pub(crate) use probe::{roots, ProbeId, Root};
 pub use why::Bits;
 
 use crate::case::Case;

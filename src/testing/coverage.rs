@@ -20,11 +20,9 @@
 
 use super::text::{location, one_line};
 use crate::case::Case;
-use crate::check::model::{
-    DefBody, DefId, Model, RecId, ScheduleId, SectionId, TExpr, TExprKind, Type,
-};
+use crate::check::model::{DefId, Model, TExpr, TExprKind, Type};
 use crate::eval::outcome::{Outcome, Status};
-use crate::eval::{ProbeId, Program, Root, Scratch};
+use crate::eval::{roots, ProbeId, Program, Root, Scratch};
 use crate::source::SourceMap;
 use crate::syntax::ast::{BinOp, Quantifier};
 use crate::value::Value;
@@ -176,51 +174,29 @@ impl<'m> Collector<'m> {
             def_seen: vec![BTreeSet::new(); model.defs.len()],
             scratch: program.scratch(),
         };
-        let mut owners: Vec<(Root, &'m TExpr, String, bool)> = Vec::new();
-        for (i, section) in model.sections.iter().enumerate() {
-            if let Some(cond) = &section.condition {
-                let root = Root::Section(SectionId(i as u32));
-                owners.push((root, cond, format!("section {}", section.id), true));
-            }
-        }
-        for (i, def) in model.defs.iter().enumerate() {
-            if let DefBody::Expr(e) = &def.body {
-                // A yes/no definition is itself a condition.
-                let root = Root::Def(DefId(i as u32));
-                let owner = format!("definition {}", def.name);
-                owners.push((root, e, owner, def.ty == Type::Bool));
-            }
-        }
-        for (i, rec) in model.recs.iter().enumerate() {
-            if let Some(cond) = &rec.condition {
-                let root = Root::Rec(RecId(i as u32));
-                owners.push((root, cond, format!("recommendation {}", rec.id), true));
-            }
-        }
-        for (i, schedule) in model.schedules.iter().enumerate() {
-            for (j, study) in schedule.studies.iter().enumerate() {
-                if let Some(cond) = &study.condition {
-                    let owner =
-                        format!("schedule {} study {}", schedule.name, study.names.join("/"));
-                    owners.push((Root::Study(ScheduleId(i as u32), j), cond, owner, true));
+        for (root, expr) in roots(model) {
+            let owner = match root {
+                Root::Section(s) => format!("section {}", model.sections[s.0 as usize].id),
+                Root::Def(d) => format!("definition {}", model.defs[d.0 as usize].name),
+                Root::Rec(r) => format!("recommendation {}", model.recs[r.0 as usize].id),
+                Root::Study(s, i) => {
+                    let schedule = &model.schedules[s.0 as usize];
+                    let names = schedule.studies[i].names.join("/");
+                    format!("schedule {} study {names}", schedule.name)
                 }
-            }
-        }
-        for (root, expr, owner, is_condition) in &owners {
+            };
             let at = Within {
-                root: *root,
+                root,
                 expr,
-                owner,
+                owner: &owner,
             };
-            let role = if matches!(root, Root::Def(_)) {
-                "value"
-            } else {
-                "when"
-            };
-            if *is_condition {
-                c.condition(sources, at, role, expr, &[]);
-            } else {
-                c.firsts(sources, at, expr);
+            match root {
+                // A yes/no definition is itself a condition.
+                Root::Def(d) if model.defs[d.0 as usize].ty != Type::Bool => {
+                    c.firsts(sources, at, expr)
+                }
+                Root::Def(_) => c.condition(sources, at, "value", expr, &[]),
+                _ => c.condition(sources, at, "when", expr, &[]),
             }
         }
         c

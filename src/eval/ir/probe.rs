@@ -10,7 +10,7 @@
 //! evaluating the expressions again.
 
 use crate::case::Case;
-use crate::check::model::{DefId, RecId, ScheduleId, SectionId, TExpr};
+use crate::check::model::{DefBody, DefId, Model, RecId, ScheduleId, SectionId, TExpr};
 use crate::eval::compile::Pc;
 use crate::eval::{fast_run, run, Program, Scratch};
 use crate::value::Value;
@@ -120,6 +120,35 @@ impl Probes {
     }
 }
 
+/// Every root expression of a model, in the order coverage reports them:
+/// sections, definitions, recommendations, then study conditions.
+pub(crate) fn roots(model: &Model) -> Vec<(Root, &TExpr)> {
+    let mut out: Vec<(Root, &TExpr)> = Vec::new();
+    for (i, s) in model.sections.iter().enumerate() {
+        if let Some(c) = &s.condition {
+            out.push((Root::Section(SectionId(i as u32)), c));
+        }
+    }
+    for (i, d) in model.defs.iter().enumerate() {
+        if let DefBody::Expr(e) = &d.body {
+            out.push((Root::Def(DefId(i as u32)), e));
+        }
+    }
+    for (i, r) in model.recs.iter().enumerate() {
+        if let Some(c) = &r.condition {
+            out.push((Root::Rec(RecId(i as u32)), c));
+        }
+    }
+    for (i, s) in model.schedules.iter().enumerate() {
+        for (j, st) in s.studies.iter().enumerate() {
+            if let Some(c) = &st.condition {
+                out.push((Root::Study(ScheduleId(i as u32), j), c));
+            }
+        }
+    }
+    out
+}
+
 impl Program {
     /// The probe of `node`, a sub-expression of `root_expr` (the model's
     /// expression for `root`, found by identity), or `None` when `node` is
@@ -164,36 +193,7 @@ impl Program {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::model::{DefBody, Model};
     use crate::eval::test_cases::{program, GUIDELINES};
-
-    /// Every root expression of a model, with its kind.
-    fn roots(model: &Model) -> Vec<(Root, &TExpr)> {
-        let mut out: Vec<(Root, &TExpr)> = Vec::new();
-        for (i, d) in model.defs.iter().enumerate() {
-            if let DefBody::Expr(e) = &d.body {
-                out.push((Root::Def(DefId(i as u32)), e));
-            }
-        }
-        for (i, s) in model.sections.iter().enumerate() {
-            if let Some(c) = &s.condition {
-                out.push((Root::Section(SectionId(i as u32)), c));
-            }
-        }
-        for (i, r) in model.recs.iter().enumerate() {
-            if let Some(c) = &r.condition {
-                out.push((Root::Rec(RecId(i as u32)), c));
-            }
-        }
-        for (i, s) in model.schedules.iter().enumerate() {
-            for (j, st) in s.studies.iter().enumerate() {
-                if let Some(c) = &st.condition {
-                    out.push((Root::Study(ScheduleId(i as u32), j), c));
-                }
-            }
-        }
-        out
-    }
 
     /// Every root's nodes are recorded once each, in post-order, and the
     /// last is the slot the rest of the program reads the root's value from.
