@@ -302,7 +302,7 @@ fn write_cohort() {
         let mut facts = serde_json::Map::new();
         for (info, v) in model.facts.iter().zip(&case.facts) {
             if v.is_some() {
-                let json = cairn::case::convert::to_json(model, info.ty, *v);
+                let json = cairn::value::json::encode(model, info.ty, *v);
                 facts.insert(info.name.clone(), json);
             }
         }

@@ -22,12 +22,13 @@ mod test_cases;
 // by role-free module names (`crate::eval::run`, `crate::eval::fast`).
 use compact::{batch, fast, fast_run};
 use explanation::{record, trace, walk, why};
-use ir::{compile, run};
+use ir::{compile, probe, run};
 use outcome::{build, diagnose, display, schedule};
 
 pub use batch::{BatchScratch, LANES};
 pub use explanation::explain::{explain, ExplainError};
 pub use outcome::render;
+pub(crate) use probe::{roots, ProbeId, Root};
 pub use why::Bits;
 
 use crate::case::Case;

@@ -33,7 +33,7 @@ fn slot(vals: &[Option<Value>], pc: Pc) -> Option<Value> {
 fn label(program: &Program, case: &Case, vals: &[Option<Value>], pc: Pc) -> Option<String> {
     let model = &program.model;
     let code = &program.code;
-    let ty = code.types.get(pc as usize).copied().unwrap_or(Type::Bool);
+    let ty = code.slot_type(pc);
     let v = slot(vals, pc);
     let root_of = code.def_of_root.get(pc as usize).copied().flatten();
     let op = match (root_of, code.ops.get(pc as usize)?) {
@@ -231,14 +231,11 @@ fn cond_reason(program: &Program, scratch: &mut Scratch, pc: Pc) -> String {
 fn rec_reason(program: &Program, scratch: &mut Scratch, r: usize) -> String {
     let code = &program.code;
     let model = &program.model;
-    let root = code.rec_root.get(r).copied().unwrap_or(0);
+    let root = code.rec_slot(r);
     let own = code.rec_own.get(r).copied().flatten();
     // The status is what the outcome reports, so the reason follows it.
-    let status = scratch
-        .statuses
-        .get(r)
-        .copied()
-        .unwrap_or(Status::Undetermined);
+    // One status per recommendation, by construction of the scratch.
+    let status = scratch.statuses[r];
     match status {
         Status::Applies
             if own.is_none()
@@ -290,7 +287,7 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                 let Some(def) = model.defs.get(d as usize) else {
                     continue;
                 };
-                let root = code.def_root.get(d as usize).copied().unwrap_or(0);
+                let root = code.def_slot(d);
                 let v = slot(&scratch.vals, root);
                 let result = match (v, def.ty) {
                     (Some(Value::Row(r)), Type::Row(t)) => row_keys(program, t.0, r),
@@ -309,7 +306,7 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                 let Some(sec) = model.sections.get(s as usize) else {
                     continue;
                 };
-                let eff = code.section_eff.get(s as usize).copied().unwrap_or(0);
+                let eff = code.section_slot(s);
                 let own = code
                     .section_own
                     .get(s as usize)
@@ -325,11 +322,7 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                 let Some(rec) = model.recs.get(r as usize) else {
                     continue;
                 };
-                let status = scratch
-                    .statuses
-                    .get(r as usize)
-                    .copied()
-                    .unwrap_or(Status::Undetermined);
+                let status = scratch.statuses[r as usize];
                 let reason = rec_reason(program, scratch, r as usize);
                 let span = rec.condition.as_ref().map(|c| c.span).unwrap_or(rec.span);
                 (

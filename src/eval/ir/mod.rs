@@ -5,4 +5,5 @@
 
 pub(crate) mod code_ops;
 pub(crate) mod compile;
+pub(crate) mod probe;
 pub(crate) mod run;
