@@ -1,0 +1,345 @@
+//! Conformance suite: the consumers of the semantics that make claims
+//! about a guideline rather than evaluate one case: coverage (what each
+//! condition was driven to), the checker's constant folding as the
+//! language server shows it, and the analysis (its queries and findings).
+//! Each claim is checked against the values of the expression nodes (see
+//! `probe`) and the statuses of the reference evaluator.
+
+use super::subject::{Loaded, Subject};
+use super::views::{Observed, View};
+use crate::analysis::cone::Cones;
+use crate::analysis::query::{Query, Unknowns};
+use crate::analysis::{analyze_model, Kind};
+use crate::check::model::{DefBody, DefInfo, FactId, TExpr, TExprKind, Type};
+use crate::eval::outcome::Status;
+use crate::testing::coverage::{Collector, Reached};
+use crate::testing::text::{location, one_line};
+use crate::value::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+fn truth(v: Option<Value>) -> Option<bool> {
+    crate::value::ops::truth(v)
+}
+
+fn reached(v: Option<bool>) -> Reached {
+    Reached {
+        yes: v == Some(true),
+        no: v == Some(false),
+        unknown: v.is_none(),
+    }
+}
+
+/// Coverage of one case: recommendation statuses and definition values
+/// (as a view), and every condition branch's outcome (as failures).
+pub(crate) fn coverage(subject: &Subject, loaded: &Loaded, seen: &Observed) -> (View, Vec<String>) {
+    let model = &subject.checked.model;
+    let sources = &subject.checked.sources;
+    let mut collector = Collector::new("conformance", model, sources);
+    collector.record(&loaded.case.facts, &seen.outcome);
+    let cov = collector.finish();
+    let mut view = View::empty(subject);
+    for (i, rec) in cov.recommendations.iter().enumerate() {
+        let r = rec.reached;
+        view.statuses[i] = match (r.yes, r.no, r.unknown) {
+            (true, false, false) => Some(Status::Applies),
+            (false, true, false) => Some(Status::NotApplicable),
+            (false, false, true) => Some(Status::Undetermined),
+            // Not exactly one outcome for one case: shown as a failure below.
+            _ => None,
+        };
+    }
+    let mut failures = Vec::new();
+    for (i, def) in cov.definitions.iter().enumerate() {
+        let Some(info) = model.defs.get(i) else {
+            continue;
+        };
+        let general = seen
+            .views
+            .first()
+            .and_then(|(_, v)| v.values.get(i).cloned().flatten());
+        let want = match (&general, info.ty) {
+            (Some(serde_json::Value::Null), _) | (None, _) => "unknown".to_string(),
+            (Some(serde_json::Value::Bool(b)), _) => b.to_string(),
+            (Some(serde_json::Value::String(s)), Type::Enum(_)) => s.clone(),
+            _ => "known".to_string(),
+        };
+        if def.seen.len() != 1 || !def.seen.contains(&want) {
+            failures.push(format!(
+                "{}: coverage saw definition `{}` take {:?}, the general slot code computes `{want}`",
+                loaded.label, def.name, def.seen
+            ));
+        }
+    }
+    for b in &cov.branches {
+        let node = subject.probes.nodes.iter().position(|n| {
+            location(sources, n.expr.span) == b.location
+                && one_line(sources.slice(n.expr.span)) == b.text
+        });
+        let Some(node) = node else {
+            failures.push(format!(
+                "{}: coverage measures `{}` ({}, {}) at {}, which is no expression of the model",
+                loaded.label, b.text, b.owner, b.role, b.location
+            ));
+            continue;
+        };
+        let gate = subject
+            .probes
+            .nodes
+            .get(node)
+            .map(|n| &n.gate[..])
+            .unwrap_or(&[]);
+        let open = gate
+            .iter()
+            .all(|&g| truth(seen.nodes.get(g).copied().flatten()) == Some(false));
+        let want = if open {
+            reached(truth(seen.nodes.get(node).copied().flatten()))
+        } else {
+            Reached::default()
+        };
+        if b.reached != want {
+            failures.push(format!(
+                "{}: coverage records `{}` ({}, {}) as {:?}, the program computes {:?}",
+                loaded.label, b.text, b.owner, b.role, b.reached, want
+            ));
+        }
+    }
+    for (i, rec) in cov.recommendations.iter().enumerate() {
+        if view.statuses.get(i).copied().flatten().is_none() {
+            failures.push(format!(
+                "{}: coverage records recommendation `{}` as {:?} for one case",
+                loaded.label, rec.id, rec.reached
+            ));
+        }
+    }
+    (view, failures)
+}
+
+/// The language server's constant-condition warnings (the checker's
+/// folding): a condition called always `v` is never `not v`, and is `v`
+/// in every case when it reads no fact.
+pub(crate) fn folding(subject: &Subject, observed: &[(&Loaded, &Observed)]) -> Vec<String> {
+    let analysis =
+        crate::lsp::analysis::analyse(Path::new(&subject.name), &subject.text, &HashMap::new());
+    let mut failures = Vec::new();
+    let diags = analysis
+        .diagnostics
+        .iter()
+        .find(|(f, _)| *f == crate::lsp::analysis::MAIN)
+        .map(|(_, d)| &d[..])
+        .unwrap_or(&[]);
+    for d in diags {
+        let code = match &d.code {
+            Some(lsp_types::NumberOrString::String(s)) => s.as_str(),
+            _ => "",
+        };
+        if code != "cairn::check::constant_condition" {
+            continue;
+        }
+        let value = d.message.starts_with("condition is always true");
+        let exact = d.message.contains("reads no fact");
+        let node = subject
+            .probes
+            .nodes
+            .iter()
+            .position(|n| n.expr.ty == Type::Bool && analysis.range(n.expr.span) == d.range);
+        let Some(node) = node else {
+            failures.push(format!(
+                "the language server warns `{}` at {:?}, which is no condition of the model",
+                d.message, d.range
+            ));
+            continue;
+        };
+        let text = one_line(
+            subject
+                .checked
+                .sources
+                .slice(subject.probes.nodes[node].expr.span),
+        );
+        for (loaded, seen) in observed {
+            let got = truth(seen.nodes.get(node).copied().flatten());
+            if got == Some(!value) || (exact && got != Some(value)) {
+                failures.push(format!(
+                    "{}: the language server says `{text}` is always {value}, the program computes {got:?}",
+                    loaded.label
+                ));
+            }
+        }
+    }
+    failures
+}
+
+/// The analysis: each recommendation's query, compiled from a slice of the
+/// model, must give the program's status on every case of its space (the
+/// test's cases included: their values are added to the model as
+/// thresholds, so the space holds them); and no finding may contradict a
+/// case (`dead`, `constant`, `dead_branch`).
+pub(crate) fn analysis(
+    subject: &Subject,
+    observed: &[(&Loaded, &Observed)],
+    budget: usize,
+) -> Vec<String> {
+    let model = &subject.checked.model;
+    let p = &subject.program;
+    let mut failures = Vec::new();
+    let mut widened = model.clone();
+    for (loaded, _) in observed {
+        for (f, v) in loaded.case.facts.iter().enumerate() {
+            let (Some(v), Some(info)) = (v, model.facts.get(f)) else {
+                continue;
+            };
+            let read = TExpr {
+                kind: TExprKind::Fact(FactId(f as u32)),
+                ty: info.ty,
+                span: info.span,
+            };
+            let lit = TExpr {
+                kind: TExprKind::Const(*v),
+                ty: info.ty,
+                span: info.span,
+            };
+            let cmp = TExpr {
+                kind: TExprKind::Binary(
+                    crate::syntax::ast::BinOp::Eq,
+                    Box::new(read),
+                    Box::new(lit),
+                ),
+                ty: Type::Bool,
+                span: info.span,
+            };
+            widened.defs.push(DefInfo {
+                name: format!("threshold {f}"),
+                description: String::new(),
+                doc: Vec::new(),
+                ty: Type::Bool,
+                body: DefBody::Expr(cmp),
+                span: info.span,
+                decl_span: info.span,
+            });
+        }
+    }
+    let cones = Cones::new(&widened);
+    let mut scratch = p.scratch();
+    for (r, rec) in model.recs.iter().enumerate() {
+        let q = Query::new(
+            &widened,
+            &cones,
+            vec![super::probe::applies(model, r)],
+            Unknowns::All,
+        );
+        let mut found = vec![false; observed.len()];
+        let mut visited = 0usize;
+        q.search(|case, statuses| {
+            visited += 1;
+            let mine = statuses.first().copied();
+            let theirs = p.statuses(case, &mut scratch).get(r).copied();
+            if mine != theirs {
+                failures.push(format!(
+                    "the analysis query for `{}` says {mine:?} on {}, the program {theirs:?}",
+                    rec.id,
+                    crate::analysis::witness_json(model, case)
+                ));
+            }
+            for (k, (loaded, seen)) in observed.iter().enumerate() {
+                let same = q.facts.iter().all(|f| {
+                    let i = f.0 as usize;
+                    close(case.facts.get(i).copied().flatten(), loaded.case.facts.get(i).copied().flatten())
+                });
+                if same && !found[k] {
+                    found[k] = true;
+                    let general = seen.views.first().and_then(|(_, v)| v.statuses.get(r).copied().flatten());
+                    if mine != general {
+                        failures.push(format!(
+                            "{}: the analysis query for `{}` says {mine:?}, the general slot code {general:?}",
+                            loaded.label, rec.id
+                        ));
+                    }
+                }
+            }
+            visited >= budget || found.iter().all(|f| *f)
+        });
+        if (q.size as usize) <= budget {
+            for (k, (loaded, _)) in observed.iter().enumerate() {
+                if !found[k] {
+                    failures.push(format!(
+                        "{}: the analysis space of `{}` does not hold the case",
+                        loaded.label, rec.id
+                    ));
+                }
+            }
+        }
+    }
+    failures.extend(findings(subject, observed));
+    failures
+}
+
+/// Two fact values the same up to the tolerance quantities are compared with.
+fn close(a: Option<Value>, b: Option<Value>) -> bool {
+    match (a, b) {
+        (Some(Value::Quantity(x)), Some(Value::Quantity(y))) => crate::units::approx_eq(x, y),
+        _ => a == b,
+    }
+}
+
+/// The analysis's findings, checked against every case.
+fn findings(subject: &Subject, observed: &[(&Loaded, &Observed)]) -> Vec<String> {
+    let model = &subject.checked.model;
+    let probes = &subject.probes;
+    let mut failures = Vec::new();
+    let result = analyze_model(model);
+    for f in &result.findings {
+        for (loaded, seen) in observed {
+            let value = |n: usize| truth(seen.nodes.get(n).copied().flatten());
+            let general = &seen.views[0].1;
+            let wrong = match f.kind {
+                Kind::Dead => f.ack.iter().any(|(r, _)| {
+                    general.statuses.get(r.0 as usize).copied().flatten() == Some(Status::Applies)
+                }),
+                Kind::Constant => {
+                    let claim = f.label == "always true";
+                    probes.at(f.span).is_some_and(|n| value(n) == Some(!claim))
+                }
+                Kind::DeadBranch if f.message.starts_with("this branch") => {
+                    probes.at(f.span).is_some_and(|n| {
+                        value(n) == Some(true)
+                            && probes.nodes[n]
+                                .gate
+                                .iter()
+                                .all(|&g| value(g) == Some(false))
+                    })
+                }
+                Kind::DeadBranch => first_with_otherwise(subject, f.span)
+                    .is_some_and(|conds| conds.iter().all(|&c| value(c) == Some(false))),
+                _ => false,
+            };
+            if wrong {
+                failures.push(format!(
+                    "{}: the analysis finds `{}` ({}) at {}, which this case contradicts",
+                    loaded.label,
+                    f.message,
+                    f.kind.code(),
+                    location(&subject.checked.sources, f.span)
+                ));
+            }
+        }
+    }
+    failures
+}
+
+/// The branch conditions of the `first` whose `otherwise` is at `span`.
+fn first_with_otherwise(subject: &Subject, span: crate::source::Span) -> Option<Vec<usize>> {
+    let nodes = &subject.probes.nodes;
+    nodes.iter().find_map(|n| match &n.expr.kind {
+        TExprKind::First {
+            otherwise: Some(o), ..
+        } if o.span == span => Some(
+            n.children
+                .iter()
+                .step_by(2)
+                .take(n.children.len() / 2)
+                .copied()
+                .collect(),
+        ),
+        _ => None,
+    })
+}

@@ -1,0 +1,1 @@
+//! Conformance suite: random guidelines (see `proptest` below).
