@@ -22,6 +22,19 @@ fn truth(v: Option<Value>) -> Option<bool> {
     crate::value::ops::truth(v)
 }
 
+/// The outcomes a coverage record holds, in words.
+fn words(r: Reached) -> String {
+    let list: Vec<&str> = [(r.yes, "true"), (r.no, "false"), (r.unknown, "unknown")]
+        .into_iter()
+        .filter_map(|(on, w)| on.then_some(w))
+        .collect();
+    if list.is_empty() {
+        "not reached".into()
+    } else {
+        list.join(" and ")
+    }
+}
+
 fn reached(v: Option<bool>) -> Reached {
     Reached {
         yes: v == Some(true),
@@ -99,16 +112,23 @@ pub(crate) fn coverage(subject: &Subject, loaded: &Loaded, seen: &Observed) -> (
         };
         if b.reached != want {
             failures.push(format!(
-                "{}: coverage records `{}` ({}, {}) as {:?}, the program computes {:?}",
-                loaded.label, b.text, b.owner, b.role, b.reached, want
+                "{}: coverage records `{}` ({}, {}) as {}, the program computes {}",
+                loaded.label,
+                b.text,
+                b.owner,
+                b.role,
+                words(b.reached),
+                words(want)
             ));
         }
     }
     for (i, rec) in cov.recommendations.iter().enumerate() {
         if view.statuses.get(i).copied().flatten().is_none() {
             failures.push(format!(
-                "{}: coverage records recommendation `{}` as {:?} for one case",
-                loaded.label, rec.id, rec.reached
+                "{}: coverage records recommendation `{}` as {} for one case",
+                loaded.label,
+                rec.id,
+                words(rec.reached)
             ));
         }
     }

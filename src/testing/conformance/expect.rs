@@ -8,9 +8,9 @@ use crate::eval::outcome::Outcome;
 use crate::testing::compare::same;
 use serde_json::Value as Json;
 
-fn show<T: std::fmt::Debug>(v: &Option<T>) -> String {
+fn show<T: Shown>(v: &Option<T>) -> String {
     match v {
-        Some(v) => format!("{v:?}"),
+        Some(v) => v.shown(),
         None => "nothing".into(),
     }
 }
@@ -68,20 +68,40 @@ pub(crate) fn agreement(subject: &Subject, label: &str, views: &[(String, View)]
     out
 }
 
+/// A value as the suite's messages show it: JSON as JSON, the rest as Rust.
+trait Shown {
+    fn shown(&self) -> String;
+}
+
+impl Shown for Json {
+    fn shown(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Shown for crate::eval::outcome::Status {
+    fn shown(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Shown for Vec<String> {
+    fn shown(&self) -> String {
+        format!("[{}]", self.join(", "))
+    }
+}
+
 /// The evaluators that say something other than `want` about one item.
-fn disagreeing<T>(
+fn disagreeing<T: Shown>(
     views: &[(String, View)],
     get: impl Fn(&View) -> Option<T>,
     ok: impl Fn(&T) -> bool,
-) -> Vec<String>
-where
-    T: std::fmt::Debug,
-{
+) -> Vec<String> {
     views
         .iter()
         .filter_map(|(name, v)| {
             let got = get(v)?;
-            (!ok(&got)).then(|| format!("{name} says {got:?}"))
+            (!ok(&got)).then(|| format!("{name} says {}", got.shown()))
         })
         .collect()
 }
@@ -129,7 +149,7 @@ pub(crate) fn expectations(
                         got == want
                     },
                 );
-                (format!("`{id}` missing {names:?}"), wrong)
+                (format!("`{id}` missing {}", names.shown()), wrong)
             }
             Expect::Value(name, value) => {
                 let Some(d) = model.def(name) else {

@@ -24,8 +24,10 @@ pub(crate) struct Node {
     pub expr: TExpr,
     /// Its operand nodes.
     pub children: Vec<usize>,
-    /// For a `first` branch condition: the conditions of the earlier
-    /// branches (the branch is reached when they are all false).
+    /// Inside a `first` branch condition: the conditions of the earlier
+    /// branches (the branch is reached when they are all false). As in
+    /// coverage, the operands of a branch condition share its gate, and a
+    /// `first` nested inside has gates of its own.
     pub gate: Vec<usize>,
     /// What the node is, for the suite's construct coverage (`None` for
     /// constants).
@@ -109,7 +111,7 @@ fn add(e: &TExpr, gate: Vec<usize>, nodes: &mut Vec<Node>) -> usize {
     nodes.push(Node {
         expr: e.clone(),
         children: Vec::new(),
-        gate,
+        gate: gate.clone(),
         construct: construct(e),
     });
     let mut children = Vec::new();
@@ -117,21 +119,21 @@ fn add(e: &TExpr, gate: Vec<usize>, nodes: &mut Vec<Node>) -> usize {
         TExprKind::Const(_) | TExprKind::Fact(_) | TExprKind::Def(_) | TExprKind::Column { .. } => {
         }
         TExprKind::Not(a) | TExprKind::Neg(a) | TExprKind::IsKnown(a, _) => {
-            children.push(add(a, Vec::new(), nodes))
+            children.push(add(a, gate.clone(), nodes))
         }
         TExprKind::Binary(_, a, b) => {
-            children.push(add(a, Vec::new(), nodes));
-            children.push(add(b, Vec::new(), nodes));
+            children.push(add(a, gate.clone(), nodes));
+            children.push(add(b, gate.clone(), nodes));
         }
         TExprKind::In { value, set, .. } => {
-            children.push(add(value, Vec::new(), nodes));
+            children.push(add(value, gate.clone(), nodes));
             for m in set {
-                children.push(add(m, Vec::new(), nodes));
+                children.push(add(m, gate.clone(), nodes));
             }
         }
         TExprKind::Quantified(_, items) => {
             for i in items {
-                children.push(add(i, Vec::new(), nodes));
+                children.push(add(i, gate.clone(), nodes));
             }
         }
         TExprKind::First {

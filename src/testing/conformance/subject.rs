@@ -43,11 +43,12 @@ impl Subject {
     pub fn from_text(name: &str, text: String) -> Result<Subject, String> {
         let checked = match crate::parse(name, &text).check() {
             Ok(c) => c,
-            Err(failed) => {
+            Err(mut failed) => {
+                failed.diagnostics.reports.retain(|r| r.is_error());
                 return Err(format!(
                     "the declarations do not check (line 1 is the header):\n{}",
                     failed.diagnostics.render(&failed.sources, 100)
-                ))
+                ));
             }
         };
         let program = Program::new(&checked);
