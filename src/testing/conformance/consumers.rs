@@ -198,6 +198,7 @@ pub(crate) fn analysis(
     subject: &Subject,
     observed: &[(&Loaded, &Observed)],
     budget: usize,
+    with_findings: bool,
 ) -> Vec<String> {
     let model = &subject.checked.model;
     let p = &subject.program;
@@ -289,7 +290,9 @@ pub(crate) fn analysis(
             }
         }
     }
-    failures.extend(findings(subject, observed));
+    if with_findings {
+        failures.extend(findings(subject, observed));
+    }
     failures
 }
 

@@ -78,13 +78,23 @@ pub(crate) fn run_test(test: &Test) -> Vec<String> {
             Err(e) => failures.push(e),
         }
     }
-    failures.extend(check_runs(&subject, &runs, true));
+    failures.extend(check_runs(&subject, &runs, Analysis::Findings));
     failures.into_iter().map(|f| format!("{at}: {f}")).collect()
 }
 
-/// Runs cases on every evaluator and consumer; `analysis` also asks the
-/// analysis (the slowest consumer).
-pub(crate) fn check_runs(subject: &Subject, runs: &[Run<'_>], analysis: bool) -> Vec<String> {
+/// How much of the analysis to ask (its queries are the slowest consumer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Analysis {
+    /// Not at all.
+    Skip,
+    /// Each recommendation's query, against the program.
+    Queries,
+    /// The queries, and every finding against the cases.
+    Findings,
+}
+
+/// Runs cases on every evaluator and consumer.
+pub(crate) fn check_runs(subject: &Subject, runs: &[Run<'_>], analysis: Analysis) -> Vec<String> {
     let mut failures = Vec::new();
     let blank = crate::case::Case {
         name: "blank".into(),
@@ -114,8 +124,14 @@ pub(crate) fn check_runs(subject: &Subject, runs: &[Run<'_>], analysis: bool) ->
         .zip(observed.iter())
         .collect();
     failures.extend(consumers::folding(subject, &pairs));
-    if analysis {
-        failures.extend(consumers::analysis(subject, &pairs, ANALYSIS_BUDGET));
+    if analysis != Analysis::Skip {
+        let findings = analysis == Analysis::Findings;
+        failures.extend(consumers::analysis(
+            subject,
+            &pairs,
+            ANALYSIS_BUDGET,
+            findings,
+        ));
     }
     let golden: Vec<golden::GoldenCase<'_>> = runs
         .iter()

@@ -64,7 +64,10 @@ impl Subject {
 
     /// Loads a case's facts (a JSON object) through the case loader.
     pub fn load(&self, n: usize, line: usize, facts: &str) -> Result<Loaded, String> {
-        let label = format!("case {n} (line {line}: {facts})");
+        let label = match line {
+            0 => format!("case {n} ({facts})"),
+            _ => format!("case {n} (line {line}: {facts})"),
+        };
         let json = format!("{{\"facts\": {facts}}}");
         match crate::load_case(&self.checked, "case.json", &json) {
             Ok(file) => Ok(Loaded {
