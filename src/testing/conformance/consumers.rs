@@ -166,7 +166,8 @@ pub(crate) fn folding(subject: &Subject, observed: &[(&Loaded, &Observed)]) -> V
         let Some(node) = node else {
             failures.push(format!(
                 "the language server warns `{}` at {:?}, which is no condition of the model",
-                d.message, d.range
+                d.message.lines().next().unwrap_or(""),
+                d.range
             ));
             continue;
         };

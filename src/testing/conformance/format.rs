@@ -96,7 +96,11 @@ pub(crate) fn parse(name: &str, text: &str, first_line: usize) -> Result<Vec<Tes
             continue;
         }
         if in_decls {
-            test.decls.push_str(raw);
+            // A `#` comment is not Cairn: it becomes a blank line, so that
+            // line numbers in diagnostics still count the test's lines.
+            if !line.starts_with('#') {
+                test.decls.push_str(raw);
+            }
             test.decls.push('\n');
             continue;
         }
@@ -201,6 +205,7 @@ mod tests {
     const SAMPLE: &str = "# a comment before the first test\n\
 === in: a definite match wins\n\
 fact g \"g\": integer\n\
+# not a declaration\n\
 define x \"x\": bool = g in {1, 2}\n\
 --- case {\"g\": 1}\n\
 x = true\n\
@@ -225,8 +230,10 @@ q2 = {\"value\": 2, \"unit\": \"cm\"}\n";
         assert_eq!(t.origin, "s.conf:2");
         assert_eq!(t.title, "in: a definite match wins");
         assert!(t.decls.starts_with("fact g"), "{}", t.decls);
+        assert!(!t.decls.contains('#'), "{}", t.decls);
+        assert_eq!(t.decls.lines().count(), 3);
         assert_eq!(t.cases.len(), 2);
-        assert_eq!(t.cases[0].line, 5);
+        assert_eq!(t.cases[0].line, 6);
         assert_eq!(
             t.cases[0].expects,
             vec![

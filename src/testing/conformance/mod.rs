@@ -43,6 +43,7 @@ mod probe;
 mod random;
 mod subject;
 mod suite;
+mod trace;
 mod views;
 
 use format::{Expect, Test};
@@ -143,11 +144,13 @@ pub(crate) fn check_runs(subject: &Subject, runs: &[Run<'_>], analysis: Analysis
         })
         .collect();
     failures.extend(golden::golden(subject, &golden));
+    // The evaluators' disagreements first, then the consumers' claims.
+    let mut out = Vec::new();
     for (run, seen) in runs.iter().zip(&observed) {
         let label = &run.loaded.label;
-        failures.extend(seen.failures.iter().cloned());
-        failures.extend(expect::agreement(subject, label, &seen.views));
-        failures.extend(expect::expectations(
+        out.extend(expect::agreement(subject, label, &seen.views));
+        out.extend(seen.failures.iter().cloned());
+        out.extend(expect::expectations(
             subject,
             label,
             run.expects,
@@ -155,5 +158,6 @@ pub(crate) fn check_runs(subject: &Subject, runs: &[Run<'_>], analysis: Analysis
             &seen.outcome,
         ));
     }
-    failures
+    out.extend(failures);
+    out
 }

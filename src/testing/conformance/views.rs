@@ -10,6 +10,7 @@
 //! runner (see [`batch`]).
 
 use super::subject::{Loaded, Subject};
+use super::trace;
 use crate::case::Case;
 use crate::check::model::{DefId, RecId};
 use crate::eval::outcome::{build, display, Outcome, Status};
@@ -96,32 +97,6 @@ pub(crate) fn outcome_view(subject: &Subject, outcome: &Outcome) -> View {
     v
 }
 
-/// What the rendered trace says: statuses from the recommendation steps,
-/// missing facts from their `needs …` reasons.
-fn trace_view(subject: &Subject, outcome: &Outcome) -> View {
-    let model = &subject.checked.model;
-    let mut v = View::empty(subject);
-    for step in outcome.trace.iter().filter(|s| s.kind == "recommendation") {
-        let Some(r) = model.rec(&step.name) else {
-            continue;
-        };
-        let r = r.0 as usize;
-        v.statuses[r] = [Status::Applies, Status::NotApplicable, Status::Undetermined]
-            .into_iter()
-            .find(|s| s.as_str() == step.result);
-        if step.result == Status::Undetermined.as_str() {
-            let names = match step.reason.strip_prefix("undetermined: needs ") {
-                Some(list) => list.split(", ").map(str::to_string).collect(),
-                None => Vec::new(),
-            };
-            v.missing[r] = Some(names);
-        } else {
-            v.missing[r] = Some(Vec::new());
-        }
-    }
-    v
-}
-
 /// Runs one case on every single-case evaluator. `other` is run first on
 /// the compact scratch, so results left over from it would show.
 pub(crate) fn observe(subject: &Subject, loaded: &Loaded, other: &Case) -> Observed {
@@ -175,7 +150,7 @@ pub(crate) fn observe(subject: &Subject, loaded: &Loaded, other: &Case) -> Obser
         "outcome (`evaluate`)".to_string(),
         outcome_view(subject, &outcome),
     ));
-    views.push(("trace".to_string(), trace_view(subject, &outcome)));
+    views.push(("trace".to_string(), trace::view(subject, &outcome)));
     let on_general = build::outcome(p, case, &mut general, Options { trace: true });
     if let Some(path) = first_difference(
         &serde_json::to_value(&outcome).unwrap_or_default(),
@@ -194,50 +169,13 @@ pub(crate) fn observe(subject: &Subject, loaded: &Loaded, other: &Case) -> Obser
             loaded.label
         ));
     }
-    failures.extend(trace_texts(subject, loaded, &outcome, &views[0].1));
+    failures.extend(trace::checks(subject, loaded, &outcome));
     Observed {
         views,
         outcome,
         nodes: subject.probes.values(case),
         failures,
     }
-}
-
-/// The rendered trace's definition results must be the reference values
-/// in words.
-fn trace_texts(
-    subject: &Subject,
-    loaded: &Loaded,
-    outcome: &Outcome,
-    general: &View,
-) -> Vec<String> {
-    let model = &subject.checked.model;
-    let mut scratch = subject.program.scratch();
-    subject.program.run_general(&loaded.case, &mut scratch);
-    let mut out = Vec::new();
-    for step in outcome.trace.iter().filter(|s| s.kind == "definition") {
-        let Some(d) = model.def(&step.name) else {
-            continue;
-        };
-        let Some(info) = model.defs.get(d.0 as usize) else {
-            continue;
-        };
-        if matches!(info.ty, crate::check::model::Type::Row(_)) {
-            continue;
-        }
-        let value = subject.program.def_value(&scratch, d);
-        let want = display::text(model, info.ty, value);
-        if step.result != want {
-            out.push(format!(
-                "{}: the trace says `{}` is `{}`, the general slot code computes `{want}` ({:?})",
-                loaded.label,
-                step.name,
-                step.result,
-                general.values.get(d.0 as usize)
-            ));
-        }
-    }
-    out
 }
 
 /// The path of the first difference between two JSON values.
@@ -299,6 +237,7 @@ pub(crate) fn batch(subject: &Subject, cases: &[&Case]) -> (Vec<View>, Vec<Strin
             reference.last_statuses().to_vec()
         })
         .collect();
+    let mut reported = std::collections::BTreeSet::new();
     let mut scratch = p.batch_scratch();
     let all: Vec<Case> = cohort.iter().map(|(_, c)| c.clone()).collect();
     for round in 0..2 {
@@ -322,7 +261,8 @@ pub(crate) fn batch(subject: &Subject, cases: &[&Case]) -> (Vec<View>, Vec<Strin
                     v.statuses = got.iter().map(|s| Some(*s)).collect();
                 }
                 Some(_) => {}
-                None if got != want => failures.push(format!(
+                // A filler: its first disagreeing lane only.
+                None if got != want && reported.insert(*k) => failures.push(format!(
                     "the batch runner gives filler case `{}` at lane {} of batch {} statuses {got:?}, the general slot code {want:?}",
                     pool.get(*k).map(|c| c.name.as_str()).unwrap_or(""),
                     pos % LANES,
