@@ -204,7 +204,11 @@ pub(crate) fn analysis(
     let model = &subject.checked.model;
     let p = &subject.program;
     let mut failures = Vec::new();
-    let mut widened = model.clone();
+    // Each known value of the cases becomes a comparison `fact = value`:
+    // a definition of a copy of the model (where the fact domains come from
+    // the whole model) and an extra question of the query (where they come
+    // from the question's own expressions), so the space holds the cases.
+    let mut thresholds: Vec<(FactId, TExpr)> = Vec::new();
     for (loaded, _) in observed {
         for (f, v) in loaded.case.facts.iter().enumerate() {
             let (Some(v), Some(info)) = (v, model.facts.get(f)) else {
@@ -229,26 +233,34 @@ pub(crate) fn analysis(
                 ty: Type::Bool,
                 span: info.span,
             };
-            widened.defs.push(DefInfo {
-                name: format!("threshold {f}"),
-                description: String::new(),
-                doc: Vec::new(),
-                ty: Type::Bool,
-                body: DefBody::Expr(cmp),
-                span: info.span,
-                decl_span: info.span,
-            });
+            thresholds.push((FactId(f as u32), cmp));
         }
+    }
+    let mut widened = model.clone();
+    for (f, cmp) in &thresholds {
+        widened.defs.push(DefInfo {
+            name: format!("threshold {}", f.0),
+            description: String::new(),
+            doc: Vec::new(),
+            ty: Type::Bool,
+            body: DefBody::Expr(cmp.clone()),
+            span: cmp.span,
+            decl_span: cmp.span,
+        });
     }
     let cones = Cones::new(&widened);
     let mut scratch = p.scratch();
     for (r, rec) in model.recs.iter().enumerate() {
-        let q = Query::new(
-            &widened,
-            &cones,
-            vec![super::probe::applies(model, r)],
-            Unknowns::All,
+        let applies = super::probe::applies(model, r);
+        let cone = cones.of(&[&applies]).0;
+        let mut exprs = vec![applies.clone()];
+        exprs.extend(
+            thresholds
+                .iter()
+                .filter(|(f, _)| cone.contains(f))
+                .map(|(_, c)| c.clone()),
         );
+        let q = Query::new(&widened, &cones, exprs, Unknowns::All);
         let mut found = vec![false; observed.len()];
         let mut visited = 0usize;
         q.search(|case, statuses| {
@@ -257,23 +269,34 @@ pub(crate) fn analysis(
             let theirs = p.statuses(case, &mut scratch).get(r).copied();
             if mine != theirs {
                 failures.push(format!(
-                    "the analysis query for `{}` says {mine:?} on {}, the program {theirs:?}",
+                    "the analysis query for `{}` says {} on {}, the program {}",
                     rec.id,
-                    crate::analysis::witness_json(model, case)
+                    said(mine),
+                    crate::analysis::witness_json(model, case),
+                    said(theirs)
                 ));
             }
             for (k, (loaded, seen)) in observed.iter().enumerate() {
                 let same = q.facts.iter().all(|f| {
                     let i = f.0 as usize;
-                    close(case.facts.get(i).copied().flatten(), loaded.case.facts.get(i).copied().flatten())
+                    close(
+                        case.facts.get(i).copied().flatten(),
+                        loaded.case.facts.get(i).copied().flatten(),
+                    )
                 });
                 if same && !found[k] {
                     found[k] = true;
-                    let general = seen.views.first().and_then(|(_, v)| v.statuses.get(r).copied().flatten());
+                    let general = seen
+                        .views
+                        .first()
+                        .and_then(|(_, v)| v.statuses.get(r).copied().flatten());
                     if mine != general {
                         failures.push(format!(
-                            "{}: the analysis query for `{}` says {mine:?}, the general slot code {general:?}",
-                            loaded.label, rec.id
+                            "{}: the analysis query for `{}` says {}, the general slot code {}",
+                            loaded.label,
+                            rec.id,
+                            said(mine),
+                            said(general)
                         ));
                     }
                 }
@@ -295,6 +318,11 @@ pub(crate) fn analysis(
         failures.extend(findings(subject, observed));
     }
     failures
+}
+
+/// A status in messages.
+fn said(s: Option<Status>) -> &'static str {
+    s.map_or("nothing", Status::as_str)
 }
 
 /// Two fact values the same up to the tolerance quantities are compared with.

@@ -34,8 +34,12 @@ pub(crate) fn view(subject: &Subject, outcome: &Outcome) -> View {
             .into_iter()
             .find(|s| s.as_str() == step.result);
         if step.result == Status::Undetermined.as_str() {
+            // `undetermined: needs a, b`, possibly followed by ` (…)`.
             let names = match step.reason.strip_prefix("undetermined: needs ") {
-                Some(list) => list.split(", ").map(str::to_string).collect(),
+                Some(list) => {
+                    let list = list.split(" (").next().unwrap_or(list);
+                    list.split(", ").map(str::to_string).collect()
+                }
                 None => Vec::new(),
             };
             v.missing[r] = Some(names);
