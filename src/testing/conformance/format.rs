@@ -1,6 +1,6 @@
-//! Conformance suite: reading the shared test format (see the `//!` of
-//! `super`): `.conf` files, and the ```` ```conformance ```` blocks of the
-//! Markdown files under `grammar/`.
+//! Conformance suite: reading the shared test format (described in
+//! `tests/conformance/README.md`): `.conf` files, and the
+//! ```` ```conformance ```` blocks of the Markdown files under `grammar/`.
 
 use serde_json::Value as Json;
 

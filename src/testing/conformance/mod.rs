@@ -3,27 +3,35 @@
 //!
 //! The data are the `tests/conformance/*.conf` files and every
 //! ```` ```conformance ```` block of the Markdown files in `grammar/`
-//! (`SEMANTICS.md`), in the format of `format`. Each test's declarations
-//! are wrapped in a fixed header, parsed and checked (a check failure fails
-//! the test, with the diagnostics), and each case is loaded through the
-//! case loader and run on:
+//! (`SEMANTICS.md`), in the format of `tests/conformance/README.md`. Each
+//! test's declarations are wrapped in a fixed header, parsed and checked (a
+//! check failure fails the test, with the diagnostics), and each case is
+//! loaded through the case loader and run on:
 //!
 //! - the general slot code, `Program::run_general` (the reference),
-//! - the compact program (`statuses`, `evaluate_into`, `def_value`),
+//! - the compact program (`statuses` on a scratch that ran another case
+//!   first, `evaluate_into`, `def_value`),
 //! - the 64-lane batch runner (`statuses_batch`: the case in several lanes
 //!   among other cases, in a partial last batch, and on reused buffers),
-//! - the missing-facts walker (`missing_into`) and the trace (raw
-//!   `trace_into` of each path, and the rendered steps' results and
-//!   `needs …` reasons),
+//! - the missing-facts walker (`missing_into` after each path),
+//! - the trace: the raw `trace_into` of each path against the general
+//!   one; the rendered steps' statuses, values and `needs …` reasons; and
+//!   its decisive reads must decide (with every other fact unknown, a
+//!   decided recommendation keeps its status),
 //! - the full `Outcome` (`evaluate`, compared as JSON with the outcome built
 //!   on the general slots) and the golden-case runner (`testing::run`, the
 //!   path of `cairn test`, on a temporary directory),
 //! - coverage (`Collector`: every branch's recorded outcome against the
 //!   program's value of that condition),
-//! - the analysis (each recommendation's query against the program on the
-//!   query's whole space, which holds the test's cases; `dead`, `constant`
-//!   and `dead_branch` findings against the cases),
-//! - the checker's constant folding as the language server reports it.
+//! - the analysis: each recommendation's query is searched over its space
+//!   and must give the program's status on every case it visits. The query
+//!   API evaluates only the cases of its own space, so the cases' values
+//!   are added as comparisons (`fact = value`) to make the space hold them,
+//!   and their statuses are checked when the search reaches them. Findings
+//!   (`dead`, `constant`, `dead_branch`) must not be contradicted by a case.
+//! - the checker's constant folding, as the language server reports it
+//!   (`lsp::analysis::analyse`): a condition called always `v` is never
+//!   `not v`.
 //!
 //! Every evaluator is compared with the reference and with the
 //! expectations; a failure names the file and line, the test, the case and
