@@ -48,6 +48,7 @@ mod expect;
 mod format;
 mod golden;
 mod probe;
+mod queries;
 mod random;
 mod subject;
 mod suite;
@@ -135,7 +136,7 @@ pub(crate) fn check_runs(subject: &Subject, runs: &[Run<'_>], analysis: Analysis
     failures.extend(consumers::folding(subject, &pairs));
     if analysis != Analysis::Skip {
         let findings = analysis == Analysis::Findings;
-        failures.extend(consumers::analysis(
+        failures.extend(queries::analysis(
             subject,
             &pairs,
             ANALYSIS_BUDGET,
