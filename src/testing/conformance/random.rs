@@ -334,7 +334,7 @@ fn every_evaluator_agrees_on_random_guidelines() {
 #[test]
 fn analysis_findings_hold_on_random_guidelines() {
     // No `dead`, `constant` or `dead_branch` finding may be contradicted by
-    // a case (`consumers::analysis`).
+    // a case (`queries::analysis`).
     let config = ProptestConfig {
         cases: 16,
         failure_persistence: None,
