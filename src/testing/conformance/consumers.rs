@@ -45,8 +45,8 @@ fn reached(v: Option<bool>) -> Reached {
 pub(crate) fn coverage(subject: &Subject, loaded: &Loaded, seen: &Observed) -> (View, Vec<String>) {
     let model = &subject.checked.model;
     let sources = &subject.checked.sources;
-    let mut collector = Collector::new("conformance", model, sources);
-    collector.record(&loaded.case.facts, &seen.outcome);
+    let mut collector = Collector::new("conformance", &subject.program, sources);
+    collector.record(&loaded.case, &seen.outcome);
     let cov = collector.finish();
     let mut view = View::empty(subject);
     for (i, rec) in cov.recommendations.iter().enumerate() {
