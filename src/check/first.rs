@@ -2,7 +2,8 @@
 //!
 //! Every condition must be a bool (and is checked for being constant);
 //! every value must have the result type: the type the context expects
-//! (a declared definition type), or else the first value's type. A bare
+//! (a declared definition type), or else the first value's type (for
+//! integers, the hull of every branch's range). A bare
 //! enum value as the first value, with no declared type, cannot say which
 //! enum it belongs to and is reported once.
 
@@ -98,6 +99,18 @@ impl<'a> Checker<'a> {
                 Some(t)
             }
             Some((want, at)) => {
+                // An inferred integer type covers every branch's range, so
+                // `then n otherwise n - 1` may hold one less than `n`.
+                if let (Some(at), Type::Int { min, max }, Type::Int { min: lo, max: hi }) =
+                    (at, want, t.ty)
+                {
+                    let hull = Type::Int {
+                        min: min.zip(lo).map(|(a, b)| a.min(b)),
+                        max: max.zip(hi).map(|(a, b)| a.max(b)),
+                    };
+                    *result = Some((hull, Some(at)));
+                    return Some(t);
+                }
                 if super::defs::assignable(t.ty, want)
                     || (numeric(t.ty) && numeric(want) && want == Type::Number)
                 {
