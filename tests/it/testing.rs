@@ -224,7 +224,13 @@ fn coverage_evaluator_agrees_on_the_golden_cases() {
         }
         for (rec, out) in model.recs.iter().zip(&outcome.recommendations) {
             let status = coverage_status(model, &env, rec);
-            assert_eq!(status, out.status, "{} in {}", rec.id, path.display());
+            // Coverage's own evaluator is three-valued only; the exact pass
+            // may settle what it leaves undetermined (saying regardless of
+            // which facts).
+            let settled = status == Status::Undetermined && !out.regardless_of.is_empty();
+            if !settled {
+                assert_eq!(status, out.status, "{} in {}", rec.id, path.display());
+            }
         }
         seen += 1;
     }

@@ -119,8 +119,8 @@ pub(crate) fn fact_value(model: &Model, case: &Case, f: u32) -> (Type, Option<Va
     (ty, case.facts.get(f as usize).copied().flatten())
 }
 
-/// Fills the placeholders of a statement.
-fn statement(program: &Program, case: &Case, scratch: &Scratch, pieces: &[Piece]) -> String {
+/// Fills the placeholders of a statement (`defs`: every definition's value).
+fn statement(program: &Program, case: &Case, defs: &[Option<Value>], pieces: &[Piece]) -> String {
     let model = &program.model;
     let mut out = String::new();
     for piece in pieces {
@@ -136,7 +136,7 @@ fn statement(program: &Program, case: &Case, scratch: &Scratch, pieces: &[Piece]
                     .get(*d as usize)
                     .map(|i| i.ty)
                     .unwrap_or(Type::Bool);
-                let v = program.def_value(scratch, crate::check::model::DefId(*d));
+                let v = defs.get(*d as usize).copied().flatten();
                 out.push_str(&display::statement_text(model, ty, v));
             }
         }
@@ -153,9 +153,12 @@ pub(crate) fn outcome(
 ) -> Outcome {
     let model = &program.model;
     let mut derived = serde_json::Map::new();
-    for (i, def) in model.defs.iter().enumerate() {
-        let v = program.def_value(scratch, crate::check::model::DefId(i as u32));
-        derived.insert(def.name.clone(), display::json(model, def.ty, v));
+    // Values the Kleene pass left unknown are settled by the exact pass.
+    let defs: Vec<Option<Value>> = (0..model.defs.len())
+        .map(|i| program.def_value_exact(scratch, crate::check::model::DefId(i as u32)))
+        .collect();
+    for (def, v) in model.defs.iter().zip(&defs) {
+        derived.insert(def.name.clone(), display::json(model, def.ty, *v));
     }
     let mut recommendations = Vec::with_capacity(model.recs.len());
     for (i, (rec, fixed)) in model.recs.iter().zip(&program.fixed).enumerate() {
@@ -164,12 +167,9 @@ pub(crate) fn outcome(
             .get(i)
             .copied()
             .unwrap_or(Status::Undetermined);
+        let exact = program.exact_info(scratch, RecId(i as u32));
         let missing = if status == Status::Undetermined {
-            program
-                .missing_into(scratch, RecId(i as u32))
-                .iter()
-                .filter_map(|f| model.facts.get(f).map(|f| f.name.clone()))
-                .collect()
+            exact.missing
         } else {
             Vec::new()
         };
@@ -178,10 +178,13 @@ pub(crate) fn outcome(
             kind: fixed.kind.clone(),
             status,
             strength: fixed.strength.clone(),
-            statement: statement(program, case, scratch, &fixed.statement),
+            statement: statement(program, case, &defs, &fixed.statement),
             section: fixed.section.clone(),
             section_path: fixed.section_path.clone(),
             missing,
+            approximate: exact.approximate,
+            regardless_of: exact.regardless_of,
+            leads_to: exact.leads_to,
             alternatives: fixed.alternatives.clone(),
             rationale: rec.rationale.clone(),
             notes: rec.notes.clone(),
