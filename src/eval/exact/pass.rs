@@ -56,6 +56,11 @@ pub(crate) struct Work {
     pub(super) grid: Vec<Status>,
     /// Per varying fact: some two completions differing only in it differ.
     pub(super) matters: Vec<bool>,
+    /// Recommendations that reached the exact pass (since the buffers
+    /// were made), for measuring its cost.
+    pub(super) reached: u64,
+    /// Completions run, likewise.
+    pub(super) tried: u64,
 }
 
 /// What the exact pass found for one recommendation.
@@ -99,6 +104,7 @@ impl Work {
     /// Sets the facts to completion `index` and re-runs the live
     /// instructions; returns the value of `root`.
     pub(super) fn complete(&mut self, code: &Code, index: u64, root: Pc) -> Option<Value> {
+        self.tried += 1;
         let mut rest = index;
         self.digits.clear();
         for i in 0..self.facts.len() {
@@ -148,8 +154,27 @@ impl Work {
     /// disagrees; `None` when they differ.
     pub(super) fn agreed(&mut self, code: &Code, root: Pc) -> Option<Status> {
         let first = status_of(self.complete(code, 0, root));
-        for i in 1..self.size() {
-            if status_of(self.complete(code, i, root)) != first {
+        // The completions one fact away from the first come first: a fact
+        // that matters usually shows it there, long before the mixed-radix
+        // order would reach it.
+        let mut stride = 1u64;
+        for i in 0..self.facts.len() {
+            let radix = self.radix(i) as u64;
+            for j in 1..radix {
+                if status_of(self.complete(code, j * stride, root)) != first {
+                    return None;
+                }
+            }
+            stride = stride.saturating_mul(radix);
+        }
+        // Then every completion, in a scattered order: when the answer
+        // changes only for some combinations of values, a scattered order
+        // meets one sooner than the mixed-radix order (multiplying by a
+        // prime larger than the product is a permutation of it).
+        let n = self.size();
+        for i in 1..n {
+            let index = ((u128::from(i) * 1_000_000_007) % u128::from(n)) as u64;
+            if status_of(self.complete(code, index, root)) != first {
                 return None;
             }
         }

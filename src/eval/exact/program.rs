@@ -27,6 +27,15 @@ pub(crate) struct ExactInfo {
     pub leads_to: Vec<LeadsTo>,
 }
 
+impl Scratch {
+    /// The cost of the exact pass since these buffers were made: how many
+    /// recommendations the Kleene pass left undetermined for it, and how
+    /// many completions it ran (settling statuses and explaining them).
+    pub fn exact_cost(&self) -> (u64, u64) {
+        (self.exact.reached, self.exact.tried)
+    }
+}
+
 impl Program {
     /// Settles every recommendation the Kleene pass left undetermined (see
     /// `exact`). Costs one scan of the statuses when there is none.
@@ -94,6 +103,7 @@ impl Program {
     /// The status every completion of `r` agrees on (undetermined when they
     /// differ), or `None` for the Kleene approximation.
     fn decide<S: Slots + ?Sized>(&self, kleene: &S, work: &mut Work, r: usize) -> Option<Status> {
+        work.reached += 1;
         if !self.prepare_rec(kleene, work, r) {
             return None;
         }

@@ -110,12 +110,10 @@ impl Work {
                 if !self.path.is_empty() && !decimal {
                     return fail;
                 }
-                let values: Vec<Pc> = code
-                    .args(start, branches * 2)
-                    .chunks_exact(2)
-                    .filter_map(|p| p.get(1).copied())
-                    .chain(otherwise)
-                    .collect();
+                let pairs = code.args(start, branches * 2);
+                let values = (0..branches as usize)
+                    .filter_map(|i| pairs.get(2 * i + 1).copied())
+                    .chain(otherwise);
                 for v in values {
                     if self.on_chain(code, v, x) {
                         self.descend(code, v, x, c, depth + 1)?;

@@ -296,8 +296,9 @@ impl Work {
 
     /// Splits every varying fact at its candidates.
     fn build_regions(&mut self, enums: &[u16]) {
+        // Unstable: a stable sort allocates.
         self.cands
-            .sort_by(|a, b| a.0.cmp(&b.0).then(num(a.1).total_cmp(&num(b.1))));
+            .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(num(a.1).total_cmp(&num(b.1))));
         self.regions.clear();
         self.spans.clear();
         let mut at = 0usize;
@@ -359,7 +360,8 @@ pub(super) fn split(ty: Type, values: u16, cands: &[(u32, Value)], out: &mut Vec
 }
 
 /// Integer-like regions: each candidate starts a region that runs to the
-/// next one (candidates come in threshold-and-successor pairs).
+/// next one (candidates come in threshold-and-successor pairs). Candidates
+/// are sorted; nothing is allocated.
 fn discrete(
     cands: &[(u32, Value)],
     min: Option<i64>,
@@ -368,14 +370,14 @@ fn discrete(
     default: i64,
     out: &mut Vec<Region>,
 ) {
-    let mut starts: Vec<i64> = cands
+    let inside = |s: &i64| min.is_none_or(|m| *s > m) && max.is_none_or(|m| *s <= m);
+    let mut starts = cands
         .iter()
         .map(|c| num(c.1).floor() as i64)
-        .filter(|&s| min.is_none_or(|m| s > m) && max.is_none_or(|m| s <= m))
-        .collect();
-    starts.dedup();
+        .filter(inside)
+        .peekable();
     let bound = |b: Option<i64>| b.map_or(Bound::Open, |v| Bound::Incl(mk(v)));
-    let first_hi = starts.first().map(|&s| s - 1);
+    let first_hi = starts.peek().map(|&s| s - 1);
     let rep = min
         .or(first_hi)
         .unwrap_or_else(|| max.map_or(default, |m| default.min(m)));
@@ -384,9 +386,12 @@ fn discrete(
         lo: bound(min),
         hi: first_hi.map_or(bound(max), |h| Bound::Incl(mk(h))),
     });
-    for (i, &s) in starts.iter().enumerate() {
+    while let Some(s) = starts.next() {
+        while starts.peek() == Some(&s) {
+            starts.next();
+        }
         let hi = starts
-            .get(i + 1)
+            .peek()
             .map_or(bound(max), |&n| Bound::Incl(mk(n - 1)));
         out.push(Region {
             rep: mk(s),
@@ -397,15 +402,15 @@ fn discrete(
 }
 
 /// Decimal regions: each threshold alone, the open intervals between
-/// neighbouring thresholds, and below and above them all.
+/// neighbouring thresholds, and below and above them all. Candidates are
+/// sorted; nothing is allocated.
 fn continuous(cands: &[(u32, Value)], mk: impl Fn(f64) -> Value, out: &mut Vec<Region>) {
-    let mut ts: Vec<f64> = cands
+    let mut ts = cands
         .iter()
         .map(|c| num(c.1))
         .filter(|x| x.is_finite())
-        .collect();
-    ts.dedup_by(|a, b| approx_eq(*a, *b));
-    let (Some(&first), Some(&last)) = (ts.first(), ts.last()) else {
+        .peekable();
+    let Some(&first) = ts.peek() else {
         out.push(Region {
             rep: mk(1.0),
             lo: Bound::Open,
@@ -423,14 +428,14 @@ fn continuous(cands: &[(u32, Value)], mk: impl Fn(f64) -> Value, out: &mut Vec<R
         lo: Bound::Open,
         hi: Bound::Excl(mk(first)),
     });
-    for (i, &t) in ts.iter().enumerate() {
+    while let Some(t) = ts.next() {
+        while ts.peek().is_some_and(|&n| approx_eq(n, t)) {
+            ts.next();
+        }
         out.push(Region::point(mk(t)));
-        let (rep, hi) = match ts.get(i + 1) {
+        let (rep, hi) = match ts.peek() {
             Some(&n) => ((t + n) / 2.0, Bound::Excl(mk(n))),
-            None => (
-                if last > 0.0 { last * 2.0 } else { last + 1.0 },
-                Bound::Open,
-            ),
+            None => (if t > 0.0 { t * 2.0 } else { t + 1.0 }, Bound::Open),
         };
         out.push(Region {
             rep: mk(rep),
