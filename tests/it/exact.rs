@@ -77,6 +77,17 @@ fn outcome_says_what_each_value_leads_to() {
             {"values": ">= 5 cm", "status": "applies"},
         ]}])
     );
+    // A fact read whose values never change the answer.
+    let c2 = checked(
+        r#"
+fact x "x": integer 0 to 9
+fact y "y": bool
+inform r { when (x >= 5 and y) or (x >= 5 and not y) statement "r" }
+"#,
+    );
+    let json = serde_json::to_value(&conformance::outcome(&c2, "{}").recommendations[0]).unwrap();
+    assert_eq!(json["missing"], serde_json::json!(["x"]));
+    assert_eq!(json["regardless_of"], serde_json::json!(["y"]));
     // Settled: applies whatever the sex is.
     let out = conformance::outcome(&c, r#"{"score": 4}"#);
     let json = serde_json::to_value(&out.recommendations[0]).unwrap();
