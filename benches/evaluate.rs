@@ -1,5 +1,6 @@
 //! Eval stage benchmark: parse + check of the sarcoma guideline, and
-//! evaluation of many synthetic cases (with unknowns) through each API:
+//! evaluation of many synthetic cases (golden cases perturbed, with
+//! unknowns, reaching every status of every recommendation) through each API:
 //! statuses only, statuses + trace data, and full outcomes with and without
 //! the trace. Throughput is reported in cases per second.
 
@@ -15,6 +16,7 @@ use std::time::Duration;
 
 const GUIDELINE: &str = "guidelines/rps/initial-management.cairn";
 const CASES: usize = 10_000;
+const CASES_DIR: &str = "guidelines/rps/cases";
 
 /// A small deterministic generator (xorshift64*), so runs are comparable.
 struct Rng(u64);
@@ -63,18 +65,92 @@ fn random_value(model: &Model, ty: Type, rng: &mut Rng) -> Option<Value> {
     })
 }
 
-fn cases(model: &Model, n: usize) -> Vec<Case> {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    (0..n)
-        .map(|i| Case {
-            name: format!("case {i}"),
-            facts: model
-                .facts
-                .iter()
-                .map(|f| random_value(model, f.ty, &mut rng))
-                .collect(),
+/// The golden cases of the sarcoma guideline, which between them drive
+/// every recommendation to applies and to not applicable.
+fn golden(checked: &cairn::check::Checked) -> Vec<Case> {
+    let mut paths: Vec<_> = std::fs::read_dir(CASES_DIR)
+        .expect("the golden cases")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).expect("a golden case");
+            cairn::load_case(checked, &p.to_string_lossy(), &text)
+                .expect("a valid golden case")
+                .case
         })
         .collect()
+}
+
+/// Synthetic cases that reach every status of every recommendation: three
+/// in four are a golden case with each fact, with probability 1/8, replaced
+/// by a random value or made unknown; the rest are wholly random (which
+/// leaves many recommendations undetermined).
+fn cases(checked: &cairn::check::Checked, n: usize) -> Vec<Case> {
+    let model = &checked.model;
+    let seeds = golden(checked);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    (0..n)
+        .map(|i| {
+            let facts = if rng.below(4) == 0 || seeds.is_empty() {
+                model
+                    .facts
+                    .iter()
+                    .map(|f| random_value(model, f.ty, &mut rng))
+                    .collect()
+            } else {
+                let seed = &seeds[rng.below(seeds.len() as u64) as usize];
+                model
+                    .facts
+                    .iter()
+                    .enumerate()
+                    .map(|(f, info)| match rng.below(8) {
+                        0 => random_value(model, info.ty, &mut rng),
+                        _ => seed.facts.get(f).copied().flatten(),
+                    })
+                    .collect()
+            };
+            Case {
+                name: format!("case {i}"),
+                facts,
+            }
+        })
+        .collect()
+}
+
+/// Checks that the cases reach every status of every recommendation, and
+/// says which they do not.
+fn report_reach(program: &Program, cases: &[Case]) {
+    use cairn::eval::outcome::Status;
+    let recs = &program.model().recs;
+    let mut reached = vec![[false; 3]; recs.len()];
+    let mut scratch = program.scratch();
+    for case in cases {
+        for (r, s) in program.statuses(case, &mut scratch).iter().enumerate() {
+            let i = match s {
+                Status::Applies => 0,
+                Status::NotApplicable => 1,
+                Status::Undetermined => 2,
+            };
+            reached[r][i] = true;
+        }
+    }
+    let gaps: Vec<String> = recs
+        .iter()
+        .zip(&reached)
+        .filter(|(_, r)| !r.iter().all(|x| *x))
+        .map(|(rec, r)| format!("{} {:?}", rec.id, r))
+        .collect();
+    eprintln!(
+        "cases reach every status of {} of {} recommendations{}{}",
+        recs.len() - gaps.len(),
+        recs.len(),
+        if gaps.is_empty() { "" } else { "; not: " },
+        gaps.join(", ")
+    );
 }
 
 fn bench(c: &mut Criterion) {
@@ -93,7 +169,8 @@ fn bench(c: &mut Criterion) {
 
     let checked = cairn::check::check(parse_with(GUIDELINE, &text, &FsLoader)).expect("checks");
     let program = Program::new(&checked);
-    let cases = cases(&checked.model, CASES);
+    let cases = cases(&checked, CASES);
+    report_reach(&program, &cases);
     let mut scratch = program.scratch();
 
     let mut group = c.benchmark_group("evaluate");
@@ -162,7 +239,8 @@ fn setup(n: usize) -> (cairn::check::Checked, Program, Vec<Case>) {
     let text = std::fs::read_to_string(GUIDELINE).expect("the sarcoma guideline");
     let checked = cairn::check::check(parse_with(GUIDELINE, &text, &FsLoader)).expect("checks");
     let program = Program::new(&checked);
-    let cases = cases(&checked.model, n);
+    let cases = cases(&checked, n);
+    report_reach(&program, &cases);
     (checked, program, cases)
 }
 
@@ -224,7 +302,7 @@ fn write_cohort() {
         let mut facts = serde_json::Map::new();
         for (info, v) in model.facts.iter().zip(&case.facts) {
             if v.is_some() {
-                let json = cairn::case::convert::to_json(model, info.ty, *v);
+                let json = cairn::value::json::encode(model, info.ty, *v);
                 facts.insert(info.name.clone(), json);
             }
         }

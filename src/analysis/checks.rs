@@ -514,15 +514,7 @@ fn positive(kind: RecKind) -> bool {
 
 /// The definitions named by `{name}` placeholders of a statement.
 pub(crate) fn placeholders(model: &Model, text: &str) -> Vec<DefId> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        rest = &rest[open + 1..];
-        if let Some(close) = rest.find('}') {
-            if let Some(d) = model.def(rest[..close].trim()) {
-                out.push(d);
-            }
-        }
-    }
-    out
+    crate::check::placeholder::placeholders(text)
+        .filter_map(|p| model.def(p.name))
+        .collect()
 }

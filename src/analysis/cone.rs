@@ -11,33 +11,7 @@ use std::collections::BTreeSet;
 
 /// Calls `f` on `e` and every expression inside it, parents first.
 pub(crate) fn walk<'e>(e: &'e TExpr, f: &mut impl FnMut(&'e TExpr)) {
-    f(e);
-    match &e.kind {
-        TExprKind::Const(_) | TExprKind::Fact(_) | TExprKind::Def(_) | TExprKind::Column { .. } => {
-        }
-        TExprKind::Not(a) | TExprKind::Neg(a) | TExprKind::IsKnown(a, _) => walk(a, f),
-        TExprKind::Binary(_, a, b) => {
-            walk(a, f);
-            walk(b, f);
-        }
-        TExprKind::In { value, set, .. } => {
-            walk(value, f);
-            set.iter().for_each(|m| walk(m, f));
-        }
-        TExprKind::Quantified(_, items) => items.iter().for_each(|i| walk(i, f)),
-        TExprKind::First {
-            branches,
-            otherwise,
-        } => {
-            for (c, v) in branches {
-                walk(c, f);
-                walk(v, f);
-            }
-            if let Some(o) = otherwise {
-                walk(o, f);
-            }
-        }
-    }
+    e.pre_order().for_each(f);
 }
 
 /// Every expression of the model: definition bodies, table keys, section,

@@ -62,8 +62,7 @@ use crate::check::model::{Model, RecId, Type};
 use crate::check::Checked;
 use crate::diagnostics::Diagnostics;
 use crate::source::Span;
-use crate::units::format_number;
-use crate::value::{format_date, Value};
+use crate::value::Value;
 use error::AnalysisError;
 use serde::Serialize;
 use serde_json::json;
@@ -359,7 +358,8 @@ fn acknowledge(model: &Model, findings: &mut Vec<Finding>) {
 }
 
 /// A case as a case file: `{"facts": {...}}` with the known facts in the
-/// JSON form of semantics.md (quantities in the declared unit).
+/// JSON form of `grammar/SEMANTICS.md`, "Values in JSON" (quantities in
+/// the declared unit).
 pub fn witness_json(model: &Model, case: &Case) -> serde_json::Value {
     let mut facts = serde_json::Map::new();
     for (info, v) in model.facts.iter().zip(&case.facts) {
@@ -370,36 +370,12 @@ pub fn witness_json(model: &Model, case: &Case) -> serde_json::Value {
     json!({ "facts": facts })
 }
 
-/// A known fact value in case-file JSON.
+/// A known fact value in case-file JSON (the value codec's form; a row,
+/// which no fact holds, as its index).
 pub(crate) fn value_json(model: &Model, ty: Type, v: Value) -> serde_json::Value {
-    let number = |x: f64| -> serde_json::Value {
-        let r = (x * 1e9).round() / 1e9;
-        if r.fract() == 0.0 && r.abs() < 9e15 {
-            json!(r as i64)
-        } else {
-            serde_json::from_str(&format_number(r)).unwrap_or(json!(r))
-        }
-    };
     match v {
-        Value::Bool(b) => json!(b),
-        Value::Int(i) => json!(i),
-        Value::Number(x) => number(x),
-        Value::Quantity(x) => match ty {
-            Type::Quantity { unit, .. } => {
-                json!({"value": number(x / unit.factor), "unit": unit.symbol})
-            }
-            _ => number(x),
-        },
-        Value::Date(d) => json!(format_date(d)),
-        Value::Enum(i) => match ty {
-            Type::Enum(e) => model
-                .enum_info(e)
-                .and_then(|info| info.values.get(i as usize))
-                .map(|v| json!(v.name))
-                .unwrap_or(json!(i)),
-            _ => json!(i),
-        },
         Value::Row(r) => json!(r),
+        v => crate::value::json::encode(model, ty, Some(v)),
     }
 }
 

@@ -337,7 +337,7 @@ impl Loader<'_> {
             }
             match convert::to_value(self.model, &def.name, def.ty, value) {
                 Ok(v) => {
-                    let normal = convert::to_json(self.model, def.ty, v);
+                    let normal = crate::value::json::encode(self.model, def.ty, v);
                     expect.derived.insert(key.name.to_string(), normal);
                 }
                 Err(e) => self.push(e),

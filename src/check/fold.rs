@@ -1,7 +1,9 @@
 //! Check stage: finds conditions whose value does not depend on the case.
 //!
 //! A condition is constant when it folds to true or false from literals
-//! alone (under Kleene logic, so `x or true` is true whatever `x` is), or
+//! alone (with the Kleene connectives and set membership of `value::ops`,
+//! an operand that reads the case being unknown, so `x or true` is true
+//! whatever `x` is, and so is `1 in {x, 1}`), or
 //! when it compares an integer of declared range with a literal that the
 //! range decides (`grade > 5` for `integer 1 to 3` is never true).
 
@@ -9,7 +11,7 @@ use super::ctx::Checker;
 use super::model::*;
 use super::warning::CheckWarning;
 use crate::syntax::ast::{BinOp, Quantifier};
-use crate::value::Value;
+use crate::value::{ops, Value};
 use std::cmp::Ordering;
 
 /// The result of folding: the constant value and, when a declared range
@@ -46,21 +48,45 @@ impl<'a> Checker<'a> {
                 value: *b,
                 because: None,
             }),
-            TExprKind::Not(inner) => self.fold(inner).map(|f| Folded {
-                value: !f.value,
-                ..f
-            }),
+            TExprKind::Not(inner) => {
+                let f = self.fold(inner)?;
+                Some(Folded {
+                    value: ops::not(Some(f.value))?,
+                    ..f
+                })
+            }
             TExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => {
                 self.fold_junction(*op == BinOp::And, [a.as_ref(), b.as_ref()].into_iter())
             }
             TExprKind::Quantified(q, items) => match q {
                 Quantifier::All => self.fold_junction(true, items.iter()),
                 Quantifier::Any => self.fold_junction(false, items.iter()),
-                Quantifier::None => self.fold_junction(false, items.iter()).map(|f| Folded {
-                    value: !f.value,
-                    ..f
-                }),
+                Quantifier::None => {
+                    let f = self.fold_junction(false, items.iter())?;
+                    Some(Folded {
+                        value: ops::not(Some(f.value))?,
+                        ..f
+                    })
+                }
             },
+            TExprKind::In {
+                value,
+                set,
+                negated,
+            } => {
+                // Members that are not literals depend on the case: unknown
+                // here, so a literal member equal to a literal value still
+                // decides it.
+                let lit = |x: &TExpr| match x.kind {
+                    TExprKind::Const(v) => Some(v),
+                    _ => None,
+                };
+                let found = ops::member(lit(value), set.iter().map(lit))?;
+                Some(Folded {
+                    value: found != *negated,
+                    because: None,
+                })
+            }
             TExprKind::Binary(op, a, b) => self.fold_compare(*op, a, b),
             // A literal is always known.
             TExprKind::IsKnown(inner, known) if matches!(inner.kind, TExprKind::Const(_)) => {
@@ -73,33 +99,41 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Folds `and` (when `all`) or `or` over `items`: one deciding constant
-    /// decides it, otherwise every item must be constant.
+    /// Folds `and` (when `all`) or `or` over `items` with the Kleene
+    /// connectives, an item that depends on the case being unknown: one
+    /// deciding constant decides it, otherwise every item must be constant.
     fn fold_junction<'e>(
         &self,
         all: bool,
         items: impl Iterator<Item = &'e TExpr>,
     ) -> Option<Folded> {
-        let mut every = true;
+        let mut acc = Some(all);
         let mut because = None;
         for item in items {
-            match self.fold(item) {
-                Some(f) if f.value != all => return Some(f),
+            let f = self.fold(item);
+            let v = f.as_ref().map(|f| f.value);
+            acc = if all {
+                ops::and(acc, v)
+            } else {
+                ops::or(acc, v)
+            };
+            match f {
+                // This item alone decided it.
+                Some(f) if acc == Some(!all) => return Some(f),
                 Some(f) => because = because.or(f.because),
-                None => every = false,
+                None => {}
             }
         }
-        every.then_some(Folded {
-            value: all,
+        Some(Folded {
+            value: acc?,
             because,
         })
     }
 
     fn fold_compare(&self, op: BinOp, a: &TExpr, b: &TExpr) -> Option<Folded> {
         if let (TExprKind::Const(x), TExprKind::Const(y)) = (&a.kind, &b.kind) {
-            let ord = compare(x, y)?;
             return Some(Folded {
-                value: holds(op, ord)?,
+                value: ops::compare(op, *x, *y)?,
                 because: None,
             });
         }
@@ -137,27 +171,6 @@ impl<'a> Checker<'a> {
                 "`{name}` is declared as integer {lo} to {hi}, so this is {low} whenever `{name}` is known"
             )),
         })
-    }
-}
-
-fn compare(x: &Value, y: &Value) -> Option<Ordering> {
-    let num = |v: &Value| match v {
-        Value::Int(i) => Some(*i as f64),
-        Value::Number(n) | Value::Quantity(n) => Some(*n),
-        Value::Date(d) => Some(f64::from(*d)),
-        _ => None,
-    };
-    match (x, y) {
-        (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
-        (Value::Enum(a), Value::Enum(b)) => Some(a.cmp(b)),
-        _ => {
-            let (a, b) = (num(x)?, num(y)?);
-            if crate::units::approx_eq(a, b) {
-                Some(Ordering::Equal)
-            } else {
-                a.partial_cmp(&b)
-            }
-        }
     }
 }
 

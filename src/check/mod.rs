@@ -32,10 +32,12 @@ pub mod model;
 mod names;
 mod ops;
 mod order;
+pub mod placeholder;
 mod recs;
 mod schedules;
 mod tables;
 mod unused;
+pub mod visit;
 pub mod warning;
 
 use crate::diagnostics::{Diagnostics, Report};

@@ -276,33 +276,19 @@ impl<'a> Checker<'a> {
         } else {
             (raw, Some(text.span.start))
         };
-        let mut found = Vec::new();
-        let bytes = body.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'{' {
-                let start = i + 1;
-                let mut j = start;
-                while j < bytes.len()
-                    && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_' || bytes[j] == b'.')
-                {
-                    j += 1;
-                }
-                if j > start && j < bytes.len() && bytes[j] == b'}' {
-                    let span = match base {
-                        Some(b) => Span {
-                            start: b + i as u32,
-                            end: b + j as u32 + 1,
-                            file: text.span.file,
-                        },
-                        None => text.span,
-                    };
-                    found.push((body[start..j].to_string(), span));
-                    i = j;
-                }
-            }
-            i += 1;
-        }
+        let found: Vec<(String, Span)> = super::placeholder::placeholders(body)
+            .map(|p| {
+                let span = match base {
+                    Some(b) => Span {
+                        start: b + p.start as u32,
+                        end: b + p.end as u32,
+                        file: text.span.file,
+                    },
+                    None => text.span,
+                };
+                (p.name.to_string(), span)
+            })
+            .collect();
         for (name, span) in found {
             match self.names.get(&name).copied() {
                 Some((Symbol::Fact(f), _)) => self.use_fact(f),

@@ -102,7 +102,7 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
                     .enumerate()
                     .map(|(i, d)| {
                         let v = program.def_value(&scratch, DefId(i as u32));
-                        (d.name.clone(), case::convert::to_json(model, d.ty, v))
+                        (d.name.clone(), cairn::value::json::encode(model, d.ty, v))
                     })
                     .collect();
                 let row = serde_json::json!({

@@ -23,13 +23,14 @@ mod test_cases;
 // by role-free module names (`crate::eval::run`, `crate::eval::fast`).
 use compact::{batch, fast, fast_run};
 use explanation::{record, trace, walk, why};
-use ir::{compile, run};
-use outcome::{build, display, schedule};
+use ir::{compile, probe, run};
+use outcome::{build, diagnose, display, schedule};
 
 pub use batch::{BatchScratch, LANES};
 pub use exact::{FactSpace, LIMIT as EXACT_LIMIT};
 pub use explanation::explain::{explain, ExplainError};
 pub use outcome::render;
+pub(crate) use probe::{roots, ProbeId, Root};
 pub use why::Bits;
 
 use crate::case::Case;

@@ -8,10 +8,11 @@ use crate::case::Case;
 use crate::check::model::{Model, Type};
 use crate::value::Value;
 
-pub(super) const GUIDELINES: [&str; 3] = [
+pub(super) const GUIDELINES: [&str; 4] = [
     "guidelines/rps/initial-management.cairn",
     "tests/corpus/check/valid_expressions.cairn",
     "tests/corpus/check/valid_sample.cairn",
+    "tests/corpus/check/valid_semantics.cairn",
 ];
 
 pub(super) fn program(path: &str) -> Program {

@@ -393,30 +393,24 @@ impl Index {
     /// Records `{name}` and `{table.column}` placeholders in a statement.
     fn placeholders(&mut self, sources: &SourceMap, text: &Text) {
         let raw = sources.slice(text.span);
-        let mut rest = raw;
-        let mut base = text.span.start as usize;
-        while let Some(open) = rest.find('{') {
-            let after = &rest[open + 1..];
-            let Some(close) = after.find('}') else { break };
-            let inner = &after[..close];
-            let start = base + open + 1;
-            let mut parts = inner.splitn(2, '.');
-            let first = parts.next().unwrap_or("");
-            if is_ident(first) {
-                let span = Span::new(text.span.file, start, start + first.len());
-                self.occurrences.push(Occurrence {
-                    key: key(first),
-                    span,
-                });
-                if let Some(column) = parts.next().filter(|c| is_ident(c)) {
-                    let cstart = start + first.len() + 1;
-                    let span = Span::new(text.span.file, cstart, cstart + column.len());
-                    let k = Key::Column(first.to_string(), column.to_string());
-                    self.occurrences.push(Occurrence { key: k, span });
-                }
+        let base = text.span.start as usize;
+        for p in crate::check::placeholder::placeholders(raw) {
+            let (first, column) = p.parts();
+            if !is_ident(first) {
+                continue;
             }
-            base += open + 1 + close + 1;
-            rest = &after[close + 1..];
+            let start = base + p.name_start();
+            let span = Span::new(text.span.file, start, start + first.len());
+            self.occurrences.push(Occurrence {
+                key: key(first),
+                span,
+            });
+            if let Some(column) = column.filter(|c| is_ident(c)) {
+                let cstart = start + first.len() + 1;
+                let span = Span::new(text.span.file, cstart, cstart + column.len());
+                let k = Key::Column(first.to_string(), column.to_string());
+                self.occurrences.push(Occurrence { key: k, span });
+            }
         }
     }
 

@@ -9,6 +9,8 @@
 mod analysis;
 mod features;
 mod index;
+#[cfg(test)]
+mod placeholder_tests;
 mod text;
 
 pub use features::KEYWORDS;

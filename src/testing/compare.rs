@@ -82,23 +82,8 @@ pub fn differences(expect: &Expect, outcome: &Outcome) -> Vec<Difference> {
 }
 
 /// JSON equality with numbers compared to a relative tolerance, so that a
-/// quantity converted between units still matches.
-pub fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value as J;
-    match (a, b) {
-        (J::Number(x), J::Number(y)) => match (x.as_f64(), y.as_f64()) {
-            (Some(x), Some(y)) => crate::units::approx_eq(x, y) || (x - y).abs() < 1e-6,
-            _ => x == y,
-        },
-        (J::Array(x), J::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
-        }
-        (J::Object(x), J::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
-}
+/// quantity converted between units still matches (the value codec's).
+pub use crate::value::json::same;
 
 /// A readable one-line form of a JSON value for diffs.
 pub fn show(value: &serde_json::Value) -> String {

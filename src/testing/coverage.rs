@@ -13,11 +13,16 @@
 //! unknown everywhere. Recommendations (applies / not applicable /
 //! undetermined) and definitions (the values they took) are reported
 //! alongside.
+//!
+//! Every value is read off the slots of the compiled program after it ran
+//! the case (see `eval::ir::probe`), so coverage and `cairn run` cannot
+//! disagree about what a condition was.
 
-use super::kleene::Env;
 use super::text::{location, one_line};
-use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
+use crate::case::Case;
+use crate::check::model::{DefId, Model, TExpr, TExprKind, Type};
 use crate::eval::outcome::{Outcome, Status};
+use crate::eval::{roots, ProbeId, Program, Root, Scratch};
 use crate::source::SourceMap;
 use crate::syntax::ast::{BinOp, Quantifier};
 use crate::value::Value;
@@ -117,23 +122,36 @@ pub struct Coverage {
 
 /// A branch to measure: its condition and the conditions that must all be
 /// false for it to be reached (earlier `first` branches).
-struct Probe<'m> {
-    cond: &'m TExpr,
-    gate: Vec<&'m TExpr>,
+struct Probe {
+    cond: ProbeId,
+    gate: Vec<ProbeId>,
+}
+
+/// The root expression the branches being collected belong to.
+#[derive(Clone, Copy)]
+struct Within<'m, 'o> {
+    root: Root,
+    expr: &'m TExpr,
+    owner: &'o str,
 }
 
 /// Collects coverage over many cases of one guideline.
 pub struct Collector<'m> {
+    program: &'m Program,
     model: &'m Model,
-    probes: Vec<Probe<'m>>,
+    probes: Vec<Probe>,
     coverage: Coverage,
     def_seen: Vec<BTreeSet<String>>,
+    scratch: Scratch,
 }
 
 impl<'m> Collector<'m> {
-    /// Finds every branch of `model`; `sources` gives their text.
-    pub fn new(guideline: &str, model: &'m Model, sources: &SourceMap) -> Collector<'m> {
+    /// Finds every branch of the guideline `program` was compiled from;
+    /// `sources` gives their text.
+    pub fn new(guideline: &str, program: &'m Program, sources: &SourceMap) -> Collector<'m> {
+        let model = program.model();
         let mut c = Collector {
+            program,
             model,
             probes: Vec::new(),
             coverage: Coverage {
@@ -154,151 +172,127 @@ impl<'m> Collector<'m> {
                 percent: 100.0,
             },
             def_seen: vec![BTreeSet::new(); model.defs.len()],
+            scratch: program.scratch(),
         };
-        for section in &model.sections {
-            if let Some(cond) = &section.condition {
-                c.condition(
-                    sources,
-                    &format!("section {}", section.id),
-                    "when",
-                    cond,
-                    &[],
-                );
-            }
-        }
-        for def in &model.defs {
-            let owner = format!("definition {}", def.name);
-            match (&def.body, def.ty) {
-                // A yes/no definition is itself a condition.
-                (DefBody::Expr(e), Type::Bool) => c.condition(sources, &owner, "value", e, &[]),
-                (DefBody::Expr(e), _) => c.firsts(sources, &owner, e),
-                (DefBody::Table(_), _) => {}
-            }
-        }
-        for rec in &model.recs {
-            if let Some(cond) = &rec.condition {
-                c.condition(
-                    sources,
-                    &format!("recommendation {}", rec.id),
-                    "when",
-                    cond,
-                    &[],
-                );
-            }
-        }
-        for schedule in &model.schedules {
-            for study in &schedule.studies {
-                if let Some(cond) = &study.condition {
-                    let owner =
-                        format!("schedule {} study {}", schedule.name, study.names.join("/"));
-                    c.condition(sources, &owner, "when", cond, &[]);
+        for (root, expr) in roots(model) {
+            let owner = match root {
+                Root::Section(s) => format!("section {}", model.sections[s.0 as usize].id),
+                Root::Def(d) => format!("definition {}", model.defs[d.0 as usize].name),
+                Root::Rec(r) => format!("recommendation {}", model.recs[r.0 as usize].id),
+                Root::Study(s, i) => {
+                    let schedule = &model.schedules[s.0 as usize];
+                    let names = schedule.studies[i].names.join("/");
+                    format!("schedule {} study {names}", schedule.name)
                 }
+            };
+            let at = Within {
+                root,
+                expr,
+                owner: &owner,
+            };
+            match root {
+                // A yes/no definition is itself a condition.
+                Root::Def(d) if model.defs[d.0 as usize].ty != Type::Bool => {
+                    c.firsts(sources, at, expr)
+                }
+                Root::Def(_) => c.condition(sources, at, "value", expr, &[]),
+                _ => c.condition(sources, at, "when", expr, &[]),
             }
         }
         c
     }
 
+    /// The probe of a node of the current root.
+    #[expect(
+        clippy::expect_used,
+        reason = "every branch is a node of the root it is collected from"
+    )]
+    fn probe(&self, at: Within<'m, '_>, node: &'m TExpr) -> ProbeId {
+        self.program
+            .probe(at.root, at.expr, node)
+            .expect("a branch is a node of its root expression")
+    }
+
     fn branch(
         &mut self,
         sources: &SourceMap,
-        owner: &str,
+        at: Within<'m, '_>,
         role: &str,
         cond: &'m TExpr,
-        gate: &[&'m TExpr],
+        gate: &[ProbeId],
     ) {
         self.coverage.branches.push(BranchCoverage {
-            owner: owner.to_string(),
+            owner: at.owner.to_string(),
             role: role.to_string(),
             text: one_line(sources.slice(cond.span)),
             location: location(sources, cond.span),
             reached: Reached::default(),
         });
-        self.probes.push(Probe {
-            cond,
+        let probe = Probe {
+            cond: self.probe(at, cond),
             gate: gate.to_vec(),
-        });
+        };
+        self.probes.push(probe);
     }
 
     /// A condition and its top-level operands, then any `first` inside.
     fn condition(
         &mut self,
         sources: &SourceMap,
-        owner: &str,
+        at: Within<'m, '_>,
         role: &str,
         cond: &'m TExpr,
-        gate: &[&'m TExpr],
+        gate: &[ProbeId],
     ) {
-        self.branch(sources, owner, role, cond, gate);
+        self.branch(sources, at, role, cond, gate);
         let operands = operands(cond);
         if operands.len() > 1 {
             for (i, op) in operands.into_iter().enumerate() {
-                self.branch(
-                    sources,
-                    owner,
-                    &format!("{role}, operand {}", i + 1),
-                    op,
-                    gate,
-                );
+                self.branch(sources, at, &format!("{role}, operand {}", i + 1), op, gate);
             }
         }
-        self.firsts(sources, owner, cond);
+        self.firsts(sources, at, cond);
     }
 
     /// Every `first` expression inside `e`, each branch gated by the earlier ones.
-    fn firsts(&mut self, sources: &SourceMap, owner: &str, e: &'m TExpr) {
-        match &e.kind {
-            TExprKind::First {
-                branches,
-                otherwise,
-            } => {
-                let mut gate: Vec<&'m TExpr> = Vec::new();
-                for (i, (cond, value)) in branches.iter().enumerate() {
-                    self.condition(
-                        sources,
-                        owner,
-                        &format!("first branch {}", i + 1),
-                        cond,
-                        &gate,
-                    );
-                    gate.push(cond);
-                    self.firsts(sources, owner, value);
-                }
-                if let Some(o) = otherwise {
-                    self.firsts(sources, owner, o);
-                }
+    fn firsts(&mut self, sources: &SourceMap, at: Within<'m, '_>, e: &'m TExpr) {
+        let TExprKind::First {
+            branches,
+            otherwise,
+        } = &e.kind
+        else {
+            for child in e.children() {
+                self.firsts(sources, at, child);
             }
-            TExprKind::Not(a) | TExprKind::Neg(a) | TExprKind::IsKnown(a, _) => {
-                self.firsts(sources, owner, a)
-            }
-            TExprKind::Binary(_, a, b) => {
-                self.firsts(sources, owner, a);
-                self.firsts(sources, owner, b);
-            }
-            TExprKind::In { value, set, .. } => {
-                self.firsts(sources, owner, value);
-                for m in set {
-                    self.firsts(sources, owner, m);
-                }
-            }
-            TExprKind::Quantified(_, items) => {
-                for i in items {
-                    self.firsts(sources, owner, i);
-                }
-            }
-            TExprKind::Const(_)
-            | TExprKind::Fact(_)
-            | TExprKind::Def(_)
-            | TExprKind::Column { .. } => {}
+            return;
+        };
+        let mut gate: Vec<ProbeId> = Vec::new();
+        for (i, (cond, value)) in branches.iter().enumerate() {
+            let role = format!("first branch {}", i + 1);
+            self.condition(sources, at, &role, cond, &gate);
+            gate.push(self.probe(at, cond));
+            self.firsts(sources, at, value);
+        }
+        if let Some(o) = otherwise {
+            self.firsts(sources, at, o);
         }
     }
 
-    /// Records one case: its facts and the interpreter's outcome.
-    pub fn record(&mut self, facts: &[Option<Value>], outcome: &Outcome) {
+    /// Records one case and the interpreter's outcome for it. The
+    /// conditions' values are those the program computes for the case.
+    pub fn record(&mut self, case: &Case, outcome: &Outcome) {
         self.coverage.cases += 1;
-        let env = Env::new(self.model, facts);
+        let program = self.program;
+        program.evaluate_probes_into(case, &mut self.scratch);
+        let scratch = &mut self.scratch;
+        // Values as `cairn run` settles them (exact under unknown facts).
+        let mut truth = |p: ProbeId| match program.probe_value_exact(scratch, p) {
+            Some(Value::Bool(b)) => Some(b),
+            _ => None,
+        };
         for (probe, branch) in self.probes.iter().zip(self.coverage.branches.iter_mut()) {
-            if probe.gate.iter().all(|g| env.truth(g) == Some(false)) {
-                branch.reached.record(env.truth(probe.cond));
+            if probe.gate.iter().all(|&g| truth(g) == Some(false)) {
+                branch.reached.record(truth(probe.cond));
             }
         }
         for (rec, cov) in outcome
@@ -312,14 +306,9 @@ impl<'m> Collector<'m> {
                 Status::Undetermined => None,
             });
         }
-        for ((def, seen), value) in self
-            .model
-            .defs
-            .iter()
-            .zip(self.def_seen.iter_mut())
-            .zip(&env.defs)
-        {
-            seen.insert(value_name(self.model, def.ty, *value));
+        for (i, (def, seen)) in self.model.defs.iter().zip(&mut self.def_seen).enumerate() {
+            let value = program.def_value_exact(&mut self.scratch, DefId(i as u32));
+            seen.insert(value_name(self.model, def.ty, value));
         }
     }
 

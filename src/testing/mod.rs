@@ -5,7 +5,6 @@
 pub mod compare;
 pub mod coverage;
 pub mod discover;
-pub mod kleene;
 pub mod load;
 pub mod runner;
 pub mod text;

@@ -85,8 +85,8 @@ impl TestReport {
 /// A guideline that did not load: its rendered diagnostics and their JSON.
 type LoadFailure = (String, Vec<JsonDiagnostic>);
 
-/// A case kept for coverage: its facts and the interpreter's outcome.
-type Measured = (Vec<Option<crate::value::Value>>, eval::outcome::Outcome);
+/// A case kept for coverage, and the interpreter's outcome for it.
+type Measured = (case::Case, eval::outcome::Outcome);
 
 struct Loaded {
     checked: Checked,
@@ -187,18 +187,18 @@ pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
             cases_by_guideline
                 .entry(guideline_path)
                 .or_default()
-                .push((case_file.case.facts.clone(), outcome));
+                .push((case_file.case, outcome));
         }
     }
     for (path, cases) in &cases_by_guideline {
         if let Some(Ok(loaded)) = guidelines.get(path) {
             let mut collector = Collector::new(
                 &path.display().to_string(),
-                &loaded.checked.model,
+                &loaded.program,
                 &loaded.checked.sources,
             );
-            for (facts, outcome) in cases {
-                collector.record(facts, outcome);
+            for (case, outcome) in cases {
+                collector.record(case, outcome);
             }
             report.coverage.push(collector.finish());
         }

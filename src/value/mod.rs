@@ -7,6 +7,7 @@
 //! type system keeps "unknown" and "false" apart.
 
 pub mod date;
+pub mod json;
 pub mod ops;
 
 pub use date::{add_months, format_date, parse_date};

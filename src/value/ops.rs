@@ -39,6 +39,33 @@ pub fn or(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     }
 }
 
+/// Kleene NOT.
+#[inline]
+pub fn not(a: Option<bool>) -> Option<bool> {
+    a.map(|b| !b)
+}
+
+/// Strong Kleene set membership (`value in {members}`), as SQL's `IN`:
+/// true when the value is known and some known member equals it; false
+/// when the value and every member are known and none equals it; unknown
+/// otherwise.
+#[inline]
+pub fn member(
+    value: Option<Value>,
+    members: impl IntoIterator<Item = Option<Value>>,
+) -> Option<bool> {
+    let v = value?;
+    let mut decided = true;
+    for m in members {
+        match m.and_then(|m| equal(v, m)) {
+            Some(true) => return Some(true),
+            Some(false) => {}
+            None => decided = false,
+        }
+    }
+    decided.then_some(false)
+}
+
 /// A number for numeric comparison and arithmetic (integers widen).
 fn num(v: Value) -> Option<f64> {
     match v {
@@ -140,19 +167,19 @@ fn finite(v: Value) -> Option<Value> {
     }
 }
 
-/// Adds whole days (a time quantity in days, rounded) to a date.
-fn shift(date: i32, days: f64, minus: bool) -> Option<Value> {
-    let d = days.round();
-    if !d.is_finite() || d.abs() > 1e7 {
-        return None;
-    }
-    let d = d as i32;
-    let r = if minus {
-        date.checked_sub(d)
-    } else {
-        date.checked_add(d)
+/// `date + span` or `date - span` (`minus`), for a date and a time
+/// quantity in either order. The span's static unit decides whether it
+/// counts calendar months (`calendar`, see [`crate::value::date::shift`]),
+/// so the compiler emits this as its own operation rather than as a
+/// [`binary`] `+`, which has no unit to go by.
+pub fn shift(a: Value, b: Value, minus: bool, calendar: bool) -> Option<Value> {
+    let (date, days) = match (a, b) {
+        (Value::Date(d), Value::Quantity(q)) => (d, q),
+        (Value::Quantity(q), Value::Date(d)) if !minus => (d, q),
+        _ => return None,
     };
-    r.map(Value::Date)
+    let days = if minus { -days } else { days };
+    crate::value::date::shift(date, days, calendar).map(Value::Date)
 }
 
 fn add_sub(minus: bool, a: Value, b: Value) -> Option<Value> {
@@ -166,8 +193,8 @@ fn add_sub(minus: bool, a: Value, b: Value) -> Option<Value> {
             Value::Quantity(if minus { x - y } else { x + y })
         }
         (Value::Date(x), Value::Date(y)) if minus => Value::Quantity(f64::from(x) - f64::from(y)),
-        (Value::Date(d), Value::Quantity(q)) => return shift(d, q, minus),
-        (Value::Quantity(q), Value::Date(d)) if !minus => return shift(d, q, false),
+        // A date plus a time is `shift`, never an addition.
+        (Value::Date(_), _) | (_, Value::Date(_)) => return None,
         _ => {
             let (x, y) = (num(a)?, num(b)?);
             Value::Number(if minus { x - y } else { x + y })
@@ -197,4 +224,55 @@ fn div(a: Value, b: Value) -> Option<Value> {
         Value::Number(x) => Value::Number(x / d),
         other => other,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const U: Option<Value> = None;
+
+    fn int(i: i64) -> Option<Value> {
+        Some(Value::Int(i))
+    }
+
+    #[test]
+    fn member_is_strong_kleene() {
+        assert_eq!(member(int(1), [int(1), U]), Some(true));
+        assert_eq!(member(int(1), [U, int(1)]), Some(true));
+        assert_eq!(member(int(2), [int(1), U]), None);
+        assert_eq!(member(int(2), [int(1), int(3)]), Some(false));
+        assert_eq!(member(U, [int(1)]), None);
+        // Widening and tolerance as for `=`.
+        assert_eq!(member(int(2), [Some(Value::Number(2.0))]), Some(true));
+    }
+
+    #[test]
+    fn connectives_are_strong_kleene() {
+        let all = [Some(false), None, Some(true)];
+        for a in all {
+            assert_eq!(not(not(a)), a);
+            for b in all {
+                assert_eq!(and(a, b), and(b, a));
+                // De Morgan, which strong Kleene logic keeps.
+                assert_eq!(not(and(a, b)), or(not(a), not(b)));
+            }
+        }
+        assert_eq!(and(None, Some(false)), Some(false));
+        assert_eq!(or(None, Some(true)), Some(true));
+    }
+
+    #[test]
+    fn dates_shift_only_through_shift() {
+        let d = Value::Date(0);
+        let year = Value::Quantity(365.2425);
+        assert_eq!(shift(d, year, false, true), Some(Value::Date(365)));
+        assert_eq!(shift(year, d, false, true), Some(Value::Date(365)));
+        assert_eq!(shift(d, year, true, true), Some(Value::Date(-365)));
+        // `span - date` is not a date.
+        assert_eq!(shift(year, d, true, true), None);
+        assert_eq!(binary(BinOp::Add, d, year), None);
+        let later = Value::Date(10);
+        assert_eq!(binary(BinOp::Sub, later, d), Some(Value::Quantity(10.0)));
+    }
 }

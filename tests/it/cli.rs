@@ -294,6 +294,27 @@ fn batch_runs_every_good_line_and_reports_bad_ones() {
     );
 }
 
+/// A batch row writes derived values exactly as `cairn run` does, also
+/// when they do not round to a short decimal (one value codec).
+#[test]
+fn batch_derived_values_are_written_like_run() {
+    let line = r#"{"facts": {"planned_rt_total_dose": "50 Gy", "planned_rt_fractions": 3}}"#;
+    let (code, out, _) = cairn(&["batch", MINI, "-"], Some(line));
+    assert_eq!(code, 0);
+    let row: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    let (_, single, _) = cairn(
+        &["run", MINI, "--case", "-", "--format", "json"],
+        Some(line),
+    );
+    let single: serde_json::Value = serde_json::from_str(&single).unwrap();
+    let dose = &single["derived"]["dose_per_fraction"];
+    assert_eq!(dose["value"], serde_json::json!(16.666666667));
+    assert_eq!(
+        row["derived"]["dose_per_fraction"].to_string(),
+        dose.to_string()
+    );
+}
+
 #[test]
 fn usage_errors_exit_with_two() {
     assert_eq!(cairn(&["frobnicate"], None).0, 2);

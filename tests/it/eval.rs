@@ -303,7 +303,7 @@ fn kleene_truth_tables() {
             }
         }
     }
-    // Named cases from semantics.md.
+    // Named cases from `grammar/SEMANTICS.md`, "Missing facts".
     assert_eq!(
         cond_status(|m| and(m.f("a"), m.f("b")), Some(false), None, None),
         (Status::NotApplicable, vec![])
@@ -627,7 +627,7 @@ fn date_arithmetic() {
         out.derived["since"],
         serde_json::json!({"value": 13, "unit": "weeks"})
     );
-    // 3 months at the mean month length (91.31 days) rounds to 91 days.
+    // 3 calendar months: 10 January to 10 April.
     assert_eq!(out.derived["due"], serde_json::json!("2024-04-10"));
     assert_eq!(out.recommendations[0].status, Status::Applies);
     assert_eq!(out.recommendations[1].status, Status::Applies);

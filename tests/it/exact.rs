@@ -176,6 +176,8 @@ inform r3 { when d >= t statement "r3" }
 inform r4 { when d + 1 year >= t and q > 2 mg statement "r4" }
 inform r5 { when q * 2 = 3 mg or d = 2024-01-31 statement "r5" }
 inform r6 { when 2024-01-01 - d > 30 days or q <= 1 mg statement "r6" }
+inform r7 { when d + 1 month = 2024-02-29 statement "r7" }
+inform r8 { when d + 3 months > 2024-05-31 and d - 1 year <= t statement "r8" }
 "#,
 ];
 

@@ -13,6 +13,7 @@ mod format;
 mod guideline;
 mod lsp;
 mod reference;
+mod semantics;
 mod syntax;
 mod testing;
 

@@ -1,10 +1,10 @@
 //! Testing stage tests: the library test runner, its comparison and coverage.
 
 use cairn::case;
-use cairn::check::model::{Model, RecInfo};
+use cairn::check::model::Type;
 use cairn::eval::outcome::Status;
 use cairn::eval::{self, Program};
-use cairn::testing::{self, compare, kleene::Env, load};
+use cairn::testing::{self, compare, load};
 use std::path::{Path, PathBuf};
 
 fn corpus(sub: &str) -> PathBuf {
@@ -114,30 +114,6 @@ fn numbers_compare_with_tolerance() {
     assert!(!compare::same(&json!("resectable"), &json!(null)));
 }
 
-/// The coverage evaluator must agree with the interpreter on every status.
-#[test]
-fn coverage_evaluator_agrees_with_the_interpreter() {
-    let checked = load::guideline(&corpus("mini/mini.cairn")).unwrap();
-    let program = Program::new(&checked);
-    let model = &checked.model;
-    let texts = [
-        r#"{"facts": {}}"#,
-        r#"{"facts": {"distant_metastases": false}}"#,
-        r#"{"facts": {"distant_metastases": false, "peritoneal_implants": false, "histology": "dedifferentiated_liposarcoma"}}"#,
-        r#"{"facts": {"distant_metastases": false, "peritoneal_implants": false, "histology": "leiomyosarcoma", "planned_rt_total_dose": "60 Gy", "planned_rt_fractions": 30}}"#,
-        r#"{"facts": {"peritoneal_implants": true, "grade": 1}}"#,
-    ];
-    for text in texts {
-        let case = case::load(&checked, "c.json", text).unwrap().case;
-        let outcome = program.evaluate(&case, eval::Options { trace: false });
-        let env = Env::new(model, &case.facts);
-        for (rec, out) in model.recs.iter().zip(&outcome.recommendations) {
-            let status = coverage_status(model, &env, rec);
-            assert_eq!(status, out.status, "{} for {text}", rec.id);
-        }
-    }
-}
-
 /// `cargo test` runs the golden cases of every guideline through the same
 /// runner as `cairn test guidelines --min-coverage 95`.
 #[test]
@@ -197,46 +173,6 @@ fn a_case_names_its_guideline_when_the_folder_has_several() {
     );
 }
 
-/// On every golden case, the coverage evaluator computes the same
-/// definition values and statuses as the interpreter.
-#[test]
-fn coverage_evaluator_agrees_on_the_golden_cases() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("guidelines/rps");
-    let checked = load::guideline(&root.join("initial-management.cairn")).unwrap();
-    let program = Program::new(&checked);
-    let model = &checked.model;
-    let mut seen = 0;
-    for entry in std::fs::read_dir(root.join("cases")).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let case = case::load(&checked, "c.json", &text).unwrap().case;
-        let outcome = program.evaluate(&case, eval::Options { trace: false });
-        let env = Env::new(model, &case.facts);
-        for (def, value) in model.defs.iter().zip(&env.defs) {
-            let mine = case::convert::to_json(model, def.ty, *value);
-            let theirs = &outcome.derived[&def.name];
-            assert!(
-                compare::same(&mine, theirs),
-                "{} in {}: {mine} vs {theirs}",
-                def.name,
-                path.display()
-            );
-        }
-        for (rec, out) in model.recs.iter().zip(&outcome.recommendations) {
-            let status = coverage_status(model, &env, rec);
-            // Coverage's own evaluator is three-valued only; the exact pass
-            // may settle what it leaves undetermined (saying regardless of
-            // which facts).
-            let settled = status == Status::Undetermined && !out.regardless_of.is_empty();
-            if !settled {
-                assert_eq!(status, out.status, "{} in {}", rec.id, path.display());
-            }
-        }
-        seen += 1;
-    }
-    assert!(seen >= 40, "only {seen} golden cases");
-}
-
 #[test]
 fn a_broken_guideline_fails_its_cases_and_is_reported_once() {
     let report = testing::run(&[corpus("broken_guideline")], &options(true, None));
@@ -294,19 +230,143 @@ fn expected_quantities_match_in_any_unit_of_their_dimension() {
     }
 }
 
-/// A recommendation's status as the coverage evaluator sees it: its
-/// sections' conditions and its own, combined with Kleene `and`.
-fn coverage_status(model: &Model, env: &Env, rec: &RecInfo) -> Status {
-    let mut truths: Vec<Option<bool>> = model
-        .section_chain(rec.section)
-        .iter()
-        .filter_map(|s| model.sections[s.0 as usize].condition.as_ref())
-        .map(|c| env.truth(c))
-        .collect();
-    truths.push(rec.condition.as_ref().map_or(Some(true), |c| env.truth(c)));
-    match cairn::testing::kleene::and(truths) {
-        Some(cairn::value::Value::Bool(true)) => Status::Applies,
-        Some(_) => Status::NotApplicable,
-        None => Status::Undetermined,
+/// Kleene `and` of single-case outcomes.
+fn kleene_and(items: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
+    let mut out = Some(true);
+    for item in items {
+        out = match (out, item) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), x) => x,
+            (None, _) => None,
+        };
     }
+    out
+}
+
+/// The one outcome a branch reached in a single case (`None` when it was
+/// not reached at all, e.g. a `first` branch after a true one).
+fn single(reached: testing::coverage::Reached) -> Option<Option<bool>> {
+    match (reached.yes, reached.no, reached.unknown) {
+        (true, false, false) => Some(Some(true)),
+        (false, true, false) => Some(Some(false)),
+        (false, false, true) => Some(None),
+        (false, false, false) => None,
+        _ => panic!("one case reached several outcomes: {reached:?}"),
+    }
+}
+
+/// Case by case, coverage sees the same values as `cairn run`: each
+/// recommendation's `when` and its sections' combine to the status `run`
+/// reports, each yes/no definition's value branch and each definition's
+/// value are those of the outcome.
+fn coverage_agrees_with_run(guideline: &Path, cases: &Path) -> usize {
+    let checked = load::guideline(guideline).unwrap();
+    let program = Program::new(&checked);
+    let model = &checked.model;
+    let mut seen = 0;
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(cases)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let case = case::load(&checked, "c.json", &text).unwrap().case;
+        let outcome = program.evaluate(&case, eval::Options { trace: false });
+        let mut collector = testing::coverage::Collector::new("g", &program, &checked.sources);
+        collector.record(&case, &outcome);
+        let cov = collector.finish();
+        let when = |owner: String| {
+            cov.branches
+                .iter()
+                .find(|b| b.owner == owner && (b.role == "when" || b.role == "value"))
+                .map(|b| single(b.reached).expect("a root condition is always reached"))
+        };
+        let at = path.display();
+        for (rec, out) in model.recs.iter().zip(&outcome.recommendations) {
+            let mut truths: Vec<Option<bool>> = model
+                .section_chain(rec.section)
+                .iter()
+                .map(|s| &model.sections[s.0 as usize])
+                .filter_map(|s| when(format!("section {}", s.id)))
+                .collect();
+            truths.extend(when(format!("recommendation {}", rec.id)));
+            let status = match kleene_and(truths) {
+                Some(true) => Status::Applies,
+                Some(false) => Status::NotApplicable,
+                None => Status::Undetermined,
+            };
+            assert_eq!(status, out.status, "{} in {at}", rec.id);
+        }
+        for (def, dc) in model.defs.iter().zip(&cov.definitions) {
+            let derived = &outcome.derived[&def.name];
+            let name = match derived {
+                serde_json::Value::Null => "unknown".to_string(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                serde_json::Value::String(s) if matches!(def.ty, Type::Enum(_)) => s.clone(),
+                _ => "known".to_string(),
+            };
+            assert_eq!(
+                dc.seen.iter().collect::<Vec<_>>(),
+                [&name],
+                "{} in {at}",
+                def.name
+            );
+            if def.ty == Type::Bool {
+                let value = when(format!("definition {}", def.name)).unwrap();
+                assert_eq!(value, derived.as_bool(), "{} in {at}", def.name);
+            }
+        }
+        seen += 1;
+    }
+    seen
+}
+
+/// Coverage reads the values of the program `cairn run` runs, on every
+/// golden case and on the corpus cases (issue 9: a two-key table with a
+/// partly known key, where a separate evaluator disagreed with `run`).
+#[test]
+fn coverage_agrees_with_run_on_every_case() {
+    let rps = Path::new(env!("CARGO_MANIFEST_DIR")).join("guidelines/rps");
+    let golden =
+        coverage_agrees_with_run(&rps.join("initial-management.cairn"), &rps.join("cases"));
+    assert!(golden >= 40, "only {golden} golden cases");
+    for dir in ["mini", "table"] {
+        let n = coverage_agrees_with_run(
+            &corpus(&format!("{dir}/{dir}.cairn")),
+            &corpus(&format!("{dir}/cases")),
+        );
+        assert!(n >= 3, "{dir}: {n} cases");
+    }
+}
+
+/// The table case of issue 9: with `a` unknown and `b = q`, the row
+/// `_, q` matches, so the recommendation's `when` was true in that case.
+#[test]
+fn coverage_sees_a_table_row_matched_with_a_key_unknown() {
+    let checked = load::guideline(&corpus("table/table.cairn")).unwrap();
+    let program = Program::new(&checked);
+    let file = case::load(
+        &checked,
+        "c.json",
+        &std::fs::read_to_string(corpus("table/cases/a_unknown_b_q.json")).unwrap(),
+    )
+    .unwrap();
+    let outcome = program.evaluate(&file.case, eval::Options { trace: false });
+    assert_eq!(outcome.recommendations[0].status, Status::Applies);
+    let mut collector = testing::coverage::Collector::new("g", &program, &checked.sources);
+    collector.record(&file.case, &outcome);
+    let cov = collector.finish();
+    let when = &cov.branches[0];
+    assert_eq!(
+        (when.owner.as_str(), when.role.as_str()),
+        ("recommendation second_row", "when")
+    );
+    assert!(
+        when.reached.yes && !when.reached.no && !when.reached.unknown,
+        "{when:?}"
+    );
+    // And through the runner, over the three cases: every outcome reached.
+    let report = testing::run(&[corpus("table")], &options(true, Some(100.0)));
+    assert!(report.success(), "{report:#?}");
 }

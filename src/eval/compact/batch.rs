@@ -2,8 +2,9 @@
 //!
 //! The compact program (see `fast`) runs over a batch of up to [`LANES`]
 //! cases side by side: every byte slot is a row of one byte per case, so an
-//! `and` is one element-wise minimum over the row, which the compiler turns
-//! into a few vector instructions, and the cost of stepping through the
+//! `and` is one element-wise operation over the row (the byte forms are in
+//! `fast`), which the compiler turns into a few vector instructions, and
+//! the cost of stepping through the
 //! program is shared by the whole batch. Operations on numbers, dates and
 //! quantities run per case, on a value row per slot.
 

@@ -3,9 +3,16 @@
 //! [`Code`](crate::eval::compile::Code) keeps one general [`Op`] per slot for the
 //! walkers that explain results. The per-case pass instead runs this list
 //! (see `fast_run`). Bool and small enum slots get a second, one-byte
-//! encoding: a truth value is `F < U < T`, so Kleene `and` is a minimum,
-//! `or` a maximum and `not` a subtraction, with no branch on the data; an
-//! enum or table row is its index, with [`UNKNOWN`] for unknown. The common
+//! encoding: a truth value is a byte [`F`], [`U`] or [`T`], and an enum or
+//! table row is its index, with [`UNKNOWN`] for unknown.
+//!
+//! The byte forms of the Kleene connectives are derived from those of
+//! record, `value::ops::{and, or, not}` (`grammar/SEMANTICS.md`), by this
+//! correspondence, stated here and nowhere else: ordering the truth values
+//! `false < unknown < true` as `F < U < T`, strong Kleene `and` is the
+//! minimum, `or` the maximum and `not` the reflection `T - x`, so the
+//! compact program and the batch lanes combine truth bytes with no branch
+//! on the data (the tests compare both with the general code). The common
 //! operations (`and`, `or`, `not`, `fact = value`, `x in {values}`,
 //! quantifiers, `first`, table lookups) work on those bytes only;
 //! comparisons of numbers, quantities and dates and table cells read the

@@ -147,7 +147,7 @@ impl Builder<'_> {
         for &pc in block {
             self.translate(pc);
         }
-        let root = self.at(self.code.rec_root.get(rec).copied().unwrap_or(0));
+        let root = self.at(self.code.rec_slot(rec));
         self.fast.roots.push(root);
     }
 

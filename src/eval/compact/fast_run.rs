@@ -2,9 +2,9 @@
 //!
 //! The byte array is a fixed-size array whose length `N` is a power of two
 //! above every slot index, and every index is masked with `N - 1`, so the
-//! compiler drops the bounds checks without `unsafe`. Truth values are
-//! combined arithmetically (`F < U < T`: `and` is `min`, `or` is `max`,
-//! `not` is `T - x`), which keeps unpredictable data out of the branches.
+//! compiler drops the bounds checks without `unsafe`. Truth bytes are
+//! combined arithmetically (the correspondence is in `fast`), which keeps
+//! unpredictable data out of the branches.
 
 use crate::eval::compile::{Code, Pc};
 use crate::eval::fast::{

@@ -9,6 +9,7 @@ use super::{leads_to, Detail, FactSpace, Work};
 use crate::check::model::{DefId, Model, RecId, Type};
 use crate::eval::fast_run::View;
 use crate::eval::outcome::{LeadsTo, Status};
+use crate::eval::probe::ProbeId;
 use crate::eval::run::Slots;
 use crate::eval::why::{self, Bits};
 use crate::eval::{Program, Scratch};
@@ -218,6 +219,24 @@ impl Program {
         self.sync(scratch);
         let d = def.0 as usize;
         let (cone, &root) = (self.plan.defs.get(d)?, self.code.def_root.get(d)?);
+        self.value_exact(scratch, cone, root)
+    }
+
+    /// The value of a probe (a sub-expression read by coverage) after
+    /// [`Program::evaluate_probes_into`], settled by the exact pass like a
+    /// definition's when the Kleene pass left it unknown.
+    pub(crate) fn probe_value_exact(&self, scratch: &mut Scratch, probe: ProbeId) -> Option<Value> {
+        if let Some(v) = self.probe_value(scratch, probe) {
+            return Some(v);
+        }
+        self.sync(scratch);
+        let pc = self.code.probes.slot(probe)?;
+        self.value_exact(scratch, &Cone::of(&self.code, &[pc]), pc)
+    }
+
+    /// The value every completion gives slot `root` (slots synced), if
+    /// they all agree and the split is exact.
+    fn value_exact(&self, scratch: &mut Scratch, cone: &Cone, root: u32) -> Option<Value> {
         let Scratch { vals, exact, .. } = scratch;
         exact.fit(self.code.ops.len());
         exact.load(cone, vals.as_slice());

@@ -100,30 +100,9 @@ fn reads(model: &Model, e: &TExpr, seen: &mut [bool]) {
             None => {}
         }
     };
-    match &e.kind {
-        TExprKind::Const(_) | TExprKind::Fact(_) => {}
-        TExprKind::Def(d) | TExprKind::Column { def: d, .. } => visit_def(*d, seen),
-        TExprKind::Not(a) | TExprKind::Neg(a) | TExprKind::IsKnown(a, _) => reads(model, a, seen),
-        TExprKind::Binary(_, a, b) => {
-            reads(model, a, seen);
-            reads(model, b, seen);
-        }
-        TExprKind::In { value, set, .. } => {
-            reads(model, value, seen);
-            set.iter().for_each(|m| reads(model, m, seen));
-        }
-        TExprKind::Quantified(_, items) => items.iter().for_each(|i| reads(model, i, seen)),
-        TExprKind::First {
-            branches,
-            otherwise,
-        } => {
-            for (c, v) in branches {
-                reads(model, c, seen);
-                reads(model, v, seen);
-            }
-            if let Some(o) = otherwise {
-                reads(model, o, seen);
-            }
+    for x in e.pre_order() {
+        if let TExprKind::Def(d) | TExprKind::Column { def: d, .. } = &x.kind {
+            visit_def(*d, seen);
         }
     }
 }

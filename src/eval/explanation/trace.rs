@@ -6,7 +6,7 @@ use crate::check::model::{TExprKind, Type};
 use crate::eval::compile::{Op, Pc};
 use crate::eval::outcome::{SpanRef, Status, TraceLabel, TraceStep};
 use crate::eval::why::{self, Choice};
-use crate::eval::{display, render, run, status_of, Program, Scratch, StepKind};
+use crate::eval::{diagnose, display, render, run, status_of, Program, Scratch, StepKind};
 use crate::source::{SourceMap, Span};
 use crate::value::Value;
 
@@ -33,7 +33,7 @@ fn slot(vals: &[Option<Value>], pc: Pc) -> Option<Value> {
 fn label(program: &Program, case: &Case, vals: &[Option<Value>], pc: Pc) -> Option<String> {
     let model = &program.model;
     let code = &program.code;
-    let ty = code.types.get(pc as usize).copied().unwrap_or(Type::Bool);
+    let ty = code.slot_type(pc);
     let v = slot(vals, pc);
     let root_of = code.def_of_root.get(pc as usize).copied().flatten();
     let op = match (root_of, code.ops.get(pc as usize)?) {
@@ -142,6 +142,14 @@ fn needs(program: &Program, scratch: &mut Scratch, pc: Pc) -> Option<String> {
     (!names.is_empty()).then(|| format!("needs {}", names.join(", ")))
 }
 
+/// The first runtime diagnostic behind the unknown slot `pc`, as a reason
+/// (a division by zero, say, which no fact could decide).
+fn failed(program: &Program, scratch: &mut Scratch, pc: Pc) -> Option<String> {
+    let code = &program.code;
+    let first = *diagnose::behind(code, &scratch.vals, pc, &mut scratch.visited).first()?;
+    Some(diagnose::diagnostic(program, &scratch.vals, first).message)
+}
+
 /// The source text of a slot, in backticks.
 fn src(program: &Program, pc: Pc) -> String {
     let span = program
@@ -177,9 +185,13 @@ fn def_reason(program: &Program, scratch: &mut Scratch, root: Pc) -> String {
         Choice::NoneApplies if is_table => "no row matches".to_string(),
         Choice::NoneApplies => "no branch applies".to_string(),
         Choice::Stopped | Choice::Computed => match slot(&scratch.vals, root) {
-            None => needs(program, scratch, root)
-                .map(|n| format!("undetermined: {n}"))
-                .unwrap_or_else(|| "unknown: no value can be computed".to_string()),
+            None => match needs(program, scratch, root) {
+                Some(n) => format!("undetermined: {n}"),
+                None => match failed(program, scratch, root) {
+                    Some(f) => format!("unknown: {f}"),
+                    None => "unknown: no value can be computed".to_string(),
+                },
+            },
             Some(Value::Bool(b)) => {
                 let atom = why::atom(code, &scratch.vals, root);
                 match (atom == root, b) {
@@ -203,12 +215,15 @@ fn cond_reason(program: &Program, scratch: &mut Scratch, pc: Pc) -> String {
             "{} is false",
             src(program, why::atom(code, &scratch.vals, pc))
         ),
-        None => needs(program, scratch, pc).unwrap_or_else(|| {
-            format!(
-                "{} is unknown",
-                src(program, why::unknown_atom(code, &scratch.vals, pc))
-            )
-        }),
+        None => match needs(program, scratch, pc) {
+            Some(n) => n,
+            None => failed(program, scratch, pc).unwrap_or_else(|| {
+                format!(
+                    "{} is unknown",
+                    src(program, why::unknown_atom(code, &scratch.vals, pc))
+                )
+            }),
+        },
     }
 }
 
@@ -216,14 +231,11 @@ fn cond_reason(program: &Program, scratch: &mut Scratch, pc: Pc) -> String {
 fn rec_reason(program: &Program, scratch: &mut Scratch, r: usize) -> String {
     let code = &program.code;
     let model = &program.model;
-    let root = code.rec_root.get(r).copied().unwrap_or(0);
+    let root = code.rec_slot(r);
     let own = code.rec_own.get(r).copied().flatten();
     // The status is what the outcome reports, so the reason follows it.
-    let status = scratch
-        .statuses
-        .get(r)
-        .copied()
-        .unwrap_or(Status::Undetermined);
+    // One status per recommendation, by construction of the scratch.
+    let status = scratch.statuses[r];
     if let Some(reason) = exact_reason(program, scratch, r, status) {
         return reason;
     }
@@ -314,7 +326,7 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                 let Some(def) = model.defs.get(d as usize) else {
                     continue;
                 };
-                let root = code.def_root.get(d as usize).copied().unwrap_or(0);
+                let root = code.def_slot(d);
                 let v = slot(&scratch.vals, root);
                 let result = match (v, def.ty) {
                     (Some(Value::Row(r)), Type::Row(t)) => row_keys(program, t.0, r),
@@ -333,7 +345,7 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                 let Some(sec) = model.sections.get(s as usize) else {
                     continue;
                 };
-                let eff = code.section_eff.get(s as usize).copied().unwrap_or(0);
+                let eff = code.section_slot(s);
                 let own = code
                     .section_own
                     .get(s as usize)
@@ -349,11 +361,7 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                 let Some(rec) = model.recs.get(r as usize) else {
                     continue;
                 };
-                let status = scratch
-                    .statuses
-                    .get(r as usize)
-                    .copied()
-                    .unwrap_or(Status::Undetermined);
+                let status = scratch.statuses[r as usize];
                 let reason = rec_reason(program, scratch, r as usize);
                 let span = rec.condition.as_ref().map(|c| c.span).unwrap_or(rec.span);
                 (

@@ -45,6 +45,10 @@ enum Class {
     First,
     /// A table lookup: operands are the keys.
     Lookup,
+    /// A set test: the operands that are known when it is known (a known
+    /// member decided it), the unknown ones when it is unknown. Constant
+    /// operands are left out.
+    Set,
     /// Any other operation: every operand counts. Constant operands are
     /// left out, since they never count.
     Other,
@@ -129,6 +133,11 @@ impl Walk {
                 Op::Lookup { .. } => {
                     node.class = Class::Lookup;
                     walk.kids.extend(code.children(pc).map(flag));
+                }
+                Op::In { .. } => {
+                    node.class = Class::Set;
+                    let kids = code.children(pc).map(flag);
+                    walk.kids.extend(kids.filter(|k| k & CONST == 0));
                 }
                 _ => {
                     node.class = Class::Other;
@@ -247,6 +256,7 @@ impl<'a, V: Slots + ?Sized> Walker<'a, V> {
                     None => return,
                 },
                 Class::Lookup => return self.lookup(pc, kids),
+                Class::Set => return self.set(pc, kids),
             };
             if next & (READ | CONST) != 0 {
                 if next & READ != 0 {
@@ -313,6 +323,18 @@ impl<'a, V: Slots + ?Sized> Walker<'a, V> {
     fn every(&mut self, pc: Pc, kids: &[u32], known: bool) {
         for &k in kids {
             if known || get(self.vals, k & SLOT).is_none() {
+                self.visit(pc, k);
+            }
+        }
+    }
+
+    /// Visits the operands of a set test that are known when it is known,
+    /// unknown when it is unknown (as `why::decisive`).
+    #[inline(never)]
+    fn set(&mut self, pc: Pc, kids: &[u32]) {
+        let known = get(self.vals, pc).is_some();
+        for &k in kids {
+            if get(self.vals, k & SLOT).is_some() == known {
                 self.visit(pc, k);
             }
         }

@@ -82,48 +82,67 @@ pub(crate) fn missing(
     out: &mut Bits,
     visited: &mut Bits,
 ) {
+    reach(code, vals, pc, visited, &mut |_, op| {
+        if let Op::Fact(f) = op {
+            out.insert(*f as usize);
+        }
+    });
+}
+
+/// Calls `f` on every unknown slot that could decide the unknown slot
+/// `pc`: the walk behind [`missing`], which ends at unknown facts, and
+/// behind the runtime diagnostics a result depends on, which end at failed
+/// operations (see `outcome::diagnose`).
+pub(crate) fn reach(
+    code: &Code,
+    vals: &[Option<Value>],
+    pc: Pc,
+    visited: &mut Bits,
+    f: &mut impl FnMut(Pc, &Op),
+) {
     if get(vals, pc).is_some() || visited.contains(pc as usize) {
         return;
     }
     visited.insert(pc as usize);
-    match code.ops.get(pc as usize) {
-        Some(Op::Fact(f)) => out.insert(*f as usize),
-        Some(Op::Def { root, .. } | Op::Column { root, .. }) => {
-            missing(code, vals, *root, out, visited)
-        }
-        Some(Op::First {
+    let Some(op) = code.ops.get(pc as usize) else {
+        return;
+    };
+    f(pc, op);
+    match op {
+        Op::Fact(_) => {}
+        Op::Def { root, .. } | Op::Column { root, .. } => reach(code, vals, *root, visited, f),
+        Op::First {
             start,
             branches,
             otherwise,
-        }) => {
+        } => {
             for pair in code.args(*start, branches * 2).chunks_exact(2) {
                 match truth(get(vals, pair[0])) {
-                    Some(true) => return missing(code, vals, pair[1], out, visited),
+                    Some(true) => return reach(code, vals, pair[1], visited, f),
                     Some(false) => {}
-                    None => return missing(code, vals, pair[0], out, visited),
+                    None => return reach(code, vals, pair[0], visited, f),
                 }
             }
             // No branch holds: only the fallback can still be unknown.
             if let Some(o) = otherwise {
-                missing(code, vals, *o, out, visited);
+                reach(code, vals, *o, visited, f);
             }
         }
-        Some(Op::Lookup { table, start, len }) => {
+        Op::Lookup { table, start, len } => {
             let keys = code.args(*start, *len);
             if let Some(row) = stopping_row(code, vals, *table, keys) {
                 for (p, &k) in row.iter().zip(keys) {
                     if p.is_some() {
-                        missing(code, vals, k, out, visited);
+                        reach(code, vals, k, visited, f);
                     }
                 }
             }
         }
-        Some(_) => {
+        _ => {
             for c in code.children(pc) {
-                missing(code, vals, c, out, visited);
+                reach(code, vals, c, visited, f);
             }
         }
-        None => {}
     }
 }
 
@@ -270,6 +289,15 @@ pub(crate) fn decisive<V: Slots + ?Sized>(code: &Code, vals: &V, pc: Pc, out: &m
                 }
                 // No row matched: every key took part.
                 None => keys.iter().for_each(|&k| visit(k, out)),
+            }
+        }
+        // A set test decided by a known member does not depend on the
+        // unknown ones, and an unknown one only on its unknown operands.
+        Some(Op::In { .. }) => {
+            for c in code.children(pc) {
+                if get(vals, c).is_some() == v.is_some() {
+                    visit(c, out);
+                }
             }
         }
         Some(_) => {

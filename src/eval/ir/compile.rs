@@ -7,101 +7,17 @@
 //! Because every node's value stays in its slot after the pass, missing facts
 //! and traces are read off the slots afterwards instead of re-evaluating.
 
+use super::code_ops::CTable;
 use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
+use crate::eval::diagnose;
 use crate::eval::fast::Fast;
+use crate::eval::probe::Probes;
 use crate::eval::walk::Walk;
 use crate::source::Span;
-use crate::syntax::ast::{BinOp, Quantifier};
-use crate::value::Value;
+use crate::syntax::ast::BinOp;
+use crate::value::{date, Value};
 
-/// A slot index (an instruction's position in the code).
-pub(crate) type Pc = u32;
-
-/// One instruction; it computes the value of the slot at its own index.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Op {
-    /// A constant.
-    Const(Value),
-    /// A fact of the case.
-    Fact(u32),
-    /// A definition: a copy of the slot of its body's root.
-    Def {
-        /// The definition.
-        def: u32,
-        /// The slot holding its value.
-        root: Pc,
-    },
-    /// A cell of the row a table definition matched.
-    Column {
-        /// The table's definition.
-        def: u32,
-        /// The slot holding the row.
-        root: Pc,
-        /// The table.
-        table: u32,
-        /// The column.
-        column: u16,
-    },
-    /// Kleene negation.
-    Not(Pc),
-    /// Arithmetic negation.
-    Neg(Pc),
-    /// Kleene conjunction.
-    And(Pc, Pc),
-    /// Kleene disjunction.
-    Or(Pc, Pc),
-    /// `=` (false) or `!=` (true), kept apart from [`Op::Binary`] because
-    /// it is the most common comparison.
-    Eq(Pc, Pc, bool),
-    /// A comparison or arithmetic operator.
-    Binary(BinOp, Pc, Pc),
-    /// Set membership; the members are `args[start..start+len]`.
-    In {
-        /// The tested value.
-        value: Pc,
-        /// First member in `args`.
-        start: u32,
-        /// Number of members.
-        len: u32,
-        /// `not in`.
-        negated: bool,
-    },
-    /// `is known` (true) or `is unknown` (false).
-    IsKnown(Pc, bool),
-    /// A quantifier over `args[start..start+len]`.
-    Quant(Quantifier, u32, u32),
-    /// First match: `args[start..start+2*branches]` holds condition/value pairs.
-    First {
-        /// First condition in `args`.
-        start: u32,
-        /// Number of branches.
-        branches: u32,
-        /// The fallback's slot.
-        otherwise: Option<Pc>,
-    },
-    /// Table lookup: the keys are `args[start..start+len]`.
-    Lookup {
-        /// The table.
-        table: u32,
-        /// First key in `args`.
-        start: u32,
-        /// Number of keys.
-        len: u32,
-    },
-}
-
-/// A table's rows in compiled form.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct CTable {
-    /// Number of keys per row.
-    pub keys: usize,
-    /// Row patterns, `keys` per row; `None` is the wildcard.
-    pub patterns: Vec<Option<u16>>,
-    /// Cells, `columns` per row.
-    pub cells: Vec<Value>,
-    /// Number of columns.
-    pub columns: usize,
-}
+pub(crate) use super::op::{Op, Pc};
 
 /// The compiled code of a whole model.
 #[derive(Debug, Clone, Default)]
@@ -154,6 +70,14 @@ pub(crate) struct Code {
     pub fast: Option<Fast>,
     /// Flat tables for the walk behind traces.
     pub walk: Walk,
+    /// The per-case slots whose operation can fail on known operands
+    /// (arithmetic), for the runtime diagnostics of an outcome.
+    pub fallible: Vec<Pc>,
+    /// The slot of every node of the model's expressions (for coverage).
+    pub probes: Probes,
+    /// While compiling: the slot of each definition compiled so far (then
+    /// emptied; `def_root` holds them all).
+    compiled: Vec<Option<Pc>>,
 }
 
 impl Code {
@@ -161,43 +85,27 @@ impl Code {
     /// definition's slot comes before any instruction that reads it.
     pub fn compile(model: &Model) -> Code {
         let mut code = Code {
-            def_root: vec![0; model.defs.len()],
+            compiled: vec![None; model.defs.len()],
             facts: model.facts.len(),
+            probes: Probes::new(model.defs.len()),
             ..Code::default()
         };
         for (f, info) in model.facts.iter().enumerate() {
             code.push(Op::Fact(f as u32), info.span, info.ty);
         }
-        for table in &model.tables {
-            let mut t = CTable {
-                keys: table.keys.len(),
-                columns: table.columns.len(),
-                ..CTable::default()
-            };
-            for row in &table.rows {
-                // Rows with the wrong arity are padded so lookups stay in bounds.
-                for k in 0..t.keys {
-                    t.patterns.push(row.keys.get(k).copied().flatten());
-                }
-                for c in 0..t.columns {
-                    t.cells
-                        .push(row.cells.get(c).copied().unwrap_or(Value::Bool(false)));
-                }
-            }
-            code.tables.push(t);
-        }
+        code.tables = model.tables.iter().map(CTable::new).collect();
         for &d in &model.def_order {
-            let Some(def) = model.defs.get(d.0 as usize) else {
-                continue;
-            };
+            let def = &model.defs[d.0 as usize];
             let root = match &def.body {
-                DefBody::Expr(e) => code.expr(e),
+                DefBody::Expr(e) => {
+                    let start = code.probes.mark();
+                    let root = code.expr(e);
+                    code.probes.def(d, start);
+                    root
+                }
                 DefBody::Table(t) => {
-                    let keys: Vec<Pc> = model
-                        .tables
-                        .get(t.0 as usize)
-                        .map(|info| info.keys.iter().map(|k| code.expr(k)).collect())
-                        .unwrap_or_default();
+                    let info = &model.tables[t.0 as usize];
+                    let keys: Vec<Pc> = info.keys.iter().map(|k| code.expr(k)).collect();
                     let start = code.push_args(&keys);
                     code.push(
                         Op::Lookup {
@@ -210,15 +118,16 @@ impl Code {
                     )
                 }
             };
-            if let Some(slot) = code.def_root.get_mut(d.0 as usize) {
-                *slot = root;
-            }
+            code.compiled[d.0 as usize] = Some(root);
         }
+        code.def_root = (0..model.defs.len() as u32)
+            .map(|d| code.compiled_def(d))
+            .collect();
         for section in &model.sections {
-            let own = section.condition.as_ref().map(|c| code.expr(c));
-            let parent = section
-                .parent
-                .and_then(|p| code.section_eff.get(p.0 as usize).copied());
+            let (own, start) = code.root(section.condition.as_ref());
+            code.probes.section(start);
+            // A section's parent comes before it.
+            let parent = section.parent.map(|p| code.section_slot(p.0));
             let eff = code.conjoin(parent, own, section.span);
             code.section_own.push(own);
             code.section_eff.push(eff);
@@ -226,10 +135,9 @@ impl Code {
         code.recs_start = code.ops.len();
         for rec in &model.recs {
             let start = code.ops.len() as u32;
-            let own = rec.condition.as_ref().map(|c| code.expr(c));
-            let sect = rec
-                .section
-                .and_then(|s| code.section_eff.get(s.0 as usize).copied());
+            let (own, nodes) = code.root(rec.condition.as_ref());
+            code.probes.rec(nodes);
+            let sect = rec.section.map(|s| code.section_slot(s.0));
             let root = code.conjoin(sect, own, rec.span);
             code.rec_own.push(own);
             code.rec_root.push(root);
@@ -238,14 +146,23 @@ impl Code {
         }
         code.main_len = code.ops.len();
         for schedule in &model.schedules {
-            let conds = schedule
-                .studies
-                .iter()
-                .map(|s| s.condition.as_ref().map(|c| code.expr(c)))
-                .collect();
+            code.probes.schedule();
+            let mut conds = Vec::with_capacity(schedule.studies.len());
+            for study in &schedule.studies {
+                let (cond, start) = code.root(study.condition.as_ref());
+                code.probes.study(start);
+                conds.push(cond);
+            }
             code.study_cond.push(conds);
         }
+        code.compiled = Vec::new();
         code.build_exec();
+        code.fallible = code
+            .exec
+            .iter()
+            .copied()
+            .filter(|&pc| code.ops.get(pc as usize).is_some_and(diagnose::fallible))
+            .collect();
         code.def_of_root = vec![None; code.ops.len()];
         for (d, &root) in code.def_root.iter().enumerate() {
             if let Some(slot) = code.def_of_root.get_mut(root as usize) {
@@ -270,12 +187,26 @@ impl Code {
             }
         }
         before.push(self.exec.len() as u32);
-        let at = |pc: usize| before.get(pc).copied().unwrap_or(0);
+        // `before` has an entry for every slot and one past the end.
+        let at = |pc: usize| before[pc];
         self.recs_start = at(self.recs_start) as usize;
         self.main_len = at(self.main_len) as usize;
         for block in &mut self.rec_block {
             *block = (at(block.0 as usize), at(block.1 as usize));
         }
+    }
+
+    /// The slot of a definition already compiled.
+    #[expect(
+        clippy::expect_used,
+        reason = "definitions compile in `def_order`, after every definition they read"
+    )]
+    fn compiled_def(&self, d: u32) -> Pc {
+        self.compiled
+            .get(d as usize)
+            .copied()
+            .flatten()
+            .expect("a definition is compiled before anything reads it")
     }
 
     /// `a and b` where either may be absent (absent means true).
@@ -285,6 +216,13 @@ impl Code {
             (Some(x), None) | (None, Some(x)) => x,
             (None, None) => self.push(Op::Const(Value::Bool(true)), span, Type::Bool),
         }
+    }
+
+    /// Compiles an optional root condition: its slot, where its probes start.
+    fn root(&mut self, e: Option<&TExpr>) -> (Option<Pc>, Option<u32>) {
+        let start = self.probes.mark();
+        let pc = e.map(|e| self.expr(e));
+        (pc, pc.map(|_| start))
     }
 
     fn push(&mut self, op: Op, span: Span, ty: Type) -> Pc {
@@ -306,12 +244,13 @@ impl Code {
     fn operand(&mut self, e: &TExpr, reads: &mut Vec<(Pc, Span)>) -> Pc {
         let slot = match &e.kind {
             TExprKind::Fact(f) if (f.0 as usize) < self.facts => Some(f.0),
-            TExprKind::Def(d) => self.def_root.get(d.0 as usize).copied(),
+            TExprKind::Def(d) => Some(self.compiled_def(d.0)),
             _ => None,
         };
         match slot {
             Some(pc) => {
                 reads.push((pc, e.span));
+                self.probes.node(pc);
                 pc
             }
             None => self.expr(e),
@@ -323,6 +262,8 @@ impl Code {
         let mut reads = Vec::new();
         let op = self.op(e, &mut reads);
         let pc = self.push(op, e.span, e.ty);
+        // Children were recorded first: the nodes come in post-order.
+        self.probes.node(pc);
         self.sites
             .extend(reads.into_iter().map(|(c, span)| (pc, c, span)));
         pc
@@ -335,18 +276,27 @@ impl Code {
             TExprKind::Fact(f) => Op::Fact(f.0),
             TExprKind::Def(d) => Op::Def {
                 def: d.0,
-                root: self.def_root.get(d.0 as usize).copied().unwrap_or(0),
+                root: self.compiled_def(d.0),
             },
             TExprKind::Column { def, table, column } => Op::Column {
                 def: def.0,
-                root: self.def_root.get(def.0 as usize).copied().unwrap_or(0),
+                root: self.compiled_def(def.0),
                 table: table.0,
                 column: *column,
             },
             TExprKind::Not(a) => Op::Not(self.operand(a, reads)),
             TExprKind::Neg(a) => Op::Neg(self.operand(a, reads)),
             TExprKind::Binary(op, a, b) => {
+                let calendar = shift_unit(*op, a, b).map(date::is_calendar);
                 let (a, b) = (self.operand(a, reads), self.operand(b, reads));
+                if let Some(calendar) = calendar {
+                    return Op::Shift {
+                        a,
+                        b,
+                        minus: *op == BinOp::Sub,
+                        calendar,
+                    };
+                }
                 match op {
                     BinOp::And => Op::And(a, b),
                     BinOp::Or => Op::Or(a, b),
@@ -391,5 +341,15 @@ impl Code {
                 }
             }
         }
+    }
+}
+
+/// For `date ± span` (or `span + date`), the span's static unit: the unit
+/// of its type, that of the literal or of the declaration.
+fn shift_unit(op: BinOp, a: &TExpr, b: &TExpr) -> Option<crate::units::Unit> {
+    match (op, a.ty, b.ty) {
+        (BinOp::Add | BinOp::Sub, Type::Date, Type::Quantity { unit, .. })
+        | (BinOp::Add, Type::Quantity { unit, .. }, Type::Date) => Some(unit),
+        _ => None,
     }
 }

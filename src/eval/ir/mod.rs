@@ -5,4 +5,6 @@
 
 pub(crate) mod code_ops;
 pub(crate) mod compile;
+pub(crate) mod op;
+pub(crate) mod probe;
 pub(crate) mod run;

@@ -1,14 +1,15 @@
 //! Eval stage: the interpreter loop and the value semantics.
 //!
-//! Unknown is `None`. Connectives follow Kleene's strong three-valued logic;
-//! every comparison, arithmetic operation and set test with an unknown
-//! operand is unknown. Nothing here allocates or panics: a type mismatch the
-//! checker should have caught, an overflow or a division by zero yields
-//! unknown.
+//! Unknown is `None`. Connectives and set membership follow Kleene's
+//! strong three-valued logic (`grammar/SEMANTICS.md`); every comparison and
+//! arithmetic operation with an unknown operand is unknown. The value
+//! semantics itself is `value::ops`. Nothing here allocates or panics: a
+//! type mismatch the checker should have caught, an overflow or a division
+//! by zero yields unknown (the outcome reports the last two as diagnostics).
 
 use crate::eval::compile::{Code, Op, Pc};
 use crate::syntax::ast::Quantifier;
-use crate::value::ops::{and, equal};
+use crate::value::ops::{and, equal, member, not, shift};
 use crate::value::Value;
 
 pub(crate) use crate::value::ops::{binary, compare, or, truth};
@@ -87,7 +88,7 @@ pub(crate) fn step<S: Slots + ?Sized>(
             }),
             _ => None,
         },
-        Op::Not(a) => truth(get(vals, a)).map(|b| Value::Bool(!b)),
+        Op::Not(a) => not(truth(get(vals, a))).map(Value::Bool),
         Op::Neg(a) => match get(vals, a)? {
             Value::Int(i) => i.checked_neg().map(Value::Int),
             Value::Number(x) => Some(Value::Number(-x)),
@@ -101,18 +102,21 @@ pub(crate) fn step<S: Slots + ?Sized>(
             (x, y) => equal(x, y).map(|e| Value::Bool(e != negated)),
         },
         Op::Binary(op, a, b) => binary(op, get(vals, a)?, get(vals, b)?),
+        Op::Shift {
+            a,
+            b,
+            minus,
+            calendar,
+        } => shift(get(vals, a)?, get(vals, b)?, minus, calendar),
         Op::In {
             value,
             start,
             len,
             negated,
         } => {
-            let v = get(vals, value)?;
-            let mut found = false;
-            for &m in code.args(start, len) {
-                found |= equal(v, get(vals, m)?)?;
-            }
-            Some(Value::Bool(found != negated))
+            let members = code.args(start, len).iter().map(|&m| get(vals, m));
+            let found = member(get(vals, value), members);
+            found.map(|f| Value::Bool(f != negated))
         }
         Op::IsKnown(a, known) => Some(Value::Bool(get(vals, a).is_some() == known)),
         Op::Quant(q, start, len) => {

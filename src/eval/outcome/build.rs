@@ -3,10 +3,10 @@
 //! paths, statement pieces) is prepared once per program in [`FixedRec`].
 
 use crate::case::Case;
-use crate::check::model::{Model, RecId, RecInfo, Type};
+use crate::check::model::{DefId, FactId, Model, RecId, RecInfo};
 use crate::eval::display;
 use crate::eval::outcome::{AlternativeOutcome, GuidelineRef, Outcome, RecOutcome, Status};
-use crate::eval::{run, schedule, trace, Options, Program, Scratch};
+use crate::eval::{diagnose, run, schedule, trace, Options, Program, Scratch};
 use crate::value::Value;
 
 /// A piece of a statement: text, or a `{name}` placeholder.
@@ -15,9 +15,9 @@ pub(crate) enum Piece {
     /// Literal text.
     Text(String),
     /// A fact's value.
-    Fact(u32),
+    Fact(FactId),
     /// A definition's value.
-    Def(u32),
+    Def(DefId),
 }
 
 /// The parts of a recommendation's outcome that do not depend on the case.
@@ -75,48 +75,23 @@ impl FixedRec {
 /// other braces stay text.
 pub(crate) fn pieces(model: &Model, text: &str) -> Vec<Piece> {
     let mut out = Vec::new();
-    let mut lit = String::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let close = after.find('}');
-        let name = close.map(|c| &after[..c]);
-        let target = name.and_then(|n| {
-            model
-                .fact(n)
-                .map(|f| Piece::Fact(f.0))
-                .or_else(|| model.def(n).map(|d| Piece::Def(d.0)))
-        });
-        match (target, close) {
-            (Some(piece), Some(c)) => {
-                lit.push_str(&rest[..open]);
-                if !lit.is_empty() {
-                    out.push(Piece::Text(std::mem::take(&mut lit)));
-                }
-                out.push(piece);
-                rest = &after[c + 1..];
-            }
-            _ => {
-                lit.push_str(&rest[..open + 1]);
-                rest = after;
-            }
+    let mut from = 0;
+    for p in crate::check::placeholder::placeholders(text) {
+        let target = model
+            .fact(p.name)
+            .map(Piece::Fact)
+            .or_else(|| model.def(p.name).map(Piece::Def));
+        let Some(piece) = target else { continue };
+        if let Some(lit) = text.get(from..p.start).filter(|l| !l.is_empty()) {
+            out.push(Piece::Text(lit.to_string()));
         }
+        out.push(piece);
+        from = p.end;
     }
-    lit.push_str(rest);
-    if !lit.is_empty() {
-        out.push(Piece::Text(lit));
+    if let Some(lit) = text.get(from..).filter(|l| !l.is_empty()) {
+        out.push(Piece::Text(lit.to_string()));
     }
     out
-}
-
-/// A fact's value and type.
-pub(crate) fn fact_value(model: &Model, case: &Case, f: u32) -> (Type, Option<Value>) {
-    let ty = model
-        .facts
-        .get(f as usize)
-        .map(|i| i.ty)
-        .unwrap_or(Type::Bool);
-    (ty, case.facts.get(f as usize).copied().flatten())
 }
 
 /// Fills the placeholders of a statement (`defs`: every definition's value).
@@ -126,17 +101,15 @@ fn statement(program: &Program, case: &Case, defs: &[Option<Value>], pieces: &[P
     for piece in pieces {
         match piece {
             Piece::Text(t) => out.push_str(t),
+            // A piece names a fact or definition found in this model.
             Piece::Fact(f) => {
-                let (ty, v) = fact_value(model, case, *f);
+                let ty = model.facts[f.0 as usize].ty;
+                let v = case.facts.get(f.0 as usize).copied().flatten();
                 out.push_str(&display::statement_text(model, ty, v));
             }
             Piece::Def(d) => {
-                let ty = model
-                    .defs
-                    .get(*d as usize)
-                    .map(|i| i.ty)
-                    .unwrap_or(Type::Bool);
-                let v = defs.get(*d as usize).copied().flatten();
+                let ty = model.defs[d.0 as usize].ty;
+                let v = defs.get(d.0 as usize).copied().flatten();
                 out.push_str(&display::statement_text(model, ty, v));
             }
         }
@@ -160,18 +133,28 @@ pub(crate) fn outcome(
     for (def, v) in model.defs.iter().zip(&defs) {
         derived.insert(def.name.clone(), display::json(model, def.ty, *v));
     }
+    program.sync(scratch);
+    // Failed operations are rare: only when there are any does an
+    // undetermined recommendation look for those it depends on.
+    let failed = diagnose::failed(&program.code, &scratch.vals, false);
     let mut recommendations = Vec::with_capacity(model.recs.len());
     for (i, (rec, fixed)) in model.recs.iter().zip(&program.fixed).enumerate() {
-        let status = scratch
-            .statuses
-            .get(i)
-            .copied()
-            .unwrap_or(Status::Undetermined);
+        // One status per recommendation, by construction of the scratch.
+        let status = scratch.statuses[i];
         let exact = program.exact_info(scratch, RecId(i as u32));
         let missing = if status == Status::Undetermined {
             exact.missing
         } else {
             Vec::new()
+        };
+        let diagnostics = match program.code.rec_root.get(i) {
+            Some(&root) if status == Status::Undetermined && !failed.is_empty() => {
+                diagnose::behind(&program.code, &scratch.vals, root, &mut scratch.visited)
+                    .into_iter()
+                    .map(|pc| diagnose::diagnostic(program, &scratch.vals, pc))
+                    .collect()
+            }
+            _ => Vec::new(),
         };
         recommendations.push(RecOutcome {
             id: rec.id.clone(),
@@ -191,6 +174,7 @@ pub(crate) fn outcome(
             details: fixed.details.clone(),
             citations: rec.cites.clone(),
             see: rec.see.clone(),
+            diagnostics,
         });
     }
     // Study conditions are evaluated only when a schedule is laid out.
@@ -215,6 +199,10 @@ pub(crate) fn outcome(
             schedules.push(s);
         }
     }
+    let diagnostics = diagnose::reported(&program.code, &scratch.vals, studies_ready)
+        .into_iter()
+        .map(|pc| diagnose::diagnostic(program, &scratch.vals, pc))
+        .collect();
     let trace = if options.trace {
         trace::steps(program, case, scratch)
     } else {
@@ -229,5 +217,6 @@ pub(crate) fn outcome(
         recommendations,
         schedules,
         trace,
+        diagnostics,
     }
 }

@@ -1,5 +1,6 @@
-//! Eval stage: values in words and in JSON, in the declared unit of their
-//! type (semantics.md "Values in JSON").
+//! Eval stage: values in words, in the declared unit of their type, and
+//! details in JSON (values themselves go through `value::json`; see
+//! `grammar/SEMANTICS.md`, "Values in JSON").
 
 use crate::check::model::{Detail, Model, Type};
 use crate::units::{format_number, format_quantity};
@@ -40,68 +41,7 @@ pub(crate) fn statement_text(model: &Model, ty: Type, v: Option<Value>) -> Strin
     text(model, ty, v)
 }
 
-/// The name of an enum value of type `ty`.
-pub(crate) fn enum_name(model: &Model, ty: Type, i: u16) -> String {
-    match ty {
-        Type::Enum(e) => model
-            .enum_info(e)
-            .and_then(|info| info.values.get(i as usize))
-            .map(|v| v.name.clone())
-            .unwrap_or_else(|| format!("#{i}")),
-        _ => format!("#{i}"),
-    }
-}
-
-/// A float rounded to nine decimals, as a JSON number (integral values
-/// print without a fraction: `50`, not `50.0`).
-pub(crate) fn number(x: f64) -> serde_json::Value {
-    let r = (x * 1e9).round() / 1e9;
-    let r = if r.is_finite() { r } else { x };
-    if r.fract() == 0.0 && r.abs() < 9e15 {
-        json!(r as i64)
-    } else {
-        json!(r)
-    }
-}
-
-/// A quantity in a unit as JSON: `{"value": 1.8, "unit": "Gy"}`.
-pub(crate) fn quantity(value_in_unit: f64, unit: &str) -> serde_json::Value {
-    json!({"value": number(value_in_unit), "unit": unit})
-}
-
-/// A value as JSON.
-pub(crate) fn json(model: &Model, ty: Type, v: Option<Value>) -> serde_json::Value {
-    let Some(v) = v else {
-        return serde_json::Value::Null;
-    };
-    match v {
-        Value::Bool(b) => json!(b),
-        Value::Int(i) => json!(i),
-        Value::Number(x) => number(x),
-        Value::Quantity(x) => match ty {
-            Type::Quantity { unit, .. } => quantity(x / unit.factor, unit.symbol),
-            _ => number(x),
-        },
-        Value::Date(d) => json!(format_date(d)),
-        Value::Enum(i) => json!(enum_name(model, ty, i)),
-        Value::Row(r) => row_json(model, ty, r),
-    }
-}
-
-/// A table row as `{"column": value, ...}`.
-fn row_json(model: &Model, ty: Type, r: u16) -> serde_json::Value {
-    let mut map = serde_json::Map::new();
-    if let Type::Row(t) = ty {
-        if let Some(table) = model.tables.get(t.0 as usize) {
-            if let Some(row) = table.rows.get(r as usize) {
-                for (col, cell) in table.columns.iter().zip(&row.cells) {
-                    map.insert(col.name.clone(), json(model, col.ty, Some(*cell)));
-                }
-            }
-        }
-    }
-    serde_json::Value::Object(map)
-}
+pub(crate) use crate::value::json::{encode as json, enum_name, number, quantity};
 
 /// An amount range as written: `3-6 months`, `10 years`.
 pub(crate) fn range(low: f64, high: f64, unit: &str) -> String {

@@ -6,6 +6,7 @@
 //! `schedule` lays out follow-up schedules as dated windows.
 
 pub(crate) mod build;
+pub(crate) mod diagnose;
 pub(crate) mod display;
 pub mod render;
 pub(crate) mod schedule;
@@ -48,6 +49,22 @@ pub struct Outcome {
     pub schedules: Vec<ScheduleOutcome>,
     /// The trace, when requested (empty otherwise).
     pub trace: Vec<TraceStep>,
+    /// Operations that had known operands but no value (a division by
+    /// zero, an overflow); omitted from JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<RuntimeDiagnostic>,
+}
+
+/// A runtime diagnostic: an operation of the guideline whose operands are
+/// known but whose result is not (its value is unknown).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RuntimeDiagnostic {
+    /// A stable code: `eval::division_by_zero` or `eval::overflow`.
+    pub code: String,
+    /// The message, quoting the operation's source.
+    pub message: String,
+    /// Where the operation is, as `file:line:column`.
+    pub location: String,
 }
 
 /// Guideline id and version.
@@ -100,6 +117,10 @@ pub struct RecOutcome {
     pub citations: Vec<u32>,
     /// Document sections referred to.
     pub see: Vec<String>,
+    /// For `undetermined`: the runtime diagnostics that keep it from being
+    /// decided (omitted from JSON when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<RuntimeDiagnostic>,
 }
 
 /// What the values of one missing fact lead to.

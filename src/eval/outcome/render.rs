@@ -104,6 +104,9 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
     if !model.meta.source.is_empty() {
         let _ = writeln!(out, "Source: {}", model.meta.source);
     }
+    for d in &outcome.diagnostics {
+        let _ = writeln!(out, "Warning: {} ({}) [{}]", d.message, d.location, d.code);
+    }
     let _ = writeln!(out, "\nWhat applies");
     let mut last: Option<&Vec<String>> = None;
     let mut any = false;
@@ -137,7 +140,14 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
         let _ = writeln!(out, "\nUndetermined — ask for:");
         for rec in undetermined {
             let _ = writeln!(out, "  * [{}] {}", rec.id, rec.statement);
-            if rec.missing.is_empty() {
+            for d in &rec.diagnostics {
+                let _ = writeln!(
+                    out,
+                    "      cannot be decided: {} ({})",
+                    d.message, d.location
+                );
+            }
+            if rec.missing.is_empty() && rec.diagnostics.is_empty() {
                 let _ = writeln!(out, "      (no missing fact decides it; see the trace)");
             }
             for fact in &rec.missing {

@@ -1,9 +1,9 @@
 //! Eval stage: lays out a follow-up schedule as dated visit windows
-//! (semantics.md "Schedules").
+//! (`grammar/SEMANTICS.md`, "Schedules").
 //!
-//! Calendar arithmetic uses the unit as written: months and years move on
-//! the calendar (31 January + 1 month = end of February), days and weeks
-//! count days. Within a phase, a visit's window is the previous visit's
+//! Calendar arithmetic is that of the expressions (`value::date`), with the
+//! unit as written: months and years move on the calendar (31 January + 1
+//! month = end of February), days and weeks count days. Within a phase, a visit's window is the previous visit's
 //! earliest date (the phase start for the first visit) plus the interval's
 //! low and high bounds; the phase ends when the earliest date would pass
 //! its end. A `for C to D` phase lasts C; `until T` ends at start + T.
@@ -14,30 +14,11 @@ use crate::eval::compile::Pc;
 use crate::eval::display;
 use crate::eval::outcome::{ScheduleOutcome, Visit};
 use crate::eval::{run, Program};
-use crate::units::Unit;
-use crate::value::{add_months, format_date, Value};
+use crate::value::date::shift_in;
+use crate::value::{format_date, Value};
 
 /// More visits than this in one schedule means a malformed interval.
 const MAX_VISITS: u32 = 1000;
-
-/// Adds an amount in a time unit to a date.
-pub(crate) fn add(date: i32, amount: f64, unit: Unit) -> Option<i32> {
-    let months = match unit.symbol {
-        "month" | "months" => Some(amount),
-        "year" | "years" => Some(amount * 12.0),
-        _ => None,
-    };
-    if let Some(m) = months {
-        if m.fract() == 0.0 && m.abs() < 1e6 {
-            return add_months(date, m as i32);
-        }
-    }
-    let days = (amount * unit.factor).round();
-    if !days.is_finite() || days.abs() > 1e7 {
-        return None;
-    }
-    date.checked_add(days as i32)
-}
 
 /// A phase in words: `every 3-6 months for 2 years (up to 3 years)`.
 fn phase_text(every: TimeRange, length: PhaseLengthInfo) -> String {
@@ -91,15 +72,15 @@ pub(crate) fn layout(
         let mut number = 0u32;
         for (p, phase) in info.phases.iter().enumerate() {
             let end = match phase.length {
-                PhaseLengthInfo::For(r) => add(phase_start, r.low, r.unit),
-                PhaseLengthInfo::Until { total, .. } => add(start, total.low, total.unit),
+                PhaseLengthInfo::For(r) => shift_in(phase_start, r.low, r.unit),
+                PhaseLengthInfo::Until { total, .. } => shift_in(start, total.low, total.unit),
             };
             let Some(end) = end else { break };
             let mut prev = phase_start;
             while number < MAX_VISITS {
                 let (Some(earliest), Some(latest)) = (
-                    add(prev, phase.every.low, phase.every.unit),
-                    add(prev, phase.every.high, phase.every.unit),
+                    shift_in(prev, phase.every.low, phase.every.unit),
+                    shift_in(prev, phase.every.high, phase.every.unit),
                 ) else {
                     break;
                 };

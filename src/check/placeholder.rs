@@ -1,0 +1,149 @@
+//! Check stage: the one reader of `{name}` placeholders in statements.
+//!
+//! A placeholder is `{`, one or more name characters (ASCII letters,
+//! digits, `_` and `.`), then `}`. Anything else in braces is text: a
+//! statement may say "a set {a, b}" or "{ spaced }" without a placeholder.
+//! The checker validates each placeholder (it must name a fact or a
+//! definition; `{table.column}` gets a hint), the outcome fills them in, the
+//! analysis counts them as reads and the language server indexes them, all
+//! through [`placeholders`], so they agree on what is one.
+//!
+//! Statements have no escape for braces; the escapes of the string syntax
+//! (`\"`, `\\`, `\n`, `\t`) never produce a name character, so the raw
+//! source text of a string and its value hold the same placeholders (the
+//! checker reads the source, for spans).
+
+/// One placeholder of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placeholder<'a> {
+    /// What is between the braces.
+    pub name: &'a str,
+    /// Byte offset of the `{`.
+    pub start: usize,
+    /// Byte offset just after the `}`.
+    pub end: usize,
+}
+
+impl<'a> Placeholder<'a> {
+    /// Byte offset of the name (just after the `{`).
+    pub fn name_start(&self) -> usize {
+        self.start + 1
+    }
+
+    /// The name split at its first `.`: `("outcome", Some("lr"))` for
+    /// `{outcome.lr}`.
+    pub fn parts(&self) -> (&'a str, Option<&'a str>) {
+        match self.name.split_once('.') {
+            Some((a, b)) => (a, Some(b)),
+            None => (self.name, None),
+        }
+    }
+}
+
+/// True for the characters a placeholder's name may hold.
+fn name_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'.'
+}
+
+/// The placeholders of `text`, left to right.
+pub fn placeholders(text: &str) -> Placeholders<'_> {
+    Placeholders { text, at: 0 }
+}
+
+/// Iterator over the placeholders of a text, see [`placeholders`].
+#[derive(Debug, Clone)]
+pub struct Placeholders<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Iterator for Placeholders<'a> {
+    type Item = Placeholder<'a>;
+
+    fn next(&mut self) -> Option<Placeholder<'a>> {
+        let bytes = self.text.as_bytes();
+        while let Some(offset) = bytes.get(self.at..)?.iter().position(|&b| b == b'{') {
+            let start = self.at + offset;
+            let from = start + 1;
+            let len = bytes
+                .get(from..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|&&b| name_char(b))
+                .count();
+            let close = from + len;
+            if len > 0 && bytes.get(close) == Some(&b'}') {
+                self.at = close + 1;
+                // Name characters are ASCII, so these are char boundaries.
+                let name = self.text.get(from..close)?;
+                return Some(Placeholder {
+                    name,
+                    start,
+                    end: close + 1,
+                });
+            }
+            // Not a placeholder: look again from the next character, so
+            // that `{{x}` still holds `{x}`.
+            self.at = from;
+        }
+        self.at = bytes.len();
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<&str> {
+        placeholders(text).map(|p| p.name).collect()
+    }
+
+    #[test]
+    fn finds_names_between_braces() {
+        assert_eq!(names("A tumour of {size}, not {sise}."), ["size", "sise"]);
+        assert_eq!(names("{a}{b_2}"), ["a", "b_2"]);
+        assert_eq!(names("no braces"), Vec::<&str>::new());
+        assert_eq!(names(""), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn other_braces_are_text() {
+        assert_eq!(
+            names("{not a placeholder} and { spaced }"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(names("a set {a, b} then {x}"), ["x"]);
+        assert_eq!(names("{}"), Vec::<&str>::new());
+        assert_eq!(names("{x-y}"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn unclosed_braces_are_text() {
+        assert_eq!(names("{size"), Vec::<&str>::new());
+        assert_eq!(names("{size {grade}"), ["grade"]);
+        assert_eq!(names("trailing {"), Vec::<&str>::new());
+        assert_eq!(names("{{x}}"), ["x"]);
+    }
+
+    #[test]
+    fn escapes_and_other_characters_stay_outside_names() {
+        // The raw source of `"say \"{x}\" \\{y}"`: escapes are not name
+        // characters, so the source and the value hold the same names.
+        assert_eq!(names(r#"say \"{x}\" \\{y}"#), ["x", "y"]);
+        assert_eq!(names("{x\\n}"), Vec::<&str>::new());
+        assert_eq!(names("é{größe}{ok}"), ["ok"]);
+    }
+
+    #[test]
+    fn offsets_and_parts() {
+        let text = "Rate: {outcome.lr}.";
+        let p = placeholders(text).next().unwrap();
+        assert_eq!((p.start, p.end, p.name_start()), (6, 18, 7));
+        assert_eq!(&text[p.start..p.end], "{outcome.lr}");
+        assert_eq!(p.parts(), ("outcome", Some("lr")));
+        let q = placeholders("{a.b.c} {d}").collect::<Vec<_>>();
+        assert_eq!(q[0].parts(), ("a", Some("b.c")));
+        assert_eq!(q[1].parts(), ("d", None));
+    }
+}

@@ -1,0 +1,255 @@
+//! Values: the one codec between typed values and the JSON of the contract.
+//!
+//! Case files, outcomes, batch rows and analysis witnesses all write a
+//! value the same way: `null` for unknown, booleans and numbers as such
+//! (rounded to nine decimals, integral values without a fraction), a
+//! quantity as `{"value": 1.8, "unit": "Gy"}` in its declared unit, a date
+//! as `"YYYY-MM-DD"`, an enum value by name, a table row as its cells
+//! `{"column": value, ...}`. Case files may also write a quantity as
+//! `"50.4 Gy"` in any unit of its dimension. [`encode`] and [`decode`] are
+//! that mapping; [`same`] compares two contract values as the test runner
+//! does (numbers to a relative tolerance).
+//!
+//! The decoder reads a [`Shape`], so the case loader's span-recording reader
+//! and plain `serde_json` values share it; the loader turns a
+//! [`DecodeError`] into a diagnostic pointing at the value.
+
+use crate::check::model::{Model, Type};
+use crate::units::{self, Dimension};
+use crate::value::{format_date, parse_date, Value};
+use serde_json::{json, Value as J};
+use std::borrow::Cow;
+
+/// A value of type `ty` as contract JSON (`None`, unknown, is `null`).
+pub fn encode(model: &Model, ty: Type, v: Option<Value>) -> J {
+    let Some(v) = v else {
+        return J::Null;
+    };
+    match v {
+        Value::Bool(b) => json!(b),
+        Value::Int(i) => json!(i),
+        Value::Number(x) => number(x),
+        Value::Quantity(x) => match ty {
+            Type::Quantity { unit, .. } => quantity(x / unit.factor, unit.symbol),
+            _ => number(x),
+        },
+        Value::Date(d) => json!(format_date(d)),
+        Value::Enum(i) => json!(enum_name(model, ty, i)),
+        Value::Row(r) => row(model, ty, r),
+    }
+}
+
+/// The name of value `i` of an enum type (`#i` when `ty` has no such value).
+pub fn enum_name(model: &Model, ty: Type, i: u16) -> String {
+    match ty {
+        Type::Enum(e) => model
+            .enum_info(e)
+            .and_then(|info| info.values.get(i as usize))
+            .map(|v| v.name.clone())
+            .unwrap_or_else(|| format!("#{i}")),
+        _ => format!("#{i}"),
+    }
+}
+
+/// A float rounded to nine decimals, as a JSON number (integral values
+/// print without a fraction: `50`, not `50.0`).
+pub fn number(x: f64) -> J {
+    let r = (x * 1e9).round() / 1e9;
+    let r = if r.is_finite() { r } else { x };
+    if r.fract() == 0.0 && r.abs() < 9e15 {
+        json!(r as i64)
+    } else {
+        json!(r)
+    }
+}
+
+/// A quantity in a unit as JSON: `{"value": 1.8, "unit": "Gy"}`.
+pub fn quantity(value_in_unit: f64, unit: &str) -> J {
+    json!({"value": number(value_in_unit), "unit": unit})
+}
+
+/// A table row as `{"column": value, ...}`.
+fn row(model: &Model, ty: Type, r: u16) -> J {
+    let mut map = serde_json::Map::new();
+    let table = match ty {
+        Type::Row(t) => model.tables.get(t.0 as usize),
+        _ => None,
+    };
+    if let Some((table, row)) = table.and_then(|t| t.rows.get(r as usize).map(|row| (t, row))) {
+        for (col, cell) in table.columns.iter().zip(&row.cells) {
+            map.insert(col.name.clone(), encode(model, col.ty, Some(*cell)));
+        }
+    }
+    J::Object(map)
+}
+
+/// Contract JSON equality, with numbers compared to a relative tolerance so
+/// that a quantity converted between units still matches.
+pub fn same(a: &J, b: &J) -> bool {
+    match (a, b) {
+        (J::Number(x), J::Number(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => units::approx_eq(x, y) || (x - y).abs() < 1e-6,
+            _ => x == y,
+        },
+        (J::Array(x), J::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
+        (J::Object(x), J::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// A JSON value as the decoder reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number and its text as written (for messages).
+    Number(f64, Cow<'a, str>),
+    /// A string.
+    String(&'a str),
+    /// An array (never a value of any type).
+    Array,
+    /// An object's members, in order.
+    Object(Vec<(&'a str, Shape<'a>)>),
+}
+
+impl<'a> Shape<'a> {
+    /// The shape of a plain JSON value.
+    pub fn of(json: &'a J) -> Shape<'a> {
+        match json {
+            J::Null => Shape::Null,
+            J::Bool(b) => Shape::Bool(*b),
+            J::Number(n) => Shape::Number(n.as_f64().unwrap_or(f64::NAN), n.to_string().into()),
+            J::String(s) => Shape::String(s),
+            J::Array(_) => Shape::Array,
+            J::Object(m) => {
+                Shape::Object(m.iter().map(|(k, v)| (k.as_str(), Shape::of(v))).collect())
+            }
+        }
+    }
+}
+
+/// Why a JSON value is not a value of the declared type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DecodeError {
+    /// Its JSON type does not fit the declared type.
+    Mismatch,
+    /// A number with a fraction (or beyond `i64`) where an integer is declared.
+    NotInteger,
+    /// An integer outside the declared bounds.
+    OutOfRange,
+    /// A string that is not a `YYYY-MM-DD` date.
+    BadDate,
+    /// A string naming no value of the enum.
+    UnknownEnumValue,
+    /// A quantity without its unit; the number as written.
+    MissingUnit(String),
+    /// A unit symbol Cairn does not know.
+    UnknownUnit(String),
+    /// A unit of another dimension than the declared one.
+    WrongDimension {
+        /// The unit as written.
+        unit: String,
+        /// Its dimension.
+        found: Dimension,
+    },
+}
+
+/// The value of type `ty` that `json` writes (`Ok(None)` for `null`).
+/// Quantities come out in canonical units. A table row is never decoded:
+/// rows are computed, not given.
+pub fn decode(model: &Model, ty: Type, json: &Shape) -> Result<Option<Value>, DecodeError> {
+    let value = match (ty, json) {
+        (_, Shape::Null) => return Ok(None),
+        (Type::Bool, Shape::Bool(b)) => Value::Bool(*b),
+        (Type::Int { min, max }, Shape::Number(n, raw)) => {
+            // 2^63 as f64; anything at or beyond cannot be an i64.
+            const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+            // Read the digits themselves when they are an integer: above
+            // 2^53 a float no longer holds every integer.
+            let i = match raw.parse::<i64>() {
+                Ok(i) => i,
+                Err(_) if n.fract() != 0.0 || n.abs() >= LIMIT || !n.is_finite() => {
+                    return Err(DecodeError::NotInteger)
+                }
+                Err(_) => *n as i64,
+            };
+            if min.is_some_and(|m| i < m) || max.is_some_and(|m| i > m) {
+                return Err(DecodeError::OutOfRange);
+            }
+            Value::Int(i)
+        }
+        (Type::Number, Shape::Number(n, _)) => Value::Number(*n),
+        (Type::Quantity { dim, .. }, _) => Value::Quantity(canonical(dim, json)?),
+        (Type::Date, Shape::String(s)) => Value::Date(parse_date(s).ok_or(DecodeError::BadDate)?),
+        (Type::Enum(id), Shape::String(s)) => {
+            let values = model
+                .enum_info(id)
+                .map(|e| e.values.as_slice())
+                .unwrap_or(&[]);
+            let i = values
+                .iter()
+                .position(|v| v.name == *s)
+                .ok_or(DecodeError::UnknownEnumValue)?;
+            Value::Enum(u16::try_from(i).map_err(|_| DecodeError::UnknownEnumValue)?)
+        }
+        _ => return Err(DecodeError::Mismatch),
+    };
+    Ok(Some(value))
+}
+
+/// A quantity of dimension `dim` in canonical units, from `"50.4 Gy"` or
+/// `{"value": 50.4, "unit": "Gy"}`.
+fn canonical(dim: Dimension, json: &Shape) -> Result<f64, DecodeError> {
+    let (number, symbol): (f64, Cow<str>) = match json {
+        Shape::Number(_, raw) => return Err(DecodeError::MissingUnit(raw.to_string())),
+        Shape::String(s) => {
+            let s = s.trim();
+            let split = s
+                .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
+                .unwrap_or(s.len());
+            let (num, unit) = s.split_at(split);
+            match num.parse::<f64>() {
+                Ok(n) if n.is_finite() && unit.trim().is_empty() => {
+                    return Err(DecodeError::MissingUnit(num.to_string()))
+                }
+                Ok(n) if n.is_finite() => (n, unit.trim().into()),
+                _ => return Err(DecodeError::Mismatch),
+            }
+        }
+        Shape::Object(members) => {
+            let (mut number, mut unit) = (None, None);
+            for (key, value) in members {
+                match (*key, value) {
+                    ("value", Shape::Number(n, _)) => number = Some(*n),
+                    ("unit", Shape::String(u)) => unit = Some(*u),
+                    _ => return Err(DecodeError::Mismatch),
+                }
+            }
+            match (number, unit) {
+                (Some(n), Some(u)) => (n, u.into()),
+                (Some(n), None) => return Err(DecodeError::MissingUnit(units::format_number(n))),
+                _ => return Err(DecodeError::Mismatch),
+            }
+        }
+        _ => return Err(DecodeError::Mismatch),
+    };
+    let unit =
+        units::lookup(&symbol).ok_or_else(|| DecodeError::UnknownUnit(symbol.to_string()))?;
+    if unit.dimension != dim {
+        return Err(DecodeError::WrongDimension {
+            unit: symbol.to_string(),
+            found: unit.dimension,
+        });
+    }
+    Ok(number * unit.factor)
+}
+
+#[cfg(test)]
+#[path = "json_tests.rs"]
+mod tests;
