@@ -1,8 +1,9 @@
 //! A small runner for the conformance format (`tests/conformance/*.conf`
 //! and the ```` ```conformance ```` blocks of the semantics text), used by
 //! the exact-status tests until the shared conformance runner lands; it
-//! checks statuses, missing facts, the approximate flag and derived values
-//! through `cairn run`'s path (case loader, `Program::evaluate`).
+//! checks statuses, missing facts, the approximate flag, derived values and
+//! runtime diagnostics through `cairn run`'s path (case loader,
+//! `Program::evaluate`).
 
 use cairn::check::{check, Checked};
 use cairn::eval::outcome::{Outcome, Status};
@@ -132,6 +133,28 @@ fn expect(out: &Outcome, line: &str) -> Result<(), String> {
             .then_some(())
             .ok_or(format!("missing {got:?}"));
     }
+    if let Some(code) = line.strip_prefix("error ") {
+        let json = serde_json::to_value(out).map_err(|e| e.to_string())?;
+        let codes: Vec<&str> = json["diagnostics"]
+            .as_array()
+            .map(|d| d.iter().filter_map(|x| x["code"].as_str()).collect())
+            .unwrap_or_default();
+        return codes
+            .contains(&code.trim())
+            .then_some(())
+            .ok_or(format!("diagnostics {codes:?}"));
+    }
+    if let Some((name, json)) = line.split_once(" = ").filter(|(n, _)| !n.contains(':')) {
+        let want: serde_json::Value =
+            serde_json::from_str(json.trim()).map_err(|e| format!("bad JSON: {e}"))?;
+        let got = out
+            .derived
+            .get(name.trim())
+            .ok_or(format!("no definition `{name}`"))?;
+        return compare::same(&want, got)
+            .then_some(())
+            .ok_or(format!("value {got}"));
+    }
     if let Some(id) = line.strip_suffix(" approximate") {
         let r = rec(out, id.trim())?;
         return r.approximate.then_some(()).ok_or("not approximate".into());
@@ -145,17 +168,6 @@ fn expect(out: &Outcome, line: &str) -> Result<(), String> {
         };
         let got = rec(out, id.trim())?.status;
         return (got == want).then_some(()).ok_or(format!("status {got:?}"));
-    }
-    if let Some((name, json)) = line.split_once(" = ") {
-        let want: serde_json::Value =
-            serde_json::from_str(json.trim()).map_err(|e| format!("bad JSON: {e}"))?;
-        let got = out
-            .derived
-            .get(name.trim())
-            .ok_or(format!("no definition `{name}`"))?;
-        return compare::same(&want, got)
-            .then_some(())
-            .ok_or(format!("value {got}"));
     }
     Err("not an expectation".into())
 }

@@ -29,6 +29,16 @@ fn semantics_examples_pass() {
     assert!(n >= 15, "only {n} expectations");
 }
 
+/// Every example of the semantics text holds with exact statuses (its
+/// missing facts included).
+#[test]
+fn semantics_md_examples_pass_with_exact_statuses() {
+    let text = std::fs::read_to_string("grammar/SEMANTICS.md").unwrap();
+    let (failures, n) = conformance::run(&conformance::blocks(&text));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(n >= 150, "only {n} expectations");
+}
+
 #[test]
 fn the_runner_reports_a_wrong_expectation() {
     let text = "=== wrong\nfact a \"a\": bool\ninform r { when a statement \"r\" }\n--- case {}\nr: applies\nr missing: -\nr approximate\n";
