@@ -223,3 +223,60 @@ fn comparisons_between_facts_are_never_called_dead() {
         assert!(share(rec, fact) > 0.0, "{rec}: {fact}\n{report}");
     }
 }
+
+/// A checked guideline from a text with one line replaced.
+fn variant(name: &str, from: &str, to: &str) -> Checked {
+    let path = format!("tests/corpus/analysis/sound/{name}.cairn");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from}");
+    cairn::parse(&path, &text.replace(from, to))
+        .check()
+        .unwrap()
+}
+
+#[test]
+fn diff_finds_a_moved_ratio_threshold_and_its_witness_reproduces() {
+    let old = load("ratios");
+    let new = variant("ratios", "when q / 1 mg >= 1.5", "when q / 1 mg >= 2");
+    let d = cairn::analysis::diff::diff(&old, &new);
+    let text = cairn::analysis::diff::render_text(&d);
+    let r = d
+        .regions
+        .iter()
+        .find(|r| r.name == "high_q" && r.aspect == "status")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(
+        (r.before.as_str(), r.after.as_str()),
+        ("applies", "not_applicable")
+    );
+    for (c, want) in [(&old, "applies"), (&new, "not_applicable")] {
+        let case = cairn::case::load(c, "w.json", &r.witness.to_string()).unwrap();
+        let o = Program::new(c).evaluate(&case.case, Options::default());
+        let got = o.recommendations.iter().find(|x| x.id == "high_q").unwrap();
+        assert_eq!(got.status.as_str(), want, "{}", r.witness);
+    }
+    assert!(d.undecided.is_empty(), "{text}");
+}
+
+#[test]
+fn diff_does_not_claim_no_change_between_facts_it_cannot_split() {
+    let old = load("two_facts");
+    // The same behaviour written differently: not provable by regions.
+    let new = variant(
+        "two_facts",
+        "when assessment_date >= date_of_birth + 75 years",
+        "when not (assessment_date < date_of_birth + 75 years)",
+    );
+    let d = cairn::analysis::diff::diff(&old, &new);
+    let text = cairn::analysis::diff::render_text(&d);
+    assert!(d.regions.is_empty(), "{text}");
+    assert!(
+        d.undecided.iter().any(|u| u.contains("`elderly`")),
+        "{text}"
+    );
+    assert!(!text.starts_with("no change in behaviour\n"), "{text}");
+    assert!(text.contains("could not decide"), "{text}");
+    // Where the regions are exact, an unchanged rule is proved unchanged.
+    let same = cairn::analysis::diff::diff(&load("ratios"), &load("ratios"));
+    assert!(cairn::analysis::diff::render_text(&same).starts_with("no change in behaviour\n"));
+}
