@@ -14,15 +14,15 @@
 //! are listed separately (`diff_text`).
 
 use super::cone::Cones;
+use super::diff_space::{exact, merge_facts, whole_space, Merged};
 use super::diff_text;
-use super::query::{any_value, LIMIT};
+use super::query::LIMIT;
 use super::value_json;
 use crate::case::Case;
-use crate::check::model::{DefId, FactId, Model, RecId, RecInfo, TExpr, TExprKind, Type};
+use crate::check::model::{DefId, Model, RecInfo, TExpr, TExprKind, Type};
 use crate::check::Checked;
 use crate::eval::outcome::Status;
-use crate::eval::{FactSpace, Program, Scratch};
-use crate::value::Value;
+use crate::eval::{Program, Scratch};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -62,16 +62,8 @@ pub struct Region {
     pub rules: Vec<String>,
 }
 
-/// A fact of either version: its id in each and the values tried.
-struct Merged {
-    name: String,
-    old: Option<usize>,
-    new: Option<usize>,
-    values: Vec<(Option<Value>, Option<Value>)>,
-}
-
 /// What is compared.
-enum Item {
+pub(super) enum Item {
     Rec(Option<usize>, Option<usize>, String),
     Def(usize, usize, String),
 }
@@ -145,49 +137,6 @@ pub fn diff(old: &Checked, new: &Checked) -> Diff {
         sampled,
         undecided,
     }
-}
-
-/// The space of every recommendation and definition of a program.
-fn whole_space(p: &Program) -> FactSpace {
-    let m = p.model();
-    let recs: Vec<RecId> = (0..m.recs.len() as u32).map(RecId).collect();
-    let defs: Vec<DefId> = (0..m.defs.len() as u32).map(DefId).collect();
-    p.fact_space(m, &recs, &defs)
-}
-
-/// True when the regions of both versions split the items' cases exactly.
-fn exact(op: &Program, np: &Program, items: &[Item]) -> bool {
-    let (mut orecs, mut odefs, mut nrecs, mut ndefs) = (vec![], vec![], vec![], vec![]);
-    for item in items {
-        match item {
-            Item::Rec(o, n, _) => {
-                orecs.extend(o.map(|r| RecId(r as u32)));
-                nrecs.extend(n.map(|r| RecId(r as u32)));
-            }
-            Item::Def(o, n, _) => {
-                odefs.push(DefId(*o as u32));
-                ndefs.push(DefId(*n as u32));
-            }
-        }
-    }
-    op.fact_space(op.model(), &orecs, &odefs).complete
-        && np.fact_space(np.model(), &nrecs, &ndefs).complete
-}
-
-/// The values tried for fact `i` of a model: its regions, or any value.
-fn domain(m: &Model, space: &FactSpace, i: usize) -> Vec<Option<Value>> {
-    let d: Vec<Option<Value>> = space
-        .domains
-        .get(i)
-        .map(|d| d.iter().copied().map(Some).collect())
-        .unwrap_or_default();
-    if d.is_empty() {
-        return any_value(m, FactId(i as u32))
-            .into_iter()
-            .map(Some)
-            .collect();
-    }
-    d
 }
 
 /// Moves the items of a cone into a larger cone that contains it, when the
@@ -270,77 +219,6 @@ fn names(m: &Model, cones: &Cones, exprs: &[TExpr]) -> BTreeSet<String> {
         .filter_map(|f| m.facts.get(f.0 as usize))
         .map(|f| f.name.clone())
         .collect()
-}
-
-/// Facts of both versions by name, with merged domains. A fact whose type
-/// differs between the versions is left unknown (a textual change says so).
-fn merge_facts(om: &Model, nm: &Model, os: &FactSpace, ns: &FactSpace) -> Vec<Merged> {
-    let mut out = Vec::new();
-    for (i, f) in om.facts.iter().enumerate() {
-        let j = nm.fact(&f.name).map(|j| j.0 as usize);
-        let od = domain(om, os, i);
-        let values: Vec<(Option<Value>, Option<Value>)> = match j.and_then(|j| nm.facts.get(j)) {
-            None => od.into_iter().map(|v| (v, None)).collect(),
-            Some(g) => match (f.ty, g.ty) {
-                (Type::Enum(a), Type::Enum(b)) => {
-                    let an: Vec<String> = enum_names(om, a);
-                    let bn: Vec<String> = enum_names(nm, b);
-                    let mut all = an.clone();
-                    all.extend(bn.iter().filter(|n| !an.contains(n)).cloned());
-                    all.iter()
-                        .map(|n| {
-                            let pos = |l: &[String]| {
-                                l.iter().position(|x| x == n).map(|p| Value::Enum(p as u16))
-                            };
-                            (pos(&an), pos(&bn))
-                        })
-                        .collect()
-                }
-                (a, b) if same_kind(a, b) => {
-                    let mut vals: Vec<Option<Value>> = od;
-                    for v in domain(nm, ns, j.unwrap_or(0)) {
-                        if !vals.contains(&v) {
-                            vals.push(v);
-                        }
-                    }
-                    vals.into_iter().map(|v| (v, v)).collect()
-                }
-                _ => Vec::new(),
-            },
-        };
-        out.push(Merged {
-            name: f.name.clone(),
-            old: Some(i),
-            new: j,
-            values,
-        });
-    }
-    for (j, g) in nm.facts.iter().enumerate() {
-        if om.fact(&g.name).is_none() {
-            let values = domain(nm, ns, j).into_iter().map(|v| (None, v)).collect();
-            out.push(Merged {
-                name: g.name.clone(),
-                old: None,
-                new: Some(j),
-                values,
-            });
-        }
-    }
-    out
-}
-
-fn enum_names(m: &Model, e: crate::check::model::EnumId) -> Vec<String> {
-    m.enum_info(e)
-        .map(|i| i.values.iter().map(|v| v.name.clone()).collect())
-        .unwrap_or_default()
-}
-
-fn same_kind(a: Type, b: Type) -> bool {
-    match (a, b) {
-        (Type::Quantity { dim: x, .. }, Type::Quantity { dim: y, .. }) => x == y,
-        (Type::Int { .. }, Type::Int { .. }) => true,
-        _ => std::mem::discriminant(&a) == std::mem::discriminant(&b),
-    }
 }
 
 /// Runs both versions over the cases of one cone.

@@ -58,6 +58,7 @@
 mod checks;
 mod cone;
 pub mod diff;
+mod diff_space;
 mod diff_text;
 pub mod error;
 mod query;

@@ -298,21 +298,10 @@ impl Program {
             *scratch = self.batch_scratch();
         }
         scratch.statuses_mut().clear();
-        let n = self.model.recs.len();
         for chunk in cases.chunks(LANES) {
             let base = scratch.statuses_mut().len();
             batch::run_batch(code, fast, chunk, scratch);
-            // The exact pass runs per case, only on cases left undetermined.
-            let (out, one) = scratch.parts();
-            for (i, case) in chunk.iter().enumerate() {
-                let row = base + i * n..base + (i + 1) * n;
-                let Some(row) = out.get_mut(row) else {
-                    continue;
-                };
-                if row.contains(&Status::Undetermined) {
-                    row.copy_from_slice(self.statuses(case, one));
-                }
-            }
+            self.exact_batch(chunk, base, scratch);
         }
         scratch.statuses_mut()
     }

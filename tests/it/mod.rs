@@ -10,6 +10,7 @@ mod diff;
 mod editors;
 mod eval;
 mod exact;
+mod exact_grid;
 mod format;
 mod guideline;
 mod lsp;

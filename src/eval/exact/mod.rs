@@ -37,6 +37,7 @@ mod cone;
 mod describe;
 mod pass;
 mod program;
+mod regions;
 mod solve;
 mod space;
 

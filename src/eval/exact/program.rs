@@ -6,13 +6,14 @@
 use super::cone::{enum_sizes, ordered, Cone};
 use super::space::NONE;
 use super::{leads_to, Detail, FactSpace, Work};
+use crate::case::Case;
 use crate::check::model::{DefId, Model, RecId, Type};
 use crate::eval::fast_run::View;
 use crate::eval::outcome::{LeadsTo, Status};
 use crate::eval::probe::ProbeId;
 use crate::eval::run::Slots;
 use crate::eval::why::{self, Bits};
-use crate::eval::{Program, Scratch};
+use crate::eval::{BatchScratch, Program, Scratch};
 use crate::value::Value;
 
 /// What the exact pass says about one recommendation, for an outcome.
@@ -65,6 +66,22 @@ impl Program {
                 self.settle(&view, statuses, exact, &mut marks);
             }
             _ => self.settle(vals.as_slice(), statuses, exact, &mut marks),
+        }
+    }
+
+    /// Settles the cases of one batch whose statuses, from `base` on in
+    /// `scratch`, include an undetermined one: the exact pass runs per
+    /// case, on the one-case path.
+    pub(crate) fn exact_batch(&self, chunk: &[Case], base: usize, scratch: &mut BatchScratch) {
+        let n = self.model.recs.len();
+        let (out, one) = scratch.parts();
+        for (i, case) in chunk.iter().enumerate() {
+            let Some(row) = out.get_mut(base + i * n..base + (i + 1) * n) else {
+                continue;
+            };
+            if row.contains(&Status::Undetermined) {
+                row.copy_from_slice(self.statuses(case, one));
+            }
         }
     }
 
