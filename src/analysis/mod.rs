@@ -56,12 +56,12 @@
 //! `exclusive`, `dead` or `constant`.
 
 mod checks;
-mod cone;
+pub(crate) mod cone;
 pub mod diff;
 mod diff_space;
 mod diff_text;
 pub mod error;
-mod query;
+pub(crate) mod query;
 mod render;
 
 use crate::case::Case;

@@ -114,6 +114,13 @@ impl Scratch {
     pub fn trace_leaves(&self) -> usize {
         self.leaves.len()
     }
+
+    /// The statuses of the last run (for tests of a run with no other way
+    /// to read them, such as `Program::run_general`).
+    #[cfg(test)]
+    pub(crate) fn last_statuses(&self) -> &[Status] {
+        &self.statuses
+    }
 }
 
 impl Program {
@@ -237,9 +244,10 @@ impl Program {
     }
 
     /// Runs a case on the general instructions: the reference the compact
-    /// program is tested against.
+    /// program (and the conformance suite, `testing::conformance`) is
+    /// tested against.
     #[cfg(test)]
-    fn run_general(&self, case: &Case, scratch: &mut Scratch) {
+    pub(crate) fn run_general(&self, case: &Case, scratch: &mut Scratch) {
         self.load(case, scratch);
         self.run_loaded(case, scratch);
         self.exact_statuses(scratch);

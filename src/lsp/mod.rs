@@ -6,7 +6,7 @@
 //! parser and checker as `cairn check` on the document (and on open
 //! documents that include it) and publishes the diagnostics.
 
-mod analysis;
+pub(crate) mod analysis;
 mod features;
 mod index;
 #[cfg(test)]

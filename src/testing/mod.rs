@@ -3,6 +3,8 @@
 //! measures how much of the guideline's logic they reach.
 
 pub mod compare;
+#[cfg(test)]
+mod conformance;
 pub mod coverage;
 pub mod discover;
 pub mod load;
