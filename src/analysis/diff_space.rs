@@ -22,7 +22,7 @@ pub(super) fn whole_space(p: &Program) -> FactSpace {
     let m = p.model();
     let recs: Vec<RecId> = (0..m.recs.len() as u32).map(RecId).collect();
     let defs: Vec<DefId> = (0..m.defs.len() as u32).map(DefId).collect();
-    p.fact_space(m, &recs, &defs)
+    p.fact_space(&recs, &defs)
 }
 
 /// True when the regions of both versions split the items' cases exactly.
@@ -40,8 +40,7 @@ pub(super) fn exact(op: &Program, np: &Program, items: &[Item]) -> bool {
             }
         }
     }
-    op.fact_space(op.model(), &orecs, &odefs).complete
-        && np.fact_space(np.model(), &nrecs, &ndefs).complete
+    op.fact_space(&orecs, &odefs).complete && np.fact_space(&nrecs, &ndefs).complete
 }
 
 /// The values tried for fact `i` of a model: its regions, or any value.

@@ -63,7 +63,7 @@ impl Query {
         let slice = slice(model, &defs, exprs);
         let program = Program::from_model(slice, SourceMap::new());
         let recs: Vec<RecId> = (0..n as u32).map(RecId).collect();
-        let space = program.fact_space(model, &recs, &[]);
+        let space = program.fact_space(&recs, &[]);
         let domains: Vec<Vec<Option<Value>>> = facts
             .iter()
             .map(|&f| {
@@ -272,7 +272,12 @@ fn slice(model: &Model, defs: &std::collections::BTreeSet<DefId>, exprs: Vec<TEx
         rewrite(&mut e, &def_map, &table_map);
         e
     };
-    let mut out = Model::default();
+    // The enums stay, so that enum facts keep their values (and the exact
+    // pass of the slice its regions).
+    let mut out = Model {
+        enums: model.enums.clone(),
+        ..Model::default()
+    };
     for d in &order {
         let Some(def) = model.defs.get(d.0 as usize) else {
             continue;

@@ -28,7 +28,7 @@ pub(crate) struct Plan {
     pub recs: Vec<Cone>,
     /// Per definition: the cone of its value slot.
     pub defs: Vec<Cone>,
-    /// Per fact: the number of values of its enum (0 for other types).
+    /// Per enum: its number of values.
     pub enums: Vec<u16>,
 }
 
@@ -46,17 +46,12 @@ impl Plan {
     }
 }
 
-/// Per fact: the number of values of its enum (0 for other types).
+/// Per enum of a model: its number of values.
 pub(crate) fn enum_sizes(model: &Model) -> Vec<u16> {
     model
-        .facts
+        .enums
         .iter()
-        .map(|f| match f.ty {
-            Type::Enum(e) => model
-                .enum_info(e)
-                .map_or(0, |i| u16::try_from(i.values.len()).unwrap_or(u16::MAX)),
-            _ => 0,
-        })
+        .map(|e| u16::try_from(e.values.len()).unwrap_or(u16::MAX))
         .collect()
 }
 

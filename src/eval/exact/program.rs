@@ -3,11 +3,11 @@
 //! [`Program::exact_statuses`] after the Kleene pass; missing facts, the
 //! outcome's new fields and the trace read [`Program::detail`].
 
-use super::cone::{enum_sizes, ordered, Cone};
+use super::cone::{ordered, reads, Cone};
 use super::space::NONE;
 use super::{leads_to, Detail, FactSpace, Work};
 use crate::case::Case;
-use crate::check::model::{DefId, Model, RecId, Type};
+use crate::check::model::{DefId, RecId, Type};
 use crate::eval::fast_run::View;
 use crate::eval::outcome::{LeadsTo, Status};
 use crate::eval::probe::ProbeId;
@@ -157,6 +157,32 @@ impl Program {
         Some(exact.full(&self.code, root))
     }
 
+    /// For a recommendation the exact pass settled: appends the known
+    /// fact and definition reads `(reader, slot)` of its undecided part,
+    /// the values that decide it whatever its unknown facts are.
+    pub(crate) fn exact_reads(&self, scratch: &mut Scratch, rec: RecId, out: &mut Vec<(u32, u32)>) {
+        if !scratch.resolved.contains(rec.0 as usize) {
+            return;
+        }
+        if !matches!(self.detail(scratch, rec), Some(Detail::Decided(_))) {
+            return;
+        }
+        let Scratch { exact, vals, .. } = scratch;
+        for &pc in &exact.run {
+            reads(&self.code, pc, |c| {
+                if exact.live.contains(c as usize) || out.contains(&(pc, c)) {
+                    return;
+                }
+                if self.code.is_read(c) {
+                    out.push((pc, c));
+                } else {
+                    // A decided operation: the reads that decided it.
+                    why::decisive(&self.code, vals.as_slice(), c, out);
+                }
+            });
+        }
+    }
+
     /// Writes the missing facts of an undetermined recommendation into
     /// `scratch.missing` (slots synced): the facts whose values can change
     /// its status, or the Kleene missing facts when it is approximate.
@@ -274,10 +300,8 @@ impl Program {
 
     /// The completion space of some recommendations and definitions, with
     /// every fact unknown: one representative per region of each fact they
-    /// compare (for `cairn analyze` and `cairn diff`). `facts` is the model
-    /// whose fact ids the program uses (a program compiled from a slice of
-    /// a model keeps that model's fact ids but not its facts).
-    pub(crate) fn fact_space(&self, facts: &Model, recs: &[RecId], defs: &[DefId]) -> FactSpace {
+    /// compare (for `cairn analyze` and `cairn diff`).
+    pub(crate) fn fact_space(&self, recs: &[RecId], defs: &[DefId]) -> FactSpace {
         let code = &self.code;
         let mut roots: Vec<u32> = recs
             .iter()
@@ -291,8 +315,7 @@ impl Program {
         let mut work = Work::default();
         work.fit(code.ops.len());
         work.load_blank(code, &cone);
-        let enums = enum_sizes(facts);
-        let mut complete = work.prepare(code, &cone, &roots, &enums, true);
+        let mut complete = work.prepare(code, &cone, &roots, &self.plan.enums, true);
         // A definition's number that follows a fact by value is not
         // covered by representatives of regions.
         for &r in roots.iter().skip(recs.len()) {

@@ -31,7 +31,10 @@ impl Work {
             }
             let start = self.regions.len() as u32;
             let (cands, regions) = (&self.cands[at..end], &mut self.regions);
-            let n = enums.get(f as usize).copied().unwrap_or(0);
+            let n = match t {
+                Type::Enum(e) => enums.get(e.0 as usize).copied().unwrap_or(0),
+                _ => 0,
+            };
             split(t, n, cands, regions);
             self.spans.push((start, self.regions.len() as u32));
             at = end;

@@ -374,11 +374,17 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
             }
         };
         let mut labels: Vec<TraceLabel> = Vec::new();
-        let leaves = scratch
+        let mut leaves: Vec<(Pc, Pc)> = scratch
             .leaves
             .get(raw.start as usize..raw.end as usize)
-            .unwrap_or(&[]);
-        for &(reader, pc) in leaves {
+            .unwrap_or(&[])
+            .to_vec();
+        // A status the exact pass settled is decided by the known values
+        // its undecided part reads, whatever the unknown ones are.
+        if let StepKind::Rec(r) = raw.kind {
+            program.exact_reads(scratch, crate::check::model::RecId(r), &mut leaves);
+        }
+        for &(reader, pc) in &leaves {
             let Some(text) = label(program, case, &scratch.vals, pc) else {
                 continue;
             };
