@@ -100,18 +100,30 @@ impl<'a> Ctx<'a> {
         q.witness(want).map(|c| witness_json(self.model, &c))
     }
 
+    /// Says that a negative finding about `what` could not be decided.
     fn incomplete(&mut self, what: String, span: Span, q: &Query) {
-        self.findings.push(Finding::new(
-            Kind::Incomplete,
-            format!("the cases of {what} were sampled, not explored completely"),
-            span,
-            "too many cases".into(),
-            format!(
-                "{} combinations of the facts it reads exceed the limit of {}; findings that need every case to be tried (dead rules, constant conditions) are not reported for it",
-                q.size,
-                super::query::LIMIT
-            ),
-        ));
+        let f = if q.sampled() {
+            Finding::new(
+                Kind::Incomplete,
+                format!("the cases of {what} were sampled, not explored completely"),
+                span,
+                "too many cases".into(),
+                format!(
+                    "{} combinations of the facts it reads exceed the limit of {}; findings that need every case to be tried (dead rules, constant conditions) are not reported for it",
+                    q.size,
+                    super::query::LIMIT
+                ),
+            )
+        } else {
+            Finding::new(
+                Kind::Incomplete,
+                format!("could not decide whether {what} applies in some case"),
+                span,
+                "could not decide".into(),
+                "its conditions compare facts with each other (or a value computed from several unknown facts), which the analysis cannot split into finitely many cases exactly; no case it tried makes it apply, but that proves nothing, so no dead-rule finding is reported".into(),
+            )
+        };
+        self.findings.push(f);
     }
 
     /// Recommendations no case makes apply; conditions of recommendations

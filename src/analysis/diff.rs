@@ -3,8 +3,9 @@
 //!
 //! Facts are matched by name. Every recommendation (by id) and derived
 //! value (by name) is compared over the cases of its cone of influence in
-//! either version, with the fact domains of both versions merged (see
-//! `cone`) and "unknown" tried for every fact when the cone is small
+//! either version, with the fact domains of both versions merged (one
+//! representative per region of each version's completion space, see
+//! `Program::fact_space`) and "unknown" tried for every fact when the cone is small
 //! enough (Kleene connectives can differ only on partial cases: `a or not
 //! a` against `true`). Both versions are run with the real interpreter.
 //! Each distinct change (status, strength or value, before and after) is
@@ -13,6 +14,7 @@
 //! are listed separately (`diff_text`).
 
 use super::cone::Cones;
+use super::diff_space::{exact, merge_facts, whole_space, Merged};
 use super::diff_text;
 use super::query::LIMIT;
 use super::value_json;
@@ -21,7 +23,6 @@ use crate::check::model::{DefId, Model, RecInfo, TExpr, TExprKind, Type};
 use crate::check::Checked;
 use crate::eval::outcome::Status;
 use crate::eval::{Program, Scratch};
-use crate::value::Value;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,6 +35,10 @@ pub struct Diff {
     pub text: Vec<String>,
     /// True when some comparison sampled its cases instead of trying all.
     pub sampled: bool,
+    /// Recommendations and derived values whose unchanged behaviour is not
+    /// proved: their conditions compare facts with each other, which the
+    /// regions of the completion space do not split exactly.
+    pub undecided: Vec<String>,
 }
 
 /// One change of behaviour.
@@ -57,16 +62,8 @@ pub struct Region {
     pub rules: Vec<String>,
 }
 
-/// A fact of either version: its id in each and the values tried.
-struct Merged {
-    name: String,
-    old: Option<usize>,
-    new: Option<usize>,
-    values: Vec<(Option<Value>, Option<Value>)>,
-}
-
 /// What is compared.
-enum Item {
+pub(super) enum Item {
     Rec(Option<usize>, Option<usize>, String),
     Def(usize, usize, String),
 }
@@ -75,8 +72,8 @@ enum Item {
 pub fn diff(old: &Checked, new: &Checked) -> Diff {
     let (om, nm) = (&old.model, &new.model);
     let (oc, nc) = (Cones::new(om), Cones::new(nm));
-    let merged = merge_facts(om, nm, &oc, &nc);
     let (op, np) = (Program::new(old), Program::new(new));
+    let merged = merge_facts(om, nm, &whole_space(&op), &whole_space(&np));
     let changed = diff_text::changed_rules(old, new);
     let mut items = Vec::new();
     let mut ids: Vec<String> = om.recs.iter().map(|r| r.id.clone()).collect();
@@ -124,13 +121,21 @@ pub fn diff(old: &Checked, new: &Checked) -> Diff {
         ostat: Vec::new(),
         nstat: Vec::new(),
     };
+    let mut undecided = Vec::new();
     for (cone, items) in merge_groups(groups, &merged) {
         sampled |= run.group(&cone, &items, &changed, &mut regions);
+        if !exact(&op, &np, &items) {
+            undecided.extend(items.iter().map(|i| match i {
+                Item::Rec(_, _, id) => format!("recommendation `{id}`"),
+                Item::Def(_, _, n) => format!("derived `{n}`"),
+            }));
+        }
     }
     Diff {
         regions,
         text: diff_text::changes(old, new),
         sampled,
+        undecided,
     }
 }
 
@@ -214,81 +219,6 @@ fn names(m: &Model, cones: &Cones, exprs: &[TExpr]) -> BTreeSet<String> {
         .filter_map(|f| m.facts.get(f.0 as usize))
         .map(|f| f.name.clone())
         .collect()
-}
-
-/// Facts of both versions by name, with merged domains. A fact whose type
-/// differs between the versions is left unknown (a textual change says so).
-fn merge_facts(om: &Model, nm: &Model, oc: &Cones, nc: &Cones) -> Vec<Merged> {
-    let mut out = Vec::new();
-    for (i, f) in om.facts.iter().enumerate() {
-        let j = nm.fact(&f.name).map(|j| j.0 as usize);
-        let od = oc.domain(om, crate::check::model::FactId(i as u32));
-        let values: Vec<(Option<Value>, Option<Value>)> = match j.and_then(|j| nm.facts.get(j)) {
-            None => od.into_iter().map(|v| (v, None)).collect(),
-            Some(g) => match (f.ty, g.ty) {
-                (Type::Enum(a), Type::Enum(b)) => {
-                    let an: Vec<String> = enum_names(om, a);
-                    let bn: Vec<String> = enum_names(nm, b);
-                    let mut all = an.clone();
-                    all.extend(bn.iter().filter(|n| !an.contains(n)).cloned());
-                    all.iter()
-                        .map(|n| {
-                            let pos = |l: &[String]| {
-                                l.iter().position(|x| x == n).map(|p| Value::Enum(p as u16))
-                            };
-                            (pos(&an), pos(&bn))
-                        })
-                        .collect()
-                }
-                (a, b) if same_kind(a, b) => {
-                    let mut vals: Vec<Option<Value>> = od;
-                    for v in nc.domain(nm, crate::check::model::FactId(j.unwrap_or(0) as u32)) {
-                        if !vals.contains(&v) {
-                            vals.push(v);
-                        }
-                    }
-                    vals.into_iter().map(|v| (v, v)).collect()
-                }
-                _ => Vec::new(),
-            },
-        };
-        out.push(Merged {
-            name: f.name.clone(),
-            old: Some(i),
-            new: j,
-            values,
-        });
-    }
-    for (j, g) in nm.facts.iter().enumerate() {
-        if om.fact(&g.name).is_none() {
-            let values = nc
-                .domain(nm, crate::check::model::FactId(j as u32))
-                .into_iter()
-                .map(|v| (None, v))
-                .collect();
-            out.push(Merged {
-                name: g.name.clone(),
-                old: None,
-                new: Some(j),
-                values,
-            });
-        }
-    }
-    out
-}
-
-fn enum_names(m: &Model, e: crate::check::model::EnumId) -> Vec<String> {
-    m.enum_info(e)
-        .map(|i| i.values.iter().map(|v| v.name.clone()).collect())
-        .unwrap_or_default()
-}
-
-fn same_kind(a: Type, b: Type) -> bool {
-    match (a, b) {
-        (Type::Quantity { dim: x, .. }, Type::Quantity { dim: y, .. }) => x == y,
-        (Type::Int { .. }, Type::Int { .. }) => true,
-        _ => std::mem::discriminant(&a) == std::mem::discriminant(&b),
-    }
 }
 
 /// Runs both versions over the cases of one cone.
@@ -465,11 +395,11 @@ impl Runner<'_> {
     }
 
     /// An item's outcome in the old (`old` true) or new version.
-    fn seen(&self, item: &Item, old: bool) -> Seen {
+    fn seen(&mut self, item: &Item, old: bool) -> Seen {
         let (m, p, s, st) = if old {
-            (self.om, self.op, &self.os, &self.ostat)
+            (self.om, self.op, &mut self.os, &self.ostat)
         } else {
-            (self.nm, self.np, &self.ns, &self.nstat)
+            (self.nm, self.np, &mut self.ns, &self.nstat)
         };
         match item {
             Item::Rec(o, n, _) => {
@@ -488,7 +418,8 @@ impl Runner<'_> {
             Item::Def(o, n, _) => {
                 let d = if old { *o } else { *n };
                 let ty = m.defs.get(d).map(|d| d.ty).unwrap_or(Type::Bool);
-                let v = p.def_value(s, DefId(d as u32));
+                // Settled by the exact pass, as `cairn run` reports it.
+                let v = p.def_value_exact(s, DefId(d as u32));
                 let text = match v {
                     None => "unknown".to_string(),
                     Some(v) => value_json(m, ty, v).to_string(),
@@ -569,8 +500,10 @@ fn compare(a: &Seen, b: &Seen) -> Vec<(&'static str, String, String)> {
 /// The report as text.
 pub fn render_text(d: &Diff) -> String {
     let mut out = String::new();
-    if d.regions.is_empty() {
+    if d.regions.is_empty() && d.undecided.is_empty() {
         out.push_str("no change in behaviour\n");
+    } else if d.regions.is_empty() {
+        out.push_str("no change in behaviour found in the cases tried\n");
     } else {
         out.push_str("Changes in behaviour\n");
         for r in &d.regions {
@@ -582,6 +515,12 @@ pub fn render_text(d: &Diff) -> String {
                 out.push_str(&format!("    changed rule: {rule}\n"));
             }
         }
+    }
+    if !d.undecided.is_empty() {
+        out.push_str(&format!(
+            "could not decide whether the behaviour of {} is unchanged: its conditions compare facts with each other, which the cases tried do not cover exactly\n",
+            d.undecided.join(", ")
+        ));
     }
     if d.sampled {
         out.push_str("(some comparisons sampled their cases: the case space of their facts was too large to try whole)\n");
@@ -602,6 +541,7 @@ pub fn render_json(d: &Diff) -> serde_json::Value {
     serde_json::json!({
         "behaviour_changed": !d.regions.is_empty(),
         "regions": d.regions,
+        "undecided": d.undecided,
         "text": d.text,
         "sampled": d.sampled,
     })

@@ -9,10 +9,16 @@
 //! and `n` ever apply together? does this classification ever fall
 //! through where it is used?) is asked over its *cone of influence*: the
 //! facts its conditions read, directly or through definitions and tables
-//! (`cone`). Each of those facts ranges over a finite domain that is exact
-//! for the guideline's comparisons: every boolean and enum value, and for
-//! integers, decimals, quantities and dates the literals the rules compare
-//! them with plus one value inside each interval between them. Unknown is
+//! (`cone`). Each of those facts ranges over a finite domain: every
+//! boolean and enum value, and for integers, decimals, quantities and dates
+//! one value per region of the completion space shared with the exact
+//! statuses of `cairn run` (`eval::exact`): the comparisons, inverted
+//! through arithmetic on one fact (`q / 1 mg >= 1.5`, `date + 75 years <=
+//! 2030-01-01`), split each fact where they can change. A comparison
+//! between two facts cannot be split exactly; the question is then still
+//! explored (around the values the facts take, for witnesses), but a
+//! negative finding is not claimed: the analysis reports that it could not
+//! decide (`cairn::analysis::incomplete`). Unknown is
 //! tried only for facts an `is known`/`is unknown` reads: every other
 //! operator is monotone in Kleene logic (a definite result stays the same
 //! when an unknown fact becomes known), so a question about definite
@@ -52,6 +58,7 @@
 mod checks;
 pub(crate) mod cone;
 pub mod diff;
+mod diff_space;
 mod diff_text;
 pub mod error;
 pub(crate) mod query;

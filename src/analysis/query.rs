@@ -7,8 +7,12 @@
 //! conditions of synthetic recommendations, and compiles it with the real
 //! interpreter ([`Program`]), so the analysis evaluates exactly what
 //! `cairn run` evaluates. Cases range over the product of the domains of
-//! the facts read (see `cone`); when that product exceeds [`LIMIT`], an
-//! evenly spaced sample of it is tried instead and the query says so.
+//! the facts read: one representative per region of the completion space
+//! of the compiled question (`Program::fact_space`, shared with the exact
+//! pass of `cairn run`); when that product exceeds [`LIMIT`], an evenly
+//! spaced sample of it is tried instead and the query says so, and when the
+//! split into regions is not exact (a comparison between two facts) the
+//! query says that too, so that no negative finding is claimed.
 
 use super::cone::Cones;
 use crate::case::Case;
@@ -32,6 +36,9 @@ pub(crate) struct Query {
     domains: Vec<Vec<Option<Value>>>,
     /// The number of cases in the product of the domains (saturating).
     pub size: u64,
+    /// True when trying one value per region tries every case: every
+    /// comparison the question makes is split exactly.
+    pub exact: bool,
     /// Number of facts in the whole model (the length of a case).
     width: usize,
 }
@@ -52,10 +59,22 @@ impl Query {
         let refs: Vec<&TExpr> = exprs.iter().collect();
         let (facts, defs) = cones.of(&refs);
         let facts: Vec<FactId> = facts.into_iter().collect();
+        let n = exprs.len();
+        let slice = slice(model, &defs, exprs);
+        let program = Program::from_model(slice, SourceMap::new());
+        let recs: Vec<RecId> = (0..n as u32).map(RecId).collect();
+        let space = program.fact_space(&recs, &[]);
         let domains: Vec<Vec<Option<Value>>> = facts
             .iter()
             .map(|&f| {
-                let mut d = cones.domain(model, f);
+                let mut d: Vec<Option<Value>> = space
+                    .domains
+                    .get(f.0 as usize)
+                    .map(|d| d.iter().copied().map(Some).collect())
+                    .unwrap_or_default();
+                if d.is_empty() {
+                    d.extend(any_value(model, f).map(Some));
+                }
                 let unknown = unknowns == Unknowns::All
                     || cones
                         .needs_unknown
@@ -71,19 +90,25 @@ impl Query {
         let size = domains
             .iter()
             .fold(1u64, |acc, d| acc.saturating_mul(d.len() as u64));
-        let slice = slice(model, &defs, exprs);
         Query {
-            program: Program::from_model(slice, SourceMap::new()),
+            program,
             facts,
             domains,
             size,
+            exact: space.complete,
             width: model.facts.len(),
         }
     }
 
-    /// True when every case of the product is tried.
+    /// True when every case of the product is tried and the product covers
+    /// every case (see [`Query::exact`]).
     pub fn complete(&self) -> bool {
-        self.size <= LIMIT
+        self.size <= LIMIT && self.exact
+    }
+
+    /// True when the product was sampled.
+    pub fn sampled(&self) -> bool {
+        self.size > LIMIT
     }
 
     /// A case with every fact unknown.
@@ -194,6 +219,20 @@ impl Query {
     }
 }
 
+/// A value of a fact that no comparison reads (any will do).
+pub(crate) fn any_value(model: &Model, f: FactId) -> Option<Value> {
+    Some(match model.facts.get(f.0 as usize)?.ty {
+        Type::Bool => Value::Bool(false),
+        Type::Enum(_) => Value::Enum(0),
+        Type::Int { min, max } => Value::Int(min.or(max).unwrap_or(0)),
+        Type::Number => Value::Number(1.0),
+        Type::Quantity { .. } => Value::Quantity(1.0),
+        // 2024-01-01.
+        Type::Date => Value::Date(19_723),
+        Type::Row(_) => return None,
+    })
+}
+
 /// The `i`-th of `n` cases tried out of `size`: all of them in order when
 /// `n == size`, otherwise a pseudo-random permutation of the product
 /// (multiplying by a prime larger than any domain is a bijection modulo
@@ -233,7 +272,12 @@ fn slice(model: &Model, defs: &std::collections::BTreeSet<DefId>, exprs: Vec<TEx
         rewrite(&mut e, &def_map, &table_map);
         e
     };
-    let mut out = Model::default();
+    // The enums stay, so that enum facts keep their values (and the exact
+    // pass of the slice its regions).
+    let mut out = Model {
+        enums: model.enums.clone(),
+        ..Model::default()
+    };
     for d in &order {
         let Some(def) = model.defs.get(d.0 as usize) else {
             continue;

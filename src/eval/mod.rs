@@ -12,6 +12,7 @@
 //! contract); `render` turns an outcome into text.
 
 mod compact;
+mod exact;
 mod explanation;
 mod ir;
 pub mod outcome;
@@ -26,6 +27,7 @@ use ir::{compile, probe, run};
 use outcome::{build, diagnose, display, schedule};
 
 pub use batch::{BatchScratch, LANES};
+pub use exact::{FactSpace, LIMIT as EXACT_LIMIT};
 pub use explanation::explain::{explain, ExplainError};
 pub use outcome::render;
 pub(crate) use probe::{roots, ProbeId, Root};
@@ -56,6 +58,8 @@ pub struct Program {
     steps: Vec<StepKind>,
     /// Per recommendation: data that does not depend on the case.
     fixed: Vec<build::FixedRec>,
+    /// Per recommendation and definition: the cone the exact pass runs.
+    plan: exact::Plan,
 }
 
 /// What a trace step is about.
@@ -91,6 +95,13 @@ pub struct Scratch {
     visited: Bits,
     leaves: Vec<(Pc, Pc)>,
     steps: Vec<RawStep>,
+    /// Buffers of the exact pass.
+    exact: exact::Work,
+    /// Per recommendation: the exact pass decided what Kleene logic left
+    /// undetermined.
+    resolved: Bits,
+    /// Per recommendation: undetermined as the Kleene approximation.
+    approx: Bits,
 }
 
 impl Scratch {
@@ -127,12 +138,14 @@ impl Program {
             .iter()
             .map(|r| build::FixedRec::new(&model, r))
             .collect();
+        let plan = exact::Plan::new(&code, &model);
         Program {
             model,
             sources,
             code,
             steps,
             fixed,
+            plan,
         }
     }
 
@@ -153,6 +166,8 @@ impl Program {
             Some(fast) => fast_run::fresh_bytes(fast, &vals),
             None => Vec::new(),
         };
+        let mut exact = exact::Work::default();
+        exact.fit(self.code.ops.len());
         Scratch {
             vals,
             bytes,
@@ -162,15 +177,19 @@ impl Program {
             visited: Bits::with_len(self.code.ops.len()),
             leaves: Vec::with_capacity(self.code.ops.len()),
             steps: Vec::with_capacity(self.steps.len()),
+            exact,
+            resolved: Bits::with_len(self.model.recs.len()),
+            approx: Bits::with_len(self.model.recs.len()),
         }
     }
 
     /// Evaluates every definition, section and recommendation of a case into
-    /// `scratch`. No allocation once `scratch` has been sized by
-    /// [`Program::scratch`].
+    /// `scratch`, statuses settled by the exact pass. No allocation once
+    /// `scratch` has been sized by [`Program::scratch`].
     pub fn evaluate_into(&self, case: &Case, scratch: &mut Scratch) {
         self.run_case(case, scratch);
         self.sync(scratch);
+        self.exact_statuses(scratch);
     }
 
     /// Copies results held only in the compact encoding into the general
@@ -231,6 +250,7 @@ impl Program {
     pub(crate) fn run_general(&self, case: &Case, scratch: &mut Scratch) {
         self.load(case, scratch);
         self.run_loaded(case, scratch);
+        self.exact_statuses(scratch);
     }
 
     /// Runs a loaded case on the general instructions (for programs too
@@ -245,9 +265,10 @@ impl Program {
     }
 
     /// Evaluates a case and returns the status of every recommendation, in
-    /// document order (for bulk runs).
+    /// document order (for bulk runs), settled by the exact pass.
     pub fn statuses<'s>(&self, case: &Case, scratch: &'s mut Scratch) -> &'s [Status] {
         self.run_case(case, scratch);
+        self.exact_statuses(scratch);
         &scratch.statuses
     }
 
@@ -286,7 +307,9 @@ impl Program {
         }
         scratch.statuses_mut().clear();
         for chunk in cases.chunks(LANES) {
+            let base = scratch.statuses_mut().len();
             batch::run_batch(code, fast, chunk, scratch);
+            self.exact_batch(chunk, base, scratch);
         }
         scratch.statuses_mut()
     }
@@ -302,25 +325,15 @@ impl Program {
 
     /// The unknown facts that could decide an undetermined recommendation
     /// (empty for the others), after [`Program::evaluate_into`].
+    /// Exactly the facts whose values can change the status (see `exact`);
+    /// for an approximate status, the unknown facts Kleene logic reads.
     pub fn missing_into<'s>(&self, scratch: &'s mut Scratch, rec: RecId) -> &'s Bits {
         self.sync(scratch);
         scratch.missing.clear();
         scratch.visited.clear();
         // Only undetermined recommendations miss facts.
-        let undetermined = scratch.statuses.get(rec.0 as usize) == Some(&Status::Undetermined);
-        if let Some(&root) = self
-            .code
-            .rec_root
-            .get(rec.0 as usize)
-            .filter(|_| undetermined)
-        {
-            why::missing(
-                &self.code,
-                &scratch.vals,
-                root,
-                &mut scratch.missing,
-                &mut scratch.visited,
-            );
+        if scratch.statuses.get(rec.0 as usize) == Some(&Status::Undetermined) {
+            self.exact_missing(scratch, rec);
         }
         &scratch.missing
     }

@@ -284,8 +284,9 @@ impl<'m> Collector<'m> {
         self.coverage.cases += 1;
         let program = self.program;
         program.evaluate_probes_into(case, &mut self.scratch);
-        let scratch = &self.scratch;
-        let truth = |p: ProbeId| match program.probe_value(scratch, p) {
+        let scratch = &mut self.scratch;
+        // Values as `cairn run` settles them (exact under unknown facts).
+        let mut truth = |p: ProbeId| match program.probe_value_exact(scratch, p) {
             Some(Value::Bool(b)) => Some(b),
             _ => None,
         };
@@ -306,7 +307,7 @@ impl<'m> Collector<'m> {
             });
         }
         for (i, (def, seen)) in self.model.defs.iter().zip(&mut self.def_seen).enumerate() {
-            let value = program.def_value(scratch, DefId(i as u32));
+            let value = program.def_value_exact(&mut self.scratch, DefId(i as u32));
             seen.insert(value_name(self.model, def.ty, value));
         }
     }

@@ -402,12 +402,14 @@ fn first_match_stops_at_unknown_branch() {
             vec!["a".to_string()]
         )
     );
+    // With b true the result follows x, with b false it is 3 >= 2: both
+    // facts can change the answer, so both are missing.
     assert_eq!(
         run(&[("a", f), ("b", None)]),
         (
             serde_json::Value::Null,
             Status::Undetermined,
-            vec!["b".to_string()]
+            vec!["b".to_string(), "x".to_string()]
         )
     );
     // The chosen branch's value is unknown: only x is missing.
@@ -1116,8 +1118,12 @@ fn trace_labels_only_deciding_values() {
             .collect::<Vec<_>>(),
         vec!["unknown: grade not given"]
     );
-    // rt_preop: histology != wdlps holds, so only high_risk is labelled.
-    assert_eq!(out.trace[2].reason, "undetermined: needs grade");
+    // rt_preop: histology != wdlps holds, so only high_risk is labelled;
+    // the reason says what each grade leads to.
+    assert_eq!(
+        out.trace[2].reason,
+        "undetermined: needs grade (grade: 1 -> not applicable; 2 to 3 -> applies)"
+    );
     assert_eq!(
         out.trace[2]
             .labels

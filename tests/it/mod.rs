@@ -1,12 +1,16 @@
 //! Test modules, one per stage or tool.
 
 mod analysis;
+mod analysis_space;
 mod case;
 mod check;
 mod cli;
+mod conformance;
 mod diff;
 mod editors;
 mod eval;
+mod exact;
+mod exact_grid;
 mod format;
 mod guideline;
 mod lsp;

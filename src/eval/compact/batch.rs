@@ -37,6 +37,8 @@ pub struct BatchScratch {
     vals: Vec<Option<Value>>,
     /// The statuses of the last call, case-major.
     statuses: Vec<Status>,
+    /// One case's buffers, for the exact pass on undetermined cases.
+    one: crate::eval::Scratch,
 }
 
 impl BatchScratch {
@@ -46,6 +48,7 @@ impl BatchScratch {
             bytes: bytes.iter().take(vals.len()).map(|&b| [b; LANES]).collect(),
             vals: vals.iter().flat_map(|&v| [v; LANES]).collect(),
             statuses: Vec::with_capacity(fast.roots.len() * LANES),
+            one: crate::eval::Scratch::default(),
         }
     }
 
@@ -57,6 +60,11 @@ impl BatchScratch {
     /// The statuses of the last call, case-major.
     pub(crate) fn statuses_mut(&mut self) -> &mut Vec<Status> {
         &mut self.statuses
+    }
+
+    /// The statuses and the one-case buffers of the exact pass.
+    pub(crate) fn parts(&mut self) -> (&mut Vec<Status>, &mut crate::eval::Scratch) {
+        (&mut self.statuses, &mut self.one)
     }
 }
 

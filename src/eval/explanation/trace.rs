@@ -6,7 +6,7 @@ use crate::check::model::{TExprKind, Type};
 use crate::eval::compile::{Op, Pc};
 use crate::eval::outcome::{SpanRef, Status, TraceLabel, TraceStep};
 use crate::eval::why::{self, Choice};
-use crate::eval::{diagnose, display, run, status_of, Program, Scratch, StepKind};
+use crate::eval::{diagnose, display, render, run, status_of, Program, Scratch, StepKind};
 use crate::source::{SourceMap, Span};
 use crate::value::Value;
 
@@ -236,6 +236,9 @@ fn rec_reason(program: &Program, scratch: &mut Scratch, r: usize) -> String {
     // The status is what the outcome reports, so the reason follows it.
     // One status per recommendation, by construction of the scratch.
     let status = scratch.statuses[r];
+    if let Some(reason) = exact_reason(program, scratch, r, status) {
+        return reason;
+    }
     match status {
         Status::Applies
             if own.is_none()
@@ -271,6 +274,42 @@ fn rec_reason(program: &Program, scratch: &mut Scratch, r: usize) -> String {
         }
         Status::Undetermined => format!("undetermined: {}", cond_reason(program, scratch, root)),
     }
+}
+
+/// The reason the exact pass gives, when it settled or explored the
+/// status (see `exact`).
+fn exact_reason(
+    program: &Program,
+    scratch: &mut Scratch,
+    r: usize,
+    status: Status,
+) -> Option<String> {
+    let info = program.exact_info(scratch, crate::check::model::RecId(r as u32));
+    let word = status.as_str().replace('_', " ");
+    if status != Status::Undetermined {
+        return (!info.regardless_of.is_empty()).then(|| {
+            format!(
+                "{}: every value of its unknown facts gives the same status",
+                render::whatever(&word, &info.regardless_of)
+            )
+        });
+    }
+    if info.missing.is_empty() {
+        // No fact decides it: the three-valued reason says what is unknown.
+        return None;
+    }
+    let needs = format!("needs {}", info.missing.join(", "));
+    if info.approximate {
+        return Some(format!(
+            "undetermined: {needs} (approximate: its completions could not be tried exactly)"
+        ));
+    }
+    let leads: Vec<String> = info.leads_to.iter().map(render::leads_line).collect();
+    Some(if leads.is_empty() {
+        format!("undetermined: {needs}")
+    } else {
+        format!("undetermined: {needs} ({})", leads.join("; "))
+    })
 }
 
 /// Builds the trace steps from the raw trace in `scratch`.
@@ -335,11 +374,17 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
             }
         };
         let mut labels: Vec<TraceLabel> = Vec::new();
-        let leaves = scratch
+        let mut leaves: Vec<(Pc, Pc)> = scratch
             .leaves
             .get(raw.start as usize..raw.end as usize)
-            .unwrap_or(&[]);
-        for &(reader, pc) in leaves {
+            .unwrap_or(&[])
+            .to_vec();
+        // A status the exact pass settled is decided by the known values
+        // its undecided part reads, whatever the unknown ones are.
+        if let StepKind::Rec(r) = raw.kind {
+            program.exact_reads(scratch, crate::check::model::RecId(r), &mut leaves);
+        }
+        for &(reader, pc) in &leaves {
             let Some(text) = label(program, case, &scratch.vals, pc) else {
                 continue;
             };

@@ -52,6 +52,11 @@ pub(crate) struct Probes {
 }
 
 impl Probes {
+    /// The slot a probe reads.
+    pub(crate) fn slot(&self, probe: ProbeId) -> Option<Pc> {
+        self.slots.get(probe.0 as usize).copied()
+    }
+
     /// Sized for a model with `defs` definitions.
     pub fn new(defs: usize) -> Probes {
         Probes {

@@ -7,6 +7,7 @@ use crate::check::model::{DefId, FactId, Model, RecId, RecInfo};
 use crate::eval::display;
 use crate::eval::outcome::{AlternativeOutcome, GuidelineRef, Outcome, RecOutcome, Status};
 use crate::eval::{diagnose, run, schedule, trace, Options, Program, Scratch};
+use crate::value::Value;
 
 /// A piece of a statement: text, or a `{name}` placeholder.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,8 +94,8 @@ pub(crate) fn pieces(model: &Model, text: &str) -> Vec<Piece> {
     out
 }
 
-/// Fills the placeholders of a statement.
-fn statement(program: &Program, case: &Case, scratch: &Scratch, pieces: &[Piece]) -> String {
+/// Fills the placeholders of a statement (`defs`: every definition's value).
+fn statement(program: &Program, case: &Case, defs: &[Option<Value>], pieces: &[Piece]) -> String {
     let model = &program.model;
     let mut out = String::new();
     for piece in pieces {
@@ -108,7 +109,7 @@ fn statement(program: &Program, case: &Case, scratch: &Scratch, pieces: &[Piece]
             }
             Piece::Def(d) => {
                 let ty = model.defs[d.0 as usize].ty;
-                let v = program.def_value(scratch, *d);
+                let v = defs.get(d.0 as usize).copied().flatten();
                 out.push_str(&display::statement_text(model, ty, v));
             }
         }
@@ -125,9 +126,12 @@ pub(crate) fn outcome(
 ) -> Outcome {
     let model = &program.model;
     let mut derived = serde_json::Map::new();
-    for (i, def) in model.defs.iter().enumerate() {
-        let v = program.def_value(scratch, crate::check::model::DefId(i as u32));
-        derived.insert(def.name.clone(), display::json(model, def.ty, v));
+    // Values the Kleene pass left unknown are settled by the exact pass.
+    let defs: Vec<Option<Value>> = (0..model.defs.len())
+        .map(|i| program.def_value_exact(scratch, crate::check::model::DefId(i as u32)))
+        .collect();
+    for (def, v) in model.defs.iter().zip(&defs) {
+        derived.insert(def.name.clone(), display::json(model, def.ty, *v));
     }
     program.sync(scratch);
     // Failed operations are rare: only when there are any does an
@@ -137,12 +141,9 @@ pub(crate) fn outcome(
     for (i, (rec, fixed)) in model.recs.iter().zip(&program.fixed).enumerate() {
         // One status per recommendation, by construction of the scratch.
         let status = scratch.statuses[i];
+        let exact = program.exact_info(scratch, RecId(i as u32));
         let missing = if status == Status::Undetermined {
-            program
-                .missing_into(scratch, RecId(i as u32))
-                .iter()
-                .filter_map(|f| model.facts.get(f).map(|f| f.name.clone()))
-                .collect()
+            exact.missing
         } else {
             Vec::new()
         };
@@ -160,10 +161,13 @@ pub(crate) fn outcome(
             kind: fixed.kind.clone(),
             status,
             strength: fixed.strength.clone(),
-            statement: statement(program, case, scratch, &fixed.statement),
+            statement: statement(program, case, &defs, &fixed.statement),
             section: fixed.section.clone(),
             section_path: fixed.section_path.clone(),
             missing,
+            approximate: exact.approximate,
+            regardless_of: exact.regardless_of,
+            leads_to: exact.leads_to,
             alternatives: fixed.alternatives.clone(),
             rationale: rec.rationale.clone(),
             notes: rec.notes.clone(),

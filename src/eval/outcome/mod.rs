@@ -95,6 +95,16 @@ pub struct RecOutcome {
     pub section_path: Vec<String>,
     /// For `undetermined`: the unknown facts that could decide it.
     pub missing: Vec<String>,
+    /// True when the status is the Kleene approximation: the exact pass
+    /// could not split the completions soundly or hit its bound.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub approximate: bool,
+    /// Unknown facts the rule reads whose values do not change its status.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regardless_of: Vec<String>,
+    /// For `undetermined`: what each value of a missing fact leads to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub leads_to: Vec<LeadsTo>,
     /// Alternatives.
     pub alternatives: Vec<AlternativeOutcome>,
     /// Rationale texts.
@@ -111,6 +121,25 @@ pub struct RecOutcome {
     /// decided (omitted from JSON when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<RuntimeDiagnostic>,
+}
+
+/// What the values of one missing fact lead to.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LeadsTo {
+    /// The fact.
+    pub fact: String,
+    /// Its values, grouped by the status they give.
+    pub outcomes: Vec<LeadOutcome>,
+}
+
+/// Some values of a fact and the status they give the recommendation
+/// (with the other facts still unknown).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LeadOutcome {
+    /// The values in words: `1 to 2`, `R0, R1`, `< 5 cm`.
+    pub values: String,
+    /// The status they give.
+    pub status: Status,
 }
 
 /// An alternative to a recommendation.

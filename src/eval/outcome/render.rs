@@ -82,6 +82,9 @@ fn applied(out: &mut String, rec: &RecOutcome) {
     for note in &rec.notes {
         let _ = writeln!(out, "      note: {note}");
     }
+    if !rec.regardless_of.is_empty() {
+        let _ = writeln!(out, "      {}", whatever("applies", &rec.regardless_of));
+    }
     if !rec.citations.is_empty() {
         let _ = writeln!(out, "      citations: {}", cites(&rec.citations));
     }
@@ -155,6 +158,7 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
                     .unwrap_or("");
                 let _ = writeln!(out, "      - {fact}: {desc}");
             }
+            exact_lines(&mut out, rec);
         }
     }
     let not_applicable = outcome
@@ -186,6 +190,40 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
         }
     }
     out
+}
+
+/// `applies whatever a and b are`.
+pub(crate) fn whatever(status: &str, facts: &[String]) -> String {
+    let names: Vec<String> = facts.iter().map(|f| format!("`{f}`")).collect();
+    let (list, verb) = match names.split_last() {
+        Some((last, [])) => (last.clone(), "is"),
+        Some((last, rest)) => (format!("{} and {last}", rest.join(", ")), "are"),
+        None => (String::new(), "is"),
+    };
+    format!("{status} whatever {list} {verb}")
+}
+
+/// `grade: 1 to 2 -> applies; 3 -> not applicable`.
+pub(crate) fn leads_line(lead: &crate::eval::outcome::LeadsTo) -> String {
+    let parts: Vec<String> = lead
+        .outcomes
+        .iter()
+        .map(|o| format!("{} -> {}", o.values, o.status.as_str().replace('_', " ")))
+        .collect();
+    format!("{}: {}", lead.fact, parts.join("; "))
+}
+
+/// What the exact pass adds under an undetermined recommendation.
+fn exact_lines(out: &mut String, rec: &RecOutcome) {
+    for lead in &rec.leads_to {
+        let _ = writeln!(out, "      {}", leads_line(lead));
+    }
+    if rec.approximate {
+        let _ = writeln!(
+            out,
+            "      (approximate: the completions of its facts could not be tried exactly; this is the three-valued result)"
+        );
+    }
 }
 
 /// The derived values; table rows with their title, citations and the

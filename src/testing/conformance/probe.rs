@@ -85,14 +85,15 @@ impl Probes {
         }
     }
 
-    /// The value of every node for `case`, on the general slot code.
+    /// The value of every node for `case`, on the general slot code, as
+    /// the exact pass settles it under unknown facts.
     pub fn values(&self, case: &Case) -> Vec<Option<Value>> {
         let mut scratch = self.program.scratch();
         self.program.run_general(case, &mut scratch);
         (0..self.nodes.len())
             .map(|i| {
                 self.program
-                    .def_value(&scratch, DefId(self.first + i as u32))
+                    .def_value_exact(&mut scratch, DefId(self.first + i as u32))
             })
             .collect()
     }

@@ -64,7 +64,8 @@ fn slots(subject: &Subject, scratch: &mut Scratch, statuses: &[Status]) -> View 
     let p = &subject.program;
     let mut v = View::empty(subject);
     for (i, def) in model.defs.iter().enumerate() {
-        let value = p.def_value(scratch, DefId(i as u32));
+        // As the outcome reports it: settled by the exact pass.
+        let value = p.def_value_exact(scratch, DefId(i as u32));
         v.values[i] = Some(display::json(model, def.ty, value));
     }
     v.statuses = statuses.iter().map(|s| Some(*s)).collect();

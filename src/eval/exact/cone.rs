@@ -1,0 +1,160 @@
+//! Eval stage, exact pass: the cone of a slot (every slot its value reads,
+//! transitively, through definitions too) and the comparisons of ordered
+//! values in it. `Program::new` computes one per recommendation and per
+//! definition, so a case only filters them.
+
+use crate::check::model::{Model, Type};
+use crate::eval::compile::{Code, Op, Pc};
+use crate::eval::why::Bits;
+use crate::syntax::ast::BinOp;
+
+/// What a root reads.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Cone {
+    /// Every slot the roots read, themselves included, in increasing order;
+    /// operands come before the instructions that read them, so this is an
+    /// evaluation order.
+    pub slots: Vec<Pc>,
+    /// The comparisons of ordered values (`<`, `=`, `in`, ...) among them:
+    /// the only instructions whose result depends on where a number, a
+    /// quantity or a date lies rather than on a truth or enum value.
+    pub atoms: Vec<Pc>,
+}
+
+/// The cones of every recommendation and definition of a program.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Plan {
+    /// Per recommendation: the cone of its status slot.
+    pub recs: Vec<Cone>,
+    /// Per definition: the cone of its value slot.
+    pub defs: Vec<Cone>,
+    /// Per enum: its number of values.
+    pub enums: Vec<u16>,
+}
+
+impl Plan {
+    /// The cones of a compiled model.
+    pub fn new(code: &Code, model: &Model) -> Plan {
+        let mut seen = Bits::with_len(code.ops.len());
+        let mut stack = Vec::new();
+        let mut cone = |root: Pc| Cone::build(code, &[root], &mut seen, &mut stack);
+        Plan {
+            recs: code.rec_root.iter().map(|&r| cone(r)).collect(),
+            defs: code.def_root.iter().map(|&r| cone(r)).collect(),
+            enums: enum_sizes(model),
+        }
+    }
+}
+
+/// Per enum of a model: its number of values.
+pub(crate) fn enum_sizes(model: &Model) -> Vec<u16> {
+    model
+        .enums
+        .iter()
+        .map(|e| u16::try_from(e.values.len()).unwrap_or(u16::MAX))
+        .collect()
+}
+
+impl Cone {
+    /// The cone of several roots together.
+    pub fn of(code: &Code, roots: &[Pc]) -> Cone {
+        let mut seen = Bits::with_len(code.ops.len());
+        Cone::build(code, roots, &mut seen, &mut Vec::new())
+    }
+
+    fn build(code: &Code, roots: &[Pc], seen: &mut Bits, stack: &mut Vec<Pc>) -> Cone {
+        seen.clear();
+        stack.clear();
+        let mut slots = Vec::new();
+        for &r in roots {
+            if (r as usize) < code.ops.len() && !seen.contains(r as usize) {
+                seen.insert(r as usize);
+                stack.push(r);
+            }
+        }
+        while let Some(pc) = stack.pop() {
+            slots.push(pc);
+            reads(code, pc, |c| {
+                if (c as usize) < code.ops.len() && !seen.contains(c as usize) {
+                    seen.insert(c as usize);
+                    stack.push(c);
+                }
+            });
+        }
+        slots.sort_unstable();
+        let atoms = slots
+            .iter()
+            .copied()
+            .filter(|&pc| is_atom(code, pc))
+            .collect();
+        Cone { slots, atoms }
+    }
+}
+
+/// Calls `f` on every slot instruction `pc` reads: its operands, the
+/// value slot of the definition a `Def` or `Column` copies from, and the
+/// fact slot an instruction copying a fact reads.
+pub(crate) fn reads(code: &Code, pc: Pc, mut f: impl FnMut(Pc)) {
+    match code.ops.get(pc as usize) {
+        Some(Op::Def { root, .. } | Op::Column { root, .. }) => f(*root),
+        Some(&Op::Fact(x)) if x != pc && (x as usize) < code.facts => f(x),
+        Some(_) => code.children(pc).for_each(f),
+        None => {}
+    }
+}
+
+/// The fact a slot holds: a fact slot, or an instruction copying a fact
+/// (in a program compiled without fact slots, every fact read is one).
+pub(crate) fn fact_of(code: &Code, pc: Pc) -> Option<u32> {
+    match code.ops.get(pc as usize) {
+        Some(&Op::Fact(f)) => Some(f),
+        _ => None,
+    }
+}
+
+/// True for the types split into regions (every other type has finitely
+/// many values, all of which are tried).
+pub(crate) fn ordered(ty: Type) -> bool {
+    matches!(
+        ty,
+        Type::Int { .. } | Type::Number | Type::Quantity { .. } | Type::Date
+    )
+}
+
+fn ty(code: &Code, pc: Pc) -> Type {
+    code.types.get(pc as usize).copied().unwrap_or(Type::Bool)
+}
+
+/// True for a comparison of ordered values.
+fn is_atom(code: &Code, pc: Pc) -> bool {
+    let mut any = false;
+    pairs(code, pc, |a, b| {
+        any |= ordered(ty(code, a)) || ordered(ty(code, b))
+    });
+    any
+}
+
+/// Calls `f` on the two sides of every comparison instruction `pc` makes:
+/// one pair for `<`, `=`, ..., one per member for `in`.
+pub(crate) fn pairs(code: &Code, pc: Pc, mut f: impl FnMut(Pc, Pc)) {
+    match code.ops.get(pc as usize) {
+        Some(&Op::Eq(a, b, _)) => f(a, b),
+        Some(&Op::Binary(op, a, b)) if is_comparison(op) => f(a, b),
+        Some(&Op::In {
+            value, start, len, ..
+        }) => {
+            for &m in code.args(start, len) {
+                f(value, m);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// True for the six comparison operators.
+pub(crate) fn is_comparison(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+    )
+}

@@ -1,0 +1,340 @@
+//! Eval stage, exact pass: its entry points on [`Program`]. Every status
+//! path (`statuses`, `statuses_batch`, `evaluate_into`, `evaluate`) calls
+//! [`Program::exact_statuses`] after the Kleene pass; missing facts, the
+//! outcome's new fields and the trace read [`Program::detail`].
+
+use super::cone::{ordered, reads, Cone};
+use super::space::NONE;
+use super::{leads_to, Detail, FactSpace, Work};
+use crate::case::Case;
+use crate::check::model::{DefId, RecId, Type};
+use crate::eval::fast_run::View;
+use crate::eval::outcome::{LeadsTo, Status};
+use crate::eval::probe::ProbeId;
+use crate::eval::run::Slots;
+use crate::eval::why::{self, Bits};
+use crate::eval::{BatchScratch, Program, Scratch};
+use crate::value::Value;
+
+/// What the exact pass says about one recommendation, for an outcome.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ExactInfo {
+    /// The status is the Kleene approximation.
+    pub approximate: bool,
+    /// Unknown facts read whose values do not change the status.
+    pub regardless_of: Vec<String>,
+    /// For an undetermined status: the facts that can change it.
+    pub missing: Vec<String>,
+    /// For an undetermined status: what each missing fact's values lead to.
+    pub leads_to: Vec<LeadsTo>,
+}
+
+impl Scratch {
+    /// The cost of the exact pass since these buffers were made: how many
+    /// recommendations the Kleene pass left undetermined for it, and how
+    /// many completions it ran (settling statuses and explaining them).
+    pub fn exact_cost(&self) -> (u64, u64) {
+        (self.exact.reached, self.exact.tried)
+    }
+}
+
+impl Program {
+    /// Settles every recommendation the Kleene pass left undetermined (see
+    /// `exact`). Costs one scan of the statuses when there is none.
+    pub(crate) fn exact_statuses(&self, scratch: &mut Scratch) {
+        if !scratch.approx.is_empty() || !scratch.resolved.is_empty() {
+            scratch.approx.clear();
+            scratch.resolved.clear();
+        }
+        if !scratch.statuses.contains(&Status::Undetermined) {
+            return;
+        }
+        let Scratch {
+            vals,
+            bytes,
+            stale,
+            statuses,
+            exact,
+            resolved,
+            approx,
+            ..
+        } = scratch;
+        let mut marks = (resolved, approx);
+        match (&self.code.fast, *stale) {
+            (Some(fast), true) => {
+                let view = View::new(fast, bytes, vals);
+                self.settle(&view, statuses, exact, &mut marks);
+            }
+            _ => self.settle(vals.as_slice(), statuses, exact, &mut marks),
+        }
+    }
+
+    /// Settles the cases of one batch whose statuses, from `base` on in
+    /// `scratch`, include an undetermined one: the exact pass runs per
+    /// case, on the one-case path.
+    pub(crate) fn exact_batch(&self, chunk: &[Case], base: usize, scratch: &mut BatchScratch) {
+        let n = self.model.recs.len();
+        let (out, one) = scratch.parts();
+        for (i, case) in chunk.iter().enumerate() {
+            let Some(row) = out.get_mut(base + i * n..base + (i + 1) * n) else {
+                continue;
+            };
+            if row.contains(&Status::Undetermined) {
+                row.copy_from_slice(self.statuses(case, one));
+            }
+        }
+    }
+
+    fn settle<S: Slots + ?Sized>(
+        &self,
+        kleene: &S,
+        statuses: &mut [Status],
+        work: &mut Work,
+        (resolved, approx): &mut (&mut Bits, &mut Bits),
+    ) {
+        for (r, status) in statuses.iter_mut().enumerate() {
+            if *status != Status::Undetermined {
+                continue;
+            }
+            match self.decide(kleene, work, r) {
+                Some(Status::Undetermined) => {}
+                Some(s) => {
+                    *status = s;
+                    resolved.insert(r);
+                }
+                None => approx.insert(r),
+            }
+        }
+    }
+
+    /// Prepares the completions of recommendation `r` over Kleene values;
+    /// false when the split is incomplete or too large.
+    fn prepare_rec<S: Slots + ?Sized>(&self, kleene: &S, work: &mut Work, r: usize) -> bool {
+        let (Some(cone), Some(&root)) = (self.plan.recs.get(r), self.code.rec_root.get(r)) else {
+            return false;
+        };
+        work.fit(self.code.ops.len());
+        work.load(cone, kleene);
+        work.prepare(&self.code, cone, &[root], &self.plan.enums, false) && work.within_limit()
+    }
+
+    /// The status every completion of `r` agrees on (undetermined when they
+    /// differ), or `None` for the Kleene approximation.
+    fn decide<S: Slots + ?Sized>(&self, kleene: &S, work: &mut Work, r: usize) -> Option<Status> {
+        work.reached += 1;
+        if !self.prepare_rec(kleene, work, r) {
+            return None;
+        }
+        let root = *self.code.rec_root.get(r)?;
+        Some(
+            work.agreed(&self.code, root)
+                .unwrap_or(Status::Undetermined),
+        )
+    }
+
+    /// The exact pass's findings for a recommendation the Kleene pass left
+    /// undetermined (`None` for the others), after [`Program::exact_statuses`]
+    /// with the slots synced. Fills `scratch.exact` (its varying facts,
+    /// and for [`Detail::Differs`] the grid and the facts that matter).
+    pub(crate) fn detail(&self, scratch: &mut Scratch, rec: RecId) -> Option<Detail> {
+        let r = rec.0 as usize;
+        if scratch.approx.contains(r) {
+            return Some(Detail::Approximate);
+        }
+        let status = *scratch.statuses.get(r)?;
+        let resolved = scratch.resolved.contains(r);
+        if status != Status::Undetermined && !resolved {
+            return None;
+        }
+        let Scratch { vals, exact, .. } = scratch;
+        if !self.prepare_rec(vals.as_slice(), exact, r) {
+            return Some(Detail::Approximate);
+        }
+        if resolved {
+            return Some(Detail::Decided(status));
+        }
+        let root = *self.code.rec_root.get(r)?;
+        Some(exact.full(&self.code, root))
+    }
+
+    /// For a recommendation the exact pass settled: appends the known
+    /// fact and definition reads `(reader, slot)` of its undecided part,
+    /// the values that decide it whatever its unknown facts are.
+    pub(crate) fn exact_reads(&self, scratch: &mut Scratch, rec: RecId, out: &mut Vec<(u32, u32)>) {
+        if !scratch.resolved.contains(rec.0 as usize) {
+            return;
+        }
+        if !matches!(self.detail(scratch, rec), Some(Detail::Decided(_))) {
+            return;
+        }
+        let Scratch { exact, vals, .. } = scratch;
+        for &pc in &exact.run {
+            reads(&self.code, pc, |c| {
+                if exact.live.contains(c as usize) || out.contains(&(pc, c)) {
+                    return;
+                }
+                if self.code.is_read(c) {
+                    out.push((pc, c));
+                } else {
+                    // A decided operation: the reads that decided it.
+                    why::decisive(&self.code, vals.as_slice(), c, out);
+                }
+            });
+        }
+    }
+
+    /// Writes the missing facts of an undetermined recommendation into
+    /// `scratch.missing` (slots synced): the facts whose values can change
+    /// its status, or the Kleene missing facts when it is approximate.
+    pub(crate) fn exact_missing(&self, scratch: &mut Scratch, rec: RecId) {
+        match self.detail(scratch, rec) {
+            Some(Detail::Differs) => {
+                let work = &scratch.exact;
+                for (f, &m) in work.facts.iter().zip(&work.matters) {
+                    if m {
+                        scratch.missing.insert(*f as usize);
+                    }
+                }
+            }
+            Some(Detail::Decided(_)) => {}
+            Some(Detail::Approximate) | None => {
+                if let Some(&root) = self.code.rec_root.get(rec.0 as usize) {
+                    why::missing(
+                        &self.code,
+                        &scratch.vals,
+                        root,
+                        &mut scratch.missing,
+                        &mut scratch.visited,
+                    );
+                }
+            }
+        }
+    }
+
+    /// What the exact pass says about a recommendation, for an outcome.
+    pub(crate) fn exact_info(&self, scratch: &mut Scratch, rec: RecId) -> ExactInfo {
+        let names = |facts: &mut dyn Iterator<Item = u32>| -> Vec<String> {
+            facts
+                .filter_map(|f| self.model.facts.get(f as usize).map(|i| i.name.clone()))
+                .collect()
+        };
+        let mut info = ExactInfo::default();
+        let detail = self.detail(scratch, rec);
+        let work = &scratch.exact;
+        match detail {
+            None => {}
+            Some(Detail::Approximate) => info.approximate = true,
+            Some(Detail::Decided(_)) => {
+                info.regardless_of = names(&mut work.facts.iter().copied());
+            }
+            Some(Detail::Differs) => {
+                let pick = |want: bool| {
+                    names(
+                        &mut work
+                            .facts
+                            .iter()
+                            .zip(&work.matters)
+                            .filter(|(_, &m)| m == want)
+                            .map(|(f, _)| *f),
+                    )
+                };
+                info.missing = pick(true);
+                info.regardless_of = pick(false);
+                info.leads_to = leads_to(&self.model, work);
+            }
+        }
+        if info.approximate {
+            scratch.missing.clear();
+            scratch.visited.clear();
+            self.exact_missing(scratch, rec);
+            info.missing = names(&mut scratch.missing.iter().map(|f| f as u32));
+        }
+        info
+    }
+
+    /// The value of a definition after [`Program::evaluate_into`], settled
+    /// by the exact pass when the Kleene pass left it unknown: the value
+    /// every completion of its missing facts gives, if they all agree.
+    pub fn def_value_exact(&self, scratch: &mut Scratch, def: DefId) -> Option<Value> {
+        if let Some(v) = self.def_value(scratch, def) {
+            return Some(v);
+        }
+        self.sync(scratch);
+        let d = def.0 as usize;
+        let (cone, &root) = (self.plan.defs.get(d)?, self.code.def_root.get(d)?);
+        self.value_exact(scratch, cone, root)
+    }
+
+    /// The value of a probe (a sub-expression read by coverage) after
+    /// [`Program::evaluate_probes_into`], settled by the exact pass like a
+    /// definition's when the Kleene pass left it unknown.
+    pub(crate) fn probe_value_exact(&self, scratch: &mut Scratch, probe: ProbeId) -> Option<Value> {
+        if let Some(v) = self.probe_value(scratch, probe) {
+            return Some(v);
+        }
+        self.sync(scratch);
+        let pc = self.code.probes.slot(probe)?;
+        self.value_exact(scratch, &Cone::of(&self.code, &[pc]), pc)
+    }
+
+    /// The value every completion gives slot `root` (slots synced), if
+    /// they all agree and the split is exact.
+    fn value_exact(&self, scratch: &mut Scratch, cone: &Cone, root: u32) -> Option<Value> {
+        let Scratch { vals, exact, .. } = scratch;
+        exact.fit(self.code.ops.len());
+        exact.load(cone, vals.as_slice());
+        let complete = exact.prepare(&self.code, cone, &[root], &self.plan.enums, false);
+        // A number that follows a fact by value takes a value per completion.
+        let ty = self
+            .code
+            .types
+            .get(root as usize)
+            .copied()
+            .unwrap_or(Type::Bool);
+        let follows = ordered(ty) && exact.vf_of(&self.code, root) != NONE;
+        if !complete || follows || !exact.within_limit() {
+            return None;
+        }
+        exact.agreed_value(&self.code, root)
+    }
+
+    /// The completion space of some recommendations and definitions, with
+    /// every fact unknown: one representative per region of each fact they
+    /// compare (for `cairn analyze` and `cairn diff`).
+    pub(crate) fn fact_space(&self, recs: &[RecId], defs: &[DefId]) -> FactSpace {
+        let code = &self.code;
+        let mut roots: Vec<u32> = recs
+            .iter()
+            .filter_map(|r| code.rec_root.get(r.0 as usize).copied())
+            .collect();
+        roots.extend(
+            defs.iter()
+                .filter_map(|d| code.def_root.get(d.0 as usize).copied()),
+        );
+        let cone = Cone::of(code, &roots);
+        let mut work = Work::default();
+        work.fit(code.ops.len());
+        work.load_blank(code, &cone);
+        let mut complete = work.prepare(code, &cone, &roots, &self.plan.enums, true);
+        // A definition's number that follows a fact by value is not
+        // covered by representatives of regions.
+        for &r in roots.iter().skip(recs.len()) {
+            let ty = code.types.get(r as usize).copied().unwrap_or(Type::Bool);
+            complete &= !(ordered(ty) && work.vf_of(code, r) != NONE);
+        }
+        // A program compiled from a slice of a model has no fact slots: fact
+        // ids are those of the whole model.
+        let width = work.facts.last().map_or(0, |&f| f as usize + 1);
+        let mut domains = vec![Vec::new(); width.max(code.facts)];
+        for (i, &f) in work.facts.iter().enumerate() {
+            let (s, e) = work.spans.get(i).copied().unwrap_or((0, 0));
+            if let (Some(slot), Some(regions)) = (
+                domains.get_mut(f as usize),
+                work.regions.get(s as usize..e as usize),
+            ) {
+                *slot = regions.iter().map(|r| r.rep).collect();
+            }
+        }
+        FactSpace { domains, complete }
+    }
+}

@@ -1,0 +1,299 @@
+//! Eval stage, exact pass: the completion space of some roots - which
+//! facts vary, and the regions each is split into.
+//!
+//! Starting from reference values (the Kleene values of a case, or for the
+//! analysis every fact and every `is known` unknown), the facts that vary
+//! are the unknown facts the roots read through undecided slots. Each
+//! comparison of an ordered value among those slots is looked at once:
+//! when one side follows one varying fact arithmetically and the other is
+//! decided, `solve` turns it into thresholds on that fact; sides that
+//! follow no varying fact are piecewise constant and need nothing; any
+//! other comparison (two varying facts, or a side whose other operands
+//! are themselves undecided) makes the split incomplete.
+
+use super::cone::{fact_of, ordered, pairs, reads, Cone};
+use super::Work;
+use crate::check::model::Type;
+use crate::eval::compile::{Code, Op, Pc};
+use crate::eval::run::{self, Slots};
+use crate::value::Value;
+
+/// No varying fact (in [`Work::vf`]).
+pub(super) const NONE: u32 = u32::MAX;
+/// Several varying facts, or one read twice.
+pub(super) const MANY: u32 = u32::MAX - 1;
+
+/// The dates a completion ranges over: day numbers within this distance
+/// of 1970-01-01 (years 53 to 3886), enough for any clinical date.
+pub(super) const DATE_SPAN: i64 = 700_000;
+/// The integers a completion ranges over when no range is declared.
+pub(super) const INT_SPAN: i64 = 1 << 40;
+
+/// The facts of a space and the values tried for each, for the analysis.
+#[derive(Debug, Clone, Default)]
+pub struct FactSpace {
+    /// Per fact of the model: one representative per region (empty for
+    /// facts the roots do not compare).
+    pub domains: Vec<Vec<Value>>,
+    /// True when every comparison is decided the same way by all values of
+    /// one region, so that trying the representatives tries every case.
+    pub complete: bool,
+}
+
+/// The decided value of the other side of a comparison.
+enum Side {
+    Known(Value),
+    /// Unknown in every completion (it reads no varying fact).
+    Never,
+    /// Its value depends on the completion.
+    Varies,
+}
+
+impl Work {
+    /// Reference values from a case's Kleene values.
+    pub(super) fn load<S: Slots + ?Sized>(&mut self, cone: &Cone, kleene: &S) {
+        for &pc in &cone.slots {
+            if let Some(slot) = self.vals.get_mut(pc as usize) {
+                *slot = kleene.slot(pc);
+            }
+        }
+    }
+
+    /// Reference values for the analysis: every fact unknown, and `is
+    /// known` undecided too, since the cases it asks about give facts.
+    pub(super) fn load_blank(&mut self, code: &Code, cone: &Cone) {
+        for &pc in &cone.slots {
+            let v = match code.ops.get(pc as usize) {
+                Some(Op::Const(v)) => Some(*v),
+                Some(Op::IsKnown(..) | Op::Fact(_)) | None => None,
+                Some(op) => run::step(code, &[], self.vals.as_slice(), op),
+            };
+            if let Some(slot) = self.vals.get_mut(pc as usize) {
+                *slot = v;
+            }
+        }
+    }
+
+    /// Prepares the space of `roots` over reference values already loaded:
+    /// the varying facts, the instructions to re-run and the regions.
+    /// Returns false when the split is incomplete. With `guess`, an
+    /// incomplete split still gets regions around the values its
+    /// comparisons between facts take (for the analysis' witnesses).
+    pub(super) fn prepare(
+        &mut self,
+        code: &Code,
+        cone: &Cone,
+        roots: &[Pc],
+        enums: &[u16],
+        guess: bool,
+    ) -> bool {
+        self.walk(code, roots);
+        self.run.clear();
+        self.facts.clear();
+        self.found.clear();
+        for &pc in &cone.slots {
+            if !self.live.contains(pc as usize) {
+                continue;
+            }
+            if let Some(f) = fact_of(code, pc) {
+                self.found.push((f, ty(code, pc)));
+                if self.fvals.len() <= f as usize {
+                    self.fvals.resize(f as usize + 1, None);
+                }
+            }
+            if (pc as usize) >= code.facts {
+                self.run.push(pc);
+            }
+        }
+        self.found.sort_unstable_by_key(|x| x.0);
+        self.found.dedup_by_key(|x| x.0);
+        self.ftys.clear();
+        for &(f, t) in &self.found {
+            self.facts.push(f);
+            self.ftys.push(t);
+        }
+        self.forward(code);
+        self.cands.clear();
+        self.pending.clear();
+        let mut complete = true;
+        self.pairs.clear();
+        for &a in &cone.atoms {
+            if self.live.contains(a as usize) {
+                let list = &mut self.pairs;
+                pairs(code, a, |x, y| list.push((x, y)));
+            }
+        }
+        for k in 0..self.pairs.len() {
+            let Some(&(x, y)) = self.pairs.get(k) else {
+                continue;
+            };
+            if !self.pair(code, x, y) {
+                complete = false;
+                self.pending.push((x, y));
+            }
+        }
+        self.build_regions(enums);
+        if !complete && guess {
+            self.guess(code, enums);
+        }
+        complete
+    }
+
+    /// Thresholds for one comparison; false when it cannot be split.
+    fn pair(&mut self, code: &Code, x: Pc, y: Pc) -> bool {
+        match (self.vf_of(code, x), self.vf_of(code, y)) {
+            (NONE, NONE) => true,
+            (f, NONE) if f != MANY => self.against(code, x, f, y),
+            (NONE, f) if f != MANY => self.against(code, y, f, x),
+            _ => false,
+        }
+    }
+
+    /// Thresholds of `side` (following fact `f`) against the other side.
+    fn against(&mut self, code: &Code, side: Pc, f: u32, other: Pc) -> bool {
+        match self.side(other) {
+            Side::Known(c) => self.thresholds(code, side, f, c).is_ok(),
+            Side::Never => true,
+            Side::Varies => false,
+        }
+    }
+
+    fn side(&self, pc: Pc) -> Side {
+        if !self.live.contains(pc as usize) {
+            return match self.vals.get(pc as usize).copied().flatten() {
+                Some(v) => Side::Known(v),
+                None => Side::Never,
+            };
+        }
+        if self.dep.contains(pc as usize) {
+            Side::Varies
+        } else {
+            Side::Never
+        }
+    }
+
+    /// Marks the undecided slots the roots read through undecided slots.
+    fn walk(&mut self, code: &Code, roots: &[Pc]) {
+        self.live.clear();
+        self.stack.clear();
+        for &r in roots {
+            self.visit(r);
+        }
+        while let Some(pc) = self.stack.pop() {
+            let (live, stack, vals) = (&mut self.live, &mut self.stack, &self.vals);
+            reads(code, pc, |c| {
+                let unknown = vals.get(c as usize).is_some_and(|v| v.is_none());
+                if unknown && !live.contains(c as usize) {
+                    live.insert(c as usize);
+                    stack.push(c);
+                }
+            });
+        }
+    }
+
+    fn visit(&mut self, pc: Pc) {
+        let unknown = self.vals.get(pc as usize).is_some_and(|v| v.is_none());
+        if unknown && !self.live.contains(pc as usize) {
+            self.live.insert(pc as usize);
+            self.stack.push(pc);
+        }
+    }
+
+    /// One pass in evaluation order: which live instructions read a
+    /// varying fact, and which varying fact each ordered value follows.
+    fn forward(&mut self, code: &Code) {
+        self.dep.clear();
+        for k in 0..self.run.len() {
+            let Some(&pc) = self.run.get(k) else { continue };
+            // An instruction copying a fact reads it only if it is live.
+            let mut dep = fact_of(code, pc).is_some();
+            reads(code, pc, |c| {
+                dep |= self.live.contains(c as usize)
+                    && (fact_of(code, c).is_some() || self.dep.contains(c as usize));
+            });
+            if dep {
+                self.dep.insert(pc as usize);
+            }
+            let vf = if ordered(ty(code, pc)) {
+                self.follows(code, pc)
+            } else {
+                NONE
+            };
+            if let Some(slot) = self.vf.get_mut(pc as usize) {
+                *slot = vf;
+            }
+        }
+    }
+
+    /// The varying fact an ordered instruction follows by value.
+    fn follows(&self, code: &Code, pc: Pc) -> u32 {
+        match code.ops.get(pc as usize) {
+            Some(&Op::Def { root, .. }) => self.vf_of(code, root),
+            Some(&Op::Neg(a)) => self.vf_of(code, a),
+            Some(&Op::Fact(f)) => f,
+            Some(Op::Column { .. } | Op::Lookup { .. }) | None => NONE,
+            Some(&Op::First {
+                start,
+                branches,
+                otherwise,
+            }) => {
+                let values = code
+                    .args(start, branches * 2)
+                    .chunks_exact(2)
+                    .filter_map(|p| p.get(1).copied())
+                    .chain(otherwise);
+                values.fold(NONE, |acc, v| match (acc, self.vf_of(code, v)) {
+                    (a, NONE) => a,
+                    (NONE, b) => b,
+                    (a, b) if a == b => a,
+                    _ => MANY,
+                })
+            }
+            Some(_) => {
+                let mut acc = NONE;
+                reads(code, pc, |c| {
+                    acc = match (acc, self.vf_of(code, c)) {
+                        (a, NONE) => a,
+                        (NONE, b) => b,
+                        _ => MANY,
+                    }
+                });
+                acc
+            }
+        }
+    }
+
+    /// The varying fact slot `pc` follows by value ([`NONE`] when decided).
+    pub(super) fn vf_of(&self, code: &Code, pc: Pc) -> u32 {
+        if !self.live.contains(pc as usize) {
+            return NONE;
+        }
+        if let Some(f) = fact_of(code, pc) {
+            return if ordered(ty(code, pc)) { f } else { NONE };
+        }
+        self.vf.get(pc as usize).copied().unwrap_or(MANY)
+    }
+
+    /// For an incomplete split: one completion at the first regions, and
+    /// thresholds from each comparison between facts at those values.
+    fn guess(&mut self, code: &Code, enums: &[u16]) {
+        let root = self.run.last().copied().unwrap_or(0);
+        self.complete(code, 0, root);
+        for k in 0..self.pending.len() {
+            let Some(&(x, y)) = self.pending.get(k) else {
+                continue;
+            };
+            if let Some(c) = self.vals.get(y as usize).copied().flatten() {
+                self.guesses(code, x, c);
+            }
+            if let Some(c) = self.vals.get(x as usize).copied().flatten() {
+                self.guesses(code, y, c);
+            }
+        }
+        self.build_regions(enums);
+    }
+}
+
+fn ty(code: &Code, pc: Pc) -> Type {
+    code.types.get(pc as usize).copied().unwrap_or(Type::Bool)
+}
