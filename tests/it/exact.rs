@@ -1,47 +1,25 @@
-//! Exact statuses under unknown facts: the conformance examples, the JSON
+//! Exact statuses under unknown facts (its conformance examples run in the
+//! conformance suite, `src/testing/conformance`): the JSON
 //! contract and text of the exact pass, a brute-force check of its splits
 //! on a dense grid of completions, its allocation-free status path and its
 //! cost on the sarcoma golden cases.
 
-use super::conformance;
 use cairn::case::Case;
 use cairn::check::Checked;
 use cairn::eval::outcome::Status;
 use cairn::eval::{self, Options, Program};
 
-#[test]
-fn conformance_file_passes() {
-    let text = std::fs::read_to_string("tests/conformance/exact.conf").unwrap();
-    let (failures, n) = conformance::run(&text);
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(n >= 40, "only {n} expectations");
-}
-
-#[test]
-fn semantics_examples_pass() {
-    let text = std::fs::read_to_string("grammar/SEMANTICS-exact.md").unwrap();
-    let blocks = conformance::blocks(&text);
-    assert!(conformance::parse(&blocks).len() >= 6);
-    let (failures, n) = conformance::run(&blocks);
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(n >= 15, "only {n} expectations");
-}
-
-/// Every example of the semantics text holds with exact statuses (its
-/// missing facts included).
-#[test]
-fn semantics_md_examples_pass_with_exact_statuses() {
-    let text = std::fs::read_to_string("grammar/SEMANTICS.md").unwrap();
-    let (failures, n) = conformance::run(&conformance::blocks(&text));
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(n >= 150, "only {n} expectations");
-}
-
-#[test]
-fn the_runner_reports_a_wrong_expectation() {
-    let text = "=== wrong\nfact a \"a\": bool\ninform r { when a statement \"r\" }\n--- case {}\nr: applies\nr missing: -\nr approximate\n";
-    let (failures, n) = conformance::run(text);
-    assert_eq!((failures.len(), n), (3, 3), "{failures:?}");
+/// Evaluates one case (its facts as a JSON object) of a checked guideline.
+fn outcome(checked: &Checked, facts: &str) -> cairn::Outcome {
+    let json = format!("{{\"facts\": {facts}}}");
+    let case = match cairn::case::load(checked, "case.json", &json) {
+        Ok(c) => c,
+        Err(f) => panic!(
+            "case {facts} does not load\n{}",
+            f.diagnostics.render(&f.sources, 100)
+        ),
+    };
+    Program::new(checked).evaluate(&case.case, Options::default())
 }
 
 fn checked(decls: &str) -> Checked {
@@ -63,7 +41,7 @@ inform large { when size >= 5 cm or score > 20 statement "Large." }
 #[test]
 fn outcome_says_what_each_value_leads_to() {
     let c = checked(SCORE);
-    let out = conformance::outcome(&c, "{}");
+    let out = outcome(&c, "{}");
     let json = serde_json::to_value(&out.recommendations[0]).unwrap();
     assert_eq!(json["missing"], serde_json::json!(["sex", "score"]));
     assert_eq!(
@@ -93,11 +71,11 @@ fact y "y": bool
 inform r { when (x >= 5 and y) or (x >= 5 and not y) statement "r" }
 "#,
     );
-    let json = serde_json::to_value(&conformance::outcome(&c2, "{}").recommendations[0]).unwrap();
+    let json = serde_json::to_value(&outcome(&c2, "{}").recommendations[0]).unwrap();
     assert_eq!(json["missing"], serde_json::json!(["x"]));
     assert_eq!(json["regardless_of"], serde_json::json!(["y"]));
     // Settled: applies whatever the sex is.
-    let out = conformance::outcome(&c, r#"{"score": 4}"#);
+    let out = outcome(&c, r#"{"score": 4}"#);
     let json = serde_json::to_value(&out.recommendations[0]).unwrap();
     assert_eq!(json["status"], "applies");
     assert_eq!(json["regardless_of"], serde_json::json!(["sex"]));
@@ -145,7 +123,7 @@ fact n "Fractions": integer 1 to 30
 inform high { when dose / n >= 2 Gy statement "High." }
 "#,
     );
-    let out = conformance::outcome(&c, "{}");
+    let out = outcome(&c, "{}");
     let json = serde_json::to_value(&out.recommendations[0]).unwrap();
     assert_eq!(json["approximate"], true);
     assert_eq!(json["missing"], serde_json::json!(["dose", "n"]));

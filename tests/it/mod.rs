@@ -5,7 +5,6 @@ mod analysis_space;
 mod case;
 mod check;
 mod cli;
-mod conformance;
 mod diff;
 mod editors;
 mod eval;
