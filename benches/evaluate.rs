@@ -239,9 +239,27 @@ fn setup(n: usize) -> (cairn::check::Checked, Program, Vec<Case>) {
     let text = std::fs::read_to_string(GUIDELINE).expect("the sarcoma guideline");
     let checked = cairn::check::check(parse_with(GUIDELINE, &text, &FsLoader)).expect("checks");
     let program = Program::new(&checked);
-    let cases = cases(&checked, n);
+    let mut cases = cases(&checked, n);
+    if std::env::var("CAIRN_CASES").as_deref() == Ok("decided") {
+        cases = decided(&program, cases);
+    }
     report_reach(&program, &cases);
     (checked, program, cases)
+}
+
+/// Only the cases whose every recommendation the Kleene pass decides (no
+/// exact pass), to show what the exact pass costs where it is not needed
+/// (`CAIRN_CASES=decided`).
+fn decided(program: &Program, cases: Vec<Case>) -> Vec<Case> {
+    let mut scratch = program.scratch();
+    cases
+        .into_iter()
+        .filter(|case| {
+            let before = scratch.exact_cost().0;
+            program.statuses(case, &mut scratch);
+            scratch.exact_cost().0 == before
+        })
+        .collect()
 }
 
 /// A plain loop over the synthetic cases `rounds` times, for instruction
