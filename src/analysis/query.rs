@@ -315,6 +315,7 @@ fn synthetic(i: usize, cond: TExpr) -> RecInfo {
         id: format!("q{i}"),
         kind: RecKind::Inform,
         strength: None,
+        varies: Default::default(),
         about: None,
         span: cond.span,
         decl_span: cond.span,

@@ -17,6 +17,7 @@ use crate::source::{FileId, SourceMap};
 use crate::value::Value;
 use error::{help_for, CaseError};
 use json::{Json, JsonKind, Key};
+use miette::LabeledSpan;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
@@ -72,9 +73,16 @@ pub fn load(checked: &Checked, name: &str, json_text: &str) -> Result<CaseFile, 
         model: &checked.model,
         file,
         diagnostics: Diagnostics::new(),
+        fact_spans: Vec::new(),
     };
     let result = match json::parse(json_text) {
-        Ok(root) => loader.root(name, &root),
+        Ok(root) => {
+            let case = loader.root(name, &root);
+            if !loader.diagnostics.has_errors() {
+                loader.constraints(checked, &case.case.facts);
+            }
+            case
+        }
         Err(e) => {
             // miette draws nothing for an empty span past the last line, so
             // an error at the end of the file points at its last character.
@@ -109,6 +117,8 @@ struct Loader<'a> {
     model: &'a Model,
     file: FileId,
     diagnostics: Diagnostics,
+    /// Where each fact is given in the JSON, by fact id.
+    fact_spans: Vec<Option<miette::SourceSpan>>,
 }
 
 impl Loader<'_> {
@@ -235,9 +245,46 @@ impl Loader<'_> {
                     if let Some(slot) = slots.get_mut(id.0 as usize) {
                         *slot = v;
                     }
+                    if self.fact_spans.len() < slots.len() {
+                        self.fact_spans.resize(slots.len(), None);
+                    }
+                    if let Some(span) = self.fact_spans.get_mut(id.0 as usize) {
+                        *span = Some(key.span());
+                    }
                 }
                 Err(e) => self.push(e),
             }
+        }
+    }
+
+    /// Reports every constraint of the guideline that the facts break,
+    /// labelling the facts it reads that the case gives.
+    fn constraints(&mut self, checked: &Checked, facts: &[Option<Value>]) {
+        for i in crate::eval::constraints::broken(self.model, facts) {
+            let Some(c) = self.model.constraints.get(i) else {
+                continue;
+            };
+            let labels = c
+                .facts
+                .iter()
+                .filter_map(|f| {
+                    let span = self.fact_spans.get(f.0 as usize).copied().flatten()?;
+                    let name = &self.model.facts.get(f.0 as usize)?.name;
+                    Some(LabeledSpan::new_with_span(
+                        Some(format!("`{name}` given here")),
+                        span,
+                    ))
+                })
+                .collect();
+            let condition = checked.sources.slice(c.condition.span);
+            self.push(CaseError::BrokenConstraint {
+                name: c.name.clone(),
+                description: c.description.clone(),
+                help: format!(
+                    "the guideline requires `{condition}`; correct one of these facts, or leave it out if it is not known"
+                ),
+                facts: labels,
+            });
         }
     }
 

@@ -12,6 +12,7 @@
 //! contract); `render` turns an outcome into text.
 
 mod compact;
+pub mod constraints;
 mod explanation;
 mod ir;
 pub mod outcome;
@@ -23,10 +24,11 @@ mod test_cases;
 use compact::{batch, fast, fast_run};
 use explanation::{record, trace, walk, why};
 use ir::{compile, run};
-use outcome::{build, display, schedule};
+use outcome::{build, display, grading, schedule};
 
 pub use batch::{BatchScratch, LANES};
 pub use explanation::explain::{explain, ExplainError};
+pub use grading::Grading;
 pub use outcome::render;
 pub use why::Bits;
 
@@ -280,6 +282,31 @@ impl Program {
             batch::run_batch(code, fast, chunk, scratch);
         }
         scratch.statuses_mut()
+    }
+
+    /// Runs the conditions evaluated only on demand (schedule studies, and
+    /// strengths and kinds that depend on the case) into slots filled by
+    /// [`Program::evaluate_into`].
+    fn run_on_demand(&self, case: &Case, scratch: &mut Scratch) {
+        self.sync(scratch);
+        let code = &self.code;
+        if code.exec.len() > code.main_len {
+            run::run(
+                code,
+                &case.facts,
+                &mut scratch.vals,
+                code.main_len,
+                code.exec.len(),
+            );
+        }
+    }
+
+    /// Evaluates a case and returns a recommendation's kind and strength
+    /// for it (they may depend on the case, see `strength … when`).
+    pub fn grading(&self, case: &Case, scratch: &mut Scratch, rec: RecId) -> Grading {
+        self.evaluate_into(case, scratch);
+        self.run_on_demand(case, scratch);
+        grading::read(self, &scratch.vals, rec)
     }
 
     /// The value of a definition after [`Program::evaluate_into`].

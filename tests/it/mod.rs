@@ -25,6 +25,7 @@ pub fn blank_rec(id: &str, kind: RecKind) -> RecInfo {
         id: id.into(),
         kind,
         strength: None,
+        varies: Default::default(),
         about: None,
         condition: None,
         section: None,

@@ -7,7 +7,7 @@
 //! Because every node's value stays in its slot after the pass, missing facts
 //! and traces are read off the slots afterwards instead of re-evaluating.
 
-use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
+use crate::check::model::{Choice, DefBody, Model, TExpr, TExprKind, Type};
 use crate::eval::fast::Fast;
 use crate::eval::walk::Walk;
 use crate::source::Span;
@@ -135,10 +135,14 @@ pub(crate) struct Code {
     /// The instructions that run per case, in order (all but constants).
     /// The block boundaries below are positions in this list.
     pub exec: Vec<Pc>,
-    /// Instructions `exec[0..main_len]` run for every case; study conditions follow.
+    /// Instructions `exec[0..main_len]` run for every case; study conditions
+    /// and per-case strength and kind conditions follow.
     pub main_len: usize,
     /// Slot of each schedule study's condition, per schedule.
     pub study_cond: Vec<Vec<Option<Pc>>>,
+    /// Slots of each recommendation's strength and kind branch conditions,
+    /// run on demand like the study conditions.
+    pub rec_choice: Vec<(Vec<Pc>, Vec<Pc>)>,
     /// Compiled tables.
     pub tables: Vec<CTable>,
     /// Slots `0..facts` hold the case's facts (slot `f` is fact `f`); they
@@ -245,6 +249,13 @@ impl Code {
                 .collect();
             code.study_cond.push(conds);
         }
+        for rec in &model.recs {
+            let v = &rec.varies;
+            let strength = v.strength.as_ref().map(|c| code.branch_conds(c));
+            let kind = v.kind.as_ref().map(|c| code.branch_conds(c));
+            code.rec_choice
+                .push((strength.unwrap_or_default(), kind.unwrap_or_default()));
+        }
         code.build_exec();
         code.def_of_root = vec![None; code.ops.len()];
         for (d, &root) in code.def_root.iter().enumerate() {
@@ -256,6 +267,26 @@ impl Code {
         code.fast = Fast::build(&code, model);
         code.walk = Walk::build(&code, model);
         code
+    }
+
+    /// Compiles standalone conditions that read facts only (constraints):
+    /// the facts' slots, then each condition; returns each one's slot.
+    pub fn conditions<'e>(
+        model: &Model,
+        conds: impl Iterator<Item = &'e TExpr>,
+    ) -> (Code, Vec<Pc>) {
+        let mut code = Code {
+            def_root: vec![0; model.defs.len()],
+            facts: model.facts.len(),
+            ..Code::default()
+        };
+        for (f, info) in model.facts.iter().enumerate() {
+            code.push(Op::Fact(f as u32), info.span, info.ty);
+        }
+        let roots = conds.map(|c| code.expr(c)).collect();
+        code.main_len = code.ops.len();
+        code.build_exec();
+        (code, roots)
     }
 
     /// Lists the instructions that run per case (constants are written once
@@ -276,6 +307,11 @@ impl Code {
         for block in &mut self.rec_block {
             *block = (at(block.0 as usize), at(block.1 as usize));
         }
+    }
+
+    /// Compiles the branch conditions of a per-case choice.
+    fn branch_conds<T>(&mut self, c: &Choice<T>) -> Vec<Pc> {
+        c.branches.iter().map(|(e, _)| self.expr(e)).collect()
     }
 
     /// `a and b` where either may be absent (absent means true).

@@ -3,10 +3,11 @@
 //! paths, statement pieces) is prepared once per program in [`FixedRec`].
 
 use crate::case::Case;
+use crate::check::model::FactId;
 use crate::check::model::{Model, RecId, RecInfo, Type};
 use crate::eval::display;
 use crate::eval::outcome::{AlternativeOutcome, GuidelineRef, Outcome, RecOutcome, Status};
-use crate::eval::{run, schedule, trace, Options, Program, Scratch};
+use crate::eval::{grading, schedule, trace, Options, Program, Scratch};
 use crate::value::Value;
 
 /// A piece of a statement: text, or a `{name}` placeholder.
@@ -119,6 +120,11 @@ pub(crate) fn fact_value(model: &Model, case: &Case, f: u32) -> (Type, Option<Va
     (ty, case.facts.get(f as usize).copied().flatten())
 }
 
+/// A fact's name.
+fn fact_name(model: &Model, f: FactId) -> Option<String> {
+    model.facts.get(f.0 as usize).map(|i| i.name.clone())
+}
+
 /// Fills the placeholders of a statement.
 fn statement(program: &Program, case: &Case, scratch: &Scratch, pieces: &[Piece]) -> String {
     let model = &program.model;
@@ -157,6 +163,8 @@ pub(crate) fn outcome(
         let v = program.def_value(scratch, crate::check::model::DefId(i as u32));
         derived.insert(def.name.clone(), display::json(model, def.ty, v));
     }
+    // Study conditions and per-case strengths and kinds run on demand.
+    program.run_on_demand(case, scratch);
     let mut recommendations = Vec::with_capacity(model.recs.len());
     for (i, (rec, fixed)) in model.recs.iter().zip(&program.fixed).enumerate() {
         let status = scratch
@@ -173,11 +181,28 @@ pub(crate) fn outcome(
         } else {
             Vec::new()
         };
+        let (kind, strength, grading_missing) = if rec.varies.is_fixed() {
+            (fixed.kind.clone(), fixed.strength.clone(), Vec::new())
+        } else {
+            let g = grading::read(program, &scratch.vals, RecId(i as u32));
+            // A recommendation that does not apply needs no grading.
+            let missing = match status {
+                Status::NotApplicable => Vec::new(),
+                _ => g
+                    .missing
+                    .iter()
+                    .filter_map(|f| fact_name(model, *f))
+                    .collect(),
+            };
+            let strength = g.strength.map(|s| s.to_string());
+            (g.kind.keyword().to_string(), strength, missing)
+        };
         recommendations.push(RecOutcome {
             id: rec.id.clone(),
-            kind: fixed.kind.clone(),
+            kind,
             status,
-            strength: fixed.strength.clone(),
+            strength,
+            grading_missing,
             statement: statement(program, case, scratch, &fixed.statement),
             section: fixed.section.clone(),
             section_path: fixed.section_path.clone(),
@@ -190,24 +215,12 @@ pub(crate) fn outcome(
             see: rec.see.clone(),
         });
     }
-    // Study conditions are evaluated only when a schedule is laid out.
     let mut schedules = Vec::new();
-    let mut studies_ready = false;
     for (i, rec) in model.recs.iter().enumerate() {
         let applies = scratch.statuses.get(i) == Some(&Status::Applies);
         let Some(sid) = rec.schedule.filter(|_| applies) else {
             continue;
         };
-        if !studies_ready {
-            run::run(
-                &program.code,
-                &case.facts,
-                &mut scratch.vals,
-                program.code.main_len,
-                program.code.exec.len(),
-            );
-            studies_ready = true;
-        }
         if let Some(s) = schedule::layout(program, case, &scratch.vals, sid, &rec.id) {
             schedules.push(s);
         }

@@ -51,6 +51,16 @@ fn applied(out: &mut String, rec: &RecOutcome) {
         rec.id,
         rec.statement
     );
+    if !rec.grading_missing.is_empty() {
+        let _ = writeln!(
+            out,
+            "      grading: undecided until {} known (shown as declared, ungraded)",
+            match rec.grading_missing.len() {
+                1 => format!("{} is", rec.grading_missing.join("")),
+                _ => format!("{} are", rec.grading_missing.join(", ")),
+            }
+        );
+    }
     for (name, values) in &rec.details {
         let texts: Vec<String> = match values {
             serde_json::Value::Array(items) => items
