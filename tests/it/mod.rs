@@ -3,6 +3,7 @@
 mod analysis;
 mod case;
 mod check;
+mod choices;
 mod cli;
 mod diff;
 mod editors;
