@@ -5,6 +5,7 @@
 //! the span-recording reader in [`json`]), and all of them are reported in
 //! one run. Absent and `null` facts both mean unknown.
 
+mod constraints;
 pub mod convert;
 pub mod error;
 pub mod json;
@@ -17,7 +18,6 @@ use crate::source::{FileId, SourceMap};
 use crate::value::Value;
 use error::{help_for, CaseError};
 use json::{Json, JsonKind, Key};
-use miette::LabeledSpan;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
@@ -254,37 +254,6 @@ impl Loader<'_> {
                 }
                 Err(e) => self.push(e),
             }
-        }
-    }
-
-    /// Reports every constraint of the guideline that the facts break,
-    /// labelling the facts it reads that the case gives.
-    fn constraints(&mut self, checked: &Checked, facts: &[Option<Value>]) {
-        for i in crate::eval::constraints::broken(self.model, facts) {
-            let Some(c) = self.model.constraints.get(i) else {
-                continue;
-            };
-            let labels = c
-                .facts
-                .iter()
-                .filter_map(|f| {
-                    let span = self.fact_spans.get(f.0 as usize).copied().flatten()?;
-                    let name = &self.model.facts.get(f.0 as usize)?.name;
-                    Some(LabeledSpan::new_with_span(
-                        Some(format!("`{name}` given here")),
-                        span,
-                    ))
-                })
-                .collect();
-            let condition = checked.sources.slice(c.condition.span);
-            self.push(CaseError::BrokenConstraint {
-                name: c.name.clone(),
-                description: c.description.clone(),
-                help: format!(
-                    "the guideline requires `{condition}`; correct one of these facts, or leave it out if it is not known"
-                ),
-                facts: labels,
-            });
         }
     }
 

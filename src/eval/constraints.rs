@@ -6,8 +6,8 @@
 //! constraint is broken when it is false; unknown is accepted, since the
 //! facts given do not contradict it.
 
-use crate::check::model::Model;
-use crate::eval::compile::{Code, Pc};
+use crate::check::model::{Model, TExpr};
+use crate::eval::compile::{Code, Op, Pc};
 use crate::eval::run;
 use crate::value::Value;
 
@@ -21,7 +21,7 @@ pub struct Constraints {
 impl Constraints {
     /// Compiles the constraints of `model`.
     pub fn new(model: &Model) -> Constraints {
-        let (code, roots) = Code::conditions(model, model.constraints.iter().map(|c| &c.condition));
+        let (code, roots) = conditions(model, model.constraints.iter().map(|c| &c.condition));
         Constraints { code, roots }
     }
 
@@ -53,4 +53,21 @@ pub fn broken(model: &Model, facts: &[Option<Value>]) -> Vec<usize> {
         return Vec::new();
     }
     Constraints::new(model).broken(facts)
+}
+
+/// Compiles standalone conditions that read facts only (constraints):
+/// the facts' slots, then each condition; returns each one's slot.
+fn conditions<'e>(model: &Model, conds: impl Iterator<Item = &'e TExpr>) -> (Code, Vec<Pc>) {
+    let mut code = Code {
+        def_root: vec![0; model.defs.len()],
+        facts: model.facts.len(),
+        ..Code::default()
+    };
+    for (f, info) in model.facts.iter().enumerate() {
+        code.push(Op::Fact(f as u32), info.span, info.ty);
+    }
+    let roots = conds.map(|c| code.expr(c)).collect();
+    code.main_len = code.ops.len();
+    code.build_exec();
+    (code, roots)
 }

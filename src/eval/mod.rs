@@ -284,31 +284,6 @@ impl Program {
         scratch.statuses_mut()
     }
 
-    /// Runs the conditions evaluated only on demand (schedule studies, and
-    /// strengths and kinds that depend on the case) into slots filled by
-    /// [`Program::evaluate_into`].
-    fn run_on_demand(&self, case: &Case, scratch: &mut Scratch) {
-        self.sync(scratch);
-        let code = &self.code;
-        if code.exec.len() > code.main_len {
-            run::run(
-                code,
-                &case.facts,
-                &mut scratch.vals,
-                code.main_len,
-                code.exec.len(),
-            );
-        }
-    }
-
-    /// Evaluates a case and returns a recommendation's kind and strength
-    /// for it (they may depend on the case, see `strength … when`).
-    pub fn grading(&self, case: &Case, scratch: &mut Scratch, rec: RecId) -> Grading {
-        self.evaluate_into(case, scratch);
-        self.run_on_demand(case, scratch);
-        grading::read(self, &scratch.vals, rec)
-    }
-
     /// The value of a definition after [`Program::evaluate_into`].
     pub fn def_value(&self, scratch: &Scratch, def: DefId) -> Option<Value> {
         let root = *self.code.def_root.get(def.0 as usize)?;

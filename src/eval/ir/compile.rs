@@ -269,30 +269,10 @@ impl Code {
         code
     }
 
-    /// Compiles standalone conditions that read facts only (constraints):
-    /// the facts' slots, then each condition; returns each one's slot.
-    pub fn conditions<'e>(
-        model: &Model,
-        conds: impl Iterator<Item = &'e TExpr>,
-    ) -> (Code, Vec<Pc>) {
-        let mut code = Code {
-            def_root: vec![0; model.defs.len()],
-            facts: model.facts.len(),
-            ..Code::default()
-        };
-        for (f, info) in model.facts.iter().enumerate() {
-            code.push(Op::Fact(f as u32), info.span, info.ty);
-        }
-        let roots = conds.map(|c| code.expr(c)).collect();
-        code.main_len = code.ops.len();
-        code.build_exec();
-        (code, roots)
-    }
-
     /// Lists the instructions that run per case (constants are written once
     /// into fresh scratch slots and never change) and turns the block
     /// boundaries into positions in that list.
-    fn build_exec(&mut self) {
+    pub(crate) fn build_exec(&mut self) {
         let mut before = Vec::with_capacity(self.ops.len() + 1);
         for (pc, op) in self.ops.iter().enumerate() {
             before.push(self.exec.len() as u32);
@@ -323,7 +303,7 @@ impl Code {
         }
     }
 
-    fn push(&mut self, op: Op, span: Span, ty: Type) -> Pc {
+    pub(crate) fn push(&mut self, op: Op, span: Span, ty: Type) -> Pc {
         self.ops.push(op);
         self.spans.push(span);
         self.types.push(ty);
@@ -355,7 +335,7 @@ impl Code {
     }
 
     /// Compiles an expression; returns the slot of its value.
-    fn expr(&mut self, e: &TExpr) -> Pc {
+    pub(crate) fn expr(&mut self, e: &TExpr) -> Pc {
         let mut reads = Vec::new();
         let op = self.op(e, &mut reads);
         let pc = self.push(op, e.span, e.ty);

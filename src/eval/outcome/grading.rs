@@ -8,9 +8,10 @@
 //! the facts that would decide them are listed, as for a `first`, from the
 //! condition that was unknown.
 
+use crate::case::Case;
 use crate::check::model::{Choice, FactId, Grade, RecId};
 use crate::eval::compile::Pc;
-use crate::eval::{run, why, Bits, Program};
+use crate::eval::{run, why, Bits, Program, Scratch};
 use crate::syntax::ast::RecKind;
 use crate::value::Value;
 
@@ -79,5 +80,32 @@ pub(crate) fn read(program: &Program, vals: &[Option<Value>], rec: RecId) -> Gra
         kind,
         strength,
         missing,
+    }
+}
+
+impl Program {
+    /// Runs the conditions evaluated only on demand (schedule studies, and
+    /// strengths and kinds that depend on the case) into slots filled by
+    /// [`Program::evaluate_into`].
+    pub(crate) fn run_on_demand(&self, case: &Case, scratch: &mut Scratch) {
+        self.sync(scratch);
+        let code = &self.code;
+        if code.exec.len() > code.main_len {
+            run::run(
+                code,
+                &case.facts,
+                &mut scratch.vals,
+                code.main_len,
+                code.exec.len(),
+            );
+        }
+    }
+
+    /// Evaluates a case and returns a recommendation's kind and strength
+    /// for it (they may depend on the case, see `strength … when`).
+    pub fn grading(&self, case: &Case, scratch: &mut Scratch, rec: RecId) -> Grading {
+        self.evaluate_into(case, scratch);
+        self.run_on_demand(case, scratch);
+        read(self, &scratch.vals, rec)
     }
 }
