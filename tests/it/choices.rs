@@ -131,7 +131,7 @@ fn the_note_shows_the_grading_of_the_case() {
     let unknown = note(r#"{"frail": true}"#);
     assert!(unknown.contains("* SUGGEST [surveillance]"), "{unknown}");
     assert!(
-        unknown.contains("grading: undecided until margin is known"),
+        unknown.contains("grading: undecided until margin is known (strength 2C when margin in {R0, R1} otherwise none; kind suggest when margin in {R0, R1} otherwise option)"),
         "{unknown}"
     );
 }
