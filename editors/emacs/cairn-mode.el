@@ -31,7 +31,8 @@ The default matches the layout `cairn fmt' writes."
   :type '(repeat string))
 
 (defconst cairn-declaration-keywords
-  '("guideline" "include" "fact" "group" "define" "table" "schedule" "section" "references")
+  '("guideline" "include" "fact" "group" "define" "constraint" "table" "schedule" "section"
+    "references")
   "Keywords that start a declaration.")
 
 (defconst cairn-recommendation-keywords
@@ -55,7 +56,7 @@ The default matches the layout `cairn fmt' writes."
   "Boolean literals.")
 
 (defconst cairn-field-keywords
-  '("strength" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
+  '("strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
     "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
     "until" "at" "least" "study" "alternating" "to" "after" "fractions" "exhaustive")
   "Field and clause keywords.")
@@ -81,11 +82,12 @@ The default matches the layout `cairn fmt' writes."
     (cairn--placeholder-matcher 0 font-lock-variable-name-face t)
     (,(concat (cairn--words cairn-declaration-keywords) "[ \t]+\\(" cairn-name-regexp "\\)")
      (1 font-lock-keyword-face) (2 font-lock-function-name-face))
-    (,(concat (cairn--words cairn-recommendation-keywords) "[ \t]+\\(" cairn-name-regexp "\\)")
+    ;; Only before `{': in `kind suggest when ...' the word after the kind is no name.
+    (,(concat (cairn--words cairn-recommendation-keywords) "[ \t]+\\(" cairn-name-regexp "\\)[ \t]*{")
      (1 font-lock-builtin-face) (2 font-lock-function-name-face))
     (,(cairn--words cairn-declaration-keywords) . font-lock-keyword-face)
     (,(cairn--words cairn-recommendation-keywords) . font-lock-builtin-face)
-    ("\\_<strength[ \t]+\\([12][A-Ca-c]\\)\\_>" 1 font-lock-constant-face)
+    ("\\_<\\(?:strength\\|otherwise\\)[ \t]+\\([12][A-Ca-c]\\)\\_>" 1 font-lock-constant-face)
     (,(cairn--words cairn-control-keywords) . font-lock-keyword-face)
     (,(cairn--words cairn-operator-keywords) . font-lock-keyword-face)
     (,(cairn--words cairn-type-keywords) . font-lock-type-face)

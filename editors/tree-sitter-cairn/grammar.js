@@ -23,6 +23,10 @@ module.exports = grammar({
 
   extras: $ => [/\s/, $.comment],
 
+  // `strength 2C` may be followed by a `when` field or by `when … otherwise`
+  // (the rest of a per-case strength): only `otherwise` tells them apart.
+  conflicts: $ => [[$.strength], [$.kind]],
+
   rules: {
     source_file: $ => repeat($._declaration),
 
@@ -32,6 +36,7 @@ module.exports = grammar({
       $.fact,
       $.group,
       $.define,
+      $.constraint,
       $.table,
       $.schedule,
       $.section,
@@ -69,6 +74,8 @@ module.exports = grammar({
     // ------------------------------------------------------------ definitions
 
     define: $ => seq('define', field('name', $.identifier), $.string, optional(seq(':', $._type)), '=', field('value', $._expression)),
+
+    constraint: $ => seq('constraint', field('name', $.identifier), $.string, ':', field('condition', $._expression)),
 
     table: $ => seq(
       'table', field('name', $.identifier), $.string, '{',
@@ -114,9 +121,10 @@ module.exports = grammar({
 
     _field: $ => choice(
       $.strength, $.about, $.when, $.statement, $.rationale, $.alternative, $.note,
-      $.detail, $.follow, $.cite, $.see, $.excludes, $.acknowledge,
+      $.detail, $.follow, $.cite, $.see, $.excludes, $.acknowledge, $.kind,
     ),
-    strength: $ => seq('strength', $.grade),
+    strength: $ => seq('strength', choice($.grade, 'none'), repeat(seq('when', $._expression, 'otherwise', choice($.grade, 'none')))),
+    kind: $ => seq('kind', $.recommendation_kind, repeat(seq('when', $._expression, 'otherwise', $.recommendation_kind))),
     grade: _ => /[0-9][A-Za-z0-9]*/,
     about: $ => seq('about', $.identifier),
     when: $ => seq('when', $._expression),

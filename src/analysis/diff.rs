@@ -19,8 +19,9 @@ use super::diff_text;
 use super::query::LIMIT;
 use super::value_json;
 use crate::case::Case;
-use crate::check::model::{DefId, Model, RecInfo, TExpr, TExprKind, Type};
+use crate::check::model::{DefId, Model, RecId, RecInfo, TExpr, TExprKind, Type};
 use crate::check::Checked;
+use crate::eval::constraints::Constraints;
 use crate::eval::outcome::Status;
 use crate::eval::{Program, Scratch};
 use serde::Serialize;
@@ -120,6 +121,10 @@ pub fn diff(old: &Checked, new: &Checked) -> Diff {
         ns: np.scratch(),
         ostat: Vec::new(),
         nstat: Vec::new(),
+        ocons: Constraints::new(om),
+        ncons: Constraints::new(nm),
+        ograde: BTreeMap::new(),
+        ngrade: BTreeMap::new(),
     };
     let mut undecided = Vec::new();
     for (cone, items) in merge_groups(groups, &merged) {
@@ -198,7 +203,8 @@ fn exprs(om: &Model, nm: &Model, item: &Item) -> (Vec<TExpr>, Vec<TExpr>) {
     }
 }
 
-/// A recommendation's own and sections' conditions.
+/// A recommendation's own and sections' conditions, and the conditions its
+/// strength depends on.
 fn conds(m: &Model, r: &RecInfo) -> Vec<TExpr> {
     let mut out: Vec<TExpr> = m
         .section_chain(r.section)
@@ -207,6 +213,9 @@ fn conds(m: &Model, r: &RecInfo) -> Vec<TExpr> {
         .filter_map(|s| s.condition.clone())
         .collect();
     out.extend(r.condition.clone());
+    if let Some(c) = &r.varies.strength {
+        out.extend(c.branches.iter().map(|(e, _)| e.clone()));
+    }
     out
 }
 
@@ -232,6 +241,12 @@ struct Runner<'a> {
     ns: Scratch,
     ostat: Vec<Status>,
     nstat: Vec<Status>,
+    /// Each version's constraints: a case either breaks cannot be run.
+    ocons: Constraints,
+    ncons: Constraints,
+    /// Strengths that depend on the case, by recommendation index.
+    ograde: BTreeMap<usize, String>,
+    ngrade: BTreeMap<usize, String>,
 }
 
 /// One change of one item: its index in the group, the aspect, before and after.
@@ -279,6 +294,9 @@ impl Runner<'_> {
                 idx /= r as u64;
             }
             let (oc, nc) = self.cases(cone, &pick);
+            if self.breaks(&oc, &nc) {
+                continue;
+            }
             self.run(&oc, &nc);
             for (k, item) in items.iter().enumerate() {
                 let (a, b) = (self.seen(item, true), self.seen(item, false));
@@ -363,10 +381,28 @@ impl Runner<'_> {
         hit
     }
 
-    /// Evaluates both versions, keeping the statuses.
+    /// True when either version's case breaks one of its constraints.
+    fn breaks(&self, oc: &Case, nc: &Case) -> bool {
+        !self.ocons.broken(&oc.facts).is_empty() || !self.ncons.broken(&nc.facts).is_empty()
+    }
+
+    /// Evaluates both versions, keeping the statuses and the strengths
+    /// that depend on the case.
     fn run(&mut self, oc: &Case, nc: &Case) {
         self.ostat = self.op.statuses(oc, &mut self.os).to_vec();
         self.nstat = self.np.statuses(nc, &mut self.ns).to_vec();
+        for (m, p, s, case, out) in [
+            (self.om, self.op, &mut self.os, oc, &mut self.ograde),
+            (self.nm, self.np, &mut self.ns, nc, &mut self.ngrade),
+        ] {
+            out.clear();
+            for (i, r) in m.recs.iter().enumerate() {
+                if r.varies.strength.is_some() {
+                    let g = p.grading(case, s, RecId(i as u32));
+                    out.insert(i, g.strength.map(|g| g.to_string()).unwrap_or_default());
+                }
+            }
+        }
     }
 
     /// The cases of both versions for one choice of values.
@@ -396,10 +432,10 @@ impl Runner<'_> {
 
     /// An item's outcome in the old (`old` true) or new version.
     fn seen(&mut self, item: &Item, old: bool) -> Seen {
-        let (m, p, s, st) = if old {
-            (self.om, self.op, &mut self.os, &self.ostat)
+        let (m, p, s, st, graded) = if old {
+            (self.om, self.op, &mut self.os, &self.ostat, &self.ograde)
         } else {
-            (self.nm, self.np, &mut self.ns, &self.nstat)
+            (self.nm, self.np, &mut self.ns, &self.nstat, &self.ngrade)
         };
         match item {
             Item::Rec(o, n, _) => {
@@ -412,7 +448,10 @@ impl Runner<'_> {
                     .map(Status::as_str)
                     .unwrap_or("undetermined")
                     .to_string();
-                let strength = info.strength.map(|g| g.to_string()).unwrap_or_default();
+                let strength = match r.and_then(|r| graded.get(&r)) {
+                    Some(g) => g.clone(),
+                    None => info.strength.map(|g| g.to_string()).unwrap_or_default(),
+                };
                 (status, strength, "status")
             }
             Item::Def(o, n, _) => {
@@ -446,11 +485,13 @@ impl Runner<'_> {
                 *p = unknown(k);
             }
             let (oc, nc) = self.cases(cone, &pick);
-            self.run(&oc, &nc);
-            let (a, b) = (self.seen(item, true), self.seen(item, false));
-            let same = compare(&a, &b)
-                .iter()
-                .any(|(x, y, z)| *x == aspect && y == before && z == after);
+            let same = !self.breaks(&oc, &nc) && {
+                self.run(&oc, &nc);
+                let (a, b) = (self.seen(item, true), self.seen(item, false));
+                compare(&a, &b)
+                    .iter()
+                    .any(|(x, y, z)| *x == aspect && y == before && z == after)
+            };
             if !same {
                 if let Some(p) = pick.get_mut(pos) {
                     *p = old;

@@ -240,7 +240,7 @@ fn rec_changes(om: &Model, nm: &Model, a: &RecInfo, b: &RecInfo, out: &mut Vec<S
             out.push(format!("`{id}` {what}: `{x}` became `{y}`"));
         }
     };
-    field("kind", a.kind.keyword().into(), b.kind.keyword().into());
+    field("kind", kind(a), kind(b));
     field("strength", grade(a), grade(b));
     field(
         "about",
@@ -307,6 +307,27 @@ fn rec_changes(om: &Model, nm: &Model, a: &RecInfo, b: &RecInfo, out: &mut Vec<S
     field("acknowledgements", acks(om, a), acks(nm, b));
 }
 
+/// The strength, or the strengths it takes by case (`2C or none by case`).
 fn grade(r: &RecInfo) -> String {
-    r.strength.map(|g| g.to_string()).unwrap_or_default()
+    match &r.varies.strength {
+        None => r.strength.map(|g| g.to_string()).unwrap_or_default(),
+        Some(c) => {
+            let values: Vec<String> = c
+                .values()
+                .map(|g| g.map_or("none".to_string(), |g| g.to_string()))
+                .collect();
+            format!("{} by case", values.join(" or "))
+        }
+    }
+}
+
+/// The declared kind, with the kinds it takes by case.
+fn kind(r: &RecInfo) -> String {
+    match &r.varies.kind {
+        None => r.kind.keyword().to_string(),
+        Some(c) => {
+            let values: Vec<&str> = c.values().map(|k| k.keyword()).collect();
+            format!("{} ({} by case)", r.kind.keyword(), values.join(" or "))
+        }
+    }
 }

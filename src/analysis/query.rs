@@ -41,6 +41,9 @@ pub(crate) struct Query {
     pub exact: bool,
     /// Number of facts in the whole model (the length of a case).
     width: usize,
+    /// Number of question expressions; the synthetic recommendations after
+    /// them are the guideline's constraints that read the facts tried.
+    asked: usize,
 }
 
 /// Whether "unknown" is tried for every fact or only where `is known` reads it.
@@ -55,11 +58,23 @@ pub(crate) enum Unknowns {
 
 impl Query {
     /// Compiles the question "which of `exprs` are true".
-    pub fn new(model: &Model, cones: &Cones, exprs: Vec<TExpr>, unknowns: Unknowns) -> Query {
+    pub fn new(model: &Model, cones: &Cones, mut exprs: Vec<TExpr>, unknowns: Unknowns) -> Query {
         let refs: Vec<&TExpr> = exprs.iter().collect();
         let (facts, defs) = cones.of(&refs);
         let facts: Vec<FactId> = facts.into_iter().collect();
         let n = exprs.len();
+        // Cases that break a constraint cannot be loaded, so they are no
+        // witnesses: the constraints that read a fact tried are evaluated
+        // with the question and such cases skipped (facts outside the cone
+        // stay unknown, which a constraint accepts unless decided).
+        let asked = n;
+        exprs.extend(
+            model
+                .constraints
+                .iter()
+                .filter(|c| c.facts.iter().any(|f| facts.contains(f)))
+                .map(|c| c.condition.clone()),
+        );
         let slice = slice(model, &defs, exprs);
         let program = Program::from_model(slice, SourceMap::new());
         let recs: Vec<RecId> = (0..n as u32).map(RecId).collect();
@@ -97,7 +112,17 @@ impl Query {
             size,
             exact: space.complete,
             width: model.facts.len(),
+            asked,
         }
+    }
+
+    /// The statuses of the question's expressions for `case`, or `None`
+    /// when the case breaks a constraint of the guideline.
+    fn statuses<'s>(&self, case: &Case, scratch: &'s mut Scratch) -> Option<&'s [Status]> {
+        let all = self.program.statuses(case, scratch);
+        let (asked, constraints) = all.split_at(self.asked.min(all.len()));
+        let broken = constraints.contains(&Status::NotApplicable);
+        (!broken).then_some(asked)
     }
 
     /// True when every case of the product is tried and the product covers
@@ -132,7 +157,9 @@ impl Query {
         let n = self.size.min(LIMIT);
         for i in 0..n {
             self.decode(spread(i, self.size, n), &mut case);
-            let statuses = self.program.statuses(&case, &mut scratch);
+            let Some(statuses) = self.statuses(&case, &mut scratch) else {
+                continue;
+            };
             if visit(&case, statuses) {
                 return Some(case);
             }
@@ -170,7 +197,9 @@ impl Query {
         let n = self.size.min(budget.max(1));
         for k in 0..n {
             self.decode(spread(k, self.size, n), &mut case);
-            let base = self.program.statuses(&case, &mut scratch).get(i).copied();
+            let base = self
+                .statuses(&case, &mut scratch)
+                .and_then(|s| s.get(i).copied());
             if matches!(base, None | Some(Status::Undetermined)) {
                 continue;
             }
@@ -183,7 +212,9 @@ impl Query {
                 if let Some(s) = case.facts.get_mut(slot) {
                     *s = None;
                 }
-                let now = self.program.statuses(&case, &mut scratch).get(i).copied();
+                let now = self
+                    .statuses(&case, &mut scratch)
+                    .and_then(|s| s.get(i).copied());
                 if now == Some(Status::Undetermined) {
                     if let Some(c) = counts.get_mut(j) {
                         *c += 1;
@@ -209,7 +240,7 @@ impl Query {
             if let Some(slot) = case.facts.get_mut(i) {
                 *slot = None;
             }
-            if !holds(self.program.statuses(&case, &mut scratch)) {
+            if !self.statuses(&case, &mut scratch).is_some_and(&holds) {
                 if let Some(slot) = case.facts.get_mut(i) {
                     *slot = Some(old);
                 }
@@ -359,6 +390,7 @@ fn synthetic(i: usize, cond: TExpr) -> RecInfo {
         id: format!("q{i}"),
         kind: RecKind::Inform,
         strength: None,
+        varies: Default::default(),
         about: None,
         span: cond.span,
         decl_span: cond.span,

@@ -1,7 +1,7 @@
 //! Case stage: the diagnostics the case loader reports. Each points into the
 //! case's JSON text.
 
-use miette::{Diagnostic, SourceSpan};
+use miette::{Diagnostic, LabeledSpan, SourceSpan};
 use thiserror::Error;
 
 /// A problem in a case file.
@@ -49,6 +49,21 @@ pub enum CaseError {
         /// The key.
         #[label("not allowed in {place}")]
         span: SourceSpan,
+    },
+
+    /// Facts that contradict a constraint of the guideline.
+    #[error("the facts break the constraint `{name}`: {description}")]
+    #[diagnostic(code(cairn::case::broken_constraint), help("{help}"))]
+    BrokenConstraint {
+        /// The constraint.
+        name: String,
+        /// What it requires.
+        description: String,
+        /// The condition as written, and what to do.
+        help: String,
+        /// The facts it reads that the case gives.
+        #[label(collection)]
+        facts: Vec<LabeledSpan>,
     },
 
     /// A key written twice in one object.

@@ -5,6 +5,7 @@
 //! the span-recording reader in [`json`]), and all of them are reported in
 //! one run. Absent and `null` facts both mean unknown.
 
+mod constraints;
 pub mod convert;
 pub mod error;
 pub mod json;
@@ -72,9 +73,16 @@ pub fn load(checked: &Checked, name: &str, json_text: &str) -> Result<CaseFile, 
         model: &checked.model,
         file,
         diagnostics: Diagnostics::new(),
+        fact_spans: Vec::new(),
     };
     let result = match json::parse(json_text) {
-        Ok(root) => loader.root(name, &root),
+        Ok(root) => {
+            let case = loader.root(name, &root);
+            if !loader.diagnostics.has_errors() {
+                loader.constraints(checked, &case.case.facts);
+            }
+            case
+        }
         Err(e) => {
             // miette draws nothing for an empty span past the last line, so
             // an error at the end of the file points at its last character.
@@ -109,6 +117,8 @@ struct Loader<'a> {
     model: &'a Model,
     file: FileId,
     diagnostics: Diagnostics,
+    /// Where each fact is given in the JSON, by fact id.
+    fact_spans: Vec<Option<miette::SourceSpan>>,
 }
 
 impl Loader<'_> {
@@ -234,6 +244,12 @@ impl Loader<'_> {
                 Ok(v) => {
                     if let Some(slot) = slots.get_mut(id.0 as usize) {
                         *slot = v;
+                    }
+                    if self.fact_spans.len() < slots.len() {
+                        self.fact_spans.resize(slots.len(), None);
+                    }
+                    if let Some(span) = self.fact_spans.get_mut(id.0 as usize) {
+                        *span = Some(key.span());
                     }
                 }
                 Err(e) => self.push(e),

@@ -24,6 +24,8 @@ pub(crate) struct Pending<'a> {
     pub recs: Vec<(RecId, &'a ast::Recommendation)>,
     /// Schedules.
     pub schedules: Vec<(ScheduleId, &'a ast::Schedule)>,
+    /// Constraints, with their declaration.
+    pub constraints: Vec<(&'a ast::Constraint, &'a ast::Decl)>,
     /// Where each reference number was first declared.
     pub reference_spans: HashMap<u32, Span>,
 }
@@ -66,6 +68,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 DeclKind::Define(d) => self.collect_define(d, decl),
+                DeclKind::Constraint(c) => pending.constraints.push((c, decl)),
                 DeclKind::Table(t) => self.collect_table(t, decl),
                 DeclKind::Schedule(s) => {
                     let id = ScheduleId(self.model.schedules.len() as u32);
@@ -130,6 +133,7 @@ impl<'a> Checker<'a> {
                         id: r.id.name.clone(),
                         kind: r.kind,
                         strength: None,
+                        varies: Varies::default(),
                         about: None,
                         condition: None,
                         section,

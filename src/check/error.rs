@@ -235,6 +235,68 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A `kind` branch that advises in another direction than the declared kind.
+    #[error("`{kind}` does not advise in the direction of the declared kind `{declared}`")]
+    #[diagnostic(
+        code(cairn::check::kind_direction),
+        help(
+            "a `kind` field may change how a recommendation is put for a case, not its \
+             direction: for (`recommend`, `suggest`, `option`, `consider`), against \
+             (`do-not-offer`, `discourage`), `refer` or `inform`; write a separate \
+             recommendation for the other direction"
+        )
+    )]
+    KindDirection {
+        /// The branch's kind.
+        kind: &'static str,
+        /// The kind before the recommendation's id.
+        declared: &'static str,
+        /// The branch's kind keyword.
+        #[label("another direction")]
+        span: SourceSpan,
+        /// The declared kind.
+        #[label("declared here")]
+        head: SourceSpan,
+    },
+
+    /// A `kind` field without a branch, or whose kinds never include the declared one.
+    #[error("{problem}")]
+    #[diagnostic(
+        code(cairn::check::kind_choice),
+        help(
+            "write `kind OTHER when CONDITION otherwise {declared}`: the kind before the \
+             id is the declared one, and the field says when another applies"
+        )
+    )]
+    KindChoice {
+        /// What is wrong.
+        problem: String,
+        /// The kind before the recommendation's id.
+        declared: &'static str,
+        /// The field.
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// A constraint that reads a definition.
+    #[error("constraint `{constraint}` reads the definition `{name}`")]
+    #[diagnostic(
+        code(cairn::check::constraint_reads_definition),
+        help(
+            "constraints are checked when a case is loaded, before anything is derived, so \
+             they read facts only: write the definition's expression over the facts instead"
+        )
+    )]
+    ConstraintReadsDefinition {
+        /// The constraint.
+        constraint: String,
+        /// The definition or table read.
+        name: String,
+        /// Where it is read.
+        #[label("a definition")]
+        span: SourceSpan,
+    },
+
     /// A range whose lower bound is above its upper bound.
     #[error("range `{low} to {high}` is empty")]
     #[diagnostic(

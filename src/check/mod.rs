@@ -7,8 +7,10 @@
 //! - `header`: checks the one `guideline` header;
 //! - `order`, `defs`: types definitions and tables in dependency order,
 //!   using `expr`, `names`, `ops`, `first` and `tables` for expressions;
-//! - `schedules`, `recs`, `cites`: sections, schedules, recommendations,
-//!   GRADE strengths and citations; `fold` warns about constant conditions;
+//! - `schedules`, `recs`, `choices`, `cites`: sections, schedules,
+//!   recommendations (with a strength or kind per case), GRADE strengths
+//!   and citations; `fold` warns about constant conditions;
+//! - `constraints`: conditions on the facts that every case must meet;
 //! - `cycles`: reports cyclic definitions and computes `def_order`;
 //! - `unused`: warns about facts and definitions nothing reads.
 //!
@@ -18,8 +20,10 @@
 //! sorted by file and position. Errors are [`CheckError`], warnings
 //! [`CheckWarning`].
 
+mod choices;
 mod cites;
 mod collect;
+mod constraints;
 mod ctx;
 mod cycles;
 mod defs;
@@ -97,6 +101,7 @@ pub fn check(parsed: Parsed) -> Result<Checked, Failed> {
         for (id, r) in &pending.recs {
             cx.check_rec(*id, r);
         }
+        cx.check_constraints(&pending.constraints);
         cx.order_defs();
         cx.report_unused(main);
         (cx.model, cx.diags)

@@ -63,6 +63,64 @@ pub struct Model {
     pub schedules: Vec<ScheduleInfo>,
     /// The numbered bibliography.
     pub references: BTreeMap<u32, String>,
+    /// Conditions every case must meet, checked when a case is loaded.
+    pub constraints: Vec<ConstraintInfo>,
+}
+
+/// A condition on the facts that every case must meet (`constraint`).
+#[derive(Debug, Clone)]
+pub struct ConstraintInfo {
+    /// Its name.
+    pub name: String,
+    /// What it requires, in words.
+    pub description: String,
+    /// Doc comment.
+    pub doc: Vec<String>,
+    /// The condition; it reads facts only. A case for which it is false is
+    /// rejected; unknown is accepted.
+    pub condition: TExpr,
+    /// The facts it reads, in declaration order.
+    pub facts: Vec<FactId>,
+    /// The span of its name.
+    pub span: Span,
+    /// The span of the whole declaration.
+    pub decl_span: Span,
+}
+
+/// A value chosen per case: the first branch whose condition is true, else
+/// `otherwise`. A branch whose condition is unknown leaves it undecided.
+#[derive(Debug, Clone)]
+pub struct Choice<T> {
+    /// `(condition, value)` pairs, in order.
+    pub branches: Vec<(TExpr, T)>,
+    /// The value when every condition is false.
+    pub otherwise: T,
+}
+
+impl<T> Choice<T> {
+    /// Every value the choice can take, in source order.
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.branches
+            .iter()
+            .map(|(_, v)| v)
+            .chain(std::iter::once(&self.otherwise))
+    }
+}
+
+/// The parts of a recommendation that may depend on the case.
+#[derive(Debug, Clone, Default)]
+pub struct Varies {
+    /// `strength 2C when c otherwise none`: the strength per case.
+    pub strength: Option<Choice<Option<Grade>>>,
+    /// `kind option when c otherwise suggest`: the kind per case.
+    pub kind: Option<Choice<RecKind>>,
+}
+
+impl Varies {
+    /// True when neither the strength nor the kind depends on the case.
+    pub fn is_fixed(&self) -> bool {
+        self.strength.is_none() && self.kind.is_none()
+    }
 }
 
 /// Header metadata.
@@ -260,10 +318,14 @@ impl std::fmt::Display for Grade {
 pub struct RecInfo {
     /// Stable id.
     pub id: String,
-    /// Direction.
+    /// Direction: the declared kind (the keyword before the id). With a
+    /// `kind` field, the kind for a case may differ, in the same direction.
     pub kind: RecKind,
-    /// GRADE strength, when the source gives one.
+    /// GRADE strength, when the source gives one for every case; `None`
+    /// when it gives none or when it depends on the case (see `varies`).
     pub strength: Option<Grade>,
+    /// Strength and kind chosen per case, when they depend on it.
+    pub varies: Varies,
     /// The intervention it is about (for conflict analysis).
     pub about: Option<String>,
     /// Its own condition; `None` means always (within its sections).

@@ -1,7 +1,8 @@
 //! Check stage: recommendations: fields, conditions, details, placeholders.
 //!
-//! Single-valued fields (`strength`, `about`, `when`, `statement`,
-//! `schedule`) may appear once. Details are normalised (doses to Gy), and
+//! Single-valued fields (`strength`, `kind`, `about`, `when`, `statement`,
+//! `schedule`) may appear once; a case-dependent strength or kind is
+//! checked in `choices`. Details are normalised (doses to Gy), and
 //! `{name}` placeholders in statements must name a fact or definition.
 
 use super::ctx::{Checker, Symbol};
@@ -23,9 +24,19 @@ impl<'a> Checker<'a> {
         let mut has_statement = false;
         for field in &r.fields {
             match field {
-                RecField::Strength(g) => {
-                    if self.once(&mut seen, "strength", g.span) {
-                        info.strength = self.grade(g);
+                RecField::Strength(c) => {
+                    let first = c
+                        .branches
+                        .first()
+                        .map_or(c.otherwise.span(), |b| b.1.span());
+                    if self.once(&mut seen, "strength", first) {
+                        (info.strength, info.varies.strength) = self.strength_choice(c);
+                    }
+                }
+                RecField::Kind(c) => {
+                    let first = c.branches.first().map_or(c.otherwise.1, |b| b.1 .1);
+                    if self.once(&mut seen, "kind", first) {
+                        info.varies.kind = self.kind_choice(r.kind, r.kind_span, c);
                     }
                 }
                 RecField::About(a) => {

@@ -12,6 +12,7 @@
 //! contract); `render` turns an outcome into text.
 
 mod compact;
+pub mod constraints;
 mod exact;
 mod explanation;
 mod ir;
@@ -24,11 +25,12 @@ mod test_cases;
 use compact::{batch, fast, fast_run};
 use explanation::{record, trace, walk, why};
 use ir::{compile, probe, run};
-use outcome::{build, diagnose, display, schedule};
+use outcome::{build, diagnose, display, grading, schedule};
 
 pub use batch::{BatchScratch, LANES};
 pub use exact::{FactSpace, LIMIT as EXACT_LIMIT};
 pub use explanation::explain::{explain, ExplainError};
+pub use grading::Grading;
 pub use outcome::render;
 pub(crate) use probe::{roots, ProbeId, Root};
 pub use why::Bits;

@@ -102,6 +102,20 @@ impl Layout<'_> {
                 self.block(head, items, d.span)
             }
             DeclKind::Define(def) => self.define(def),
+            DeclKind::Constraint(c) => {
+                let head = format!(
+                    "constraint {} {}:",
+                    c.name.name,
+                    quote(&c.description.value)
+                );
+                cat(vec![
+                    text(head),
+                    group(
+                        nest(2, cat(vec![Doc::Line, self.expr(&c.condition)])),
+                        false,
+                    ),
+                ])
+            }
             DeclKind::Table(t) => self.table(t, d.span),
             DeclKind::Schedule(s) => self.schedule(s, d.span),
             DeclKind::Section(s) => {
@@ -336,7 +350,17 @@ impl Layout<'_> {
 
     fn rec_field(&self, f: &RecField) -> Doc {
         let (pos, doc) = match f {
-            RecField::Strength(g) => (g.span, text(format!("strength {}", g.name))),
+            RecField::Strength(c) => {
+                let pos = c
+                    .branches
+                    .first()
+                    .map_or(c.otherwise.span(), |b| b.1.span());
+                (pos, self.choice("strength", c, |v| v.text().to_string()))
+            }
+            RecField::Kind(c) => {
+                let pos = c.branches.first().map_or(c.otherwise.1, |b| b.1 .1);
+                (pos, self.choice("kind", c, |v| v.0.keyword().to_string()))
+            }
             RecField::About(a) => (a.span, text(format!("about {}", a.name))),
             RecField::When(e) => (e.span, cat(vec![text("when "), self.expr(e)])),
             RecField::Statement(t) => (t.span, text(format!("statement {}", quote(&t.value)))),
@@ -399,6 +423,21 @@ impl Layout<'_> {
     }
 }
 
+impl Layout<'_> {
+    /// `field A when COND otherwise B …`, on one line (a long condition
+    /// breaks as in a `when` field).
+    fn choice<T>(&self, field: &str, c: &Choice<T>, word: impl Fn(&T) -> String) -> Doc {
+        let mut parts = vec![text(format!("{field} "))];
+        for (cond, value) in &c.branches {
+            parts.push(text(format!("{} when ", word(value))));
+            parts.push(self.expr(cond));
+            parts.push(text(" otherwise "));
+        }
+        parts.push(text(word(&c.otherwise)));
+        cat(parts)
+    }
+}
+
 /// True when `doc` laid out flat ends with a digit.
 fn ends_with_digit(doc: &Doc) -> bool {
     Renderer::new(usize::MAX / 4, "", &[])
@@ -411,7 +450,7 @@ fn ends_with_digit(doc: &Doc) -> bool {
 fn is_block(d: &Decl) -> bool {
     !matches!(
         d.kind,
-        DeclKind::Include(_) | DeclKind::Fact(_) | DeclKind::Define(_)
+        DeclKind::Include(_) | DeclKind::Fact(_) | DeclKind::Define(_) | DeclKind::Constraint(_)
     )
 }
 

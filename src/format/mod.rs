@@ -220,6 +220,7 @@ fn decl_units(d: &Decl, out: &mut Vec<Span>) {
             }
             expr_units(&def.body, out);
         }
+        DeclKind::Constraint(c) => expr_units(&c.condition, out),
         DeclKind::Table(t) => {
             t.columns.iter().for_each(|c| type_units(&c.ty, out));
             for cell in t.rows.iter().flat_map(|r| &r.cells) {
@@ -252,6 +253,10 @@ fn decl_units(d: &Decl, out: &mut Vec<Span>) {
             for f in &r.fields {
                 match f {
                     RecField::When(e) => expr_units(e, out),
+                    RecField::Strength(c) => {
+                        c.branches.iter().for_each(|(e, _)| expr_units(e, out))
+                    }
+                    RecField::Kind(c) => c.branches.iter().for_each(|(e, _)| expr_units(e, out)),
                     RecField::Detail(_, values) => {
                         for v in values {
                             match v {

@@ -301,7 +301,8 @@ impl Index {
                     detail,
                 );
             }
-            DeclKind::Header(_) | DeclKind::Include(_) => {}
+            // Constraints are never named elsewhere; only their reads are indexed.
+            DeclKind::Header(_) | DeclKind::Include(_) | DeclKind::Constraint(_) => {}
         }
     }
 
@@ -312,6 +313,7 @@ impl Index {
                     matches!(def.ty, Some(TypeExpr::Enum { .. })).then(|| def.name.name.clone());
                 self.expr(&def.body, owner.as_deref());
             }
+            DeclKind::Constraint(c) => self.expr(&c.condition, None),
             DeclKind::Table(table) => {
                 for k in &table.keys {
                     self.name(k);
@@ -345,6 +347,12 @@ impl Index {
                 for field in &rec.fields {
                     match field {
                         RecField::When(e) => self.expr(e, None),
+                        RecField::Strength(c) => {
+                            c.branches.iter().for_each(|(e, _)| self.expr(e, None))
+                        }
+                        RecField::Kind(c) => {
+                            c.branches.iter().for_each(|(e, _)| self.expr(e, None))
+                        }
                         RecField::Schedule(s) => self.name(s),
                         RecField::Cite(c) => self.cites(c),
                         RecField::Statement(t) => self.placeholders(sources, t),
@@ -526,8 +534,28 @@ fn values_list(values: &[EnumValue]) -> String {
 fn rec_hover(rec: &Recommendation, doc: &str) -> String {
     let mut hover = format!("**{}** `{}`", rec.kind.keyword(), rec.id.name);
     for field in &rec.fields {
-        if let RecField::Strength(s) = field {
-            hover.push_str(&format!(" (strength {})", s.name));
+        match field {
+            RecField::Strength(c) if c.branches.is_empty() => {
+                hover.push_str(&format!(" (strength {})", c.otherwise.text()));
+            }
+            // A strength or kind per case: the values it can take.
+            RecField::Strength(c) => {
+                let values: Vec<&str> = c.branches.iter().map(|b| b.1.text()).collect();
+                hover.push_str(&format!(
+                    " (strength {} or {}, by case)",
+                    values.join(", "),
+                    c.otherwise.text()
+                ));
+            }
+            RecField::Kind(c) => {
+                let values: Vec<&str> = c.branches.iter().map(|b| b.1 .0.keyword()).collect();
+                hover.push_str(&format!(
+                    " (kind {} or {}, by case)",
+                    values.join(", "),
+                    c.otherwise.0.keyword()
+                ));
+            }
+            _ => {}
         }
     }
     for field in &rec.fields {

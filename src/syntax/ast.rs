@@ -64,6 +64,8 @@ pub enum DeclKind {
     Group(Group),
     /// `define name "description": type = expr`
     Define(Define),
+    /// `constraint name "description": condition`
+    Constraint(Constraint),
     /// `table name "title" { key ...; column ...; row ... }`
     Table(Table),
     /// `schedule name "title" from fact { phases; studies }`
@@ -204,6 +206,54 @@ pub struct Define {
     pub ty: Option<TypeExpr>,
     /// The expression that computes it.
     pub body: Expr,
+}
+
+/// A condition on the facts that every case must meet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraint {
+    /// Its name.
+    pub name: Ident,
+    /// What it requires, in words (shown when a case breaks it).
+    pub description: Text,
+    /// The condition; a case for which it is false is rejected.
+    pub condition: Expr,
+}
+
+/// A value that depends on the case: `A when COND otherwise B`, where `B`
+/// may itself be chosen the same way. Without branches the value is fixed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice<T> {
+    /// `(condition, value)` pairs, tried in order.
+    pub branches: Vec<(Expr, T)>,
+    /// The value when no branch condition is true.
+    pub otherwise: T,
+}
+
+/// A strength as written: a GRADE grade (validated by the checker) or `none`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StrengthValue {
+    /// `2C`, kept as written.
+    Grade(Ident),
+    /// `none`: no GRADE strength.
+    None(Span),
+}
+
+impl StrengthValue {
+    /// Where it was written.
+    pub fn span(&self) -> Span {
+        match self {
+            StrengthValue::Grade(g) => g.span,
+            StrengthValue::None(s) => *s,
+        }
+    }
+
+    /// The text as written (`2C` or `none`).
+    pub fn text(&self) -> &str {
+        match self {
+            StrengthValue::Grade(g) => &g.name,
+            StrengthValue::None(_) => "none",
+        }
+    }
 }
 
 /// A lookup table keyed by enum values.
@@ -406,8 +456,12 @@ pub struct Cite {
 /// A field of a recommendation.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RecField {
-    /// `strength 2C`, kept as written; the checker validates it.
-    Strength(Ident),
+    /// `strength 2C`, or `strength 2C when c otherwise none`; grades are
+    /// kept as written and validated by the checker.
+    Strength(Choice<StrengthValue>),
+    /// `kind option when c otherwise suggest`: the kind for the case; each
+    /// value carries the span of its keyword.
+    Kind(Choice<(RecKind, Span)>),
     /// `about intervention`: what the recommendation is about.
     About(Ident),
     /// `when expr`

@@ -68,6 +68,7 @@ impl<'d> Lower<'d> {
                 Rule::fact => DeclKind::Fact(self.fact(child)?),
                 Rule::group => DeclKind::Group(self.group(child)?),
                 Rule::define => DeclKind::Define(self.define(child)?),
+                Rule::constraint => DeclKind::Constraint(self.constraint(child)?),
                 Rule::table => DeclKind::Table(self.table(child)?),
                 Rule::schedule => DeclKind::Schedule(self.schedule(child)?),
                 Rule::section => DeclKind::Section(self.section(child)?),
@@ -228,6 +229,65 @@ impl<'d> Lower<'d> {
             ty,
             body: body?,
         })
+    }
+
+    fn constraint(&mut self, pair: Pair<Rule>) -> Option<Constraint> {
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next()?);
+        let description = self.text(inner.next()?);
+        let condition = self.expr(inner.next()?)?;
+        Some(Constraint {
+            name,
+            description,
+            condition,
+        })
+    }
+
+    /// Lowers a `strength_choice` or `kind_choice`: the first value, then
+    /// `when COND otherwise` and the rest of the chain, flattened.
+    fn choice<T>(
+        &mut self,
+        pair: Pair<Rule>,
+        value: impl Fn(&mut Self, Pair<Rule>) -> Option<T>,
+    ) -> Option<Choice<T>> {
+        let mut branches = Vec::new();
+        let mut cur = pair;
+        loop {
+            let mut parts = cur.into_inner();
+            let first = value(self, parts.next()?)?;
+            let Some(cond) = parts.find(|p| p.as_rule() == Rule::expr) else {
+                return Some(Choice {
+                    branches,
+                    otherwise: first,
+                });
+            };
+            branches.push((self.expr(cond)?, first));
+            cur =
+                parts.find(|p| matches!(p.as_rule(), Rule::strength_choice | Rule::kind_choice))?;
+        }
+    }
+
+    fn strength_value(&mut self, pair: Pair<Rule>) -> Option<StrengthValue> {
+        let inner = pair.into_inner().next()?;
+        Some(match inner.as_rule() {
+            Rule::kw_none => StrengthValue::None(self.span(&inner)),
+            _ => StrengthValue::Grade(self.ident(inner)),
+        })
+    }
+
+    fn rec_kind(&mut self, pair: Pair<Rule>) -> Option<(RecKind, Span)> {
+        let span = self.span(&pair);
+        let kind = match pair.into_inner().next()?.as_rule() {
+            Rule::kw_recommend => RecKind::Recommend,
+            Rule::kw_suggest => RecKind::Suggest,
+            Rule::kw_option => RecKind::Option,
+            Rule::kw_consider => RecKind::Consider,
+            Rule::kw_do_not_offer => RecKind::DoNotOffer,
+            Rule::kw_discourage => RecKind::Discourage,
+            Rule::kw_refer => RecKind::Refer,
+            _ => RecKind::Inform,
+        };
+        Some((kind, span))
     }
 
     fn table(&mut self, pair: Pair<Rule>) -> Option<Table> {
@@ -395,18 +455,7 @@ impl<'d> Lower<'d> {
 
     fn recommendation(&mut self, pair: Pair<Rule>) -> Option<Recommendation> {
         let mut inner = pair.into_inner();
-        let kind_pair = inner.next()?;
-        let kind_span = self.span(&kind_pair);
-        let kind = match kind_pair.into_inner().next()?.as_rule() {
-            Rule::kw_recommend => RecKind::Recommend,
-            Rule::kw_suggest => RecKind::Suggest,
-            Rule::kw_option => RecKind::Option,
-            Rule::kw_consider => RecKind::Consider,
-            Rule::kw_do_not_offer => RecKind::DoNotOffer,
-            Rule::kw_discourage => RecKind::Discourage,
-            Rule::kw_refer => RecKind::Refer,
-            _ => RecKind::Inform,
-        };
+        let (kind, kind_span) = self.rec_kind(inner.next()?)?;
         let id = self.ident(inner.next()?);
         let mut fields = Vec::new();
         for f in inner {
@@ -429,7 +478,10 @@ impl<'d> Lower<'d> {
         let rule = field.as_rule();
         let mut parts = field.into_inner().skip(1);
         Some(match rule {
-            Rule::strength_field => RecField::Strength(self.ident(parts.next()?)),
+            Rule::strength_field => {
+                RecField::Strength(self.choice(parts.next()?, Self::strength_value)?)
+            }
+            Rule::kind_field => RecField::Kind(self.choice(parts.next()?, Self::rec_kind)?),
             Rule::about_field => RecField::About(self.ident(parts.next()?)),
             Rule::when_field => RecField::When(self.expr(parts.next()?)?),
             Rule::statement_field => RecField::Statement(self.text(parts.next()?)),
@@ -782,9 +834,9 @@ fn found_at(text: &str, offset: usize) -> String {
 
 fn help_for(expected: &str) -> String {
     if expected.contains("declaration") {
-        "a file is a list of declarations: `guideline`, `include`, `fact`, `group`, `define`, `table`, `schedule`, `section`, `references`, or a recommendation (`recommend`, `suggest`, `option`, `consider`, `do-not-offer`, `discourage`, `refer`, `inform`)".to_string()
+        "a file is a list of declarations: `guideline`, `include`, `fact`, `group`, `define`, `constraint`, `table`, `schedule`, `section`, `references`, or a recommendation (`recommend`, `suggest`, `option`, `consider`, `do-not-offer`, `discourage`, `refer`, `inform`)".to_string()
     } else if expected.contains("recommendation field") || expected.contains("`statement`") {
-        "a recommendation holds `strength`, `about`, `when`, `statement`, `rationale`, `alternative`, `note`, `detail`, `schedule`, `cite` and `see` fields".to_string()
+        "a recommendation holds `strength`, `kind`, `about`, `when`, `statement`, `rationale`, `alternative`, `note`, `detail`, `schedule`, `cite` and `see` fields".to_string()
     } else {
         "see grammar/README.md for the syntax of each construct".to_string()
     }
@@ -797,6 +849,7 @@ pub(super) const DECLARATION_WORDS: &[&str] = &[
     "fact",
     "group",
     "define",
+    "constraint",
     "table",
     "schedule",
     "section",

@@ -911,9 +911,14 @@ fn schedule_layout_dates() {
         .iter()
         .map(|v| (v.phase, v.earliest.as_str(), v.latest.as_str()))
         .collect();
-    // Calendar months clamp to the month's end.
-    assert_eq!(v[0], (1, "2024-04-30", "2024-07-31"));
-    assert_eq!(v[1], (1, "2024-07-30", "2024-10-30"));
+    // Calendar months clamp to the month's end, counted from the start date
+    // every time (so the 31st does not drift to the 30th), and a window
+    // closes the day before the next one opens.
+    assert_eq!(v[0], (1, "2024-04-30", "2024-07-30"));
+    assert_eq!(v[1], (1, "2024-07-31", "2024-10-30"));
+    assert_eq!(v[2], (1, "2024-10-31", "2025-01-30"));
+    assert_eq!(v[7], (1, "2026-01-31", "2026-04-29"));
+    assert_eq!(v[8], (2, "2026-07-31", "2026-07-31"));
     // Phase 1 has 8 visits (3-monthly for 2 years), phase 2 six (to year 5),
     // phase 3 five (to year 10).
     assert_eq!(v.iter().filter(|x| x.0 == 1).count(), 8);

@@ -349,6 +349,8 @@ fn type_expr() -> BoxedStrategy<String> {
 fn rec_field() -> BoxedStrategy<String> {
     prop_oneof![
         Just("strength 2C".to_string()),
+        expr().prop_map(|e| format!("strength 2C when {e} otherwise 1B when a otherwise none")),
+        expr().prop_map(|e| format!("kind option when {e} otherwise suggest")),
         name().prop_map(|n| format!("about {n}")),
         expr().prop_map(|e| format!("when {e}")),
         Just("statement \"Do {a}.\"".to_string()),
@@ -396,6 +398,7 @@ fn decl() -> BoxedStrategy<String> {
             fs.iter().map(|(n, t)| format!("/// doc\nfact {n} \"D\": {t}")).collect::<Vec<_>>().join("\n")
         )),
         (name(), expr()).prop_map(|(n, e)| format!("define {n} \"D\" = {e}")),
+        (name(), expr()).prop_map(|(n, e)| format!("constraint {n} \"C\": {e}")),
         (name(), type_expr(), expr()).prop_map(|(n, t, e)| format!("define {n} \"D\": {t} = {e}")),
         Just("table t \"T\" { key a, b\n column c \"C\": bool\n column d \"D\": quantity %\n row a, _ -> true, 10 %\n row long_value_name, b -> false, 5.5 %\n cite [1] }".to_string()),
         expr().prop_map(|e| format!("schedule s \"S\" from d {{ every 3 to 6 months for 2 years\n then every 1 year until at least 10 years\n study \"CT\"\n study alternating (\"CT\", \"MRI\") when {e} }}")),
@@ -426,8 +429,9 @@ fn guideline() -> impl Strategy<Value = String> {
         prop::collection::vec(0u8..12, 64),
     )
         .prop_map(|(decls, noise)| {
-            // A doc comment right after a `define` is read as a division
-            // (`a / fact`), a known grammar problem, so none is put there.
+            // A doc comment right after a `define` or `constraint` is read
+            // as a division (`a / fact`), a known grammar problem, so none
+            // is put there.
             let mut text = String::new();
             let mut after_define = false;
             for (doc, d) in &decls {
@@ -436,7 +440,7 @@ fn guideline() -> impl Strategy<Value = String> {
                 }
                 text.push_str(d);
                 text.push('\n');
-                after_define = d.starts_with("define");
+                after_define = d.starts_with("define") || d.starts_with("constraint");
             }
             let mut out = String::new();
             for (i, line) in text.lines().enumerate() {

@@ -115,6 +115,7 @@ fn guideline_keeps_the_public_vocabulary() {
         "extensive_major_vessel_involvement",
         "anticipated_gross_residual",
         "clinical_trial_available",
+        "dose_escalation_trial_available",
         "regional_hyperthermia_available",
         "resection_margin",
         "preoperative_rt_received",
@@ -136,6 +137,7 @@ fn guideline_keeps_the_public_vocabulary() {
     for rec in [
         "sarcoma_center_multidisciplinary",
         "clinical_trial_enrollment",
+        "confirm_pathologic_diagnosis",
         "pretreatment_evaluation",
         "out_of_scope_recurrent",
         "surgery_complete_resection",
@@ -360,24 +362,56 @@ fn guideline_checks_without_errors_or_warnings() {
         checked.model.meta.last_reviewed.as_deref(),
         Some("2026-11-28")
     );
-    let strength = |id: &str| {
-        let rec = checked
-            .model
-            .rec(id)
-            .map(|r| &checked.model.recs[r.0 as usize]);
-        rec.and_then(|r| r.strength).map(|g| g.to_string())
+    let rec = |id: &str| {
+        let r = checked.model.rec(id).unwrap();
+        &checked.model.recs[r.0 as usize]
     };
-    // The document grades exactly these three statements, all 2C.
-    for id in ["preoperative_rt", "surveillance", "re_resection"] {
-        assert_eq!(strength(id).as_deref(), Some("2C"), "{id}");
+    // The document grades exactly these three statements, all 2C; it
+    // grades surveillance only after an R0/R1 resection.
+    for id in ["preoperative_rt", "re_resection"] {
+        let grade = rec(id).strength.map(|g| g.to_string());
+        assert_eq!(grade.as_deref(), Some("2C"), "{id}");
     }
+    let surveillance = rec("surveillance");
+    assert_eq!(surveillance.strength, None);
+    let grades: Vec<Option<String>> = surveillance
+        .varies
+        .strength
+        .as_ref()
+        .expect("a strength per case")
+        .values()
+        .map(|g| g.map(|g| g.to_string()))
+        .collect();
+    assert_eq!(grades, vec![Some("2C".to_string()), None]);
+    let kinds: Vec<&str> = surveillance
+        .varies
+        .kind
+        .as_ref()
+        .expect("a kind per case")
+        .values()
+        .map(|k| k.keyword())
+        .collect();
+    assert_eq!(kinds, vec!["suggest", "option"]);
     let graded = checked
         .model
         .recs
         .iter()
-        .filter(|r| r.strength.is_some())
+        .filter(|r| r.strength.is_some() || r.varies.strength.is_some())
         .count();
     assert_eq!(graded, 3);
+    let constraints: Vec<&str> = checked
+        .model
+        .constraints
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(
+        constraints,
+        vec![
+            "severe_symptoms_are_symptoms",
+            "dose_escalation_trial_is_a_trial"
+        ]
+    );
 }
 
 #[test]
@@ -424,4 +458,200 @@ fn guideline_is_in_canonical_format() {
         "{GUIDELINE} is not formatted:\n{}",
         diff.unwrap_or_default()
     );
+}
+
+/// Runs a golden case of the guideline and returns its outcome as JSON.
+fn outcome_of(checked: &cairn::check::Checked, file: &str) -> serde_json::Value {
+    let path = root().join("guidelines/rps/cases").join(file);
+    let text = std::fs::read_to_string(&path).expect("golden case is readable");
+    let case = match cairn::load_case(checked, file, &text) {
+        Ok(c) => c,
+        Err(f) => panic!("{}", f.diagnostics.render(&f.sources, 100)),
+    };
+    let out = cairn::Program::new(checked).evaluate(&case.case, cairn::Options::default());
+    serde_json::to_value(out).unwrap()
+}
+
+fn rec_of<'a>(out: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    out["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no `{id}`"))
+}
+
+/// The texts of a field (`notes`, `rationale`) joined, for searching.
+fn texts(rec: &serde_json::Value, field: &str) -> String {
+    rec[field]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What golden cases cannot state (strength, kind, texts, dates), checked
+/// on the cases named after the fixes of issue 12.
+#[test]
+fn golden_cases_show_the_document_grading_and_texts() {
+    let checked = cairn::check::check(parse()).expect("the guideline checks");
+    // A strength and kind per margin: 2C after R0/R1, ungraded after R2.
+    let r = rec_of(
+        &outcome_of(&checked, "post_r1_surveillance_graded_2c.json"),
+        "surveillance",
+    )
+    .clone();
+    assert_eq!(
+        (r["kind"].as_str(), r["strength"].as_str()),
+        (Some("suggest"), Some("2C"))
+    );
+    let out = outcome_of(
+        &checked,
+        "post_r2_ineligible_surveillance_ungraded_option.json",
+    );
+    let r = rec_of(&out, "surveillance");
+    assert_eq!(
+        (r["kind"].as_str(), r["strength"].as_str()),
+        (Some("option"), None)
+    );
+    // Decided without the margin; its grading waits for it.
+    let out = outcome_of(
+        &checked,
+        "post_margin_unknown_ineligible_surveillance_decided.json",
+    );
+    let r = rec_of(&out, "surveillance");
+    assert_eq!(r["status"], "applies");
+    assert_eq!(
+        r["grading_missing"],
+        serde_json::json!(["resection_margin"])
+    );
+    // No treatment on a presumed histology; what to do instead.
+    let out = outcome_of(
+        &checked,
+        "unconfirmed_diagnosis_presumed_wdlps_confirm_first.json",
+    );
+    let r = rec_of(&out, "confirm_pathologic_diagnosis");
+    assert_eq!(
+        (r["status"].as_str(), r["kind"].as_str()),
+        (Some("applies"), Some("refer"))
+    );
+    assert!(r["statement"]
+        .as_str()
+        .unwrap()
+        .contains("sarcoma center of excellence"));
+    // Grade 2 and toxicity notes in preoperative RT.
+    let out = outcome_of(
+        &checked,
+        "resectable_ddlps_grade2_intermediate_grade_evidence_note.json",
+    );
+    let notes = texts(rec_of(&out, "preoperative_rt"), "notes");
+    assert!(notes.contains("intermediate-grade (HR 1.21)"), "{notes}");
+    let out = outcome_of(
+        &checked,
+        "resectable_wdlps_preoperative_rt_toxicity_note.json",
+    );
+    let notes = texts(rec_of(&out, "preoperative_rt"), "notes");
+    assert!(notes.contains("lymphopenia (77 percent)"), "{notes}");
+    // The hyperthermia trial: overall survival, resection rates, enrolment.
+    let out = outcome_of(
+        &checked,
+        "resectable_hyperthermia_available_evidence_base.json",
+    );
+    let r = rec_of(&out, "regional_hyperthermia_chemotherapy");
+    let rationale = texts(r, "rationale");
+    assert!(
+        rationale.contains("similar overall survival (59 versus 57 percent)"),
+        "{rationale}"
+    );
+    assert!(
+        rationale.contains("two-thirds of both groups"),
+        "{rationale}"
+    );
+    assert!(texts(r, "notes").contains("grade 2 or 3 primary soft tissue sarcoma of 5 cm or more"));
+    // The trial sentence has no reference.
+    let out = outcome_of(
+        &checked,
+        "trial_available_enrollment_cites_no_reference.json",
+    );
+    assert_eq!(
+        rec_of(&out, "clinical_trial_enrollment")["citations"],
+        serde_json::json!([])
+    );
+    // The regimen check is about the dose.
+    let out = outcome_of(
+        &checked,
+        "rt_plan_leiomyosarcoma_standard_dose_no_clear_role.json",
+    );
+    let statement = rec_of(&out, "rt_regimen_standard")["statement"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        statement.contains("This checks the dose only, not the indication"),
+        "{statement}"
+    );
+    // The two leiomyosarcoma readings of the document.
+    let out = outcome_of(
+        &checked,
+        "prognosis_leiomyosarcoma_survival_ranking_note.json",
+    );
+    let notes = texts(rec_of(&out, "prognosis"), "notes");
+    assert!(
+        notes.contains("45 percent for leiomyosarcoma against 30 percent"),
+        "{notes}"
+    );
+    // Follow-up windows from a month-end resection date: no drift, no overlap.
+    let out = outcome_of(
+        &checked,
+        "post_r0_month_end_resection_follow_up_windows.json",
+    );
+    let visits = out["schedules"][0]["visits"].as_array().unwrap();
+    let window = |i: usize| {
+        let v = &visits[i];
+        (
+            v["earliest"].as_str().unwrap(),
+            v["latest"].as_str().unwrap(),
+        )
+    };
+    assert_eq!(window(0), ("2024-04-30", "2024-07-30"));
+    assert_eq!(window(1), ("2024-07-31", "2024-10-30"));
+    assert_eq!(window(7).0, "2026-01-31");
+    for pair in visits.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!(
+            a["latest"].as_str() < b["earliest"].as_str(),
+            "{a} overlaps {b}"
+        );
+    }
+}
+
+/// Facts that contradict each other are rejected when the case is loaded.
+#[test]
+fn contradictory_facts_are_rejected() {
+    let checked = cairn::check::check(parse()).expect("the guideline checks");
+    for (file, constraint) in [
+        (
+            "rps_severe_symptoms_not_symptomatic.json",
+            "severe_symptoms_are_symptoms",
+        ),
+        (
+            "rps_dose_escalation_trial_without_trial.json",
+            "dose_escalation_trial_is_a_trial",
+        ),
+    ] {
+        let path = root().join("tests/corpus/case").join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let failed = cairn::load_case(&checked, file, &text).unwrap_err();
+        let diags = failed.diagnostics.to_json(&failed.sources);
+        assert_eq!(diags.len(), 1, "{file}");
+        assert_eq!(diags[0].code, "cairn::case::broken_constraint");
+        assert!(
+            diags[0].message.contains(constraint),
+            "{}",
+            diags[0].message
+        );
+        assert_eq!(diags[0].labels.len(), 2, "both facts are pointed at");
+    }
 }

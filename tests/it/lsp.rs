@@ -681,3 +681,39 @@ fn lsp_follows_includes_and_unsaved_included_documents() {
     client.shutdown();
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn lsp_hovers_a_strength_and_kind_per_case_and_outlines_constraints() {
+    let text = "guideline g {\n  title \"T\"\n  version \"1\"\n  status draft\n}\n\
+fact margin \"Margin\": enum { R0, R1, R2 }\nfact frail \"Frail\": bool\n\
+constraint c \"Frail patients have a margin\": not (frail and margin is unknown)\n\
+suggest surveillance {\n  strength 2C when margin in {R0, R1} otherwise none\n\
+  kind suggest when margin in {R0, R1} otherwise option\n  statement \"Surveillance.\"\n}\n";
+    let mut client = Client::memory();
+    client.open(text);
+    let (_, at) = find(text, "surveillance {", 0);
+    let hover = hover_text(&mut client, at);
+    assert!(
+        hover.starts_with(
+            "**suggest** `surveillance` (strength 2C or none, by case) (kind suggest or option, by case)"
+        ),
+        "{hover}"
+    );
+    // A fact read by a branch condition or a constraint is a reference.
+    let (_, at) = find(text, "margin in {R0, R1} otherwise none", 0);
+    assert!(hover_text(&mut client, at).contains("**fact** `margin`"));
+    let (_, at) = find(text, "frail and", 0);
+    assert!(hover_text(&mut client, at).contains("**fact** `frail`"));
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    let constraint = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "c")
+        .unwrap_or_else(|| panic!("no constraint in {symbols}"));
+    assert_eq!(constraint["detail"], "Frail patients have a margin");
+    client.shutdown();
+}

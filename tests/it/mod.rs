@@ -4,6 +4,7 @@ mod analysis;
 mod analysis_space;
 mod case;
 mod check;
+mod choices;
 mod cli;
 mod diff;
 mod editors;
@@ -29,6 +30,7 @@ pub fn blank_rec(id: &str, kind: RecKind) -> RecInfo {
         id: id.into(),
         kind,
         strength: None,
+        varies: Default::default(),
         about: None,
         condition: None,
         section: None,

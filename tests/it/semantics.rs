@@ -197,14 +197,15 @@ fn schedules_and_expressions_shift_dates_alike() {
          schedule follow \"Follow-up\" from start {\n  every 1 to 2 months for 1 year\n  \
          then every 1 to 3 weeks for 6 weeks\n  then every 1 year until at least 3 years\n  \
          study \"CT\"\n}\n\
-         define m1 \"m1\" = start + 1 month\ndefine m2 \"m2\" = start + 2 months\n\
+         define m1 \"m1\" = start + 1 month\ndefine m2 \"m2\" = start + 2 months - 1 day\n\
          define end1 \"end1\" = start + 1 year\n\
-         define w1 \"w1\" = end1 + 1 week\ndefine w3 \"w3\" = end1 + 3 weeks\n\
-         define third \"third\" = end1 + 6 weeks + 1 year\n\
+         define w1 \"w1\" = end1 + 1 week\ndefine w3 \"w3\" = end1 + 2 weeks - 1 day\n\
+         define third \"third\" = start + 2 years + 6 weeks\n\
          recommend r { statement \"r\" schedule follow }\n",
     );
     let p = Program::new(&c);
-    // Every start date of two years, month ends and 29 February included.
+    // Every start date of two years, month ends and 29 February included. A
+    // window closes the day before the next visit's opens (no overlap).
     for day in 19_358..19_358 + 731 {
         let date = cairn::value::format_date(day);
         let k = case(&c, &format!("{{\"start\": \"{date}\"}}"));
@@ -216,7 +217,8 @@ fn schedules_and_expressions_shift_dates_alike() {
         let second = visits.iter().find(|v| v.phase == 2).unwrap();
         assert_eq!(second.earliest, derived(&o, "w1"), "from {date}");
         assert_eq!(second.latest, derived(&o, "w3"), "from {date}");
-        // The third phase starts where the second ends, six weeks later.
+        // The third phase starts where the second ends, six weeks later;
+        // offsets count from the start, calendar months first.
         let third = visits.iter().find(|v| v.phase == 3).unwrap();
         assert_eq!(third.earliest, derived(&o, "third"), "from {date}");
     }
@@ -234,7 +236,7 @@ fn schedules_and_expressions_shift_dates_alike() {
         .collect();
     assert_eq!(
         dates,
-        ["2024-02-29", "2024-05-29", "2024-08-29", "2024-11-29"]
+        ["2024-02-29", "2024-05-30", "2024-08-30", "2024-11-30"]
     );
 }
 

@@ -20,7 +20,7 @@
 (wildcard) @variable.builtin
 
 [
-  "guideline" "include" "fact" "group" "define" "table" "schedule" "section" "references"
+  "guideline" "include" "fact" "group" "define" "constraint" "table" "schedule" "section" "references"
 ] @keyword.storage.type
 
 "exhaustive" @keyword.storage.modifier
@@ -40,7 +40,7 @@
 ["true" "false"] @constant.builtin.boolean
 
 [
-  "strength" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
+  "strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
   "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
   "until" "at" "least" "study" "alternating" "to" "after" "fractions"
 ] @keyword
@@ -55,6 +55,7 @@
 (section name: (identifier) @namespace)
 (fact name: (identifier) @variable)
 (define name: (identifier) @function)
+(constraint name: (identifier) @function)
 (table name: (identifier) @type)
 (group name: (identifier) @type)
 (table_column name: (identifier) @variable.other.member)

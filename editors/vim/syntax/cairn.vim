@@ -16,17 +16,18 @@ syn case match
 syn match cairnIdentifier /\<[A-Za-z_][A-Za-z0-9_]*\>/
 syn match cairnWildcard   /\<_\>/
 syn match cairnNumber     /\<\d\+\%(\.\d\+\)\=\>/
-syn match cairnQuantity   /\<\d\+\%(\.\d\+\)\=\s*\%(\%(and\|or\|not\|in\|is\|known\|unknown\|true\|false\|when\|then\|otherwise\|first\|of\|to\|after\|fractions\|strength\|about\|statement\|rationale\|alternative\|note\|detail\|schedule\|cite\|see\|excludes\|acknowledge\|row\|column\|key\|study\|every\|for\|until\)\>\)\@!\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contains=cairnNumber,cairnUnit
+syn match cairnQuantity   /\<\d\+\%(\.\d\+\)\=\s*\%(\%(and\|or\|not\|in\|is\|known\|unknown\|true\|false\|when\|then\|otherwise\|first\|of\|to\|after\|fractions\|strength\|kind\|about\|statement\|rationale\|alternative\|note\|detail\|schedule\|cite\|see\|excludes\|acknowledge\|row\|column\|key\|study\|every\|for\|until\)\>\)\@!\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contains=cairnNumber,cairnUnit
 syn match cairnUnit       /\%(\d\s*\)\@<=\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contained
 syn match cairnDate       /\<\d\{4}-\d\{2}-\d\{2}\>/
-syn match cairnGrade      /\%(\<strength\s\+\)\@<=[12][A-Ca-c]\>/
+syn match cairnGrade      /\%(\<\%(strength\|otherwise\)\s\+\)\@<=[12][A-Ca-c]\>/
 
 syn match cairnOperator   /->\|<=\|>=\|!=\|≤\|≥\|≠\|[=<>+*\/-]/
 syn match cairnDelimiter  /[{}\[\](),:.]/
 
 " Declarations: the keyword and the name it declares.
-syn keyword cairnDeclaration guideline include fact group define table schedule section references nextgroup=cairnDeclName skipwhite
-syn match   cairnDeclName    /\<[A-Za-z_][A-Za-z0-9_]*\>/ contained
+syn keyword cairnDeclaration guideline include fact group define constraint table schedule section references nextgroup=cairnDeclName skipwhite
+" In `kind suggest when ...` the word after the kind is `when`, not a name.
+syn match   cairnDeclName    /\<\%(when\>\)\@![A-Za-z_][A-Za-z0-9_]*\>/ contained
 syn keyword cairnRecKind     recommend suggest option consider discourage refer inform nextgroup=cairnDeclName skipwhite
 syn match   cairnRecKind     /\<do-not-offer\>/ nextgroup=cairnDeclName skipwhite
 
@@ -34,7 +35,7 @@ syn keyword cairnConditional when then otherwise first
 syn keyword cairnOperatorWord and or not in is known unknown any all none of
 syn keyword cairnType        bool integer quantity date enum
 syn keyword cairnBoolean     true false
-syn keyword cairnField       strength about statement rationale alternative note detail cite see excludes acknowledge with
+syn keyword cairnField       strength kind about statement rationale alternative note detail cite see excludes acknowledge with
 syn keyword cairnModifier    exhaustive
 syn keyword cairnKeyword     dated code key column row from every for until at least study alternating to after fractions
 

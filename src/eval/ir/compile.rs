@@ -8,7 +8,7 @@
 //! and traces are read off the slots afterwards instead of re-evaluating.
 
 use super::code_ops::CTable;
-use crate::check::model::{DefBody, Model, TExpr, TExprKind, Type};
+use crate::check::model::{Choice, DefBody, Model, TExpr, TExprKind, Type};
 use crate::eval::diagnose;
 use crate::eval::fast::Fast;
 use crate::eval::probe::Probes;
@@ -51,10 +51,14 @@ pub(crate) struct Code {
     /// The instructions that run per case, in order (all but constants).
     /// The block boundaries below are positions in this list.
     pub exec: Vec<Pc>,
-    /// Instructions `exec[0..main_len]` run for every case; study conditions follow.
+    /// Instructions `exec[0..main_len]` run for every case; study conditions
+    /// and per-case strength and kind conditions follow.
     pub main_len: usize,
     /// Slot of each schedule study's condition, per schedule.
     pub study_cond: Vec<Vec<Option<Pc>>>,
+    /// Slots of each recommendation's strength and kind branch conditions,
+    /// run on demand like the study conditions.
+    pub rec_choice: Vec<(Vec<Pc>, Vec<Pc>)>,
     /// Compiled tables.
     pub tables: Vec<CTable>,
     /// Slots `0..facts` hold the case's facts (slot `f` is fact `f`); they
@@ -155,6 +159,13 @@ impl Code {
             }
             code.study_cond.push(conds);
         }
+        for rec in &model.recs {
+            let v = &rec.varies;
+            let strength = v.strength.as_ref().map(|c| code.branch_conds(c));
+            let kind = v.kind.as_ref().map(|c| code.branch_conds(c));
+            code.rec_choice
+                .push((strength.unwrap_or_default(), kind.unwrap_or_default()));
+        }
         code.compiled = Vec::new();
         code.build_exec();
         code.fallible = code
@@ -175,10 +186,30 @@ impl Code {
         code
     }
 
+    /// Code for standalone conditions that read facts only (the checker
+    /// rejects a constraint that reads a definition, so none is compiled):
+    /// the facts' slots, then each condition; returns each one's slot.
+    pub(crate) fn facts_only<'e>(
+        model: &Model,
+        conds: impl Iterator<Item = &'e TExpr>,
+    ) -> (Code, Vec<Pc>) {
+        let mut code = Code {
+            facts: model.facts.len(),
+            ..Code::default()
+        };
+        for (f, info) in model.facts.iter().enumerate() {
+            code.push(Op::Fact(f as u32), info.span, info.ty);
+        }
+        let roots = conds.map(|c| code.expr(c)).collect();
+        code.main_len = code.ops.len();
+        code.build_exec();
+        (code, roots)
+    }
+
     /// Lists the instructions that run per case (constants are written once
     /// into fresh scratch slots and never change) and turns the block
     /// boundaries into positions in that list.
-    fn build_exec(&mut self) {
+    pub(crate) fn build_exec(&mut self) {
         let mut before = Vec::with_capacity(self.ops.len() + 1);
         for (pc, op) in self.ops.iter().enumerate() {
             before.push(self.exec.len() as u32);
@@ -209,6 +240,11 @@ impl Code {
             .expect("a definition is compiled before anything reads it")
     }
 
+    /// Compiles the branch conditions of a per-case choice.
+    fn branch_conds<T>(&mut self, c: &Choice<T>) -> Vec<Pc> {
+        c.branches.iter().map(|(e, _)| self.expr(e)).collect()
+    }
+
     /// `a and b` where either may be absent (absent means true).
     fn conjoin(&mut self, a: Option<Pc>, b: Option<Pc>, span: Span) -> Pc {
         match (a, b) {
@@ -225,7 +261,7 @@ impl Code {
         (pc, pc.map(|_| start))
     }
 
-    fn push(&mut self, op: Op, span: Span, ty: Type) -> Pc {
+    pub(crate) fn push(&mut self, op: Op, span: Span, ty: Type) -> Pc {
         self.ops.push(op);
         self.spans.push(span);
         self.types.push(ty);
@@ -258,7 +294,7 @@ impl Code {
     }
 
     /// Compiles an expression; returns the slot of its value.
-    fn expr(&mut self, e: &TExpr) -> Pc {
+    pub(crate) fn expr(&mut self, e: &TExpr) -> Pc {
         let mut reads = Vec::new();
         let op = self.op(e, &mut reads);
         let pc = self.push(op, e.span, e.ty);

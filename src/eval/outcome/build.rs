@@ -6,7 +6,7 @@ use crate::case::Case;
 use crate::check::model::{DefId, FactId, Model, RecId, RecInfo};
 use crate::eval::display;
 use crate::eval::outcome::{AlternativeOutcome, GuidelineRef, Outcome, RecOutcome, Status};
-use crate::eval::{diagnose, run, schedule, trace, Options, Program, Scratch};
+use crate::eval::{diagnose, grading, schedule, trace, Options, Program, Scratch};
 use crate::value::Value;
 
 /// A piece of a statement: text, or a `{name}` placeholder.
@@ -94,6 +94,11 @@ pub(crate) fn pieces(model: &Model, text: &str) -> Vec<Piece> {
     out
 }
 
+/// A fact's name.
+fn fact_name(model: &Model, f: FactId) -> Option<String> {
+    model.facts.get(f.0 as usize).map(|i| i.name.clone())
+}
+
 /// Fills the placeholders of a statement (`defs`: every definition's value).
 fn statement(program: &Program, case: &Case, defs: &[Option<Value>], pieces: &[Piece]) -> String {
     let model = &program.model;
@@ -133,7 +138,8 @@ pub(crate) fn outcome(
     for (def, v) in model.defs.iter().zip(&defs) {
         derived.insert(def.name.clone(), display::json(model, def.ty, *v));
     }
-    program.sync(scratch);
+    // Study conditions and per-case strengths and kinds run on demand.
+    program.run_on_demand(case, scratch);
     // Failed operations are rare: only when there are any does an
     // undetermined recommendation look for those it depends on.
     let failed = diagnose::failed(&program.code, &scratch.vals, false);
@@ -156,11 +162,28 @@ pub(crate) fn outcome(
             }
             _ => Vec::new(),
         };
+        let (kind, strength, grading_missing) = if rec.varies.is_fixed() {
+            (fixed.kind.clone(), fixed.strength.clone(), Vec::new())
+        } else {
+            let g = grading::read(program, &scratch.vals, RecId(i as u32));
+            // A recommendation that does not apply needs no grading.
+            let missing = match status {
+                Status::NotApplicable => Vec::new(),
+                _ => g
+                    .missing
+                    .iter()
+                    .filter_map(|f| fact_name(model, *f))
+                    .collect(),
+            };
+            let strength = g.strength.map(|s| s.to_string());
+            (g.kind.keyword().to_string(), strength, missing)
+        };
         recommendations.push(RecOutcome {
             id: rec.id.clone(),
-            kind: fixed.kind.clone(),
+            kind,
             status,
-            strength: fixed.strength.clone(),
+            strength,
+            grading_missing,
             statement: statement(program, case, &defs, &fixed.statement),
             section: fixed.section.clone(),
             section_path: fixed.section_path.clone(),
@@ -177,28 +200,22 @@ pub(crate) fn outcome(
             diagnostics,
         });
     }
-    // Study conditions are evaluated only when a schedule is laid out.
     let mut schedules = Vec::new();
-    let mut studies_ready = false;
     for (i, rec) in model.recs.iter().enumerate() {
         let applies = scratch.statuses.get(i) == Some(&Status::Applies);
         let Some(sid) = rec.schedule.filter(|_| applies) else {
             continue;
         };
-        if !studies_ready {
-            run::run(
-                &program.code,
-                &case.facts,
-                &mut scratch.vals,
-                program.code.main_len,
-                program.code.exec.len(),
-            );
-            studies_ready = true;
-        }
         if let Some(s) = schedule::layout(program, case, &scratch.vals, sid, &rec.id) {
             schedules.push(s);
         }
     }
+    // Study conditions count for diagnostics only where a schedule is laid out.
+    let studies_ready = model
+        .recs
+        .iter()
+        .zip(&scratch.statuses)
+        .any(|(r, s)| r.schedule.is_some() && *s == Status::Applies);
     let diagnostics = diagnose::reported(&program.code, &scratch.vals, studies_ready)
         .into_iter()
         .map(|pc| diagnose::diagnostic(program, &scratch.vals, pc))

@@ -8,6 +8,7 @@
 pub(crate) mod build;
 pub(crate) mod diagnose;
 pub(crate) mod display;
+pub(crate) mod grading;
 pub mod render;
 pub(crate) mod schedule;
 
@@ -81,12 +82,17 @@ pub struct GuidelineRef {
 pub struct RecOutcome {
     /// Stable id.
     pub id: String,
-    /// `recommend`, `suggest`, ...
+    /// `recommend`, `suggest`, ...: the kind for this case, which a `kind`
+    /// field may make depend on the case.
     pub kind: String,
     /// `applies`, `not_applicable` or `undetermined`.
     pub status: Status,
-    /// GRADE strength such as `2C`, if any.
+    /// GRADE strength such as `2C`, if any, for this case.
     pub strength: Option<String>,
+    /// When the kind or strength depends on the case and could not be
+    /// decided: the unknown facts that would decide it (left out when empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub grading_missing: Vec<String>,
     /// The statement, with `{name}` placeholders filled in.
     pub statement: String,
     /// The id of the innermost section.

@@ -5,7 +5,7 @@
 //! source with its value labels through miette's graphical handler (no
 //! colour, fixed width, so output is stable for snapshots).
 
-use crate::check::model::DefBody;
+use crate::check::model::{Choice, DefBody};
 use crate::check::Checked;
 use crate::eval::outcome::{Outcome, RecOutcome, Status, TraceStep};
 use miette::{
@@ -37,8 +37,41 @@ fn cites(list: &[u32]) -> String {
     format!("[{}]", items.join(", "))
 }
 
+/// A recommendation's per-case strength and kind as written
+/// (`strength 2C when … otherwise none; kind …`).
+fn grading_rule(checked: &Checked, id: &str) -> String {
+    let model = &checked.model;
+    let Some(info) = model.rec(id).and_then(|r| model.recs.get(r.0 as usize)) else {
+        return String::new();
+    };
+    fn chain<T>(
+        checked: &Checked,
+        field: &str,
+        c: &Choice<T>,
+        word: impl Fn(&T) -> String,
+    ) -> String {
+        let mut s = field.to_string();
+        for (cond, value) in &c.branches {
+            let cond = checked.sources.slice(cond.span);
+            s.push_str(&format!(" {} when {cond} otherwise", word(value)));
+        }
+        s.push_str(&format!(" {}", word(&c.otherwise)));
+        s
+    }
+    let mut parts = Vec::new();
+    if let Some(c) = &info.varies.strength {
+        parts.push(chain(checked, "strength", c, |g| {
+            g.map_or("none".to_string(), |g| g.to_string())
+        }));
+    }
+    if let Some(c) = &info.varies.kind {
+        parts.push(chain(checked, "kind", c, |k| k.keyword().to_string()));
+    }
+    parts.join("; ")
+}
+
 /// One recommendation that applies, with its details.
-fn applied(out: &mut String, rec: &RecOutcome) {
+fn applied(out: &mut String, rec: &RecOutcome, checked: &Checked) {
     let strength = rec
         .strength
         .as_deref()
@@ -51,6 +84,17 @@ fn applied(out: &mut String, rec: &RecOutcome) {
         rec.id,
         rec.statement
     );
+    if !rec.grading_missing.is_empty() {
+        let rule = grading_rule(checked, &rec.id);
+        let _ = writeln!(
+            out,
+            "      grading: undecided until {} known ({rule})",
+            match rec.grading_missing.len() {
+                1 => format!("{} is", rec.grading_missing.join("")),
+                _ => format!("{} are", rec.grading_missing.join(", ")),
+            }
+        );
+    }
     for (name, values) in &rec.details {
         let texts: Vec<String> = match values {
             serde_json::Value::Array(items) => items
@@ -124,7 +168,7 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
             let _ = writeln!(out, "\n  {path}");
             last = Some(&rec.section_path);
         }
-        applied(&mut out, rec);
+        applied(&mut out, rec, checked);
         any = true;
     }
     if !any {

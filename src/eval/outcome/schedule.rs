@@ -1,24 +1,77 @@
 //! Eval stage: lays out a follow-up schedule as dated visit windows
-//! (`grammar/SEMANTICS.md`, "Schedules").
+//! (`grammar/SEMANTICS.md`, "Schedules"; dates through `value::date`).
 //!
-//! Calendar arithmetic is that of the expressions (`value::date`), with the
-//! unit as written: months and years move on the calendar (31 January + 1
-//! month = end of February), days and weeks count days. Within a phase, a visit's window is the previous visit's
-//! earliest date (the phase start for the first visit) plus the interval's
-//! low and high bounds; the phase ends when the earliest date would pass
+//! Calendar arithmetic uses the unit as written: months and years move on
+//! the calendar (31 January + 1 month = end of February), days and weeks
+//! count days. Every date is counted from the schedule's start date (a
+//! phase start is the start plus the lengths of the phases before it), so
+//! a month-end start does not drift from visit to visit. With `every A to B`,
+//! visit k of a phase opens k·A after the phase start and closes (k−1)·A + B
+//! after it, or the day before visit k+1 opens if that is earlier, so
+//! windows never overlap; the phase ends when a window would open after
 //! its end. A `for C to D` phase lasts C; `until T` ends at start + T.
 
 use crate::case::Case;
-use crate::check::model::{PhaseLengthInfo, ScheduleId, TimeRange};
+use crate::check::model::{PhaseInfo, PhaseLengthInfo, ScheduleId, TimeRange};
 use crate::eval::compile::Pc;
 use crate::eval::display;
 use crate::eval::outcome::{ScheduleOutcome, Visit};
 use crate::eval::{run, Program};
-use crate::value::date::shift_in;
-use crate::value::{format_date, Value};
+use crate::units::Unit;
+use crate::value::{add_months, format_date, Value};
 
 /// More visits than this in one schedule means a malformed interval.
 const MAX_VISITS: u32 = 1000;
+
+/// A time from the schedule's start: calendar months (for amounts in
+/// whole months or years) plus days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Offset {
+    months: i32,
+    days: i32,
+}
+
+impl Offset {
+    /// An amount in a time unit as an offset.
+    fn of(amount: f64, unit: Unit) -> Option<Offset> {
+        let months = match unit.symbol {
+            "month" | "months" => Some(amount),
+            "year" | "years" => Some(amount * 12.0),
+            _ => None,
+        };
+        if let Some(m) = months.filter(|m| m.fract() == 0.0 && m.abs() < 1e6) {
+            return Some(Offset {
+                months: m as i32,
+                days: 0,
+            });
+        }
+        let days = (amount * unit.factor).round();
+        (days.is_finite() && days.abs() <= 1e7).then_some(Offset {
+            months: 0,
+            days: days as i32,
+        })
+    }
+
+    fn plus(self, other: Offset) -> Offset {
+        Offset {
+            months: self.months.saturating_add(other.months),
+            days: self.days.saturating_add(other.days),
+        }
+    }
+
+    /// The date this offset after `start`.
+    fn from(self, start: i32) -> Option<i32> {
+        add_months(start, self.months)?.checked_add(self.days)
+    }
+}
+
+/// The end date of a phase starting at offset `at`.
+fn phase_end(phase: &PhaseInfo, at: Offset, start: i32) -> Option<i32> {
+    match phase.length {
+        PhaseLengthInfo::For(r) => at.plus(Offset::of(r.low, r.unit)?).from(start),
+        PhaseLengthInfo::Until { total, .. } => Offset::of(total.low, total.unit)?.from(start),
+    }
+}
 
 /// A phase in words: `every 3-6 months for 2 years (up to 3 years)`.
 fn phase_text(every: TimeRange, length: PhaseLengthInfo) -> String {
@@ -68,36 +121,59 @@ pub(crate) fn layout(
         .collect();
     let mut visits = Vec::new();
     if let Some(start) = start {
-        let mut phase_start = start;
+        // The offset of the current phase's start from the schedule's start.
+        let mut phase_at = Offset::default();
         let mut number = 0u32;
         for (p, phase) in info.phases.iter().enumerate() {
-            let end = match phase.length {
-                PhaseLengthInfo::For(r) => shift_in(phase_start, r.low, r.unit),
-                PhaseLengthInfo::Until { total, .. } => shift_in(start, total.low, total.unit),
+            let (Some(phase_start), Some(end)) =
+                (phase_at.from(start), phase_end(phase, phase_at, start))
+            else {
+                break;
             };
-            let Some(end) = end else { break };
+            // Visit k opens at phase start + k·low.
+            let opens = |k: u32| {
+                let step = Offset::of(phase.every.low * f64::from(k), phase.every.unit)?;
+                phase_at.plus(step).from(start)
+            };
             let mut prev = phase_start;
+            let mut k = 1u32;
             while number < MAX_VISITS {
-                let (Some(earliest), Some(latest)) = (
-                    shift_in(prev, phase.every.low, phase.every.unit),
-                    shift_in(prev, phase.every.high, phase.every.unit),
-                ) else {
-                    break;
-                };
+                let Some(earliest) = opens(k) else { break };
                 if earliest > end || earliest <= prev {
                     break;
                 }
+                let high = phase.every.low * f64::from(k - 1) + phase.every.high;
+                let Some(latest) =
+                    Offset::of(high, phase.every.unit).and_then(|o| phase_at.plus(o).from(start))
+                else {
+                    break;
+                };
+                // The day before the next visit opens, if that is earlier.
+                let latest = match opens(k + 1) {
+                    Some(next) if next > earliest => latest.min(next - 1),
+                    _ => latest,
+                };
                 visits.push(Visit {
                     number: number + 1,
                     phase: p as u32 + 1,
                     earliest: format_date(earliest),
-                    latest: format_date(latest),
+                    latest: format_date(latest.max(earliest)),
                     studies: studies(program, vals, sid, conds, number as usize),
                 });
                 number += 1;
                 prev = earliest;
+                k += 1;
             }
-            phase_start = end.max(phase_start);
+            phase_at = match phase.length {
+                PhaseLengthInfo::For(r) => match Offset::of(r.low, r.unit) {
+                    Some(o) => phase_at.plus(o),
+                    None => break,
+                },
+                PhaseLengthInfo::Until { total, .. } => match Offset::of(total.low, total.unit) {
+                    Some(o) => o,
+                    None => break,
+                },
+            };
         }
     }
     Some(ScheduleOutcome {

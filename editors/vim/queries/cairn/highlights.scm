@@ -21,7 +21,7 @@
 (wildcard) @variable.builtin
 
 [
-  "guideline" "include" "fact" "group" "define" "table" "schedule" "section" "references"
+  "guideline" "include" "fact" "group" "define" "constraint" "table" "schedule" "section" "references"
 ] @keyword.type
 
 "exhaustive" @keyword.modifier
@@ -41,7 +41,7 @@
 ["true" "false"] @boolean
 
 [
-  "strength" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
+  "strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
   "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
   "until" "at" "least" "study" "alternating" "to" "after" "fractions"
 ] @keyword
@@ -56,6 +56,7 @@
 (section name: (identifier) @module)
 (fact name: (identifier) @variable)
 (define name: (identifier) @function)
+(constraint name: (identifier) @function)
 (table name: (identifier) @type)
 (group name: (identifier) @type)
 (table_column name: (identifier) @variable.member)

@@ -1,0 +1,42 @@
+//! Case stage: rejects facts that break a constraint of the guideline,
+//! with a diagnostic labelling each fact the constraint reads that the
+//! case gives (the check itself runs in `eval::constraints`).
+
+use super::error::CaseError;
+use super::Loader;
+use crate::check::Checked;
+use crate::value::Value;
+use miette::LabeledSpan;
+
+impl Loader<'_> {
+    /// Reports every constraint of the guideline that the facts break,
+    /// labelling the facts it reads that the case gives.
+    pub(super) fn constraints(&mut self, checked: &Checked, facts: &[Option<Value>]) {
+        for i in crate::eval::constraints::broken(self.model, facts) {
+            let Some(c) = self.model.constraints.get(i) else {
+                continue;
+            };
+            let labels = c
+                .facts
+                .iter()
+                .filter_map(|f| {
+                    let span = self.fact_spans.get(f.0 as usize).copied().flatten()?;
+                    let name = &self.model.facts.get(f.0 as usize)?.name;
+                    Some(LabeledSpan::new_with_span(
+                        Some(format!("`{name}` given here")),
+                        span,
+                    ))
+                })
+                .collect();
+            let condition = checked.sources.slice(c.condition.span);
+            self.push(CaseError::BrokenConstraint {
+                name: c.name.clone(),
+                description: c.description.clone(),
+                help: format!(
+                    "the guideline requires `{condition}`; correct one of these facts, or leave it out if it is not known"
+                ),
+                facts: labels,
+            });
+        }
+    }
+}
