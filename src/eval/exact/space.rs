@@ -11,7 +11,7 @@
 //! other comparison (two varying facts, or a side whose other operands
 //! are themselves undecided) makes the split incomplete.
 
-use super::cone::{fact_of, ordered, pairs, reads, Cone};
+use super::cone::{fact_of, ordered, pairs, Adjacency, Cone, Plan};
 use super::Work;
 use crate::check::model::Type;
 use crate::eval::compile::{Code, Op, Pc};
@@ -84,10 +84,11 @@ impl Work {
         code: &Code,
         cone: &Cone,
         roots: &[Pc],
-        enums: &[u16],
+        plan: &Plan,
         guess: bool,
     ) -> bool {
-        self.walk(code, roots);
+        let (enums, adj) = (plan.enums.as_slice(), &plan.adj);
+        self.walk(adj, roots);
         self.run.clear();
         self.facts.clear();
         self.found.clear();
@@ -112,7 +113,7 @@ impl Work {
             self.facts.push(f);
             self.ftys.push(t);
         }
-        self.forward(code);
+        self.forward(code, adj);
         self.cands.clear();
         self.pending.clear();
         let mut complete = true;
@@ -173,7 +174,7 @@ impl Work {
     }
 
     /// Marks the undecided slots the roots read through undecided slots.
-    fn walk(&mut self, code: &Code, roots: &[Pc]) {
+    fn walk(&mut self, adj: &Adjacency, roots: &[Pc]) {
         self.live.clear();
         self.stack.clear();
         for &r in roots {
@@ -181,13 +182,13 @@ impl Work {
         }
         while let Some(pc) = self.stack.pop() {
             let (live, stack, vals) = (&mut self.live, &mut self.stack, &self.vals);
-            reads(code, pc, |c| {
+            for &c in adj.of(pc) {
                 let unknown = vals.get(c as usize).is_some_and(|v| v.is_none());
                 if unknown && !live.contains(c as usize) {
                     live.insert(c as usize);
                     stack.push(c);
                 }
-            });
+            }
         }
     }
 
@@ -201,21 +202,21 @@ impl Work {
 
     /// One pass in evaluation order: which live instructions read a
     /// varying fact, and which varying fact each ordered value follows.
-    fn forward(&mut self, code: &Code) {
+    fn forward(&mut self, code: &Code, adj: &Adjacency) {
         self.dep.clear();
         for k in 0..self.run.len() {
             let Some(&pc) = self.run.get(k) else { continue };
             // An instruction copying a fact reads it only if it is live.
             let mut dep = fact_of(code, pc).is_some();
-            reads(code, pc, |c| {
+            for &c in adj.of(pc) {
                 dep |= self.live.contains(c as usize)
                     && (fact_of(code, c).is_some() || self.dep.contains(c as usize));
-            });
+            }
             if dep {
                 self.dep.insert(pc as usize);
             }
             let vf = if ordered(ty(code, pc)) {
-                self.follows(code, pc)
+                self.follows(code, adj, pc)
             } else {
                 NONE
             };
@@ -226,7 +227,7 @@ impl Work {
     }
 
     /// The varying fact an ordered instruction follows by value.
-    fn follows(&self, code: &Code, pc: Pc) -> u32 {
+    fn follows(&self, code: &Code, adj: &Adjacency, pc: Pc) -> u32 {
         match code.ops.get(pc as usize) {
             Some(&Op::Def { root, .. }) => self.vf_of(code, root),
             Some(&Op::Neg(a)) => self.vf_of(code, a),
@@ -251,13 +252,13 @@ impl Work {
             }
             Some(_) => {
                 let mut acc = NONE;
-                reads(code, pc, |c| {
+                for &c in adj.of(pc) {
                     acc = match (acc, self.vf_of(code, c)) {
                         (a, NONE) => a,
                         (NONE, b) => b,
                         _ => MANY,
                     }
-                });
+                }
                 acc
             }
         }
