@@ -136,10 +136,13 @@ impl Program {
     /// differ), or `None` for the Kleene approximation.
     fn decide<S: Slots + ?Sized>(&self, kleene: &S, work: &mut Work, r: usize) -> Option<Status> {
         work.reached += 1;
-        if !self.prepare_rec(kleene, work, r) {
+        let (cone, &root) = (self.plan.recs.get(r)?, self.code.rec_root.get(r)?);
+        work.fit(self.code.ops.len());
+        if !(work.prepare_from(&self.code, cone, &[root], &self.plan, kleene)
+            && work.within_limit())
+        {
             return None;
         }
-        let root = *self.code.rec_root.get(r)?;
         Some(
             work.agreed(&self.code, root)
                 .unwrap_or(Status::Undetermined),

@@ -87,8 +87,28 @@ impl Work {
         plan: &Plan,
         guess: bool,
     ) -> bool {
-        let (enums, adj) = (plan.enums.as_slice(), &plan.adj);
-        self.walk(adj, roots);
+        self.walk(&plan.adj, roots, None::<&[Option<Value>]>);
+        self.walked(code, cone, plan, guess)
+    }
+
+    /// [`Work::prepare`] over a case's Kleene values, loading only the
+    /// slots the walk looks at (the pass never reads any other).
+    pub(super) fn prepare_from<S: Slots + ?Sized>(
+        &mut self,
+        code: &Code,
+        cone: &Cone,
+        roots: &[Pc],
+        plan: &Plan,
+        kleene: &S,
+    ) -> bool {
+        self.walk(&plan.adj, roots, Some(kleene));
+        self.walked(code, cone, plan, false)
+    }
+
+    /// The rest of [`Work::prepare`] once the live slots are marked.
+    fn walked(&mut self, code: &Code, cone: &Cone, plan: &Plan, guess: bool) -> bool {
+        let enums = plan.enums.as_slice();
+        let adj = &plan.adj;
         self.run.clear();
         self.facts.clear();
         self.found.clear();
@@ -174,15 +194,22 @@ impl Work {
     }
 
     /// Marks the undecided slots the roots read through undecided slots.
-    fn walk(&mut self, adj: &Adjacency, roots: &[Pc]) {
+    /// With `src`, each slot is loaded from it as the walk meets it.
+    fn walk<S: Slots + ?Sized>(&mut self, adj: &Adjacency, roots: &[Pc], src: Option<&S>) {
         self.live.clear();
         self.stack.clear();
         for &r in roots {
+            if let (Some(src), Some(slot)) = (src, self.vals.get_mut(r as usize)) {
+                *slot = src.slot(r);
+            }
             self.visit(r);
         }
         while let Some(pc) = self.stack.pop() {
-            let (live, stack, vals) = (&mut self.live, &mut self.stack, &self.vals);
+            let (live, stack, vals) = (&mut self.live, &mut self.stack, &mut self.vals);
             for &c in adj.of(pc) {
+                if let (Some(src), Some(slot)) = (src, vals.get_mut(c as usize)) {
+                    *slot = src.slot(c);
+                }
                 let unknown = vals.get(c as usize).is_some_and(|v| v.is_none());
                 if unknown && !live.contains(c as usize) {
                     live.insert(c as usize);
