@@ -50,8 +50,6 @@ pub(crate) struct Work {
     /// The chain of instructions from a comparison side down to a fact.
     pub(super) path: Vec<Pc>,
     pub(super) saved: Vec<(Pc, Option<Value>)>,
-    /// The region index of each varying fact in the current completion.
-    pub(super) digits: Vec<u32>,
     /// The status of every completion, in mixed-radix order.
     pub(super) grid: Vec<Status>,
     /// Per varying fact: some two completions differing only in it differ.
@@ -100,14 +98,12 @@ impl Work {
         self.tried += 1;
         // One pass: each fact's digit, then its representative, in place.
         let mut rest = index;
-        self.digits.clear();
         for i in 0..self.facts.len() {
             let span = self.spans.get(i).copied();
             let (s, e) = span.unwrap_or((0, 1));
             let n = u64::from(e.saturating_sub(s)).max(1);
             let d = (rest % n) as u32;
             rest /= n;
-            self.digits.push(d);
             let v = span.and_then(|_| self.regions.get((s + d) as usize).map(|r| r.rep));
             if let Some(&f) = self.facts.get(i) {
                 self.set_fact(code, f, v);
