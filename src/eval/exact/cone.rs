@@ -30,6 +30,45 @@ pub(crate) struct Plan {
     pub defs: Vec<Cone>,
     /// Per enum: its number of values.
     pub enums: Vec<u16>,
+    /// What every slot reads ([`reads`]), computed once so that a case's
+    /// walks over the cone do not decode instructions again.
+    pub adj: Adjacency,
+}
+
+/// The slots each slot reads, flattened: slot `pc` reads
+/// `list[start[pc]..start[pc + 1]]`, in the order [`reads`] gives.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Adjacency {
+    start: Vec<u32>,
+    list: Vec<Pc>,
+}
+
+impl Adjacency {
+    /// The reads of every slot of `code`.
+    pub fn new(code: &Code) -> Adjacency {
+        let mut adj = Adjacency {
+            start: Vec::with_capacity(code.ops.len() + 1),
+            list: Vec::new(),
+        };
+        for pc in 0..code.ops.len() {
+            adj.start
+                .push(u32::try_from(adj.list.len()).unwrap_or(u32::MAX));
+            let list = &mut adj.list;
+            reads(code, pc as Pc, |c| list.push(c));
+        }
+        adj.start
+            .push(u32::try_from(adj.list.len()).unwrap_or(u32::MAX));
+        adj
+    }
+
+    /// The slots `pc` reads (empty out of range).
+    pub fn of(&self, pc: Pc) -> &[Pc] {
+        let i = pc as usize;
+        match (self.start.get(i), self.start.get(i + 1)) {
+            (Some(&s), Some(&e)) => self.list.get(s as usize..e as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
 }
 
 impl Plan {
@@ -42,6 +81,7 @@ impl Plan {
             recs: code.rec_root.iter().map(|&r| cone(r)).collect(),
             defs: code.def_root.iter().map(|&r| cone(r)).collect(),
             enums: enum_sizes(model),
+            adj: Adjacency::new(code),
         }
     }
 }

@@ -50,8 +50,6 @@ pub(crate) struct Work {
     /// The chain of instructions from a comparison side down to a fact.
     pub(super) path: Vec<Pc>,
     pub(super) saved: Vec<(Pc, Option<Value>)>,
-    /// The region index of each varying fact in the current completion.
-    pub(super) digits: Vec<u32>,
     /// The status of every completion, in mixed-radix order.
     pub(super) grid: Vec<Status>,
     /// Per varying fact: some two completions differing only in it differ.
@@ -94,31 +92,22 @@ impl Work {
         })
     }
 
-    /// The region of varying fact `i` in the current completion.
-    pub(super) fn region(&self, i: usize) -> Option<&Region> {
-        let (s, _) = *self.spans.get(i)?;
-        let d = *self.digits.get(i)?;
-        self.regions.get((s + d) as usize)
-    }
-
     /// Sets the facts to completion `index` and re-runs the live
     /// instructions; returns the value of `root`.
     pub(super) fn complete(&mut self, code: &Code, index: u64, root: Pc) -> Option<Value> {
         self.tried += 1;
+        // One pass: each fact's digit, then its representative, in place.
         let mut rest = index;
-        self.digits.clear();
         for i in 0..self.facts.len() {
-            let (s, e) = self.spans.get(i).copied().unwrap_or((0, 1));
+            let span = self.spans.get(i).copied();
+            let (s, e) = span.unwrap_or((0, 1));
             let n = u64::from(e.saturating_sub(s)).max(1);
-            self.digits.push((rest % n) as u32);
+            let d = (rest % n) as u32;
             rest /= n;
-        }
-        for i in 0..self.facts.len() {
-            let v = self.region(i).map(|r| r.rep);
-            let Some(&f) = self.facts.get(i) else {
-                continue;
-            };
-            self.set_fact(code, f, v);
+            let v = span.and_then(|_| self.regions.get((s + d) as usize).map(|r| r.rep));
+            if let Some(&f) = self.facts.get(i) {
+                self.set_fact(code, f, v);
+            }
         }
         self.rerun(code);
         self.vals.get(root as usize).copied().flatten()

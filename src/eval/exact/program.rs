@@ -92,11 +92,25 @@ impl Program {
         work: &mut Work,
         (resolved, approx): &mut (&mut Bits, &mut Bits),
     ) {
+        // Recommendations sharing a status slot share its cone, so the
+        // first one's answer in this case stands for the others.
+        let mut last: Option<(u32, Option<Status>)> = None;
         for (r, status) in statuses.iter_mut().enumerate() {
             if *status != Status::Undetermined {
                 continue;
             }
-            match self.decide(kleene, work, r) {
+            let root = self.code.rec_root.get(r).copied();
+            let found = match (last, root) {
+                (Some((p, s)), Some(q)) if p == q => {
+                    work.reached += 1;
+                    s
+                }
+                _ => self.decide(kleene, work, r),
+            };
+            if let Some(q) = root {
+                last = Some((q, found));
+            }
+            match found {
                 Some(Status::Undetermined) => {}
                 Some(s) => {
                     *status = s;
@@ -115,17 +129,20 @@ impl Program {
         };
         work.fit(self.code.ops.len());
         work.load(cone, kleene);
-        work.prepare(&self.code, cone, &[root], &self.plan.enums, false) && work.within_limit()
+        work.prepare(&self.code, cone, &[root], &self.plan, false) && work.within_limit()
     }
 
     /// The status every completion of `r` agrees on (undetermined when they
     /// differ), or `None` for the Kleene approximation.
     fn decide<S: Slots + ?Sized>(&self, kleene: &S, work: &mut Work, r: usize) -> Option<Status> {
         work.reached += 1;
-        if !self.prepare_rec(kleene, work, r) {
+        let (cone, &root) = (self.plan.recs.get(r)?, self.code.rec_root.get(r)?);
+        work.fit(self.code.ops.len());
+        if !(work.prepare_from(&self.code, cone, &[root], &self.plan, kleene)
+            && work.within_limit())
+        {
             return None;
         }
-        let root = *self.code.rec_root.get(r)?;
         Some(
             work.agreed(&self.code, root)
                 .unwrap_or(Status::Undetermined),
@@ -283,7 +300,7 @@ impl Program {
         let Scratch { vals, exact, .. } = scratch;
         exact.fit(self.code.ops.len());
         exact.load(cone, vals.as_slice());
-        let complete = exact.prepare(&self.code, cone, &[root], &self.plan.enums, false);
+        let complete = exact.prepare(&self.code, cone, &[root], &self.plan, false);
         // A number that follows a fact by value takes a value per completion.
         let ty = self
             .code
@@ -315,7 +332,7 @@ impl Program {
         let mut work = Work::default();
         work.fit(code.ops.len());
         work.load_blank(code, &cone);
-        let mut complete = work.prepare(code, &cone, &roots, &self.plan.enums, true);
+        let mut complete = work.prepare(code, &cone, &roots, &self.plan, true);
         // A definition's number that follows a fact by value is not
         // covered by representatives of regions.
         for &r in roots.iter().skip(recs.len()) {

@@ -11,7 +11,7 @@
 //! other comparison (two varying facts, or a side whose other operands
 //! are themselves undecided) makes the split incomplete.
 
-use super::cone::{fact_of, ordered, pairs, reads, Cone};
+use super::cone::{fact_of, ordered, pairs, Adjacency, Cone, Plan};
 use super::Work;
 use crate::check::model::Type;
 use crate::eval::compile::{Code, Op, Pc};
@@ -84,10 +84,31 @@ impl Work {
         code: &Code,
         cone: &Cone,
         roots: &[Pc],
-        enums: &[u16],
+        plan: &Plan,
         guess: bool,
     ) -> bool {
-        self.walk(code, roots);
+        self.walk(&plan.adj, roots, None::<&[Option<Value>]>);
+        self.walked(code, cone, plan, guess)
+    }
+
+    /// [`Work::prepare`] over a case's Kleene values, loading only the
+    /// slots the walk looks at (the pass never reads any other).
+    pub(super) fn prepare_from<S: Slots + ?Sized>(
+        &mut self,
+        code: &Code,
+        cone: &Cone,
+        roots: &[Pc],
+        plan: &Plan,
+        kleene: &S,
+    ) -> bool {
+        self.walk(&plan.adj, roots, Some(kleene));
+        self.walked(code, cone, plan, false)
+    }
+
+    /// The rest of [`Work::prepare`] once the live slots are marked.
+    fn walked(&mut self, code: &Code, cone: &Cone, plan: &Plan, guess: bool) -> bool {
+        let enums = plan.enums.as_slice();
+        let adj = &plan.adj;
         self.run.clear();
         self.facts.clear();
         self.found.clear();
@@ -112,7 +133,7 @@ impl Work {
             self.facts.push(f);
             self.ftys.push(t);
         }
-        self.forward(code);
+        self.forward(code, adj);
         self.cands.clear();
         self.pending.clear();
         let mut complete = true;
@@ -173,21 +194,28 @@ impl Work {
     }
 
     /// Marks the undecided slots the roots read through undecided slots.
-    fn walk(&mut self, code: &Code, roots: &[Pc]) {
+    /// With `src`, each slot is loaded from it as the walk meets it.
+    fn walk<S: Slots + ?Sized>(&mut self, adj: &Adjacency, roots: &[Pc], src: Option<&S>) {
         self.live.clear();
         self.stack.clear();
         for &r in roots {
+            if let (Some(src), Some(slot)) = (src, self.vals.get_mut(r as usize)) {
+                *slot = src.slot(r);
+            }
             self.visit(r);
         }
         while let Some(pc) = self.stack.pop() {
-            let (live, stack, vals) = (&mut self.live, &mut self.stack, &self.vals);
-            reads(code, pc, |c| {
+            let (live, stack, vals) = (&mut self.live, &mut self.stack, &mut self.vals);
+            for &c in adj.of(pc) {
+                if let (Some(src), Some(slot)) = (src, vals.get_mut(c as usize)) {
+                    *slot = src.slot(c);
+                }
                 let unknown = vals.get(c as usize).is_some_and(|v| v.is_none());
                 if unknown && !live.contains(c as usize) {
                     live.insert(c as usize);
                     stack.push(c);
                 }
-            });
+            }
         }
     }
 
@@ -201,21 +229,21 @@ impl Work {
 
     /// One pass in evaluation order: which live instructions read a
     /// varying fact, and which varying fact each ordered value follows.
-    fn forward(&mut self, code: &Code) {
+    fn forward(&mut self, code: &Code, adj: &Adjacency) {
         self.dep.clear();
         for k in 0..self.run.len() {
             let Some(&pc) = self.run.get(k) else { continue };
             // An instruction copying a fact reads it only if it is live.
             let mut dep = fact_of(code, pc).is_some();
-            reads(code, pc, |c| {
+            for &c in adj.of(pc) {
                 dep |= self.live.contains(c as usize)
                     && (fact_of(code, c).is_some() || self.dep.contains(c as usize));
-            });
+            }
             if dep {
                 self.dep.insert(pc as usize);
             }
             let vf = if ordered(ty(code, pc)) {
-                self.follows(code, pc)
+                self.follows(code, adj, pc)
             } else {
                 NONE
             };
@@ -226,7 +254,7 @@ impl Work {
     }
 
     /// The varying fact an ordered instruction follows by value.
-    fn follows(&self, code: &Code, pc: Pc) -> u32 {
+    fn follows(&self, code: &Code, adj: &Adjacency, pc: Pc) -> u32 {
         match code.ops.get(pc as usize) {
             Some(&Op::Def { root, .. }) => self.vf_of(code, root),
             Some(&Op::Neg(a)) => self.vf_of(code, a),
@@ -251,13 +279,13 @@ impl Work {
             }
             Some(_) => {
                 let mut acc = NONE;
-                reads(code, pc, |c| {
+                for &c in adj.of(pc) {
                     acc = match (acc, self.vf_of(code, c)) {
                         (a, NONE) => a,
                         (NONE, b) => b,
                         _ => MANY,
                     }
-                });
+                }
                 acc
             }
         }
