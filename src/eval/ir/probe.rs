@@ -12,7 +12,7 @@
 use crate::case::Case;
 use crate::check::model::{DefBody, DefId, Model, RecId, ScheduleId, SectionId, TExpr};
 use crate::eval::compile::Pc;
-use crate::eval::{fast_run, run, Program, Scratch};
+use crate::eval::{fast_run, Program, Scratch};
 use crate::value::Value;
 use std::ops::Range;
 
@@ -184,14 +184,7 @@ impl Program {
     /// study conditions too, so that every probe can be read.
     pub(crate) fn evaluate_probes_into(&self, case: &Case, scratch: &mut Scratch) {
         self.evaluate_into(case, scratch);
-        let code = &self.code;
-        run::run(
-            code,
-            &case.facts,
-            &mut scratch.vals,
-            code.main_len,
-            code.exec.len(),
-        );
+        self.run_on_demand(case, scratch);
     }
 }
 

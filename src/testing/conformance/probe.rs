@@ -181,12 +181,12 @@ fn construct(e: &TExpr) -> Option<String> {
         TExprKind::Column { .. } => "table column".into(),
         TExprKind::Not(_) => "not".into(),
         TExprKind::Neg(_) => "negation".into(),
-        TExprKind::Binary(op @ (BinOp::And | BinOp::Or), _, _) => op_word(*op).into(),
+        TExprKind::Binary(op @ (BinOp::And | BinOp::Or), _, _) => op.symbol().into(),
         TExprKind::Binary(op, a, _) if e.ty == Type::Bool => {
-            format!("{} on {}", op_word(*op), class(a.ty))
+            format!("{} on {}", op.symbol(), class(a.ty))
         }
         TExprKind::Binary(op, a, b) => {
-            format!("{} {} {}", class(a.ty), op_word(*op), class(b.ty))
+            format!("{} {} {}", class(a.ty), op.symbol(), class(b.ty))
         }
         TExprKind::In { negated: false, .. } => "in".into(),
         TExprKind::In { negated: true, .. } => "not in".into(),
@@ -202,23 +202,6 @@ fn construct(e: &TExpr) -> Option<String> {
             otherwise: None, ..
         } => "first without otherwise".into(),
     })
-}
-
-fn op_word(op: BinOp) -> &'static str {
-    match op {
-        BinOp::And => "and",
-        BinOp::Or => "or",
-        BinOp::Eq => "=",
-        BinOp::Ne => "!=",
-        BinOp::Lt => "<",
-        BinOp::Le => "<=",
-        BinOp::Gt => ">",
-        BinOp::Ge => ">=",
-        BinOp::Add => "+",
-        BinOp::Sub => "-",
-        BinOp::Mul => "*",
-        BinOp::Div => "/",
-    }
 }
 
 /// The recommendations' full conditions (their sections' and their own,
