@@ -16,7 +16,7 @@ pub fn analyze(guideline: &Path, format: Format) -> u8 {
     let code = match format {
         Format::Json => print_json(&analysis::render_json(&result, &checked.sources)),
         Format::Text => {
-            print!(
+            out!(
                 "{}",
                 analysis::render_text(&result, &checked.sources, WIDTH)
             );
@@ -48,7 +48,7 @@ pub fn diff(old: &Path, new: &Path, format: Format) -> u8 {
     match format {
         Format::Json => print_json(&analysis::diff::render_json(&result)),
         Format::Text => {
-            print!("{}", analysis::diff::render_text(&result));
+            out!("{}", analysis::diff::render_text(&result));
             0
         }
     }

@@ -1,10 +1,19 @@
 //! Command line: `cairn batch`, a guideline run over a cohort in bulk.
 //!
 //! The cohort is JSON lines: one case object per line (blank lines are
-//! skipped). Each line is validated and evaluated on its own, so a bad line
-//! is reported with its line number and the rest still run. Results go to
-//! standard output (JSON lines or CSV); the diagnostics and a summary of
-//! statuses per recommendation go to standard error.
+//! skipped). It is streamed line by line as bytes, so memory stays bounded
+//! by the longest line ([`MAX_LINE`]) whatever the cohort's size. Each line
+//! is decoded, validated and evaluated on its own: a line that is not UTF-8,
+//! not valid JSON, not a valid case or longer than [`MAX_LINE`] becomes an
+//! error row for that line (its line number and errors; in CSV every status
+//! cell reads `error`) and every other line still runs. Results go to
+//! standard output (JSON lines or CSV); the errors of bad lines, one line
+//! each, and a summary of statuses per recommendation go to standard error.
+//! Exit 0 when every line ran, 1 when some line was bad, 2 when the cohort
+//! could not be read to its end or the output could not be written.
+//!
+//! CSV cells that a spreadsheet would read as a formula (starting with `=`,
+//! `+`, `-`, `@`, a tab or a carriage return) are prefixed with `'`.
 
 use super::output::{self, ERRORS, IO};
 use super::BatchFormat;
@@ -12,10 +21,62 @@ use cairn::case;
 use cairn::check::model::{DefId, RecId};
 use cairn::check::Checked;
 use cairn::eval::outcome::Status;
-use cairn::eval::Program;
-use cairn::source::SourceMap;
-use std::io::Write;
+use cairn::eval::{Program, Scratch};
+use std::io::BufRead;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
+
+/// The longest cohort line read (16 MiB); a longer one is an error row and
+/// is skipped without being held in memory.
+pub const MAX_LINE: usize = 16 * 1024 * 1024;
+
+/// Output is written in blocks of about this size.
+const BLOCK: usize = 64 * 1024;
+
+/// One error of a bad line, as written in its error row.
+struct LineError {
+    code: String,
+    message: String,
+    /// One-based column (in characters) of the first label, if any.
+    column: Option<usize>,
+    help: Option<String>,
+}
+
+impl LineError {
+    fn new(code: &str, message: String, column: Option<usize>) -> LineError {
+        LineError {
+            code: code.to_string(),
+            message,
+            column,
+            help: None,
+        }
+    }
+}
+
+/// What reading one line gave.
+enum Line {
+    /// The end of the cohort.
+    End,
+    /// A line, without its line break, in the buffer.
+    Text,
+    /// A line longer than [`MAX_LINE`], skipped.
+    TooLong,
+}
+
+/// The state of one batch run.
+struct Batch<'a> {
+    checked: &'a Checked,
+    program: Program,
+    scratch: Scratch,
+    format: BatchFormat,
+    cohort_name: String,
+    /// Per recommendation: applies, not applicable, undetermined.
+    counts: Vec<[usize; 3]>,
+    good: usize,
+    bad: usize,
+    /// Output not yet written.
+    pending: String,
+}
 
 /// Runs the batch; returns 1 when some line was bad, 2 on I/O errors.
 pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
@@ -23,52 +84,187 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let text = match output::read(cohort) {
-        Ok(t) => t,
-        Err(code) => return code,
+    let mut reader: Box<dyn BufRead> = if cohort == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        match std::fs::File::open(cohort) {
+            Ok(f) => Box::new(std::io::BufReader::with_capacity(BLOCK, f)),
+            Err(e) => {
+                errln!("error: cannot read `{}`: {e}", cohort.display());
+                return IO;
+            }
+        }
     };
-    let cohort_name = output::case_name(cohort);
     let program = Program::new(&checked);
-    let mut scratch = program.scratch();
-    let recs: Vec<&str> = checked.model.recs.iter().map(|r| r.id.as_str()).collect();
-    // Per recommendation: applies, not applicable, undetermined.
-    let mut counts = vec![[0usize; 3]; recs.len()];
-    let mut bad = 0usize;
-    let mut good = 0usize;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut write_ok = true;
+    let mut batch = Batch {
+        checked: &checked,
+        scratch: program.scratch(),
+        program,
+        format,
+        cohort_name: output::case_name(cohort),
+        counts: vec![[0usize; 3]; checked.model.recs.len()],
+        good: 0,
+        bad: 0,
+        pending: String::new(),
+    };
     if format == BatchFormat::Csv {
         let header: Vec<String> = ["line", "name"]
-            .iter()
-            .chain(recs.iter())
-            .map(|s| csv(s))
+            .into_iter()
+            .chain(checked.model.recs.iter().map(|r| r.id.as_str()))
+            .map(csv)
             .collect();
-        write_ok &= writeln!(out, "{}", header.join(",")).is_ok();
+        batch.pending.push_str(&header.join(","));
+        batch.pending.push('\n');
     }
-    let mut line_start = 0usize;
-    for (index, raw) in text.split_inclusive('\n').enumerate() {
-        let start = line_start;
-        line_start += raw.len();
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let number = index + 1;
-        if line.trim().is_empty() {
-            continue;
+    let mut code = 0;
+    let mut bytes = Vec::new();
+    let mut number = 0usize;
+    loop {
+        number += 1;
+        match next_line(&mut reader, &mut bytes) {
+            Ok(Line::End) => break,
+            Ok(Line::Text) => batch.line(number, &bytes),
+            Ok(Line::TooLong) => batch.error_row(
+                number,
+                vec![LineError::new(
+                    "cairn::batch::line_too_long",
+                    format!("line is longer than the limit of {MAX_LINE} bytes"),
+                    None,
+                )],
+            ),
+            Err(e) => {
+                errln!(
+                    "error: cannot read `{}` at line {number}: {e}",
+                    batch.cohort_name
+                );
+                code = IO;
+                break;
+            }
         }
-        let name = format!("{cohort_name}:{number}");
-        let loaded = match case::load(&checked, &name, line) {
+        if batch.pending.len() >= BLOCK {
+            if output::print(&batch.pending).is_err() {
+                break;
+            }
+            batch.pending.clear();
+        }
+    }
+    let _ = output::print(&batch.pending);
+    let recs: Vec<&str> = checked.model.recs.iter().map(|r| r.id.as_str()).collect();
+    err!("{}", summary(&recs, &batch.counts, batch.good, batch.bad));
+    if code == 0 && batch.bad > 0 {
+        code = ERRORS;
+    }
+    // A failed write turns into exit code 2 in `output::finish`.
+    code
+}
+
+/// Reads the next line into `buf` (without its line break), holding at most
+/// [`MAX_LINE`] bytes of it.
+fn next_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
+    buf.clear();
+    let limit = MAX_LINE as u64 + 1;
+    let read = std::io::Read::take(&mut *reader, limit).read_until(b'\n', buf)?;
+    if read == 0 {
+        return Ok(Line::End);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+    } else if buf.len() > MAX_LINE {
+        buf.clear();
+        skip_line(reader)?;
+        return Ok(Line::TooLong);
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(Line::Text)
+}
+
+/// Skips the rest of a line without keeping it.
+fn skip_line(reader: &mut dyn BufRead) -> std::io::Result<()> {
+    loop {
+        let chunk = match reader.fill_buf() {
             Ok(c) => c,
-            Err(_) => {
-                bad += 1;
-                report_bad_line(&checked, &cohort_name, &text, start, line);
-                continue;
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let n = chunk.len();
+                reader.consume(n);
+            }
+        }
+    }
+}
+
+impl Batch<'_> {
+    /// Decodes, loads and evaluates one line, writing its row.
+    fn line(&mut self, number: usize, bytes: &[u8]) {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
+                let column = String::from_utf8_lossy(valid).chars().count() + 1;
+                let byte = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
+                let message = format!("line is not valid UTF-8 (byte 0x{byte:02x})");
+                let error = LineError::new("cairn::batch::not_utf8", message, Some(column));
+                return self.error_row(number, vec![error]);
             }
         };
-        good += 1;
+        // A bug in loading or evaluation must cost one row, not the rest of
+        // the cohort.
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| self.evaluate(number, text)));
+        match result {
+            Ok(Ok(row)) => {
+                self.good += 1;
+                self.pending.push_str(&row);
+                self.pending.push('\n');
+            }
+            Ok(Err(errors)) => self.error_row(number, errors),
+            Err(_) => {
+                // The scratch space may be half written.
+                self.scratch = self.program.scratch();
+                let message = "internal error while running this line (a bug: please report it)";
+                let error = LineError::new("cairn::batch::internal", message.to_string(), None);
+                self.error_row(number, vec![error]);
+            }
+        }
+    }
+
+    /// The output row of a good line, or the line's errors.
+    fn evaluate(&mut self, number: usize, text: &str) -> Result<String, Vec<LineError>> {
+        let checked = self.checked;
+        let name = format!("{}:{number}", self.cohort_name);
+        let loaded = case::load(checked, &name, text).map_err(|failed| {
+            failed
+                .diagnostics
+                .to_json(&failed.sources)
+                .into_iter()
+                .map(|d| LineError {
+                    column: d.labels.first().map(|l| l.column),
+                    code: d.code,
+                    message: d.message,
+                    help: d.help,
+                })
+                .collect::<Vec<_>>()
+        })?;
         // The hot path of the interpreter: statuses and values straight from
         // the slots, without building the full outcome with its texts.
-        let statuses: Vec<Status> = program.statuses(&loaded.case, &mut scratch).to_vec();
-        for (status, count) in statuses.iter().zip(counts.iter_mut()) {
+        let statuses: Vec<Status> = self
+            .program
+            .statuses(&loaded.case, &mut self.scratch)
+            .to_vec();
+        for (status, count) in statuses.iter().zip(self.counts.iter_mut()) {
             let slot = match status {
                 Status::Applies => 0,
                 Status::NotApplicable => 1,
@@ -78,78 +274,106 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
                 *c += 1;
             }
         }
-        let case_name = (loaded.name != name).then(|| loaded.name.clone());
-        match format {
-            BatchFormat::Jsonl => {
-                let model = &checked.model;
-                let mut recs_json = serde_json::Map::new();
-                let mut missing = serde_json::Map::new();
-                for (i, (rec, status)) in model.recs.iter().zip(&statuses).enumerate() {
-                    recs_json.insert(rec.id.clone(), status.as_str().into());
-                    if *status == Status::Undetermined {
-                        let facts: Vec<serde_json::Value> = program
-                            .missing(&mut scratch, RecId(i as u32))
-                            .iter()
-                            .filter_map(|f| model.facts.get(f.0 as usize))
-                            .map(|f| f.name.clone().into())
-                            .collect();
-                        missing.insert(rec.id.clone(), facts.into());
-                    }
-                }
-                let derived: serde_json::Map<String, serde_json::Value> = model
-                    .defs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| {
-                        let v = program.def_value(&scratch, DefId(i as u32));
-                        (d.name.clone(), cairn::value::json::encode(model, d.ty, v))
-                    })
-                    .collect();
-                let row = serde_json::json!({
-                    "line": number,
-                    "name": case_name,
-                    "recommendations": recs_json,
-                    "missing": missing,
-                    "derived": derived,
-                });
-                write_ok &= writeln!(out, "{row}").is_ok();
-            }
+        let case_name = (loaded.name != name).then_some(loaded.name);
+        Ok(match self.format {
+            BatchFormat::Jsonl => self.json_row(number, case_name, &statuses),
             BatchFormat::Csv => {
                 let mut cells = vec![number.to_string(), csv(case_name.as_deref().unwrap_or(""))];
                 cells.extend(statuses.iter().map(|s| s.as_str().to_string()));
-                write_ok &= writeln!(out, "{}", cells.join(",")).is_ok();
+                cells.join(",")
+            }
+        })
+    }
+
+    /// The JSON row of a good line.
+    fn json_row(&mut self, number: usize, name: Option<String>, statuses: &[Status]) -> String {
+        let model = &self.checked.model;
+        let mut recs_json = serde_json::Map::new();
+        let mut missing = serde_json::Map::new();
+        for (i, (rec, status)) in model.recs.iter().zip(statuses).enumerate() {
+            recs_json.insert(rec.id.clone(), status.as_str().into());
+            if *status == Status::Undetermined {
+                let facts: Vec<serde_json::Value> = self
+                    .program
+                    .missing(&mut self.scratch, RecId(i as u32))
+                    .iter()
+                    .filter_map(|f| model.facts.get(f.0 as usize))
+                    .map(|f| f.name.clone().into())
+                    .collect();
+                missing.insert(rec.id.clone(), facts.into());
             }
         }
+        let derived: serde_json::Map<String, serde_json::Value> = model
+            .defs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let v = self.program.def_value(&self.scratch, DefId(i as u32));
+                (d.name.clone(), cairn::value::json::encode(model, d.ty, v))
+            })
+            .collect();
+        serde_json::json!({
+            "line": number,
+            "name": name,
+            "recommendations": recs_json,
+            "missing": missing,
+            "derived": derived,
+        })
+        .to_string()
     }
-    write_ok &= out.flush().is_ok();
-    drop(out);
-    err!("{}", summary(&recs, &counts, good, bad));
-    if !write_ok {
-        errln!("error: cannot write to standard output");
-        return IO;
-    }
-    if bad > 0 {
-        ERRORS
-    } else {
-        0
+
+    /// Writes the error row of a bad line, and its errors on standard error.
+    fn error_row(&mut self, number: usize, errors: Vec<LineError>) {
+        self.bad += 1;
+        for e in &errors {
+            let at = e.column.map(|c| format!(":{c}")).unwrap_or_default();
+            let message = printable(&e.message);
+            errln!(
+                "{}:{number}{at}: error[{}]: {message}",
+                self.cohort_name,
+                e.code
+            );
+            if let Some(help) = &e.help {
+                errln!("  help: {}", printable(help));
+            }
+        }
+        let row = match self.format {
+            BatchFormat::Jsonl => {
+                let errors: Vec<serde_json::Value> = errors
+                    .iter()
+                    .map(|e| {
+                        serde_json::json!({
+                            "code": e.code,
+                            "message": e.message,
+                            "column": e.column,
+                        })
+                    })
+                    .collect();
+                serde_json::json!({"line": number, "errors": errors}).to_string()
+            }
+            BatchFormat::Csv => {
+                let mut cells = vec![number.to_string(), String::new()];
+                cells.extend(self.counts.iter().map(|_| "error".to_string()));
+                cells.join(",")
+            }
+        };
+        self.pending.push_str(&row);
+        self.pending.push('\n');
     }
 }
 
-/// Prints the diagnostics of a bad line with the cohort file's own line
-/// numbers and context: the line is reloaded behind the earlier lines
-/// blanked byte for byte (so offsets match the file), and the diagnostics
-/// are rendered against the whole file.
-fn report_bad_line(checked: &Checked, cohort_name: &str, text: &str, start: usize, line: &str) {
-    let prefix: String = text
-        .bytes()
-        .take(start)
-        .map(|b| if b == b'\n' { '\n' } else { ' ' })
-        .collect();
-    if let Err(f) = case::load(checked, cohort_name, &format!("{prefix}{line}")) {
-        let mut sources = SourceMap::new();
-        sources.add(cohort_name, text);
-        output::eprint_diagnostics(&f.diagnostics, &sources);
-    }
+/// `text` with control characters escaped, so a cohort cannot send terminal
+/// escape sequences through an error message.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A table of statuses per recommendation.
@@ -174,11 +398,17 @@ fn summary(recs: &[&str], counts: &[[usize; 3]], good: usize, bad: usize) -> Str
     out
 }
 
-/// A CSV cell, quoted when needed.
+/// A CSV cell: prefixed with `'` when a spreadsheet would take it for a
+/// formula (OWASP's advice against CSV injection), quoted when needed.
 fn csv(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text
     }
 }

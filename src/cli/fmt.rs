@@ -1,6 +1,8 @@
 //! Command line: `cairn fmt`, which rewrites `.cairn` files in the canonical
 //! layout (`crate::format`), or with `--check` only reports the ones that
-//! differ. It is the one command that writes input files.
+//! differ. It is the one command that writes input files, and it does so
+//! only through `cairn::format::rewrite` (symbolic links written through,
+//! read-only and changed files refused, exclusive temporary file).
 
 use super::output::{self, ERRORS, IO};
 use cairn::format;
@@ -26,15 +28,25 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
     let mut unformatted = 0usize;
     for file in &files {
         let name = file.display().to_string();
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
+        // Read once, remembering the version read, so the rewrite can refuse
+        // a file changed or deleted in the meantime.
+        let read = match format::read_for_rewrite(file) {
+            Ok(r) => r,
             Err(e) => {
-                errln!("error: cannot read `{name}`: {e}");
+                errln!("error: {e}");
                 code = IO;
                 continue;
             }
         };
-        let formatted = match format::format_source(&name, &text) {
+        let text = match std::str::from_utf8(&read.bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                errln!("error: cannot read `{name}`: not UTF-8 ({e})");
+                code = IO;
+                continue;
+            }
+        };
+        let formatted = match format::format_source(&name, text) {
             Ok(f) => f,
             Err(failed) => {
                 output::eprint_diagnostics(&failed.diagnostics, &failed.sources);
@@ -47,10 +59,10 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
         }
         unformatted += 1;
         if check {
-            out!("{}", format::unified_diff(&name, &text, &formatted));
+            out!("{}", format::unified_diff(&name, text, &formatted));
             code = code.max(ERRORS);
-        } else if let Err(e) = format::write_atomically(file, &formatted) {
-            errln!("error: cannot write `{name}`: {e}");
+        } else if let Err(e) = format::rewrite(&read, &formatted) {
+            errln!("error: {e}");
             code = IO;
         } else {
             errln!("formatted {name}");

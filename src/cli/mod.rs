@@ -1,23 +1,25 @@
 //! Command line: argument parsing and dispatch to the subcommands.
 //!
 //! Exit codes: 0 success (warnings allowed), 1 errors in the input (a
-//! guideline or case with errors, a failing test), 2 usage or I/O errors.
-//! Input files are never written, except by `cairn fmt` without `--check`.
+//! guideline or case with errors, a failing test, a bad cohort line), 2
+//! usage or I/O errors, including standard output that cannot be written
+//! (`output::finish`). Input files are never written, except by `cairn fmt`
+//! without `--check`, and then only through `cairn::format::rewrite`.
 
-/// Like `print!`, but a closed standard output (`cairn run … | head`) is
-/// not a panic: the rest of the output is dropped.
+/// Like `print!`, through the one standard output writer
+/// (`output::write_stdout`): a failed write never panics and sets the exit
+/// code.
 macro_rules! out {
     ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = write!(std::io::stdout().lock(), $($t)*);
+        let _ = $crate::cli::output::write_stdout(format_args!($($t)*));
     }};
 }
 
-/// Like `println!`, without the panic on a closed standard output.
+/// Like `println!`, through the one standard output writer.
 macro_rules! outln {
     ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+        let _ = $crate::cli::output::write_stdout(format_args!($($t)*))
+            .and_then(|()| $crate::cli::output::print("\n"));
     }};
 }
 
@@ -178,8 +180,10 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            // `--help` and `--version` print on standard output: a failed
+            // write is an I/O error too.
+            let printed = e.print().is_ok();
+            return ExitCode::from(if e.use_stderr() || !printed { 2 } else { 0 });
         }
     };
     let code = match cli.command {
@@ -220,5 +224,5 @@ pub fn main() -> ExitCode {
         Command::Analyze { guideline, format } => analyze::analyze(&guideline, format),
         Command::Diff { old, new, format } => analyze::diff(&old, &new, format),
     };
-    ExitCode::from(code)
+    ExitCode::from(output::finish(code))
 }

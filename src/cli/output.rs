@@ -1,11 +1,71 @@
-//! Command line: printing diagnostics and loading inputs with the exit code
-//! each failure maps to.
+//! Command line: the one writer of standard output, printing diagnostics,
+//! and loading inputs with the exit code each failure maps to.
+//!
+//! Every byte a command prints on standard output goes through
+//! [`write_stdout`] (the `out!`/`outln!` macros call it). The first write
+//! error is kept, later output is dropped, and [`finish`] turns it into the
+//! exit code: a closed pipe (`cairn run … | head`) exits 2 quietly, any other
+//! failure (a full disk, `/dev/full`) exits 2 with a message on standard
+//! error. Nothing panics on a failed write.
 
 use cairn::check::{Checked, Failed};
 use cairn::diagnostics::Diagnostics;
 use cairn::source::SourceMap;
 use cairn::testing::load::{self, LoadError};
+use std::io::Write as _;
 use std::path::Path;
+use std::sync::OnceLock;
+
+/// The first error met writing standard output.
+static STDOUT_FAILED: OnceLock<std::io::Error> = OnceLock::new();
+
+/// Standard output could not be written (the error is kept for [`finish`]).
+#[derive(Debug, Clone, Copy)]
+pub struct WriteFailed;
+
+/// Writes to standard output; after a first failure nothing more is
+/// written, so a closed pipe stops the output instead of being retried.
+pub fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), WriteFailed> {
+    if STDOUT_FAILED.get().is_some() {
+        return Err(WriteFailed);
+    }
+    std::io::stdout()
+        .lock()
+        .write_fmt(args)
+        .map_err(failed_with)
+}
+
+/// Writes a block of text to standard output (see [`write_stdout`]).
+pub fn print(text: &str) -> Result<(), WriteFailed> {
+    write_stdout(format_args!("{text}"))
+}
+
+/// Flushes standard output: buffered bytes may be refused only now.
+pub fn flush_stdout() -> Result<(), WriteFailed> {
+    if STDOUT_FAILED.get().is_some() {
+        return Err(WriteFailed);
+    }
+    std::io::stdout().lock().flush().map_err(failed_with)
+}
+
+fn failed_with(e: std::io::Error) -> WriteFailed {
+    let _ = STDOUT_FAILED.set(e);
+    WriteFailed
+}
+
+/// The exit code of a command that returned `code`, once its output is
+/// flushed: [`IO`] when standard output could not be written.
+pub fn finish(code: u8) -> u8 {
+    let _ = flush_stdout();
+    match STDOUT_FAILED.get() {
+        None => code,
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => IO,
+        Some(e) => {
+            errln!("error: cannot write to standard output: {e}");
+            IO
+        }
+    }
+}
 
 /// Width of rendered diagnostics and traces.
 pub const WIDTH: usize = 100;

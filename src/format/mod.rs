@@ -16,7 +16,7 @@ mod doc;
 mod expr;
 mod io;
 
-pub use io::{unified_diff, write_atomically};
+pub use io::{read_for_rewrite, rewrite, unified_diff, ReadFile, WriteError};
 
 use crate::check::Failed;
 use crate::diagnostics::Diagnostics;
