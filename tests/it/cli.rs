@@ -231,9 +231,18 @@ fn test_command_passes_fails_and_measures_coverage() {
 fn batch_runs_every_good_line_and_reports_bad_ones() {
     let (code, out, err) = cairn(&["batch", MINI, "tests/corpus/case/cohort.jsonl"], None);
     assert_eq!(code, 1, "two lines are bad");
-    let rows: Vec<serde_json::Value> = out
+    let all: Vec<serde_json::Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // A bad line is an error row with its line number and errors.
+    let lines: Vec<_> = all.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [1, 2, 4, 5, 6]);
+    assert_eq!(all[2]["errors"][0]["code"], "cairn::case::integer_range");
+    assert_eq!(all[2]["errors"][0]["column"], 21);
+    let rows: Vec<_> = all
+        .into_iter()
+        .filter(|r| r.get("errors").is_none())
         .collect();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["line"], 1);
