@@ -70,7 +70,11 @@ fn fmt_refuses_a_read_only_file() {
     std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o444)).unwrap();
     let out = run(&["fmt", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("is read-only, not overwritten"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is read-only, not overwritten"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), UNFORMATTED);
     assert_eq!(names(dir.path()), ["g.cairn"], "no temporary file is left");
 }
@@ -117,8 +121,14 @@ fn fmt_does_not_overwrite_an_edit_saved_between_read_and_write() {
     std::fs::write(&path, "fact  b \"B\":bool\n").unwrap();
     let err = rewrite(&read, FORMATTED).unwrap_err();
     assert!(matches!(err, WriteError::Changed { .. }), "{err}");
-    assert!(err.to_string().contains("changed since it was read"), "{err}");
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), "fact  b \"B\":bool\n");
+    assert!(
+        err.to_string().contains("changed since it was read"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "fact  b \"B\":bool\n"
+    );
 
     // The same length, saved at once: the content comparison sees it even
     // when the clock does not.
@@ -135,7 +145,10 @@ fn fmt_does_not_overwrite_an_edit_saved_between_read_and_write() {
         rewrite(&read, FORMATTED),
         Err(WriteError::Changed { .. })
     ));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), "fact  c \"C\":bool\n");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "fact  c \"C\":bool\n"
+    );
 }
 
 #[test]
@@ -153,10 +166,18 @@ fn fmt_does_not_recreate_a_deleted_file() {
 fn fmt_refuses_a_fifo_without_blocking() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe.cairn");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     let out = run(&["fmt", fifo.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("is not a regular file"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is not a regular file"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 // ------------------------------------------------------------ exit codes
@@ -296,7 +317,15 @@ fn batch_an_error_past_column_65535_costs_one_row_not_the_run() {
 
 #[test]
 fn batch_csv_cells_that_look_like_formulas_are_prefixed() {
-    let names = ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "ok"];
+    let names = [
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "+1",
+        "-1",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "ok",
+    ];
     let cohort: String = names
         .iter()
         .map(|n| format!("{}\n", serde_json::json!({"name": n, "facts": {}})))
@@ -323,4 +352,16 @@ fn batch_a_cohort_that_cannot_be_read_is_exit_two() {
     let out = run(&["batch", MINI, dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
+}
+
+#[test]
+fn batch_errors_do_not_echo_terminal_escapes() {
+    let cohort = "{\"facts\": {\"\\u001b]0;owned\\u0007\": 1}}\n";
+    let (out, rows) = batch(cohort.as_bytes(), "jsonl");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(rows.len(), 1);
+    assert!(err.contains("cohort.jsonl:1:"), "{err}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("\\u{1b}"), "{err}");
 }
