@@ -2,9 +2,9 @@
 //!
 //! The cohort is JSON lines: one case object per line (blank lines are
 //! skipped). It is streamed line by line as bytes, so memory stays bounded
-//! by the longest line ([`MAX_LINE`]) whatever the cohort's size. Each line
+//! by the longest line (`cohort::MAX_LINE`) whatever the cohort's size. Each line
 //! is decoded, validated and evaluated on its own: a line that is not UTF-8,
-//! not valid JSON, not a valid case or longer than [`MAX_LINE`] becomes an
+//! not valid JSON, not a valid case or longer than `MAX_LINE` becomes an
 //! error row for that line (its line number and errors; in CSV every status
 //! cell reads `error`) and every other line still runs. Results go to
 //! standard output (JSON lines or CSV); the errors of bad lines, one line
@@ -15,6 +15,7 @@
 //! CSV cells that a spreadsheet would read as a formula (starting with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return) are prefixed with `'`.
 
+use super::cohort::{self, MAX_LINE};
 use super::output::{self, ERRORS, IO};
 use super::BatchFormat;
 use cairn::case;
@@ -22,13 +23,8 @@ use cairn::check::model::{DefId, RecId};
 use cairn::check::Checked;
 use cairn::eval::outcome::Status;
 use cairn::eval::{Program, Scratch};
-use std::io::BufRead;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
-
-/// The longest cohort line read (16 MiB); a longer one is an error row and
-/// is skipped without being held in memory.
-pub const MAX_LINE: usize = 16 * 1024 * 1024;
 
 /// Output is written in blocks of about this size.
 const BLOCK: usize = 64 * 1024;
@@ -53,16 +49,6 @@ impl LineError {
     }
 }
 
-/// What reading one line gave.
-enum Line {
-    /// The end of the cohort.
-    End,
-    /// A line, without its line break, in the buffer.
-    Text,
-    /// A line longer than [`MAX_LINE`], skipped.
-    TooLong,
-}
-
 /// The state of one batch run.
 struct Batch<'a> {
     checked: &'a Checked,
@@ -84,15 +70,11 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let mut reader: Box<dyn BufRead> = if cohort == Path::new("-") {
-        Box::new(std::io::stdin().lock())
-    } else {
-        match std::fs::File::open(cohort) {
-            Ok(f) => Box::new(std::io::BufReader::with_capacity(BLOCK, f)),
-            Err(e) => {
-                errln!("error: cannot read `{}`: {e}", cohort.display());
-                return IO;
-            }
+    let mut reader = match cohort::open(cohort) {
+        Ok(r) => r,
+        Err(e) => {
+            errln!("error: cannot read `{}`: {e}", cohort.display());
+            return IO;
         }
     };
     let program = Program::new(&checked);
@@ -121,10 +103,10 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
     let mut number = 0usize;
     loop {
         number += 1;
-        match next_line(&mut reader, &mut bytes) {
-            Ok(Line::End) => break,
-            Ok(Line::Text) => batch.line(number, &bytes),
-            Ok(Line::TooLong) => batch.error_row(
+        match cohort::next_line(&mut reader, &mut bytes, MAX_LINE) {
+            Ok(cohort::Line::End) => break,
+            Ok(cohort::Line::Text) => batch.line(number, &bytes),
+            Ok(cohort::Line::TooLong) => batch.error_row(
                 number,
                 vec![LineError::new(
                     "cairn::batch::line_too_long",
@@ -156,52 +138,6 @@ pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
     }
     // A failed write turns into exit code 2 in `output::finish`.
     code
-}
-
-/// Reads the next line into `buf` (without its line break), holding at most
-/// [`MAX_LINE`] bytes of it.
-fn next_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
-    buf.clear();
-    let limit = MAX_LINE as u64 + 1;
-    let read = std::io::Read::take(&mut *reader, limit).read_until(b'\n', buf)?;
-    if read == 0 {
-        return Ok(Line::End);
-    }
-    if buf.last() == Some(&b'\n') {
-        buf.pop();
-    } else if buf.len() > MAX_LINE {
-        buf.clear();
-        skip_line(reader)?;
-        return Ok(Line::TooLong);
-    }
-    if buf.last() == Some(&b'\r') {
-        buf.pop();
-    }
-    Ok(Line::Text)
-}
-
-/// Skips the rest of a line without keeping it.
-fn skip_line(reader: &mut dyn BufRead) -> std::io::Result<()> {
-    loop {
-        let chunk = match reader.fill_buf() {
-            Ok(c) => c,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => {
-                reader.consume(i + 1);
-                return Ok(());
-            }
-            None => {
-                let n = chunk.len();
-                reader.consume(n);
-            }
-        }
-    }
 }
 
 impl Batch<'_> {

@@ -41,6 +41,7 @@ macro_rules! errln {
 
 mod analyze;
 mod batch;
+mod cohort;
 mod commands;
 mod fmt;
 mod output;
