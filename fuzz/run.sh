@@ -14,8 +14,8 @@
 # fuzz/regressions/TARGET/KIND-HASH, which `cargo test` replays
 # (tests/it/fuzz_replay.rs; list it in fuzz/regressions/pending.txt until
 # the fix lands). The last lines are libFuzzer's final figures: executions,
-# coverage (edges), features, corpus size. One job at a time (-jobs=1);
-# set FUZZ_ARGS for more libFuzzer flags.
+# coverage (edges), features, corpus size. One process, one job (no -jobs:
+# the machine is shared); set FUZZ_ARGS for more libFuzzer flags.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,18 +25,29 @@ TARGETS=(parse_check fmt_roundtrip case_eval evaluator_agreement lsp_messages)
 # panics as it does in `cargo test`.
 BUILD=(-s none -a)
 
+# Each target's dictionary of tokens (fuzz/dicts/), so mutations speak the input's language.
+dict_of() {
+  case $1 in
+    parse_check | fmt_roundtrip) echo dicts/cairn.dict ;;
+    case_eval) echo dicts/case.dict ;;
+    lsp_messages) echo dicts/lsp.dict ;;
+  esac
+}
+
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 campaign() {
   local target=$1 seconds=$2
   local work=work/corpus/$target regress=regressions/$target log=work/$target.log
   mkdir -p "$work" "$regress" work/artifacts/$target
+  local dict
+  dict=$(dict_of "$target")
   echo "== $target: $seconds s"
   set +e
   cargo +nightly fuzz run "${BUILD[@]}" "$target" "$work" "corpus/$target" -- \
-    -jobs=1 -workers=1 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -max_len=131072 -print_final_stats=1 -artifact_prefix="work/artifacts/$target/" \
-    ${FUZZ_ARGS:-} >"$log" 2>&1
+    ${dict:+-dict="$dict"} ${FUZZ_ARGS:-} >"$log" 2>&1
   local rc=$?
   set -e
   for artifact in work/artifacts/"$target"/*; do
