@@ -20,8 +20,10 @@ use std::time::{Duration, Instant};
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile");
 /// A row still running after this long is killed and fails as a hang.
 const TIMEOUT: Duration = Duration::from_secs(10);
-/// The marker of the secret file and of the child's environment.
-const MARKER: &str = "cairn-hostile-secret-5d1c7e";
+/// The marker of the secret file and of the child's environment. Short,
+/// and the environment holds little else and this first (`S=…`), so even a
+/// syntax error's "found `…`" excerpt of `/proc/self/environ` shows it.
+const MARKER: &str = "hostile-5d1c7e";
 /// The child's address-space limit (KiB), so a read that never ends stops
 /// there instead of taking the machine's memory.
 const MEMORY_KIB: u64 = 1_500_000;
@@ -247,8 +249,10 @@ fn spawn(dir: &Path, args: &[String], stdin: Vec<u8>, full_stdout: bool) -> Ran 
         .arg(env!("CARGO_BIN_EXE_cairn"))
         .args(args)
         .current_dir(dir)
-        .env("CAIRN_HOSTILE_MARKER", MARKER)
+        .env_clear()
+        .env("S", MARKER)
         .env("NO_COLOR", "1")
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .stdin(Stdio::piped())
         .stdout(stdout)
         .stderr(Stdio::piped())
