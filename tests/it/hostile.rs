@@ -1,7 +1,8 @@
 //! Hostile-input corpus: every row of `tests/hostile/inputs.json` runs the
 //! real `cairn` binary in a fresh folder, next to an outside "secret" file,
 //! and must not panic or crash (exit 101, "panicked", a signal), hang
-//! (killed after [`TIMEOUT`]), disclose (the secret's marker, which is also
+//! (killed after [`CPU_LIMIT`] of processor time, or [`WALL_LIMIT`] for a
+//! process that blocks), disclose (the secret's marker, which is also
 //! in the child's environment, never in its output), write (the folder and
 //! the secret unchanged, except files a row names as written), nor break
 //! the row's own expectations (exit codes, output it must or must not have).
@@ -18,8 +19,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile");
-/// A row still running after this long is killed and fails as a hang.
-const TIMEOUT: Duration = Duration::from_secs(10);
+/// A row that has used this much processor time is killed and fails as a
+/// hang. Processor time, not wall time, so a loaded machine (the tests run
+/// next to other builds) does not turn a slow row into a hang.
+const CPU_LIMIT: Duration = Duration::from_secs(10);
+/// A row still running after this long (a blocked read uses no processor
+/// time) is killed and fails as a hang.
+const WALL_LIMIT: Duration = Duration::from_secs(30);
 /// The marker of the secret file and of the child's environment. Short,
 /// and the environment holds little else and this first (`S=…`), so even a
 /// syntax error's "found `…`" excerpt of `/proc/self/environ` shows it.
@@ -69,7 +75,9 @@ fn run_row(row: &Value, n: usize) -> Vec<String> {
     let mut failures = Vec::new();
     let output = format!("{}{}", run.stdout, run.stderr);
     match run.status {
-        Status::Hang => failures.push(format!("hang (killed after {TIMEOUT:?})")),
+        Status::Hang => failures.push(format!(
+            "hang (killed after {CPU_LIMIT:?} of processor time or {WALL_LIMIT:?})"
+        )),
         _ if run.peak_kib > PEAK_KIB => failures.push(format!(
             "memory blow-up (resident memory peaked at {} MB)",
             run.peak_kib / 1000
@@ -237,7 +245,8 @@ struct Ran {
     stderr: String,
 }
 
-/// Runs `cairn ARGS` in `dir` under the memory limit, killed after [`TIMEOUT`].
+/// Runs `cairn ARGS` in `dir` under the memory limit, killed after
+/// [`CPU_LIMIT`] of processor time or [`WALL_LIMIT`].
 fn spawn(dir: &Path, args: &[String], stdin: Vec<u8>, full_stdout: bool) -> Ran {
     let stdout = match full_stdout {
         true => Stdio::from(std::fs::File::create("/dev/full").unwrap()),
@@ -300,7 +309,7 @@ fn spawn(dir: &Path, args: &[String], stdin: Vec<u8>, full_stdout: bool) -> Ran 
                 None => Status::Signal,
             };
         }
-        if start.elapsed() > TIMEOUT {
+        if start.elapsed() > WALL_LIMIT || cpu_time(child.id()) > CPU_LIMIT {
             let _ = child.kill();
             let _ = child.wait();
             break Status::Hang;
@@ -315,6 +324,24 @@ fn spawn(dir: &Path, args: &[String], stdin: Vec<u8>, full_stdout: bool) -> Ran 
         stdout: out.next().unwrap_or_default(),
         stderr: out.next().unwrap_or_default(),
     }
+}
+
+/// A process's processor time so far, user and system, all threads (zero
+/// once it has exited).
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (in parentheses, which may hold spaces):
+    // state is field 3, utime and stime fields 14 and 15, in clock ticks.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let ticks: u64 = fields.iter().sum();
+    // The kernel reports USER_HZ ticks, 100 per second on Linux.
+    Duration::from_millis(ticks * 10)
 }
 
 /// A process's peak resident memory in KiB (0 once it has exited).
@@ -367,7 +394,7 @@ fn hostile_inputs_neither_panic_hang_disclose_nor_write() {
             "pending.txt names no row `{p}`"
         );
     }
-    // Three rows at a time: most finish at once, the pending hangs take TIMEOUT.
+    // Three rows at a time: most finish at once, the pending hangs take CPU_LIMIT.
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
