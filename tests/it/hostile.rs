@@ -11,28 +11,19 @@
 //! on this branch are listed in `tests/hostile/pending.txt`; each must still
 //! fail (so the list shrinks as fixes land), every other row must pass.
 
+mod child;
+
+use child::{spawn, Status, CPU_LIMIT, WALL_LIMIT};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile");
-/// A row that has used this much processor time is killed and fails as a
-/// hang. Processor time, not wall time, so a loaded machine (the tests run
-/// next to other builds) does not turn a slow row into a hang.
-const CPU_LIMIT: Duration = Duration::from_secs(10);
-/// A row still running after this long (a blocked read uses no processor
-/// time) is killed and fails as a hang.
-const WALL_LIMIT: Duration = Duration::from_secs(30);
 /// The marker of the secret file and of the child's environment. Short,
-/// and the environment holds little else and this first (`S=…`), so even a
+/// and the environment holds little else and this first (`A=…`), so even a
 /// syntax error's "found `…`" excerpt of `/proc/self/environ` shows it.
 const MARKER: &str = "hostile-5d1c7e";
-/// The child's address-space limit (KiB), so a read that never ends stops
-/// there instead of taking the machine's memory.
-const MEMORY_KIB: u64 = 1_500_000;
 /// A child whose resident memory peaks above this (KiB) fails as a
 /// blow-up (the address-space limit alone would hide one: the read fails
 /// with "out of memory" and the tool reports it as an I/O error).
@@ -67,7 +58,7 @@ fn run_row(row: &Value, n: usize) -> Vec<String> {
         .map(|s| bytes(s, &fill))
         .unwrap_or_default();
     let full = row["stdout"].as_str() == Some("full");
-    let run = spawn(&dir, &args, stdin, full);
+    let run = spawn(&dir, &args, ("A", MARKER), stdin, full);
     let after = snapshot(&root);
     let _ = std::fs::remove_dir_all(&root);
 
@@ -231,128 +222,6 @@ fn fnv(data: &[u8]) -> u64 {
     })
 }
 
-enum Status {
-    Exit(i32),
-    Signal,
-    Hang,
-}
-
-struct Ran {
-    status: Status,
-    /// The highest resident memory seen (`VmHWM`), KiB.
-    peak_kib: u64,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `cairn ARGS` in `dir` under the memory limit, killed after
-/// [`CPU_LIMIT`] of processor time or [`WALL_LIMIT`].
-fn spawn(dir: &Path, args: &[String], stdin: Vec<u8>, full_stdout: bool) -> Ran {
-    let stdout = match full_stdout {
-        true => Stdio::from(std::fs::File::create("/dev/full").unwrap()),
-        false => Stdio::piped(),
-    };
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {MEMORY_KIB}; exec \"$0\" \"$@\""))
-        .arg(env!("CARGO_BIN_EXE_cairn"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("S", MARKER)
-        .env("NO_COLOR", "1")
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .stdin(Stdio::piped())
-        .stdout(stdout)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let readers: Vec<_> = [
-        child
-            .stdout
-            .take()
-            .map(|s| Box::new(s) as Box<dyn Read + Send>),
-        child
-            .stderr
-            .take()
-            .map(|s| Box::new(s) as Box<dyn Read + Send>),
-    ]
-    .into_iter()
-    .map(|r| {
-        std::thread::spawn(move || {
-            let mut kept = Vec::new();
-            if let Some(mut r) = r {
-                // Keep the first 8 MB; drain the rest so the child never blocks.
-                let mut buf = [0u8; 65536];
-                while let Ok(n @ 1..) = r.read(&mut buf) {
-                    if kept.len() < 8 << 20 {
-                        kept.extend_from_slice(&buf[..n]);
-                    }
-                }
-            }
-            String::from_utf8_lossy(&kept).into_owned()
-        })
-    })
-    .collect();
-    let start = Instant::now();
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak_kib = 0;
-    let status = loop {
-        peak_kib = peak_kib.max(high_water(&status_file));
-        if let Some(s) = child.try_wait().unwrap() {
-            break match s.code() {
-                Some(code) => Status::Exit(code),
-                None => Status::Signal,
-            };
-        }
-        if start.elapsed() > WALL_LIMIT || cpu_time(child.id()) > CPU_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            break Status::Hang;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let _ = writer.join();
-    let mut out = readers.into_iter().map(|r| r.join().unwrap_or_default());
-    Ran {
-        status,
-        peak_kib,
-        stdout: out.next().unwrap_or_default(),
-        stderr: out.next().unwrap_or_default(),
-    }
-}
-
-/// A process's processor time so far, user and system, all threads (zero
-/// once it has exited).
-fn cpu_time(pid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (in parentheses, which may hold spaces):
-    // state is field 3, utime and stime fields 14 and 15, in clock ticks.
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let fields: Vec<u64> = rest
-        .split_whitespace()
-        .skip(11)
-        .take(2)
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    let ticks: u64 = fields.iter().sum();
-    // The kernel reports USER_HZ ticks, 100 per second on Linux.
-    Duration::from_millis(ticks * 10)
-}
-
-/// A process's peak resident memory in KiB (0 once it has exited).
-fn high_water(status_file: &str) -> u64 {
-    let text = std::fs::read_to_string(status_file).unwrap_or_default();
-    text.lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
 /// The rows, and the names in `pending.txt` that apply here (comments
 /// after `#`; a name followed by `@root` is pending only when the tests run
 /// as root, e.g. where only root can read the file a row includes).
@@ -395,6 +264,7 @@ fn hostile_inputs_neither_panic_hang_disclose_nor_write() {
         );
     }
     // Three rows at a time: most finish at once, the pending hangs take CPU_LIMIT.
+    let only = std::env::var("HOSTILE_ONLY").ok();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -402,6 +272,10 @@ fn hostile_inputs_neither_panic_hang_disclose_nor_write() {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let Some(row) = rows.get(i) else { break };
+                // `HOSTILE_ONLY=NAME cargo test hostile` runs one row, to debug it.
+                if only.as_deref().is_some_and(|o| o != names[i]) {
+                    continue;
+                }
                 let failures = run_row(row, i);
                 results.lock().unwrap().push((i, failures));
             });
@@ -412,6 +286,15 @@ fn hostile_inputs_neither_panic_hang_disclose_nor_write() {
     let mut problems = Vec::new();
     for (i, failures) in results {
         let name = names[i];
+        if let Some(only) = &only {
+            // One row: show its failures whether or not it is pending.
+            assert!(
+                failures.is_empty(),
+                "`{only}` fails:\n  {}",
+                failures.join("\n  ")
+            );
+            continue;
+        }
         match (pending.iter().any(|p| p == name), failures.is_empty()) {
             (false, false) => {
                 problems.push(format!("`{name}` fails:\n  {}", failures.join("\n  ")))
