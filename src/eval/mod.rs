@@ -118,8 +118,8 @@ impl Scratch {
     }
 
     /// The statuses of the last run (for tests of a run with no other way
-    /// to read them, such as `Program::run_general`).
-    #[cfg(test)]
+    /// to read them, such as `Program::run_general`; also read by the
+    /// fuzz bodies, `testing::fuzz`).
     pub(crate) fn last_statuses(&self) -> &[Status] {
         &self.statuses
     }
@@ -246,9 +246,8 @@ impl Program {
     }
 
     /// Runs a case on the general instructions: the reference the compact
-    /// program (and the conformance suite, `testing::conformance`) is
-    /// tested against.
-    #[cfg(test)]
+    /// program (and the conformance suite, `testing::conformance`, and the
+    /// fuzz bodies, `testing::fuzz`) is tested against.
     pub(crate) fn run_general(&self, case: &Case, scratch: &mut Scratch) {
         self.load(case, scratch);
         self.run_loaded(case, scratch);

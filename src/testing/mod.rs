@@ -7,6 +7,8 @@ pub mod compare;
 mod conformance;
 pub mod coverage;
 pub mod discover;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod load;
 pub mod runner;
 pub mod text;
