@@ -6,6 +6,7 @@
 //! the command line would. Included files are read from the other open
 //! documents first and from disk otherwise, so unsaved edits count.
 
+use super::include;
 use super::index::Index;
 use super::text::LineIndex;
 use crate::diagnostics::Report;
@@ -14,24 +15,53 @@ use crate::syntax::Loader;
 use lsp_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
 };
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The file the main document is in every analysis.
 pub const MAIN: FileId = FileId(0);
 
-/// Reads included files from open documents, falling back to the disk.
+/// Reads included files from open documents, falling back to the disk
+/// through [`super::include::read_included`]; either way only inside the
+/// main document's folder tree, and each file once by canonical path.
 pub struct MemoryLoader<'a> {
     /// Open documents by path.
     pub open: &'a HashMap<PathBuf, String>,
+    /// The folder of the main document: includes stay inside its tree.
+    pub root: PathBuf,
+    /// Canonical paths already read in this analysis.
+    pub seen: RefCell<HashSet<PathBuf>>,
+}
+
+impl<'a> MemoryLoader<'a> {
+    /// A loader for the guideline whose main file is `main`.
+    pub fn new(main: &Path, open: &'a HashMap<PathBuf, String>) -> MemoryLoader<'a> {
+        let root = main.parent().map(Path::to_path_buf).unwrap_or_default();
+        let seen = RefCell::new(HashSet::from([include::identity(main)]));
+        MemoryLoader { open, root, seen }
+    }
+
+    fn read(&self, path: &Path) -> Result<String, include::IncludeError> {
+        if !include::inside(&self.root, path) {
+            return Err(include::IncludeError::Outside);
+        }
+        if !self.seen.borrow_mut().insert(include::identity(path)) {
+            return Err(include::IncludeError::Again);
+        }
+        match self.open.get(path) {
+            Some(text) => Ok(text.clone()),
+            None => include::read_included(path),
+        }
+    }
 }
 
 impl Loader for MemoryLoader<'_> {
     fn load(&self, path: &Path) -> std::io::Result<String> {
-        match self.open.get(path) {
-            Some(text) => Ok(text.clone()),
-            None => std::fs::read_to_string(path),
-        }
+        self.read(path).map_err(|e| match e {
+            include::IncludeError::Io(io) => io,
+            other => std::io::Error::new(std::io::ErrorKind::InvalidData, other.to_string()),
+        })
     }
 }
 
@@ -53,7 +83,7 @@ pub struct Analysis {
 /// Parses, indexes and checks the document at `path`.
 pub fn analyse(path: &Path, text: &str, open: &HashMap<PathBuf, String>) -> Analysis {
     let name = path.to_string_lossy();
-    let parsed = crate::syntax::parse_with(&name, text, &MemoryLoader { open });
+    let parsed = crate::syntax::parse_with(&name, text, &MemoryLoader::new(path, open));
     let index = Index::build(&parsed.sources, &parsed.modules);
     let decls = parsed
         .modules
@@ -110,11 +140,6 @@ impl Analysis {
             .first()
             .map(|l| l.offset(text, position))
             .unwrap_or(0)
-    }
-
-    /// The main document's text.
-    pub fn text(&self) -> &str {
-        self.sources.get(MAIN).map(|f| &*f.text).unwrap_or("")
     }
 }
 

@@ -6,6 +6,7 @@
 
 use super::analysis::{Analysis, MAIN};
 use super::index::{Key, SymbolKind as Kind};
+use super::text::LineIndex;
 use crate::syntax::ast::{Decl, DeclKind};
 use lsp_types::{
     CompletionItem, CompletionItemKind, DocumentSymbol, Hover, HoverContents, Location,
@@ -151,16 +152,25 @@ pub fn references(analysis: &Analysis, position: Position, declaration: bool) ->
 }
 
 /// Completion items for the cursor's context.
-pub fn completion(analysis: &Analysis, position: Position) -> Vec<CompletionItem> {
-    let text = analysis.text();
-    let offset = analysis.offset(position);
+///
+/// The context comes from `text`, the document as it is now (with `lines`,
+/// its line index); the names come from `analysis`, which may be a few
+/// edits older while a new one is being made.
+pub fn completion(
+    analysis: &Analysis,
+    text: &str,
+    lines: &LineIndex,
+    position: Position,
+) -> Vec<CompletionItem> {
+    let offset = lines.offset(text, position);
     let line_start = text
         .get(..offset)
         .and_then(|t| t.rfind('\n'))
         .map(|i| i + 1)
         .unwrap_or(0);
     let before = text.get(line_start..offset).unwrap_or("");
-    let head = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    let word = super::text::trailing(before, |c| c.is_ascii_alphanumeric() || c == '_');
+    let head = &before[..before.len() - word.len()];
     if let Some(items) = cite_context(analysis, head) {
         return items;
     }
@@ -236,8 +246,10 @@ fn rec_context(head: &str) -> bool {
 
 /// Reference numbers inside an unclosed `cite [`.
 fn cite_context(analysis: &Analysis, head: &str) -> Option<Vec<CompletionItem>> {
-    let open = head.rfind('[')?;
-    if head[open..].contains(']') || !head[..open].trim_end().ends_with("cite") {
+    // `rfind` of an ASCII byte gives a character boundary, so both slices
+    // are safe.
+    let (before, after) = head.split_at(head.rfind('[')?);
+    if after.contains(']') || !before.trim_end().ends_with("cite") {
         return None;
     }
     let items = analysis
@@ -270,36 +282,31 @@ fn enum_context(head: &str) -> Option<String> {
         }
         rest
     } else {
-        let open = trimmed.rfind('{')?;
-        if trimmed[open..].contains('}') {
+        let (before, after) = trimmed.split_at(trimmed.rfind('{')?);
+        if after.contains('}') {
             return None;
         }
-        trimmed[..open].trim_end().strip_suffix("in")?
+        before.trim_end().strip_suffix("in")?
     };
-    let subject = subject.trim_end();
-    let start = subject
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let name = &subject[start..];
-    (!name.is_empty()).then(|| name.to_string())
+    // The subject is the run of name characters before the operator; a
+    // letter outside ASCII (`für =`) belongs to the run, so such a subject
+    // is no name at all rather than its ASCII tail.
+    let name = super::text::trailing(subject.trim_end(), |c| {
+        c.is_alphanumeric() || c == '_' || c == '.'
+    });
+    (!name.is_empty() && name.is_ascii()).then(|| name.to_string())
 }
 
-/// The whole document formatted by `cairn fmt`'s formatter, as one edit;
-/// no edit when it is already formatted, and none when it does not parse
-/// (the diagnostics already say why).
-pub fn formatting(analysis: &Analysis) -> Option<Vec<TextEdit>> {
-    let text = analysis.text();
-    let name = analysis
-        .sources
-        .get(MAIN)
-        .map(|f| f.name.clone())
-        .unwrap_or_default();
-    let formatted = crate::format::format_source(&name, text).ok()?;
+/// The whole document (`text`, named `name`, with its line index `lines`)
+/// formatted by `cairn fmt`'s formatter, as one edit; no edit when it is
+/// already formatted, and none when it does not parse (the diagnostics
+/// already say why).
+pub fn formatting(name: &str, text: &str, lines: &LineIndex) -> Option<Vec<TextEdit>> {
+    let formatted = crate::format::format_source(name, text).ok()?;
     if formatted == text {
         return Some(Vec::new());
     }
-    let range = analysis.range(crate::source::Span::new(MAIN, 0, text.len()));
+    let range = lines.range(text, 0, text.len());
     Some(vec![TextEdit::new(range, formatted)])
 }
 

@@ -1,20 +1,28 @@
 //! Language server stage: `cairn lsp`.
 //!
-//! A synchronous server over stdio built on `lsp-server`. Messages are
+//! A synchronous server over stdio built on `lsp-server` (with its own
+//! bounded frame reader, `transport`). Messages are
 //! handled one at a time in the order they arrive, so a `didChange` is always
 //! applied before any request that follows it. Every change re-runs the same
 //! parser and checker as `cairn check` on the document (and on open
-//! documents that include it) and publishes the diagnostics.
+//! documents that include it) and publishes the diagnostics: on open at
+//! once, after an edit on the `worker` thread, so that a keystroke is
+//! answered while a large guideline is still being checked.
 
 pub(crate) mod analysis;
 mod features;
+mod include;
 mod index;
 #[cfg(test)]
 mod placeholder_tests;
 mod text;
+mod transport;
+mod worker;
 
 pub use features::KEYWORDS;
+pub use include::MAX_INCLUDE_BYTES;
 pub use text::LineIndex;
+pub use transport::{MAX_HEADER_LINE, MAX_MESSAGE};
 
 use analysis::{analyse, path_to_uri, uri_to_path, Analysis, MAIN};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -52,12 +60,28 @@ pub enum LspError {
 
 /// Runs the language server on standard input and output until the client
 /// sends `shutdown` and `exit`.
+///
+/// Frames are read and written by [`transport`], which bounds every
+/// message ([`MAX_MESSAGE`]) and answers malformed frames instead of
+/// stopping.
 pub fn run() -> Result<(), LspError> {
-    let (connection, io_threads) = Connection::stdio();
-    serve(&connection)?;
+    let (connection, client) = Connection::memory();
+    let Connection { sender, receiver } = client;
+    // Not joined: after `exit` it stops by itself, and at end of input the
+    // server has already stopped.
+    std::thread::Builder::new()
+        .name("cairn-lsp-reader".into())
+        .spawn(move || transport::read_stdin(|m| sender.send(m).is_ok()))?;
+    let writer = std::thread::Builder::new()
+        .name("cairn-lsp-writer".into())
+        .spawn(move || transport::write_stdout(receiver))?;
+    let served = serve(&connection);
     drop(connection);
-    io_threads.join()?;
-    Ok(())
+    match writer.join() {
+        Ok(written) => written?,
+        Err(_) => return Err(LspError::Closed),
+    }
+    served
 }
 
 /// The capabilities this server offers.
@@ -88,9 +112,28 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
     let mut server = Server {
         connection,
         docs: HashMap::new(),
+        worker: worker::Worker::start(),
+        generation: 0,
     };
     let mut shutting_down = false;
-    for message in &connection.receiver {
+    loop {
+        // While analyses run, wake up now and then to publish them.
+        let message = if server.worker.in_flight > 0 {
+            match connection.receiver.recv_timeout(POLL) {
+                Ok(m) => Some(m),
+                Err(e) if e.is_timeout() => None,
+                Err(_) => return Ok(()),
+            }
+        } else {
+            match connection.receiver.recv() {
+                Ok(m) => Some(m),
+                Err(_) => return Ok(()),
+            }
+        };
+        server.collect()?;
+        let Some(message) = message else {
+            continue;
+        };
         match message {
             Message::Request(request) => {
                 // Handled here rather than by `Connection::handle_shutdown`,
@@ -115,20 +158,34 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
             Message::Response(_) => {}
         }
     }
-    Ok(())
 }
+
+/// How often the loop looks for finished analyses while some run.
+const POLL: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// One open document.
 struct Doc {
     path: PathBuf,
+    /// The text as it is now.
     text: String,
+    /// The line index of `text`.
+    lines: LineIndex,
     version: i32,
+    /// The last analysis; its text may be a few edits older than `text`.
     analysis: Analysis,
+    /// The version the analysis was made from.
+    analysed_version: i32,
+    /// The generation of the newest analysis asked for: only its result is
+    /// kept when it comes back.
+    generation: u64,
 }
 
 struct Server<'c> {
     connection: &'c Connection,
     docs: HashMap<Uri, Doc>,
+    worker: worker::Worker,
+    /// The last generation handed out.
+    generation: u64,
 }
 
 impl Server<'_> {
@@ -159,12 +216,15 @@ impl Server<'_> {
                 let analysis = analyse(&path, &doc.text, &self.open_texts());
                 let entry = Doc {
                     path,
+                    lines: LineIndex::new(&doc.text),
                     text: doc.text,
                     version: doc.version,
                     analysis,
+                    analysed_version: doc.version,
+                    generation: 0,
                 };
                 self.docs.insert(doc.uri.clone(), entry);
-                self.changed(&doc.uri)
+                self.changed(&doc.uri, false)
             }
             note::DidChangeTextDocument::METHOD => {
                 let Ok(p) = n.extract::<lsp_types::DidChangeTextDocumentParams>(
@@ -177,9 +237,10 @@ impl Server<'_> {
                     for change in &p.content_changes {
                         text::apply_change(&mut doc.text, change);
                     }
+                    doc.lines = LineIndex::new(&doc.text);
                     doc.version = p.text_document.version;
                 }
-                self.changed(&uri)
+                self.changed(&uri, true)
             }
             note::DidCloseTextDocument::METHOD => {
                 let Ok(p) = n.extract::<lsp_types::DidCloseTextDocumentParams>(
@@ -195,8 +256,9 @@ impl Server<'_> {
     }
 
     /// Re-analyses `uri` and every open document that includes it, and
-    /// publishes their diagnostics.
-    fn changed(&mut self, uri: &Uri) -> Result<(), LspError> {
+    /// publishes their diagnostics: at once, or (`background`) through the
+    /// worker, when its results come back.
+    fn changed(&mut self, uri: &Uri, background: bool) -> Result<(), LspError> {
         let Some(path) = self.docs.get(uri).map(|d| d.path.clone()) else {
             return Ok(());
         };
@@ -209,27 +271,75 @@ impl Server<'_> {
             .map(|(u, _)| u.clone())
             .collect();
         for u in &affected {
-            if let Some(doc) = self.docs.get_mut(u) {
-                doc.analysis = analyse(&doc.path, &doc.text, &open);
-            }
-        }
-        let mut batches = Vec::new();
-        for u in &affected {
-            let Some(doc) = self.docs.get(u) else {
+            self.generation += 1;
+            let generation = self.generation;
+            let Some(doc) = self.docs.get_mut(u) else {
                 continue;
             };
-            for (file, list) in &doc.analysis.diagnostics {
-                if *file == MAIN {
-                    // A file another open document includes is checked in
-                    // that context (as `cairn check` on the includer would);
-                    // on its own it would only miss the header and names.
-                    if !self.included_elsewhere(u, &doc.path) {
-                        batches.push((u.clone(), list.clone(), Some(doc.version)));
-                    }
-                } else if let Some(f) = doc.analysis.sources.get(*file) {
-                    if let Some(target) = self.uri_of(std::path::Path::new(&f.name)) {
-                        batches.push((target, list.clone(), None));
-                    }
+            doc.generation = generation;
+            if background {
+                let job = worker::Job {
+                    uri: u.clone(),
+                    generation,
+                    path: doc.path.clone(),
+                    text: doc.text.clone(),
+                    open: open.clone(),
+                };
+                if let Some(done) = self.worker.submit(job) {
+                    self.accept(done)?;
+                }
+            } else {
+                doc.analysis = analyse(&doc.path, &doc.text, &open);
+                doc.analysed_version = doc.version;
+            }
+        }
+        if !background {
+            for u in &affected {
+                self.publish_doc(u)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Swaps in every finished analysis that is still the newest asked for,
+    /// and publishes its diagnostics.
+    fn collect(&mut self) -> Result<(), LspError> {
+        for done in self.worker.ready() {
+            self.accept(done)?;
+        }
+        Ok(())
+    }
+
+    fn accept(&mut self, done: worker::Done) -> Result<(), LspError> {
+        let Some(doc) = self.docs.get_mut(&done.uri) else {
+            return Ok(());
+        };
+        if doc.generation != done.generation {
+            return Ok(());
+        }
+        doc.analysis = done.analysis;
+        doc.analysed_version = doc.version;
+        self.publish_doc(&done.uri)
+    }
+
+    /// Publishes the diagnostics of `u`'s analysis: its own, and those of
+    /// the files it includes.
+    fn publish_doc(&self, u: &Uri) -> Result<(), LspError> {
+        let Some(doc) = self.docs.get(u) else {
+            return Ok(());
+        };
+        let mut batches = Vec::new();
+        for (file, list) in &doc.analysis.diagnostics {
+            if *file == MAIN {
+                // A file another open document includes is checked in
+                // that context (as `cairn check` on the includer would);
+                // on its own it would only miss the header and names.
+                if !self.included_elsewhere(u, &doc.path) {
+                    batches.push((u.clone(), list.clone(), Some(doc.analysed_version)));
+                }
+            } else if let Some(f) = doc.analysis.sources.get(*file) {
+                if let Some(target) = self.uri_of(std::path::Path::new(&f.name)) {
+                    batches.push((target, list.clone(), None));
                 }
             }
         }
@@ -274,34 +384,37 @@ impl Server<'_> {
     fn request(&mut self, r: Request) -> Response {
         let id = r.id.clone();
         let result = match r.method.as_str() {
-            req::HoverRequest::METHOD => self.with::<req::HoverRequest>(r, |a, p| {
-                features::hover(a, p.text_document_position_params.position)
+            req::HoverRequest::METHOD => self.with::<req::HoverRequest>(r, |d, p| {
+                features::hover(&d.analysis, p.text_document_position_params.position)
             }),
-            req::GotoDefinition::METHOD => self.with::<req::GotoDefinition>(r, |a, p| {
-                let found = features::definition(a, p.text_document_position_params.position);
+            req::GotoDefinition::METHOD => self.with::<req::GotoDefinition>(r, |d, p| {
+                let position = p.text_document_position_params.position;
+                let found = features::definition(&d.analysis, position);
                 Some(lsp_types::GotoDefinitionResponse::Array(found))
             }),
-            req::References::METHOD => self.with::<req::References>(r, |a, p| {
+            req::References::METHOD => self.with::<req::References>(r, |d, p| {
                 let include = p.context.include_declaration;
                 Some(features::references(
-                    a,
+                    &d.analysis,
                     p.text_document_position.position,
                     include,
                 ))
             }),
-            req::Completion::METHOD => self.with::<req::Completion>(r, |a, p| {
-                let items = features::completion(a, p.text_document_position.position);
+            req::Completion::METHOD => self.with::<req::Completion>(r, |d, p| {
+                let position = p.text_document_position.position;
+                let items = features::completion(&d.analysis, &d.text, &d.lines, position);
                 Some(lsp_types::CompletionResponse::Array(items))
             }),
             req::DocumentSymbolRequest::METHOD => {
-                self.with::<req::DocumentSymbolRequest>(r, |a, _| {
-                    let symbols = features::symbols(a, &a.decls);
+                self.with::<req::DocumentSymbolRequest>(r, |d, _| {
+                    let symbols = features::symbols(&d.analysis, &d.analysis.decls);
                     Some(lsp_types::DocumentSymbolResponse::Nested(symbols))
                 })
             }
-            req::Formatting::METHOD => {
-                self.with::<req::Formatting>(r, |a, _| features::formatting(a))
-            }
+            req::Formatting::METHOD => self.with::<req::Formatting>(r, |d, _| {
+                let name = d.path.to_string_lossy();
+                features::formatting(&name, &d.text, &d.lines)
+            }),
             _ => Err(Response::new_err(
                 id.clone(),
                 ErrorCode::MethodNotFound as i32,
@@ -318,12 +431,14 @@ impl Server<'_> {
         }
     }
 
-    /// Decodes a request's parameters, finds its document's analysis and
-    /// runs `f`; errors become error responses.
+    /// Decodes a request's parameters, finds its document and runs `f`;
+    /// errors become error responses. Only completion and formatting read
+    /// the current text; the other features answer from the last analysis
+    /// (a few edits old at most while the worker catches up).
     fn with<R>(
         &self,
         r: Request,
-        f: impl FnOnce(&Analysis, R::Params) -> R::Result,
+        f: impl FnOnce(&Doc, R::Params) -> R::Result,
     ) -> Result<serde_json::Value, Response>
     where
         R: lsp_types::request::Request,
@@ -341,7 +456,7 @@ impl Server<'_> {
                 format!("document `{}` is not open", params.uri().as_str()),
             ));
         };
-        let result = f(&doc.analysis, params);
+        let result = f(doc, params);
         serde_json::to_value(result)
             .map_err(|e| Response::new_err(id, ErrorCode::InternalError as i32, e.to_string()))
     }

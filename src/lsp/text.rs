@@ -76,6 +76,21 @@ impl LineIndex {
     }
 }
 
+/// The longest suffix of `text` whose characters all satisfy `keep`. The
+/// cut is made at a character boundary however wide the characters are,
+/// so the result is always safe to slice with: the one way the language
+/// server takes words off the end of a line.
+pub fn trailing(text: &str, keep: impl Fn(char) -> bool) -> &str {
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| keep(*c))
+        .last()
+        .map(|(i, _)| i)
+        .unwrap_or(text.len());
+    &text[start..]
+}
+
 /// Applies one change from `textDocument/didChange` to `text`. A change
 /// without a range replaces the whole text.
 pub fn apply_change(text: &mut String, change: &TextDocumentContentChangeEvent) {
@@ -105,6 +120,14 @@ mod tests {
         assert_eq!(index.position(text, b), Position::new(0, 4));
         assert_eq!(index.offset(text, Position::new(0, 99)), "a ≥ b".len());
         assert_eq!(index.offset(text, Position::new(9, 0)), text.len());
+    }
+
+    #[test]
+    fn trailing_cuts_at_character_boundaries() {
+        assert_eq!(trailing("für", |c| c.is_ascii_alphanumeric()), "r");
+        assert_eq!(trailing("x 𝄞é", |c| !c.is_whitespace()), "𝄞é");
+        assert_eq!(trailing("ab", |c| c.is_ascii_alphanumeric()), "ab");
+        assert_eq!(trailing("a ", |c| c.is_ascii_alphanumeric()), "");
     }
 
     #[test]

@@ -13,19 +13,19 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 const SAMPLE: &str = include_str!("../../editors/samples/sarcoma.cairn");
-const URI: &str = "file:///tmp/cairn-lsp-test/na%C3%AFve%20guide.cairn";
+pub(super) const URI: &str = "file:///tmp/cairn-lsp-test/na%C3%AFve%20guide.cairn";
 
 /// A client speaking to a server through some transport.
-struct Client {
+pub(super) struct Client {
     send: Box<dyn FnMut(Message)>,
     recv: mpsc::Receiver<Message>,
-    pending: VecDeque<Notification>,
+    pub(super) pending: VecDeque<Notification>,
     next_id: i32,
     server: Option<std::thread::JoinHandle<Result<(), String>>>,
 }
 
 impl Client {
-    fn memory() -> Client {
+    pub(super) fn memory() -> Client {
         let (server, client) = Connection::memory();
         let handle =
             std::thread::spawn(move || cairn::lsp::serve(&server).map_err(|e| e.to_string()));
@@ -44,7 +44,7 @@ impl Client {
         client
     }
 
-    fn binary() -> Client {
+    pub(super) fn binary() -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -85,20 +85,20 @@ impl Client {
         client
     }
 
-    fn next(&mut self) -> Message {
+    pub(super) fn next(&mut self) -> Message {
         self.recv
             .recv_timeout(Duration::from_secs(30))
             .expect("server answered within 30 s")
     }
 
-    fn notify(&mut self, method: &str, params: Value) {
+    pub(super) fn notify(&mut self, method: &str, params: Value) {
         (self.send)(Message::Notification(Notification::new(
             method.into(),
             params,
         )));
     }
 
-    fn request(&mut self, method: &str, params: Value) -> Value {
+    pub(super) fn request(&mut self, method: &str, params: Value) -> Value {
         self.next_id += 1;
         let id = RequestId::from(self.next_id);
         (self.send)(Message::Request(Request::new(
@@ -119,7 +119,7 @@ impl Client {
     }
 
     /// The next `publishDiagnostics` for `uri`.
-    fn diagnostics(&mut self, uri: &str) -> Value {
+    pub(super) fn diagnostics(&mut self, uri: &str) -> Value {
         loop {
             let n = match self.pending.pop_front() {
                 Some(n) => n,
@@ -134,13 +134,13 @@ impl Client {
         }
     }
 
-    fn open(&mut self, text: &str) -> Value {
+    pub(super) fn open(&mut self, text: &str) -> Value {
         let doc = json!({ "uri": URI, "languageId": "cairn", "version": 1, "text": text });
         self.notify("textDocument/didOpen", json!({ "textDocument": doc }));
         self.diagnostics(URI)
     }
 
-    fn at(&mut self, method: &str, position: Value) -> Value {
+    pub(super) fn at(&mut self, method: &str, position: Value) -> Value {
         let mut params = json!({ "textDocument": { "uri": URI }, "position": position });
         if method == "textDocument/references" {
             params["context"] = json!({ "includeDeclaration": true });
@@ -148,7 +148,7 @@ impl Client {
         self.request(method, params)
     }
 
-    fn shutdown(mut self) {
+    pub(super) fn shutdown(mut self) {
         assert_eq!(self.request("shutdown", Value::Null), Value::Null);
         self.notify("exit", Value::Null);
         if let Some(server) = self.server.take() {
@@ -158,7 +158,7 @@ impl Client {
 }
 
 /// The protocol position of byte `offset`, counted in UTF-16 code units.
-fn pos(text: &str, offset: usize) -> Value {
+pub(super) fn pos(text: &str, offset: usize) -> Value {
     let before = &text[..offset];
     let line = before.matches('\n').count();
     let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
