@@ -135,6 +135,14 @@ impl SourceMap {
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// Forgets a file's text (keeping its name and id), so that nothing can
+    /// show it: used for an included file that is not Cairn source.
+    pub fn redact(&mut self, id: FileId) {
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            *f = SourceFile::new(f.name.clone(), "");
+        }
+    }
+
     /// The file with this id, if any.
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)

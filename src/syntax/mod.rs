@@ -11,17 +11,20 @@
 
 pub mod ast;
 mod error;
+pub mod include;
 mod lower;
 mod lower_expr;
 mod recover;
 
 pub use error::SyntaxError;
+pub use include::{read_source, IncludePolicy, ReadError, MAX_FILE_BYTES};
 
 use crate::diagnostics::Diagnostics;
 use crate::source::{FileId, SourceMap, Span};
 use ast::{DeclKind, Module};
 use pest::iterators::Pairs;
 use pest::Parser;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -32,6 +35,16 @@ struct CairnParser;
 /// The deepest bracket or `not` nesting accepted; deeper input is rejected
 /// with a diagnostic before pest sees it, so it cannot overflow the stack.
 pub const MAX_DEPTH: usize = 64;
+
+/// The most syntax errors reported per file; the rest are counted in one
+/// last diagnostic, never dropped silently.
+pub const MAX_SYNTAX_ERRORS: usize = 100;
+
+/// The most declarations in one guideline (all its files together).
+pub const MAX_DECLARATIONS: usize = 100_000;
+
+/// The most files one guideline may include (directly or not).
+pub const MAX_INCLUDED_FILES: usize = 1_000;
 
 /// A parsed file and the diagnostics found while parsing it.
 #[derive(Debug)]
@@ -89,6 +102,10 @@ fn parse_rule(rule: Rule, text: &str) -> Result<Pairs<'_, Rule>, pest::error::Er
 
 fn parse_module_here(file: FileId, text: &str) -> ParsedFile {
     let mut diagnostics = Diagnostics::new();
+    // A byte-order mark and stray control characters become blanks of the
+    // same length, so every span still points into the original text.
+    let cleaned = recover::clean(file, text, &mut diagnostics);
+    let text: &str = &cleaned;
     if let Some(offset) = recover::too_deep(text, MAX_DEPTH) {
         diagnostics.push(
             file,
@@ -104,38 +121,40 @@ fn parse_module_here(file: FileId, text: &str) -> ParsedFile {
     }
     // A whole file that fails is parsed again declaration by declaration, and
     // only those errors are reported, so this parse needs no error detail.
-    match CairnParser::parse(Rule::file, text) {
+    let module = match CairnParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let mut module = Module::default();
             if let Some(file_pair) = pairs.next() {
                 let mut cx = lower::Lower::new(file, &mut diagnostics);
                 module.decls = cx.file(file_pair);
             }
-            ParsedFile {
-                module,
-                diagnostics,
-            }
+            module
         }
-        Err(_) => {
-            let module = recover::parse_each(file, text, &mut diagnostics);
-            ParsedFile {
-                module,
-                diagnostics,
-            }
-        }
+        Err(_) => recover::parse_each(file, text, &mut diagnostics),
+    };
+    recover::cap_errors(file, &mut diagnostics, MAX_SYNTAX_ERRORS);
+    ParsedFile {
+        module,
+        diagnostics,
     }
 }
 
-/// Parses a single declaration; `text` is padded so offsets match the file.
-fn parse_lone(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<ast::Decl> {
+/// Parses a single declaration that starts at byte `offset` of the file;
+/// spans are moved by `offset`, so they point into the whole file.
+fn parse_lone(
+    file: FileId,
+    text: &str,
+    offset: usize,
+    diagnostics: &mut Diagnostics,
+) -> Option<ast::Decl> {
     match parse_rule(Rule::lone_decl, text) {
         Ok(mut pairs) => {
             let pair = pairs.next()?;
-            let mut cx = lower::Lower::new(file, diagnostics);
+            let mut cx = lower::Lower::at(file, offset, diagnostics);
             cx.lone_decl(pair)
         }
         Err(e) => {
-            diagnostics.push(file, lower::syntax_error(e, text));
+            diagnostics.push(file, lower::syntax_error(e, text).shifted(offset));
             None
         }
     }
@@ -154,37 +173,120 @@ pub struct Parsed {
 
 /// Reads files for `include`. The CLI reads from disk; tests and the language
 /// server can supply text from memory.
+///
+/// The parser has already applied the include policy ([`IncludePolicy`]) to
+/// the path: it lies inside the guideline's folder tree, and it is the
+/// canonical path when the file exists on disk.
 pub trait Loader {
     /// Reads the file at `path`.
     fn load(&self, path: &Path) -> std::io::Result<String>;
 }
 
-/// A [`Loader`] that reads from the file system.
+/// A [`Loader`] that reads from the file system with [`read_source`]
+/// (regular files only, at most [`MAX_FILE_BYTES`], UTF-8).
 pub struct FsLoader;
 
 impl Loader for FsLoader {
     fn load(&self, path: &Path) -> std::io::Result<String> {
-        std::fs::read_to_string(path)
+        Ok(read_source(path)?)
     }
 }
 
 /// Parses `text` as the main file named `name`, following its includes
-/// relative to the main file's folder.
+/// relative to the including file's folder, inside the main file's folder
+/// tree (see [`include`]).
 pub fn parse_with(name: &str, text: &str, loader: &dyn Loader) -> Parsed {
+    parse_with_paths(name, text, loader, &[])
+}
+
+/// An included file waiting to be parsed: its id, its path as shown, and
+/// the include that named it.
+type Pending = (FileId, PathBuf, Option<(FileId, Span, String)>);
+
+/// [`parse_with`], where includes may also resolve inside the folders of
+/// `include_paths` (the command line's `--include-path`).
+pub fn parse_with_paths(
+    name: &str,
+    text: &str,
+    loader: &dyn Loader,
+    include_paths: &[PathBuf],
+) -> Parsed {
     let mut sources = SourceMap::new();
     let mut modules = Vec::new();
     let mut diagnostics = Diagnostics::new();
     let main = sources.add(name, text);
-    let mut queue: Vec<(FileId, PathBuf)> = vec![(main, PathBuf::from(name))];
-    while let Some((id, path)) = queue.pop() {
+    let main_path = PathBuf::from(name);
+    // Built at the first include only: a file without includes never
+    // touches the file system.
+    let mut policy: Option<IncludePolicy> = None;
+    let mut seen: HashMap<PathBuf, FileId> = HashMap::new();
+    let mut declarations = 0usize;
+    let mut queue: Vec<Pending> = vec![(main, main_path.clone(), None)];
+    while let Some((id, path, origin)) = queue.pop() {
         let text = sources.get(id).map(|f| f.text.clone()).unwrap_or_default();
-        let parsed = parse_module(id, &text);
+        let mut parsed = if text.len() > MAX_FILE_BYTES {
+            too_large(id, name_of(&sources, id), &text)
+        } else {
+            parse_module(id, &text)
+        };
+        if let Some((from, span, written)) = origin {
+            if parsed.diagnostics.has_errors() && !recover::looks_like_cairn(&text) {
+                // Not Cairn source (a secret, a binary): its text and its
+                // errors stay hidden; only the location is reported.
+                let at = parsed.diagnostics.reports.iter().find(|r| r.is_error());
+                let offset = at.and_then(first_offset).unwrap_or(0);
+                let lc = sources.get(id).map(|f| f.line_col(offset));
+                let (line, column) = lc.map_or((1, 1), |lc| (lc.line, lc.column));
+                sources.redact(id);
+                parsed = ParsedFile {
+                    module: Module::default(),
+                    diagnostics: Diagnostics::new(),
+                };
+                diagnostics.push(
+                    from,
+                    SyntaxError::IncludeNotCairn {
+                        path: written,
+                        line,
+                        column,
+                        span: span.miette(),
+                    },
+                );
+            }
+        }
         diagnostics.extend(parsed.diagnostics);
+        if declarations + parsed.module.decls.len() > MAX_DECLARATIONS {
+            let keep = MAX_DECLARATIONS.saturating_sub(declarations);
+            if let Some(first) = parsed.module.decls.get(keep) {
+                diagnostics.push(
+                    id,
+                    SyntaxError::TooManyDeclarations {
+                        limit: MAX_DECLARATIONS,
+                        span: first.span.miette(),
+                    },
+                );
+            }
+            parsed.module.decls.truncate(keep);
+        }
+        declarations += parsed.module.decls.len();
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         for (include, span) in includes(&parsed.module) {
             let target = base.join(&include);
             let target_name = target.to_string_lossy().to_string();
-            if sources.find(&target_name).is_some() {
+            let policy = policy.get_or_insert_with(|| {
+                seen.insert(include::identity(&main_path).0, main);
+                IncludePolicy::for_main(&main_path, include_paths)
+            });
+            let Ok(resolved) = policy.resolve(&target) else {
+                diagnostics.push(
+                    id,
+                    SyntaxError::IncludeOutside {
+                        path: include,
+                        span: span.miette(),
+                    },
+                );
+                continue;
+            };
+            if seen.contains_key(&resolved.key) {
                 diagnostics.push(
                     id,
                     SyntaxError::IncludeCycle {
@@ -194,19 +296,37 @@ pub fn parse_with(name: &str, text: &str, loader: &dyn Loader) -> Parsed {
                 );
                 continue;
             }
-            match loader.load(&target) {
-                Ok(text) => {
-                    let new_id = sources.add(target_name, text);
-                    queue.push((new_id, target));
-                }
-                Err(e) => diagnostics.push(
+            if seen.len() > MAX_INCLUDED_FILES {
+                diagnostics.push(
                     id,
-                    SyntaxError::Include {
-                        path: target_name,
-                        reason: e.to_string(),
+                    SyntaxError::TooManyIncludes {
+                        limit: MAX_INCLUDED_FILES,
+                        span: span.miette(),
+                    },
+                );
+                continue;
+            }
+            // Read what was checked: the canonical path, not the spelling.
+            let read_path = if resolved.on_disk {
+                &resolved.key
+            } else {
+                &target
+            };
+            match loader.load(read_path) {
+                Ok(text) if text.len() > MAX_FILE_BYTES => diagnostics.push(
+                    id,
+                    SyntaxError::FileTooLarge {
+                        path: include,
+                        limit: MAX_FILE_BYTES,
                         span: span.miette(),
                     },
                 ),
+                Ok(text) => {
+                    let new_id = sources.add(target_name, text);
+                    seen.insert(resolved.key, new_id);
+                    queue.push((new_id, target, Some((id, span, include))));
+                }
+                Err(e) => diagnostics.push(id, refused(e, include, target_name, span)),
             }
         }
         modules.push((id, parsed.module));
@@ -217,6 +337,62 @@ pub fn parse_with(name: &str, text: &str, loader: &dyn Loader) -> Parsed {
         modules,
         diagnostics,
     }
+}
+
+/// The diagnostic for an include the loader could not read.
+fn refused(e: std::io::Error, written: String, shown: String, span: Span) -> SyntaxError {
+    let span = span.miette();
+    match e.get_ref().and_then(|r| r.downcast_ref::<ReadError>()) {
+        Some(ReadError::NotRegular) => SyntaxError::IncludeNotFile {
+            path: written,
+            span,
+        },
+        Some(ReadError::TooLarge { limit }) => SyntaxError::FileTooLarge {
+            path: written,
+            limit: *limit,
+            span,
+        },
+        Some(ReadError::NotUtf8 { offset }) => SyntaxError::NotUtf8 {
+            path: written,
+            offset: *offset,
+            span,
+        },
+        _ => SyntaxError::Include {
+            path: shown,
+            reason: e.to_string(),
+            span,
+        },
+    }
+}
+
+/// A file over the size limit: nothing parsed, one diagnostic at the limit.
+fn too_large(id: FileId, name: String, text: &str) -> ParsedFile {
+    let mut at = MAX_FILE_BYTES;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.push(
+        id,
+        SyntaxError::FileTooLarge {
+            path: name,
+            limit: MAX_FILE_BYTES,
+            span: (at, 0).into(),
+        },
+    );
+    ParsedFile {
+        module: Module::default(),
+        diagnostics,
+    }
+}
+
+fn name_of(sources: &SourceMap, id: FileId) -> String {
+    sources.get(id).map(|f| f.name.clone()).unwrap_or_default()
+}
+
+/// The offset of a report's first label.
+fn first_offset(report: &crate::diagnostics::Report) -> Option<usize> {
+    report.inner.labels()?.next().map(|l| l.offset())
 }
 
 fn includes(module: &Module) -> Vec<(String, Span)> {
