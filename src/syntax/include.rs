@@ -63,6 +63,29 @@ pub fn read_source(path: &Path) -> Result<String, ReadError> {
     read_limited(path, MAX_FILE_BYTES)
 }
 
+/// Reads a file the user named on the command line (a guideline or a case):
+/// like [`read_source`], but a FIFO or device is read (the user asked for
+/// it, as with `<(…)`), still never more than [`MAX_FILE_BYTES`].
+pub fn read_named(path: &Path) -> Result<String, ReadError> {
+    if std::fs::metadata(path)?.is_dir() {
+        return Err(ReadError::NotRegular);
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    utf8(bytes, MAX_FILE_BYTES)
+}
+
+fn utf8(bytes: Vec<u8>, limit: usize) -> Result<String, ReadError> {
+    if bytes.len() > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
 /// [`read_source`] with another size limit (for tests of the limit).
 pub fn read_limited(path: &Path, limit: usize) -> Result<String, ReadError> {
     // `metadata` follows symbolic links, so a link to a FIFO is refused too,
@@ -77,12 +100,7 @@ pub fn read_limited(path: &Path, limit: usize) -> Result<String, ReadError> {
     }
     let mut bytes = Vec::new();
     file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
-    if bytes.len() > limit {
-        return Err(ReadError::TooLarge { limit });
-    }
-    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
-        offset: e.utf8_error().valid_up_to(),
-    })
+    utf8(bytes, limit)
 }
 
 #[cfg(unix)]
