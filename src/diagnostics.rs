@@ -7,7 +7,7 @@
 //! miette's graphical handler or as JSON for machines.
 
 use crate::source::{FileId, SourceMap};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 use std::fmt;
 
@@ -102,35 +102,108 @@ impl Diagnostics {
     }
 }
 
+/// The longest source line drawn in an excerpt, in bytes. miette cannot
+/// draw a label past column 65,535 (it panics), and a megabyte line is no
+/// use on a terminal: a diagnostic whose excerpt would hold a longer line is
+/// shown with its location only.
+pub const MAX_EXCERPT_LINE: usize = 4096;
+
+/// Context lines miette draws around a label (its default).
+const CONTEXT_LINES: usize = 1;
+
 /// Renders one diagnostic with its source, without colour.
+///
+/// Control characters (ESC, BEL, ...) and bidirectional overrides that come
+/// from the source are escaped (`\u{1b}`), so a diagnostic never sends them
+/// raw to a terminal.
 pub fn render_one(report: &Report, sources: &SourceMap, width: usize) -> String {
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
         .with_width(width)
-        .with_links(false);
+        .with_links(false)
+        .with_context_lines(CONTEXT_LINES);
     let mut out = String::new();
     let with_source = WithSource::new(report, sources);
     if handler.render_report(&mut out, &with_source).is_err() {
         out = format!("{}\n", report.inner);
     }
+    if let Some(locations) = &with_source.locations {
+        out.push_str(locations);
+    }
+    escape_controls(&out)
+}
+
+/// `text` with every control character except the line break, and every
+/// bidirectional override, written as a `\u{..}` escape.
+pub fn escape_controls(text: &str) -> String {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
     out
 }
 
-/// A diagnostic paired with the text of the file it points into, so miette
+/// A diagnostic paired with a window of the file it points into, so miette
 /// can draw its labels.
 pub struct WithSource<'a> {
     inner: &'a (dyn Diagnostic + Send + Sync + 'static),
-    source: Option<NamedSource<String>>,
+    source: Option<crate::source::Excerpt<'a>>,
+    /// For a diagnostic shown without excerpt: its labels' locations.
+    locations: Option<String>,
 }
 
 impl<'a> WithSource<'a> {
-    /// Pairs a report with its file's text.
-    pub fn new(report: &'a Report, sources: &SourceMap) -> WithSource<'a> {
-        let source = sources
-            .get(report.file)
-            .map(|f| NamedSource::new(f.name.clone(), f.text.to_string()));
+    /// Pairs a report with the window of its file's text that its labels
+    /// need (the file is never copied or scanned from its start).
+    pub fn new(report: &'a Report, sources: &'a SourceMap) -> WithSource<'a> {
+        let inner = report.inner.as_ref();
+        let labels: Vec<LabeledSpan> = inner.labels().map(Iterator::collect).unwrap_or_default();
+        let file = sources.get(report.file);
+        let (Some(file), Some(start), Some(end)) = (
+            file,
+            labels.iter().map(LabeledSpan::offset).min(),
+            labels.iter().map(|l| l.offset() + l.len()).max(),
+        ) else {
+            return WithSource {
+                inner,
+                source: None,
+                locations: None,
+            };
+        };
+        let first = file.line_of(start).saturating_sub(CONTEXT_LINES);
+        let last = (file.line_of(end) + CONTEXT_LINES).min(file.line_count() - 1);
+        let too_long = (first..=last)
+            .any(|line| file.line_start(line + 1) - file.line_start(line) > MAX_EXCERPT_LINE);
+        if too_long {
+            let mut locations = String::new();
+            for label in &labels {
+                let lc = file.line_col(label.offset());
+                let text = label.label().map(|t| format!(": {t}")).unwrap_or_default();
+                locations.push_str(&format!(
+                    "  at {}:{}:{}{text} (line too long to show)\n",
+                    file.name, lc.line, lc.column
+                ));
+            }
+            return WithSource {
+                inner,
+                source: None,
+                locations: Some(locations),
+            };
+        }
         WithSource {
-            inner: report.inner.as_ref(),
-            source,
+            inner,
+            source: Some(file.excerpt(start, end, CONTEXT_LINES)),
+            locations: None,
         }
     }
 }
@@ -160,6 +233,10 @@ impl Diagnostic for WithSource<'_> {
         self.inner.help()
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        // Without an excerpt the labels are listed as locations instead.
+        if self.locations.is_some() {
+            return None;
+        }
         self.inner.labels()
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

@@ -68,7 +68,7 @@ pub fn parse(name: &str, text: &str) -> Parsed {
 
 /// Reads and parses a guideline file.
 pub fn parse_file(path: &std::path::Path) -> std::io::Result<Parsed> {
-    let text = std::fs::read_to_string(path)?;
+    let text = syntax::include::read_named(path)?;
     Ok(parse(&path.to_string_lossy(), &text))
 }
 

@@ -66,6 +66,10 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Byte offset of the start of each line, for line/column lookup.
     line_starts: Vec<usize>,
+    /// True when a `\r` not followed by `\n` occurs: miette counts it as a
+    /// line break and this index does not, so excerpts then use the whole
+    /// text rather than a window.
+    lone_cr: bool,
 }
 
 /// A one-based line and column; the column counts characters, not bytes.
@@ -83,21 +87,77 @@ impl SourceFile {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let bytes = text.as_bytes();
+        let lone_cr = text
+            .match_indices('\r')
+            .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'));
         SourceFile {
             name: name.into(),
             text,
             line_starts,
+            lone_cr,
+        }
+    }
+
+    /// The zero-based line of a byte offset (clamped to the text), by binary
+    /// search over the line starts computed once in [`SourceFile::new`].
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Byte offset where the zero-based `line` starts (the text's length
+    /// past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// Number of lines (a text without line breaks has one).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// A miette source for excerpts of this file between byte offsets
+    /// `start` and `end`, widened by `context` lines each side: miette
+    /// reads only that window, never the text before it, so rendering a
+    /// diagnostic costs the size of its excerpt, not of the file.
+    pub fn excerpt(&self, start: usize, end: usize, context: usize) -> Excerpt<'_> {
+        if self.lone_cr {
+            return Excerpt {
+                name: &self.name,
+                data: &self.text,
+                base: 0,
+                line_base: 0,
+            };
+        }
+        let first = self.line_of(start).saturating_sub(context);
+        // One line more than asked: miette looks one byte past the context.
+        let last = self.line_of(end) + context + 2;
+        let base = self.line_start(first);
+        let stop = self.line_start(last).max(base);
+        Excerpt {
+            name: &self.name,
+            data: self.text.get(base..stop).unwrap_or(""),
+            base,
+            line_base: first,
         }
     }
 
     /// Line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let line = self.line_of(offset);
+        let mut start = self.line_starts.get(line).copied().unwrap_or(0);
+        // A byte-order mark is not a column.
+        if start == 0 && self.text.starts_with('\u{feff}') {
+            start = '\u{feff}'.len_utf8().min(offset);
+        }
         let column = self
             .text
             .get(start..offset)
@@ -135,6 +195,14 @@ impl SourceMap {
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// Forgets a file's text (keeping its name and id), so that nothing can
+    /// show it: used for an included file that is not Cairn source.
+    pub fn redact(&mut self, id: FileId) {
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            *f = SourceFile::new(f.name.clone(), "");
+        }
+    }
+
     /// The file with this id, if any.
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
@@ -166,5 +234,44 @@ impl SourceMap {
         self.get(span.file)
             .map(|f| f.line_col(span.start as usize))
             .unwrap_or(LineCol { line: 1, column: 1 })
+    }
+}
+
+/// A window of a file's text that miette reads as if it were the whole file
+/// (see [`SourceFile::excerpt`]): offsets and line numbers are moved by the
+/// window's start.
+#[derive(Debug)]
+pub struct Excerpt<'a> {
+    name: &'a str,
+    data: &'a str,
+    /// Byte offset of the window in the file (a line start).
+    base: usize,
+    /// Zero-based line of the window's first line.
+    line_base: usize,
+}
+
+impl miette::SourceCode for Excerpt<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
+        let local = span
+            .offset()
+            .checked_sub(self.base)
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let local: miette::SourceSpan = (local, span.len()).into();
+        let inner = self.data.read_span(&local, before, after)?;
+        let offset = inner.span().offset() + self.base;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            (offset, inner.span().len()).into(),
+            inner.line() + self.line_base,
+            inner.column(),
+            // miette's line count runs from the start of the text it reads.
+            inner.line_count() + self.line_base,
+        )))
     }
 }

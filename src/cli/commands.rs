@@ -15,7 +15,7 @@ pub fn check(files: &[PathBuf], format: ErrorFormat) -> u8 {
     let mut code = 0;
     for path in files {
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
+        let text = match syntax::include::read_named(path) {
             Ok(t) => t,
             Err(e) => {
                 errln!("error: cannot read `{name}`: {e}");
@@ -23,7 +23,7 @@ pub fn check(files: &[PathBuf], format: ErrorFormat) -> u8 {
                 continue;
             }
         };
-        let parsed = syntax::parse_with(&name, &text, &FsLoader);
+        let parsed = syntax::parse_with_paths(&name, &text, &FsLoader, output::include_paths());
         let (sources, diagnostics) = match check::check(parsed) {
             Ok(checked) => (checked.sources, checked.warnings),
             Err(failed) => (failed.sources, failed.diagnostics),
@@ -127,7 +127,7 @@ pub fn test(paths: Vec<PathBuf>, coverage: bool, min_coverage: Option<f64>, form
         min_coverage,
         width: WIDTH,
     };
-    let report = testing::run(&paths, &options);
+    let report = testing::runner::run_with_include_paths(&paths, &options, output::include_paths());
     let code = if report.success() { 0 } else { ERRORS };
     match format {
         Format::Json => {

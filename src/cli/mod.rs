@@ -57,6 +57,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// A folder outside the guideline's own folder tree that `include`s
+    /// (and cases' `"guideline"` keys) may also read from; repeatable.
+    #[arg(long = "include-path", value_name = "DIR", global = true)]
+    pub include_path: Vec<PathBuf>,
 }
 
 /// How diagnostics are printed.
@@ -187,6 +191,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() || !printed { 2 } else { 0 });
         }
     };
+    output::set_include_paths(cli.include_path);
     let code = match cli.command {
         Command::Check {
             files,

@@ -13,7 +13,7 @@ use cairn::diagnostics::Diagnostics;
 use cairn::source::SourceMap;
 use cairn::testing::load::{self, LoadError};
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// The first error met writing standard output.
@@ -67,6 +67,19 @@ pub fn finish(code: u8) -> u8 {
     }
 }
 
+/// The `--include-path` folders, set once at start-up.
+static INCLUDE_PATHS: OnceLock<Vec<PathBuf>> = OnceLock::new();
+
+/// Records the `--include-path` folders for every command.
+pub fn set_include_paths(paths: Vec<PathBuf>) {
+    let _ = INCLUDE_PATHS.set(paths);
+}
+
+/// The `--include-path` folders (none by default).
+pub fn include_paths() -> &'static [PathBuf] {
+    INCLUDE_PATHS.get().map_or(&[], Vec::as_slice)
+}
+
 /// Width of rendered diagnostics and traces.
 pub const WIDTH: usize = 100;
 
@@ -100,7 +113,7 @@ pub fn summary(diagnostics: &Diagnostics) -> String {
 /// Loads and checks a guideline, printing what went wrong; the error is the
 /// exit code.
 pub fn guideline(path: &Path) -> Result<Checked, u8> {
-    match load::guideline(path) {
+    match load::guideline_with(path, include_paths()) {
         Ok(checked) => {
             eprint_diagnostics(&checked.warnings, &checked.sources);
             Ok(checked)

@@ -6,7 +6,6 @@
 //! the command line would. Included files are read from the other open
 //! documents first and from disk otherwise, so unsaved edits count.
 
-use super::include;
 use super::index::Index;
 use super::text::LineIndex;
 use crate::diagnostics::Report;
@@ -15,53 +14,47 @@ use crate::syntax::Loader;
 use lsp_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
 };
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The file the main document is in every analysis.
 pub const MAIN: FileId = FileId(0);
 
-/// Reads included files from open documents, falling back to the disk
-/// through [`super::include::read_included`]; either way only inside the
-/// main document's folder tree, and each file once by canonical path.
+/// Reads included files from the open documents first (so unsaved edits
+/// count) and from disk otherwise through [`crate::syntax::read_source`]
+/// (regular files only, size limit, UTF-8). Where an include may resolve
+/// (the main document's folder tree) and cycles (by canonical path) are
+/// decided by [`crate::syntax::parse_with`]'s include policy, the same as
+/// `cairn check`'s.
 pub struct MemoryLoader<'a> {
     /// Open documents by path.
     pub open: &'a HashMap<PathBuf, String>,
-    /// The folder of the main document: includes stay inside its tree.
-    pub root: PathBuf,
-    /// Canonical paths already read in this analysis.
-    pub seen: RefCell<HashSet<PathBuf>>,
 }
 
 impl<'a> MemoryLoader<'a> {
-    /// A loader for the guideline whose main file is `main`.
-    pub fn new(main: &Path, open: &'a HashMap<PathBuf, String>) -> MemoryLoader<'a> {
-        let root = main.parent().map(Path::to_path_buf).unwrap_or_default();
-        let seen = RefCell::new(HashSet::from([include::identity(main)]));
-        MemoryLoader { open, root, seen }
+    /// A loader over the open documents `open`.
+    pub fn new(open: &'a HashMap<PathBuf, String>) -> MemoryLoader<'a> {
+        MemoryLoader { open }
     }
 
-    fn read(&self, path: &Path) -> Result<String, include::IncludeError> {
-        if !include::inside(&self.root, path) {
-            return Err(include::IncludeError::Outside);
-        }
-        if !self.seen.borrow_mut().insert(include::identity(path)) {
-            return Err(include::IncludeError::Again);
-        }
-        match self.open.get(path) {
-            Some(text) => Ok(text.clone()),
-            None => include::read_included(path),
-        }
+    /// The open document at `path`: the policy hands over canonical paths,
+    /// while documents are keyed by the path of their URI.
+    fn open_document(&self, path: &Path) -> Option<&String> {
+        self.open.get(path).or_else(|| {
+            self.open
+                .iter()
+                .find(|(k, _)| k.canonicalize().ok().as_deref() == Some(path))
+                .map(|(_, text)| text)
+        })
     }
 }
 
 impl Loader for MemoryLoader<'_> {
     fn load(&self, path: &Path) -> std::io::Result<String> {
-        self.read(path).map_err(|e| match e {
-            include::IncludeError::Io(io) => io,
-            other => std::io::Error::new(std::io::ErrorKind::InvalidData, other.to_string()),
-        })
+        match self.open_document(path) {
+            Some(text) => Ok(text.clone()),
+            None => Ok(crate::syntax::read_source(path)?),
+        }
     }
 }
 
@@ -83,7 +76,7 @@ pub struct Analysis {
 /// Parses, indexes and checks the document at `path`.
 pub fn analyse(path: &Path, text: &str, open: &HashMap<PathBuf, String>) -> Analysis {
     let name = path.to_string_lossy();
-    let parsed = crate::syntax::parse_with(&name, text, &MemoryLoader::new(path, open));
+    let parsed = crate::syntax::parse_with(&name, text, &MemoryLoader::new(open));
     let index = Index::build(&parsed.sources, &parsed.modules);
     let decls = parsed
         .modules

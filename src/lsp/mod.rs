@@ -11,7 +11,7 @@
 
 pub(crate) mod analysis;
 mod features;
-mod include;
+
 mod index;
 #[cfg(test)]
 mod placeholder_tests;
@@ -19,8 +19,8 @@ mod text;
 mod transport;
 mod worker;
 
+pub use crate::syntax::MAX_FILE_BYTES as MAX_INCLUDE_BYTES;
 pub use features::KEYWORDS;
-pub use include::MAX_INCLUDE_BYTES;
 pub use text::LineIndex;
 pub use transport::{MAX_HEADER_LINE, MAX_MESSAGE};
 

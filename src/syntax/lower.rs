@@ -15,12 +15,24 @@ use pest::iterators::Pair;
 pub struct Lower<'d> {
     pub(super) file: FileId,
     pub(super) diagnostics: &'d mut Diagnostics,
+    /// Where the parsed text starts in the file (recovery parses each
+    /// declaration on its own, without copying the text before it).
+    offset: usize,
 }
 
 impl<'d> Lower<'d> {
     /// A context for `file`.
     pub fn new(file: FileId, diagnostics: &'d mut Diagnostics) -> Lower<'d> {
-        Lower { file, diagnostics }
+        Lower::at(file, 0, diagnostics)
+    }
+
+    /// A context for text that starts at byte `offset` of `file`.
+    pub fn at(file: FileId, offset: usize, diagnostics: &'d mut Diagnostics) -> Lower<'d> {
+        Lower {
+            file,
+            diagnostics,
+            offset,
+        }
     }
 
     /// The span of a pair, without the whitespace and comments pest may
@@ -28,7 +40,8 @@ impl<'d> Lower<'d> {
     pub(super) fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
         let text = trim_trailing_trivia(pair.as_str());
-        Span::new(self.file, s.start(), s.start() + text.len())
+        let start = self.offset + s.start();
+        Span::new(self.file, start, start + text.len())
     }
 
     pub(super) fn ident(&self, pair: Pair<Rule>) -> Ident {

@@ -11,18 +11,21 @@
 
 pub mod ast;
 mod error;
+mod files;
+pub mod include;
 mod lower;
 mod lower_expr;
 mod recover;
 
 pub use error::SyntaxError;
+pub use files::{parse_with, parse_with_paths, FsLoader, Loader, Parsed};
+pub use include::{read_source, IncludePolicy, ReadError, MAX_FILE_BYTES};
 
 use crate::diagnostics::Diagnostics;
-use crate::source::{FileId, SourceMap, Span};
-use ast::{DeclKind, Module};
+use crate::source::FileId;
+use ast::Module;
 use pest::iterators::Pairs;
 use pest::Parser;
-use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 #[derive(pest_derive::Parser)]
@@ -32,6 +35,16 @@ struct CairnParser;
 /// The deepest bracket or `not` nesting accepted; deeper input is rejected
 /// with a diagnostic before pest sees it, so it cannot overflow the stack.
 pub const MAX_DEPTH: usize = 64;
+
+/// The most syntax errors reported per file; the rest are counted in one
+/// last diagnostic, never dropped silently.
+pub const MAX_SYNTAX_ERRORS: usize = 100;
+
+/// The most declarations in one guideline (all its files together).
+pub const MAX_DECLARATIONS: usize = 100_000;
+
+/// The most files one guideline may include (directly or not).
+pub const MAX_INCLUDED_FILES: usize = 1_000;
 
 /// A parsed file and the diagnostics found while parsing it.
 #[derive(Debug)]
@@ -89,6 +102,10 @@ fn parse_rule(rule: Rule, text: &str) -> Result<Pairs<'_, Rule>, pest::error::Er
 
 fn parse_module_here(file: FileId, text: &str) -> ParsedFile {
     let mut diagnostics = Diagnostics::new();
+    // A byte-order mark and stray control characters become blanks of the
+    // same length, so every span still points into the original text.
+    let cleaned = recover::clean(file, text, &mut diagnostics);
+    let text: &str = &cleaned;
     if let Some(offset) = recover::too_deep(text, MAX_DEPTH) {
         diagnostics.push(
             file,
@@ -104,130 +121,43 @@ fn parse_module_here(file: FileId, text: &str) -> ParsedFile {
     }
     // A whole file that fails is parsed again declaration by declaration, and
     // only those errors are reported, so this parse needs no error detail.
-    match CairnParser::parse(Rule::file, text) {
+    let module = match CairnParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let mut module = Module::default();
             if let Some(file_pair) = pairs.next() {
                 let mut cx = lower::Lower::new(file, &mut diagnostics);
                 module.decls = cx.file(file_pair);
             }
-            ParsedFile {
-                module,
-                diagnostics,
-            }
+            module
         }
-        Err(_) => {
-            let module = recover::parse_each(file, text, &mut diagnostics);
-            ParsedFile {
-                module,
-                diagnostics,
-            }
-        }
-    }
-}
-
-/// Parses a single declaration; `text` is padded so offsets match the file.
-fn parse_lone(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<ast::Decl> {
-    match parse_rule(Rule::lone_decl, text) {
-        Ok(mut pairs) => {
-            let pair = pairs.next()?;
-            let mut cx = lower::Lower::new(file, diagnostics);
-            cx.lone_decl(pair)
-        }
-        Err(e) => {
-            diagnostics.push(file, lower::syntax_error(e, text));
-            None
-        }
-    }
-}
-
-/// A guideline's files: the main file with every included file, parsed.
-#[derive(Debug)]
-pub struct Parsed {
-    /// The text of every file.
-    pub sources: SourceMap,
-    /// The parsed modules, main file first, each with its file id.
-    pub modules: Vec<(FileId, Module)>,
-    /// Syntax errors of all files.
-    pub diagnostics: Diagnostics,
-}
-
-/// Reads files for `include`. The CLI reads from disk; tests and the language
-/// server can supply text from memory.
-pub trait Loader {
-    /// Reads the file at `path`.
-    fn load(&self, path: &Path) -> std::io::Result<String>;
-}
-
-/// A [`Loader`] that reads from the file system.
-pub struct FsLoader;
-
-impl Loader for FsLoader {
-    fn load(&self, path: &Path) -> std::io::Result<String> {
-        std::fs::read_to_string(path)
-    }
-}
-
-/// Parses `text` as the main file named `name`, following its includes
-/// relative to the main file's folder.
-pub fn parse_with(name: &str, text: &str, loader: &dyn Loader) -> Parsed {
-    let mut sources = SourceMap::new();
-    let mut modules = Vec::new();
-    let mut diagnostics = Diagnostics::new();
-    let main = sources.add(name, text);
-    let mut queue: Vec<(FileId, PathBuf)> = vec![(main, PathBuf::from(name))];
-    while let Some((id, path)) = queue.pop() {
-        let text = sources.get(id).map(|f| f.text.clone()).unwrap_or_default();
-        let parsed = parse_module(id, &text);
-        diagnostics.extend(parsed.diagnostics);
-        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        for (include, span) in includes(&parsed.module) {
-            let target = base.join(&include);
-            let target_name = target.to_string_lossy().to_string();
-            if sources.find(&target_name).is_some() {
-                diagnostics.push(
-                    id,
-                    SyntaxError::IncludeCycle {
-                        path: target_name,
-                        span: span.miette(),
-                    },
-                );
-                continue;
-            }
-            match loader.load(&target) {
-                Ok(text) => {
-                    let new_id = sources.add(target_name, text);
-                    queue.push((new_id, target));
-                }
-                Err(e) => diagnostics.push(
-                    id,
-                    SyntaxError::Include {
-                        path: target_name,
-                        reason: e.to_string(),
-                        span: span.miette(),
-                    },
-                ),
-            }
-        }
-        modules.push((id, parsed.module));
-    }
-    modules.sort_by_key(|(id, _)| *id);
-    Parsed {
-        sources,
-        modules,
+        Err(_) => recover::parse_each(file, text, &mut diagnostics),
+    };
+    recover::cap_errors(file, &mut diagnostics, MAX_SYNTAX_ERRORS);
+    ParsedFile {
+        module,
         diagnostics,
     }
 }
 
-fn includes(module: &Module) -> Vec<(String, Span)> {
-    module
-        .decls
-        .iter()
-        .filter_map(|d| match &d.kind {
-            DeclKind::Include(t) => Some((t.value.clone(), t.span)),
-            _ => None,
-        })
-        .collect()
+/// Parses a single declaration that starts at byte `offset` of the file;
+/// spans are moved by `offset`, so they point into the whole file.
+fn parse_lone(
+    file: FileId,
+    text: &str,
+    offset: usize,
+    diagnostics: &mut Diagnostics,
+) -> Option<ast::Decl> {
+    match parse_rule(Rule::lone_decl, text) {
+        Ok(mut pairs) => {
+            let pair = pairs.next()?;
+            let mut cx = lower::Lower::at(file, offset, diagnostics);
+            cx.lone_decl(pair)
+        }
+        Err(e) => {
+            diagnostics.push(file, lower::syntax_error(e, text).shifted(offset));
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
-//! Syntax stage: error recovery and the nesting guard.
+//! Syntax stage: error recovery, the nesting guard, the control-character
+//! guard and the cap on reported errors.
 //!
-//! Both work on a light lexical scan that knows about strings and comments,
+//! They work on a light lexical scan that knows about strings and comments,
 //! so braces inside either do not confuse them.
 
 use super::ast::Module;
+use super::error::SyntaxError;
 use crate::diagnostics::Diagnostics;
 use crate::source::FileId;
+use std::borrow::Cow;
 
 /// Walks the text, calling `visit(offset, byte)` for every byte outside
 /// strings and comments.
@@ -156,11 +159,109 @@ pub fn parse_each(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Mo
         if only_comments {
             continue;
         }
-        // Pad with spaces so byte offsets inside the piece match the file.
-        let padded = format!("{}{}", " ".repeat(start), piece);
-        if let Some(decl) = super::parse_lone(file, &padded, diagnostics) {
+        // Each piece is parsed on its own and its spans moved by `start`;
+        // no text before it is copied or parsed again, so recovery stays
+        // linear in the size of the file.
+        if let Some(decl) = super::parse_lone(file, piece, start, diagnostics) {
             module.decls.push(decl);
         }
     }
     module
+}
+
+/// The text with a leading byte-order mark and every control character
+/// outside strings and comments replaced by spaces of the same length (so
+/// spans stay right); each control character is reported.
+pub fn clean<'t>(file: FileId, text: &'t str, diagnostics: &mut Diagnostics) -> Cow<'t, str> {
+    let mut blanks: Vec<(usize, usize)> = Vec::new();
+    if text.starts_with('\u{feff}') {
+        blanks.push((0, '\u{feff}'.len_utf8()));
+    }
+    let bytes = text.as_bytes();
+    scan(text, |i, b| {
+        let len = match b {
+            b'\t' | b'\n' | b'\r' => 0,
+            0..=0x1f | 0x7f => 1,
+            // C1 controls (U+0080 to U+009F) are two bytes in UTF-8.
+            0xc2 if bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) => 2,
+            _ => 0,
+        };
+        if len > 0 {
+            let escaped = text
+                .get(i..i + len)
+                .and_then(|c| c.chars().next())
+                .map(|c| c.escape_unicode().to_string())
+                .unwrap_or_default();
+            diagnostics.push(
+                file,
+                SyntaxError::ControlCharacter {
+                    escaped,
+                    span: (i, len).into(),
+                },
+            );
+            blanks.push((i, len));
+        }
+        true
+    });
+    if blanks.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut owned = text.as_bytes().to_vec();
+    for (at, len) in blanks {
+        if let Some(range) = owned.get_mut(at..at + len) {
+            range.fill(b' ');
+        }
+    }
+    // Whole characters were replaced by ASCII spaces: still UTF-8.
+    String::from_utf8(owned).map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// Keeps the first `max` errors and replaces the rest by one diagnostic
+/// that counts them, at the first one left out.
+pub fn cap_errors(file: FileId, diagnostics: &mut Diagnostics, max: usize) {
+    let errors = diagnostics.error_count();
+    if errors <= max {
+        return;
+    }
+    let mut seen = 0;
+    let mut first_dropped = None;
+    diagnostics.reports.retain(|r| {
+        if !r.is_error() {
+            return true;
+        }
+        seen += 1;
+        if seen <= max {
+            return true;
+        }
+        if first_dropped.is_none() {
+            first_dropped = r.inner.labels().and_then(|mut l| l.next());
+        }
+        false
+    });
+    let span = first_dropped.map_or((0, 0).into(), |l| *l.inner());
+    diagnostics.push(
+        file,
+        SyntaxError::TooManyErrors {
+            more: errors - max,
+            span,
+        },
+    );
+}
+
+/// True when the text starts, after blanks and comments, with a declaration
+/// keyword (or has nothing else): only then may diagnostics show excerpts
+/// of an included file that has syntax errors.
+pub fn looks_like_cairn(text: &str) -> bool {
+    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Comments and doc comments alike are skipped (a loop, not recursion:
+    // the file may hold any number of them).
+    loop {
+        rest = rest.trim_start();
+        if rest.starts_with("//") {
+            rest = rest.find('\n').map_or("", |i| &rest[i..]);
+        } else {
+            break;
+        }
+    }
+    rest.is_empty() || starts_decl(rest)
 }

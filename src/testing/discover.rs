@@ -6,7 +6,7 @@
 //! `"guideline": "relative/path.cairn"` key (relative to the case file).
 
 use crate::case::json::{self, JsonKind};
-use crate::syntax::{self, ast::DeclKind};
+use crate::syntax::{self, ast::DeclKind, IncludePolicy};
 use std::path::{Path, PathBuf};
 
 /// A case file found under the given paths.
@@ -71,7 +71,9 @@ fn walk(path: &Path, explicit: bool, found: &mut Vec<Found>, errors: &mut Vec<(P
         }
         return;
     }
-    match std::fs::read_to_string(path) {
+    // Only regular files, at most the size limit: a FIFO or a device named
+    // `*.json` is reported, never opened in a way that could block.
+    match syntax::read_source(path) {
         Ok(text) => {
             if explicit || has_expect(&text) {
                 found.push(Found {
@@ -101,22 +103,47 @@ fn has_expect(text: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct Finder {
     by_folder: std::collections::BTreeMap<PathBuf, Result<PathBuf, String>>,
+    include_paths: Vec<PathBuf>,
 }
 
 impl Finder {
+    /// A finder whose `"guideline"` keys may also name files inside the
+    /// folders of `include_paths` (the command line's `--include-path`).
+    pub fn with_include_paths(include_paths: Vec<PathBuf>) -> Finder {
+        Finder {
+            include_paths,
+            ..Finder::default()
+        }
+    }
+
     /// The guideline a case runs against: its `guideline` key (relative to
     /// the case's folder), or the one `.cairn` file with a header in the
     /// parent of its `cases/` folder.
+    ///
+    /// The key is confined by the include policy: it must resolve inside
+    /// the case's own tree, which is the folder above its `cases/` folder
+    /// (the guideline's home) or, outside a `cases/` folder, the case's
+    /// own folder.
     pub fn guideline_for(&mut self, case: &Path, key: Option<&str>) -> Result<PathBuf, String> {
         let dir = case.parent().unwrap_or(Path::new(""));
-        if let Some(rel) = key {
-            return Ok(dir.join(rel));
-        }
-        let Some(cases_dir) = case
+        let cases_dir = case
             .ancestors()
             .skip(1)
-            .find(|a| a.file_name().is_some_and(|n| n == "cases"))
-        else {
+            .find(|a| a.file_name().is_some_and(|n| n == "cases"));
+        if let Some(rel) = key {
+            let tree = cases_dir.and_then(Path::parent).unwrap_or(dir);
+            let policy = IncludePolicy::for_folder(tree, &self.include_paths);
+            let target = dir.join(rel);
+            return match policy.resolve(&target) {
+                Ok(_) => Ok(target),
+                Err(_) => Err(format!(
+                    "the `\"guideline\"` key `{rel}` names a file outside the case's folder tree \
+                     (cairn::syntax::include_outside); a case may name only a guideline in its own \
+                     tree or under an `--include-path`"
+                )),
+            };
+        }
+        let Some(cases_dir) = cases_dir else {
             return Err(
                 "the case is not in a `cases/` folder and has no `\"guideline\"` key".to_string(),
             );
@@ -166,7 +193,7 @@ fn find_in(home: &Path) -> Result<PathBuf, String> {
 }
 
 fn has_header(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = syntax::read_source(path) else {
         return false;
     };
     let parsed = syntax::parse_module(crate::source::FileId(0), &text);

@@ -3,7 +3,7 @@
 
 use crate::check::{self, Checked, Failed};
 use crate::syntax::{self, FsLoader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Why a guideline could not be loaded.
 #[derive(Debug)]
@@ -16,10 +16,15 @@ pub enum LoadError {
 
 /// Reads, parses and checks the guideline at `path`.
 pub fn guideline(path: &Path) -> Result<Checked, LoadError> {
+    guideline_with(path, &[])
+}
+
+/// [`guideline`], where includes may also resolve inside `include_paths`.
+pub fn guideline_with(path: &Path, include_paths: &[PathBuf]) -> Result<Checked, LoadError> {
     let name = path.to_string_lossy().to_string();
-    let text = std::fs::read_to_string(path)
+    let text = syntax::include::read_named(path)
         .map_err(|e| LoadError::Io(format!("cannot read `{name}`: {e}")))?;
-    let parsed = syntax::parse_with(&name, &text, &FsLoader);
+    let parsed = syntax::parse_with_paths(&name, &text, &FsLoader, include_paths);
     check::check(parsed).map_err(LoadError::Invalid)
 }
 

@@ -95,6 +95,16 @@ struct Loaded {
 
 /// Runs every case with an `expect` block under `paths`.
 pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
+    run_with_include_paths(paths, options, &[])
+}
+
+/// [`run`], where includes and cases' `"guideline"` keys may also resolve
+/// inside the folders of `include_paths` (`--include-path`).
+pub fn run_with_include_paths(
+    paths: &[PathBuf],
+    options: &Options,
+    include_paths: &[PathBuf],
+) -> TestReport {
     let width = if options.width == 0 {
         100
     } else {
@@ -111,7 +121,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
     };
     let mut guidelines: BTreeMap<PathBuf, Result<Loaded, LoadFailure>> = BTreeMap::new();
     let mut cases_by_guideline: BTreeMap<PathBuf, Vec<Measured>> = BTreeMap::new();
-    let mut finder = discover::Finder::default();
+    let mut finder = discover::Finder::with_include_paths(include_paths.to_vec());
     let mut broken: Vec<PathBuf> = Vec::new();
     for f in found {
         let file = f.path.display().to_string();
@@ -126,7 +136,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> TestReport {
         let gname = guideline_path.display().to_string();
         let loaded = guidelines
             .entry(guideline_path.clone())
-            .or_insert_with(|| load_guideline(&guideline_path, width));
+            .or_insert_with(|| load_guideline(&guideline_path, width, include_paths));
         let loaded = match loaded {
             Ok(l) => l,
             Err((text, diags)) => {
@@ -221,8 +231,12 @@ fn guideline_key(text: &str) -> Option<String> {
         })
 }
 
-fn load_guideline(path: &Path, width: usize) -> Result<Loaded, LoadFailure> {
-    match load::guideline(path) {
+fn load_guideline(
+    path: &Path,
+    width: usize,
+    include_paths: &[PathBuf],
+) -> Result<Loaded, LoadFailure> {
+    match load::guideline_with(path, include_paths) {
         Ok(checked) => {
             let program = Program::new(&checked);
             Ok(Loaded { checked, program })

@@ -14,6 +14,7 @@ mod exact_grid;
 mod format;
 mod fuzz_replay;
 mod guideline;
+mod hardening_inputs;
 mod hardening_lsp;
 mod hardening_outputs;
 mod hostile;
