@@ -35,6 +35,10 @@
 
 mod cone;
 mod describe;
+mod diagram;
+mod diagram_build;
+#[cfg(test)]
+mod diagram_tests;
 mod pass;
 mod program;
 mod regions;

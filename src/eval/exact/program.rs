@@ -36,12 +36,21 @@ impl Scratch {
     pub fn exact_cost(&self) -> (u64, u64) {
         (self.exact.reached, self.exact.tried)
     }
+
+    /// How many of the recommendations that reached the exact pass (see
+    /// [`Scratch::exact_cost`]) a decision diagram settled, without
+    /// running completions.
+    pub fn exact_charted(&self) -> u64 {
+        self.exact.charted
+    }
 }
 
 impl Program {
     /// Settles every recommendation the Kleene pass left undetermined (see
-    /// `exact`). Costs one scan of the statuses when there is none.
-    pub(crate) fn exact_statuses(&self, scratch: &mut Scratch) {
+    /// `exact`), by its decision diagram where it has one (`diagrams`: the
+    /// completion walk alone decides otherwise, as the reference for
+    /// tests). Costs one scan of the statuses when there is none.
+    pub(crate) fn exact_statuses(&self, scratch: &mut Scratch, diagrams: bool) {
         if !scratch.approx.is_empty() || !scratch.resolved.is_empty() {
             scratch.approx.clear();
             scratch.resolved.clear();
@@ -60,37 +69,75 @@ impl Program {
             ..
         } = scratch;
         let mut marks = (resolved, approx);
+        // The fact slots hold the case's facts (see `Program::load`).
+        let facts = vals.get(..self.code.facts).unwrap_or(&[]);
         match (&self.code.fast, *stale) {
             (Some(fast), true) => {
                 let view = View::new(fast, bytes, vals);
-                self.settle(&view, statuses, exact, &mut marks);
+                self.settle(&view, facts, statuses, exact, &mut marks, diagrams);
             }
-            _ => self.settle(vals.as_slice(), statuses, exact, &mut marks),
+            _ => self.settle(
+                vals.as_slice(),
+                facts,
+                statuses,
+                exact,
+                &mut marks,
+                diagrams,
+            ),
         }
     }
 
     /// Settles the cases of one batch whose statuses, from `base` on in
-    /// `scratch`, include an undetermined one: the exact pass runs per
-    /// case, on the one-case path.
+    /// `scratch`, include an undetermined one: by the decision diagrams
+    /// from the case's facts where they can, else on the one-case path.
     pub(crate) fn exact_batch(&self, chunk: &[Case], base: usize, scratch: &mut BatchScratch) {
         let n = self.model.recs.len();
         let (out, one) = scratch.parts();
+        let diagrams = &self.plan.diagrams;
         for (i, case) in chunk.iter().enumerate() {
             let Some(row) = out.get_mut(base + i * n..base + (i + 1) * n) else {
                 continue;
             };
-            if row.contains(&Status::Undetermined) {
+            if !row.contains(&Status::Undetermined) {
+                continue;
+            }
+            let mut last: Option<(u32, Status)> = None;
+            let mut whole = true;
+            for (r, status) in row.iter_mut().enumerate() {
+                if *status != Status::Undetermined {
+                    continue;
+                }
+                let root = self.code.rec_root.get(r).copied();
+                let found = match (last, root) {
+                    (Some((p, s)), Some(q)) if p == q => Some(s),
+                    _ => diagrams.status_of_facts(r, &case.facts, &mut one.exact.seen),
+                };
+                let Some(s) = found else {
+                    whole = false;
+                    break;
+                };
+                one.exact.reached += 1;
+                one.exact.charted += 1;
+                *status = s;
+                if let Some(q) = root {
+                    last = Some((q, s));
+                }
+            }
+            if !whole {
                 row.copy_from_slice(self.statuses(case, one));
             }
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn settle<S: Slots + ?Sized>(
         &self,
         kleene: &S,
+        facts: &[Option<Value>],
         statuses: &mut [Status],
         work: &mut Work,
         (resolved, approx): &mut (&mut Bits, &mut Bits),
+        diagrams: bool,
     ) {
         // Recommendations sharing a status slot share its cone, so the
         // first one's answer in this case stands for the others.
@@ -105,7 +152,23 @@ impl Program {
                     work.reached += 1;
                     s
                 }
-                _ => self.decide(kleene, work, r),
+                _ => {
+                    let known = |pc| match kleene.slot(pc) {
+                        Some(Value::Bool(b)) => Some(b),
+                        _ => None,
+                    };
+                    let quick = diagrams
+                        .then(|| self.plan.diagrams.status(r, facts, known, &mut work.seen))
+                        .flatten();
+                    match quick {
+                        Some(s) => {
+                            work.reached += 1;
+                            work.charted += 1;
+                            Some(s)
+                        }
+                        None => self.decide(kleene, work, r),
+                    }
+                }
             };
             if let Some(q) = root {
                 last = Some((q, found));
