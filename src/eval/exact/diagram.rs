@@ -49,6 +49,10 @@ pub(crate) struct Diagrams {
     pub(super) regions: Vec<Region>,
     /// Per recommendation: its diagram, when one was built.
     pub(super) recs: Vec<Option<RecDiagram>>,
+    /// The recommendations' diagrams in the form a case walks: an inner
+    /// node at `i` is its variable then one reference per branch (a
+    /// position here, or a [`LEAF`] with the status).
+    pub(super) flat: Vec<u32>,
 }
 
 /// One node: a terminal value, or a test of one variable.
@@ -97,29 +101,77 @@ pub(super) enum VarKind {
 /// One recommendation's diagram.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct RecDiagram {
-    /// The node of its status.
+    /// Its status node in `Diagrams::flat`.
     pub root: u32,
-    /// The facts of its own split and their number of regions there, for
+    /// The facts of its own split, their number of regions there, and
+    /// whether a case's split has as many (truth values and enums), for
     /// the bound the completion walk keeps ([`LIMIT`]).
-    pub facts: Vec<(u32, u32)>,
+    pub facts: Vec<(u32, u32, bool)>,
+    /// The product of all those numbers is within [`LIMIT`], so no case
+    /// can exceed it.
+    pub small: bool,
     /// Every `is known` it tests asks about a fact directly.
     pub lanes: bool,
 }
 
-/// Buffers of a walk over a diagram (part of `Work`).
+/// A reference in `Diagrams::flat` to a terminal: this bit and the status
+/// code ([`code`]).
+pub(super) const LEAF: u32 = 1 << 31;
+
+/// The code of a status in a [`LEAF`] reference.
+pub(super) fn code(s: Status) -> u32 {
+    match s {
+        Status::Applies => 0,
+        Status::NotApplicable => 1,
+        Status::Undetermined => 2,
+    }
+}
+
+const STATUSES: [Status; 4] = [
+    Status::Applies,
+    Status::NotApplicable,
+    Status::Undetermined,
+    Status::Undetermined,
+];
+
+/// A variable the case leaves free (in `Seen::branches`).
+const FREE: u32 = u32::MAX;
+/// A variable whose branch the case's value does not give.
+const NONE: u32 = u32::MAX - 1;
+
+/// Buffers of the walks over decision diagrams (part of `Work`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Seen {
-    /// Per node: the walk that last reached it.
+    /// Per position in `flat`: the walk that last reached it.
     stamps: Vec<u32>,
     walk: u32,
     stack: Vec<u32>,
+    /// Per variable: its branch in the current case, valid when its
+    /// `case_of` entry is `case`.
+    branches: Vec<u32>,
+    case_of: Vec<u32>,
+    case: u32,
 }
 
 impl Seen {
-    fn start(&mut self, nodes: usize) {
-        if self.stamps.len() != nodes {
-            self.stamps = vec![0; nodes];
+    /// Starts a new case: every variable's branch is to be found again.
+    pub(super) fn next_case(&mut self) {
+        self.case = self.case.wrapping_add(1);
+        if self.case == 0 {
+            self.case_of.fill(0);
+            self.case = 1;
+        }
+    }
+
+    fn start(&mut self, flat: usize, vars: usize) {
+        if self.stamps.len() != flat {
+            self.stamps = vec![0; flat];
             self.walk = 0;
+        }
+        if self.branches.len() != vars {
+            self.branches = vec![FREE; vars];
+            self.case_of = vec![0; vars];
+            self.next_case();
         }
         self.walk = self.walk.wrapping_add(1);
         if self.walk == 0 {
@@ -129,22 +181,27 @@ impl Seen {
         self.stack.clear();
     }
 
-    fn push(&mut self, id: u32) {
-        if let Some(s) = self.stamps.get_mut(id as usize) {
-            if *s != self.walk {
-                *s = self.walk;
-                self.stack.push(id);
+    /// Pushes a reference unless the walk has reached it before.
+    fn push(&mut self, at: u32) {
+        if at & LEAF == 0 {
+            match self.stamps.get_mut(at as usize) {
+                Some(s) if *s != self.walk => *s = self.walk,
+                _ => return,
             }
         }
+        self.stack.push(at);
     }
 }
 
-/// Where a case puts one variable.
-enum Branch {
-    /// In this branch.
-    Fixed(u32),
-    /// Anywhere: the fact is unknown.
-    Free,
+/// Why a diagram gives no status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NoStatus {
+    /// The case's unknown facts give over [`LIMIT`] regions in the
+    /// recommendation's own split: whether the walk's space (its live
+    /// facts only) is within the bound must be found first.
+    Bound,
+    /// The completion walk must decide.
+    Walk,
 }
 
 impl Diagrams {
@@ -154,56 +211,79 @@ impl Diagrams {
         self.recs.iter().flatten().count()
     }
 
+    /// The facts of `r`'s own split and their numbers of regions.
+    pub(super) fn rec_facts(&self, r: usize) -> &[(u32, u32, bool)] {
+        match self.recs.get(r) {
+            Some(Some(rec)) => &rec.facts,
+            _ => &[],
+        }
+    }
+
     /// The exact status of recommendation `r` for a case with these facts
-    /// whose `is known` instructions have the values `known` gives; `None`
-    /// when the diagram cannot say (the completion walk must decide).
+    /// whose `is known` instructions have the values `known` gives (after
+    /// [`Seen::next_case`]). With `bounded`, a case whose unknown facts
+    /// could give the walk over [`LIMIT`] completions is left to the caller.
     pub(super) fn status(
         &self,
         r: usize,
         facts: &[Option<Value>],
         known: impl Fn(Pc) -> Option<bool>,
         seen: &mut Seen,
-    ) -> Option<Status> {
-        let rec = self.recs.get(r)?.as_ref()?;
-        // The completion walk flags a space over its bound approximate; so
-        // does the diagram, to give the same statuses (see `RecDiagram`).
-        let mut size = 1u64;
-        for &(f, n) in &rec.facts {
-            if facts.get(f as usize).copied().flatten().is_none() {
-                size = size.saturating_mul(u64::from(n));
+        bounded: bool,
+    ) -> Result<Status, NoStatus> {
+        let rec = self
+            .recs
+            .get(r)
+            .and_then(Option::as_ref)
+            .ok_or(NoStatus::Walk)?;
+        if bounded && !rec.small {
+            let mut size = 1u64;
+            for &(f, n, _) in &rec.facts {
+                if facts.get(f as usize).copied().flatten().is_none() {
+                    size = size.saturating_mul(u64::from(n));
+                }
+            }
+            if size > LIMIT {
+                return Err(NoStatus::Bound);
             }
         }
-        if size > LIMIT {
-            return None;
-        }
-        seen.start(self.nodes.len());
+        seen.start(self.flat.len(), self.vars.len());
         seen.push(rec.root);
         let mut first = None;
-        while let Some(id) = seen.stack.pop() {
-            let node = *self.nodes.get(id as usize)?;
-            if node.var == TERM {
-                let s = status_of(self.terms.get(node.at as usize).copied().flatten());
-                match first {
-                    None => first = Some(s),
-                    Some(f) if f != s => return Some(Status::Undetermined),
-                    Some(_) => {}
-                }
-                continue;
-            }
-            let var = self.vars.get(node.var as usize)?;
-            let kids = self
-                .kids
-                .get(node.at as usize..(node.at + var.radix) as usize)?;
-            match self.branch(var, facts, &known)? {
-                Branch::Fixed(i) => seen.push(*kids.get(i as usize)?),
-                Branch::Free => {
-                    for &k in kids {
-                        seen.push(k);
+        while let Some(mut at) = seen.stack.pop() {
+            // Fixed branches are followed in place; only free ones branch.
+            loop {
+                if at & LEAF != 0 {
+                    let s = at & 3;
+                    match first {
+                        None => first = Some(s),
+                        Some(f) if f != s => return Ok(Status::Undetermined),
+                        Some(_) => {}
                     }
+                    break;
+                }
+                let var = *self.flat.get(at as usize).ok_or(NoStatus::Walk)?;
+                let b = self.branch_cached(var, facts, &known, seen);
+                let kids = at as usize + 1;
+                match b {
+                    FREE => {
+                        let radix = self.vars.get(var as usize).map_or(0, |v| v.radix);
+                        let kids = self
+                            .flat
+                            .get(kids..kids + radix as usize)
+                            .ok_or(NoStatus::Walk)?;
+                        for &k in kids {
+                            seen.push(k);
+                        }
+                        break;
+                    }
+                    NONE => return Err(NoStatus::Walk),
+                    b => at = *self.flat.get(kids + b as usize).ok_or(NoStatus::Walk)?,
                 }
             }
         }
-        first
+        let s = first.ok_or(NoStatus::Walk)?;
+        Ok(*STATUSES.get(s as usize).unwrap_or(&Status::Undetermined))
     }
 
     /// The exact status of `r` from a case's facts alone (for a batch);
@@ -217,17 +297,41 @@ impl Diagrams {
         if !self.recs.get(r)?.as_ref()?.lanes {
             return None;
         }
-        self.status(r, facts, |_| None, seen)
+        self.status(r, facts, |_| None, seen, true).ok()
     }
 
-    /// The branch a case takes at variable `var`; `None` when its value
-    /// lies in no region, or within rounding of a decimal threshold.
+    /// [`Diagrams::branch`], found once per case.
+    fn branch_cached(
+        &self,
+        var: u32,
+        facts: &[Option<Value>],
+        known: &impl Fn(Pc) -> Option<bool>,
+        seen: &mut Seen,
+    ) -> u32 {
+        let v = var as usize;
+        if seen.case_of.get(v) == Some(&seen.case) {
+            return seen.branches.get(v).copied().unwrap_or(NONE);
+        }
+        let b = match self.vars.get(v) {
+            Some(var) => self.branch(var, facts, known),
+            None => NONE,
+        };
+        if let (Some(c), Some(slot)) = (seen.case_of.get_mut(v), seen.branches.get_mut(v)) {
+            *c = seen.case;
+            *slot = b;
+        }
+        b
+    }
+
+    /// The branch a case takes at variable `var`: [`FREE`] for an unknown
+    /// fact, [`NONE`] when its value lies in no region, or within rounding
+    /// of a decimal threshold.
     fn branch(
         &self,
         var: &Var,
         facts: &[Option<Value>],
         known: &impl Fn(Pc) -> Option<bool>,
-    ) -> Option<Branch> {
+    ) -> u32 {
         match var.kind {
             VarKind::Known {
                 slot,
@@ -235,21 +339,25 @@ impl Diagrams {
                 known: k,
             } => {
                 let b = match fact {
-                    Some(f) => facts.get(f as usize).copied().flatten().is_some() == k,
-                    None => known(slot)?,
+                    Some(f) => Some(facts.get(f as usize).copied().flatten().is_some() == k),
+                    None => known(slot),
                 };
-                Some(Branch::Fixed(u32::from(b)))
+                b.map_or(NONE, u32::from)
             }
             VarKind::Fact { fact, ty } => {
                 let Some(v) = facts.get(fact as usize).copied().flatten() else {
-                    return Some(Branch::Free);
+                    return FREE;
                 };
                 let i = match (v, ty) {
                     (Value::Bool(b), _) => u32::from(b),
                     (Value::Enum(e), Type::Enum(_)) => u32::from(e),
-                    _ => self.region_of(var, v)?,
+                    _ => self.region_of(var, v).unwrap_or(NONE),
                 };
-                (i < var.radix).then_some(Branch::Fixed(i))
+                if i < var.radix {
+                    i
+                } else {
+                    NONE
+                }
             }
         }
     }
@@ -302,14 +410,5 @@ fn near(v: Value, b: Bound) -> bool {
             x != y && (x - y).abs() <= 1e-6 * x.abs().max(y.abs()).max(1.0)
         }
         _ => false,
-    }
-}
-
-/// The status a recommendation's combined condition gives.
-fn status_of(v: Option<Value>) -> Status {
-    match v {
-        Some(Value::Bool(true)) => Status::Applies,
-        Some(Value::Bool(false)) => Status::NotApplicable,
-        _ => Status::Undetermined,
     }
 }

@@ -18,9 +18,10 @@
 //! branches all lead to one node is that node).
 
 use super::cone::{fact_of, reads, Plan};
-use super::diagram::{Diagrams, Node, RecDiagram, Var, VarKind, TERM};
+use super::diagram::{code as status_code, Diagrams, Node, RecDiagram, Var, VarKind, LEAF, TERM};
+use super::pass::status_of;
 use super::regions::{num, split};
-use super::Work;
+use super::{Work, LIMIT};
 use crate::check::model::{Model, Type};
 use crate::eval::compile::{Code, Op, Pc};
 use crate::eval::run::{self, Slots};
@@ -61,12 +62,18 @@ impl Diagrams {
         };
         b.fact_vars(model, plan, &own);
         let mut recs = Vec::with_capacity(own.len());
+        let mut placed = HashMap::new();
         for (r, own) in own.into_iter().enumerate() {
             let built = own.and_then(|own| {
                 let root = *code.rec_root.get(r)?;
                 let node = b.rec(root).ok()?;
+                let size = own
+                    .counts
+                    .iter()
+                    .fold(1u64, |n, &(_, c, _)| n.saturating_mul(u64::from(c)));
                 Some(RecDiagram {
-                    root: node,
+                    root: b.flatten(node, &mut placed).ok()?,
+                    small: size <= LIMIT,
                     facts: own.counts,
                     lanes: b.lanes(node),
                 })
@@ -80,8 +87,9 @@ impl Diagrams {
 
 /// A recommendation's own complete split.
 struct Own {
-    /// Its facts and their number of regions.
-    counts: Vec<(u32, u32)>,
+    /// Its facts, their number of regions, and whether every split has
+    /// that many (a truth value's or an enum's).
+    counts: Vec<(u32, u32, bool)>,
     /// Its thresholds, `(fact, value)`.
     cands: Vec<(u32, Value)>,
 }
@@ -103,11 +111,20 @@ fn own_split(code: &Code, plan: &Plan, r: usize) -> Option<Own> {
             && work.live.contains(pc as usize)
             && !work.dep.contains(pc as usize)
     });
-    if unsplit {
+    // The bound the walk keeps is found from the fact slots (see
+    // `Program::walk_within_limit`), which every copy of a fact reads.
+    let copies = cone
+        .slots
+        .iter()
+        .any(|&pc| fact_of(code, pc).is_some_and(|f| f as usize >= code.facts));
+    if unsplit || copies {
         return None;
     }
     let counts = (0..work.facts.len())
-        .filter_map(|i| Some((*work.facts.get(i)?, work.radix(i) as u32)))
+        .filter_map(|i| {
+            let every = matches!(work.ftys.get(i)?, Type::Bool | Type::Enum(_));
+            Some((*work.facts.get(i)?, work.radix(i) as u32, every))
+        })
         .collect();
     Some(Own {
         counts,
@@ -402,6 +419,33 @@ impl Builder<'_> {
         self.d.terms.push(v);
         self.term_ids.insert(key, id);
         id
+    }
+
+    /// Places a status diagram in `flat` (see `Diagrams::flat`); returns
+    /// its reference.
+    fn flatten(&mut self, n: u32, placed: &mut HashMap<u32, u32>) -> Result<u32, Over> {
+        let node = *self.d.nodes.get(n as usize).ok_or(Over)?;
+        if node.var == TERM {
+            let v = self.d.terms.get(node.at as usize).copied().flatten();
+            return Ok(LEAF | status_code(status_of(v)));
+        }
+        if let Some(&at) = placed.get(&n) {
+            return Ok(at);
+        }
+        let radix = self.d.vars.get(node.var as usize).ok_or(Over)?.radix;
+        let mut kids = Vec::with_capacity(radix as usize);
+        for i in 0..radix {
+            let k = *self.d.kids.get((node.at + i) as usize).ok_or(Over)?;
+            kids.push(self.flatten(k, placed)?);
+        }
+        let at = u32::try_from(self.d.flat.len()).map_err(|_| Over)?;
+        if at >= LEAF {
+            return Err(Over);
+        }
+        self.d.flat.push(node.var);
+        self.d.flat.extend_from_slice(&kids);
+        placed.insert(n, at);
+        Ok(at)
     }
 
     /// True when every `is known` variable below `root` reads a fact.

@@ -36,10 +36,38 @@ fn golden() -> Vec<Case> {
         .collect()
 }
 
+/// The golden cases, then cases like the benchmark's: golden cases with
+/// one fact in eight replaced by a random value or made unknown.
+fn perturbed(p: &Program) -> Vec<Case> {
+    let golden = golden();
+    let mut cases = golden.clone();
+    for seed in 0..1500usize {
+        let random = random_case(p.model(), seed as u64, seed as u64 * 7919, 6);
+        let mut case = golden[(seed * 31) % golden.len()].clone();
+        for (i, f) in case.facts.iter_mut().enumerate() {
+            if (seed * 7 + i * 13).is_multiple_of(8) {
+                *f = random.facts[i];
+            }
+        }
+        cases.push(case);
+    }
+    cases
+}
+
 #[test]
-fn every_sarcoma_recommendation_has_a_diagram() {
+fn the_diagrams_settle_nearly_every_sarcoma_status() {
     let p = program(GUIDELINES[0]);
     assert_eq!(p.plan.diagrams.built(), p.model().recs.len());
+    let mut scratch = p.scratch();
+    for case in perturbed(&p) {
+        p.statuses(&case, &mut scratch);
+    }
+    // The rest are cases the walk flags approximate (over its bound).
+    let (reached, tried) = scratch.exact_cost();
+    let charted = scratch.exact_charted();
+    assert!(reached > 1000, "{reached}");
+    assert!(charted * 100 >= reached * 90, "{charted} of {reached}");
+    assert!(tried * 10 <= reached, "{tried} completions for {reached}");
 }
 
 #[test]

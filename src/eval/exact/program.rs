@@ -4,6 +4,7 @@
 //! outcome's new fields and the trace read [`Program::detail`].
 
 use super::cone::{ordered, reads, Cone};
+use super::diagram::NoStatus;
 use super::space::NONE;
 use super::{leads_to, Detail, FactSpace, Work};
 use crate::case::Case;
@@ -27,6 +28,13 @@ pub(crate) struct ExactInfo {
     pub missing: Vec<String>,
     /// For an undetermined status: what each missing fact's values lead to.
     pub leads_to: Vec<LeadsTo>,
+}
+
+/// How the completion walk's space compares with its bound.
+enum Space {
+    Within,
+    Over,
+    Unsure,
 }
 
 impl Scratch {
@@ -103,6 +111,7 @@ impl Program {
             }
             let mut last: Option<(u32, Status)> = None;
             let mut whole = true;
+            one.exact.seen.next_case();
             for (r, status) in row.iter_mut().enumerate() {
                 if *status != Status::Undetermined {
                     continue;
@@ -142,6 +151,7 @@ impl Program {
         // Recommendations sharing a status slot share its cone, so the
         // first one's answer in this case stands for the others.
         let mut last: Option<(u32, Option<Status>)> = None;
+        work.seen.next_case();
         for (r, status) in statuses.iter_mut().enumerate() {
             if *status != Status::Undetermined {
                 continue;
@@ -152,23 +162,7 @@ impl Program {
                     work.reached += 1;
                     s
                 }
-                _ => {
-                    let known = |pc| match kleene.slot(pc) {
-                        Some(Value::Bool(b)) => Some(b),
-                        _ => None,
-                    };
-                    let quick = diagrams
-                        .then(|| self.plan.diagrams.status(r, facts, known, &mut work.seen))
-                        .flatten();
-                    match quick {
-                        Some(s) => {
-                            work.reached += 1;
-                            work.charted += 1;
-                            Some(s)
-                        }
-                        None => self.decide(kleene, work, r),
-                    }
-                }
+                _ => self.settle_one(kleene, facts, work, r, diagrams),
             };
             if let Some(q) = root {
                 last = Some((q, found));
@@ -181,6 +175,75 @@ impl Program {
                 }
                 None => approx.insert(r),
             }
+        }
+    }
+
+    /// The exact status of `r` (`None`: the Kleene approximation), by its
+    /// diagram when it has one and `diagrams`, else by the completion walk.
+    fn settle_one<S: Slots + ?Sized>(
+        &self,
+        kleene: &S,
+        facts: &[Option<Value>],
+        work: &mut Work,
+        r: usize,
+        diagrams: bool,
+    ) -> Option<Status> {
+        if !diagrams {
+            return self.decide(kleene, work, r);
+        }
+        let known = |pc| match kleene.slot(pc) {
+            Some(Value::Bool(b)) => Some(b),
+            _ => None,
+        };
+        let d = &self.plan.diagrams;
+        let mut found = d.status(r, facts, known, &mut work.seen, true);
+        if found == Err(NoStatus::Bound) {
+            match self.walk_space(kleene, work, r) {
+                Space::Within => found = d.status(r, facts, known, &mut work.seen, false),
+                // The walk would flag it approximate without trying any.
+                Space::Over => {
+                    work.reached += 1;
+                    return None;
+                }
+                Space::Unsure => {}
+            }
+        }
+        match found {
+            Ok(s) => {
+                work.reached += 1;
+                work.charted += 1;
+                Some(s)
+            }
+            Err(_) => self.decide(kleene, work, r),
+        }
+    }
+
+    /// Whether the completion walk's space for `r` in this case is within
+    /// [`super::LIMIT`]. Its facts are its live facts (the unknown facts
+    /// read through undecided slots), each with at most as many regions
+    /// as in `r`'s own split and at least as many as a truth value's or
+    /// enum's values.
+    fn walk_space<S: Slots + ?Sized>(&self, kleene: &S, work: &mut Work, r: usize) -> Space {
+        let Some(&root) = self.code.rec_root.get(r) else {
+            return Space::Unsure;
+        };
+        work.fit(self.code.ops.len());
+        work.walk(&self.plan.adj, &[root], Some(kleene));
+        let (mut most, mut least) = (1u64, 1u64);
+        for &(f, n, every) in self.plan.diagrams.rec_facts(r) {
+            if work.live.contains(f as usize) {
+                most = most.saturating_mul(u64::from(n));
+                if every {
+                    least = least.saturating_mul(u64::from(n));
+                }
+            }
+        }
+        if most <= super::LIMIT {
+            Space::Within
+        } else if least > super::LIMIT {
+            Space::Over
+        } else {
+            Space::Unsure
         }
     }
 
