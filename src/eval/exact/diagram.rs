@@ -50,8 +50,9 @@ pub(crate) struct Diagrams {
     /// Per recommendation: its diagram, when one was built.
     pub(super) recs: Vec<Option<RecDiagram>>,
     /// The recommendations' diagrams in the form a case walks: an inner
-    /// node at `i` is its variable then one reference per branch (a
-    /// position here, or a [`LEAF`] with the status).
+    /// node at `i` is its variable, its number of branches, then one
+    /// reference per branch (a position here, or a [`LEAF`] with the
+    /// status).
     pub(super) flat: Vec<u32>,
 }
 
@@ -146,33 +147,33 @@ pub(crate) struct Seen {
     stamps: Vec<u32>,
     walk: u32,
     stack: Vec<u32>,
-    /// Per variable: its branch in the current case, valid when its
-    /// `case_of` entry is `case`.
-    branches: Vec<u32>,
-    case_of: Vec<u32>,
+    /// Per variable: the case it was last looked at in (high half) and
+    /// its branch in that case (low half).
+    branches: Vec<u64>,
     case: u32,
 }
 
 impl Seen {
-    /// Starts a new case: every variable's branch is to be found again.
-    pub(super) fn next_case(&mut self) {
+    /// Starts a new case over `d`: every variable's branch is to be
+    /// found again.
+    pub(super) fn next_case(&mut self, d: &Diagrams) {
+        if self.stamps.len() != d.flat.len() || self.branches.len() != d.vars.len() {
+            self.stamps = vec![0; d.flat.len()];
+            self.branches = vec![0; d.vars.len()];
+            // A walk expands each node at most twice (once followed in
+            // place, once pushed), so it never outgrows this.
+            self.stack = Vec::with_capacity(2 * d.flat.len() + 1);
+            self.walk = 0;
+            self.case = 0;
+        }
         self.case = self.case.wrapping_add(1);
         if self.case == 0 {
-            self.case_of.fill(0);
+            self.branches.fill(0);
             self.case = 1;
         }
     }
 
-    fn start(&mut self, flat: usize, vars: usize) {
-        if self.stamps.len() != flat {
-            self.stamps = vec![0; flat];
-            self.walk = 0;
-        }
-        if self.branches.len() != vars {
-            self.branches = vec![FREE; vars];
-            self.case_of = vec![0; vars];
-            self.next_case();
-        }
+    fn start(&mut self) {
         self.walk = self.walk.wrapping_add(1);
         if self.walk == 0 {
             self.stamps.fill(0);
@@ -182,6 +183,7 @@ impl Seen {
     }
 
     /// Pushes a reference unless the walk has reached it before.
+    #[inline]
     fn push(&mut self, at: u32) {
         if at & LEAF == 0 {
             match self.stamps.get_mut(at as usize) {
@@ -247,8 +249,9 @@ impl Diagrams {
                 return Err(NoStatus::Bound);
             }
         }
-        seen.start(self.flat.len(), self.vars.len());
+        seen.start();
         seen.push(rec.root);
+        let flat = self.flat.as_slice();
         let mut first = None;
         while let Some(mut at) = seen.stack.pop() {
             // Fixed branches are followed in place; only free ones branch.
@@ -262,24 +265,25 @@ impl Diagrams {
                     }
                     break;
                 }
-                let var = *self.flat.get(at as usize).ok_or(NoStatus::Walk)?;
+                let i = at as usize;
+                let (Some(&var), Some(&radix)) = (flat.get(i), flat.get(i + 1)) else {
+                    return Err(NoStatus::Walk);
+                };
                 let b = self.branch_cached(var, facts, &known, seen);
-                let kids = at as usize + 1;
-                match b {
-                    FREE => {
-                        let radix = self.vars.get(var as usize).map_or(0, |v| v.radix);
-                        let kids = self
-                            .flat
-                            .get(kids..kids + radix as usize)
-                            .ok_or(NoStatus::Walk)?;
-                        for &k in kids {
-                            seen.push(k);
-                        }
-                        break;
-                    }
-                    NONE => return Err(NoStatus::Walk),
-                    b => at = *self.flat.get(kids + b as usize).ok_or(NoStatus::Walk)?,
+                if b < radix {
+                    at = *flat.get(i + 2 + b as usize).ok_or(NoStatus::Walk)?;
+                    continue;
                 }
+                if b != FREE {
+                    return Err(NoStatus::Walk);
+                }
+                let kids = flat
+                    .get(i + 2..i + 2 + radix as usize)
+                    .ok_or(NoStatus::Walk)?;
+                for &k in kids {
+                    seen.push(k);
+                }
+                break;
             }
         }
         let s = first.ok_or(NoStatus::Walk)?;
@@ -301,6 +305,7 @@ impl Diagrams {
     }
 
     /// [`Diagrams::branch`], found once per case.
+    #[inline]
     fn branch_cached(
         &self,
         var: u32,
@@ -308,18 +313,18 @@ impl Diagrams {
         known: &impl Fn(Pc) -> Option<bool>,
         seen: &mut Seen,
     ) -> u32 {
-        let v = var as usize;
-        if seen.case_of.get(v) == Some(&seen.case) {
-            return seen.branches.get(v).copied().unwrap_or(NONE);
+        let case = seen.case;
+        let Some(slot) = seen.branches.get_mut(var as usize) else {
+            return NONE;
+        };
+        if (*slot >> 32) as u32 == case {
+            return *slot as u32;
         }
-        let b = match self.vars.get(v) {
-            Some(var) => self.branch(var, facts, known),
+        let b = match self.vars.get(var as usize) {
+            Some(v) => self.branch(v, facts, known),
             None => NONE,
         };
-        if let (Some(c), Some(slot)) = (seen.case_of.get_mut(v), seen.branches.get_mut(v)) {
-            *c = seen.case;
-            *slot = b;
-        }
+        *slot = (u64::from(case) << 32) | u64::from(b);
         b
     }
 

@@ -443,6 +443,7 @@ impl Builder<'_> {
             return Err(Over);
         }
         self.d.flat.push(node.var);
+        self.d.flat.push(radix);
         self.d.flat.extend_from_slice(&kids);
         placed.insert(n, at);
         Ok(at)

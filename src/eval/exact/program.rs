@@ -111,7 +111,7 @@ impl Program {
             }
             let mut last: Option<(u32, Status)> = None;
             let mut whole = true;
-            one.exact.seen.next_case();
+            one.exact.seen.next_case(diagrams);
             for (r, status) in row.iter_mut().enumerate() {
                 if *status != Status::Undetermined {
                     continue;
@@ -151,7 +151,7 @@ impl Program {
         // Recommendations sharing a status slot share its cone, so the
         // first one's answer in this case stands for the others.
         let mut last: Option<(u32, Option<Status>)> = None;
-        work.seen.next_case();
+        work.seen.next_case(&self.plan.diagrams);
         for (r, status) in statuses.iter_mut().enumerate() {
             if *status != Status::Undetermined {
                 continue;
