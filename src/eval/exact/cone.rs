@@ -3,6 +3,7 @@
 //! values in it. `Program::new` computes one per recommendation and per
 //! definition, so a case only filters them.
 
+use super::diagram::Diagrams;
 use crate::check::model::{Model, Type};
 use crate::eval::compile::{Code, Op, Pc};
 use crate::eval::why::Bits;
@@ -33,6 +34,8 @@ pub(crate) struct Plan {
     /// What every slot reads ([`reads`]), computed once so that a case's
     /// walks over the cone do not decode instructions again.
     pub adj: Adjacency,
+    /// The recommendations' decision diagrams (see `diagram`).
+    pub diagrams: Diagrams,
 }
 
 /// The slots each slot reads, flattened: slot `pc` reads
@@ -77,12 +80,15 @@ impl Plan {
         let mut seen = Bits::with_len(code.ops.len());
         let mut stack = Vec::new();
         let mut cone = |root: Pc| Cone::build(code, &[root], &mut seen, &mut stack);
-        Plan {
+        let mut plan = Plan {
             recs: code.rec_root.iter().map(|&r| cone(r)).collect(),
             defs: code.def_root.iter().map(|&r| cone(r)).collect(),
             enums: enum_sizes(model),
             adj: Adjacency::new(code),
-        }
+            diagrams: Diagrams::default(),
+        };
+        plan.diagrams = Diagrams::new(code, model, &plan);
+        plan
     }
 }
 

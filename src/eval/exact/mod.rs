@@ -29,12 +29,21 @@
 //! monotone under Kleene logic, so a slot the Kleene pass decided keeps its
 //! value in every completion and only the undecided slots are re-run.
 //!
+//! Most recommendations never run completions: where the split does not
+//! depend on the case, `diagram` settles the status from a decision
+//! diagram compiled at `Program::new`, giving the walk's answer without
+//! its work; the walk stays the reference, and decides the rest.
+//!
 //! The same space serves `cairn analyze` and `cairn diff` (through
 //! [`crate::eval::Program::fact_space`]), so the analysis proves its
 //! negative findings over the whole space or says it could not decide.
 
 mod cone;
 mod describe;
+mod diagram;
+mod diagram_build;
+#[cfg(test)]
+mod diagram_tests;
 mod pass;
 mod program;
 mod regions;

@@ -7,6 +7,7 @@
 //! same operation the interpreter of record runs; `is known` keeps its
 //! Kleene value because it is decided, so it is never re-run.
 
+use super::diagram::Seen;
 use super::{Region, LIMIT};
 use crate::check::model::Type;
 use crate::eval::compile::{Code, Pc};
@@ -59,6 +60,10 @@ pub(crate) struct Work {
     pub(super) reached: u64,
     /// Completions run, likewise.
     pub(super) tried: u64,
+    /// Recommendations the decision diagrams settled, likewise.
+    pub(super) charted: u64,
+    /// Buffers of the walks over decision diagrams.
+    pub(super) seen: Seen,
 }
 
 /// What the exact pass found for one recommendation.

@@ -4,6 +4,7 @@
 //! outcome's new fields and the trace read [`Program::detail`].
 
 use super::cone::{ordered, reads, Cone};
+use super::diagram::NoStatus;
 use super::space::NONE;
 use super::{leads_to, Detail, FactSpace, Work};
 use crate::case::Case;
@@ -29,6 +30,13 @@ pub(crate) struct ExactInfo {
     pub leads_to: Vec<LeadsTo>,
 }
 
+/// How the completion walk's space compares with its bound.
+enum Space {
+    Within,
+    Over,
+    Unsure,
+}
+
 impl Scratch {
     /// The cost of the exact pass since these buffers were made: how many
     /// recommendations the Kleene pass left undetermined for it, and how
@@ -36,12 +44,21 @@ impl Scratch {
     pub fn exact_cost(&self) -> (u64, u64) {
         (self.exact.reached, self.exact.tried)
     }
+
+    /// How many of the recommendations that reached the exact pass (see
+    /// [`Scratch::exact_cost`]) a decision diagram settled, without
+    /// running completions.
+    pub fn exact_charted(&self) -> u64 {
+        self.exact.charted
+    }
 }
 
 impl Program {
     /// Settles every recommendation the Kleene pass left undetermined (see
-    /// `exact`). Costs one scan of the statuses when there is none.
-    pub(crate) fn exact_statuses(&self, scratch: &mut Scratch) {
+    /// `exact`), by its decision diagram where it has one (`diagrams`: the
+    /// completion walk alone decides otherwise, as the reference for
+    /// tests). Costs one scan of the statuses when there is none.
+    pub(crate) fn exact_statuses(&self, scratch: &mut Scratch, diagrams: bool) {
         if !scratch.approx.is_empty() || !scratch.resolved.is_empty() {
             scratch.approx.clear();
             scratch.resolved.clear();
@@ -60,41 +77,81 @@ impl Program {
             ..
         } = scratch;
         let mut marks = (resolved, approx);
+        // The fact slots hold the case's facts (see `Program::load`).
+        let facts = vals.get(..self.code.facts).unwrap_or(&[]);
         match (&self.code.fast, *stale) {
             (Some(fast), true) => {
                 let view = View::new(fast, bytes, vals);
-                self.settle(&view, statuses, exact, &mut marks);
+                self.settle(&view, facts, statuses, exact, &mut marks, diagrams);
             }
-            _ => self.settle(vals.as_slice(), statuses, exact, &mut marks),
+            _ => self.settle(
+                vals.as_slice(),
+                facts,
+                statuses,
+                exact,
+                &mut marks,
+                diagrams,
+            ),
         }
     }
 
     /// Settles the cases of one batch whose statuses, from `base` on in
-    /// `scratch`, include an undetermined one: the exact pass runs per
-    /// case, on the one-case path.
+    /// `scratch`, include an undetermined one: by the decision diagrams
+    /// from the case's facts where they can, else on the one-case path.
     pub(crate) fn exact_batch(&self, chunk: &[Case], base: usize, scratch: &mut BatchScratch) {
         let n = self.model.recs.len();
         let (out, one) = scratch.parts();
+        let diagrams = &self.plan.diagrams;
         for (i, case) in chunk.iter().enumerate() {
             let Some(row) = out.get_mut(base + i * n..base + (i + 1) * n) else {
                 continue;
             };
-            if row.contains(&Status::Undetermined) {
+            if !row.contains(&Status::Undetermined) {
+                continue;
+            }
+            let mut last: Option<(u32, Status)> = None;
+            let mut whole = true;
+            one.exact.seen.next_case(diagrams);
+            for (r, status) in row.iter_mut().enumerate() {
+                if *status != Status::Undetermined {
+                    continue;
+                }
+                let root = self.code.rec_root.get(r).copied();
+                let found = match (last, root) {
+                    (Some((p, s)), Some(q)) if p == q => Some(s),
+                    _ => diagrams.status_of_facts(r, &case.facts, &mut one.exact.seen),
+                };
+                let Some(s) = found else {
+                    whole = false;
+                    break;
+                };
+                one.exact.reached += 1;
+                one.exact.charted += 1;
+                *status = s;
+                if let Some(q) = root {
+                    last = Some((q, s));
+                }
+            }
+            if !whole {
                 row.copy_from_slice(self.statuses(case, one));
             }
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn settle<S: Slots + ?Sized>(
         &self,
         kleene: &S,
+        facts: &[Option<Value>],
         statuses: &mut [Status],
         work: &mut Work,
         (resolved, approx): &mut (&mut Bits, &mut Bits),
+        diagrams: bool,
     ) {
         // Recommendations sharing a status slot share its cone, so the
         // first one's answer in this case stands for the others.
         let mut last: Option<(u32, Option<Status>)> = None;
+        work.seen.next_case(&self.plan.diagrams);
         for (r, status) in statuses.iter_mut().enumerate() {
             if *status != Status::Undetermined {
                 continue;
@@ -105,7 +162,7 @@ impl Program {
                     work.reached += 1;
                     s
                 }
-                _ => self.decide(kleene, work, r),
+                _ => self.settle_one(kleene, facts, work, r, diagrams),
             };
             if let Some(q) = root {
                 last = Some((q, found));
@@ -118,6 +175,75 @@ impl Program {
                 }
                 None => approx.insert(r),
             }
+        }
+    }
+
+    /// The exact status of `r` (`None`: the Kleene approximation), by its
+    /// diagram when it has one and `diagrams`, else by the completion walk.
+    fn settle_one<S: Slots + ?Sized>(
+        &self,
+        kleene: &S,
+        facts: &[Option<Value>],
+        work: &mut Work,
+        r: usize,
+        diagrams: bool,
+    ) -> Option<Status> {
+        if !diagrams {
+            return self.decide(kleene, work, r);
+        }
+        let known = |pc| match kleene.slot(pc) {
+            Some(Value::Bool(b)) => Some(b),
+            _ => None,
+        };
+        let d = &self.plan.diagrams;
+        let mut found = d.status(r, facts, known, &mut work.seen, true);
+        if found == Err(NoStatus::Bound) {
+            match self.walk_space(kleene, work, r) {
+                Space::Within => found = d.status(r, facts, known, &mut work.seen, false),
+                // The walk would flag it approximate without trying any.
+                Space::Over => {
+                    work.reached += 1;
+                    return None;
+                }
+                Space::Unsure => {}
+            }
+        }
+        match found {
+            Ok(s) => {
+                work.reached += 1;
+                work.charted += 1;
+                Some(s)
+            }
+            Err(_) => self.decide(kleene, work, r),
+        }
+    }
+
+    /// Whether the completion walk's space for `r` in this case is within
+    /// [`super::LIMIT`]. Its facts are its live facts (the unknown facts
+    /// read through undecided slots), each with at most as many regions
+    /// as in `r`'s own split and at least as many as a truth value's or
+    /// enum's values.
+    fn walk_space<S: Slots + ?Sized>(&self, kleene: &S, work: &mut Work, r: usize) -> Space {
+        let Some(&root) = self.code.rec_root.get(r) else {
+            return Space::Unsure;
+        };
+        work.fit(self.code.ops.len());
+        work.walk(&self.plan.adj, &[root], Some(kleene));
+        let (mut most, mut least) = (1u64, 1u64);
+        for &(f, n, every) in self.plan.diagrams.rec_facts(r) {
+            if work.live.contains(f as usize) {
+                most = most.saturating_mul(u64::from(n));
+                if every {
+                    least = least.saturating_mul(u64::from(n));
+                }
+            }
+        }
+        if most <= super::LIMIT {
+            Space::Within
+        } else if least > super::LIMIT {
+            Space::Over
+        } else {
+            Space::Unsure
         }
     }
 

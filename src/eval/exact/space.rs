@@ -195,7 +195,12 @@ impl Work {
 
     /// Marks the undecided slots the roots read through undecided slots.
     /// With `src`, each slot is loaded from it as the walk meets it.
-    fn walk<S: Slots + ?Sized>(&mut self, adj: &Adjacency, roots: &[Pc], src: Option<&S>) {
+    pub(super) fn walk<S: Slots + ?Sized>(
+        &mut self,
+        adj: &Adjacency,
+        roots: &[Pc],
+        src: Option<&S>,
+    ) {
         self.live.clear();
         self.stack.clear();
         for &r in roots {
