@@ -222,7 +222,7 @@ impl<'a> Checker<'a> {
                 is_integer: true,
                 ..
             } if expected != Some(Type::Number) => (
-                Value::Int(*value as i64),
+                Value::Int(self.int_literal(*value, span)?),
                 Type::Int {
                     min: None,
                     max: None,

@@ -151,7 +151,7 @@ impl<'a> Checker<'a> {
                 },
                 Type::Int { min, max },
             ) => {
-                let v = *value as i64;
+                let v = self.int_literal(*value, span)?;
                 if min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m) {
                     self.report(
                         span,

@@ -40,7 +40,7 @@ pub fn encode(model: &Model, ty: Type, v: Option<Value>) -> J {
 }
 
 /// The name of value `i` of an enum type (`#i` when `ty` has no such value).
-pub fn enum_name(model: &Model, ty: Type, i: u16) -> String {
+pub fn enum_name(model: &Model, ty: Type, i: u32) -> String {
     match ty {
         Type::Enum(e) => model
             .enum_info(e)
@@ -69,7 +69,7 @@ pub fn quantity(value_in_unit: f64, unit: &str) -> J {
 }
 
 /// A table row as `{"column": value, ...}`.
-fn row(model: &Model, ty: Type, r: u16) -> J {
+fn row(model: &Model, ty: Type, r: u32) -> J {
     let mut map = serde_json::Map::new();
     let table = match ty {
         Type::Row(t) => model.tables.get(t.0 as usize),
@@ -196,7 +196,7 @@ pub fn decode(model: &Model, ty: Type, json: &Shape) -> Result<Option<Value>, De
                 .iter()
                 .position(|v| v.name == *s)
                 .ok_or(DecodeError::UnknownEnumValue)?;
-            Value::Enum(u16::try_from(i).map_err(|_| DecodeError::UnknownEnumValue)?)
+            Value::Enum(u32::try_from(i).map_err(|_| DecodeError::UnknownEnumValue)?)
         }
         _ => return Err(DecodeError::Mismatch),
     };

@@ -13,6 +13,7 @@ mod exact;
 mod exact_grid;
 mod format;
 mod guideline;
+mod hardening_values;
 mod lsp;
 mod reference;
 mod semantics;
