@@ -232,7 +232,7 @@ impl<'a> Checker<'a> {
             Literal::Quantity(q) => {
                 let unit = self.unit(&q.unit)?;
                 (
-                    Value::Quantity(q.value * unit.factor),
+                    Value::Quantity(self.quantity_literal(q.value, unit, q.span)?),
                     Type::Quantity {
                         dim: unit.dimension,
                         unit,

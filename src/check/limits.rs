@@ -52,6 +52,20 @@ pub enum LimitError {
         span: SourceSpan,
     },
 
+    /// A quantity literal beyond the largest magnitude in canonical units.
+    #[error("quantity `{text}` is out of range")]
+    #[diagnostic(
+        code(cairn::check::quantity_range),
+        help("numbers and quantities are limited to 1e300 in magnitude, in any unit")
+    )]
+    QuantityRange {
+        /// The literal as written.
+        text: String,
+        /// The literal.
+        #[label("too large")]
+        span: SourceSpan,
+    },
+
     /// A schedule interval shorter than a day.
     #[error("interval `{text}` is shorter than a day")]
     #[diagnostic(
@@ -91,6 +105,28 @@ impl<'a> Checker<'a> {
                 None
             }
         }
+    }
+
+    /// A quantity literal's value in canonical units; a located error when
+    /// it is out of range (see [`crate::units::MAX_MAGNITUDE`]).
+    pub(crate) fn quantity_literal(
+        &mut self,
+        value: f64,
+        unit: crate::units::Unit,
+        span: Span,
+    ) -> Option<f64> {
+        let canonical = crate::units::to_canonical(value, unit);
+        if canonical.is_none() {
+            let text = self.sources.slice(span).to_string();
+            self.report(
+                span,
+                LimitError::QuantityRange {
+                    text,
+                    span: span.miette(),
+                },
+            );
+        }
+        canonical
     }
 
     /// Reports an enum of more than [`MAX_ENUM_VALUES`] values (`count`)
