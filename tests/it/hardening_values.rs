@@ -324,3 +324,43 @@ fn schedule_past_1000_visits_says_it_is_truncated() {
     assert_eq!(out.schedules[0].visits.len(), 1000);
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
 }
+
+fn load_corpus(name: &str) -> Checked {
+    let path = format!("tests/corpus/analysis/{name}.cairn");
+    let text = std::fs::read_to_string(&path).unwrap();
+    cairn::parse(&path, &text).check().unwrap()
+}
+
+#[test]
+fn analyze_finds_the_conflict_among_20_integer_facts() {
+    // 3^20 regions: the old sampled search missed the one case where both
+    // apply and exited clean; the depth-first search prunes to it.
+    let c = load_corpus("conflict_20_facts");
+    let a = cairn::analysis::analyze(&c);
+    let kinds: Vec<_> = a.findings.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, [cairn::analysis::Kind::Conflict]);
+    assert_eq!(a.error_count(), 1);
+    let w = a.findings[0].witness.clone().unwrap_or_default();
+    assert_eq!(w["facts"]["f19"], serde_json::json!(37));
+    assert_eq!(w["facts"]["f0"], serde_json::json!(37));
+}
+
+#[test]
+fn analyze_says_undecided_within_the_budget_as_an_error() {
+    let c = load_corpus("undecided_parity");
+    let a = cairn::analysis::analyze_with_budget(&c.model, 10_000);
+    let kinds: Vec<_> = a.findings.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, [cairn::analysis::Kind::Undecided]);
+    assert!(a.findings[0].message.contains("within the budget"));
+    assert_eq!(a.error_count(), 1, "never clean");
+    // Acknowledged, it no longer fails.
+    let path = "tests/corpus/analysis/undecided_parity.cairn";
+    let text = std::fs::read_to_string(path).unwrap().replace(
+        "  statement \"Never.\"",
+        "  statement \"Never.\"\n  acknowledge undecided \"Parity is checked by hand.\"",
+    );
+    let c = cairn::parse(path, &text).check().unwrap();
+    let a = cairn::analysis::analyze_with_budget(&c.model, 10_000);
+    assert_eq!(a.error_count(), 0);
+    assert!(a.findings.iter().all(|f| f.acknowledged.is_some()));
+}
