@@ -59,7 +59,7 @@ fn random_value(model: &Model, ty: Type, rng: &mut Rng) -> Option<Value> {
         Type::Date => Value::Date(18_000 + rng.below(3_000) as i32),
         Type::Enum(e) => {
             let n = model.enum_info(e).map(|i| i.values.len()).unwrap_or(1);
-            Value::Enum(rng.below(n as u64) as u16)
+            Value::Enum(rng.below(n as u64) as u32)
         }
         Type::Row(_) => return None,
     })

@@ -198,6 +198,26 @@ pub fn symbols() -> impl Iterator<Item = &'static str> {
     UNITS.iter().map(|u| u.symbol)
 }
 
+/// The largest magnitude of a quantity or decimal, in any unit. Far beyond
+/// any clinical value, and small enough that converting it into any unit
+/// (the factors are between 0.001 and about 365) stays finite, so a known
+/// value never prints as `null`. A value past it is out of range: a case
+/// file's value is rejected when loaded, a computed one is unknown with an
+/// `eval::overflow` diagnostic.
+pub const MAX_MAGNITUDE: f64 = 1e300;
+
+/// True when `x` is a finite number within [`MAX_MAGNITUDE`].
+pub fn in_range(x: f64) -> bool {
+    x.is_finite() && x.abs() <= MAX_MAGNITUDE
+}
+
+/// `amount` in `unit` as a value in the canonical unit; `None` when the
+/// result is out of range (see [`MAX_MAGNITUDE`]).
+pub fn to_canonical(amount: f64, unit: Unit) -> Option<f64> {
+    let x = amount * unit.factor;
+    in_range(x).then_some(x)
+}
+
 /// Two quantities in canonical units are equal when they agree to a relative
 /// tolerance, so `5040 cGy = 50.4 Gy` holds despite binary rounding.
 pub fn approx_eq(a: f64, b: f64) -> bool {

@@ -11,7 +11,7 @@ use super::query::{Query, Unknowns};
 use super::{witness_json, Finding, Kind, Sensitivity};
 use crate::check::model::*;
 use crate::source::Span;
-use crate::syntax::ast::{Quantifier, RecKind};
+use crate::syntax::ast::{BinOp, Quantifier, RecKind};
 use crate::value::Value;
 use std::collections::BTreeSet;
 
@@ -26,6 +26,8 @@ pub(crate) struct Ctx<'a> {
     pub findings: Vec<Finding>,
     /// Number of queries compiled.
     pub queries: usize,
+    /// The search budget of each question.
+    pub budget: u64,
 }
 
 /// Where a first-match expression is written.
@@ -67,12 +69,13 @@ impl<'a> Ctx<'a> {
             cones: Cones::new(model),
             findings: Vec::new(),
             queries: 0,
+            budget: super::query::BUDGET,
         }
     }
 
     fn ask(&mut self, exprs: Vec<TExpr>) -> Query {
         self.queries += 1;
-        Query::new(self.model, &self.cones, exprs, Unknowns::Needed)
+        Query::new(self.model, &self.cones, exprs, Unknowns::Needed).with_budget(self.budget)
     }
 
     /// The conditions of a section and its ancestors, outermost first.
@@ -102,17 +105,13 @@ impl<'a> Ctx<'a> {
 
     /// Says that a negative finding about `what` could not be decided.
     fn incomplete(&mut self, what: String, span: Span, q: &Query) {
-        let f = if q.sampled() {
+        let f = if q.over_budget() {
             Finding::new(
-                Kind::Incomplete,
-                format!("the cases of {what} were sampled, not explored completely"),
+                Kind::Undecided,
+                format!("could not decide whether {what} applies in some case within the budget"),
                 span,
-                "too many cases".into(),
-                format!(
-                    "{} combinations of the facts it reads exceed the limit of {}; findings that need every case to be tried (dead rules, constant conditions) are not reported for it",
-                    q.size,
-                    super::query::LIMIT
-                ),
+                "could not decide".into(),
+                undecided_help(q),
             )
         } else {
             Finding::new(
@@ -139,6 +138,13 @@ impl<'a> Ctx<'a> {
             }
             if !q.complete() {
                 self.incomplete(format!("`{}`", r.id), r.span, &q);
+                if let Some(f) = self
+                    .findings
+                    .last_mut()
+                    .filter(|f| f.kind == Kind::Undecided)
+                {
+                    f.ack = vec![(RecId(i as u32), None)];
+                }
                 continue;
             }
             let mut f = Finding::new(
@@ -163,11 +169,16 @@ impl<'a> Ctx<'a> {
     fn constant(&mut self, cond: TExpr, rec: Option<RecId>, what: &str) {
         let span = cond.span;
         let q = self.ask(vec![cond.clone(), not(cond)]);
-        if !q.complete() {
+        if !q.exact {
             return;
         }
         let can_be_true = q.witness(&[0]).is_some();
         let can_be_false = q.witness(&[1]).is_some();
+        // Over budget: the recommendation's own question already said so
+        // (a condition that is hard to search is a rule that is too).
+        if !q.complete() {
+            return;
+        }
         let value = match (can_be_true, can_be_false) {
             (true, false) => true,
             (false, true) if rec.is_none() => false,
@@ -218,6 +229,22 @@ impl<'a> Ctx<'a> {
             };
             let q = self.ask(vec![self.applies(ra), self.applies(rb)]);
             let Some(w) = self.witness(&q, &[0, 1]) else {
+                if q.over_budget() {
+                    let what = if kind == Kind::Conflict {
+                        "conflict"
+                    } else {
+                        "exclusive"
+                    };
+                    let mut f = Finding::new(
+                        Kind::Undecided,
+                        format!("could not decide within the budget whether `{}` and `{}` both apply in some case", ra.id, rb.id),
+                        ra.span,
+                        format!("{what} with `{}` undecided", rb.id),
+                        undecided_help(&q),
+                    );
+                    f.ack = vec![(a, Some(b)), (b, Some(a))];
+                    self.findings.push(f);
+                }
                 continue;
             };
             let (message, label, help) = if kind == Kind::Conflict {
@@ -269,6 +296,17 @@ impl<'a> Ctx<'a> {
             }
             let q = self.ask(vec![all(items, s.span)]);
             let Some(w) = self.witness(&q, &[0]) else {
+                if q.over_budget() {
+                    let mut f = Finding::new(
+                        Kind::Undecided,
+                        format!("could not decide within the budget whether section `{}` gives a recommendation for every case that reaches it", s.id),
+                        s.span,
+                        "gaps undecided".into(),
+                        undecided_help(&q),
+                    );
+                    f.ack = members.iter().map(|r| (*r, None)).collect();
+                    self.findings.push(f);
+                }
                 continue;
             };
             let mut f = Finding::new(
@@ -329,22 +367,66 @@ impl<'a> Ctx<'a> {
         else {
             return;
         };
-        let mut before: Vec<TExpr> = Vec::new();
-        let mut exprs = Vec::new();
-        for (c, _) in branches {
-            let mut items = before.clone();
-            items.push(c.clone());
-            exprs.push(all(items, c.span));
-            before.push(not(c.clone()));
-        }
-        let none = all(before, e.span);
+        // Which branch is taken, as one shared index (n when none is):
+        // each question then reads it in constant size, so the questions
+        // about n branches compile to O(n) code, not O(n^2).
+        let n = branches.len();
+        let int = |k: usize, span: Span| TExpr {
+            kind: TExprKind::Const(Value::Int(k as i64)),
+            ty: Type::Int {
+                min: None,
+                max: None,
+            },
+            span,
+        };
+        let index_ty = Type::Int {
+            min: Some(0),
+            max: Some(n as i64),
+        };
+        let index = TExpr {
+            kind: TExprKind::First {
+                branches: branches
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (c, _))| (c.clone(), int(k, c.span)))
+                    .collect(),
+                otherwise: Some(Box::new(int(n, e.span))),
+            },
+            ty: index_ty,
+            span: e.span,
+        };
+        let taken = |k: usize, span: Span| {
+            let read = TExpr {
+                kind: TExprKind::Def(super::query::SHARED),
+                ty: index_ty,
+                span,
+            };
+            bool_expr(
+                TExprKind::Binary(BinOp::Eq, Box::new(read), Box::new(int(k, span))),
+                span,
+            )
+        };
+        let mut exprs: Vec<TExpr> = branches
+            .iter()
+            .enumerate()
+            .map(|(k, (c, _))| taken(k, c.span))
+            .collect();
+        let none = taken(n, e.span);
         exprs.push(none.clone());
         exprs.push(all(vec![none, self.scope(owner, e.span)], e.span));
-        let n = branches.len();
-        let q = self.ask(exprs);
-        let complete = q.complete();
+        self.queries += 1;
+        let q = Query::shared(
+            self.model,
+            &self.cones,
+            Some((index, index_ty)),
+            exprs,
+            Unknowns::Needed,
+        )
+        .with_budget(self.budget);
+        let found = q.witnesses(n + 2);
+        let has = |k: usize| found.get(k).is_some_and(Option::is_some);
         for (k, (c, _)) in branches.iter().enumerate() {
-            if complete && q.witness(&[k]).is_none() {
+            if !has(k) && q.complete() {
                 self.findings.push(Finding::new(
                     Kind::DeadBranch,
                     "this branch is never taken".into(),
@@ -355,7 +437,7 @@ impl<'a> Ctx<'a> {
             }
         }
         match otherwise {
-            Some(o) if complete && q.witness(&[n]).is_none() => {
+            Some(o) if !has(n) && q.complete() => {
                 self.findings.push(Finding::new(
                     Kind::DeadBranch,
                     "`otherwise` is never reached".into(),
@@ -365,7 +447,8 @@ impl<'a> Ctx<'a> {
                 ));
             }
             None => {
-                if let Some(w) = self.witness(&q, &[n + 1]) {
+                let w = found.get(n + 1).cloned().flatten();
+                if let Some(w) = w.map(|c| witness_json(self.model, &c)) {
                     let whose = match owner {
                         Owner::Def(d) => self
                             .model
@@ -387,6 +470,15 @@ impl<'a> Ctx<'a> {
                 }
             }
             _ => {}
+        }
+        if q.over_budget() {
+            self.findings.push(Finding::new(
+                Kind::Undecided,
+                "could not decide within the budget whether every branch of this classification is taken and whether it falls through".into(),
+                e.span,
+                "undecided".into(),
+                undecided_help(&q),
+            ));
         }
     }
 
@@ -498,6 +590,16 @@ impl<'a> Ctx<'a> {
         }
         out
     }
+}
+
+/// What to do about a question not decided within the budget.
+fn undecided_help(q: &Query) -> String {
+    format!(
+        "the {} facts it reads span {} combinations, and the search stopped after {} evaluations without deciding; a finding may hide in the cases not tried. Simplify the conditions (fewer facts per rule), or add `acknowledge undecided \"reason\"`",
+        q.facts.len(),
+        if q.size == u64::MAX { "more than 2^64".to_string() } else { q.size.to_string() },
+        q.budget
+    )
 }
 
 /// Kinds that advise doing something.

@@ -77,7 +77,7 @@ pub(super) fn merge_facts(om: &Model, nm: &Model, os: &FactSpace, ns: &FactSpace
                     all.iter()
                         .map(|n| {
                             let pos = |l: &[String]| {
-                                l.iter().position(|x| x == n).map(|p| Value::Enum(p as u16))
+                                l.iter().position(|x| x == n).map(|p| Value::Enum(p as u32))
                             };
                             (pos(&an), pos(&bn))
                         })

@@ -159,10 +159,28 @@ pub enum AnalysisError {
         help: String,
     },
 
-    /// A question whose case space was too large to explore completely.
+    /// A question whose cases cannot be split exactly (a comparison between
+    /// facts): no negative finding is claimed.
     #[error("{message}")]
     #[diagnostic(code(cairn::analysis::incomplete), severity(Warning))]
     Incomplete {
+        /// The message.
+        message: String,
+        /// The rule.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The label text.
+        label: String,
+        /// What to do.
+        #[help]
+        help: String,
+    },
+
+    /// A question the search could not decide within the budget: an error,
+    /// since a finding may hide in the cases not tried.
+    #[error("{message}")]
+    #[diagnostic(code(cairn::analysis::undecided))]
+    Undecided {
         /// The message.
         message: String,
         /// The rule.

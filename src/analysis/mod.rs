@@ -18,7 +18,7 @@
 //! between two facts cannot be split exactly; the question is then still
 //! explored (around the values the facts take, for witnesses), but a
 //! negative finding is not claimed: the analysis reports that it could not
-//! decide (`cairn::analysis::incomplete`). Unknown is
+//! decide (`cairn::analysis::incomplete`, a warning). Unknown is
 //! tried only for facts an `is known`/`is unknown` reads: every other
 //! operator is monotone in Kleene logic (a definite result stays the same
 //! when an unknown fact becomes known), so a question about definite
@@ -38,8 +38,14 @@
 //! witness correct by construction. The cost is the sum over questions of
 //! their cone's product, which grows linearly with the number of rules
 //! while the whole case space grows exponentially with the number of
-//! facts. A cone whose product exceeds `query::LIMIT` cases is sampled
-//! evenly instead, and the analysis says so (`cairn::analysis::incomplete`).
+//! facts. A cone whose product exceeds `query::LIMIT` cases is searched
+//! depth first instead, assigning one fact at a time and pruning every
+//! partial case that Kleene logic (the rest unknown) already decides
+//! against the question: exact, and small when the conditions are. A
+//! search that passes `query::BUDGET` evaluations decides nothing: the
+//! analysis reports "could not decide within the budget"
+//! (`cairn::analysis::undecided`), an error unless acknowledged with
+//! `acknowledge undecided "reason"`, never a clean result.
 //! Sensitivity shares are counted over at most 4096 complete cases per
 //! recommendation (a pseudo-random sample of larger cones). Measured: the
 //! sarcoma guideline in under 0.3 s, 10 and 100 renamed copies of it in
@@ -50,10 +56,11 @@
 //! Gaps, fall-throughs, conflicts, broken exclusions and dead
 //! recommendations are errors (`cairn analyze` exits 1); constant
 //! conditions, branches never taken, unread definitions and stale
-//! acknowledgements are warnings. A recommendation acknowledges a finding
+//! acknowledgements are warnings. A question not decided within the
+//! budget is an error too. A recommendation acknowledges a finding
 //! with `acknowledge <kind> [with <other>] "reason"`, where kind is `gap`
 //! (on any recommendation of the exhaustive section), `conflict`,
-//! `exclusive`, `dead` or `constant`.
+//! `exclusive`, `dead`, `constant` or `undecided`.
 
 mod checks;
 pub(crate) mod cone;
@@ -96,8 +103,10 @@ pub enum Kind {
     Unused,
     /// An acknowledgement that matches no finding.
     StaleAcknowledgement,
-    /// A question whose cases were sampled.
+    /// A question whose cases cannot be split exactly (a warning).
     Incomplete,
+    /// A question not decided within the analysis budget (an error).
+    Undecided,
 }
 
 impl Kind {
@@ -105,7 +114,12 @@ impl Kind {
     pub fn is_error(self) -> bool {
         matches!(
             self,
-            Kind::Gap | Kind::FallThrough | Kind::Conflict | Kind::Exclusive | Kind::Dead
+            Kind::Gap
+                | Kind::FallThrough
+                | Kind::Conflict
+                | Kind::Exclusive
+                | Kind::Dead
+                | Kind::Undecided
         )
     }
 
@@ -117,6 +131,7 @@ impl Kind {
             Kind::Exclusive => "exclusive",
             Kind::Dead => "dead",
             Kind::Constant => "constant",
+            Kind::Undecided => "undecided",
             _ => return None,
         })
     }
@@ -134,6 +149,7 @@ impl Kind {
             Kind::Unused => "cairn::analysis::unused",
             Kind::StaleAcknowledgement => "cairn::analysis::stale_acknowledgement",
             Kind::Incomplete => "cairn::analysis::incomplete",
+            Kind::Undecided => "cairn::analysis::undecided",
         }
     }
 }
@@ -245,6 +261,12 @@ impl Finding {
                 label,
                 help,
             },
+            Kind::Undecided => AnalysisError::Undecided {
+                message,
+                span,
+                label,
+                help,
+            },
         }
     }
 }
@@ -299,7 +321,14 @@ pub fn analyze(checked: &Checked) -> Analysis {
 
 /// Analyses a model (see the module doc for the method).
 pub fn analyze_model(model: &Model) -> Analysis {
+    analyze_with_budget(model, query::BUDGET)
+}
+
+/// [`analyze_model`] with another search budget per question (the most
+/// evaluations of one depth-first search; the default is 2^20).
+pub fn analyze_with_budget(model: &Model, budget: u64) -> Analysis {
     let mut cx = checks::Ctx::new(model);
+    cx.budget = budget;
     cx.gaps();
     cx.first_matches();
     cx.conflicts();
@@ -358,7 +387,7 @@ fn acknowledge(model: &Model, findings: &mut Vec<Finding>) {
                 format!("`{}` acknowledges `{}`{with}, but the analysis finds no such finding", info.id, a.finding),
                 a.span,
                 "matches no finding".into(),
-                "the kinds are gap, conflict, exclusive, dead and constant; remove the acknowledgement if the finding was fixed".into(),
+                "the kinds are gap, conflict, exclusive, dead, constant and undecided; remove the acknowledgement if the finding was fixed".into(),
             ));
         }
     }

@@ -24,8 +24,14 @@ use crate::syntax::ast::RecKind;
 use crate::value::Value;
 use std::collections::BTreeMap;
 
-/// The most cases one query tries.
+/// The most cases one query tries by enumerating its product; a larger
+/// product is searched depth first instead ([`Query::witness`]).
 pub(crate) const LIMIT: u64 = 1 << 18;
+
+/// The most evaluations one depth-first search makes: the analysis budget
+/// of one question (README, "Limits and safety"). A search that runs out
+/// decides nothing, and the analysis says so as an error.
+pub(crate) const BUDGET: u64 = 1 << 20;
 
 /// A compiled question and the facts it ranges over.
 pub(crate) struct Query {
@@ -44,6 +50,12 @@ pub(crate) struct Query {
     /// Number of question expressions; the synthetic recommendations after
     /// them are the guideline's constraints that read the facts tried.
     asked: usize,
+    /// Set when a depth-first search ran out of [`BUDGET`]: a question it
+    /// found no witness for is not decided.
+    over_budget: std::cell::Cell<bool>,
+    /// The most evaluations of one depth-first search ([`BUDGET`] unless
+    /// set with [`Query::with_budget`]).
+    pub budget: u64,
 }
 
 /// Whether "unknown" is tried for every fact or only where `is known` reads it.
@@ -56,11 +68,30 @@ pub(crate) enum Unknowns {
     All,
 }
 
+/// The definition id by which the expressions of [`Query::shared`] read
+/// their shared sub-expression.
+pub(crate) const SHARED: DefId = DefId(u32::MAX);
+
 impl Query {
     /// Compiles the question "which of `exprs` are true".
-    pub fn new(model: &Model, cones: &Cones, mut exprs: Vec<TExpr>, unknowns: Unknowns) -> Query {
-        let refs: Vec<&TExpr> = exprs.iter().collect();
-        let (facts, defs) = cones.of(&refs);
+    pub fn new(model: &Model, cones: &Cones, exprs: Vec<TExpr>, unknowns: Unknowns) -> Query {
+        Query::shared(model, cones, None, exprs, unknowns)
+    }
+
+    /// [`Query::new`] where `exprs` may read `shared` (of type `ty`) as the
+    /// definition [`SHARED`]: compiled once, however many expressions
+    /// read it, so that questions about each of n branches stay linear.
+    pub fn shared(
+        model: &Model,
+        cones: &Cones,
+        shared: Option<(TExpr, Type)>,
+        mut exprs: Vec<TExpr>,
+        unknowns: Unknowns,
+    ) -> Query {
+        let mut refs: Vec<&TExpr> = exprs.iter().collect();
+        refs.extend(shared.as_ref().map(|(e, _)| e));
+        let (facts, mut defs) = cones.of(&refs);
+        defs.remove(&SHARED);
         let facts: Vec<FactId> = facts.into_iter().collect();
         let n = exprs.len();
         // Cases that break a constraint cannot be loaded, so they are no
@@ -75,7 +106,7 @@ impl Query {
                 .filter(|c| c.facts.iter().any(|f| facts.contains(f)))
                 .map(|c| c.condition.clone()),
         );
-        let slice = slice(model, &defs, exprs);
+        let slice = slice(model, &defs, shared, exprs);
         let program = Program::from_model(slice, SourceMap::new());
         let recs: Vec<RecId> = (0..n as u32).map(RecId).collect();
         let space = program.fact_space(&recs, &[]);
@@ -113,7 +144,15 @@ impl Query {
             exact: space.complete,
             width: model.facts.len(),
             asked,
+            over_budget: std::cell::Cell::new(false),
+            budget: BUDGET,
         }
+    }
+
+    /// The query with another search budget.
+    pub fn with_budget(mut self, budget: u64) -> Query {
+        self.budget = budget;
+        self
     }
 
     /// The statuses of the question's expressions for `case`, or `None`
@@ -125,15 +164,17 @@ impl Query {
         (!broken).then_some(asked)
     }
 
-    /// True when every case of the product is tried and the product covers
-    /// every case (see [`Query::exact`]).
+    /// True when the searches so far tried every case (or pruned it as
+    /// unable to answer) and the product covers every case (see
+    /// [`Query::exact`]). Ask after [`Query::witness`]: a search that runs
+    /// out of budget makes the query incomplete.
     pub fn complete(&self) -> bool {
-        self.size <= LIMIT && self.exact
+        self.exact && !self.over_budget.get()
     }
 
-    /// True when the product was sampled.
-    pub fn sampled(&self) -> bool {
-        self.size > LIMIT
+    /// True when a search ran out of [`BUDGET`].
+    pub fn over_budget(&self) -> bool {
+        self.over_budget.get()
     }
 
     /// A case with every fact unknown.
@@ -179,11 +220,76 @@ impl Query {
         }
     }
 
-    /// The first case where every expression listed in `want` is true.
+    /// The first case where every expression listed in `want` is true: by
+    /// enumeration when the product is at most [`LIMIT`], else depth first.
     pub fn witness(&self, want: &[usize]) -> Option<Case> {
         let holds = |s: &[Status]| want.iter().all(|&i| s.get(i) == Some(&Status::Applies));
-        let found = self.search(|_, s| holds(s))?;
+        let found = if self.size <= LIMIT {
+            self.search(|_, s| holds(s))?
+        } else {
+            self.depth_first(want)?
+        };
         Some(self.minimize(found, |s| holds(s)))
+    }
+
+    /// For each expression, the first case where it is true (as
+    /// [`Query::witness`] with that one expression would find it, in one
+    /// pass over the product rather than one per expression).
+    pub fn witnesses(&self, count: usize) -> Vec<Option<Case>> {
+        if self.size > LIMIT {
+            return (0..count).map(|i| self.witness(&[i])).collect();
+        }
+        let mut found: Vec<Option<Case>> = vec![None; count];
+        let mut left = count;
+        self.search(|case, s| {
+            for (i, slot) in found.iter_mut().enumerate() {
+                if slot.is_none() && s.get(i) == Some(&Status::Applies) {
+                    *slot = Some(case.clone());
+                    left -= 1;
+                }
+            }
+            left == 0
+        });
+        found
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| c.map(|c| self.minimize(c, |s| s.get(i) == Some(&Status::Applies))))
+            .collect()
+    }
+
+    /// A case where every expression of `want` applies, found by assigning
+    /// the facts one at a time and pruning every partial case in which,
+    /// under Kleene logic with the rest unknown, an expression of `want` or
+    /// a constraint is already false: every operator but `is known` is
+    /// monotone, so no completion of such a case can answer. The facts
+    /// whose domain holds unknown (those an `is known` reads) are assigned
+    /// first, and pruning starts once they are. Exact over the domains;
+    /// sets [`Query::over_budget`] when it stops after its budget of
+    /// evaluations.
+    fn depth_first(&self, want: &[usize]) -> Option<Case> {
+        let mut order: Vec<usize> = (0..self.facts.len()).collect();
+        order.sort_by_key(|&i| {
+            let d = self.domains.get(i).map_or(&[][..], Vec::as_slice);
+            (!d.contains(&None), d.len())
+        });
+        let prune_from = order
+            .iter()
+            .take_while(|&&i| self.domains.get(i).is_some_and(|d| d.contains(&None)))
+            .count();
+        let mut search = Dfs {
+            query: self,
+            want,
+            order,
+            prune_from,
+            case: self.blank(),
+            scratch: self.scratch(),
+            evaluations: 0,
+        };
+        let found = search.descend(0);
+        if search.evaluations > self.budget {
+            self.over_budget.set(true);
+        }
+        found.then_some(search.case)
     }
 
     /// For each fact, in how many complete cases (of the product, or a
@@ -250,6 +356,80 @@ impl Query {
     }
 }
 
+/// The state of one depth-first search ([`Query::depth_first`]).
+struct Dfs<'q> {
+    query: &'q Query,
+    want: &'q [usize],
+    /// Indices into `query.facts`, in the order they are assigned.
+    order: Vec<usize>,
+    /// How many of `order` must be assigned before pruning is sound.
+    prune_from: usize,
+    case: Case,
+    scratch: Scratch,
+    evaluations: u64,
+}
+
+impl Dfs<'_> {
+    /// Assigns the facts from `depth` on; true when `case` is a witness.
+    fn descend(&mut self, depth: usize) -> bool {
+        let q = self.query;
+        let Some(&i) = self.order.get(depth) else {
+            return self.answers();
+        };
+        let (Some(f), Some(domain)) = (q.facts.get(i), q.domains.get(i)) else {
+            return false;
+        };
+        let slot = f.0 as usize;
+        for v in domain {
+            if self.evaluations > q.budget {
+                break;
+            }
+            if let Some(s) = self.case.facts.get_mut(slot) {
+                *s = *v;
+            }
+            if depth + 1 >= self.prune_from && depth + 1 < self.order.len() {
+                self.evaluations += 1;
+                let s = q.program.kleene_statuses(&self.case, &mut self.scratch);
+                let (asked, constraints) = s.split_at(q.asked.min(s.len()));
+                let dead = self
+                    .want
+                    .iter()
+                    .any(|&w| asked.get(w) == Some(&Status::NotApplicable))
+                    || constraints.contains(&Status::NotApplicable);
+                if dead {
+                    continue;
+                }
+                let settled = self
+                    .want
+                    .iter()
+                    .all(|&w| asked.get(w) == Some(&Status::Applies));
+                // Already a witness with the rest unknown: confirm it with
+                // the exact statuses the enumeration uses.
+                if settled && self.answers() {
+                    return true;
+                }
+            }
+            if self.descend(depth + 1) {
+                return true;
+            }
+        }
+        if let Some(s) = self.case.facts.get_mut(slot) {
+            *s = None;
+        }
+        false
+    }
+
+    /// True when the current case meets the constraints and every
+    /// expression of `want` applies.
+    fn answers(&mut self) -> bool {
+        self.evaluations += 1;
+        let want = self.want;
+        self.query
+            .statuses(&self.case, &mut self.scratch)
+            .is_some_and(|s| want.iter().all(|&w| s.get(w) == Some(&Status::Applies)))
+    }
+}
+
 /// A value of a fact that no comparison reads (any will do).
 pub(crate) fn any_value(model: &Model, f: FactId) -> Option<Value> {
     Some(match model.facts.get(f.0 as usize)?.ty {
@@ -279,18 +459,26 @@ pub(crate) fn spread(i: u64, size: u64, n: u64) -> u64 {
 /// A small model holding only the definitions and tables in `defs` and one
 /// synthetic recommendation per expression. Fact ids stay those of the
 /// whole model, so cases keep their layout.
-fn slice(model: &Model, defs: &std::collections::BTreeSet<DefId>, exprs: Vec<TExpr>) -> Model {
+fn slice(
+    model: &Model,
+    defs: &std::collections::BTreeSet<DefId>,
+    shared: Option<(TExpr, Type)>,
+    exprs: Vec<TExpr>,
+) -> Model {
     let order: Vec<DefId> = model
         .def_order
         .iter()
         .copied()
         .filter(|d| defs.contains(d))
         .collect();
-    let def_map: BTreeMap<DefId, DefId> = order
+    let mut def_map: BTreeMap<DefId, DefId> = order
         .iter()
         .enumerate()
         .map(|(i, &d)| (d, DefId(i as u32)))
         .collect();
+    if shared.is_some() {
+        def_map.insert(SHARED, DefId(order.len() as u32));
+    }
     let mut table_map: BTreeMap<TableId, TableId> = BTreeMap::new();
     for d in &order {
         if let Some(DefBody::Table(t)) = model.defs.get(d.0 as usize).map(|d| &d.body) {
@@ -340,7 +528,18 @@ fn slice(model: &Model, defs: &std::collections::BTreeSet<DefId>, exprs: Vec<TEx
             cites: Vec::new(),
         });
     }
-    out.def_order = (0..order.len() as u32).map(DefId).collect();
+    if let Some((e, ty)) = shared {
+        out.defs.push(DefInfo {
+            name: String::new(),
+            description: String::new(),
+            doc: Vec::new(),
+            ty,
+            span: e.span,
+            decl_span: e.span,
+            body: DefBody::Expr(remap(&e)),
+        });
+    }
+    out.def_order = (0..out.defs.len() as u32).map(DefId).collect();
     for (i, e) in exprs.into_iter().enumerate() {
         let e = remap(&e);
         out.recs.push(synthetic(i, e));

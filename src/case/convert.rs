@@ -88,7 +88,33 @@ pub fn to_value(
                 span,
             }
         }
-        DecodeError::BadDate => CaseError::BadDate { value: raw, span },
+        DecodeError::IntegerTooLarge => CaseError::ValueRange {
+            name: name.to_string(),
+            value: raw,
+            help: "integers are 64-bit, from -9223372036854775808 to 9223372036854775807, \
+                   written as digits"
+                .into(),
+            span,
+        },
+        DecodeError::QuantityRange => CaseError::ValueRange {
+            name: name.to_string(),
+            value: if raw.is_empty() {
+                plain(json).to_string()
+            } else {
+                raw
+            },
+            help: format!(
+                "numbers and quantities are limited to {:e} in magnitude (in the unit `{}`)",
+                units::MAX_MAGNITUDE,
+                declared_dim(ty).map_or("", |d| d.canonical())
+            ),
+            span,
+        },
+        DecodeError::BadDate => CaseError::BadDate {
+            help: crate::value::date::suggest(&raw),
+            value: raw,
+            span,
+        },
         DecodeError::UnknownEnumValue => {
             let values = match ty {
                 Type::Enum(id) => model.enum_info(id).map(|e| e.values.as_slice()),

@@ -145,6 +145,22 @@ pub enum CaseError {
         span: SourceSpan,
     },
 
+    /// A number too large to be held exactly (an integer beyond 64 bits, a
+    /// quantity beyond the largest magnitude after unit conversion).
+    #[error("`{name}` is out of range, found `{value}`")]
+    #[diagnostic(code(cairn::case::value_out_of_range), help("{help}"))]
+    ValueRange {
+        /// The fact.
+        name: String,
+        /// The value as written.
+        value: String,
+        /// What the range is.
+        help: String,
+        /// The value.
+        #[label("out of range")]
+        span: SourceSpan,
+    },
+
     /// A number with a fraction where an integer is declared.
     #[error("`{name}` expects an integer, found `{value}`")]
     #[diagnostic(code(cairn::case::not_integer))]
@@ -215,13 +231,13 @@ pub enum CaseError {
 
     /// A string that is not a calendar date.
     #[error("`{value}` is not a valid date")]
-    #[diagnostic(
-        code(cairn::case::bad_date),
-        help("write dates as \"YYYY-MM-DD\", e.g. \"2024-01-23\"")
-    )]
+    #[diagnostic(code(cairn::case::bad_date))]
     BadDate {
         /// The text.
         value: String,
+        /// "Did you mean" the ISO form, or how to write a date.
+        #[help]
+        help: String,
         /// The value.
         #[label("not a date")]
         span: SourceSpan,

@@ -294,6 +294,10 @@ impl<'a> Checker<'a> {
                 })
             }
             TypeExpr::Enum { values, .. } => {
+                if let Some(over) = values.get(super::limits::MAX_ENUM_VALUES) {
+                    self.enum_too_large(owner, values.len(), over.name.span);
+                    return None;
+                }
                 let id = EnumId(self.model.enums.len() as u32);
                 let mut infos: Vec<EnumValueInfo> = Vec::with_capacity(values.len());
                 let mut seen: HashMap<&str, Span> = HashMap::new();

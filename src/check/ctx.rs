@@ -183,13 +183,13 @@ impl<'a> Checker<'a> {
     }
 
     /// The index of `value` in the enum `id`.
-    pub fn enum_index(&self, id: EnumId, value: &str) -> Option<u16> {
+    pub fn enum_index(&self, id: EnumId, value: &str) -> Option<u32> {
         self.model
             .enum_info(id)?
             .values
             .iter()
             .position(|v| v.name == value)
-            .map(|i| i as u16)
+            .map(|i| i as u32)
     }
 
     /// "Did you mean" help for a value not in enum `id`, or the list of values.

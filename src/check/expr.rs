@@ -222,7 +222,7 @@ impl<'a> Checker<'a> {
                 is_integer: true,
                 ..
             } if expected != Some(Type::Number) => (
-                Value::Int(*value as i64),
+                Value::Int(self.int_literal(*value, span)?),
                 Type::Int {
                     min: None,
                     max: None,
@@ -232,7 +232,7 @@ impl<'a> Checker<'a> {
             Literal::Quantity(q) => {
                 let unit = self.unit(&q.unit)?;
                 (
-                    Value::Quantity(q.value * unit.factor),
+                    Value::Quantity(self.quantity_literal(q.value, unit, q.span)?),
                     Type::Quantity {
                         dim: unit.dimension,
                         unit,

@@ -32,6 +32,7 @@ mod expr;
 mod first;
 mod fold;
 mod header;
+pub mod limits;
 pub mod model;
 mod names;
 mod ops;
@@ -50,6 +51,7 @@ use crate::syntax::Parsed;
 use model::Model;
 
 pub use error::CheckError;
+pub use limits::{LimitError, MAX_ENUM_VALUES};
 pub use warning::CheckWarning;
 
 /// A guideline that passed the checker: it has no errors, only warnings.

@@ -274,7 +274,7 @@ pub struct ColumnInfo {
 #[derive(Debug, Clone)]
 pub struct RowInfo {
     /// One pattern per key: `None` is the wildcard, `Some(i)` an enum value index.
-    pub keys: Vec<Option<u16>>,
+    pub keys: Vec<Option<u32>>,
     /// One cell per column.
     pub cells: Vec<Value>,
     /// The row's span.

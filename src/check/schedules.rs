@@ -43,7 +43,9 @@ impl<'a> Checker<'a> {
         };
         let mut phases = Vec::with_capacity(s.phases.len());
         for p in &s.phases {
-            let every = self.time_range(&p.every);
+            let every = self
+                .time_range(&p.every)
+                .filter(|e| self.interval_ok(e.low * e.unit.factor, p.every.span));
             let length = match &p.length {
                 PhaseLength::For(r) => self.time_range(r).map(PhaseLengthInfo::For),
                 PhaseLength::Until { total, at_least } => {

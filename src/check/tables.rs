@@ -151,7 +151,7 @@ impl<'a> Checker<'a> {
                 },
                 Type::Int { min, max },
             ) => {
-                let v = *value as i64;
+                let v = self.int_literal(*value, span)?;
                 if min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m) {
                     self.report(
                         span,
@@ -189,7 +189,9 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 }
-                Some(Value::Quantity(q.value * unit.factor))
+                Some(Value::Quantity(
+                    self.quantity_literal(q.value, unit, q.span)?,
+                ))
             }
             (Literal::Date(d), Type::Date) => Some(Value::Date(self.date(d)?)),
             (Literal::Text(t), Type::Enum(en)) => match self.enum_index(en, &t.value) {

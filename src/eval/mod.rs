@@ -275,6 +275,19 @@ impl Program {
         &scratch.statuses
     }
 
+    /// The statuses of a case under Kleene logic alone, without the exact
+    /// pass: a definite status here holds in every completion of the
+    /// case's unknown facts read monotonically (the analysis prunes its
+    /// search with it).
+    pub(crate) fn kleene_statuses<'s>(
+        &self,
+        case: &Case,
+        scratch: &'s mut Scratch,
+    ) -> &'s [Status] {
+        self.run_case(case, scratch);
+        &scratch.statuses
+    }
+
     /// Fresh buffers for [`Program::statuses_batch`].
     pub fn batch_scratch(&self) -> BatchScratch {
         let vals = run::fresh_slots(&self.code);

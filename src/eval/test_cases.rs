@@ -54,7 +54,7 @@ fn value(model: &Model, ty: Type, rng: &mut Rng, unknown_one_in: u64) -> Option<
         Type::Date => Value::Date(18_000 + rng.below(400) as i32),
         Type::Enum(e) => {
             let n = model.enum_info(e).map_or(1, |i| i.values.len());
-            Value::Enum(rng.below(n as u64) as u16)
+            Value::Enum(rng.below(n as u64) as u32)
         }
         Type::Row(_) => return None,
     })

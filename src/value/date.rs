@@ -9,16 +9,77 @@ use crate::units::{approx_eq, Unit};
 /// 365.2425 days over 12), the factor of the `month` unit.
 pub const MONTH_DAYS: f64 = 30.436875;
 
-/// Days since 1970-01-01 for an ISO date `YYYY-MM-DD`, or `None` when it is
-/// not a real calendar date.
-pub fn parse_date(text: &str) -> Option<i32> {
-    let date: jiff::civil::Date = text.parse().ok()?;
-    Some(date.since(EPOCH).ok()?.get_days())
+/// The first supported date, 0001-01-01, as a day number.
+pub const MIN_DAY: i32 = -719_162;
+/// The last supported date, 9999-12-31, as a day number.
+pub const MAX_DAY: i32 = 2_932_896;
+
+/// True when a day number is within the supported range, years 0001 to
+/// 9999 (what `YYYY-MM-DD` can write).
+pub fn in_range(days: i32) -> bool {
+    (MIN_DAY..=MAX_DAY).contains(&days)
 }
 
-/// The ISO form `YYYY-MM-DD` of a day number.
+/// Days since 1970-01-01 for an ISO date `YYYY-MM-DD` (exactly that form:
+/// four-digit year 0001 to 9999, two-digit month and day), or `None` when
+/// it is not one or not a real calendar date.
+pub fn parse_date(text: &str) -> Option<i32> {
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    if !shape || text.starts_with("0000") {
+        return None;
+    }
+    let date: jiff::civil::Date = text.parse().ok()?;
+    let days = date.since(EPOCH).ok()?.get_days();
+    in_range(days).then_some(days)
+}
+
+/// "Did you mean" help for a string that is not an ISO date: the
+/// `YYYY-MM-DD` form of the same date when the text is another common
+/// spelling of one (`20240101`, `2024-1-1`, `2024-01-01T10:00:00`,
+/// `+002024-01-01`), or else the general advice.
+pub fn suggest(text: &str) -> String {
+    let general = "write dates as \"YYYY-MM-DD\", e.g. \"2024-01-23\"".to_string();
+    let t = text.trim();
+    // A date-time or a date with a time zone: the date part.
+    let t = t.split(['T', 't', ' ']).next().unwrap_or(t);
+    // An expanded year (`+002024`).
+    let t = t.strip_prefix('+').unwrap_or(t);
+    let parts: Vec<&str> = if t.len() == 8 && t.bytes().all(|c| c.is_ascii_digit()) {
+        vec![&t[..4], &t[4..6], &t[6..]]
+    } else {
+        t.split(['-', '/', '.']).collect()
+    };
+    let [y, m, d] = parts.as_slice() else {
+        return general;
+    };
+    let num = |s: &str| {
+        (!s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    match (num(y), num(m), num(d)) {
+        (Some(y), Some(m), Some(d)) => {
+            let iso = format!("{y:04}-{m:02}-{d:02}");
+            if iso != text && parse_date(&iso).is_some() {
+                format!("did you mean `{iso}`? {general}")
+            } else {
+                general
+            }
+        }
+        _ => general,
+    }
+}
+
+/// The ISO form `YYYY-MM-DD` of a day number. Every date a case or an
+/// expression can hold is in the supported range (loading and [`shift`]
+/// check it); the `day N` fallback is never reached from them.
 pub fn format_date(days: i32) -> String {
-    match civil(days) {
+    match civil(days).filter(|_| in_range(days)) {
         Some(d) => d.to_string(),
         None => format!("day {days}"),
     }
@@ -29,7 +90,8 @@ pub fn format_date(days: i32) -> String {
 pub fn add_months(days: i32, months: i32) -> Option<i32> {
     let span = jiff::Span::new().try_months(months).ok()?;
     let moved = civil(days)?.checked_add(span).ok()?;
-    Some(moved.since(EPOCH).ok()?.get_days())
+    let moved = moved.since(EPOCH).ok()?.get_days();
+    in_range(moved).then_some(moved)
 }
 
 /// 1970-01-01, day 0.
@@ -54,8 +116,8 @@ fn add_days(date: i32, days: f64) -> Option<i32> {
         return None;
     }
     let moved = date.checked_add(d as i32)?;
-    // Stay within the calendar, whose dates `format_date` prints.
-    civil(moved).map(|_| moved)
+    // Stay within the supported range, whose dates `format_date` prints.
+    in_range(moved).then_some(moved)
 }
 
 /// Shifts a date by a time span of `days` (canonical days, negative to go
@@ -135,6 +197,42 @@ mod tests {
         assert_eq!(shift(d("2024-01-01"), f64::NAN, true), None);
         assert_eq!(add_months(0, 1_000_000), None);
         assert_eq!(format_date(i32::MAX), format!("day {}", i32::MAX));
+        assert_eq!(plus("9999-12-31", 1.0, "day"), "none");
+        assert_eq!(plus("0001-01-01", -1.0, "day"), "none");
+        assert_eq!(plus("9999-12-01", 1.0, "month"), "none");
+    }
+
+    #[test]
+    fn the_supported_range_is_years_1_to_9999() {
+        assert_eq!(parse_date("0001-01-01"), Some(MIN_DAY));
+        assert_eq!(parse_date("9999-12-31"), Some(MAX_DAY));
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("0000-12-31"), None);
+        assert_eq!(format_date(MIN_DAY), "0001-01-01");
+        assert_eq!(format_date(MAX_DAY), "9999-12-31");
+    }
+
+    #[test]
+    fn only_the_iso_form_parses() {
+        for bad in [
+            "20240101",
+            "2024-01-01T23:59:59",
+            "2024-1-1",
+            "+002024-01-01",
+            "2024-01-01 ",
+            "2024/01/01",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+            assert!(
+                suggest(bad).starts_with("did you mean `2024-01-01`?"),
+                "{bad}"
+            );
+        }
+        // A negative year is not the same date.
+        assert_eq!(parse_date("-002024-01-01"), None);
+        assert!(!suggest("-002024-01-01").contains("did you mean"));
+        assert!(!suggest("2024-02-30").contains("did you mean"));
+        assert!(!suggest("soon").contains("did you mean"));
     }
 
     #[test]

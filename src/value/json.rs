@@ -40,7 +40,7 @@ pub fn encode(model: &Model, ty: Type, v: Option<Value>) -> J {
 }
 
 /// The name of value `i` of an enum type (`#i` when `ty` has no such value).
-pub fn enum_name(model: &Model, ty: Type, i: u16) -> String {
+pub fn enum_name(model: &Model, ty: Type, i: u32) -> String {
     match ty {
         Type::Enum(e) => model
             .enum_info(e)
@@ -69,7 +69,7 @@ pub fn quantity(value_in_unit: f64, unit: &str) -> J {
 }
 
 /// A table row as `{"column": value, ...}`.
-fn row(model: &Model, ty: Type, r: u16) -> J {
+fn row(model: &Model, ty: Type, r: u32) -> J {
     let mut map = serde_json::Map::new();
     let table = match ty {
         Type::Row(t) => model.tables.get(t.0 as usize),
@@ -143,6 +143,12 @@ pub enum DecodeError {
     NotInteger,
     /// An integer outside the declared bounds.
     OutOfRange,
+    /// An integer beyond `i64`, or written as a float beyond 2^53, where
+    /// it would no longer be exact.
+    IntegerTooLarge,
+    /// A quantity or decimal beyond [`units::MAX_MAGNITUDE`] (in canonical
+    /// units, after conversion).
+    QuantityRange,
     /// A string that is not a `YYYY-MM-DD` date.
     BadDate,
     /// A string naming no value of the enum.
@@ -168,15 +174,18 @@ pub fn decode(model: &Model, ty: Type, json: &Shape) -> Result<Option<Value>, De
         (_, Shape::Null) => return Ok(None),
         (Type::Bool, Shape::Bool(b)) => Value::Bool(*b),
         (Type::Int { min, max }, Shape::Number(n, raw)) => {
-            // 2^63 as f64; anything at or beyond cannot be an i64.
-            const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-            // Read the digits themselves when they are an integer: above
-            // 2^53 a float no longer holds every integer.
+            // 2^53: from here on a float no longer holds every integer (2^53 + 1
+            // reads as 2^53).
+            const EXACT: f64 = 9_007_199_254_740_992.0;
+            // Read the digits themselves when they are an integer, so every
+            // i64 is exact; a number written otherwise (`2.0`, `1e3`) is
+            // taken only where its float is exact.
             let i = match raw.parse::<i64>() {
                 Ok(i) => i,
-                Err(_) if n.fract() != 0.0 || n.abs() >= LIMIT || !n.is_finite() => {
-                    return Err(DecodeError::NotInteger)
+                Err(_) if !n.is_finite() || n.abs() >= EXACT => {
+                    return Err(DecodeError::IntegerTooLarge)
                 }
+                Err(_) if n.fract() != 0.0 => return Err(DecodeError::NotInteger),
                 Err(_) => *n as i64,
             };
             if min.is_some_and(|m| i < m) || max.is_some_and(|m| i > m) {
@@ -184,7 +193,8 @@ pub fn decode(model: &Model, ty: Type, json: &Shape) -> Result<Option<Value>, De
             }
             Value::Int(i)
         }
-        (Type::Number, Shape::Number(n, _)) => Value::Number(*n),
+        (Type::Number, Shape::Number(n, _)) if units::in_range(*n) => Value::Number(*n),
+        (Type::Number, Shape::Number(..)) => return Err(DecodeError::QuantityRange),
         (Type::Quantity { dim, .. }, _) => Value::Quantity(canonical(dim, json)?),
         (Type::Date, Shape::String(s)) => Value::Date(parse_date(s).ok_or(DecodeError::BadDate)?),
         (Type::Enum(id), Shape::String(s)) => {
@@ -196,7 +206,7 @@ pub fn decode(model: &Model, ty: Type, json: &Shape) -> Result<Option<Value>, De
                 .iter()
                 .position(|v| v.name == *s)
                 .ok_or(DecodeError::UnknownEnumValue)?;
-            Value::Enum(u16::try_from(i).map_err(|_| DecodeError::UnknownEnumValue)?)
+            Value::Enum(u32::try_from(i).map_err(|_| DecodeError::UnknownEnumValue)?)
         }
         _ => return Err(DecodeError::Mismatch),
     };
@@ -247,7 +257,7 @@ fn canonical(dim: Dimension, json: &Shape) -> Result<f64, DecodeError> {
             found: unit.dimension,
         });
     }
-    Ok(number * unit.factor)
+    units::to_canonical(number, unit).ok_or(DecodeError::QuantityRange)
 }
 
 #[cfg(test)]

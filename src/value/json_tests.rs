@@ -205,7 +205,7 @@ proptest! {
         dose in 0f64..1e4,
         day in -100_000i32..100_000,
         fit in any::<bool>(),
-        histology in 0u16..2,
+        histology in 0u32..2,
     ) {
         let m = model();
         for (fact, v) in [

@@ -29,7 +29,7 @@ pub enum Value {
     /// A date as days since 1970-01-01.
     Date(i32),
     /// An enum value as an index into its enum's values.
-    Enum(u16),
+    Enum(u32),
     /// The index of the matching row of a table.
-    Row(u16),
+    Row(u32),
 }

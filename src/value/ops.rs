@@ -159,10 +159,12 @@ fn bool_of(v: Value) -> Option<bool> {
     truth(Some(v))
 }
 
-/// Rejects infinite and NaN results, which would otherwise leak into output.
+/// Rejects infinite, NaN and out-of-range results (see
+/// [`crate::units::MAX_MAGNITUDE`]), which would otherwise leak into
+/// output as `null` for a known value.
 fn finite(v: Value) -> Option<Value> {
     match v {
-        Value::Number(x) | Value::Quantity(x) if !x.is_finite() => None,
+        Value::Number(x) | Value::Quantity(x) if !crate::units::in_range(x) => None,
         _ => Some(v),
     }
 }

@@ -161,7 +161,7 @@ impl Mb {
             .iter()
             .position(|v| v.name == name)
             .unwrap();
-        c(Value::Enum(i as u16), ty)
+        c(Value::Enum(i as u32), ty)
     }
 
     fn define(&mut self, name: &str, ty: Type, body: DefBody) -> DefId {
@@ -695,7 +695,7 @@ fn table_model() -> (Mb, Type, Type) {
 fn tables_match_first_row_with_wildcards() {
     let (mb, _, _) = table_model();
     let p = mb.program();
-    let run = |h: Option<u16>, g: Option<u16>| {
+    let run = |h: Option<u32>, g: Option<u32>| {
         let out = p.evaluate(
             &mb.case(&[
                 ("histology", h.map(Value::Enum)),
@@ -1206,8 +1206,8 @@ fn fast_paths_agree_with_outcome() {
     let mb = doc_model();
     let p = mb.program();
     let mut s = p.scratch();
-    for ph in [None, Some(0u16), Some(1)] {
-        for h in [None, Some(0u16), Some(1), Some(2)] {
+    for ph in [None, Some(0u32), Some(1)] {
+        for h in [None, Some(0u32), Some(1), Some(2)] {
             for g in [None, Some(1i64), Some(3)] {
                 let case = mb.case(&[
                     ("phase", ph.map(Value::Enum)),

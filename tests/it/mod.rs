@@ -17,6 +17,7 @@ mod guideline;
 mod hardening_inputs;
 mod hardening_lsp;
 mod hardening_outputs;
+mod hardening_values;
 mod hostile;
 mod lsp;
 mod reference;

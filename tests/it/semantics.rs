@@ -356,7 +356,7 @@ fn overflow_is_reported_like_division_by_zero() {
         ],
     );
     let codes: Vec<&str> = o[0].diagnostics.iter().map(|d| d.code.as_str()).collect();
-    assert_eq!(codes, ["eval::overflow", "eval::overflow"]);
+    assert_eq!(codes, ["eval::overflow", "eval::date_out_of_range"]);
     assert_eq!(
         o[0].diagnostics[0].message,
         "the result of `a * a` is out of range"

@@ -299,8 +299,8 @@ pub(crate) const fn decode(x: u8, kind: Kind) -> Option<Value> {
     match (kind, x) {
         (Kind::Bool, T) => Some(Value::Bool(true)),
         (Kind::Bool, F) => Some(Value::Bool(false)),
-        (Kind::Enum, k) if k != UNKNOWN => Some(Value::Enum(k as u16)),
-        (Kind::Row, k) if k != UNKNOWN => Some(Value::Row(k as u16)),
+        (Kind::Enum, k) if k != UNKNOWN => Some(Value::Enum(k as u32)),
+        (Kind::Row, k) if k != UNKNOWN => Some(Value::Row(k as u32)),
         _ => None,
     }
 }

@@ -54,7 +54,7 @@ fn kind_of(model: &Model, code: &Code, ty: Type) -> Kind {
 }
 
 /// A constant enum value below 64 in slot `pc`, if that slot is one.
-fn const_enum(code: &Code, pc: Pc) -> Option<u16> {
+fn const_enum(code: &Code, pc: Pc) -> Option<u32> {
     match code.ops.get(pc as usize) {
         Some(Op::Const(Value::Enum(k))) if *k < 64 => Some(*k),
         _ => None,

@@ -370,7 +370,7 @@ pub(crate) fn lookup(code: &Code, table: u16, keys: &[S], byte: impl Fn(S) -> u8
         for (pattern, &key) in row.iter().zip(keys) {
             if let Some(p) = *pattern {
                 let x = byte(key);
-                m = m.min(test(x, UNKNOWN, u16::from(x) == p));
+                m = m.min(test(x, UNKNOWN, u32::from(x) == p));
             }
         }
         match m {

@@ -30,7 +30,7 @@ pub(crate) struct Plan {
     /// Per definition: the cone of its value slot.
     pub defs: Vec<Cone>,
     /// Per enum: its number of values.
-    pub enums: Vec<u16>,
+    pub enums: Vec<u32>,
     /// What every slot reads ([`reads`]), computed once so that a case's
     /// walks over the cone do not decode instructions again.
     pub adj: Adjacency,
@@ -93,11 +93,11 @@ impl Plan {
 }
 
 /// Per enum of a model: its number of values.
-pub(crate) fn enum_sizes(model: &Model) -> Vec<u16> {
+pub(crate) fn enum_sizes(model: &Model) -> Vec<u32> {
     model
         .enums
         .iter()
-        .map(|e| u16::try_from(e.values.len()).unwrap_or(u16::MAX))
+        .map(|e| u32::try_from(e.values.len()).unwrap_or(u32::MAX))
         .collect()
 }
 

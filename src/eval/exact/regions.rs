@@ -11,7 +11,7 @@ use crate::value::Value;
 
 impl Work {
     /// Splits every varying fact at its candidates.
-    pub(super) fn build_regions(&mut self, enums: &[u16]) {
+    pub(super) fn build_regions(&mut self, enums: &[u32]) {
         // Unstable: a stable sort allocates.
         self.cands
             .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(num(a.1).total_cmp(&num(b.1))));
@@ -55,7 +55,7 @@ pub(super) fn num(v: Value) -> f64 {
 
 /// The regions of one fact of type `ty`, given its sorted candidates.
 /// `values` is the number of values of an enum type.
-pub(super) fn split(ty: Type, values: u16, cands: &[(u32, Value)], out: &mut Vec<Region>) {
+pub(super) fn split(ty: Type, values: u32, cands: &[(u32, Value)], out: &mut Vec<Region>) {
     match ty {
         Type::Bool => out.extend([false, true].map(|b| Region::point(Value::Bool(b)))),
         Type::Enum(_) => out.extend((0..values).map(|i| Region::point(Value::Enum(i)))),

@@ -309,7 +309,7 @@ impl Work {
 
     /// For an incomplete split: one completion at the first regions, and
     /// thresholds from each comparison between facts at those values.
-    fn guess(&mut self, code: &Code, enums: &[u16]) {
+    fn guess(&mut self, code: &Code, enums: &[u32]) {
         let root = self.run.last().copied().unwrap_or(0);
         self.complete(code, 0, root);
         for k in 0..self.pending.len() {

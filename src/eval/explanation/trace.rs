@@ -89,10 +89,10 @@ fn label(program: &Program, case: &Case, vals: &[Option<Value>], pc: Pc) -> Opti
 
 /// The key values a table row matched: `row histology = leiomyosarcoma,
 /// grade_group = high` (`row 3` when every key of the row is a wildcard).
-fn row_keys(program: &Program, table: u32, r: u16) -> String {
+fn row_keys(program: &Program, table: u32, r: u32) -> String {
     let model = &program.model;
     let Some(info) = model.tables.get(table as usize) else {
-        return format!("row {}", u32::from(r) + 1);
+        return format!("row {}", u64::from(r) + 1);
     };
     let patterns = info.rows.get(r as usize).map(|row| row.keys.as_slice());
     let keys: Vec<String> = info
@@ -117,7 +117,7 @@ fn row_keys(program: &Program, table: u32, r: u16) -> String {
         })
         .collect();
     if keys.is_empty() {
-        format!("row {}", u32::from(r) + 1)
+        format!("row {}", u64::from(r) + 1)
     } else {
         format!("row {}", keys.join(", "))
     }

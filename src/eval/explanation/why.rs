@@ -152,7 +152,7 @@ pub(crate) fn stopping_row<'a, V: Slots + ?Sized>(
     vals: &V,
     table: u32,
     keys: &[Pc],
-) -> Option<&'a [Option<u16>]> {
+) -> Option<&'a [Option<u32>]> {
     let t = code.tables.get(table as usize)?;
     for row in t.patterns.chunks_exact(t.keys.max(1)) {
         match row_matches(row, keys, vals) {
@@ -165,7 +165,7 @@ pub(crate) fn stopping_row<'a, V: Slots + ?Sized>(
 }
 
 /// The row a lookup matched, as its patterns.
-pub(crate) fn matched_row(code: &Code, table: u32, row: u16) -> Option<&[Option<u16>]> {
+pub(crate) fn matched_row(code: &Code, table: u32, row: u32) -> Option<&[Option<u32>]> {
     let t = code.tables.get(table as usize)?;
     t.patterns.chunks_exact(t.keys.max(1)).nth(row as usize)
 }

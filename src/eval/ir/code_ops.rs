@@ -17,7 +17,7 @@ pub(crate) struct CTable {
     /// Number of keys per row.
     pub keys: usize,
     /// Row patterns, `keys` per row; `None` is the wildcard.
-    pub patterns: Vec<Option<u16>>,
+    pub patterns: Vec<Option<u32>>,
     /// Cells, `columns` per row.
     pub cells: Vec<Value>,
     /// Number of columns.

@@ -151,13 +151,13 @@ pub(crate) fn step<S: Slots + ?Sized>(
 /// First-row matching. A row matches when every key matches (Kleene AND):
 /// a definite mismatch skips the row, an unknown key stops the lookup.
 fn lookup<'a, S: Slots + ?Sized>(
-    rows: impl Iterator<Item = &'a [Option<u16>]>,
+    rows: impl Iterator<Item = &'a [Option<u32>]>,
     keys: &[Pc],
     vals: &S,
-) -> Option<u16> {
+) -> Option<u32> {
     for (r, row) in rows.enumerate() {
         match row_matches(row, keys, vals) {
-            Some(true) => return u16::try_from(r).ok(),
+            Some(true) => return u32::try_from(r).ok(),
             Some(false) => {}
             None => return None,
         }
@@ -167,7 +167,7 @@ fn lookup<'a, S: Slots + ?Sized>(
 
 /// Whether one row matches the key values (`None`: it depends on an unknown key).
 pub(crate) fn row_matches<S: Slots + ?Sized>(
-    row: &[Option<u16>],
+    row: &[Option<u32>],
     keys: &[Pc],
     vals: &S,
 ) -> Option<bool> {

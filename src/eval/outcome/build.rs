@@ -201,12 +201,13 @@ pub(crate) fn outcome(
         });
     }
     let mut schedules = Vec::new();
+    let mut cut = Vec::new();
     for (i, rec) in model.recs.iter().enumerate() {
         let applies = scratch.statuses.get(i) == Some(&Status::Applies);
         let Some(sid) = rec.schedule.filter(|_| applies) else {
             continue;
         };
-        if let Some(s) = schedule::layout(program, case, &scratch.vals, sid, &rec.id) {
+        if let Some(s) = schedule::layout(program, case, &scratch.vals, sid, &rec.id, &mut cut) {
             schedules.push(s);
         }
     }
@@ -216,10 +217,11 @@ pub(crate) fn outcome(
         .iter()
         .zip(&scratch.statuses)
         .any(|(r, s)| r.schedule.is_some() && *s == Status::Applies);
-    let diagnostics = diagnose::reported(&program.code, &scratch.vals, studies_ready)
+    let mut diagnostics: Vec<_> = diagnose::reported(&program.code, &scratch.vals, studies_ready)
         .into_iter()
         .map(|pc| diagnose::diagnostic(program, &scratch.vals, pc))
         .collect();
+    diagnostics.append(&mut cut);
     let trace = if options.trace {
         trace::steps(program, case, scratch)
     } else {

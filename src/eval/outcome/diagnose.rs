@@ -20,9 +20,11 @@ use crate::value::Value;
 pub(crate) enum Failure {
     /// A division by zero.
     DivisionByZero,
-    /// A result out of range (integer overflow, an infinite number, a date
-    /// outside the calendar).
+    /// A result out of range (integer overflow, a number or quantity past
+    /// the largest magnitude).
     Overflow,
+    /// A date shifted outside the supported dates (years 0001 to 9999).
+    DateRange,
 }
 
 /// How slot `pc` failed, if it is an arithmetic operation whose operands
@@ -44,6 +46,8 @@ pub(crate) fn failure(code: &Code, vals: &[Option<Value>], pc: Pc) -> Option<Fai
     };
     Some(if zero {
         Failure::DivisionByZero
+    } else if matches!(op, Op::Shift { .. }) {
+        Failure::DateRange
     } else {
         Failure::Overflow
     })
@@ -130,6 +134,10 @@ pub(crate) fn diagnostic(program: &Program, vals: &[Option<Value>], pc: Pc) -> R
         Some(Failure::DivisionByZero) => (
             "eval::division_by_zero",
             format!("division by zero in `{text}`"),
+        ),
+        Some(Failure::DateRange) => (
+            "eval::date_out_of_range",
+            format!("the date `{text}` is outside the supported dates (0001-01-01 to 9999-12-31)"),
         ),
         _ => (
             "eval::overflow",

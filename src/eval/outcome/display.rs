@@ -22,7 +22,7 @@ pub(crate) fn text(model: &Model, ty: Type, v: Option<Value>) -> String {
         },
         Value::Date(d) => format_date(d),
         Value::Enum(i) => enum_name(model, ty, i),
-        Value::Row(r) => format!("row {}", u32::from(r) + 1),
+        Value::Row(r) => format!("row {}", u64::from(r) + 1),
     }
 }
 

@@ -15,13 +15,17 @@ use crate::case::Case;
 use crate::check::model::{PhaseInfo, PhaseLengthInfo, ScheduleId, TimeRange};
 use crate::eval::compile::Pc;
 use crate::eval::display;
-use crate::eval::outcome::{ScheduleOutcome, Visit};
+use crate::eval::outcome::{RuntimeDiagnostic, ScheduleOutcome, Visit};
+use crate::eval::trace::span_ref;
 use crate::eval::{run, Program};
 use crate::units::Unit;
+use crate::value::date::MAX_DAY;
 use crate::value::{add_months, format_date, Value};
 
-/// More visits than this in one schedule means a malformed interval.
-const MAX_VISITS: u32 = 1000;
+/// The most visits laid out for one schedule; a schedule with more is cut
+/// here with an `eval::schedule_truncated` diagnostic (README, "Limits and
+/// safety").
+pub const MAX_VISITS: u32 = 1000;
 
 /// A time from the schedule's start: calendar months (for amounts in
 /// whole months or years) plus days.
@@ -59,9 +63,11 @@ impl Offset {
         }
     }
 
-    /// The date this offset after `start`.
+    /// The date this offset after `start`; `None` outside the supported
+    /// range of dates.
     fn from(self, start: i32) -> Option<i32> {
-        add_months(start, self.months)?.checked_add(self.days)
+        let d = add_months(start, self.months)?.checked_add(self.days)?;
+        crate::value::date::in_range(d).then_some(d)
     }
 }
 
@@ -94,13 +100,15 @@ fn phase_text(every: TimeRange, length: PhaseLengthInfo) -> String {
     }
 }
 
-/// Lays out schedule `sid`, asked for by recommendation `rec`.
+/// Lays out schedule `sid`, asked for by recommendation `rec`; a schedule
+/// cut at [`MAX_VISITS`] adds a diagnostic to `diagnostics`.
 pub(crate) fn layout(
     program: &Program,
     case: &Case,
     vals: &[Option<Value>],
     sid: ScheduleId,
     rec: &str,
+    diagnostics: &mut Vec<RuntimeDiagnostic>,
 ) -> Option<ScheduleOutcome> {
     let model = &program.model;
     let info = model.schedules.get(sid.0 as usize)?;
@@ -124,12 +132,17 @@ pub(crate) fn layout(
         // The offset of the current phase's start from the schedule's start.
         let mut phase_at = Offset::default();
         let mut number = 0u32;
-        for (p, phase) in info.phases.iter().enumerate() {
-            let (Some(phase_start), Some(end)) =
-                (phase_at.from(start), phase_end(phase, phase_at, start))
-            else {
+        'phases: for (p, phase) in info.phases.iter().enumerate() {
+            let Some(phase_start) = phase_at.from(start) else {
                 break;
             };
+            // A phase ending past the last supported date is laid out up to
+            // that date, and the schedule stops there, saying so.
+            let mut past = false;
+            let end = phase_end(phase, phase_at, start).unwrap_or_else(|| {
+                past = true;
+                MAX_DAY
+            });
             // Visit k opens at phase start + k·low.
             let opens = |k: u32| {
                 let step = Offset::of(phase.every.low * f64::from(k), phase.every.unit)?;
@@ -137,17 +150,21 @@ pub(crate) fn layout(
             };
             let mut prev = phase_start;
             let mut k = 1u32;
-            while number < MAX_VISITS {
-                let Some(earliest) = opens(k) else { break };
+            while let Some(earliest) = opens(k) {
                 if earliest > end || earliest <= prev {
                     break;
                 }
+                if number >= MAX_VISITS {
+                    diagnostics.push(truncated(program, &info.name, info.span));
+                    break 'phases;
+                }
                 let high = phase.every.low * f64::from(k - 1) + phase.every.high;
-                let Some(latest) =
-                    Offset::of(high, phase.every.unit).and_then(|o| phase_at.plus(o).from(start))
-                else {
-                    break;
-                };
+                let latest = Offset::of(high, phase.every.unit)
+                    .and_then(|o| phase_at.plus(o).from(start))
+                    .unwrap_or_else(|| {
+                        past = true;
+                        MAX_DAY
+                    });
                 // The day before the next visit opens, if that is earlier.
                 let latest = match opens(k + 1) {
                     Some(next) if next > earliest => latest.min(next - 1),
@@ -163,6 +180,10 @@ pub(crate) fn layout(
                 number += 1;
                 prev = earliest;
                 k += 1;
+            }
+            if past {
+                diagnostics.push(past_the_range(program, &info.name, info.span));
+                break;
             }
             phase_at = match phase.length {
                 PhaseLengthInfo::For(r) => match Offset::of(r.low, r.unit) {
@@ -184,6 +205,28 @@ pub(crate) fn layout(
         phases,
         visits,
     })
+}
+
+/// The diagnostic of a schedule cut at [`MAX_VISITS`].
+fn truncated(program: &Program, name: &str, span: crate::source::Span) -> RuntimeDiagnostic {
+    let at = span_ref(&program.sources, span);
+    RuntimeDiagnostic {
+        code: "eval::schedule_truncated".into(),
+        message: format!("schedule `{name}` truncated at 1,000 visits"),
+        location: format!("{}:{}:{}", at.file, at.line, at.column),
+    }
+}
+
+/// The diagnostic of a schedule that runs past the last supported date.
+fn past_the_range(program: &Program, name: &str, span: crate::source::Span) -> RuntimeDiagnostic {
+    let at = span_ref(&program.sources, span);
+    RuntimeDiagnostic {
+        code: "eval::date_out_of_range".into(),
+        message: format!(
+            "schedule `{name}` runs past 9999-12-31, the last supported date; its visits stop there"
+        ),
+        location: format!("{}:{}:{}", at.file, at.line, at.column),
+    }
 }
 
 /// The studies at visit `index` (0-based): those whose condition holds, and
