@@ -6,6 +6,7 @@
 use super::diagram::Diagrams;
 use crate::check::model::{Model, Type};
 use crate::eval::compile::{Code, Op, Pc};
+use crate::eval::outcome::diagnose::fallible;
 use crate::eval::why::Bits;
 use crate::syntax::ast::BinOp;
 
@@ -20,6 +21,12 @@ pub(crate) struct Cone {
     /// the only instructions whose result depends on where a number, a
     /// quantity or a date lies rather than on a truth or enum value.
     pub atoms: Vec<Pc>,
+    /// The operations among them that can fail on known operands
+    /// (arithmetic, date shifts: `outcome::diagnose::fallible`). A failed
+    /// one is unknown although every fact it reads is known, which the
+    /// regions of a decision diagram cannot see, so a case where one failed
+    /// is settled by the completion walk, which runs the case's own values.
+    pub fallible: Vec<Pc>,
 }
 
 /// The cones of every recommendation and definition of a program.
@@ -133,7 +140,16 @@ impl Cone {
             .copied()
             .filter(|&pc| is_atom(code, pc))
             .collect();
-        Cone { slots, atoms }
+        let fallible = slots
+            .iter()
+            .copied()
+            .filter(|&pc| code.ops.get(pc as usize).is_some_and(fallible))
+            .collect();
+        Cone {
+            slots,
+            atoms,
+            fallible,
+        }
     }
 }
 

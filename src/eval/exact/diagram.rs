@@ -355,7 +355,7 @@ impl Diagrams {
                 };
                 let i = match (v, ty) {
                     (Value::Bool(b), _) => u32::from(b),
-                    (Value::Enum(e), Type::Enum(_)) => u32::from(e),
+                    (Value::Enum(e), Type::Enum(_)) => e,
                     _ => self.region_of(var, v).unwrap_or(NONE),
                 };
                 if i < var.radix {

@@ -117,8 +117,12 @@ impl Program {
                     continue;
                 }
                 let root = self.code.rec_root.get(r).copied();
+                // The lanes keep no values to tell a failed operation by,
+                // so a cone that has one goes the one-case way.
+                let fallible = self.plan.recs.get(r).is_none_or(|c| !c.fallible.is_empty());
                 let found = match (last, root) {
                     (Some((p, s)), Some(q)) if p == q => Some(s),
+                    _ if fallible => None,
                     _ => diagrams.status_of_facts(r, &case.facts, &mut one.exact.seen),
                 };
                 let Some(s) = found else {
@@ -188,7 +192,7 @@ impl Program {
         r: usize,
         diagrams: bool,
     ) -> Option<Status> {
-        if !diagrams {
+        if !diagrams || self.failed_in_cone(kleene, r) {
             return self.decide(kleene, work, r);
         }
         let known = |pc| match kleene.slot(pc) {
@@ -216,6 +220,18 @@ impl Program {
             }
             Err(_) => self.decide(kleene, work, r),
         }
+    }
+
+    /// True when an operation of `r`'s cone failed in this case (known
+    /// operands, unknown value: an overflow, a division by zero, a date out
+    /// of range); see [`super::cone::Cone::fallible`].
+    fn failed_in_cone<S: Slots + ?Sized>(&self, kleene: &S, r: usize) -> bool {
+        self.plan.recs.get(r).is_some_and(|cone| {
+            cone.fallible.iter().any(|&pc| {
+                kleene.slot(pc).is_none()
+                    && self.code.children(pc).all(|c| kleene.slot(c).is_some())
+            })
+        })
     }
 
     /// Whether the completion walk's space for `r` in this case is within
