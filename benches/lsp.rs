@@ -16,72 +16,31 @@ use cairn::syntax::{parse_with, FsLoader};
 use criterion::{criterion_group, criterion_main, Criterion};
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 use std::time::Duration;
+
+#[path = "common/scale.rs"]
+mod scale;
 
 const SARCOMA: &str = "guidelines/rps/initial-management.cairn";
 
-/// The guideline body repeated `k` times with every declared name given
-/// the suffix `_<copy>`, under one header and one reference list.
+/// Groups and tables of the sarcoma guideline, renamed with the rest so
+/// that no name is declared twice.
+const GROUPS_AND_TABLES: &[&str] = &[
+    "diagnosis",
+    "imaging",
+    "resources",
+    "surgery_findings",
+    "advanced_disease",
+    "rt_plan",
+    "prognosis_8_year",
+];
+
+/// The sarcoma guideline, or `k` renamed copies of it ([`scale::scaled`]).
 fn scaled(text: &str, k: usize) -> String {
     if k == 1 {
         return text.to_string();
     }
-    let model = match check(parse_with("base", text, &FsLoader)) {
-        Ok(c) => c.model,
-        Err(f) => panic!("{}", f.diagnostics.render(&f.sources, 100)),
-    };
-    let mut names: BTreeSet<String> = BTreeSet::new();
-    names.extend(model.facts.iter().map(|f| f.name.clone()));
-    names.extend(model.defs.iter().map(|d| d.name.clone()));
-    names.extend(model.recs.iter().map(|r| r.id.clone()));
-    names.extend(model.sections.iter().map(|s| s.id.clone()));
-    names.extend(model.schedules.iter().map(|s| s.name.clone()));
-    // Groups and tables, so no name is declared twice.
-    names.extend(
-        [
-            "diagnosis",
-            "imaging",
-            "resources",
-            "surgery_findings",
-            "advanced_disease",
-            "rt_plan",
-            "prognosis_8_year",
-        ]
-        .map(String::from),
-    );
-    let start = text.find("\n}\n").unwrap() + 3;
-    let end = text.find("\nreferences {").unwrap();
-    let (head, body, refs) = (&text[..start], &text[start..end], &text[end..]);
-    let mut out = head.to_string();
-    for copy in 0..k {
-        out.push_str(&rename(body, &names, copy));
-    }
-    out.push_str(refs);
-    out
-}
-
-/// Appends `_<copy>` to every identifier in `names`.
-fn rename(body: &str, names: &BTreeSet<String>, copy: usize) -> String {
-    let mut out = String::with_capacity(body.len() + 1024);
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        out.push_str(word);
-        if names.contains(word.as_str()) {
-            out.push_str(&format!("_{copy}"));
-        }
-        word.clear();
-    };
-    for ch in body.chars() {
-        if ch.is_ascii_alphanumeric() || ch == '_' {
-            word.push(ch);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(ch);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
+    scale::scaled(text, k, GROUPS_AND_TABLES)
 }
 
 /// A client of an in-process server.
