@@ -9,7 +9,7 @@
 //! once, after an edit on the `worker` thread, so that a keystroke is
 //! answered while a large guideline is still being checked.
 
-pub(crate) mod analysis;
+pub mod analysis;
 mod features;
 
 mod index;
@@ -235,9 +235,8 @@ impl Server<'_> {
                 let uri = p.text_document.uri;
                 if let Some(doc) = self.docs.get_mut(&uri) {
                     for change in &p.content_changes {
-                        text::apply_change(&mut doc.text, change);
+                        text::apply_change(&mut doc.text, &mut doc.lines, change);
                     }
-                    doc.lines = LineIndex::new(&doc.text);
                     doc.version = p.text_document.version;
                 }
                 self.changed(&uri, true)
@@ -249,6 +248,7 @@ impl Server<'_> {
                     return Ok(());
                 };
                 self.docs.remove(&p.text_document.uri);
+                self.worker.forget(p.text_document.uri.clone());
                 self.publish(p.text_document.uri, Vec::new(), None)
             }
             _ => Ok(()),

@@ -141,28 +141,37 @@ fn starts_decl(line: &str) -> bool {
     })
 }
 
-/// Parses each top-level declaration on its own, reporting one error per
-/// broken declaration and keeping the ones that parse.
-pub fn parse_each(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Module {
+/// The byte ranges of the top-level declarations, as recovery splits the
+/// file: from each declaration's start (its doc comment, if any) to the
+/// next one's, skipping pieces that hold only blanks and comments.
+pub fn pieces(text: &str) -> Vec<(usize, usize)> {
     let mut starts = decl_starts(text);
     if starts.first() != Some(&0) {
         starts.insert(0, 0);
     }
-    let mut module = Module::default();
+    let mut out = Vec::with_capacity(starts.len());
     for (n, &start) in starts.iter().enumerate() {
         let end = starts.get(n + 1).copied().unwrap_or(text.len());
-        let piece = &text[start..end];
-        let only_comments = piece.lines().all(|l| {
+        let only_comments = text[start..end].lines().all(|l| {
             let l = l.trim_start();
             l.is_empty() || (l.starts_with("//") && !l.starts_with("///"))
         });
-        if only_comments {
-            continue;
+        if !only_comments {
+            out.push((start, end));
         }
+    }
+    out
+}
+
+/// Parses each top-level declaration on its own, reporting one error per
+/// broken declaration and keeping the ones that parse.
+pub fn parse_each(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Module {
+    let mut module = Module::default();
+    for (start, end) in pieces(text) {
         // Each piece is parsed on its own and its spans moved by `start`;
         // no text before it is copied or parsed again, so recovery stays
         // linear in the size of the file.
-        if let Some(decl) = super::parse_lone(file, piece, start, diagnostics) {
+        if let Some(decl) = super::parse_lone(file, &text[start..end], start, diagnostics) {
             module.decls.push(decl);
         }
     }
