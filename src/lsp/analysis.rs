@@ -91,7 +91,9 @@ pub fn analyse_incremental(
 ) -> Analysis {
     let name = path.to_string_lossy();
     let loader = MemoryLoader::new(open);
-    analyse_parsed(crate::syntax::parse_incremental(&name, text, &loader, cache))
+    analyse_parsed(crate::syntax::parse_incremental(
+        &name, text, &loader, cache,
+    ))
 }
 
 fn analyse_parsed(parsed: crate::syntax::Parsed) -> Analysis {

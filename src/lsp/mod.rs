@@ -9,7 +9,7 @@
 //! once, after an edit on the `worker` thread, so that a keystroke is
 //! answered while a large guideline is still being checked.
 
-pub mod analysis;
+pub(crate) mod analysis;
 mod features;
 
 mod index;
@@ -160,8 +160,9 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
     }
 }
 
-/// How often the loop looks for finished analyses while some run.
-const POLL: std::time::Duration = std::time::Duration::from_millis(5);
+/// How often the loop looks for finished analyses while some run: the
+/// latency a finished analysis may wait before its diagnostics go out.
+const POLL: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// One open document.
 struct Doc {

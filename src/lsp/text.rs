@@ -94,7 +94,11 @@ pub fn trailing(text: &str, keep: impl Fn(char) -> bool) -> &str {
 /// Applies one change from `textDocument/didChange` to `text`, whose line
 /// index `lines` is kept up to date with it. A change without a range
 /// replaces the whole text.
-pub fn apply_change(text: &mut String, lines: &mut LineIndex, change: &TextDocumentContentChangeEvent) {
+pub fn apply_change(
+    text: &mut String,
+    lines: &mut LineIndex,
+    change: &TextDocumentContentChangeEvent,
+) {
     match change.range {
         None => {
             *text = change.text.clone();

@@ -138,7 +138,8 @@ fn work(job: Job, cache: Option<&mut ParseCache>) -> Done {
 /// A superseded job is answered with `None`, so the loop's
 /// count of jobs in flight stays exact.
 fn run(inbox: &Receiver<Task>, outbox: &Sender<Option<Done>>) {
-    let mut caches: HashMap<Uri, ParseCache> = HashMap::new();
+    // By the URI's text: `Uri` caches parts of itself in cells.
+    let mut caches: HashMap<String, ParseCache> = HashMap::new();
     while let Ok(first) = inbox.recv() {
         let mut latest: Vec<Job> = Vec::new();
         let mut skipped = 0usize;
@@ -153,12 +154,12 @@ fn run(inbox: &Receiver<Task>, outbox: &Sender<Option<Done>>) {
                     }
                 }
                 Task::Forget(uri) => {
-                    caches.remove(&uri);
+                    caches.remove(uri.as_str());
                 }
             }
         }
         for job in latest {
-            let cache = caches.entry(job.uri.clone()).or_default();
+            let cache = caches.entry(job.uri.as_str().to_string()).or_default();
             if outbox.send(Some(work(job, Some(cache)))).is_err() {
                 return;
             }

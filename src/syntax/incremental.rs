@@ -62,7 +62,7 @@ struct Cached {
 enum Piece {
     /// It parsed: its declaration (none if lowering dropped it) and the
     /// diagnostics lowering reported.
-    Parsed(Option<Decl>, Diagnostics),
+    Parsed(Option<Box<Decl>>, Diagnostics),
     /// It did not parse.
     Failed,
 }
@@ -117,7 +117,7 @@ impl ParseCache {
                 hit.used = generation;
                 let mut decl = hit.decl.clone();
                 shift_decl(&mut decl, offset(start) - offset(hit.at));
-                parsed.push(Piece::Parsed(Some(decl), Diagnostics::new()));
+                parsed.push(Piece::Parsed(Some(Box::new(decl)), Diagnostics::new()));
                 self.stats.0 += 1;
                 continue;
             }
@@ -141,12 +141,14 @@ impl ParseCache {
                 };
                 entries.insert(piece.to_string(), cached);
             }
-            parsed.push(Piece::Parsed(decl, diagnostics));
+            parsed.push(Piece::Parsed(decl.map(Box::new), diagnostics));
         }
         let mut module = super::ast::Module::default();
         let mut diagnostics = Diagnostics::new();
         let keep = first_failed.unwrap_or(parsed.len());
-        let suffix = first_failed.and_then(|n| pieces.get(n)).map(|&(start, _)| start);
+        let suffix = first_failed
+            .and_then(|n| pieces.get(n))
+            .map(|&(start, _)| start);
         // Does the whole file parse after all? Before the first failed piece
         // it goes as the pieces do, so parsing from there decides.
         let rest = suffix.and_then(|start| {
@@ -160,7 +162,7 @@ impl ParseCache {
             match piece {
                 Piece::Parsed(..) if whole && n >= keep => {}
                 Piece::Parsed(decl, found) => {
-                    module.decls.extend(decl);
+                    module.decls.extend(decl.map(|d| *d));
                     diagnostics.extend(found);
                 }
                 Piece::Failed if whole => {}

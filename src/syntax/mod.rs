@@ -12,8 +12,8 @@
 pub mod ast;
 mod error;
 mod files;
-mod incremental;
 pub mod include;
+mod incremental;
 mod lower;
 mod lower_expr;
 mod recover;
@@ -21,8 +21,8 @@ mod shift;
 
 pub use error::SyntaxError;
 pub use files::{parse_incremental, parse_with, parse_with_paths, FsLoader, Loader, Parsed};
-pub use incremental::ParseCache;
 pub use include::{read_source, IncludePolicy, ReadError, MAX_FILE_BYTES};
+pub use incremental::ParseCache;
 
 use crate::diagnostics::Diagnostics;
 use crate::source::FileId;
@@ -78,7 +78,7 @@ fn on_parser_stack<T: Send>(mut work: impl FnMut() -> T + Send) -> T {
         std::thread::Builder::new()
             .name("cairn-parser".into())
             .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, || work())
+            .spawn_scoped(scope, &mut work)
             .map(|handle| handle.join())
     });
     match spawned {

@@ -379,8 +379,8 @@ mod tests {
     #[test]
     fn too_deep_agrees_with_the_byte_by_byte_scan() {
         let alphabet: &[&str] = &[
-            "(", ")", "[", "]", "{", "}", "\"", "\\", "/", "//", "\n", " ", "not ", "not",
-            "-", "n", "o", "t", "x", "_", "a not b", "é",
+            "(", ")", "[", "]", "{", "}", "\"", "\\", "/", "//", "\n", " ", "not ", "not", "-",
+            "n", "o", "t", "x", "_", "a not b", "é",
         ];
         let mut state = 0x1234_5678_9abc_def1u64;
         for _ in 0..4000 {

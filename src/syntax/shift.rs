@@ -324,10 +324,7 @@ impl Shift for Phase {
         span.shift(d);
         match length {
             PhaseLength::For(range) => range.shift(d),
-            PhaseLength::Until {
-                total,
-                at_least: _,
-            } => total.shift(d),
+            PhaseLength::Until { total, at_least: _ } => total.shift(d),
         }
     }
 }
@@ -390,7 +387,11 @@ impl Shift for Recommendation {
 
 impl Shift for Cite {
     fn shift(&mut self, d: i64) {
-        let Cite { from: _, to: _, span } = self;
+        let Cite {
+            from: _,
+            to: _,
+            span,
+        } = self;
         span.shift(d);
     }
 }
