@@ -330,7 +330,12 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                 let v = slot(&scratch.vals, root);
                 let result = match (v, def.ty) {
                     (Some(Value::Row(r)), Type::Row(t)) => row_keys(program, t.0, r),
-                    _ => display::text(model, def.ty, v),
+                    _ => match crate::eval::outcome::score_range::of(code, &scratch.vals, root) {
+                        Some(r) => {
+                            format!("unknown, {}", crate::eval::outcome::score_range::text(r))
+                        }
+                        None => display::text(model, def.ty, v),
+                    },
                 };
                 let reason = def_reason(program, scratch, root);
                 (
