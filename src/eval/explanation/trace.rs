@@ -3,6 +3,7 @@
 
 use crate::case::Case;
 use crate::check::model::{TExprKind, Type};
+use crate::eval::outcome::score_range;
 use crate::eval::compile::{Op, Pc};
 use crate::eval::outcome::{SpanRef, Status, TraceLabel, TraceStep};
 use crate::eval::why::{self, Choice};
@@ -330,14 +331,13 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                 let v = slot(&scratch.vals, root);
                 let result = match (v, def.ty) {
                     (Some(Value::Row(r)), Type::Row(t)) => row_keys(program, t.0, r),
-                    _ => match crate::eval::outcome::score_range::of(code, &scratch.vals, root) {
-                        Some(r) => {
-                            format!("unknown, {}", crate::eval::outcome::score_range::text(r))
-                        }
-                        None => display::text(model, def.ty, v),
-                    },
+                    _ => display::text(model, def.ty, v),
                 };
-                let reason = def_reason(program, scratch, root);
+                let mut reason = def_reason(program, scratch, root);
+                // A score left unknown: what its items already decide.
+                if let Some(r) = score_range::of(code, &scratch.vals, root) {
+                    reason = format!("{reason}; its sum is {}", score_range::text(r));
+                }
                 (
                     "definition",
                     def.name.clone(),
