@@ -3,8 +3,8 @@
 
 use crate::case::Case;
 use crate::check::model::{TExprKind, Type};
-use crate::eval::outcome::score_range;
 use crate::eval::compile::{Op, Pc};
+use crate::eval::outcome::score_range;
 use crate::eval::outcome::{SpanRef, Status, TraceLabel, TraceStep};
 use crate::eval::why::{self, Choice};
 use crate::eval::{diagnose, display, render, run, status_of, Program, Scratch, StepKind};

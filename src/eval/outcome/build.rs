@@ -101,11 +101,14 @@ fn fact_name(model: &Model, f: FactId) -> Option<String> {
 }
 
 /// Fills the placeholders of a statement (`defs`: every definition's value).
+/// Every definition's value, and for a score left unknown its interval.
+type DefValues<'a> = (&'a [Option<Value>], &'a [Option<(f64, f64)>]);
+
 /// A score left unknown shows its interval (`at least 5`).
 fn statement(
     program: &Program,
     case: &Case,
-    (defs, ranges): (&[Option<Value>], &[Option<(f64, f64)>]),
+    (defs, ranges): DefValues,
     pieces: &[Piece],
 ) -> String {
     let model = &program.model;
