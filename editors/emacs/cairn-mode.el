@@ -44,7 +44,7 @@ The default matches the layout `cairn fmt' writes."
   "Conditional keywords.")
 
 (defconst cairn-operator-keywords
-  '("and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of")
+  '("and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly")
   "Operators written as words.")
 
 (defconst cairn-type-keywords
@@ -58,7 +58,8 @@ The default matches the layout `cairn fmt' writes."
 (defconst cairn-field-keywords
   '("strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
     "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
-    "until" "at" "least" "study" "alternating" "to" "after" "fractions" "exhaustive")
+    "until" "at" "least" "study" "alternating" "to" "after" "fractions" "exhaustive"
+    "score" "point" "points")
   "Field and clause keywords.")
 
 (defun cairn--words (words)

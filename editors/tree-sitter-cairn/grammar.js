@@ -153,6 +153,8 @@ module.exports = grammar({
       $.negation,
       $.parenthesized,
       $.quantifier,
+      $.count_expression,
+      $.score_expression,
       $.first_expression,
       $._literal,
       $.field_access,
@@ -172,6 +174,19 @@ module.exports = grammar({
     negation: $ => prec(PREC.neg, seq('-', $._expression)),
     parenthesized: $ => seq('(', $._expression, ')'),
     quantifier: $ => seq(choice('any', 'all', 'none'), 'of', '[', commaSep1($._expression), optional(','), ']'),
+    // `count of [...]`, `at least K of [...]`, `at most K of [...]`, `exactly K of [...]`.
+    count_expression: $ => seq(
+      choice('count', seq(choice(seq('at', 'least'), seq('at', 'most'), 'exactly'), $._expression)),
+      'of', '[', commaSep1($._expression), optional(','), ']',
+    ),
+    // `score { 2 points when c  -1 point when d  points from e }`
+    score_expression: $ => seq('score', '{', repeat1($.score_item), '}'),
+    score_item: $ => seq(
+      choice(seq($.score_points, choice('point', 'points')), seq('points', 'from', $._expression)),
+      optional(seq('when', $._expression)),
+    ),
+    // A signed number: one token, so that `c -1 point` ends the condition.
+    score_points: _ => token(/-?\d+(\.\d+)?/),
     first_expression: $ => seq('first', '{', repeat1($.branch), optional($.otherwise), '}'),
     branch: $ => seq('when', $._expression, 'then', $._expression),
     otherwise: $ => seq('otherwise', $._expression),

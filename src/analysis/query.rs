@@ -568,6 +568,12 @@ fn rewrite(e: &mut TExpr, defs: &BTreeMap<DefId, DefId>, tables: &BTreeMap<Table
             set.iter_mut().for_each(|m| rewrite(m, defs, tables));
         }
         TExprKind::Quantified(_, items) => items.iter_mut().for_each(|i| rewrite(i, defs, tables)),
+        TExprKind::Score(items) => {
+            for (c, p) in items {
+                rewrite(c, defs, tables);
+                rewrite(p, defs, tables);
+            }
+        }
         TExprKind::First {
             branches,
             otherwise,

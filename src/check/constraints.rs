@@ -82,6 +82,7 @@ impl Checker<'_> {
                 std::iter::once(value.as_ref()).chain(set).collect()
             }
             TExprKind::Quantified(_, items) => items.iter().collect(),
+            TExprKind::Score(items) => items.iter().flat_map(|(c, p)| [c, p]).collect(),
             TExprKind::First {
                 branches,
                 otherwise,

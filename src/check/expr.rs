@@ -131,6 +131,8 @@ impl<'a> Checker<'a> {
                 branches,
                 otherwise,
             } => return self.first(branches, otherwise.as_deref(), expected, span),
+            ExprKind::Count { bound, items } => return self.count(bound.as_ref(), items, span),
+            ExprKind::Score(items) => return self.score(items, span),
         };
         Some(TExpr { kind, ty, span })
     }

@@ -40,6 +40,7 @@ mod order;
 pub mod placeholder;
 mod recs;
 mod schedules;
+mod score;
 mod tables;
 mod unused;
 pub mod visit;

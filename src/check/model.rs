@@ -514,6 +514,11 @@ pub enum TExprKind {
     IsKnown(Box<TExpr>, bool),
     /// `any of`, `all of`, `none of`.
     Quantified(Quantifier, Vec<TExpr>),
+    /// A score or a count: the sum of the points of every item whose
+    /// condition holds, as `(condition, points)` pairs (a count's points
+    /// are 1; an item without a condition has the constant `true`).
+    /// `at least k of [...]` and its kin are comparisons of a count.
+    Score(Vec<(TExpr, TExpr)>),
     /// First-match classification.
     First {
         /// `(condition, value)` branches.

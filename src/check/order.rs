@@ -78,6 +78,16 @@ impl<'a> Checker<'a> {
                             stack.extend(set.iter());
                         }
                         ExprKind::Quantified(_, items) => stack.extend(items.iter()),
+                        ExprKind::Count { bound, items } => {
+                            stack.extend(bound.iter().map(|(_, k)| k.as_ref()));
+                            stack.extend(items.iter());
+                        }
+                        ExprKind::Score(items) => {
+                            for item in items {
+                                stack.push(&item.points);
+                                stack.extend(item.when.iter());
+                            }
+                        }
                         ExprKind::First {
                             branches,
                             otherwise,

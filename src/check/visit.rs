@@ -77,6 +77,7 @@ impl TExpr {
                 out.list = set.iter();
             }
             TExprKind::Quantified(_, items) => out.list = items.iter(),
+            TExprKind::Score(items) => out.pairs = items.iter(),
             TExprKind::First {
                 branches,
                 otherwise,

@@ -249,7 +249,10 @@ impl Layout<'_> {
         }
         parts.push(text(" ="));
         match &d.body.kind {
-            ExprKind::First { .. } | ExprKind::Quantified(..) => {
+            ExprKind::First { .. }
+            | ExprKind::Quantified(..)
+            | ExprKind::Score(_)
+            | ExprKind::Count { .. } => {
                 parts.push(text(" "));
                 parts.push(self.expr(&d.body));
             }

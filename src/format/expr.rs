@@ -89,6 +89,50 @@ impl Layout<'_> {
                 };
                 self.list(word, items, "]", e)
             }
+            ExprKind::Count { bound, items } => {
+                let head = match bound {
+                    None => text("count of ["),
+                    Some((b, k)) => cat(vec![
+                        text(format!("{} ", b.words())),
+                        self.expr_at(k, 7),
+                        text(" of ["),
+                    ]),
+                };
+                cat(vec![head, self.list("", items, "]", e)])
+            }
+            ExprKind::Score(items) => {
+                let mut body = Vec::new();
+                for item in items {
+                    body.push(Doc::Hard);
+                    body.push(flush(item.span.start as usize, Blank::Never));
+                    let points = match (&item.points.kind, item.from) {
+                        (ExprKind::Literal(l @ Literal::Number { value, .. }), false) => {
+                            let word = if value.abs() == 1.0 {
+                                "point"
+                            } else {
+                                "points"
+                            };
+                            text(format!("{} {word}", literal(l)))
+                        }
+                        _ => cat(vec![text("points from "), self.expr_at(&item.points, 7)]),
+                    };
+                    let mut line = vec![points];
+                    if let Some(c) = &item.when {
+                        line.push(nest(2, cat(vec![Doc::Line, text("when "), self.expr(c)])));
+                    }
+                    body.push(group(cat(line), false));
+                }
+                group(
+                    cat(vec![
+                        text("score {"),
+                        nest(2, cat(body)),
+                        Doc::Hard,
+                        flush_close(self.close(e.span)),
+                        text("}"),
+                    ]),
+                    true,
+                )
+            }
             ExprKind::First {
                 branches,
                 otherwise,

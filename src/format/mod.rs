@@ -295,6 +295,16 @@ fn expr_units(e: &Expr, out: &mut Vec<Span>) {
             set.iter().for_each(|x| expr_units(x, out));
         }
         ExprKind::Quantified(_, items) => items.iter().for_each(|x| expr_units(x, out)),
+        ExprKind::Count { bound, items } => {
+            bound.iter().for_each(|(_, k)| expr_units(k, out));
+            items.iter().for_each(|x| expr_units(x, out));
+        }
+        ExprKind::Score(items) => {
+            for item in items {
+                expr_units(&item.points, out);
+                item.when.iter().for_each(|c| expr_units(c, out));
+            }
+        }
         ExprKind::First {
             branches,
             otherwise,

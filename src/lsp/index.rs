@@ -467,6 +467,22 @@ impl Index {
                     self.expr(item, None);
                 }
             }
+            ExprKind::Count { bound, items } => {
+                if let Some((_, k)) = bound {
+                    self.expr(k, None);
+                }
+                for item in items {
+                    self.expr(item, None);
+                }
+            }
+            ExprKind::Score(items) => {
+                for item in items {
+                    self.expr(&item.points, None);
+                    if let Some(c) = &item.when {
+                        self.expr(c, None);
+                    }
+                }
+            }
             ExprKind::First {
                 branches,
                 otherwise,

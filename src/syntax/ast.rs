@@ -626,6 +626,53 @@ pub enum Quantifier {
     None,
 }
 
+/// The bound of a count: `at least`, `at most`, `exactly`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CountBound {
+    /// `at least k of [...]`
+    AtLeast,
+    /// `at most k of [...]`
+    AtMost,
+    /// `exactly k of [...]`
+    Exactly,
+}
+
+impl CountBound {
+    /// The words, as written.
+    pub fn words(self) -> &'static str {
+        match self {
+            CountBound::AtLeast => "at least",
+            CountBound::AtMost => "at most",
+            CountBound::Exactly => "exactly",
+        }
+    }
+
+    /// The comparison of the count with `k` it stands for.
+    pub fn op(self) -> BinOp {
+        match self {
+            CountBound::AtLeast => BinOp::Ge,
+            CountBound::AtMost => BinOp::Le,
+            CountBound::Exactly => BinOp::Eq,
+        }
+    }
+}
+
+/// One line of a score: its points, and the condition they count under
+/// (always, without one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreItem {
+    /// The points: a number literal (`2 points`) or an expression
+    /// (`points from age_band.points`).
+    pub points: Expr,
+    /// True for `points from e` (the points are an expression, not a
+    /// literal), so the formatter writes it back the same way.
+    pub from: bool,
+    /// The condition, when given.
+    pub when: Option<Expr>,
+    /// The item's span.
+    pub span: Span,
+}
+
 /// An expression.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
@@ -663,6 +710,16 @@ pub enum ExprKind {
     IsKnown(Box<Expr>, bool),
     /// `any of [...]`, `all of [...]`, `none of [...]`
     Quantified(Quantifier, Vec<Expr>),
+    /// `count of [...]` (no bound: the number of true items), or `at least
+    /// k of [...]`, `at most k of [...]`, `exactly k of [...]` (a truth).
+    Count {
+        /// The bound and its `k`, when given.
+        bound: Option<(CountBound, Box<Expr>)>,
+        /// The items, truths.
+        items: Vec<Expr>,
+    },
+    /// `score { 2 points when c ... points from e when c ... }`
+    Score(Vec<ScoreItem>),
     /// `first { when c then v ... otherwise v }`
     First {
         /// `(condition, value)` branches in order.

@@ -32,12 +32,12 @@ syn keyword cairnRecKind     recommend suggest option consider discourage refer 
 syn match   cairnRecKind     /\<do-not-offer\>/ nextgroup=cairnDeclName skipwhite
 
 syn keyword cairnConditional when then otherwise first
-syn keyword cairnOperatorWord and or not in is known unknown any all none of
+syn keyword cairnOperatorWord and or not in is known unknown any all none of count most exactly
 syn keyword cairnType        bool integer quantity date enum
 syn keyword cairnBoolean     true false
 syn keyword cairnField       strength kind about statement rationale alternative note detail cite see excludes acknowledge with
 syn keyword cairnModifier    exhaustive
-syn keyword cairnKeyword     dated code key column row from every for until at least study alternating to after fractions
+syn keyword cairnKeyword     dated code key column row from every for until at least study alternating to after fractions score point points
 
 syn match  cairnEscape      /\\./ contained
 syn match  cairnPlaceholder /{[A-Za-z_][A-Za-z0-9_]*\%(\.[A-Za-z_][A-Za-z0-9_]*\)\=}/ contained

@@ -84,6 +84,34 @@ pub(crate) enum Op {
         /// The fallback's slot.
         otherwise: Option<Pc>,
     },
+    /// A score: the sum of the points of the items whose condition holds.
+    /// `args[start..start+4*len]` holds one `(condition, points, low,
+    /// high)` quadruple per item, `low` and `high` being constant slots
+    /// with the bounds of the points (infinite when unbounded), for the
+    /// interval of a comparison (see [`Op::ScoreCmp`]).
+    Score {
+        /// First item in `args`.
+        start: u32,
+        /// Number of items.
+        len: u32,
+        /// The sum is an integer (every item's points are).
+        integer: bool,
+    },
+    /// A comparison of the score in slot `score` with slot `k` (the score
+    /// on the left), decided on the score's interval when the score is
+    /// unknown; `start` and `len` repeat the score's items.
+    ScoreCmp {
+        /// The comparison.
+        op: BinOp,
+        /// The score's slot.
+        score: Pc,
+        /// The value it is compared with.
+        k: Pc,
+        /// The score's first item in `args`.
+        start: u32,
+        /// The score's number of items.
+        len: u32,
+    },
     /// Table lookup: the keys are `args[start..start+len]`.
     Lookup {
         /// The table.

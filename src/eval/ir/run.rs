@@ -10,6 +10,7 @@
 use crate::eval::compile::{Code, Op, Pc};
 use crate::syntax::ast::Quantifier;
 use crate::value::ops::{and, equal, member, not, shift};
+use crate::value::score;
 use crate::value::Value;
 
 pub(crate) use crate::value::ops::{binary, compare, or, truth};
@@ -139,6 +140,27 @@ pub(crate) fn step<S: Slots + ?Sized>(
                 }
             }
             otherwise.and_then(|o| get(vals, o))
+        }
+        Op::Score {
+            start,
+            len,
+            integer,
+        } => score::sum(code.args(start, len * 4), integer, |p| get(vals, p)),
+        Op::ScoreCmp {
+            op,
+            score,
+            k,
+            start,
+            len,
+        } => {
+            let k = get(vals, k)?;
+            match get(vals, score) {
+                Some(s) => compare(op, s, k).map(Value::Bool),
+                None => {
+                    let (lo, hi) = score::interval(code.args(start, len * 4), |p| get(vals, p));
+                    score::decide(op, lo, hi, k).map(Value::Bool)
+                }
+            }
         }
         Op::Lookup { table, start, len } => {
             let t = code.tables.get(table as usize)?;

@@ -5,6 +5,7 @@
 use crate::case::Case;
 use crate::check::model::{DefId, FactId, Model, RecId, RecInfo};
 use crate::eval::display;
+use crate::eval::outcome::score_range;
 use crate::eval::outcome::{AlternativeOutcome, GuidelineRef, Outcome, RecOutcome, Status};
 use crate::eval::{diagnose, grading, schedule, trace, Options, Program, Scratch};
 use crate::value::Value;
@@ -100,7 +101,16 @@ fn fact_name(model: &Model, f: FactId) -> Option<String> {
 }
 
 /// Fills the placeholders of a statement (`defs`: every definition's value).
-fn statement(program: &Program, case: &Case, defs: &[Option<Value>], pieces: &[Piece]) -> String {
+/// Every definition's value, and for a score left unknown its interval.
+type DefValues<'a> = (&'a [Option<Value>], &'a [Option<(f64, f64)>]);
+
+/// A score left unknown shows its interval (`at least 5`).
+fn statement(
+    program: &Program,
+    case: &Case,
+    (defs, ranges): DefValues,
+    pieces: &[Piece],
+) -> String {
     let model = &program.model;
     let mut out = String::new();
     for piece in pieces {
@@ -115,7 +125,10 @@ fn statement(program: &Program, case: &Case, defs: &[Option<Value>], pieces: &[P
             Piece::Def(d) => {
                 let ty = model.defs[d.0 as usize].ty;
                 let v = defs.get(d.0 as usize).copied().flatten();
-                out.push_str(&display::statement_text(model, ty, v));
+                match ranges.get(d.0 as usize).copied().flatten() {
+                    Some(r) if v.is_none() => out.push_str(&score_range::text(r)),
+                    _ => out.push_str(&display::statement_text(model, ty, v)),
+                }
             }
         }
     }
@@ -137,6 +150,20 @@ pub(crate) fn outcome(
         .collect();
     for (def, v) in model.defs.iter().zip(&defs) {
         derived.insert(def.name.clone(), display::json(model, def.ty, *v));
+    }
+    // Scores left unknown: what is known of them (slots synced above).
+    let score_ranges: Vec<Option<(f64, f64)>> = (0..model.defs.len())
+        .map(|d| {
+            let unknown = defs.get(d).is_some_and(|v| v.is_none());
+            let pc = program.code.def_root.get(d).copied()?;
+            unknown.then(|| score_range::of(&program.code, &scratch.vals, pc))?
+        })
+        .collect();
+    let mut ranges = serde_json::Map::new();
+    for (def, r) in model.defs.iter().zip(&score_ranges) {
+        if let Some(r) = r {
+            ranges.insert(def.name.clone(), score_range::json(*r));
+        }
     }
     // Study conditions and per-case strengths and kinds run on demand.
     program.run_on_demand(case, scratch);
@@ -184,7 +211,7 @@ pub(crate) fn outcome(
             status,
             strength,
             grading_missing,
-            statement: statement(program, case, &defs, &fixed.statement),
+            statement: statement(program, case, (&defs, &score_ranges), &fixed.statement),
             section: fixed.section.clone(),
             section_path: fixed.section_path.clone(),
             missing,
@@ -233,6 +260,7 @@ pub(crate) fn outcome(
             version: model.meta.version.clone(),
         },
         derived,
+        ranges,
         recommendations,
         schedules,
         trace,

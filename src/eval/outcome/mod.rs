@@ -11,6 +11,7 @@ pub(crate) mod display;
 pub(crate) mod grading;
 pub mod render;
 pub(crate) mod schedule;
+pub(crate) mod score_range;
 
 use serde::Serialize;
 
@@ -44,6 +45,11 @@ pub struct Outcome {
     pub guideline: GuidelineRef,
     /// Every definition's value (`null` when unknown), in declaration order.
     pub derived: serde_json::Map<String, serde_json::Value>,
+    /// For each score whose value is unknown, the interval its sum lies
+    /// in (`{"min": 5, "max": 9}`, an unbounded end `null`); omitted from
+    /// JSON when there is none.
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub ranges: serde_json::Map<String, serde_json::Value>,
     /// Every recommendation, in document order.
     pub recommendations: Vec<RecOutcome>,
     /// Schedules laid out for recommendations that apply.

@@ -311,7 +311,21 @@ fn derived(out: &mut String, outcome: &Outcome, checked: &Checked) {
             }
             _ => {
                 let desc = def.map(|d| d.description.as_str()).unwrap_or("");
-                let _ = writeln!(out, "  {name} = {}  ({desc})", json_text(value));
+                let range = match outcome.ranges.get(name) {
+                    Some(serde_json::Value::Object(r)) => {
+                        let end = |k: &str| match r.get(k) {
+                            Some(serde_json::Value::Number(n)) => n.as_f64(),
+                            _ => None,
+                        };
+                        let (lo, hi) = (
+                            end("min").unwrap_or(f64::NEG_INFINITY),
+                            end("max").unwrap_or(f64::INFINITY),
+                        );
+                        format!(", {}", crate::eval::outcome::score_range::text((lo, hi)))
+                    }
+                    _ => String::new(),
+                };
+                let _ = writeln!(out, "  {name} = {}{range}  ({desc})", json_text(value));
             }
         }
     }

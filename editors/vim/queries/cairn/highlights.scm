@@ -33,7 +33,7 @@
 
 ["when" "then" "otherwise" "first"] @keyword.conditional
 
-["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of"] @keyword.operator
+["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly"] @keyword.operator
 
 (primitive_type) @type.builtin
 ["bool" "integer" "quantity" "date" "enum"] @type.builtin
@@ -43,7 +43,7 @@
 [
   "strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
   "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
-  "until" "at" "least" "study" "alternating" "to" "after" "fractions"
+  "until" "at" "least" "study" "alternating" "to" "after" "fractions" "score" "point" "points"
 ] @keyword
 
 (comparison_operator) @operator
