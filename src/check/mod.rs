@@ -30,6 +30,7 @@ mod defs;
 pub mod error;
 mod expr;
 mod first;
+mod func;
 mod fold;
 mod header;
 pub mod limits;

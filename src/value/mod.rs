@@ -9,6 +9,7 @@
 pub mod date;
 pub mod json;
 pub mod ops;
+pub mod func;
 pub mod score;
 
 pub use date::{add_months, format_date, parse_date};
