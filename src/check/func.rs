@@ -31,7 +31,12 @@ impl Checker<'_> {
             }
             Func::Abs => {
                 let t = typed.first()?;
-                self.want(t, |ty| numeric(ty) || is_quantity(ty), func, "a number or a quantity")?;
+                self.want(
+                    t,
+                    |ty| numeric(ty) || is_quantity(ty),
+                    func,
+                    "a number or a quantity",
+                )?;
                 match t.ty {
                     Type::Int { .. } => int(),
                     other => other,
@@ -39,7 +44,12 @@ impl Checker<'_> {
             }
             Func::Round | Func::Floor | Func::Ceil => {
                 let t = typed.first()?;
-                self.want(t, numeric, func, "a number (divide a quantity by its unit first, e.g. `round(weight / 1 kg)`)")?;
+                self.want(
+                    t,
+                    numeric,
+                    func,
+                    "a number (divide a quantity by its unit first, e.g. `round(weight / 1 kg)`)",
+                )?;
                 let digits = match typed.get(1) {
                     Some(d) => self.digits(d, func)?,
                     None => 0,
@@ -71,7 +81,12 @@ impl Checker<'_> {
         let dates = matches!(func, Func::Earliest | Func::Latest);
         if dates {
             for t in items {
-                self.want(t, |ty| ty == Type::Date, func, "a date (use `min of`/`max of` for numbers)")?;
+                self.want(
+                    t,
+                    |ty| ty == Type::Date,
+                    func,
+                    "a date (use `min of`/`max of` for numbers)",
+                )?;
             }
             return Some(Type::Date);
         }
@@ -136,7 +151,10 @@ impl Checker<'_> {
             _ => {
                 self.mismatch(
                     d.span,
-                    format!("the digits of `{}` must be a whole number from 0 to {MAX_DIGITS}", func.word()),
+                    format!(
+                        "the digits of `{}` must be a whole number from 0 to {MAX_DIGITS}",
+                        func.word()
+                    ),
                     "not a digit count".into(),
                     None,
                     Some(format!("e.g. `{}(x, 1)` keeps one decimal", func.word())),

@@ -278,12 +278,24 @@ mod whole_between_tests {
     fn years_and_months_follow_the_calendar() {
         assert_eq!(whole_between(d("2023-04-01"), d("2024-03-31"), 12), Some(0));
         assert_eq!(whole_between(d("2023-04-01"), d("2024-04-01"), 12), Some(1));
-        assert_eq!(whole_between(d("1949-06-15"), d("2024-06-14"), 12), Some(74));
-        assert_eq!(whole_between(d("1949-06-15"), d("2024-06-15"), 12), Some(75));
+        assert_eq!(
+            whole_between(d("1949-06-15"), d("2024-06-14"), 12),
+            Some(74)
+        );
+        assert_eq!(
+            whole_between(d("1949-06-15"), d("2024-06-15"), 12),
+            Some(75)
+        );
         assert_eq!(whole_between(d("2020-02-29"), d("2021-02-28"), 12), Some(1));
         assert_eq!(whole_between(d("2024-01-31"), d("2024-02-29"), 1), Some(1));
         assert_eq!(whole_between(d("2024-01-31"), d("2024-02-28"), 1), Some(0));
-        assert_eq!(whole_between(d("2024-06-15"), d("1949-06-15"), 12), Some(-75));
-        assert_eq!(whole_between(d("2024-06-15"), d("1949-06-16"), 12), Some(-74));
+        assert_eq!(
+            whole_between(d("2024-06-15"), d("1949-06-15"), 12),
+            Some(-75)
+        );
+        assert_eq!(
+            whole_between(d("2024-06-15"), d("1949-06-16"), 12),
+            Some(-74)
+        );
     }
 }

@@ -102,19 +102,41 @@ mod tests {
 
     #[test]
     fn extremes_and_rounding() {
-        let ints = [Some(Value::Int(3)), Some(Value::Int(1)), Some(Value::Int(2))];
-        assert_eq!(extreme(Func::Min, ints.into_iter(), true), Some(Value::Int(1)));
-        assert_eq!(extreme(Func::Max, ints.into_iter(), true), Some(Value::Int(3)));
+        let ints = [
+            Some(Value::Int(3)),
+            Some(Value::Int(1)),
+            Some(Value::Int(2)),
+        ];
+        assert_eq!(
+            extreme(Func::Min, ints.into_iter(), true),
+            Some(Value::Int(1))
+        );
+        assert_eq!(
+            extreme(Func::Max, ints.into_iter(), true),
+            Some(Value::Int(3))
+        );
         let some_unknown = [Some(Value::Int(3)), None];
         assert_eq!(extreme(Func::Min, some_unknown.into_iter(), true), None);
-        let r = |f, x: f64, d: i64, int| apply(f, [Some(Value::Number(x)), Some(Value::Int(d))], int);
+        let r =
+            |f, x: f64, d: i64, int| apply(f, [Some(Value::Number(x)), Some(Value::Int(d))], int);
         assert_eq!(r(Func::Round, 2.5, 0, true), Some(Value::Int(3)));
         assert_eq!(r(Func::Round, -2.5, 0, true), Some(Value::Int(-3)));
-        assert_eq!(r(Func::Floor, 26.505938, 1, false), Some(Value::Number(26.5)));
+        assert_eq!(
+            r(Func::Floor, 26.505938, 1, false),
+            Some(Value::Number(26.5))
+        );
         assert_eq!(r(Func::Ceil, 26.505938, 0, true), Some(Value::Int(27)));
-        let p = apply(Func::Power, [Some(Value::Number(0.9938)), Some(Value::Int(2))], false);
+        let p = apply(
+            Func::Power,
+            [Some(Value::Number(0.9938)), Some(Value::Int(2))],
+            false,
+        );
         assert_eq!(p, Some(Value::Number(0.9938f64.powf(2.0))));
-        let bad = apply(Func::Power, [Some(Value::Number(-8.0)), Some(Value::Number(0.5))], false);
+        let bad = apply(
+            Func::Power,
+            [Some(Value::Number(-8.0)), Some(Value::Number(0.5))],
+            false,
+        );
         assert_eq!(bad, None);
     }
 }

@@ -66,7 +66,11 @@ fn a_number_format_on_a_value_that_is_not_a_number_is_an_error() {
 #[test]
 fn functions_are_typed() {
     let dates = "fact a \"a\": date\nfact n \"n\": integer\n";
-    let ok = |e: &str| codes(&format!("{dates}define x \"x\" = {e}\ninform r {{ when x is known statement \"{{x}}\" }}\n"));
+    let ok = |e: &str| {
+        codes(&format!(
+            "{dates}define x \"x\" = {e}\ninform r {{ when x is known statement \"{{x}}\" }}\n"
+        ))
+    };
     assert_eq!(ok("years between a and a"), Vec::<String>::new());
     assert_eq!(ok("years between a and n"), ["cairn::check::type_mismatch"]);
     assert_eq!(ok("earliest of [a, a]"), Vec::<String>::new());

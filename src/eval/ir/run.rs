@@ -8,11 +8,11 @@
 //! by zero yields unknown (the outcome reports the last two as diagnostics).
 
 use crate::eval::compile::{Code, Op, Pc};
+use crate::syntax::ast::Func;
 use crate::syntax::ast::Quantifier;
 use crate::value::ops::{and, equal, member, not, shift};
-use crate::syntax::ast::Func;
-use crate::value::{func, score};
 use crate::value::Value;
+use crate::value::{func, score};
 
 pub(crate) use crate::value::ops::{binary, compare, or, truth};
 

@@ -43,7 +43,12 @@ pub(crate) fn statement_text(model: &Model, ty: Type, v: Option<Value>) -> Strin
 
 /// A value for a statement with the decimals of a `:.N` format, when it
 /// has one and the value is a number (half away from zero).
-pub(crate) fn statement_value(model: &Model, ty: Type, v: Option<Value>, digits: Option<u8>) -> String {
+pub(crate) fn statement_value(
+    model: &Model,
+    ty: Type,
+    v: Option<Value>,
+    digits: Option<u8>,
+) -> String {
     let Some(d) = digits.map(usize::from) else {
         return statement_text(model, ty, v);
     };
