@@ -154,6 +154,10 @@ module.exports = grammar({
       $.parenthesized,
       $.quantifier,
       $.count_expression,
+      $.extreme_expression,
+      $.between_expression,
+      $.call_expression,
+      $.power,
       $.score_expression,
       $.first_expression,
       $._literal,
@@ -179,6 +183,20 @@ module.exports = grammar({
       choice('count', seq(choice(seq('at', 'least'), seq('at', 'most'), 'exactly'), $._expression)),
       'of', '[', commaSep1($._expression), optional(','), ']',
     ),
+    // `min of [...]`, `earliest of [...]`, `years between a and b`, `round(x, 1)`, `a ^ b`.
+    extreme_expression: $ => seq(
+      field('function', alias(choice('min', 'max', 'earliest', 'latest'), $.function_name)),
+      'of', '[', commaSep1($._expression), optional(','), ']',
+    ),
+    between_expression: $ => prec.left(PREC.compare, seq(
+      field('unit', alias(choice('years', 'months', 'days'), $.function_name)),
+      'between', $._expression, 'and', $._expression,
+    )),
+    call_expression: $ => seq(
+      field('function', alias(choice('abs', 'round', 'floor', 'ceil'), $.function_name)),
+      '(', commaSep1($._expression), ')',
+    ),
+    power: $ => prec.right(PREC.neg + 1, seq($._expression, '^', $._expression)),
     // `score { 2 points when c  -1 point when d  points from e }`
     score_expression: $ => seq('score', '{', repeat1($.score_item), '}'),
     score_item: $ => seq(

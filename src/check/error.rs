@@ -385,6 +385,25 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    /// A `{name:.N}` format on a value that is not a number, or with more
+    /// decimals than a statement can show.
+    #[error("placeholder `{{{name}}}` cannot be shown with {digits} decimals")]
+    #[diagnostic(
+        code(cairn::check::placeholder_format),
+        help("a `:.N` format (N from 0 to 12) applies to numbers and quantities only")
+    )]
+    PlaceholderFormat {
+        /// The name inside the braces.
+        name: String,
+        /// The decimals asked for.
+        digits: u8,
+        /// The placeholder.
+        #[label("{why}")]
+        span: SourceSpan,
+        /// Why it cannot.
+        why: String,
+    },
+
     /// A header key the language does not know.
     #[error("unknown header field `{key}`")]
     #[diagnostic(code(cairn::check::header_key))]

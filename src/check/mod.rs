@@ -31,6 +31,7 @@ pub mod error;
 mod expr;
 mod first;
 mod fold;
+mod func;
 mod header;
 pub mod limits;
 pub mod model;

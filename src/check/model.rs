@@ -7,7 +7,7 @@
 //! string lookups. Spans stay attached for traces and diagnostics.
 
 use crate::source::Span;
-use crate::syntax::ast::{BinOp, Quantifier, RecKind};
+use crate::syntax::ast::{BinOp, Func, Quantifier, RecKind};
 use crate::units::{Dimension, Unit};
 use crate::value::Value;
 use std::collections::BTreeMap;
@@ -519,6 +519,9 @@ pub enum TExprKind {
     /// are 1; an item without a condition has the constant `true`).
     /// `at least k of [...]` and its kin are comparisons of a count.
     Score(Vec<(TExpr, TExpr)>),
+    /// A function of its arguments (`min of`, `years between`, `round`,
+    /// `^`, ...); the types are checked (see `check::func`).
+    Call(Func, Vec<TExpr>),
     /// First-match classification.
     First {
         /// `(condition, value)` branches.

@@ -10,7 +10,7 @@
 
 use super::doc::{cat, flush, flush_close, group, nest, text, Blank, Doc};
 use super::Layout;
-use crate::syntax::ast::{BinOp, Expr, ExprKind, Literal, Quantifier, QuantityLit};
+use crate::syntax::ast::{BinOp, Expr, ExprKind, Func, Literal, Quantifier, QuantityLit};
 
 /// Binding strength of an expression, loosest first (the grammar's order).
 fn precedence(e: &Expr) -> u8 {
@@ -100,6 +100,7 @@ impl Layout<'_> {
                 };
                 cat(vec![head, self.list("", items, "]", e)])
             }
+            ExprKind::Call(func, args) => self.call(*func, args, e),
             ExprKind::Score(items) => {
                 let mut body = Vec::new();
                 for item in items {
@@ -167,6 +168,23 @@ impl Layout<'_> {
                     true,
                 )
             }
+        }
+    }
+
+    /// A function in its written form.
+    fn call(&self, func: Func, args: &[Expr], e: &Expr) -> Doc {
+        match (func, args) {
+            (Func::Power, [a, b]) => cat(vec![self.expr_at(a, 8), text(" ^ "), self.expr_at(b, 7)]),
+            (Func::YearsBetween | Func::MonthsBetween | Func::DaysBetween, [a, b]) => cat(vec![
+                text(format!("{} between ", func.word())),
+                self.expr_at(a, 5),
+                text(" and "),
+                self.expr_at(b, 5),
+            ]),
+            (Func::Min | Func::Max | Func::Earliest | Func::Latest, items) => {
+                self.list(&format!("{} of [", func.word()), items, "]", e)
+            }
+            (_, items) => self.list(&format!("{}(", func.word()), items, ")", e),
         }
     }
 

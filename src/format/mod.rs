@@ -294,7 +294,9 @@ fn expr_units(e: &Expr, out: &mut Vec<Span>) {
             expr_units(value, out);
             set.iter().for_each(|x| expr_units(x, out));
         }
-        ExprKind::Quantified(_, items) => items.iter().for_each(|x| expr_units(x, out)),
+        ExprKind::Quantified(_, items) | ExprKind::Call(_, items) => {
+            items.iter().for_each(|x| expr_units(x, out))
+        }
         ExprKind::Count { bound, items } => {
             bound.iter().for_each(|(_, k)| expr_units(k, out));
             items.iter().for_each(|x| expr_units(x, out));

@@ -62,6 +62,7 @@ pub const KEYWORDS: &[&str] = &[
     "least",
     "most",
     "exactly",
+    "between",
     "count",
     "score",
     "point",

@@ -462,7 +462,7 @@ impl Index {
                     self.expr(item, owner.as_deref());
                 }
             }
-            ExprKind::Quantified(_, items) => {
+            ExprKind::Quantified(_, items) | ExprKind::Call(_, items) => {
                 for item in items {
                     self.expr(item, None);
                 }

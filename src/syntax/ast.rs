@@ -626,6 +626,73 @@ pub enum Quantifier {
     None,
 }
 
+/// The functions of the language, each with its own written form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Func {
+    /// `min of [...]`
+    Min,
+    /// `max of [...]`
+    Max,
+    /// `earliest of [...]` (dates)
+    Earliest,
+    /// `latest of [...]` (dates)
+    Latest,
+    /// `years between a and b`: whole calendar years.
+    YearsBetween,
+    /// `months between a and b`: whole calendar months.
+    MonthsBetween,
+    /// `days between a and b`
+    DaysBetween,
+    /// `abs(x)`
+    Abs,
+    /// `round(x)`, `round(x, digits)`: half away from zero.
+    Round,
+    /// `floor(x)`, `floor(x, digits)`
+    Floor,
+    /// `ceil(x)`, `ceil(x, digits)`
+    Ceil,
+    /// `a ^ b`
+    Power,
+}
+
+impl Func {
+    /// The name as written (`min`, `years`, `round`, `^`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Func::Min => "min",
+            Func::Max => "max",
+            Func::Earliest => "earliest",
+            Func::Latest => "latest",
+            Func::YearsBetween => "years",
+            Func::MonthsBetween => "months",
+            Func::DaysBetween => "days",
+            Func::Abs => "abs",
+            Func::Round => "round",
+            Func::Floor => "floor",
+            Func::Ceil => "ceil",
+            Func::Power => "^",
+        }
+    }
+
+    /// The function a written name stands for.
+    pub fn from_word(w: &str) -> Option<Func> {
+        Some(match w {
+            "min" => Func::Min,
+            "max" => Func::Max,
+            "earliest" => Func::Earliest,
+            "latest" => Func::Latest,
+            "years" => Func::YearsBetween,
+            "months" => Func::MonthsBetween,
+            "days" => Func::DaysBetween,
+            "abs" => Func::Abs,
+            "round" => Func::Round,
+            "floor" => Func::Floor,
+            "ceil" => Func::Ceil,
+            _ => return None,
+        })
+    }
+}
+
 /// The bound of a count: `at least`, `at most`, `exactly`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CountBound {
@@ -720,6 +787,9 @@ pub enum ExprKind {
     },
     /// `score { 2 points when c ... points from e when c ... }`
     Score(Vec<ScoreItem>),
+    /// A function: `min of [...]`, `years between a and b`, `round(x, 1)`,
+    /// `a ^ b`, ...
+    Call(Func, Vec<Expr>),
     /// `first { when c then v ... otherwise v }`
     First {
         /// `(condition, value)` branches in order.

@@ -747,6 +747,14 @@ pub fn syntax_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
             }
         }
     }
+    // The words that start an expression (`not`, `any`, `min`, `years`,
+    // ...) are all "an expression" when that is expected.
+    if names.iter().any(|n| n == "an expression") {
+        names.retain(|n| {
+            let word = n.trim_matches('`');
+            !(n.starts_with('`') && word.chars().all(|c| c.is_ascii_lowercase()))
+        });
+    }
     // "`and` or `or`" is redundant once the tokens themselves are listed.
     if names.iter().any(|n| n.starts_with('`') && !n.contains(' ')) {
         names.retain(|n| !(n.starts_with('`') && n.contains(" or ")));

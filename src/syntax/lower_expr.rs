@@ -81,6 +81,32 @@ impl Lower<'_> {
                 }
                 Some(acc)
             }
+            Rule::power => {
+                let mut inner = pair.into_inner();
+                let base = self.expr(inner.next()?)?;
+                match inner.next() {
+                    Some(exp) => {
+                        let exp = self.expr(exp)?;
+                        Some(Expr {
+                            kind: ExprKind::Call(Func::Power, vec![base, exp]),
+                            span,
+                        })
+                    }
+                    None => Some(base),
+                }
+            }
+            Rule::extreme_expr | Rule::between_expr | Rule::call_expr => {
+                let mut inner = pair.into_inner();
+                let func = Func::from_word(inner.next()?.as_str())?;
+                let args = inner
+                    .filter(|p| matches!(p.as_rule(), Rule::expr | Rule::sum))
+                    .map(|p| self.expr(p))
+                    .collect::<Option<Vec<_>>>()?;
+                Some(Expr {
+                    kind: ExprKind::Call(func, args),
+                    span,
+                })
+            }
             Rule::unary => {
                 let mut inner = pair.into_inner();
                 let first = inner.next()?;

@@ -7,6 +7,7 @@
 //! type system keeps "unknown" and "false" apart.
 
 pub mod date;
+pub mod func;
 pub mod json;
 pub mod ops;
 pub mod score;

@@ -12,6 +12,7 @@ mod eval;
 mod exact;
 mod exact_grid;
 mod format;
+mod functions;
 mod fuzz_replay;
 mod guideline;
 mod hardening_inputs;

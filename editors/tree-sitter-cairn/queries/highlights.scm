@@ -32,7 +32,7 @@
 
 ["when" "then" "otherwise" "first"] @keyword.control.conditional
 
-["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly"] @keyword.operator
+["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between"] @keyword.operator
 
 (primitive_type) @type.builtin
 ["bool" "integer" "quantity" "date" "enum"] @type.builtin
@@ -64,3 +64,5 @@
 (enum_value name: (identifier) @type.enum.variant)
 (header_field key: (identifier) @variable.other.member)
 (field_access column: (identifier) @variable.other.member)
+
+(function_name) @function

@@ -296,6 +296,14 @@ fn exact_reason(
         });
     }
     if info.missing.is_empty() {
+        // Every completion leaves it undetermined (a value no branch or
+        // row gives, say): no fact to ask for, though some are unknown.
+        if !info.approximate && !info.regardless_of.is_empty() {
+            return Some(format!(
+                "{}: no value of its unknown facts decides it",
+                render::whatever(&word, &info.regardless_of)
+            ));
+        }
         // No fact decides it: the three-valued reason says what is unknown.
         return None;
     }

@@ -125,6 +125,7 @@ impl Code {
                 (1, self.args(*start, *len))
             }
             Some(Op::Quant(_, start, len)) => (0, self.args(*start, *len)),
+            Some(Op::Call { start, len, .. }) => (0, self.args(*start, *len)),
             Some(Op::Score { start, len, .. }) => (0, self.args(*start, len * 4)),
             Some(Op::ScoreCmp {
                 score,

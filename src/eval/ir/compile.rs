@@ -363,6 +363,15 @@ impl Code {
                 let items: Vec<Pc> = items.iter().map(|i| self.operand(i, reads)).collect();
                 Op::Quant(*q, self.push_args(&items), items.len() as u32)
             }
+            TExprKind::Call(func, args) => {
+                let args: Vec<Pc> = args.iter().map(|a| self.operand(a, reads)).collect();
+                Op::Call {
+                    func: *func,
+                    start: self.push_args(&args),
+                    len: args.len() as u32,
+                    integer: matches!(e.ty, Type::Int { .. }),
+                }
+            }
             TExprKind::Score(items) => {
                 let mut quads = Vec::with_capacity(items.len() * 4);
                 for (c, p) in items {

@@ -2,7 +2,7 @@
 //! computes the value of the slot at its own index from the slots it names;
 //! `run` gives each its meaning (`grammar/SEMANTICS.md`), `compile` emits them.
 
-use crate::syntax::ast::{BinOp, Quantifier};
+use crate::syntax::ast::{BinOp, Func, Quantifier};
 use crate::value::Value;
 
 /// A slot index (an instruction's position in the code).
@@ -111,6 +111,18 @@ pub(crate) enum Op {
         start: u32,
         /// The score's number of items.
         len: u32,
+    },
+    /// A function of `args[start..start+len]` (see `value::func`).
+    Call {
+        /// The function.
+        func: Func,
+        /// First argument in `args`.
+        start: u32,
+        /// Number of arguments.
+        len: u32,
+        /// The result is an integer (for `min of`/`max of` over integers
+        /// and `round` to 0 digits).
+        integer: bool,
     },
     /// Table lookup: the keys are `args[start..start+len]`.
     Lookup {

@@ -15,10 +15,10 @@ use crate::value::Value;
 pub(crate) enum Piece {
     /// Literal text.
     Text(String),
-    /// A fact's value.
-    Fact(FactId),
-    /// A definition's value.
-    Def(DefId),
+    /// A fact's value, with the decimals of its `:.N` format.
+    Fact(FactId, Option<u8>),
+    /// A definition's value, with the decimals of its `:.N` format.
+    Def(DefId, Option<u8>),
 }
 
 /// The parts of a recommendation's outcome that do not depend on the case.
@@ -80,8 +80,8 @@ pub(crate) fn pieces(model: &Model, text: &str) -> Vec<Piece> {
     for p in crate::check::placeholder::placeholders(text) {
         let target = model
             .fact(p.name)
-            .map(Piece::Fact)
-            .or_else(|| model.def(p.name).map(Piece::Def));
+            .map(|f| Piece::Fact(f, p.digits))
+            .or_else(|| model.def(p.name).map(|d| Piece::Def(d, p.digits)));
         let Some(piece) = target else { continue };
         if let Some(lit) = text.get(from..p.start).filter(|l| !l.is_empty()) {
             out.push(Piece::Text(lit.to_string()));
@@ -117,17 +117,17 @@ fn statement(
         match piece {
             Piece::Text(t) => out.push_str(t),
             // A piece names a fact or definition found in this model.
-            Piece::Fact(f) => {
+            Piece::Fact(f, digits) => {
                 let ty = model.facts[f.0 as usize].ty;
                 let v = case.facts.get(f.0 as usize).copied().flatten();
-                out.push_str(&display::statement_text(model, ty, v));
+                out.push_str(&display::statement_value(model, ty, v, *digits));
             }
-            Piece::Def(d) => {
+            Piece::Def(d, digits) => {
                 let ty = model.defs[d.0 as usize].ty;
                 let v = defs.get(d.0 as usize).copied().flatten();
                 match ranges.get(d.0 as usize).copied().flatten() {
                     Some(r) if v.is_none() => out.push_str(&score_range::text(r)),
-                    _ => out.push_str(&display::statement_text(model, ty, v)),
+                    _ => out.push_str(&display::statement_value(model, ty, v, *digits)),
                 }
             }
         }

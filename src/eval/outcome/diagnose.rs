@@ -61,6 +61,7 @@ pub(crate) fn fallible(op: &Op) -> bool {
             | Op::Neg(_)
             | Op::Shift { .. }
             | Op::Score { .. }
+            | Op::Call { .. }
     )
 }
 

@@ -132,7 +132,7 @@ fn add(e: &TExpr, gate: Vec<usize>, nodes: &mut Vec<Node>) -> usize {
                 children.push(add(m, gate.clone(), nodes));
             }
         }
-        TExprKind::Quantified(_, items) => {
+        TExprKind::Quantified(_, items) | TExprKind::Call(_, items) => {
             for i in items {
                 children.push(add(i, gate.clone(), nodes));
             }
@@ -208,6 +208,11 @@ fn construct(e: &TExpr) -> Option<String> {
         TExprKind::Quantified(Quantifier::All, _) => "all of".into(),
         TExprKind::Quantified(Quantifier::None, _) => "none of".into(),
         TExprKind::Score(_) => format!("score ({})", class(e.ty)),
+        TExprKind::Call(f, args) => format!(
+            "{} on {}",
+            f.word(),
+            args.first().map_or("nothing", |a| class(a.ty))
+        ),
         TExprKind::First {
             otherwise: Some(_), ..
         } => "first with otherwise".into(),

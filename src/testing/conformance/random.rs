@@ -88,6 +88,18 @@ const ATOMS: &[&str] = &[
     "n1 is unknown",
     "d0 is known",
     "q0 is unknown",
+    "years between d0 and d1 >= 1",
+    "months between d1 and d0 < 2",
+    "days between d0 and 2024-03-01 > 20",
+    "min of [n0, n1, 6] >= 4",
+    "max of [n0, n1] < 3",
+    "earliest of [d0, d1] < 2024-02-01",
+    "latest of [d0, d1] >= 2024-03-01",
+    "round(n0 / 4) = 2",
+    "floor(n1 / 3, 1) > 0.5",
+    "ceil(n0 / 3) <= 1",
+    "abs(n1) > 2",
+    "n0 ^ 2 > 30",
 ];
 
 /// Atoms that read the generated definitions and the table.

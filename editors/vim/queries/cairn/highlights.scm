@@ -33,7 +33,7 @@
 
 ["when" "then" "otherwise" "first"] @keyword.conditional
 
-["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly"] @keyword.operator
+["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between"] @keyword.operator
 
 (primitive_type) @type.builtin
 ["bool" "integer" "quantity" "date" "enum"] @type.builtin
@@ -65,3 +65,5 @@
 (enum_value name: (identifier) @constant)
 (header_field key: (identifier) @variable.member)
 (field_access column: (identifier) @variable.member)
+
+(function_name) @function
