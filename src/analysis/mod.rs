@@ -65,6 +65,9 @@
 mod checks;
 pub(crate) mod cone;
 pub mod diff;
+mod diff_render;
+mod diff_same;
+mod diff_search;
 mod diff_space;
 mod diff_text;
 pub mod error;
