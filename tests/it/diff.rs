@@ -96,3 +96,409 @@ fn a_version_against_itself_is_no_change() {
     let d = diff(&c, &load("changed.cairn"));
     assert!(d.regions.is_empty() && d.text.is_empty());
 }
+
+// ---------------------------------------------------------------------
+// Exactness: no sampling, witnesses re-run, "could not decide" as errors.
+
+use cairn::analysis::diff::{diff_with_budget, Diff};
+use cairn::case::Case;
+use cairn::value::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+fn checked(name: &str, text: &str) -> Checked {
+    match check(parse_with(name, text, &FsLoader)) {
+        Ok(c) => c,
+        Err(f) => panic!("{}\n{text}", f.diagnostics.render(&f.sources, 100)),
+    }
+}
+
+/// What `cairn run` reports for `id` (a recommendation's status, and its
+/// strength when it applies; or a derived value) on a witness case file.
+fn observed(c: &Checked, witness: &serde_json::Value, item: &str, id: &str) -> (String, String) {
+    let case = cairn::case::load(c, "w.json", &witness.to_string()).unwrap();
+    let o = Program::new(c).evaluate(&case.case, Options::default());
+    if item == "derived" {
+        let v = o.derived.get(id).cloned().unwrap_or(serde_json::Value::Null);
+        let text = if v.is_null() { "unknown".into() } else { v.to_string() };
+        return (text, String::new());
+    }
+    match o.recommendations.iter().find(|r| r.id == id) {
+        Some(r) => (
+            r.status.as_str().to_string(),
+            r.strength.clone().unwrap_or_else(|| "none".into()),
+        ),
+        None => ("absent".into(), String::new()),
+    }
+}
+
+/// Every region's witness, loaded from its JSON and run on both versions,
+/// shows the region's change.
+fn witnesses_reproduce(old: &Checked, new: &Checked, d: &Diff) {
+    for r in &d.regions {
+        let (a, b) = (
+            observed(old, &r.witness, r.item, &r.name),
+            observed(new, &r.witness, r.item, &r.name),
+        );
+        match r.aspect {
+            "strength" => {
+                assert_eq!((a.0.as_str(), b.0.as_str()), ("applies", "applies"));
+                assert_eq!((a.1.as_str(), b.1.as_str()), (r.before.as_str(), r.after.as_str()), "{}", r.witness);
+            }
+            _ => assert_eq!((a.0.as_str(), b.0.as_str()), (r.before.as_str(), r.after.as_str()), "{} {}", r.name, r.witness),
+        }
+        assert_ne!(a, b, "{} {}", r.name, r.witness);
+    }
+}
+
+#[test]
+fn sarcoma_with_one_edited_threshold_is_exact() {
+    let path = "guidelines/rps/initial-management.cairn";
+    let text = std::fs::read_to_string(path).unwrap();
+    let from = "(histology = dedifferentiated_liposarcoma and grade <= 2)";
+    assert!(text.contains(from));
+    let old = checked(path, &text);
+    let new = checked(path, &text.replace(from, "(histology = dedifferentiated_liposarcoma and grade <= 1)"));
+    let d = diff(&old, &new);
+    let out = render_text(&d);
+    assert!(d.undecided.is_empty(), "{out}");
+    assert!(d.regions.iter().all(|r| r.exhaustive), "{out}");
+    let names: BTreeSet<&str> = d.regions.iter().map(|r| r.name.as_str()).collect();
+    let want: BTreeSet<&str> =
+        ["dose_escalation_in_trial", "preoperative_rt", "rt_no_clear_role", "rt_select_histology"].into();
+    assert_eq!(names, want, "{out}");
+    // Partial cases change too: with grade 2 and the histology known, the
+    // rest unknown, preoperative RT is now ruled out.
+    assert!(
+        d.regions.iter().any(|r| r.name == "preoperative_rt" && r.before == "undetermined" && r.after == "not_applicable"),
+        "{out}"
+    );
+    witnesses_reproduce(&old, &new, &d);
+    assert!(!serde_json::to_string(&cairn::analysis::diff::render_json(&d)).unwrap().contains(r#""sampled":true"#));
+}
+
+const HEAD: &str = "guideline g { title \"G\" version \"1\" status draft }\n";
+
+#[test]
+fn a_threshold_moved_between_two_old_regions_is_found() {
+    // Old regions {<20, 20, >20} and new {<18, 18, >18}: the union of their
+    // representatives misses (18, 20), the only cases that change.
+    let facts = "fact q \"q\": quantity cm\n";
+    let old = checked("old.cairn", &format!("{HEAD}{facts}suggest r {{ when q >= 20 cm statement \"r\" }}\n"));
+    let new = checked("new.cairn", &format!("{HEAD}{facts}suggest r {{ when q > 18 cm statement \"r\" }}\n"));
+    let d = diff(&old, &new);
+    let out = render_text(&d);
+    let r = d.regions.iter().find(|r| r.before == "not_applicable" && r.after == "applies").unwrap_or_else(|| panic!("{out}"));
+    let q = r.witness["facts"]["q"]["value"].as_f64().unwrap();
+    assert!(q > 18.0 && q < 20.0, "{out}");
+    witnesses_reproduce(&old, &new, &d);
+    assert!(d.undecided.is_empty() && r.exhaustive, "{out}");
+}
+
+/// Twenty integer facts 0 to 100 and one recommendation needing all of
+/// them at 37 (3^20 regions, far past any enumeration); `last` is the
+/// value the new version wants for `f19`, and `order` reverses the
+/// conjunction (the same behaviour, written differently).
+fn twenty(last: u32, reverse: bool) -> String {
+    let mut text = String::from(HEAD);
+    for i in 0..20 {
+        text += &format!("fact f{i} \"F{i}\": integer 0 to 100\n");
+    }
+    let mut conds: Vec<String> = (0..19).map(|i| format!("f{i} = 37")).collect();
+    conds.push(format!("f19 = {last}"));
+    if reverse {
+        conds.reverse();
+    }
+    text + &format!("suggest r {{ when {} statement \"r\" }}\n", conds.join(" and "))
+}
+
+#[test]
+fn a_large_cone_that_used_to_be_sampled_is_searched_exactly() {
+    let old = checked("old.cairn", &twenty(37, false));
+    let new = checked("new.cairn", &twenty(38, false));
+    // The change lives in two cases out of 102^20: found within a small budget.
+    let d = diff_with_budget(&old, &new, 20_000);
+    let out = render_text(&d);
+    let applies = d
+        .regions
+        .iter()
+        .find(|r| r.before == "applies" && r.after == "not_applicable")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(applies.witness["facts"]["f19"], serde_json::json!(37), "{out}");
+    assert!(d.regions.iter().any(|r| r.before == "not_applicable" && r.after == "applies"), "{out}");
+    witnesses_reproduce(&old, &new, &d);
+    // A change is proved; the budget only leaves the list of changes open,
+    // and the report says so.
+    assert!(d.undecided.is_empty(), "{out}");
+    assert!(!applies.exhaustive && out.contains("not exhaustive"), "{out}");
+}
+
+#[test]
+fn a_large_cone_not_decided_within_the_budget_is_an_error() {
+    let old = checked("old.cairn", &twenty(37, false));
+    let new = checked("new.cairn", &twenty(37, true));
+    let d = diff_with_budget(&old, &new, 20_000);
+    let out = render_text(&d);
+    assert!(d.regions.is_empty(), "{out}");
+    assert_eq!(d.undecided.len(), 1, "{out}");
+    let u = &d.undecided[0];
+    assert_eq!((u.name.as_str(), u.reason, u.code), ("r", "budget", "cairn::analysis::undecided"));
+    assert!(u.evaluations >= 20_000, "{out}");
+    assert_eq!(d.error_count(), 1, "never a clean result");
+    assert!(out.contains("could not decide within the budget") && out.contains("new.cairn"), "{out}");
+    assert!(!out.starts_with("no change in behaviour\n"), "{out}");
+    let json = cairn::analysis::diff::render_json(&d);
+    assert_eq!(json["errors"], serde_json::json!(1));
+    assert_eq!(json["undecided"][0]["reason"], serde_json::json!("budget"));
+    // Acknowledged in the source, it no longer fails.
+    let acked = twenty(37, true).replace("statement \"r\"", "statement \"r\" acknowledge undecided \"reordered by hand\"");
+    let d = diff_with_budget(&old, &checked("new.cairn", &acked), 20_000);
+    assert_eq!(d.error_count(), 0, "{}", render_text(&d));
+    assert!(render_text(&d).contains("reordered by hand"));
+}
+
+#[test]
+fn diff_exits_non_zero_on_an_undecided_item_unless_acknowledged() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff_undecided");
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = "tests/corpus/analysis/sound/two_facts.cairn";
+    let text = std::fs::read_to_string(old).unwrap();
+    let new = dir.join("two_facts.cairn");
+    std::fs::write(
+        &new,
+        text.replace(
+            "when assessment_date >= date_of_birth + 75 years",
+            "when not (assessment_date < date_of_birth + 75 years)",
+        ),
+    )
+    .unwrap();
+    let new = new.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .args(["diff", old, new])
+            .args(extra)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    let (code, out) = run(&[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("cairn::analysis::undecided") && out.contains("`elderly`"), "{out}");
+    let (code, out) = run(&["--format", "json"]);
+    assert_eq!(code, Some(1), "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["undecided"][0]["name"], serde_json::json!("elderly"), "{out}");
+    assert_eq!(json["undecided"][0]["reason"], serde_json::json!("split"), "{out}");
+    assert_eq!(json["sampled"], serde_json::json!(false));
+    let (code, out) = run(&["--acknowledge-undecided", "checked by hand"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("reason: checked by hand"), "{out}");
+    // Unchanged versions: exit 0.
+    let (code, out) = run_same(old);
+    assert_eq!(code, Some(0), "{out}");
+}
+
+fn run_same(path: &str) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["diff", path, path])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+// ---------------------------------------------------------------------
+// Random pairs against exhaustive enumeration.
+
+/// A deterministic generator, so a seed replays its pair.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
+
+const SMALL_FACTS: &str = "fact b0 \"b0\": bool\nfact b1 \"b1\": bool\nfact b2 \"b2\": bool\n\
+fact e0 \"e0\": enum { x, y, z }\nfact n0 \"n0\": integer 0 to 4\nfact n1 \"n1\": integer 0 to 2\n";
+
+/// Atoms over facts with small domains, so that every case can be tried.
+const SMALL_ATOMS: &[&str] = &[
+    "b0", "not b1", "b2 = false", "b0 != b1", "e0 = x", "e0 in {y, z}", "e0 != z", "n0 >= 3",
+    "n0 < 2", "n0 = 2", "n1 <= 1", "n0 + n1 > 3", "n0 > n1", "n0 * 2 >= 5", "n1 in {0, n0}",
+    "b1 is known", "n1 is unknown", "c0",
+];
+
+/// A guideline as pieces of text and atom slots, so that a second version
+/// can differ in one atom.
+struct Template {
+    pieces: Vec<Result<String, usize>>,
+    atoms: Vec<String>,
+}
+
+impl Template {
+    fn atom(&mut self, rng: &mut Rng, defs: bool) -> String {
+        let n = if defs { SMALL_ATOMS.len() } else { SMALL_ATOMS.len() - 1 };
+        self.atoms.push(SMALL_ATOMS[rng.below(n)].to_string());
+        String::new()
+    }
+
+    fn cond(&mut self, rng: &mut Rng, depth: usize, defs: bool) {
+        if depth == 0 || rng.below(3) == 0 {
+            self.atom(rng, defs);
+            self.pieces.push(Err(self.atoms.len() - 1));
+            return;
+        }
+        let op = ["and", "or", "and"][rng.below(3)];
+        self.pieces.push(Ok("(".into()));
+        self.cond(rng, depth - 1, defs);
+        self.pieces.push(Ok(format!(" {op} ")));
+        self.cond(rng, depth - 1, defs);
+        self.pieces.push(Ok(")".into()));
+    }
+
+    fn text(&mut self, s: &str) {
+        self.pieces.push(Ok(s.to_string()));
+    }
+
+    fn new(seed: u64) -> (Template, Rng) {
+        let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        let mut t = Template {
+            pieces: Vec::new(),
+            atoms: Vec::new(),
+        };
+        t.text(&format!("{HEAD}{SMALL_FACTS}define c0 \"c0\": bool = "));
+        t.cond(&mut rng, 2, false);
+        t.text("\ndefine v \"v\" = first {\n  when ");
+        t.cond(&mut rng, 1, true);
+        t.text(" then n0\n  otherwise n1\n}\nsection s \"S\" when ");
+        t.cond(&mut rng, 1, true);
+        t.text(" {\n  suggest r0 { when ");
+        t.cond(&mut rng, 2, true);
+        t.text(" statement \"r0\" }\n}\nrecommend r1 { strength 1B when ");
+        t.cond(&mut rng, 0, false);
+        t.text(" otherwise 2C when ");
+        t.cond(&mut rng, 2, true);
+        t.text(" statement \"r1\" }\nsuggest r2 { when v >= 2 and ");
+        t.cond(&mut rng, 1, true);
+        t.text(" statement \"r2\" }\n");
+        (t, rng)
+    }
+
+    fn render(&self, atoms: &[String]) -> String {
+        self.pieces
+            .iter()
+            .map(|p| match p {
+                Ok(s) => s.clone(),
+                Err(i) => atoms[*i].clone(),
+            })
+            .collect()
+    }
+}
+
+/// Every case of the small facts: each value, and unknown.
+fn all_cases(c: &Checked) -> Vec<Case> {
+    let m = &c.model;
+    let domain = |name: &str| -> Vec<Option<Value>> {
+        let mut d: Vec<Option<Value>> = match name {
+            "e0" => (0..3).map(|i| Some(Value::Enum(i))).collect(),
+            "n0" => (0..=4).map(|i| Some(Value::Int(i))).collect(),
+            "n1" => (0..=2).map(|i| Some(Value::Int(i))).collect(),
+            _ => vec![Some(Value::Bool(false)), Some(Value::Bool(true))],
+        };
+        d.push(None);
+        d
+    };
+    let mut cases = vec![Case { name: String::new(), facts: vec![None; m.facts.len()] }];
+    for (i, f) in m.facts.iter().enumerate() {
+        cases = cases
+            .into_iter()
+            .flat_map(|c| {
+                domain(&f.name).into_iter().map(move |v| {
+                    let mut c = c.clone();
+                    c.facts[i] = v;
+                    c
+                })
+            })
+            .collect();
+    }
+    cases
+}
+
+/// Per item, every `(aspect, before, after)` change some case shows, by
+/// running both versions on every case.
+fn truth(old: &Checked, new: &Checked) -> BTreeMap<String, BTreeSet<(String, String, String)>> {
+    let (op, np) = (Program::new(old), Program::new(new));
+    let mut out: BTreeMap<String, BTreeSet<(String, String, String)>> = BTreeMap::new();
+    for case in all_cases(old) {
+        let (a, b) = (op.evaluate(&case, Options::default()), np.evaluate(&case, Options::default()));
+        for (x, y) in a.recommendations.iter().zip(&b.recommendations) {
+            let set = out.entry(x.id.clone()).or_default();
+            if x.status != y.status {
+                set.insert(("status".into(), x.status.as_str().into(), y.status.as_str().into()));
+            } else if x.status.as_str() == "applies" && x.strength != y.strength {
+                let s = |g: &Option<String>| g.clone().unwrap_or_else(|| "none".into());
+                set.insert(("strength".into(), s(&x.strength), s(&y.strength)));
+            }
+        }
+        for (name, x) in &a.derived {
+            let y = b.derived.get(name).cloned().unwrap_or_default();
+            let show = |v: &serde_json::Value| if v.is_null() { "unknown".to_string() } else { v.to_string() };
+            let set = out.entry(name.clone()).or_default();
+            if *x != y {
+                set.insert(("value".into(), show(x), show(&y)));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn random_pairs_agree_with_exhaustive_enumeration() {
+    let (mut changed, mut unchanged, mut undecided) = (0, 0, 0);
+    for seed in 0..32u64 {
+        let (t, mut rng) = Template::new(seed);
+        let mut atoms = t.atoms.clone();
+        let k = rng.below(atoms.len());
+        // One atom replaced, or rewritten equivalently, or left alone.
+        atoms[k] = match rng.below(4) {
+            0 => format!("not (not ({}))", atoms[k]),
+            1 => atoms[k].clone(),
+            _ => SMALL_ATOMS[rng.below(SMALL_ATOMS.len() - 1)].to_string(),
+        };
+        let (ot, nt) = (t.render(&t.atoms), t.render(&atoms));
+        let (old, new) = (checked("old.cairn", &ot), checked("new.cairn", &nt));
+        let d = diff(&old, &new);
+        let out = render_text(&d);
+        let truth = truth(&old, &new);
+        witnesses_reproduce(&old, &new, &d);
+        for (name, changes) in &truth {
+            let found: BTreeSet<(String, String, String)> = d
+                .regions
+                .iter()
+                .filter(|r| &r.name == name)
+                .map(|r| (r.aspect.to_string(), r.before.clone(), r.after.clone()))
+                .collect();
+            let open = d.undecided.iter().any(|u| &u.name == name);
+            let ctx = format!("seed {seed}, `{name}`: truth {changes:?}\n{out}\n--- old\n{ot}\n--- new\n{nt}");
+            assert!(found.is_subset(changes), "{ctx}");
+            if changes.is_empty() {
+                assert!(found.is_empty(), "{ctx}");
+                if open { undecided += 1 } else { unchanged += 1 }
+            } else {
+                assert!(!open || found.is_empty(), "{ctx}");
+                assert!(!found.is_empty() || open, "a change missed: {ctx}");
+                let exhaustive = d.regions.iter().filter(|r| &r.name == name).all(|r| r.exhaustive);
+                if exhaustive && !found.is_empty() {
+                    assert_eq!(&found, changes, "{ctx}");
+                }
+                changed += 1;
+            }
+        }
+    }
+    // The pairs exercise every verdict.
+    assert!(changed >= 10 && unchanged >= 40, "{changed} changed, {unchanged} unchanged, {undecided} undecided");
+}
