@@ -207,7 +207,14 @@ pub fn diff_with_budget(old: &Checked, new: &Checked, budget: u64) -> Diff {
         if found.is_empty() {
             if !exhaustive {
                 let evaluations = search.run.evaluations - start;
-                undecided.push(not_decided(old, new, &item, over, evaluations, space.domains.len()));
+                undecided.push(not_decided(
+                    old,
+                    new,
+                    &item,
+                    over,
+                    evaluations,
+                    space.domains.len(),
+                ));
             }
             continue;
         }
@@ -385,7 +392,10 @@ fn not_decided(
                     .map(|a| a.reason.clone());
                 (r.span, ack)
             }),
-            Item::Def(..) => m.def(name).and_then(|d| m.defs.get(d.0 as usize)).map(|d| (d.span, None)),
+            Item::Def(..) => m
+                .def(name)
+                .and_then(|d| m.defs.get(d.0 as usize))
+                .map(|d| (d.span, None)),
         }
     };
     let (source, (span, acknowledged)) = match (at(new), at(old)) {

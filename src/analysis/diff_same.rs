@@ -11,9 +11,7 @@
 //! provably identical is left to the search (`diff_search`).
 
 use super::diff::Item;
-use crate::check::model::{
-    DefBody, Model, RecInfo, TExpr, TExprKind, TableId, Type,
-};
+use crate::check::model::{DefBody, Model, RecInfo, TExpr, TExprKind, TableId, Type};
 use crate::value::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -41,12 +39,10 @@ impl<'a> Same<'a> {
     /// both versions.
     pub fn item(&self, item: &Item) -> bool {
         match item {
-            Item::Rec(Some(o), Some(n), _) => {
-                match (self.om.recs.get(*o), self.nm.recs.get(*n)) {
-                    (Some(a), Some(b)) => self.rec(a, b),
-                    _ => false,
-                }
-            }
+            Item::Rec(Some(o), Some(n), _) => match (self.om.recs.get(*o), self.nm.recs.get(*n)) {
+                (Some(a), Some(b)) => self.rec(a, b),
+                _ => false,
+            },
             Item::Rec(..) => false,
             Item::Def(o, n, _) => self.def(*o as u32, *n as u32),
         }
@@ -72,8 +68,7 @@ impl<'a> Same<'a> {
             (Some(x), Some(y)) => {
                 x.branches.len() == y.branches.len()
                     && x.otherwise == y.otherwise
-                    && x
-                        .branches
+                    && x.branches
                         .iter()
                         .zip(&y.branches)
                         .all(|((ex, gx), (ey, gy))| gx == gy && self.expr(ex, ey))
@@ -91,10 +86,7 @@ impl<'a> Same<'a> {
         // Definitions are acyclic; the provisional answer only guards
         // against a model that is not.
         self.defs.borrow_mut().insert((a, b), false);
-        let same = match (
-            self.om.defs.get(a as usize),
-            self.nm.defs.get(b as usize),
-        ) {
+        let same = match (self.om.defs.get(a as usize), self.nm.defs.get(b as usize)) {
             (Some(x), Some(y)) => {
                 self.ty(x.ty, y.ty)
                     && match (&x.body, &y.body) {

@@ -151,7 +151,13 @@ pub(super) fn compare(a: &Seen, b: &Seen) -> Vec<Change> {
     if a.text != b.text {
         out.push((a.aspect, a.text.clone(), b.text.clone()));
     } else if a.aspect == "status" && a.strength != b.strength && a.text == "applies" {
-        let show = |s: &str| if s.is_empty() { "none".to_string() } else { s.to_string() };
+        let show = |s: &str| {
+            if s.is_empty() {
+                "none".to_string()
+            } else {
+                s.to_string()
+            }
+        };
         out.push(("strength", show(&a.strength), show(&b.strength)));
     }
     out

@@ -103,11 +103,17 @@ fn domain(om: &Model, nm: &Model, os: &FactSpace, ns: &FactSpace, m: &Merged) ->
     let new = m.new.and_then(|j| nm.facts.get(j).map(|f| (j, f.ty)));
     match (old, new) {
         (Some((i, _)), None) => (
-            reps(om, os, i).into_iter().map(|v| (Some(v), None)).collect(),
+            reps(om, os, i)
+                .into_iter()
+                .map(|v| (Some(v), None))
+                .collect(),
             true,
         ),
         (None, Some((j, _))) => (
-            reps(nm, ns, j).into_iter().map(|v| (None, Some(v))).collect(),
+            reps(nm, ns, j)
+                .into_iter()
+                .map(|v| (None, Some(v)))
+                .collect(),
             true,
         ),
         (Some((_, Type::Enum(a))), Some((_, Type::Enum(b)))) => (enums(om, a, nm, b), true),
@@ -165,7 +171,8 @@ fn enums(om: &Model, a: EnumId, nm: &Model, b: EnumId) -> Vec<Pair> {
     let (an, bn) = (enum_names(om, a), enum_names(nm, b));
     let mut all = an.clone();
     all.extend(bn.iter().filter(|n| !an.contains(n)).cloned());
-    let pos = |l: &[String], n: &String| l.iter().position(|x| x == n).map(|p| Value::Enum(p as u32));
+    let pos =
+        |l: &[String], n: &String| l.iter().position(|x| x == n).map(|p| Value::Enum(p as u32));
     all.iter().map(|n| (pos(&an, n), pos(&bn, n))).collect()
 }
 

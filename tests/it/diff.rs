@@ -118,8 +118,16 @@ fn observed(c: &Checked, witness: &serde_json::Value, item: &str, id: &str) -> (
     let case = cairn::case::load(c, "w.json", &witness.to_string()).unwrap();
     let o = Program::new(c).evaluate(&case.case, Options::default());
     if item == "derived" {
-        let v = o.derived.get(id).cloned().unwrap_or(serde_json::Value::Null);
-        let text = if v.is_null() { "unknown".into() } else { v.to_string() };
+        let v = o
+            .derived
+            .get(id)
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
+        let text = if v.is_null() {
+            "unknown".into()
+        } else {
+            v.to_string()
+        };
         return (text, String::new());
     }
     match o.recommendations.iter().find(|r| r.id == id) {
@@ -142,9 +150,20 @@ fn witnesses_reproduce(old: &Checked, new: &Checked, d: &Diff) {
         match r.aspect {
             "strength" => {
                 assert_eq!((a.0.as_str(), b.0.as_str()), ("applies", "applies"));
-                assert_eq!((a.1.as_str(), b.1.as_str()), (r.before.as_str(), r.after.as_str()), "{}", r.witness);
+                assert_eq!(
+                    (a.1.as_str(), b.1.as_str()),
+                    (r.before.as_str(), r.after.as_str()),
+                    "{}",
+                    r.witness
+                );
             }
-            _ => assert_eq!((a.0.as_str(), b.0.as_str()), (r.before.as_str(), r.after.as_str()), "{} {}", r.name, r.witness),
+            _ => assert_eq!(
+                (a.0.as_str(), b.0.as_str()),
+                (r.before.as_str(), r.after.as_str()),
+                "{} {}",
+                r.name,
+                r.witness
+            ),
         }
         assert_ne!(a, b, "{} {}", r.name, r.witness);
     }
@@ -157,23 +176,40 @@ fn sarcoma_with_one_edited_threshold_is_exact() {
     let from = "(histology = dedifferentiated_liposarcoma and grade <= 2)";
     assert!(text.contains(from));
     let old = checked(path, &text);
-    let new = checked(path, &text.replace(from, "(histology = dedifferentiated_liposarcoma and grade <= 1)"));
+    let new = checked(
+        path,
+        &text.replace(
+            from,
+            "(histology = dedifferentiated_liposarcoma and grade <= 1)",
+        ),
+    );
     let d = diff(&old, &new);
     let out = render_text(&d);
     assert!(d.undecided.is_empty(), "{out}");
     assert!(d.regions.iter().all(|r| r.exhaustive), "{out}");
     let names: BTreeSet<&str> = d.regions.iter().map(|r| r.name.as_str()).collect();
-    let want: BTreeSet<&str> =
-        ["dose_escalation_in_trial", "preoperative_rt", "rt_no_clear_role", "rt_select_histology"].into();
+    let want: BTreeSet<&str> = [
+        "dose_escalation_in_trial",
+        "preoperative_rt",
+        "rt_no_clear_role",
+        "rt_select_histology",
+    ]
+    .into();
     assert_eq!(names, want, "{out}");
     // Partial cases change too: with grade 2 and the histology known, the
     // rest unknown, preoperative RT is now ruled out.
     assert!(
-        d.regions.iter().any(|r| r.name == "preoperative_rt" && r.before == "undetermined" && r.after == "not_applicable"),
+        d.regions.iter().any(|r| r.name == "preoperative_rt"
+            && r.before == "undetermined"
+            && r.after == "not_applicable"),
         "{out}"
     );
     witnesses_reproduce(&old, &new, &d);
-    assert!(!serde_json::to_string(&cairn::analysis::diff::render_json(&d)).unwrap().contains(r#""sampled":true"#));
+    assert!(
+        !serde_json::to_string(&cairn::analysis::diff::render_json(&d))
+            .unwrap()
+            .contains(r#""sampled":true"#)
+    );
 }
 
 const HEAD: &str = "guideline g { title \"G\" version \"1\" status draft }\n";
@@ -183,11 +219,21 @@ fn a_threshold_moved_between_two_old_regions_is_found() {
     // Old regions {<20, 20, >20} and new {<18, 18, >18}: the union of their
     // representatives misses (18, 20), the only cases that change.
     let facts = "fact q \"q\": quantity cm\n";
-    let old = checked("old.cairn", &format!("{HEAD}{facts}suggest r {{ when q >= 20 cm statement \"r\" }}\n"));
-    let new = checked("new.cairn", &format!("{HEAD}{facts}suggest r {{ when q > 18 cm statement \"r\" }}\n"));
+    let old = checked(
+        "old.cairn",
+        &format!("{HEAD}{facts}suggest r {{ when q >= 20 cm statement \"r\" }}\n"),
+    );
+    let new = checked(
+        "new.cairn",
+        &format!("{HEAD}{facts}suggest r {{ when q > 18 cm statement \"r\" }}\n"),
+    );
     let d = diff(&old, &new);
     let out = render_text(&d);
-    let r = d.regions.iter().find(|r| r.before == "not_applicable" && r.after == "applies").unwrap_or_else(|| panic!("{out}"));
+    let r = d
+        .regions
+        .iter()
+        .find(|r| r.before == "not_applicable" && r.after == "applies")
+        .unwrap_or_else(|| panic!("{out}"));
     let q = r.witness["facts"]["q"]["value"].as_f64().unwrap();
     assert!(q > 18.0 && q < 20.0, "{out}");
     witnesses_reproduce(&old, &new, &d);
@@ -208,7 +254,10 @@ fn twenty(last: u32, reverse: bool) -> String {
     if reverse {
         conds.reverse();
     }
-    text + &format!("suggest r {{ when {} statement \"r\" }}\n", conds.join(" and "))
+    text + &format!(
+        "suggest r {{ when {} statement \"r\" }}\n",
+        conds.join(" and ")
+    )
 }
 
 #[test]
@@ -223,13 +272,25 @@ fn a_large_cone_that_used_to_be_sampled_is_searched_exactly() {
         .iter()
         .find(|r| r.before == "applies" && r.after == "not_applicable")
         .unwrap_or_else(|| panic!("{out}"));
-    assert_eq!(applies.witness["facts"]["f19"], serde_json::json!(37), "{out}");
-    assert!(d.regions.iter().any(|r| r.before == "not_applicable" && r.after == "applies"), "{out}");
+    assert_eq!(
+        applies.witness["facts"]["f19"],
+        serde_json::json!(37),
+        "{out}"
+    );
+    assert!(
+        d.regions
+            .iter()
+            .any(|r| r.before == "not_applicable" && r.after == "applies"),
+        "{out}"
+    );
     witnesses_reproduce(&old, &new, &d);
     // A change is proved; the budget only leaves the list of changes open,
     // and the report says so.
     assert!(d.undecided.is_empty(), "{out}");
-    assert!(!applies.exhaustive && out.contains("not exhaustive"), "{out}");
+    assert!(
+        !applies.exhaustive && out.contains("not exhaustive"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -241,16 +302,25 @@ fn a_large_cone_not_decided_within_the_budget_is_an_error() {
     assert!(d.regions.is_empty(), "{out}");
     assert_eq!(d.undecided.len(), 1, "{out}");
     let u = &d.undecided[0];
-    assert_eq!((u.name.as_str(), u.reason, u.code), ("r", "budget", "cairn::analysis::undecided"));
+    assert_eq!(
+        (u.name.as_str(), u.reason, u.code),
+        ("r", "budget", "cairn::analysis::undecided")
+    );
     assert!(u.evaluations >= 20_000, "{out}");
     assert_eq!(d.error_count(), 1, "never a clean result");
-    assert!(out.contains("could not decide within the budget") && out.contains("new.cairn"), "{out}");
+    assert!(
+        out.contains("could not decide within the budget") && out.contains("new.cairn"),
+        "{out}"
+    );
     assert!(!out.starts_with("no change in behaviour\n"), "{out}");
     let json = cairn::analysis::diff::render_json(&d);
     assert_eq!(json["errors"], serde_json::json!(1));
     assert_eq!(json["undecided"][0]["reason"], serde_json::json!("budget"));
     // Acknowledged in the source, it no longer fails.
-    let acked = twenty(37, true).replace("statement \"r\"", "statement \"r\" acknowledge undecided \"reordered by hand\"");
+    let acked = twenty(37, true).replace(
+        "statement \"r\"",
+        "statement \"r\" acknowledge undecided \"reordered by hand\"",
+    );
     let d = diff_with_budget(&old, &checked("new.cairn", &acked), 20_000);
     assert_eq!(d.error_count(), 0, "{}", render_text(&d));
     assert!(render_text(&d).contains("reordered by hand"));
@@ -283,12 +353,23 @@ fn diff_exits_non_zero_on_an_undecided_item_unless_acknowledged() {
     };
     let (code, out) = run(&[]);
     assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("cairn::analysis::undecided") && out.contains("`elderly`"), "{out}");
+    assert!(
+        out.contains("cairn::analysis::undecided") && out.contains("`elderly`"),
+        "{out}"
+    );
     let (code, out) = run(&["--format", "json"]);
     assert_eq!(code, Some(1), "{out}");
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(json["undecided"][0]["name"], serde_json::json!("elderly"), "{out}");
-    assert_eq!(json["undecided"][0]["reason"], serde_json::json!("split"), "{out}");
+    assert_eq!(
+        json["undecided"][0]["name"],
+        serde_json::json!("elderly"),
+        "{out}"
+    );
+    assert_eq!(
+        json["undecided"][0]["reason"],
+        serde_json::json!("split"),
+        "{out}"
+    );
     assert_eq!(json["sampled"], serde_json::json!(false));
     let (code, out) = run(&["--acknowledge-undecided", "checked by hand"]);
     assert_eq!(code, Some(0), "{out}");
@@ -327,9 +408,24 @@ fact e0 \"e0\": enum { x, y, z }\nfact n0 \"n0\": integer 0 to 4\nfact n1 \"n1\"
 
 /// Atoms over facts with small domains, so that every case can be tried.
 const SMALL_ATOMS: &[&str] = &[
-    "b0", "not b1", "b2 = false", "b0 != b1", "e0 = x", "e0 in {y, z}", "e0 != z", "n0 >= 3",
-    "n0 < 2", "n0 = 2", "n1 <= 1", "n0 + n1 > 3", "n0 > n1", "n0 * 2 >= 5", "n1 in {0, n0}",
-    "b1 is known", "n1 is unknown", "c0",
+    "b0",
+    "not b1",
+    "b2 = false",
+    "b0 != b1",
+    "e0 = x",
+    "e0 in {y, z}",
+    "e0 != z",
+    "n0 >= 3",
+    "n0 < 2",
+    "n0 = 2",
+    "n1 <= 1",
+    "n0 + n1 > 3",
+    "n0 > n1",
+    "n0 * 2 >= 5",
+    "n1 in {0, n0}",
+    "b1 is known",
+    "n1 is unknown",
+    "c0",
 ];
 
 /// A guideline as pieces of text and atom slots, so that a second version
@@ -341,7 +437,11 @@ struct Template {
 
 impl Template {
     fn atom(&mut self, rng: &mut Rng, defs: bool) -> String {
-        let n = if defs { SMALL_ATOMS.len() } else { SMALL_ATOMS.len() - 1 };
+        let n = if defs {
+            SMALL_ATOMS.len()
+        } else {
+            SMALL_ATOMS.len() - 1
+        };
         self.atoms.push(SMALL_ATOMS[rng.below(n)].to_string());
         String::new()
     }
@@ -412,7 +512,10 @@ fn all_cases(c: &Checked) -> Vec<Case> {
         d.push(None);
         d
     };
-    let mut cases = vec![Case { name: String::new(), facts: vec![None; m.facts.len()] }];
+    let mut cases = vec![Case {
+        name: String::new(),
+        facts: vec![None; m.facts.len()],
+    }];
     for (i, f) in m.facts.iter().enumerate() {
         cases = cases
             .into_iter()
@@ -434,11 +537,18 @@ fn truth(old: &Checked, new: &Checked) -> BTreeMap<String, BTreeSet<(String, Str
     let (op, np) = (Program::new(old), Program::new(new));
     let mut out: BTreeMap<String, BTreeSet<(String, String, String)>> = BTreeMap::new();
     for case in all_cases(old) {
-        let (a, b) = (op.evaluate(&case, Options::default()), np.evaluate(&case, Options::default()));
+        let (a, b) = (
+            op.evaluate(&case, Options::default()),
+            np.evaluate(&case, Options::default()),
+        );
         for (x, y) in a.recommendations.iter().zip(&b.recommendations) {
             let set = out.entry(x.id.clone()).or_default();
             if x.status != y.status {
-                set.insert(("status".into(), x.status.as_str().into(), y.status.as_str().into()));
+                set.insert((
+                    "status".into(),
+                    x.status.as_str().into(),
+                    y.status.as_str().into(),
+                ));
             } else if x.status.as_str() == "applies" && x.strength != y.strength {
                 let s = |g: &Option<String>| g.clone().unwrap_or_else(|| "none".into());
                 set.insert(("strength".into(), s(&x.strength), s(&y.strength)));
@@ -446,7 +556,13 @@ fn truth(old: &Checked, new: &Checked) -> BTreeMap<String, BTreeSet<(String, Str
         }
         for (name, x) in &a.derived {
             let y = b.derived.get(name).cloned().unwrap_or_default();
-            let show = |v: &serde_json::Value| if v.is_null() { "unknown".to_string() } else { v.to_string() };
+            let show = |v: &serde_json::Value| {
+                if v.is_null() {
+                    "unknown".to_string()
+                } else {
+                    v.to_string()
+                }
+            };
             let set = out.entry(name.clone()).or_default();
             if *x != y {
                 set.insert(("value".into(), show(x), show(&y)));
@@ -483,15 +599,25 @@ fn random_pairs_agree_with_exhaustive_enumeration() {
                 .map(|r| (r.aspect.to_string(), r.before.clone(), r.after.clone()))
                 .collect();
             let open = d.undecided.iter().any(|u| &u.name == name);
-            let ctx = format!("seed {seed}, `{name}`: truth {changes:?}\n{out}\n--- old\n{ot}\n--- new\n{nt}");
+            let ctx = format!(
+                "seed {seed}, `{name}`: truth {changes:?}\n{out}\n--- old\n{ot}\n--- new\n{nt}"
+            );
             assert!(found.is_subset(changes), "{ctx}");
             if changes.is_empty() {
                 assert!(found.is_empty(), "{ctx}");
-                if open { undecided += 1 } else { unchanged += 1 }
+                if open {
+                    undecided += 1
+                } else {
+                    unchanged += 1
+                }
             } else {
                 assert!(!open || found.is_empty(), "{ctx}");
                 assert!(!found.is_empty() || open, "a change missed: {ctx}");
-                let exhaustive = d.regions.iter().filter(|r| &r.name == name).all(|r| r.exhaustive);
+                let exhaustive = d
+                    .regions
+                    .iter()
+                    .filter(|r| &r.name == name)
+                    .all(|r| r.exhaustive);
                 if exhaustive && !found.is_empty() {
                     assert_eq!(&found, changes, "{ctx}");
                 }
@@ -500,5 +626,8 @@ fn random_pairs_agree_with_exhaustive_enumeration() {
         }
     }
     // The pairs exercise every verdict.
-    assert!(changed >= 10 && unchanged >= 40, "{changed} changed, {unchanged} unchanged, {undecided} undecided");
+    assert!(
+        changed >= 10 && unchanged >= 40,
+        "{changed} changed, {unchanged} unchanged, {undecided} undecided"
+    );
 }
