@@ -1,6 +1,10 @@
-//! Analysis stage, `cairn diff`: the text and JSON reports.
+//! Analysis stage, `cairn diff`: the text and JSON reports, and the
+//! located diagnostic of an item that could not be decided.
 
-use super::diff::Diff;
+use super::diff::{Diff, Item, Undecided};
+use super::error::AnalysisError;
+use crate::check::Checked;
+use crate::diagnostics::Diagnostics;
 use std::fmt::Write;
 
 /// The report as text: the changes with their witnesses, each item that
@@ -100,4 +104,83 @@ pub fn render_json(d: &Diff) -> serde_json::Value {
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The undecided verdict of an item, located at its declaration in the
+/// new version (the old one's when removed), with the reason a
+/// recommendation's `acknowledge undecided` gives.
+pub(super) fn not_decided(
+    old: &Checked,
+    new: &Checked,
+    item: &Item,
+    over: bool,
+    evaluations: u64,
+    facts: usize,
+) -> Undecided {
+    let (kind, name) = (item.kind(), item.name());
+    let at = |c: &Checked| -> Option<(crate::source::Span, Option<String>)> {
+        let m = &c.model;
+        match item {
+            Item::Rec(..) => m.rec(name).and_then(|r| m.recs.get(r.0 as usize)).map(|r| {
+                let ack = r
+                    .acknowledged
+                    .iter()
+                    .find(|a| a.finding == "undecided")
+                    .map(|a| a.reason.clone());
+                (r.span, ack)
+            }),
+            Item::Def(..) => m
+                .def(name)
+                .and_then(|d| m.defs.get(d.0 as usize))
+                .map(|d| (d.span, None)),
+        }
+    };
+    let (source, (span, acknowledged)) = match (at(new), at(old)) {
+        (Some(x), _) => (new, x),
+        (None, Some(x)) => (old, x),
+        (None, None) => (new, (crate::source::Span::default(), None)),
+    };
+    let (reason, message, help) = if over {
+        (
+            "budget",
+            format!("could not decide within the budget whether the behaviour of {kind} `{name}` changed"),
+            format!("the search over the {facts} facts it reads stopped after {evaluations} evaluations of both versions without finding a change; a change may hide in the cases not tried. Simplify its conditions, or acknowledge it: `acknowledge undecided \"reason\"` on the recommendation, or `cairn diff --acknowledge-undecided \"reason\"`"),
+        )
+    } else {
+        (
+            "split",
+            format!("could not decide whether the behaviour of {kind} `{name}` changed"),
+            "its logic changed and compares facts with each other (or is a number that follows a fact), which no split of their values decides exactly; no case tried shows a change. Acknowledge it with `acknowledge undecided \"reason\"` on the recommendation, or `cairn diff --acknowledge-undecided \"reason\"`".to_string(),
+        )
+    };
+    let lc = source.sources.line_col(span);
+    let file = source
+        .sources
+        .get(span.file)
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    let mut d = Diagnostics::new();
+    d.push(
+        span.file,
+        AnalysisError::Undecided {
+            message: message.clone(),
+            span: span.miette(),
+            label: "not decided".into(),
+            help: help.clone(),
+        },
+    );
+    Undecided {
+        item: kind,
+        name: name.to_string(),
+        reason,
+        code: "cairn::analysis::undecided",
+        message,
+        help,
+        file,
+        line: lc.line,
+        column: lc.column,
+        evaluations,
+        acknowledged,
+        rendered: d.render(&source.sources, 100),
+    }
 }
