@@ -189,12 +189,24 @@ pub fn diff_with_budget(old: &Checked, new: &Checked, budget: u64) -> Diff {
         let complete = space.complete
             && !graded_by_order(om, &oc, &item, true)
             && !graded_by_order(nm, &nc, &item, false);
+        let asked = cone
+            .iter()
+            .map(|m| {
+                let flag = |c: &Cones, i: Option<usize>| {
+                    i.and_then(|i| c.needs_unknown.get(i))
+                        .copied()
+                        .unwrap_or(false)
+                };
+                flag(&oc, m.old) || flag(&nc, m.new)
+            })
+            .collect();
         let start = run.evaluations;
         let mut search = Search {
             run: &mut run,
             item: &item,
             facts: cone,
             domains: &space.domains,
+            asked,
             budget,
             found: BTreeMap::new(),
             over: false,

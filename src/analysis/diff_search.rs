@@ -163,6 +163,16 @@ pub(super) fn compare(a: &Seen, b: &Seen) -> Vec<Change> {
     out
 }
 
+/// The fixed parameters of one search's walk.
+struct Walk<'o> {
+    /// Positions in the search's facts, in the order they are assigned.
+    order: &'o [usize],
+    /// How many of `order` must be assigned before an outcome can settle.
+    settle_from: usize,
+    /// The runner's evaluation count at which the search stops.
+    stop: u64,
+}
+
 /// The search over one item's cases.
 pub(super) struct Search<'r, 'a> {
     pub run: &'r mut Runner<'a>,
@@ -171,6 +181,10 @@ pub(super) struct Search<'r, 'a> {
     pub facts: Vec<&'r Merged>,
     /// Per fact of `facts`, the known values tried; index `len` is unknown.
     pub domains: &'r [Vec<Pair>],
+    /// Per fact of `facts`, true when an `is known` or `is unknown` reads
+    /// it in either version: assigned first, since "unknown" then decides
+    /// something (no outcome is settled before they are all assigned).
+    pub asked: Vec<bool>,
     /// Evaluations allowed, counted from the runner's total at the start.
     pub budget: u64,
     /// Each change found, with the cases in which it was seen and the first.
@@ -182,26 +196,29 @@ pub(super) struct Search<'r, 'a> {
 impl Search<'_, '_> {
     /// Searches every case; afterwards `found` holds each change seen.
     pub fn run(&mut self) {
+        let asked = |i: usize| self.asked.get(i).copied().unwrap_or(true);
         let mut order: Vec<usize> = (0..self.facts.len()).collect();
-        order.sort_by_key(|&i| self.domains.get(i).map_or(0, Vec::len));
+        order.sort_by_key(|&i| (!asked(i), self.domains.get(i).map_or(0, Vec::len)));
+        let settle_from = order.iter().take_while(|&&i| asked(i)).count();
         let mut pick: Vec<usize> = self.domains.iter().map(Vec::len).collect();
         let stop = self.run.evaluations.saturating_add(self.budget);
         let (oc, nc) = self.cases(&pick);
         if let Some(here) = self.run.both(self.item, &oc, &nc) {
-            self.descend(&order, 0, &mut pick, &here, stop);
+            let walk = Walk {
+                order: &order,
+                settle_from,
+                stop,
+            };
+            self.descend(&walk, 0, &mut pick, &here);
         }
     }
 
-    fn descend(
-        &mut self,
-        order: &[usize],
-        depth: usize,
-        pick: &mut Vec<usize>,
-        here: &(Seen, Seen),
-        stop: u64,
-    ) {
-        let next = order.get(depth).copied();
-        if here.0.settled && here.1.settled || next.is_none() {
+    /// Assigns the facts from `depth` on; `here` is the outcome of the
+    /// current case (the facts from `depth` on unknown).
+    fn descend(&mut self, walk: &Walk, depth: usize, pick: &mut Vec<usize>, here: &(Seen, Seen)) {
+        let next = walk.order.get(depth).copied();
+        let settled = depth >= walk.settle_from && here.0.settled && here.1.settled;
+        if settled || next.is_none() {
             for change in compare(&here.0, &here.1) {
                 let e = self.found.entry(change).or_insert((0, pick.clone()));
                 e.0 += 1;
@@ -211,7 +228,7 @@ impl Search<'_, '_> {
         let Some(pos) = next else { return };
         let n = self.domains.get(pos).map_or(0, Vec::len);
         for v in 0..n {
-            if self.run.evaluations >= stop {
+            if self.run.evaluations >= walk.stop {
                 self.over = true;
                 break;
             }
@@ -220,7 +237,7 @@ impl Search<'_, '_> {
             }
             let (oc, nc) = self.cases(pick);
             if let Some(there) = self.run.both(self.item, &oc, &nc) {
-                self.descend(order, depth + 1, pick, &there, stop);
+                self.descend(walk, depth + 1, pick, &there);
             }
         }
         // Unknown last: the same case as this one, so it is not run again.
@@ -228,7 +245,7 @@ impl Search<'_, '_> {
             *p = n;
         }
         if !self.over {
-            self.descend(order, depth + 1, pick, here, stop);
+            self.descend(walk, depth + 1, pick, here);
         }
     }
 

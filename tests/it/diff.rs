@@ -385,3 +385,30 @@ fn run_same(path: &str) -> (Option<i32>, String) {
         .unwrap();
     (out.status.code(), String::from_utf8(out.stdout).unwrap())
 }
+
+#[test]
+fn is_known_settles_nothing_before_its_fact_is_assigned() {
+    // With `n` unknown both versions apply, yet once `n` is known they
+    // differ: `is unknown` is not monotone, so that case settles nothing.
+    let facts = "fact n \"n\": integer\nfact a \"a\": bool\nfact b \"b\": bool\n";
+    let rec = |x: &str| {
+        format!("{HEAD}{facts}suggest r {{ when n is unknown or {x} statement \"r\" }}\n")
+    };
+    let (old, new) = (
+        checked("old.cairn", &rec("a")),
+        checked("new.cairn", &rec("b")),
+    );
+    let d = diff(&old, &new);
+    let out = render_text(&d);
+    assert!(
+        d.regions
+            .iter()
+            .any(|r| r.before == "applies" && r.after == "not_applicable"),
+        "{out}"
+    );
+    assert!(
+        d.regions.iter().all(|r| r.exhaustive) && d.undecided.is_empty(),
+        "{out}"
+    );
+    witnesses_reproduce(&old, &new, &d);
+}
