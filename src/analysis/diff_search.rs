@@ -11,18 +11,21 @@
 //! known derived value), every case that assigns the remaining facts has
 //! the same outcome: a definite Kleene result stays when an unknown fact
 //! becomes known, and a status the exact pass settles over every
-//! completion of the unknown facts holds in each of them. So the subtree
+//! completion of the unknown facts holds in each of them (`is known` is
+//! the exception, asking about the case as given: the facts it reads are
+//! assigned first, and nothing settles before they are). So the subtree
 //! is decided by this one case: no change when the outcomes agree, one
 //! change (with this case as its witness) when they differ. A case either
 //! version's constraints reject is skipped with its subtree (a false
-//! constraint stays false). The search stops after its budget of
+//! constraint stays false, unless it reads `is known`: then only the case
+//! itself is skipped). The search stops after its budget of
 //! evaluations; it then proves nothing.
 
 use super::diff::Item;
 use super::diff_space::{Merged, Pair};
 use super::value_json;
 use crate::case::Case;
-use crate::check::model::{DefId, Model, RecId, Type};
+use crate::check::model::{DefId, Model, RecId, TExprKind, Type};
 use crate::eval::constraints::Constraints;
 use crate::eval::outcome::Status;
 use crate::eval::{Program, Scratch};
@@ -54,6 +57,9 @@ pub(super) struct Runner<'a> {
     ns: Scratch,
     ocons: Constraints,
     ncons: Constraints,
+    /// True when a constraint of either version reads `is known`: a case
+    /// it rejects may then have extensions it accepts.
+    fragile: bool,
     /// Cases run on both versions so far.
     pub evaluations: u64,
 }
@@ -71,16 +77,31 @@ impl<'a> Runner<'a> {
             ns: np.scratch(),
             ocons: Constraints::new(om),
             ncons: Constraints::new(nm),
+            fragile: [om, nm].iter().any(|m| {
+                m.constraints.iter().any(|c| {
+                    c.condition
+                        .pre_order()
+                        .any(|x| matches!(x.kind, TExprKind::IsKnown(..)))
+                })
+            }),
             evaluations: 0,
         }
     }
 
     /// The item's outcome in both versions, or `None` when either
-    /// version's constraints reject the case.
+    /// version's constraints reject the case and every case extending it.
+    /// A case rejected only for now (see `fragile`) shows no change and
+    /// settles nothing.
     pub fn both(&mut self, item: &Item, oc: &Case, nc: &Case) -> Option<(Seen, Seen)> {
         self.evaluations += 1;
         if !self.ocons.broken(&oc.facts).is_empty() || !self.ncons.broken(&nc.facts).is_empty() {
-            return None;
+            let rejected = Seen {
+                text: "rejected".into(),
+                strength: String::new(),
+                aspect: "status",
+                settled: false,
+            };
+            return self.fragile.then(|| (rejected.clone(), rejected));
         }
         Some((self.seen(item, oc, true), self.seen(item, nc, false)))
     }
