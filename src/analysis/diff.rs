@@ -173,16 +173,14 @@ pub fn diff_with_budget(old: &Checked, new: &Checked, budget: u64) -> Diff {
             cone_of(om, &oc, &item, &oe, true),
             cone_of(nm, &nc, &item, &ne, false),
         );
-        let cone: Vec<&Merged> = merged
-            .iter()
-            .filter(|m| of.0.contains(&m.name) || nf.0.contains(&m.name))
-            .collect();
+        // The facts either version reads, matched by name.
         let idx: Vec<usize> = merged
             .iter()
             .enumerate()
             .filter(|(_, m)| of.0.contains(&m.name) || nf.0.contains(&m.name))
             .map(|(k, _)| k)
             .collect();
+        let cone: Vec<&Merged> = idx.iter().filter_map(|&k| merged.get(k)).collect();
         let space = item_space(&op, &np, &merged, &idx, &item);
         // Strength conditions are not in a recommendation's split: one
         // that compares an ordered fact is not decided by it.
