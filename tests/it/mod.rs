@@ -7,6 +7,7 @@ mod check;
 mod choices;
 mod cli;
 mod diff;
+mod diff_random;
 mod editors;
 mod eval;
 mod exact;
