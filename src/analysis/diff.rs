@@ -450,7 +450,11 @@ impl Runner<'_> {
                     .to_string();
                 let strength = match r.and_then(|r| graded.get(&r)) {
                     Some(g) => g.clone(),
-                    None => info.strength.map(|g| g.to_string()).unwrap_or_default(),
+                    None => info
+                        .strength
+                        .as_ref()
+                        .map(|g| g.to_string())
+                        .unwrap_or_default(),
                 };
                 (status, strength, "status")
             }

@@ -377,6 +377,13 @@ fn symbol(analysis: &Analysis, decl: &Decl) -> DocumentSymbol {
             c.name.span,
             None,
         ),
+        DeclKind::Grading(g) => (
+            g.name.name.clone(),
+            g.title.value.clone(),
+            SymbolKind::ENUM,
+            g.name.span,
+            None,
+        ),
         DeclKind::Table(t) => (
             t.name.name.clone(),
             t.title.value.clone(),

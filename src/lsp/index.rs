@@ -301,8 +301,12 @@ impl Index {
                     detail,
                 );
             }
-            // Constraints are never named elsewhere; only their reads are indexed.
-            DeclKind::Header(_) | DeclKind::Include(_) | DeclKind::Constraint(_) => {}
+            // Constraints and gradings are never named in expressions; only
+            // constraints' reads are indexed.
+            DeclKind::Header(_)
+            | DeclKind::Include(_)
+            | DeclKind::Constraint(_)
+            | DeclKind::Grading(_) => {}
         }
     }
 
@@ -540,7 +544,7 @@ fn rec_hover(rec: &Recommendation, doc: &str) -> String {
             }
             // A strength or kind per case: the values it can take.
             RecField::Strength(c) => {
-                let values: Vec<&str> = c.branches.iter().map(|b| b.1.text()).collect();
+                let values: Vec<String> = c.branches.iter().map(|b| b.1.text()).collect();
                 hover.push_str(&format!(
                     " (strength {} or {}, by case)",
                     values.join(", "),

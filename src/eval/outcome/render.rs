@@ -61,7 +61,7 @@ fn grading_rule(checked: &Checked, id: &str) -> String {
     let mut parts = Vec::new();
     if let Some(c) = &info.varies.strength {
         parts.push(chain(checked, "strength", c, |g| {
-            g.map_or("none".to_string(), |g| g.to_string())
+            g.as_ref().map_or("none".to_string(), |g| g.source())
         }));
     }
     if let Some(c) = &info.varies.kind {
@@ -74,7 +74,7 @@ fn grading_rule(checked: &Checked, id: &str) -> String {
 fn applied(out: &mut String, rec: &RecOutcome, checked: &Checked) {
     let strength = rec
         .strength
-        .as_deref()
+        .as_ref()
         .map(|s| format!(" ({s})"))
         .unwrap_or_default();
     let _ = writeln!(
