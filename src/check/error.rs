@@ -236,13 +236,11 @@ pub enum CheckError {
     },
 
     /// A strength that is not one of the guideline's grading scheme.
-    #[error("`{text}` is not {expected}")]
+    #[error("{message}")]
     #[diagnostic(code(cairn::check::bad_strength))]
     BadStrength {
-        /// The word (or words) at fault.
-        text: String,
-        /// What the scheme expects there.
-        expected: String,
+        /// What is wrong, quoting the words at fault.
+        message: String,
         /// The scheme's name.
         scheme: String,
         /// Where it was written.

@@ -203,8 +203,7 @@ impl Checker<'_> {
                 self.report(
                     p.span,
                     CheckError::BadStrength {
-                        text: p.text,
-                        expected: p.expected,
+                        message: p.message,
                         scheme,
                         span: p.span.miette(),
                         help: p.help,

@@ -20,8 +20,8 @@ pub struct Problem {
     pub span: Span,
     /// The word at fault, or all the words.
     pub text: String,
-    /// What was expected there (`an ACC/AHA level of evidence`).
-    pub expected: String,
+    /// The message: "`2c` is not an ACC/AHA class of recommendation".
+    pub message: String,
     /// "Did you mean", or how the scheme writes a strength.
     pub help: Option<String>,
 }
@@ -99,13 +99,13 @@ impl Reader<'_> {
             Some(w) => Problem {
                 span: w.span,
                 text: w.name.clone(),
-                expected,
+                message: format!("`{}` is not {expected}", w.name),
                 help: help.or_else(|| self.example()),
             },
             None => Problem {
                 span: self.span,
                 text: self.text(),
-                expected: format!("{expected} after this"),
+                message: format!("`{}` is incomplete: {expected} must follow", self.text()),
                 help: help.or_else(|| self.example()),
             },
         }
@@ -146,7 +146,12 @@ impl Reader<'_> {
             .iter()
             .find(|t| t.eq_ignore_ascii_case(&w.name))
             .map(|t| format!("did you mean `{t}`?"))
-            .or_else(|| crate::diagnostics::suggestion(&w.name, table.iter().copied()))
+            // Every one- or two-letter value is "close" to every other.
+            .or_else(|| {
+                (w.name.len() > 2)
+                    .then(|| crate::diagnostics::suggestion(&w.name, table.iter().copied()))
+                    .flatten()
+            })
             .map(|h| format!("{h} ({all} are {})", list(table)))
             .or_else(|| Some(format!("{all} are {}", list(table))));
         Err(self.problem(what.to_string(), help))
@@ -220,7 +225,7 @@ impl Reader<'_> {
     fn end(&self) -> Result<(), Problem> {
         match self.peek() {
             None => Ok(()),
-            Some(_) => Err(self.problem("the end of the strength".into(), None)),
+            Some(_) => Err(self.problem("part of the strength".into(), None)),
         }
     }
 }

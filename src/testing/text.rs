@@ -23,6 +23,7 @@ pub fn diff(
         let what = match d.kind {
             "status" => format!("status of `{}`", d.name),
             "derived" => format!("derived `{}`", d.name),
+            "strength" => format!("strength of `{}`", d.name),
             _ => format!("missing facts of `{}`", d.name),
         };
         let _ = writeln!(out, "{what}");
