@@ -39,6 +39,7 @@ pub const KEYWORDS: &[&str] = &[
     "guideline",
     "dated",
     "include",
+    "grading",
     "fact",
     "group",
     "bool",
@@ -188,6 +189,12 @@ pub fn completion(
                 )),
                 _ => None,
             })
+            .collect();
+    }
+    if let Some(typed) = super::strength::typed(head) {
+        return crate::strength::complete::next_words(&analysis.index.grading, &typed)
+            .into_iter()
+            .map(|(w, detail)| item(&w, CompletionItemKind::ENUM_MEMBER, detail))
             .collect();
     }
     if let Some(owner) = enum_context(head) {

@@ -10,6 +10,7 @@
 //! Reading a strength from its words is in `parse`; the checks of a
 //! strength against the recommendation's kind are in `consistency`.
 
+pub mod complete;
 mod consistency;
 mod parse;
 

@@ -184,6 +184,18 @@ pub fn coverage(c: &Coverage, min: Option<f64>) -> String {
             let _ = writeln!(out, "{d}");
         }
     }
+    let strengths: Vec<String> = c
+        .strengths
+        .iter()
+        .filter(|s| !s.never.is_empty())
+        .map(|s| format!("    {} never {}", s.id, s.never.join(", ")))
+        .collect();
+    if !strengths.is_empty() {
+        let _ = writeln!(out, "  strengths no applying case produces:");
+        for s in strengths {
+            let _ = writeln!(out, "{s}");
+        }
+    }
     let branches: Vec<String> = c
         .branches
         .iter()
