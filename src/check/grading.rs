@@ -15,7 +15,7 @@ use crate::syntax::ast::{self, HeaderValue, RecKind, StrengthValue};
 use std::sync::Arc;
 
 /// The most values a declared grading scheme may have.
-pub const MAX_GRADING_VALUES: usize = 1000;
+pub const MAX_GRADING_VALUES: usize = 100;
 
 impl Checker<'_> {
     /// Checks the declared schemes and settles the one the header selects.
