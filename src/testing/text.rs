@@ -39,7 +39,7 @@ pub fn diff(
         match eval::explain(outcome, checked, id) {
             Ok(steps) => {
                 let _ = writeln!(out, "\ntrace of `{id}`:");
-                out.push_str(&eval::render::steps(&steps, checked, width));
+                out.push_str(&eval::render::steps(&steps, outcome, checked, width));
             }
             Err(e) => {
                 let _ = writeln!(out, "(no trace of `{id}`: {e})");
@@ -61,7 +61,7 @@ pub fn diff(
 trace of `{}`:",
                 d.name
             );
-            out.push_str(&eval::render::steps(&steps, checked, width));
+            out.push_str(&eval::render::steps(&steps, outcome, checked, width));
         }
     }
     out
