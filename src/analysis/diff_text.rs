@@ -93,6 +93,11 @@ pub(crate) fn changes(old: &Checked, new: &Checked) -> Vec<String> {
     field("status".into(), ma.status.clone(), mb.status.clone());
     field("source".into(), ma.source.clone(), mb.source.clone());
     field(
+        "grading".into(),
+        om.grading.name().to_string(),
+        nm.grading.name().to_string(),
+    );
+    field(
         "source date".into(),
         format!("{:?}", ma.source_date),
         format!("{:?}", mb.source_date),

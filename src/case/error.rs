@@ -282,7 +282,7 @@ pub enum CaseError {
         /// Did you mean, or how the scheme writes a strength.
         help: String,
         /// The value.
-        #[label("not a {scheme} strength")]
+        #[label("not in the {scheme} grading")]
         span: SourceSpan,
     },
 

@@ -13,6 +13,7 @@ mod exact;
 mod exact_grid;
 mod format;
 mod fuzz_replay;
+mod grading;
 mod guideline;
 mod hardening_inputs;
 mod hardening_lsp;
