@@ -315,7 +315,11 @@ fn rec_changes(om: &Model, nm: &Model, a: &RecInfo, b: &RecInfo, out: &mut Vec<S
 /// The strength, or the strengths it takes by case (`2C or none by case`).
 fn grade(r: &RecInfo) -> String {
     match &r.varies.strength {
-        None => r.strength.as_ref().map(|g| g.to_string()).unwrap_or_default(),
+        None => r
+            .strength
+            .as_ref()
+            .map(|g| g.to_string())
+            .unwrap_or_default(),
         Some(c) => {
             let values: Vec<String> = c
                 .values()

@@ -11,8 +11,8 @@
 use super::ctx::Checker;
 use super::error::CheckError;
 use super::model::Choice;
-use crate::strength::Strength;
 use crate::source::Span;
+use crate::strength::Strength;
 use crate::syntax::ast::{self, RecKind, StrengthValue};
 
 /// The direction of a kind: kinds in one class may replace each other.

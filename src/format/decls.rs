@@ -125,7 +125,10 @@ impl Layout<'_> {
                             Some(t) => format!("{} {}", v.name.name, quote(&t.value)),
                             None => v.name.name.clone(),
                         };
-                        cat(vec![self.item_docs(&v.doc, v.span, Blank::Keep), text(line)])
+                        cat(vec![
+                            self.item_docs(&v.doc, v.span, Blank::Keep),
+                            text(line),
+                        ])
                     })
                     .collect();
                 let head = text(format!("grading {} {}", g.name.name, quote(&g.title.value)));

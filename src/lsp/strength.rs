@@ -52,8 +52,9 @@ pub fn scheme(modules: &[(FileId, Module)]) -> Scheme {
 /// written when it is not one of the scheme's.
 pub fn words(scheme: &Scheme, value: &StrengthValue) -> String {
     match value {
-        StrengthValue::Words(w, span) => strength::parse(scheme, w, *span)
-            .map_or_else(|_| value.text(), |s| s.to_string()),
+        StrengthValue::Words(w, span) => {
+            strength::parse(scheme, w, *span).map_or_else(|_| value.text(), |s| s.to_string())
+        }
         StrengthValue::None(_) => "none".to_string(),
     }
 }

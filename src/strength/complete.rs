@@ -23,7 +23,12 @@ fn one(word: &str, meaning: &str) -> Vec<Word> {
 /// The words that may follow `typed` (the words after `strength`) in
 /// `scheme`; `when` once the strength is complete.
 pub fn next_words(scheme: &Scheme, typed: &[&str]) -> Vec<Word> {
-    let done = || one("when", "the strength depends on the case: `when COND otherwise ...`");
+    let done = || {
+        one(
+            "when",
+            "the strength depends on the case: `when COND otherwise ...`",
+        )
+    };
     match (scheme, typed) {
         (Scheme::Grade, []) => {
             let mut out = words(&["1A", "1B", "1C", "2A", "2B", "2C"], |w| {
@@ -50,9 +55,10 @@ pub fn next_words(scheme: &Scheme, typed: &[&str]) -> Vec<Word> {
             out
         }
         (Scheme::AccAha, ["class", "3", "no"]) => one("benefit", "class 3: No Benefit"),
-        (Scheme::AccAha, ["class", _] | ["class", "3", "harm"] | ["class", "3", "no", "benefit"]) => {
-            one("level", "the level of evidence")
-        }
+        (
+            Scheme::AccAha,
+            ["class", _] | ["class", "3", "harm"] | ["class", "3", "no", "benefit"],
+        ) => one("level", "the level of evidence"),
         (Scheme::AccAha, [.., "level"]) => words(ACC_LEVELS, |w| {
             Some(match w {
                 "A" => "high-quality evidence from more than one RCT",

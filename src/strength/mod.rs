@@ -199,7 +199,11 @@ impl Strength {
             Strength::Nice(w) => at(NICE_WORDS, *w).to_string(),
             Strength::Cebm(g, None) => format!("grade {}", at(CEBM_GRADES, *g)),
             Strength::Cebm(g, Some(l)) => {
-                format!("grade {} level {}", at(CEBM_GRADES, *g), at(CEBM_LEVELS, *l))
+                format!(
+                    "grade {} level {}",
+                    at(CEBM_GRADES, *g),
+                    at(CEBM_LEVELS, *l)
+                )
             }
             Strength::Custom(s, i) => Self::custom_name(s, *i).to_string(),
         }
@@ -226,7 +230,12 @@ impl std::fmt::Display for Strength {
             Strength::Nice(w) => write!(f, "{}", at(NICE_WORDS, *w).replace('-', " ")),
             Strength::Cebm(g, None) => write!(f, "Grade {}", at(CEBM_GRADES, *g)),
             Strength::Cebm(g, Some(l)) => {
-                write!(f, "Grade {}, level {}", at(CEBM_GRADES, *g), at(CEBM_LEVELS, *l))
+                write!(
+                    f,
+                    "Grade {}, level {}",
+                    at(CEBM_GRADES, *g),
+                    at(CEBM_LEVELS, *l)
+                )
             }
             Strength::Custom(s, i) => write!(f, "{}", Self::custom_name(s, *i)),
         }
@@ -240,7 +249,10 @@ impl Serialize for Strength {
             Strength::Grade(g) => return serializer.serialize_str(&g.to_string()),
             Strength::AccAha(c, l) => (
                 "acc_aha",
-                vec![("class", c.label().into()), ("level", at(ACC_LEVELS, *l).into())],
+                vec![
+                    ("class", c.label().into()),
+                    ("level", at(ACC_LEVELS, *l).into()),
+                ],
             ),
             Strength::Uspstf(g) => ("uspstf", vec![("grade", at(USPSTF_GRADES, *g).into())]),
             Strength::Nice(w) => (

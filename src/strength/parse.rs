@@ -40,7 +40,10 @@ pub fn parse(scheme: &Scheme, words: &[Ident], span: Span) -> Result<Strength, P
             r.keyword("class")?;
             let class = r.acc_class()?;
             r.keyword("level")?;
-            let level = r.one_of(ACC_LEVELS, ("an ACC/AHA level of evidence", "the levels of evidence"))?;
+            let level = r.one_of(
+                ACC_LEVELS,
+                ("an ACC/AHA level of evidence", "the levels of evidence"),
+            )?;
             Strength::AccAha(class, level)
         }
         Scheme::Uspstf => {
@@ -50,11 +53,17 @@ pub fn parse(scheme: &Scheme, words: &[Ident], span: Span) -> Result<Strength, P
         Scheme::Nice => Strength::Nice(r.one_of(NICE_WORDS, ("a NICE wording", "the wordings"))?),
         Scheme::Cebm => {
             r.keyword("grade")?;
-            let grade = r.one_of(CEBM_GRADES, ("an Oxford CEBM grade of recommendation", "the grades"))?;
+            let grade = r.one_of(
+                CEBM_GRADES,
+                ("an Oxford CEBM grade of recommendation", "the grades"),
+            )?;
             let level = match r.peek() {
                 Some(_) => {
                     r.keyword("level")?;
-                    Some(r.one_of(CEBM_LEVELS, ("an Oxford CEBM level of evidence", "the levels"))?)
+                    Some(r.one_of(
+                        CEBM_LEVELS,
+                        ("an Oxford CEBM level of evidence", "the levels"),
+                    )?)
                 }
                 None => None,
             };

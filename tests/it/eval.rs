@@ -819,7 +819,10 @@ fn statement_placeholders_and_details() {
     );
     let r = &out.recommendations[0];
     assert_eq!(r.statement, "For lms at age unknown {not_a_name}, give RT.");
-    assert_eq!(r.strength.as_ref().map(|s| s.to_string()).as_deref(), Some("2C"));
+    assert_eq!(
+        r.strength.as_ref().map(|s| s.to_string()).as_deref(),
+        Some("2C")
+    );
     assert_eq!(r.status, Status::Applies);
     assert_eq!(
         serde_json::Value::Object(r.details.clone()),

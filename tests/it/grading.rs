@@ -20,8 +20,7 @@ fn path(scheme: &str) -> String {
 }
 
 fn checked_text(name: &str, text: &str) -> Result<Checked, String> {
-    check(parse_with(name, text, &FsLoader))
-        .map_err(|f| f.diagnostics.render(&f.sources, 100))
+    check(parse_with(name, text, &FsLoader)).map_err(|f| f.diagnostics.render(&f.sources, 100))
 }
 
 fn load(scheme: &str) -> Checked {
@@ -66,7 +65,12 @@ fn every_scheme_example_checks_clean_and_passes_its_cases() {
         width: 100,
     };
     let report = cairn::testing::run(&[PathBuf::from("tests/corpus/grading")], &options);
-    assert_eq!(report.failed, 0, "{}", cairn::testing::text::render(&report, true));
+    assert_eq!(
+        report.failed,
+        0,
+        "{}",
+        cairn::testing::text::render(&report, true)
+    );
     assert!(report.passed >= 18, "only {} cases", report.passed);
     assert_eq!(report.coverage.len(), SCHEMES.len());
 }
@@ -92,7 +96,11 @@ fn json_strength_is_a_string_in_grade_and_an_object_elsewhere() {
         json!({"scheme": "acc_aha", "class": "3: Harm", "level": "B-R"})
     );
     assert_eq!(
-        strength("uspstf", json!({"age": 42, "sex": "female"}), "screen_40_49"),
+        strength(
+            "uspstf",
+            json!({"age": 42, "sex": "female"}),
+            "screen_40_49"
+        ),
         json!({"scheme": "uspstf", "grade": "C"})
     );
     assert_eq!(
@@ -114,7 +122,11 @@ fn json_strength_is_a_string_in_grade_and_an_object_elsewhere() {
     );
     // A per-case strength left undecided is null, with the facts to ask.
     let o = run(&load("acc_aha"), json!({"heart_failure": true}));
-    let r = o.recommendations.iter().find(|r| r.id == "sglt2_inhibitor").unwrap();
+    let r = o
+        .recommendations
+        .iter()
+        .find(|r| r.id == "sglt2_inhibitor")
+        .unwrap();
     assert_eq!(r.strength, None);
     assert_eq!(r.grading_missing, vec!["nyha_class".to_string()]);
 }
@@ -142,11 +154,26 @@ fn note_and_trace_show_the_schemes_own_words() {
     );
     let steps = cairn::eval::explain(&o, &c, "sglt2_inhibitor").unwrap();
     let explained = render::steps(&steps, &o, &c, 100);
-    assert!(explained.contains("(Class 2a, LOE B-NR) applies"), "{explained}");
+    assert!(
+        explained.contains("(Class 2a, LOE B-NR) applies"),
+        "{explained}"
+    );
     for (scheme, facts, words) in [
-        ("uspstf", json!({"age": 42, "sex": "female"}), "(Grade C) [screen_40_49]"),
-        ("nice", json!({"pregnant": true}), "(do not offer) [ace_in_pregnancy]"),
-        ("cebm", json!({"ankle_injury": true}), "(Grade A, level 1a) [ottawa_rules]"),
+        (
+            "uspstf",
+            json!({"age": 42, "sex": "female"}),
+            "(Grade C) [screen_40_49]",
+        ),
+        (
+            "nice",
+            json!({"pregnant": true}),
+            "(do not offer) [ace_in_pregnancy]",
+        ),
+        (
+            "cebm",
+            json!({"ankle_injury": true}),
+            "(Grade A, level 1a) [ottawa_rules]",
+        ),
         ("custom", json!({"asthma": true}), "(A) [inhaled_steroid]"),
     ] {
         let c = load(scheme);
@@ -163,7 +190,10 @@ fn a_strength_outside_the_scheme_is_a_located_error_with_did_you_mean() {
     );
     let out = diagnostics(&text);
     assert!(out.contains("cairn::check::bad_strength"), "{out}");
-    assert!(out.contains("`b-nr` is not an ACC/AHA level of evidence"), "{out}");
+    assert!(
+        out.contains("`b-nr` is not an ACC/AHA level of evidence"),
+        "{out}"
+    );
     assert!(out.contains("did you mean `B-NR`?"), "{out}");
     assert!(out.contains("[g.cairn:11:27]"), "{out}");
     // Every branch of a per-case strength is read in the scheme.
@@ -172,10 +202,26 @@ fn a_strength_outside_the_scheme_is_a_located_error_with_did_you_mean() {
         ("uspstf", "strength grade E", "`E` is not a USPSTF grade"),
         ("uspstf", "strength B", "`B` is not `grade`"),
         ("nice", "strength ofer", "did you mean `offer`?"),
-        ("cebm", "strength grade A level 6", "`6` is not an Oxford CEBM level"),
-        ("cebm", "strength grade A level", "`grade A level` is incomplete"),
-        ("acc_aha", "strength class 3 level A", "class 3 is `3 no benefit` or `3 harm`"),
-        ("acc_aha", "strength class 1 level A extra", "`extra` is not part of the strength"),
+        (
+            "cebm",
+            "strength grade A level 6",
+            "`6` is not an Oxford CEBM level",
+        ),
+        (
+            "cebm",
+            "strength grade A level",
+            "`grade A level` is incomplete",
+        ),
+        (
+            "acc_aha",
+            "strength class 3 level A",
+            "class 3 is `3 no benefit` or `3 harm`",
+        ),
+        (
+            "acc_aha",
+            "strength class 1 level A extra",
+            "`extra` is not part of the strength",
+        ),
         ("grade", "strength 3C", "`3C` is not a GRADE strength"),
     ];
     for (scheme, field, want) in cases {
@@ -188,30 +234,79 @@ fn a_strength_outside_the_scheme_is_a_located_error_with_did_you_mean() {
     let custom = "guideline g {\n  title \"T\"\n  version \"1\"\n  status draft\n  grading sign\n}\n\n\
         grading sign \"SIGN\" {\n  A\n  B\n  GPP\n}\n\nrecommend r {\n  strength GGP\n  statement \"R.\"\n}\n";
     let out = diagnostics(custom);
-    assert!(out.contains("`GGP` is not a value of the `sign` grading"), "{out}");
+    assert!(
+        out.contains("`GGP` is not a value of the `sign` grading"),
+        "{out}"
+    );
     assert!(out.contains("did you mean `GPP`?"), "{out}");
 }
 
 #[test]
 fn an_unknown_scheme_suggests_the_closest() {
     let out = diagnostics(&guideline("uspstf_2024", ""));
-    assert!(out.contains("unknown grading scheme `uspstf_2024`"), "{out}");
+    assert!(
+        out.contains("unknown grading scheme `uspstf_2024`"),
+        "{out}"
+    );
     assert!(out.contains("did you mean `uspstf`?"), "{out}");
     let out = diagnostics(&guideline("\"acc_aha\"", ""));
-    assert!(out.contains("write `grading acc_aha` without quotes"), "{out}");
+    assert!(
+        out.contains("write `grading acc_aha` without quotes"),
+        "{out}"
+    );
 }
 
 #[test]
 fn strengths_that_contradict_the_kind_are_warnings() {
     let cases = [
-        ("acc_aha", "do-not-offer", "class 2a level A", "ACC/AHA class 2a on a `do-not-offer`"),
-        ("acc_aha", "suggest", "class 3 harm level A", "ACC/AHA class 3: Harm on a `suggest`"),
-        ("uspstf", "recommend", "grade D", "USPSTF grade D on a `recommend`"),
-        ("uspstf", "discourage", "grade A", "USPSTF grade A on a `discourage`"),
-        ("nice", "recommend", "consider", "NICE wording `consider` on a `recommend`"),
-        ("nice", "consider", "offer", "NICE wording `offer` on a `consider`"),
-        ("nice", "suggest", "do-not-offer", "NICE wording `do-not-offer` on a `suggest`"),
-        ("cebm", "recommend", "grade B level 4", "Oxford CEBM grade B on level 4 evidence"),
+        (
+            "acc_aha",
+            "do-not-offer",
+            "class 2a level A",
+            "ACC/AHA class 2a on a `do-not-offer`",
+        ),
+        (
+            "acc_aha",
+            "suggest",
+            "class 3 harm level A",
+            "ACC/AHA class 3: Harm on a `suggest`",
+        ),
+        (
+            "uspstf",
+            "recommend",
+            "grade D",
+            "USPSTF grade D on a `recommend`",
+        ),
+        (
+            "uspstf",
+            "discourage",
+            "grade A",
+            "USPSTF grade A on a `discourage`",
+        ),
+        (
+            "nice",
+            "recommend",
+            "consider",
+            "NICE wording `consider` on a `recommend`",
+        ),
+        (
+            "nice",
+            "consider",
+            "offer",
+            "NICE wording `offer` on a `consider`",
+        ),
+        (
+            "nice",
+            "suggest",
+            "do-not-offer",
+            "NICE wording `do-not-offer` on a `suggest`",
+        ),
+        (
+            "cebm",
+            "recommend",
+            "grade B level 4",
+            "Oxford CEBM grade B on level 4 evidence",
+        ),
     ];
     for (scheme, kind, strength, want) in cases {
         let text = guideline(
@@ -260,8 +355,12 @@ fn golden_cases_assert_strengths_in_the_schemes_words() {
     let d = cairn::testing::compare::differences(&expect, &o);
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0].kind, "strength");
-    assert_eq!(d[0].actual, json!({"scheme": "acc_aha", "class": "2a", "level": "B-NR"}));
-    let file = case(json!({"sglt2_inhibitor": "class 2a level B-NR", "arni": "class 1 level A"})).unwrap();
+    assert_eq!(
+        d[0].actual,
+        json!({"scheme": "acc_aha", "class": "2a", "level": "B-NR"})
+    );
+    let file =
+        case(json!({"sglt2_inhibitor": "class 2a level B-NR", "arni": "class 1 level A"})).unwrap();
     let expect = file.expect.unwrap();
     assert!(cairn::testing::compare::differences(&expect, &o).is_empty());
     // An expected strength is read in the guideline's scheme.
@@ -310,10 +409,12 @@ fn diff_reports_a_strength_change() {
     assert!(text.contains("Class 2b, LOE B-NR"), "{text}");
     assert!(!d.regions.is_empty(), "{text}");
     // A change of scheme is a textual change too.
-    let regraded = old_text.replace("grading acc_aha", "grading grade").replace(
-        "strength class 2a level B-NR when nyha_class = 1 otherwise class 1 level A",
-        "strength 2B when nyha_class = 1 otherwise 1A",
-    );
+    let regraded = old_text
+        .replace("grading acc_aha", "grading grade")
+        .replace(
+            "strength class 2a level B-NR when nyha_class = 1 otherwise class 1 level A",
+            "strength 2B when nyha_class = 1 otherwise 1A",
+        );
     let regraded = regraded
         .replace("strength class 1 level A\n", "strength 1A\n")
         .replace("strength class 3 harm level B-R", "strength 1B")
@@ -321,7 +422,9 @@ fn diff_reports_a_strength_change() {
     let new = checked_text("new.cairn", &regraded).unwrap();
     let d = diff(&old, &new);
     assert!(
-        d.text.iter().any(|t| t == "grading: `acc_aha` became `grade`"),
+        d.text
+            .iter()
+            .any(|t| t == "grading: `acc_aha` became `grade`"),
         "{:?}",
         d.text
     );
@@ -341,10 +444,15 @@ fn the_formatter_writes_every_strength_form_in_one_layout() {
         fact a \"A\": bool\n";
     let once = cairn::format::format_source("m.cairn", messy).unwrap();
     assert!(
-        once.contains("  strength class 3 no benefit level B-NR when a otherwise class 1 level A\n"),
+        once.contains(
+            "  strength class 3 no benefit level B-NR when a otherwise class 1 level A\n"
+        ),
         "{once}"
     );
-    assert!(once.contains("grading mine \"M\" {\n  A \"a\"\n  B\n}\n"), "{once}");
+    assert!(
+        once.contains("grading mine \"M\" {\n  A \"a\"\n  B\n}\n"),
+        "{once}"
+    );
     let twice = cairn::format::format_source("m.cairn", &once).unwrap();
     assert_eq!(once, twice);
 }
@@ -356,7 +464,10 @@ fn the_language_server_hovers_and_completes_strengths_in_the_scheme() {
     client.open(&text);
     let offset = text.find("sglt2_inhibitor {").unwrap();
     let hover = client.at("textDocument/hover", pos(&text, offset + 1));
-    let hover = hover["contents"]["value"].as_str().unwrap_or("").to_string();
+    let hover = hover["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     assert!(
         hover.starts_with(
             "**recommend** `sglt2_inhibitor` (strength Class 2a, LOE B-NR or Class 1, LOE A, by case)"
@@ -373,7 +484,10 @@ fn the_language_server_hovers_and_completes_strengths_in_the_scheme() {
             .collect::<Vec<_>>()
     };
     assert_eq!(
-        complete(&mut client, "strength class 2a level B-NR when nyha_class = 1 otherwise class "),
+        complete(
+            &mut client,
+            "strength class 2a level B-NR when nyha_class = 1 otherwise class "
+        ),
         ["1", "2a", "2b", "3"]
     );
     assert_eq!(
