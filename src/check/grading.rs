@@ -136,6 +136,21 @@ impl Checker<'_> {
         let mut values: Vec<CustomValue> = Vec::with_capacity(g.values.len());
         let mut spans: Vec<Span> = Vec::with_capacity(g.values.len());
         for v in &g.values {
+            // `strength none` means no strength, so `none` could never be given.
+            if v.name.name == "none" {
+                self.report(
+                    v.name.span,
+                    CheckError::BadStrength {
+                        message: "`none` cannot be a grading value".into(),
+                        scheme: name.name.clone(),
+                        span: v.name.span.miette(),
+                        help: Some(
+                            "`strength none` means no strength; give the value another name".into(),
+                        ),
+                    },
+                );
+                continue;
+            }
             if let Some(i) = values.iter().position(|x| x.name == v.name.name) {
                 let (first, help) = spans
                     .get(i)

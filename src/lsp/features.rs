@@ -191,6 +191,19 @@ pub fn completion(
             })
             .collect();
     }
+    // `grading acc_aha` in the header: the built-in schemes.
+    if head.trim() == "grading" {
+        return crate::strength::BUILT_IN
+            .iter()
+            .map(|w| {
+                item(
+                    w,
+                    CompletionItemKind::ENUM_MEMBER,
+                    Some("grading scheme".into()),
+                )
+            })
+            .collect();
+    }
     if let Some(typed) = super::strength::typed(head) {
         return crate::strength::complete::next_words(&analysis.index.grading, &typed)
             .into_iter()

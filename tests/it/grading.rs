@@ -239,6 +239,8 @@ fn a_strength_outside_the_scheme_is_a_located_error_with_did_you_mean() {
         "{out}"
     );
     assert!(out.contains("did you mean `GPP`?"), "{out}");
+    let out = diagnostics(&custom.replace("  GPP\n", "  none\n"));
+    assert!(out.contains("`none` cannot be a grading value"), "{out}");
 }
 
 #[test]
@@ -495,5 +497,9 @@ fn the_language_server_hovers_and_completes_strengths_in_the_scheme() {
         ["A", "B-R", "B-NR", "C-LD", "C-EO"]
     );
     assert_eq!(complete(&mut client, "  strength class 3 "), ["no", "harm"]);
+    assert_eq!(
+        complete(&mut client, "  grading "),
+        ["grade", "acc_aha", "uspstf", "nice", "cebm"]
+    );
     client.shutdown();
 }
