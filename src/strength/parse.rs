@@ -18,8 +18,6 @@ use crate::syntax::ast::Ident;
 pub struct Problem {
     /// The words at fault (all of them when one is missing).
     pub span: Span,
-    /// The word at fault, or all the words.
-    pub text: String,
     /// The message: "`2c` is not an ACC/AHA class of recommendation".
     pub message: String,
     /// "Did you mean", or how the scheme writes a strength.
@@ -107,13 +105,11 @@ impl Reader<'_> {
         match self.peek() {
             Some(w) => Problem {
                 span: w.span,
-                text: w.name.clone(),
                 message: format!("`{}` is not {expected}", w.name),
                 help: help.or_else(|| self.example()),
             },
             None => Problem {
                 span: self.span,
-                text: self.text(),
                 message: format!("`{}` is incomplete: {expected} must follow", self.text()),
                 help: help.or_else(|| self.example()),
             },
