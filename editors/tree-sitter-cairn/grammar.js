@@ -33,6 +33,7 @@ module.exports = grammar({
     _declaration: $ => choice(
       $.header,
       $.include,
+      $.grading,
       $.fact,
       $.group,
       $.define,
@@ -56,6 +57,10 @@ module.exports = grammar({
     )),
 
     include: $ => seq('include', $.string),
+
+    // A grading scheme of the guideline's own, its values highest first.
+    grading: $ => seq('grading', field('name', $.identifier), $.string, '{', repeat1($.grading_value), '}'),
+    grading_value: $ => seq(field('name', $.grade), optional($.string)),
 
     // ------------------------------------------------------------ facts
 
@@ -123,9 +128,12 @@ module.exports = grammar({
       $.strength, $.about, $.when, $.statement, $.rationale, $.alternative, $.note,
       $.detail, $.follow, $.cite, $.see, $.excludes, $.acknowledge, $.kind,
     ),
-    strength: $ => seq('strength', choice($.grade, 'none'), repeat(seq('when', $._expression, 'otherwise', choice($.grade, 'none')))),
+    // A strength is one or more words of the guideline's grading scheme
+    // (`2C`, `class 2a level B-NR`); `when` or a field's word ends it.
+    strength: $ => seq('strength', $._strength_value, repeat(seq('when', $._expression, 'otherwise', $._strength_value))),
+    _strength_value: $ => choice('none', repeat1($.grade)),
     kind: $ => seq('kind', $.recommendation_kind, repeat(seq('when', $._expression, 'otherwise', $.recommendation_kind))),
-    grade: _ => /[0-9][A-Za-z0-9]*/,
+    grade: _ => /[A-Za-z0-9][A-Za-z0-9+-]*/,
     about: $ => seq('about', $.identifier),
     when: $ => seq('when', $._expression),
     statement: $ => seq('statement', $.string),

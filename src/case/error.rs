@@ -269,6 +269,23 @@ pub enum CaseError {
         span: SourceSpan,
     },
 
+    /// An expected strength that is not one of the guideline's scheme.
+    #[error("`{text}` is not a strength of the {scheme} grading: {problem}")]
+    #[diagnostic(code(cairn::case::bad_strength), help("{help}"))]
+    BadStrength {
+        /// The text.
+        text: String,
+        /// The guideline's scheme.
+        scheme: String,
+        /// Which word is wrong.
+        problem: String,
+        /// Did you mean, or how the scheme writes a strength.
+        help: String,
+        /// The value.
+        #[label("not in the {scheme} grading")]
+        span: SourceSpan,
+    },
+
     /// An expectation about a definition that does not exist.
     #[error("unknown definition `{name}` in `expect.derived`")]
     #[diagnostic(code(cairn::case::unknown_def), help("{help}"))]

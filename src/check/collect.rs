@@ -18,6 +18,8 @@ use std::collections::HashMap;
 pub(crate) struct Pending<'a> {
     /// Every header, with the file it is in.
     pub headers: Vec<&'a ast::Header>,
+    /// Declared grading schemes.
+    pub gradings: Vec<&'a ast::Grading>,
     /// Sections with their enclosing section.
     pub sections: Vec<(SectionId, &'a ast::Section)>,
     /// Recommendations.
@@ -69,6 +71,7 @@ impl<'a> Checker<'a> {
                 }
                 DeclKind::Define(d) => self.collect_define(d, decl),
                 DeclKind::Constraint(c) => pending.constraints.push((c, decl)),
+                DeclKind::Grading(g) => pending.gradings.push(g),
                 DeclKind::Table(t) => self.collect_table(t, decl),
                 DeclKind::Schedule(s) => {
                     let id = ScheduleId(self.model.schedules.len() as u32);

@@ -235,6 +235,40 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A strength that is not one of the guideline's grading scheme.
+    #[error("{message}")]
+    #[diagnostic(code(cairn::check::bad_strength))]
+    BadStrength {
+        /// What is wrong, quoting the words at fault.
+        message: String,
+        /// The scheme's name.
+        scheme: String,
+        /// Where it was written.
+        #[label("not in the {scheme} grading")]
+        span: SourceSpan,
+        /// "Did you mean", or how the scheme writes a strength.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A declared grading scheme with more values than [`super::grading::MAX_GRADING_VALUES`].
+    #[error("grading `{name}` declares {count} values, more than the limit of {limit}")]
+    #[diagnostic(
+        code(cairn::check::grading_too_large),
+        help("a grading scheme is a short ordered list; keep long code lists in an enum fact")
+    )]
+    GradingTooLarge {
+        /// The scheme.
+        name: String,
+        /// How many values it declares.
+        count: usize,
+        /// The limit.
+        limit: usize,
+        /// The first value past the limit.
+        #[label("value {} of {count}", limit + 1)]
+        span: SourceSpan,
+    },
+
     /// A `kind` branch that advises in another direction than the declared kind.
     #[error("`{kind}` does not advise in the direction of the declared kind `{declared}`")]
     #[diagnostic(

@@ -7,6 +7,7 @@
 //! string lookups. Spans stay attached for traces and diagnostics.
 
 use crate::source::Span;
+pub use crate::strength::{Scheme, Strength};
 use crate::syntax::ast::{BinOp, Func, Quantifier, RecKind};
 use crate::units::{Dimension, Unit};
 use crate::value::Value;
@@ -45,6 +46,8 @@ pub struct ScheduleId(pub u32);
 pub struct Model {
     /// Header metadata.
     pub meta: Meta,
+    /// The grading scheme of every strength (GRADE unless the header says).
+    pub grading: Scheme,
     /// Facts in declaration order.
     pub facts: Vec<FactInfo>,
     /// Enums (inline enum types of facts, definitions and table columns).
@@ -111,7 +114,7 @@ impl<T> Choice<T> {
 #[derive(Debug, Clone, Default)]
 pub struct Varies {
     /// `strength 2C when c otherwise none`: the strength per case.
-    pub strength: Option<Choice<Option<Grade>>>,
+    pub strength: Option<Choice<Option<Strength>>>,
     /// `kind option when c otherwise suggest`: the kind per case.
     pub kind: Option<Choice<RecKind>>,
 }
@@ -321,9 +324,10 @@ pub struct RecInfo {
     /// Direction: the declared kind (the keyword before the id). With a
     /// `kind` field, the kind for a case may differ, in the same direction.
     pub kind: RecKind,
-    /// GRADE strength, when the source gives one for every case; `None`
-    /// when it gives none or when it depends on the case (see `varies`).
-    pub strength: Option<Grade>,
+    /// Strength in the guideline's grading scheme, when the source gives
+    /// one for every case; `None` when it gives none or when it depends on
+    /// the case (see `varies`).
+    pub strength: Option<Strength>,
     /// Strength and kind chosen per case, when they depend on it.
     pub varies: Varies,
     /// The intervention it is about (for conflict analysis).

@@ -30,7 +30,7 @@ impl<'a> Checker<'a> {
                         .first()
                         .map_or(c.otherwise.span(), |b| b.1.span());
                     if self.once(&mut seen, "strength", first) {
-                        (info.strength, info.varies.strength) = self.strength_choice(c);
+                        (info.strength, info.varies.strength) = self.strength_choice(c, r.kind);
                     }
                 }
                 RecField::Kind(c) => {

@@ -116,6 +116,24 @@ impl Layout<'_> {
                     ),
                 ])
             }
+            DeclKind::Grading(g) => {
+                let items = g
+                    .values
+                    .iter()
+                    .map(|v| {
+                        let line = match &v.description {
+                            Some(t) => format!("{} {}", v.name.name, quote(&t.value)),
+                            None => v.name.name.clone(),
+                        };
+                        cat(vec![
+                            self.item_docs(&v.doc, v.span, Blank::Keep),
+                            text(line),
+                        ])
+                    })
+                    .collect();
+                let head = text(format!("grading {} {}", g.name.name, quote(&g.title.value)));
+                self.block(head, items, d.span)
+            }
             DeclKind::Table(t) => self.table(t, d.span),
             DeclKind::Schedule(s) => self.schedule(s, d.span),
             DeclKind::Section(s) => {

@@ -221,6 +221,7 @@ fn decl_units(d: &Decl, out: &mut Vec<Span>) {
             expr_units(&def.body, out);
         }
         DeclKind::Constraint(c) => expr_units(&c.condition, out),
+        DeclKind::Grading(_) => {}
         DeclKind::Table(t) => {
             t.columns.iter().for_each(|c| type_units(&c.ty, out));
             for cell in t.rows.iter().flat_map(|r| &r.cells) {

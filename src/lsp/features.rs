@@ -39,6 +39,7 @@ pub const KEYWORDS: &[&str] = &[
     "guideline",
     "dated",
     "include",
+    "grading",
     "fact",
     "group",
     "bool",
@@ -195,6 +196,25 @@ pub fn completion(
                 )),
                 _ => None,
             })
+            .collect();
+    }
+    // `grading acc_aha` in the header: the built-in schemes.
+    if head.trim() == "grading" {
+        return crate::strength::BUILT_IN
+            .iter()
+            .map(|w| {
+                item(
+                    w,
+                    CompletionItemKind::ENUM_MEMBER,
+                    Some("grading scheme".into()),
+                )
+            })
+            .collect();
+    }
+    if let Some(typed) = super::strength::typed(head) {
+        return crate::strength::complete::next_words(&analysis.index.grading, &typed)
+            .into_iter()
+            .map(|(w, detail)| item(&w, CompletionItemKind::ENUM_MEMBER, detail))
             .collect();
     }
     if let Some(owner) = enum_context(head) {
@@ -382,6 +402,13 @@ fn symbol(analysis: &Analysis, decl: &Decl) -> DocumentSymbol {
             c.description.value.clone(),
             SymbolKind::BOOLEAN,
             c.name.span,
+            None,
+        ),
+        DeclKind::Grading(g) => (
+            g.name.name.clone(),
+            g.title.value.clone(),
+            SymbolKind::ENUM,
+            g.name.span,
             None,
         ),
         DeclKind::Table(t) => (

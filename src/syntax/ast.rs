@@ -66,6 +66,8 @@ pub enum DeclKind {
     Define(Define),
     /// `constraint name "description": condition`
     Constraint(Constraint),
+    /// `grading name "title" { value "description" ... }`
+    Grading(Grading),
     /// `table name "title" { key ...; column ...; row ... }`
     Table(Table),
     /// `schedule name "title" from fact { phases; studies }`
@@ -229,12 +231,13 @@ pub struct Choice<T> {
     pub otherwise: T,
 }
 
-/// A strength as written: a GRADE grade (validated by the checker) or `none`.
+/// A strength as written: words the checker reads in the guideline's
+/// grading scheme (`2C`, `class 2a level B-NR`), or `none`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StrengthValue {
-    /// `2C`, kept as written.
-    Grade(Ident),
-    /// `none`: no GRADE strength.
+    /// One or more words, kept as written, and the span of them all.
+    Words(Vec<Ident>, Span),
+    /// `none`: no strength.
     None(Span),
 }
 
@@ -242,18 +245,46 @@ impl StrengthValue {
     /// Where it was written.
     pub fn span(&self) -> Span {
         match self {
-            StrengthValue::Grade(g) => g.span,
+            StrengthValue::Words(_, span) => *span,
             StrengthValue::None(s) => *s,
         }
     }
 
-    /// The text as written (`2C` or `none`).
-    pub fn text(&self) -> &str {
+    /// The text as written, words separated by one space (`2C`, `none`).
+    pub fn text(&self) -> String {
         match self {
-            StrengthValue::Grade(g) => &g.name,
-            StrengthValue::None(_) => "none",
+            StrengthValue::Words(w, _) => {
+                let words: Vec<&str> = w.iter().map(|w| w.name.as_str()).collect();
+                words.join(" ")
+            }
+            StrengthValue::None(_) => "none".to_string(),
         }
     }
+}
+
+/// A grading scheme declared in the guideline:
+/// `grading NAME "TITLE" { VALUE "DESCRIPTION" ... }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grading {
+    /// Its name, which the header's `grading` field names.
+    pub name: Ident,
+    /// Its title.
+    pub title: Text,
+    /// Its values, highest first.
+    pub values: Vec<GradingValue>,
+}
+
+/// One value of a declared grading scheme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradingValue {
+    /// Doc comment lines.
+    pub doc: Vec<String>,
+    /// The value as written after `strength`.
+    pub name: Ident,
+    /// What it means.
+    pub description: Option<Text>,
+    /// The whole item, doc comment excluded.
+    pub span: Span,
 }
 
 /// A lookup table keyed by enum values.

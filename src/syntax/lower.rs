@@ -82,6 +82,7 @@ impl<'d> Lower<'d> {
                 Rule::group => DeclKind::Group(self.group(child)?),
                 Rule::define => DeclKind::Define(self.define(child)?),
                 Rule::constraint => DeclKind::Constraint(self.constraint(child)?),
+                Rule::grading => DeclKind::Grading(self.grading(child)?),
                 Rule::table => DeclKind::Table(self.table(child)?),
                 Rule::schedule => DeclKind::Schedule(self.schedule(child)?),
                 Rule::section => DeclKind::Section(self.section(child)?),
@@ -281,10 +282,52 @@ impl<'d> Lower<'d> {
     }
 
     fn strength_value(&mut self, pair: Pair<Rule>) -> Option<StrengthValue> {
-        let inner = pair.into_inner().next()?;
-        Some(match inner.as_rule() {
-            Rule::kw_none => StrengthValue::None(self.span(&inner)),
-            _ => StrengthValue::Grade(self.ident(inner)),
+        let span = self.span(&pair);
+        let mut words = Vec::new();
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::kw_none => return Some(StrengthValue::None(self.span(&inner))),
+                _ => words.push(self.ident(inner)),
+            }
+        }
+        (!words.is_empty()).then_some(StrengthValue::Words(words, span))
+    }
+
+    /// Lowers a `grading NAME "TITLE" { VALUE "DESCRIPTION" ... }` declaration.
+    fn grading(&mut self, pair: Pair<Rule>) -> Option<Grading> {
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next()?);
+        let title = self.text(inner.next()?);
+        let mut values = Vec::new();
+        for value in inner.filter(|p| p.as_rule() == Rule::grading_value) {
+            let mut doc = Vec::new();
+            let mut word = None;
+            let mut description = None;
+            let mut span = self.span(&value);
+            for part in value.into_inner() {
+                match part.as_rule() {
+                    Rule::doc => doc.push(doc_text(part.as_str())),
+                    Rule::string => {
+                        span = span.to(self.span(&part));
+                        description = Some(self.text(part));
+                    }
+                    _ => {
+                        span = self.span(&part);
+                        word = Some(self.ident(part));
+                    }
+                }
+            }
+            values.push(GradingValue {
+                doc,
+                name: word?,
+                description,
+                span,
+            });
+        }
+        Some(Grading {
+            name,
+            title,
+            values,
         })
     }
 
@@ -855,7 +898,7 @@ fn found_at(text: &str, offset: usize) -> String {
 
 fn help_for(expected: &str) -> String {
     if expected.contains("declaration") {
-        "a file is a list of declarations: `guideline`, `include`, `fact`, `group`, `define`, `constraint`, `table`, `schedule`, `section`, `references`, or a recommendation (`recommend`, `suggest`, `option`, `consider`, `do-not-offer`, `discourage`, `refer`, `inform`)".to_string()
+        "a file is a list of declarations: `guideline`, `include`, `grading`, `fact`, `group`, `define`, `constraint`, `table`, `schedule`, `section`, `references`, or a recommendation (`recommend`, `suggest`, `option`, `consider`, `do-not-offer`, `discourage`, `refer`, `inform`)".to_string()
     } else if expected.contains("recommendation field") || expected.contains("`statement`") {
         "a recommendation holds `strength`, `kind`, `about`, `when`, `statement`, `rationale`, `alternative`, `note`, `detail`, `schedule`, `cite` and `see` fields".to_string()
     } else {
@@ -867,6 +910,7 @@ fn help_for(expected: &str) -> String {
 pub(super) const DECLARATION_WORDS: &[&str] = &[
     "guideline",
     "include",
+    "grading",
     "fact",
     "group",
     "define",
@@ -935,7 +979,8 @@ const DESCRIBED: &[Rule] = &[
     Rule::table_row,
     Rule::reference,
     Rule::cite_item,
-    Rule::grade_lit,
+    Rule::strength_word,
+    Rule::grading_value,
     Rule::detail_value,
     Rule::kw_and,
     Rule::kw_or,
@@ -973,7 +1018,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::table_row => "`row`",
         Rule::reference => "a reference (`[n] \"...\"`)",
         Rule::cite_item => "a reference number",
-        Rule::grade_lit => "a GRADE strength such as `2C`",
+        Rule::strength_word => "a strength such as `2C`",
+        Rule::grading_value => "a grading value",
         Rule::detail_value => "a detail value",
         Rule::kw_and | Rule::kw_or => "`and` or `or`",
         Rule::kw_then => "`then`",

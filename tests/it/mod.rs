@@ -15,6 +15,7 @@ mod exact_grid;
 mod format;
 mod functions;
 mod fuzz_replay;
+mod grading;
 mod guideline;
 mod hardening_inputs;
 mod hardening_lsp;

@@ -20,7 +20,7 @@
 (wildcard) @variable.builtin
 
 [
-  "guideline" "include" "fact" "group" "define" "constraint" "table" "schedule" "section" "references"
+  "guideline" "include" "grading" "fact" "group" "define" "constraint" "table" "schedule" "section" "references"
 ] @keyword.storage.type
 
 "exhaustive" @keyword.storage.modifier
@@ -58,6 +58,7 @@
 (constraint name: (identifier) @function)
 (table name: (identifier) @type)
 (group name: (identifier) @type)
+(grading name: (identifier) @type)
 (table_column name: (identifier) @variable.other.member)
 (schedule name: (identifier) @function)
 (recommendation name: (identifier) @function)

@@ -20,12 +20,20 @@ syn match cairnQuantity   /\<\d\+\%(\.\d\+\)\=\s*\%(\%(and\|or\|not\|in\|is\|kno
 syn match cairnUnit       /\%(\d\s*\)\@<=\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contained
 syn match cairnDate       /\<\d\{4}-\d\{2}-\d\{2}\>/
 syn match cairnGrade      /\%(\<\%(strength\|otherwise\)\s\+\)\@<=[12][A-Ca-c]\>/
+" Strengths of the other grading schemes: ACC/AHA `class 2a level B-NR`,
+" USPSTF and Oxford CEBM `grade B` (`level 1b`), NICE `offer`.
+syn match cairnGradeWord  /\%(\<\%(strength\|otherwise\)\s\+\)\@<=\%(class\|grade\)\>/
+syn match cairnGrade      /\%(\<\%(strength\|otherwise\)\s\+class\s\+\)\@<=\%(3\s\+no\s\+benefit\|3\s\+harm\|2a\|2b\|1\)\>/
+syn match cairnGrade      /\%(\<\%(strength\|otherwise\)\s\+grade\s\+\)\@<=[A-DI]\>/
+syn match cairnGradeWord  /\%(\<\%(strength\|otherwise\)\s\+\%(class\|grade\)\s\+\S\+\%(\s\+no\s\+benefit\|\s\+harm\)\=\s\+\)\@<=level\>/
+syn match cairnGrade      /\%(\<level\s\+\)\@<=\%(B-NR\|B-R\|C-LD\|C-EO\|A\|[1-5][abc]\=\)\>/
+syn match cairnGrade      /\%(\<\%(strength\|otherwise\)\s\+\)\@<=offer\>/
 
 syn match cairnOperator   /->\|<=\|>=\|!=\|≤\|≥\|≠\|[=<>+*\/-]/
 syn match cairnDelimiter  /[{}\[\](),:.]/
 
 " Declarations: the keyword and the name it declares.
-syn keyword cairnDeclaration guideline include fact group define constraint table schedule section references nextgroup=cairnDeclName skipwhite
+syn keyword cairnDeclaration guideline include grading fact group define constraint table schedule section references nextgroup=cairnDeclName skipwhite
 " In `kind suggest when ...` the word after the kind is `when`, not a name.
 syn match   cairnDeclName    /\<\%(when\>\)\@![A-Za-z_][A-Za-z0-9_]*\>/ contained
 syn keyword cairnRecKind     recommend suggest option consider discourage refer inform nextgroup=cairnDeclName skipwhite
@@ -53,6 +61,7 @@ hi def link cairnNumber       Number
 hi def link cairnUnit         Type
 hi def link cairnDate         Constant
 hi def link cairnGrade        Constant
+hi def link cairnGradeWord    Keyword
 hi def link cairnOperator     Operator
 hi def link cairnDelimiter    Delimiter
 hi def link cairnDeclaration  Structure

@@ -25,7 +25,7 @@ pub(crate) enum Piece {
 #[derive(Debug, Clone)]
 pub(crate) struct FixedRec {
     kind: String,
-    strength: Option<String>,
+    strength: Option<crate::strength::Strength>,
     section: Option<String>,
     section_path: Vec<String>,
     alternatives: Vec<AlternativeOutcome>,
@@ -59,7 +59,7 @@ impl FixedRec {
         }
         FixedRec {
             kind: rec.kind.keyword().to_string(),
-            strength: rec.strength.map(|g| g.to_string()),
+            strength: rec.strength.clone(),
             section: rec
                 .section
                 .and_then(|s| model.sections.get(s.0 as usize))
@@ -202,8 +202,7 @@ pub(crate) fn outcome(
                     .filter_map(|f| fact_name(model, *f))
                     .collect(),
             };
-            let strength = g.strength.map(|s| s.to_string());
-            (g.kind.keyword().to_string(), strength, missing)
+            (g.kind.keyword().to_string(), g.strength, missing)
         };
         recommendations.push(RecOutcome {
             id: rec.id.clone(),

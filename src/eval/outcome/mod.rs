@@ -93,8 +93,11 @@ pub struct RecOutcome {
     pub kind: String,
     /// `applies`, `not_applicable` or `undetermined`.
     pub status: Status,
-    /// GRADE strength such as `2C`, if any, for this case.
-    pub strength: Option<String>,
+    /// The strength for this case, if any, in the guideline's grading
+    /// scheme: in JSON a GRADE strength is a string (`"2C"`), any other an
+    /// object naming its scheme (`{"scheme": "acc_aha", "class": "2a",
+    /// "level": "B-NR"}`); as text, the scheme's own words.
+    pub strength: Option<crate::strength::Strength>,
     /// When the kind or strength depends on the case and could not be
     /// decided: the unknown facts that would decide it (left out when empty).
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -21,7 +21,7 @@
 (wildcard) @variable.builtin
 
 [
-  "guideline" "include" "fact" "group" "define" "constraint" "table" "schedule" "section" "references"
+  "guideline" "include" "grading" "fact" "group" "define" "constraint" "table" "schedule" "section" "references"
 ] @keyword.type
 
 "exhaustive" @keyword.modifier
@@ -59,6 +59,7 @@
 (constraint name: (identifier) @function)
 (table name: (identifier) @type)
 (group name: (identifier) @type)
+(grading name: (identifier) @type)
 (table_column name: (identifier) @variable.member)
 (schedule name: (identifier) @function)
 (recommendation name: (identifier) @function)
