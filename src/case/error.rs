@@ -146,7 +146,7 @@ pub enum CaseError {
     },
 
     /// A number or quantity outside its fact's declared range.
-    #[error("`{name}` must be between {range}, found {value}")]
+    #[error("`{name}` must be within {range}, found {value}")]
     #[diagnostic(
         code(cairn::case::out_of_declared_range),
         help("the guideline declares `{name}` from {range}; check the value and its unit")

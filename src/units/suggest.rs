@@ -20,8 +20,8 @@ const COMMON: &[&str] = &[
 const PREFIXES: &[&str] = &["", "k", "c", "m", "u", "n", "d"];
 
 /// The unit spellings of dimension `dim` (of any dimension for `None`), the
-/// most usual first: Cairn's spellings, then prefixed UCUM atoms and common
-/// compound units. Resolved without the unit cache, which they would fill.
+/// most usual first: Cairn's spellings, common clinical units, then UCUM's
+/// atoms (prefixed, where a dimension is given). Resolved without the unit cache, which they would fill.
 pub fn same_dimension(dim: Option<Dimension>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |s: String| {
@@ -36,6 +36,9 @@ pub fn same_dimension(dim: Option<Dimension>) -> Vec<String> {
     for (alias, _) in ALIASES {
         push(alias.to_string());
     }
+    for c in COMMON {
+        push(c.to_string());
+    }
     for atom in octofhir_ucum::get_all_units() {
         if dim.is_some_and(|d| d.arbitrary.is_some() || atom.dim.0 != d.exponents) {
             continue;
@@ -48,9 +51,6 @@ pub fn same_dimension(dim: Option<Dimension>) -> Vec<String> {
         } else {
             push(atom.code.to_string());
         }
-    }
-    for c in COMMON {
-        push(c.to_string());
     }
     out
 }
