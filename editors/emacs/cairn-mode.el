@@ -48,7 +48,7 @@ The default matches the layout `cairn fmt' writes."
   "Operators written as words.")
 
 (defconst cairn-type-keywords
-  '("bool" "integer" "quantity" "date" "enum")
+  '("bool" "integer" "number" "quantity" "date" "enum")
   "Type names.")
 
 (defconst cairn-constant-keywords
@@ -58,7 +58,8 @@ The default matches the layout `cairn fmt' writes."
 (defconst cairn-field-keywords
   '("strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
     "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
-    "until" "at" "least" "study" "alternating" "to" "after" "fractions" "exhaustive")
+    "until" "at" "least" "study" "alternating" "to" "after" "fractions" "exhaustive"
+    "molar" "mass" "where")
   "Field and clause keywords.")
 
 (defun cairn--words (words)

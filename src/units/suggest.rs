@@ -19,6 +19,9 @@ const COMMON: &[&str] = &[
 /// Prefixes tried on each metric atom of the expected dimension.
 const PREFIXES: &[&str] = &["", "k", "c", "m", "u", "n", "d"];
 
+/// Prefixes tried on every metric atom when no dimension is expected.
+const COMMON_PREFIXES: &[&str] = &["", "k", "c", "m", "u"];
+
 /// The unit spellings of dimension `dim` (of any dimension for `None`), the
 /// most usual first: Cairn's spellings, common clinical units, then UCUM's
 /// atoms (prefixed, where a dimension is given). Resolved without the unit cache, which they would fill.
@@ -43,9 +46,10 @@ pub fn same_dimension(dim: Option<Dimension>) -> Vec<String> {
         if dim.is_some_and(|d| d.arbitrary.is_some() || atom.dim.0 != d.exponents) {
             continue;
         }
-        // Prefixed forms only where a dimension narrows the atoms down.
-        if atom.is_metric && dim.is_some() {
-            for p in PREFIXES {
+        // Every prefix only where a dimension narrows the atoms down.
+        if atom.is_metric {
+            let prefixes = if dim.is_some() { PREFIXES } else { COMMON_PREFIXES };
+            for p in prefixes {
                 push(format!("{p}{}", atom.code));
             }
         } else {
