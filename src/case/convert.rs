@@ -70,9 +70,7 @@ pub fn to_value(
         DecodeError::OutOfRange if matches!(ty, Type::Number | Type::Quantity { .. }) => {
             CaseError::DeclaredRange {
                 name: name.to_string(),
-                range: domain
-                    .and_then(|d| d.written.clone())
-                    .unwrap_or_default(),
+                range: domain.and_then(|d| d.written.clone()).unwrap_or_default(),
                 value: if raw.is_empty() {
                     plain(json).to_string()
                 } else {
@@ -261,7 +259,9 @@ fn declared_dim(ty: Type) -> Option<units::Dimension> {
 fn unit_list(units: &[String]) -> String {
     const SHOWN: usize = 10;
     match units.get(SHOWN..) {
-        Some(rest) if !rest.is_empty() => format!("{}, ...", list(&units[..SHOWN]).replacen(" and ", ", ", 1)),
+        Some(rest) if !rest.is_empty() => {
+            format!("{}, ...", list(&units[..SHOWN]).replacen(" and ", ", ", 1))
+        }
         _ => list(units),
     }
 }
@@ -272,13 +272,23 @@ fn accepted_units(ty: Type, domain: Option<&Domain>) -> Vec<String> {
     let Type::Quantity { dim, unit } = ty else {
         return Vec::new();
     };
+    // The first few of each dimension, then the rest, so that the units of
+    // a conversion show in a shortened list.
+    const FIRST: usize = 4;
     let mut out = vec![unit.symbol.to_string()];
-    let others = domain.into_iter().flat_map(|d| &d.conversions).map(|c| c.other);
-    for d in std::iter::once(dim).chain(others) {
-        for s in units::same_dimension(Some(d)) {
-            if !out.contains(&s) {
-                out.push(s);
-            }
+    let others = domain
+        .into_iter()
+        .flat_map(|d| &d.conversions)
+        .map(|c| c.other);
+    let lists: Vec<Vec<String>> = std::iter::once(dim)
+        .chain(others)
+        .map(|d| units::same_dimension(Some(d)))
+        .collect();
+    let heads = lists.iter().flat_map(|l| l.iter().take(FIRST));
+    let tails = lists.iter().flat_map(|l| l.iter().skip(FIRST));
+    for s in heads.chain(tails) {
+        if !out.contains(s) {
+            out.push(s.clone());
         }
     }
     out

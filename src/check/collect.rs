@@ -359,14 +359,15 @@ impl<'a> Checker<'a> {
         let help = match why {
             UnitError::Unknown | UnitError::Syntax => {
                 let all = crate::units::same_dimension(None);
-                crate::diagnostics::suggestion(&unit.name, all.iter().map(String::as_str))
-                    .or_else(|| {
+                crate::diagnostics::suggestion(&unit.name, all.iter().map(String::as_str)).or_else(
+                    || {
                         Some(
                             "units are UCUM expressions, e.g. `kg`, `mg/dL`, `umol/L`, `mm[Hg]`, \
                              `mL/min/{1.73_m2}`"
                                 .into(),
                         )
-                    })
+                    },
+                )
             }
             _ => None,
         };

@@ -7,7 +7,7 @@ use super::ctx::Checker;
 use super::error::CheckError;
 use super::model::{Domain, Type};
 use crate::syntax::ast::{DecimalRange, TypeExpr, UnitConversion};
-use crate::units::{self, ConversionError, Conversion};
+use crate::units::{self, Conversion, ConversionError};
 
 impl<'a> Checker<'a> {
     /// The domain declared by `ty`, resolved as `resolved`. `fact` is false
@@ -82,7 +82,11 @@ impl<'a> Checker<'a> {
         domain.written = Some(written);
     }
 
-    fn conversion(&mut self, fact: units::Dimension, c: &UnitConversion) -> Option<Vec<Conversion>> {
+    fn conversion(
+        &mut self,
+        fact: units::Dimension,
+        c: &UnitConversion,
+    ) -> Option<Vec<Conversion>> {
         let result = match c {
             UnitConversion::MolarMass { amount, unit, .. } => {
                 let u = self.unit(unit)?;
@@ -102,6 +106,9 @@ impl<'a> Checker<'a> {
                     ConversionError::Unrelated { left, right } => format!(
                         "it relates {left} to {right}; one side must be the fact's {}",
                         fact.name()
+                    ),
+                    ConversionError::NotMolarMass(found) => format!(
+                        "a molar mass is a mass per amount of substance, such as `g/mol`, not a {found}"
                     ),
                     ConversionError::NotAFactor => {
                         "a conversion needs positive amounts and units without an offset".into()

@@ -511,7 +511,9 @@ pub fn type_text(ty: &TypeExpr) -> String {
             range: Some((lo, hi)),
             ..
         } => format!("integer {lo} to {hi}"),
-        TypeExpr::Number { .. } | TypeExpr::Quantity { .. } => ty.decimal_text().unwrap_or_default(),
+        TypeExpr::Number { .. } | TypeExpr::Quantity { .. } => {
+            ty.decimal_text().unwrap_or_default()
+        }
         TypeExpr::Date(_) => "date".into(),
         TypeExpr::Enum { values, .. } => {
             let names: Vec<&str> = values.iter().map(|v| v.name.name.as_str()).collect();

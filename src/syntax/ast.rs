@@ -241,7 +241,11 @@ impl TypeExpr {
                 range,
                 conversions,
                 ..
-            } => (format!("quantity {}", unit.name), range, conversions.as_slice()),
+            } => (
+                format!("quantity {}", unit.name),
+                range,
+                conversions.as_slice(),
+            ),
             _ => return None,
         };
         if let Some(r) = range {

@@ -27,6 +27,9 @@ pub enum ConversionError {
         /// The other one.
         right: String,
     },
+    /// A molar mass whose unit is not a mass per amount (`g/mol`); the
+    /// dimension it has.
+    NotMolarMass(String),
     /// A temperature or a zero amount, which no factor converts.
     NotAFactor,
     /// A factor beyond [`MAX_FACTOR`] or a unit refused by UCUM.
@@ -64,10 +67,7 @@ pub fn molar_mass(
     let mass = unit.dimension;
     // UCUM counts a mole as a number, so `g/mol` is a mass (per particle).
     if mass != Dimension::Mass {
-        return Err(ConversionError::Unrelated {
-            left: mass.name().into_owned(),
-            right: Dimension::Mass.name().into_owned(),
-        });
+        return Err(ConversionError::NotMolarMass(mass.name().into_owned()));
     }
     let per_particle = unit.canonical_of(amount) * ucum::base_factor(mass)?;
     let f_fact = ucum::base_factor(fact)?;
@@ -101,7 +101,11 @@ pub fn equivalence(
     a: (f64, Unit),
     b: (f64, Unit),
 ) -> Result<Conversion, ConversionError> {
-    let ((fa, fu), (oa, ou)) = if a.1.dimension == fact { (a, b) } else { (b, a) };
+    let ((fa, fu), (oa, ou)) = if a.1.dimension == fact {
+        (a, b)
+    } else {
+        (b, a)
+    };
     if fu.dimension != fact || ou.dimension == fact {
         return Err(ConversionError::Unrelated {
             left: a.1.dimension.name().into_owned(),

@@ -202,7 +202,13 @@ fn powers(symbols: &[&str; 7], exponents: [i8; 7]) -> Vec<String> {
         .iter()
         .zip(exponents)
         .filter(|(_, e)| *e != 0)
-        .map(|(s, e)| if e == 1 { s.to_string() } else { format!("{s}{e}") })
+        .map(|(s, e)| {
+            if e == 1 {
+                s.to_string()
+            } else {
+                format!("{s}{e}")
+            }
+        })
         .collect()
 }
 

@@ -2,18 +2,51 @@
 //! proposes only units that would be accepted where one was expected
 //! (`"50 gy"` for a dose suggests `Gy`, never `g`).
 
-use super::ucum::ALIASES;
 use super::ucum::resolve;
+use super::ucum::ALIASES;
 use super::Dimension;
 
 /// Common clinical compound units, offered when their dimension is the one
 /// expected. The candidates for "did you mean", not a table of what is
 /// accepted: any UCUM expression is.
 const COMMON: &[&str] = &[
-    "mg/dL", "g/dL", "g/L", "mg/L", "ug/L", "ng/mL", "pg/mL", "mmol/L", "umol/L", "nmol/L",
-    "mol/L", "mL/min", "mL/min/{1.73_m2}", "L/min", "mm[Hg]", "kPa", "kg/m2", "mg/m2", "g/m2",
-    "/min", "/h", "10*9/L", "10*12/L", "/uL", "mL", "L", "dL", "m2", "[lb_av]", "[oz_av]",
-    "[in_i]", "[ft_i]", "[degF]", "K", "mg/kg", "U/L", "[iU]/L",
+    "mg/dL",
+    "g/dL",
+    "g/L",
+    "mg/L",
+    "ug/L",
+    "ng/mL",
+    "pg/mL",
+    "mmol/L",
+    "umol/L",
+    "nmol/L",
+    "mol/L",
+    "mL/min",
+    "mL/min/{1.73_m2}",
+    "L/min",
+    "mm[Hg]",
+    "kPa",
+    "kg/m2",
+    "mg/m2",
+    "g/m2",
+    "/min",
+    "/h",
+    "10*9/L",
+    "10*12/L",
+    "/uL",
+    "mL",
+    "L",
+    "dL",
+    "m2",
+    "[lb_av]",
+    "[oz_av]",
+    "[in_i]",
+    "[ft_i]",
+    "[degF]",
+    "K",
+    "mg/kg",
+    "U/L",
+    "[iU]/L",
 ];
 
 /// Prefixes tried on each metric atom of the expected dimension.
@@ -48,7 +81,11 @@ pub fn same_dimension(dim: Option<Dimension>) -> Vec<String> {
         }
         // Every prefix only where a dimension narrows the atoms down.
         if atom.is_metric {
-            let prefixes = if dim.is_some() { PREFIXES } else { COMMON_PREFIXES };
+            let prefixes = if dim.is_some() {
+                PREFIXES
+            } else {
+                COMMON_PREFIXES
+            };
             for p in prefixes {
                 push(format!("{p}{}", atom.code));
             }

@@ -290,7 +290,9 @@ fn canonical(dim: Dimension, domain: Option<&Domain>, json: &Shape) -> Result<f6
     match conversion {
         Some(c) => {
             let x = value * c.factor;
-            units::in_range(x).then_some(x).ok_or(DecodeError::QuantityRange)
+            units::in_range(x)
+                .then_some(x)
+                .ok_or(DecodeError::QuantityRange)
         }
         None => Err(DecodeError::WrongDimension {
             unit: symbol.to_string(),
