@@ -265,7 +265,8 @@ fn unit_conversion_overflow_never_prints_a_known_value_as_null() {
     assert!((max * cairn::units::MAX_FACTOR).is_finite());
     let out = outcome(&c, r#"{"dose": {"value": 1e250, "unit": "Gy"}}"#);
     let json = serde_json::to_value(&out).unwrap();
-    assert_eq!(json["derived"]["in_cgy"]["value"], serde_json::json!(1e252));
+    let in_cgy = json["derived"]["in_cgy"]["value"].as_f64().unwrap();
+    assert!(cairn::units::approx_eq(in_cgy, 1e252), "{in_cgy}");
     assert_eq!(status(&out, "r"), Status::Applies);
 }
 
