@@ -179,6 +179,11 @@ pub fn to_value(
                 span,
             }
         }
+        DecodeError::UnitRefused(unit, reason) => CaseError::UnknownUnit {
+            help: format!("`{unit}` is refused: {reason}"),
+            unit,
+            span,
+        },
         DecodeError::WrongDimension { unit, found } => {
             let dim = declared_dim(ty);
             CaseError::WrongDimension {

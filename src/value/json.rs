@@ -157,6 +157,9 @@ pub enum DecodeError {
     MissingUnit(String),
     /// A unit symbol Cairn does not know.
     UnknownUnit(String),
+    /// A unit refused for a limit (too long, too deep, logarithmic, ...):
+    /// the unit and why.
+    UnitRefused(String, String),
     /// A unit of another dimension than the declared one.
     WrongDimension {
         /// The unit as written.
@@ -276,8 +279,12 @@ fn canonical(dim: Dimension, domain: Option<&Domain>, json: &Shape) -> Result<f6
         }
         _ => return Err(DecodeError::Mismatch),
     };
-    let unit = units::parse_value_unit(&symbol)
-        .map_err(|_| DecodeError::UnknownUnit(symbol.to_string()))?;
+    let unit = units::parse_value_unit(&symbol).map_err(|e| match e {
+        units::UnitError::Unknown | units::UnitError::Syntax => {
+            DecodeError::UnknownUnit(symbol.to_string())
+        }
+        other => DecodeError::UnitRefused(symbol.to_string(), other.reason()),
+    })?;
     let value = units::to_canonical(number, unit).ok_or(DecodeError::QuantityRange)?;
     if unit.dimension == dim {
         return Ok(value);

@@ -358,3 +358,30 @@ fn a_magnitude_past_the_limit_in_a_declared_range_is_an_error() {
     let errors = check_errors(&format!("fact a \"A\": quantity Gy 0 to {big}\n"));
     assert!(errors.contains("cairn::check::quantity_range"), "{errors}");
 }
+
+#[test]
+fn a_refused_unit_in_a_case_says_why() {
+    let c = checked("fact dose \"Dose\": quantity Gy\n");
+    let long = "m".repeat(units::MAX_UNIT_LEN + 1);
+    let errors = case_errors(&c, &format!(r#"{{"dose": "5 {long}"}}"#));
+    assert!(errors.contains("cairn::case::unknown_unit"), "{errors}");
+    assert!(errors.contains("is refused: longer"), "{errors}");
+    let errors = case_errors(&c, r#"{"dose": "5 dB"}"#);
+    assert!(errors.contains("logarithmic"), "{errors}");
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_unit_text_resolves_or_is_refused_without_panicking(text in "\\PC{0,80}") {
+        let _ = units::parse(&text);
+        let _ = units::same_dimension(Some(Dimension::Mass)).len();
+    }
+
+    #[test]
+    fn ucum_shaped_text_never_panics(text in "[a-zA-Z0-9./{}\\[\\]()*^%_'-]{0,40}") {
+        if let Ok(u) = units::parse(&text) {
+            proptest::prop_assert!(u.factor.is_finite() && u.factor != 0.0);
+            proptest::prop_assert!(u.offset.is_finite());
+        }
+    }
+}
