@@ -22,7 +22,7 @@ use serde::Serialize;
 
 pub use convert::{Conversion, ConversionError};
 pub use dimension::Dimension;
-pub use suggest::same_dimension;
+pub use suggest::{completion_units, same_dimension};
 
 /// A unit as written, resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -95,3 +95,22 @@ pub fn same_dimension(dim: Option<Dimension>) -> Vec<String> {
     }
     out
 }
+
+/// Units for the language server's completion after `quantity`: Cairn's
+/// spellings and the common clinical units, each with its dimension's name.
+pub fn completion_units() -> Vec<(String, String)> {
+    let spellings = ALIASES.iter().map(|(alias, _)| *alias);
+    let common = [
+        "kg", "g", "mg", "ug", "cm", "mm", "m", "L", "mL", "Cel", "K",
+    ];
+    let mut out: Vec<(String, String)> = Vec::new();
+    for unit in spellings.chain(common).chain(COMMON.iter().copied()) {
+        if out.iter().any(|(u, _)| u == unit) {
+            continue;
+        }
+        if let Ok((dim, _, _)) = resolve(unit) {
+            out.push((unit.to_string(), dim.name().into_owned()));
+        }
+    }
+    out
+}

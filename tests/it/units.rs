@@ -385,3 +385,24 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn the_language_server_completes_units_after_quantity() {
+    let text =
+        "guideline t { title \"T\" version \"1.0.0\" status draft }\nfact w \"W\": quantity \n";
+    let mut client = super::lsp::Client::memory();
+    client.open(text);
+    let at = text.find("quantity ").unwrap() + "quantity ".len();
+    let items = client.at("textDocument/completion", super::lsp::pos(text, at));
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    for unit in ["kg", "mg/dL", "mm[Hg]", "mL/min/{1.73_m2}", "days", "GyRBE"] {
+        assert!(labels.contains(&unit), "{unit} in {labels:?}");
+    }
+    assert!(!labels.contains(&"fact"), "{labels:?}");
+    client.shutdown();
+}
