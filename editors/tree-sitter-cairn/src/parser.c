@@ -2169,1457 +2169,1488 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(257);
+      if (eof) ADVANCE(261);
       ADVANCE_MAP(
-        '!', 27,
-        '"', 627,
-        '(', 307,
-        ')', 308,
-        '*', 400,
-        '+', 399,
-        ',', 265,
-        '-', 280,
-        '.', 419,
-        '/', 401,
-        ':', 272,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        '[', 318,
-        '\\', 250,
-        ']', 319,
-        'a', 645,
-        'c', 726,
-        'd', 671,
-        'e', 830,
-        'f', 631,
-        'g', 786,
-        'i', 747,
-        'k', 720,
-        'n', 769,
-        'o', 780,
-        'r', 643,
-        's', 654,
-        't', 632,
-        'w', 717,
-        '{', 625,
-        '}', 264,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
+        '!', 29,
+        '"', 631,
+        '(', 311,
+        ')', 312,
+        '*', 404,
+        '+', 403,
+        ',', 269,
+        '-', 284,
+        '.', 423,
+        '/', 405,
+        ':', 276,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        '[', 322,
+        '\\', 254,
+        ']', 323,
+        'a', 649,
+        'c', 730,
+        'd', 675,
+        'e', 834,
+        'f', 635,
+        'g', 790,
+        'i', 751,
+        'k', 724,
+        'n', 773,
+        'o', 784,
+        'r', 647,
+        's', 658,
+        't', 636,
+        'w', 721,
+        '{', 629,
+        '}', 268,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(251);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(355);
+          lookahead == ' ') SKIP(255);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(359);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 1:
       ADVANCE_MAP(
-        '!', 27,
-        '%', 420,
-        ')', 308,
-        '*', 400,
-        '+', 399,
-        ',', 265,
-        '-', 279,
-        '/', 401,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        '[', 246,
-        ']', 319,
-        'a', 523,
-        'i', 527,
-        'n', 542,
-        'o', 559,
-        '{', 248,
-        '}', 264,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
+        '!', 29,
+        '%', 424,
+        ')', 312,
+        '*', 404,
+        '+', 403,
+        ',', 269,
+        '-', 283,
+        '/', 405,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        '[', 250,
+        ']', 323,
+        'a', 527,
+        'i', 531,
+        'n', 546,
+        'o', 563,
+        '{', 252,
+        '}', 268,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(1);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(233);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 2:
       ADVANCE_MAP(
-        '!', 27,
-        '%', 420,
-        '*', 400,
-        '+', 399,
-        '-', 279,
-        '/', 401,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        '[', 246,
-        'a', 523,
-        'e', 606,
-        'i', 527,
-        'n', 542,
-        'o', 559,
-        '{', 263,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
+        '!', 29,
+        '%', 424,
+        '*', 404,
+        '+', 403,
+        '-', 283,
+        '/', 405,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        '[', 250,
+        'a', 527,
+        'e', 610,
+        'i', 531,
+        'n', 546,
+        'o', 563,
+        '{', 267,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(233);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 27,
-        '%', 420,
-        '*', 400,
-        '+', 399,
-        '-', 279,
-        '/', 401,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        '[', 246,
-        'a', 523,
-        'i', 527,
-        'n', 542,
-        'o', 558,
-        'w', 493,
-        '{', 248,
-        '}', 264,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
+        '!', 29,
+        '%', 424,
+        '*', 404,
+        '+', 403,
+        '-', 283,
+        '/', 405,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        '[', 250,
+        'a', 527,
+        'i', 531,
+        'n', 546,
+        'o', 562,
+        'w', 497,
+        '{', 252,
+        '}', 268,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(233);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '!', 27,
-        '%', 420,
-        '*', 400,
-        '+', 399,
-        '-', 279,
-        '/', 401,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        '[', 246,
-        'a', 523,
-        'i', 527,
-        'n', 542,
-        'o', 558,
-        '{', 248,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
+        '!', 29,
+        '%', 424,
+        '*', 404,
+        '+', 403,
+        '-', 283,
+        '/', 405,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        '[', 250,
+        'a', 527,
+        'i', 531,
+        'n', 546,
+        'o', 562,
+        '{', 252,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(233);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 5:
       ADVANCE_MAP(
-        '!', 27,
-        '%', 420,
-        '*', 400,
-        '+', 399,
-        '-', 279,
-        '/', 401,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        '[', 246,
-        'a', 523,
-        'i', 527,
-        'n', 542,
-        'o', 559,
-        's', 585,
-        '{', 248,
-        '}', 264,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
+        '!', 29,
+        '%', 424,
+        '*', 404,
+        '+', 403,
+        '-', 283,
+        '/', 405,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        '[', 250,
+        'a', 527,
+        'i', 531,
+        'n', 546,
+        'o', 563,
+        's', 589,
+        '{', 252,
+        '}', 268,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(233);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 6:
       ADVANCE_MAP(
-        '!', 27,
-        '%', 420,
-        '*', 400,
-        '+', 399,
-        '-', 279,
-        '/', 401,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        '[', 246,
-        'a', 523,
-        'i', 527,
-        'n', 542,
-        'o', 559,
-        't', 494,
-        '{', 248,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
+        '!', 29,
+        '%', 424,
+        '*', 404,
+        '+', 403,
+        '-', 283,
+        '/', 405,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        '[', 250,
+        'a', 527,
+        'i', 531,
+        'n', 546,
+        'o', 563,
+        't', 498,
+        '{', 252,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(233);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 7:
       ADVANCE_MAP(
-        '!', 27,
-        '%', 420,
-        '*', 400,
-        '+', 399,
-        '-', 279,
-        '/', 401,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        '[', 246,
-        'a', 433,
-        'c', 503,
-        'd', 476,
-        'e', 607,
-        'i', 527,
-        'k', 507,
-        'n', 554,
-        'o', 559,
-        'r', 431,
-        's', 434,
-        'w', 493,
-        '{', 248,
-        '}', 264,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
+        '!', 29,
+        '%', 424,
+        '*', 404,
+        '+', 403,
+        '-', 283,
+        '/', 405,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        '[', 250,
+        'a', 437,
+        'c', 507,
+        'd', 480,
+        'e', 611,
+        'i', 531,
+        'k', 511,
+        'n', 558,
+        'o', 563,
+        'r', 435,
+        's', 438,
+        'w', 497,
+        '{', 252,
+        '}', 268,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(233);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '!', 27,
-        '*', 400,
-        '+', 399,
-        ',', 265,
-        '-', 279,
-        '.', 419,
-        '/', 401,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        'a', 42,
-        'c', 111,
-        'd', 91,
-        'e', 226,
-        'i', 146,
-        'k', 121,
-        'n', 171,
-        'o', 174,
-        'r', 39,
-        's', 48,
-        'w', 108,
-        '}', 264,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
+        '!', 29,
+        '*', 404,
+        '+', 403,
+        ',', 269,
+        '-', 283,
+        '.', 423,
+        '/', 405,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        'a', 44,
+        'c', 113,
+        'd', 93,
+        'e', 228,
+        'i', 148,
+        'k', 123,
+        'n', 173,
+        'o', 176,
+        'r', 41,
+        's', 50,
+        'w', 110,
+        '}', 268,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       END_STATE();
     case 9:
-      if (lookahead == '"') ADVANCE(627);
-      if (lookahead == '/') ADVANCE(623);
-      if (lookahead == '\\') ADVANCE(250);
-      if (lookahead == '{') ADVANCE(626);
+      if (lookahead == '"') ADVANCE(631);
+      if (lookahead == '/') ADVANCE(627);
+      if (lookahead == '\\') ADVANCE(254);
+      if (lookahead == '{') ADVANCE(630);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(622);
-      if (lookahead != 0) ADVANCE(624);
+          lookahead == ' ') ADVANCE(626);
+      if (lookahead != 0) ADVANCE(628);
       END_STATE();
     case 10:
-      if (lookahead == '"') ADVANCE(620);
-      if (lookahead == '(') ADVANCE(307);
-      if (lookahead == '-') ADVANCE(279);
-      if (lookahead == '/') ADVANCE(21);
-      if (lookahead == ']') ADVANCE(319);
-      if (lookahead == 'n') ADVANCE(776);
-      if (lookahead == '}') ADVANCE(264);
+      if (lookahead == '"') ADVANCE(624);
+      if (lookahead == '(') ADVANCE(311);
+      if (lookahead == '-') ADVANCE(283);
+      if (lookahead == '/') ADVANCE(23);
+      if (lookahead == ']') ADVANCE(323);
+      if (lookahead == 'n') ADVANCE(780);
+      if (lookahead == '}') ADVANCE(268);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(617);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(620);
-      if (lookahead == ')') ADVANCE(308);
-      if (lookahead == ',') ADVANCE(265);
-      if (lookahead == '/') ADVANCE(21);
-      if (lookahead == '}') ADVANCE(264);
+      if (lookahead == '"') ADVANCE(624);
+      if (lookahead == ')') ADVANCE(312);
+      if (lookahead == ',') ADVANCE(269);
+      if (lookahead == '/') ADVANCE(23);
+      if (lookahead == '}') ADVANCE(268);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(617);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 12:
       ADVANCE_MAP(
-        '%', 420,
-        ',', 265,
-        '/', 21,
-        '[', 246,
-        'c', 503,
-        'r', 550,
-        '{', 248,
-        '}', 264,
+        '%', 424,
+        ',', 269,
+        '/', 23,
+        '[', 250,
+        'c', 507,
+        'r', 554,
+        '{', 252,
+        '}', 268,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(233);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 13:
-      if (lookahead == '%') ADVANCE(420);
-      if (lookahead == '/') ADVANCE(21);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(547);
-      if (lookahead == '{') ADVANCE(248);
+      if (lookahead == '%') ADVANCE(424);
+      if (lookahead == '/') ADVANCE(23);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(551);
+      if (lookahead == '{') ADVANCE(252);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(233);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 14:
-      if (lookahead == '%') ADVANCE(420);
-      if (lookahead == '/') ADVANCE(22);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
+      if (lookahead == '%') ADVANCE(424);
+      if (lookahead == '/') ADVANCE(24);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(233);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 15:
-      ADVANCE_MAP(
-        ',', 265,
-        '/', 21,
-        'a', 646,
-        'c', 727,
-        'd', 700,
-        'e', 832,
-        'k', 720,
-        'n', 778,
-        'r', 644,
-        's', 655,
-        'w', 717,
-        '}', 264,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(15);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+      if (lookahead == ')') ADVANCE(614);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != ' ' &&
+          lookahead != '(' &&
+          lookahead != ')') ADVANCE(15);
       END_STATE();
     case 16:
-      if (lookahead == '-') ADVANCE(138);
+      if (lookahead == ')') ADVANCE(616);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != ' ' &&
+          lookahead != '(' &&
+          lookahead != ')') ADVANCE(16);
       END_STATE();
     case 17:
-      if (lookahead == '-') ADVANCE(240);
+      ADVANCE_MAP(
+        ',', 269,
+        '/', 23,
+        'a', 650,
+        'c', 731,
+        'd', 704,
+        'e', 836,
+        'k', 724,
+        'n', 782,
+        'r', 648,
+        's', 659,
+        'w', 721,
+        '}', 268,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(17);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 18:
-      if (lookahead == '-') ADVANCE(161);
+      if (lookahead == '-') ADVANCE(140);
       END_STATE();
     case 19:
-      if (lookahead == '-') ADVANCE(241);
+      if (lookahead == '-') ADVANCE(242);
       END_STATE();
     case 20:
-      if (lookahead == '.') ADVANCE(245);
-      if (lookahead == '}') ADVANCE(629);
+      if (lookahead == '-') ADVANCE(163);
+      END_STATE();
+    case 21:
+      if (lookahead == '-') ADVANCE(243);
+      END_STATE();
+    case 22:
+      if (lookahead == '.') ADVANCE(247);
+      if (lookahead == '}') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(20);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(22);
       END_STATE();
-    case 21:
-      if (lookahead == '/') ADVANCE(258);
+    case 23:
+      if (lookahead == '/') ADVANCE(262);
       END_STATE();
-    case 22:
-      if (lookahead == '/') ADVANCE(258);
-      if (lookahead == '[') ADVANCE(247);
-      if (lookahead == '{') ADVANCE(249);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(232);
+    case 24:
+      if (lookahead == '/') ADVANCE(262);
+      if (lookahead == '[') ADVANCE(251);
+      if (lookahead == '{') ADVANCE(253);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(234);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(612);
-      END_STATE();
-    case 23:
-      if (lookahead == '/') ADVANCE(21);
-      if (lookahead == 'r') ADVANCE(766);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(23);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 24:
-      if (lookahead == '/') ADVANCE(21);
-      if (lookahead == 's') ADVANCE(811);
-      if (lookahead == 't') ADVANCE(712);
-      if (lookahead == '}') ADVANCE(264);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(24);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          lookahead == 0x3bc) ADVANCE(616);
       END_STATE();
     case 25:
-      if (lookahead == '/') ADVANCE(21);
+      if (lookahead == '/') ADVANCE(23);
+      if (lookahead == 'r') ADVANCE(770);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 26:
-      if (lookahead == '/') ADVANCE(21);
+      if (lookahead == '/') ADVANCE(23);
+      if (lookahead == 's') ADVANCE(815);
+      if (lookahead == 't') ADVANCE(716);
+      if (lookahead == '}') ADVANCE(268);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(26);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(357);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 27:
-      if (lookahead == '=') ADVANCE(410);
+      if (lookahead == '/') ADVANCE(23);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(27);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 28:
-      if (lookahead == '>') ADVANCE(294);
+      if (lookahead == '/') ADVANCE(23);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(28);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(361);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 29:
-      if (lookahead == ']') ADVANCE(610);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != ' ' &&
-          lookahead != '[') ADVANCE(29);
+      if (lookahead == '=') ADVANCE(414);
       END_STATE();
     case 30:
-      if (lookahead == ']') ADVANCE(612);
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != ' ' &&
-          lookahead != '[') ADVANCE(30);
+      if (lookahead == '>') ADVANCE(298);
       END_STATE();
     case 31:
-      if (lookahead == 'a') ADVANCE(45);
-      END_STATE();
-    case 32:
-      if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'h') ADVANCE(80);
-      if (lookahead == 'o') ADVANCE(276);
-      END_STATE();
-    case 33:
-      if (lookahead == 'a') ADVANCE(214);
-      END_STATE();
-    case 34:
-      if (lookahead == 'a') ADVANCE(114);
-      END_STATE();
-    case 35:
-      if (lookahead == 'a') ADVANCE(207);
-      if (lookahead == 'r') ADVANCE(92);
-      END_STATE();
-    case 36:
-      if (lookahead == 'a') ADVANCE(120);
-      END_STATE();
-    case 37:
-      if (lookahead == 'a') ADVANCE(102);
-      END_STATE();
-    case 38:
-      if (lookahead == 'a') ADVANCE(209);
-      END_STATE();
-    case 39:
-      if (lookahead == 'a') ADVANCE(210);
-      if (lookahead == 'e') ADVANCE(44);
-      END_STATE();
-    case 40:
-      if (lookahead == 'a') ADVANCE(129);
-      END_STATE();
-    case 41:
-      if (lookahead == 'b') ADVANCE(127);
-      END_STATE();
-    case 42:
-      if (lookahead == 'b') ADVANCE(168);
-      if (lookahead == 'c') ADVANCE(125);
-      if (lookahead == 'l') ADVANCE(211);
-      if (lookahead == 'n') ADVANCE(52);
-      END_STATE();
-    case 43:
-      if (lookahead == 'c') ADVANCE(162);
-      if (lookahead == 'f') ADVANCE(81);
-      END_STATE();
-    case 44:
-      if (lookahead == 'c') ADVANCE(162);
-      if (lookahead == 'f') ADVANCE(89);
-      END_STATE();
-    case 45:
-      if (lookahead == 'c') ADVANCE(196);
-      END_STATE();
-    case 46:
-      if (lookahead == 'c') ADVANCE(167);
-      END_STATE();
-    case 47:
-      if (lookahead == 'c') ADVANCE(84);
-      END_STATE();
-    case 48:
-      if (lookahead == 'c') ADVANCE(106);
-      if (lookahead == 'e') ADVANCE(73);
-      if (lookahead == 't') ADVANCE(35);
-      if (lookahead == 'u') ADVANCE(99);
-      END_STATE();
-    case 49:
-      if (lookahead == 'c') ADVANCE(106);
-      if (lookahead == 'e') ADVANCE(50);
-      if (lookahead == 't') ADVANCE(213);
-      if (lookahead == 'u') ADVANCE(99);
-      END_STATE();
-    case 50:
-      if (lookahead == 'c') ADVANCE(208);
-      END_STATE();
-    case 51:
-      if (lookahead == 'c') ADVANCE(133);
-      END_STATE();
-    case 52:
-      if (lookahead == 'd') ADVANCE(396);
-      END_STATE();
-    case 53:
-      if (lookahead == 'd') ADVANCE(227);
-      END_STATE();
-    case 54:
-      if (lookahead == 'd') ADVANCE(320);
-      END_STATE();
-    case 55:
-      if (lookahead == 'd') ADVANCE(349);
-      END_STATE();
-    case 56:
-      if (lookahead == 'd') ADVANCE(79);
-      END_STATE();
-    case 57:
-      if (lookahead == 'd') ADVANCE(218);
-      END_STATE();
-    case 58:
-      if (lookahead == 'd') ADVANCE(67);
-      END_STATE();
-    case 59:
-      if (lookahead == 'd') ADVANCE(86);
-      END_STATE();
-    case 60:
-      if (lookahead == 'd') ADVANCE(103);
-      END_STATE();
-    case 61:
-      if (lookahead == 'd') ADVANCE(85);
-      END_STATE();
-    case 62:
-      if (lookahead == 'e') ADVANCE(176);
-      END_STATE();
-    case 63:
-      if (lookahead == 'e') ADVANCE(43);
-      if (lookahead == 'o') ADVANCE(222);
-      END_STATE();
-    case 64:
-      if (lookahead == 'e') ADVANCE(381);
-      END_STATE();
-    case 65:
-      if (lookahead == 'e') ADVANCE(288);
-      END_STATE();
-    case 66:
-      if (lookahead == 'e') ADVANCE(282);
-      END_STATE();
-    case 67:
-      if (lookahead == 'e') ADVANCE(266);
-      END_STATE();
-    case 68:
-      if (lookahead == 'e') ADVANCE(295);
-      END_STATE();
-    case 69:
-      if (lookahead == 'e') ADVANCE(259);
-      END_STATE();
-    case 70:
-      if (lookahead == 'e') ADVANCE(346);
-      END_STATE();
-    case 71:
-      if (lookahead == 'e') ADVANCE(333);
-      END_STATE();
-    case 72:
-      if (lookahead == 'e') ADVANCE(312);
-      END_STATE();
-    case 73:
-      if (lookahead == 'e') ADVANCE(384);
-      END_STATE();
-    case 74:
-      if (lookahead == 'e') ADVANCE(364);
-      END_STATE();
-    case 75:
-      if (lookahead == 'e') ADVANCE(390);
-      END_STATE();
-    case 76:
-      if (lookahead == 'e') ADVANCE(367);
-      END_STATE();
-    case 77:
-      if (lookahead == 'e') ADVANCE(98);
-      if (lookahead == 'i') ADVANCE(189);
-      if (lookahead == 'o') ADVANCE(16);
-      END_STATE();
-    case 78:
-      if (lookahead == 'e') ADVANCE(180);
-      END_STATE();
-    case 79:
-      if (lookahead == 'e') ADVANCE(132);
-      END_STATE();
-    case 80:
-      if (lookahead == 'e') ADVANCE(142);
-      END_STATE();
-    case 81:
-      if (lookahead == 'e') ADVANCE(177);
-      END_STATE();
-    case 82:
-      if (lookahead == 'e') ADVANCE(57);
-      END_STATE();
-    case 83:
-      if (lookahead == 'e') ADVANCE(143);
-      END_STATE();
-    case 84:
-      if (lookahead == 'e') ADVANCE(187);
-      END_STATE();
-    case 85:
-      if (lookahead == 'e') ADVANCE(178);
-      END_STATE();
-    case 86:
-      if (lookahead == 'e') ADVANCE(188);
-      END_STATE();
-    case 87:
-      if (lookahead == 'e') ADVANCE(185);
-      END_STATE();
-    case 88:
-      if (lookahead == 'e') ADVANCE(60);
-      END_STATE();
-    case 89:
-      if (lookahead == 'e') ADVANCE(179);
-      END_STATE();
-    case 90:
-      if (lookahead == 'e') ADVANCE(151);
-      END_STATE();
-    case 91:
-      if (lookahead == 'e') ADVANCE(205);
-      if (lookahead == 'i') ADVANCE(189);
-      if (lookahead == 'o') ADVANCE(16);
-      END_STATE();
-    case 92:
-      if (lookahead == 'e') ADVANCE(149);
-      END_STATE();
-    case 93:
-      if (lookahead == 'e') ADVANCE(159);
-      END_STATE();
-    case 94:
-      if (lookahead == 'e') ADVANCE(191);
-      END_STATE();
-    case 95:
-      if (lookahead == 'e') ADVANCE(137);
-      END_STATE();
-    case 96:
-      if (lookahead == 'f') ADVANCE(62);
-      END_STATE();
-    case 97:
-      if (lookahead == 'f') ADVANCE(96);
-      END_STATE();
-    case 98:
-      if (lookahead == 'f') ADVANCE(117);
-      END_STATE();
-    case 99:
-      if (lookahead == 'g') ADVANCE(100);
-      END_STATE();
-    case 100:
-      if (lookahead == 'g') ADVANCE(94);
-      END_STATE();
-    case 101:
-      if (lookahead == 'g') ADVANCE(204);
-      END_STATE();
-    case 102:
-      if (lookahead == 'g') ADVANCE(71);
-      END_STATE();
-    case 103:
-      if (lookahead == 'g') ADVANCE(75);
-      END_STATE();
-    case 104:
-      if (lookahead == 'h') ADVANCE(343);
-      END_STATE();
-    case 105:
-      if (lookahead == 'h') ADVANCE(33);
-      END_STATE();
-    case 106:
-      if (lookahead == 'h') ADVANCE(82);
-      END_STATE();
-    case 107:
-      if (lookahead == 'h') ADVANCE(78);
-      END_STATE();
-    case 108:
-      if (lookahead == 'h') ADVANCE(83);
-      END_STATE();
-    case 109:
-      if (lookahead == 'i') ADVANCE(220);
-      END_STATE();
-    case 110:
-      if (lookahead == 'i') ADVANCE(202);
-      if (lookahead == 'o') ADVANCE(147);
-      END_STATE();
-    case 111:
-      if (lookahead == 'i') ADVANCE(202);
-      if (lookahead == 'o') ADVANCE(152);
-      END_STATE();
-    case 112:
-      if (lookahead == 'i') ADVANCE(56);
-      END_STATE();
-    case 113:
-      if (lookahead == 'i') ADVANCE(192);
-      END_STATE();
-    case 114:
-      if (lookahead == 'i') ADVANCE(126);
-      END_STATE();
-    case 115:
-      if (lookahead == 'i') ADVANCE(61);
-      END_STATE();
-    case 116:
-      if (lookahead == 'i') ADVANCE(61);
-      if (lookahead == 't') ADVANCE(183);
-      END_STATE();
-    case 117:
-      if (lookahead == 'i') ADVANCE(156);
-      END_STATE();
-    case 118:
-      if (lookahead == 'i') ADVANCE(169);
-      END_STATE();
-    case 119:
-      if (lookahead == 'i') ADVANCE(170);
-      END_STATE();
-    case 120:
-      if (lookahead == 'i') ADVANCE(155);
-      END_STATE();
-    case 121:
-      if (lookahead == 'i') ADVANCE(154);
-      END_STATE();
-    case 122:
-      if (lookahead == 'i') ADVANCE(221);
-      END_STATE();
-    case 123:
-      if (lookahead == 'i') ADVANCE(158);
-      END_STATE();
-    case 124:
-      if (lookahead == 'i') ADVANCE(172);
-      END_STATE();
-    case 125:
-      if (lookahead == 'k') ADVANCE(157);
-      END_STATE();
-    case 126:
-      if (lookahead == 'l') ADVANCE(373);
-      END_STATE();
-    case 127:
-      if (lookahead == 'l') ADVANCE(65);
-      END_STATE();
-    case 128:
-      if (lookahead == 'l') ADVANCE(68);
-      END_STATE();
-    case 129:
-      if (lookahead == 'l') ADVANCE(74);
-      END_STATE();
-    case 130:
-      if (lookahead == 'l') ADVANCE(217);
-      END_STATE();
-    case 131:
-      if (lookahead == 'l') ADVANCE(88);
-      END_STATE();
-    case 132:
-      if (lookahead == 'l') ADVANCE(123);
-      END_STATE();
-    case 133:
-      if (lookahead == 'l') ADVANCE(219);
-      END_STATE();
-    case 134:
-      if (lookahead == 'm') ADVANCE(340);
-      END_STATE();
-    case 135:
-      if (lookahead == 'm') ADVANCE(136);
-      END_STATE();
-    case 136:
-      if (lookahead == 'm') ADVANCE(90);
-      END_STATE();
-    case 137:
-      if (lookahead == 'm') ADVANCE(93);
-      END_STATE();
-    case 138:
-      if (lookahead == 'n') ADVANCE(160);
-      END_STATE();
-    case 139:
-      if (lookahead == 'n') ADVANCE(160);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(610);
-      END_STATE();
-    case 140:
-      if (lookahead == 'n') ADVANCE(52);
-      END_STATE();
-    case 141:
-      if (lookahead == 'n') ADVANCE(378);
-      if (lookahead == 's') ADVANCE(416);
-      END_STATE();
-    case 142:
-      if (lookahead == 'n') ADVANCE(298);
-      END_STATE();
-    case 143:
-      if (lookahead == 'n') ADVANCE(304);
-      END_STATE();
-    case 144:
-      if (lookahead == 'n') ADVANCE(326);
-      END_STATE();
-    case 145:
-      if (lookahead == 'n') ADVANCE(309);
-      END_STATE();
-    case 146:
-      if (lookahead == 'n') ADVANCE(380);
-      if (lookahead == 's') ADVANCE(416);
-      END_STATE();
-    case 147:
-      if (lookahead == 'n') ADVANCE(186);
-      END_STATE();
-    case 148:
-      if (lookahead == 'n') ADVANCE(47);
-      END_STATE();
-    case 149:
-      if (lookahead == 'n') ADVANCE(101);
-      END_STATE();
-    case 150:
-      if (lookahead == 'n') ADVANCE(38);
-      END_STATE();
-    case 151:
-      if (lookahead == 'n') ADVANCE(54);
-      END_STATE();
-    case 152:
-      if (lookahead == 'n') ADVANCE(193);
-      END_STATE();
-    case 153:
-      if (lookahead == 'n') ADVANCE(40);
-      END_STATE();
-    case 154:
-      if (lookahead == 'n') ADVANCE(55);
-      END_STATE();
-    case 155:
-      if (lookahead == 'n') ADVANCE(198);
-      END_STATE();
-    case 156:
-      if (lookahead == 'n') ADVANCE(66);
-      END_STATE();
-    case 157:
-      if (lookahead == 'n') ADVANCE(166);
-      END_STATE();
-    case 158:
-      if (lookahead == 'n') ADVANCE(69);
-      END_STATE();
-    case 159:
-      if (lookahead == 'n') ADVANCE(201);
-      END_STATE();
-    case 160:
-      if (lookahead == 'o') ADVANCE(194);
-      END_STATE();
-    case 161:
-      if (lookahead == 'o') ADVANCE(97);
-      END_STATE();
-    case 162:
-      if (lookahead == 'o') ADVANCE(135);
-      END_STATE();
-    case 163:
-      if (lookahead == 'o') ADVANCE(181);
-      END_STATE();
-    case 164:
-      if (lookahead == 'o') ADVANCE(212);
-      END_STATE();
-    case 165:
-      if (lookahead == 'o') ADVANCE(195);
-      END_STATE();
-    case 166:
-      if (lookahead == 'o') ADVANCE(224);
-      END_STATE();
-    case 167:
-      if (lookahead == 'o') ADVANCE(215);
-      END_STATE();
-    case 168:
-      if (lookahead == 'o') ADVANCE(216);
-      END_STATE();
-    case 169:
-      if (lookahead == 'o') ADVANCE(144);
-      END_STATE();
-    case 170:
-      if (lookahead == 'o') ADVANCE(145);
-      END_STATE();
-    case 171:
-      if (lookahead == 'o') ADVANCE(199);
-      END_STATE();
-    case 172:
-      if (lookahead == 'o') ADVANCE(153);
-      END_STATE();
-    case 173:
-      if (lookahead == 'p') ADVANCE(273);
-      END_STATE();
-    case 174:
-      if (lookahead == 'p') ADVANCE(203);
-      if (lookahead == 'r') ADVANCE(393);
-      END_STATE();
-    case 175:
-      if (lookahead == 'p') ADVANCE(203);
-      if (lookahead == 'r') ADVANCE(393);
-      if (lookahead == 't') ADVANCE(107);
-      END_STATE();
-    case 176:
-      if (lookahead == 'r') ADVANCE(332);
-      END_STATE();
-    case 177:
-      if (lookahead == 'r') ADVANCE(338);
-      END_STATE();
-    case 178:
-      if (lookahead == 'r') ADVANCE(329);
-      END_STATE();
-    case 179:
-      if (lookahead == 'r') ADVANCE(336);
-      END_STATE();
-    case 180:
-      if (lookahead == 'r') ADVANCE(223);
-      END_STATE();
-    case 181:
-      if (lookahead == 'r') ADVANCE(134);
-      END_STATE();
-    case 182:
-      if (lookahead == 'r') ADVANCE(164);
-      if (lookahead == 'u') ADVANCE(112);
-      END_STATE();
-    case 183:
-      if (lookahead == 'r') ADVANCE(36);
-      END_STATE();
-    case 184:
-      if (lookahead == 'r') ADVANCE(37);
-      END_STATE();
-    case 185:
-      if (lookahead == 'r') ADVANCE(150);
-      END_STATE();
-    case 186:
-      if (lookahead == 's') ADVANCE(116);
-      END_STATE();
-    case 187:
-      if (lookahead == 's') ADVANCE(315);
-      END_STATE();
-    case 188:
-      if (lookahead == 's') ADVANCE(387);
-      END_STATE();
-    case 189:
-      if (lookahead == 's') ADVANCE(46);
-      END_STATE();
-    case 190:
-      if (lookahead == 's') ADVANCE(206);
-      END_STATE();
-    case 191:
-      if (lookahead == 's') ADVANCE(197);
-      END_STATE();
-    case 192:
-      if (lookahead == 's') ADVANCE(70);
-      END_STATE();
-    case 193:
-      if (lookahead == 's') ADVANCE(115);
-      END_STATE();
-    case 194:
-      if (lookahead == 't') ADVANCE(18);
-      END_STATE();
-    case 195:
-      if (lookahead == 't') ADVANCE(402);
-      END_STATE();
-    case 196:
-      if (lookahead == 't') ADVANCE(269);
-      END_STATE();
-    case 197:
-      if (lookahead == 't') ADVANCE(323);
-      END_STATE();
-    case 198:
-      if (lookahead == 't') ADVANCE(285);
-      END_STATE();
-    case 199:
-      if (lookahead == 't') ADVANCE(406);
-      END_STATE();
-    case 200:
-      if (lookahead == 't') ADVANCE(358);
-      END_STATE();
-    case 201:
-      if (lookahead == 't') ADVANCE(361);
-      END_STATE();
-    case 202:
-      if (lookahead == 't') ADVANCE(64);
-      END_STATE();
-    case 203:
-      if (lookahead == 't') ADVANCE(118);
-      END_STATE();
-    case 204:
-      if (lookahead == 't') ADVANCE(104);
-      END_STATE();
-    case 205:
-      if (lookahead == 't') ADVANCE(34);
-      END_STATE();
-    case 206:
-      if (lookahead == 't') ADVANCE(109);
-      END_STATE();
-    case 207:
-      if (lookahead == 't') ADVANCE(95);
-      END_STATE();
-    case 208:
-      if (lookahead == 't') ADVANCE(119);
-      END_STATE();
-    case 209:
-      if (lookahead == 't') ADVANCE(122);
-      END_STATE();
-    case 210:
-      if (lookahead == 't') ADVANCE(124);
-      END_STATE();
-    case 211:
-      if (lookahead == 't') ADVANCE(87);
-      END_STATE();
-    case 212:
-      if (lookahead == 'u') ADVANCE(173);
-      END_STATE();
-    case 213:
-      if (lookahead == 'u') ADVANCE(53);
-      END_STATE();
-    case 214:
-      if (lookahead == 'u') ADVANCE(190);
-      END_STATE();
-    case 215:
-      if (lookahead == 'u') ADVANCE(184);
-      END_STATE();
-    case 216:
-      if (lookahead == 'u') ADVANCE(200);
-      END_STATE();
-    case 217:
-      if (lookahead == 'u') ADVANCE(58);
-      END_STATE();
-    case 218:
-      if (lookahead == 'u') ADVANCE(128);
-      END_STATE();
-    case 219:
-      if (lookahead == 'u') ADVANCE(59);
-      END_STATE();
-    case 220:
-      if (lookahead == 'v') ADVANCE(72);
-      END_STATE();
-    case 221:
-      if (lookahead == 'v') ADVANCE(76);
-      END_STATE();
-    case 222:
-      if (lookahead == 'w') ADVANCE(291);
-      END_STATE();
-    case 223:
-      if (lookahead == 'w') ADVANCE(113);
-      END_STATE();
-    case 224:
-      if (lookahead == 'w') ADVANCE(131);
-      END_STATE();
-    case 225:
-      if (lookahead == 'x') ADVANCE(105);
-      END_STATE();
-    case 226:
-      if (lookahead == 'x') ADVANCE(51);
-      END_STATE();
-    case 227:
-      if (lookahead == 'y') ADVANCE(301);
-      END_STATE();
-    case 228:
-      if (lookahead == '}') ADVANCE(610);
+      if (lookahead == ']') ADVANCE(614);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != '{') ADVANCE(228);
+          lookahead != '[') ADVANCE(31);
+      END_STATE();
+    case 32:
+      if (lookahead == ']') ADVANCE(616);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != ' ' &&
+          lookahead != '[') ADVANCE(32);
+      END_STATE();
+    case 33:
+      if (lookahead == 'a') ADVANCE(47);
+      END_STATE();
+    case 34:
+      if (lookahead == 'a') ADVANCE(43);
+      if (lookahead == 'h') ADVANCE(82);
+      if (lookahead == 'o') ADVANCE(280);
+      END_STATE();
+    case 35:
+      if (lookahead == 'a') ADVANCE(216);
+      END_STATE();
+    case 36:
+      if (lookahead == 'a') ADVANCE(116);
+      END_STATE();
+    case 37:
+      if (lookahead == 'a') ADVANCE(209);
+      if (lookahead == 'r') ADVANCE(94);
+      END_STATE();
+    case 38:
+      if (lookahead == 'a') ADVANCE(122);
+      END_STATE();
+    case 39:
+      if (lookahead == 'a') ADVANCE(104);
+      END_STATE();
+    case 40:
+      if (lookahead == 'a') ADVANCE(211);
+      END_STATE();
+    case 41:
+      if (lookahead == 'a') ADVANCE(212);
+      if (lookahead == 'e') ADVANCE(46);
+      END_STATE();
+    case 42:
+      if (lookahead == 'a') ADVANCE(131);
+      END_STATE();
+    case 43:
+      if (lookahead == 'b') ADVANCE(129);
+      END_STATE();
+    case 44:
+      if (lookahead == 'b') ADVANCE(170);
+      if (lookahead == 'c') ADVANCE(127);
+      if (lookahead == 'l') ADVANCE(213);
+      if (lookahead == 'n') ADVANCE(54);
+      END_STATE();
+    case 45:
+      if (lookahead == 'c') ADVANCE(164);
+      if (lookahead == 'f') ADVANCE(83);
+      END_STATE();
+    case 46:
+      if (lookahead == 'c') ADVANCE(164);
+      if (lookahead == 'f') ADVANCE(91);
+      END_STATE();
+    case 47:
+      if (lookahead == 'c') ADVANCE(198);
+      END_STATE();
+    case 48:
+      if (lookahead == 'c') ADVANCE(169);
+      END_STATE();
+    case 49:
+      if (lookahead == 'c') ADVANCE(86);
+      END_STATE();
+    case 50:
+      if (lookahead == 'c') ADVANCE(108);
+      if (lookahead == 'e') ADVANCE(75);
+      if (lookahead == 't') ADVANCE(37);
+      if (lookahead == 'u') ADVANCE(101);
+      END_STATE();
+    case 51:
+      if (lookahead == 'c') ADVANCE(108);
+      if (lookahead == 'e') ADVANCE(52);
+      if (lookahead == 't') ADVANCE(215);
+      if (lookahead == 'u') ADVANCE(101);
+      END_STATE();
+    case 52:
+      if (lookahead == 'c') ADVANCE(210);
+      END_STATE();
+    case 53:
+      if (lookahead == 'c') ADVANCE(135);
+      END_STATE();
+    case 54:
+      if (lookahead == 'd') ADVANCE(400);
+      END_STATE();
+    case 55:
+      if (lookahead == 'd') ADVANCE(229);
+      END_STATE();
+    case 56:
+      if (lookahead == 'd') ADVANCE(324);
+      END_STATE();
+    case 57:
+      if (lookahead == 'd') ADVANCE(353);
+      END_STATE();
+    case 58:
+      if (lookahead == 'd') ADVANCE(81);
+      END_STATE();
+    case 59:
+      if (lookahead == 'd') ADVANCE(220);
+      END_STATE();
+    case 60:
+      if (lookahead == 'd') ADVANCE(69);
+      END_STATE();
+    case 61:
+      if (lookahead == 'd') ADVANCE(88);
+      END_STATE();
+    case 62:
+      if (lookahead == 'd') ADVANCE(105);
+      END_STATE();
+    case 63:
+      if (lookahead == 'd') ADVANCE(87);
+      END_STATE();
+    case 64:
+      if (lookahead == 'e') ADVANCE(178);
+      END_STATE();
+    case 65:
+      if (lookahead == 'e') ADVANCE(45);
+      if (lookahead == 'o') ADVANCE(224);
+      END_STATE();
+    case 66:
+      if (lookahead == 'e') ADVANCE(385);
+      END_STATE();
+    case 67:
+      if (lookahead == 'e') ADVANCE(292);
+      END_STATE();
+    case 68:
+      if (lookahead == 'e') ADVANCE(286);
+      END_STATE();
+    case 69:
+      if (lookahead == 'e') ADVANCE(270);
+      END_STATE();
+    case 70:
+      if (lookahead == 'e') ADVANCE(299);
+      END_STATE();
+    case 71:
+      if (lookahead == 'e') ADVANCE(263);
+      END_STATE();
+    case 72:
+      if (lookahead == 'e') ADVANCE(350);
+      END_STATE();
+    case 73:
+      if (lookahead == 'e') ADVANCE(337);
+      END_STATE();
+    case 74:
+      if (lookahead == 'e') ADVANCE(316);
+      END_STATE();
+    case 75:
+      if (lookahead == 'e') ADVANCE(388);
+      END_STATE();
+    case 76:
+      if (lookahead == 'e') ADVANCE(368);
+      END_STATE();
+    case 77:
+      if (lookahead == 'e') ADVANCE(394);
+      END_STATE();
+    case 78:
+      if (lookahead == 'e') ADVANCE(371);
+      END_STATE();
+    case 79:
+      if (lookahead == 'e') ADVANCE(100);
+      if (lookahead == 'i') ADVANCE(191);
+      if (lookahead == 'o') ADVANCE(18);
+      END_STATE();
+    case 80:
+      if (lookahead == 'e') ADVANCE(182);
+      END_STATE();
+    case 81:
+      if (lookahead == 'e') ADVANCE(134);
+      END_STATE();
+    case 82:
+      if (lookahead == 'e') ADVANCE(144);
+      END_STATE();
+    case 83:
+      if (lookahead == 'e') ADVANCE(179);
+      END_STATE();
+    case 84:
+      if (lookahead == 'e') ADVANCE(59);
+      END_STATE();
+    case 85:
+      if (lookahead == 'e') ADVANCE(145);
+      END_STATE();
+    case 86:
+      if (lookahead == 'e') ADVANCE(189);
+      END_STATE();
+    case 87:
+      if (lookahead == 'e') ADVANCE(180);
+      END_STATE();
+    case 88:
+      if (lookahead == 'e') ADVANCE(190);
+      END_STATE();
+    case 89:
+      if (lookahead == 'e') ADVANCE(187);
+      END_STATE();
+    case 90:
+      if (lookahead == 'e') ADVANCE(62);
+      END_STATE();
+    case 91:
+      if (lookahead == 'e') ADVANCE(181);
+      END_STATE();
+    case 92:
+      if (lookahead == 'e') ADVANCE(153);
+      END_STATE();
+    case 93:
+      if (lookahead == 'e') ADVANCE(207);
+      if (lookahead == 'i') ADVANCE(191);
+      if (lookahead == 'o') ADVANCE(18);
+      END_STATE();
+    case 94:
+      if (lookahead == 'e') ADVANCE(151);
+      END_STATE();
+    case 95:
+      if (lookahead == 'e') ADVANCE(161);
+      END_STATE();
+    case 96:
+      if (lookahead == 'e') ADVANCE(193);
+      END_STATE();
+    case 97:
+      if (lookahead == 'e') ADVANCE(139);
+      END_STATE();
+    case 98:
+      if (lookahead == 'f') ADVANCE(64);
+      END_STATE();
+    case 99:
+      if (lookahead == 'f') ADVANCE(98);
+      END_STATE();
+    case 100:
+      if (lookahead == 'f') ADVANCE(119);
+      END_STATE();
+    case 101:
+      if (lookahead == 'g') ADVANCE(102);
+      END_STATE();
+    case 102:
+      if (lookahead == 'g') ADVANCE(96);
+      END_STATE();
+    case 103:
+      if (lookahead == 'g') ADVANCE(206);
+      END_STATE();
+    case 104:
+      if (lookahead == 'g') ADVANCE(73);
+      END_STATE();
+    case 105:
+      if (lookahead == 'g') ADVANCE(77);
+      END_STATE();
+    case 106:
+      if (lookahead == 'h') ADVANCE(347);
+      END_STATE();
+    case 107:
+      if (lookahead == 'h') ADVANCE(35);
+      END_STATE();
+    case 108:
+      if (lookahead == 'h') ADVANCE(84);
+      END_STATE();
+    case 109:
+      if (lookahead == 'h') ADVANCE(80);
+      END_STATE();
+    case 110:
+      if (lookahead == 'h') ADVANCE(85);
+      END_STATE();
+    case 111:
+      if (lookahead == 'i') ADVANCE(222);
+      END_STATE();
+    case 112:
+      if (lookahead == 'i') ADVANCE(204);
+      if (lookahead == 'o') ADVANCE(149);
+      END_STATE();
+    case 113:
+      if (lookahead == 'i') ADVANCE(204);
+      if (lookahead == 'o') ADVANCE(154);
+      END_STATE();
+    case 114:
+      if (lookahead == 'i') ADVANCE(58);
+      END_STATE();
+    case 115:
+      if (lookahead == 'i') ADVANCE(194);
+      END_STATE();
+    case 116:
+      if (lookahead == 'i') ADVANCE(128);
+      END_STATE();
+    case 117:
+      if (lookahead == 'i') ADVANCE(63);
+      END_STATE();
+    case 118:
+      if (lookahead == 'i') ADVANCE(63);
+      if (lookahead == 't') ADVANCE(185);
+      END_STATE();
+    case 119:
+      if (lookahead == 'i') ADVANCE(158);
+      END_STATE();
+    case 120:
+      if (lookahead == 'i') ADVANCE(171);
+      END_STATE();
+    case 121:
+      if (lookahead == 'i') ADVANCE(172);
+      END_STATE();
+    case 122:
+      if (lookahead == 'i') ADVANCE(157);
+      END_STATE();
+    case 123:
+      if (lookahead == 'i') ADVANCE(156);
+      END_STATE();
+    case 124:
+      if (lookahead == 'i') ADVANCE(223);
+      END_STATE();
+    case 125:
+      if (lookahead == 'i') ADVANCE(160);
+      END_STATE();
+    case 126:
+      if (lookahead == 'i') ADVANCE(174);
+      END_STATE();
+    case 127:
+      if (lookahead == 'k') ADVANCE(159);
+      END_STATE();
+    case 128:
+      if (lookahead == 'l') ADVANCE(377);
+      END_STATE();
+    case 129:
+      if (lookahead == 'l') ADVANCE(67);
+      END_STATE();
+    case 130:
+      if (lookahead == 'l') ADVANCE(70);
+      END_STATE();
+    case 131:
+      if (lookahead == 'l') ADVANCE(76);
+      END_STATE();
+    case 132:
+      if (lookahead == 'l') ADVANCE(219);
+      END_STATE();
+    case 133:
+      if (lookahead == 'l') ADVANCE(90);
+      END_STATE();
+    case 134:
+      if (lookahead == 'l') ADVANCE(125);
+      END_STATE();
+    case 135:
+      if (lookahead == 'l') ADVANCE(221);
+      END_STATE();
+    case 136:
+      if (lookahead == 'm') ADVANCE(344);
+      END_STATE();
+    case 137:
+      if (lookahead == 'm') ADVANCE(138);
+      END_STATE();
+    case 138:
+      if (lookahead == 'm') ADVANCE(92);
+      END_STATE();
+    case 139:
+      if (lookahead == 'm') ADVANCE(95);
+      END_STATE();
+    case 140:
+      if (lookahead == 'n') ADVANCE(162);
+      END_STATE();
+    case 141:
+      if (lookahead == 'n') ADVANCE(162);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
+      END_STATE();
+    case 142:
+      if (lookahead == 'n') ADVANCE(54);
+      END_STATE();
+    case 143:
+      if (lookahead == 'n') ADVANCE(382);
+      if (lookahead == 's') ADVANCE(420);
+      END_STATE();
+    case 144:
+      if (lookahead == 'n') ADVANCE(302);
+      END_STATE();
+    case 145:
+      if (lookahead == 'n') ADVANCE(308);
+      END_STATE();
+    case 146:
+      if (lookahead == 'n') ADVANCE(330);
+      END_STATE();
+    case 147:
+      if (lookahead == 'n') ADVANCE(313);
+      END_STATE();
+    case 148:
+      if (lookahead == 'n') ADVANCE(384);
+      if (lookahead == 's') ADVANCE(420);
+      END_STATE();
+    case 149:
+      if (lookahead == 'n') ADVANCE(188);
+      END_STATE();
+    case 150:
+      if (lookahead == 'n') ADVANCE(49);
+      END_STATE();
+    case 151:
+      if (lookahead == 'n') ADVANCE(103);
+      END_STATE();
+    case 152:
+      if (lookahead == 'n') ADVANCE(40);
+      END_STATE();
+    case 153:
+      if (lookahead == 'n') ADVANCE(56);
+      END_STATE();
+    case 154:
+      if (lookahead == 'n') ADVANCE(195);
+      END_STATE();
+    case 155:
+      if (lookahead == 'n') ADVANCE(42);
+      END_STATE();
+    case 156:
+      if (lookahead == 'n') ADVANCE(57);
+      END_STATE();
+    case 157:
+      if (lookahead == 'n') ADVANCE(200);
+      END_STATE();
+    case 158:
+      if (lookahead == 'n') ADVANCE(68);
+      END_STATE();
+    case 159:
+      if (lookahead == 'n') ADVANCE(168);
+      END_STATE();
+    case 160:
+      if (lookahead == 'n') ADVANCE(71);
+      END_STATE();
+    case 161:
+      if (lookahead == 'n') ADVANCE(203);
+      END_STATE();
+    case 162:
+      if (lookahead == 'o') ADVANCE(196);
+      END_STATE();
+    case 163:
+      if (lookahead == 'o') ADVANCE(99);
+      END_STATE();
+    case 164:
+      if (lookahead == 'o') ADVANCE(137);
+      END_STATE();
+    case 165:
+      if (lookahead == 'o') ADVANCE(183);
+      END_STATE();
+    case 166:
+      if (lookahead == 'o') ADVANCE(214);
+      END_STATE();
+    case 167:
+      if (lookahead == 'o') ADVANCE(197);
+      END_STATE();
+    case 168:
+      if (lookahead == 'o') ADVANCE(226);
+      END_STATE();
+    case 169:
+      if (lookahead == 'o') ADVANCE(217);
+      END_STATE();
+    case 170:
+      if (lookahead == 'o') ADVANCE(218);
+      END_STATE();
+    case 171:
+      if (lookahead == 'o') ADVANCE(146);
+      END_STATE();
+    case 172:
+      if (lookahead == 'o') ADVANCE(147);
+      END_STATE();
+    case 173:
+      if (lookahead == 'o') ADVANCE(201);
+      END_STATE();
+    case 174:
+      if (lookahead == 'o') ADVANCE(155);
+      END_STATE();
+    case 175:
+      if (lookahead == 'p') ADVANCE(277);
+      END_STATE();
+    case 176:
+      if (lookahead == 'p') ADVANCE(205);
+      if (lookahead == 'r') ADVANCE(397);
+      END_STATE();
+    case 177:
+      if (lookahead == 'p') ADVANCE(205);
+      if (lookahead == 'r') ADVANCE(397);
+      if (lookahead == 't') ADVANCE(109);
+      END_STATE();
+    case 178:
+      if (lookahead == 'r') ADVANCE(336);
+      END_STATE();
+    case 179:
+      if (lookahead == 'r') ADVANCE(342);
+      END_STATE();
+    case 180:
+      if (lookahead == 'r') ADVANCE(333);
+      END_STATE();
+    case 181:
+      if (lookahead == 'r') ADVANCE(340);
+      END_STATE();
+    case 182:
+      if (lookahead == 'r') ADVANCE(225);
+      END_STATE();
+    case 183:
+      if (lookahead == 'r') ADVANCE(136);
+      END_STATE();
+    case 184:
+      if (lookahead == 'r') ADVANCE(166);
+      if (lookahead == 'u') ADVANCE(114);
+      END_STATE();
+    case 185:
+      if (lookahead == 'r') ADVANCE(38);
+      END_STATE();
+    case 186:
+      if (lookahead == 'r') ADVANCE(39);
+      END_STATE();
+    case 187:
+      if (lookahead == 'r') ADVANCE(152);
+      END_STATE();
+    case 188:
+      if (lookahead == 's') ADVANCE(118);
+      END_STATE();
+    case 189:
+      if (lookahead == 's') ADVANCE(319);
+      END_STATE();
+    case 190:
+      if (lookahead == 's') ADVANCE(391);
+      END_STATE();
+    case 191:
+      if (lookahead == 's') ADVANCE(48);
+      END_STATE();
+    case 192:
+      if (lookahead == 's') ADVANCE(208);
+      END_STATE();
+    case 193:
+      if (lookahead == 's') ADVANCE(199);
+      END_STATE();
+    case 194:
+      if (lookahead == 's') ADVANCE(72);
+      END_STATE();
+    case 195:
+      if (lookahead == 's') ADVANCE(117);
+      END_STATE();
+    case 196:
+      if (lookahead == 't') ADVANCE(20);
+      END_STATE();
+    case 197:
+      if (lookahead == 't') ADVANCE(406);
+      END_STATE();
+    case 198:
+      if (lookahead == 't') ADVANCE(273);
+      END_STATE();
+    case 199:
+      if (lookahead == 't') ADVANCE(327);
+      END_STATE();
+    case 200:
+      if (lookahead == 't') ADVANCE(289);
+      END_STATE();
+    case 201:
+      if (lookahead == 't') ADVANCE(410);
+      END_STATE();
+    case 202:
+      if (lookahead == 't') ADVANCE(362);
+      END_STATE();
+    case 203:
+      if (lookahead == 't') ADVANCE(365);
+      END_STATE();
+    case 204:
+      if (lookahead == 't') ADVANCE(66);
+      END_STATE();
+    case 205:
+      if (lookahead == 't') ADVANCE(120);
+      END_STATE();
+    case 206:
+      if (lookahead == 't') ADVANCE(106);
+      END_STATE();
+    case 207:
+      if (lookahead == 't') ADVANCE(36);
+      END_STATE();
+    case 208:
+      if (lookahead == 't') ADVANCE(111);
+      END_STATE();
+    case 209:
+      if (lookahead == 't') ADVANCE(97);
+      END_STATE();
+    case 210:
+      if (lookahead == 't') ADVANCE(121);
+      END_STATE();
+    case 211:
+      if (lookahead == 't') ADVANCE(124);
+      END_STATE();
+    case 212:
+      if (lookahead == 't') ADVANCE(126);
+      END_STATE();
+    case 213:
+      if (lookahead == 't') ADVANCE(89);
+      END_STATE();
+    case 214:
+      if (lookahead == 'u') ADVANCE(175);
+      END_STATE();
+    case 215:
+      if (lookahead == 'u') ADVANCE(55);
+      END_STATE();
+    case 216:
+      if (lookahead == 'u') ADVANCE(192);
+      END_STATE();
+    case 217:
+      if (lookahead == 'u') ADVANCE(186);
+      END_STATE();
+    case 218:
+      if (lookahead == 'u') ADVANCE(202);
+      END_STATE();
+    case 219:
+      if (lookahead == 'u') ADVANCE(60);
+      END_STATE();
+    case 220:
+      if (lookahead == 'u') ADVANCE(130);
+      END_STATE();
+    case 221:
+      if (lookahead == 'u') ADVANCE(61);
+      END_STATE();
+    case 222:
+      if (lookahead == 'v') ADVANCE(74);
+      END_STATE();
+    case 223:
+      if (lookahead == 'v') ADVANCE(78);
+      END_STATE();
+    case 224:
+      if (lookahead == 'w') ADVANCE(295);
+      END_STATE();
+    case 225:
+      if (lookahead == 'w') ADVANCE(115);
+      END_STATE();
+    case 226:
+      if (lookahead == 'w') ADVANCE(133);
+      END_STATE();
+    case 227:
+      if (lookahead == 'x') ADVANCE(107);
+      END_STATE();
+    case 228:
+      if (lookahead == 'x') ADVANCE(53);
       END_STATE();
     case 229:
-      if (lookahead == '}') ADVANCE(629);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(229);
+      if (lookahead == 'y') ADVANCE(305);
       END_STATE();
     case 230:
-      if (lookahead == '}') ADVANCE(612);
+      if (lookahead == '}') ADVANCE(614);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
           lookahead != '{') ADVANCE(230);
       END_STATE();
     case 231:
-      if (lookahead == '*' ||
-          lookahead == '^') ADVANCE(233);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
+      if (lookahead == '}') ADVANCE(633);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(231);
       END_STATE();
     case 232:
-      if (lookahead == '*' ||
-          lookahead == '^') ADVANCE(234);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(232);
+      if (lookahead == '}') ADVANCE(616);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != ' ' &&
+          lookahead != '{') ADVANCE(232);
       END_STATE();
     case 233:
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(237);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(610);
+      if (lookahead == '*' ||
+          lookahead == '^') ADVANCE(235);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(233);
       END_STATE();
     case 234:
-      if (lookahead == '+' ||
-          lookahead == '-') ADVANCE(238);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(612);
+      if (lookahead == '*' ||
+          lookahead == '^') ADVANCE(236);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(234);
       END_STATE();
     case 235:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(239);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
       END_STATE();
     case 236:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
+      if (lookahead == '+' ||
+          lookahead == '-') ADVANCE(240);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(616);
       END_STATE();
     case 237:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(610);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       END_STATE();
     case 238:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(612);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
       END_STATE();
     case 239:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(19);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
       END_STATE();
     case 240:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(239);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(616);
       END_STATE();
     case 241:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(236);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
       END_STATE();
     case 242:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(17);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(241);
       END_STATE();
     case 243:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(242);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(238);
       END_STATE();
     case 244:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(243);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(19);
       END_STATE();
     case 245:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(229);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(244);
       END_STATE();
     case 246:
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != ' ' &&
-          lookahead != '[' &&
-          lookahead != ']') ADVANCE(29);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(245);
       END_STATE();
     case 247:
-      if (lookahead != 0 &&
-          (lookahead < '\t' || '\r' < lookahead) &&
-          lookahead != ' ' &&
-          lookahead != '[' &&
-          lookahead != ']') ADVANCE(30);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(231);
       END_STATE();
     case 248:
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
-          lookahead != '{' &&
-          lookahead != '}') ADVANCE(228);
+          lookahead != '(' &&
+          lookahead != ')') ADVANCE(15);
       END_STATE();
     case 249:
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != ' ' &&
+          lookahead != '(' &&
+          lookahead != ')') ADVANCE(16);
+      END_STATE();
+    case 250:
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != ' ' &&
+          lookahead != '[' &&
+          lookahead != ']') ADVANCE(31);
+      END_STATE();
+    case 251:
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != ' ' &&
+          lookahead != '[' &&
+          lookahead != ']') ADVANCE(32);
+      END_STATE();
+    case 252:
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
           lookahead != '{' &&
           lookahead != '}') ADVANCE(230);
       END_STATE();
-    case 250:
-      if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(628);
-      END_STATE();
-    case 251:
-      if (eof) ADVANCE(257);
-      ADVANCE_MAP(
-        '!', 27,
-        '"', 620,
-        '(', 307,
-        ')', 308,
-        '*', 400,
-        '+', 399,
-        ',', 265,
-        '-', 280,
-        '.', 419,
-        '/', 401,
-        ':', 272,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        '[', 318,
-        ']', 319,
-        'a', 645,
-        'c', 726,
-        'd', 671,
-        'e', 830,
-        'f', 631,
-        'g', 786,
-        'i', 747,
-        'k', 720,
-        'n', 769,
-        'o', 780,
-        'r', 643,
-        's', 654,
-        't', 632,
-        'w', 717,
-        '{', 262,
-        '}', 264,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(251);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(355);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 252:
-      if (eof) ADVANCE(257);
-      ADVANCE_MAP(
-        '!', 27,
-        '"', 620,
-        ')', 308,
-        '*', 400,
-        '+', 399,
-        ',', 265,
-        '-', 279,
-        '.', 419,
-        '/', 401,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        ']', 319,
-        'a', 140,
-        'c', 110,
-        'd', 77,
-        'e', 225,
-        'f', 31,
-        'g', 182,
-        'i', 141,
-        'n', 165,
-        'o', 175,
-        'r', 63,
-        's', 49,
-        't', 32,
-        'w', 108,
-        '{', 262,
-        '}', 264,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(252);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
-      END_STATE();
     case 253:
-      if (eof) ADVANCE(257);
-      ADVANCE_MAP(
-        '!', 27,
-        '%', 420,
-        '*', 400,
-        '+', 399,
-        '-', 279,
-        '/', 401,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        '[', 246,
-        'a', 523,
-        'c', 548,
-        'd', 452,
-        'f', 422,
-        'g', 564,
-        'i', 524,
-        'n', 542,
-        'o', 557,
-        'r', 453,
-        's', 435,
-        't', 423,
-        '{', 248,
-        '}', 264,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(253);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(231);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('b' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      if (lookahead != 0 &&
+          (lookahead < '\t' || '\r' < lookahead) &&
+          lookahead != ' ' &&
+          lookahead != '{' &&
+          lookahead != '}') ADVANCE(232);
       END_STATE();
     case 254:
-      if (eof) ADVANCE(257);
-      ADVANCE_MAP(
-        '!', 27,
-        ')', 308,
-        '*', 400,
-        '+', 399,
-        ',', 265,
-        '-', 279,
-        '/', 401,
-        ':', 272,
-        '<', 411,
-        '=', 281,
-        '>', 412,
-        '[', 318,
-        'a', 746,
-        'c', 726,
-        'd', 688,
-        'e', 831,
-        'f', 631,
-        'g', 786,
-        'i', 747,
-        'n', 776,
-        'o', 781,
-        'r', 672,
-        's', 656,
-        't', 634,
-        'w', 717,
-        '{', 262,
-        '}', 264,
-        0x2260, 415,
-        0x2264, 413,
-        0x2265, 414,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(254);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(244);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+      if (lookahead != 0 &&
+          lookahead != '\n') ADVANCE(632);
       END_STATE();
     case 255:
-      if (eof) ADVANCE(257);
+      if (eof) ADVANCE(261);
       ADVANCE_MAP(
-        ',', 265,
-        '-', 28,
-        '/', 21,
-        '=', 281,
-        'c', 765,
-        'd', 688,
-        'f', 631,
-        'g', 786,
-        'i', 753,
-        'o', 782,
-        'r', 672,
-        's', 657,
-        't', 633,
-        '}', 264,
+        '!', 29,
+        '"', 624,
+        '(', 311,
+        ')', 312,
+        '*', 404,
+        '+', 403,
+        ',', 269,
+        '-', 284,
+        '.', 423,
+        '/', 405,
+        ':', 276,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        '[', 322,
+        ']', 323,
+        'a', 649,
+        'c', 730,
+        'd', 675,
+        'e', 834,
+        'f', 635,
+        'g', 790,
+        'i', 751,
+        'k', 724,
+        'n', 773,
+        'o', 784,
+        'r', 647,
+        's', 658,
+        't', 636,
+        'w', 721,
+        '{', 266,
+        '}', 268,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(255);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(359);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 256:
-      if (eof) ADVANCE(257);
+      if (eof) ADVANCE(261);
       ADVANCE_MAP(
-        '-', 279,
-        '/', 21,
-        '=', 281,
-        'c', 765,
-        'd', 688,
-        'f', 631,
-        'g', 786,
-        'i', 753,
-        'o', 782,
-        'r', 672,
-        's', 657,
-        't', 634,
-        '}', 264,
+        '!', 29,
+        '"', 624,
+        ')', 312,
+        '*', 404,
+        '+', 403,
+        ',', 269,
+        '-', 283,
+        '.', 423,
+        '/', 405,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        ']', 323,
+        'a', 142,
+        'c', 112,
+        'd', 79,
+        'e', 227,
+        'f', 33,
+        'g', 184,
+        'i', 143,
+        'n', 167,
+        'o', 177,
+        'r', 65,
+        's', 51,
+        't', 34,
+        'w', 110,
+        '{', 266,
+        '}', 268,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(256);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
       END_STATE();
     case 257:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (eof) ADVANCE(261);
+      ADVANCE_MAP(
+        '!', 29,
+        '%', 424,
+        '*', 404,
+        '+', 403,
+        '-', 283,
+        '/', 405,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        '[', 250,
+        'a', 527,
+        'c', 552,
+        'd', 456,
+        'f', 426,
+        'g', 568,
+        'i', 528,
+        'n', 546,
+        'o', 561,
+        'r', 457,
+        's', 439,
+        't', 427,
+        '{', 252,
+        '}', 268,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(257);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(233);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('b' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 258:
-      ACCEPT_TOKEN(sym_comment);
-      if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(258);
+      if (eof) ADVANCE(261);
+      ADVANCE_MAP(
+        '!', 29,
+        ')', 312,
+        '*', 404,
+        '+', 403,
+        ',', 269,
+        '-', 283,
+        '/', 405,
+        ':', 276,
+        '<', 415,
+        '=', 285,
+        '>', 416,
+        '[', 322,
+        'a', 750,
+        'c', 730,
+        'd', 692,
+        'e', 835,
+        'f', 635,
+        'g', 790,
+        'i', 751,
+        'n', 780,
+        'o', 785,
+        'r', 676,
+        's', 660,
+        't', 638,
+        'w', 721,
+        '{', 266,
+        '}', 268,
+        0x2260, 419,
+        0x2264, 417,
+        0x2265, 418,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(258);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(246);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 259:
-      ACCEPT_TOKEN(anon_sym_guideline);
+      if (eof) ADVANCE(261);
+      ADVANCE_MAP(
+        ',', 269,
+        '-', 30,
+        '/', 23,
+        '=', 285,
+        'c', 769,
+        'd', 692,
+        'f', 635,
+        'g', 790,
+        'i', 757,
+        'o', 786,
+        'r', 676,
+        's', 661,
+        't', 637,
+        '}', 268,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(259);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 260:
+      if (eof) ADVANCE(261);
+      ADVANCE_MAP(
+        '-', 283,
+        '/', 23,
+        '=', 285,
+        'c', 769,
+        'd', 692,
+        'f', 635,
+        'g', 790,
+        'i', 757,
+        'o', 786,
+        'r', 676,
+        's', 661,
+        't', 638,
+        '}', 268,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(260);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 261:
+      ACCEPT_TOKEN(ts_builtin_sym_end);
+      END_STATE();
+    case 262:
+      ACCEPT_TOKEN(sym_comment);
+      if (lookahead != 0 &&
+          lookahead != '\n') ADVANCE(262);
+      END_STATE();
+    case 263:
       ACCEPT_TOKEN(anon_sym_guideline);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      END_STATE();
+    case 264:
+      ACCEPT_TOKEN(anon_sym_guideline);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -3627,94 +3658,68 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
-    case 261:
+    case 265:
       ACCEPT_TOKEN(anon_sym_guideline);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
-    case 262:
+    case 266:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 263:
+    case 267:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
           lookahead != '{' &&
-          lookahead != '}') ADVANCE(228);
-      END_STATE();
-    case 264:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
-      END_STATE();
-    case 265:
-      ACCEPT_TOKEN(anon_sym_COMMA);
-      END_STATE();
-    case 266:
-      ACCEPT_TOKEN(anon_sym_include);
-      END_STATE();
-    case 267:
-      ACCEPT_TOKEN(anon_sym_include);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead != '}') ADVANCE(230);
       END_STATE();
     case 268:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 269:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 270:
+      ACCEPT_TOKEN(anon_sym_include);
+      END_STATE();
+    case 271:
+      ACCEPT_TOKEN(anon_sym_include);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 272:
       ACCEPT_TOKEN(anon_sym_include);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 269:
-      ACCEPT_TOKEN(anon_sym_fact);
-      END_STATE();
-    case 270:
-      ACCEPT_TOKEN(anon_sym_fact);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 271:
-      ACCEPT_TOKEN(anon_sym_fact);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 272:
-      ACCEPT_TOKEN(anon_sym_COLON);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 273:
-      ACCEPT_TOKEN(anon_sym_group);
+      ACCEPT_TOKEN(anon_sym_fact);
       END_STATE();
     case 274:
-      ACCEPT_TOKEN(anon_sym_group);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      ACCEPT_TOKEN(anon_sym_fact);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -3722,162 +3727,168 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 275:
+      ACCEPT_TOKEN(anon_sym_fact);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 276:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 277:
+      ACCEPT_TOKEN(anon_sym_group);
+      END_STATE();
+    case 278:
+      ACCEPT_TOKEN(anon_sym_group);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 279:
       ACCEPT_TOKEN(anon_sym_group);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 276:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 277:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 278:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 279:
-      ACCEPT_TOKEN(anon_sym_DASH);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 280:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '>') ADVANCE(294);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 281:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 282:
-      ACCEPT_TOKEN(anon_sym_define);
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 283:
-      ACCEPT_TOKEN(anon_sym_define);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 284:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      if (lookahead == '>') ADVANCE(298);
+      END_STATE();
+    case 285:
+      ACCEPT_TOKEN(anon_sym_EQ);
+      END_STATE();
+    case 286:
+      ACCEPT_TOKEN(anon_sym_define);
+      END_STATE();
+    case 287:
+      ACCEPT_TOKEN(anon_sym_define);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 288:
       ACCEPT_TOKEN(anon_sym_define);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 285:
-      ACCEPT_TOKEN(anon_sym_constraint);
-      END_STATE();
-    case 286:
-      ACCEPT_TOKEN(anon_sym_constraint);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 287:
-      ACCEPT_TOKEN(anon_sym_constraint);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 288:
-      ACCEPT_TOKEN(anon_sym_table);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 289:
-      ACCEPT_TOKEN(anon_sym_table);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_constraint);
       END_STATE();
     case 290:
+      ACCEPT_TOKEN(anon_sym_constraint);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 291:
+      ACCEPT_TOKEN(anon_sym_constraint);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 292:
+      ACCEPT_TOKEN(anon_sym_table);
+      END_STATE();
+    case 293:
+      ACCEPT_TOKEN(anon_sym_table);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 294:
       ACCEPT_TOKEN(anon_sym_table);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 291:
-      ACCEPT_TOKEN(anon_sym_row);
-      END_STATE();
-    case 292:
-      ACCEPT_TOKEN(anon_sym_row);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 293:
-      ACCEPT_TOKEN(anon_sym_row);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 294:
-      ACCEPT_TOKEN(anon_sym_DASH_GT);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 295:
-      ACCEPT_TOKEN(anon_sym_schedule);
+      ACCEPT_TOKEN(anon_sym_row);
       END_STATE();
     case 296:
-      ACCEPT_TOKEN(anon_sym_schedule);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      ACCEPT_TOKEN(anon_sym_row);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -3885,289 +3896,300 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 297:
+      ACCEPT_TOKEN(anon_sym_row);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 298:
+      ACCEPT_TOKEN(anon_sym_DASH_GT);
+      END_STATE();
+    case 299:
+      ACCEPT_TOKEN(anon_sym_schedule);
+      END_STATE();
+    case 300:
+      ACCEPT_TOKEN(anon_sym_schedule);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 301:
       ACCEPT_TOKEN(anon_sym_schedule);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 298:
-      ACCEPT_TOKEN(anon_sym_then);
-      END_STATE();
-    case 299:
-      ACCEPT_TOKEN(anon_sym_then);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 300:
-      ACCEPT_TOKEN(anon_sym_then);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 301:
-      ACCEPT_TOKEN(anon_sym_study);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 302:
-      ACCEPT_TOKEN(anon_sym_study);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_then);
       END_STATE();
     case 303:
+      ACCEPT_TOKEN(anon_sym_then);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 304:
+      ACCEPT_TOKEN(anon_sym_then);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 305:
+      ACCEPT_TOKEN(anon_sym_study);
+      END_STATE();
+    case 306:
+      ACCEPT_TOKEN(anon_sym_study);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 307:
       ACCEPT_TOKEN(anon_sym_study);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 304:
-      ACCEPT_TOKEN(anon_sym_when);
-      END_STATE();
-    case 305:
-      ACCEPT_TOKEN(anon_sym_when);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 306:
-      ACCEPT_TOKEN(anon_sym_when);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 307:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 308:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
+      ACCEPT_TOKEN(anon_sym_when);
       END_STATE();
     case 309:
-      ACCEPT_TOKEN(anon_sym_section);
+      ACCEPT_TOKEN(anon_sym_when);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 310:
-      ACCEPT_TOKEN(anon_sym_section);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
+      ACCEPT_TOKEN(anon_sym_when);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 311:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 312:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 313:
+      ACCEPT_TOKEN(anon_sym_section);
+      END_STATE();
+    case 314:
+      ACCEPT_TOKEN(anon_sym_section);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 315:
       ACCEPT_TOKEN(anon_sym_section);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(anon_sym_exhaustive);
-      END_STATE();
-    case 313:
-      ACCEPT_TOKEN(anon_sym_exhaustive);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(anon_sym_exhaustive);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 315:
-      ACCEPT_TOKEN(anon_sym_references);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 316:
-      ACCEPT_TOKEN(anon_sym_references);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_exhaustive);
       END_STATE();
     case 317:
+      ACCEPT_TOKEN(anon_sym_exhaustive);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 318:
+      ACCEPT_TOKEN(anon_sym_exhaustive);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 319:
+      ACCEPT_TOKEN(anon_sym_references);
+      END_STATE();
+    case 320:
+      ACCEPT_TOKEN(anon_sym_references);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 321:
       ACCEPT_TOKEN(anon_sym_references);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 318:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
-      END_STATE();
-    case 319:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
-      END_STATE();
-    case 320:
-      ACCEPT_TOKEN(anon_sym_recommend);
-      END_STATE();
-    case 321:
-      ACCEPT_TOKEN(anon_sym_recommend);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 322:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 323:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 324:
+      ACCEPT_TOKEN(anon_sym_recommend);
+      END_STATE();
+    case 325:
+      ACCEPT_TOKEN(anon_sym_recommend);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 326:
       ACCEPT_TOKEN(anon_sym_recommend);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 323:
-      ACCEPT_TOKEN(anon_sym_suggest);
-      END_STATE();
-    case 324:
-      ACCEPT_TOKEN(anon_sym_suggest);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_suggest);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 326:
-      ACCEPT_TOKEN(anon_sym_option);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 327:
-      ACCEPT_TOKEN(anon_sym_option);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_suggest);
       END_STATE();
     case 328:
+      ACCEPT_TOKEN(anon_sym_suggest);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 329:
+      ACCEPT_TOKEN(anon_sym_suggest);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 330:
+      ACCEPT_TOKEN(anon_sym_option);
+      END_STATE();
+    case 331:
+      ACCEPT_TOKEN(anon_sym_option);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 332:
       ACCEPT_TOKEN(anon_sym_option);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 329:
-      ACCEPT_TOKEN(anon_sym_consider);
-      END_STATE();
-    case 330:
-      ACCEPT_TOKEN(anon_sym_consider);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 331:
-      ACCEPT_TOKEN(anon_sym_consider);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 332:
-      ACCEPT_TOKEN(anon_sym_do_DASHnot_DASHoffer);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 333:
-      ACCEPT_TOKEN(anon_sym_discourage);
+      ACCEPT_TOKEN(anon_sym_consider);
       END_STATE();
     case 334:
-      ACCEPT_TOKEN(anon_sym_discourage);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      ACCEPT_TOKEN(anon_sym_consider);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -4175,55 +4197,55 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 335:
+      ACCEPT_TOKEN(anon_sym_consider);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(anon_sym_do_DASHnot_DASHoffer);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(anon_sym_discourage);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(anon_sym_discourage);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 339:
       ACCEPT_TOKEN(anon_sym_discourage);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_refer);
-      END_STATE();
-    case 337:
-      ACCEPT_TOKEN(anon_sym_refer);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(531);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_refer);
-      if (lookahead == 'e') ADVANCE(148);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_refer);
-      if (lookahead == 'e') ADVANCE(755);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 340:
-      ACCEPT_TOKEN(anon_sym_inform);
+      ACCEPT_TOKEN(anon_sym_refer);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(anon_sym_inform);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      ACCEPT_TOKEN(anon_sym_refer);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(535);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -4231,74 +4253,56 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 342:
+      ACCEPT_TOKEN(anon_sym_refer);
+      if (lookahead == 'e') ADVANCE(150);
+      END_STATE();
+    case 343:
+      ACCEPT_TOKEN(anon_sym_refer);
+      if (lookahead == 'e') ADVANCE(759);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 344:
+      ACCEPT_TOKEN(anon_sym_inform);
+      END_STATE();
+    case 345:
+      ACCEPT_TOKEN(anon_sym_inform);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 346:
       ACCEPT_TOKEN(anon_sym_inform);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_strength);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_strength);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(anon_sym_strength);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_otherwise);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 347:
-      ACCEPT_TOKEN(anon_sym_otherwise);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_strength);
       END_STATE();
     case 348:
-      ACCEPT_TOKEN(anon_sym_otherwise);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_kind);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_kind);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      ACCEPT_TOKEN(anon_sym_strength);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -4306,230 +4310,249 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 349:
+      ACCEPT_TOKEN(anon_sym_strength);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(anon_sym_otherwise);
       END_STATE();
     case 351:
+      ACCEPT_TOKEN(anon_sym_otherwise);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(anon_sym_otherwise);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(anon_sym_kind);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_kind);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 355:
       ACCEPT_TOKEN(anon_sym_kind);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(sym_grade);
-      if (lookahead == '-') ADVANCE(240);
-      if (lookahead == '.') ADVANCE(235);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(356);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(357);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(sym_grade);
-      if (lookahead == '.') ADVANCE(235);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(352);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(357);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(sym_grade);
-      if (lookahead == '.') ADVANCE(235);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(353);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(357);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(sym_grade);
-      if (lookahead == '.') ADVANCE(235);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(354);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(357);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 356:
       ACCEPT_TOKEN(sym_grade);
-      if (lookahead == '.') ADVANCE(235);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(356);
+      if (lookahead == '-') ADVANCE(242);
+      if (lookahead == '.') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(360);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(357);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(361);
       END_STATE();
     case 357:
       ACCEPT_TOKEN(sym_grade);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(357);
+      if (lookahead == '.') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(356);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(361);
       END_STATE();
     case 358:
-      ACCEPT_TOKEN(anon_sym_about);
+      ACCEPT_TOKEN(sym_grade);
+      if (lookahead == '.') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(357);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(361);
       END_STATE();
     case 359:
-      ACCEPT_TOKEN(anon_sym_about);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(sym_grade);
+      if (lookahead == '.') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(358);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(361);
       END_STATE();
     case 360:
+      ACCEPT_TOKEN(sym_grade);
+      if (lookahead == '.') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(360);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(361);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(sym_grade);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(361);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_about);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_about);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 364:
       ACCEPT_TOKEN(anon_sym_about);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_statement);
-      END_STATE();
-    case 362:
-      ACCEPT_TOKEN(anon_sym_statement);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_statement);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_rationale);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 365:
-      ACCEPT_TOKEN(anon_sym_rationale);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_statement);
       END_STATE();
     case 366:
+      ACCEPT_TOKEN(anon_sym_statement);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_statement);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(anon_sym_rationale);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_rationale);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 370:
       ACCEPT_TOKEN(anon_sym_rationale);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_alternative);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_alternative);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_alternative);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_note);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 371:
-      ACCEPT_TOKEN(anon_sym_note);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_alternative);
       END_STATE();
     case 372:
+      ACCEPT_TOKEN(anon_sym_alternative);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_alternative);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_note);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_note);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 376:
       ACCEPT_TOKEN(anon_sym_note);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_detail);
-      END_STATE();
-    case 374:
-      ACCEPT_TOKEN(anon_sym_detail);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_detail);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'c') ADVANCE(512);
-      if (lookahead == 'f') ADVANCE(544);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 377:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      ACCEPT_TOKEN(anon_sym_detail);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_detail);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -4537,274 +4560,324 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (lookahead == 'c') ADVANCE(130);
-      if (lookahead == 'f') ADVANCE(163);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 379:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (lookahead == 'c') ADVANCE(741);
-      if (lookahead == 'f') ADVANCE(772);
+      ACCEPT_TOKEN(anon_sym_detail);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 380:
       ACCEPT_TOKEN(anon_sym_in);
-      if (lookahead == 'f') ADVANCE(163);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'c') ADVANCE(516);
+      if (lookahead == 'f') ADVANCE(548);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 381:
-      ACCEPT_TOKEN(anon_sym_cite);
+      ACCEPT_TOKEN(anon_sym_in);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 382:
-      ACCEPT_TOKEN(anon_sym_cite);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_in);
+      if (lookahead == 'c') ADVANCE(132);
+      if (lookahead == 'f') ADVANCE(165);
       END_STATE();
     case 383:
+      ACCEPT_TOKEN(anon_sym_in);
+      if (lookahead == 'c') ADVANCE(745);
+      if (lookahead == 'f') ADVANCE(776);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_in);
+      if (lookahead == 'f') ADVANCE(165);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_cite);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(anon_sym_cite);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 387:
       ACCEPT_TOKEN(anon_sym_cite);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_see);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_see);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_see);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(anon_sym_excludes);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 388:
-      ACCEPT_TOKEN(anon_sym_excludes);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_see);
       END_STATE();
     case 389:
+      ACCEPT_TOKEN(anon_sym_see);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(anon_sym_see);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_excludes);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_excludes);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 393:
       ACCEPT_TOKEN(anon_sym_excludes);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(anon_sym_acknowledge);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_acknowledge);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_acknowledge);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_or);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 394:
-      ACCEPT_TOKEN(anon_sym_or);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_acknowledge);
       END_STATE();
     case 395:
+      ACCEPT_TOKEN(anon_sym_acknowledge);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 396:
+      ACCEPT_TOKEN(anon_sym_acknowledge);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(anon_sym_or);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(anon_sym_or);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 399:
       ACCEPT_TOKEN(anon_sym_or);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(anon_sym_and);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(anon_sym_and);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_and);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(anon_sym_PLUS);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 400:
-      ACCEPT_TOKEN(anon_sym_STAR);
+      ACCEPT_TOKEN(anon_sym_and);
       END_STATE();
     case 401:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      if (lookahead == '/') ADVANCE(258);
+      ACCEPT_TOKEN(anon_sym_and);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 402:
-      ACCEPT_TOKEN(anon_sym_not);
-      END_STATE();
-    case 403:
-      ACCEPT_TOKEN(anon_sym_not);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(371);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 404:
-      ACCEPT_TOKEN(anon_sym_not);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 405:
-      ACCEPT_TOKEN(anon_sym_not);
-      if (lookahead == 'e') ADVANCE(372);
+      ACCEPT_TOKEN(anon_sym_and);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_PLUS);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(anon_sym_STAR);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_SLASH);
+      if (lookahead == '/') ADVANCE(262);
       END_STATE();
     case 406:
       ACCEPT_TOKEN(anon_sym_not);
-      if (lookahead == 'e') ADVANCE(370);
       END_STATE();
     case 407:
+      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(375);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'e') ADVANCE(376);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(anon_sym_not);
+      if (lookahead == 'e') ADVANCE(374);
+      END_STATE();
+    case 411:
       ACCEPT_TOKEN(anon_sym_not);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(anon_sym_LT_EQ);
-      END_STATE();
-    case 409:
-      ACCEPT_TOKEN(anon_sym_GT_EQ);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '=') ADVANCE(408);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 412:
-      ACCEPT_TOKEN(anon_sym_GT);
-      if (lookahead == '=') ADVANCE(409);
+      ACCEPT_TOKEN(anon_sym_LT_EQ);
       END_STATE();
     case 413:
-      ACCEPT_TOKEN(anon_sym_u2264);
+      ACCEPT_TOKEN(anon_sym_GT_EQ);
       END_STATE();
     case 414:
-      ACCEPT_TOKEN(anon_sym_u2265);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 415:
-      ACCEPT_TOKEN(anon_sym_u2260);
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '=') ADVANCE(412);
       END_STATE();
     case 416:
-      ACCEPT_TOKEN(anon_sym_is);
+      ACCEPT_TOKEN(anon_sym_GT);
+      if (lookahead == '=') ADVANCE(413);
       END_STATE();
     case 417:
+      ACCEPT_TOKEN(anon_sym_u2264);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(anon_sym_u2265);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(anon_sym_u2260);
+      END_STATE();
+    case 420:
       ACCEPT_TOKEN(anon_sym_is);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(anon_sym_is);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -4812,107 +4885,45 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
-    case 418:
+    case 422:
       ACCEPT_TOKEN(anon_sym_is);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_DOT);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(sym_unit);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(139);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'a') ADVANCE(436);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'a') ADVANCE(432);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_DOT);
       END_STATE();
     case 424:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'a') ADVANCE(500);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (lookahead == '%' ||
-          lookahead == '.' ||
-          lookahead == '/' ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z') ||
-          lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
       END_STATE();
     case 425:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'a') ADVANCE(595);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(141);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z') ||
+          ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 426:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'a') ADVANCE(502);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'a') ADVANCE(440);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -4920,15 +4931,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 427:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'a') ADVANCE(586);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'a') ADVANCE(436);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -4936,15 +4948,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 428:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'a') ADVANCE(488);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'a') ADVANCE(504);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -4952,16 +4965,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 429:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'a') ADVANCE(588);
-      if (lookahead == 'r') ADVANCE(479);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'a') ADVANCE(599);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -4969,15 +4982,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 430:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'a') ADVANCE(515);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'a') ADVANCE(506);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -4985,15 +4999,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 431:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'a') ADVANCE(592);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'a') ADVANCE(590);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5001,86 +5016,85 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 432:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'b') ADVANCE(513);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'a') ADVANCE(492);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
+          ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 433:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'b') ADVANCE(552);
-      if (lookahead == 'c') ADVANCE(510);
-      if (lookahead == 'l') ADVANCE(590);
-      if (lookahead == 'n') ADVANCE(442);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'a') ADVANCE(592);
+      if (lookahead == 'r') ADVANCE(483);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
+          ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 434:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'c') ADVANCE(491);
-      if (lookahead == 'e') ADVANCE(460);
-      if (lookahead == 't') ADVANCE(429);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'a') ADVANCE(519);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
+          ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 435:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'c') ADVANCE(491);
-      if (lookahead == 'e') ADVANCE(441);
-      if (lookahead == 'u') ADVANCE(485);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'a') ADVANCE(596);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z') ||
+          ('b' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 436:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'c') ADVANCE(576);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'b') ADVANCE(517);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5088,16 +5102,21 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 437:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'c') ADVANCE(545);
-      if (lookahead == 'f') ADVANCE(467);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      ADVANCE_MAP(
+        '(', 248,
+        '-', 239,
+        '[', 250,
+        'b', 556,
+        'c', 514,
+        'l', 594,
+        'n', 446,
+        '{', 252,
+      );
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5105,15 +5124,18 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 438:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'c') ADVANCE(549);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'c') ADVANCE(495);
+      if (lookahead == 'e') ADVANCE(464);
+      if (lookahead == 't') ADVANCE(433);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5121,15 +5143,18 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 439:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'c') ADVANCE(471);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'c') ADVANCE(495);
+      if (lookahead == 'e') ADVANCE(445);
+      if (lookahead == 'u') ADVANCE(489);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5137,15 +5162,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 440:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'c') ADVANCE(518);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'c') ADVANCE(580);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5153,15 +5179,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 441:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'c') ADVANCE(591);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'c') ADVANCE(549);
+      if (lookahead == 'f') ADVANCE(471);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5169,15 +5197,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 442:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'd') ADVANCE(397);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'c') ADVANCE(553);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5185,15 +5214,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 443:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'd') ADVANCE(321);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'c') ADVANCE(475);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5201,15 +5231,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 444:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'd') ADVANCE(350);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'c') ADVANCE(522);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5217,15 +5248,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 445:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'd') ADVANCE(608);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'c') ADVANCE(595);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5233,15 +5265,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 446:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'd') ADVANCE(470);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'd') ADVANCE(401);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5249,15 +5282,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 447:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'd') ADVANCE(599);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'd') ADVANCE(325);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5265,15 +5299,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 448:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'd') ADVANCE(456);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'd') ADVANCE(354);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5281,15 +5316,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 449:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'd') ADVANCE(472);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'd') ADVANCE(612);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5297,15 +5333,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 450:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'd') ADVANCE(473);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'd') ADVANCE(474);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5313,15 +5350,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 451:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'd') ADVANCE(489);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'd') ADVANCE(603);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5329,17 +5367,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 452:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(484);
-      if (lookahead == 'i') ADVANCE(571);
-      if (lookahead == 'o') ADVANCE(421);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'd') ADVANCE(460);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5347,15 +5384,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 453:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(437);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'd') ADVANCE(476);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5363,15 +5401,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 454:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(289);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'd') ADVANCE(477);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5379,15 +5418,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 455:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(283);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'd') ADVANCE(493);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5395,15 +5435,18 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 456:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(267);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(488);
+      if (lookahead == 'i') ADVANCE(575);
+      if (lookahead == 'o') ADVANCE(425);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5411,15 +5454,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 457:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(296);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(441);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5427,15 +5471,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 458:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(260);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(293);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5443,15 +5488,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 459:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(334);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(287);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5459,15 +5505,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 460:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(385);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(271);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5475,15 +5522,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 461:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(382);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(300);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5491,15 +5539,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 462:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(365);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(264);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5507,15 +5556,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 463:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(391);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(338);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5523,15 +5573,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 464:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(368);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(389);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5539,15 +5590,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 465:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(347);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(386);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5555,15 +5607,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 466:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(313);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(369);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5571,15 +5624,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 467:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(560);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(395);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5587,15 +5641,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 468:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(447);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(372);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5603,15 +5658,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 469:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(572);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(351);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5619,15 +5675,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 470:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(517);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(317);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5635,15 +5692,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 471:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(569);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(564);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5651,15 +5709,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 472:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(570);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(451);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5667,15 +5726,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 473:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(561);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(576);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5683,15 +5743,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 474:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(451);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(521);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5699,15 +5760,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 475:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(567);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(573);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5715,15 +5777,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 476:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(584);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(574);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5731,15 +5794,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 477:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(563);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(565);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5747,15 +5811,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 478:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(528);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(455);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5763,15 +5828,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 479:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(532);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(571);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5779,15 +5845,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 480:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(540);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(588);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5795,15 +5862,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 481:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(529);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(567);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5811,15 +5879,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(533);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(532);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5827,15 +5896,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'e') ADVANCE(522);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(536);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5843,15 +5913,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'f') ADVANCE(498);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(544);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5859,15 +5930,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'g') ADVANCE(486);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(533);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5875,15 +5947,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'g') ADVANCE(469);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(537);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5891,15 +5964,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'g') ADVANCE(582);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(526);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5907,15 +5981,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'g') ADVANCE(459);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'f') ADVANCE(502);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5923,15 +5998,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'g') ADVANCE(463);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'g') ADVANCE(490);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5939,15 +6015,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'h') ADVANCE(344);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'g') ADVANCE(473);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5955,15 +6032,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'h') ADVANCE(468);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'g') ADVANCE(586);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5971,15 +6049,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'h') ADVANCE(425);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'g') ADVANCE(463);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -5987,15 +6066,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'h') ADVANCE(478);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'g') ADVANCE(467);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6003,15 +6083,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'h') ADVANCE(481);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'h') ADVANCE(348);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6019,15 +6100,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'h') ADVANCE(477);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'h') ADVANCE(472);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6035,15 +6117,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(601);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'h') ADVANCE(429);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6051,15 +6134,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(446);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'h') ADVANCE(482);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6067,15 +6151,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(537);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'h') ADVANCE(485);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6083,16 +6168,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(450);
-      if (lookahead == 't') ADVANCE(565);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'h') ADVANCE(481);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6100,15 +6185,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(511);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(605);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6116,15 +6202,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 501:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(573);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(450);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6132,15 +6219,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 502:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(534);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(541);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6148,15 +6236,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 503:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(587);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(454);
+      if (lookahead == 't') ADVANCE(569);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6164,15 +6254,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 504:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(551);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(515);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6180,15 +6271,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(602);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(577);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6196,15 +6288,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 506:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(539);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(538);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6212,15 +6305,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 507:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(535);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(591);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6228,15 +6322,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(553);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(555);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6244,15 +6339,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'i') ADVANCE(555);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(606);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6260,15 +6356,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'k') ADVANCE(538);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(543);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6276,15 +6373,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(374);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(539);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6292,15 +6390,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 512:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(598);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(557);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6308,15 +6407,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 513:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(454);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(559);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6324,15 +6424,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 514:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(457);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'k') ADVANCE(542);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6340,15 +6441,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 515:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(462);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'l') ADVANCE(378);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6356,15 +6458,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 516:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(474);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'l') ADVANCE(602);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6372,15 +6475,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 517:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(506);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'l') ADVANCE(458);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6388,15 +6492,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 518:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(600);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'l') ADVANCE(461);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6404,15 +6509,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 519:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'm') ADVANCE(341);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'l') ADVANCE(466);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6420,15 +6526,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 520:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'm') ADVANCE(521);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'l') ADVANCE(478);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6436,15 +6543,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 521:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'm') ADVANCE(482);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'l') ADVANCE(510);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6452,15 +6560,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 522:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'm') ADVANCE(480);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'l') ADVANCE(604);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6468,15 +6577,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 523:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(442);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'm') ADVANCE(345);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6484,16 +6594,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 524:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(376);
-      if (lookahead == 's') ADVANCE(417);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'm') ADVANCE(525);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6501,15 +6611,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 525:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(327);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'm') ADVANCE(486);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6517,15 +6628,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 526:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(310);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'm') ADVANCE(484);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6533,16 +6645,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 527:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(377);
-      if (lookahead == 's') ADVANCE(417);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(446);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6550,15 +6662,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(305);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(380);
+      if (lookahead == 's') ADVANCE(421);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6566,15 +6680,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(299);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(331);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6582,15 +6697,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(568);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(314);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6598,15 +6714,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(439);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 's') ADVANCE(421);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6614,15 +6732,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(487);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(309);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6630,15 +6749,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(443);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(303);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6646,15 +6766,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(578);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(572);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6662,15 +6783,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(444);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(443);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6678,15 +6800,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(430);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(491);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6694,15 +6817,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(455);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(447);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6710,15 +6834,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(546);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(582);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6726,15 +6851,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 539:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(458);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(448);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6742,15 +6868,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(581);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(434);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6758,15 +6885,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 541:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'n') ADVANCE(427);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(459);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6774,15 +6902,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 542:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(575);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(550);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6790,15 +6919,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 543:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(593);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(462);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6806,15 +6936,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 544:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(562);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(585);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6822,15 +6953,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 545:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(520);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'n') ADVANCE(431);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6838,15 +6970,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 546:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(605);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(579);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6854,15 +6987,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 547:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(277);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(597);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6870,15 +7004,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 548:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(530);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(566);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6886,15 +7021,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 549:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(594);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(524);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6902,15 +7038,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 550:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(603);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(609);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6918,15 +7055,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 551:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(525);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(281);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6934,15 +7072,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 552:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(597);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(534);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6950,15 +7089,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 553:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(526);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(598);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6966,15 +7106,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 554:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(579);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(607);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6982,15 +7123,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 555:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'o') ADVANCE(536);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(529);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -6998,15 +7140,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 556:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'p') ADVANCE(274);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(601);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7014,16 +7157,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 557:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'p') ADVANCE(583);
-      if (lookahead == 'r') ADVANCE(394);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(530);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7031,16 +7174,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 558:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'r') ADVANCE(394);
-      if (lookahead == 't') ADVANCE(495);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(583);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7048,15 +7191,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 559:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'r') ADVANCE(394);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(540);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7064,15 +7208,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 560:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'r') ADVANCE(337);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'p') ADVANCE(278);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7080,15 +7225,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 561:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'r') ADVANCE(330);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'p') ADVANCE(587);
+      if (lookahead == 'r') ADVANCE(398);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7096,15 +7243,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 562:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'r') ADVANCE(519);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'r') ADVANCE(398);
+      if (lookahead == 't') ADVANCE(499);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7112,15 +7261,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 563:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'r') ADVANCE(604);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'r') ADVANCE(398);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7128,16 +7278,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 564:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'r') ADVANCE(543);
-      if (lookahead == 'u') ADVANCE(497);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'r') ADVANCE(341);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7145,15 +7295,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 565:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'r') ADVANCE(426);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'r') ADVANCE(334);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7161,15 +7312,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 566:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'r') ADVANCE(428);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'r') ADVANCE(523);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7177,15 +7329,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 567:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'r') ADVANCE(541);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'r') ADVANCE(608);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7193,15 +7346,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 568:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 's') ADVANCE(499);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'r') ADVANCE(547);
+      if (lookahead == 'u') ADVANCE(501);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7209,15 +7364,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 569:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 's') ADVANCE(316);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'r') ADVANCE(430);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7225,15 +7381,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 570:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 's') ADVANCE(388);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'r') ADVANCE(432);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7241,15 +7398,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 571:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 's') ADVANCE(438);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'r') ADVANCE(545);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7257,15 +7415,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 572:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 's') ADVANCE(577);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 's') ADVANCE(503);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7273,15 +7432,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 573:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 's') ADVANCE(465);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 's') ADVANCE(320);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7289,15 +7449,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 574:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 's') ADVANCE(589);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 's') ADVANCE(392);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7305,15 +7466,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 575:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(404);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 's') ADVANCE(442);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7321,15 +7483,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 576:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(270);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 's') ADVANCE(581);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7337,15 +7500,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 577:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(324);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 's') ADVANCE(469);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7353,15 +7517,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 578:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(286);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 's') ADVANCE(593);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7369,15 +7534,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 579:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(403);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(408);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7385,15 +7551,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 580:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(359);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(274);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7401,15 +7568,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 581:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(362);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(328);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7417,15 +7585,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 582:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(490);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(290);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7433,15 +7602,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 583:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(504);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(407);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7449,15 +7619,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 584:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(424);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(363);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7465,15 +7636,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 585:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(596);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(366);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7481,15 +7653,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 586:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(496);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(494);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7497,15 +7670,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 587:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(461);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(508);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7513,15 +7687,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 588:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(483);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(428);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7529,15 +7704,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 589:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(505);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(600);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7545,15 +7721,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 590:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(475);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(500);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7561,15 +7738,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 591:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(508);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(465);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7577,15 +7755,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 592:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 't') ADVANCE(509);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(487);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7593,15 +7772,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 593:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'u') ADVANCE(556);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(509);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7609,15 +7789,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 594:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'u') ADVANCE(566);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(479);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7625,15 +7806,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 595:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'u') ADVANCE(574);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(512);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7641,15 +7823,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 596:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'u') ADVANCE(445);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(513);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7657,15 +7840,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 597:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'u') ADVANCE(580);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'u') ADVANCE(560);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7673,15 +7857,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 598:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'u') ADVANCE(448);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'u') ADVANCE(570);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7689,15 +7874,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 599:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'u') ADVANCE(514);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'u') ADVANCE(578);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7705,15 +7891,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 600:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
       if (lookahead == 'u') ADVANCE(449);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7721,15 +7908,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 601:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'v') ADVANCE(464);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'u') ADVANCE(584);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7737,15 +7925,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 602:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'v') ADVANCE(466);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'u') ADVANCE(452);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7753,15 +7942,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 603:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'w') ADVANCE(292);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'u') ADVANCE(518);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7769,15 +7959,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 604:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'w') ADVANCE(501);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'u') ADVANCE(453);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7785,15 +7976,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 605:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'w') ADVANCE(516);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'v') ADVANCE(468);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7801,15 +7993,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 606:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'x') ADVANCE(492);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'v') ADVANCE(470);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7817,15 +8010,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 607:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'x') ADVANCE(440);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'w') ADVANCE(296);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7833,15 +8027,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 608:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == 'y') ADVANCE(302);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'w') ADVANCE(505);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7849,16 +8044,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 609:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (lookahead == '*' ||
-          lookahead == '^') ADVANCE(233);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'w') ADVANCE(520);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7866,14 +8061,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 610:
       ACCEPT_TOKEN(sym_unit);
-      if (lookahead == '-') ADVANCE(237);
-      if (lookahead == '[') ADVANCE(246);
-      if (lookahead == '{') ADVANCE(248);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'x') ADVANCE(496);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7881,16 +8078,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(610);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 611:
-      ACCEPT_TOKEN(sym_type_unit);
-      if (lookahead == '-') ADVANCE(238);
-      if (lookahead == '[') ADVANCE(247);
-      if (lookahead == '{') ADVANCE(249);
-      if (lookahead == '*' ||
-          lookahead == '^') ADVANCE(234);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
+      ACCEPT_TOKEN(sym_unit);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'x') ADVANCE(444);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7898,14 +8095,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(612);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 612:
-      ACCEPT_TOKEN(sym_type_unit);
-      if (lookahead == '-') ADVANCE(238);
-      if (lookahead == '[') ADVANCE(247);
-      if (lookahead == '{') ADVANCE(249);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
+      ACCEPT_TOKEN(sym_unit);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == 'y') ADVANCE(306);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (lookahead == '%' ||
           lookahead == '.' ||
           lookahead == '/' ||
@@ -7913,702 +8112,738 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z') ||
           lookahead == 0xb5 ||
-          lookahead == 0x3bc) ADVANCE(612);
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 613:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '-') ADVANCE(240);
-      if (lookahead == '.') ADVANCE(235);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
+      ACCEPT_TOKEN(sym_unit);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (lookahead == '*' ||
+          lookahead == '^') ADVANCE(235);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 614:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(235);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
+      ACCEPT_TOKEN(sym_unit);
+      if (lookahead == '(') ADVANCE(248);
+      if (lookahead == '-') ADVANCE(239);
+      if (lookahead == '[') ADVANCE(250);
+      if (lookahead == '{') ADVANCE(252);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(614);
       END_STATE();
     case 615:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(235);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      ACCEPT_TOKEN(sym_type_unit);
+      if (lookahead == '(') ADVANCE(249);
+      if (lookahead == '-') ADVANCE(240);
+      if (lookahead == '[') ADVANCE(251);
+      if (lookahead == '{') ADVANCE(253);
+      if (lookahead == '*' ||
+          lookahead == '^') ADVANCE(236);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(615);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(616);
       END_STATE();
     case 616:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(235);
+      ACCEPT_TOKEN(sym_type_unit);
+      if (lookahead == '(') ADVANCE(249);
+      if (lookahead == '-') ADVANCE(240);
+      if (lookahead == '[') ADVANCE(251);
+      if (lookahead == '{') ADVANCE(253);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(615);
+      if (lookahead == '%' ||
+          lookahead == '.' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z') ||
+          lookahead == 0xb5 ||
+          lookahead == 0x3bc) ADVANCE(616);
       END_STATE();
     case 617:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(235);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(616);
+      if (lookahead == '-') ADVANCE(242);
+      if (lookahead == '.') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
       END_STATE();
     case 618:
       ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(237);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
       END_STATE();
     case 619:
-      ACCEPT_TOKEN(sym_date);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(617);
       END_STATE();
     case 620:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
       END_STATE();
     case 621:
-      ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '\n') ADVANCE(624);
-      if (lookahead != 0 &&
-          lookahead != '"' &&
-          lookahead != '\\' &&
-          lookahead != '{') ADVANCE(621);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
       END_STATE();
     case 622:
-      ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '/') ADVANCE(623);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(622);
-      if (lookahead != 0 &&
-          lookahead != '"' &&
-          lookahead != '\\' &&
-          lookahead != '{') ADVANCE(624);
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       END_STATE();
     case 623:
-      ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '/') ADVANCE(621);
-      if (lookahead != 0 &&
-          lookahead != '"' &&
-          lookahead != '\\' &&
-          lookahead != '{') ADVANCE(624);
+      ACCEPT_TOKEN(sym_date);
       END_STATE();
     case 624:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 625:
+      ACCEPT_TOKEN(aux_sym_string_token1);
+      if (lookahead == '\n') ADVANCE(628);
+      if (lookahead != 0 &&
+          lookahead != '"' &&
+          lookahead != '\\' &&
+          lookahead != '{') ADVANCE(625);
+      END_STATE();
+    case 626:
+      ACCEPT_TOKEN(aux_sym_string_token1);
+      if (lookahead == '/') ADVANCE(627);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') ADVANCE(626);
+      if (lookahead != 0 &&
+          lookahead != '"' &&
+          lookahead != '\\' &&
+          lookahead != '{') ADVANCE(628);
+      END_STATE();
+    case 627:
+      ACCEPT_TOKEN(aux_sym_string_token1);
+      if (lookahead == '/') ADVANCE(625);
+      if (lookahead != 0 &&
+          lookahead != '"' &&
+          lookahead != '\\' &&
+          lookahead != '{') ADVANCE(628);
+      END_STATE();
+    case 628:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '"' &&
           lookahead != '\\' &&
-          lookahead != '{') ADVANCE(624);
+          lookahead != '{') ADVANCE(628);
       END_STATE();
-    case 625:
+    case 629:
       ACCEPT_TOKEN(anon_sym_LBRACE2);
       END_STATE();
-    case 626:
+    case 630:
       ACCEPT_TOKEN(anon_sym_LBRACE2);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(20);
-      END_STATE();
-    case 627:
-      ACCEPT_TOKEN(anon_sym_DQUOTE2);
-      END_STATE();
-    case 628:
-      ACCEPT_TOKEN(sym_escape_sequence);
-      END_STATE();
-    case 629:
-      ACCEPT_TOKEN(sym_placeholder);
-      END_STATE();
-    case 630:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '-') ADVANCE(138);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(22);
       END_STATE();
     case 631:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(650);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+      ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
     case 632:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(647);
-      if (lookahead == 'h') ADVANCE(690);
-      if (lookahead == 'o') ADVANCE(278);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+      ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
     case 633:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(647);
-      if (lookahead == 'o') ADVANCE(278);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+      ACCEPT_TOKEN(sym_placeholder);
       END_STATE();
     case 634:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(647);
+      if (lookahead == '-') ADVANCE(140);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 635:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(721);
+      if (lookahead == 'a') ADVANCE(654);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 636:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(818);
+      if (lookahead == 'a') ADVANCE(651);
+      if (lookahead == 'h') ADVANCE(694);
+      if (lookahead == 'o') ADVANCE(282);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 637:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(710);
+      if (lookahead == 'a') ADVANCE(651);
+      if (lookahead == 'o') ADVANCE(282);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 638:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(814);
+      if (lookahead == 'a') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 639:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(812);
-      if (lookahead == 'r') ADVANCE(698);
-      if (lookahead == 'u') ADVANCE(663);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 640:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(812);
-      if (lookahead == 'r') ADVANCE(698);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 641:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'a') ADVANCE(725);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 640:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(822);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 641:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(714);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 642:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(739);
+      if (lookahead == 'a') ADVANCE(818);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 643:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(815);
-      if (lookahead == 'e') ADVANCE(651);
-      if (lookahead == 'o') ADVANCE(827);
+      if (lookahead == 'a') ADVANCE(816);
+      if (lookahead == 'r') ADVANCE(702);
+      if (lookahead == 'u') ADVANCE(667);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 644:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(815);
+      if (lookahead == 'a') ADVANCE(816);
+      if (lookahead == 'r') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 645:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(767);
-      if (lookahead == 'c') ADVANCE(733);
-      if (lookahead == 'l') ADVANCE(807);
-      if (lookahead == 'n') ADVANCE(661);
+      if (lookahead == 'a') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 646:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(767);
-      if (lookahead == 'c') ADVANCE(733);
-      if (lookahead == 'l') ADVANCE(807);
+      if (lookahead == 'a') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 647:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(736);
+      if (lookahead == 'a') ADVANCE(819);
+      if (lookahead == 'e') ADVANCE(655);
+      if (lookahead == 'o') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 648:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(735);
-      if (lookahead == 'h') ADVANCE(636);
+      if (lookahead == 'a') ADVANCE(819);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 649:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(735);
+      if (lookahead == 'b') ADVANCE(771);
+      if (lookahead == 'c') ADVANCE(737);
+      if (lookahead == 'l') ADVANCE(811);
+      if (lookahead == 'n') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 650:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(799);
+      if (lookahead == 'b') ADVANCE(771);
+      if (lookahead == 'c') ADVANCE(737);
+      if (lookahead == 'l') ADVANCE(811);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 651:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(768);
-      if (lookahead == 'f') ADVANCE(693);
+      if (lookahead == 'b') ADVANCE(740);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 652:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(773);
+      if (lookahead == 'c') ADVANCE(739);
+      if (lookahead == 'h') ADVANCE(640);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(697);
+      if (lookahead == 'c') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 654:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(716);
-      if (lookahead == 'e') ADVANCE(658);
-      if (lookahead == 't') ADVANCE(639);
-      if (lookahead == 'u') ADVANCE(707);
+      if (lookahead == 'c') ADVANCE(803);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(716);
-      if (lookahead == 'e') ADVANCE(673);
-      if (lookahead == 't') ADVANCE(640);
+      if (lookahead == 'c') ADVANCE(772);
+      if (lookahead == 'f') ADVANCE(697);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(716);
-      if (lookahead == 'e') ADVANCE(659);
-      if (lookahead == 't') ADVANCE(819);
-      if (lookahead == 'u') ADVANCE(707);
+      if (lookahead == 'c') ADVANCE(777);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(716);
-      if (lookahead == 'e') ADVANCE(659);
-      if (lookahead == 'u') ADVANCE(707);
+      if (lookahead == 'c') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(816);
-      if (lookahead == 'e') ADVANCE(386);
+      if (lookahead == 'c') ADVANCE(720);
+      if (lookahead == 'e') ADVANCE(662);
+      if (lookahead == 't') ADVANCE(643);
+      if (lookahead == 'u') ADVANCE(711);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(816);
+      if (lookahead == 'c') ADVANCE(720);
+      if (lookahead == 'e') ADVANCE(677);
+      if (lookahead == 't') ADVANCE(644);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(741);
-      if (lookahead == 'f') ADVANCE(772);
+      if (lookahead == 'c') ADVANCE(720);
+      if (lookahead == 'e') ADVANCE(663);
+      if (lookahead == 't') ADVANCE(823);
+      if (lookahead == 'u') ADVANCE(711);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(398);
+      if (lookahead == 'c') ADVANCE(720);
+      if (lookahead == 'e') ADVANCE(663);
+      if (lookahead == 'u') ADVANCE(711);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(351);
+      if (lookahead == 'c') ADVANCE(820);
+      if (lookahead == 'e') ADVANCE(390);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(833);
+      if (lookahead == 'c') ADVANCE(820);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(322);
+      if (lookahead == 'c') ADVANCE(745);
+      if (lookahead == 'f') ADVANCE(776);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(823);
+      if (lookahead == 'd') ADVANCE(402);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(692);
+      if (lookahead == 'd') ADVANCE(355);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(699);
+      if (lookahead == 'd') ADVANCE(837);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 668:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(691);
+      if (lookahead == 'd') ADVANCE(326);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(679);
+      if (lookahead == 'd') ADVANCE(827);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(711);
+      if (lookahead == 'd') ADVANCE(696);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(705);
-      if (lookahead == 'i') ADVANCE(794);
-      if (lookahead == 'o') ADVANCE(630);
+      if (lookahead == 'd') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(651);
-      if (lookahead == 'o') ADVANCE(827);
+      if (lookahead == 'd') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(386);
+      if (lookahead == 'd') ADVANCE(683);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(790);
+      if (lookahead == 'd') ADVANCE(715);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(383);
+      if (lookahead == 'e') ADVANCE(709);
+      if (lookahead == 'i') ADVANCE(798);
+      if (lookahead == 'o') ADVANCE(634);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(372);
+      if (lookahead == 'e') ADVANCE(655);
+      if (lookahead == 'o') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(290);
+      if (lookahead == 'e') ADVANCE(390);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(284);
+      if (lookahead == 'e') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(268);
+      if (lookahead == 'e') ADVANCE(387);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(297);
+      if (lookahead == 'e') ADVANCE(376);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 681:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(261);
+      if (lookahead == 'e') ADVANCE(294);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 682:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(348);
+      if (lookahead == 'e') ADVANCE(288);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 683:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(366);
+      if (lookahead == 'e') ADVANCE(272);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 684:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == 'e') ADVANCE(301);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 685:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(314);
+      if (lookahead == 'e') ADVANCE(265);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 686:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(392);
+      if (lookahead == 'e') ADVANCE(352);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 687:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(369);
+      if (lookahead == 'e') ADVANCE(370);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 688:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(706);
-      if (lookahead == 'i') ADVANCE(794);
-      if (lookahead == 'o') ADVANCE(630);
+      if (lookahead == 'e') ADVANCE(339);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 689:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(318);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 690:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(396);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 691:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(373);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 692:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(710);
+      if (lookahead == 'i') ADVANCE(798);
+      if (lookahead == 'o') ADVANCE(634);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 693:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(791);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 694:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 695:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(796);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 696:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(744);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 697:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(787);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 690:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(748);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 691:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(792);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 692:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(740);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 693:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(783);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 694:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(665);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 695:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(749);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 696:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 697:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(756);
+      if (lookahead == 'e') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(784);
+      if (lookahead == 'e') ADVANCE(753);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(805);
+      if (lookahead == 'e') ADVANCE(674);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(761);
+      if (lookahead == 'e') ADVANCE(797);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 702:
       ACCEPT_TOKEN(sym_identifier);
@@ -8616,112 +8851,112 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 703:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(796);
+      if (lookahead == 'e') ADVANCE(788);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 704:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(745);
+      if (lookahead == 'e') ADVANCE(809);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(723);
-      if (lookahead == 't') ADVANCE(635);
+      if (lookahead == 'e') ADVANCE(765);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(723);
+      if (lookahead == 'e') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(709);
+      if (lookahead == 'e') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(806);
+      if (lookahead == 'e') ADVANCE(749);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(703);
+      if (lookahead == 'f') ADVANCE(727);
+      if (lookahead == 't') ADVANCE(639);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(684);
+      if (lookahead == 'f') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(686);
+      if (lookahead == 'g') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(690);
+      if (lookahead == 'g') ADVANCE(810);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(345);
+      if (lookahead == 'g') ADVANCE(707);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(636);
+      if (lookahead == 'g') ADVANCE(688);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(689);
+      if (lookahead == 'g') ADVANCE(690);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 716:
       ACCEPT_TOKEN(sym_identifier);
@@ -8729,957 +8964,989 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 717:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(695);
+      if (lookahead == 'h') ADVANCE(349);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(825);
+      if (lookahead == 'h') ADVANCE(640);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(666);
+      if (lookahead == 'h') ADVANCE(693);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(754);
+      if (lookahead == 'h') ADVANCE(698);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 721:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(734);
+      if (lookahead == 'h') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(797);
+      if (lookahead == 'i') ADVANCE(829);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 723:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(763);
+      if (lookahead == 'i') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 724:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(774);
+      if (lookahead == 'i') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 725:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(762);
+      if (lookahead == 'i') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 726:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(809);
-      if (lookahead == 'o') ADVANCE(752);
+      if (lookahead == 'i') ADVANCE(801);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 727:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(809);
+      if (lookahead == 'i') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 728:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(826);
+      if (lookahead == 'i') ADVANCE(778);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 729:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(667);
-      if (lookahead == 't') ADVANCE(788);
+      if (lookahead == 'i') ADVANCE(766);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 730:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(764);
+      if (lookahead == 'i') ADVANCE(813);
+      if (lookahead == 'o') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 731:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(775);
+      if (lookahead == 'i') ADVANCE(813);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 732:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(777);
+      if (lookahead == 'i') ADVANCE(830);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 733:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(759);
+      if (lookahead == 'i') ADVANCE(671);
+      if (lookahead == 't') ADVANCE(792);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 734:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(375);
+      if (lookahead == 'i') ADVANCE(768);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 735:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(822);
+      if (lookahead == 'i') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 736:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(677);
+      if (lookahead == 'i') ADVANCE(781);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 737:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(696);
+      if (lookahead == 'k') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 738:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(680);
+      if (lookahead == 'l') ADVANCE(379);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 739:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(683);
+      if (lookahead == 'l') ADVANCE(826);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 740:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(730);
+      if (lookahead == 'l') ADVANCE(681);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 741:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(824);
+      if (lookahead == 'l') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 742:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(342);
+      if (lookahead == 'l') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 743:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(744);
+      if (lookahead == 'l') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 744:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(702);
+      if (lookahead == 'l') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(701);
+      if (lookahead == 'l') ADVANCE(828);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(661);
+      if (lookahead == 'm') ADVANCE(346);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(379);
-      if (lookahead == 's') ADVANCE(418);
+      if (lookahead == 'm') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(300);
+      if (lookahead == 'm') ADVANCE(706);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(306);
+      if (lookahead == 'm') ADVANCE(705);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(328);
+      if (lookahead == 'n') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(311);
+      if (lookahead == 'n') ADVANCE(383);
+      if (lookahead == 's') ADVANCE(422);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 752:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(791);
+      if (lookahead == 'n') ADVANCE(304);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 753:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(660);
+      if (lookahead == 'n') ADVANCE(310);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(662);
+      if (lookahead == 'n') ADVANCE(332);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(653);
+      if (lookahead == 'n') ADVANCE(315);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 756:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(708);
+      if (lookahead == 'n') ADVANCE(795);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 757:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(638);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 758:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(642);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 759:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(770);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 760:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'n') ADVANCE(664);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 758:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(666);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 759:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(657);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 760:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(712);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 761:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(802);
+      if (lookahead == 'n') ADVANCE(642);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 762:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(803);
+      if (lookahead == 'n') ADVANCE(646);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 763:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(678);
+      if (lookahead == 'n') ADVANCE(774);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(681);
+      if (lookahead == 'n') ADVANCE(668);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 765:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(752);
+      if (lookahead == 'n') ADVANCE(806);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 766:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(827);
+      if (lookahead == 'n') ADVANCE(807);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 767:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(820);
+      if (lookahead == 'n') ADVANCE(682);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 768:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(743);
+      if (lookahead == 'n') ADVANCE(685);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 769:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(798);
+      if (lookahead == 'o') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 770:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(829);
+      if (lookahead == 'o') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 771:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(817);
+      if (lookahead == 'o') ADVANCE(824);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 772:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(785);
+      if (lookahead == 'o') ADVANCE(747);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 773:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(802);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 774:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(833);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 775:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(821);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 774:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(750);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 775:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 776:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(804);
+      if (lookahead == 'o') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 777:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(751);
+      if (lookahead == 'o') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 778:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(813);
+      if (lookahead == 'o') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(275);
+      if (lookahead == 'o') ADVANCE(762);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(808);
-      if (lookahead == 'r') ADVANCE(395);
-      if (lookahead == 't') ADVANCE(715);
+      if (lookahead == 'o') ADVANCE(808);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 781:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(808);
-      if (lookahead == 'r') ADVANCE(395);
+      if (lookahead == 'o') ADVANCE(755);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 782:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(808);
+      if (lookahead == 'o') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 783:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(339);
+      if (lookahead == 'p') ADVANCE(279);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 784:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(331);
+      if (lookahead == 'p') ADVANCE(812);
+      if (lookahead == 'r') ADVANCE(399);
+      if (lookahead == 't') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 785:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(742);
+      if (lookahead == 'p') ADVANCE(812);
+      if (lookahead == 'r') ADVANCE(399);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 786:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(771);
-      if (lookahead == 'u') ADVANCE(719);
+      if (lookahead == 'p') ADVANCE(812);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 787:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(828);
+      if (lookahead == 'r') ADVANCE(343);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 788:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(335);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 789:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(746);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 790:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(775);
+      if (lookahead == 'u') ADVANCE(723);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 791:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(832);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 792:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(645);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 793:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'r') ADVANCE(641);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 789:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(637);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 790:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(757);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 791:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(729);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 792:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(389);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 793:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(317);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 794:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(652);
+      if (lookahead == 'r') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 795:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(810);
+      if (lookahead == 's') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 796:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(801);
+      if (lookahead == 's') ADVANCE(393);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 797:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(682);
+      if (lookahead == 's') ADVANCE(321);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 798:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(405);
+      if (lookahead == 's') ADVANCE(656);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 799:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(271);
+      if (lookahead == 's') ADVANCE(814);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 800:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(360);
+      if (lookahead == 's') ADVANCE(805);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 801:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(325);
+      if (lookahead == 's') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 802:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(363);
+      if (lookahead == 't') ADVANCE(409);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 803:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(287);
+      if (lookahead == 't') ADVANCE(275);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 804:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(407);
+      if (lookahead == 't') ADVANCE(364);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 805:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(635);
+      if (lookahead == 't') ADVANCE(329);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 806:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(713);
+      if (lookahead == 't') ADVANCE(367);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 807:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(674);
+      if (lookahead == 't') ADVANCE(291);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 808:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(724);
+      if (lookahead == 't') ADVANCE(411);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 809:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(675);
+      if (lookahead == 't') ADVANCE(639);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 810:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(718);
+      if (lookahead == 't') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 811:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(819);
+      if (lookahead == 't') ADVANCE(678);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 812:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(704);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 813:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(676);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 814:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
-    case 815:
+    case 813:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(731);
+      if (lookahead == 't') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 814:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(722);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 815:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(823);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 816:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(708);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 817:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(680);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 818:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(732);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 817:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(779);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
-      END_STATE();
-    case 818:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(795);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 819:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(663);
+      if (lookahead == 't') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 820:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(800);
+      if (lookahead == 't') ADVANCE(736);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 821:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(789);
+      if (lookahead == 'u') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 822:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(668);
+      if (lookahead == 'u') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 823:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(738);
+      if (lookahead == 'u') ADVANCE(667);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 824:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(669);
+      if (lookahead == 'u') ADVANCE(804);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 825:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(685);
+      if (lookahead == 'u') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 826:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(687);
+      if (lookahead == 'u') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 827:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(293);
+      if (lookahead == 'u') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 828:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(722);
+      if (lookahead == 'u') ADVANCE(673);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 829:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(737);
+      if (lookahead == 'v') ADVANCE(689);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 830:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'x') ADVANCE(648);
+      if (lookahead == 'v') ADVANCE(691);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 831:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'x') ADVANCE(714);
+      if (lookahead == 'w') ADVANCE(297);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 832:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'x') ADVANCE(649);
+      if (lookahead == 'w') ADVANCE(726);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 833:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(303);
+      if (lookahead == 'w') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 834:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'x') ADVANCE(652);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 835:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'x') ADVANCE(718);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 836:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'x') ADVANCE(653);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 837:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(307);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+      END_STATE();
+    case 838:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(834);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     default:
       return false;
@@ -10138,65 +10405,65 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 252},
-  [2] = {.lex_state = 254},
-  [3] = {.lex_state = 254},
-  [4] = {.lex_state = 252},
-  [5] = {.lex_state = 252},
-  [6] = {.lex_state = 252},
-  [7] = {.lex_state = 252},
-  [8] = {.lex_state = 252},
-  [9] = {.lex_state = 252},
-  [10] = {.lex_state = 252},
-  [11] = {.lex_state = 252},
-  [12] = {.lex_state = 252},
-  [13] = {.lex_state = 252},
-  [14] = {.lex_state = 252},
-  [15] = {.lex_state = 252},
-  [16] = {.lex_state = 252},
-  [17] = {.lex_state = 252},
-  [18] = {.lex_state = 252},
-  [19] = {.lex_state = 252},
-  [20] = {.lex_state = 252},
-  [21] = {.lex_state = 252},
-  [22] = {.lex_state = 252},
-  [23] = {.lex_state = 252},
-  [24] = {.lex_state = 252},
-  [25] = {.lex_state = 252},
-  [26] = {.lex_state = 252},
-  [27] = {.lex_state = 252},
-  [28] = {.lex_state = 252},
-  [29] = {.lex_state = 252},
-  [30] = {.lex_state = 252},
-  [31] = {.lex_state = 252},
-  [32] = {.lex_state = 253},
-  [33] = {.lex_state = 252},
-  [34] = {.lex_state = 252},
-  [35] = {.lex_state = 252},
-  [36] = {.lex_state = 252},
-  [37] = {.lex_state = 252},
-  [38] = {.lex_state = 252},
-  [39] = {.lex_state = 253},
-  [40] = {.lex_state = 252},
-  [41] = {.lex_state = 252},
-  [42] = {.lex_state = 252},
-  [43] = {.lex_state = 252},
-  [44] = {.lex_state = 252},
-  [45] = {.lex_state = 252},
-  [46] = {.lex_state = 252},
-  [47] = {.lex_state = 252},
-  [48] = {.lex_state = 252},
-  [49] = {.lex_state = 252},
-  [50] = {.lex_state = 252},
-  [51] = {.lex_state = 252},
-  [52] = {.lex_state = 252},
-  [53] = {.lex_state = 252},
-  [54] = {.lex_state = 252},
-  [55] = {.lex_state = 252},
-  [56] = {.lex_state = 252},
-  [57] = {.lex_state = 252},
-  [58] = {.lex_state = 252},
-  [59] = {.lex_state = 252},
+  [1] = {.lex_state = 256},
+  [2] = {.lex_state = 258},
+  [3] = {.lex_state = 258},
+  [4] = {.lex_state = 256},
+  [5] = {.lex_state = 256},
+  [6] = {.lex_state = 256},
+  [7] = {.lex_state = 256},
+  [8] = {.lex_state = 256},
+  [9] = {.lex_state = 256},
+  [10] = {.lex_state = 256},
+  [11] = {.lex_state = 256},
+  [12] = {.lex_state = 256},
+  [13] = {.lex_state = 256},
+  [14] = {.lex_state = 256},
+  [15] = {.lex_state = 256},
+  [16] = {.lex_state = 256},
+  [17] = {.lex_state = 256},
+  [18] = {.lex_state = 256},
+  [19] = {.lex_state = 256},
+  [20] = {.lex_state = 256},
+  [21] = {.lex_state = 256},
+  [22] = {.lex_state = 256},
+  [23] = {.lex_state = 256},
+  [24] = {.lex_state = 256},
+  [25] = {.lex_state = 256},
+  [26] = {.lex_state = 256},
+  [27] = {.lex_state = 256},
+  [28] = {.lex_state = 256},
+  [29] = {.lex_state = 256},
+  [30] = {.lex_state = 256},
+  [31] = {.lex_state = 256},
+  [32] = {.lex_state = 257},
+  [33] = {.lex_state = 256},
+  [34] = {.lex_state = 256},
+  [35] = {.lex_state = 256},
+  [36] = {.lex_state = 256},
+  [37] = {.lex_state = 256},
+  [38] = {.lex_state = 256},
+  [39] = {.lex_state = 257},
+  [40] = {.lex_state = 256},
+  [41] = {.lex_state = 256},
+  [42] = {.lex_state = 256},
+  [43] = {.lex_state = 256},
+  [44] = {.lex_state = 256},
+  [45] = {.lex_state = 256},
+  [46] = {.lex_state = 256},
+  [47] = {.lex_state = 256},
+  [48] = {.lex_state = 256},
+  [49] = {.lex_state = 256},
+  [50] = {.lex_state = 256},
+  [51] = {.lex_state = 256},
+  [52] = {.lex_state = 256},
+  [53] = {.lex_state = 256},
+  [54] = {.lex_state = 256},
+  [55] = {.lex_state = 256},
+  [56] = {.lex_state = 256},
+  [57] = {.lex_state = 256},
+  [58] = {.lex_state = 256},
+  [59] = {.lex_state = 256},
   [60] = {.lex_state = 7},
   [61] = {.lex_state = 8},
   [62] = {.lex_state = 8},
@@ -10211,15 +10478,15 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [71] = {.lex_state = 8},
   [72] = {.lex_state = 8},
   [73] = {.lex_state = 8},
-  [74] = {.lex_state = 252},
+  [74] = {.lex_state = 256},
   [75] = {.lex_state = 8},
   [76] = {.lex_state = 8},
-  [77] = {.lex_state = 252},
+  [77] = {.lex_state = 256},
   [78] = {.lex_state = 8},
-  [79] = {.lex_state = 252},
+  [79] = {.lex_state = 256},
   [80] = {.lex_state = 8},
   [81] = {.lex_state = 8},
-  [82] = {.lex_state = 252},
+  [82] = {.lex_state = 256},
   [83] = {.lex_state = 8},
   [84] = {.lex_state = 8},
   [85] = {.lex_state = 8},
@@ -10228,17 +10495,17 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [88] = {.lex_state = 8},
   [89] = {.lex_state = 8},
   [90] = {.lex_state = 8},
-  [91] = {.lex_state = 252},
-  [92] = {.lex_state = 252},
-  [93] = {.lex_state = 252},
-  [94] = {.lex_state = 252},
-  [95] = {.lex_state = 252},
-  [96] = {.lex_state = 252},
-  [97] = {.lex_state = 252},
+  [91] = {.lex_state = 256},
+  [92] = {.lex_state = 256},
+  [93] = {.lex_state = 256},
+  [94] = {.lex_state = 256},
+  [95] = {.lex_state = 256},
+  [96] = {.lex_state = 256},
+  [97] = {.lex_state = 256},
   [98] = {.lex_state = 8},
   [99] = {.lex_state = 8},
   [100] = {.lex_state = 8},
-  [101] = {.lex_state = 256},
+  [101] = {.lex_state = 260},
   [102] = {.lex_state = 10},
   [103] = {.lex_state = 10},
   [104] = {.lex_state = 10},
@@ -10338,121 +10605,121 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [198] = {.lex_state = 10},
   [199] = {.lex_state = 10},
   [200] = {.lex_state = 10},
-  [201] = {.lex_state = 256},
-  [202] = {.lex_state = 256},
-  [203] = {.lex_state = 256},
-  [204] = {.lex_state = 256},
-  [205] = {.lex_state = 256},
-  [206] = {.lex_state = 255},
-  [207] = {.lex_state = 255},
-  [208] = {.lex_state = 256},
-  [209] = {.lex_state = 256},
-  [210] = {.lex_state = 256},
-  [211] = {.lex_state = 256},
-  [212] = {.lex_state = 255},
-  [213] = {.lex_state = 255},
-  [214] = {.lex_state = 252},
-  [215] = {.lex_state = 252},
-  [216] = {.lex_state = 252},
+  [201] = {.lex_state = 260},
+  [202] = {.lex_state = 260},
+  [203] = {.lex_state = 260},
+  [204] = {.lex_state = 260},
+  [205] = {.lex_state = 260},
+  [206] = {.lex_state = 259},
+  [207] = {.lex_state = 259},
+  [208] = {.lex_state = 260},
+  [209] = {.lex_state = 260},
+  [210] = {.lex_state = 260},
+  [211] = {.lex_state = 260},
+  [212] = {.lex_state = 259},
+  [213] = {.lex_state = 259},
+  [214] = {.lex_state = 256},
+  [215] = {.lex_state = 256},
+  [216] = {.lex_state = 256},
   [217] = {.lex_state = 1},
-  [218] = {.lex_state = 256},
-  [219] = {.lex_state = 256},
-  [220] = {.lex_state = 256},
-  [221] = {.lex_state = 256},
-  [222] = {.lex_state = 256},
-  [223] = {.lex_state = 252},
-  [224] = {.lex_state = 252},
-  [225] = {.lex_state = 252},
-  [226] = {.lex_state = 256},
-  [227] = {.lex_state = 252},
-  [228] = {.lex_state = 252},
-  [229] = {.lex_state = 252},
-  [230] = {.lex_state = 252},
-  [231] = {.lex_state = 252},
+  [218] = {.lex_state = 260},
+  [219] = {.lex_state = 260},
+  [220] = {.lex_state = 260},
+  [221] = {.lex_state = 260},
+  [222] = {.lex_state = 260},
+  [223] = {.lex_state = 256},
+  [224] = {.lex_state = 256},
+  [225] = {.lex_state = 256},
+  [226] = {.lex_state = 260},
+  [227] = {.lex_state = 256},
+  [228] = {.lex_state = 256},
+  [229] = {.lex_state = 256},
+  [230] = {.lex_state = 256},
+  [231] = {.lex_state = 256},
   [232] = {.lex_state = 3},
-  [233] = {.lex_state = 252},
-  [234] = {.lex_state = 252},
-  [235] = {.lex_state = 252},
-  [236] = {.lex_state = 252},
-  [237] = {.lex_state = 252},
-  [238] = {.lex_state = 252},
-  [239] = {.lex_state = 252},
-  [240] = {.lex_state = 252},
-  [241] = {.lex_state = 252},
-  [242] = {.lex_state = 252},
-  [243] = {.lex_state = 252},
-  [244] = {.lex_state = 252},
-  [245] = {.lex_state = 252},
-  [246] = {.lex_state = 252},
-  [247] = {.lex_state = 252},
-  [248] = {.lex_state = 252},
-  [249] = {.lex_state = 252},
-  [250] = {.lex_state = 252},
+  [233] = {.lex_state = 256},
+  [234] = {.lex_state = 256},
+  [235] = {.lex_state = 256},
+  [236] = {.lex_state = 256},
+  [237] = {.lex_state = 256},
+  [238] = {.lex_state = 256},
+  [239] = {.lex_state = 256},
+  [240] = {.lex_state = 256},
+  [241] = {.lex_state = 256},
+  [242] = {.lex_state = 256},
+  [243] = {.lex_state = 256},
+  [244] = {.lex_state = 256},
+  [245] = {.lex_state = 256},
+  [246] = {.lex_state = 256},
+  [247] = {.lex_state = 256},
+  [248] = {.lex_state = 256},
+  [249] = {.lex_state = 256},
+  [250] = {.lex_state = 256},
   [251] = {.lex_state = 5},
-  [252] = {.lex_state = 252},
-  [253] = {.lex_state = 252},
-  [254] = {.lex_state = 252},
+  [252] = {.lex_state = 256},
+  [253] = {.lex_state = 256},
+  [254] = {.lex_state = 256},
   [255] = {.lex_state = 2},
-  [256] = {.lex_state = 252},
-  [257] = {.lex_state = 252},
-  [258] = {.lex_state = 252},
-  [259] = {.lex_state = 252},
-  [260] = {.lex_state = 252},
-  [261] = {.lex_state = 252},
-  [262] = {.lex_state = 252},
-  [263] = {.lex_state = 252},
-  [264] = {.lex_state = 252},
-  [265] = {.lex_state = 252},
-  [266] = {.lex_state = 252},
-  [267] = {.lex_state = 252},
-  [268] = {.lex_state = 252},
-  [269] = {.lex_state = 252},
-  [270] = {.lex_state = 252},
-  [271] = {.lex_state = 252},
-  [272] = {.lex_state = 252},
-  [273] = {.lex_state = 252},
-  [274] = {.lex_state = 252},
+  [256] = {.lex_state = 256},
+  [257] = {.lex_state = 256},
+  [258] = {.lex_state = 256},
+  [259] = {.lex_state = 256},
+  [260] = {.lex_state = 256},
+  [261] = {.lex_state = 256},
+  [262] = {.lex_state = 256},
+  [263] = {.lex_state = 256},
+  [264] = {.lex_state = 256},
+  [265] = {.lex_state = 256},
+  [266] = {.lex_state = 256},
+  [267] = {.lex_state = 256},
+  [268] = {.lex_state = 256},
+  [269] = {.lex_state = 256},
+  [270] = {.lex_state = 256},
+  [271] = {.lex_state = 256},
+  [272] = {.lex_state = 256},
+  [273] = {.lex_state = 256},
+  [274] = {.lex_state = 256},
   [275] = {.lex_state = 4},
-  [276] = {.lex_state = 252},
-  [277] = {.lex_state = 252},
-  [278] = {.lex_state = 252},
-  [279] = {.lex_state = 252},
+  [276] = {.lex_state = 256},
+  [277] = {.lex_state = 256},
+  [278] = {.lex_state = 256},
+  [279] = {.lex_state = 256},
   [280] = {.lex_state = 6},
-  [281] = {.lex_state = 252},
-  [282] = {.lex_state = 252},
-  [283] = {.lex_state = 252},
-  [284] = {.lex_state = 252},
-  [285] = {.lex_state = 252},
-  [286] = {.lex_state = 252},
-  [287] = {.lex_state = 252},
-  [288] = {.lex_state = 252},
-  [289] = {.lex_state = 252},
-  [290] = {.lex_state = 252},
-  [291] = {.lex_state = 252},
-  [292] = {.lex_state = 252},
-  [293] = {.lex_state = 252},
-  [294] = {.lex_state = 252},
-  [295] = {.lex_state = 252},
-  [296] = {.lex_state = 252},
-  [297] = {.lex_state = 252},
-  [298] = {.lex_state = 252},
-  [299] = {.lex_state = 252},
-  [300] = {.lex_state = 252},
-  [301] = {.lex_state = 252},
-  [302] = {.lex_state = 252},
-  [303] = {.lex_state = 252},
-  [304] = {.lex_state = 252},
-  [305] = {.lex_state = 252},
+  [281] = {.lex_state = 256},
+  [282] = {.lex_state = 256},
+  [283] = {.lex_state = 256},
+  [284] = {.lex_state = 256},
+  [285] = {.lex_state = 256},
+  [286] = {.lex_state = 256},
+  [287] = {.lex_state = 256},
+  [288] = {.lex_state = 256},
+  [289] = {.lex_state = 256},
+  [290] = {.lex_state = 256},
+  [291] = {.lex_state = 256},
+  [292] = {.lex_state = 256},
+  [293] = {.lex_state = 256},
+  [294] = {.lex_state = 256},
+  [295] = {.lex_state = 256},
+  [296] = {.lex_state = 256},
+  [297] = {.lex_state = 256},
+  [298] = {.lex_state = 256},
+  [299] = {.lex_state = 256},
+  [300] = {.lex_state = 256},
+  [301] = {.lex_state = 256},
+  [302] = {.lex_state = 256},
+  [303] = {.lex_state = 256},
+  [304] = {.lex_state = 256},
+  [305] = {.lex_state = 256},
   [306] = {.lex_state = 8},
-  [307] = {.lex_state = 15},
+  [307] = {.lex_state = 17},
   [308] = {.lex_state = 8},
   [309] = {.lex_state = 8},
   [310] = {.lex_state = 8},
   [311] = {.lex_state = 8},
   [312] = {.lex_state = 8},
   [313] = {.lex_state = 8},
-  [314] = {.lex_state = 15},
-  [315] = {.lex_state = 15},
+  [314] = {.lex_state = 17},
+  [315] = {.lex_state = 17},
   [316] = {.lex_state = 8},
   [317] = {.lex_state = 8},
   [318] = {.lex_state = 8},
@@ -10488,116 +10755,116 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [348] = {.lex_state = 11},
   [349] = {.lex_state = 8},
   [350] = {.lex_state = 11},
-  [351] = {.lex_state = 252},
+  [351] = {.lex_state = 256},
   [352] = {.lex_state = 11},
   [353] = {.lex_state = 9},
   [354] = {.lex_state = 9},
-  [355] = {.lex_state = 252},
-  [356] = {.lex_state = 23},
+  [355] = {.lex_state = 256},
+  [356] = {.lex_state = 25},
   [357] = {.lex_state = 9},
   [358] = {.lex_state = 9},
   [359] = {.lex_state = 11},
   [360] = {.lex_state = 9},
-  [361] = {.lex_state = 252},
-  [362] = {.lex_state = 252},
+  [361] = {.lex_state = 256},
+  [362] = {.lex_state = 256},
   [363] = {.lex_state = 9},
   [364] = {.lex_state = 11},
-  [365] = {.lex_state = 252},
+  [365] = {.lex_state = 256},
   [366] = {.lex_state = 9},
   [367] = {.lex_state = 9},
   [368] = {.lex_state = 9},
   [369] = {.lex_state = 11},
-  [370] = {.lex_state = 252},
-  [371] = {.lex_state = 252},
-  [372] = {.lex_state = 252},
-  [373] = {.lex_state = 252},
+  [370] = {.lex_state = 256},
+  [371] = {.lex_state = 256},
+  [372] = {.lex_state = 256},
+  [373] = {.lex_state = 256},
   [374] = {.lex_state = 11},
   [375] = {.lex_state = 11},
-  [376] = {.lex_state = 252},
+  [376] = {.lex_state = 256},
   [377] = {.lex_state = 11},
-  [378] = {.lex_state = 24},
+  [378] = {.lex_state = 26},
   [379] = {.lex_state = 11},
-  [380] = {.lex_state = 252},
-  [381] = {.lex_state = 252},
-  [382] = {.lex_state = 252},
-  [383] = {.lex_state = 252},
+  [380] = {.lex_state = 256},
+  [381] = {.lex_state = 256},
+  [382] = {.lex_state = 256},
+  [383] = {.lex_state = 256},
   [384] = {.lex_state = 11},
-  [385] = {.lex_state = 252},
+  [385] = {.lex_state = 256},
   [386] = {.lex_state = 11},
   [387] = {.lex_state = 11},
-  [388] = {.lex_state = 24},
+  [388] = {.lex_state = 26},
   [389] = {.lex_state = 12},
   [390] = {.lex_state = 11},
   [391] = {.lex_state = 11},
   [392] = {.lex_state = 11},
-  [393] = {.lex_state = 252},
+  [393] = {.lex_state = 256},
   [394] = {.lex_state = 0},
-  [395] = {.lex_state = 252},
-  [396] = {.lex_state = 252},
-  [397] = {.lex_state = 252},
-  [398] = {.lex_state = 23},
-  [399] = {.lex_state = 252},
+  [395] = {.lex_state = 256},
+  [396] = {.lex_state = 256},
+  [397] = {.lex_state = 256},
+  [398] = {.lex_state = 25},
+  [399] = {.lex_state = 256},
   [400] = {.lex_state = 11},
-  [401] = {.lex_state = 252},
-  [402] = {.lex_state = 252},
+  [401] = {.lex_state = 256},
+  [402] = {.lex_state = 256},
   [403] = {.lex_state = 0},
   [404] = {.lex_state = 11},
   [405] = {.lex_state = 0},
-  [406] = {.lex_state = 252},
-  [407] = {.lex_state = 252},
+  [406] = {.lex_state = 256},
+  [407] = {.lex_state = 256},
   [408] = {.lex_state = 11},
   [409] = {.lex_state = 11},
-  [410] = {.lex_state = 252},
+  [410] = {.lex_state = 256},
   [411] = {.lex_state = 11},
   [412] = {.lex_state = 0},
-  [413] = {.lex_state = 255},
+  [413] = {.lex_state = 259},
   [414] = {.lex_state = 0},
   [415] = {.lex_state = 0},
   [416] = {.lex_state = 0},
   [417] = {.lex_state = 11},
   [418] = {.lex_state = 0},
   [419] = {.lex_state = 11},
-  [420] = {.lex_state = 252},
-  [421] = {.lex_state = 252},
-  [422] = {.lex_state = 255},
+  [420] = {.lex_state = 256},
+  [421] = {.lex_state = 256},
+  [422] = {.lex_state = 259},
   [423] = {.lex_state = 0},
-  [424] = {.lex_state = 252},
+  [424] = {.lex_state = 256},
   [425] = {.lex_state = 11},
-  [426] = {.lex_state = 252},
+  [426] = {.lex_state = 256},
   [427] = {.lex_state = 0},
-  [428] = {.lex_state = 255},
+  [428] = {.lex_state = 259},
   [429] = {.lex_state = 0},
   [430] = {.lex_state = 11},
-  [431] = {.lex_state = 252},
+  [431] = {.lex_state = 256},
   [432] = {.lex_state = 11},
   [433] = {.lex_state = 11},
   [434] = {.lex_state = 0},
-  [435] = {.lex_state = 252},
+  [435] = {.lex_state = 256},
   [436] = {.lex_state = 0},
-  [437] = {.lex_state = 25},
-  [438] = {.lex_state = 252},
-  [439] = {.lex_state = 252},
-  [440] = {.lex_state = 252},
-  [441] = {.lex_state = 252},
+  [437] = {.lex_state = 27},
+  [438] = {.lex_state = 256},
+  [439] = {.lex_state = 256},
+  [440] = {.lex_state = 256},
+  [441] = {.lex_state = 256},
   [442] = {.lex_state = 11},
-  [443] = {.lex_state = 252},
+  [443] = {.lex_state = 256},
   [444] = {.lex_state = 0},
   [445] = {.lex_state = 0},
   [446] = {.lex_state = 11},
-  [447] = {.lex_state = 252},
-  [448] = {.lex_state = 23},
+  [447] = {.lex_state = 256},
+  [448] = {.lex_state = 25},
   [449] = {.lex_state = 13},
-  [450] = {.lex_state = 255},
+  [450] = {.lex_state = 259},
   [451] = {.lex_state = 11},
-  [452] = {.lex_state = 252},
-  [453] = {.lex_state = 252},
+  [452] = {.lex_state = 256},
+  [453] = {.lex_state = 256},
   [454] = {.lex_state = 0},
-  [455] = {.lex_state = 252},
+  [455] = {.lex_state = 256},
   [456] = {.lex_state = 11},
-  [457] = {.lex_state = 252},
+  [457] = {.lex_state = 256},
   [458] = {.lex_state = 0},
-  [459] = {.lex_state = 252},
-  [460] = {.lex_state = 252},
+  [459] = {.lex_state = 256},
+  [460] = {.lex_state = 256},
   [461] = {.lex_state = 14},
   [462] = {.lex_state = 11},
   [463] = {.lex_state = 11},
@@ -10605,68 +10872,68 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [465] = {.lex_state = 13},
   [466] = {.lex_state = 11},
   [467] = {.lex_state = 11},
-  [468] = {.lex_state = 252},
-  [469] = {.lex_state = 252},
-  [470] = {.lex_state = 252},
+  [468] = {.lex_state = 256},
+  [469] = {.lex_state = 256},
+  [470] = {.lex_state = 256},
   [471] = {.lex_state = 11},
-  [472] = {.lex_state = 252},
-  [473] = {.lex_state = 252},
-  [474] = {.lex_state = 26},
-  [475] = {.lex_state = 252},
+  [472] = {.lex_state = 256},
+  [473] = {.lex_state = 256},
+  [474] = {.lex_state = 28},
+  [475] = {.lex_state = 256},
   [476] = {.lex_state = 11},
   [477] = {.lex_state = 0},
-  [478] = {.lex_state = 252},
-  [479] = {.lex_state = 252},
-  [480] = {.lex_state = 252},
+  [478] = {.lex_state = 256},
+  [479] = {.lex_state = 256},
+  [480] = {.lex_state = 256},
   [481] = {.lex_state = 11},
-  [482] = {.lex_state = 252},
+  [482] = {.lex_state = 256},
   [483] = {.lex_state = 11},
-  [484] = {.lex_state = 252},
-  [485] = {.lex_state = 252},
+  [484] = {.lex_state = 256},
+  [485] = {.lex_state = 256},
   [486] = {.lex_state = 11},
-  [487] = {.lex_state = 252},
-  [488] = {.lex_state = 252},
-  [489] = {.lex_state = 252},
+  [487] = {.lex_state = 256},
+  [488] = {.lex_state = 256},
+  [489] = {.lex_state = 256},
   [490] = {.lex_state = 11},
-  [491] = {.lex_state = 252},
-  [492] = {.lex_state = 252},
-  [493] = {.lex_state = 252},
-  [494] = {.lex_state = 26},
-  [495] = {.lex_state = 252},
-  [496] = {.lex_state = 252},
-  [497] = {.lex_state = 252},
-  [498] = {.lex_state = 252},
-  [499] = {.lex_state = 252},
+  [491] = {.lex_state = 256},
+  [492] = {.lex_state = 256},
+  [493] = {.lex_state = 256},
+  [494] = {.lex_state = 28},
+  [495] = {.lex_state = 256},
+  [496] = {.lex_state = 256},
+  [497] = {.lex_state = 256},
+  [498] = {.lex_state = 256},
+  [499] = {.lex_state = 256},
   [500] = {.lex_state = 11},
-  [501] = {.lex_state = 252},
+  [501] = {.lex_state = 256},
   [502] = {.lex_state = 0},
-  [503] = {.lex_state = 252},
+  [503] = {.lex_state = 256},
   [504] = {.lex_state = 11},
-  [505] = {.lex_state = 252},
-  [506] = {.lex_state = 252},
-  [507] = {.lex_state = 252},
+  [505] = {.lex_state = 256},
+  [506] = {.lex_state = 256},
+  [507] = {.lex_state = 256},
   [508] = {.lex_state = 0},
   [509] = {.lex_state = 11},
   [510] = {.lex_state = 0},
   [511] = {.lex_state = 14},
-  [512] = {.lex_state = 252},
+  [512] = {.lex_state = 256},
   [513] = {.lex_state = 11},
   [514] = {.lex_state = 11},
-  [515] = {.lex_state = 252},
+  [515] = {.lex_state = 256},
   [516] = {.lex_state = 0},
-  [517] = {.lex_state = 252},
-  [518] = {.lex_state = 252},
+  [517] = {.lex_state = 256},
+  [518] = {.lex_state = 256},
   [519] = {.lex_state = 11},
-  [520] = {.lex_state = 252},
+  [520] = {.lex_state = 256},
   [521] = {.lex_state = 14},
   [522] = {.lex_state = 0},
-  [523] = {.lex_state = 252},
+  [523] = {.lex_state = 256},
   [524] = {.lex_state = 14},
-  [525] = {.lex_state = 252},
+  [525] = {.lex_state = 256},
   [526] = {.lex_state = 11},
   [527] = {.lex_state = 11},
   [528] = {.lex_state = 11},
-  [529] = {.lex_state = 254},
+  [529] = {.lex_state = 258},
   [530] = {.lex_state = 0},
   [531] = {.lex_state = 0},
   [532] = {.lex_state = 0},
@@ -10675,55 +10942,55 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [535] = {.lex_state = 0},
   [536] = {.lex_state = 0},
   [537] = {.lex_state = 11},
-  [538] = {.lex_state = 252},
+  [538] = {.lex_state = 256},
   [539] = {.lex_state = 11},
-  [540] = {.lex_state = 252},
+  [540] = {.lex_state = 256},
   [541] = {.lex_state = 0},
   [542] = {.lex_state = 11},
-  [543] = {.lex_state = 252},
+  [543] = {.lex_state = 256},
   [544] = {.lex_state = 11},
-  [545] = {.lex_state = 252},
+  [545] = {.lex_state = 256},
   [546] = {.lex_state = 11},
   [547] = {.lex_state = 11},
   [548] = {.lex_state = 11},
   [549] = {.lex_state = 0},
-  [550] = {.lex_state = 252},
+  [550] = {.lex_state = 256},
   [551] = {.lex_state = 11},
-  [552] = {.lex_state = 252},
+  [552] = {.lex_state = 256},
   [553] = {.lex_state = 11},
   [554] = {.lex_state = 11},
   [555] = {.lex_state = 0},
   [556] = {.lex_state = 11},
   [557] = {.lex_state = 11},
-  [558] = {.lex_state = 252},
+  [558] = {.lex_state = 256},
   [559] = {.lex_state = 0},
-  [560] = {.lex_state = 252},
-  [561] = {.lex_state = 254},
+  [560] = {.lex_state = 256},
+  [561] = {.lex_state = 258},
   [562] = {.lex_state = 11},
-  [563] = {.lex_state = 252},
+  [563] = {.lex_state = 256},
   [564] = {.lex_state = 14},
   [565] = {.lex_state = 14},
-  [566] = {.lex_state = 252},
+  [566] = {.lex_state = 256},
   [567] = {.lex_state = 11},
   [568] = {.lex_state = 11},
   [569] = {.lex_state = 11},
   [570] = {.lex_state = 0},
-  [571] = {.lex_state = 252},
-  [572] = {.lex_state = 252},
-  [573] = {.lex_state = 252},
-  [574] = {.lex_state = 252},
-  [575] = {.lex_state = 252},
-  [576] = {.lex_state = 252},
+  [571] = {.lex_state = 256},
+  [572] = {.lex_state = 256},
+  [573] = {.lex_state = 256},
+  [574] = {.lex_state = 256},
+  [575] = {.lex_state = 256},
+  [576] = {.lex_state = 256},
   [577] = {.lex_state = 11},
   [578] = {.lex_state = 0},
-  [579] = {.lex_state = 252},
-  [580] = {.lex_state = 252},
+  [579] = {.lex_state = 256},
+  [580] = {.lex_state = 256},
   [581] = {.lex_state = 11},
   [582] = {.lex_state = 11},
   [583] = {.lex_state = 0},
-  [584] = {.lex_state = 252},
+  [584] = {.lex_state = 256},
   [585] = {.lex_state = 0},
-  [586] = {.lex_state = 252},
+  [586] = {.lex_state = 256},
   [587] = {.lex_state = 0},
   [588] = {.lex_state = 11},
   [589] = {.lex_state = 11},
