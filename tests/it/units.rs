@@ -406,3 +406,21 @@ fn the_language_server_completes_units_after_quantity() {
     assert!(!labels.contains(&"fact"), "{labels:?}");
     client.shutdown();
 }
+
+#[test]
+fn a_literal_in_a_converted_dimension_compares_with_the_fact() {
+    let c = checked(
+        "fact creatinine \"Creatinine\": quantity mg/dL molar mass 113.12 g/mol\n\
+         recommend r { when creatinine >= 133 umol/L statement \"r\" }\n",
+    );
+    let out = outcome(&c, r#"{"creatinine": "1.51 mg/dL"}"#);
+    assert_eq!(status(&out, "r"), Status::Applies);
+    let out = outcome(&c, r#"{"creatinine": "132 umol/L"}"#);
+    assert_eq!(status(&out, "r"), Status::NotApplicable);
+    // Without the conversion the dimensions still differ.
+    let errors = check_errors(
+        "fact creatinine \"Creatinine\": quantity mg/dL\n\
+         recommend r { when creatinine >= 133 umol/L statement \"r\" }\n",
+    );
+    assert!(errors.contains("cairn::check::unit_mismatch"), "{errors}");
+}
