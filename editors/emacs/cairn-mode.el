@@ -48,7 +48,7 @@ The default matches the layout `cairn fmt' writes."
   "Operators written as words.")
 
 (defconst cairn-type-keywords
-  '("bool" "integer" "quantity" "date" "enum")
+  '("bool" "integer" "number" "quantity" "date" "enum")
   "Type names.")
 
 (defconst cairn-constant-keywords
@@ -59,7 +59,7 @@ The default matches the layout `cairn fmt' writes."
   '("strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
     "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
     "until" "at" "least" "study" "alternating" "to" "after" "fractions" "exhaustive"
-    "score" "point" "points")
+    "score" "point" "points" "molar" "mass" "where")
   "Field and clause keywords.")
 
 (defun cairn--words (words)

@@ -67,11 +67,18 @@ module.exports = grammar({
     fact: $ => seq('fact', field('name', $.identifier), field('description', $.string), ':', field('type', $._type)),
     group: $ => seq('group', field('name', $.identifier), $.string, '{', repeat($.fact), '}'),
 
-    _type: $ => choice($.primitive_type, $.integer_type, $.quantity_type, $.enum_type),
+    _type: $ => choice($.primitive_type, $.integer_type, $.number_type, $.quantity_type, $.enum_type),
     primitive_type: _ => choice('bool', 'date'),
     integer_type: $ => seq('integer', optional(seq($.signed_integer, 'to', $.signed_integer))),
     signed_integer: $ => seq(optional('-'), $.number),
-    quantity_type: $ => seq('quantity', $.unit),
+    number_type: $ => seq('number', optional($.decimal_range)),
+    quantity_type: $ => seq('quantity', choice($.unit, $.type_unit), optional($.decimal_range), repeat($.unit_conversion)),
+    decimal_range: $ => seq($.signed_number, 'to', $.signed_number),
+    signed_number: $ => seq(optional('-'), $.number),
+    unit_conversion: $ => choice(
+      seq('molar', 'mass', $.number, $.unit),
+      seq('where', $.number, $.unit, '=', $.number, $.unit),
+    ),
     enum_type: $ => seq('enum', '{', $.enum_value, repeat(seq(optional(','), $.enum_value)), optional(','), '}'),
     enum_value: $ => seq(field('name', $.identifier), optional($.string), repeat($.code)),
     code: $ => seq('code', $.identifier, $.string),
@@ -224,7 +231,10 @@ module.exports = grammar({
     _literal: $ => choice($.date, $.quantity, $.number, $.boolean, $.string),
     boolean: _ => choice('true', 'false'),
     quantity: $ => seq($.number, $.unit),
-    unit: _ => /%|[A-Za-zµμ][A-Za-z0-9µμ\/]*/,
+    // A UCUM unit expression (`mg/dL`, `mm[Hg]`, `mL/min/{1.73_m2}`, `10*9/L`).
+    unit: _ => /%|(\d+[*^][+-]?\d+|[A-Za-zµμ]|\[[^\]\[\s]+\]|\{[^{}\s]+\})(\d+[*^][+-]?\d+|[A-Za-z0-9_µμ%\/.]|-\d|\[[^\]\[\s]+\]|\{[^{}\s]+\}|\([^()\s]+\))*/,
+    // In a declaration a unit may start with `/` (`quantity /min`).
+    type_unit: _ => /\/(\d+[*^][+-]?\d+|[A-Za-zµμ]|\[[^\]\[\s]+\]|\{[^{}\s]+\})(\d+[*^][+-]?\d+|[A-Za-z0-9_µμ%\/.]|-\d|\[[^\]\[\s]+\]|\{[^{}\s]+\}|\([^()\s]+\))*/,
     number: _ => /\d+(\.\d+)?/,
     date: _ => token(prec(1, /\d{4}-\d{2}-\d{2}/)),
     string: $ => seq(

@@ -145,6 +145,24 @@ pub enum CaseError {
         span: SourceSpan,
     },
 
+    /// A number or quantity outside its fact's declared range.
+    #[error("`{name}` must be within {range}, found {value}")]
+    #[diagnostic(
+        code(cairn::case::out_of_declared_range),
+        help("the guideline declares `{name}` from {range}; check the value and its unit")
+    )]
+    DeclaredRange {
+        /// The fact.
+        name: String,
+        /// The range as declared (`0 to 500 kg`).
+        range: String,
+        /// The value as written.
+        value: String,
+        /// The value.
+        #[label("out of range")]
+        span: SourceSpan,
+    },
+
     /// A number too large to be held exactly (an integer beyond 64 bits, a
     /// quantity beyond the largest magnitude after unit conversion).
     #[error("`{name}` is out of range, found `{value}`")]

@@ -244,7 +244,7 @@ impl Loader<'_> {
             let Some(info) = self.model.facts.get(id.0 as usize) else {
                 continue;
             };
-            match convert::to_value(self.model, &info.name, info.ty, value) {
+            match convert::to_value(self.model, &info.name, info.ty, Some(&info.domain), value) {
                 Ok(v) => {
                     if let Some(slot) = slots.get_mut(id.0 as usize) {
                         *slot = v;
@@ -356,7 +356,7 @@ impl Loader<'_> {
                     .insert(key.name.to_string(), convert::plain(value));
                 continue;
             }
-            match convert::to_value(self.model, &def.name, def.ty, value) {
+            match convert::to_value(self.model, &def.name, def.ty, None, value) {
                 Ok(v) => {
                     let normal = crate::value::json::encode(self.model, def.ty, v);
                     expect.derived.insert(key.name.to_string(), normal);

@@ -65,8 +65,10 @@ pub enum CheckError {
     UnknownUnit {
         /// The unit as written.
         unit: String,
+        /// Why it was refused (`not a known unit`, a limit).
+        reason: String,
         /// Where it was written.
-        #[label("not a known unit")]
+        #[label("{reason}")]
         span: SourceSpan,
         /// "Did you mean" advice.
         #[help]
@@ -347,6 +349,29 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A range or conversion on the type of a definition or a column.
+    #[error("only a fact can declare a range or a unit conversion")]
+    #[diagnostic(
+        code(cairn::check::domain_outside_fact),
+        help("a range or conversion says what a case may give; declare it on the fact")
+    )]
+    DomainOutsideFact {
+        /// The range or conversion.
+        #[label("on a value that no case gives")]
+        span: SourceSpan,
+    },
+
+    /// A `molar mass` or `where` conversion that cannot apply.
+    #[error("this unit conversion cannot apply: {reason}")]
+    #[diagnostic(code(cairn::check::bad_conversion))]
+    BadConversion {
+        /// Why.
+        reason: String,
+        /// The clause.
+        #[label("not a conversion of this fact")]
+        span: SourceSpan,
+    },
+
     /// An integer literal outside the declared range of what it is compared with or stored in.
     #[error("`{value}` is outside the range of `{name}` ({min} to {max})")]
     #[diagnostic(code(cairn::check::out_of_range))]
@@ -394,9 +419,9 @@ pub enum CheckError {
         /// The unit.
         unit: String,
         /// Its dimension.
-        found: &'static str,
+        found: String,
         /// The dimension needed.
-        expected: &'static str,
+        expected: String,
         /// Where it was written.
         #[label("expected a unit of {expected}")]
         span: SourceSpan,

@@ -27,6 +27,7 @@ mod constraints;
 mod ctx;
 mod cycles;
 mod defs;
+mod domain;
 pub mod error;
 mod expr;
 mod first;

@@ -193,6 +193,20 @@ pub struct FactInfo {
     pub group: Option<String>,
     /// The span of its name.
     pub span: Span,
+    /// For a number or quantity: its declared range and conversions.
+    pub domain: Domain,
+}
+
+/// The values a `number` or `quantity` fact may take, and the dimensions
+/// besides its own a case may give it in (`molar mass`, `where`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Domain {
+    /// Inclusive bounds, in the canonical unit of the fact's dimension.
+    pub range: Option<(f64, f64)>,
+    /// The range as written (`0 to 500 kg`), for messages.
+    pub written: Option<String>,
+    /// Conversions from other dimensions.
+    pub conversions: Vec<crate::units::Conversion>,
 }
 
 /// An enum: its values in order.

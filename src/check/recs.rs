@@ -250,7 +250,7 @@ impl<'a> Checker<'a> {
             }
             DetailValue::Quantity(q) => {
                 let unit = self.unit(&q.unit)?;
-                Detail::Quantity(q.value * unit.factor, unit)
+                Detail::Quantity(unit.canonical_of(q.value), unit)
             }
             DetailValue::Text(t) => Detail::Text(t.value.clone()),
         })
@@ -267,8 +267,8 @@ impl<'a> Checker<'a> {
             id.span,
             CheckError::WrongUnit {
                 unit: id.name.clone(),
-                found: unit.dimension.name(),
-                expected: want.name(),
+                found: unit.dimension.name().into_owned(),
+                expected: want.name().into_owned(),
                 span: id.span.miette(),
                 help: Some(format!(
                     "use a unit of {}, e.g. `{}`",

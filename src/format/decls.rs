@@ -220,7 +220,9 @@ impl Layout<'_> {
                 range: Some((lo, hi)),
                 ..
             } => text(format!("integer {lo} to {hi}")),
-            TypeExpr::Quantity { unit, .. } => text(format!("quantity {}", unit.name)),
+            TypeExpr::Number { .. } | TypeExpr::Quantity { .. } => {
+                text(t.decimal_text().unwrap_or_default())
+            }
             TypeExpr::Enum { values, span } => {
                 let force = self.has_comment_in(*span)
                     || values

@@ -278,8 +278,14 @@ fn decl_units(d: &Decl, out: &mut Vec<Span>) {
 }
 
 fn type_units(t: &TypeExpr, out: &mut Vec<Span>) {
-    if let TypeExpr::Quantity { unit, .. } = t {
+    if let TypeExpr::Quantity {
+        unit, conversions, ..
+    } = t
+    {
         out.push(unit.span);
+        for c in conversions {
+            out.extend(c.units().into_iter().map(|u| u.span));
+        }
     }
 }
 

@@ -44,7 +44,11 @@ pub const KEYWORDS: &[&str] = &[
     "group",
     "bool",
     "integer",
+    "number",
     "quantity",
+    "molar",
+    "mass",
+    "where",
     "date",
     "enum",
     "code",
@@ -182,6 +186,12 @@ pub fn completion(
     if let Some(items) = cite_context(analysis, head) {
         return items;
     }
+    if unit_context(head) {
+        return crate::units::completion_units()
+            .into_iter()
+            .map(|(unit, dimension)| item(&unit, CompletionItemKind::UNIT, Some(dimension)))
+            .collect();
+    }
     if rec_context(head) {
         return analysis
             .index
@@ -256,6 +266,16 @@ fn item(label: &str, kind: CompletionItemKind, detail: Option<String>) -> Comple
         detail,
         ..CompletionItem::default()
     }
+}
+
+/// True right after `quantity `, where a unit is expected.
+fn unit_context(head: &str) -> bool {
+    head.ends_with(char::is_whitespace)
+        && head
+            .trim_end()
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            == Some("quantity")
 }
 
 /// True after `excludes`, `excludes a,` or `acknowledge finding with`,

@@ -536,7 +536,9 @@ pub fn type_text(ty: &TypeExpr) -> String {
             range: Some((lo, hi)),
             ..
         } => format!("integer {lo} to {hi}"),
-        TypeExpr::Quantity { unit, .. } => format!("quantity {}", unit.name),
+        TypeExpr::Number { .. } | TypeExpr::Quantity { .. } => {
+            ty.decimal_text().unwrap_or_default()
+        }
         TypeExpr::Date(_) => "date".into(),
         TypeExpr::Enum { values, .. } => {
             let names: Vec<&str> = values.iter().map(|v| v.name.name.as_str()).collect();

@@ -145,10 +145,22 @@ pub enum TypeExpr {
         /// The whole type.
         span: Span,
     },
-    /// `quantity Gy`
+    /// `number` or `number 0 to 1`
+    Number {
+        /// Inclusive bounds, when given.
+        range: Option<DecimalRange>,
+        /// The whole type.
+        span: Span,
+    },
+    /// `quantity Gy`, `quantity kg 0 to 500`, `quantity mg/dL molar mass
+    /// 113.12 g/mol`
     Quantity {
         /// The unit as written.
         unit: Ident,
+        /// Inclusive bounds in `unit`, when given.
+        range: Option<DecimalRange>,
+        /// Conversions from units of other dimensions.
+        conversions: Vec<UnitConversion>,
         /// The whole type.
         span: Span,
     },
@@ -169,8 +181,108 @@ impl TypeExpr {
         match self {
             TypeExpr::Bool(s) | TypeExpr::Date(s) => *s,
             TypeExpr::Integer { span, .. }
+            | TypeExpr::Number { span, .. }
             | TypeExpr::Quantity { span, .. }
             | TypeExpr::Enum { span, .. } => *span,
+        }
+    }
+}
+
+/// A decimal written in a source, with its text (kept for `cairn fmt`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decimal {
+    /// Its value.
+    pub value: f64,
+    /// As written (`-0.5`).
+    pub text: String,
+}
+
+/// `LOW to HIGH` on a `number` or `quantity` type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecimalRange {
+    /// Lower bound.
+    pub low: Decimal,
+    /// Upper bound.
+    pub high: Decimal,
+    /// The range.
+    pub span: Span,
+}
+
+/// A conversion declared on a quantity fact.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnitConversion {
+    /// `molar mass 113.12 g/mol`
+    MolarMass {
+        /// The molar mass.
+        amount: Decimal,
+        /// Its unit.
+        unit: Ident,
+        /// The clause.
+        span: Span,
+    },
+    /// `where 1 mmol/L = 18.016 mg/dL`
+    Equivalence {
+        /// The left side.
+        left: (Decimal, Ident),
+        /// The right side.
+        right: (Decimal, Ident),
+        /// The clause.
+        span: Span,
+    },
+}
+
+impl TypeExpr {
+    /// A `number` or `quantity` type as written, in canonical layout
+    /// (`quantity mg/dL 0 to 30 molar mass 113.12 g/mol`); `None` for
+    /// another type.
+    pub fn decimal_text(&self) -> Option<String> {
+        let (mut out, range, conversions) = match self {
+            TypeExpr::Number { range, .. } => ("number".to_string(), range, &[][..]),
+            TypeExpr::Quantity {
+                unit,
+                range,
+                conversions,
+                ..
+            } => (
+                format!("quantity {}", unit.name),
+                range,
+                conversions.as_slice(),
+            ),
+            _ => return None,
+        };
+        if let Some(r) = range {
+            out.push_str(&format!(" {} to {}", r.low.text, r.high.text));
+        }
+        for c in conversions {
+            match c {
+                UnitConversion::MolarMass { amount, unit, .. } => {
+                    out.push_str(&format!(" molar mass {} {}", amount.text, unit.name))
+                }
+                UnitConversion::Equivalence { left, right, .. } => out.push_str(&format!(
+                    " where {} {} = {} {}",
+                    left.0.text, left.1.name, right.0.text, right.1.name
+                )),
+            }
+        }
+        Some(out)
+    }
+}
+
+impl UnitConversion {
+    /// The units it names.
+    pub fn units(&self) -> Vec<&Ident> {
+        match self {
+            UnitConversion::MolarMass { unit, .. } => vec![unit],
+            UnitConversion::Equivalence { left, right, .. } => vec![&left.1, &right.1],
+        }
+    }
+
+    /// The clause's span.
+    pub fn span(&self) -> Span {
+        match self {
+            UnitConversion::MolarMass { span, .. } | UnitConversion::Equivalence { span, .. } => {
+                *span
+            }
         }
     }
 }

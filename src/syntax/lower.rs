@@ -183,9 +183,30 @@ impl<'d> Lower<'d> {
                 };
                 TypeExpr::Integer { range, span }
             }
+            Rule::number_type => {
+                let range = match inner.into_inner().nth(1) {
+                    Some(r) => Some(self.decimal_range(r)?),
+                    None => None,
+                };
+                TypeExpr::Number { range, span }
+            }
             Rule::quantity_type => {
-                let unit = self.ident(inner.into_inner().nth(1)?);
-                TypeExpr::Quantity { unit, span }
+                let mut parts = inner.into_inner().skip(1);
+                let unit = self.ident(parts.next()?);
+                let (mut range, mut conversions) = (None, Vec::new());
+                for p in parts {
+                    match p.as_rule() {
+                        Rule::decimal_range => range = Some(self.decimal_range(p)?),
+                        Rule::unit_conversion => conversions.push(self.unit_conversion(p)?),
+                        _ => {}
+                    }
+                }
+                TypeExpr::Quantity {
+                    unit,
+                    range,
+                    conversions,
+                    span,
+                }
             }
             Rule::enum_type => {
                 let mut values = Vec::new();
@@ -659,6 +680,51 @@ impl<'d> Lower<'d> {
         })
     }
 
+    fn decimal(&mut self, pair: &Pair<Rule>) -> Option<Decimal> {
+        Some(Decimal {
+            value: self.number(pair)?,
+            text: pair.as_str().to_string(),
+        })
+    }
+
+    fn decimal_range(&mut self, pair: Pair<Rule>) -> Option<DecimalRange> {
+        let span = self.span(&pair);
+        let mut bounds = pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::signed_number);
+        let low = self.decimal(&bounds.next()?)?;
+        let high = self.decimal(&bounds.next()?)?;
+        Some(DecimalRange { low, high, span })
+    }
+
+    fn unit_conversion(&mut self, pair: Pair<Rule>) -> Option<UnitConversion> {
+        let inner = pair.into_inner().next()?;
+        let span = self.span(&inner);
+        let rule = inner.as_rule();
+        let (mut nums, mut units) = (Vec::new(), Vec::new());
+        for p in inner.into_inner() {
+            match p.as_rule() {
+                Rule::number => nums.push(self.decimal(&p)?),
+                Rule::unit => units.push(self.ident(p)),
+                _ => {}
+            }
+        }
+        let mut nums = nums.into_iter();
+        let mut units = units.into_iter();
+        Some(match rule {
+            Rule::molar_mass => UnitConversion::MolarMass {
+                amount: nums.next()?,
+                unit: units.next()?,
+                span,
+            },
+            _ => UnitConversion::Equivalence {
+                left: (nums.next()?, units.next()?),
+                right: (nums.next()?, units.next()?),
+                span,
+            },
+        })
+    }
+
     fn amount(&mut self, pair: Pair<Rule>) -> Option<AmountRange> {
         let span = self.span(&pair);
         let mut nums = Vec::new();
@@ -964,7 +1030,9 @@ const DESCRIBED: &[Rule] = &[
     Rule::cmp_op,
     Rule::compare_tail,
     Rule::unit,
+    Rule::type_unit,
     Rule::number,
+    Rule::signed_number,
     Rule::int_lit,
     Rule::signed_int,
     Rule::date_lit,
@@ -1001,11 +1069,11 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::ident | Rule::path => "a name",
         Rule::string => "a string",
         Rule::expr | Rule::atom | Rule::literal => "an expression",
-        Rule::type_expr => "a type (`bool`, `integer`, `quantity`, `date` or `enum`)",
+        Rule::type_expr => "a type (`bool`, `integer`, `number`, `quantity`, `date` or `enum`)",
         Rule::rec_field => "a recommendation field",
         Rule::cmp_op | Rule::compare_tail => "a comparison",
-        Rule::unit => "a unit",
-        Rule::number | Rule::int_lit | Rule::signed_int => "a number",
+        Rule::unit | Rule::type_unit => "a unit",
+        Rule::number | Rule::int_lit | Rule::signed_int | Rule::signed_number => "a number",
         Rule::date_lit => "a date (YYYY-MM-DD)",
         Rule::enum_value => "an enum value",
         Rule::header_field => "a header field",

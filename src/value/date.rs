@@ -125,9 +125,9 @@ fn civil(days: i32) -> Option<jiff::civil::Date> {
     EPOCH.checked_add(span).ok()
 }
 
-/// True when a time unit counts calendar months: `month(s)` and `year(s)`.
+/// True when a time unit counts calendar months ([`crate::units::is_calendar`]).
 pub fn is_calendar(unit: Unit) -> bool {
-    matches!(unit.symbol, "month" | "months" | "year" | "years")
+    crate::units::is_calendar(unit)
 }
 
 /// Adds whole days to a day number; `None` outside the calendar's range.

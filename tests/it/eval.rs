@@ -119,6 +119,7 @@ impl Mb {
             ty,
             group: None,
             span: Span::default(),
+            domain: Default::default(),
         });
         FactId(self.m.facts.len() as u32 - 1)
     }

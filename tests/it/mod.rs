@@ -27,6 +27,7 @@ mod reference;
 mod semantics;
 mod syntax;
 mod testing;
+mod units;
 
 use cairn::check::model::RecInfo;
 use cairn::source::Span;

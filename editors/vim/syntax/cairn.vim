@@ -16,7 +16,7 @@ syn case match
 syn match cairnIdentifier /\<[A-Za-z_][A-Za-z0-9_]*\>/
 syn match cairnWildcard   /\<_\>/
 syn match cairnNumber     /\<\d\+\%(\.\d\+\)\=\>/
-syn match cairnQuantity   /\<\d\+\%(\.\d\+\)\=\s*\%(\%(and\|or\|not\|in\|is\|known\|unknown\|true\|false\|when\|then\|otherwise\|first\|of\|to\|after\|fractions\|strength\|kind\|about\|statement\|rationale\|alternative\|note\|detail\|schedule\|cite\|see\|excludes\|acknowledge\|row\|column\|key\|study\|every\|for\|until\)\>\)\@!\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contains=cairnNumber,cairnUnit
+syn match cairnQuantity   /\<\d\+\%(\.\d\+\)\=\s*\%(\%(and\|or\|not\|in\|is\|known\|unknown\|true\|false\|when\|then\|otherwise\|first\|of\|to\|after\|fractions\|strength\|kind\|about\|statement\|rationale\|alternative\|note\|detail\|schedule\|cite\|see\|excludes\|acknowledge\|row\|column\|key\|study\|every\|for\|until\|molar\|mass\|where\)\>\)\@!\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contains=cairnNumber,cairnUnit
 syn match cairnUnit       /\%(\d\s*\)\@<=\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contained
 syn match cairnDate       /\<\d\{4}-\d\{2}-\d\{2}\>/
 syn match cairnGrade      /\%(\<\%(strength\|otherwise\)\s\+\)\@<=[12][A-Ca-c]\>/
@@ -41,11 +41,11 @@ syn match   cairnRecKind     /\<do-not-offer\>/ nextgroup=cairnDeclName skipwhit
 
 syn keyword cairnConditional when then otherwise first
 syn keyword cairnOperatorWord and or not in is known unknown any all none of count most exactly between
-syn keyword cairnType        bool integer quantity date enum
+syn keyword cairnType        bool integer number quantity date enum
 syn keyword cairnBoolean     true false
 syn keyword cairnField       strength kind about statement rationale alternative note detail cite see excludes acknowledge with
 syn keyword cairnModifier    exhaustive
-syn keyword cairnKeyword     dated code key column row from every for until at least study alternating to after fractions score point points
+syn keyword cairnKeyword     dated code key column row from every for until at least study alternating to after fractions score point points molar mass where
 
 syn match  cairnEscape      /\\./ contained
 syn match  cairnPlaceholder /{[A-Za-z_][A-Za-z0-9_]*\%(\.[A-Za-z_][A-Za-z0-9_]*\)\=}/ contained

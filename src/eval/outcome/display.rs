@@ -129,7 +129,7 @@ pub(crate) fn detail_json(d: &Detail) -> serde_json::Value {
             unit,
             fractions,
         } => {
-            let total = total_gy / unit.factor;
+            let total = unit.from_canonical(*total_gy);
             let per = if *fractions == 0 {
                 serde_json::Value::Null
             } else {
@@ -156,7 +156,7 @@ pub(crate) fn detail_json(d: &Detail) -> serde_json::Value {
         }),
         Detail::Quantity(v, unit) => json!({
             "text": text,
-            "value": number(v / unit.factor),
+            "value": number(unit.from_canonical(*v)),
             "unit": unit.symbol,
         }),
         Detail::Text(t) => json!(t),

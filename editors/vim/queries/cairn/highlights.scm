@@ -36,7 +36,7 @@
 ["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between"] @keyword.operator
 
 (primitive_type) @type.builtin
-["bool" "integer" "quantity" "date" "enum"] @type.builtin
+["bool" "integer" "number" "quantity" "date" "enum"] @type.builtin
 
 ["true" "false"] @boolean
 
@@ -44,6 +44,7 @@
   "strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
   "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
   "until" "at" "least" "study" "alternating" "to" "after" "fractions" "score" "point" "points"
+  "molar" "mass" "where"
 ] @keyword
 
 (comparison_operator) @operator
