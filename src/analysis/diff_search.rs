@@ -134,7 +134,11 @@ impl<'a> Runner<'a> {
                     let text = g.strength.map(|g| g.to_string()).unwrap_or_default();
                     (text, g.missing.is_empty())
                 } else {
-                    let text = info.strength.as_ref().map(|g| g.to_string()).unwrap_or_default();
+                    let text = info
+                        .strength
+                        .as_ref()
+                        .map(|g| g.to_string())
+                        .unwrap_or_default();
                     (text, true)
                 };
                 let settled = match status {

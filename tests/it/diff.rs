@@ -131,7 +131,9 @@ fn observed(c: &Checked, witness: &serde_json::Value, item: &str, id: &str) -> (
     match o.recommendations.iter().find(|r| r.id == id) {
         Some(r) => (
             r.status.as_str().to_string(),
-            r.strength.clone().unwrap_or_else(|| "none".into()),
+            r.strength
+                .as_ref()
+                .map_or_else(|| "none".into(), |g| g.to_string()),
         ),
         None => ("absent".into(), String::new()),
     }

@@ -183,7 +183,9 @@ fn truth(old: &Checked, new: &Checked) -> BTreeMap<String, BTreeSet<(String, Str
                     y.status.as_str().into(),
                 ));
             } else if x.status.as_str() == "applies" && x.strength != y.strength {
-                let s = |g: &Option<String>| g.clone().unwrap_or_else(|| "none".into());
+                let s = |g: &Option<cairn::strength::Strength>| {
+                    g.as_ref().map_or_else(|| "none".into(), |g| g.to_string())
+                };
                 set.insert(("strength".into(), s(&x.strength), s(&y.strength)));
             }
         }
