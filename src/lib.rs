@@ -50,6 +50,7 @@ pub mod eval;
 pub mod format;
 pub mod lsp;
 pub mod source;
+pub mod strength;
 pub mod syntax;
 pub mod testing;
 pub mod units;

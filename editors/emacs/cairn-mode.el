@@ -31,8 +31,8 @@ The default matches the layout `cairn fmt' writes."
   :type '(repeat string))
 
 (defconst cairn-declaration-keywords
-  '("guideline" "include" "fact" "group" "define" "constraint" "table" "schedule" "section"
-    "references")
+  '("guideline" "include" "grading" "fact" "group" "define" "constraint" "table" "schedule"
+    "section" "references")
   "Keywords that start a declaration.")
 
 (defconst cairn-recommendation-keywords
@@ -44,11 +44,11 @@ The default matches the layout `cairn fmt' writes."
   "Conditional keywords.")
 
 (defconst cairn-operator-keywords
-  '("and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of")
+  '("and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between")
   "Operators written as words.")
 
 (defconst cairn-type-keywords
-  '("bool" "integer" "quantity" "date" "enum")
+  '("bool" "integer" "number" "quantity" "date" "enum")
   "Type names.")
 
 (defconst cairn-constant-keywords
@@ -58,7 +58,8 @@ The default matches the layout `cairn fmt' writes."
 (defconst cairn-field-keywords
   '("strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
     "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
-    "until" "at" "least" "study" "alternating" "to" "after" "fractions" "exhaustive")
+    "until" "at" "least" "study" "alternating" "to" "after" "fractions" "exhaustive"
+    "score" "point" "points" "molar" "mass" "where")
   "Field and clause keywords.")
 
 (defun cairn--words (words)
@@ -88,6 +89,12 @@ The default matches the layout `cairn fmt' writes."
     (,(cairn--words cairn-declaration-keywords) . font-lock-keyword-face)
     (,(cairn--words cairn-recommendation-keywords) . font-lock-builtin-face)
     ("\\_<\\(?:strength\\|otherwise\\)[ \t]+\\([12][A-Ca-c]\\)\\_>" 1 font-lock-constant-face)
+    ;; The other grading schemes: `class 2a level B-NR', `grade B level 1b', `offer'.
+    ("\\_<\\(?:strength\\|otherwise\\)[ \t]+\\(class\\|grade\\)[ \t]+\\(3[ \t]+no[ \t]+benefit\\|3[ \t]+harm\\|[A-DI]\\|1\\|2a\\|2b\\)\\_>"
+     (1 font-lock-keyword-face) (2 font-lock-constant-face))
+    ("\\_<\\(level\\)[ \t]+\\(B-NR\\|B-R\\|C-LD\\|C-EO\\|A\\|[1-5][abc]?\\)\\_>"
+     (1 font-lock-keyword-face) (2 font-lock-constant-face))
+    ("\\_<\\(?:strength\\|otherwise\\)[ \t]+\\(offer\\)\\_>" 1 font-lock-constant-face)
     (,(cairn--words cairn-control-keywords) . font-lock-keyword-face)
     (,(cairn--words cairn-operator-keywords) . font-lock-keyword-face)
     (,(cairn--words cairn-type-keywords) . font-lock-type-face)

@@ -33,6 +33,7 @@ module.exports = grammar({
     _declaration: $ => choice(
       $.header,
       $.include,
+      $.grading,
       $.fact,
       $.group,
       $.define,
@@ -57,16 +58,27 @@ module.exports = grammar({
 
     include: $ => seq('include', $.string),
 
+    // A grading scheme of the guideline's own, its values highest first.
+    grading: $ => seq('grading', field('name', $.identifier), $.string, '{', repeat1($.grading_value), '}'),
+    grading_value: $ => seq(field('name', $.grade), optional($.string)),
+
     // ------------------------------------------------------------ facts
 
     fact: $ => seq('fact', field('name', $.identifier), field('description', $.string), ':', field('type', $._type)),
     group: $ => seq('group', field('name', $.identifier), $.string, '{', repeat($.fact), '}'),
 
-    _type: $ => choice($.primitive_type, $.integer_type, $.quantity_type, $.enum_type),
+    _type: $ => choice($.primitive_type, $.integer_type, $.number_type, $.quantity_type, $.enum_type),
     primitive_type: _ => choice('bool', 'date'),
     integer_type: $ => seq('integer', optional(seq($.signed_integer, 'to', $.signed_integer))),
     signed_integer: $ => seq(optional('-'), $.number),
-    quantity_type: $ => seq('quantity', $.unit),
+    number_type: $ => seq('number', optional($.decimal_range)),
+    quantity_type: $ => seq('quantity', choice($.unit, $.type_unit), optional($.decimal_range), repeat($.unit_conversion)),
+    decimal_range: $ => seq($.signed_number, 'to', $.signed_number),
+    signed_number: $ => seq(optional('-'), $.number),
+    unit_conversion: $ => choice(
+      seq('molar', 'mass', $.number, $.unit),
+      seq('where', $.number, $.unit, '=', $.number, $.unit),
+    ),
     enum_type: $ => seq('enum', '{', $.enum_value, repeat(seq(optional(','), $.enum_value)), optional(','), '}'),
     enum_value: $ => seq(field('name', $.identifier), optional($.string), repeat($.code)),
     code: $ => seq('code', $.identifier, $.string),
@@ -123,9 +135,12 @@ module.exports = grammar({
       $.strength, $.about, $.when, $.statement, $.rationale, $.alternative, $.note,
       $.detail, $.follow, $.cite, $.see, $.excludes, $.acknowledge, $.kind,
     ),
-    strength: $ => seq('strength', choice($.grade, 'none'), repeat(seq('when', $._expression, 'otherwise', choice($.grade, 'none')))),
+    // A strength is one or more words of the guideline's grading scheme
+    // (`2C`, `class 2a level B-NR`); `when` or a field's word ends it.
+    strength: $ => seq('strength', $._strength_value, repeat(seq('when', $._expression, 'otherwise', $._strength_value))),
+    _strength_value: $ => choice('none', repeat1($.grade)),
     kind: $ => seq('kind', $.recommendation_kind, repeat(seq('when', $._expression, 'otherwise', $.recommendation_kind))),
-    grade: _ => /[0-9][A-Za-z0-9]*/,
+    grade: _ => /[A-Za-z0-9][A-Za-z0-9+-]*/,
     about: $ => seq('about', $.identifier),
     when: $ => seq('when', $._expression),
     statement: $ => seq('statement', $.string),
@@ -153,6 +168,12 @@ module.exports = grammar({
       $.negation,
       $.parenthesized,
       $.quantifier,
+      $.count_expression,
+      $.extreme_expression,
+      $.between_expression,
+      $.call_expression,
+      $.power,
+      $.score_expression,
       $.first_expression,
       $._literal,
       $.field_access,
@@ -172,6 +193,33 @@ module.exports = grammar({
     negation: $ => prec(PREC.neg, seq('-', $._expression)),
     parenthesized: $ => seq('(', $._expression, ')'),
     quantifier: $ => seq(choice('any', 'all', 'none'), 'of', '[', commaSep1($._expression), optional(','), ']'),
+    // `count of [...]`, `at least K of [...]`, `at most K of [...]`, `exactly K of [...]`.
+    count_expression: $ => seq(
+      choice('count', seq(choice(seq('at', 'least'), seq('at', 'most'), 'exactly'), $._expression)),
+      'of', '[', commaSep1($._expression), optional(','), ']',
+    ),
+    // `min of [...]`, `earliest of [...]`, `years between a and b`, `round(x, 1)`, `a ^ b`.
+    extreme_expression: $ => seq(
+      field('function', alias(choice('min', 'max', 'earliest', 'latest'), $.function_name)),
+      'of', '[', commaSep1($._expression), optional(','), ']',
+    ),
+    between_expression: $ => prec.left(PREC.compare, seq(
+      field('unit', alias(choice('years', 'months', 'days'), $.function_name)),
+      'between', $._expression, 'and', $._expression,
+    )),
+    call_expression: $ => seq(
+      field('function', alias(choice('abs', 'round', 'floor', 'ceil'), $.function_name)),
+      '(', commaSep1($._expression), ')',
+    ),
+    power: $ => prec.right(PREC.neg + 1, seq($._expression, '^', $._expression)),
+    // `score { 2 points when c  -1 point when d  points from e }`
+    score_expression: $ => seq('score', '{', repeat1($.score_item), '}'),
+    score_item: $ => seq(
+      choice(seq($.score_points, choice('point', 'points')), seq('points', 'from', $._expression)),
+      optional(seq('when', $._expression)),
+    ),
+    // A signed number: one token, so that `c -1 point` ends the condition.
+    score_points: _ => token(/-?\d+(\.\d+)?/),
     first_expression: $ => seq('first', '{', repeat1($.branch), optional($.otherwise), '}'),
     branch: $ => seq('when', $._expression, 'then', $._expression),
     otherwise: $ => seq('otherwise', $._expression),
@@ -183,7 +231,10 @@ module.exports = grammar({
     _literal: $ => choice($.date, $.quantity, $.number, $.boolean, $.string),
     boolean: _ => choice('true', 'false'),
     quantity: $ => seq($.number, $.unit),
-    unit: _ => /%|[A-Za-zµμ][A-Za-z0-9µμ\/]*/,
+    // A UCUM unit expression (`mg/dL`, `mm[Hg]`, `mL/min/{1.73_m2}`, `10*9/L`).
+    unit: _ => /%|(\d+[*^][+-]?\d+|[A-Za-zµμ]|\[[^\]\[\s]+\]|\{[^{}\s]+\})(\d+[*^][+-]?\d+|[A-Za-z0-9_µμ%\/.]|-\d|\[[^\]\[\s]+\]|\{[^{}\s]+\}|\([^()\s]+\))*/,
+    // In a declaration a unit may start with `/` (`quantity /min`).
+    type_unit: _ => /\/(\d+[*^][+-]?\d+|[A-Za-zµμ]|\[[^\]\[\s]+\]|\{[^{}\s]+\})(\d+[*^][+-]?\d+|[A-Za-z0-9_µμ%\/.]|-\d|\[[^\]\[\s]+\]|\{[^{}\s]+\}|\([^()\s]+\))*/,
     number: _ => /\d+(\.\d+)?/,
     date: _ => token(prec(1, /\d{4}-\d{2}-\d{2}/)),
     string: $ => seq(

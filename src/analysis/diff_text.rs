@@ -93,6 +93,11 @@ pub(crate) fn changes(old: &Checked, new: &Checked) -> Vec<String> {
     field("status".into(), ma.status.clone(), mb.status.clone());
     field("source".into(), ma.source.clone(), mb.source.clone());
     field(
+        "grading".into(),
+        om.grading.name().to_string(),
+        nm.grading.name().to_string(),
+    );
+    field(
         "source date".into(),
         format!("{:?}", ma.source_date),
         format!("{:?}", mb.source_date),
@@ -310,11 +315,15 @@ fn rec_changes(om: &Model, nm: &Model, a: &RecInfo, b: &RecInfo, out: &mut Vec<S
 /// The strength, or the strengths it takes by case (`2C or none by case`).
 fn grade(r: &RecInfo) -> String {
     match &r.varies.strength {
-        None => r.strength.map(|g| g.to_string()).unwrap_or_default(),
+        None => r
+            .strength
+            .as_ref()
+            .map(|g| g.to_string())
+            .unwrap_or_default(),
         Some(c) => {
             let values: Vec<String> = c
                 .values()
-                .map(|g| g.map_or("none".to_string(), |g| g.to_string()))
+                .map(|g| g.as_ref().map_or("none".to_string(), |g| g.to_string()))
                 .collect();
             format!("{} by case", values.join(" or "))
         }

@@ -51,6 +51,14 @@
 //! sarcoma guideline in under 0.3 s, 10 and 100 renamed copies of it in
 //! about 4.5 s and 40 s (benches/analysis.rs).
 //!
+//! `cairn diff` asks, for each recommendation and derived value, whether
+//! some case's outcome differs between two versions: unchanged when the
+//! logic is the same typed expression (`diff_same`), else by an exact
+//! depth-first search over both versions' merged regions and unknown
+//! (`diff_search`, `diff_space`), with the same budget per item as a
+//! question here; never sampled, and "could not decide" is the same
+//! error, `cairn::analysis::undecided`.
+//!
 //! # Severity
 //!
 //! Gaps, fall-throughs, conflicts, broken exclusions and dead
@@ -65,6 +73,9 @@
 mod checks;
 pub(crate) mod cone;
 pub mod diff;
+mod diff_render;
+mod diff_same;
+mod diff_search;
 mod diff_space;
 mod diff_text;
 pub mod error;

@@ -567,7 +567,15 @@ fn rewrite(e: &mut TExpr, defs: &BTreeMap<DefId, DefId>, tables: &BTreeMap<Table
             rewrite(value, defs, tables);
             set.iter_mut().for_each(|m| rewrite(m, defs, tables));
         }
-        TExprKind::Quantified(_, items) => items.iter_mut().for_each(|i| rewrite(i, defs, tables)),
+        TExprKind::Quantified(_, items) | TExprKind::Call(_, items) => {
+            items.iter_mut().for_each(|i| rewrite(i, defs, tables))
+        }
+        TExprKind::Score(items) => {
+            for (c, p) in items {
+                rewrite(c, defs, tables);
+                rewrite(p, defs, tables);
+            }
+        }
         TExprKind::First {
             branches,
             otherwise,

@@ -9,9 +9,9 @@
 
 use super::error::{help_for, CaseError};
 use super::json::{Json, JsonKind};
-use crate::check::model::{Model, Type};
+use crate::check::model::{Domain, Model, Type};
 use crate::units;
-use crate::value::json::{decode, DecodeError, Shape};
+use crate::value::json::{decode_in, DecodeError, Shape};
 use crate::value::Value;
 
 /// The codec's view of a spanned value.
@@ -31,15 +31,17 @@ fn shape<'a>(json: &'a Json) -> Shape<'a> {
     }
 }
 
-/// Converts `json` to a value of type `ty` for the fact or definition `name`.
+/// Converts `json` to a value of type `ty` for the fact or definition `name`,
+/// within the fact's `domain` (range and conversions) when it has one.
 /// `null` is unknown (`Ok(None)`).
 pub fn to_value(
     model: &Model,
     name: &str,
     ty: Type,
+    domain: Option<&Domain>,
     json: &Json,
 ) -> Result<Option<Value>, CaseError> {
-    let why = match decode(model, ty, &shape(json)) {
+    let why = match decode_in(model, ty, domain, &shape(json)) {
         Ok(v) => return Ok(v),
         Err(why) => why,
     };
@@ -65,6 +67,18 @@ pub fn to_value(
             value: raw,
             span,
         },
+        DecodeError::OutOfRange if matches!(ty, Type::Number | Type::Quantity { .. }) => {
+            CaseError::DeclaredRange {
+                name: name.to_string(),
+                range: domain.and_then(|d| d.written.clone()).unwrap_or_default(),
+                value: if raw.is_empty() {
+                    plain(json).to_string()
+                } else {
+                    raw
+                },
+                span,
+            }
+        }
         DecodeError::OutOfRange => {
             let range = match ty {
                 Type::Int {
@@ -106,7 +120,7 @@ pub fn to_value(
             help: format!(
                 "numbers and quantities are limited to {:e} in magnitude (in the unit `{}`)",
                 units::MAX_MAGNITUDE,
-                declared_dim(ty).map_or("", |d| d.canonical())
+                declared_dim(ty).map_or("".into(), |d| d.canonical())
             ),
             span,
         },
@@ -147,21 +161,29 @@ pub fn to_value(
             }
         }
         DecodeError::UnknownUnit(unit) => {
+            // Only units the fact accepts: its dimension's and those its
+            // conversions relate it to (`"50 gy"` on a dose is `Gy`, not `g`).
+            let accepted = accepted_units(ty, domain);
             let dim = declared_dim(ty);
             CaseError::UnknownUnit {
                 help: help_for(
                     &unit,
-                    units::symbols(),
+                    accepted.iter().map(String::as_str),
                     &format!(
                         "units of {}: {}",
                         dim.map(|d| d.name()).unwrap_or_default(),
-                        list(&same_dimension(dim))
+                        unit_list(&accepted)
                     ),
                 ),
                 unit,
                 span,
             }
         }
+        DecodeError::UnitRefused(unit, reason) => CaseError::UnknownUnit {
+            help: format!("`{unit}` is refused: {reason}"),
+            unit,
+            span,
+        },
         DecodeError::WrongDimension { unit, found } => {
             let dim = declared_dim(ty);
             CaseError::WrongDimension {
@@ -169,7 +191,7 @@ pub fn to_value(
                 expected: dim.map(|d| d.name()).unwrap_or_default().to_string(),
                 unit,
                 found: found.name().to_string(),
-                units: list(&same_dimension(dim)),
+                units: unit_list(&accepted_units(ty, domain)),
                 span,
             }
         }
@@ -237,13 +259,44 @@ fn declared_dim(ty: Type) -> Option<units::Dimension> {
     }
 }
 
-/// The unit symbols of a dimension.
-fn same_dimension(dim: Option<units::Dimension>) -> Vec<&'static str> {
-    units::UNITS
-        .iter()
-        .filter(|u| Some(u.dimension) == dim)
-        .map(|u| u.symbol)
-        .collect()
+/// The first units of a list, for a help line (any UCUM unit of the
+/// dimension is accepted, so the list is examples).
+fn unit_list(units: &[String]) -> String {
+    const SHOWN: usize = 10;
+    match units.get(SHOWN..) {
+        Some(rest) if !rest.is_empty() => {
+            format!("{}, ...", list(&units[..SHOWN]).replacen(" and ", ", ", 1))
+        }
+        _ => list(units),
+    }
+}
+
+/// The units a quantity fact accepts, its declared unit first, then its
+/// dimension's and those of its conversions; none for another type.
+fn accepted_units(ty: Type, domain: Option<&Domain>) -> Vec<String> {
+    let Type::Quantity { dim, unit } = ty else {
+        return Vec::new();
+    };
+    // The first few of each dimension, then the rest, so that the units of
+    // a conversion show in a shortened list.
+    const FIRST: usize = 4;
+    let mut out = vec![unit.symbol.to_string()];
+    let others = domain
+        .into_iter()
+        .flat_map(|d| &d.conversions)
+        .map(|c| c.other);
+    let lists: Vec<Vec<String>> = std::iter::once(dim)
+        .chain(others)
+        .map(|d| units::same_dimension(Some(d)))
+        .collect();
+    let heads = lists.iter().flat_map(|l| l.iter().take(FIRST));
+    let tails = lists.iter().flat_map(|l| l.iter().skip(FIRST));
+    for s in heads.chain(tails) {
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    out
 }
 
 /// A plain JSON copy of a spanned value.
@@ -265,8 +318,8 @@ pub fn plain(json: &Json) -> serde_json::Value {
 }
 
 /// `a`, `b` and `c` in backticks.
-pub fn list(items: &[&str]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
+pub fn list<S: AsRef<str>>(items: &[S]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("`{}`", s.as_ref())).collect();
     match quoted.split_last() {
         None => "none".to_string(),
         Some((last, [])) => last.clone(),

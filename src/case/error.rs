@@ -145,6 +145,24 @@ pub enum CaseError {
         span: SourceSpan,
     },
 
+    /// A number or quantity outside its fact's declared range.
+    #[error("`{name}` must be within {range}, found {value}")]
+    #[diagnostic(
+        code(cairn::case::out_of_declared_range),
+        help("the guideline declares `{name}` from {range}; check the value and its unit")
+    )]
+    DeclaredRange {
+        /// The fact.
+        name: String,
+        /// The range as declared (`0 to 500 kg`).
+        range: String,
+        /// The value as written.
+        value: String,
+        /// The value.
+        #[label("out of range")]
+        span: SourceSpan,
+    },
+
     /// A number too large to be held exactly (an integer beyond 64 bits, a
     /// quantity beyond the largest magnitude after unit conversion).
     #[error("`{name}` is out of range, found `{value}`")]
@@ -266,6 +284,23 @@ pub enum CaseError {
         help: String,
         /// The value.
         #[label("not a status")]
+        span: SourceSpan,
+    },
+
+    /// An expected strength that is not one of the guideline's scheme.
+    #[error("`{text}` is not a strength of the {scheme} grading: {problem}")]
+    #[diagnostic(code(cairn::case::bad_strength), help("{help}"))]
+    BadStrength {
+        /// The text.
+        text: String,
+        /// The guideline's scheme.
+        scheme: String,
+        /// Which word is wrong.
+        problem: String,
+        /// Did you mean, or how the scheme writes a strength.
+        help: String,
+        /// The value.
+        #[label("not in the {scheme} grading")]
         span: SourceSpan,
     },
 

@@ -9,6 +9,7 @@ mod constraints;
 pub mod convert;
 pub mod error;
 pub mod json;
+mod strengths;
 
 use crate::check::model::{Model, Type};
 use crate::check::{Checked, Failed};
@@ -55,10 +56,13 @@ pub struct Expect {
     pub derived: BTreeMap<String, serde_json::Value>,
     /// Expected missing facts per recommendation id (an exact set).
     pub missing: BTreeMap<String, Vec<String>>,
+    /// Expected strength per recommendation id, in the outcome's JSON form
+    /// (`null` for none).
+    pub strengths: BTreeMap<String, serde_json::Value>,
 }
 
 const TOP_KEYS: &[&str] = &["name", "description", "facts", "expect", "guideline"];
-const EXPECT_KEYS: &[&str] = &["recommendations", "derived", "missing"];
+const EXPECT_KEYS: &[&str] = &["recommendations", "derived", "missing", "strengths"];
 const STATUSES: &[(&str, Status)] = &[
     ("applies", Status::Applies),
     ("not_applicable", Status::NotApplicable),
@@ -240,7 +244,7 @@ impl Loader<'_> {
             let Some(info) = self.model.facts.get(id.0 as usize) else {
                 continue;
             };
-            match convert::to_value(self.model, &info.name, info.ty, value) {
+            match convert::to_value(self.model, &info.name, info.ty, Some(&info.domain), value) {
                 Ok(v) => {
                     if let Some(slot) = slots.get_mut(id.0 as usize) {
                         *slot = v;
@@ -265,6 +269,7 @@ impl Loader<'_> {
                 "recommendations" => self.expect_recs(value, &mut expect),
                 "derived" => self.expect_derived(value, &mut expect),
                 "missing" => self.expect_missing(value, &mut expect),
+                "strengths" => self.expect_strengths(value, &mut expect),
                 _ => self.unknown_key(key, "`expect`", EXPECT_KEYS),
             }
         }
@@ -351,7 +356,7 @@ impl Loader<'_> {
                     .insert(key.name.to_string(), convert::plain(value));
                 continue;
             }
-            match convert::to_value(self.model, &def.name, def.ty, value) {
+            match convert::to_value(self.model, &def.name, def.ty, None, value) {
                 Ok(v) => {
                     let normal = crate::value::json::encode(self.model, def.ty, v);
                     expect.derived.insert(key.name.to_string(), normal);

@@ -10,8 +10,9 @@
 
 use super::ctx::Checker;
 use super::error::CheckError;
-use super::model::{Choice, Grade};
+use super::model::Choice;
 use crate::source::Span;
+use crate::strength::Strength;
 use crate::syntax::ast::{self, RecKind, StrengthValue};
 
 /// The direction of a kind: kinds in one class may replace each other.
@@ -25,20 +26,22 @@ fn direction(kind: RecKind) -> u8 {
 }
 
 impl Checker<'_> {
-    /// Checks a `strength` field: a fixed grade, or a choice of grades.
+    /// Checks a `strength` field of a recommendation of kind `kind`: a
+    /// fixed strength, or a choice of strengths, in the guideline's scheme.
     /// Returns the fixed strength and, when it depends on the case, the choice.
     pub(crate) fn strength_choice(
         &mut self,
         c: &ast::Choice<StrengthValue>,
-    ) -> (Option<Grade>, Option<Choice<Option<Grade>>>) {
-        let otherwise = self.strength_value(&c.otherwise);
+        kind: RecKind,
+    ) -> (Option<Strength>, Option<Choice<Option<Strength>>>) {
+        let otherwise = self.strength(&c.otherwise, kind);
         if c.branches.is_empty() {
             return (otherwise, None);
         }
         let mut branches = Vec::with_capacity(c.branches.len());
         let mut ok = true;
         for (cond, value) in &c.branches {
-            let grade = self.strength_value(value);
+            let grade = self.strength(value, kind);
             match self.condition(cond) {
                 Some(t) => branches.push((t, grade)),
                 None => ok = false,
@@ -49,13 +52,6 @@ impl Checker<'_> {
             otherwise,
         });
         (None, choice)
-    }
-
-    fn strength_value(&mut self, v: &StrengthValue) -> Option<Grade> {
-        match v {
-            StrengthValue::Grade(g) => self.grade(g),
-            StrengthValue::None(_) => None,
-        }
     }
 
     /// Checks a `kind` field against the declared kind (`head` is its span).

@@ -1,11 +1,10 @@
-//! Check stage: citations and GRADE strengths.
+//! Check stage: citations.
 //!
 //! Citations expand ranges (`21-23` is 21, 22, 23) and every number must be
-//! in the `references` block. Strengths follow GRADE: 1 or 2, then A, B or C.
+//! in the `references` block.
 
 use super::ctx::Checker;
 use super::error::CheckError;
-use super::model::Grade;
 use crate::syntax::ast;
 
 /// The longest citation range expanded; longer ones are almost certainly typos.
@@ -59,27 +58,5 @@ impl<'a> Checker<'a> {
             }
         }
         out
-    }
-
-    /// Parses a GRADE strength such as `2C`.
-    pub(crate) fn grade(&mut self, text: &ast::Ident) -> Option<Grade> {
-        let mut chars = text.name.chars();
-        let parsed = match (chars.next(), chars.next(), chars.next()) {
-            (Some(l @ ('1' | '2')), Some(q @ ('A' | 'B' | 'C')), None) => Some(Grade {
-                level: if l == '1' { 1 } else { 2 },
-                quality: q,
-            }),
-            _ => None,
-        };
-        if parsed.is_none() {
-            self.report(
-                text.span,
-                CheckError::BadGrade {
-                    text: text.name.clone(),
-                    span: text.span.miette(),
-                },
-            );
-        }
-        parsed
     }
 }

@@ -18,6 +18,8 @@ use std::collections::HashMap;
 pub(crate) struct Pending<'a> {
     /// Every header, with the file it is in.
     pub headers: Vec<&'a ast::Header>,
+    /// Declared grading schemes.
+    pub gradings: Vec<&'a ast::Grading>,
     /// Sections with their enclosing section.
     pub sections: Vec<(SectionId, &'a ast::Section)>,
     /// Recommendations.
@@ -69,6 +71,7 @@ impl<'a> Checker<'a> {
                 }
                 DeclKind::Define(d) => self.collect_define(d, decl),
                 DeclKind::Constraint(c) => pending.constraints.push((c, decl)),
+                DeclKind::Grading(g) => pending.gradings.push(g),
                 DeclKind::Table(t) => self.collect_table(t, decl),
                 DeclKind::Schedule(s) => {
                     let id = ScheduleId(self.model.schedules.len() as u32);
@@ -160,6 +163,7 @@ impl<'a> Checker<'a> {
     fn collect_fact(&mut self, f: &ast::Fact, doc: &[String], group: Option<&str>) {
         let id = FactId(self.model.facts.len() as u32);
         let ty = self.type_expr(&f.ty, &f.name.name);
+        let domain = self.domain(&f.ty, ty, true);
         let unique = self.declare(&f.name, Symbol::Fact(id));
         self.model.facts.push(FactInfo {
             name: f.name.name.clone(),
@@ -168,6 +172,7 @@ impl<'a> Checker<'a> {
             ty: ty.unwrap_or(Type::Bool),
             group: group.map(str::to_string),
             span: f.name.span,
+            domain,
         });
         self.fact_ok.push(ty.is_some());
         // A duplicate cannot be read by name; it is reported once, as a duplicate.
@@ -186,7 +191,11 @@ impl<'a> Checker<'a> {
     }
 
     fn collect_define(&mut self, d: &'a ast::Define, decl: &ast::Decl) {
-        let ty = d.ty.as_ref().map(|t| self.type_expr(t, &d.name.name));
+        let ty = d.ty.as_ref().map(|t| {
+            let resolved = self.type_expr(t, &d.name.name);
+            self.domain(t, resolved, false);
+            resolved
+        });
         let declared = matches!(ty, Some(Some(_)));
         let info = DefInfo {
             name: d.name.name.clone(),
@@ -240,6 +249,7 @@ impl<'a> Checker<'a> {
             seen.insert(&c.name.name, c.name.span);
             let owner = format!("{}.{}", t.name.name, c.name.name);
             let ty = self.type_expr(&c.ty, &owner);
+            self.domain(&c.ty, ty, false);
             columns.push(ColumnInfo {
                 name: c.name.name.clone(),
                 label: c.label.value.clone(),
@@ -286,6 +296,7 @@ impl<'a> Checker<'a> {
                     max: None,
                 }),
             },
+            TypeExpr::Number { .. } => Some(Type::Number),
             TypeExpr::Quantity { unit, .. } => {
                 let u = self.unit(unit)?;
                 Some(Type::Quantity {
@@ -343,22 +354,35 @@ impl<'a> Checker<'a> {
 
     /// Looks up a unit, reporting an unknown one with "did you mean".
     pub(crate) fn unit(&mut self, unit: &ast::Ident) -> Option<crate::units::Unit> {
-        let found = crate::units::lookup(&unit.name);
-        if found.is_none() {
-            let help =
-                crate::diagnostics::suggestion(&unit.name, crate::units::symbols()).or_else(|| {
-                    let all: Vec<&str> = crate::units::symbols().collect();
-                    Some(format!("the known units are {}", all.join(", ")))
-                });
-            self.report(
-                unit.span,
-                CheckError::UnknownUnit {
-                    unit: unit.name.clone(),
-                    span: unit.span.miette(),
-                    help,
-                },
-            );
-        }
-        found
+        use crate::units::UnitError;
+        let why = match crate::units::parse(&unit.name) {
+            Ok(u) => return Some(u),
+            Err(why) => why,
+        };
+        let help = match why {
+            UnitError::Unknown | UnitError::Syntax => {
+                let all = crate::units::same_dimension(None);
+                crate::diagnostics::suggestion(&unit.name, all.iter().map(String::as_str)).or_else(
+                    || {
+                        Some(
+                            "units are UCUM expressions, e.g. `kg`, `mg/dL`, `umol/L`, `mm[Hg]`, \
+                             `mL/min/{1.73_m2}`"
+                                .into(),
+                        )
+                    },
+                )
+            }
+            _ => None,
+        };
+        self.report(
+            unit.span,
+            CheckError::UnknownUnit {
+                unit: unit.name.clone(),
+                reason: why.reason(),
+                span: unit.span.miette(),
+                help,
+            },
+        );
+        None
     }
 }

@@ -81,7 +81,8 @@ impl Checker<'_> {
             TExprKind::In { value, set, .. } => {
                 std::iter::once(value.as_ref()).chain(set).collect()
             }
-            TExprKind::Quantified(_, items) => items.iter().collect(),
+            TExprKind::Quantified(_, items) | TExprKind::Call(_, items) => items.iter().collect(),
+            TExprKind::Score(items) => items.iter().flat_map(|(c, p)| [c, p]).collect(),
             TExprKind::First {
                 branches,
                 otherwise,

@@ -65,8 +65,10 @@ pub enum CheckError {
     UnknownUnit {
         /// The unit as written.
         unit: String,
+        /// Why it was refused (`not a known unit`, a limit).
+        reason: String,
         /// Where it was written.
-        #[label("not a known unit")]
+        #[label("{reason}")]
         span: SourceSpan,
         /// "Did you mean" advice.
         #[help]
@@ -235,6 +237,40 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A strength that is not one of the guideline's grading scheme.
+    #[error("{message}")]
+    #[diagnostic(code(cairn::check::bad_strength))]
+    BadStrength {
+        /// What is wrong, quoting the words at fault.
+        message: String,
+        /// The scheme's name.
+        scheme: String,
+        /// Where it was written.
+        #[label("not in the {scheme} grading")]
+        span: SourceSpan,
+        /// "Did you mean", or how the scheme writes a strength.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A declared grading scheme with more values than [`super::grading::MAX_GRADING_VALUES`].
+    #[error("grading `{name}` declares {count} values, more than the limit of {limit}")]
+    #[diagnostic(
+        code(cairn::check::grading_too_large),
+        help("a grading scheme is a short ordered list; keep long code lists in an enum fact")
+    )]
+    GradingTooLarge {
+        /// The scheme.
+        name: String,
+        /// How many values it declares.
+        count: usize,
+        /// The limit.
+        limit: usize,
+        /// The first value past the limit.
+        #[label("value {} of {count}", limit + 1)]
+        span: SourceSpan,
+    },
+
     /// A `kind` branch that advises in another direction than the declared kind.
     #[error("`{kind}` does not advise in the direction of the declared kind `{declared}`")]
     #[diagnostic(
@@ -313,6 +349,29 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A range or conversion on the type of a definition or a column.
+    #[error("only a fact can declare a range or a unit conversion")]
+    #[diagnostic(
+        code(cairn::check::domain_outside_fact),
+        help("a range or conversion says what a case may give; declare it on the fact")
+    )]
+    DomainOutsideFact {
+        /// The range or conversion.
+        #[label("on a value that no case gives")]
+        span: SourceSpan,
+    },
+
+    /// A `molar mass` or `where` conversion that cannot apply.
+    #[error("this unit conversion cannot apply: {reason}")]
+    #[diagnostic(code(cairn::check::bad_conversion))]
+    BadConversion {
+        /// Why.
+        reason: String,
+        /// The clause.
+        #[label("not a conversion of this fact")]
+        span: SourceSpan,
+    },
+
     /// An integer literal outside the declared range of what it is compared with or stored in.
     #[error("`{value}` is outside the range of `{name}` ({min} to {max})")]
     #[diagnostic(code(cairn::check::out_of_range))]
@@ -360,9 +419,9 @@ pub enum CheckError {
         /// The unit.
         unit: String,
         /// Its dimension.
-        found: &'static str,
+        found: String,
         /// The dimension needed.
-        expected: &'static str,
+        expected: String,
         /// Where it was written.
         #[label("expected a unit of {expected}")]
         span: SourceSpan,
@@ -383,6 +442,25 @@ pub enum CheckError {
         /// "Did you mean" advice.
         #[help]
         help: Option<String>,
+    },
+
+    /// A `{name:.N}` format on a value that is not a number, or with more
+    /// decimals than a statement can show.
+    #[error("placeholder `{{{name}}}` cannot be shown with {digits} decimals")]
+    #[diagnostic(
+        code(cairn::check::placeholder_format),
+        help("a `:.N` format (N from 0 to 12) applies to numbers and quantities only")
+    )]
+    PlaceholderFormat {
+        /// The name inside the braces.
+        name: String,
+        /// The decimals asked for.
+        digits: u8,
+        /// The placeholder.
+        #[label("{why}")]
+        span: SourceSpan,
+        /// Why it cannot.
+        why: String,
     },
 
     /// A header key the language does not know.

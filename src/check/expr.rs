@@ -131,6 +131,9 @@ impl<'a> Checker<'a> {
                 branches,
                 otherwise,
             } => return self.first(branches, otherwise.as_deref(), expected, span),
+            ExprKind::Count { bound, items } => return self.count(bound.as_ref(), items, span),
+            ExprKind::Score(items) => return self.score(items, span),
+            ExprKind::Call(func, args) => return self.call(*func, args, span),
         };
         Some(TExpr { kind, ty, span })
     }

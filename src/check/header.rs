@@ -19,6 +19,7 @@ const KEYS: &[&str] = &[
     "authors",
     "reviewers",
     "last_reviewed",
+    "grading",
 ];
 
 /// The statuses a guideline can have.
@@ -205,6 +206,15 @@ impl<'a> Checker<'a> {
             ("authors" | "reviewers", _) => {
                 let help = Some(format!("write `{key} \"A. Author\", \"B. Author\"`"));
                 self.report(span, bad("a list of strings", help));
+            }
+            // The scheme is resolved in `grading`, once the declared ones are known.
+            ("grading", HeaderValue::Word(_)) => {}
+            ("grading", _) => {
+                let help = Some(format!(
+                    "write `grading acc_aha` without quotes; the built-in schemes are {}",
+                    crate::strength::BUILT_IN.join(", ")
+                ));
+                self.report(span, bad("the name of a grading scheme", help));
             }
             ("last_reviewed", HeaderValue::Date(d)) => {
                 if self.date(d).is_some() {

@@ -56,7 +56,7 @@ pub enum LimitError {
     #[error("quantity `{text}` is out of range")]
     #[diagnostic(
         code(cairn::check::quantity_range),
-        help("numbers and quantities are limited to 1e300 in magnitude, in any unit")
+        help("numbers and quantities are limited to 1e250 in magnitude, in any unit")
     )]
     QuantityRange {
         /// The literal as written.

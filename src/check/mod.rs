@@ -4,12 +4,12 @@
 //! The passes, one file each, run in this order:
 //! - `collect`: declares every name of every file in one namespace and
 //!   types facts (enums get their values here);
-//! - `header`: checks the one `guideline` header;
+//! - `header`, `grading`: checks the one `guideline` header and settles
+//!   the grading scheme every strength is read in;
 //! - `order`, `defs`: types definitions and tables in dependency order,
 //!   using `expr`, `names`, `ops`, `first` and `tables` for expressions;
 //! - `schedules`, `recs`, `choices`, `cites`: sections, schedules,
-//!   recommendations (with a strength or kind per case), GRADE strengths
-//!   and citations; `fold` warns about constant conditions;
+//!   recommendations (with a strength or kind per case) and citations; `fold` warns about constant conditions;
 //! - `constraints`: conditions on the facts that every case must meet;
 //! - `cycles`: reports cyclic definitions and computes `def_order`;
 //! - `unused`: warns about facts and definitions nothing reads.
@@ -27,10 +27,13 @@ mod constraints;
 mod ctx;
 mod cycles;
 mod defs;
+mod domain;
 pub mod error;
 mod expr;
 mod first;
 mod fold;
+mod func;
+pub mod grading;
 mod header;
 pub mod limits;
 pub mod model;
@@ -40,6 +43,7 @@ mod order;
 pub mod placeholder;
 mod recs;
 mod schedules;
+mod score;
 mod tables;
 mod unused;
 pub mod visit;
@@ -91,6 +95,7 @@ pub fn check(parsed: Parsed) -> Result<Checked, Failed> {
             cx.collect(&module.decls, None, &mut pending);
         }
         cx.check_headers(&pending.headers, main);
+        cx.check_grading(&pending.headers, main, &pending.gradings);
         for d in cx.typing_order() {
             cx.check_def(d);
         }

@@ -7,7 +7,8 @@
 //! string lookups. Spans stay attached for traces and diagnostics.
 
 use crate::source::Span;
-use crate::syntax::ast::{BinOp, Quantifier, RecKind};
+pub use crate::strength::{Scheme, Strength};
+use crate::syntax::ast::{BinOp, Func, Quantifier, RecKind};
 use crate::units::{Dimension, Unit};
 use crate::value::Value;
 use std::collections::BTreeMap;
@@ -45,6 +46,8 @@ pub struct ScheduleId(pub u32);
 pub struct Model {
     /// Header metadata.
     pub meta: Meta,
+    /// The grading scheme of every strength (GRADE unless the header says).
+    pub grading: Scheme,
     /// Facts in declaration order.
     pub facts: Vec<FactInfo>,
     /// Enums (inline enum types of facts, definitions and table columns).
@@ -111,7 +114,7 @@ impl<T> Choice<T> {
 #[derive(Debug, Clone, Default)]
 pub struct Varies {
     /// `strength 2C when c otherwise none`: the strength per case.
-    pub strength: Option<Choice<Option<Grade>>>,
+    pub strength: Option<Choice<Option<Strength>>>,
     /// `kind option when c otherwise suggest`: the kind per case.
     pub kind: Option<Choice<RecKind>>,
 }
@@ -190,6 +193,20 @@ pub struct FactInfo {
     pub group: Option<String>,
     /// The span of its name.
     pub span: Span,
+    /// For a number or quantity: its declared range and conversions.
+    pub domain: Domain,
+}
+
+/// The values a `number` or `quantity` fact may take, and the dimensions
+/// besides its own a case may give it in (`molar mass`, `where`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Domain {
+    /// Inclusive bounds, in the canonical unit of the fact's dimension.
+    pub range: Option<(f64, f64)>,
+    /// The range as written (`0 to 500 kg`), for messages.
+    pub written: Option<String>,
+    /// Conversions from other dimensions.
+    pub conversions: Vec<crate::units::Conversion>,
 }
 
 /// An enum: its values in order.
@@ -321,9 +338,10 @@ pub struct RecInfo {
     /// Direction: the declared kind (the keyword before the id). With a
     /// `kind` field, the kind for a case may differ, in the same direction.
     pub kind: RecKind,
-    /// GRADE strength, when the source gives one for every case; `None`
-    /// when it gives none or when it depends on the case (see `varies`).
-    pub strength: Option<Grade>,
+    /// Strength in the guideline's grading scheme, when the source gives
+    /// one for every case; `None` when it gives none or when it depends on
+    /// the case (see `varies`).
+    pub strength: Option<Strength>,
     /// Strength and kind chosen per case, when they depend on it.
     pub varies: Varies,
     /// The intervention it is about (for conflict analysis).
@@ -514,6 +532,14 @@ pub enum TExprKind {
     IsKnown(Box<TExpr>, bool),
     /// `any of`, `all of`, `none of`.
     Quantified(Quantifier, Vec<TExpr>),
+    /// A score or a count: the sum of the points of every item whose
+    /// condition holds, as `(condition, points)` pairs (a count's points
+    /// are 1; an item without a condition has the constant `true`).
+    /// `at least k of [...]` and its kin are comparisons of a count.
+    Score(Vec<(TExpr, TExpr)>),
+    /// A function of its arguments (`min of`, `years between`, `round`,
+    /// `^`, ...); the types are checked (see `check::func`).
+    Call(Func, Vec<TExpr>),
     /// First-match classification.
     First {
         /// `(condition, value)` branches.

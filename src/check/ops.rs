@@ -63,7 +63,14 @@ impl<'a> Checker<'a> {
             };
             (l, r)
         };
-        let (l, r) = (l?, r?);
+        let (mut l, mut r) = (l?, r?);
+        if matches!(
+            op,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        ) {
+            self.convert_literal(&l, &mut r);
+            self.convert_literal(&r, &mut l);
+        }
         let ty = match op {
             BinOp::Eq | BinOp::Ne => {
                 self.comparable(&l, &r, op, true)?;
@@ -82,6 +89,35 @@ impl<'a> Checker<'a> {
             ty,
             span,
         })
+    }
+
+    /// A quantity literal compared with a fact that declares a conversion
+    /// from the literal's dimension (`creatinine >= 133 umol/L` for a
+    /// creatinine in mg/dL with a molar mass) becomes the same amount in the
+    /// fact's dimension, as a case's value would.
+    fn convert_literal(&self, read: &TExpr, lit: &mut TExpr) {
+        let (TExprKind::Fact(f), Type::Quantity { dim, .. }) = (&read.kind, read.ty) else {
+            return;
+        };
+        let (TExprKind::Const(Value::Quantity(x)), Type::Quantity { dim: other, .. }) =
+            (&lit.kind, lit.ty)
+        else {
+            return;
+        };
+        if other == dim {
+            return;
+        }
+        let Some(info) = self.model.facts.get(f.0 as usize) else {
+            return;
+        };
+        let found = info.domain.conversions.iter().find(|c| c.other == other);
+        if let Some(c) = found {
+            let converted = x * c.factor;
+            if crate::units::in_range(converted) {
+                lit.kind = TExprKind::Const(Value::Quantity(converted));
+                lit.ty = read.ty;
+            }
+        }
     }
 
     /// Checks that `l op r` compares compatible types.

@@ -77,7 +77,19 @@ impl<'a> Checker<'a> {
                             stack.push(value);
                             stack.extend(set.iter());
                         }
-                        ExprKind::Quantified(_, items) => stack.extend(items.iter()),
+                        ExprKind::Quantified(_, items) | ExprKind::Call(_, items) => {
+                            stack.extend(items.iter())
+                        }
+                        ExprKind::Count { bound, items } => {
+                            stack.extend(bound.iter().map(|(_, k)| k.as_ref()));
+                            stack.extend(items.iter());
+                        }
+                        ExprKind::Score(items) => {
+                            for item in items {
+                                stack.push(&item.points);
+                                stack.extend(item.when.iter());
+                            }
+                        }
                         ExprKind::First {
                             branches,
                             otherwise,

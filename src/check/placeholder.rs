@@ -1,7 +1,8 @@
 //! Check stage: the one reader of `{name}` placeholders in statements.
 //!
 //! A placeholder is `{`, one or more name characters (ASCII letters,
-//! digits, `_` and `.`), then `}`. Anything else in braces is text: a
+//! digits, `_` and `.`), optionally a number format `:.N` (N decimals,
+//! one or two digits: `{egfr:.0}`), then `}`. Anything else in braces is text: a
 //! statement may say "a set {a, b}" or "{ spaced }" without a placeholder.
 //! The checker validates each placeholder (it must name a fact or a
 //! definition; `{table.column}` gets a hint), the outcome fills them in, the
@@ -16,8 +17,10 @@
 /// One placeholder of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Placeholder<'a> {
-    /// What is between the braces.
+    /// The name between the braces (without a format).
     pub name: &'a str,
+    /// The decimals of a `:.N` format, when given.
+    pub digits: Option<u8>,
     /// Byte offset of the `{`.
     pub start: usize,
     /// Byte offset just after the `}`.
@@ -71,13 +74,15 @@ impl<'a> Iterator for Placeholders<'a> {
                 .iter()
                 .take_while(|&&b| name_char(b))
                 .count();
-            let close = from + len;
+            let name_end = from + len;
+            let (digits, close) = format_at(bytes, name_end);
             if len > 0 && bytes.get(close) == Some(&b'}') {
                 self.at = close + 1;
                 // Name characters are ASCII, so these are char boundaries.
-                let name = self.text.get(from..close)?;
+                let name = self.text.get(from..name_end)?;
                 return Some(Placeholder {
                     name,
+                    digits,
                     start,
                     end: close + 1,
                 });
@@ -91,12 +96,42 @@ impl<'a> Iterator for Placeholders<'a> {
     }
 }
 
+/// A `:.N` format at `at` (one or two digits): its decimals and where it
+/// ends; `(None, at)` when there is none.
+fn format_at(bytes: &[u8], at: usize) -> (Option<u8>, usize) {
+    if bytes.get(at..at + 2) != Some(b":.") {
+        return (None, at);
+    }
+    let n = bytes
+        .get(at + 2..)
+        .unwrap_or(&[])
+        .iter()
+        .take(2)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let digits = bytes
+        .get(at + 2..at + 2 + n)
+        .and_then(|d| std::str::from_utf8(d).ok())
+        .and_then(|d| d.parse::<u8>().ok());
+    match digits {
+        Some(d) if n > 0 => (Some(d), at + 2 + n),
+        _ => (None, at),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn names(text: &str) -> Vec<&str> {
         placeholders(text).map(|p| p.name).collect()
+    }
+
+    #[test]
+    fn reads_a_number_format() {
+        let p: Vec<_> = placeholders("eGFR {egfr:.0} mL/min, {x:.12} {y:.} {z:.123}").collect();
+        let got: Vec<_> = p.iter().map(|p| (p.name, p.digits)).collect();
+        assert_eq!(got, [("egfr", Some(0)), ("x", Some(12))]);
     }
 
     #[test]

@@ -30,7 +30,7 @@ impl<'a> Checker<'a> {
                         .first()
                         .map_or(c.otherwise.span(), |b| b.1.span());
                     if self.once(&mut seen, "strength", first) {
-                        (info.strength, info.varies.strength) = self.strength_choice(c);
+                        (info.strength, info.varies.strength) = self.strength_choice(c, r.kind);
                     }
                 }
                 RecField::Kind(c) => {
@@ -250,7 +250,7 @@ impl<'a> Checker<'a> {
             }
             DetailValue::Quantity(q) => {
                 let unit = self.unit(&q.unit)?;
-                Detail::Quantity(q.value * unit.factor, unit)
+                Detail::Quantity(unit.canonical_of(q.value), unit)
             }
             DetailValue::Text(t) => Detail::Text(t.value.clone()),
         })
@@ -267,8 +267,8 @@ impl<'a> Checker<'a> {
             id.span,
             CheckError::WrongUnit {
                 unit: id.name.clone(),
-                found: unit.dimension.name(),
-                expected: want.name(),
+                found: unit.dimension.name().into_owned(),
+                expected: want.name().into_owned(),
                 span: id.span.miette(),
                 help: Some(format!(
                     "use a unit of {}, e.g. `{}`",
@@ -287,7 +287,7 @@ impl<'a> Checker<'a> {
         } else {
             (raw, Some(text.span.start))
         };
-        let found: Vec<(String, Span)> = super::placeholder::placeholders(body)
+        let found: Vec<(String, Option<u8>, Span)> = super::placeholder::placeholders(body)
             .map(|p| {
                 let span = match base {
                     Some(b) => Span {
@@ -297,13 +297,43 @@ impl<'a> Checker<'a> {
                     },
                     None => text.span,
                 };
-                (p.name.to_string(), span)
+                (p.name.to_string(), p.digits, span)
             })
             .collect();
-        for (name, span) in found {
+        for (name, digits, span) in found {
+            let ty = match self.names.get(&name).copied() {
+                Some((Symbol::Fact(f), _)) => {
+                    self.use_fact(f);
+                    self.model.facts.get(f.0 as usize).map(|i| i.ty)
+                }
+                Some((Symbol::Def(d), _)) => {
+                    self.use_def(d, span);
+                    self.model.defs.get(d.0 as usize).map(|i| i.ty)
+                }
+                _ => None,
+            };
+            if let (Some(ty), Some(digits)) = (ty, digits) {
+                let numeric = matches!(ty, Type::Int { .. } | Type::Number | Type::Quantity { .. });
+                if !numeric || digits > crate::check::func::MAX_DIGITS as u8 {
+                    let why = if numeric {
+                        format!("at most {} decimals", crate::check::func::MAX_DIGITS)
+                    } else {
+                        format!("`{name}` is not a number")
+                    };
+                    self.report(
+                        span,
+                        CheckError::PlaceholderFormat {
+                            name,
+                            digits,
+                            span: span.miette(),
+                            why,
+                        },
+                    );
+                }
+                continue;
+            }
             match self.names.get(&name).copied() {
-                Some((Symbol::Fact(f), _)) => self.use_fact(f),
-                Some((Symbol::Def(d), _)) => self.use_def(d, span),
+                Some((Symbol::Fact(_) | Symbol::Def(_), _)) => {}
                 _ => {
                     let help = match name.split_once('.') {
                         Some((table, column)) => {

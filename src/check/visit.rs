@@ -76,7 +76,8 @@ impl TExpr {
                 out.head[0] = Some(value);
                 out.list = set.iter();
             }
-            TExprKind::Quantified(_, items) => out.list = items.iter(),
+            TExprKind::Quantified(_, items) | TExprKind::Call(_, items) => out.list = items.iter(),
+            TExprKind::Score(items) => out.pairs = items.iter(),
             TExprKind::First {
                 branches,
                 otherwise,

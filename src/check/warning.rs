@@ -27,6 +27,36 @@ pub enum CheckWarning {
         span: SourceSpan,
     },
 
+    /// A strength that contradicts its recommendation's kind or its own
+    /// level of evidence, by the scheme's definitions.
+    #[error("{problem}")]
+    #[diagnostic(code(cairn::check::inconsistent_strength), severity(Warning))]
+    InconsistentStrength {
+        /// What contradicts what.
+        problem: String,
+        /// The strength.
+        #[label("contradicts the scheme's meaning")]
+        span: SourceSpan,
+        /// The scheme's definition and the fix.
+        #[help]
+        help: String,
+    },
+
+    /// A grading scheme declared but not selected by the header.
+    #[error("grading `{name}` is never used")]
+    #[diagnostic(
+        code(cairn::check::unused_grading),
+        severity(Warning),
+        help("select it in the header with `grading {name}`, or remove it")
+    )]
+    UnusedGrading {
+        /// The scheme.
+        name: String,
+        /// Its name.
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+
     /// A condition whose value does not depend on the case.
     #[error("condition is always {value}")]
     #[diagnostic(code(cairn::check::constant_condition), severity(Warning))]

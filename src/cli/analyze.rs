@@ -33,9 +33,10 @@ pub fn analyze(guideline: &Path, format: Format) -> u8 {
     }
 }
 
-/// `cairn diff OLD NEW`: 0 whether or not the versions differ (1 only when
-/// one does not check).
-pub fn diff(old: &Path, new: &Path, format: Format) -> u8 {
+/// `cairn diff OLD NEW`: 0 whether or not the versions differ; 1 when one
+/// does not check, or when the behaviour of some item could not be decided
+/// and is not acknowledged (in the source or with `acknowledge`).
+pub fn diff(old: &Path, new: &Path, format: Format, acknowledge: Option<&str>) -> u8 {
     let old = match output::guideline(old) {
         Ok(c) => c,
         Err(code) => return code,
@@ -44,12 +45,23 @@ pub fn diff(old: &Path, new: &Path, format: Format) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let result = analysis::diff::diff(&old, &new);
-    match format {
+    let mut result = analysis::diff::diff(&old, &new);
+    if let Some(reason) = acknowledge {
+        result.acknowledge_undecided(reason);
+    }
+    let code = match format {
         Format::Json => print_json(&analysis::diff::render_json(&result)),
         Format::Text => {
             out!("{}", analysis::diff::render_text(&result));
             0
         }
+    };
+    if code != 0 {
+        return code;
+    }
+    if result.error_count() > 0 {
+        ERRORS
+    } else {
+        0
     }
 }

@@ -97,7 +97,7 @@ pub fn explain(guideline: &Path, case_path: &Path, id: &str) -> u8 {
     let outcome = program.evaluate(&case_file.case, eval::Options { trace: true });
     match eval::explain(&outcome, &checked, id) {
         Ok(steps) => {
-            out!("{}", eval::render::steps(&steps, &checked, WIDTH));
+            out!("{}", eval::render::steps(&steps, &outcome, &checked, WIDTH));
             0
         }
         Err(e) => {

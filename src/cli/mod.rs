@@ -177,6 +177,10 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Accept, with this reason, the items whose behaviour could not be
+        /// decided (otherwise they fail the command).
+        #[arg(long, value_name = "REASON")]
+        acknowledge_undecided: Option<String>,
     },
 }
 
@@ -228,7 +232,12 @@ pub fn main() -> ExitCode {
             }
         },
         Command::Analyze { guideline, format } => analyze::analyze(&guideline, format),
-        Command::Diff { old, new, format } => analyze::diff(&old, &new, format),
+        Command::Diff {
+            old,
+            new,
+            format,
+            acknowledge_undecided,
+        } => analyze::diff(&old, &new, format, acknowledge_undecided.as_deref()),
     };
     ExitCode::from(output::finish(code))
 }

@@ -49,7 +49,7 @@ fn value(model: &Model, ty: Type, rng: &mut Rng, unknown_one_in: u64) -> Option<
         Type::Number => Value::Number(rng.below(200) as f64 / 10.0),
         Type::Quantity { unit, .. } => {
             let v = [0.0, 5.0, 25.0, 28.0, 45.0, 50.0, 50.4, 60.0, 1000.0][rng.below(9) as usize];
-            Value::Quantity(v * unit.factor)
+            Value::Quantity(unit.canonical_of(v))
         }
         Type::Date => Value::Date(18_000 + rng.below(400) as i32),
         Type::Enum(e) => {

@@ -116,6 +116,24 @@ impl Layout<'_> {
                     ),
                 ])
             }
+            DeclKind::Grading(g) => {
+                let items = g
+                    .values
+                    .iter()
+                    .map(|v| {
+                        let line = match &v.description {
+                            Some(t) => format!("{} {}", v.name.name, quote(&t.value)),
+                            None => v.name.name.clone(),
+                        };
+                        cat(vec![
+                            self.item_docs(&v.doc, v.span, Blank::Keep),
+                            text(line),
+                        ])
+                    })
+                    .collect();
+                let head = text(format!("grading {} {}", g.name.name, quote(&g.title.value)));
+                self.block(head, items, d.span)
+            }
             DeclKind::Table(t) => self.table(t, d.span),
             DeclKind::Schedule(s) => self.schedule(s, d.span),
             DeclKind::Section(s) => {
@@ -202,7 +220,9 @@ impl Layout<'_> {
                 range: Some((lo, hi)),
                 ..
             } => text(format!("integer {lo} to {hi}")),
-            TypeExpr::Quantity { unit, .. } => text(format!("quantity {}", unit.name)),
+            TypeExpr::Number { .. } | TypeExpr::Quantity { .. } => {
+                text(t.decimal_text().unwrap_or_default())
+            }
             TypeExpr::Enum { values, span } => {
                 let force = self.has_comment_in(*span)
                     || values
@@ -249,7 +269,10 @@ impl Layout<'_> {
         }
         parts.push(text(" ="));
         match &d.body.kind {
-            ExprKind::First { .. } | ExprKind::Quantified(..) => {
+            ExprKind::First { .. }
+            | ExprKind::Quantified(..)
+            | ExprKind::Score(_)
+            | ExprKind::Count { .. } => {
                 parts.push(text(" "));
                 parts.push(self.expr(&d.body));
             }

@@ -10,7 +10,7 @@
 
 use super::doc::{cat, flush, flush_close, group, nest, text, Blank, Doc};
 use super::Layout;
-use crate::syntax::ast::{BinOp, Expr, ExprKind, Literal, Quantifier, QuantityLit};
+use crate::syntax::ast::{BinOp, Expr, ExprKind, Func, Literal, Quantifier, QuantityLit};
 
 /// Binding strength of an expression, loosest first (the grammar's order).
 fn precedence(e: &Expr) -> u8 {
@@ -89,6 +89,51 @@ impl Layout<'_> {
                 };
                 self.list(word, items, "]", e)
             }
+            ExprKind::Count { bound, items } => {
+                let head = match bound {
+                    None => text("count of ["),
+                    Some((b, k)) => cat(vec![
+                        text(format!("{} ", b.words())),
+                        self.expr_at(k, 7),
+                        text(" of ["),
+                    ]),
+                };
+                cat(vec![head, self.list("", items, "]", e)])
+            }
+            ExprKind::Call(func, args) => self.call(*func, args, e),
+            ExprKind::Score(items) => {
+                let mut body = Vec::new();
+                for item in items {
+                    body.push(Doc::Hard);
+                    body.push(flush(item.span.start as usize, Blank::Never));
+                    let points = match (&item.points.kind, item.from) {
+                        (ExprKind::Literal(l @ Literal::Number { value, .. }), false) => {
+                            let word = if value.abs() == 1.0 {
+                                "point"
+                            } else {
+                                "points"
+                            };
+                            text(format!("{} {word}", literal(l)))
+                        }
+                        _ => cat(vec![text("points from "), self.expr_at(&item.points, 7)]),
+                    };
+                    let mut line = vec![points];
+                    if let Some(c) = &item.when {
+                        line.push(nest(2, cat(vec![Doc::Line, text("when "), self.expr(c)])));
+                    }
+                    body.push(group(cat(line), false));
+                }
+                group(
+                    cat(vec![
+                        text("score {"),
+                        nest(2, cat(body)),
+                        Doc::Hard,
+                        flush_close(self.close(e.span)),
+                        text("}"),
+                    ]),
+                    true,
+                )
+            }
             ExprKind::First {
                 branches,
                 otherwise,
@@ -123,6 +168,23 @@ impl Layout<'_> {
                     true,
                 )
             }
+        }
+    }
+
+    /// A function in its written form.
+    fn call(&self, func: Func, args: &[Expr], e: &Expr) -> Doc {
+        match (func, args) {
+            (Func::Power, [a, b]) => cat(vec![self.expr_at(a, 8), text(" ^ "), self.expr_at(b, 7)]),
+            (Func::YearsBetween | Func::MonthsBetween | Func::DaysBetween, [a, b]) => cat(vec![
+                text(format!("{} between ", func.word())),
+                self.expr_at(a, 5),
+                text(" and "),
+                self.expr_at(b, 5),
+            ]),
+            (Func::Min | Func::Max | Func::Earliest | Func::Latest, items) => {
+                self.list(&format!("{} of [", func.word()), items, "]", e)
+            }
+            (_, items) => self.list(&format!("{}(", func.word()), items, ")", e),
         }
     }
 

@@ -221,6 +221,7 @@ fn decl_units(d: &Decl, out: &mut Vec<Span>) {
             expr_units(&def.body, out);
         }
         DeclKind::Constraint(c) => expr_units(&c.condition, out),
+        DeclKind::Grading(_) => {}
         DeclKind::Table(t) => {
             t.columns.iter().for_each(|c| type_units(&c.ty, out));
             for cell in t.rows.iter().flat_map(|r| &r.cells) {
@@ -277,8 +278,14 @@ fn decl_units(d: &Decl, out: &mut Vec<Span>) {
 }
 
 fn type_units(t: &TypeExpr, out: &mut Vec<Span>) {
-    if let TypeExpr::Quantity { unit, .. } = t {
+    if let TypeExpr::Quantity {
+        unit, conversions, ..
+    } = t
+    {
         out.push(unit.span);
+        for c in conversions {
+            out.extend(c.units().into_iter().map(|u| u.span));
+        }
     }
 }
 
@@ -294,7 +301,19 @@ fn expr_units(e: &Expr, out: &mut Vec<Span>) {
             expr_units(value, out);
             set.iter().for_each(|x| expr_units(x, out));
         }
-        ExprKind::Quantified(_, items) => items.iter().for_each(|x| expr_units(x, out)),
+        ExprKind::Quantified(_, items) | ExprKind::Call(_, items) => {
+            items.iter().for_each(|x| expr_units(x, out))
+        }
+        ExprKind::Count { bound, items } => {
+            bound.iter().for_each(|(_, k)| expr_units(k, out));
+            items.iter().for_each(|x| expr_units(x, out));
+        }
+        ExprKind::Score(items) => {
+            for item in items {
+                expr_units(&item.points, out);
+                item.when.iter().for_each(|c| expr_units(c, out));
+            }
+        }
         ExprKind::First {
             branches,
             otherwise,

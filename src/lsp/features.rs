@@ -39,11 +39,16 @@ pub const KEYWORDS: &[&str] = &[
     "guideline",
     "dated",
     "include",
+    "grading",
     "fact",
     "group",
     "bool",
     "integer",
+    "number",
     "quantity",
+    "molar",
+    "mass",
+    "where",
     "date",
     "enum",
     "code",
@@ -60,6 +65,13 @@ pub const KEYWORDS: &[&str] = &[
     "until",
     "at",
     "least",
+    "most",
+    "exactly",
+    "between",
+    "count",
+    "score",
+    "point",
+    "points",
     "study",
     "alternating",
     "section",
@@ -174,6 +186,12 @@ pub fn completion(
     if let Some(items) = cite_context(analysis, head) {
         return items;
     }
+    if unit_context(head) {
+        return crate::units::completion_units()
+            .into_iter()
+            .map(|(unit, dimension)| item(&unit, CompletionItemKind::UNIT, Some(dimension)))
+            .collect();
+    }
     if rec_context(head) {
         return analysis
             .index
@@ -188,6 +206,25 @@ pub fn completion(
                 )),
                 _ => None,
             })
+            .collect();
+    }
+    // `grading acc_aha` in the header: the built-in schemes.
+    if head.trim() == "grading" {
+        return crate::strength::BUILT_IN
+            .iter()
+            .map(|w| {
+                item(
+                    w,
+                    CompletionItemKind::ENUM_MEMBER,
+                    Some("grading scheme".into()),
+                )
+            })
+            .collect();
+    }
+    if let Some(typed) = super::strength::typed(head) {
+        return crate::strength::complete::next_words(&analysis.index.grading, &typed)
+            .into_iter()
+            .map(|(w, detail)| item(&w, CompletionItemKind::ENUM_MEMBER, detail))
             .collect();
     }
     if let Some(owner) = enum_context(head) {
@@ -229,6 +266,16 @@ fn item(label: &str, kind: CompletionItemKind, detail: Option<String>) -> Comple
         detail,
         ..CompletionItem::default()
     }
+}
+
+/// True right after `quantity `, where a unit is expected.
+fn unit_context(head: &str) -> bool {
+    head.ends_with(char::is_whitespace)
+        && head
+            .trim_end()
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            == Some("quantity")
 }
 
 /// True after `excludes`, `excludes a,` or `acknowledge finding with`,
@@ -375,6 +422,13 @@ fn symbol(analysis: &Analysis, decl: &Decl) -> DocumentSymbol {
             c.description.value.clone(),
             SymbolKind::BOOLEAN,
             c.name.span,
+            None,
+        ),
+        DeclKind::Grading(g) => (
+            g.name.name.clone(),
+            g.title.value.clone(),
+            SymbolKind::ENUM,
+            g.name.span,
             None,
         ),
         DeclKind::Table(t) => (

@@ -84,12 +84,17 @@ pub struct Index {
     pub enums: BTreeMap<String, Vec<String>>,
     /// Every occurrence, declarations included, in walk order.
     pub occurrences: Vec<Occurrence>,
+    /// The guideline's grading scheme, for strengths in hovers and completion.
+    pub grading: crate::strength::Scheme,
 }
 
 impl Index {
     /// Indexes the modules of a parsed guideline.
     pub fn build(sources: &SourceMap, modules: &[(crate::source::FileId, Module)]) -> Index {
-        let mut index = Index::default();
+        let mut index = Index {
+            grading: super::strength::scheme(modules),
+            ..Index::default()
+        };
         for (file, module) in modules {
             for decl in &module.decls {
                 index.declare(decl);
@@ -291,7 +296,7 @@ impl Index {
                 }
             }
             DeclKind::Recommendation(rec) => {
-                let hover = rec_hover(rec, &doc);
+                let hover = rec_hover(rec, &doc, &self.grading);
                 let detail = rec.kind.keyword().to_string();
                 self.add(
                     key(&rec.id.name),
@@ -301,8 +306,12 @@ impl Index {
                     detail,
                 );
             }
-            // Constraints are never named elsewhere; only their reads are indexed.
-            DeclKind::Header(_) | DeclKind::Include(_) | DeclKind::Constraint(_) => {}
+            // Constraints and gradings are never named in expressions; only
+            // constraints' reads are indexed.
+            DeclKind::Header(_)
+            | DeclKind::Include(_)
+            | DeclKind::Constraint(_)
+            | DeclKind::Grading(_) => {}
         }
     }
 
@@ -462,9 +471,25 @@ impl Index {
                     self.expr(item, owner.as_deref());
                 }
             }
-            ExprKind::Quantified(_, items) => {
+            ExprKind::Quantified(_, items) | ExprKind::Call(_, items) => {
                 for item in items {
                     self.expr(item, None);
+                }
+            }
+            ExprKind::Count { bound, items } => {
+                if let Some((_, k)) = bound {
+                    self.expr(k, None);
+                }
+                for item in items {
+                    self.expr(item, None);
+                }
+            }
+            ExprKind::Score(items) => {
+                for item in items {
+                    self.expr(&item.points, None);
+                    if let Some(c) = &item.when {
+                        self.expr(c, None);
+                    }
                 }
             }
             ExprKind::First {
@@ -511,7 +536,9 @@ pub fn type_text(ty: &TypeExpr) -> String {
             range: Some((lo, hi)),
             ..
         } => format!("integer {lo} to {hi}"),
-        TypeExpr::Quantity { unit, .. } => format!("quantity {}", unit.name),
+        TypeExpr::Number { .. } | TypeExpr::Quantity { .. } => {
+            ty.decimal_text().unwrap_or_default()
+        }
         TypeExpr::Date(_) => "date".into(),
         TypeExpr::Enum { values, .. } => {
             let names: Vec<&str> = values.iter().map(|v| v.name.name.as_str()).collect();
@@ -531,20 +558,21 @@ fn values_list(values: &[EnumValue]) -> String {
     out
 }
 
-fn rec_hover(rec: &Recommendation, doc: &str) -> String {
+fn rec_hover(rec: &Recommendation, doc: &str, scheme: &crate::strength::Scheme) -> String {
+    let words = |v| super::strength::words(scheme, v);
     let mut hover = format!("**{}** `{}`", rec.kind.keyword(), rec.id.name);
     for field in &rec.fields {
         match field {
             RecField::Strength(c) if c.branches.is_empty() => {
-                hover.push_str(&format!(" (strength {})", c.otherwise.text()));
+                hover.push_str(&format!(" (strength {})", words(&c.otherwise)));
             }
             // A strength or kind per case: the values it can take.
             RecField::Strength(c) => {
-                let values: Vec<&str> = c.branches.iter().map(|b| b.1.text()).collect();
+                let values: Vec<String> = c.branches.iter().map(|b| words(&b.1)).collect();
                 hover.push_str(&format!(
                     " (strength {} or {}, by case)",
                     values.join(", "),
-                    c.otherwise.text()
+                    words(&c.otherwise)
                 ));
             }
             RecField::Kind(c) => {

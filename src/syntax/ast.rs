@@ -66,6 +66,8 @@ pub enum DeclKind {
     Define(Define),
     /// `constraint name "description": condition`
     Constraint(Constraint),
+    /// `grading name "title" { value "description" ... }`
+    Grading(Grading),
     /// `table name "title" { key ...; column ...; row ... }`
     Table(Table),
     /// `schedule name "title" from fact { phases; studies }`
@@ -143,10 +145,22 @@ pub enum TypeExpr {
         /// The whole type.
         span: Span,
     },
-    /// `quantity Gy`
+    /// `number` or `number 0 to 1`
+    Number {
+        /// Inclusive bounds, when given.
+        range: Option<DecimalRange>,
+        /// The whole type.
+        span: Span,
+    },
+    /// `quantity Gy`, `quantity kg 0 to 500`, `quantity mg/dL molar mass
+    /// 113.12 g/mol`
     Quantity {
         /// The unit as written.
         unit: Ident,
+        /// Inclusive bounds in `unit`, when given.
+        range: Option<DecimalRange>,
+        /// Conversions from units of other dimensions.
+        conversions: Vec<UnitConversion>,
         /// The whole type.
         span: Span,
     },
@@ -167,8 +181,108 @@ impl TypeExpr {
         match self {
             TypeExpr::Bool(s) | TypeExpr::Date(s) => *s,
             TypeExpr::Integer { span, .. }
+            | TypeExpr::Number { span, .. }
             | TypeExpr::Quantity { span, .. }
             | TypeExpr::Enum { span, .. } => *span,
+        }
+    }
+}
+
+/// A decimal written in a source, with its text (kept for `cairn fmt`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decimal {
+    /// Its value.
+    pub value: f64,
+    /// As written (`-0.5`).
+    pub text: String,
+}
+
+/// `LOW to HIGH` on a `number` or `quantity` type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecimalRange {
+    /// Lower bound.
+    pub low: Decimal,
+    /// Upper bound.
+    pub high: Decimal,
+    /// The range.
+    pub span: Span,
+}
+
+/// A conversion declared on a quantity fact.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnitConversion {
+    /// `molar mass 113.12 g/mol`
+    MolarMass {
+        /// The molar mass.
+        amount: Decimal,
+        /// Its unit.
+        unit: Ident,
+        /// The clause.
+        span: Span,
+    },
+    /// `where 1 mmol/L = 18.016 mg/dL`
+    Equivalence {
+        /// The left side.
+        left: (Decimal, Ident),
+        /// The right side.
+        right: (Decimal, Ident),
+        /// The clause.
+        span: Span,
+    },
+}
+
+impl TypeExpr {
+    /// A `number` or `quantity` type as written, in canonical layout
+    /// (`quantity mg/dL 0 to 30 molar mass 113.12 g/mol`); `None` for
+    /// another type.
+    pub fn decimal_text(&self) -> Option<String> {
+        let (mut out, range, conversions) = match self {
+            TypeExpr::Number { range, .. } => ("number".to_string(), range, &[][..]),
+            TypeExpr::Quantity {
+                unit,
+                range,
+                conversions,
+                ..
+            } => (
+                format!("quantity {}", unit.name),
+                range,
+                conversions.as_slice(),
+            ),
+            _ => return None,
+        };
+        if let Some(r) = range {
+            out.push_str(&format!(" {} to {}", r.low.text, r.high.text));
+        }
+        for c in conversions {
+            match c {
+                UnitConversion::MolarMass { amount, unit, .. } => {
+                    out.push_str(&format!(" molar mass {} {}", amount.text, unit.name))
+                }
+                UnitConversion::Equivalence { left, right, .. } => out.push_str(&format!(
+                    " where {} {} = {} {}",
+                    left.0.text, left.1.name, right.0.text, right.1.name
+                )),
+            }
+        }
+        Some(out)
+    }
+}
+
+impl UnitConversion {
+    /// The units it names.
+    pub fn units(&self) -> Vec<&Ident> {
+        match self {
+            UnitConversion::MolarMass { unit, .. } => vec![unit],
+            UnitConversion::Equivalence { left, right, .. } => vec![&left.1, &right.1],
+        }
+    }
+
+    /// The clause's span.
+    pub fn span(&self) -> Span {
+        match self {
+            UnitConversion::MolarMass { span, .. } | UnitConversion::Equivalence { span, .. } => {
+                *span
+            }
         }
     }
 }
@@ -229,12 +343,13 @@ pub struct Choice<T> {
     pub otherwise: T,
 }
 
-/// A strength as written: a GRADE grade (validated by the checker) or `none`.
+/// A strength as written: words the checker reads in the guideline's
+/// grading scheme (`2C`, `class 2a level B-NR`), or `none`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StrengthValue {
-    /// `2C`, kept as written.
-    Grade(Ident),
-    /// `none`: no GRADE strength.
+    /// One or more words, kept as written, and the span of them all.
+    Words(Vec<Ident>, Span),
+    /// `none`: no strength.
     None(Span),
 }
 
@@ -242,18 +357,46 @@ impl StrengthValue {
     /// Where it was written.
     pub fn span(&self) -> Span {
         match self {
-            StrengthValue::Grade(g) => g.span,
+            StrengthValue::Words(_, span) => *span,
             StrengthValue::None(s) => *s,
         }
     }
 
-    /// The text as written (`2C` or `none`).
-    pub fn text(&self) -> &str {
+    /// The text as written, words separated by one space (`2C`, `none`).
+    pub fn text(&self) -> String {
         match self {
-            StrengthValue::Grade(g) => &g.name,
-            StrengthValue::None(_) => "none",
+            StrengthValue::Words(w, _) => {
+                let words: Vec<&str> = w.iter().map(|w| w.name.as_str()).collect();
+                words.join(" ")
+            }
+            StrengthValue::None(_) => "none".to_string(),
         }
     }
+}
+
+/// A grading scheme declared in the guideline:
+/// `grading NAME "TITLE" { VALUE "DESCRIPTION" ... }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grading {
+    /// Its name, which the header's `grading` field names.
+    pub name: Ident,
+    /// Its title.
+    pub title: Text,
+    /// Its values, highest first.
+    pub values: Vec<GradingValue>,
+}
+
+/// One value of a declared grading scheme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradingValue {
+    /// Doc comment lines.
+    pub doc: Vec<String>,
+    /// The value as written after `strength`.
+    pub name: Ident,
+    /// What it means.
+    pub description: Option<Text>,
+    /// The whole item, doc comment excluded.
+    pub span: Span,
 }
 
 /// A lookup table keyed by enum values.
@@ -626,6 +769,120 @@ pub enum Quantifier {
     None,
 }
 
+/// The functions of the language, each with its own written form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Func {
+    /// `min of [...]`
+    Min,
+    /// `max of [...]`
+    Max,
+    /// `earliest of [...]` (dates)
+    Earliest,
+    /// `latest of [...]` (dates)
+    Latest,
+    /// `years between a and b`: whole calendar years.
+    YearsBetween,
+    /// `months between a and b`: whole calendar months.
+    MonthsBetween,
+    /// `days between a and b`
+    DaysBetween,
+    /// `abs(x)`
+    Abs,
+    /// `round(x)`, `round(x, digits)`: half away from zero.
+    Round,
+    /// `floor(x)`, `floor(x, digits)`
+    Floor,
+    /// `ceil(x)`, `ceil(x, digits)`
+    Ceil,
+    /// `a ^ b`
+    Power,
+}
+
+impl Func {
+    /// The name as written (`min`, `years`, `round`, `^`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Func::Min => "min",
+            Func::Max => "max",
+            Func::Earliest => "earliest",
+            Func::Latest => "latest",
+            Func::YearsBetween => "years",
+            Func::MonthsBetween => "months",
+            Func::DaysBetween => "days",
+            Func::Abs => "abs",
+            Func::Round => "round",
+            Func::Floor => "floor",
+            Func::Ceil => "ceil",
+            Func::Power => "^",
+        }
+    }
+
+    /// The function a written name stands for.
+    pub fn from_word(w: &str) -> Option<Func> {
+        Some(match w {
+            "min" => Func::Min,
+            "max" => Func::Max,
+            "earliest" => Func::Earliest,
+            "latest" => Func::Latest,
+            "years" => Func::YearsBetween,
+            "months" => Func::MonthsBetween,
+            "days" => Func::DaysBetween,
+            "abs" => Func::Abs,
+            "round" => Func::Round,
+            "floor" => Func::Floor,
+            "ceil" => Func::Ceil,
+            _ => return None,
+        })
+    }
+}
+
+/// The bound of a count: `at least`, `at most`, `exactly`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CountBound {
+    /// `at least k of [...]`
+    AtLeast,
+    /// `at most k of [...]`
+    AtMost,
+    /// `exactly k of [...]`
+    Exactly,
+}
+
+impl CountBound {
+    /// The words, as written.
+    pub fn words(self) -> &'static str {
+        match self {
+            CountBound::AtLeast => "at least",
+            CountBound::AtMost => "at most",
+            CountBound::Exactly => "exactly",
+        }
+    }
+
+    /// The comparison of the count with `k` it stands for.
+    pub fn op(self) -> BinOp {
+        match self {
+            CountBound::AtLeast => BinOp::Ge,
+            CountBound::AtMost => BinOp::Le,
+            CountBound::Exactly => BinOp::Eq,
+        }
+    }
+}
+
+/// One line of a score: its points, and the condition they count under
+/// (always, without one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreItem {
+    /// The points: a number literal (`2 points`) or an expression
+    /// (`points from age_band.points`).
+    pub points: Expr,
+    /// True for `points from e` (the points are an expression, not a
+    /// literal), so the formatter writes it back the same way.
+    pub from: bool,
+    /// The condition, when given.
+    pub when: Option<Expr>,
+    /// The item's span.
+    pub span: Span,
+}
+
 /// An expression.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
@@ -663,6 +920,19 @@ pub enum ExprKind {
     IsKnown(Box<Expr>, bool),
     /// `any of [...]`, `all of [...]`, `none of [...]`
     Quantified(Quantifier, Vec<Expr>),
+    /// `count of [...]` (no bound: the number of true items), or `at least
+    /// k of [...]`, `at most k of [...]`, `exactly k of [...]` (a truth).
+    Count {
+        /// The bound and its `k`, when given.
+        bound: Option<(CountBound, Box<Expr>)>,
+        /// The items, truths.
+        items: Vec<Expr>,
+    },
+    /// `score { 2 points when c ... points from e when c ... }`
+    Score(Vec<ScoreItem>),
+    /// A function: `min of [...]`, `years between a and b`, `round(x, 1)`,
+    /// `a ^ b`, ...
+    Call(Func, Vec<Expr>),
     /// `first { when c then v ... otherwise v }`
     First {
         /// `(condition, value)` branches in order.

@@ -82,6 +82,7 @@ impl<'d> Lower<'d> {
                 Rule::group => DeclKind::Group(self.group(child)?),
                 Rule::define => DeclKind::Define(self.define(child)?),
                 Rule::constraint => DeclKind::Constraint(self.constraint(child)?),
+                Rule::grading => DeclKind::Grading(self.grading(child)?),
                 Rule::table => DeclKind::Table(self.table(child)?),
                 Rule::schedule => DeclKind::Schedule(self.schedule(child)?),
                 Rule::section => DeclKind::Section(self.section(child)?),
@@ -182,9 +183,30 @@ impl<'d> Lower<'d> {
                 };
                 TypeExpr::Integer { range, span }
             }
+            Rule::number_type => {
+                let range = match inner.into_inner().nth(1) {
+                    Some(r) => Some(self.decimal_range(r)?),
+                    None => None,
+                };
+                TypeExpr::Number { range, span }
+            }
             Rule::quantity_type => {
-                let unit = self.ident(inner.into_inner().nth(1)?);
-                TypeExpr::Quantity { unit, span }
+                let mut parts = inner.into_inner().skip(1);
+                let unit = self.ident(parts.next()?);
+                let (mut range, mut conversions) = (None, Vec::new());
+                for p in parts {
+                    match p.as_rule() {
+                        Rule::decimal_range => range = Some(self.decimal_range(p)?),
+                        Rule::unit_conversion => conversions.push(self.unit_conversion(p)?),
+                        _ => {}
+                    }
+                }
+                TypeExpr::Quantity {
+                    unit,
+                    range,
+                    conversions,
+                    span,
+                }
             }
             Rule::enum_type => {
                 let mut values = Vec::new();
@@ -281,10 +303,52 @@ impl<'d> Lower<'d> {
     }
 
     fn strength_value(&mut self, pair: Pair<Rule>) -> Option<StrengthValue> {
-        let inner = pair.into_inner().next()?;
-        Some(match inner.as_rule() {
-            Rule::kw_none => StrengthValue::None(self.span(&inner)),
-            _ => StrengthValue::Grade(self.ident(inner)),
+        let span = self.span(&pair);
+        let mut words = Vec::new();
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::kw_none => return Some(StrengthValue::None(self.span(&inner))),
+                _ => words.push(self.ident(inner)),
+            }
+        }
+        (!words.is_empty()).then_some(StrengthValue::Words(words, span))
+    }
+
+    /// Lowers a `grading NAME "TITLE" { VALUE "DESCRIPTION" ... }` declaration.
+    fn grading(&mut self, pair: Pair<Rule>) -> Option<Grading> {
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next()?);
+        let title = self.text(inner.next()?);
+        let mut values = Vec::new();
+        for value in inner.filter(|p| p.as_rule() == Rule::grading_value) {
+            let mut doc = Vec::new();
+            let mut word = None;
+            let mut description = None;
+            let mut span = self.span(&value);
+            for part in value.into_inner() {
+                match part.as_rule() {
+                    Rule::doc => doc.push(doc_text(part.as_str())),
+                    Rule::string => {
+                        span = span.to(self.span(&part));
+                        description = Some(self.text(part));
+                    }
+                    _ => {
+                        span = self.span(&part);
+                        word = Some(self.ident(part));
+                    }
+                }
+            }
+            values.push(GradingValue {
+                doc,
+                name: word?,
+                description,
+                span,
+            });
+        }
+        Some(Grading {
+            name,
+            title,
+            values,
         })
     }
 
@@ -616,6 +680,51 @@ impl<'d> Lower<'d> {
         })
     }
 
+    fn decimal(&mut self, pair: &Pair<Rule>) -> Option<Decimal> {
+        Some(Decimal {
+            value: self.number(pair)?,
+            text: pair.as_str().to_string(),
+        })
+    }
+
+    fn decimal_range(&mut self, pair: Pair<Rule>) -> Option<DecimalRange> {
+        let span = self.span(&pair);
+        let mut bounds = pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::signed_number);
+        let low = self.decimal(&bounds.next()?)?;
+        let high = self.decimal(&bounds.next()?)?;
+        Some(DecimalRange { low, high, span })
+    }
+
+    fn unit_conversion(&mut self, pair: Pair<Rule>) -> Option<UnitConversion> {
+        let inner = pair.into_inner().next()?;
+        let span = self.span(&inner);
+        let rule = inner.as_rule();
+        let (mut nums, mut units) = (Vec::new(), Vec::new());
+        for p in inner.into_inner() {
+            match p.as_rule() {
+                Rule::number => nums.push(self.decimal(&p)?),
+                Rule::unit => units.push(self.ident(p)),
+                _ => {}
+            }
+        }
+        let mut nums = nums.into_iter();
+        let mut units = units.into_iter();
+        Some(match rule {
+            Rule::molar_mass => UnitConversion::MolarMass {
+                amount: nums.next()?,
+                unit: units.next()?,
+                span,
+            },
+            _ => UnitConversion::Equivalence {
+                left: (nums.next()?, units.next()?),
+                right: (nums.next()?, units.next()?),
+                span,
+            },
+        })
+    }
+
     fn amount(&mut self, pair: Pair<Rule>) -> Option<AmountRange> {
         let span = self.span(&pair);
         let mut nums = Vec::new();
@@ -747,6 +856,14 @@ pub fn syntax_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
             }
         }
     }
+    // The words that start an expression (`not`, `any`, `min`, `years`,
+    // ...) are all "an expression" when that is expected.
+    if names.iter().any(|n| n == "an expression") {
+        names.retain(|n| {
+            let word = n.trim_matches('`');
+            !(n.starts_with('`') && word.chars().all(|c| c.is_ascii_lowercase()))
+        });
+    }
     // "`and` or `or`" is redundant once the tokens themselves are listed.
     if names.iter().any(|n| n.starts_with('`') && !n.contains(' ')) {
         names.retain(|n| !(n.starts_with('`') && n.contains(" or ")));
@@ -847,7 +964,7 @@ fn found_at(text: &str, offset: usize) -> String {
 
 fn help_for(expected: &str) -> String {
     if expected.contains("declaration") {
-        "a file is a list of declarations: `guideline`, `include`, `fact`, `group`, `define`, `constraint`, `table`, `schedule`, `section`, `references`, or a recommendation (`recommend`, `suggest`, `option`, `consider`, `do-not-offer`, `discourage`, `refer`, `inform`)".to_string()
+        "a file is a list of declarations: `guideline`, `include`, `grading`, `fact`, `group`, `define`, `constraint`, `table`, `schedule`, `section`, `references`, or a recommendation (`recommend`, `suggest`, `option`, `consider`, `do-not-offer`, `discourage`, `refer`, `inform`)".to_string()
     } else if expected.contains("recommendation field") || expected.contains("`statement`") {
         "a recommendation holds `strength`, `kind`, `about`, `when`, `statement`, `rationale`, `alternative`, `note`, `detail`, `schedule`, `cite` and `see` fields".to_string()
     } else {
@@ -859,6 +976,7 @@ fn help_for(expected: &str) -> String {
 pub(super) const DECLARATION_WORDS: &[&str] = &[
     "guideline",
     "include",
+    "grading",
     "fact",
     "group",
     "define",
@@ -912,7 +1030,9 @@ const DESCRIBED: &[Rule] = &[
     Rule::cmp_op,
     Rule::compare_tail,
     Rule::unit,
+    Rule::type_unit,
     Rule::number,
+    Rule::signed_number,
     Rule::int_lit,
     Rule::signed_int,
     Rule::date_lit,
@@ -927,7 +1047,8 @@ const DESCRIBED: &[Rule] = &[
     Rule::table_row,
     Rule::reference,
     Rule::cite_item,
-    Rule::grade_lit,
+    Rule::strength_word,
+    Rule::grading_value,
     Rule::detail_value,
     Rule::kw_and,
     Rule::kw_or,
@@ -948,11 +1069,11 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::ident | Rule::path => "a name",
         Rule::string => "a string",
         Rule::expr | Rule::atom | Rule::literal => "an expression",
-        Rule::type_expr => "a type (`bool`, `integer`, `quantity`, `date` or `enum`)",
+        Rule::type_expr => "a type (`bool`, `integer`, `number`, `quantity`, `date` or `enum`)",
         Rule::rec_field => "a recommendation field",
         Rule::cmp_op | Rule::compare_tail => "a comparison",
-        Rule::unit => "a unit",
-        Rule::number | Rule::int_lit | Rule::signed_int => "a number",
+        Rule::unit | Rule::type_unit => "a unit",
+        Rule::number | Rule::int_lit | Rule::signed_int | Rule::signed_number => "a number",
         Rule::date_lit => "a date (YYYY-MM-DD)",
         Rule::enum_value => "an enum value",
         Rule::header_field => "a header field",
@@ -965,7 +1086,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::table_row => "`row`",
         Rule::reference => "a reference (`[n] \"...\"`)",
         Rule::cite_item => "a reference number",
-        Rule::grade_lit => "a GRADE strength such as `2C`",
+        Rule::strength_word => "a strength such as `2C`",
+        Rule::grading_value => "a grading value",
         Rule::detail_value => "a detail value",
         Rule::kw_and | Rule::kw_or => "`and` or `or`",
         Rule::kw_then => "`then`",

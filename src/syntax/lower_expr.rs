@@ -81,6 +81,32 @@ impl Lower<'_> {
                 }
                 Some(acc)
             }
+            Rule::power => {
+                let mut inner = pair.into_inner();
+                let base = self.expr(inner.next()?)?;
+                match inner.next() {
+                    Some(exp) => {
+                        let exp = self.expr(exp)?;
+                        Some(Expr {
+                            kind: ExprKind::Call(Func::Power, vec![base, exp]),
+                            span,
+                        })
+                    }
+                    None => Some(base),
+                }
+            }
+            Rule::extreme_expr | Rule::between_expr | Rule::call_expr => {
+                let mut inner = pair.into_inner();
+                let func = Func::from_word(inner.next()?.as_str())?;
+                let args = inner
+                    .filter(|p| matches!(p.as_rule(), Rule::expr | Rule::sum))
+                    .map(|p| self.expr(p))
+                    .collect::<Option<Vec<_>>>()?;
+                Some(Expr {
+                    kind: ExprKind::Call(func, args),
+                    span,
+                })
+            }
             Rule::unary => {
                 let mut inner = pair.into_inner();
                 let first = inner.next()?;
@@ -107,6 +133,42 @@ impl Lower<'_> {
                     .collect::<Option<Vec<_>>>()?;
                 Some(Expr {
                     kind: ExprKind::Quantified(q, items),
+                    span,
+                })
+            }
+            Rule::count_expr => {
+                let mut bound = None;
+                let mut items = Vec::new();
+                let mut inner = pair.into_inner().peekable();
+                if let Some(b) = inner.next_if(|p| p.as_rule() == Rule::count_bound) {
+                    let words: Vec<Rule> = b.into_inner().map(|w| w.as_rule()).collect();
+                    let which = match words.as_slice() {
+                        [Rule::kw_at, Rule::kw_least] => CountBound::AtLeast,
+                        [Rule::kw_at, Rule::kw_most] => CountBound::AtMost,
+                        _ => CountBound::Exactly,
+                    };
+                    let k = self.expr(inner.next()?)?;
+                    bound = Some((which, Box::new(k)));
+                }
+                for p in inner {
+                    if p.as_rule() == Rule::expr {
+                        items.push(self.expr(p)?);
+                    }
+                }
+                Some(Expr {
+                    kind: ExprKind::Count { bound, items },
+                    span,
+                })
+            }
+            Rule::score_expr => {
+                let mut items = Vec::new();
+                for item in pair.into_inner() {
+                    if item.as_rule() == Rule::score_item {
+                        items.push(self.score_item(item)?);
+                    }
+                }
+                Some(Expr {
+                    kind: ExprKind::Score(items),
                     span,
                 })
             }
@@ -190,6 +252,42 @@ impl Lower<'_> {
             _ => ExprKind::IsKnown(Box::new(lhs), false),
         };
         Some(Expr { kind, span })
+    }
+
+    /// Lowers a `score_item` pair: `N point(s) [when c]` or `points from
+    /// e [when c]`.
+    fn score_item(&mut self, pair: Pair<Rule>) -> Option<ScoreItem> {
+        let span = self.span(&pair);
+        let mut points = None;
+        let mut from = false;
+        let mut when = None;
+        let mut after_when = false;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::score_points => {
+                    let value = self.number(&p)?;
+                    points = Some(Expr {
+                        kind: ExprKind::Literal(Literal::Number {
+                            value,
+                            is_integer: !p.as_str().contains('.'),
+                            span: self.span(&p),
+                        }),
+                        span: self.span(&p),
+                    });
+                }
+                Rule::kw_from => from = true,
+                Rule::kw_when => after_when = true,
+                Rule::unary if !after_when => points = Some(self.expr(p)?),
+                Rule::expr if after_when => when = Some(self.expr(p)?),
+                _ => {}
+            }
+        }
+        Some(ScoreItem {
+            points: points?,
+            from,
+            when,
+            span,
+        })
     }
 
     /// Lowers a `literal` pair.

@@ -8,7 +8,7 @@ use serde::Serialize;
 /// One expectation the outcome does not meet.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Difference {
-    /// `status`, `derived` or `missing`.
+    /// `status`, `strength`, `derived` or `missing`.
     pub kind: &'static str,
     /// The recommendation id or definition name.
     pub name: String,
@@ -26,7 +26,7 @@ impl Difference {
 }
 
 /// Every difference between `expect` and `outcome`, in the order
-/// recommendations, derived values, missing facts.
+/// recommendations, strengths, derived values, missing facts.
 pub fn differences(expect: &Expect, outcome: &Outcome) -> Vec<Difference> {
     let mut out = Vec::new();
     for (id, status) in &expect.recommendations {
@@ -40,6 +40,22 @@ pub fn differences(expect: &Expect, outcome: &Outcome) -> Vec<Difference> {
                 actual: actual_status
                     .map(|s| s.as_str().into())
                     .unwrap_or(serde_json::Value::Null),
+            });
+        }
+    }
+    for (id, expected) in &expect.strengths {
+        let actual = outcome
+            .recommendations
+            .iter()
+            .find(|r| &r.id == id)
+            .and_then(|r| r.strength.as_ref())
+            .map_or(serde_json::Value::Null, |s| s.json());
+        if !same(expected, &actual) {
+            out.push(Difference {
+                kind: "strength",
+                name: id.clone(),
+                expected: expected.clone(),
+                actual,
             });
         }
     }

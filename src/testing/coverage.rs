@@ -18,6 +18,7 @@
 //! the case (see `eval::ir::probe`), so coverage and `cairn run` cannot
 //! disagree about what a condition was.
 
+use super::strengths::{self, StrengthCoverage};
 use super::text::{location, one_line};
 use crate::case::Case;
 use crate::check::model::{DefId, Model, TExpr, TExprKind, Type};
@@ -112,6 +113,8 @@ pub struct Coverage {
     pub recommendations: Vec<RecCoverage>,
     /// Definitions.
     pub definitions: Vec<DefCoverage>,
+    /// Strengths that depend on the case (not counted in `percent`).
+    pub strengths: Vec<StrengthCoverage>,
     /// (branch, true) and (branch, false) outcomes reached.
     pub reached: usize,
     /// Twice the number of branches.
@@ -142,6 +145,7 @@ pub struct Collector<'m> {
     probes: Vec<Probe>,
     coverage: Coverage,
     def_seen: Vec<BTreeSet<String>>,
+    strengths: Vec<(usize, StrengthCoverage)>,
     scratch: Scratch,
 }
 
@@ -167,11 +171,13 @@ impl<'m> Collector<'m> {
                     })
                     .collect(),
                 definitions: Vec::new(),
+                strengths: Vec::new(),
                 reached: 0,
                 total: 0,
                 percent: 100.0,
             },
             def_seen: vec![BTreeSet::new(); model.defs.len()],
+            strengths: strengths::collect(model),
             scratch: program.scratch(),
         };
         for (root, expr) in roots(model) {
@@ -306,6 +312,7 @@ impl<'m> Collector<'m> {
                 Status::Undetermined => None,
             });
         }
+        strengths::record(&mut self.strengths, &outcome.recommendations);
         for (i, (def, seen)) in self.model.defs.iter().zip(&mut self.def_seen).enumerate() {
             let value = program.def_value_exact(&mut self.scratch, DefId(i as u32));
             seen.insert(value_name(self.model, def.ty, value));
@@ -331,6 +338,7 @@ impl<'m> Collector<'m> {
                 never,
             });
         }
+        self.coverage.strengths = strengths::finish(std::mem::take(&mut self.strengths));
         let c = &mut self.coverage;
         c.total = c.branches.len() * 2;
         c.reached = c

@@ -11,6 +11,7 @@ pub mod discover;
 pub mod fuzz;
 pub mod load;
 pub mod runner;
+pub mod strengths;
 pub mod text;
 
 pub use runner::{run, CaseReport, Options, TestReport};

@@ -23,6 +23,7 @@ pub fn diff(
         let what = match d.kind {
             "status" => format!("status of `{}`", d.name),
             "derived" => format!("derived `{}`", d.name),
+            "strength" => format!("strength of `{}`", d.name),
             _ => format!("missing facts of `{}`", d.name),
         };
         let _ = writeln!(out, "{what}");
@@ -38,7 +39,7 @@ pub fn diff(
         match eval::explain(outcome, checked, id) {
             Ok(steps) => {
                 let _ = writeln!(out, "\ntrace of `{id}`:");
-                out.push_str(&eval::render::steps(&steps, checked, width));
+                out.push_str(&eval::render::steps(&steps, outcome, checked, width));
             }
             Err(e) => {
                 let _ = writeln!(out, "(no trace of `{id}`: {e})");
@@ -60,7 +61,7 @@ pub fn diff(
 trace of `{}`:",
                 d.name
             );
-            out.push_str(&eval::render::steps(&steps, checked, width));
+            out.push_str(&eval::render::steps(&steps, outcome, checked, width));
         }
     }
     out
@@ -181,6 +182,18 @@ pub fn coverage(c: &Coverage, min: Option<f64>) -> String {
         let _ = writeln!(out, "  definition values no case produces:");
         for d in defs {
             let _ = writeln!(out, "{d}");
+        }
+    }
+    let strengths: Vec<String> = c
+        .strengths
+        .iter()
+        .filter(|s| !s.never.is_empty())
+        .map(|s| format!("    {} never {}", s.id, s.never.join(", ")))
+        .collect();
+    if !strengths.is_empty() {
+        let _ = writeln!(out, "  strengths no applying case produces:");
+        for s in strengths {
+            let _ = writeln!(out, "{s}");
         }
     }
     let branches: Vec<String> = c

@@ -94,6 +94,27 @@ pub fn add_months(days: i32, months: i32) -> Option<i32> {
     in_range(moved).then_some(moved)
 }
 
+/// The whole calendar months (`step` 1) or years (`step` 12) from day `a`
+/// to day `b`: the greatest `n` with `a + n` steps (as [`add_months`]
+/// counts them, clamping to the month's end) not past `b`; negative when
+/// `b` is before `a`. A person born 2020-02-29 is 1 year old on
+/// 2021-02-28, as `2020-02-29 + 1 year` is that day.
+pub fn whole_between(a: i32, b: i32, step: i32) -> Option<i64> {
+    let (from, to) = (civil(a)?, civil(b)?);
+    let index = |d: jiff::civil::Date| i32::from(d.year()) * 12 + i32::from(d.month());
+    let mut n = (index(to) - index(from)) / step;
+    if b >= a {
+        while n > 0 && add_months(a, n * step)? > b {
+            n -= 1;
+        }
+    } else {
+        while n < 0 && add_months(a, n * step)? < b {
+            n += 1;
+        }
+    }
+    Some(i64::from(n))
+}
+
 /// 1970-01-01, day 0.
 const EPOCH: jiff::civil::Date = jiff::civil::date(1970, 1, 1);
 
@@ -104,9 +125,9 @@ fn civil(days: i32) -> Option<jiff::civil::Date> {
     EPOCH.checked_add(span).ok()
 }
 
-/// True when a time unit counts calendar months: `month(s)` and `year(s)`.
+/// True when a time unit counts calendar months ([`crate::units::is_calendar`]).
 pub fn is_calendar(unit: Unit) -> bool {
-    matches!(unit.symbol, "month" | "months" | "year" | "years")
+    crate::units::is_calendar(unit)
 }
 
 /// Adds whole days to a day number; `None` outside the calendar's range.
@@ -241,6 +262,40 @@ mod tests {
         assert_eq!(
             months.flatten().map(format_date).as_deref(),
             Some("2024-02-29")
+        );
+    }
+}
+
+#[cfg(test)]
+mod whole_between_tests {
+    use super::*;
+
+    fn d(s: &str) -> i32 {
+        parse_date(s).unwrap_or(i32::MIN)
+    }
+
+    #[test]
+    fn years_and_months_follow_the_calendar() {
+        assert_eq!(whole_between(d("2023-04-01"), d("2024-03-31"), 12), Some(0));
+        assert_eq!(whole_between(d("2023-04-01"), d("2024-04-01"), 12), Some(1));
+        assert_eq!(
+            whole_between(d("1949-06-15"), d("2024-06-14"), 12),
+            Some(74)
+        );
+        assert_eq!(
+            whole_between(d("1949-06-15"), d("2024-06-15"), 12),
+            Some(75)
+        );
+        assert_eq!(whole_between(d("2020-02-29"), d("2021-02-28"), 12), Some(1));
+        assert_eq!(whole_between(d("2024-01-31"), d("2024-02-29"), 1), Some(1));
+        assert_eq!(whole_between(d("2024-01-31"), d("2024-02-28"), 1), Some(0));
+        assert_eq!(
+            whole_between(d("2024-06-15"), d("1949-06-15"), 12),
+            Some(-75)
+        );
+        assert_eq!(
+            whole_between(d("2024-06-15"), d("1949-06-16"), 12),
+            Some(-74)
         );
     }
 }

@@ -14,7 +14,7 @@
 //! and plain `serde_json` values share it; the loader turns a
 //! [`DecodeError`] into a diagnostic pointing at the value.
 
-use crate::check::model::{Model, Type};
+use crate::check::model::{Domain, Model, Type};
 use crate::units::{self, Dimension};
 use crate::value::{format_date, parse_date, Value};
 use serde_json::{json, Value as J};
@@ -30,7 +30,7 @@ pub fn encode(model: &Model, ty: Type, v: Option<Value>) -> J {
         Value::Int(i) => json!(i),
         Value::Number(x) => number(x),
         Value::Quantity(x) => match ty {
-            Type::Quantity { unit, .. } => quantity(x / unit.factor, unit.symbol),
+            Type::Quantity { unit, .. } => quantity(unit.from_canonical(x), unit.symbol),
             _ => number(x),
         },
         Value::Date(d) => json!(format_date(d)),
@@ -157,6 +157,9 @@ pub enum DecodeError {
     MissingUnit(String),
     /// A unit symbol Cairn does not know.
     UnknownUnit(String),
+    /// A unit refused for a limit (too long, too deep, logarithmic, ...):
+    /// the unit and why.
+    UnitRefused(String, String),
     /// A unit of another dimension than the declared one.
     WrongDimension {
         /// The unit as written.
@@ -170,6 +173,33 @@ pub enum DecodeError {
 /// Quantities come out in canonical units. A table row is never decoded:
 /// rows are computed, not given.
 pub fn decode(model: &Model, ty: Type, json: &Shape) -> Result<Option<Value>, DecodeError> {
+    decode_in(model, ty, None, json)
+}
+
+/// [`decode`] for a fact with a declared [`Domain`]: a number or quantity
+/// outside its range is [`DecodeError::OutOfRange`], and a quantity may be
+/// given in a dimension its conversions accept.
+pub fn decode_in(
+    model: &Model,
+    ty: Type,
+    domain: Option<&Domain>,
+    json: &Shape,
+) -> Result<Option<Value>, DecodeError> {
+    let value = decode_value(model, ty, domain, json)?;
+    if let (Some(Value::Number(x) | Value::Quantity(x)), Some(d)) = (value, domain) {
+        if d.range.is_some_and(|(lo, hi)| !(lo..=hi).contains(&x)) {
+            return Err(DecodeError::OutOfRange);
+        }
+    }
+    Ok(value)
+}
+
+fn decode_value(
+    model: &Model,
+    ty: Type,
+    domain: Option<&Domain>,
+    json: &Shape,
+) -> Result<Option<Value>, DecodeError> {
     let value = match (ty, json) {
         (_, Shape::Null) => return Ok(None),
         (Type::Bool, Shape::Bool(b)) => Value::Bool(*b),
@@ -195,7 +225,7 @@ pub fn decode(model: &Model, ty: Type, json: &Shape) -> Result<Option<Value>, De
         }
         (Type::Number, Shape::Number(n, _)) if units::in_range(*n) => Value::Number(*n),
         (Type::Number, Shape::Number(..)) => return Err(DecodeError::QuantityRange),
-        (Type::Quantity { dim, .. }, _) => Value::Quantity(canonical(dim, json)?),
+        (Type::Quantity { dim, .. }, _) => Value::Quantity(canonical(dim, domain, json)?),
         (Type::Date, Shape::String(s)) => Value::Date(parse_date(s).ok_or(DecodeError::BadDate)?),
         (Type::Enum(id), Shape::String(s)) => {
             let values = model
@@ -215,7 +245,7 @@ pub fn decode(model: &Model, ty: Type, json: &Shape) -> Result<Option<Value>, De
 
 /// A quantity of dimension `dim` in canonical units, from `"50.4 Gy"` or
 /// `{"value": 50.4, "unit": "Gy"}`.
-fn canonical(dim: Dimension, json: &Shape) -> Result<f64, DecodeError> {
+fn canonical(dim: Dimension, domain: Option<&Domain>, json: &Shape) -> Result<f64, DecodeError> {
     let (number, symbol): (f64, Cow<str>) = match json {
         Shape::Number(_, raw) => return Err(DecodeError::MissingUnit(raw.to_string())),
         Shape::String(s) => {
@@ -249,15 +279,33 @@ fn canonical(dim: Dimension, json: &Shape) -> Result<f64, DecodeError> {
         }
         _ => return Err(DecodeError::Mismatch),
     };
-    let unit =
-        units::lookup(&symbol).ok_or_else(|| DecodeError::UnknownUnit(symbol.to_string()))?;
-    if unit.dimension != dim {
-        return Err(DecodeError::WrongDimension {
+    let unit = units::parse_value_unit(&symbol).map_err(|e| match e {
+        units::UnitError::Unknown | units::UnitError::Syntax => {
+            DecodeError::UnknownUnit(symbol.to_string())
+        }
+        other => DecodeError::UnitRefused(symbol.to_string(), other.reason()),
+    })?;
+    let value = units::to_canonical(number, unit).ok_or(DecodeError::QuantityRange)?;
+    if unit.dimension == dim {
+        return Ok(value);
+    }
+    // A dimension the fact declares a conversion from (a molar mass).
+    let conversion = domain
+        .into_iter()
+        .flat_map(|d| &d.conversions)
+        .find(|c| c.other == unit.dimension);
+    match conversion {
+        Some(c) => {
+            let x = value * c.factor;
+            units::in_range(x)
+                .then_some(x)
+                .ok_or(DecodeError::QuantityRange)
+        }
+        None => Err(DecodeError::WrongDimension {
             unit: symbol.to_string(),
             found: unit.dimension,
-        });
+        }),
     }
-    units::to_canonical(number, unit).ok_or(DecodeError::QuantityRange)
 }
 
 #[cfg(test)]

@@ -7,8 +7,10 @@
 //! type system keeps "unknown" and "false" apart.
 
 pub mod date;
+pub mod func;
 pub mod json;
 pub mod ops;
+pub mod score;
 
 pub use date::{add_months, format_date, parse_date};
 

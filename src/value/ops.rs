@@ -67,7 +67,7 @@ pub fn member(
 }
 
 /// A number for numeric comparison and arithmetic (integers widen).
-fn num(v: Value) -> Option<f64> {
+pub(crate) fn num(v: Value) -> Option<f64> {
     match v {
         Value::Int(i) => Some(i as f64),
         Value::Number(x) => Some(x),

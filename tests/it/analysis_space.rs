@@ -270,10 +270,7 @@ fn diff_does_not_claim_no_change_between_facts_it_cannot_split() {
     let d = cairn::analysis::diff::diff(&old, &new);
     let text = cairn::analysis::diff::render_text(&d);
     assert!(d.regions.is_empty(), "{text}");
-    assert!(
-        d.undecided.iter().any(|u| u.contains("`elderly`")),
-        "{text}"
-    );
+    assert!(d.undecided.iter().any(|u| u.name == "elderly"), "{text}");
     assert!(!text.starts_with("no change in behaviour\n"), "{text}");
     assert!(text.contains("could not decide"), "{text}");
     // Where the regions are exact, an unchanged rule is proved unchanged.

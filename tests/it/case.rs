@@ -19,6 +19,7 @@ fn fact(name: &str, ty: Type) -> FactInfo {
         ty,
         group: None,
         span: Span::default(),
+        domain: Default::default(),
     }
 }
 

@@ -164,10 +164,10 @@ fn valid_sample_builds_a_faithful_model() {
     assert_eq!(rec.section, Some(SectionId(0)));
     assert_eq!(
         rec.strength,
-        Some(Grade {
+        Some(Strength::Grade(Grade {
             level: 2,
-            quality: 'C'
-        })
+            quality: 'C',
+        }))
     );
     assert_eq!(rec.about.as_deref(), Some("preoperative_rt"));
     assert_eq!(rec.cites, vec![25, 21, 22, 23]);

@@ -119,6 +119,7 @@ impl Mb {
             ty,
             group: None,
             span: Span::default(),
+            domain: Default::default(),
         });
         FactId(self.m.facts.len() as u32 - 1)
     }
@@ -789,10 +790,10 @@ fn statement_placeholders_and_details() {
     let r = mb.rec("rt", None, None);
     let rec = &mut mb.m.recs[r.0 as usize];
     rec.statement = "For {histology} at age {age} {not_a_name}, give RT.".into();
-    rec.strength = Some(Grade {
+    rec.strength = Some(Strength::Grade(Grade {
         level: 2,
         quality: 'C',
-    });
+    }));
     rec.details = vec![
         (
             "dose".into(),
@@ -819,7 +820,10 @@ fn statement_placeholders_and_details() {
     );
     let r = &out.recommendations[0];
     assert_eq!(r.statement, "For lms at age unknown {not_a_name}, give RT.");
-    assert_eq!(r.strength.as_deref(), Some("2C"));
+    assert_eq!(
+        r.strength.as_ref().map(|s| s.to_string()).as_deref(),
+        Some("2C")
+    );
     assert_eq!(r.status, Status::Applies);
     assert_eq!(
         serde_json::Value::Object(r.details.clone()),
@@ -1063,10 +1067,10 @@ fn doc_model() -> Mb {
     let r = mb.rec("rt_preop", Some(s1), Some(cond));
     let rec = &mut mb.m.recs[r.0 as usize];
     rec.kind = RecKind::Suggest;
-    rec.strength = Some(Grade {
+    rec.strength = Some(Strength::Grade(Grade {
         level: 2,
         quality: 'C',
-    });
+    }));
     rec.statement = "Consider preoperative RT for {histology}.".into();
     rec.details = vec![(
         "dose".into(),
@@ -1083,10 +1087,10 @@ fn doc_model() -> Mb {
     let span = mb.sp("surveillance", 0);
     let rec = &mut mb.m.recs[r.0 as usize];
     rec.span = span;
-    rec.strength = Some(Grade {
+    rec.strength = Some(Strength::Grade(Grade {
         level: 1,
         quality: 'B',
-    });
+    }));
     rec.statement = "Follow up with imaging.".into();
     mb
 }

@@ -369,7 +369,7 @@ fn guideline_checks_without_errors_or_warnings() {
     // The document grades exactly these three statements, all 2C; it
     // grades surveillance only after an R0/R1 resection.
     for id in ["preoperative_rt", "re_resection"] {
-        let grade = rec(id).strength.map(|g| g.to_string());
+        let grade = rec(id).strength.as_ref().map(|g| g.to_string());
         assert_eq!(grade.as_deref(), Some("2C"), "{id}");
     }
     let surveillance = rec("surveillance");
@@ -380,7 +380,7 @@ fn guideline_checks_without_errors_or_warnings() {
         .as_ref()
         .expect("a strength per case")
         .values()
-        .map(|g| g.map(|g| g.to_string()))
+        .map(|g| g.as_ref().map(|g| g.to_string()))
         .collect();
     assert_eq!(grades, vec![Some("2C".to_string()), None]);
     let kinds: Vec<&str> = surveillance

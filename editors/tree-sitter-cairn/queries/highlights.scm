@@ -20,7 +20,7 @@
 (wildcard) @variable.builtin
 
 [
-  "guideline" "include" "fact" "group" "define" "constraint" "table" "schedule" "section" "references"
+  "guideline" "include" "grading" "fact" "group" "define" "constraint" "table" "schedule" "section" "references"
 ] @keyword.storage.type
 
 "exhaustive" @keyword.storage.modifier
@@ -32,17 +32,18 @@
 
 ["when" "then" "otherwise" "first"] @keyword.control.conditional
 
-["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of"] @keyword.operator
+["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between"] @keyword.operator
 
 (primitive_type) @type.builtin
-["bool" "integer" "quantity" "date" "enum"] @type.builtin
+["bool" "integer" "number" "quantity" "date" "enum"] @type.builtin
 
 ["true" "false"] @constant.builtin.boolean
 
 [
   "strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
   "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
-  "until" "at" "least" "study" "alternating" "to" "after" "fractions"
+  "until" "at" "least" "study" "alternating" "to" "after" "fractions" "score" "point" "points"
+  "molar" "mass" "where"
 ] @keyword
 
 (comparison_operator) @operator
@@ -58,9 +59,12 @@
 (constraint name: (identifier) @function)
 (table name: (identifier) @type)
 (group name: (identifier) @type)
+(grading name: (identifier) @type)
 (table_column name: (identifier) @variable.other.member)
 (schedule name: (identifier) @function)
 (recommendation name: (identifier) @function)
 (enum_value name: (identifier) @type.enum.variant)
 (header_field key: (identifier) @variable.other.member)
 (field_access column: (identifier) @variable.other.member)
+
+(function_name) @function

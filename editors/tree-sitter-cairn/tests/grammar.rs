@@ -22,6 +22,7 @@ fn guideline_files() -> Vec<PathBuf> {
     let mut dirs = vec![
         repo().join("guidelines"),
         repo().join("tests/corpus/format"),
+        repo().join("tests/corpus/grading"),
     ];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {

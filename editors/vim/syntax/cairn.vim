@@ -16,28 +16,36 @@ syn case match
 syn match cairnIdentifier /\<[A-Za-z_][A-Za-z0-9_]*\>/
 syn match cairnWildcard   /\<_\>/
 syn match cairnNumber     /\<\d\+\%(\.\d\+\)\=\>/
-syn match cairnQuantity   /\<\d\+\%(\.\d\+\)\=\s*\%(\%(and\|or\|not\|in\|is\|known\|unknown\|true\|false\|when\|then\|otherwise\|first\|of\|to\|after\|fractions\|strength\|kind\|about\|statement\|rationale\|alternative\|note\|detail\|schedule\|cite\|see\|excludes\|acknowledge\|row\|column\|key\|study\|every\|for\|until\)\>\)\@!\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contains=cairnNumber,cairnUnit
+syn match cairnQuantity   /\<\d\+\%(\.\d\+\)\=\s*\%(\%(and\|or\|not\|in\|is\|known\|unknown\|true\|false\|when\|then\|otherwise\|first\|of\|to\|after\|fractions\|strength\|kind\|about\|statement\|rationale\|alternative\|note\|detail\|schedule\|cite\|see\|excludes\|acknowledge\|row\|column\|key\|study\|every\|for\|until\|molar\|mass\|where\)\>\)\@!\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contains=cairnNumber,cairnUnit
 syn match cairnUnit       /\%(\d\s*\)\@<=\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contained
 syn match cairnDate       /\<\d\{4}-\d\{2}-\d\{2}\>/
 syn match cairnGrade      /\%(\<\%(strength\|otherwise\)\s\+\)\@<=[12][A-Ca-c]\>/
+" Strengths of the other grading schemes: ACC/AHA `class 2a level B-NR`,
+" USPSTF and Oxford CEBM `grade B` (`level 1b`), NICE `offer`.
+syn match cairnGradeWord  /\%(\<\%(strength\|otherwise\)\s\+\)\@<=\%(class\|grade\)\>/
+syn match cairnGrade      /\%(\<\%(strength\|otherwise\)\s\+class\s\+\)\@<=\%(3\s\+no\s\+benefit\|3\s\+harm\|2a\|2b\|1\)\>/
+syn match cairnGrade      /\%(\<\%(strength\|otherwise\)\s\+grade\s\+\)\@<=[A-DI]\>/
+syn match cairnGradeWord  /\%(\<\%(strength\|otherwise\)\s\+\%(class\|grade\)\s\+\S\+\%(\s\+no\s\+benefit\|\s\+harm\)\=\s\+\)\@<=level\>/
+syn match cairnGrade      /\%(\<level\s\+\)\@<=\%(B-NR\|B-R\|C-LD\|C-EO\|A\|[1-5][abc]\=\)\>/
+syn match cairnGrade      /\%(\<\%(strength\|otherwise\)\s\+\)\@<=offer\>/
 
 syn match cairnOperator   /->\|<=\|>=\|!=\|≤\|≥\|≠\|[=<>+*\/-]/
 syn match cairnDelimiter  /[{}\[\](),:.]/
 
 " Declarations: the keyword and the name it declares.
-syn keyword cairnDeclaration guideline include fact group define constraint table schedule section references nextgroup=cairnDeclName skipwhite
+syn keyword cairnDeclaration guideline include grading fact group define constraint table schedule section references nextgroup=cairnDeclName skipwhite
 " In `kind suggest when ...` the word after the kind is `when`, not a name.
 syn match   cairnDeclName    /\<\%(when\>\)\@![A-Za-z_][A-Za-z0-9_]*\>/ contained
 syn keyword cairnRecKind     recommend suggest option consider discourage refer inform nextgroup=cairnDeclName skipwhite
 syn match   cairnRecKind     /\<do-not-offer\>/ nextgroup=cairnDeclName skipwhite
 
 syn keyword cairnConditional when then otherwise first
-syn keyword cairnOperatorWord and or not in is known unknown any all none of
-syn keyword cairnType        bool integer quantity date enum
+syn keyword cairnOperatorWord and or not in is known unknown any all none of count most exactly between
+syn keyword cairnType        bool integer number quantity date enum
 syn keyword cairnBoolean     true false
 syn keyword cairnField       strength kind about statement rationale alternative note detail cite see excludes acknowledge with
 syn keyword cairnModifier    exhaustive
-syn keyword cairnKeyword     dated code key column row from every for until at least study alternating to after fractions
+syn keyword cairnKeyword     dated code key column row from every for until at least study alternating to after fractions score point points molar mass where
 
 syn match  cairnEscape      /\\./ contained
 syn match  cairnPlaceholder /{[A-Za-z_][A-Za-z0-9_]*\%(\.[A-Za-z_][A-Za-z0-9_]*\)\=}/ contained
@@ -53,6 +61,7 @@ hi def link cairnNumber       Number
 hi def link cairnUnit         Type
 hi def link cairnDate         Constant
 hi def link cairnGrade        Constant
+hi def link cairnGradeWord    Keyword
 hi def link cairnOperator     Operator
 hi def link cairnDelimiter    Delimiter
 hi def link cairnDeclaration  Structure

@@ -202,6 +202,8 @@ pub(crate) fn pairs(code: &Code, pc: Pc, mut f: impl FnMut(Pc, Pc)) {
     match code.ops.get(pc as usize) {
         Some(&Op::Eq(a, b, _)) => f(a, b),
         Some(&Op::Binary(op, a, b)) if is_comparison(op) => f(a, b),
+        // Its interval only narrows what the score's own value decides.
+        Some(&Op::ScoreCmp { score, k, .. }) => f(score, k),
         Some(&Op::In {
             value, start, len, ..
         }) => {

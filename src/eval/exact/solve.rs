@@ -137,8 +137,10 @@ impl Work {
                 Ok(())
             }
             // A calendar shift or any other operation with a date result,
-            // monotone in its date.
-            _ if ty(code, pc) == Type::Date => {
+            // monotone in its date, and the functions monotone in each
+            // argument (`years between`, `min of`, `round`, ...): the
+            // bisection at the fact finds where the comparison flips.
+            _ if ty(code, pc) == Type::Date || monotone(&op) => {
                 let mut chain = None;
                 let mut others_known = true;
                 let mut bad = false;
@@ -387,4 +389,26 @@ fn zero_of(t: Type) -> Option<Value> {
         Type::Quantity { .. } => Some(Value::Quantity(0.0)),
         _ => None,
     }
+}
+
+/// True for the functions monotone in each argument, which the bisection
+/// of an integer or date fact below them can split (see `descend`).
+fn monotone(op: &Op) -> bool {
+    use crate::syntax::ast::Func;
+    matches!(
+        op,
+        Op::Call {
+            func: Func::Min
+                | Func::Max
+                | Func::Earliest
+                | Func::Latest
+                | Func::YearsBetween
+                | Func::MonthsBetween
+                | Func::DaysBetween
+                | Func::Round
+                | Func::Floor
+                | Func::Ceil,
+            ..
+        }
+    )
 }

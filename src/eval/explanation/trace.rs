@@ -4,6 +4,7 @@
 use crate::case::Case;
 use crate::check::model::{TExprKind, Type};
 use crate::eval::compile::{Op, Pc};
+use crate::eval::outcome::score_range;
 use crate::eval::outcome::{SpanRef, Status, TraceLabel, TraceStep};
 use crate::eval::why::{self, Choice};
 use crate::eval::{diagnose, display, render, run, status_of, Program, Scratch, StepKind};
@@ -295,6 +296,14 @@ fn exact_reason(
         });
     }
     if info.missing.is_empty() {
+        // Every completion leaves it undetermined (a value no branch or
+        // row gives, say): no fact to ask for, though some are unknown.
+        if !info.approximate && !info.regardless_of.is_empty() {
+            return Some(format!(
+                "{}: no value of its unknown facts decides it",
+                render::whatever(&word, &info.regardless_of)
+            ));
+        }
         // No fact decides it: the three-valued reason says what is unknown.
         return None;
     }
@@ -332,7 +341,11 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                     (Some(Value::Row(r)), Type::Row(t)) => row_keys(program, t.0, r),
                     _ => display::text(model, def.ty, v),
                 };
-                let reason = def_reason(program, scratch, root);
+                let mut reason = def_reason(program, scratch, root);
+                // A score left unknown: what its items already decide.
+                if let Some(r) = score_range::of(code, &scratch.vals, root) {
+                    reason = format!("{reason}; its sum is {}", score_range::text(r));
+                }
                 (
                     "definition",
                     def.name.clone(),

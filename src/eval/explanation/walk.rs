@@ -49,6 +49,12 @@ enum Class {
     /// member decided it), the unknown ones when it is unknown. Constant
     /// operands are left out.
     Set,
+    /// A score or a comparison of one: when known, the items whose
+    /// condition is known (with their points where they counted), or for
+    /// a comparison of a known score that score; when unknown, the unknown
+    /// operands. Operands are `children` unfiltered (their positions say
+    /// which is which).
+    Score,
     /// Any other operation: every operand counts. Constant operands are
     /// left out, since they never count.
     Other,
@@ -132,6 +138,10 @@ impl Walk {
                 }
                 Op::Lookup { .. } => {
                     node.class = Class::Lookup;
+                    walk.kids.extend(code.children(pc).map(flag));
+                }
+                Op::Score { .. } | Op::ScoreCmp { .. } => {
+                    node.class = Class::Score;
                     walk.kids.extend(code.children(pc).map(flag));
                 }
                 Op::In { .. } => {
@@ -257,6 +267,7 @@ impl<'a, V: Slots + ?Sized> Walker<'a, V> {
                 },
                 Class::Lookup => return self.lookup(pc, kids),
                 Class::Set => return self.set(pc, kids),
+                Class::Score => return self.score(pc, kids),
             };
             if next & (READ | CONST) != 0 {
                 if next & READ != 0 {
@@ -324,6 +335,42 @@ impl<'a, V: Slots + ?Sized> Walker<'a, V> {
         for &k in kids {
             if known || get(self.vals, k & SLOT).is_none() {
                 self.visit(pc, k);
+            }
+        }
+    }
+
+    /// The operands that decided a score or a comparison of one (as
+    /// `why::score_parts`).
+    #[cold]
+    #[inline(never)]
+    fn score(&mut self, pc: Pc, kids: &[u32]) {
+        let vals = self.vals;
+        if get(vals, pc).is_none() {
+            return self.every(pc, kids, false);
+        }
+        let quads = if matches!(self.code.ops.get(pc as usize), Some(Op::ScoreCmp { .. })) {
+            let (Some(&score), Some(&k)) = (kids.first(), kids.get(1)) else {
+                return;
+            };
+            self.visit(pc, k);
+            if get(vals, score & SLOT).is_some() {
+                return self.visit(pc, score);
+            }
+            kids.get(2..).unwrap_or(&[])
+        } else {
+            kids
+        };
+        for q in quads.chunks_exact(4) {
+            let (Some(&c), Some(&p)) = (q.first(), q.get(1)) else {
+                continue;
+            };
+            match truth(get(vals, c & SLOT)) {
+                Some(true) => {
+                    self.visit(pc, c);
+                    self.visit(pc, p);
+                }
+                Some(false) => self.visit(pc, c),
+                None => {}
             }
         }
     }

@@ -291,6 +291,19 @@ pub(crate) fn decisive<V: Slots + ?Sized>(code: &Code, vals: &V, pc: Pc, out: &m
                 None => keys.iter().for_each(|&k| visit(k, out)),
             }
         }
+        Some(&(Op::Score { start, len, .. } | Op::ScoreCmp { start, len, .. })) if v.is_some() => {
+            let items = code.args(start, len * 4);
+            let (head, quads) = score_parts(code, vals, pc, items);
+            for c in head {
+                visit(c, out);
+            }
+            for (c, p) in quads {
+                visit(c, out);
+                if let Some(p) = p {
+                    visit(p, out);
+                }
+            }
+        }
         // A set test decided by a known member does not depend on the
         // unknown ones, and an unknown one only on its unknown operands.
         Some(Op::In { .. }) => {
@@ -308,6 +321,39 @@ pub(crate) fn decisive<V: Slots + ?Sized>(code: &Code, vals: &V, pc: Pc, out: &m
             }
         }
     }
+}
+
+/// The operands that decided a known score or comparison of a score
+/// (`items` its quadruples): for a comparison, `k` and the score when it
+/// is known; else the items whose condition is known, as `(condition,
+/// points)` with the points only where the item counted.
+pub(crate) fn score_parts<'a, V: Slots + ?Sized>(
+    code: &'a Code,
+    vals: &'a V,
+    pc: Pc,
+    items: &'a [Pc],
+) -> (Vec<Pc>, impl Iterator<Item = (Pc, Option<Pc>)> + 'a) {
+    let mut head = Vec::new();
+    let mut whole = false;
+    if let Some(&Op::ScoreCmp { score, k, .. }) = code.ops.get(pc as usize) {
+        head.push(k);
+        if get(vals, score).is_some() {
+            head.push(score);
+            whole = true;
+        }
+    }
+    let quads = items
+        .chunks_exact(4)
+        .filter(move |_| !whole)
+        .filter_map(move |q| {
+            let (c, p) = (*q.first()?, *q.get(1)?);
+            match truth(get(vals, c)) {
+                Some(true) => Some((c, Some(p))),
+                Some(false) => Some((c, None)),
+                None => None,
+            }
+        });
+    (head, quads)
 }
 
 /// How a `first` or table lookup reached its value, for reasons.

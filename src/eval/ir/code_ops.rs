@@ -125,6 +125,19 @@ impl Code {
                 (1, self.args(*start, *len))
             }
             Some(Op::Quant(_, start, len)) => (0, self.args(*start, *len)),
+            Some(Op::Call { start, len, .. }) => (0, self.args(*start, *len)),
+            Some(Op::Score { start, len, .. }) => (0, self.args(*start, len * 4)),
+            Some(Op::ScoreCmp {
+                score,
+                k,
+                start,
+                len,
+                ..
+            }) => {
+                fixed[0] = *score;
+                fixed[1] = *k;
+                (2, self.args(*start, len * 4))
+            }
             Some(Op::Lookup { start, len, .. }) => (0, self.args(*start, *len)),
             Some(Op::First {
                 start,

@@ -325,6 +325,9 @@ impl Code {
             TExprKind::Binary(op, a, b) => {
                 let calendar = shift_unit(*op, a, b).map(date::is_calendar);
                 let (a, b) = (self.operand(a, reads), self.operand(b, reads));
+                if let Some(cmp) = self.score_compare(*op, a, b) {
+                    return cmp;
+                }
                 if let Some(calendar) = calendar {
                     return Op::Shift {
                         a,
@@ -359,6 +362,32 @@ impl Code {
             TExprKind::Quantified(q, items) => {
                 let items: Vec<Pc> = items.iter().map(|i| self.operand(i, reads)).collect();
                 Op::Quant(*q, self.push_args(&items), items.len() as u32)
+            }
+            TExprKind::Call(func, args) => {
+                let args: Vec<Pc> = args.iter().map(|a| self.operand(a, reads)).collect();
+                Op::Call {
+                    func: *func,
+                    start: self.push_args(&args),
+                    len: args.len() as u32,
+                    integer: matches!(e.ty, Type::Int { .. }),
+                }
+            }
+            TExprKind::Score(items) => {
+                let mut quads = Vec::with_capacity(items.len() * 4);
+                for (c, p) in items {
+                    let c = self.operand(c, reads);
+                    let p = self.operand(p, reads);
+                    let (lo, hi) = self.bounds(p);
+                    let span = self.spans.get(p as usize).copied().unwrap_or(e.span);
+                    let lo = self.push(Op::Const(Value::Number(lo)), span, Type::Number);
+                    let hi = self.push(Op::Const(Value::Number(hi)), span, Type::Number);
+                    quads.extend([c, p, lo, hi]);
+                }
+                Op::Score {
+                    start: self.push_args(&quads),
+                    len: items.len() as u32,
+                    integer: matches!(e.ty, Type::Int { .. }),
+                }
             }
             TExprKind::First {
                 branches,

@@ -5,6 +5,7 @@
 
 pub(crate) mod code_ops;
 pub(crate) mod compile;
+mod compile_score;
 pub(crate) mod op;
 pub(crate) mod probe;
 pub(crate) mod run;

@@ -2,7 +2,7 @@
 //! computes the value of the slot at its own index from the slots it names;
 //! `run` gives each its meaning (`grammar/SEMANTICS.md`), `compile` emits them.
 
-use crate::syntax::ast::{BinOp, Quantifier};
+use crate::syntax::ast::{BinOp, Func, Quantifier};
 use crate::value::Value;
 
 /// A slot index (an instruction's position in the code).
@@ -83,6 +83,46 @@ pub(crate) enum Op {
         branches: u32,
         /// The fallback's slot.
         otherwise: Option<Pc>,
+    },
+    /// A score: the sum of the points of the items whose condition holds.
+    /// `args[start..start+4*len]` holds one `(condition, points, low,
+    /// high)` quadruple per item, `low` and `high` being constant slots
+    /// with the bounds of the points (infinite when unbounded), for the
+    /// interval of a comparison (see [`Op::ScoreCmp`]).
+    Score {
+        /// First item in `args`.
+        start: u32,
+        /// Number of items.
+        len: u32,
+        /// The sum is an integer (every item's points are).
+        integer: bool,
+    },
+    /// A comparison of the score in slot `score` with slot `k` (the score
+    /// on the left), decided on the score's interval when the score is
+    /// unknown; `start` and `len` repeat the score's items.
+    ScoreCmp {
+        /// The comparison.
+        op: BinOp,
+        /// The score's slot.
+        score: Pc,
+        /// The value it is compared with.
+        k: Pc,
+        /// The score's first item in `args`.
+        start: u32,
+        /// The score's number of items.
+        len: u32,
+    },
+    /// A function of `args[start..start+len]` (see `value::func`).
+    Call {
+        /// The function.
+        func: Func,
+        /// First argument in `args`.
+        start: u32,
+        /// Number of arguments.
+        len: u32,
+        /// The result is an integer (for `min of`/`max of` over integers
+        /// and `round` to 0 digits).
+        integer: bool,
     },
     /// Table lookup: the keys are `args[start..start+len]`.
     Lookup {

@@ -8,9 +8,11 @@
 //! by zero yields unknown (the outcome reports the last two as diagnostics).
 
 use crate::eval::compile::{Code, Op, Pc};
+use crate::syntax::ast::Func;
 use crate::syntax::ast::Quantifier;
 use crate::value::ops::{and, equal, member, not, shift};
 use crate::value::Value;
+use crate::value::{func, score};
 
 pub(crate) use crate::value::ops::{binary, compare, or, truth};
 
@@ -139,6 +141,47 @@ pub(crate) fn step<S: Slots + ?Sized>(
                 }
             }
             otherwise.and_then(|o| get(vals, o))
+        }
+        Op::Call {
+            func,
+            start,
+            len,
+            integer,
+        } => {
+            let mut args = [None; 2];
+            let list = code.args(start, len);
+            match func {
+                Func::Min | Func::Max | Func::Earliest | Func::Latest => {
+                    func::extreme(func, list.iter().map(|&p| get(vals, p)), integer)
+                }
+                _ => {
+                    for (slot, &p) in args.iter_mut().zip(list) {
+                        *slot = Some(get(vals, p)?);
+                    }
+                    func::apply(func, args, integer)
+                }
+            }
+        }
+        Op::Score {
+            start,
+            len,
+            integer,
+        } => score::sum(code.args(start, len * 4), integer, |p| get(vals, p)),
+        Op::ScoreCmp {
+            op,
+            score,
+            k,
+            start,
+            len,
+        } => {
+            let k = get(vals, k)?;
+            match get(vals, score) {
+                Some(s) => compare(op, s, k).map(Value::Bool),
+                None => {
+                    let (lo, hi) = score::interval(code.args(start, len * 4), |p| get(vals, p));
+                    score::decide(op, lo, hi, k).map(Value::Bool)
+                }
+            }
         }
         Op::Lookup { table, start, len } => {
             let t = code.tables.get(table as usize)?;

@@ -5,6 +5,7 @@
 use crate::case::Case;
 use crate::check::model::{DefId, FactId, Model, RecId, RecInfo};
 use crate::eval::display;
+use crate::eval::outcome::score_range;
 use crate::eval::outcome::{AlternativeOutcome, GuidelineRef, Outcome, RecOutcome, Status};
 use crate::eval::{diagnose, grading, schedule, trace, Options, Program, Scratch};
 use crate::value::Value;
@@ -14,17 +15,17 @@ use crate::value::Value;
 pub(crate) enum Piece {
     /// Literal text.
     Text(String),
-    /// A fact's value.
-    Fact(FactId),
-    /// A definition's value.
-    Def(DefId),
+    /// A fact's value, with the decimals of its `:.N` format.
+    Fact(FactId, Option<u8>),
+    /// A definition's value, with the decimals of its `:.N` format.
+    Def(DefId, Option<u8>),
 }
 
 /// The parts of a recommendation's outcome that do not depend on the case.
 #[derive(Debug, Clone)]
 pub(crate) struct FixedRec {
     kind: String,
-    strength: Option<String>,
+    strength: Option<crate::strength::Strength>,
     section: Option<String>,
     section_path: Vec<String>,
     alternatives: Vec<AlternativeOutcome>,
@@ -58,7 +59,7 @@ impl FixedRec {
         }
         FixedRec {
             kind: rec.kind.keyword().to_string(),
-            strength: rec.strength.map(|g| g.to_string()),
+            strength: rec.strength.clone(),
             section: rec
                 .section
                 .and_then(|s| model.sections.get(s.0 as usize))
@@ -79,8 +80,8 @@ pub(crate) fn pieces(model: &Model, text: &str) -> Vec<Piece> {
     for p in crate::check::placeholder::placeholders(text) {
         let target = model
             .fact(p.name)
-            .map(Piece::Fact)
-            .or_else(|| model.def(p.name).map(Piece::Def));
+            .map(|f| Piece::Fact(f, p.digits))
+            .or_else(|| model.def(p.name).map(|d| Piece::Def(d, p.digits)));
         let Some(piece) = target else { continue };
         if let Some(lit) = text.get(from..p.start).filter(|l| !l.is_empty()) {
             out.push(Piece::Text(lit.to_string()));
@@ -100,22 +101,34 @@ fn fact_name(model: &Model, f: FactId) -> Option<String> {
 }
 
 /// Fills the placeholders of a statement (`defs`: every definition's value).
-fn statement(program: &Program, case: &Case, defs: &[Option<Value>], pieces: &[Piece]) -> String {
+/// Every definition's value, and for a score left unknown its interval.
+type DefValues<'a> = (&'a [Option<Value>], &'a [Option<(f64, f64)>]);
+
+/// A score left unknown shows its interval (`at least 5`).
+fn statement(
+    program: &Program,
+    case: &Case,
+    (defs, ranges): DefValues,
+    pieces: &[Piece],
+) -> String {
     let model = &program.model;
     let mut out = String::new();
     for piece in pieces {
         match piece {
             Piece::Text(t) => out.push_str(t),
             // A piece names a fact or definition found in this model.
-            Piece::Fact(f) => {
+            Piece::Fact(f, digits) => {
                 let ty = model.facts[f.0 as usize].ty;
                 let v = case.facts.get(f.0 as usize).copied().flatten();
-                out.push_str(&display::statement_text(model, ty, v));
+                out.push_str(&display::statement_value(model, ty, v, *digits));
             }
-            Piece::Def(d) => {
+            Piece::Def(d, digits) => {
                 let ty = model.defs[d.0 as usize].ty;
                 let v = defs.get(d.0 as usize).copied().flatten();
-                out.push_str(&display::statement_text(model, ty, v));
+                match ranges.get(d.0 as usize).copied().flatten() {
+                    Some(r) if v.is_none() => out.push_str(&score_range::text(r)),
+                    _ => out.push_str(&display::statement_value(model, ty, v, *digits)),
+                }
             }
         }
     }
@@ -137,6 +150,20 @@ pub(crate) fn outcome(
         .collect();
     for (def, v) in model.defs.iter().zip(&defs) {
         derived.insert(def.name.clone(), display::json(model, def.ty, *v));
+    }
+    // Scores left unknown: what is known of them (slots synced above).
+    let score_ranges: Vec<Option<(f64, f64)>> = (0..model.defs.len())
+        .map(|d| {
+            let unknown = defs.get(d).is_some_and(|v| v.is_none());
+            let pc = program.code.def_root.get(d).copied()?;
+            unknown.then(|| score_range::of(&program.code, &scratch.vals, pc))?
+        })
+        .collect();
+    let mut ranges = serde_json::Map::new();
+    for (def, r) in model.defs.iter().zip(&score_ranges) {
+        if let Some(r) = r {
+            ranges.insert(def.name.clone(), score_range::json(*r));
+        }
     }
     // Study conditions and per-case strengths and kinds run on demand.
     program.run_on_demand(case, scratch);
@@ -175,8 +202,7 @@ pub(crate) fn outcome(
                     .filter_map(|f| fact_name(model, *f))
                     .collect(),
             };
-            let strength = g.strength.map(|s| s.to_string());
-            (g.kind.keyword().to_string(), strength, missing)
+            (g.kind.keyword().to_string(), g.strength, missing)
         };
         recommendations.push(RecOutcome {
             id: rec.id.clone(),
@@ -184,7 +210,7 @@ pub(crate) fn outcome(
             status,
             strength,
             grading_missing,
-            statement: statement(program, case, &defs, &fixed.statement),
+            statement: statement(program, case, (&defs, &score_ranges), &fixed.statement),
             section: fixed.section.clone(),
             section_path: fixed.section_path.clone(),
             missing,
@@ -233,6 +259,7 @@ pub(crate) fn outcome(
             version: model.meta.version.clone(),
         },
         derived,
+        ranges,
         recommendations,
         schedules,
         trace,

@@ -60,6 +60,8 @@ pub(crate) fn fallible(op: &Op) -> bool {
         Op::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div, ..)
             | Op::Neg(_)
             | Op::Shift { .. }
+            | Op::Score { .. }
+            | Op::Call { .. }
     )
 }
 

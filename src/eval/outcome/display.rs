@@ -41,6 +41,36 @@ pub(crate) fn statement_text(model: &Model, ty: Type, v: Option<Value>) -> Strin
     text(model, ty, v)
 }
 
+/// A value for a statement with the decimals of a `:.N` format, when it
+/// has one and the value is a number (half away from zero).
+pub(crate) fn statement_value(
+    model: &Model,
+    ty: Type,
+    v: Option<Value>,
+    digits: Option<u8>,
+) -> String {
+    let Some(d) = digits.map(usize::from) else {
+        return statement_text(model, ty, v);
+    };
+    let fixed = |x: f64| {
+        let scale = 10f64.powi(d as i32);
+        format!("{:.*}", d, (x * scale).round() / scale)
+    };
+    match (v, ty) {
+        (Some(Value::Int(i)), _) => fixed(i as f64),
+        (Some(Value::Number(x)), _) => fixed(x),
+        (Some(Value::Quantity(x)), Type::Quantity { unit, .. }) => {
+            let shown = fixed(x / unit.factor);
+            if unit.symbol == "%" {
+                format!("{shown} %")
+            } else {
+                format!("{shown} {}", unit.symbol)
+            }
+        }
+        _ => statement_text(model, ty, v),
+    }
+}
+
 pub(crate) use crate::value::json::{encode as json, enum_name, number, quantity};
 
 /// An amount range as written: `3-6 months`, `10 years`.
@@ -99,7 +129,7 @@ pub(crate) fn detail_json(d: &Detail) -> serde_json::Value {
             unit,
             fractions,
         } => {
-            let total = total_gy / unit.factor;
+            let total = unit.from_canonical(*total_gy);
             let per = if *fractions == 0 {
                 serde_json::Value::Null
             } else {
@@ -126,7 +156,7 @@ pub(crate) fn detail_json(d: &Detail) -> serde_json::Value {
         }),
         Detail::Quantity(v, unit) => json!({
             "text": text,
-            "value": number(v / unit.factor),
+            "value": number(unit.from_canonical(*v)),
             "unit": unit.symbol,
         }),
         Detail::Text(t) => json!(t),

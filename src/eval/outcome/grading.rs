@@ -9,7 +9,7 @@
 //! condition that was unknown.
 
 use crate::case::Case;
-use crate::check::model::{Choice, FactId, Grade, RecId};
+use crate::check::model::{Choice, FactId, RecId, Strength};
 use crate::eval::compile::Pc;
 use crate::eval::{run, why, Bits, Program, Scratch};
 use crate::syntax::ast::RecKind;
@@ -20,23 +20,24 @@ use crate::value::Value;
 pub struct Grading {
     /// The kind for this case (the declared kind when undecided).
     pub kind: RecKind,
-    /// The GRADE strength for this case (`None` when ungraded or undecided).
-    pub strength: Option<Grade>,
+    /// The strength for this case, in the guideline's scheme (`None` when
+    /// ungraded or undecided).
+    pub strength: Option<Strength>,
     /// The unknown facts that would decide a kind or strength that depends
     /// on the case and could not be decided; empty otherwise.
     pub missing: Vec<FactId>,
 }
 
 /// The value a choice takes, or the slot of the first unknown condition.
-fn pick<T: Copy>(choice: &Choice<T>, conds: &[Pc], vals: &[Option<Value>]) -> Result<T, Pc> {
+fn pick<T: Clone>(choice: &Choice<T>, conds: &[Pc], vals: &[Option<Value>]) -> Result<T, Pc> {
     for ((_, value), &pc) in choice.branches.iter().zip(conds) {
         match run::truth(vals.get(pc as usize).copied().flatten()) {
-            Some(true) => return Ok(*value),
+            Some(true) => return Ok(value.clone()),
             Some(false) => {}
             None => return Err(pc),
         }
     }
-    Ok(choice.otherwise)
+    Ok(choice.otherwise.clone())
 }
 
 /// Reads a recommendation's grading off slots in which the on-demand
@@ -53,7 +54,7 @@ pub(crate) fn read(program: &Program, vals: &[Option<Value>], rec: RecId) -> Gra
     };
     let mut unknown = Vec::new();
     let strength = match &info.varies.strength {
-        None => info.strength,
+        None => info.strength.clone(),
         Some(c) => pick(c, strength_conds, vals).unwrap_or_else(|pc| {
             unknown.push(pc);
             None

@@ -11,6 +11,7 @@ pub(crate) mod display;
 pub(crate) mod grading;
 pub mod render;
 pub(crate) mod schedule;
+pub(crate) mod score_range;
 
 use serde::Serialize;
 
@@ -44,6 +45,11 @@ pub struct Outcome {
     pub guideline: GuidelineRef,
     /// Every definition's value (`null` when unknown), in declaration order.
     pub derived: serde_json::Map<String, serde_json::Value>,
+    /// For each score whose value is unknown, the interval its sum lies
+    /// in (`{"min": 5, "max": 9}`, an unbounded end `null`); omitted from
+    /// JSON when there is none.
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub ranges: serde_json::Map<String, serde_json::Value>,
     /// Every recommendation, in document order.
     pub recommendations: Vec<RecOutcome>,
     /// Schedules laid out for recommendations that apply.
@@ -87,8 +93,11 @@ pub struct RecOutcome {
     pub kind: String,
     /// `applies`, `not_applicable` or `undetermined`.
     pub status: Status,
-    /// GRADE strength such as `2C`, if any, for this case.
-    pub strength: Option<String>,
+    /// The strength for this case, if any, in the guideline's grading
+    /// scheme: in JSON a GRADE strength is a string (`"2C"`), any other an
+    /// object naming its scheme (`{"scheme": "acc_aha", "class": "2a",
+    /// "level": "B-NR"}`); as text, the scheme's own words.
+    pub strength: Option<crate::strength::Strength>,
     /// When the kind or strength depends on the case and could not be
     /// decided: the unknown facts that would decide it (left out when empty).
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -61,7 +61,7 @@ fn grading_rule(checked: &Checked, id: &str) -> String {
     let mut parts = Vec::new();
     if let Some(c) = &info.varies.strength {
         parts.push(chain(checked, "strength", c, |g| {
-            g.map_or("none".to_string(), |g| g.to_string())
+            g.as_ref().map_or("none".to_string(), |g| g.source())
         }));
     }
     if let Some(c) = &info.varies.kind {
@@ -74,7 +74,7 @@ fn grading_rule(checked: &Checked, id: &str) -> String {
 fn applied(out: &mut String, rec: &RecOutcome, checked: &Checked) {
     let strength = rec
         .strength
-        .as_deref()
+        .as_ref()
         .map(|s| format!(" ({s})"))
         .unwrap_or_default();
     let _ = writeln!(
@@ -311,7 +311,21 @@ fn derived(out: &mut String, outcome: &Outcome, checked: &Checked) {
             }
             _ => {
                 let desc = def.map(|d| d.description.as_str()).unwrap_or("");
-                let _ = writeln!(out, "  {name} = {}  ({desc})", json_text(value));
+                let range = match outcome.ranges.get(name) {
+                    Some(serde_json::Value::Object(r)) => {
+                        let end = |k: &str| match r.get(k) {
+                            Some(serde_json::Value::Number(n)) => n.as_f64(),
+                            _ => None,
+                        };
+                        let (lo, hi) = (
+                            end("min").unwrap_or(f64::NEG_INFINITY),
+                            end("max").unwrap_or(f64::INFINITY),
+                        );
+                        format!(", {}", crate::eval::outcome::score_range::text((lo, hi)))
+                    }
+                    _ => String::new(),
+                };
+                let _ = writeln!(out, "  {name} = {}{range}  ({desc})", json_text(value));
             }
         }
     }
@@ -350,8 +364,9 @@ impl Diagnostic for StepReport {
     }
 }
 
-/// The one-line message of a step.
-fn message(step: &TraceStep) -> String {
+/// The one-line message of a step; a recommendation that applies shows its
+/// strength for the case in the scheme's words (`(Class 2a, LOE B-NR)`).
+fn message(step: &TraceStep, outcome: &Outcome) -> String {
     match step.kind.as_str() {
         "definition" => format!(
             "definition `{}` = {} ({})",
@@ -365,16 +380,25 @@ fn message(step: &TraceStep) -> String {
             };
             format!("section `{}` {result}: {}", step.name, step.reason)
         }
-        _ => format!(
-            "recommendation `{}` {}",
-            step.name,
-            step.reason.replacen("not_applicable", "not applicable", 1)
-        ),
+        _ => {
+            let strength = outcome
+                .recommendations
+                .iter()
+                .find(|r| r.id == step.name && r.status == Status::Applies)
+                .and_then(|r| r.strength.as_ref())
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            format!(
+                "recommendation `{}`{strength} {}",
+                step.name,
+                step.reason.replacen("not_applicable", "not applicable", 1)
+            )
+        }
     }
 }
 
-/// Renders trace steps with their source spans and labels.
-pub fn steps(steps: &[TraceStep], checked: &Checked, width: usize) -> String {
+/// Renders trace steps of `outcome` with their source spans and labels.
+pub fn steps(steps: &[TraceStep], outcome: &Outcome, checked: &Checked, width: usize) -> String {
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
         .with_width(width)
         .with_links(false);
@@ -385,7 +409,7 @@ pub fn steps(steps: &[TraceStep], checked: &Checked, width: usize) -> String {
             .find(&step.span.file)
             .and_then(|f| checked.sources.get(f))
         else {
-            let _ = writeln!(out, "{}", message(step));
+            let _ = writeln!(out, "{}", message(step, outcome));
             continue;
         };
         let mut labels: Vec<LabeledSpan> = step
@@ -408,7 +432,7 @@ pub fn steps(steps: &[TraceStep], checked: &Checked, width: usize) -> String {
             ));
         }
         let report = StepReport {
-            message: message(step),
+            message: message(step, outcome),
             labels,
             source: NamedSource::new(file.name.clone(), file.text.to_string()),
         };
@@ -421,5 +445,5 @@ pub fn steps(steps: &[TraceStep], checked: &Checked, width: usize) -> String {
 
 /// Renders the whole trace of an outcome.
 pub fn trace(outcome: &Outcome, checked: &Checked, width: usize) -> String {
-    steps(&outcome.trace, checked, width)
+    steps(&outcome.trace, outcome, checked, width)
 }

@@ -38,11 +38,7 @@ struct Offset {
 impl Offset {
     /// An amount in a time unit as an offset.
     fn of(amount: f64, unit: Unit) -> Option<Offset> {
-        let months = match unit.symbol {
-            "month" | "months" => Some(amount),
-            "year" | "years" => Some(amount * 12.0),
-            _ => None,
-        };
+        let months = crate::units::calendar_months(unit).map(|m| amount * m);
         if let Some(m) = months.filter(|m| m.fract() == 0.0 && m.abs() < 1e6) {
             return Some(Offset {
                 months: m as i32,

@@ -132,9 +132,15 @@ fn add(e: &TExpr, gate: Vec<usize>, nodes: &mut Vec<Node>) -> usize {
                 children.push(add(m, gate.clone(), nodes));
             }
         }
-        TExprKind::Quantified(_, items) => {
+        TExprKind::Quantified(_, items) | TExprKind::Call(_, items) => {
             for i in items {
                 children.push(add(i, gate.clone(), nodes));
+            }
+        }
+        TExprKind::Score(items) => {
+            for (c, p) in items {
+                children.push(add(c, gate.clone(), nodes));
+                children.push(add(p, gate.clone(), nodes));
             }
         }
         TExprKind::First {
@@ -182,6 +188,12 @@ fn construct(e: &TExpr) -> Option<String> {
         TExprKind::Not(_) => "not".into(),
         TExprKind::Neg(_) => "negation".into(),
         TExprKind::Binary(op @ (BinOp::And | BinOp::Or), _, _) => op.symbol().into(),
+        TExprKind::Binary(op, a, b)
+            if e.ty == Type::Bool
+                && [a, b].iter().any(|x| matches!(x.kind, TExprKind::Score(_))) =>
+        {
+            format!("{} on a score", op.symbol())
+        }
         TExprKind::Binary(op, a, _) if e.ty == Type::Bool => {
             format!("{} on {}", op.symbol(), class(a.ty))
         }
@@ -195,6 +207,12 @@ fn construct(e: &TExpr) -> Option<String> {
         TExprKind::Quantified(Quantifier::Any, _) => "any of".into(),
         TExprKind::Quantified(Quantifier::All, _) => "all of".into(),
         TExprKind::Quantified(Quantifier::None, _) => "none of".into(),
+        TExprKind::Score(_) => format!("score ({})", class(e.ty)),
+        TExprKind::Call(f, args) => format!(
+            "{} on {}",
+            f.word(),
+            args.first().map_or("nothing", |a| class(a.ty))
+        ),
         TExprKind::First {
             otherwise: Some(_), ..
         } => "first with otherwise".into(),

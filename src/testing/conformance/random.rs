@@ -88,6 +88,18 @@ const ATOMS: &[&str] = &[
     "n1 is unknown",
     "d0 is known",
     "q0 is unknown",
+    "years between d0 and d1 >= 1",
+    "months between d1 and d0 < 2",
+    "days between d0 and 2024-03-01 > 20",
+    "min of [n0, n1, 6] >= 4",
+    "max of [n0, n1] < 3",
+    "earliest of [d0, d1] < 2024-02-01",
+    "latest of [d0, d1] >= 2024-03-01",
+    "round(n0 / 4) = 2",
+    "floor(n1 / 3, 1) > 0.5",
+    "ceil(n0 / 3) <= 1",
+    "abs(n1) > 2",
+    "n0 ^ 2 > 30",
 ];
 
 /// Atoms that read the generated definitions and the table.
@@ -103,6 +115,12 @@ const DEF_ATOMS: &[&str] = &[
     "t.m > 20 %",
     "k is known",
     "s is unknown",
+    "sc >= 2",
+    "sc < 1",
+    "3 <= sc",
+    "sc = 0",
+    "sc != 1",
+    "sc + 1 > 2",
 ];
 
 struct Gen {
@@ -130,7 +148,17 @@ impl Gen {
             return self.atom();
         }
         let d = depth - 1;
-        match self.rng.below(7) {
+        match self.rng.below(8) {
+            7 => {
+                let bound = self.rng.pick(&["at least", "at most", "exactly", "count"]);
+                let n = 1 + self.rng.below(3);
+                let items: Vec<String> = (0..n).map(|_| self.cond(d)).collect();
+                let k = self.rng.below(n + 1);
+                match bound {
+                    "count" => format!("count of [{}] >= {k}", items.join(", ")),
+                    b => format!("{b} {k} of [{}]", items.join(", ")),
+                }
+            }
             0 | 1 => format!("({} and {})", self.cond(d), self.cond(d)),
             2 | 3 => format!("({} or {})", self.cond(d), self.cond(d)),
             4 => format!("not ({})", self.cond(d)),
@@ -167,6 +195,16 @@ impl Gen {
         // first value, so `then n0 … otherwise n0 - 1` would be typed
         // `integer 0 to 10` and hold -1 (a checker bug, reported).
         out += &format!("define s \"s\" = first {{\n  when {c} then n0 - 1\n  otherwise {v}\n}}\n");
+        // A score: points from literals (one negative) and from `s`.
+        let (x, y) = (self.cond(1), self.cond(1));
+        let from = if self.rng.chance(2) {
+            "  points from n0 when b2\n"
+        } else {
+            ""
+        };
+        out += &format!(
+            "define sc \"sc\": integer = score {{\n  2 points when {x}\n  -1 point when {y}\n{from}  1 point when e0 = z\n}}\n"
+        );
         out += "table t \"t\" {\n  key e0, e1\n  column c \"c\": integer\n  column m \"m\": quantity %\n";
         for row in 0..3 {
             let k0 = self.rng.pick(&["x", "y", "z", "_"]);
