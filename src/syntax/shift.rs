@@ -67,7 +67,7 @@ macro_rules! no_span {
         })*
     };
 }
-no_span!(String, bool, u32, f64, RecKind);
+no_span!(String, bool, u32, f64, RecKind, CountBound);
 
 impl Shift for Ident {
     fn shift(&mut self, d: i64) {
@@ -106,6 +106,7 @@ impl Shift for Decl {
             DeclKind::Section(x) => x.shift(d),
             DeclKind::References(x) => x.shift(d),
             DeclKind::Recommendation(x) => x.shift(d),
+            DeclKind::Grading(x) => x.shift(d),
         }
     }
 }
@@ -164,8 +165,19 @@ impl Shift for TypeExpr {
         match self {
             TypeExpr::Bool(span) | TypeExpr::Date(span) => span.shift(d),
             TypeExpr::Integer { range: _, span } => span.shift(d),
-            TypeExpr::Quantity { unit, span } => {
+            TypeExpr::Number { range, span } => {
+                range.shift(d);
+                span.shift(d);
+            }
+            TypeExpr::Quantity {
+                unit,
+                range,
+                conversions,
+                span,
+            } => {
                 unit.shift(d);
+                range.shift(d);
+                conversions.shift(d);
                 span.shift(d);
             }
             TypeExpr::Enum { values, span } => {
@@ -240,9 +252,85 @@ impl<T: Shift> Shift for Choice<T> {
 impl Shift for StrengthValue {
     fn shift(&mut self, d: i64) {
         match self {
-            StrengthValue::Grade(grade) => grade.shift(d),
+            StrengthValue::Words(words, span) => {
+                words.shift(d);
+                span.shift(d);
+            }
             StrengthValue::None(span) => span.shift(d),
         }
+    }
+}
+
+impl Shift for Decimal {
+    fn shift(&mut self, _: i64) {
+        let Decimal { value: _, text: _ } = self;
+    }
+}
+
+impl Shift for DecimalRange {
+    fn shift(&mut self, d: i64) {
+        let DecimalRange { low, high, span } = self;
+        low.shift(d);
+        high.shift(d);
+        span.shift(d);
+    }
+}
+
+impl Shift for UnitConversion {
+    fn shift(&mut self, d: i64) {
+        match self {
+            UnitConversion::MolarMass { amount, unit, span } => {
+                amount.shift(d);
+                unit.shift(d);
+                span.shift(d);
+            }
+            UnitConversion::Equivalence { left, right, span } => {
+                left.shift(d);
+                right.shift(d);
+                span.shift(d);
+            }
+        }
+    }
+}
+
+impl Shift for Grading {
+    fn shift(&mut self, d: i64) {
+        let Grading {
+            name,
+            title,
+            values,
+        } = self;
+        name.shift(d);
+        title.shift(d);
+        values.shift(d);
+    }
+}
+
+impl Shift for GradingValue {
+    fn shift(&mut self, d: i64) {
+        let GradingValue {
+            doc: _,
+            name,
+            description,
+            span,
+        } = self;
+        name.shift(d);
+        description.shift(d);
+        span.shift(d);
+    }
+}
+
+impl Shift for ScoreItem {
+    fn shift(&mut self, d: i64) {
+        let ScoreItem {
+            points,
+            from: _,
+            when,
+            span,
+        } = self;
+        points.shift(d);
+        when.shift(d);
+        span.shift(d);
     }
 }
 
@@ -502,6 +590,12 @@ impl Shift for Expr {
                 set.shift(d);
             }
             ExprKind::Quantified(_, items) => items.shift(d),
+            ExprKind::Count { bound, items } => {
+                bound.shift(d);
+                items.shift(d);
+            }
+            ExprKind::Score(items) => items.shift(d),
+            ExprKind::Call(_, args) => args.shift(d),
             ExprKind::First {
                 branches,
                 otherwise,

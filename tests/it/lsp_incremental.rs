@@ -121,6 +121,41 @@ fn incremental_parse_equals_a_full_parse_after_random_edits() {
     assert!(reused > 120 * 10, "only {reused} declarations reused");
 }
 
+/// Files that between them use every kind of syntax node: scores, counts,
+/// functions, gradings, units with ranges and conversions.
+const EVERY_NODE: &[&str] = &[
+    include_str!("../corpus/format/scores.cairn"),
+    include_str!("../corpus/format/functions.cairn"),
+    include_str!("../corpus/format/units.cairn"),
+    include_str!("../corpus/format/long.cairn"),
+    include_str!("../corpus/grading/custom/custom.cairn"),
+    include_str!("../corpus/check/valid_ucum.cairn"),
+];
+
+/// Text added above every declaration moves every declaration: all are
+/// reused from the cache with their spans moved, and each tree equals the
+/// one a full parse gives, whatever nodes it holds.
+#[test]
+fn every_node_moves_with_its_declaration() {
+    let name = "guidelines/rps/initial-management.cairn";
+    let text = format!("{SARCOMA}\n{}", EVERY_NODE.join("\n"));
+    let mut cache = ParseCache::new();
+    let first = parse_incremental(name, &text, &FsLoader, &mut cache);
+    assert!(!first.diagnostics.has_errors(), "{}", rendered(&first));
+    // Identical pieces (the same declaration twice) are reused even in the
+    // first parse.
+    let (hits, parsed) = cache.last_parse();
+    let declarations = hits + parsed;
+    for above in ["\n", "// a comment\n\n", "", "\n\n\n"] {
+        let moved = format!("{above}{text}");
+        let incremental = parse_incremental(name, &moved, &FsLoader, &mut cache);
+        let full = parse_with(name, &moved, &FsLoader);
+        assert_eq!(cache.last_parse(), (declarations, 0), "all reused");
+        assert!(incremental.modules == full.modules, "moved by {above:?}");
+        assert_eq!(rendered(&incremental), rendered(&full));
+    }
+}
+
 /// Where recovery's split differs from the grammar's (a doc comment cut
 /// off from its declaration by a plain comment still attaches to it), the
 /// pieces fail on their own while the whole file parses: the incremental
