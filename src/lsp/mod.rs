@@ -7,7 +7,9 @@
 //! parser and checker as `cairn check` on the document (and on open
 //! documents that include it) and publishes the diagnostics: on open at
 //! once, after an edit on the `worker` thread, so that a keystroke is
-//! answered while a large guideline is still being checked.
+//! answered while a large guideline is still being checked. After an edit
+//! the worker parses again only the declarations the edit touched
+//! ([`crate::syntax::ParseCache`]), with the same result as a full parse.
 
 pub(crate) mod analysis;
 mod features;
