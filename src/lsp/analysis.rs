@@ -10,7 +10,7 @@ use super::index::Index;
 use super::text::LineIndex;
 use crate::diagnostics::Report;
 use crate::source::{FileId, SourceMap};
-use crate::syntax::Loader;
+use crate::syntax::{Loader, ParseCache};
 use lsp_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
 };
@@ -77,6 +77,26 @@ pub struct Analysis {
 pub fn analyse(path: &Path, text: &str, open: &HashMap<PathBuf, String>) -> Analysis {
     let name = path.to_string_lossy();
     let parsed = crate::syntax::parse_with(&name, text, &MemoryLoader::new(open));
+    analyse_parsed(parsed)
+}
+
+/// [`analyse`], parsing again only the declarations whose text `cache` does
+/// not hold from the document's last analysis (the ones an edit touched).
+/// The answer is the same as [`analyse`]'s.
+pub fn analyse_incremental(
+    path: &Path,
+    text: &str,
+    open: &HashMap<PathBuf, String>,
+    cache: &mut ParseCache,
+) -> Analysis {
+    let name = path.to_string_lossy();
+    let loader = MemoryLoader::new(open);
+    analyse_parsed(crate::syntax::parse_incremental(
+        &name, text, &loader, cache,
+    ))
+}
+
+fn analyse_parsed(parsed: crate::syntax::Parsed) -> Analysis {
     let index = Index::build(&parsed.sources, &parsed.modules);
     let decls = parsed
         .modules

@@ -7,7 +7,9 @@
 //! parser and checker as `cairn check` on the document (and on open
 //! documents that include it) and publishes the diagnostics: on open at
 //! once, after an edit on the `worker` thread, so that a keystroke is
-//! answered while a large guideline is still being checked.
+//! answered while a large guideline is still being checked. After an edit
+//! the worker parses again only the declarations the edit touched
+//! ([`crate::syntax::ParseCache`]), with the same result as a full parse.
 
 pub(crate) mod analysis;
 mod features;
@@ -161,8 +163,9 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
     }
 }
 
-/// How often the loop looks for finished analyses while some run.
-const POLL: std::time::Duration = std::time::Duration::from_millis(5);
+/// How often the loop looks for finished analyses while some run: the
+/// latency a finished analysis may wait before its diagnostics go out.
+const POLL: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// One open document.
 struct Doc {
@@ -236,9 +239,8 @@ impl Server<'_> {
                 let uri = p.text_document.uri;
                 if let Some(doc) = self.docs.get_mut(&uri) {
                     for change in &p.content_changes {
-                        text::apply_change(&mut doc.text, change);
+                        text::apply_change(&mut doc.text, &mut doc.lines, change);
                     }
-                    doc.lines = LineIndex::new(&doc.text);
                     doc.version = p.text_document.version;
                 }
                 self.changed(&uri, true)
@@ -250,6 +252,7 @@ impl Server<'_> {
                     return Ok(());
                 };
                 self.docs.remove(&p.text_document.uri);
+                self.worker.forget(p.text_document.uri.clone());
                 self.publish(p.text_document.uri, Vec::new(), None)
             }
             _ => Ok(()),

@@ -9,7 +9,7 @@
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
 
 /// Line starts of a text, for converting between byte offsets and positions.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
     len: usize,
@@ -91,17 +91,47 @@ pub fn trailing(text: &str, keep: impl Fn(char) -> bool) -> &str {
     &text[start..]
 }
 
-/// Applies one change from `textDocument/didChange` to `text`. A change
-/// without a range replaces the whole text.
-pub fn apply_change(text: &mut String, change: &TextDocumentContentChangeEvent) {
+/// Applies one change from `textDocument/didChange` to `text`, whose line
+/// index `lines` is kept up to date with it. A change without a range
+/// replaces the whole text.
+pub fn apply_change(
+    text: &mut String,
+    lines: &mut LineIndex,
+    change: &TextDocumentContentChangeEvent,
+) {
     match change.range {
-        None => *text = change.text.clone(),
-        Some(range) => {
-            let index = LineIndex::new(text);
-            let start = index.offset(text, range.start);
-            let end = index.offset(text, range.end).max(start);
-            text.replace_range(start..end, &change.text);
+        None => {
+            *text = change.text.clone();
+            *lines = LineIndex::new(text);
         }
+        Some(range) => {
+            let start = lines.offset(text, range.start);
+            let end = lines.offset(text, range.end).max(start);
+            text.replace_range(start..end, &change.text);
+            lines.replaced(start, end, &change.text);
+        }
+    }
+}
+
+impl LineIndex {
+    /// Updates the index after the bytes `start..end` were replaced by
+    /// `inserted`: the line starts inside the old range go, those after it
+    /// move, and those of the new text come in. No scan of the whole text,
+    /// so an edit to a large document stays cheap.
+    fn replaced(&mut self, start: usize, end: usize, inserted: &str) {
+        // Line starts are one past a newline, so those in `start+1..=end`
+        // came from newlines that were replaced.
+        let first = self.line_starts.partition_point(|&s| s <= start);
+        let last = self.line_starts.partition_point(|&s| s <= end);
+        let new_starts = inserted.match_indices('\n').map(|(i, _)| start + i + 1);
+        let moved: Vec<usize> = self.line_starts[last..]
+            .iter()
+            .map(|&s| s - end + start + inserted.len())
+            .collect();
+        self.line_starts.truncate(first);
+        self.line_starts.extend(new_starts);
+        self.line_starts.extend(moved);
+        self.len = self.len - (end - start) + inserted.len();
     }
 }
 
@@ -138,7 +168,32 @@ mod tests {
             range_length: None,
             text: "naive_patient".into(),
         };
-        apply_change(&mut text, &change);
+        let mut lines = LineIndex::new(&text);
+        apply_change(&mut text, &mut lines, &change);
         assert_eq!(text, "fact naive_patient \"x\": bool\n");
+    }
+
+    /// The index kept up to date edit by edit is the index of the new text,
+    /// whatever the edit does to newlines.
+    #[test]
+    fn edited_index_equals_a_fresh_one() {
+        let base = "ab\ncd\n\nef\r\ngh";
+        let edits = [
+            (0, 0, ""),
+            (0, 0, "x\n"),
+            (1, 4, ""),
+            (2, 3, "\n\n"),
+            (3, 9, "q"),
+            (base.len(), base.len(), "\nz"),
+            (0, base.len(), "one line"),
+            (5, 5, "\r\n"),
+        ];
+        for (start, end, inserted) in edits {
+            let mut text = base.to_string();
+            let mut lines = LineIndex::new(&text);
+            text.replace_range(start..end, inserted);
+            lines.replaced(start, end, inserted);
+            assert_eq!(lines, LineIndex::new(&text), "{start}..{end} {inserted:?}");
+        }
     }
 }

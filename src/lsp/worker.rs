@@ -9,8 +9,14 @@
 //! it ends, plus the one running when it started), and the loop swaps the
 //! result in and publishes its diagnostics unless the document changed
 //! again meanwhile.
+//!
+//! The worker keeps a [`ParseCache`] per document, so that each analysis
+//! parses again only the declarations an edit touched (the check and the
+//! index still run on the whole guideline); the cache goes when the
+//! document is closed.
 
-use super::analysis::{analyse, Analysis};
+use super::analysis::{analyse, analyse_incremental, Analysis};
+use crate::syntax::ParseCache;
 use lsp_types::Uri;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -40,9 +46,17 @@ pub struct Done {
     pub analysis: Analysis,
 }
 
+/// What the loop asks of the worker.
+pub enum Task {
+    /// Analyse a document.
+    Analyse(Job),
+    /// Forget a closed document's cache.
+    Forget(Uri),
+}
+
 /// The analysis thread and its two channels.
 pub struct Worker {
-    jobs: Option<Sender<Job>>,
+    jobs: Option<Sender<Task>>,
     done: Receiver<Option<Done>>,
     /// Jobs sent and not yet received back.
     pub in_flight: usize,
@@ -52,7 +66,7 @@ impl Worker {
     /// Starts the thread. When it cannot start, jobs run on the caller's
     /// thread in [`Worker::submit`].
     pub fn start() -> Worker {
-        let (jobs, inbox) = channel::<Job>();
+        let (jobs, inbox) = channel::<Task>();
         let (outbox, done) = channel::<Option<Done>>();
         let started = std::thread::Builder::new()
             .name("cairn-lsp-analysis".into())
@@ -68,14 +82,25 @@ impl Worker {
     /// Queues a job; returns the result at once when there is no thread.
     pub fn submit(&mut self, job: Job) -> Option<Done> {
         let Some(jobs) = &self.jobs else {
-            return Some(work(job));
+            return Some(work(job, None));
         };
-        match jobs.send(job) {
+        match jobs.send(Task::Analyse(job)) {
             Ok(()) => {
                 self.in_flight += 1;
                 None
             }
-            Err(returned) => Some(work(returned.0)),
+            Err(returned) => match returned.0 {
+                Task::Analyse(job) => Some(work(job, None)),
+                Task::Forget(_) => None,
+            },
+        }
+    }
+
+    /// Drops the cache of a closed document.
+    pub fn forget(&mut self, uri: Uri) {
+        if let Some(jobs) = &self.jobs {
+            // A worker that is gone holds no cache either.
+            let _ = jobs.send(Task::Forget(uri));
         }
     }
 
@@ -97,8 +122,11 @@ impl Drop for Worker {
     }
 }
 
-fn work(job: Job) -> Done {
-    let analysis = analyse(&job.path, &job.text, &job.open);
+fn work(job: Job, cache: Option<&mut ParseCache>) -> Done {
+    let analysis = match cache {
+        Some(cache) => analyse_incremental(&job.path, &job.text, &job.open, cache),
+        None => analyse(&job.path, &job.text, &job.open),
+    };
     Done {
         uri: job.uri,
         generation: job.generation,
@@ -109,20 +137,30 @@ fn work(job: Job) -> Done {
 /// Takes every queued job, keeps the newest per document, analyses those.
 /// A superseded job is answered with `None`, so the loop's
 /// count of jobs in flight stays exact.
-fn run(inbox: &Receiver<Job>, outbox: &Sender<Option<Done>>) {
+fn run(inbox: &Receiver<Task>, outbox: &Sender<Option<Done>>) {
+    // By the URI's text: `Uri` caches parts of itself in cells.
+    let mut caches: HashMap<String, ParseCache> = HashMap::new();
     while let Ok(first) = inbox.recv() {
-        let mut latest: Vec<Job> = vec![first];
+        let mut latest: Vec<Job> = Vec::new();
         let mut skipped = 0usize;
-        while let Ok(job) = inbox.try_recv() {
-            if let Some(old) = latest.iter_mut().find(|j| j.uri == job.uri) {
-                *old = job;
-                skipped += 1;
-            } else {
-                latest.push(job);
+        for task in std::iter::once(first).chain(std::iter::from_fn(|| inbox.try_recv().ok())) {
+            match task {
+                Task::Analyse(job) => {
+                    if let Some(old) = latest.iter_mut().find(|j| j.uri == job.uri) {
+                        *old = job;
+                        skipped += 1;
+                    } else {
+                        latest.push(job);
+                    }
+                }
+                Task::Forget(uri) => {
+                    caches.remove(uri.as_str());
+                }
             }
         }
         for job in latest {
-            if outbox.send(Some(work(job))).is_err() {
+            let cache = caches.entry(job.uri.as_str().to_string()).or_default();
+            if outbox.send(Some(work(job, Some(cache)))).is_err() {
                 return;
             }
         }
@@ -143,7 +181,7 @@ mod tests {
     /// text; every job is still answered, so the count in flight stays right.
     #[test]
     fn a_burst_is_analysed_once_at_its_newest_text() {
-        let (jobs, inbox) = channel::<Job>();
+        let (jobs, inbox) = channel::<Task>();
         let (outbox, done) = channel::<Option<Done>>();
         let uri: Uri = "file:///tmp/burst.cairn".parse().unwrap();
         for (generation, text) in [
@@ -158,7 +196,7 @@ mod tests {
                 text: text.into(),
                 open: HashMap::new(),
             };
-            jobs.send(job).unwrap();
+            jobs.send(Task::Analyse(job)).unwrap();
         }
         drop(jobs);
         run(&inbox, &outbox);

@@ -4,6 +4,7 @@
 
 use super::ast::{DeclKind, Module};
 use super::include::{self, IncludePolicy, ReadError};
+use super::incremental::ParseCache;
 use super::{
     parse_module, recover, ParsedFile, SyntaxError, MAX_DECLARATIONS, MAX_FILE_BYTES,
     MAX_INCLUDED_FILES,
@@ -52,6 +53,22 @@ pub fn parse_with(name: &str, text: &str, loader: &dyn Loader) -> Parsed {
     parse_with_paths(name, text, loader, &[])
 }
 
+/// [`parse_with`] for a guideline parsed again and again as it is edited
+/// (the language server): each file's top-level declarations whose text
+/// `cache` holds from an earlier parse are reused, and only the others are
+/// parsed. The result equals [`parse_with`]'s for the same text.
+pub fn parse_incremental(
+    name: &str,
+    text: &str,
+    loader: &dyn Loader,
+    cache: &mut ParseCache,
+) -> Parsed {
+    cache.begin();
+    let parsed = parse_files(name, text, loader, &[], Some(&mut *cache));
+    cache.end();
+    parsed
+}
+
 /// An included file waiting to be parsed: its id, its path as shown, and
 /// the include that named it.
 type Pending = (FileId, PathBuf, Option<(FileId, Span, String)>);
@@ -63,6 +80,16 @@ pub fn parse_with_paths(
     text: &str,
     loader: &dyn Loader,
     include_paths: &[PathBuf],
+) -> Parsed {
+    parse_files(name, text, loader, include_paths, None)
+}
+
+fn parse_files(
+    name: &str,
+    text: &str,
+    loader: &dyn Loader,
+    include_paths: &[PathBuf],
+    mut cache: Option<&mut ParseCache>,
 ) -> Parsed {
     let mut sources = SourceMap::new();
     let mut modules = Vec::new();
@@ -79,6 +106,8 @@ pub fn parse_with_paths(
         let text = sources.get(id).map(|f| f.text.clone()).unwrap_or_default();
         let mut parsed = if text.len() > MAX_FILE_BYTES {
             too_large(id, name_of(&sources, id), &text)
+        } else if let Some(cache) = cache.as_deref_mut() {
+            cache.parse_module(id, &text)
         } else {
             parse_module(id, &text)
         };

@@ -13,13 +13,16 @@ pub mod ast;
 mod error;
 mod files;
 pub mod include;
+mod incremental;
 mod lower;
 mod lower_expr;
 mod recover;
+mod shift;
 
 pub use error::SyntaxError;
-pub use files::{parse_with, parse_with_paths, FsLoader, Loader, Parsed};
+pub use files::{parse_incremental, parse_with, parse_with_paths, FsLoader, Loader, Parsed};
 pub use include::{read_source, IncludePolicy, ReadError, MAX_FILE_BYTES};
+pub use incremental::ParseCache;
 
 use crate::diagnostics::Diagnostics;
 use crate::source::FileId;
@@ -65,17 +68,22 @@ const PARSER_STACK: usize = 256 * 1024 * 1024;
 /// The work runs on a thread with a large stack, so that nesting up to
 /// [`MAX_DEPTH`] never overflows whatever thread the caller is on.
 pub fn parse_module(file: FileId, text: &str) -> ParsedFile {
+    on_parser_stack(|| parse_module_here(file, text))
+}
+
+/// Runs `work` on a thread with [`PARSER_STACK`] bytes of stack, or on this
+/// thread when that one cannot start (or failed).
+fn on_parser_stack<T: Send>(mut work: impl FnMut() -> T + Send) -> T {
     let spawned = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("cairn-parser".into())
             .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, || parse_module_here(file, text))
+            .spawn_scoped(scope, &mut work)
             .map(|handle| handle.join())
     });
     match spawned {
         Ok(Ok(parsed)) => parsed,
-        // The thread could not start (or failed): parse on this thread.
-        _ => parse_module_here(file, text),
+        _ => work(),
     }
 }
 

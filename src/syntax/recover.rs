@@ -45,16 +45,39 @@ fn scan(text: &str, mut visit: impl FnMut(usize, u8) -> bool) {
 /// The offset where bracket nesting, or a run of `not`/`-`, first passes
 /// `limit`, if it does.
 pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut run = 0usize;
-    let mut found = None;
-    let bytes = text.as_bytes();
-    scan(text, |i, b| {
-        match b {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Outside a run of prefix operators, only brackets, quotes, slashes
+        // and the starts of `not` and `-` change anything: skip to the next.
+        if run == 0 {
+            i += bytes[i..].iter().position(|&b| DEPTH[usize::from(b)])?;
+        }
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        let b = bytes[i];
         // A run of prefix operators nests as deeply as brackets do.
         let word_not = b == b'n'
             && text.get(i..i + 3) == Some("not")
@@ -68,13 +91,15 @@ pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
             run = 0;
         }
         if depth > limit || run > limit {
-            found = Some(i);
-            return false;
+            return Some(i);
         }
-        true
-    });
-    found
+        i += 1;
+    }
+    None
 }
+
+/// The bytes [`too_deep`] acts on outside a run of prefix operators.
+const DEPTH: [bool; 256] = byte_set(b"\"/()[]{}n-");
 
 /// Byte offsets where top-level declarations start: lines at bracket depth
 /// zero whose first word is a declaration keyword, or the doc comment
@@ -107,6 +132,12 @@ fn decl_starts(text: &str) -> Vec<usize> {
         let bytes = line.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            // Most bytes change nothing: skip to the next one that may.
+            let special = if in_string { &IN_STRING } else { &OUTSIDE };
+            match bytes[i..].iter().position(|&b| special[usize::from(b)]) {
+                Some(skip) => i += skip,
+                None => break,
+            }
             let b = bytes[i];
             if in_string {
                 match b {
@@ -130,6 +161,22 @@ fn decl_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// The bytes [`decl_starts`] acts on inside a string literal.
+const IN_STRING: [bool; 256] = byte_set(b"\\\"");
+
+/// The bytes [`decl_starts`] acts on outside strings.
+const OUTSIDE: [bool; 256] = byte_set(b"\"/()[]{}");
+
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
+}
+
 /// True when a line (without its indentation) starts with a declaration keyword.
 fn starts_decl(line: &str) -> bool {
     super::lower::DECLARATION_WORDS.iter().any(|k| {
@@ -141,28 +188,37 @@ fn starts_decl(line: &str) -> bool {
     })
 }
 
-/// Parses each top-level declaration on its own, reporting one error per
-/// broken declaration and keeping the ones that parse.
-pub fn parse_each(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Module {
+/// The byte ranges of the top-level declarations, as recovery splits the
+/// file: from each declaration's start (its doc comment, if any) to the
+/// next one's, skipping pieces that hold only blanks and comments.
+pub fn pieces(text: &str) -> Vec<(usize, usize)> {
     let mut starts = decl_starts(text);
     if starts.first() != Some(&0) {
         starts.insert(0, 0);
     }
-    let mut module = Module::default();
+    let mut out = Vec::with_capacity(starts.len());
     for (n, &start) in starts.iter().enumerate() {
         let end = starts.get(n + 1).copied().unwrap_or(text.len());
-        let piece = &text[start..end];
-        let only_comments = piece.lines().all(|l| {
+        let only_comments = text[start..end].lines().all(|l| {
             let l = l.trim_start();
             l.is_empty() || (l.starts_with("//") && !l.starts_with("///"))
         });
-        if only_comments {
-            continue;
+        if !only_comments {
+            out.push((start, end));
         }
+    }
+    out
+}
+
+/// Parses each top-level declaration on its own, reporting one error per
+/// broken declaration and keeping the ones that parse.
+pub fn parse_each(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Module {
+    let mut module = Module::default();
+    for (start, end) in pieces(text) {
         // Each piece is parsed on its own and its spans moved by `start`;
         // no text before it is copied or parsed again, so recovery stays
         // linear in the size of the file.
-        if let Some(decl) = super::parse_lone(file, piece, start, diagnostics) {
+        if let Some(decl) = super::parse_lone(file, &text[start..end], start, diagnostics) {
             module.decls.push(decl);
         }
     }
@@ -173,6 +229,11 @@ pub fn parse_each(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Mo
 /// outside strings and comments replaced by spaces of the same length (so
 /// spans stay right); each control character is reported.
 pub fn clean<'t>(file: FileId, text: &'t str, diagnostics: &mut Diagnostics) -> Cow<'t, str> {
+    // The common case, in one quick pass: no control character anywhere
+    // (not even in strings or comments) and no byte-order mark.
+    if !text.starts_with('\u{feff}') && !has_control(text.as_bytes()) {
+        return Cow::Borrowed(text);
+    }
     let mut blanks: Vec<(usize, usize)> = Vec::new();
     if text.starts_with('\u{feff}') {
         blanks.push((0, '\u{feff}'.len_utf8()));
@@ -214,6 +275,18 @@ pub fn clean<'t>(file: FileId, text: &'t str, diagnostics: &mut Diagnostics) -> 
     }
     // Whole characters were replaced by ASCII spaces: still UTF-8.
     String::from_utf8(owned).map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// True when `bytes` hold a control character other than a tab or a line
+/// break, or the lead byte of a C1 control (or of any character from U+0080
+/// to U+00BF): blocks are folded without branches, so the pass vectorises.
+fn has_control(bytes: &[u8]) -> bool {
+    let control = |b: u8| {
+        ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0x7f) | (b == 0xc2)
+    };
+    bytes
+        .chunks(256)
+        .any(|block| block.iter().fold(false, |found, &b| found | control(b)))
 }
 
 /// Keeps the first `max` errors and replaces the rest by one diagnostic
@@ -264,4 +337,67 @@ pub fn looks_like_cairn(text: &str) -> bool {
         }
     }
     rest.is_empty() || starts_decl(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{scan, too_deep};
+
+    /// [`too_deep`] as it was first written, over [`scan`]: the reference
+    /// the skipping version must agree with.
+    fn too_deep_reference(text: &str, limit: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut run = 0usize;
+        let mut found = None;
+        let bytes = text.as_bytes();
+        scan(text, |i, b| {
+            match b {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            let word_not = b == b'n'
+                && text.get(i..i + 3) == Some("not")
+                && bytes
+                    .get(i + 3)
+                    .is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_')
+                && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
+            if word_not || b == b'-' {
+                run += 1;
+            } else if !b.is_ascii_whitespace() && (!b"ot".contains(&b) || run == 0) {
+                run = 0;
+            }
+            if depth > limit || run > limit {
+                found = Some(i);
+                return false;
+            }
+            true
+        });
+        found
+    }
+
+    #[test]
+    fn too_deep_agrees_with_the_byte_by_byte_scan() {
+        let alphabet: &[&str] = &[
+            "(", ")", "[", "]", "{", "}", "\"", "\\", "/", "//", "\n", " ", "not ", "not", "-",
+            "n", "o", "t", "x", "_", "a not b", "é",
+        ];
+        let mut state = 0x1234_5678_9abc_def1u64;
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..(state % 60) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            for limit in [0, 1, 2, 3] {
+                assert_eq!(
+                    too_deep(&text, limit),
+                    too_deep_reference(&text, limit),
+                    "{text:?} {limit}"
+                );
+            }
+        }
+    }
 }

@@ -23,6 +23,7 @@ mod hardening_outputs;
 mod hardening_values;
 mod hostile;
 mod lsp;
+mod lsp_incremental;
 mod reference;
 mod semantics;
 mod syntax;
