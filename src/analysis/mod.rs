@@ -79,8 +79,10 @@ mod diff_search;
 mod diff_space;
 mod diff_text;
 pub mod error;
+mod partial;
 pub(crate) mod query;
 mod render;
+mod taken;
 
 use crate::case::Case;
 use crate::check::model::{Model, RecId, Type};
