@@ -425,6 +425,10 @@ impl<'a> Ctx<'a> {
                 (seen, w, q)
             }
             None => {
+                // Branch k is asked as "the index is k and its condition
+                // holds": the same cases (the index is k only where the
+                // condition holds), but Kleene logic refutes the condition
+                // long before the index, so the search prunes early.
                 let mut exprs: Vec<TExpr> = branches
                     .iter()
                     .enumerate()
@@ -432,6 +436,7 @@ impl<'a> Ctx<'a> {
                     .collect();
                 exprs.push(none);
                 exprs.push(in_scope);
+                exprs.extend(branches.iter().map(|(c, _)| c.clone()));
                 let q = Query::shared(
                     self.model,
                     &self.cones,
@@ -440,9 +445,11 @@ impl<'a> Ctx<'a> {
                     Unknowns::Needed,
                 )
                 .with_budget(self.budget);
-                let mut found = q.witnesses(n + 2, |k| k == n + 1 && otherwise.is_none());
-                let fall = found.pop().flatten().filter(|_| otherwise.is_none());
-                (found.iter().map(Option::is_some).collect(), fall, q)
+                let mut seen: Vec<bool> =
+                    (0..n).map(|k| q.find(&[k, n + 2 + k]).is_some()).collect();
+                seen.push(q.find(&[n]).is_some());
+                let w = if otherwise.is_none() { q.witness(&[n + 1]) } else { None };
+                (seen, w, q)
             }
         };
         let has = |k: usize| taken_k.get(k).copied().unwrap_or(false);

@@ -249,44 +249,15 @@ impl Query {
         self.find(want).map(|c| self.minimize(c, want))
     }
 
-    /// [`Query::witness`] before minimising.
-    fn find(&self, want: &[usize]) -> Option<Case> {
+    /// [`Query::witness`] before minimising (enough to know that one
+    /// exists).
+    pub fn find(&self, want: &[usize]) -> Option<Case> {
         let holds = |s: &[Status]| want.iter().all(|&i| s.get(i) == Some(&Status::Applies));
         if self.size <= LIMIT {
             self.search(|_, s| holds(s))
         } else {
             self.depth_first(want)
         }
-    }
-
-    /// For each expression, the first case where it is true (as
-    /// [`Query::witness`] with that one expression would find it, in one
-    /// pass over the product rather than one per expression), minimised
-    /// where `minimal` says so: only witnesses that are shown need it, and
-    /// minimising costs an evaluation per fact.
-    pub fn witnesses(&self, count: usize, minimal: impl Fn(usize) -> bool) -> Vec<Option<Case>> {
-        let finish = |i: usize, c: Case| if minimal(i) { self.minimize(c, &[i]) } else { c };
-        if self.size > LIMIT {
-            return (0..count)
-                .map(|i| self.find(&[i]).map(|c| finish(i, c)))
-                .collect();
-        }
-        let mut found: Vec<Option<Case>> = vec![None; count];
-        let mut left = count;
-        self.search(|case, s| {
-            for (i, slot) in found.iter_mut().enumerate() {
-                if slot.is_none() && s.get(i) == Some(&Status::Applies) {
-                    *slot = Some(case.clone());
-                    left -= 1;
-                }
-            }
-            left == 0
-        });
-        found
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| c.map(|c| finish(i, c)))
-            .collect()
     }
 
     /// A case where every expression of `want` applies, found by assigning
