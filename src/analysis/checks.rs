@@ -421,7 +421,11 @@ impl<'a> Ctx<'a> {
         // index off: one question per branch, searched depth first.
         let (taken_k, fall_through, q) = match q.shared_values(n + 1) {
             Some(seen) => {
-                let w = if otherwise.is_none() { q.witness(&[0]) } else { None };
+                let w = if otherwise.is_none() {
+                    q.witness(&[0])
+                } else {
+                    None
+                };
                 (seen, w, q)
             }
             None => {
@@ -448,7 +452,11 @@ impl<'a> Ctx<'a> {
                 let mut seen: Vec<bool> =
                     (0..n).map(|k| q.find(&[k, n + 2 + k]).is_some()).collect();
                 seen.push(q.find(&[n]).is_some());
-                let w = if otherwise.is_none() { q.witness(&[n + 1]) } else { None };
+                let w = if otherwise.is_none() {
+                    q.witness(&[n + 1])
+                } else {
+                    None
+                };
                 (seen, w, q)
             }
         };

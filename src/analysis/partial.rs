@@ -3,12 +3,12 @@
 //!
 //! Both ask what [`Query::statuses`] (the Kleene pass, then the exact pass
 //! of `cairn run`) gives once a fact is made unknown. The exact pass
-//! settles each undetermined expression over the completions of the
-//! missing facts; for the question about each of n branches of a `first`
-//! (n expressions reading one chain of n comparisons, over 2n + 1 regions)
-//! that is O(n^2) work per expression, and asking it once per fact of each
-//! of the n witnesses made `cairn analyze` quartic in branches. Most of
-//! those answers are known without it:
+//! settles every undetermined expression of the question over the
+//! completions of the missing facts: for n expressions reading one chain
+//! of n comparisons of a fact (a `first` of n branches, split into about
+//! n regions) that is O(n^2) work for each of the n expressions, and it
+//! used to be asked for every fact of every witness and every case of the
+//! sensitivity sample. Most of those answers are known without it:
 //!
 //! - the exact pass never changes a status the Kleene pass decided, so
 //!   a Kleene answer that decides the question is the exact answer;
@@ -132,8 +132,7 @@ impl Query {
                     Some(&t) => t,
                     None => {
                         set(&mut case, slot, None);
-                        let t = match self.quick_undetermined(&mut case, i, j, base, &mut scratch)
-                        {
+                        let t = match self.quick_undetermined(&mut case, i, j, base, &mut scratch) {
                             Some(t) => t,
                             None => {
                                 self.statuses(&case, &mut scratch)
@@ -167,7 +166,8 @@ impl Query {
         scratch: &mut Scratch,
     ) -> Option<bool> {
         let (asked, constraints) = self.kleene(case, scratch);
-        if constraints.contains(&Status::NotApplicable) || asked.get(i) != Some(&Status::Undetermined)
+        if constraints.contains(&Status::NotApplicable)
+            || asked.get(i) != Some(&Status::Undetermined)
         {
             return Some(false);
         }

@@ -26,7 +26,15 @@ fn lines(c: &Checked, findings: &[Finding], kind: Kind) -> Vec<String> {
     findings
         .iter()
         .filter(|f| f.kind == kind)
-        .map(|f| c.sources.slice(f.span).lines().next().unwrap_or("").trim().to_string())
+        .map(|f| {
+            c.sources
+                .slice(f.span)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
         .collect()
 }
 
