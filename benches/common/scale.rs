@@ -24,6 +24,7 @@ pub fn scaled(text: &str, k: usize, extra: &[&str]) -> String {
     names.extend(model.recs.iter().map(|r| r.id.clone()));
     names.extend(model.sections.iter().map(|s| s.id.clone()));
     names.extend(model.schedules.iter().map(|s| s.name.clone()));
+    names.extend(model.constraints.iter().map(|c| c.name.clone()));
     names.extend(extra.iter().map(|s| s.to_string()));
     let start = text.find("\n}\n").unwrap() + 3;
     let end = text.find("\nreferences {").unwrap();

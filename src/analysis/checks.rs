@@ -406,25 +406,61 @@ impl<'a> Ctx<'a> {
                 span,
             )
         };
-        let mut exprs: Vec<TExpr> = branches
-            .iter()
-            .enumerate()
-            .map(|(k, (c, _))| taken(k, c.span))
-            .collect();
         let none = taken(n, e.span);
-        exprs.push(none.clone());
-        exprs.push(all(vec![none, self.scope(owner, e.span)], e.span));
+        let in_scope = all(vec![none.clone(), self.scope(owner, e.span)], e.span);
         self.queries += 1;
         let q = Query::shared(
             self.model,
             &self.cones,
-            Some((index, index_ty)),
-            exprs,
+            Some((index.clone(), index_ty)),
+            vec![in_scope.clone()],
             Unknowns::Needed,
         )
         .with_budget(self.budget);
-        let found = q.witnesses(n + 2);
-        let has = |k: usize| found.get(k).is_some_and(Option::is_some);
+        // Over `query::LIMIT` cases there is no enumeration to read the
+        // index off: one question per branch, searched depth first.
+        let (taken_k, fall_through, q) = match q.shared_values(n + 1) {
+            Some(seen) => {
+                let w = if otherwise.is_none() {
+                    q.witness(&[0])
+                } else {
+                    None
+                };
+                (seen, w, q)
+            }
+            None => {
+                // Branch k is asked as "the index is k and its condition
+                // holds": the same cases (the index is k only where the
+                // condition holds), but Kleene logic refutes the condition
+                // long before the index, so the search prunes early.
+                let mut exprs: Vec<TExpr> = branches
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (c, _))| taken(k, c.span))
+                    .collect();
+                exprs.push(none);
+                exprs.push(in_scope);
+                exprs.extend(branches.iter().map(|(c, _)| c.clone()));
+                let q = Query::shared(
+                    self.model,
+                    &self.cones,
+                    Some((index, index_ty)),
+                    exprs,
+                    Unknowns::Needed,
+                )
+                .with_budget(self.budget);
+                let mut seen: Vec<bool> =
+                    (0..n).map(|k| q.find(&[k, n + 2 + k]).is_some()).collect();
+                seen.push(q.find(&[n]).is_some());
+                let w = if otherwise.is_none() {
+                    q.witness(&[n + 1])
+                } else {
+                    None
+                };
+                (seen, w, q)
+            }
+        };
+        let has = |k: usize| taken_k.get(k).copied().unwrap_or(false);
         for (k, (c, _)) in branches.iter().enumerate() {
             if !has(k) && q.complete() {
                 self.findings.push(Finding::new(
@@ -447,8 +483,7 @@ impl<'a> Ctx<'a> {
                 ));
             }
             None => {
-                let w = found.get(n + 1).cloned().flatten();
-                if let Some(w) = w.map(|c| witness_json(self.model, &c)) {
+                if let Some(w) = fall_through.map(|c| witness_json(self.model, &c)) {
                     let whose = match owner {
                         Owner::Def(d) => self
                             .model

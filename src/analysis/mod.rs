@@ -28,7 +28,12 @@
 //! Each question is compiled into a small model holding only the
 //! definitions it reads and run with the real interpreter (`query`), so the
 //! analysis and `cairn run` cannot disagree. A witness is minimised by
-//! making facts unknown one at a time while the finding persists.
+//! making facts unknown one at a time while the finding persists, each
+//! step answered by the Kleene statuses where they settle it and by the
+//! exact pass only where they do not (`partial`: the same answers, without
+//! an exact pass per fact). Which branches of a `first` some case takes is
+//! read off the value of one shared branch index per case (`taken`), not
+//! asked as one question per branch.
 //!
 //! We chose this over a BDD or SAT encoding because guideline questions
 //! have small cones (a recommendation reads a dozen facts at most, even in
@@ -79,8 +84,10 @@ mod diff_search;
 mod diff_space;
 mod diff_text;
 pub mod error;
+mod partial;
 pub(crate) mod query;
 mod render;
+mod taken;
 
 use crate::case::Case;
 use crate::check::model::{Model, RecId, Type};

@@ -35,11 +35,14 @@ pub(crate) const BUDGET: u64 = 1 << 20;
 
 /// A compiled question and the facts it ranges over.
 pub(crate) struct Query {
-    program: Program,
+    pub(super) program: Program,
     /// The facts read, in declaration order.
     pub facts: Vec<FactId>,
     /// The values tried for each of `facts`.
-    domains: Vec<Vec<Option<Value>>>,
+    pub(super) domains: Vec<Vec<Option<Value>>>,
+    /// For each of `facts`: some `is known`/`is unknown` reads it, so its
+    /// being unknown is not just "some value" (see `partial`).
+    pub(super) known_read: Vec<bool>,
     /// The number of cases in the product of the domains (saturating).
     pub size: u64,
     /// True when trying one value per region tries every case: every
@@ -49,13 +52,16 @@ pub(crate) struct Query {
     width: usize,
     /// Number of question expressions; the synthetic recommendations after
     /// them are the guideline's constraints that read the facts tried.
-    asked: usize,
+    pub(super) asked: usize,
     /// Set when a depth-first search ran out of [`BUDGET`]: a question it
     /// found no witness for is not decided.
     over_budget: std::cell::Cell<bool>,
     /// The most evaluations of one depth-first search ([`BUDGET`] unless
     /// set with [`Query::with_budget`]).
     pub budget: u64,
+    /// The definition of the slice holding the shared expression of
+    /// [`Query::shared`], if any.
+    pub(super) shared: Option<DefId>,
 }
 
 /// Whether "unknown" is tried for every fact or only where `is known` reads it.
@@ -106,7 +112,7 @@ impl Query {
                 .filter(|c| c.facts.iter().any(|f| facts.contains(f)))
                 .map(|c| c.condition.clone()),
         );
-        let slice = slice(model, &defs, shared, exprs);
+        let (slice, shared) = slice(model, &defs, shared, exprs);
         let program = Program::from_model(slice, SourceMap::new());
         let recs: Vec<RecId> = (0..n as u32).map(RecId).collect();
         let space = program.fact_space(&recs, &[]);
@@ -133,6 +139,16 @@ impl Query {
                 d
             })
             .collect();
+        let known_read = facts
+            .iter()
+            .map(|f| {
+                cones
+                    .needs_unknown
+                    .get(f.0 as usize)
+                    .copied()
+                    .unwrap_or(true)
+            })
+            .collect();
         let size = domains
             .iter()
             .fold(1u64, |acc, d| acc.saturating_mul(d.len() as u64));
@@ -140,12 +156,14 @@ impl Query {
             program,
             facts,
             domains,
+            known_read,
             size,
             exact: space.complete,
             width: model.facts.len(),
             asked,
             over_budget: std::cell::Cell::new(false),
             budget: BUDGET,
+            shared,
         }
     }
 
@@ -157,7 +175,11 @@ impl Query {
 
     /// The statuses of the question's expressions for `case`, or `None`
     /// when the case breaks a constraint of the guideline.
-    fn statuses<'s>(&self, case: &Case, scratch: &'s mut Scratch) -> Option<&'s [Status]> {
+    pub(super) fn statuses<'s>(
+        &self,
+        case: &Case,
+        scratch: &'s mut Scratch,
+    ) -> Option<&'s [Status]> {
         let all = self.program.statuses(case, scratch);
         let (asked, constraints) = all.split_at(self.asked.min(all.len()));
         let broken = constraints.contains(&Status::NotApplicable);
@@ -221,40 +243,21 @@ impl Query {
     }
 
     /// The first case where every expression listed in `want` is true: by
-    /// enumeration when the product is at most [`LIMIT`], else depth first.
+    /// enumeration when the product is at most [`LIMIT`], else depth
+    /// first; minimised ([`Query::minimize`]).
     pub fn witness(&self, want: &[usize]) -> Option<Case> {
-        let holds = |s: &[Status]| want.iter().all(|&i| s.get(i) == Some(&Status::Applies));
-        let found = if self.size <= LIMIT {
-            self.search(|_, s| holds(s))?
-        } else {
-            self.depth_first(want)?
-        };
-        Some(self.minimize(found, |s| holds(s)))
+        self.find(want).map(|c| self.minimize(c, want))
     }
 
-    /// For each expression, the first case where it is true (as
-    /// [`Query::witness`] with that one expression would find it, in one
-    /// pass over the product rather than one per expression).
-    pub fn witnesses(&self, count: usize) -> Vec<Option<Case>> {
-        if self.size > LIMIT {
-            return (0..count).map(|i| self.witness(&[i])).collect();
+    /// [`Query::witness`] before minimising (enough to know that one
+    /// exists).
+    pub fn find(&self, want: &[usize]) -> Option<Case> {
+        let holds = |s: &[Status]| want.iter().all(|&i| s.get(i) == Some(&Status::Applies));
+        if self.size <= LIMIT {
+            self.search(|_, s| holds(s))
+        } else {
+            self.depth_first(want)
         }
-        let mut found: Vec<Option<Case>> = vec![None; count];
-        let mut left = count;
-        self.search(|case, s| {
-            for (i, slot) in found.iter_mut().enumerate() {
-                if slot.is_none() && s.get(i) == Some(&Status::Applies) {
-                    *slot = Some(case.clone());
-                    left -= 1;
-                }
-            }
-            left == 0
-        });
-        found
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| c.map(|c| self.minimize(c, |s| s.get(i) == Some(&Status::Applies))))
-            .collect()
     }
 
     /// A case where every expression of `want` applies, found by assigning
@@ -290,69 +293,6 @@ impl Query {
             self.over_budget.set(true);
         }
         found.then_some(search.case)
-    }
-
-    /// For each fact, in how many complete cases (of the product, or a
-    /// sample of it) making that fact alone unknown turns expression `i`
-    /// from decided to undetermined; with the number of decided cases.
-    pub fn sensitivity(&self, i: usize, budget: u64) -> (u64, Vec<u64>) {
-        let mut counts = vec![0u64; self.facts.len()];
-        let mut total = 0u64;
-        let mut case = self.blank();
-        let mut scratch = self.scratch();
-        let n = self.size.min(budget.max(1));
-        for k in 0..n {
-            self.decode(spread(k, self.size, n), &mut case);
-            let base = self
-                .statuses(&case, &mut scratch)
-                .and_then(|s| s.get(i).copied());
-            if matches!(base, None | Some(Status::Undetermined)) {
-                continue;
-            }
-            total += 1;
-            for (j, f) in self.facts.iter().enumerate() {
-                let slot = f.0 as usize;
-                let Some(old) = case.facts.get(slot).copied().flatten() else {
-                    continue;
-                };
-                if let Some(s) = case.facts.get_mut(slot) {
-                    *s = None;
-                }
-                let now = self
-                    .statuses(&case, &mut scratch)
-                    .and_then(|s| s.get(i).copied());
-                if now == Some(Status::Undetermined) {
-                    if let Some(c) = counts.get_mut(j) {
-                        *c += 1;
-                    }
-                }
-                if let Some(s) = case.facts.get_mut(slot) {
-                    *s = Some(old);
-                }
-            }
-        }
-        (total, counts)
-    }
-
-    /// Makes facts unknown one at a time, last first, as long as `holds`
-    /// stays true: the result needs every fact it still gives.
-    pub fn minimize(&self, mut case: Case, holds: impl Fn(&[Status]) -> bool) -> Case {
-        let mut scratch = self.scratch();
-        for f in self.facts.iter().rev() {
-            let i = f.0 as usize;
-            let Some(old) = case.facts.get(i).copied().flatten() else {
-                continue;
-            };
-            if let Some(slot) = case.facts.get_mut(i) {
-                *slot = None;
-            }
-            if !self.statuses(&case, &mut scratch).is_some_and(&holds) {
-                if let Some(slot) = case.facts.get_mut(i) {
-                    *slot = Some(old);
-                }
-            }
-        }
-        case
     }
 }
 
@@ -457,14 +397,15 @@ pub(crate) fn spread(i: u64, size: u64, n: u64) -> u64 {
 }
 
 /// A small model holding only the definitions and tables in `defs` and one
-/// synthetic recommendation per expression. Fact ids stay those of the
-/// whole model, so cases keep their layout.
+/// synthetic recommendation per expression, with the id of the definition
+/// holding `shared`. Fact ids stay those of the whole model, so cases keep
+/// their layout.
 fn slice(
     model: &Model,
     defs: &std::collections::BTreeSet<DefId>,
     shared: Option<(TExpr, Type)>,
     exprs: Vec<TExpr>,
-) -> Model {
+) -> (Model, Option<DefId>) {
     let order: Vec<DefId> = model
         .def_order
         .iter()
@@ -528,6 +469,7 @@ fn slice(
             cites: Vec::new(),
         });
     }
+    let shared_id = def_map.get(&SHARED).copied();
     if let Some((e, ty)) = shared {
         out.defs.push(DefInfo {
             name: String::new(),
@@ -544,7 +486,7 @@ fn slice(
         let e = remap(&e);
         out.recs.push(synthetic(i, e));
     }
-    out
+    (out, shared_id)
 }
 
 /// Points the definition and table references of an expression at the slice.

@@ -1,6 +1,7 @@
 //! Test modules, one per stage or tool.
 
 mod analysis;
+mod analysis_branches;
 mod analysis_space;
 mod case;
 mod check;
