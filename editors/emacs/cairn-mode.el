@@ -44,7 +44,7 @@ The default matches the layout `cairn fmt' writes."
   "Conditional keywords.")
 
 (defconst cairn-operator-keywords
-  '("and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between")
+  '("and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between" "implies")
   "Operators written as words.")
 
 (defconst cairn-type-keywords

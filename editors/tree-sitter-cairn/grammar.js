@@ -7,6 +7,7 @@
 const commaSep1 = (rule) => seq(rule, repeat(seq(',', rule)));
 
 const PREC = {
+  implies: 0,
   or: 1,
   and: 2,
   not: 3,
@@ -87,7 +88,8 @@ module.exports = grammar({
 
     define: $ => seq('define', field('name', $.identifier), $.string, optional(seq(':', $._type)), '=', field('value', $._expression)),
 
-    constraint: $ => seq('constraint', field('name', $.identifier), $.string, ':', field('condition', $._expression)),
+    constraint: $ => seq('constraint', field('name', $.identifier), $.string, ':', field('condition', choice($.exclusion, $._expression))),
+    exclusion: $ => prec.left(PREC.implies, seq($._expression, 'excludes', $._expression)),
 
     table: $ => seq(
       'table', field('name', $.identifier), $.string, '{',
@@ -180,6 +182,7 @@ module.exports = grammar({
       $.identifier,
     ),
     binary_expression: $ => choice(
+      prec.left(PREC.implies, seq($._expression, 'implies', $._expression)),
       prec.left(PREC.or, seq($._expression, 'or', $._expression)),
       prec.left(PREC.and, seq($._expression, 'and', $._expression)),
       prec.left(PREC.add, seq($._expression, choice('+', '-'), $._expression)),

@@ -66,6 +66,10 @@ impl<'a> Checker<'a> {
                         ExprKind::Literal(_) => {}
                         ExprKind::Name(id) => add(&id.name),
                         ExprKind::Field(table, _) => add(&table.name),
+                        ExprKind::Implies { a, b, .. } => {
+                            stack.push(a);
+                            stack.push(b);
+                        }
                         ExprKind::Not(x) | ExprKind::Neg(x) | ExprKind::IsKnown(x, _) => {
                             stack.push(x)
                         }

@@ -16,6 +16,7 @@ use crate::syntax::ast::{BinOp, Expr, ExprKind, Func, Literal, Quantifier, Quant
 fn precedence(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::Binary(op, _, _) => binop_precedence(*op),
+        ExprKind::Implies { .. } => 0,
         ExprKind::Not(_) => 3,
         ExprKind::In { .. } | ExprKind::IsKnown(..) => 4,
         ExprKind::Neg(_) => 7,
@@ -58,6 +59,20 @@ impl Layout<'_> {
             ExprKind::Not(inner) => cat(vec![text("not "), self.expr_at(inner, 3)]),
             ExprKind::Neg(inner) => cat(vec![text("-"), self.expr_at(inner, 8)]),
             ExprKind::Binary(op @ (BinOp::And | BinOp::Or), _, _) => self.chain(e, *op),
+            ExprKind::Implies { a, b, excludes } => group(
+                cat(vec![
+                    self.expr_at(a, 1),
+                    nest(
+                        2,
+                        cat(vec![
+                            Doc::Line,
+                            text(if *excludes { "excludes " } else { "implies " }),
+                            self.expr_at(b, 1),
+                        ]),
+                    ),
+                ]),
+                false,
+            ),
             ExprKind::Binary(op, l, r) => {
                 let p = binop_precedence(*op);
                 // Comparisons do not chain: both sides must be sums.

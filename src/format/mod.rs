@@ -293,7 +293,7 @@ fn expr_units(e: &Expr, out: &mut Vec<Span>) {
     match &e.kind {
         ExprKind::Literal(Literal::Quantity(q)) => out.push(q.unit.span),
         ExprKind::Not(x) | ExprKind::Neg(x) | ExprKind::IsKnown(x, _) => expr_units(x, out),
-        ExprKind::Binary(_, l, r) => {
+        ExprKind::Binary(_, l, r) | ExprKind::Implies { a: l, b: r, .. } => {
             expr_units(l, out);
             expr_units(r, out);
         }

@@ -68,6 +68,7 @@ pub const KEYWORDS: &[&str] = &[
     "most",
     "exactly",
     "between",
+    "implies",
     "count",
     "score",
     "point",

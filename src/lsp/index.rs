@@ -456,6 +456,10 @@ impl Index {
             ExprKind::Not(inner) | ExprKind::Neg(inner) | ExprKind::IsKnown(inner, _) => {
                 self.expr(inner, None)
             }
+            ExprKind::Implies { a, b, .. } => {
+                self.expr(a, None);
+                self.expr(b, None);
+            }
             ExprKind::Binary(op, a, b) => {
                 let (oa, ob) = match op {
                     BinOp::Eq | BinOp::Ne => (self.owner(b), self.owner(a)),

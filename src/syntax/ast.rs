@@ -920,6 +920,15 @@ pub enum ExprKind {
     IsKnown(Box<Expr>, bool),
     /// `any of [...]`, `all of [...]`, `none of [...]`
     Quantified(Quantifier, Vec<Expr>),
+    /// `a implies b` (`excludes` false), or in a constraint `a excludes b`.
+    Implies {
+        /// The condition.
+        a: Box<Expr>,
+        /// What it implies (or excludes).
+        b: Box<Expr>,
+        /// `excludes`: not both.
+        excludes: bool,
+    },
     /// `count of [...]` (no bound: the number of true items), or `at least
     /// k of [...]`, `at most k of [...]`, `exactly k of [...]` (a truth).
     Count {

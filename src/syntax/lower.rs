@@ -999,6 +999,7 @@ pub(super) const DECLARATION_WORDS: &[&str] = &[
 const RESERVED: &[&str] = &[
     "and",
     "or",
+    "implies",
     "not",
     "in",
     "is",

@@ -21,6 +21,27 @@ impl Lower<'_> {
                 inner.span = span;
                 Some(inner)
             }
+            Rule::implication | Rule::exclusion => {
+                let excludes = pair.as_rule() == Rule::exclusion;
+                let mut operands = pair
+                    .into_inner()
+                    .filter(|p| !matches!(p.as_rule(), Rule::kw_implies | Rule::kw_excludes));
+                let a = self.expr(operands.next()?)?;
+                match operands.next() {
+                    Some(b) => {
+                        let b = self.expr(b)?;
+                        Some(Expr {
+                            kind: ExprKind::Implies {
+                                a: Box::new(a),
+                                b: Box::new(b),
+                                excludes,
+                            },
+                            span,
+                        })
+                    }
+                    None => Some(a),
+                }
+            }
             Rule::disjunction | Rule::conjunction => {
                 let op = if pair.as_rule() == Rule::disjunction {
                     BinOp::Or

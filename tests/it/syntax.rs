@@ -202,3 +202,24 @@ proptest! {
         let _ = parse_with("soup.cairn", &text, &Memory(vec![]));
     }
 }
+
+/// A field word that starts like a reserved word (`note`, `not`) after a
+/// number is a field, not the number's unit; `implies` is reserved, so
+/// `5 implies` is never a quantity either.
+#[test]
+fn a_number_before_note_or_implies_is_not_a_quantity() {
+    let text = "fact n \"n\": integer\nfact b \"b\": bool\n\
+                suggest r { when n > 5 note \"x\" statement \"r\" }\n\
+                define c \"c\" = n = 5 implies b\n";
+    let module = parse_module(FileId(0), text);
+    assert!(
+        !module.diagnostics.has_errors(),
+        "{:?}",
+        module
+            .diagnostics
+            .reports
+            .iter()
+            .map(|r| r.code())
+            .collect::<Vec<_>>()
+    );
+}

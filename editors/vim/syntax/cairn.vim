@@ -40,7 +40,7 @@ syn keyword cairnRecKind     recommend suggest option consider discourage refer 
 syn match   cairnRecKind     /\<do-not-offer\>/ nextgroup=cairnDeclName skipwhite
 
 syn keyword cairnConditional when then otherwise first
-syn keyword cairnOperatorWord and or not in is known unknown any all none of count most exactly between
+syn keyword cairnOperatorWord and or not in is known unknown any all none of count most exactly between implies
 syn keyword cairnType        bool integer number quantity date enum
 syn keyword cairnBoolean     true false
 syn keyword cairnField       strength kind about statement rationale alternative note detail cite see excludes acknowledge with

@@ -161,6 +161,7 @@ impl Gen {
             }
             0 | 1 => format!("({} and {})", self.cond(d), self.cond(d)),
             2 | 3 => format!("({} or {})", self.cond(d), self.cond(d)),
+            4 if self.rng.chance(2) => format!("({} implies {})", self.cond(d), self.cond(d)),
             4 => format!("not ({})", self.cond(d)),
             _ => {
                 let q = self.rng.pick(&["any", "all", "none"]);

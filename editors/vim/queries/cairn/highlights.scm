@@ -33,7 +33,7 @@
 
 ["when" "then" "otherwise" "first"] @keyword.conditional
 
-["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between"] @keyword.operator
+["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between" "implies"] @keyword.operator
 
 (primitive_type) @type.builtin
 ["bool" "integer" "number" "quantity" "date" "enum"] @type.builtin
