@@ -577,7 +577,7 @@ impl Shift for Expr {
                 b.shift(d);
             }
             ExprKind::Not(e) | ExprKind::Neg(e) | ExprKind::IsKnown(e, _) => e.shift(d),
-            ExprKind::Binary(_, a, b) => {
+            ExprKind::Binary(_, a, b) | ExprKind::Implies { a, b, excludes: _ } => {
                 a.shift(d);
                 b.shift(d);
             }

@@ -16,7 +16,7 @@ syn case match
 syn match cairnIdentifier /\<[A-Za-z_][A-Za-z0-9_]*\>/
 syn match cairnWildcard   /\<_\>/
 syn match cairnNumber     /\<\d\+\%(\.\d\+\)\=\>/
-syn match cairnQuantity   /\<\d\+\%(\.\d\+\)\=\s*\%(\%(and\|or\|not\|in\|is\|known\|unknown\|true\|false\|when\|then\|otherwise\|first\|of\|to\|after\|fractions\|strength\|kind\|about\|statement\|rationale\|alternative\|note\|detail\|schedule\|cite\|see\|excludes\|acknowledge\|row\|column\|key\|study\|every\|for\|until\|molar\|mass\|where\)\>\)\@!\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contains=cairnNumber,cairnUnit
+syn match cairnQuantity   /\<\d\+\%(\.\d\+\)\=\s*\%(\%(and\|or\|not\|in\|is\|known\|unknown\|true\|false\|when\|then\|otherwise\|first\|of\|to\|after\|fractions\|implies\|strength\|kind\|about\|statement\|rationale\|alternative\|note\|detail\|points\|point\|schedule\|cite\|see\|excludes\|acknowledge\|row\|column\|key\|study\|every\|for\|until\|molar\|mass\|where\)\>\)\@!\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contains=cairnNumber,cairnUnit
 syn match cairnUnit       /\%(\d\s*\)\@<=\%(%\|[A-Za-zµμ][A-Za-z0-9µμ/]*\)/ contained
 syn match cairnDate       /\<\d\{4}-\d\{2}-\d\{2}\>/
 syn match cairnGrade      /\%(\<\%(strength\|otherwise\)\s\+\)\@<=[12][A-Ca-c]\>/
