@@ -98,32 +98,7 @@ impl<'a> Checker<'a> {
                 }
             }
             ExprKind::Binary(op, lhs, rhs) => return self.binary(*op, lhs, rhs, span),
-            // `a implies b` is `not a or b`; `a excludes b` is `not (a and b)`.
-            ExprKind::Implies { a, b, excludes } => {
-                let word = if *excludes { "`excludes`" } else { "`implies`" };
-                let ta = self.expr(a, Some(Type::Bool));
-                let tb = self.expr(b, Some(Type::Bool));
-                let ta = ta.and_then(|t| self.want_bool(&t, word).map(|_| t));
-                let tb = tb.and_then(|t| self.want_bool(&t, word).map(|_| t));
-                let (ta, tb) = (ta?, tb?);
-                let kind = if *excludes {
-                    let both = TExpr {
-                        kind: TExprKind::Binary(ast::BinOp::And, Box::new(ta), Box::new(tb)),
-                        ty: Type::Bool,
-                        span,
-                    };
-                    TExprKind::Not(Box::new(both))
-                } else {
-                    let span_a = ta.span;
-                    let not_a = TExpr {
-                        kind: TExprKind::Not(Box::new(ta)),
-                        ty: Type::Bool,
-                        span: span_a,
-                    };
-                    TExprKind::Binary(ast::BinOp::Or, Box::new(not_a), Box::new(tb))
-                };
-                (kind, Type::Bool)
-            }
+            ExprKind::Implies { a, b, excludes } => return self.implies(a, b, *excludes, span),
             ExprKind::In {
                 value,
                 set,

@@ -82,6 +82,43 @@ pub struct Failed {
 /// parsed is still checked, so errors elsewhere show too, but the result
 /// is then a failure.
 pub fn check(parsed: Parsed) -> Result<Checked, Failed> {
+    // The checker recurses once per level of an expression (up to
+    // `expr::MAX_EXPR_DEPTH`), which needs more than a default thread's
+    // stack in debug builds: run it on the parser's large stack.
+    let input = std::sync::Mutex::new(Some(parsed));
+    let take = || {
+        input
+            .lock()
+            .map(|mut slot| slot.take())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().take())
+    };
+    let ran = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("cairn-checker".into())
+            .stack_size(crate::syntax::PARSER_STACK)
+            .spawn_scoped(scope, || take().map(check_here));
+        match spawned.map(|handle| handle.join()) {
+            Ok(Ok(result)) => result,
+            // A panic in the checker is a bug: it stays a panic.
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => None,
+        }
+    });
+    match ran {
+        Some(result) => result,
+        // The thread could not start: here, with this thread's stack.
+        None => match take() {
+            Some(parsed) => check_here(parsed),
+            None => Err(Failed {
+                sources: SourceMap::default(),
+                diagnostics: Diagnostics::new(),
+            }),
+        },
+    }
+}
+
+/// [`check`] on the current thread.
+fn check_here(parsed: Parsed) -> Result<Checked, Failed> {
     let Parsed {
         sources,
         modules,

@@ -24,6 +24,45 @@ impl<'a> Checker<'a> {
         matches!(&e.kind, ExprKind::Name(id) if !self.names.contains_key(&id.name))
     }
 
+    /// `a implies b` is `not a or b`; `a excludes b` is `not (a and b)`.
+    /// Out of line, so the recursion of `expr` keeps a small frame.
+    #[inline(never)]
+    pub(crate) fn implies(
+        &mut self,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        excludes: bool,
+        span: Span,
+    ) -> Option<TExpr> {
+        let word = if excludes { "`excludes`" } else { "`implies`" };
+        let ta = self.expr(a, Some(Type::Bool));
+        let tb = self.expr(b, Some(Type::Bool));
+        let ta = ta.and_then(|t| self.want_bool(&t, word).map(|_| t));
+        let tb = tb.and_then(|t| self.want_bool(&t, word).map(|_| t));
+        let (ta, tb) = (ta?, tb?);
+        let kind = if excludes {
+            let both = TExpr {
+                kind: TExprKind::Binary(BinOp::And, Box::new(ta), Box::new(tb)),
+                ty: Type::Bool,
+                span,
+            };
+            TExprKind::Not(Box::new(both))
+        } else {
+            let span_a = ta.span;
+            let not_a = TExpr {
+                kind: TExprKind::Not(Box::new(ta)),
+                ty: Type::Bool,
+                span: span_a,
+            };
+            TExprKind::Binary(BinOp::Or, Box::new(not_a), Box::new(tb))
+        };
+        Some(TExpr {
+            kind,
+            ty: Type::Bool,
+            span,
+        })
+    }
+
     pub(crate) fn binary(
         &mut self,
         op: BinOp,

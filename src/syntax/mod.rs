@@ -61,7 +61,7 @@ pub struct ParsedFile {
 /// Stack size for the parsing thread: pest and the lowering recurse once per
 /// grammar level, so `MAX_DEPTH` brackets need far more than a default
 /// thread's stack in debug builds.
-const PARSER_STACK: usize = 256 * 1024 * 1024;
+pub(crate) const PARSER_STACK: usize = 256 * 1024 * 1024;
 
 /// Parses one file's text into a module, recovering per declaration.
 ///
