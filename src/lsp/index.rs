@@ -338,6 +338,18 @@ impl Index {
             }
             DeclKind::Schedule(s) => {
                 self.name(&s.from);
+                if let Some(a) = &s.as_of {
+                    self.name(a);
+                }
+                for p in &s.phases {
+                    if let crate::syntax::ast::PhaseLength::UntilDate {
+                        date: crate::syntax::ast::UntilAnchor::Name(n),
+                        ..
+                    } = &p.length
+                    {
+                        self.name(n);
+                    }
+                }
                 for study in &s.studies {
                     if let Some(when) = &study.when {
                         self.expr(when, None);
