@@ -209,6 +209,13 @@ pub(crate) fn layout(
     if let (None, Some(f)) = (start, info.from) {
         dates.needs(f, &mut needs);
     }
+    // Every phase end the case does not give, even past an unknown start,
+    // so that one round of questions completes the schedule.
+    for r in info.phases.iter().filter_map(end_read) {
+        if dates.read(r).is_none() {
+            dates.needs(r, &mut needs);
+        }
+    }
     let phases = info
         .phases
         .iter()
@@ -225,12 +232,9 @@ pub(crate) fn layout(
             let Some(phase_start) = here.at.from(here.base) else {
                 break;
             };
+            // A phase ending at a date the case does not give: the visits
+            // stop before it (its facts are in `needs`).
             let Ok((end, next)) = phase_end(phase, here, start, dates) else {
-                // The phase ends at a date the case does not give: the
-                // visits stop before it, and the schedule says what it needs.
-                if let Some(r) = end_read(phase) {
-                    dates.needs(r, &mut needs);
-                }
                 break;
             };
             // A phase ending past the last supported date is laid out up to
