@@ -24,6 +24,7 @@ mod hardening_values;
 mod hostile;
 mod lsp;
 mod reference;
+mod schedules;
 mod semantics;
 mod syntax;
 mod testing;
