@@ -72,7 +72,7 @@ fn a_schedule_starts_from_a_definition_and_ends_at_an_age() {
         // The next visit, three years on, would open after the birthday.
         let next: i32 = last.earliest[..4].parse::<i32>().unwrap() + 3;
         assert!(format!("{next}{}", &last.earliest[4..]) > end, "born {born}");
-        assert!(s.needs.is_empty());
+        assert_eq!(s.needs, ["seen"], "only the `as of` date is unknown");
         assert_eq!(s.next_due, None, "no `seen`: no next due");
     }
 }
@@ -147,7 +147,7 @@ fn unknown_dates_say_which_facts_they_need() {
     let s = only(&o);
     assert!(s.visits.is_empty(), "the end is unknown: no visits");
     assert_eq!(s.needs, ["born"]);
-    let note = render::text(&o, &c.model);
+    let note = render::note(&o, &c);
     assert!(note.contains("  needs: `born`\n"), "{note}");
     let json = serde_json::to_value(&o).unwrap();
     assert_eq!(json["schedules"][0]["needs"], serde_json::json!(["born"]));
@@ -159,7 +159,7 @@ fn the_text_note_and_json_show_the_next_due_visit() {
     let c = checked(SCREENING).unwrap();
     let facts = r#"{"born": "1970-05-20", "last_pap": "2020-03-01", "last_hpv": "2022-02-01", "seen": "2026-12-02"}"#;
     let o = run(&c, facts);
-    let note = render::text(&o, &c.model);
+    let note = render::note(&o, &c);
     assert!(note.contains("  next due: 2028-02-01 to 2028-02-01\n"), "{note}");
     assert!(note.contains("every 3 years until 65 years after born"), "{note}");
     let json = serde_json::to_value(&o).unwrap();
