@@ -4,9 +4,9 @@
 //! prints it (`"2028-02-01 to 2028-05-01"`), or `null` when no visit is due
 //! (unknown dates, every visit past, or the schedule not laid out).
 
+use super::error::help_for;
 use super::error::CaseError;
 use super::json::{Json, JsonKind};
-use super::error::help_for;
 use super::{Expect, Loader};
 
 impl Loader<'_> {

@@ -485,6 +485,21 @@ pub enum PhaseLengthInfo {
     },
 }
 
+impl ScheduleInfo {
+    /// Every date the schedule reads from the case: its start, its `as of`
+    /// date and the dates its phases end at.
+    pub fn reads(&self) -> Vec<DateRef> {
+        let ends = self.phases.iter().filter_map(|p| match p.length {
+            PhaseLengthInfo::UntilDate {
+                date: DateAnchor::Read(r),
+                ..
+            } => Some(r),
+            _ => None,
+        });
+        self.from.into_iter().chain(self.as_of).chain(ends).collect()
+    }
+}
+
 /// A date a schedule reads from the case: a date fact or a date definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateRef {

@@ -204,7 +204,9 @@ fn valid_sample_builds_a_faithful_model() {
     let s = &m.schedules[0];
     assert_eq!(
         s.from,
-        Some(cairn::check::model::DateRef::Fact(m.fact("resection_date").unwrap()))
+        Some(cairn::check::model::DateRef::Fact(
+            m.fact("resection_date").unwrap()
+        ))
     );
     assert_eq!(s.phases.len(), 3);
     assert_eq!(s.phases[0].every.unit.symbol, "months");

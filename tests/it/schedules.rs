@@ -65,13 +65,19 @@ fn a_schedule_starts_from_a_definition_and_ends_at_an_age() {
         );
         let o = p.evaluate(&case(&c, &facts), Options::default());
         let s = only(&o);
-        assert_eq!(s.start.as_deref(), Some(derived(&o, "last_screen").as_str()));
+        assert_eq!(
+            s.start.as_deref(),
+            Some(derived(&o, "last_screen").as_str())
+        );
         let end = derived(&o, "birthday_65");
         let last = s.visits.last().unwrap();
         assert!(last.earliest <= end, "born {born}: {last:?} after {end}");
         // The next visit, three years on, would open after the birthday.
         let next: i32 = last.earliest[..4].parse::<i32>().unwrap() + 3;
-        assert!(format!("{next}{}", &last.earliest[4..]) > end, "born {born}");
+        assert!(
+            format!("{next}{}", &last.earliest[4..]) > end,
+            "born {born}"
+        );
         assert_eq!(s.needs, ["seen"], "only the `as of` date is unknown");
         assert_eq!(s.next_due, None, "no `seen`: no next due");
     }
@@ -89,13 +95,19 @@ fn next_due_is_the_first_window_not_closed() {
     let p = Program::new(&c);
     for day in (19_000..19_000 + 2_200).step_by(3) {
         let seen = cairn::value::format_date(day);
-        let k = case(&c, &format!("{{\"start\": \"2022-01-31\", \"seen\": \"{seen}\"}}"));
+        let k = case(
+            &c,
+            &format!("{{\"start\": \"2022-01-31\", \"seen\": \"{seen}\"}}"),
+        );
         let o = p.evaluate(&k, Options::default());
         let s = only(&o);
         let open: Vec<_> = s.visits.iter().filter(|v| v.latest >= seen).collect();
         match (open.first(), &s.next_due) {
             (Some(v), Some(n)) => {
-                assert_eq!((v.number, &v.earliest, &v.latest), (n.number, &n.earliest, &n.latest));
+                assert_eq!(
+                    (v.number, &v.earliest, &v.latest),
+                    (n.number, &n.earliest, &n.latest)
+                );
                 // Every window before it closed before `seen`.
                 let before = s.visits.iter().filter(|w| w.number < n.number);
                 assert!(before.into_iter().all(|w| w.latest < seen), "{seen}");
@@ -128,7 +140,12 @@ fn a_phase_ending_at_a_date_hands_over_at_that_date() {
     };
     assert_eq!(
         dates("2027-03-10"),
-        want(&[(1, "2028-03-10"), (1, "2029-03-10"), (2, "2032-01-01"), (2, "2034-01-01")])
+        want(&[
+            (1, "2028-03-10"),
+            (1, "2029-03-10"),
+            (2, "2032-01-01"),
+            (2, "2034-01-01")
+        ])
     );
     // An end already past: the first phase is empty, the second counts on
     // from the start.
@@ -143,7 +160,10 @@ fn unknown_dates_say_which_facts_they_need() {
     assert_eq!(s.start, None);
     assert!(s.visits.is_empty());
     assert_eq!(s.needs, ["last_hpv", "seen"]);
-    let o = run(&c, r#"{"last_pap": "2020-03-01", "last_hpv": "2022-02-01", "seen": "2026-12-02"}"#);
+    let o = run(
+        &c,
+        r#"{"last_pap": "2020-03-01", "last_hpv": "2022-02-01", "seen": "2026-12-02"}"#,
+    );
     let s = only(&o);
     assert!(s.visits.is_empty(), "the end is unknown: no visits");
     assert_eq!(s.needs, ["born"]);
@@ -160,8 +180,14 @@ fn the_text_note_and_json_show_the_next_due_visit() {
     let facts = r#"{"born": "1970-05-20", "last_pap": "2020-03-01", "last_hpv": "2022-02-01", "seen": "2026-12-02"}"#;
     let o = run(&c, facts);
     let note = render::note(&o, &c);
-    assert!(note.contains("  next due: 2028-02-01 to 2028-02-01\n"), "{note}");
-    assert!(note.contains("every 3 years until 65 years after born"), "{note}");
+    assert!(
+        note.contains("  next due: 2028-02-01 to 2028-02-01\n"),
+        "{note}"
+    );
+    assert!(
+        note.contains("every 3 years until 65 years after born"),
+        "{note}"
+    );
     let json = serde_json::to_value(&o).unwrap();
     assert_eq!(
         json["schedules"][0]["next_due"],
@@ -186,9 +212,15 @@ fn golden_cases_expect_the_next_due_visit() {
     assert_eq!(diffs[0].kind, "next_due");
     assert_eq!(diffs[0].actual, "2028-02-01 to 2028-02-01");
     let err = load(r#""t": null"#).unwrap_err();
-    assert!(err.diagnostics.render(&err.sources, 100).contains("cairn::case::unknown_schedule"));
+    assert!(err
+        .diagnostics
+        .render(&err.sources, 100)
+        .contains("cairn::case::unknown_schedule"));
     let err = load(r#""s": "2028-02-01""#).unwrap_err();
-    assert!(err.diagnostics.render(&err.sources, 100).contains("cairn::case::shape"));
+    assert!(err
+        .diagnostics
+        .render(&err.sources, 100)
+        .contains("cairn::case::shape"));
 }
 
 #[test]
@@ -217,9 +249,49 @@ fn the_formatter_keeps_the_new_forms() {
          inform r {{\n  statement \"r\"\n  schedule s\n}}\n"
     );
     let once = cairn::format::format_source("s.cairn", &text).unwrap();
-    assert!(once.contains("schedule s \"S\" from born as of seen {"), "{once}");
-    assert!(once.contains("  every 3 years until 65 years after born\n"), "{once}");
-    assert!(once.contains("  then every 1 year until 2040-01-01\n"), "{once}");
-    assert!(once.contains("  then every 2 years until at least seen\n"), "{once}");
-    assert_eq!(cairn::format::format_source("s.cairn", &once).unwrap(), once);
+    assert!(
+        once.contains("schedule s \"S\" from born as of seen {"),
+        "{once}"
+    );
+    assert!(
+        once.contains("  every 3 years until 65 years after born\n"),
+        "{once}"
+    );
+    assert!(
+        once.contains("  then every 1 year until 2040-01-01\n"),
+        "{once}"
+    );
+    assert!(
+        once.contains("  then every 2 years until at least seen\n"),
+        "{once}"
+    );
+    assert_eq!(
+        cairn::format::format_source("s.cairn", &once).unwrap(),
+        once
+    );
+}
+
+#[test]
+fn analysis_counts_the_dates_a_schedule_reads_as_used() {
+    // `age_65` is read only as a phase end, `last_screen` only as the
+    // start, `seen_day` only as the `as of` date; `spare` by nothing.
+    let c = checked(
+        "fact born \"born\": date\nfact last_pap \"last_pap\": date\nfact seen \"seen\": date\n\
+         define last_screen \"last_screen\": date = last_pap + 0 days\n\
+         define age_65 \"age_65\": date = born + 65 years\n\
+         define seen_day \"seen_day\": date = seen + 0 days\n\
+         define spare \"spare\": date = seen + 1 day\n\
+         schedule s \"S\" from last_screen as of seen_day {\n  every 3 years until age_65\n}\n\
+         inform r { statement \"r\" schedule s }\n",
+    );
+    let c = c.unwrap_or_else(|e| panic!("{e}"));
+    let a = cairn::analysis::analyze(&c);
+    let unused: Vec<&str> = a
+        .findings
+        .iter()
+        .filter(|f| f.kind == cairn::analysis::Kind::Unused)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert!(unused[0].contains("`spare`"), "{unused:?}");
 }

@@ -5,9 +5,9 @@
 use crate::case::Case;
 use crate::check::model::{DefId, FactId, Model, RecId, RecInfo};
 use crate::eval::display;
+use crate::eval::outcome::schedule_dates;
 use crate::eval::outcome::score_range;
 use crate::eval::outcome::{AlternativeOutcome, GuidelineRef, Outcome, RecOutcome, Status};
-use crate::eval::outcome::schedule_dates;
 use crate::eval::{diagnose, grading, schedule, trace, Options, Program, Scratch};
 use crate::value::Value;
 
@@ -239,7 +239,8 @@ pub(crate) fn outcome(
         let Some(sid) = rec.schedule.filter(|_| applies) else {
             continue;
         };
-        if let Some(s) = schedule::layout(program, &dates, &scratch.vals, (sid, &rec.id), &mut cut) {
+        if let Some(s) = schedule::layout(program, &dates, &scratch.vals, (sid, &rec.id), &mut cut)
+        {
             schedules.push(s);
         }
     }

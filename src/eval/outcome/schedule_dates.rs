@@ -54,7 +54,13 @@ impl Dates<'_> {
             DateRef::Def(d) => self.reads(d, &mut BTreeSet::new(), &mut facts),
         }
         for f in facts {
-            let unknown = self.case.facts.get(f.0 as usize).copied().flatten().is_none();
+            let unknown = self
+                .case
+                .facts
+                .get(f.0 as usize)
+                .copied()
+                .flatten()
+                .is_none();
             if let Some(info) = self.model.facts.get(f.0 as usize).filter(|_| unknown) {
                 out.insert(info.name.clone());
             }
