@@ -496,7 +496,11 @@ impl ScheduleInfo {
             } => Some(r),
             _ => None,
         });
-        self.from.into_iter().chain(self.as_of).chain(ends).collect()
+        self.from
+            .into_iter()
+            .chain(self.as_of)
+            .chain(ends)
+            .collect()
     }
 }
 
