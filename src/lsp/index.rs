@@ -262,6 +262,9 @@ impl Index {
             }
             DeclKind::Schedule(s) => {
                 let mut hover = format!("**schedule** `{}` from `{}`", s.name.name, s.from.name);
+                if let Some(a) = &s.as_of {
+                    hover.push_str(&format!(", next due as of `{}`", a.name));
+                }
                 push_para(&mut hover, &s.title.value);
                 let detail = s.title.value.clone();
                 self.add(
