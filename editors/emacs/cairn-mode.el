@@ -58,7 +58,7 @@ The default matches the layout `cairn fmt' writes."
 (defconst cairn-field-keywords
   '("strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
     "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
-    "until" "at" "least" "study" "alternating" "to" "after" "fractions" "exhaustive"
+    "until" "as" "at" "least" "study" "alternating" "to" "after" "fractions" "exhaustive"
     "score" "point" "points" "molar" "mass" "where")
   "Field and clause keywords.")
 

@@ -104,13 +104,16 @@ module.exports = grammar({
     // ------------------------------------------------------------ schedules
 
     schedule: $ => seq(
-      'schedule', field('name', $.identifier), $.string, 'from', $.identifier, '{',
+      'schedule', field('name', $.identifier), $.string, 'from', $.identifier,
+      optional(seq('as', 'of', $.identifier)), '{',
       $.phase, repeat(seq('then', $.phase)), repeat($.study),
       '}',
     ),
     phase: $ => seq('every', $.amount, choice(
       seq('for', $.amount),
-      seq('until', optional(seq('at', 'least')), $.amount),
+      seq('until', optional(seq('at', 'least')), choice(
+        $.date, seq($.amount, optional(seq('after', $.identifier))), $.identifier,
+      )),
     )),
     amount: $ => seq($.number, optional(seq('to', $.number)), $.unit),
     study: $ => seq('study', choice($.string, $.alternating), optional(seq('when', $._expression))),

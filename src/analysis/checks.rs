@@ -585,6 +585,15 @@ impl<'a> Ctx<'a> {
                 used.extend(self.cones.def_reads(d));
             }
         }
+        // A schedule's start, `as of` and phase-end dates.
+        for s in &self.model.schedules {
+            for r in s.reads() {
+                if let DateRef::Def(d) = r {
+                    used.insert(d);
+                    used.extend(self.cones.def_reads(d));
+                }
+            }
+        }
         for (i, d) in self.model.defs.iter().enumerate() {
             if used.contains(&DefId(i as u32)) {
                 continue;

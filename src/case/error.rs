@@ -304,6 +304,19 @@ pub enum CaseError {
         span: SourceSpan,
     },
 
+    /// A next-due expectation naming a schedule that does not exist.
+    #[error("unknown schedule `{name}` in `expect.next_due`")]
+    #[diagnostic(code(cairn::case::unknown_schedule), help("{help}"))]
+    UnknownSchedule {
+        /// The name.
+        name: String,
+        /// Did you mean.
+        help: String,
+        /// The key.
+        #[label("no such schedule")]
+        span: SourceSpan,
+    },
+
     /// An expectation about a definition that does not exist.
     #[error("unknown definition `{name}` in `expect.derived`")]
     #[diagnostic(code(cairn::case::unknown_def), help("{help}"))]

@@ -9,6 +9,7 @@ mod constraints;
 pub mod convert;
 pub mod error;
 pub mod json;
+mod next_due;
 mod strengths;
 
 use crate::check::model::{Model, Type};
@@ -59,10 +60,19 @@ pub struct Expect {
     /// Expected strength per recommendation id, in the outcome's JSON form
     /// (`null` for none).
     pub strengths: BTreeMap<String, serde_json::Value>,
+    /// Expected next due window (earliest, latest) per schedule name;
+    /// `None` for no visit due.
+    pub next_due: BTreeMap<String, Option<(String, String)>>,
 }
 
 const TOP_KEYS: &[&str] = &["name", "description", "facts", "expect", "guideline"];
-const EXPECT_KEYS: &[&str] = &["recommendations", "derived", "missing", "strengths"];
+const EXPECT_KEYS: &[&str] = &[
+    "recommendations",
+    "derived",
+    "missing",
+    "strengths",
+    "next_due",
+];
 const STATUSES: &[(&str, Status)] = &[
     ("applies", Status::Applies),
     ("not_applicable", Status::NotApplicable),
@@ -270,6 +280,7 @@ impl Loader<'_> {
                 "derived" => self.expect_derived(value, &mut expect),
                 "missing" => self.expect_missing(value, &mut expect),
                 "strengths" => self.expect_strengths(value, &mut expect),
+                "next_due" => self.expect_next_due(value, &mut expect),
                 _ => self.unknown_key(key, "`expect`", EXPECT_KEYS),
             }
         }

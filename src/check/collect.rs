@@ -79,7 +79,8 @@ impl<'a> Checker<'a> {
                     self.model.schedules.push(ScheduleInfo {
                         name: s.name.name.clone(),
                         title: s.title.value.clone(),
-                        from: FactId(0),
+                        from: None,
+                        as_of: None,
                         phases: Vec::new(),
                         studies: Vec::new(),
                         span: decl.span,

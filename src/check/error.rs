@@ -394,11 +394,12 @@ pub enum CheckError {
         help: Option<String>,
     },
 
-    /// A schedule that does not start from a date fact.
-    #[error("schedule `{schedule}` must start from a date fact, but `{name}` is {found}")]
+    /// A schedule that reads a date (`from`, `as of`, `until`) from a name
+    /// that is not a date fact or definition.
+    #[error("schedule `{schedule}` needs a date fact or definition, but `{name}` is {found}")]
     #[diagnostic(
         code(cairn::check::schedule_start),
-        help("declare a fact such as `fact resection_date \"Date of surgery\": date` and name it after `from`")
+        help("name a date fact such as `fact resection_date \"Date of surgery\": date`, or a definition of type date such as `define due \"Due\": date = latest of [a, b]`")
     )]
     ScheduleStart {
         /// The schedule.
@@ -407,8 +408,8 @@ pub enum CheckError {
         name: String,
         /// What it is.
         found: String,
-        /// The name after `from`.
-        #[label("not a date fact")]
+        /// The name.
+        #[label("not a date")]
         span: SourceSpan,
     },
 

@@ -427,8 +427,11 @@ pub struct ScheduleInfo {
     pub name: String,
     /// Title.
     pub title: String,
-    /// The date fact it starts from.
-    pub from: FactId,
+    /// The date fact or definition it starts from (`None` only in a model
+    /// with errors).
+    pub from: Option<DateRef>,
+    /// `as of`: the date the next due visit is reckoned from.
+    pub as_of: Option<DateRef>,
     /// Phases in order.
     pub phases: Vec<PhaseInfo>,
     /// Studies at each visit.
@@ -470,6 +473,53 @@ pub enum PhaseLengthInfo {
         /// True for `until at least`.
         at_least: bool,
     },
+    /// Until a date (`until 2030-01-01`), or a time after one (`until 65
+    /// years after date_of_birth`, an age).
+    UntilDate {
+        /// The date, or the date `after` counts from.
+        date: DateAnchor,
+        /// The time after `date`.
+        after: Option<TimeRange>,
+        /// True for `until at least`.
+        at_least: bool,
+    },
+}
+
+impl ScheduleInfo {
+    /// Every date the schedule reads from the case: its start, its `as of`
+    /// date and the dates its phases end at.
+    pub fn reads(&self) -> Vec<DateRef> {
+        let ends = self.phases.iter().filter_map(|p| match p.length {
+            PhaseLengthInfo::UntilDate {
+                date: DateAnchor::Read(r),
+                ..
+            } => Some(r),
+            _ => None,
+        });
+        self.from
+            .into_iter()
+            .chain(self.as_of)
+            .chain(ends)
+            .collect()
+    }
+}
+
+/// A date a schedule reads from the case: a date fact or a date definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateRef {
+    /// A date fact.
+    Fact(FactId),
+    /// A definition of type date.
+    Def(DefId),
+}
+
+/// The date a phase ends at, or counts its end from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateAnchor {
+    /// A date literal (days since 1970-01-01).
+    Literal(i32),
+    /// A date read from the case.
+    Read(DateRef),
 }
 
 /// A study done at visits.

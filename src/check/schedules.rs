@@ -1,8 +1,10 @@
 //! Check stage: follow-up schedules and section conditions.
 //!
-//! A schedule starts from a date fact; its amounts are time units kept as
-//! written (so months and years lay out on the calendar), with the lower
-//! bound first. Study conditions are bool conditions like any `when`.
+//! A schedule starts from a date fact or a date definition (so from any
+//! date expression, named), and may end a phase at a date, a date read from
+//! the case, or a time after one (an age); `as of` names the date its next
+//! due visit is reckoned from. Its amounts are time units kept as written
+//! (so months and years lay out on the calendar), with the lower bound first. Study conditions are bool conditions like any `when`.
 
 use super::ctx::{Checker, Symbol};
 use super::error::CheckError;
@@ -13,34 +15,8 @@ use crate::units::Dimension;
 impl<'a> Checker<'a> {
     /// Checks a schedule and fills in its slot.
     pub(crate) fn check_schedule(&mut self, id: ScheduleId, s: &ast::Schedule) {
-        let from = match self.names.get(&s.from.name).copied() {
-            Some((Symbol::Fact(f), _)) => {
-                self.use_fact(f);
-                let ty = self.model.facts.get(f.0 as usize).map(|f| f.ty);
-                let ok = self.fact_ok.get(f.0 as usize).copied().unwrap_or(false);
-                if ok && ty != Some(Type::Date) {
-                    let found = format!(
-                        "a fact of type {}",
-                        ty.map(|t| self.type_name(t)).unwrap_or_default()
-                    );
-                    self.schedule_start(s, found);
-                }
-                Some(f)
-            }
-            Some((sym, _)) => {
-                if let Symbol::Def(d) = sym {
-                    self.use_def(d, s.from.span);
-                }
-                self.schedule_start(s, format!("a {}", sym.kind()));
-                None
-            }
-            None => {
-                self.not_a(&s.from, None, "fact", "a date fact", |s| {
-                    matches!(s, Symbol::Fact(_))
-                });
-                None
-            }
-        };
+        let from = self.date_ref(s, &s.from);
+        let as_of = s.as_of.as_ref().and_then(|a| self.date_ref(s, a));
         let mut phases = Vec::with_capacity(s.phases.len());
         for p in &s.phases {
             let every = self
@@ -54,6 +30,11 @@ impl<'a> Checker<'a> {
                         at_least: *at_least,
                     })
                 }
+                PhaseLength::UntilDate {
+                    date,
+                    after,
+                    at_least,
+                } => self.until_date(s, date, after.as_ref(), *at_least),
             };
             if let (Some(every), Some(length)) = (every, length) {
                 phases.push(PhaseInfo { every, length });
@@ -69,22 +50,88 @@ impl<'a> Checker<'a> {
             });
         }
         if let Some(info) = self.model.schedules.get_mut(id.0 as usize) {
-            if let Some(f) = from {
-                info.from = f;
-            }
+            info.from = from;
+            info.as_of = as_of;
             info.phases = phases;
             info.studies = studies;
         }
     }
 
-    fn schedule_start(&mut self, s: &ast::Schedule, found: String) {
+    /// Resolves a date a schedule reads (after `from`, `as of` or
+    /// `until ... after`): a date fact or a definition of type date.
+    fn date_ref(&mut self, s: &ast::Schedule, name: &ast::Ident) -> Option<DateRef> {
+        match self.names.get(&name.name).copied() {
+            Some((Symbol::Fact(f), _)) => {
+                self.use_fact(f);
+                let ty = self.model.facts.get(f.0 as usize).map(|f| f.ty);
+                let ok = self.fact_ok.get(f.0 as usize).copied().unwrap_or(false);
+                if ok && ty != Some(Type::Date) {
+                    let found = format!(
+                        "a fact of type {}",
+                        ty.map(|t| self.type_name(t)).unwrap_or_default()
+                    );
+                    self.schedule_start(s, name, found);
+                    return None;
+                }
+                Some(DateRef::Fact(f))
+            }
+            Some((Symbol::Def(d), _)) => {
+                self.use_def(d, name.span);
+                let ty = self.model.defs.get(d.0 as usize).map(|d| d.ty);
+                if ty != Some(Type::Date) {
+                    let found = format!(
+                        "a definition of type {}",
+                        ty.map(|t| self.type_name(t)).unwrap_or_default()
+                    );
+                    self.schedule_start(s, name, found);
+                    return None;
+                }
+                Some(DateRef::Def(d))
+            }
+            Some((sym, _)) => {
+                self.schedule_start(s, name, format!("a {}", sym.kind()));
+                None
+            }
+            None => {
+                self.not_a(name, None, "fact", "a date fact or definition", |s| {
+                    matches!(s, Symbol::Fact(_) | Symbol::Def(_))
+                });
+                None
+            }
+        }
+    }
+
+    /// Checks `until DATE`, `until NAME` or `until AMOUNT after NAME`.
+    fn until_date(
+        &mut self,
+        s: &ast::Schedule,
+        date: &ast::UntilAnchor,
+        after: Option<&ast::AmountRange>,
+        at_least: bool,
+    ) -> Option<PhaseLengthInfo> {
+        let date = match date {
+            ast::UntilAnchor::Date(d) => DateAnchor::Literal(self.date(d)?),
+            ast::UntilAnchor::Name(n) => DateAnchor::Read(self.date_ref(s, n)?),
+        };
+        let after = match after {
+            Some(a) => Some(self.time_range(a)?),
+            None => None,
+        };
+        Some(PhaseLengthInfo::UntilDate {
+            date,
+            after,
+            at_least,
+        })
+    }
+
+    fn schedule_start(&mut self, s: &ast::Schedule, name: &ast::Ident, found: String) {
         self.report(
-            s.from.span,
+            name.span,
             CheckError::ScheduleStart {
                 schedule: s.name.name.clone(),
-                name: s.from.name.clone(),
+                name: name.name.clone(),
                 found,
-                span: s.from.span.miette(),
+                span: name.span.miette(),
             },
         );
     }

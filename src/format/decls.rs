@@ -343,6 +343,22 @@ impl Layout<'_> {
                     if *at_least { "at least " } else { "" },
                     amount(total)
                 ),
+                PhaseLength::UntilDate {
+                    date,
+                    after,
+                    at_least,
+                } => format!(
+                    "until {}{}{}",
+                    if *at_least { "at least " } else { "" },
+                    after
+                        .as_ref()
+                        .map(|a| format!("{} after ", amount(a)))
+                        .unwrap_or_default(),
+                    match date {
+                        UntilAnchor::Date(d) => d.text.as_str(),
+                        UntilAnchor::Name(n) => n.name.as_str(),
+                    }
+                ),
             };
             items.push(self.line(
                 p.span,
@@ -362,8 +378,13 @@ impl Layout<'_> {
             }
             items.push(self.line(st.span, cat(parts)));
         }
+        let as_of = s
+            .as_of
+            .as_ref()
+            .map(|a| format!(" as of {}", a.name))
+            .unwrap_or_default();
         let head = text(format!(
-            "schedule {} {} from {}",
+            "schedule {} {} from {}{as_of}",
             s.name.name,
             quote(&s.title.value),
             s.from.name

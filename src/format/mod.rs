@@ -237,6 +237,9 @@ fn decl_units(d: &Decl, out: &mut Vec<Span>) {
                     PhaseLength::For(a) | PhaseLength::Until { total: a, .. } => {
                         out.push(a.unit.span)
                     }
+                    PhaseLength::UntilDate { after, .. } => {
+                        out.extend(after.iter().map(|a| a.unit.span))
+                    }
                 }
             }
             s.studies

@@ -60,6 +60,7 @@ pub const KEYWORDS: &[&str] = &[
     "row",
     "schedule",
     "from",
+    "as",
     "every",
     "for",
     "until",

@@ -262,6 +262,9 @@ impl Index {
             }
             DeclKind::Schedule(s) => {
                 let mut hover = format!("**schedule** `{}` from `{}`", s.name.name, s.from.name);
+                if let Some(a) = &s.as_of {
+                    hover.push_str(&format!(", next due as of `{}`", a.name));
+                }
                 push_para(&mut hover, &s.title.value);
                 let detail = s.title.value.clone();
                 self.add(
@@ -338,6 +341,18 @@ impl Index {
             }
             DeclKind::Schedule(s) => {
                 self.name(&s.from);
+                if let Some(a) = &s.as_of {
+                    self.name(a);
+                }
+                for p in &s.phases {
+                    if let crate::syntax::ast::PhaseLength::UntilDate {
+                        date: crate::syntax::ast::UntilAnchor::Name(n),
+                        ..
+                    } = &p.length
+                    {
+                        self.name(n);
+                    }
+                }
                 for study in &s.studies {
                     if let Some(when) = &study.when {
                         self.expr(when, None);

@@ -445,8 +445,11 @@ pub struct Schedule {
     pub name: Ident,
     /// Its title.
     pub title: Text,
-    /// The date fact the schedule starts from.
+    /// The date fact or date definition the schedule starts from.
     pub from: Ident,
+    /// `as of NAME`: the date fact or definition the next due visit is
+    /// reckoned from.
+    pub as_of: Option<Ident>,
     /// The phases, in order.
     pub phases: Vec<Phase>,
     /// The studies done at each visit.
@@ -489,6 +492,24 @@ pub enum PhaseLength {
         /// True for `until at least`.
         at_least: bool,
     },
+    /// `until 2030-01-01`, `until NAME`, `until 65 years after NAME`: until a date.
+    UntilDate {
+        /// The date, or the date the amount counts from.
+        date: UntilAnchor,
+        /// `65 years` of `until 65 years after date_of_birth`.
+        after: Option<AmountRange>,
+        /// True for `until at least`.
+        at_least: bool,
+    },
+}
+
+/// The date a phase ends at, or counts its end from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UntilAnchor {
+    /// A date literal (`2030-01-01`).
+    Date(DateLit),
+    /// A date fact or date definition.
+    Name(Ident),
 }
 
 /// A study done at the visits of a schedule.

@@ -426,10 +426,12 @@ impl<'d> Lower<'d> {
         let name = self.ident(inner.next()?);
         let title = self.text(inner.next()?);
         let from = self.ident(inner.nth(1)?);
+        let mut as_of = None;
         let mut phases = Vec::new();
         let mut studies = Vec::new();
         for p in inner {
             match p.as_rule() {
+                Rule::as_of => as_of = Some(self.ident(p.into_inner().nth(2)?)),
                 Rule::phase => {
                     let span = self.span(&p);
                     let mut parts = p.into_inner().skip(1);
@@ -437,19 +439,7 @@ impl<'d> Lower<'d> {
                     let len = parts.next()?;
                     let length = match len.as_rule() {
                         Rule::phase_for => PhaseLength::For(self.amount(len.into_inner().nth(1)?)?),
-                        _ => {
-                            let at_least = len
-                                .clone()
-                                .into_inner()
-                                .any(|x| x.as_rule() == Rule::at_least);
-                            let amount = len
-                                .into_inner()
-                                .find(|x| x.as_rule() == Rule::amount_range)?;
-                            PhaseLength::Until {
-                                total: self.amount(amount)?,
-                                at_least,
-                            }
-                        }
+                        _ => self.until(len)?,
                     };
                     phases.push(Phase {
                         every,
@@ -487,8 +477,39 @@ impl<'d> Lower<'d> {
             name,
             title,
             from,
+            as_of,
             phases,
             studies,
+        })
+    }
+
+    /// A phase's `until` clause: a time since the start, or a date.
+    fn until(&mut self, pair: Pair<Rule>) -> Option<PhaseLength> {
+        let mut at_least = false;
+        let mut amount = None;
+        let mut date = None;
+        for x in pair.into_inner() {
+            match x.as_rule() {
+                Rule::at_least => at_least = true,
+                Rule::amount_range => amount = Some(self.amount(x)?),
+                Rule::date_lit => date = Some(UntilAnchor::Date(self.date(x))),
+                Rule::ident => date = Some(UntilAnchor::Name(self.ident(x))),
+                Rule::until_after => {
+                    date = Some(UntilAnchor::Name(self.ident(x.into_inner().nth(1)?)));
+                }
+                _ => {}
+            }
+        }
+        Some(match date {
+            Some(date) => PhaseLength::UntilDate {
+                date,
+                after: amount,
+                at_least,
+            },
+            None => PhaseLength::Until {
+                total: amount?,
+                at_least,
+            },
         })
     }
 

@@ -377,12 +377,14 @@ impl Shift for Schedule {
             name,
             title,
             from,
+            as_of,
             phases,
             studies,
         } = self;
         name.shift(d);
         title.shift(d);
         from.shift(d);
+        as_of.shift(d);
         phases.shift(d);
         studies.shift(d);
     }
@@ -413,6 +415,17 @@ impl Shift for Phase {
         match length {
             PhaseLength::For(range) => range.shift(d),
             PhaseLength::Until { total, at_least: _ } => total.shift(d),
+            PhaseLength::UntilDate {
+                date,
+                after,
+                at_least: _,
+            } => {
+                match date {
+                    UntilAnchor::Date(lit) => lit.shift(d),
+                    UntilAnchor::Name(id) => id.shift(d),
+                }
+                after.shift(d);
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 /// One expectation the outcome does not meet.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Difference {
-    /// `status`, `strength`, `derived` or `missing`.
+    /// `status`, `strength`, `derived`, `missing` or `next_due`.
     pub kind: &'static str,
     /// The recommendation id or definition name.
     pub name: String,
@@ -21,12 +21,13 @@ pub struct Difference {
 impl Difference {
     /// The recommendation whose trace explains the difference, if any.
     pub fn rec(&self) -> Option<&str> {
-        (self.kind != "derived").then_some(self.name.as_str())
+        (!matches!(self.kind, "derived" | "next_due")).then_some(self.name.as_str())
     }
 }
 
 /// Every difference between `expect` and `outcome`, in the order
-/// recommendations, strengths, derived values, missing facts.
+/// recommendations, strengths, derived values, missing facts, next due
+/// visits.
 pub fn differences(expect: &Expect, outcome: &Outcome) -> Vec<Difference> {
     let mut out = Vec::new();
     for (id, status) in &expect.recommendations {
@@ -91,6 +92,27 @@ pub fn differences(expect: &Expect, outcome: &Outcome) -> Vec<Difference> {
                 name: id.clone(),
                 expected: expected.into(),
                 actual: actual.into(),
+            });
+        }
+    }
+    for (name, expected) in &expect.next_due {
+        // A schedule laid out for several recommendations is the same for each.
+        let actual = outcome
+            .schedules
+            .iter()
+            .find(|s| &s.name == name)
+            .and_then(|s| s.next_due.as_ref())
+            .map(|n| (n.earliest.clone(), n.latest.clone()));
+        if *expected != actual {
+            let text = |w: &Option<(String, String)>| match w {
+                Some((a, b)) => serde_json::Value::String(format!("{a} to {b}")),
+                None => serde_json::Value::Null,
+            };
+            out.push(Difference {
+                kind: "next_due",
+                name: name.clone(),
+                expected: text(expected),
+                actual: text(&actual),
             });
         }
     }

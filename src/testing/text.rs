@@ -24,6 +24,7 @@ pub fn diff(
             "status" => format!("status of `{}`", d.name),
             "derived" => format!("derived `{}`", d.name),
             "strength" => format!("strength of `{}`", d.name),
+            "next_due" => format!("next due visit of schedule `{}`", d.name),
             _ => format!("missing facts of `{}`", d.name),
         };
         let _ = writeln!(out, "{what}");

@@ -202,7 +202,12 @@ fn valid_sample_builds_a_faithful_model() {
 
     // The schedule.
     let s = &m.schedules[0];
-    assert_eq!(s.from, m.fact("resection_date").unwrap());
+    assert_eq!(
+        s.from,
+        Some(cairn::check::model::DateRef::Fact(
+            m.fact("resection_date").unwrap()
+        ))
+    );
     assert_eq!(s.phases.len(), 3);
     assert_eq!(s.phases[0].every.unit.symbol, "months");
     assert!(matches!(

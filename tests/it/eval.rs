@@ -854,7 +854,8 @@ fn schedule_model() -> Mb {
     mb.m.schedules.push(ScheduleInfo {
         name: "follow".into(),
         title: "Surveillance imaging".into(),
-        from: FactId(0),
+        from: Some(cairn::check::model::DateRef::Fact(FactId(0))),
+        as_of: None,
         phases: vec![
             PhaseInfo {
                 every: tr(3.0, 6.0, "months"),

@@ -26,6 +26,7 @@ mod hostile;
 mod lsp;
 mod lsp_incremental;
 mod reference;
+mod schedules;
 mod semantics;
 mod syntax;
 mod testing;

@@ -5,6 +5,7 @@
 use crate::case::Case;
 use crate::check::model::{DefId, FactId, Model, RecId, RecInfo};
 use crate::eval::display;
+use crate::eval::outcome::schedule_dates;
 use crate::eval::outcome::score_range;
 use crate::eval::outcome::{AlternativeOutcome, GuidelineRef, Outcome, RecOutcome, Status};
 use crate::eval::{diagnose, grading, schedule, trace, Options, Program, Scratch};
@@ -228,12 +229,18 @@ pub(crate) fn outcome(
     }
     let mut schedules = Vec::new();
     let mut cut = Vec::new();
+    let dates = schedule_dates::Dates {
+        model,
+        case,
+        defs: &defs,
+    };
     for (i, rec) in model.recs.iter().enumerate() {
         let applies = scratch.statuses.get(i) == Some(&Status::Applies);
         let Some(sid) = rec.schedule.filter(|_| applies) else {
             continue;
         };
-        if let Some(s) = schedule::layout(program, case, &scratch.vals, sid, &rec.id, &mut cut) {
+        if let Some(s) = schedule::layout(program, &dates, &scratch.vals, (sid, &rec.id), &mut cut)
+        {
             schedules.push(s);
         }
     }

@@ -11,6 +11,7 @@ pub(crate) mod display;
 pub(crate) mod grading;
 pub mod render;
 pub(crate) mod schedule;
+pub(crate) mod schedule_dates;
 pub(crate) mod score_range;
 
 use serde::Serialize;
@@ -181,6 +182,24 @@ pub struct ScheduleOutcome {
     pub phases: Vec<String>,
     /// Visits as dated windows (empty when the start is unknown).
     pub visits: Vec<Visit>,
+    /// The first visit whose window is not yet past on the `as of` date;
+    /// `null` without `as of`, when a date it needs is unknown, or when
+    /// every visit is past.
+    pub next_due: Option<NextDue>,
+    /// The unknown facts the schedule needs to lay out its visits and its
+    /// next due visit (start, phase ends, `as of`), by name, sorted.
+    pub needs: Vec<String>,
+}
+
+/// The next visit due: its number and window.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NextDue {
+    /// The visit's 1-based number.
+    pub number: u32,
+    /// Earliest date (ISO).
+    pub earliest: String,
+    /// Latest date (ISO).
+    pub latest: String,
 }
 
 /// One follow-up visit.

@@ -232,6 +232,13 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
                 }
             }
         }
+        if let Some(n) = &s.next_due {
+            let _ = writeln!(out, "  next due: {} to {}", n.earliest, n.latest);
+        }
+        if !s.needs.is_empty() {
+            let names: Vec<String> = s.needs.iter().map(|n| format!("`{n}`")).collect();
+            let _ = writeln!(out, "  needs: {}", names.join(", "));
+        }
     }
     out
 }

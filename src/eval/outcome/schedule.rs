@@ -9,18 +9,25 @@
 //! visit k of a phase opens k·A after the phase start and closes (k−1)·A + B
 //! after it, or the day before visit k+1 opens if that is earlier, so
 //! windows never overlap; the phase ends when a window would open after
-//! its end. A `for C to D` phase lasts C; `until T` ends at start + T.
+//! its end. A `for C to D` phase lasts C; `until T` ends at start + T;
+//! `until DATE` (a literal, or a date read from the case, plus an amount
+//! for `until 65 years after date_of_birth`) ends at that date, and the next
+//! phase counts from it. The next due visit is the first whose window has
+//! not closed on the `as of` date.
 
-use crate::case::Case;
-use crate::check::model::{PhaseInfo, PhaseLengthInfo, ScheduleId, TimeRange};
+use super::schedule_dates::Dates;
+use crate::check::model::{
+    DateAnchor, DateRef, Model, PhaseInfo, PhaseLengthInfo, ScheduleId, TimeRange,
+};
 use crate::eval::compile::Pc;
 use crate::eval::display;
-use crate::eval::outcome::{RuntimeDiagnostic, ScheduleOutcome, Visit};
+use crate::eval::outcome::{NextDue, RuntimeDiagnostic, ScheduleOutcome, Visit};
 use crate::eval::trace::span_ref;
 use crate::eval::{run, Program};
 use crate::units::Unit;
 use crate::value::date::MAX_DAY;
 use crate::value::{add_months, format_date, Value};
+use std::collections::BTreeSet;
 
 /// The most visits laid out for one schedule; a schedule with more is cut
 /// here with an `eval::schedule_truncated` diagnostic (README, "Limits and
@@ -67,43 +74,126 @@ impl Offset {
     }
 }
 
-/// The end date of a phase starting at offset `at`.
-fn phase_end(phase: &PhaseInfo, at: Offset, start: i32) -> Option<i32> {
+/// Where a phase starts: `at` after the date `base` (the schedule's start,
+/// or the date the phase before it ended at).
+#[derive(Debug, Clone, Copy)]
+struct PhaseStart {
+    base: i32,
+    at: Offset,
+}
+
+impl PhaseStart {
+    /// The date `offset` after the phase's start.
+    fn plus(self, offset: Offset) -> Option<i32> {
+        self.at.plus(offset).from(self.base)
+    }
+}
+
+/// The end date of a phase and where the next phase starts; `Err` when the
+/// end's date is unknown, `Ok((None, _))` past the supported dates.
+fn phase_end(
+    phase: &PhaseInfo,
+    here: PhaseStart,
+    start: i32,
+    dates: &Dates,
+) -> Result<(Option<i32>, Option<PhaseStart>), ()> {
+    Ok(match phase.length {
+        PhaseLengthInfo::For(r) => {
+            let next = Offset::of(r.low, r.unit).map(|o| PhaseStart {
+                base: here.base,
+                at: here.at.plus(o),
+            });
+            (next.and_then(|n| n.at.from(n.base)), next)
+        }
+        PhaseLengthInfo::Until { total, .. } => {
+            let next = Offset::of(total.low, total.unit).map(|at| PhaseStart { base: start, at });
+            (next.and_then(|n| n.at.from(n.base)), next)
+        }
+        PhaseLengthInfo::UntilDate { date, after, .. } => {
+            let anchor = dates.anchor(date).ok_or(())?;
+            let end = match after {
+                Some(a) => Offset::of(a.low, a.unit).and_then(|o| o.from(anchor)),
+                None => Some(anchor),
+            };
+            let phase_start = here.at.from(here.base);
+            // An end already past at the phase's start: the phase is empty,
+            // and the next one starts where it would have.
+            let next = match (end, phase_start) {
+                (Some(e), Some(s)) if e < s => Some(here),
+                (Some(e), _) => Some(PhaseStart {
+                    base: e,
+                    at: Offset::default(),
+                }),
+                (None, _) => None,
+            };
+            (end, next)
+        }
+    })
+}
+
+/// The date a phase's `until NAME` reads, if any.
+fn end_read(phase: &PhaseInfo) -> Option<DateRef> {
     match phase.length {
-        PhaseLengthInfo::For(r) => at.plus(Offset::of(r.low, r.unit)?).from(start),
-        PhaseLengthInfo::Until { total, .. } => Offset::of(total.low, total.unit)?.from(start),
+        PhaseLengthInfo::UntilDate {
+            date: DateAnchor::Read(r),
+            ..
+        } => Some(r),
+        _ => None,
     }
 }
 
 /// A phase in words: `every 3-6 months for 2 years (up to 3 years)`.
-fn phase_text(every: TimeRange, length: PhaseLengthInfo) -> String {
+fn phase_text(model: &Model, every: TimeRange, length: PhaseLengthInfo) -> String {
     let e = display::range(every.low, every.high, every.unit.symbol);
+    let amount = |r: TimeRange| display::range(r.low, r.low, r.unit.symbol);
     match length {
         PhaseLengthInfo::For(r) if r.high > r.low => format!(
             "every {e} for {} (up to {})",
-            display::range(r.low, r.low, r.unit.symbol),
+            amount(r),
             display::range(r.high, r.high, r.unit.symbol)
         ),
-        PhaseLengthInfo::For(r) => format!(
-            "every {e} for {}",
-            display::range(r.low, r.low, r.unit.symbol)
-        ),
+        PhaseLengthInfo::For(r) => format!("every {e} for {}", amount(r)),
         PhaseLengthInfo::Until { total, at_least } => format!(
             "every {e} until {}{}",
             if at_least { "at least " } else { "" },
-            display::range(total.low, total.low, total.unit.symbol)
+            amount(total)
         ),
+        PhaseLengthInfo::UntilDate {
+            date,
+            after,
+            at_least,
+        } => {
+            let date = match date {
+                DateAnchor::Literal(d) => format_date(d),
+                DateAnchor::Read(DateRef::Fact(f)) => model
+                    .facts
+                    .get(f.0 as usize)
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default(),
+                DateAnchor::Read(DateRef::Def(d)) => model
+                    .defs
+                    .get(d.0 as usize)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default(),
+            };
+            let after = after.map(|a| format!("{} after ", amount(a)));
+            format!(
+                "every {e} until {}{}{date}",
+                if at_least { "at least " } else { "" },
+                after.unwrap_or_default()
+            )
+        }
     }
 }
 
-/// Lays out schedule `sid`, asked for by recommendation `rec`; a schedule
-/// cut at [`MAX_VISITS`] adds a diagnostic to `diagnostics`.
+/// Lays out schedule `sid`, asked for by recommendation `rec`, with the
+/// case's dates; a schedule cut at [`MAX_VISITS`] adds a diagnostic to
+/// `diagnostics`.
 pub(crate) fn layout(
     program: &Program,
-    case: &Case,
+    dates: &Dates,
     vals: &[Option<Value>],
-    sid: ScheduleId,
-    rec: &str,
+    (sid, rec): (ScheduleId, &str),
     diagnostics: &mut Vec<RuntimeDiagnostic>,
 ) -> Option<ScheduleOutcome> {
     let model = &program.model;
@@ -114,35 +204,47 @@ pub(crate) fn layout(
         .get(sid.0 as usize)
         .map(Vec::as_slice)
         .unwrap_or(&[]);
-    let start = match case.facts.get(info.from.0 as usize).copied().flatten() {
-        Some(Value::Date(d)) => Some(d),
-        _ => None,
-    };
+    let mut needs = BTreeSet::new();
+    let start = info.from.and_then(|f| dates.read(f));
+    if let (None, Some(f)) = (start, info.from) {
+        dates.needs(f, &mut needs);
+    }
+    // Every phase end the case does not give, even past an unknown start,
+    // so that one round of questions completes the schedule.
+    for r in info.phases.iter().filter_map(end_read) {
+        if dates.read(r).is_none() {
+            dates.needs(r, &mut needs);
+        }
+    }
     let phases = info
         .phases
         .iter()
-        .map(|p| phase_text(p.every, p.length))
+        .map(|p| phase_text(model, p.every, p.length))
         .collect();
     let mut visits = Vec::new();
     if let Some(start) = start {
-        // The offset of the current phase's start from the schedule's start.
-        let mut phase_at = Offset::default();
+        let mut here = PhaseStart {
+            base: start,
+            at: Offset::default(),
+        };
         let mut number = 0u32;
         'phases: for (p, phase) in info.phases.iter().enumerate() {
-            let Some(phase_start) = phase_at.from(start) else {
+            let Some(phase_start) = here.at.from(here.base) else {
+                break;
+            };
+            // A phase ending at a date the case does not give: the visits
+            // stop before it (its facts are in `needs`).
+            let Ok((end, next)) = phase_end(phase, here, start, dates) else {
                 break;
             };
             // A phase ending past the last supported date is laid out up to
             // that date, and the schedule stops there, saying so.
-            let mut past = false;
-            let end = phase_end(phase, phase_at, start).unwrap_or_else(|| {
-                past = true;
-                MAX_DAY
-            });
+            let mut past = end.is_none();
+            let end = end.unwrap_or(MAX_DAY);
             // Visit k opens at phase start + k·low.
             let opens = |k: u32| {
                 let step = Offset::of(phase.every.low * f64::from(k), phase.every.unit)?;
-                phase_at.plus(step).from(start)
+                here.plus(step)
             };
             let mut prev = phase_start;
             let mut k = 1u32;
@@ -156,7 +258,7 @@ pub(crate) fn layout(
                 }
                 let high = phase.every.low * f64::from(k - 1) + phase.every.high;
                 let latest = Offset::of(high, phase.every.unit)
-                    .and_then(|o| phase_at.plus(o).from(start))
+                    .and_then(|o| here.plus(o))
                     .unwrap_or_else(|| {
                         past = true;
                         MAX_DAY
@@ -181,18 +283,20 @@ pub(crate) fn layout(
                 diagnostics.push(past_the_range(program, &info.name, info.span));
                 break;
             }
-            phase_at = match phase.length {
-                PhaseLengthInfo::For(r) => match Offset::of(r.low, r.unit) {
-                    Some(o) => phase_at.plus(o),
-                    None => break,
-                },
-                PhaseLengthInfo::Until { total, .. } => match Offset::of(total.low, total.unit) {
-                    Some(o) => o,
-                    None => break,
-                },
-            };
+            match next {
+                Some(n) => here = n,
+                None => break,
+            }
         }
     }
+    let as_of = info.as_of.and_then(|a| dates.read(a));
+    if let (None, Some(a)) = (as_of, info.as_of) {
+        dates.needs(a, &mut needs);
+    }
+    let next_due = match (start, as_of) {
+        (Some(_), Some(day)) => next_due(&visits, &format_date(day)),
+        _ => None,
+    };
     Some(ScheduleOutcome {
         name: info.name.clone(),
         recommendation: rec.to_string(),
@@ -200,7 +304,22 @@ pub(crate) fn layout(
         start: start.map(format_date),
         phases,
         visits,
+        next_due,
+        needs: needs.into_iter().collect(),
     })
+}
+
+/// The first visit whose window has not closed before `day` (ISO dates
+/// compare as text).
+fn next_due(visits: &[Visit], day: &str) -> Option<NextDue> {
+    visits
+        .iter()
+        .find(|v| v.latest.as_str() >= day)
+        .map(|v| NextDue {
+            number: v.number,
+            earliest: v.earliest.clone(),
+            latest: v.latest.clone(),
+        })
 }
 
 /// The diagnostic of a schedule cut at [`MAX_VISITS`].

@@ -179,6 +179,38 @@ pub(crate) fn expectations(
                 };
                 (format!("`{id}` approximate"), wrong)
             }
+            Expect::NextDue(name, want) => {
+                // Schedules are laid out in the full outcome only.
+                let Some(s) = outcome.schedules.iter().find(|s| &s.name == name) else {
+                    out.push(format!("{label}: no schedule `{name}` laid out"));
+                    continue;
+                };
+                let got = s
+                    .next_due
+                    .as_ref()
+                    .map(|n| format!("{} to {}", n.earliest, n.latest));
+                let shown = |w: &Option<String>| w.clone().unwrap_or_else(|| "-".into());
+                let wrong = if got == *want {
+                    vec![]
+                } else {
+                    vec![format!("the outcome says `{}`", shown(&got))]
+                };
+                (format!("`{name}` next due {}", shown(want)), wrong)
+            }
+            Expect::Needs(name, want) => {
+                let Some(s) = outcome.schedules.iter().find(|s| &s.name == name) else {
+                    out.push(format!("{label}: no schedule `{name}` laid out"));
+                    continue;
+                };
+                let mut want = want.clone();
+                want.sort();
+                let wrong = if s.needs == want {
+                    vec![]
+                } else {
+                    vec![format!("the outcome says {}", s.needs.shown())]
+                };
+                (format!("`{name}` needs {}", want.shown()), wrong)
+            }
             Expect::Error(code) => {
                 let codes: Vec<String> = match json.get("diagnostics") {
                     Some(Json::Array(items)) => items

@@ -41,6 +41,10 @@ pub(crate) enum Expect {
     Approximate(String),
     /// `error code`.
     Error(String),
+    /// `schedule next due: 2028-01-01 to 2028-04-01` (`None` for `-`).
+    NextDue(String, Option<String>),
+    /// `schedule needs: a, b` (empty for `-`).
+    Needs(String, Vec<String>),
 }
 
 /// The fixed header every test's declarations are wrapped in.
@@ -129,6 +133,15 @@ fn is_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// `a, b` as names; `-` is none.
+fn names_list(text: &str) -> Vec<String> {
+    if text == "-" {
+        Vec::new()
+    } else {
+        text.split(',').map(|f| f.trim().to_string()).collect()
+    }
+}
+
 /// One expectation line (already trimmed, not a comment).
 fn expectation(line: &str) -> Result<Expect, String> {
     if let Some(code) = line.strip_prefix("error ") {
@@ -143,14 +156,22 @@ fn expectation(line: &str) -> Result<Expect, String> {
         }
     }
     if let Some((id, facts)) = line.split_once(" missing:") {
-        let facts = facts.trim();
-        let list = if facts == "-" {
-            Vec::new()
-        } else {
-            facts.split(',').map(|f| f.trim().to_string()).collect()
-        };
+        let list = names_list(facts.trim());
         if is_name(id.trim()) && list.iter().all(|f| is_name(f)) {
             return Ok(Expect::Missing(id.trim().to_string(), list));
+        }
+    }
+    if let Some((name, window)) = line.split_once(" next due:") {
+        let window = window.trim();
+        if is_name(name.trim()) {
+            let window = (window != "-").then(|| window.to_string());
+            return Ok(Expect::NextDue(name.trim().to_string(), window));
+        }
+    }
+    if let Some((name, facts)) = line.split_once(" needs:") {
+        let list = names_list(facts.trim());
+        if is_name(name.trim()) && list.iter().all(|f| is_name(f)) {
+            return Ok(Expect::Needs(name.trim().to_string(), list));
         }
     }
     if let Some(id) = line.strip_suffix(" approximate") {
