@@ -7,6 +7,7 @@
 //! string lookups. Spans stay attached for traces and diagnostics.
 
 use crate::source::Span;
+pub use super::pattern::{Bound, Pattern};
 pub use crate::strength::{Scheme, Strength};
 use crate::syntax::ast::{BinOp, Func, Quantifier, RecKind};
 use crate::units::{Dimension, Unit};
@@ -266,7 +267,7 @@ pub struct TableInfo {
     pub def: DefId,
     /// Title.
     pub title: String,
-    /// The key expressions (enum-typed facts or definitions).
+    /// The key expressions (enum, number, quantity or date typed).
     pub keys: Vec<TExpr>,
     /// Columns.
     pub columns: Vec<ColumnInfo>,
@@ -290,8 +291,8 @@ pub struct ColumnInfo {
 /// A table row.
 #[derive(Debug, Clone)]
 pub struct RowInfo {
-    /// One pattern per key: `None` is the wildcard, `Some(i)` an enum value index.
-    pub keys: Vec<Option<u32>>,
+    /// One pattern per key.
+    pub keys: Vec<Pattern>,
     /// One cell per column.
     pub cells: Vec<Value>,
     /// The row's span.
