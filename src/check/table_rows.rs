@@ -44,7 +44,9 @@ impl<'a> Checker<'a> {
         for (i, row) in rows.iter().enumerate() {
             let Some(ast_row) = t.rows.get(i) else { continue };
             let empty = spans[i].iter().flatten().any(|s| is_empty(*s));
-            let cover = (0..i).find(|&j| covers(&rows[j].keys, &spans[j], &row.keys, &spans[i]));
+            let cover = (0..i)
+                .filter(|_| !empty)
+                .find(|&j| covers(&rows[j].keys, &spans[j], &row.keys, &spans[i]));
             if empty || cover.is_some() {
                 let by = cover.and_then(|j| t.rows.get(j)).map(|r| r.span);
                 self.report(
