@@ -11,7 +11,9 @@
 //! provably identical is left to the search (`diff_search`).
 
 use super::diff::Item;
-use crate::check::model::{Bound, DefBody, Model, Pattern, RecInfo, TExpr, TExprKind, TableId, Type};
+use crate::check::model::{
+    Bound, DefBody, Model, Pattern, RecInfo, TExpr, TExprKind, TableId, Type,
+};
 use crate::value::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;

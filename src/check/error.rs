@@ -536,7 +536,9 @@ pub enum CheckError {
     },
 
     /// A table key of a type rows cannot match (bool, a table row).
-    #[error("table key `{name}` must be an enum, integer, number, quantity or date, but it is {found}")]
+    #[error(
+        "table key `{name}` must be an enum, integer, number, quantity or date, but it is {found}"
+    )]
     #[diagnostic(
         code(cairn::check::table_key),
         help("rows match a key by enum value, or by value, range or bound (`2 to 3`, `>= 6`); for a bool, key the table by an enum or use `first`")

@@ -6,8 +6,8 @@
 //! The interpreter evaluates this model directly, so evaluation does no
 //! string lookups. Spans stay attached for traces and diagnostics.
 
-use crate::source::Span;
 pub use super::pattern::{Bound, Pattern};
+use crate::source::Span;
 pub use crate::strength::{Scheme, Strength};
 use crate::syntax::ast::{BinOp, Func, Quantifier, RecKind};
 use crate::units::{Dimension, Unit};

@@ -42,7 +42,9 @@ impl<'a> Checker<'a> {
             })
             .collect();
         for (i, row) in rows.iter().enumerate() {
-            let Some(ast_row) = t.rows.get(i) else { continue };
+            let Some(ast_row) = t.rows.get(i) else {
+                continue;
+            };
             let empty = spans[i].iter().flatten().any(|s| is_empty(*s));
             let cover = (0..i)
                 .filter(|_| !empty)
@@ -63,7 +65,9 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            if let Some(j) = (0..i).find(|&j| overlaps(&rows[j].keys, &spans[j], &row.keys, &spans[i])) {
+            if let Some(j) =
+                (0..i).find(|&j| overlaps(&rows[j].keys, &spans[j], &row.keys, &spans[i]))
+            {
                 if let Some(earlier) = t.rows.get(j) {
                     self.report(
                         ast_row.span,
@@ -158,14 +162,17 @@ fn intersect(a: Span1, b: Span1) -> Span1 {
 
 /// True when row `a` (earlier) matches every case row `b` matches.
 fn covers(a: &[Pattern], sa: &[Option<Span1>], b: &[Pattern], sb: &[Option<Span1>]) -> bool {
-    a.iter().zip(b).zip(sa.iter().zip(sb)).all(|((pa, pb), (xa, xb))| match (pa, pb) {
-        (Pattern::Any, _) => true,
-        (Pattern::Enum(x), Pattern::Enum(y)) => x == y,
-        (Pattern::Range { .. }, Pattern::Range { .. }) => {
-            matches!((xa, xb), (Some(x), Some(y)) if contains(*x, *y))
-        }
-        _ => false,
-    })
+    a.iter()
+        .zip(b)
+        .zip(sa.iter().zip(sb))
+        .all(|((pa, pb), (xa, xb))| match (pa, pb) {
+            (Pattern::Any, _) => true,
+            (Pattern::Enum(x), Pattern::Enum(y)) => x == y,
+            (Pattern::Range { .. }, Pattern::Range { .. }) => {
+                matches!((xa, xb), (Some(x), Some(y)) if contains(*x, *y))
+            }
+            _ => false,
+        })
 }
 
 /// True when two rows share a case, and on some key their ranges overlap

@@ -307,11 +307,7 @@ impl Layout<'_> {
             .rows
             .iter()
             .map(|r| {
-                let keys = r
-                    .keys
-                    .iter()
-                    .map(row_key)
-                    .collect();
+                let keys = r.keys.iter().map(row_key).collect();
                 let cells = r.cells.iter().map(super::expr::literal).collect();
                 (keys, cells)
             })

@@ -41,7 +41,8 @@ mod tests {
 
     #[test]
     fn the_pattern_at_the_cursor_is_for_the_key_at_its_place() {
-        let above = "table t \"T\" {\n  key stage, egfr\n  column v \"V\": integer\n  row early, _ -> 1\n";
+        let above =
+            "table t \"T\" {\n  key stage, egfr\n  column v \"V\": integer\n  row early, _ -> 1\n";
         assert_eq!(row_key(above, "  row ").as_deref(), Some("stage"));
         assert_eq!(row_key(above, "  row late, ").as_deref(), Some("egfr"));
         assert_eq!(row_key(above, "  row late, _ -> "), None);

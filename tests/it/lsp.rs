@@ -293,7 +293,10 @@ fn session(mut client: Client) {
     );
     // In a table row: the values of the key at the pattern's place.
     let (offset, _) = find(SAMPLE, "row resectable", 0);
-    let row = client.at("textDocument/completion", pos(SAMPLE, offset + "row ".len()));
+    let row = client.at(
+        "textDocument/completion",
+        pos(SAMPLE, offset + "row ".len()),
+    );
     assert_eq!(
         labels(&row),
         ["_", "resectable", "borderline", "unresectable"]

@@ -120,10 +120,18 @@ fn row_keys(program: &Program, table: u32, r: u32) -> String {
                         (Some(l), Some(h)) if l.value == h.value => format!("{name} = {}", show(l)),
                         (Some(l), Some(h)) => format!("{name} {} to {}", show(l), show(h)),
                         (Some(l), None) => {
-                            format!("{name} {} {}", if l.inclusive { ">=" } else { ">" }, show(l))
+                            format!(
+                                "{name} {} {}",
+                                if l.inclusive { ">=" } else { ">" },
+                                show(l)
+                            )
                         }
                         (None, Some(h)) => {
-                            format!("{name} {} {}", if h.inclusive { "<=" } else { "<" }, show(h))
+                            format!(
+                                "{name} {} {}",
+                                if h.inclusive { "<=" } else { "<" },
+                                show(h)
+                            )
                         }
                         (None, None) => return None,
                     }
