@@ -13,6 +13,7 @@ use super::model::*;
 use super::warning::CheckWarning;
 use crate::syntax::ast;
 use crate::value::Value;
+use std::cmp::Ordering;
 
 /// One end of an interval: the value and whether it is included.
 type End = Option<(f64, bool)>;
@@ -45,7 +46,18 @@ impl<'a> Checker<'a> {
             let Some(ast_row) = t.rows.get(i) else {
                 continue;
             };
-            let empty = spans[i].iter().flatten().any(|s| is_empty(*s));
+            // Empty on its own, or outside a key's declared integer range.
+            let empty = spans[i].iter().zip(keys).any(|(s, ty)| match (s, ty) {
+                (Some(s), Some(Type::Int { min, max })) => {
+                    let range = Span1 {
+                        lo: min.map(|m| (m as f64, true)),
+                        hi: max.map(|m| (m as f64, true)),
+                    };
+                    is_empty(intersect(*s, range))
+                }
+                (Some(s), _) => is_empty(*s),
+                (None, _) => false,
+            });
             let cover = (0..i)
                 .filter(|_| !empty)
                 .find(|&j| covers(&rows[j].keys, &spans[j], &row.keys, &spans[i]));
@@ -57,7 +69,7 @@ impl<'a> Checker<'a> {
                         span: ast_row.span.miette(),
                         by: by.map(|s| s.miette()),
                         help: if empty {
-                            "this row's range holds no value: write the smaller end first".into()
+                            "no value of the key is in this row's range: write the smaller end first, and stay within the key's declared range".into()
                         } else {
                             "every case this row would match matches the earlier row first; remove it or move it above".into()
                         },
@@ -124,9 +136,25 @@ fn number(v: Value) -> f64 {
     }
 }
 
+/// `x` against `y`, equal within the tolerance comparisons use at run
+/// time (so `1.8 L/h` and `30 mL/min` are one bound).
+fn order(x: f64, y: f64) -> Ordering {
+    if crate::units::approx_eq(x, y) {
+        Ordering::Equal
+    } else if x < y {
+        Ordering::Less
+    } else {
+        Ordering::Greater
+    }
+}
+
 fn is_empty(s: Span1) -> bool {
     match (s.lo, s.hi) {
-        (Some((l, li)), Some((h, hi))) => l > h || (l == h && !(li && hi)),
+        (Some((l, li)), Some((h, hi))) => match order(l, h) {
+            Ordering::Greater => true,
+            Ordering::Equal => !(li && hi),
+            Ordering::Less => false,
+        },
         _ => false,
     }
 }
@@ -136,7 +164,11 @@ fn lo_le(a: End, b: End) -> bool {
     match (a, b) {
         (None, _) => true,
         (Some(_), None) => false,
-        (Some((x, xi)), Some((y, yi))) => x < y || (x == y && (xi || !yi)),
+        (Some((x, xi)), Some((y, yi))) => match order(x, y) {
+            Ordering::Less => true,
+            Ordering::Equal => xi || !yi,
+            Ordering::Greater => false,
+        },
     }
 }
 
@@ -145,7 +177,11 @@ fn hi_ge(a: End, b: End) -> bool {
     match (a, b) {
         (None, _) => true,
         (Some(_), None) => false,
-        (Some((x, xi)), Some((y, yi))) => x > y || (x == y && (xi || !yi)),
+        (Some((x, xi)), Some((y, yi))) => match order(x, y) {
+            Ordering::Greater => true,
+            Ordering::Equal => xi || !yi,
+            Ordering::Less => false,
+        },
     }
 }
 
@@ -214,11 +250,11 @@ fn gap(ty: Type, spans: &[Vec<Option<Span1>>]) -> Option<String> {
     }
     ivs.sort_by(|a, b| {
         if lo_le(a.lo, b.lo) && lo_le(b.lo, a.lo) {
-            std::cmp::Ordering::Equal
+            Ordering::Equal
         } else if lo_le(a.lo, b.lo) {
-            std::cmp::Ordering::Less
+            Ordering::Less
         } else {
-            std::cmp::Ordering::Greater
+            Ordering::Greater
         }
     });
     let show = |x: f64| match ty {
@@ -239,7 +275,14 @@ fn gap(ty: Type, spans: &[Vec<Option<Span1>>]) -> Option<String> {
             } else {
                 show(r + 1.0)
             }),
-            (Some((r, ri)), Some((l, li))) if !discrete && (l > r || (l == r && !ri && !li)) => {
+            (Some((r, ri)), Some((l, li)))
+                if !discrete
+                    && match order(l, r) {
+                        Ordering::Greater => true,
+                        Ordering::Equal => !ri && !li,
+                        Ordering::Less => false,
+                    } =>
+            {
                 Some(format!("between {} and {}", show(r), show(l)))
             }
             _ => None,

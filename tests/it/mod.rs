@@ -26,6 +26,7 @@ mod lsp;
 mod reference;
 mod semantics;
 mod syntax;
+mod tables;
 mod testing;
 mod units;
 
