@@ -2,7 +2,8 @@
 //! checked: a row no case can reach because one earlier row takes every
 //! case it would, ranges of two rows that overlap without one containing
 //! the other (`30 to 60`, `60 to 89`: which row is 60's?), and, for a table
-//! with one number key, the values no row covers.
+//! with one number key, the values no row covers: between two rows, or
+//! beyond the last row towards an end the key's type declares.
 //!
 //! Patterns on an ordered key are intervals of `f64` (integers and dates
 //! exactly); an integer or date bound that excludes its value is moved to
@@ -269,7 +270,10 @@ fn gap(ty: Type, spans: &[Vec<Option<Span1>>]) -> Option<String> {
     for iv in &ivs {
         let gap = match (reach, iv.lo) {
             (_, None) => None,
-            (None, Some((l, _))) => Some(format!("below {}", show(l))),
+            // Values below the first row are reported only against a
+            // declared lower end: a score or an eGFR is not negative even
+            // where its type does not say so.
+            (None, Some(_)) => None,
             (Some((r, _)), Some((l, _))) if discrete && l > r + 1.0 => Some(if l - 1.0 > r + 1.0 {
                 format!("{} to {}", show(r + 1.0), show(l - 1.0))
             } else {
@@ -300,8 +304,7 @@ fn gap(ty: Type, spans: &[Vec<Option<Span1>>]) -> Option<String> {
         }
     }
     match (reach, max) {
-        (Some((r, _)), Some((m, _))) if r >= m => None,
-        (Some((r, _)), _) => Some(format!("above {}", show(r))),
-        (None, _) => None,
+        (Some((r, _)), Some((m, _))) if r < m => Some(format!("above {}", show(r))),
+        _ => None,
     }
 }
