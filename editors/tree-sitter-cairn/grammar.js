@@ -98,7 +98,12 @@ module.exports = grammar({
     ),
     table_keys: $ => seq('key', commaSep1($.identifier)),
     table_column: $ => seq('column', field('name', $.identifier), $.string, ':', $._type),
-    table_row: $ => seq('row', commaSep1(choice($.wildcard, $.identifier)), '->', commaSep1($._literal)),
+    table_row: $ => seq('row', commaSep1($._row_key), '->', commaSep1($._literal)),
+    // An enum value, `_`, or for a number key a value, range or bound.
+    _row_key: $ => choice($.wildcard, $.identifier, $._key_value, $.key_range, $.key_bound),
+    key_range: $ => seq($._key_value, 'to', $._key_value),
+    key_bound: $ => seq(choice('<', '<=', '>', '>=', '≤', '≥'), $._key_value),
+    _key_value: $ => choice($.date, $.quantity, $.signed_number),
     wildcard: _ => '_',
 
     // ------------------------------------------------------------ schedules

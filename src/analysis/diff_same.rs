@@ -11,7 +11,9 @@
 //! provably identical is left to the search (`diff_search`).
 
 use super::diff::Item;
-use crate::check::model::{DefBody, Model, RecInfo, TExpr, TExprKind, TableId, Type};
+use crate::check::model::{
+    Bound, DefBody, Model, Pattern, RecInfo, TExpr, TExprKind, TableId, Type,
+};
 use crate::value::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -121,9 +123,23 @@ impl<'a> Same<'a> {
                 let pats = rx.keys.len() == ry.keys.len()
                     && rx.keys.iter().zip(&ry.keys).zip(&x.keys).zip(&y.keys).all(
                         |(((px, py), kx), ky)| match (px, py) {
-                            (None, None) => true,
-                            (Some(i), Some(j)) => {
+                            (Pattern::Any, Pattern::Any) => true,
+                            (Pattern::Enum(i), Pattern::Enum(j)) => {
                                 self.value(kx.ty, Value::Enum(*i), ky.ty, Value::Enum(*j))
+                            }
+                            (
+                                Pattern::Range { lo: lx, hi: hx },
+                                Pattern::Range { lo: ly, hi: hy },
+                            ) => {
+                                let same = |a: &Option<Bound>, b: &Option<Bound>| match (a, b) {
+                                    (None, None) => true,
+                                    (Some(a), Some(b)) => {
+                                        a.inclusive == b.inclusive
+                                            && self.value(kx.ty, a.value, ky.ty, b.value)
+                                    }
+                                    _ => false,
+                                };
+                                same(lx, ly) && same(hx, hy)
                             }
                             _ => false,
                         },

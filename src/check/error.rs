@@ -536,11 +536,13 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
-    /// A table key that is not an enum-typed fact or definition.
-    #[error("table key `{name}` must be an enum fact or definition, but it is {found}")]
+    /// A table key of a type rows cannot match (bool, a table row).
+    #[error(
+        "table key `{name}` must be an enum, integer, number, quantity or date, but it is {found}"
+    )]
     #[diagnostic(
         code(cairn::check::table_key),
-        help("tables are keyed by enums, so each row names one value per key")
+        help("rows match a key by enum value, or by value, range or bound (`2 to 3`, `>= 6`); for a bool, key the table by an enum or use `first`")
     )]
     TableKey {
         /// The key.
@@ -548,7 +550,7 @@ pub enum CheckError {
         /// What it is.
         found: String,
         /// The key.
-        #[label("not an enum")]
+        #[label("not a type rows can match")]
         span: SourceSpan,
     },
 

@@ -6,6 +6,7 @@
 //! The interpreter evaluates this model directly, so evaluation does no
 //! string lookups. Spans stay attached for traces and diagnostics.
 
+pub use super::pattern::{Bound, Pattern};
 use crate::source::Span;
 pub use crate::strength::{Scheme, Strength};
 use crate::syntax::ast::{BinOp, Func, Quantifier, RecKind};
@@ -266,7 +267,7 @@ pub struct TableInfo {
     pub def: DefId,
     /// Title.
     pub title: String,
-    /// The key expressions (enum-typed facts or definitions).
+    /// The key expressions (enum, number, quantity or date typed).
     pub keys: Vec<TExpr>,
     /// Columns.
     pub columns: Vec<ColumnInfo>,
@@ -290,8 +291,8 @@ pub struct ColumnInfo {
 /// A table row.
 #[derive(Debug, Clone)]
 pub struct RowInfo {
-    /// One pattern per key: `None` is the wildcard, `Some(i)` an enum value index.
-    pub keys: Vec<Option<u32>>,
+    /// One pattern per key.
+    pub keys: Vec<Pattern>,
     /// One cell per column.
     pub cells: Vec<Value>,
     /// The row's span.

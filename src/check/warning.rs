@@ -104,4 +104,52 @@ pub enum CheckWarning {
         #[label("enum value of `{owner}`")]
         span: SourceSpan,
     },
+
+    /// A table row that no case reaches.
+    #[error("this row is never used")]
+    #[diagnostic(code(cairn::check::unreachable_row), severity(Warning))]
+    UnreachableRow {
+        /// The row.
+        #[label("unreachable")]
+        span: SourceSpan,
+        /// The earlier row that takes its cases.
+        #[label("this earlier row matches first")]
+        by: Option<SourceSpan>,
+        /// What to do.
+        #[help]
+        help: String,
+    },
+
+    /// Two rows whose ranges overlap, neither containing the other.
+    #[error("this row's range overlaps an earlier row's")]
+    #[diagnostic(
+        code(cairn::check::overlapping_rows),
+        severity(Warning),
+        help("the values in both ranges get the earlier row; make the bands meet without overlapping (`30 to 59`, `60 to 89`, or `< 60` after `< 30`)")
+    )]
+    OverlappingRows {
+        /// The later row.
+        #[label("overlaps")]
+        span: SourceSpan,
+        /// The earlier row.
+        #[label("earlier row")]
+        earlier: SourceSpan,
+    },
+
+    /// Values of a one-key table's key that no row covers.
+    #[error("no row of the table covers `{key}` {gap}")]
+    #[diagnostic(
+        code(cairn::check::table_gap),
+        severity(Warning),
+        help("a case with such a value gets no row, so the lookup is unknown; add a row for it, or `_` last")
+    )]
+    TableGap {
+        /// The key.
+        key: String,
+        /// The values not covered (`4 to 5`, `between 59 and 60`).
+        gap: String,
+        /// The table's name.
+        #[label("not every value has a row")]
+        span: SourceSpan,
+    },
 }

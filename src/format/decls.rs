@@ -307,11 +307,7 @@ impl Layout<'_> {
             .rows
             .iter()
             .map(|r| {
-                let keys = r
-                    .keys
-                    .iter()
-                    .map(|k| k.as_ref().map_or("_".to_string(), |i| i.name.clone()))
-                    .collect();
+                let keys = r.keys.iter().map(row_key).collect();
                 let cells = r.cells.iter().map(super::expr::literal).collect();
                 (keys, cells)
             })
@@ -606,4 +602,27 @@ fn aligned(entries: &[String], widths: &[usize], pad_last: bool) -> String {
         }
     }
     out
+}
+
+/// A row pattern as written: `_`, `lms`, `0`, `2 to 3`, `< 30 mL/min`.
+fn row_key(k: &RowKey) -> String {
+    match k {
+        RowKey::Any(_) => "_".to_string(),
+        RowKey::Value(i) => i.name.clone(),
+        RowKey::Exact(l) => super::expr::literal(l),
+        RowKey::Range { from, to, .. } => format!(
+            "{} to {}",
+            super::expr::literal(from),
+            super::expr::literal(to)
+        ),
+        RowKey::Bound { op, value, .. } => {
+            let op = match op {
+                BinOp::Lt => "<",
+                BinOp::Le => "<=",
+                BinOp::Gt => ">",
+                _ => ">=",
+            };
+            format!("{op} {}", super::expr::literal(value))
+        }
+    }
 }

@@ -229,6 +229,21 @@ pub fn completion(
             .map(|(w, detail)| item(&w, CompletionItemKind::ENUM_MEMBER, detail))
             .collect();
     }
+    if let Some(key) = super::rows::row_key(text.get(..line_start).unwrap_or(""), head) {
+        return match analysis.index.enums.get(&key) {
+            Some(values) => std::iter::once(item("_", CompletionItemKind::KEYWORD, None))
+                .chain(values.iter().map(|v| {
+                    let k = Key::EnumValue(key.clone(), v.clone());
+                    let detail = analysis.index.symbols.get(&k).map(|s| s.detail.clone());
+                    item(v, CompletionItemKind::ENUM_MEMBER, detail)
+                }))
+                .collect(),
+            None => super::rows::NUMBER_PATTERNS
+                .iter()
+                .map(|(p, what)| item(p, CompletionItemKind::OPERATOR, Some(what.to_string())))
+                .collect(),
+        };
+    }
     if let Some(owner) = enum_context(head) {
         if let Some(values) = analysis.index.enums.get(&owner) {
             return values

@@ -332,7 +332,7 @@ impl Index {
                 }
                 for row in &table.rows {
                     for (pattern, k) in row.keys.iter().zip(&table.keys) {
-                        if let Some(v) = pattern {
+                        if let RowKey::Value(v) = pattern {
                             self.value_or_name(v, Some(&k.name));
                         }
                     }

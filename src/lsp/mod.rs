@@ -17,6 +17,7 @@ mod features;
 mod index;
 #[cfg(test)]
 mod placeholder_tests;
+mod rows;
 mod strength;
 mod text;
 mod transport;

@@ -399,7 +399,7 @@ pub struct GradingValue {
     pub span: Span,
 }
 
-/// A lookup table keyed by enum values.
+/// A lookup table keyed by enum values, numbers, quantities or dates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// Its name; the table is a derived value of record type.
@@ -430,12 +430,52 @@ pub struct Column {
 /// A table row: one key pattern per key, one cell per column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    /// `None` is the wildcard `_`.
-    pub keys: Vec<Option<Ident>>,
+    /// One pattern per key.
+    pub keys: Vec<RowKey>,
     /// The cells.
     pub cells: Vec<Literal>,
     /// The whole row.
     pub span: Span,
+}
+
+/// A row's pattern for one key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowKey {
+    /// `_`: any value, known or not.
+    Any(Span),
+    /// An enum value.
+    Value(Ident),
+    /// `0`, `2.5 mg/dL`, `2024-01-01`: exactly this value.
+    Exact(Literal),
+    /// `2 to 3`, `30 to 59 mL/min`: inclusive at both ends.
+    Range {
+        /// The lower end (its unit may be left to the upper end's).
+        from: Literal,
+        /// The upper end.
+        to: Literal,
+        /// The whole pattern.
+        span: Span,
+    },
+    /// `>= 6`, `< 30 mL/min`.
+    Bound {
+        /// The comparison (`<`, `<=`, `>`, `>=`).
+        op: BinOp,
+        /// The bound.
+        value: Literal,
+        /// The whole pattern.
+        span: Span,
+    },
+}
+
+impl RowKey {
+    /// Where the pattern was written.
+    pub fn span(&self) -> Span {
+        match self {
+            RowKey::Any(s) | RowKey::Range { span: s, .. } | RowKey::Bound { span: s, .. } => *s,
+            RowKey::Value(i) => i.span,
+            RowKey::Exact(l) => l.span(),
+        }
+    }
 }
 
 /// A follow-up schedule.

@@ -401,13 +401,7 @@ impl<'d> Lower<'d> {
                     let mut cells = Vec::new();
                     for part in p.into_inner() {
                         match part.as_rule() {
-                            Rule::row_key => {
-                                let k = part.into_inner().next()?;
-                                keys.push(match k.as_rule() {
-                                    Rule::ident => Some(self.ident(k)),
-                                    _ => None,
-                                });
-                            }
+                            Rule::row_key => keys.push(self.row_key(part)?),
                             Rule::literal => cells.push(self.literal(part)?),
                             _ => {}
                         }
@@ -419,6 +413,72 @@ impl<'d> Lower<'d> {
             }
         }
         Some(table)
+    }
+
+    /// Lowers a `row_key`: `_`, an enum value, a value, a range or a bound.
+    fn row_key(&mut self, pair: Pair<Rule>) -> Option<RowKey> {
+        let k = pair.into_inner().next()?;
+        let span = self.span(&k);
+        Some(match k.as_rule() {
+            Rule::ident => RowKey::Value(self.ident(k)),
+            Rule::key_value => RowKey::Exact(self.key_value(k)?),
+            Rule::key_range => {
+                let mut parts = k.into_inner().filter(|p| p.as_rule() == Rule::key_value);
+                let from = self.key_value(parts.next()?)?;
+                let to = self.key_value(parts.next()?)?;
+                RowKey::Range { from, to, span }
+            }
+            Rule::key_bound => {
+                let mut parts = k.into_inner();
+                let op = match parts.next()?.as_str() {
+                    "<" => BinOp::Lt,
+                    "<=" | "≤" => BinOp::Le,
+                    ">" => BinOp::Gt,
+                    _ => BinOp::Ge,
+                };
+                let value = self.key_value(parts.next()?)?;
+                RowKey::Bound { op, value, span }
+            }
+            _ => RowKey::Any(span),
+        })
+    }
+
+    /// Lowers a `key_value`: a literal, negated after a leading `-`.
+    fn key_value(&mut self, pair: Pair<Rule>) -> Option<Literal> {
+        let span = self.span(&pair);
+        let mut negative = false;
+        let mut lit = None;
+        for p in pair.into_inner() {
+            let inner_span = self.span(&p);
+            lit = Some(match p.as_rule() {
+                Rule::key_minus => {
+                    negative = true;
+                    continue;
+                }
+                Rule::date_lit => Literal::Date(self.date(p)),
+                Rule::quantity_lit => Literal::Quantity(self.quantity(p)?),
+                _ => Literal::Number {
+                    value: self.number(&p)?,
+                    is_integer: !p.as_str().contains('.'),
+                    span: inner_span,
+                },
+            });
+        }
+        Some(match lit? {
+            Literal::Number {
+                value, is_integer, ..
+            } if negative => Literal::Number {
+                value: -value,
+                is_integer,
+                span,
+            },
+            Literal::Quantity(q) if negative => Literal::Quantity(QuantityLit {
+                value: -q.value,
+                span,
+                ..q
+            }),
+            other => other,
+        })
     }
 
     fn schedule(&mut self, pair: Pair<Rule>) -> Option<Schedule> {

@@ -362,6 +362,25 @@ impl Shift for Column {
     }
 }
 
+impl Shift for RowKey {
+    fn shift(&mut self, d: i64) {
+        match self {
+            RowKey::Any(span) => span.shift(d),
+            RowKey::Value(id) => id.shift(d),
+            RowKey::Exact(lit) => lit.shift(d),
+            RowKey::Range { from, to, span } => {
+                from.shift(d);
+                to.shift(d);
+                span.shift(d);
+            }
+            RowKey::Bound { op: _, value, span } => {
+                value.shift(d);
+                span.shift(d);
+            }
+        }
+    }
+}
+
 impl Shift for Row {
     fn shift(&mut self, d: i64) {
         let Row { keys, cells, span } = self;

@@ -142,8 +142,8 @@ fn valid_sample_builds_a_faithful_model() {
     let t = &m.tables[0];
     assert_eq!(m.defs[t.def.0 as usize].name, "prognosis");
     assert!(matches!(t.keys[0].kind, TExprKind::Fact(FactId(1))));
-    assert_eq!(t.rows[0].keys, vec![Some(0)]);
-    assert_eq!(t.rows[1].keys, vec![None]);
+    assert_eq!(t.rows[0].keys, vec![Pattern::Enum(0)]);
+    assert_eq!(t.rows[1].keys, vec![Pattern::Any]);
     assert_eq!(t.rows[0].cells, vec![cairn::value::Value::Quantity(35.0)]);
     assert_eq!(t.cites, vec![66]);
 

@@ -657,17 +657,17 @@ fn table_model() -> (Mb, Type, Type) {
         }],
         rows: vec![
             RowInfo {
-                keys: vec![Some(0), Some(2)],
+                keys: vec![Pattern::Enum(0), Pattern::Enum(2)],
                 cells: vec![Value::Quantity(40.0)],
                 span: Span::default(),
             },
             RowInfo {
-                keys: vec![Some(0), None],
+                keys: vec![Pattern::Enum(0), Pattern::Any],
                 cells: vec![Value::Quantity(60.0)],
                 span: Span::default(),
             },
             RowInfo {
-                keys: vec![Some(1), None],
+                keys: vec![Pattern::Enum(1), Pattern::Any],
                 cells: vec![Value::Quantity(90.0)],
                 span: Span::default(),
             },

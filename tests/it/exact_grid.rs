@@ -17,7 +17,7 @@ fn checked(decls: &str) -> Checked {
 }
 
 /// Small guidelines whose conditions the dense grid below covers.
-const GRID_GUIDELINES: [&str; 2] = [
+const GRID_GUIDELINES: [&str; 3] = [
     r#"
 fact a "a": integer 0 to 12
 fact b "b": integer 0 to 12
@@ -49,6 +49,35 @@ inform r5 { when q * 2 = 3 mg or d = 2024-01-31 statement "r5" }
 inform r6 { when 2024-01-01 - d > 30 days or q <= 1 mg statement "r6" }
 inform r7 { when d + 1 month = 2024-02-29 statement "r7" }
 inform r8 { when d + 3 months > 2024-05-31 and d - 1 year <= t statement "r8" }
+"#,
+    // Tables by numbers: each row bound is a threshold of its key's fact,
+    // also through a definition (`s` follows `a`).
+    r#"
+fact a "a": integer 0 to 12
+fact e "e": enum { x "X" y "Y" z "Z" }
+fact q "q": quantity mg
+define s "s": integer = a * 2 + 1
+table t "t" {
+  key e, a, q
+  column v "v": integer
+  row x, 0 to 3, _         -> 1
+  row _, >= 9,   < 2 mg    -> 2
+  row y, _,      2.25 to 4 mg -> 3
+  row _, 5,      _         -> 4
+  row _, _,      _         -> 5
+}
+table u "u" {
+  key s
+  column w "w": integer
+  row < 7     -> 1
+  row 7 to 15 -> 2
+  row > 20    -> 3
+}
+inform r1 { when t.v = 1 statement "r1" }
+inform r2 { when t.v >= 3 statement "r2" }
+inform r3 { when t.v != 5 and u.w = 2 statement "r3" }
+inform r4 { when u.w = 1 or u.w = 3 statement "r4" }
+inform r5 { when t.v = 2 or t.v = 4 statement "r5" }
 "#,
 ];
 

@@ -291,6 +291,16 @@ fn session(mut client: Client) {
         labels(&values),
         ["resectable", "borderline", "unresectable"]
     );
+    // In a table row: the values of the key at the pattern's place.
+    let (offset, _) = find(SAMPLE, "row resectable", 0);
+    let row = client.at(
+        "textDocument/completion",
+        pos(SAMPLE, offset + "row ".len()),
+    );
+    assert_eq!(
+        labels(&row),
+        ["_", "resectable", "borderline", "unresectable"]
+    );
     let (offset, _) = find(SAMPLE, "cite [1", 0);
     let numbers = client.at(
         "textDocument/completion",

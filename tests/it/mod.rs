@@ -29,6 +29,7 @@ mod reference;
 mod schedules;
 mod semantics;
 mod syntax;
+mod tables;
 mod testing;
 mod units;
 

@@ -6,6 +6,7 @@
 //! combined arithmetically (the correspondence is in `fast`), which keeps
 //! unpredictable data out of the branches.
 
+use crate::check::model::Pattern;
 use crate::eval::compile::{Code, Pc};
 use crate::eval::fast::{
     decode, decode_row, encode, eq_enum, not, test, Fast, Ins, Kind, RunOp, DECODE, F, NO_SLOT, S,
@@ -360,7 +361,8 @@ impl Machine<'_> {
 
 /// First-row matching on enum bytes, as `run::lookup`: a row matches when
 /// every key matches (Kleene `and`); a definite mismatch skips the row, an
-/// unknown match stops the lookup with an unknown row.
+/// unknown match stops the lookup with an unknown row. Only tables whose
+/// keys are all enums get here (`fast_build`), so a row has no ranges.
 pub(crate) fn lookup(code: &Code, table: u16, keys: &[S], byte: impl Fn(S) -> u8) -> u8 {
     let Some(t) = code.tables.get(table as usize) else {
         return UNKNOWN;
@@ -368,9 +370,14 @@ pub(crate) fn lookup(code: &Code, table: u16, keys: &[S], byte: impl Fn(S) -> u8
     for (r, row) in t.patterns.chunks_exact(t.keys.max(1)).enumerate() {
         let mut m = T;
         for (pattern, &key) in row.iter().zip(keys) {
-            if let Some(p) = *pattern {
-                let x = byte(key);
-                m = m.min(test(x, UNKNOWN, u32::from(x) == p));
+            match *pattern {
+                Pattern::Any => {}
+                Pattern::Enum(p) => {
+                    let x = byte(key);
+                    m = m.min(test(x, UNKNOWN, u32::from(x) == p));
+                }
+                // Not an enum key: the builder never sends such a table here.
+                Pattern::Range { .. } => return UNKNOWN,
             }
         }
         match m {

@@ -187,8 +187,12 @@ fn ty(code: &Code, pc: Pc) -> Type {
     code.types.get(pc as usize).copied().unwrap_or(Type::Bool)
 }
 
-/// True for a comparison of ordered values.
+/// True for a comparison of ordered values, or a lookup by an ordered key
+/// (its range patterns are comparisons).
 fn is_atom(code: &Code, pc: Pc) -> bool {
+    if let Some(&Op::Lookup { start, len, .. }) = code.ops.get(pc as usize) {
+        return code.args(start, len).iter().any(|&k| ordered(ty(code, k)));
+    }
     let mut any = false;
     pairs(code, pc, |a, b| {
         any |= ordered(ty(code, a)) || ordered(ty(code, b))

@@ -153,6 +153,11 @@ impl Work {
                 self.pending.push((x, y));
             }
         }
+        for &a in &cone.atoms {
+            if self.live.contains(a as usize) && !self.lookup_bounds(code, a) {
+                complete = false;
+            }
+        }
         self.build_regions(enums);
         if !complete && guess {
             self.guess(code, enums);
@@ -168,6 +173,35 @@ impl Work {
             (NONE, f) if f != MANY => self.against(code, y, f, x),
             _ => false,
         }
+    }
+
+    /// Thresholds for a lookup's range patterns: a row's pattern `2 to 3`
+    /// on a key is the comparisons `key >= 2` and `key <= 3`, so each
+    /// bound is a threshold of the fact the key follows. False when a key
+    /// cannot be split (it follows several varying facts).
+    fn lookup_bounds(&mut self, code: &Code, pc: Pc) -> bool {
+        let Some(&Op::Lookup { table, start, len }) = code.ops.get(pc as usize) else {
+            return true;
+        };
+        let Some(t) = code.tables.get(table as usize) else {
+            return true;
+        };
+        let width = t.keys.max(1);
+        for (i, &key) in code.args(start, len).iter().enumerate() {
+            let f = match self.vf_of(code, key) {
+                NONE => continue,
+                MANY => return false,
+                f => f,
+            };
+            for row in t.patterns.chunks_exact(width) {
+                for c in row.get(i).into_iter().flat_map(|p| p.bounds()) {
+                    if self.thresholds(code, key, f, c).is_err() {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
     }
 
     /// Thresholds of `side` (following fact `f`) against the other side.

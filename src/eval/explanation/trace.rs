@@ -2,7 +2,7 @@
 //! into [`TraceStep`]s with short, true reasons and value labels.
 
 use crate::case::Case;
-use crate::check::model::{TExprKind, Type};
+use crate::check::model::{Bound, Pattern, TExprKind, Type};
 use crate::eval::compile::{Op, Pc};
 use crate::eval::outcome::score_range;
 use crate::eval::outcome::{SpanRef, Status, TraceLabel, TraceStep};
@@ -111,10 +111,32 @@ fn row_keys(program: &Program, table: u32, r: u32) -> String {
                     .collect::<Vec<_>>()
                     .join(" "),
             };
-            Some(format!(
-                "{name} = {}",
-                display::enum_name(model, key.ty, (*p)?)
-            ))
+            Some(match *p {
+                Pattern::Any => return None,
+                Pattern::Enum(e) => format!("{name} = {}", display::enum_name(model, key.ty, e)),
+                Pattern::Range { lo, hi } => {
+                    let show = |b: Bound| display::text(model, key.ty, Some(b.value));
+                    match (lo, hi) {
+                        (Some(l), Some(h)) if l.value == h.value => format!("{name} = {}", show(l)),
+                        (Some(l), Some(h)) => format!("{name} {} to {}", show(l), show(h)),
+                        (Some(l), None) => {
+                            format!(
+                                "{name} {} {}",
+                                if l.inclusive { ">=" } else { ">" },
+                                show(l)
+                            )
+                        }
+                        (None, Some(h)) => {
+                            format!(
+                                "{name} {} {}",
+                                if h.inclusive { "<=" } else { "<" },
+                                show(h)
+                            )
+                        }
+                        (None, None) => return None,
+                    }
+                }
+            })
         })
         .collect();
     if keys.is_empty() {

@@ -404,7 +404,7 @@ impl<'a, V: Slots + ?Sized> Walker<'a, V> {
         match row {
             Some(row) => {
                 for (p, &k) in row.iter().zip(kids) {
-                    if p.is_some() && (v.is_some() || get(vals, k & SLOT).is_none()) {
+                    if !p.is_any() && (v.is_some() || get(vals, k & SLOT).is_none()) {
                         self.visit(pc, k);
                     }
                 }

@@ -8,6 +8,7 @@
 //! (traces use the equivalent, faster walk on flat tables in `walk`; this
 //! one is its reference).
 
+use crate::check::model::Pattern;
 use crate::eval::compile::{Code, Op, Pc};
 use crate::eval::run::{row_matches, truth, Slots};
 use crate::syntax::ast::Quantifier;
@@ -132,7 +133,7 @@ pub(crate) fn reach(
             let keys = code.args(*start, *len);
             if let Some(row) = stopping_row(code, vals, *table, keys) {
                 for (p, &k) in row.iter().zip(keys) {
-                    if p.is_some() {
+                    if !p.is_any() {
                         reach(code, vals, k, visited, f);
                     }
                 }
@@ -152,7 +153,7 @@ pub(crate) fn stopping_row<'a, V: Slots + ?Sized>(
     vals: &V,
     table: u32,
     keys: &[Pc],
-) -> Option<&'a [Option<u32>]> {
+) -> Option<&'a [Pattern]> {
     let t = code.tables.get(table as usize)?;
     for row in t.patterns.chunks_exact(t.keys.max(1)) {
         match row_matches(row, keys, vals) {
@@ -165,7 +166,7 @@ pub(crate) fn stopping_row<'a, V: Slots + ?Sized>(
 }
 
 /// The row a lookup matched, as its patterns.
-pub(crate) fn matched_row(code: &Code, table: u32, row: u32) -> Option<&[Option<u32>]> {
+pub(crate) fn matched_row(code: &Code, table: u32, row: u32) -> Option<&[Pattern]> {
     let t = code.tables.get(table as usize)?;
     t.patterns.chunks_exact(t.keys.max(1)).nth(row as usize)
 }
@@ -282,7 +283,7 @@ pub(crate) fn decisive<V: Slots + ?Sized>(code: &Code, vals: &V, pc: Pc, out: &m
             match row {
                 Some(row) => {
                     for (p, &k) in row.iter().zip(keys) {
-                        if p.is_some() && (v.is_some() || get(vals, k).is_none()) {
+                        if !p.is_any() && (v.is_some() || get(vals, k).is_none()) {
                             visit(k, out);
                         }
                     }

@@ -6,7 +6,7 @@
 //! below index them and a broken invariant fails loudly instead of reading
 //! slot 0 or a made-up type.
 
-use crate::check::model::{TableInfo, Type};
+use crate::check::model::{Pattern, TableInfo, Type};
 use crate::eval::compile::{Code, Op, Pc};
 use crate::source::Span;
 use crate::value::Value;
@@ -16,8 +16,8 @@ use crate::value::Value;
 pub(crate) struct CTable {
     /// Number of keys per row.
     pub keys: usize,
-    /// Row patterns, `keys` per row; `None` is the wildcard.
-    pub patterns: Vec<Option<u32>>,
+    /// Row patterns, `keys` per row.
+    pub patterns: Vec<Pattern>,
     /// Cells, `columns` per row.
     pub cells: Vec<Value>,
     /// Number of columns.

@@ -7,6 +7,7 @@
 //! type mismatch the checker should have caught, an overflow or a division
 //! by zero yields unknown (the outcome reports the last two as diagnostics).
 
+use crate::check::model::Pattern;
 use crate::eval::compile::{Code, Op, Pc};
 use crate::syntax::ast::Func;
 use crate::syntax::ast::Quantifier;
@@ -194,7 +195,7 @@ pub(crate) fn step<S: Slots + ?Sized>(
 /// First-row matching. A row matches when every key matches (Kleene AND):
 /// a definite mismatch skips the row, an unknown key stops the lookup.
 fn lookup<'a, S: Slots + ?Sized>(
-    rows: impl Iterator<Item = &'a [Option<u32>]>,
+    rows: impl Iterator<Item = &'a [Pattern]>,
     keys: &[Pc],
     vals: &S,
 ) -> Option<u32> {
@@ -210,19 +211,15 @@ fn lookup<'a, S: Slots + ?Sized>(
 
 /// Whether one row matches the key values (`None`: it depends on an unknown key).
 pub(crate) fn row_matches<S: Slots + ?Sized>(
-    row: &[Option<u32>],
+    row: &[Pattern],
     keys: &[Pc],
     vals: &S,
 ) -> Option<bool> {
     let mut m = Some(true);
     for (pattern, &key) in row.iter().zip(keys) {
-        let Some(p) = pattern else { continue };
-        let hit = match get(vals, key) {
-            Some(Value::Enum(e)) => Some(e == *p),
-            Some(_) => Some(false),
-            None => None,
-        };
-        m = and(m, hit);
+        if !pattern.is_any() {
+            m = and(m, pattern.matches(get(vals, key)));
+        }
     }
     m
 }

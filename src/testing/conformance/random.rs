@@ -1,7 +1,7 @@
 //! Conformance suite: the differential property test. Random small
 //! guidelines, written as text (facts of every type, definitions with
 //! nested connectives, comparisons, `in` with fact members, quantifiers,
-//! `first`, a table with wildcards, arithmetic, `is known`, sections with
+//! `first`, a table with wildcards, a table by numeric ranges, arithmetic, `is known`, sections with
 //! `when`), each checked and run on random cases, every fact known or
 //! unknown; every evaluator and consumer of `super` must agree on every
 //! value and status. There are no expectations: the reference is the
@@ -102,6 +102,9 @@ const ATOMS: &[&str] = &[
     "n0 ^ 2 > 30",
 ];
 
+/// Atoms that read the table by numbers (drawn from `Gen::urng`).
+const U_ATOMS: &[&str] = &["u.c >= 2", "u.c = 1", "u.c < 9", "u.c is known"];
+
 /// Atoms that read the generated definitions and the table.
 const DEF_ATOMS: &[&str] = &[
     "c0",
@@ -125,6 +128,9 @@ const DEF_ATOMS: &[&str] = &[
 
 struct Gen {
     rng: Rng,
+    /// A second stream for the table by numbers, so that adding it left
+    /// every other part of a seed's guideline as it was.
+    urng: Rng,
     /// Bool definitions declared so far (readable by later ones).
     defs: usize,
     /// True once `k`, `s` and the table exist.
@@ -135,7 +141,11 @@ impl Gen {
     fn atom(&mut self) -> String {
         let own = self.derived && self.rng.chance(3);
         if own {
-            return self.rng.pick(DEF_ATOMS).to_string();
+            let def = self.rng.pick(DEF_ATOMS);
+            if self.urng.chance(4) {
+                return self.urng.pick(U_ATOMS).to_string();
+            }
+            return def.to_string();
         }
         if self.defs > 0 && self.rng.chance(6) {
             return format!("c{}", self.rng.below(self.defs));
@@ -211,6 +221,25 @@ impl Gen {
             let k0 = self.rng.pick(&["x", "y", "z", "_"]);
             let k1 = self.rng.pick(&["p", "q", "_"]);
             out += &format!("  row {k0}, {k1} -> {}, {} %\n", row + 1, 10 * (row + 1));
+        }
+        out += "}\n";
+        // A table by numbers: exact values, inclusive ranges and bounds on
+        // an integer fact, a quantity fact (bounds in other units) and a
+        // definition that follows `n0` arithmetically.
+        out += "table u \"u\" {\n  key e1, n0, q0, s\n  column c \"c\": integer\n";
+        for row in 0..3 {
+            let k0 = self.urng.pick(&["p", "q", "_"]);
+            let k1 = self
+                .urng
+                .pick(&["_", "3", "2 to 5", ">= 6", "< 4", "> 7", "<= 0", "10"]);
+            let k2 = self
+                .urng
+                .pick(&["_", "< 5 cm", "30 to 50 mm", ">= 1 m", "5 cm", "> 31 mm"]);
+            let k3 = self.urng.pick(&["_", "_", "< 2", "-1 to 3", ">= 9"]);
+            out += &format!("  row {k0}, {k1}, {k2}, {k3} -> {}\n", row + 1);
+        }
+        if self.urng.chance(2) {
+            out += "  row _, _, _, _ -> 9\n";
         }
         out += "}\n";
         self.derived = true;
@@ -303,6 +332,7 @@ impl Gen {
 fn sample(seed: u64) -> (String, Vec<String>) {
     let mut g = Gen {
         rng: Rng(seed | 1),
+        urng: Rng(seed.rotate_left(29) ^ 0x9e37_79b9_7f4a_7c15 | 1),
         defs: 0,
         derived: false,
     };
