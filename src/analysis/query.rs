@@ -121,6 +121,13 @@ impl Query {
                 if d.is_empty() {
                     d.extend(any_value(model, f).map(Some));
                 }
+                // The slice has no fact declarations: `never`, a value a
+                // case may give a `date or never` fact, is added here.
+                let never = Some(Value::Date(crate::value::date::NEVER));
+                let may_be_never = model.facts.get(f.0 as usize).is_some_and(|i| i.domain.never);
+                if may_be_never && !d.contains(&never) {
+                    d.insert(0, never);
+                }
                 let unknown = unknowns == Unknowns::All
                     || cones
                         .needs_unknown
@@ -182,6 +189,7 @@ impl Query {
         Case {
             name: String::new(),
             facts: vec![None; self.width],
+            absent: Vec::new(),
         }
     }
 

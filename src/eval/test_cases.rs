@@ -72,4 +72,5 @@ pub(super) fn random_case(model: &Model, seed: u64, state: u64, unknown_one_in: 
             .map(|f| value(model, f.ty, &mut rng, unknown_one_in))
             .collect(),
     }
+    absent: Vec::new(),
 }
