@@ -115,7 +115,8 @@ pub(crate) fn layout(
         .map(Vec::as_slice)
         .unwrap_or(&[]);
     let start = match case.facts.get(info.from.0 as usize).copied().flatten() {
-        Some(Value::Date(d)) => Some(d),
+        // A schedule from something never done has no dates to lay out.
+        Some(Value::Date(d)) if d != crate::value::date::NEVER => Some(d),
         _ => None,
     };
     let phases = info
