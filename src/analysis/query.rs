@@ -107,7 +107,8 @@ impl Query {
                 .map(|c| c.condition.clone()),
         );
         let slice = slice(model, &defs, shared, exprs);
-        let program = Program::from_model(slice, SourceMap::new());
+        let never = model.facts.iter().map(|f| f.domain.never).collect();
+        let program = Program::from_model(slice, SourceMap::new()).with_never(never);
         let recs: Vec<RecId> = (0..n as u32).map(RecId).collect();
         let space = program.fact_space(&recs, &[]);
         let domains: Vec<Vec<Option<Value>>> = facts
