@@ -208,6 +208,11 @@ impl Layout<'_> {
                 quote(&f.description.value)
             )),
             self.type_expr(&f.ty),
+            text(if f.or_never.is_some() { " or never" } else { "" }),
+            text(match &f.absent {
+                None => String::new(),
+                Some(a) => format!(" absent means {}", absent_word(&a.value)),
+            }),
         ])
     }
 
@@ -585,4 +590,13 @@ fn aligned(entries: &[String], widths: &[usize], pad_last: bool) -> String {
         }
     }
     out
+}
+
+/// The value of an `absent means` clause as written.
+fn absent_word(v: &AbsentValue) -> String {
+    match v {
+        AbsentValue::Bool(b) => b.to_string(),
+        AbsentValue::Never => "never".into(),
+        AbsentValue::Name(n) => n.name.clone(),
+    }
 }
