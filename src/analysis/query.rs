@@ -125,7 +125,10 @@ impl Query {
                 // The slice has no fact declarations: `never`, a value a
                 // case may give a `date or never` fact, is added here.
                 let never = Some(Value::Date(crate::value::date::NEVER));
-                let may_be_never = model.facts.get(f.0 as usize).is_some_and(|i| i.domain.never);
+                let may_be_never = model
+                    .facts
+                    .get(f.0 as usize)
+                    .is_some_and(|i| i.domain.never);
                 if may_be_never && !d.contains(&never) {
                     d.insert(0, never);
                 }

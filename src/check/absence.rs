@@ -33,7 +33,10 @@ impl Checker<'_> {
         };
         let (written, value) = match &absent.value {
             AbsentValue::Bool(b) => (b.to_string(), (ty == Type::Bool).then_some(Value::Bool(*b))),
-            AbsentValue::Never => ("never".to_string(), domain.never.then_some(Value::Date(NEVER))),
+            AbsentValue::Never => (
+                "never".to_string(),
+                domain.never.then_some(Value::Date(NEVER)),
+            ),
             AbsentValue::Name(n) => (n.name.clone(), self.enum_value(ty, &n.name)),
         };
         match value {

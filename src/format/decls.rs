@@ -208,7 +208,11 @@ impl Layout<'_> {
                 quote(&f.description.value)
             )),
             self.type_expr(&f.ty),
-            text(if f.or_never.is_some() { " or never" } else { "" }),
+            text(if f.or_never.is_some() {
+                " or never"
+            } else {
+                ""
+            }),
             text(match &f.absent {
                 None => String::new(),
                 Some(a) => format!(" absent means {}", absent_word(&a.value)),

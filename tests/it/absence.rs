@@ -159,7 +159,10 @@ fn the_language_server_hovers_the_declaration() {
     client.open(&text);
     let offset = text.find("prior_stroke \"").unwrap();
     let hover = client.at("textDocument/hover", pos(&text, offset + 1));
-    let hover = hover["contents"]["value"].as_str().unwrap_or("").to_string();
+    let hover = hover["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     assert!(
         hover.starts_with("**fact** `prior_stroke`: bool absent means false"),
         "{hover}"
@@ -167,7 +170,10 @@ fn the_language_server_hovers_the_declaration() {
     assert!(hover.contains("`null` keeps it unknown"), "{hover}");
     let offset = text.find("last_mammogram \"").unwrap();
     let hover = client.at("textDocument/hover", pos(&text, offset + 1));
-    let hover = hover["contents"]["value"].as_str().unwrap_or("").to_string();
+    let hover = hover["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     assert!(
         hover.starts_with("**fact** `last_mammogram`: date or never"),
         "{hover}"

@@ -7,9 +7,9 @@
 
 use super::cone::Plan;
 use super::{Bound, Region, Work};
-use crate::value::date::NEVER;
 use crate::check::model::Type;
 use crate::units::approx_eq;
+use crate::value::date::NEVER;
 use crate::value::Value;
 
 impl Work {
