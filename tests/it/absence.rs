@@ -226,3 +226,39 @@ suggest due_now { when last + 10 years <= today statement "d" }
         assert_eq!(status(&o, "overdue"), status(&o, "due_now"), "{facts}");
     }
 }
+
+#[test]
+fn batch_rows_echo_the_facts_taken_as_declared() {
+    let dir = tempfile::tempdir().unwrap();
+    let guideline = dir.path().join("g.cairn");
+    std::fs::write(&guideline, format!("{HEADER}{DECLS}")).unwrap();
+    let cohort = dir.path().join("cohort.jsonl");
+    std::fs::write(
+        &cohort,
+        "{\"facts\": {\"today\": \"2024-06-01\", \"last_colonoscopy\": \"2020-01-01\"}}\n\
+         {\"facts\": {\"prior_stroke\": true, \"last_colonoscopy\": null}}\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args([
+            "batch",
+            guideline.to_str().unwrap(),
+            cohort.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(
+        rows[0]["absent"],
+        serde_json::json!([{"fact": "prior_stroke", "value": false}])
+    );
+    assert_eq!(
+        rows[0]["recommendations"]["anticoagulate"],
+        "not_applicable"
+    );
+    assert!(rows[1].get("absent").is_none(), "{}", rows[1]);
+}
