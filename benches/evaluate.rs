@@ -116,6 +116,7 @@ fn cases(checked: &cairn::check::Checked, n: usize) -> Vec<Case> {
             Case {
                 name: format!("case {i}"),
                 facts,
+                absent: Vec::new(),
             }
         })
         .collect()

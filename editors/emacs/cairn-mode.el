@@ -59,7 +59,7 @@ The default matches the layout `cairn fmt' writes."
   '("strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
     "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
     "until" "as" "at" "least" "study" "alternating" "to" "after" "fractions" "exhaustive"
-    "score" "point" "points" "molar" "mass" "where")
+    "score" "point" "points" "molar" "mass" "where" "never" "absent" "means")
   "Field and clause keywords.")
 
 (defun cairn--words (words)

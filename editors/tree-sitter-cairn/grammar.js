@@ -65,7 +65,10 @@ module.exports = grammar({
 
     // ------------------------------------------------------------ facts
 
-    fact: $ => seq('fact', field('name', $.identifier), field('description', $.string), ':', field('type', $._type)),
+    fact: $ => seq('fact', field('name', $.identifier), field('description', $.string), ':', field('type', $._type),
+      optional($.or_never), optional($.absent_means)),
+    or_never: _ => seq('or', 'never'),
+    absent_means: $ => seq('absent', 'means', choice('true', 'false', 'never', $.identifier)),
     group: $ => seq('group', field('name', $.identifier), $.string, '{', repeat($.fact), '}'),
 
     _type: $ => choice($.primitive_type, $.integer_type, $.number_type, $.quantity_type, $.enum_type),

@@ -279,6 +279,7 @@ impl Search<'_, '_> {
         let blank = |m: &Model| Case {
             name: String::new(),
             facts: vec![None; m.facts.len()],
+            absent: Vec::new(),
         };
         let (mut oc, mut nc) = (blank(self.run.om), blank(self.run.nm));
         for ((m, d), &p) in self.facts.iter().zip(self.domains).zip(pick) {

@@ -413,12 +413,19 @@ fn acknowledge(model: &Model, findings: &mut Vec<Finding>) {
 
 /// A case as a case file: `{"facts": {...}}` with the known facts in the
 /// JSON form of `grammar/SEMANTICS.md`, "Values in JSON" (quantities in
-/// the declared unit).
+/// the declared unit). An unknown fact whose absence means a value is
+/// written `null`: left out, it would take that value.
 pub fn witness_json(model: &Model, case: &Case) -> serde_json::Value {
     let mut facts = serde_json::Map::new();
     for (info, v) in model.facts.iter().zip(&case.facts) {
-        if let Some(v) = v {
-            facts.insert(info.name.clone(), value_json(model, info.ty, *v));
+        match v {
+            Some(v) => {
+                facts.insert(info.name.clone(), value_json(model, info.ty, *v));
+            }
+            None if info.domain.absent.is_some() => {
+                facts.insert(info.name.clone(), serde_json::Value::Null);
+            }
+            None => {}
         }
     }
     json!({ "facts": facts })

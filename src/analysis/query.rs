@@ -113,7 +113,8 @@ impl Query {
                 .map(|c| c.condition.clone()),
         );
         let (slice, shared) = slice(model, &defs, shared, exprs);
-        let program = Program::from_model(slice, SourceMap::new());
+        let never = model.facts.iter().map(|f| f.domain.never).collect();
+        let program = Program::from_model(slice, SourceMap::new()).with_never(never);
         let recs: Vec<RecId> = (0..n as u32).map(RecId).collect();
         let space = program.fact_space(&recs, &[]);
         let domains: Vec<Vec<Option<Value>>> = facts
@@ -126,6 +127,16 @@ impl Query {
                     .unwrap_or_default();
                 if d.is_empty() {
                     d.extend(any_value(model, f).map(Some));
+                }
+                // The slice has no fact declarations: `never`, a value a
+                // case may give a `date or never` fact, is added here.
+                let never = Some(Value::Date(crate::value::date::NEVER));
+                let may_be_never = model
+                    .facts
+                    .get(f.0 as usize)
+                    .is_some_and(|i| i.domain.never);
+                if may_be_never && !d.contains(&never) {
+                    d.insert(0, never);
                 }
                 let unknown = unknowns == Unknowns::All
                     || cones
@@ -204,6 +215,7 @@ impl Query {
         Case {
             name: String::new(),
             facts: vec![None; self.width],
+            absent: Vec::new(),
         }
     }
 

@@ -125,7 +125,14 @@ pub fn to_value(
             span,
         },
         DecodeError::BadDate => CaseError::BadDate {
-            help: crate::value::date::suggest(&raw),
+            help: if raw == "never" {
+                format!(
+                    "`{name}` is declared `date`, not `date or never`: give the date, or `null` \
+                     when it is unknown"
+                )
+            } else {
+                crate::value::date::suggest(&raw)
+            },
             value: raw,
             span,
         },

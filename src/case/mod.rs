@@ -3,7 +3,8 @@
 //!
 //! Every problem becomes a diagnostic pointing into the JSON text (through
 //! the span-recording reader in [`json`]), and all of them are reported in
-//! one run. Absent and `null` facts both mean unknown.
+//! one run. An absent fact is unknown unless the guideline declares what
+//! its absence means (`absent means false`); `null` is always unknown.
 
 mod constraints;
 pub mod convert;
@@ -30,6 +31,9 @@ pub struct Case {
     pub name: String,
     /// Fact values indexed by [`crate::check::model::FactId`].
     pub facts: Vec<Option<Value>>,
+    /// The facts (by id, ascending) the case left out that took the value
+    /// their `absent means` declares; the outcome echoes them.
+    pub absent: Vec<u32>,
 }
 
 /// A loaded case file: the case plus what the test runner needs.
@@ -228,8 +232,24 @@ impl Loader<'_> {
                 _ => self.unknown_key(key, "the case", TOP_KEYS),
             }
         }
+        self.absent(&mut out.case);
         out.case.name = out.name.clone();
         out
+    }
+
+    /// Gives every fact the case leaves out (no key; an explicit `null`
+    /// stays unknown) the value its `absent means` declares.
+    fn absent(&mut self, case: &mut Case) {
+        for (i, info) in self.model.facts.iter().enumerate() {
+            let Some(v) = info.domain.absent else {
+                continue;
+            };
+            let given = self.fact_spans.get(i).is_some_and(Option::is_some);
+            if let (false, Some(slot)) = (given, case.facts.get_mut(i)) {
+                *slot = Some(v);
+                case.absent.push(i as u32);
+            }
+        }
     }
 
     fn facts(&mut self, json: &Json, slots: &mut [Option<Value>]) {

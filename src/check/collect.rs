@@ -164,7 +164,8 @@ impl<'a> Checker<'a> {
     fn collect_fact(&mut self, f: &ast::Fact, doc: &[String], group: Option<&str>) {
         let id = FactId(self.model.facts.len() as u32);
         let ty = self.type_expr(&f.ty, &f.name.name);
-        let domain = self.domain(&f.ty, ty, true);
+        let mut domain = self.domain(&f.ty, ty, true);
+        self.absence(f, ty, &mut domain);
         let unique = self.declare(&f.name, Symbol::Fact(id));
         self.model.facts.push(FactInfo {
             name: f.name.name.clone(),

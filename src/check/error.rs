@@ -361,6 +361,33 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `or never` on a fact that is not a date.
+    #[error("only a `date` fact can be `or never`")]
+    #[diagnostic(
+        code(cairn::check::never_not_date),
+        help("write `date or never` for a date a case may give as \"never\" (never done)")
+    )]
+    NeverNotDate {
+        /// The `or never`.
+        #[label("the fact's type is not `date`")]
+        span: SourceSpan,
+    },
+
+    /// An `absent means` value that is not a value of the fact's type.
+    #[error("`absent means {value}` does not fit the fact `{fact}`: {reason}")]
+    #[diagnostic(code(cairn::check::bad_absent))]
+    BadAbsent {
+        /// The value as written.
+        value: String,
+        /// The fact.
+        fact: String,
+        /// Why, and what would fit.
+        reason: String,
+        /// The clause.
+        #[label("not a value of this fact")]
+        span: SourceSpan,
+    },
+
     /// A `molar mass` or `where` conversion that cannot apply.
     #[error("this unit conversion cannot apply: {reason}")]
     #[diagnostic(code(cairn::check::bad_conversion))]

@@ -20,6 +20,7 @@
 //! sorted by file and position. Errors are [`CheckError`], warnings
 //! [`CheckWarning`].
 
+mod absence;
 mod choices;
 mod cites;
 mod collect;

@@ -198,8 +198,9 @@ pub struct FactInfo {
     pub domain: Domain,
 }
 
-/// The values a `number` or `quantity` fact may take, and the dimensions
-/// besides its own a case may give it in (`molar mass`, `where`).
+/// The values a fact may take beyond its type (a `number` or `quantity`
+/// fact's range, a date fact's `never`), the dimensions besides its own a
+/// case may give it in (`molar mass`, `where`), and what its absence means.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Domain {
     /// Inclusive bounds, in the canonical unit of the fact's dimension.
@@ -208,6 +209,12 @@ pub struct Domain {
     pub written: Option<String>,
     /// Conversions from other dimensions.
     pub conversions: Vec<crate::units::Conversion>,
+    /// A `date or never` fact: a case may give it as `"never"`
+    /// ([`crate::value::date::NEVER`]).
+    pub never: bool,
+    /// `absent means VALUE`: the value a case that leaves the fact out
+    /// gives it (an explicit `null` stays unknown).
+    pub absent: Option<crate::value::Value>,
 }
 
 /// An enum: its values in order.

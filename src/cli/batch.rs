@@ -212,7 +212,7 @@ impl Batch<'_> {
         }
         let case_name = (loaded.name != name).then_some(loaded.name);
         Ok(match self.format {
-            BatchFormat::Jsonl => self.json_row(number, case_name, &statuses),
+            BatchFormat::Jsonl => self.json_row(number, case_name, &statuses, &loaded.case),
             BatchFormat::Csv => {
                 let mut cells = vec![number.to_string(), csv(case_name.as_deref().unwrap_or(""))];
                 cells.extend(statuses.iter().map(|s| s.as_str().to_string()));
@@ -222,7 +222,13 @@ impl Batch<'_> {
     }
 
     /// The JSON row of a good line.
-    fn json_row(&mut self, number: usize, name: Option<String>, statuses: &[Status]) -> String {
+    fn json_row(
+        &mut self,
+        number: usize,
+        name: Option<String>,
+        statuses: &[Status],
+        case: &case::Case,
+    ) -> String {
         let model = &self.checked.model;
         let mut recs_json = serde_json::Map::new();
         let mut missing = serde_json::Map::new();
@@ -248,14 +254,31 @@ impl Batch<'_> {
                 (d.name.clone(), cairn::value::json::encode(model, d.ty, v))
             })
             .collect();
-        serde_json::json!({
+        let mut row = serde_json::json!({
             "line": number,
             "name": name,
             "recommendations": recs_json,
             "missing": missing,
             "derived": derived,
-        })
-        .to_string()
+        });
+        // As in `cairn run`: the facts left out that took their declared
+        // absent value, only when there are any.
+        if !case.absent.is_empty() {
+            let absent: Vec<serde_json::Value> = case
+                .absent
+                .iter()
+                .filter_map(|&f| {
+                    let info = model.facts.get(f as usize)?;
+                    let v = case.facts.get(f as usize).copied().flatten();
+                    Some(serde_json::json!({
+                        "fact": info.name,
+                        "value": cairn::value::json::encode(model, info.ty, v),
+                    }))
+                })
+                .collect();
+            row["absent"] = absent.into();
+        }
+        row.to_string()
     }
 
     /// Writes the error row of a bad line, and its errors on standard error.

@@ -131,6 +131,15 @@ impl Program {
         Program::from_model(checked.model.clone(), checked.sources.clone())
     }
 
+    /// The program of a slice of a model, which declares no facts, told
+    /// which of the whole model's facts may be `never` (`date or never`),
+    /// so that its exact pass gives `never` a region of its own as the
+    /// whole program's does.
+    pub(crate) fn with_never(mut self, never: Vec<bool>) -> Program {
+        self.plan.never = never;
+        self
+    }
+
     /// Compiles a model and the sources its spans point into.
     pub fn from_model(model: Model, sources: SourceMap) -> Program {
         let code = Code::compile(&model);

@@ -71,5 +71,6 @@ pub(super) fn random_case(model: &Model, seed: u64, state: u64, unknown_one_in: 
             .iter()
             .map(|f| value(model, f.ty, &mut rng, unknown_one_in))
             .collect(),
+        absent: Vec::new(),
     }
 }

@@ -208,6 +208,15 @@ impl Layout<'_> {
                 quote(&f.description.value)
             )),
             self.type_expr(&f.ty),
+            text(if f.or_never.is_some() {
+                " or never"
+            } else {
+                ""
+            }),
+            text(match &f.absent {
+                None => String::new(),
+                Some(a) => format!(" absent means {}", absent_word(&a.value)),
+            }),
         ])
     }
 
@@ -624,5 +633,14 @@ fn row_key(k: &RowKey) -> String {
             };
             format!("{op} {}", super::expr::literal(value))
         }
+    }
+}
+
+/// The value of an `absent means` clause as written.
+fn absent_word(v: &AbsentValue) -> String {
+    match v {
+        AbsentValue::Bool(b) => b.to_string(),
+        AbsentValue::Never => "never".into(),
+        AbsentValue::Name(n) => n.name.clone(),
     }
 }

@@ -193,13 +193,20 @@ impl Index {
 
     fn fact(&mut self, doc: &[String], fact: &Fact) {
         let name = &fact.name.name;
-        let mut hover = format!("**fact** `{name}`: {}", type_text(&fact.ty));
+        let mut hover = format!("**fact** `{name}`: {}", fact_type_text(fact));
         push_para(&mut hover, &fact.description.value);
+        if fact.absent.is_some() {
+            push_para(
+                &mut hover,
+                "Left out of a case, it takes the declared value (and the outcome says so); \
+                 `null` keeps it unknown.",
+            );
+        }
         push_para(&mut hover, &doc.join("\n"));
         if let TypeExpr::Enum { values, .. } = &fact.ty {
             push_para(&mut hover, &values_list(values));
         }
-        let detail = format!("{} ({})", fact.description.value, type_text(&fact.ty));
+        let detail = format!("{} ({})", fact.description.value, fact_type_text(fact));
         self.add(key(name), SymbolKind::Fact, fact.name.span, hover, detail);
         self.typed(name, &fact.ty);
     }
@@ -544,6 +551,25 @@ fn push_para(out: &mut String, text: &str) {
         out.push_str("\n\n");
         out.push_str(text.trim());
     }
+}
+
+/// A fact's type with its `or never` and `absent means` as written, for
+/// hover and completion details: what a case may give and what leaving
+/// the fact out means.
+pub fn fact_type_text(fact: &Fact) -> String {
+    let mut out = type_text(&fact.ty);
+    if fact.or_never.is_some() {
+        out.push_str(" or never");
+    }
+    if let Some(a) = &fact.absent {
+        let word = match &a.value {
+            AbsentValue::Bool(b) => b.to_string(),
+            AbsentValue::Never => "never".into(),
+            AbsentValue::Name(n) => n.name.clone(),
+        };
+        out.push_str(&format!(" absent means {word}"));
+    }
+    out
 }
 
 /// A type as the user wrote it, for hover and completion details.

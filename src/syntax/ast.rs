@@ -120,6 +120,30 @@ pub struct Fact {
     pub description: Text,
     /// Its type.
     pub ty: TypeExpr,
+    /// `or never` after a `date` type: where it is written.
+    pub or_never: Option<Span>,
+    /// `absent means VALUE`: what a case that leaves the fact out means.
+    pub absent: Option<Absent>,
+}
+
+/// `absent means VALUE` on a fact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Absent {
+    /// The value as written.
+    pub value: AbsentValue,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// The value an `absent means` clause names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AbsentValue {
+    /// `true` or `false`.
+    Bool(bool),
+    /// `never` (a `date or never` fact).
+    Never,
+    /// An enum value's name.
+    Name(Ident),
 }
 
 /// A named group of facts.

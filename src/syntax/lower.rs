@@ -135,11 +135,33 @@ impl<'d> Lower<'d> {
         let name = self.ident(inner.next()?);
         let description = self.text(inner.next()?);
         let ty = self.type_expr(inner.next()?)?;
+        let (mut or_never, mut absent) = (None, None);
+        for part in inner {
+            match part.as_rule() {
+                Rule::or_never => or_never = Some(self.span(&part)),
+                Rule::absent_means => absent = self.absent(part),
+                _ => {}
+            }
+        }
         Some(Fact {
             name,
             description,
             ty,
+            or_never,
+            absent,
         })
+    }
+
+    fn absent(&mut self, pair: Pair<Rule>) -> Option<Absent> {
+        let span = self.span(&pair);
+        let word = pair.into_inner().nth(2)?;
+        let value = match word.as_rule() {
+            Rule::kw_true => AbsentValue::Bool(true),
+            Rule::kw_false => AbsentValue::Bool(false),
+            Rule::kw_never => AbsentValue::Never,
+            _ => AbsentValue::Name(self.ident(word)),
+        };
+        Some(Absent { value, span })
     }
 
     fn group(&mut self, pair: Pair<Rule>) -> Option<Group> {

@@ -141,10 +141,24 @@ impl Shift for Fact {
             name,
             description,
             ty,
+            or_never,
+            absent,
         } = self;
         name.shift(d);
         description.shift(d);
         ty.shift(d);
+        or_never.shift(d);
+        absent.shift(d);
+    }
+}
+
+impl Shift for Absent {
+    fn shift(&mut self, d: i64) {
+        let Absent { value, span } = self;
+        if let AbsentValue::Name(id) = value {
+            id.shift(d);
+        }
+        span.shift(d);
     }
 }
 

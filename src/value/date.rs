@@ -14,6 +14,14 @@ pub const MIN_DAY: i32 = -719_162;
 /// The last supported date, 9999-12-31, as a day number.
 pub const MAX_DAY: i32 = 2_932_896;
 
+/// `never` (a `date or never` fact never done) as a day number: the day
+/// before the first supported date, so that it is earlier than every date
+/// and compares as an infinitely early one without a test on the hot path
+/// (see `grammar/SEMANTICS.md`, "Never"). Only a case gives it: loading
+/// reads `"never"` into it, [`shift`] keeps it, and every printer writes
+/// it as `never`.
+pub const NEVER: i32 = MIN_DAY - 1;
+
 /// True when a day number is within the supported range, years 0001 to
 /// 9999 (what `YYYY-MM-DD` can write).
 pub fn in_range(days: i32) -> bool {
@@ -79,6 +87,9 @@ pub fn suggest(text: &str) -> String {
 /// expression can hold is in the supported range (loading and [`shift`]
 /// check it); the `day N` fallback is never reached from them.
 pub fn format_date(days: i32) -> String {
+    if days == NEVER {
+        return "never".into();
+    }
     match civil(days).filter(|_| in_range(days)) {
         Some(d) => d.to_string(),
         None => format!("day {days}"),
@@ -97,9 +108,13 @@ pub fn add_months(days: i32, months: i32) -> Option<i32> {
 /// The whole calendar months (`step` 1) or years (`step` 12) from day `a`
 /// to day `b`: the greatest `n` with `a + n` steps (as [`add_months`]
 /// counts them, clamping to the month's end) not past `b`; negative when
-/// `b` is before `a`. A person born 2020-02-29 is 1 year old on
+/// `b` is before `a`; unknown when either is `never` (no number of years
+/// since something never done). A person born 2020-02-29 is 1 year old on
 /// 2021-02-28, as `2020-02-29 + 1 year` is that day.
 pub fn whole_between(a: i32, b: i32, step: i32) -> Option<i64> {
+    if a == NEVER || b == NEVER {
+        return None;
+    }
     let (from, to) = (civil(a)?, civil(b)?);
     let index = |d: jiff::civil::Date| i32::from(d.year()) * 12 + i32::from(d.month());
     let mut n = (index(to) - index(from)) / step;
@@ -148,6 +163,11 @@ fn add_days(date: i32, days: f64) -> Option<i32> {
 /// length and rounded. Otherwise the span is rounded to whole days.
 /// `None` when the result is outside the calendar's range.
 pub fn shift(date: i32, days: f64, calendar: bool) -> Option<i32> {
+    // An infinitely early date stays so, by any finite span: `never + 10
+    // years` is before every date, as `never` is.
+    if date == NEVER {
+        return days.is_finite().then_some(NEVER);
+    }
     if !calendar {
         return add_days(date, days);
     }

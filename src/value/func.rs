@@ -4,7 +4,7 @@
 //! Like arithmetic, a function of an unknown argument is unknown, and one
 //! whose result is out of range has no value (a runtime diagnostic).
 
-use super::date::whole_between;
+use super::date::{whole_between, NEVER};
 use super::ops::{compare, num};
 use super::Value;
 use crate::syntax::ast::{BinOp, Func};
@@ -46,6 +46,10 @@ pub fn apply(func: Func, args: [Option<Value>; 2], integer: bool) -> Option<Valu
             let (Value::Date(x), Value::Date(y)) = (a?, b?) else {
                 return None;
             };
+            // No count of days since something never done: unknown.
+            if x == NEVER || y == NEVER {
+                return None;
+            }
             let n = match func {
                 Func::YearsBetween => whole_between(x, y, 12)?,
                 Func::MonthsBetween => whole_between(x, y, 1)?,

@@ -226,6 +226,11 @@ fn decode_value(
         (Type::Number, Shape::Number(n, _)) if units::in_range(*n) => Value::Number(*n),
         (Type::Number, Shape::Number(..)) => return Err(DecodeError::QuantityRange),
         (Type::Quantity { dim, .. }, _) => Value::Quantity(canonical(dim, domain, json)?),
+        // `never` for a `date or never` fact, or for an expected derived
+        // date (no domain), which may follow one.
+        (Type::Date, Shape::String("never")) if domain.is_none_or(|d| d.never) => {
+            Value::Date(crate::value::date::NEVER)
+        }
         (Type::Date, Shape::String(s)) => Value::Date(parse_date(s).ok_or(DecodeError::BadDate)?),
         (Type::Enum(id), Shape::String(s)) => {
             let values = model

@@ -8,6 +8,7 @@
 
 use crate::syntax::ast::BinOp;
 use crate::units::approx_eq;
+use crate::value::date::NEVER;
 use crate::value::Value;
 
 /// The truth value of a slot: `None` when unknown (or not a bool).
@@ -194,7 +195,14 @@ fn add_sub(minus: bool, a: Value, b: Value) -> Option<Value> {
         (Value::Quantity(x), Value::Quantity(y)) => {
             Value::Quantity(if minus { x - y } else { x + y })
         }
-        (Value::Date(x), Value::Date(y)) if minus => Value::Quantity(f64::from(x) - f64::from(y)),
+        // The time between dates, unknown with `never` (no span since
+        // something never done), as `days between` is.
+        (Value::Date(x), Value::Date(y)) if minus => {
+            if x == NEVER || y == NEVER {
+                return None;
+            }
+            Value::Quantity(f64::from(x) - f64::from(y))
+        }
         // A date plus a time is `shift`, never an addition.
         (Value::Date(_), _) | (_, Value::Date(_)) => return None,
         _ => {

@@ -50,6 +50,7 @@ fn every_case(c: &Checked, mut visit: impl FnMut(&Program, &mut cairn::eval::Scr
     let mut case = Case {
         name: String::new(),
         facts: vec![None; axes.len()],
+        absent: Vec::new(),
     };
     for i in 0..total {
         let mut rest = i;

@@ -141,6 +141,7 @@ fn all_cases(c: &Checked) -> Vec<Case> {
     let mut cases = vec![Case {
         name: String::new(),
         facts: vec![None; m.facts.len()],
+        absent: Vec::new(),
     }];
     for (i, f) in m.facts.iter().enumerate() {
         cases = cases

@@ -220,6 +220,7 @@ impl Mb {
         let mut case = Case {
             name: "case".into(),
             facts: vec![None; self.m.facts.len()],
+            absent: Vec::new(),
         };
         for (name, v) in facts {
             case.facts[self.m.fact(name).unwrap().0 as usize] = *v;
@@ -1233,6 +1234,7 @@ fn fast_paths_agree_with_outcome() {
     let short = Case {
         name: "short".into(),
         facts: vec![],
+        absent: Vec::new(),
     };
     assert_eq!(
         p.statuses(&short, &mut s),

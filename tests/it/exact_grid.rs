@@ -185,6 +185,7 @@ fn exact_statuses_and_missing_facts_agree_with_a_dense_grid() {
                 facts: (0..n)
                     .map(|f| (!unknown.contains(&f)).then(|| known[f]))
                     .collect(),
+                absent: Vec::new(),
             };
             let (oracle, matters) = brute_force(&p, &case, &unknown);
             let out = p.evaluate(&case, Options::default());

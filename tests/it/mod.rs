@@ -1,5 +1,6 @@
 //! Test modules, one per stage or tool.
 
+mod absence;
 mod analysis;
 mod analysis_branches;
 mod analysis_space;

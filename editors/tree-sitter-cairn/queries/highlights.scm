@@ -43,7 +43,7 @@
   "strength" "kind" "about" "statement" "rationale" "alternative" "note" "detail" "cite" "see"
   "excludes" "acknowledge" "with" "dated" "code" "key" "column" "row" "from" "every" "for"
   "until" "as" "at" "least" "study" "alternating" "to" "after" "fractions" "score" "point" "points"
-  "molar" "mass" "where"
+  "molar" "mass" "where" "never" "absent" "means"
 ] @keyword
 
 (comparison_operator) @operator

@@ -45,7 +45,7 @@ syn keyword cairnType        bool integer number quantity date enum
 syn keyword cairnBoolean     true false
 syn keyword cairnField       strength kind about statement rationale alternative note detail cite see excludes acknowledge with
 syn keyword cairnModifier    exhaustive
-syn keyword cairnKeyword     dated code key column row from as every for until at least study alternating to after fractions score point points molar mass where
+syn keyword cairnKeyword     dated code key column row from as every for until at least study alternating to after fractions score point points molar mass where never absent means
 
 syn match  cairnEscape      /\\./ contained
 syn match  cairnPlaceholder /{[A-Za-z_][A-Za-z0-9_]*\%(\.[A-Za-z_][A-Za-z0-9_]*\)\=}/ contained

@@ -38,6 +38,8 @@ pub(crate) struct Plan {
     pub defs: Vec<Cone>,
     /// Per enum: its number of values.
     pub enums: Vec<u32>,
+    /// Per fact: it may be `never` (`date or never`), a region of its own.
+    pub never: Vec<bool>,
     /// What every slot reads ([`reads`]), computed once so that a case's
     /// walks over the cone do not decode instructions again.
     pub adj: Adjacency,
@@ -91,6 +93,7 @@ impl Plan {
             recs: code.rec_root.iter().map(|&r| cone(r)).collect(),
             defs: code.def_root.iter().map(|&r| cone(r)).collect(),
             enums: enum_sizes(model),
+            never: model.facts.iter().map(|f| f.domain.never).collect(),
             adj: Adjacency::new(code),
             diagrams: Diagrams::default(),
         };

@@ -187,6 +187,7 @@ impl Builder<'_> {
             split(
                 info.ty,
                 values,
+                info.domain.never,
                 cands.get(at..end).unwrap_or(&[]),
                 &mut self.d.regions,
             );

@@ -2,16 +2,20 @@
 //! the candidates `solve` found. A boolean or enum fact has one region per
 //! value; an integer or date fact one per run of values between candidate
 //! starts (within its declared range); a decimal or quantity fact each
-//! threshold alone and the open intervals around them.
+//! threshold alone and the open intervals around them. A `date or never`
+//! fact has `never` as a region of its own, before all of them.
 
+use super::cone::Plan;
 use super::{Bound, Region, Work};
 use crate::check::model::Type;
 use crate::units::approx_eq;
+use crate::value::date::NEVER;
 use crate::value::Value;
 
 impl Work {
     /// Splits every varying fact at its candidates.
-    pub(super) fn build_regions(&mut self, enums: &[u32]) {
+    pub(super) fn build_regions(&mut self, plan: &Plan) {
+        let enums = plan.enums.as_slice();
         // Unstable: a stable sort allocates.
         self.cands
             .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(num(a.1).total_cmp(&num(b.1))));
@@ -35,7 +39,8 @@ impl Work {
                 Type::Enum(e) => enums.get(e.0 as usize).copied().unwrap_or(0),
                 _ => 0,
             };
-            split(t, n, cands, regions);
+            let never = plan.never.get(f as usize).copied().unwrap_or(false);
+            split(t, n, never, cands, regions);
             self.spans.push((start, self.regions.len() as u32));
             at = end;
         }
@@ -54,8 +59,19 @@ pub(super) fn num(v: Value) -> f64 {
 }
 
 /// The regions of one fact of type `ty`, given its sorted candidates.
-/// `values` is the number of values of an enum type.
-pub(super) fn split(ty: Type, values: u32, cands: &[(u32, Value)], out: &mut Vec<Region>) {
+/// `values` is the number of values of an enum type; `never`, that a date
+/// fact may be `never` (a region of its own: it behaves like no date, as
+/// `days between` is unknown for it).
+pub(super) fn split(
+    ty: Type,
+    values: u32,
+    never: bool,
+    cands: &[(u32, Value)],
+    out: &mut Vec<Region>,
+) {
+    if never && ty == Type::Date {
+        out.push(Region::point(Value::Date(NEVER)));
+    }
     match ty {
         Type::Bool => out.extend([false, true].map(|b| Region::point(Value::Bool(b)))),
         Type::Enum(_) => out.extend((0..values).map(|i| Region::point(Value::Enum(i)))),

@@ -107,7 +107,6 @@ impl Work {
 
     /// The rest of [`Work::prepare`] once the live slots are marked.
     fn walked(&mut self, code: &Code, cone: &Cone, plan: &Plan, guess: bool) -> bool {
-        let enums = plan.enums.as_slice();
         let adj = &plan.adj;
         self.run.clear();
         self.facts.clear();
@@ -158,9 +157,9 @@ impl Work {
                 complete = false;
             }
         }
-        self.build_regions(enums);
+        self.build_regions(plan);
         if !complete && guess {
-            self.guess(code, enums);
+            self.guess(code, plan);
         }
         complete
     }
@@ -343,7 +342,7 @@ impl Work {
 
     /// For an incomplete split: one completion at the first regions, and
     /// thresholds from each comparison between facts at those values.
-    fn guess(&mut self, code: &Code, enums: &[u32]) {
+    fn guess(&mut self, code: &Code, plan: &Plan) {
         let root = self.run.last().copied().unwrap_or(0);
         self.complete(code, 0, root);
         for k in 0..self.pending.len() {
@@ -357,7 +356,7 @@ impl Work {
                 self.guesses(code, y, c);
             }
         }
-        self.build_regions(enums);
+        self.build_regions(plan);
     }
 }
 

@@ -136,6 +136,21 @@ fn statement(
     out
 }
 
+/// The facts the case left out that took their declared absent value.
+fn absent_facts(model: &Model, case: &Case) -> Vec<super::AbsentFact> {
+    case.absent
+        .iter()
+        .filter_map(|&f| {
+            let info = model.facts.get(f as usize)?;
+            let v = case.facts.get(f as usize).copied().flatten();
+            Some(super::AbsentFact {
+                fact: info.name.clone(),
+                value: display::json(model, info.ty, v),
+            })
+        })
+        .collect()
+}
+
 /// Builds the outcome of an evaluated case.
 pub(crate) fn outcome(
     program: &Program,
@@ -267,6 +282,7 @@ pub(crate) fn outcome(
         },
         derived,
         ranges,
+        absent: absent_facts(model, case),
         recommendations,
         schedules,
         trace,

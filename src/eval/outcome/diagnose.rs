@@ -25,6 +25,9 @@ pub(crate) enum Failure {
     Overflow,
     /// A date shifted outside the supported dates (years 0001 to 9999).
     DateRange,
+    /// The time between dates one of which is `never` (`days between`,
+    /// `date - date`): no time has passed since something never done.
+    SinceNever,
 }
 
 /// How slot `pc` failed, if it is an arithmetic operation whose operands
@@ -44,8 +47,13 @@ pub(crate) fn failure(code: &Code, vals: &[Option<Value>], pc: Pc) -> Option<Fai
         Some(Value::Number(x) | Value::Quantity(x)) => x == 0.0,
         _ => false,
     };
+    let never = code
+        .children(pc)
+        .any(|c| get(c) == Some(Value::Date(crate::value::date::NEVER)));
     Some(if zero {
         Failure::DivisionByZero
+    } else if never && !matches!(op, Op::Shift { .. }) {
+        Failure::SinceNever
     } else if matches!(op, Op::Shift { .. }) {
         Failure::DateRange
     } else {
@@ -140,6 +148,10 @@ pub(crate) fn diagnostic(program: &Program, vals: &[Option<Value>], pc: Pc) -> R
         Some(Failure::DateRange) => (
             "eval::date_out_of_range",
             format!("the date `{text}` is outside the supported dates (0001-01-01 to 9999-12-31)"),
+        ),
+        Some(Failure::SinceNever) => (
+            "eval::since_never",
+            format!("`{text}` has no value: a date in it is `never`"),
         ),
         _ => (
             "eval::overflow",

@@ -51,6 +51,11 @@ pub struct Outcome {
     /// JSON when there is none.
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     pub ranges: serde_json::Map<String, serde_json::Value>,
+    /// The facts the case left out that took the value their `absent
+    /// means` declares, in declaration order; omitted from JSON when none
+    /// did. Echoed so that a reader sees what was assumed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<AbsentFact>,
     /// Every recommendation, in document order.
     pub recommendations: Vec<RecOutcome>,
     /// Schedules laid out for recommendations that apply.
@@ -61,6 +66,16 @@ pub struct Outcome {
     /// zero, an overflow); omitted from JSON when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<RuntimeDiagnostic>,
+}
+
+/// A fact the case left out, taken as its declared `absent means` value.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AbsentFact {
+    /// The fact's name.
+    pub fact: String,
+    /// The value it took, in the case file's JSON form (`false`,
+    /// `"never"`, an enum value's name).
+    pub value: serde_json::Value,
 }
 
 /// A runtime diagnostic: an operation of the guideline whose operands are

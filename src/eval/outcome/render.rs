@@ -134,6 +134,19 @@ fn applied(out: &mut String, rec: &RecOutcome, checked: &Checked) {
     }
 }
 
+/// The facts the case left out that took their declared absent value,
+/// so that a reader sees what was assumed rather than given.
+fn absent(out: &mut String, outcome: &Outcome) {
+    if outcome.absent.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nNot given, taken as declared");
+    for a in &outcome.absent {
+        let v = json_text(&a.value);
+        let _ = writeln!(out, "  {}: {v} (absent: declared to mean {v})", a.fact);
+    }
+}
+
 /// A tumour-board-style note: what applies (by section), derived values,
 /// what to ask for, and follow-up schedules as dated windows.
 pub fn note(outcome: &Outcome, checked: &Checked) -> String {
@@ -175,6 +188,7 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
         let _ = writeln!(out, "  nothing applies with the facts given");
     }
     derived(&mut out, outcome, checked);
+    absent(&mut out, outcome);
     let undetermined: Vec<&RecOutcome> = outcome
         .recommendations
         .iter()

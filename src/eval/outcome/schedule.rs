@@ -205,8 +205,10 @@ pub(crate) fn layout(
         .map(Vec::as_slice)
         .unwrap_or(&[]);
     let mut needs = BTreeSet::new();
-    let start = info.from.and_then(|f| dates.read(f));
-    if let (None, Some(f)) = (start, info.from) {
+    let from = info.from.and_then(|f| dates.read(f));
+    // A schedule from something never done has no dates to lay out.
+    let start = from.filter(|&d| d != crate::value::date::NEVER);
+    if let (None, Some(f)) = (from, info.from) {
         dates.needs(f, &mut needs);
     }
     // Every phase end the case does not give, even past an unknown start,

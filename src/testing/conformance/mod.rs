@@ -109,6 +109,7 @@ pub(crate) fn check_runs(subject: &Subject, runs: &[Run<'_>], analysis: Analysis
     let blank = crate::case::Case {
         name: "blank".into(),
         facts: vec![None; subject.checked.model.facts.len()],
+        absent: Vec::new(),
     };
     let mut observed: Vec<Observed> = runs
         .iter()

@@ -1,8 +1,9 @@
 //! Conformance suite: the differential property test. Random small
 //! guidelines, written as text (facts of every type, definitions with
 //! nested connectives, comparisons, `in` with fact members, quantifiers,
-//! `first`, a table with wildcards, a table by numeric ranges, arithmetic, `is known`, sections with
-//! `when`), each checked and run on random cases, every fact known or
+//! `first`, a table with wildcards, a table by numeric ranges, arithmetic,
+//! `is known`, sections with `when`, `absent means false`, `date or never`),
+//! each checked and run on random cases, every fact known or
 //! unknown; every evaluator and consumer of `super` must agree on every
 //! value and status. There are no expectations: the reference is the
 //! general slot code.
@@ -43,6 +44,8 @@ fact q0 "q0": quantity cm
 fact w0 "w0": quantity days
 fact d0 "d0": date
 fact d1 "d1": date
+fact b3 "b3": bool absent means false
+fact d2 "d2": date or never
 "#;
 
 /// Atoms: conditions on single facts and on arithmetic of them.
@@ -100,6 +103,18 @@ const ATOMS: &[&str] = &[
     "ceil(n0 / 3) <= 1",
     "abs(n1) > 2",
     "n0 ^ 2 > 30",
+    "b3",
+    "not b3",
+    "b3 is known",
+    "d2 < d0",
+    "d2 + 1 year >= 2024-01-01",
+    "d2 >= d1 - 6 months",
+    "years between d2 and d1 >= 1",
+    "days between d2 and d0 < 40",
+    "d2 - d0 > 10 days",
+    "d2 is known",
+    "latest of [d2, d0] < 2024-02-01",
+    "earliest of [d2, d1] < 2024-02-01",
 ];
 
 /// Atoms that read the table by numbers (drawn from `Gen::urng`).
@@ -275,7 +290,7 @@ impl Gen {
     /// the thresholds the atoms use.
     fn case(&mut self) -> String {
         let mut members = Vec::new();
-        let pools: [(&str, &[&str]); 11] = [
+        let pools: [(&str, &[&str]); 13] = [
             ("b0", &["true", "false"]),
             ("b1", &["true", "false"]),
             ("b2", &["true", "false"]),
@@ -316,6 +331,17 @@ impl Gen {
                     "\"2024-03-31\"",
                     "\"2024-04-01\"",
                     "\"2024-02-05\"",
+                ],
+            ),
+            // Left out, `b3` is false; `null` keeps it unknown.
+            ("b3", &["true", "false", "null"]),
+            (
+                "d2",
+                &[
+                    "\"never\"",
+                    "\"2024-01-31\"",
+                    "\"2023-02-28\"",
+                    "\"2024-03-01\"",
                 ],
             ),
         ];

@@ -89,6 +89,7 @@ impl Subject {
         let mut out = vec![Case {
             name: "all unknown".into(),
             facts: vec![None; width],
+            absent: Vec::new(),
         }];
         let n = cases.len().max(1);
         for k in 1..=3 {
@@ -101,6 +102,7 @@ impl Subject {
                             .and_then(|c| c.facts.get(f).copied().flatten())
                     })
                     .collect(),
+                absent: Vec::new(),
             });
         }
         out

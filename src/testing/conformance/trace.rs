@@ -173,6 +173,7 @@ fn decisive(subject: &Subject, loaded: &Loaded, outcome: &Outcome) -> Vec<String
                 .zip(&keep)
                 .map(|(v, k)| v.filter(|_| *k))
                 .collect(),
+            absent: Vec::new(),
         };
         p.run_general(&reduced, &mut scratch);
         let now = scratch.last_statuses().get(r.0 as usize).copied();

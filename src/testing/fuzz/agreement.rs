@@ -276,6 +276,7 @@ pub fn evaluator_agreement(data: &[u8]) -> Result<(), String> {
     let blank = Case {
         name: "blank".into(),
         facts: vec![None; checked.model.facts.len()],
+        absent: Vec::new(),
     };
     let mut wanted = Vec::new();
     for (i, case) in cases.iter().enumerate() {
