@@ -309,13 +309,7 @@ fn exprs(om: &Model, nm: &Model, item: &Item) -> (Vec<TExpr>, Vec<TExpr>) {
 /// A recommendation's own and sections' conditions, and the conditions its
 /// strength depends on.
 fn conds(m: &Model, r: &RecInfo) -> Vec<TExpr> {
-    let mut out: Vec<TExpr> = m
-        .section_chain(r.section)
-        .iter()
-        .filter_map(|s| m.sections.get(s.0 as usize))
-        .filter_map(|s| s.condition.clone())
-        .collect();
-    out.extend(r.condition.clone());
+    let mut out = m.rec_conditions(r);
     if let Some(c) = &r.varies.strength {
         out.extend(c.branches.iter().map(|(e, _)| e.clone()));
     }

@@ -53,17 +53,7 @@ impl<'a> Same<'a> {
     /// A recommendation's status (its sections' and its own conditions)
     /// and strength.
     fn rec(&self, a: &RecInfo, b: &RecInfo) -> bool {
-        let conds = |m: &Model, r: &RecInfo| -> Vec<TExpr> {
-            let mut out: Vec<TExpr> = m
-                .section_chain(r.section)
-                .iter()
-                .filter_map(|s| m.sections.get(s.0 as usize))
-                .filter_map(|s| s.condition.clone())
-                .collect();
-            out.extend(r.condition.clone());
-            out
-        };
-        let (ca, cb) = (conds(self.om, a), conds(self.nm, b));
+        let (ca, cb) = (self.om.rec_conditions(a), self.nm.rec_conditions(b));
         let status = ca.len() == cb.len() && ca.iter().zip(&cb).all(|(x, y)| self.expr(x, y));
         let strength = match (&a.varies.strength, &b.varies.strength) {
             (None, None) => a.strength == b.strength,

@@ -648,4 +648,17 @@ impl Model {
         chain.reverse();
         chain
     }
+
+    /// The conditions a recommendation's status depends on: those of its
+    /// sections, outermost first, then its own.
+    pub fn rec_conditions(&self, r: &RecInfo) -> Vec<TExpr> {
+        let mut out: Vec<TExpr> = self
+            .section_chain(r.section)
+            .iter()
+            .filter_map(|s| self.sections.get(s.0 as usize))
+            .filter_map(|s| s.condition.clone())
+            .collect();
+        out.extend(r.condition.clone());
+        out
+    }
 }

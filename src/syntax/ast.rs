@@ -824,6 +824,14 @@ pub enum BinOp {
 }
 
 impl BinOp {
+    /// True for the six comparison operators.
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        )
+    }
+
     /// The operator as written in canonical form.
     pub fn symbol(self) -> &'static str {
         match self {

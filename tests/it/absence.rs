@@ -33,17 +33,7 @@ fn checked(decls: &str) -> Checked {
 }
 
 fn check_errors(decls: &str) -> Vec<String> {
-    let text = format!("{HEADER}{decls}");
-    match check(parse_with("a.cairn", &text, &FsLoader)) {
-        Ok(_) => Vec::new(),
-        Err(f) => f
-            .diagnostics
-            .reports
-            .iter()
-            .filter(|r| r.is_error())
-            .map(|r| r.code())
-            .collect(),
-    }
+    super::error_codes(&format!("{HEADER}{decls}"))
 }
 
 fn outcome(c: &Checked, facts: &str) -> cairn::eval::outcome::Outcome {

@@ -10,17 +10,7 @@ const HEADER: &str = "guideline f { title \"F\" version \"1\" status draft }\n";
 
 /// The codes of the errors checking `decls` gives (empty: it checks).
 fn codes(decls: &str) -> Vec<String> {
-    let text = format!("{HEADER}{decls}");
-    match check(parse_with("f.cairn", &text, &FsLoader)) {
-        Ok(_) => Vec::new(),
-        Err(f) => f
-            .diagnostics
-            .reports
-            .iter()
-            .filter(|r| r.is_error())
-            .map(|r| r.code())
-            .collect(),
-    }
+    super::error_codes(&format!("{HEADER}{decls}"))
 }
 
 /// The statement of the one recommendation for `facts`.

@@ -64,3 +64,19 @@ pub fn blank_rec(id: &str, kind: RecKind) -> RecInfo {
         decl_span: Span::default(),
     }
 }
+
+/// The codes of the errors checking `text` gives (empty: it checks), for
+/// tests of the checker's diagnostics.
+pub fn error_codes(text: &str) -> Vec<String> {
+    use cairn::syntax::{parse_with, FsLoader};
+    match cairn::check::check(parse_with("t.cairn", text, &FsLoader)) {
+        Ok(_) => Vec::new(),
+        Err(f) => f
+            .diagnostics
+            .reports
+            .iter()
+            .filter(|r| r.is_error())
+            .map(|r| r.code())
+            .collect(),
+    }
+}

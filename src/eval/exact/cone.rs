@@ -8,7 +8,6 @@ use crate::check::model::{Model, Type};
 use crate::eval::compile::{Code, Op, Pc};
 use crate::eval::outcome::diagnose::fallible;
 use crate::eval::why::Bits;
-use crate::syntax::ast::BinOp;
 
 /// What a root reads.
 #[derive(Debug, Clone, Default)]
@@ -208,7 +207,7 @@ fn is_atom(code: &Code, pc: Pc) -> bool {
 pub(crate) fn pairs(code: &Code, pc: Pc, mut f: impl FnMut(Pc, Pc)) {
     match code.ops.get(pc as usize) {
         Some(&Op::Eq(a, b, _)) => f(a, b),
-        Some(&Op::Binary(op, a, b)) if is_comparison(op) => f(a, b),
+        Some(&Op::Binary(op, a, b)) if op.is_comparison() => f(a, b),
         // Its interval only narrows what the score's own value decides.
         Some(&Op::ScoreCmp { score, k, .. }) => f(score, k),
         Some(&Op::In {
@@ -220,12 +219,4 @@ pub(crate) fn pairs(code: &Code, pc: Pc, mut f: impl FnMut(Pc, Pc)) {
         }
         _ => {}
     }
-}
-
-/// True for the six comparison operators.
-pub(crate) fn is_comparison(op: BinOp) -> bool {
-    matches!(
-        op,
-        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
-    )
 }

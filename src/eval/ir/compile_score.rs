@@ -17,26 +17,22 @@ impl Code {
     /// `a op b` as a comparison of a score, when either side is one
     /// (the score goes on the left, the operator turned round to match).
     pub(super) fn score_compare(&self, op: BinOp, a: Pc, b: Pc) -> Option<Op> {
-        if !matches!(
-            op,
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
-        ) {
+        if !op.is_comparison() {
             return None;
         }
-        let (score, k, op) = match (self.score_of(a), self.score_of(b)) {
-            (Some(s), _) => (s, b, op),
-            (None, Some(s)) => (s, a, flip(op)),
+        // `side` is the slot the source names (a definition's, if any), so
+        // the comparison reads the same slot; `score` the score it copies.
+        let (side, score, k, op) = match (self.score_of(a), self.score_of(b)) {
+            (Some(s), _) => (a, s, b, op),
+            (None, Some(s)) => (b, s, a, flip(op)),
             (None, None) => return None,
         };
         let Some(&Op::Score { start, len, .. }) = self.ops.get(score as usize) else {
             return None;
         };
-        // The score's own slot is read through the definition, if any, so
-        // that the comparison reads the same slot as the source names.
-        let score = if self.score_of(a).is_some() { a } else { b };
         Some(Op::ScoreCmp {
             op,
-            score,
+            score: side,
             k,
             start,
             len,
@@ -44,7 +40,7 @@ impl Code {
     }
 
     /// The slot of the score `pc` holds, through definitions.
-    fn score_of(&self, mut pc: Pc) -> Option<Pc> {
+    pub(crate) fn score_of(&self, mut pc: Pc) -> Option<Pc> {
         for _ in 0..BOUNDS_DEPTH {
             match self.ops.get(pc as usize)? {
                 Op::Score { .. } => return Some(pc),

@@ -7,9 +7,6 @@ use crate::units::format_number;
 use crate::value::score;
 use crate::value::Value;
 
-/// How far a definition's slot is followed to the score it copies.
-const DEPTH: u32 = 32;
-
 /// The least and greatest sum of the score in slot `pc` (through
 /// definitions) while its value is unknown; `None` when it is known or
 /// not a score. Infinite ends are unbounded.
@@ -17,18 +14,11 @@ pub(crate) fn of(code: &Code, vals: &[Option<Value>], pc: Pc) -> Option<(f64, f6
     if vals.get(pc as usize).copied().flatten().is_some() {
         return None;
     }
-    let mut at = pc;
-    for _ in 0..DEPTH {
-        match code.ops.get(at as usize)? {
-            Op::Def { root, .. } => at = *root,
-            &Op::Score { start, len, .. } => {
-                let get = |p: Pc| vals.get(p as usize).copied().flatten();
-                return Some(score::interval(code.args(start, len * 4), get));
-            }
-            _ => return None,
-        }
-    }
-    None
+    let &Op::Score { start, len, .. } = code.ops.get(code.score_of(pc)? as usize)? else {
+        return None;
+    };
+    let get = |p: Pc| vals.get(p as usize).copied().flatten();
+    Some(score::interval(code.args(start, len * 4), get))
 }
 
 /// The interval in words: `5 to 9`, `at least 5`, `at most 3`.
