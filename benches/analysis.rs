@@ -1,9 +1,9 @@
 //! Benchmarks `cairn analyze` on the sarcoma guideline and on guidelines
 //! made of 10 and 100 renamed copies of it (the case space grows from
 //! roughly 10^17 to 10^170 and 10^1700 combinations; the cost should grow
-//! about linearly), and on one `first` chain of 100, 1,000 and 4,000
-//! branches over one integer fact (the hostile-input row
-//! `first_branches_4000`). Figures are recorded in the README's
+//! about linearly), and on one `first` chain of 100, 1,000, 4,000 and
+//! 16,000 branches over one integer fact (the hostile-input row
+//! `first_branches_4000`; `-- first_` runs only those). Figures are recorded in the README's
 //! Performance section and /work/notes/perf-analysis.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -39,7 +39,7 @@ fn bench(c: &mut Criterion) {
         );
         group.bench_function(format!("sarcoma_x{k}"), |b| b.iter(|| analyze(&guideline)));
     }
-    for n in [100usize, 1000, 4000] {
+    for n in [100usize, 1000, 4000, 16000] {
         let guideline = checked("first.cairn", &first_chain(n));
         group.bench_function(format!("first_{n}"), |b| b.iter(|| analyze(&guideline)));
     }
@@ -52,7 +52,7 @@ fn bench(c: &mut Criterion) {
 fn first_chain(n: usize) -> String {
     let mut s = String::from(
         "guideline g { title \"G\" version \"1.0.0\" status draft }\n\
-         fact n \"N\": integer 0 to 5000\n\
+         fact n \"N\": integer 0 to 20000\n\
          define k \"K\": enum { lo, hi } = first {\n",
     );
     for i in 0..n {

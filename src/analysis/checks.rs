@@ -28,6 +28,9 @@ pub(crate) struct Ctx<'a> {
     pub queries: usize,
     /// The search budget of each question.
     pub budget: u64,
+    /// Whether `first` chains over one fact are scanned (`chain`) rather
+    /// than enumerated (false only to compare the two paths in tests).
+    pub chain_scan: bool,
 }
 
 /// Where a first-match expression is written.
@@ -70,6 +73,7 @@ impl<'a> Ctx<'a> {
             findings: Vec::new(),
             queries: 0,
             budget: super::query::BUDGET,
+            chain_scan: true,
         }
     }
 
@@ -419,7 +423,12 @@ impl<'a> Ctx<'a> {
         .with_budget(self.budget);
         // Over `query::LIMIT` cases there is no enumeration to read the
         // index off: one question per branch, searched depth first.
-        let (taken_k, fall_through, q) = match q.shared_values(n + 1) {
+        let conditions: Vec<&TExpr> = branches.iter().map(|(c, _)| c).collect();
+        let values = match self.chain_scan {
+            true => q.chain_values(&conditions),
+            false => None,
+        };
+        let (taken_k, fall_through, q) = match values.or_else(|| q.shared_values(n + 1)) {
             Some(seen) => {
                 let w = if otherwise.is_none() {
                     q.witness(&[0])

@@ -33,7 +33,8 @@
 //! exact pass only where they do not (`partial`: the same answers, without
 //! an exact pass per fact). Which branches of a `first` some case takes is
 //! read off the value of one shared branch index per case (`taken`), not
-//! asked as one question per branch.
+//! asked as one question per branch; for a chain comparing one ordered
+//! fact with constants, by one scan of that fact's regions (`chain`).
 //!
 //! We chose this over a BDD or SAT encoding because guideline questions
 //! have small cones (a recommendation reads a dozen facts at most, even in
@@ -75,6 +76,7 @@
 //! (on any recommendation of the exhaustive section), `conflict`,
 //! `exclusive`, `dead`, `constant` or `undecided`.
 
+mod chain;
 mod checks;
 pub(crate) mod cone;
 pub mod diff;
@@ -345,8 +347,20 @@ pub fn analyze_model(model: &Model) -> Analysis {
 /// [`analyze_model`] with another search budget per question (the most
 /// evaluations of one depth-first search; the default is 2^20).
 pub fn analyze_with_budget(model: &Model, budget: u64) -> Analysis {
+    run(model, budget, true)
+}
+
+/// [`analyze_model`] with every `first` chain enumerated case by case, never
+/// scanned (`chain`): the general path, kept to test the scan against.
+#[doc(hidden)]
+pub fn analyze_without_chain_scan(model: &Model) -> Analysis {
+    run(model, query::BUDGET, false)
+}
+
+fn run(model: &Model, budget: u64, chain_scan: bool) -> Analysis {
     let mut cx = checks::Ctx::new(model);
     cx.budget = budget;
+    cx.chain_scan = chain_scan;
     cx.gaps();
     cx.first_matches();
     cx.conflicts();

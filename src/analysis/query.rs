@@ -62,6 +62,8 @@ pub(crate) struct Query {
     /// The definition of the slice holding the shared expression of
     /// [`Query::shared`], if any.
     pub(super) shared: Option<DefId>,
+    /// Number of the guideline's constraints evaluated with the question.
+    constraints: usize,
 }
 
 /// Whether "unknown" is tried for every fact or only where `is known` reads it.
@@ -112,6 +114,7 @@ impl Query {
                 .filter(|c| c.facts.iter().any(|f| facts.contains(f)))
                 .map(|c| c.condition.clone()),
         );
+        let constraints = exprs.len() - asked;
         let (slice, shared) = slice(model, &defs, shared, exprs);
         let never = model.facts.iter().map(|f| f.domain.never).collect();
         let program = Program::from_model(slice, SourceMap::new()).with_never(never);
@@ -175,6 +178,7 @@ impl Query {
             over_budget: std::cell::Cell::new(false),
             budget: BUDGET,
             shared,
+            constraints,
         }
     }
 
@@ -203,6 +207,12 @@ impl Query {
     /// out of budget makes the query incomplete.
     pub fn complete(&self) -> bool {
         self.exact && !self.over_budget.get()
+    }
+
+    /// True when some constraint of the guideline is evaluated with the
+    /// question (a case may then be no witness).
+    pub fn constraints(&self) -> bool {
+        self.constraints > 0
     }
 
     /// True when a search ran out of [`BUDGET`].

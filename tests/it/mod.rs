@@ -3,6 +3,7 @@
 mod absence;
 mod analysis;
 mod analysis_branches;
+mod analysis_chain;
 mod analysis_space;
 mod case;
 mod check;
