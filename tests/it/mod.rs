@@ -5,6 +5,7 @@ mod analysis;
 mod analysis_branches;
 mod analysis_space;
 mod case;
+mod cervical;
 mod check;
 mod choices;
 mod cli;
