@@ -107,9 +107,15 @@ fn the_age_bands_turn_on_the_birthday() {
     };
     // The day before the 30th birthday, and on it.
     assert_eq!(status("1996-12-03", "screen_cytology_21_to_29"), "applies");
-    assert_eq!(status("1996-12-02", "screen_cytology_21_to_29"), "not_applicable");
+    assert_eq!(
+        status("1996-12-02", "screen_cytology_21_to_29"),
+        "not_applicable"
+    );
     assert_eq!(status("1996-12-02", "screen_hrhpv_30_to_65"), "applies");
     // Older than 65 starts at the 66th birthday (completed years).
     assert_eq!(status("1960-12-03", "screen_cotest_30_to_65"), "applies");
-    assert_eq!(status("1960-12-02", "screen_cotest_30_to_65"), "not_applicable");
+    assert_eq!(
+        status("1960-12-02", "screen_cotest_30_to_65"),
+        "not_applicable"
+    );
 }
