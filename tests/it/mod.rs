@@ -6,6 +6,7 @@ mod analysis_branches;
 mod analysis_chain;
 mod analysis_space;
 mod case;
+mod cervical;
 mod check;
 mod choices;
 mod cli;
