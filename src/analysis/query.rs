@@ -385,7 +385,10 @@ impl Dfs<'_> {
 pub(crate) fn any_value(model: &Model, f: FactId) -> Option<Value> {
     let info = model.facts.get(f.0 as usize)?;
     // 1, or the nearest value of the declared range.
-    let x = info.domain.range.map_or(1.0, |(lo, hi)| 1.0_f64.clamp(lo, hi.max(lo)));
+    let x = info
+        .domain
+        .range
+        .map_or(1.0, |(lo, hi)| 1.0_f64.clamp(lo, hi.max(lo)));
     Some(match info.ty {
         Type::Bool => Value::Bool(false),
         Type::Enum(_) => Value::Enum(0),

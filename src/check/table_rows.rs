@@ -248,7 +248,13 @@ fn overlaps(a: &[Pattern], sa: &[Option<Span1>], b: &[Pattern], sb: &[Option<Spa
 /// is declared).
 fn declared(ty: Type, range: Option<(f64, f64)>) -> Option<Span1> {
     match (ty, range) {
-        (Type::Int { min: None, max: None }, _) => None,
+        (
+            Type::Int {
+                min: None,
+                max: None,
+            },
+            _,
+        ) => None,
         (Type::Int { min, max }, _) => Some(Span1 {
             lo: min.map(|m| (m as f64, true)),
             hi: max.map(|m| (m as f64, true)),
@@ -330,7 +336,12 @@ fn gap(ty: Type, range: Option<Span1>, spans: &[Vec<Option<Span1>>]) -> Option<S
                         Ordering::Less => false,
                     } =>
             {
-                Some(format!("between {} and {}", show(r), show(l)))
+                // A single value left out between two excluded ends.
+                Some(if order(l, r) == Ordering::Equal {
+                    show(r)
+                } else {
+                    format!("between {} and {}", show(r), show(l))
+                })
             }
             _ => None,
         };

@@ -80,3 +80,4 @@ pub fn error_codes(text: &str) -> Vec<String> {
             .collect(),
     }
 }
+mod ranges;

@@ -155,11 +155,7 @@ fn continuous(
 }
 
 /// [`continuous`] without a declared range.
-fn unbounded(
-    ts: impl Iterator<Item = f64>,
-    mk: impl Fn(f64) -> Value,
-    out: &mut Vec<Region>,
-) {
+fn unbounded(ts: impl Iterator<Item = f64>, mk: impl Fn(f64) -> Value, out: &mut Vec<Region>) {
     let mut ts = ts.peekable();
     let Some(&first) = ts.peek() else {
         out.push(Region {
