@@ -12,6 +12,7 @@
 //! quantities every threshold is a representative of its own point
 //! region, so the union plus the midpoint of each pair of neighbours
 //! hits every open interval between two thresholds of either version.
+//! Values outside a declared range of either version are left out.
 //! Enum values are matched by name; a value only one version declares is
 //! unknown in the other.
 
@@ -120,10 +121,23 @@ fn domain(om: &Model, nm: &Model, os: &FactSpace, ns: &FactSpace, m: &Merged) ->
         (Some((i, a)), Some((j, b))) if same_kind(a, b) => {
             let mut vals = reps(om, os, i);
             vals.extend(reps(nm, ns, j));
-            let vals = refine(a, vals);
-            (vals.into_iter().map(|v| (Some(v), Some(v))).collect(), true)
+            let ranges = [om.facts.get(i), nm.facts.get(j)].map(|f| f.and_then(|f| f.domain.range));
+            let vals = refine(a, vals)
+                .into_iter()
+                .filter(|v| ranges.iter().flatten().all(|r| in_range(*v, *r)));
+            (vals.map(|v| (Some(v), Some(v))).collect(), true)
         }
         _ => (Vec::new(), false),
+    }
+}
+
+/// Whether a decimal or quantity value is within a declared range (other
+/// values have none): a case outside either version's range is rejected by
+/// that version's loader, so the diff compares none.
+fn in_range(v: Value, (lo, hi): (f64, f64)) -> bool {
+    match v {
+        Value::Number(x) | Value::Quantity(x) => (lo..=hi).contains(&x),
+        _ => true,
     }
 }
 

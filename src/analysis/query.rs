@@ -116,8 +116,7 @@ impl Query {
         );
         let constraints = exprs.len() - asked;
         let (slice, shared) = slice(model, &defs, shared, exprs);
-        let never = model.facts.iter().map(|f| f.domain.never).collect();
-        let program = Program::from_model(slice, SourceMap::new()).with_never(never);
+        let program = Program::from_model(slice, SourceMap::new()).with_domains(model);
         let recs: Vec<RecId> = (0..n as u32).map(RecId).collect();
         let space = program.fact_space(&recs, &[]);
         let domains: Vec<Vec<Option<Value>>> = facts
@@ -394,12 +393,18 @@ impl Dfs<'_> {
 
 /// A value of a fact that no comparison reads (any will do).
 pub(crate) fn any_value(model: &Model, f: FactId) -> Option<Value> {
-    Some(match model.facts.get(f.0 as usize)?.ty {
+    let info = model.facts.get(f.0 as usize)?;
+    // 1, or the nearest value of the declared range.
+    let x = info
+        .domain
+        .range
+        .map_or(1.0, |(lo, hi)| 1.0_f64.clamp(lo, hi.max(lo)));
+    Some(match info.ty {
         Type::Bool => Value::Bool(false),
         Type::Enum(_) => Value::Enum(0),
         Type::Int { min, max } => Value::Int(min.or(max).unwrap_or(0)),
-        Type::Number => Value::Number(1.0),
-        Type::Quantity { .. } => Value::Quantity(1.0),
+        Type::Number => Value::Number(x),
+        Type::Quantity { .. } => Value::Quantity(x),
         // 2024-01-01.
         Type::Date => Value::Date(19_723),
         Type::Row(_) => return None,

@@ -3,7 +3,10 @@
 //! case it would, ranges of two rows that overlap without one containing
 //! the other (`30 to 60`, `60 to 89`: which row is 60's?), and, for a table
 //! with one number key, the values no row covers: between two rows, or
-//! beyond the last row towards an end the key's type declares.
+//! beyond the last row towards an end the key's type or fact declares
+//! (an integer range, or a `number` or `quantity` fact's range: values
+//! outside it are no case's, so they are never a gap and a row wholly
+//! outside it is unreachable).
 //!
 //! Patterns on an ordered key are intervals of `f64` (integers and dates
 //! exactly); an integer or date bound that excludes its value is moved to
@@ -28,7 +31,19 @@ struct Span1 {
 
 impl<'a> Checker<'a> {
     /// Warns about unreachable rows, overlapping ranges and coverage gaps.
-    pub(crate) fn check_reach(&mut self, t: &ast::Table, rows: &[RowInfo], keys: &[Option<Type>]) {
+    /// `ranges`: per key, a `number` or `quantity` fact's declared range.
+    pub(crate) fn check_reach(
+        &mut self,
+        t: &ast::Table,
+        rows: &[RowInfo],
+        keys: &[Option<Type>],
+        ranges: &[Option<(f64, f64)>],
+    ) {
+        let declared: Vec<Option<Span1>> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| k.and_then(|k| declared(k, ranges.get(i).copied().flatten())))
+            .collect();
         let discrete: Vec<bool> = keys
             .iter()
             .map(|k| matches!(k, Some(Type::Int { .. } | Type::Date)))
@@ -47,18 +62,15 @@ impl<'a> Checker<'a> {
             let Some(ast_row) = t.rows.get(i) else {
                 continue;
             };
-            // Empty on its own, or outside a key's declared integer range.
-            let empty = spans[i].iter().zip(keys).any(|(s, ty)| match (s, ty) {
-                (Some(s), Some(Type::Int { min, max })) => {
-                    let range = Span1 {
-                        lo: min.map(|m| (m as f64, true)),
-                        hi: max.map(|m| (m as f64, true)),
-                    };
-                    is_empty(intersect(*s, range))
-                }
-                (Some(s), _) => is_empty(*s),
-                (None, _) => false,
-            });
+            // Empty on its own, or outside a key's declared range.
+            let empty = spans[i]
+                .iter()
+                .zip(&declared)
+                .any(|(s, range)| match (s, range) {
+                    (Some(s), Some(range)) => is_empty(intersect(*s, *range)),
+                    (Some(s), None) => is_empty(*s),
+                    (None, _) => false,
+                });
             let cover = (0..i)
                 .filter(|_| !empty)
                 .find(|&j| covers(&rows[j].keys, &spans[j], &row.keys, &spans[i]));
@@ -93,7 +105,7 @@ impl<'a> Checker<'a> {
             }
         }
         if let ([Some(ty)], Some(key)) = (keys, t.keys.first()) {
-            if let Some(gap) = gap(*ty, &spans) {
+            if let Some(gap) = gap(*ty, declared.first().copied().flatten(), &spans) {
                 self.report(
                     t.name.span,
                     CheckWarning::TableGap {
@@ -231,19 +243,48 @@ fn overlaps(a: &[Pattern], sa: &[Option<Span1>], b: &[Pattern], sb: &[Option<Spa
     partial
 }
 
-/// For a one-key table: the first values of the key's type no row covers,
-/// described for a warning (`between 59 and 60`), if any.
-fn gap(ty: Type, spans: &[Vec<Option<Span1>>]) -> Option<String> {
+/// The values a key of type `ty` may take: an integer type's range, or
+/// the declared `range` of a `number` or `quantity` fact (`None`: no end
+/// is declared).
+fn declared(ty: Type, range: Option<(f64, f64)>) -> Option<Span1> {
+    match (ty, range) {
+        (
+            Type::Int {
+                min: None,
+                max: None,
+            },
+            _,
+        ) => None,
+        (Type::Int { min, max }, _) => Some(Span1 {
+            lo: min.map(|m| (m as f64, true)),
+            hi: max.map(|m| (m as f64, true)),
+        }),
+        (Type::Number | Type::Quantity { .. }, Some((lo, hi))) => Some(Span1 {
+            lo: Some((lo, true)),
+            hi: Some((hi, true)),
+        }),
+        _ => None,
+    }
+}
+
+/// For a one-key table: the first values of the key's type no row covers
+/// within its declared range (`range`, see [`declared`]), described for a
+/// warning (`between 59 and 60`), if any.
+fn gap(ty: Type, range: Option<Span1>, spans: &[Vec<Option<Span1>>]) -> Option<String> {
     let discrete = matches!(ty, Type::Int { .. } | Type::Date);
-    let (min, max) = match ty {
-        Type::Int { min, max } => (min.map(|m| (m as f64, true)), max.map(|m| (m as f64, true))),
-        Type::Number | Type::Quantity { .. } | Type::Date => (None, None),
-        _ => return None,
-    };
+    if !matches!(
+        ty,
+        Type::Int { .. } | Type::Number | Type::Quantity { .. } | Type::Date
+    ) {
+        return None;
+    }
+    let (min, max) = (range.and_then(|r| r.lo), range.and_then(|r| r.hi));
     let mut ivs: Vec<Span1> = Vec::with_capacity(spans.len());
     for row in spans {
+        // Only the part of a row within the declared range covers a case.
+        let clip = |s: Span1| range.map_or(s, |r| intersect(s, r));
         match row.first() {
-            Some(Some(s)) if !is_empty(*s) => ivs.push(*s),
+            Some(Some(s)) if !is_empty(clip(*s)) => ivs.push(clip(*s)),
             Some(Some(_)) => {}
             // A wildcard row covers every value.
             _ => return None,
@@ -266,7 +307,15 @@ fn gap(ty: Type, spans: &[Vec<Option<Span1>>]) -> Option<String> {
     };
     // `reach`: the highest value covered so far (after normalising, every
     // end of a discrete type is inclusive); `None` before the first row.
-    let mut reach: Option<(f64, bool)> = min.map(|(m, _)| (m - 1.0, true));
+    // A declared lower end starts the reach just below it (for decimals,
+    // up to it with the end itself not yet covered).
+    let mut reach: Option<(f64, bool)> = min.map(|(m, _)| {
+        if discrete {
+            (m - 1.0, true)
+        } else {
+            (m, false)
+        }
+    });
     for iv in &ivs {
         let gap = match (reach, iv.lo) {
             (_, None) => None,
@@ -287,7 +336,12 @@ fn gap(ty: Type, spans: &[Vec<Option<Span1>>]) -> Option<String> {
                         Ordering::Less => false,
                     } =>
             {
-                Some(format!("between {} and {}", show(r), show(l)))
+                // A single value left out between two excluded ends.
+                Some(if order(l, r) == Ordering::Equal {
+                    show(r)
+                } else {
+                    format!("between {} and {}", show(r), show(l))
+                })
             }
             _ => None,
         };

@@ -68,7 +68,19 @@ impl<'a> Checker<'a> {
             }
         }
         if ok {
-            self.check_reach(t, &rows, &key_types);
+            // A key that is a `number` or `quantity` fact: its declared range.
+            let ranges: Vec<Option<(f64, f64)>> = keys
+                .iter()
+                .map(|k| match k.kind {
+                    TExprKind::Fact(f) => self
+                        .model
+                        .facts
+                        .get(f.0 as usize)
+                        .and_then(|i| i.domain.range),
+                    _ => None,
+                })
+                .collect();
+            self.check_reach(t, &rows, &key_types, &ranges);
         }
         let cites = self.cites(&t.cites);
         if let Some(info) = self.model.tables.get_mut(tid.0 as usize) {

@@ -132,11 +132,13 @@ impl Program {
     }
 
     /// The program of a slice of a model, which declares no facts, told
-    /// which of the whole model's facts may be `never` (`date or never`),
-    /// so that its exact pass gives `never` a region of its own as the
-    /// whole program's does.
-    pub(crate) fn with_never(mut self, never: Vec<bool>) -> Program {
-        self.plan.never = never;
+    /// which of the whole model's facts may be `never` (`date or never`)
+    /// and their declared ranges (`number` and `quantity` facts), so that
+    /// its exact pass splits facts into the regions the whole program's
+    /// does: `never` alone, nothing outside a range.
+    pub(crate) fn with_domains(mut self, model: &Model) -> Program {
+        self.plan.never = model.facts.iter().map(|f| f.domain.never).collect();
+        self.plan.ranges = model.facts.iter().map(|f| f.domain.range).collect();
         self
     }
 

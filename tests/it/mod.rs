@@ -82,3 +82,4 @@ pub fn error_codes(text: &str) -> Vec<String> {
             .collect(),
     }
 }
+mod ranges;

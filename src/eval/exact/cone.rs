@@ -39,6 +39,9 @@ pub(crate) struct Plan {
     pub enums: Vec<u32>,
     /// Per fact: it may be `never` (`date or never`), a region of its own.
     pub never: Vec<bool>,
+    /// Per fact: a `number` or `quantity` fact's declared range (canonical
+    /// units), the only values its regions cover.
+    pub ranges: Vec<Option<(f64, f64)>>,
     /// What every slot reads ([`reads`]), computed once so that a case's
     /// walks over the cone do not decode instructions again.
     pub adj: Adjacency,
@@ -93,6 +96,7 @@ impl Plan {
             defs: code.def_root.iter().map(|&r| cone(r)).collect(),
             enums: enum_sizes(model),
             never: model.facts.iter().map(|f| f.domain.never).collect(),
+            ranges: model.facts.iter().map(|f| f.domain.range).collect(),
             adj: Adjacency::new(code),
             diagrams: Diagrams::default(),
         };

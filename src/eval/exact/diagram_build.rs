@@ -188,6 +188,7 @@ impl Builder<'_> {
                 info.ty,
                 values,
                 info.domain.never,
+                info.domain.range,
                 cands.get(at..end).unwrap_or(&[]),
                 &mut self.d.regions,
             );

@@ -40,7 +40,8 @@ impl Work {
                 _ => 0,
             };
             let never = plan.never.get(f as usize).copied().unwrap_or(false);
-            split(t, n, never, cands, regions);
+            let range = plan.ranges.get(f as usize).copied().flatten();
+            split(t, n, never, range, cands, regions);
             self.spans.push((start, self.regions.len() as u32));
             at = end;
         }
@@ -61,11 +62,14 @@ pub(super) fn num(v: Value) -> f64 {
 /// The regions of one fact of type `ty`, given its sorted candidates.
 /// `values` is the number of values of an enum type; `never`, that a date
 /// fact may be `never` (a region of its own: it behaves like no date, as
-/// `days between` is unknown for it).
+/// `days between` is unknown for it); `range`, a number or quantity fact's
+/// declared range, outside which no region reaches (a case cannot give
+/// such a value, so no witness or split may use one).
 pub(super) fn split(
     ty: Type,
     values: u32,
     never: bool,
+    range: Option<(f64, f64)>,
     cands: &[(u32, Value)],
     out: &mut Vec<Region>,
 ) {
@@ -84,8 +88,8 @@ pub(super) fn split(
             19_723, // 2024-01-01: any date will do when none is compared.
             out,
         ),
-        Type::Number => continuous(cands, Value::Number, out),
-        Type::Quantity { .. } => continuous(cands, Value::Quantity, out),
+        Type::Number => continuous(cands, range, Value::Number, out),
+        Type::Quantity { .. } => continuous(cands, range, Value::Quantity, out),
         Type::Row(_) => {}
     }
 }
@@ -133,14 +137,26 @@ fn discrete(
 }
 
 /// Decimal regions: each threshold alone, the open intervals between
-/// neighbouring thresholds, and below and above them all. Candidates are
-/// sorted; nothing is allocated.
-fn continuous(cands: &[(u32, Value)], mk: impl Fn(f64) -> Value, out: &mut Vec<Region>) {
-    let mut ts = cands
-        .iter()
-        .map(|c| num(c.1))
-        .filter(|x| x.is_finite())
-        .peekable();
+/// neighbouring thresholds, and below and above them all - or, for a fact
+/// with a declared range, only the parts within it (its ends included, as
+/// the case loader accepts them). Candidates are sorted; nothing is
+/// allocated.
+fn continuous(
+    cands: &[(u32, Value)],
+    range: Option<(f64, f64)>,
+    mk: impl Fn(f64) -> Value,
+    out: &mut Vec<Region>,
+) {
+    let ts = cands.iter().map(|c| num(c.1)).filter(|x| x.is_finite());
+    match range {
+        Some((lo, hi)) if lo <= hi => within(ts, lo, hi, mk, out),
+        _ => unbounded(ts, mk, out),
+    }
+}
+
+/// [`continuous`] without a declared range.
+fn unbounded(ts: impl Iterator<Item = f64>, mk: impl Fn(f64) -> Value, out: &mut Vec<Region>) {
+    let mut ts = ts.peekable();
     let Some(&first) = ts.peek() else {
         out.push(Region {
             rep: mk(1.0),
@@ -172,6 +188,57 @@ fn continuous(cands: &[(u32, Value)], mk: impl Fn(f64) -> Value, out: &mut Vec<R
             rep: mk(rep),
             lo: Bound::Excl(mk(t)),
             hi,
+        });
+    }
+}
+
+/// [`continuous`] within the declared range `lo..=hi`: thresholds outside
+/// it split nothing, and one at an end (within rounding) is that end.
+fn within(
+    ts: impl Iterator<Item = f64>,
+    lo: f64,
+    hi: f64,
+    mk: impl Fn(f64) -> Value,
+    out: &mut Vec<Region>,
+) {
+    // The values below `at` are covered; `open`: `at` itself is too.
+    let (mut at, mut open) = (lo, false);
+    let snap = |t: f64| {
+        if approx_eq(t, lo) {
+            lo
+        } else if approx_eq(t, hi) {
+            hi
+        } else {
+            t
+        }
+    };
+    for t in ts.map(snap).filter(|t| (lo..=hi).contains(t)) {
+        if t < at || (open && approx_eq(t, at)) {
+            continue; // a repeat
+        }
+        if t > at {
+            out.push(Region {
+                rep: mk((at + t) / 2.0),
+                lo: if open {
+                    Bound::Excl(mk(at))
+                } else {
+                    Bound::Incl(mk(at))
+                },
+                hi: Bound::Excl(mk(t)),
+            });
+        }
+        out.push(Region::point(mk(t)));
+        (at, open) = (t, true);
+    }
+    if !open || at < hi {
+        out.push(Region {
+            rep: mk((at + hi) / 2.0),
+            lo: if open {
+                Bound::Excl(mk(at))
+            } else {
+                Bound::Incl(mk(at))
+            },
+            hi: Bound::Incl(mk(hi)),
         });
     }
 }
