@@ -33,6 +33,7 @@ mod syntax;
 mod tables;
 mod testing;
 mod units;
+mod vte;
 
 use cairn::check::model::RecInfo;
 use cairn::source::Span;
