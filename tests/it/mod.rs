@@ -35,6 +35,7 @@ mod syntax;
 mod tables;
 mod testing;
 mod units;
+mod vte;
 
 use cairn::check::model::RecInfo;
 use cairn::source::Span;
