@@ -1193,7 +1193,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::ident | Rule::path => "a name",
         Rule::string => "a string",
         Rule::expr | Rule::atom | Rule::literal => "an expression",
-        Rule::type_expr => "a type (`bool`, `integer`, `number`, `quantity`, `date` or `enum`)",
+        Rule::type_expr => {
+            "a type (`bool`, `integer`, `number`, `quantity`, `date`, `enum` or `list` of enum)"
+        }
         Rule::rec_field => "a recommendation field",
         Rule::cmp_op | Rule::compare_tail => "a comparison",
         Rule::unit | Rule::type_unit => "a unit",
