@@ -10,6 +10,7 @@ mod constraints;
 pub mod convert;
 pub mod error;
 pub mod json;
+mod lists;
 mod next_due;
 mod strengths;
 
@@ -257,8 +258,17 @@ impl Loader<'_> {
             return;
         };
         for (key, value) in members {
+            if let Some(list) = self.model.list(&key.name) {
+                self.list(list, key, value, slots);
+                continue;
+            }
             let Some(id) = self.model.fact(&key.name) else {
-                let names = self.model.facts.iter().map(|f| f.name.as_str());
+                let names = self
+                    .model
+                    .facts
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .chain(self.model.lists.iter().map(|l| l.name.as_str()));
                 self.push(CaseError::UnknownFact {
                     name: key.name.to_string(),
                     help: help_for(

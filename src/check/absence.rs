@@ -33,6 +33,7 @@ impl Checker<'_> {
         };
         let (written, value) = match &absent.value {
             AbsentValue::Bool(b) => (b.to_string(), (ty == Type::Bool).then_some(Value::Bool(*b))),
+            AbsentValue::Empty => ("none".to_string(), None),
             AbsentValue::Never => (
                 "never".to_string(),
                 domain.never.then_some(Value::Date(NEVER)),

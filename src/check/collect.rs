@@ -162,6 +162,9 @@ impl<'a> Checker<'a> {
     }
 
     fn collect_fact(&mut self, f: &ast::Fact, doc: &[String], group: Option<&str>) {
+        if let TypeExpr::List { values, span } = &f.ty {
+            return self.collect_list(f, values, *span, doc, group);
+        }
         let id = FactId(self.model.facts.len() as u32);
         let ty = self.type_expr(&f.ty, &f.name.name);
         let mut domain = self.domain(&f.ty, ty, true);
@@ -298,6 +301,20 @@ impl<'a> Checker<'a> {
                     max: None,
                 }),
             },
+            TypeExpr::List { span, .. } => {
+                // Only a fact may be a list (`collect_list`); a definition's
+                // or a column's type is one value.
+                self.report(
+                    *span,
+                    CheckError::NotAList {
+                        what: "list of",
+                        found: format!("the definition or column `{owner}`"),
+                        help: "declare the list as a fact; a definition is one value".into(),
+                        span: span.miette(),
+                    },
+                );
+                None
+            }
             TypeExpr::Number { .. } => Some(Type::Number),
             TypeExpr::Quantity { unit, .. } => {
                 let u = self.unit(unit)?;

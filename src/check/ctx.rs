@@ -28,6 +28,8 @@ pub(crate) enum Symbol {
     Section(SectionId),
     /// A schedule.
     Schedule(ScheduleId),
+    /// A list-valued fact (index into [`Model::lists`]).
+    List(u32),
 }
 
 impl Symbol {
@@ -40,6 +42,7 @@ impl Symbol {
             Symbol::Rec(_) => "recommendation",
             Symbol::Section(_) => "section",
             Symbol::Schedule(_) => "schedule",
+            Symbol::List(_) => "list fact",
         }
     }
 }

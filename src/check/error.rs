@@ -622,6 +622,35 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A list fact where a single value is wanted.
+    #[error("the list fact `{name}` is not a single value")]
+    #[diagnostic(
+        code(cairn::check::list_as_value),
+        help("test its members: `{name} contains v`, `{name} contains any of {{a, b}}`, `{name} is empty`")
+    )]
+    ListAsValue {
+        /// The list fact.
+        name: String,
+        /// Where it is used.
+        #[label("a list, used as a value")]
+        span: SourceSpan,
+    },
+
+    /// `contains` or `is empty` on something that is not a list fact.
+    #[error("`{what}` needs a list fact, not {found}")]
+    #[diagnostic(code(cairn::check::not_a_list), help("{help}"))]
+    NotAList {
+        /// `contains` or `is empty`.
+        what: &'static str,
+        /// What was found instead.
+        found: String,
+        /// Did you mean, or how to declare a list.
+        help: String,
+        /// The expression.
+        #[label("not a list fact")]
+        span: SourceSpan,
+    },
+
     /// An `include` inside a section, which is never read.
     #[error("`include` must be at the top level of a file")]
     #[diagnostic(

@@ -104,6 +104,15 @@ impl<'a> Checker<'a> {
                 set,
                 negated,
             } => return self.in_set(value, set, *negated, span),
+            ExprKind::Contains {
+                list,
+                quantifier,
+                values,
+            } => return self.contains(list, *quantifier, values, span),
+            ExprKind::IsEmpty(list) => return self.is_empty(list, span),
+            ExprKind::IsKnown(inner, known) if self.is_list(inner) => {
+                return self.list_known(inner, *known, span)
+            }
             ExprKind::IsKnown(inner, known) => {
                 let t = self.expr(inner, None)?;
                 (TExprKind::IsKnown(Box::new(t), *known), Type::Bool)

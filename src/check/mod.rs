@@ -37,6 +37,7 @@ mod func;
 pub mod grading;
 mod header;
 pub mod limits;
+mod lists;
 pub mod model;
 mod names;
 mod ops;

@@ -69,6 +69,9 @@ pub struct Model {
     pub references: BTreeMap<u32, String>,
     /// Conditions every case must meet, checked when a case is loaded.
     pub constraints: Vec<ConstraintInfo>,
+    /// The list-valued facts; each value of a list is a bool slot in
+    /// [`Model::facts`] (see [`ListInfo`]).
+    pub lists: Vec<ListInfo>,
 }
 
 /// A condition on the facts that every case must meet (`constraint`).
@@ -215,6 +218,25 @@ pub struct Domain {
     /// `absent means VALUE`: the value a case that leaves the fact out
     /// gives it (an explicit `null` stays unknown).
     pub absent: Option<crate::value::Value>,
+}
+
+/// A list-valued fact (`list of enum { ... }`): a set of the enum's values.
+/// The checker lowers it to one bool fact per value ("contains v?"), so
+/// every evaluator reads lists as bools; a case gives the list itself.
+#[derive(Debug, Clone)]
+pub struct ListInfo {
+    /// Its name, as in case files.
+    pub name: String,
+    /// What it means.
+    pub description: String,
+    /// Its values' enum.
+    pub values: EnumId,
+    /// The slot fact of each value, in the enum's order.
+    pub slots: Vec<FactId>,
+    /// `absent means none`: left out, the list is empty.
+    pub absent_none: bool,
+    /// The span of its name.
+    pub span: Span,
 }
 
 /// An enum: its values in order.
@@ -608,7 +630,21 @@ pub enum TExprKind {
 }
 
 impl Model {
-    /// Finds a fact by name.
+    /// Finds a list fact by name.
+    pub fn list(&self, name: &str) -> Option<&ListInfo> {
+        self.lists.iter().find(|l| l.name == name)
+    }
+
+    /// The list fact and value a slot fact stands for, if it is one.
+    pub fn slot_of(&self, fact: FactId) -> Option<(&ListInfo, &str)> {
+        self.lists.iter().find_map(|l| {
+            let i = l.slots.iter().position(|s| *s == fact)?;
+            let e = self.enums.get(l.values.0 as usize)?;
+            Some((l, e.values.get(i)?.name.as_str()))
+        })
+    }
+
+    /// The fact named `name`.
     pub fn fact(&self, name: &str) -> Option<FactId> {
         self.facts
             .iter()

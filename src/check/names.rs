@@ -61,6 +61,16 @@ impl<'a> Checker<'a> {
                     span,
                 })
             }
+            Some((Symbol::List(_), _)) => {
+                self.report(
+                    span,
+                    CheckError::ListAsValue {
+                        name: id.name.clone(),
+                        span: span.miette(),
+                    },
+                );
+                None
+            }
             Some((sym, decl)) => {
                 let declared = (decl.file == span.file).then(|| decl.miette());
                 self.report(

@@ -70,8 +70,13 @@ impl<'a> Checker<'a> {
                             stack.push(a);
                             stack.push(b);
                         }
-                        ExprKind::Not(x) | ExprKind::Neg(x) | ExprKind::IsKnown(x, _) => {
-                            stack.push(x)
+                        ExprKind::Not(x)
+                        | ExprKind::Neg(x)
+                        | ExprKind::IsKnown(x, _)
+                        | ExprKind::IsEmpty(x) => stack.push(x),
+                        ExprKind::Contains { list, values, .. } => {
+                            stack.push(list);
+                            stack.extend(values.iter());
                         }
                         ExprKind::Binary(_, a, b) => {
                             stack.push(a);

@@ -232,8 +232,19 @@ impl Layout<'_> {
             TypeExpr::Number { .. } | TypeExpr::Quantity { .. } => {
                 text(t.decimal_text().unwrap_or_default())
             }
-            TypeExpr::Enum { values, span } => {
-                let force = self.has_comment_in(*span)
+            TypeExpr::List { values, span } => {
+                cat(vec![text("list of "), self.enum_type(values, *span)])
+            }
+            TypeExpr::Enum { values, span } => self.enum_type(values, *span),
+        }
+    }
+
+    /// `enum { ... }`, one value per line when any has a label, code, doc
+    /// or comment.
+    fn enum_type(&self, values: &[EnumValue], span: Span) -> Doc {
+        {
+            {
+                let force = self.has_comment_in(span)
                     || values
                         .iter()
                         .any(|v| !v.doc.is_empty() || v.label.is_some() || !v.codes.is_empty());
@@ -257,7 +268,7 @@ impl Layout<'_> {
                         text("enum {"),
                         nest(2, cat(inner)),
                         Doc::Line,
-                        flush_close(self.close(*span)),
+                        flush_close(self.close(span)),
                         text("}"),
                     ]),
                     force,
@@ -641,6 +652,7 @@ fn absent_word(v: &AbsentValue) -> String {
     match v {
         AbsentValue::Bool(b) => b.to_string(),
         AbsentValue::Never => "never".into(),
+        AbsentValue::Empty => "none".into(),
         AbsentValue::Name(n) => n.name.clone(),
     }
 }

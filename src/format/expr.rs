@@ -18,7 +18,10 @@ fn precedence(e: &Expr) -> u8 {
         ExprKind::Binary(op, _, _) => binop_precedence(*op),
         ExprKind::Implies { .. } => 0,
         ExprKind::Not(_) => 3,
-        ExprKind::In { .. } | ExprKind::IsKnown(..) => 4,
+        ExprKind::In { .. }
+        | ExprKind::IsKnown(..)
+        | ExprKind::Contains { .. }
+        | ExprKind::IsEmpty(_) => 4,
         ExprKind::Neg(_) => 7,
         _ => 8,
     }
@@ -56,6 +59,13 @@ impl Layout<'_> {
             ExprKind::Literal(l) => text(literal(l)),
             ExprKind::Name(n) => text(n.name.clone()),
             ExprKind::Field(t, c) => text(format!("{}.{}", t.name, c.name)),
+            // `not (L contains v)` keeps its parentheses: without them it
+            // parses the same, but reads as `(not L) contains v`.
+            ExprKind::Not(inner)
+                if matches!(inner.kind, ExprKind::Contains { .. } | ExprKind::IsEmpty(_)) =>
+            {
+                cat(vec![text("not ("), self.expr(inner), text(")")])
+            }
             ExprKind::Not(inner) => cat(vec![text("not "), self.expr_at(inner, 3)]),
             ExprKind::Neg(inner) => cat(vec![text("-"), self.expr_at(inner, 8)]),
             ExprKind::Binary(op @ (BinOp::And | BinOp::Or), _, _) => self.chain(e, *op),
@@ -92,6 +102,30 @@ impl Layout<'_> {
                 text(if *negated { " not in " } else { " in " }),
                 self.list("{", set, "}", e),
             ]),
+            ExprKind::Contains {
+                list,
+                quantifier,
+                values,
+            } => match (quantifier, values.as_slice()) {
+                (None, [v]) => cat(vec![
+                    self.expr_at(list, 5),
+                    text(" contains "),
+                    self.expr_at(v, 5),
+                ]),
+                _ => {
+                    let word = match quantifier {
+                        Some(Quantifier::All) => " contains all of ",
+                        Some(Quantifier::None) => " contains none of ",
+                        _ => " contains any of ",
+                    };
+                    cat(vec![
+                        self.expr_at(list, 5),
+                        text(word),
+                        self.list("{", values, "}", e),
+                    ])
+                }
+            },
+            ExprKind::IsEmpty(list) => cat(vec![self.expr_at(list, 5), text(" is empty")]),
             ExprKind::IsKnown(value, known) => cat(vec![
                 self.expr_at(value, 5),
                 text(if *known { " is known" } else { " is unknown" }),

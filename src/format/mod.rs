@@ -295,7 +295,13 @@ fn type_units(t: &TypeExpr, out: &mut Vec<Span>) {
 fn expr_units(e: &Expr, out: &mut Vec<Span>) {
     match &e.kind {
         ExprKind::Literal(Literal::Quantity(q)) => out.push(q.unit.span),
-        ExprKind::Not(x) | ExprKind::Neg(x) | ExprKind::IsKnown(x, _) => expr_units(x, out),
+        ExprKind::Not(x) | ExprKind::Neg(x) | ExprKind::IsKnown(x, _) | ExprKind::IsEmpty(x) => {
+            expr_units(x, out)
+        }
+        ExprKind::Contains { list, values, .. } => {
+            expr_units(list, out);
+            values.iter().for_each(|x| expr_units(x, out));
+        }
         ExprKind::Binary(_, l, r) | ExprKind::Implies { a: l, b: r, .. } => {
             expr_units(l, out);
             expr_units(r, out);

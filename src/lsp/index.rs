@@ -173,7 +173,7 @@ impl Index {
     }
 
     fn typed(&mut self, owner: &str, ty: &TypeExpr) {
-        if let TypeExpr::Enum { values, .. } = ty {
+        if let TypeExpr::Enum { values, .. } | TypeExpr::List { values, .. } = ty {
             for v in values {
                 let label = v
                     .label
@@ -203,7 +203,7 @@ impl Index {
             );
         }
         push_para(&mut hover, &doc.join("\n"));
-        if let TypeExpr::Enum { values, .. } = &fact.ty {
+        if let TypeExpr::Enum { values, .. } | TypeExpr::List { values, .. } = &fact.ty {
             push_para(&mut hover, &values_list(values));
         }
         let detail = format!("{} ({})", fact.description.value, fact_type_text(fact));
@@ -475,8 +475,16 @@ impl Index {
                     span: c.span,
                 });
             }
-            ExprKind::Not(inner) | ExprKind::Neg(inner) | ExprKind::IsKnown(inner, _) => {
-                self.expr(inner, None)
+            ExprKind::Not(inner)
+            | ExprKind::Neg(inner)
+            | ExprKind::IsKnown(inner, _)
+            | ExprKind::IsEmpty(inner) => self.expr(inner, None),
+            ExprKind::Contains { list, values, .. } => {
+                let owner = self.owner(list);
+                self.expr(list, None);
+                for item in values {
+                    self.expr(item, owner.as_deref());
+                }
             }
             ExprKind::Implies { a, b, .. } => {
                 self.expr(a, None);
@@ -565,6 +573,7 @@ pub fn fact_type_text(fact: &Fact) -> String {
         let word = match &a.value {
             AbsentValue::Bool(b) => b.to_string(),
             AbsentValue::Never => "never".into(),
+            AbsentValue::Empty => "none".into(),
             AbsentValue::Name(n) => n.name.clone(),
         };
         out.push_str(&format!(" absent means {word}"));
@@ -588,6 +597,10 @@ pub fn type_text(ty: &TypeExpr) -> String {
         TypeExpr::Enum { values, .. } => {
             let names: Vec<&str> = values.iter().map(|v| v.name.name.as_str()).collect();
             format!("enum {{ {} }}", names.join(", "))
+        }
+        TypeExpr::List { values, .. } => {
+            let names: Vec<&str> = values.iter().map(|v| v.name.name.as_str()).collect();
+            format!("list of enum {{ {} }}", names.join(", "))
         }
     }
 }

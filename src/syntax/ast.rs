@@ -144,6 +144,8 @@ pub enum AbsentValue {
     Never,
     /// An enum value's name.
     Name(Ident),
+    /// `none`: a list fact left out is the empty list.
+    Empty,
 }
 
 /// A named group of facts.
@@ -197,6 +199,13 @@ pub enum TypeExpr {
         /// The whole type.
         span: Span,
     },
+    /// `list of enum { a, b }`: a set of the values.
+    List {
+        /// The values in order.
+        values: Vec<EnumValue>,
+        /// The whole type.
+        span: Span,
+    },
 }
 
 impl TypeExpr {
@@ -207,7 +216,8 @@ impl TypeExpr {
             TypeExpr::Integer { span, .. }
             | TypeExpr::Number { span, .. }
             | TypeExpr::Quantity { span, .. }
-            | TypeExpr::Enum { span, .. } => *span,
+            | TypeExpr::Enum { span, .. }
+            | TypeExpr::List { span, .. } => *span,
         }
     }
 }
@@ -1011,6 +1021,18 @@ pub enum ExprKind {
     },
     /// `e is known` (`known = true`) or `e is unknown`.
     IsKnown(Box<Expr>, bool),
+    /// `L contains v` (`quantifier` none), `L contains any of {a, b}`,
+    /// `all of`, `none of`: on a list fact.
+    Contains {
+        /// The list.
+        list: Box<Expr>,
+        /// `any`, `all` or `none` for the `... of {set}` forms.
+        quantifier: Option<Quantifier>,
+        /// The value, or the set's values.
+        values: Vec<Expr>,
+    },
+    /// `L is empty`, on a list fact.
+    IsEmpty(Box<Expr>),
     /// `any of [...]`, `all of [...]`, `none of [...]`
     Quantified(Quantifier, Vec<Expr>),
     /// `a implies b` (`excludes` false), or in a constraint `a excludes b`.

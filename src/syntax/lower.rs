@@ -159,6 +159,7 @@ impl<'d> Lower<'d> {
             Rule::kw_true => AbsentValue::Bool(true),
             Rule::kw_false => AbsentValue::Bool(false),
             Rule::kw_never => AbsentValue::Never,
+            Rule::kw_none => AbsentValue::Empty,
             _ => AbsentValue::Name(self.ident(word)),
         };
         Some(Absent { value, span })
@@ -230,7 +231,27 @@ impl<'d> Lower<'d> {
                     span,
                 }
             }
-            Rule::enum_type => {
+            Rule::enum_type => TypeExpr::Enum {
+                values: self.enum_values(inner)?,
+                span,
+            },
+            Rule::list_type => {
+                let values = inner
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::enum_type)?;
+                TypeExpr::List {
+                    values: self.enum_values(values)?,
+                    span,
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    /// The values of an `enum_type` pair.
+    fn enum_values(&mut self, inner: Pair<Rule>) -> Option<Vec<EnumValue>> {
+        {
+            {
                 let mut values = Vec::new();
                 for v in inner
                     .into_inner()
@@ -261,10 +282,9 @@ impl<'d> Lower<'d> {
                         codes,
                     });
                 }
-                TypeExpr::Enum { values, span }
+                Some(values)
             }
-            _ => return None,
-        })
+        }
     }
 
     fn define(&mut self, pair: Pair<Rule>) -> Option<Define> {
@@ -1173,7 +1193,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::ident | Rule::path => "a name",
         Rule::string => "a string",
         Rule::expr | Rule::atom | Rule::literal => "an expression",
-        Rule::type_expr => "a type (`bool`, `integer`, `number`, `quantity`, `date` or `enum`)",
+        Rule::type_expr => {
+            "a type (`bool`, `integer`, `number`, `quantity`, `date`, `enum` or `list` of enum)"
+        }
         Rule::rec_field => "a recommendation field",
         Rule::cmp_op | Rule::compare_tail => "a comparison",
         Rule::unit | Rule::type_unit => "a unit",

@@ -269,6 +269,33 @@ impl Lower<'_> {
                     negated,
                 }
             }
+            Rule::contains_tail => {
+                let mut parts = tail.into_inner().skip(1).peekable();
+                let quantifier = match parts.peek().map(|p| p.as_rule()) {
+                    Some(Rule::kw_any) => Some(Quantifier::Any),
+                    Some(Rule::kw_all) => Some(Quantifier::All),
+                    Some(Rule::kw_none) => Some(Quantifier::None),
+                    _ => None,
+                };
+                let mut values = Vec::new();
+                for p in parts {
+                    match p.as_rule() {
+                        Rule::set => {
+                            for item in p.into_inner() {
+                                values.push(self.expr(item)?);
+                            }
+                        }
+                        Rule::sum => values.push(self.expr(p)?),
+                        _ => {}
+                    }
+                }
+                ExprKind::Contains {
+                    list: Box::new(lhs),
+                    quantifier,
+                    values,
+                }
+            }
+            Rule::empty_tail => ExprKind::IsEmpty(Box::new(lhs)),
             Rule::known_tail => ExprKind::IsKnown(Box::new(lhs), true),
             _ => ExprKind::IsKnown(Box::new(lhs), false),
         };

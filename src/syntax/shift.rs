@@ -194,7 +194,7 @@ impl Shift for TypeExpr {
                 conversions.shift(d);
                 span.shift(d);
             }
-            TypeExpr::Enum { values, span } => {
+            TypeExpr::Enum { values, span } | TypeExpr::List { values, span } => {
                 values.shift(d);
                 span.shift(d);
             }
@@ -622,7 +622,18 @@ impl Shift for Expr {
                 a.shift(d);
                 b.shift(d);
             }
-            ExprKind::Not(e) | ExprKind::Neg(e) | ExprKind::IsKnown(e, _) => e.shift(d),
+            ExprKind::Not(e)
+            | ExprKind::Neg(e)
+            | ExprKind::IsKnown(e, _)
+            | ExprKind::IsEmpty(e) => e.shift(d),
+            ExprKind::Contains {
+                list,
+                quantifier: _,
+                values,
+            } => {
+                list.shift(d);
+                values.shift(d);
+            }
             ExprKind::Binary(_, a, b) | ExprKind::Implies { a, b, excludes: _ } => {
                 a.shift(d);
                 b.shift(d);

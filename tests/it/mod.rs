@@ -26,6 +26,7 @@ mod hardening_lsp;
 mod hardening_outputs;
 mod hardening_values;
 mod hostile;
+mod lists;
 mod lsp;
 mod lsp_incremental;
 mod reference;
