@@ -2,6 +2,7 @@
 
 mod absence;
 mod analysis;
+mod analysis_age;
 mod analysis_branches;
 mod analysis_chain;
 mod analysis_space;

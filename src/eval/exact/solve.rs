@@ -18,7 +18,7 @@
 //! the days around each point found are added so that every region stays
 //! uniform. Candidates are region starts: a threshold and its successor.
 
-use super::cone::fact_of;
+use super::cone::{fact_of, ordered};
 use super::space::{DATE_SPAN, INT_SPAN};
 use super::Work;
 use crate::check::model::Type;
@@ -154,6 +154,11 @@ impl Work {
                         }
                     }
                 });
+                if bad && !strict {
+                    // Guessing: several varying operands (`years between
+                    // dob and visit`) are each tried with the others held.
+                    return self.descend_each(code, pc, c, depth);
+                }
                 match chain {
                     Some(o) if !bad && others_known => {
                         self.path.push(pc);
@@ -166,6 +171,65 @@ impl Work {
                 }
             }
             _ => fail,
+        }
+    }
+
+    /// Guessing below an operation reading several varying operands: each
+    /// in turn, with the others at their current values (one completion),
+    /// so that a case in which the comparison flips is proposed. Only a
+    /// guess: every witness is re-run, and the split stays incomplete.
+    fn descend_each(&mut self, code: &Code, pc: Pc, c: Value, depth: u32) -> Solved {
+        let mut operands = Vec::new();
+        let mut others_known = true;
+        crate::eval::exact::cone::reads(code, pc, |o| {
+            if self.on_chain(code, o, None) {
+                operands.push(o);
+            } else {
+                others_known &= self.off_chain(o, false).unwrap_or(false);
+            }
+        });
+        if !others_known {
+            return Ok(());
+        }
+        let known = |w: &Self, o: Pc| w.vals.get(o as usize).copied().flatten().is_some();
+        for (i, &o) in operands.iter().enumerate() {
+            let held = operands
+                .iter()
+                .enumerate()
+                .all(|(j, &p)| j == i || known(self, p));
+            if !held {
+                continue;
+            }
+            // The values found for `o` make the comparison flip only with
+            // the others where they are now: keep those values as regions.
+            for (j, &p) in operands.iter().enumerate() {
+                if j != i {
+                    self.hold(code, p);
+                }
+            }
+            self.path.push(pc);
+            let _ = self.descend(code, o, None, c, depth + 1);
+            self.path.pop();
+        }
+        Ok(())
+    }
+
+    /// Candidates at their current values for the varying facts operand
+    /// `pc` reads, so that the current completion stays a region start.
+    fn hold(&mut self, code: &Code, pc: Pc) {
+        let mut stack = vec![(pc, 0u32)];
+        while let Some((at, depth)) = stack.pop() {
+            if depth > DEPTH || !self.on_chain(code, at, None) {
+                continue;
+            }
+            if let Some(f) = fact_of(code, at) {
+                let v = self.fvals.get(f as usize).copied().flatten();
+                if let Some(v) = v.filter(|_| ordered(ty(code, at))) {
+                    self.cands.push((f, v));
+                }
+                continue;
+            }
+            crate::eval::exact::cone::reads(code, at, |o| stack.push((o, depth + 1)));
         }
     }
 
