@@ -376,6 +376,13 @@ fn operands(e: &TExpr) -> Vec<&TExpr> {
         TExprKind::Not(inner) => return operands(inner),
         _ => {}
     }
+    // Operands the checker generated (a list's `is empty` or `contains any
+    // of` becomes a quantifier over one slot per value, each carrying the
+    // whole expression's span) are not the author's: the condition is one
+    // branch, not one per hidden slot.
+    if out.iter().any(|o| o.span == e.span) {
+        out.clear();
+    }
     out
 }
 

@@ -242,3 +242,28 @@ fn fmt_keeps_lists_and_parentheses() {
     let again = cairn::format::format_source("a.cairn", &out).unwrap();
     assert_eq!(again, out);
 }
+
+/// Coverage counts `L is empty` as one branch, the author's, not one
+/// operand per hidden value slot (which would all carry the same text and
+/// report outcomes the author never wrote). Two cases, empty and not,
+/// reach both outcomes: full coverage of that condition.
+#[test]
+fn coverage_counts_is_empty_as_one_branch() {
+    let c = checked(
+        "fact history \"Comorbidities\": list of enum { diabetes, stroke }\n\
+         suggest healthy { when history is empty statement \"H.\" }\n",
+    );
+    let program = Program::new(&c);
+    let mut collector = cairn::testing::coverage::Collector::new("g", &program, &c.sources);
+    for facts in [r#"{"history": []}"#, r#"{"history": ["stroke"]}"#] {
+        let json = format!("{{\"facts\": {facts}}}");
+        let case = cairn::case::load(&c, "case.json", &json).unwrap().case;
+        let o = program.evaluate(&case, Options::default());
+        collector.record(&case, &o);
+    }
+    let cov = collector.finish();
+    let roles: Vec<&str> = cov.branches.iter().map(|b| b.role.as_str()).collect();
+    assert_eq!(roles, ["when"], "{:#?}", cov.branches);
+    assert!(cov.branches[0].reached.yes && cov.branches[0].reached.no);
+    assert_eq!(cov.percent, 100.0);
+}
