@@ -109,6 +109,13 @@ fn steps(subject: &Subject, loaded: &Loaded, outcome: &Outcome) -> Vec<String> {
 fn label_facts(subject: &Subject, cones: &Cones, text: &str) -> Vec<FactId> {
     let model = &subject.checked.model;
     let text = text.strip_prefix("unknown: ").unwrap_or(text);
+    // A fact whose name has spaces (a list's value slot, `meds contains
+    // apixaban`) is read up to ` = ` or ` not given`, not up to the space.
+    let whole = text.split(" = ").next().unwrap_or(text);
+    let whole = whole.strip_suffix(" not given").unwrap_or(whole);
+    if let Some(f) = model.fact(whole) {
+        return vec![f];
+    }
     let name: String = text
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
