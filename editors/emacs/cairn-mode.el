@@ -44,11 +44,11 @@ The default matches the layout `cairn fmt' writes."
   "Conditional keywords.")
 
 (defconst cairn-operator-keywords
-  '("and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between" "implies")
+  '("and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between" "implies" "contains" "empty")
   "Operators written as words.")
 
 (defconst cairn-type-keywords
-  '("bool" "integer" "number" "quantity" "date" "enum")
+  '("bool" "integer" "number" "quantity" "date" "enum" "list")
   "Type names.")
 
 (defconst cairn-constant-keywords

@@ -32,10 +32,10 @@
 
 ["when" "then" "otherwise" "first"] @keyword.control.conditional
 
-["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between" "implies"] @keyword.operator
+["and" "or" "not" "in" "is" "known" "unknown" "any" "all" "none" "of" "count" "most" "exactly" "between" "implies" "contains" "empty"] @keyword.operator
 
 (primitive_type) @type.builtin
-["bool" "integer" "number" "quantity" "date" "enum"] @type.builtin
+["bool" "integer" "number" "quantity" "date" "enum" "list"] @type.builtin
 
 ["true" "false"] @constant.builtin.boolean
 

@@ -40,8 +40,10 @@ syn keyword cairnRecKind     recommend suggest option consider discourage refer 
 syn match   cairnRecKind     /\<do-not-offer\>/ nextgroup=cairnDeclName skipwhite
 
 syn keyword cairnConditional when then otherwise first
-syn keyword cairnOperatorWord and or not in is known unknown any all none of count most exactly between implies
-syn keyword cairnType        bool integer number quantity date enum
+syn keyword cairnOperatorWord and or not in is known unknown any all none of count most exactly between implies empty
+" `contains` is an argument name of :syn keyword, so it is matched instead.
+syn match   cairnOperatorWord "\<contains\>"
+syn keyword cairnType        bool integer number quantity date enum list
 syn keyword cairnBoolean     true false
 syn keyword cairnField       strength kind about statement rationale alternative note detail cite see excludes acknowledge with
 syn keyword cairnModifier    exhaustive
