@@ -159,7 +159,7 @@ impl Work {
         }
         self.build_regions(plan);
         if !complete && guess {
-            self.guess(code, plan);
+            self.guess(code, cone, plan);
         }
         complete
     }
@@ -201,6 +201,28 @@ impl Work {
             }
         }
         true
+    }
+
+    /// Guesses for a lookup's range patterns on keys that follow several
+    /// varying facts, which [`Work::lookup_bounds`] cannot split.
+    fn lookup_guesses(&mut self, code: &Code, pc: Pc) {
+        let Some(&Op::Lookup { table, start, len }) = code.ops.get(pc as usize) else {
+            return;
+        };
+        let Some(t) = code.tables.get(table as usize) else {
+            return;
+        };
+        let width = t.keys.max(1);
+        for (i, &key) in code.args(start, len).iter().enumerate() {
+            if self.vf_of(code, key) != MANY {
+                continue;
+            }
+            for row in t.patterns.chunks_exact(width) {
+                for c in row.get(i).into_iter().flat_map(|p| p.bounds()) {
+                    self.guesses(code, key, c);
+                }
+            }
+        }
     }
 
     /// Thresholds of `side` (following fact `f`) against the other side.
@@ -342,9 +364,16 @@ impl Work {
 
     /// For an incomplete split: one completion at the first regions, and
     /// thresholds from each comparison between facts at those values.
-    fn guess(&mut self, code: &Code, plan: &Plan) {
+    fn guess(&mut self, code: &Code, cone: &Cone, plan: &Plan) {
         let root = self.run.last().copied().unwrap_or(0);
         self.complete(code, 0, root);
+        // A lookup keyed by a value of several facts (a clearance from
+        // age, weight and creatinine): its row bounds are comparisons too.
+        for &a in &cone.atoms {
+            if self.live.contains(a as usize) {
+                self.lookup_guesses(code, a);
+            }
+        }
         for k in 0..self.pending.len() {
             let Some(&(x, y)) = self.pending.get(k) else {
                 continue;
