@@ -212,6 +212,14 @@ fn within(
             t
         }
     };
+    // The lower bound of the region after `at`: open once `at` was a point.
+    let from = |at: f64, open: bool| {
+        if open {
+            Bound::Excl(mk(at))
+        } else {
+            Bound::Incl(mk(at))
+        }
+    };
     for t in ts.map(snap).filter(|t| (lo..=hi).contains(t)) {
         if t < at || (open && approx_eq(t, at)) {
             continue; // a repeat
@@ -219,11 +227,7 @@ fn within(
         if t > at {
             out.push(Region {
                 rep: mk((at + t) / 2.0),
-                lo: if open {
-                    Bound::Excl(mk(at))
-                } else {
-                    Bound::Incl(mk(at))
-                },
+                lo: from(at, open),
                 hi: Bound::Excl(mk(t)),
             });
         }
@@ -233,11 +237,7 @@ fn within(
     if !open || at < hi {
         out.push(Region {
             rep: mk((at + hi) / 2.0),
-            lo: if open {
-                Bound::Excl(mk(at))
-            } else {
-                Bound::Incl(mk(at))
-            },
+            lo: from(at, open),
             hi: Bound::Incl(mk(hi)),
         });
     }
