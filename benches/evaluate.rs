@@ -264,7 +264,8 @@ fn decided(program: &Program, cases: Vec<Case>) -> Vec<Case> {
 }
 
 /// A plain loop over the synthetic cases `rounds` times, for instruction
-/// counts under valgrind (`CAIRN_BENCH=statuses|batch|trace`, `CAIRN_ROUNDS=n`).
+/// counts under valgrind (`CAIRN_BENCH=statuses|batch|trace|outcome|outcome_json`,
+/// `CAIRN_ROUNDS=n`; `outcome_json` also writes each outcome's JSON).
 fn plain_loop(mode: &str) {
     let rounds: usize = std::env::var("CAIRN_ROUNDS")
         .ok()
@@ -275,7 +276,20 @@ fn plain_loop(mode: &str) {
     let mut batch = program.batch_scratch();
     let start = std::time::Instant::now();
     let mut sum = 0usize;
+    let mut json = Vec::new();
     for _ in 0..rounds {
+        if mode == "outcome" || mode == "outcome_json" {
+            for case in &cases {
+                let outcome = program.evaluate(case, Options::default());
+                sum += outcome.recommendations.len();
+                if mode == "outcome_json" {
+                    json.clear();
+                    serde_json::to_writer_pretty(&mut json, &outcome).expect("json");
+                    sum += json.len();
+                }
+            }
+            continue;
+        }
         if mode == "batch" {
             let statuses = program.statuses_batch(&cases, &mut batch);
             sum += statuses
@@ -337,7 +351,7 @@ criterion_group!(benches, bench);
 fn main() {
     match std::env::var("CAIRN_BENCH").as_deref() {
         Ok("cohort") => write_cohort(),
-        Ok(mode @ ("statuses" | "batch" | "trace")) => plain_loop(mode),
+        Ok(mode @ ("statuses" | "batch" | "trace" | "outcome" | "outcome_json")) => plain_loop(mode),
         _ => {
             benches();
             Criterion::default().configure_from_args().final_summary();
