@@ -351,7 +351,9 @@ criterion_group!(benches, bench);
 fn main() {
     match std::env::var("CAIRN_BENCH").as_deref() {
         Ok("cohort") => write_cohort(),
-        Ok(mode @ ("statuses" | "batch" | "trace" | "outcome" | "outcome_json")) => plain_loop(mode),
+        Ok(mode @ ("statuses" | "batch" | "trace" | "outcome" | "outcome_json")) => {
+            plain_loop(mode)
+        }
         _ => {
             benches();
             Criterion::default().configure_from_args().final_summary();

@@ -60,7 +60,12 @@ fn fnv(bytes: &[u8]) -> u64 {
 }
 
 fn line(out: &mut String, what: &str, text: &str) {
-    let _ = writeln!(out, "  {what}: {} bytes, {:016x}", text.len(), fnv(text.as_bytes()));
+    let _ = writeln!(
+        out,
+        "  {what}: {} bytes, {:016x}",
+        text.len(),
+        fnv(text.as_bytes())
+    );
 }
 
 #[test]
@@ -69,20 +74,30 @@ fn run_output_of_every_golden_case_is_unchanged() {
     for guideline in GUIDELINES {
         let checked = checked(guideline);
         let program = Program::new(&checked);
+        // One scratch for every case, as `cairn batch` reuses it.
+        let mut scratch = program.scratch();
         for (name, text) in golden(guideline) {
             let case = match cairn::load_case(&checked, &name, &text) {
                 Ok(c) => c,
                 Err(f) => panic!("{}", f.diagnostics.render(&f.sources, 100)),
             };
             let _ = writeln!(out, "{guideline} {name}");
-            let plain = program.evaluate(&case.case, Options { trace: false });
-            let json = serde_json::to_string_pretty(&plain).expect("json");
-            line(&mut out, "json", &json);
-            line(&mut out, "note", &render::note(&plain, &checked));
-            let traced = program.evaluate(&case.case, Options { trace: true });
-            let json = serde_json::to_string_pretty(&traced).expect("json");
-            line(&mut out, "json --trace", &json);
-            line(&mut out, "trace", &render::trace(&traced, &checked, 100));
+            for trace in [false, true] {
+                let options = Options { trace };
+                let outcome = program.evaluate_with(&case.case, &mut scratch, options);
+                let json = serde_json::to_string_pretty(&outcome).expect("json");
+                // The owned convenience form writes the same bytes.
+                let owned = program.evaluate(&case.case, options);
+                let same = serde_json::to_string_pretty(&owned).expect("json") == json;
+                assert!(same, "{name}: `evaluate` and `evaluate_with` differ");
+                if trace {
+                    line(&mut out, "json --trace", &json);
+                    line(&mut out, "trace", &render::trace(&outcome, &checked, 100));
+                } else {
+                    line(&mut out, "json", &json);
+                    line(&mut out, "note", &render::note(&outcome, &checked));
+                }
+            }
         }
     }
     insta::assert_snapshot!(out);
