@@ -102,3 +102,78 @@ fn run_output_of_every_golden_case_is_unchanged() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// A guideline of `plain` recommendations whose statements are plain text
+/// and `filled` ones whose statements fill placeholders; all apply.
+fn many(plain: usize, filled: usize) -> Checked {
+    let mut text = String::from("guideline a { title \"A\" version \"1\" status draft }\n");
+    text.push_str("fact fit \"Fit\": bool\nfact grade \"Grade\": integer 1 to 3\n");
+    text.push_str("fact kind \"Kind\": enum { lps, lms }\n");
+    text.push_str("define high \"High\": bool = grade >= 2 and kind in {lps, lms}\n");
+    for i in 0..plain {
+        let _ = writeln!(
+            text,
+            "recommend plain_{i} {{\n  when fit and high\n  statement \"Plain text {i}.\"\n  rationale \"Why {i}.\"\n  note \"Note {i}.\"\n}}"
+        );
+    }
+    for i in 0..filled {
+        let _ = writeln!(
+            text,
+            "recommend filled_{i} {{\n  when fit\n  statement \"Grade {{grade}}, {{kind}}, high {{high}} ({i}).\"\n}}"
+        );
+    }
+    let parsed = cairn::syntax::parse_with("a.cairn", &text, &cairn::syntax::FsLoader);
+    match cairn::check::check(parsed) {
+        Ok(c) => c,
+        Err(f) => panic!("{}", f.diagnostics.render(&f.sources, 100)),
+    }
+}
+
+/// Allocations of one full outcome of `checked` in a warm scratch, and
+/// the outcome's JSON.
+fn allocations(checked: &Checked) -> (u64, String) {
+    let program = Program::new(checked);
+    let json = r#"{"facts": {"fit": true, "grade": 3, "kind": "lms"}}"#;
+    let case = match cairn::load_case(checked, "case", json) {
+        Ok(c) => c.case,
+        Err(f) => panic!("{}", f.diagnostics.render(&f.sources, 100)),
+    };
+    let mut scratch = program.scratch();
+    let _ = program.evaluate_with(&case, &mut scratch, Options::default());
+    let mut text = String::new();
+    let info = allocation_counter::measure(|| {
+        let outcome = program.evaluate_with(&case, &mut scratch, Options::default());
+        assert_eq!(outcome.recommendations.len(), checked.model.recs.len());
+        assert!(outcome
+            .recommendations
+            .iter()
+            .all(|r| r.status == cairn::Status::Applies));
+        text = outcome
+            .recommendations
+            .last()
+            .map_or(String::new(), |r| r.statement.to_string());
+    });
+    (info.count_total, text)
+}
+
+#[test]
+fn an_outcome_allocates_per_placeholder_statement_not_per_recommendation() {
+    // The outcome's vectors, whatever the number of recommendations.
+    let (few, _) = allocations(&many(4, 0));
+    let (lots, _) = allocations(&many(200, 0));
+    assert_eq!(few, lots, "plain recommendations allocate");
+    assert!(
+        few <= 4,
+        "{few} allocations for an outcome without placeholders"
+    );
+    // One string per statement with placeholders (its values written in
+    // place), whatever the plain recommendations beside them.
+    let (filled, text) = allocations(&many(4, 10));
+    assert_eq!(text, "Grade 3, lms, high true (9).");
+    assert!(
+        filled <= few + 10,
+        "{filled} allocations for 10 filled statements"
+    );
+    let (filled_lots, _) = allocations(&many(200, 10));
+    assert_eq!(filled, filled_lots);
+}

@@ -37,6 +37,9 @@ pub(crate) struct FixedRec {
     alternatives: Vec<AlternativeOutcome>,
     details: serde_json::Map<String, serde_json::Value>,
     pub statement: Vec<Piece>,
+    /// Bytes to reserve for the filled statement: its text and room for
+    /// the values, so that filling it allocates once.
+    capacity: usize,
 }
 
 impl FixedRec {
@@ -85,6 +88,15 @@ impl FixedRec {
             let list = values.iter().map(display::detail_json).collect();
             details.insert(name.clone(), serde_json::Value::Array(list));
         }
+        let statement = pieces(model, &rec.statement);
+        let capacity = statement
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.len(),
+                // Room for a value in words (`Dedifferentiated liposarcoma`).
+                Piece::Fact(..) | Piece::Def(..) => 32,
+            })
+            .sum();
         FixedRec {
             kind: rec.kind.keyword().to_string(),
             strength: rec.strength.clone(),
@@ -95,7 +107,8 @@ impl FixedRec {
             section_path,
             alternatives,
             details,
-            statement: pieces(model, &rec.statement),
+            statement,
+            capacity,
         }
     }
 }
@@ -143,7 +156,7 @@ fn statement<'p>(
         return Cow::Borrowed(text);
     }
     let model = &program.model;
-    let mut out = String::new();
+    let mut out = String::with_capacity(fixed.capacity);
     for piece in &fixed.statement {
         match piece {
             Piece::Text(t) => out.push_str(t),
@@ -151,14 +164,14 @@ fn statement<'p>(
             Piece::Fact(f, digits) => {
                 let ty = model.facts[f.0 as usize].ty;
                 let v = case.facts.get(f.0 as usize).copied().flatten();
-                out.push_str(&display::statement_value(model, ty, v, *digits));
+                display::push_statement_value(&mut out, model, ty, v, *digits);
             }
             Piece::Def(d, digits) => {
                 let ty = model.defs[d.0 as usize].ty;
                 let v = defs.get(d.0 as usize).copied().flatten();
                 match ranges.get(d.0 as usize).copied().flatten() {
                     Some(r) if v.is_none() => out.push_str(&score_range::text(r)),
-                    _ => out.push_str(&display::statement_value(model, ty, v, *digits)),
+                    _ => display::push_statement_value(&mut out, model, ty, v, *digits),
                 }
             }
         }
