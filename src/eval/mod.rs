@@ -43,7 +43,7 @@ use crate::check::Checked;
 use crate::source::SourceMap;
 use crate::value::Value;
 use compile::{Code, Pc};
-use outcome::{Outcome, Status};
+use outcome::Status;
 
 /// Evaluation options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -403,31 +403,6 @@ impl Program {
             }
             _ => record::record(code, vals.as_slice(), leaves, steps),
         }
-    }
-
-    /// Evaluates a case and builds its full outcome in `scratch` (reused
-    /// across cases). The outcome borrows the program's strings: only
-    /// statements with placeholders, undetermined recommendations'
-    /// explanations, schedules and the trace are made per case.
-    pub fn evaluate_with<'p>(
-        &'p self,
-        case: &Case,
-        scratch: &mut Scratch,
-        options: Options,
-    ) -> Outcome<'p> {
-        self.evaluate_into(case, scratch);
-        if options.trace {
-            self.trace_into(scratch);
-        }
-        build::outcome(self, case, scratch, options)
-    }
-
-    /// Evaluates one case with fresh buffers and returns an outcome that
-    /// owns its strings: the convenience form of
-    /// [`Program::evaluate_with`], several times slower per case.
-    pub fn evaluate(&self, case: &Case, options: Options) -> Outcome<'static> {
-        self.evaluate_with(case, &mut self.scratch(), options)
-            .into_owned()
     }
 }
 

@@ -2,7 +2,9 @@
 //! slots. Everything that does not depend on the case (details, section
 //! paths, statement pieces) is prepared once per program in [`FixedRec`],
 //! and the outcome borrows it: a recommendation costs no allocation unless
-//! its statement has placeholders or it is undetermined.
+//! its statement has placeholders or it is undetermined. The entry points
+//! are [`Program::evaluate_with`] (a reused scratch) and
+//! [`Program::evaluate`] (the one-off, owned form).
 
 use crate::case::Case;
 use crate::check::model::{DefId, FactId, Model, RecId, RecInfo};
@@ -15,6 +17,33 @@ use crate::eval::outcome::{
 use crate::eval::{diagnose, grading, schedule, trace, Options, Program, Scratch};
 use crate::value::Value;
 use std::borrow::Cow;
+
+impl Program {
+    /// Evaluates a case and builds its full outcome in `scratch` (reused
+    /// across cases). The outcome borrows the program's strings: only
+    /// statements with placeholders, undetermined recommendations'
+    /// explanations, schedules and the trace are made per case.
+    pub fn evaluate_with<'p>(
+        &'p self,
+        case: &Case,
+        scratch: &mut Scratch,
+        options: Options,
+    ) -> Outcome<'p> {
+        self.evaluate_into(case, scratch);
+        if options.trace {
+            self.trace_into(scratch);
+        }
+        outcome(self, case, scratch, options)
+    }
+
+    /// Evaluates one case with fresh buffers and returns an outcome that
+    /// owns its strings: the convenience form of
+    /// [`Program::evaluate_with`], several times slower per case.
+    pub fn evaluate(&self, case: &Case, options: Options) -> Outcome<'static> {
+        self.evaluate_with(case, &mut self.scratch(), options)
+            .into_owned()
+    }
+}
 
 /// A piece of a statement: text, or a `{name}` placeholder.
 #[derive(Debug, Clone, PartialEq)]
