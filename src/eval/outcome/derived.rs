@@ -150,9 +150,10 @@ where
     type Output = J;
 
     /// The value of a definition; `null` for a name the guideline does
-    /// not define, as a `serde_json::Map` answers.
+    /// not define (as indexing a `serde_json::Value` answers, not panics).
     fn index(&self, name: &Q) -> &J {
-        &self.map()[name]
+        static NULL: J = J::Null;
+        self.map().get(name).unwrap_or(&NULL)
     }
 }
 
