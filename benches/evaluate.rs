@@ -1,8 +1,9 @@
 //! Eval stage benchmark: parse + check of the sarcoma guideline, and
 //! evaluation of many synthetic cases (golden cases perturbed, with
 //! unknowns, reaching every status of every recommendation) through each API:
-//! statuses only, statuses + trace data, and full outcomes with and without
-//! the trace. Throughput is reported in cases per second.
+//! statuses only, statuses + trace data, and full outcomes (in a reused
+//! scratch, with and without writing their JSON; the one-off owned form;
+//! with the trace). Throughput is reported in cases per second.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -213,25 +214,61 @@ fn bench(c: &mut Criterion) {
             leaves
         })
     });
+    // The full outcome of the JSON contract in a reused scratch, borrowing
+    // the guideline's strings; then also written as `cairn run` writes it.
+    group.bench_function("outcome", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for case in &cases {
+                let outcome = program.evaluate_with(case, &mut scratch, Options::default());
+                n += outcome.recommendations.len();
+            }
+            n
+        })
+    });
+    let mut json = Vec::new();
+    group.bench_function("outcome_json", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for case in &cases {
+                let outcome = program.evaluate_with(case, &mut scratch, Options::default());
+                json.clear();
+                serde_json::to_writer_pretty(&mut json, &outcome).expect("json");
+                n += json.len();
+            }
+            n
+        })
+    });
     group.finish();
 
-    // Full outcomes allocate every string of the JSON contract; measured on
-    // a tenth of the cases to keep the run short.
+    // The one-off form (fresh buffers, every string owned) and the trace,
+    // measured on a tenth of the cases to keep the run short.
     let few = &cases[..CASES / 10];
     let mut group = c.benchmark_group("outcome");
     group
         .measurement_time(Duration::from_secs(4))
         .sample_size(10)
         .throughput(Throughput::Elements(few.len() as u64));
-    for (name, trace) in [("without_trace", false), ("with_trace", true)] {
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                few.iter()
-                    .map(|case| program.evaluate(case, Options { trace }).trace.len())
-                    .sum::<usize>()
-            })
-        });
-    }
+    group.bench_function("owned", |b| {
+        b.iter(|| {
+            few.iter()
+                .map(|case| program.evaluate(case, Options::default()).trace.len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("with_trace", |b| {
+        b.iter(|| {
+            few.iter()
+                .map(|case| {
+                    let options = Options { trace: true };
+                    program
+                        .evaluate_with(case, &mut scratch, options)
+                        .trace
+                        .len()
+                })
+                .sum::<usize>()
+        })
+    });
     group.finish();
 }
 
@@ -264,7 +301,9 @@ fn decided(program: &Program, cases: Vec<Case>) -> Vec<Case> {
 }
 
 /// A plain loop over the synthetic cases `rounds` times, for instruction
-/// counts under valgrind (`CAIRN_BENCH=statuses|batch|trace`, `CAIRN_ROUNDS=n`).
+/// counts under valgrind (`CAIRN_BENCH=statuses|batch|trace|outcome|outcome_json|
+/// outcome_owned`, `CAIRN_ROUNDS=n`): `outcome` is `evaluate_with` in a reused
+/// scratch, `outcome_json` also writes its JSON, `outcome_owned` is `evaluate`).
 fn plain_loop(mode: &str) {
     let rounds: usize = std::env::var("CAIRN_ROUNDS")
         .ok()
@@ -275,7 +314,24 @@ fn plain_loop(mode: &str) {
     let mut batch = program.batch_scratch();
     let start = std::time::Instant::now();
     let mut sum = 0usize;
+    let mut json = Vec::new();
     for _ in 0..rounds {
+        if mode.starts_with("outcome") {
+            for case in &cases {
+                let outcome = match mode {
+                    // The one-off form: fresh buffers, every string owned.
+                    "outcome_owned" => program.evaluate(case, Options::default()),
+                    _ => program.evaluate_with(case, &mut scratch, Options::default()),
+                };
+                sum += outcome.recommendations.len();
+                if mode == "outcome_json" {
+                    json.clear();
+                    serde_json::to_writer_pretty(&mut json, &outcome).expect("json");
+                    sum += json.len();
+                }
+            }
+            continue;
+        }
         if mode == "batch" {
             let statuses = program.statuses_batch(&cases, &mut batch);
             sum += statuses
@@ -337,7 +393,9 @@ criterion_group!(benches, bench);
 fn main() {
     match std::env::var("CAIRN_BENCH").as_deref() {
         Ok("cohort") => write_cohort(),
-        Ok(mode @ ("statuses" | "batch" | "trace")) => plain_loop(mode),
+        Ok(
+            mode @ ("statuses" | "batch" | "trace" | "outcome" | "outcome_json" | "outcome_owned"),
+        ) => plain_loop(mode),
         _ => {
             benches();
             Criterion::default().configure_from_args().final_summary();

@@ -9,8 +9,10 @@
 //!    guideline, or fails with every error it found ([`Failed`]).
 //! 3. [`Program::new`] compiles a checked guideline once; [`Program::evaluate`]
 //!    then runs it against any number of cases, loaded and validated with
-//!    [`load_case`]. The [`Outcome`] is plain serde data; rendering it as a
-//!    tumour-board note or a trace is separate ([`eval::render`]).
+//!    [`load_case`]; [`Program::evaluate_with`] does the same into a reused
+//!    [`eval::Scratch`], borrowing the guideline's strings. The [`Outcome`] is
+//!    plain serde data; rendering it as a tumour-board note or a trace is
+//!    separate ([`eval::render`]).
 //!
 //! ```
 //! use cairn::{Options, Program, Status};

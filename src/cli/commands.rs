@@ -73,7 +73,10 @@ pub fn run(guideline: &Path, case_path: &Path, format: Format, trace: bool) -> u
         Err(code) => return code,
     };
     let program = Program::new(&checked);
-    let outcome = program.evaluate(&case_file.case, eval::Options { trace });
+    // The outcome borrows the program's strings; its JSON is written by
+    // the serializer straight from it.
+    let mut scratch = program.scratch();
+    let outcome = program.evaluate_with(&case_file.case, &mut scratch, eval::Options { trace });
     match format {
         Format::Json => print_json(&outcome),
         Format::Text => {
@@ -94,7 +97,9 @@ pub fn explain(guideline: &Path, case_path: &Path, id: &str) -> u8 {
         Err(code) => return code,
     };
     let program = Program::new(&checked);
-    let outcome = program.evaluate(&case_file.case, eval::Options { trace: true });
+    let mut scratch = program.scratch();
+    let options = eval::Options { trace: true };
+    let outcome = program.evaluate_with(&case_file.case, &mut scratch, options);
     match eval::explain(&outcome, &checked, id) {
         Ok(steps) => {
             out!("{}", eval::render::steps(&steps, &outcome, &checked, WIDTH));
@@ -144,11 +149,14 @@ pub fn test(paths: Vec<PathBuf>, coverage: bool, min_coverage: Option<f64>, form
     code
 }
 
-/// Prints a value as pretty JSON on standard output.
+/// Prints a value as pretty JSON on standard output, serialized straight
+/// from its `Serialize` implementation (no JSON tree in between).
 pub fn print_json<T: serde::Serialize>(value: &T) -> u8 {
-    match serde_json::to_string_pretty(value) {
-        Ok(s) => {
-            outln!("{s}");
+    let mut buffer = Vec::with_capacity(64 * 1024);
+    match serde_json::to_writer_pretty(&mut buffer, value) {
+        Ok(()) => {
+            // serde_json writes UTF-8 only.
+            outln!("{}", String::from_utf8_lossy(&buffer));
             0
         }
         Err(e) => {

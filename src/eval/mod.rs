@@ -8,8 +8,10 @@
 //! side). [`Program::evaluate_into`] also makes every slot's value readable;
 //! missing facts ([`Program::missing_into`]) and the trace
 //! ([`Program::trace_into`]) are read off the filled slots on demand.
-//! [`Program::evaluate`] builds the full [`outcome::Outcome`] (the JSON
-//! contract); `render` turns an outcome into text.
+//! [`Program::evaluate_with`] builds the full [`outcome::Outcome`] (the
+//! JSON contract) into a reused scratch, borrowing the program's strings;
+//! [`Program::evaluate`] is the one-off form. `render` turns an outcome
+//! into text.
 
 mod compact;
 pub mod constraints;
@@ -41,7 +43,7 @@ use crate::check::Checked;
 use crate::source::SourceMap;
 use crate::value::Value;
 use compile::{Code, Pc};
-use outcome::{Outcome, Status};
+use outcome::Status;
 
 /// Evaluation options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -60,6 +62,8 @@ pub struct Program {
     steps: Vec<StepKind>,
     /// Per recommendation: data that does not depend on the case.
     fixed: Vec<build::FixedRec>,
+    /// Definitions sorted by name (the key order of derived values in JSON).
+    def_by_name: Vec<u32>,
     /// Per recommendation and definition: the cone the exact pass runs.
     plan: exact::Plan,
 }
@@ -104,6 +108,8 @@ pub struct Scratch {
     resolved: Bits,
     /// Per recommendation: undetermined as the Kleene approximation.
     approx: Bits,
+    /// Per definition: the interval of a score left unknown (outcomes).
+    ranges: Vec<Option<(f64, f64)>>,
 }
 
 impl Scratch {
@@ -152,12 +158,14 @@ impl Program {
             .map(|r| build::FixedRec::new(&model, r))
             .collect();
         let plan = exact::Plan::new(&code, &model);
+        let def_by_name = build::by_name(&model);
         Program {
             model,
             sources,
             code,
             steps,
             fixed,
+            def_by_name,
             plan,
         }
     }
@@ -193,6 +201,7 @@ impl Program {
             exact,
             resolved: Bits::with_len(self.model.recs.len()),
             approx: Bits::with_len(self.model.recs.len()),
+            ranges: Vec::with_capacity(self.model.defs.len()),
         }
     }
 
@@ -394,16 +403,6 @@ impl Program {
             }
             _ => record::record(code, vals.as_slice(), leaves, steps),
         }
-    }
-
-    /// Evaluates a case and builds its outcome.
-    pub fn evaluate(&self, case: &Case, options: Options) -> Outcome {
-        let mut scratch = self.scratch();
-        self.evaluate_into(case, &mut scratch);
-        if options.trace {
-            self.trace_into(&mut scratch);
-        }
-        build::outcome(self, case, &mut scratch, options)
     }
 }
 

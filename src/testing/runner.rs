@@ -86,7 +86,7 @@ impl TestReport {
 type LoadFailure = (String, Vec<JsonDiagnostic>);
 
 /// A case kept for coverage, and the interpreter's outcome for it.
-type Measured = (case::Case, eval::outcome::Outcome);
+type Measured = (case::Case, eval::outcome::Outcome<'static>);
 
 struct Loaded {
     checked: Checked,

@@ -17,6 +17,7 @@
 use crate::check::model::{Domain, Model, Type};
 use crate::units::{self, Dimension};
 use crate::value::{format_date, parse_date, Value};
+use serde::Serialize;
 use serde_json::{json, Value as J};
 use std::borrow::Cow;
 
@@ -54,12 +55,86 @@ pub fn enum_name(model: &Model, ty: Type, i: u32) -> String {
 /// A float rounded to nine decimals, as a JSON number (integral values
 /// print without a fraction: `50`, not `50.0`).
 pub fn number(x: f64) -> J {
+    match rounded(x) {
+        Ok(i) => json!(i),
+        Err(r) => json!(r),
+    }
+}
+
+/// A float rounded to nine decimals: an integer when integral (`Ok`),
+/// else the rounded float (`Err`), as [`number`] and [`Encoded`] write it.
+fn rounded(x: f64) -> Result<i64, f64> {
     let r = (x * 1e9).round() / 1e9;
     let r = if r.is_finite() { r } else { x };
     if r.fract() == 0.0 && r.abs() < 9e15 {
-        json!(r as i64)
+        Ok(r as i64)
     } else {
-        json!(r)
+        Err(r)
+    }
+}
+
+/// A value of type `ty` written straight to a serializer, byte for byte as
+/// [`encode`] would write it (object keys in the sorted order of a
+/// `serde_json::Map`), without building the JSON tree: the outcome's
+/// derived values and batch rows serialize through it.
+#[derive(Debug, Clone, Copy)]
+pub struct Encoded<'a> {
+    /// The model that names enum values and table columns.
+    pub model: &'a Model,
+    /// The declared type.
+    pub ty: Type,
+    /// The value (`None`, unknown, is `null`).
+    pub value: Option<Value>,
+}
+
+/// A float as [`number`] writes it.
+struct Num(f64);
+
+impl Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match rounded(self.0) {
+            Ok(i) => s.serialize_i64(i),
+            // `json!` of a non-finite float is `null`, as serde_json writes it.
+            Err(r) => s.serialize_f64(r),
+        }
+    }
+}
+
+impl Serialize for Encoded<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Some(v) = self.value else {
+            return s.serialize_unit();
+        };
+        match v {
+            Value::Bool(b) => s.serialize_bool(b),
+            Value::Int(i) => s.serialize_i64(i),
+            Value::Number(x) => Num(x).serialize(s),
+            Value::Quantity(x) => match self.ty {
+                Type::Quantity { unit, .. } => {
+                    // Keys sorted, as in the map `quantity` builds.
+                    let mut m = s.serialize_map(Some(2))?;
+                    m.serialize_entry("unit", unit.symbol)?;
+                    m.serialize_entry("value", &Num(unit.from_canonical(x)))?;
+                    m.end()
+                }
+                _ => Num(x).serialize(s),
+            },
+            Value::Date(d) => s.serialize_str(&format_date(d)),
+            Value::Enum(i) => match self.ty {
+                Type::Enum(e) => match self
+                    .model
+                    .enum_info(e)
+                    .and_then(|n| n.values.get(i as usize))
+                {
+                    Some(info) => s.serialize_str(&info.name),
+                    None => s.serialize_str(&format!("#{i}")),
+                },
+                _ => s.serialize_str(&format!("#{i}")),
+            },
+            // Rows are rare and their columns need sorting: through the tree.
+            Value::Row(_) => encode(self.model, self.ty, self.value).serialize(s),
+        }
     }
 }
 

@@ -224,3 +224,36 @@ proptest! {
         }
     }
 }
+
+/// The streaming writer writes exactly the bytes of the tree `encode`
+/// builds, for every type, unknown, odd floats and out-of-range enums.
+#[test]
+fn the_streaming_writer_matches_encode_byte_for_byte() {
+    let m = model();
+    let values: Vec<(Type, Option<Value>)> = vec![
+        (ty(&m, "fit"), Some(Value::Bool(true))),
+        (ty(&m, "count"), Some(Value::Int(-7))),
+        (ty(&m, "grade"), None),
+        (Type::Number, Some(Value::Number(0.1 + 0.2))),
+        (Type::Number, Some(Value::Number(1e300))),
+        (Type::Number, Some(Value::Number(f64::NAN))),
+        (Type::Number, Some(Value::Number(-3.0))),
+        (ty(&m, "size"), Some(Value::Quantity(0.0523))),
+        (ty(&m, "dose"), Some(Value::Quantity(50.4))),
+        (ty(&m, "surgery"), Some(Value::Date(19_000))),
+        (ty(&m, "histology"), Some(Value::Enum(1))),
+        (ty(&m, "histology"), Some(Value::Enum(9))),
+        (row_type(&m), Some(Value::Row(0))),
+    ];
+    for (t, v) in values {
+        let tree = serde_json::to_string(&encode(&m, t, v)).unwrap();
+        let encoded = Encoded {
+            model: &m,
+            ty: t,
+            value: v,
+        };
+        assert_eq!(serde_json::to_string(&encoded).unwrap(), tree, "{v:?}");
+        let pretty = serde_json::to_string_pretty(&encode(&m, t, v)).unwrap();
+        assert_eq!(serde_json::to_string_pretty(&encoded).unwrap(), pretty);
+    }
+}

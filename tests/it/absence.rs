@@ -36,7 +36,7 @@ fn check_errors(decls: &str) -> Vec<String> {
     super::error_codes(&format!("{HEADER}{decls}"))
 }
 
-fn outcome(c: &Checked, facts: &str) -> cairn::eval::outcome::Outcome {
+fn outcome(c: &Checked, facts: &str) -> cairn::eval::outcome::Outcome<'static> {
     let json = format!("{{\"facts\": {facts}}}");
     let case = match cairn::case::load(c, "case.json", &json) {
         Ok(f) => f.case,

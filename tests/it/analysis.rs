@@ -17,7 +17,7 @@ fn load(path: &str) -> Checked {
 }
 
 /// Runs a witness case through `cairn run`'s path: the case loader and the interpreter.
-fn run(checked: &Checked, witness: &serde_json::Value) -> Outcome {
+fn run(checked: &Checked, witness: &serde_json::Value) -> Outcome<'static> {
     let text = witness.to_string();
     let case = match cairn::case::load(checked, "witness.json", &text) {
         Ok(c) => c,

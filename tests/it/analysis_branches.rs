@@ -45,7 +45,7 @@ fn statuses(c: &Checked, witness: &serde_json::Value) -> Vec<(String, Status)> {
         .evaluate(&case.case, Options::default())
         .recommendations
         .iter()
-        .map(|r| (r.id.clone(), r.status))
+        .map(|r| (r.id.to_string(), r.status))
         .collect()
 }
 

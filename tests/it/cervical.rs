@@ -24,7 +24,7 @@ fn checked() -> Checked {
     c
 }
 
-fn outcome(c: &Checked, facts: &str) -> cairn::eval::outcome::Outcome {
+fn outcome(c: &Checked, facts: &str) -> cairn::eval::outcome::Outcome<'static> {
     let case = cairn::case::load(c, "case.json", &format!("{{\"facts\": {facts}}}"))
         .expect("the case loads")
         .case;

@@ -176,7 +176,7 @@ fn truth(old: &Checked, new: &Checked) -> BTreeMap<String, BTreeSet<(String, Str
             np.evaluate(&case, Options::default()),
         );
         for (x, y) in a.recommendations.iter().zip(&b.recommendations) {
-            let set = out.entry(x.id.clone()).or_default();
+            let set = out.entry(x.id.to_string()).or_default();
             if x.status != y.status {
                 set.insert((
                     "status".into(),

@@ -827,7 +827,7 @@ fn statement_placeholders_and_details() {
     );
     assert_eq!(r.status, Status::Applies);
     assert_eq!(
-        serde_json::Value::Object(r.details.clone()),
+        serde_json::Value::Object(r.details.clone().into_owned()),
         serde_json::json!({
             "dose": [{"text": "50.4 Gy in 28 fractions", "total": {"value": 50.4, "unit": "Gy"}, "fractions": 28,
                       "dose_per_fraction": {"value": 1.8, "unit": "Gy"}}],
@@ -1267,7 +1267,7 @@ fn statements_show_enum_labels_and_trace_labels_show_table_keys() {
         .iter()
         .zip(&checked.model.recs)
         .filter(|(_, rec)| rec.statement.contains("{histology}"))
-        .map(|(r, _)| r.statement.as_str())
+        .map(|(r, _)| &*r.statement)
         .collect();
     assert!(!with_histology.is_empty());
     for s in &with_histology {

@@ -10,7 +10,7 @@ use cairn::eval::outcome::Status;
 use cairn::eval::{self, Options, Program};
 
 /// Evaluates one case (its facts as a JSON object) of a checked guideline.
-fn outcome(checked: &Checked, facts: &str) -> cairn::Outcome {
+fn outcome(checked: &Checked, facts: &str) -> cairn::Outcome<'static> {
     let json = format!("{{\"facts\": {facts}}}");
     let case = match cairn::case::load(checked, "case.json", &json) {
         Ok(c) => c,

@@ -27,7 +27,7 @@ fn statement(decls: &str, facts: &str) -> String {
     };
     let program = Program::new(&checked);
     let outcome = program.evaluate(&case, Options { trace: false });
-    outcome.recommendations[0].statement.clone()
+    outcome.recommendations[0].statement.to_string()
 }
 
 #[test]

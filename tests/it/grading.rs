@@ -44,7 +44,7 @@ fn guideline(scheme: &str, body: &str) -> String {
     )
 }
 
-fn run(c: &Checked, facts: Value) -> cairn::Outcome {
+fn run(c: &Checked, facts: Value) -> cairn::Outcome<'static> {
     let case = cairn::case::load(c, "c.json", &json!({ "facts": facts }).to_string()).unwrap();
     Program::new(c).evaluate(&case.case, Options { trace: true })
 }

@@ -37,7 +37,7 @@ fn case_errors(c: &Checked, facts: &str) -> String {
 }
 
 /// Evaluates one case (its facts as a JSON object).
-fn outcome(c: &Checked, facts: &str) -> cairn::Outcome {
+fn outcome(c: &Checked, facts: &str) -> cairn::Outcome<'static> {
     let json = format!("{{\"facts\": {facts}}}");
     let case = match cairn::case::load(c, "case.json", &json) {
         Ok(c) => c,

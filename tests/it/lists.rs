@@ -31,7 +31,7 @@ fn checked(decls: &str) -> Checked {
     }
 }
 
-fn outcome(c: &Checked, facts: &str) -> Outcome {
+fn outcome(c: &Checked, facts: &str) -> Outcome<'static> {
     let json = format!("{{\"facts\": {facts}}}");
     let case = match cairn::case::load(c, "case.json", &json) {
         Ok(f) => f.case,

@@ -30,6 +30,7 @@ mod hostile;
 mod lists;
 mod lsp;
 mod lsp_incremental;
+mod outcome_contract;
 mod reference;
 mod schedules;
 mod semantics;

@@ -36,7 +36,7 @@ fn case(c: &Checked, facts: &str) -> Case {
     }
 }
 
-fn run(c: &Checked, facts: &str) -> Outcome {
+fn run(c: &Checked, facts: &str) -> Outcome<'static> {
     Program::new(c).evaluate(&case(c, facts), Options::default())
 }
 
@@ -44,7 +44,7 @@ fn derived(o: &Outcome, name: &str) -> String {
     o.derived[name].as_str().unwrap_or("null").to_string()
 }
 
-fn only(o: &Outcome) -> &ScheduleOutcome {
+fn only<'o>(o: &'o Outcome) -> &'o ScheduleOutcome {
     assert_eq!(o.schedules.len(), 1);
     &o.schedules[0]
 }

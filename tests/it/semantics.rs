@@ -30,7 +30,7 @@ fn case(c: &Checked, facts: &str) -> Case {
 
 /// Runs the cases every way and checks that the statuses agree; returns
 /// the full outcomes.
-fn outcomes(c: &Checked, facts: &[&str]) -> Vec<Outcome> {
+fn outcomes(c: &Checked, facts: &[&str]) -> Vec<Outcome<'static>> {
     let p = Program::new(c);
     let cases: Vec<Case> = facts.iter().map(|f| case(c, f)).collect();
     let out: Vec<Outcome> = cases

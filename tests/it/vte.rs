@@ -32,7 +32,7 @@ fn case_json(file: &str) -> serde_json::Value {
     serde_json::from_str(&text).expect("golden case is JSON")
 }
 
-fn outcome_of(checked: &Checked, file: &str) -> cairn::Outcome {
+fn outcome_of(checked: &Checked, file: &str) -> cairn::Outcome<'static> {
     let text = std::fs::read_to_string(cases_dir().join(file)).expect("golden case is readable");
     let case = match cairn::load_case(checked, file, &text) {
         Ok(c) => c,

@@ -1,15 +1,49 @@
 //! Eval stage: builds the [`Outcome`] (the JSON contract) from evaluated
 //! slots. Everything that does not depend on the case (details, section
-//! paths, statement pieces) is prepared once per program in [`FixedRec`].
+//! paths, statement pieces) is prepared once per program in [`FixedRec`],
+//! and the outcome borrows it: a recommendation costs no allocation unless
+//! its statement has placeholders or it is undetermined. The entry points
+//! are [`Program::evaluate_with`] (a reused scratch) and
+//! [`Program::evaluate`] (the one-off, owned form).
 
 use crate::case::Case;
 use crate::check::model::{DefId, FactId, Model, RecId, RecInfo};
 use crate::eval::display;
 use crate::eval::outcome::schedule_dates;
 use crate::eval::outcome::score_range;
-use crate::eval::outcome::{AlternativeOutcome, GuidelineRef, Outcome, RecOutcome, Status};
+use crate::eval::outcome::{
+    AlternativeOutcome, Derived, GuidelineRef, Outcome, Ranges, RecOutcome, Status,
+};
 use crate::eval::{diagnose, grading, schedule, trace, Options, Program, Scratch};
 use crate::value::Value;
+use std::borrow::Cow;
+
+impl Program {
+    /// Evaluates a case and builds its full outcome in `scratch` (reused
+    /// across cases). The outcome borrows the program's strings: only
+    /// statements with placeholders, undetermined recommendations'
+    /// explanations, schedules and the trace are made per case.
+    pub fn evaluate_with<'p>(
+        &'p self,
+        case: &Case,
+        scratch: &mut Scratch,
+        options: Options,
+    ) -> Outcome<'p> {
+        self.evaluate_into(case, scratch);
+        if options.trace {
+            self.trace_into(scratch);
+        }
+        outcome(self, case, scratch, options)
+    }
+
+    /// Evaluates one case with fresh buffers and returns an outcome that
+    /// owns its strings: the convenience form of
+    /// [`Program::evaluate_with`], several times slower per case.
+    pub fn evaluate(&self, case: &Case, options: Options) -> Outcome<'static> {
+        self.evaluate_with(case, &mut self.scratch(), options)
+            .into_owned()
+    }
+}
 
 /// A piece of a statement: text, or a `{name}` placeholder.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +66,31 @@ pub(crate) struct FixedRec {
     alternatives: Vec<AlternativeOutcome>,
     details: serde_json::Map<String, serde_json::Value>,
     pub statement: Vec<Piece>,
+    /// Bytes to reserve for the filled statement: its text and room for
+    /// the values, so that filling it allocates once.
+    capacity: usize,
+}
+
+impl FixedRec {
+    /// The statement when it has no placeholder to fill.
+    fn fixed_statement(&self) -> Option<&str> {
+        match self.statement.as_slice() {
+            [] => Some(""),
+            [Piece::Text(t)] => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// Definitions' indices sorted by name: the key order of the JSON map of
+/// derived values, which [`Derived`] writes without building the map.
+pub(crate) fn by_name(model: &Model) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..model.defs.len() as u32).collect();
+    order.sort_by(|a, b| {
+        let name = |d: &u32| model.defs.get(*d as usize).map(|d| d.name.as_str());
+        name(a).cmp(&name(b))
+    });
+    order
 }
 
 impl FixedRec {
@@ -58,6 +117,15 @@ impl FixedRec {
             let list = values.iter().map(display::detail_json).collect();
             details.insert(name.clone(), serde_json::Value::Array(list));
         }
+        let statement = pieces(model, &rec.statement);
+        let capacity = statement
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.len(),
+                // Room for a value in words (`Dedifferentiated liposarcoma`).
+                Piece::Fact(..) | Piece::Def(..) => 32,
+            })
+            .sum();
         FixedRec {
             kind: rec.kind.keyword().to_string(),
             strength: rec.strength.clone(),
@@ -68,7 +136,8 @@ impl FixedRec {
             section_path,
             alternatives,
             details,
-            statement: pieces(model, &rec.statement),
+            statement,
+            capacity,
         }
     }
 }
@@ -106,81 +175,85 @@ fn fact_name(model: &Model, f: FactId) -> Option<String> {
 type DefValues<'a> = (&'a [Option<Value>], &'a [Option<(f64, f64)>]);
 
 /// A score left unknown shows its interval (`at least 5`).
-fn statement(
-    program: &Program,
+fn statement<'p>(
+    program: &'p Program,
     case: &Case,
     (defs, ranges): DefValues,
-    pieces: &[Piece],
-) -> String {
+    fixed: &'p FixedRec,
+) -> Cow<'p, str> {
+    if let Some(text) = fixed.fixed_statement() {
+        return Cow::Borrowed(text);
+    }
     let model = &program.model;
-    let mut out = String::new();
-    for piece in pieces {
+    let mut out = String::with_capacity(fixed.capacity);
+    for piece in &fixed.statement {
         match piece {
             Piece::Text(t) => out.push_str(t),
             // A piece names a fact or definition found in this model.
             Piece::Fact(f, digits) => {
                 let ty = model.facts[f.0 as usize].ty;
                 let v = case.facts.get(f.0 as usize).copied().flatten();
-                out.push_str(&display::statement_value(model, ty, v, *digits));
+                display::push_statement_value(&mut out, model, ty, v, *digits);
             }
             Piece::Def(d, digits) => {
                 let ty = model.defs[d.0 as usize].ty;
                 let v = defs.get(d.0 as usize).copied().flatten();
                 match ranges.get(d.0 as usize).copied().flatten() {
                     Some(r) if v.is_none() => out.push_str(&score_range::text(r)),
-                    _ => out.push_str(&display::statement_value(model, ty, v, *digits)),
+                    _ => display::push_statement_value(&mut out, model, ty, v, *digits),
                 }
             }
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The facts the case left out that took their declared absent value.
-fn absent_facts(model: &Model, case: &Case) -> Vec<super::AbsentFact> {
+fn absent_facts<'p>(model: &'p Model, case: &Case) -> Vec<super::AbsentFact<'p>> {
     case.absent
         .iter()
         .filter_map(|&f| {
             let info = model.facts.get(f as usize)?;
             let v = case.facts.get(f as usize).copied().flatten();
             Some(super::AbsentFact {
-                fact: info.name.clone(),
+                fact: Cow::Borrowed(&info.name),
                 value: display::json(model, info.ty, v),
             })
         })
         .collect()
 }
 
-/// Builds the outcome of an evaluated case.
-pub(crate) fn outcome(
-    program: &Program,
+/// Builds the outcome of an evaluated case; it borrows the program's
+/// strings (see [`Outcome::into_owned`]).
+pub(crate) fn outcome<'p>(
+    program: &'p Program,
     case: &Case,
     scratch: &mut Scratch,
     options: Options,
-) -> Outcome {
+) -> Outcome<'p> {
     let model = &program.model;
-    let mut derived = serde_json::Map::new();
     // Values the Kleene pass left unknown are settled by the exact pass.
     let defs: Vec<Option<Value>> = (0..model.defs.len())
         .map(|i| program.def_value_exact(scratch, crate::check::model::DefId(i as u32)))
         .collect();
-    for (def, v) in model.defs.iter().zip(&defs) {
-        derived.insert(def.name.clone(), display::json(model, def.ty, *v));
-    }
     // Scores left unknown: what is known of them (slots synced above).
-    let score_ranges: Vec<Option<(f64, f64)>> = (0..model.defs.len())
-        .map(|d| {
-            let unknown = defs.get(d).is_some_and(|v| v.is_none());
-            let pc = program.code.def_root.get(d).copied()?;
-            unknown.then(|| score_range::of(&program.code, &scratch.vals, pc))?
-        })
-        .collect();
-    let mut ranges = serde_json::Map::new();
-    for (def, r) in model.defs.iter().zip(&score_ranges) {
-        if let Some(r) = r {
-            ranges.insert(def.name.clone(), score_range::json(*r));
-        }
-    }
+    let mut score_ranges = std::mem::take(&mut scratch.ranges);
+    score_ranges.clear();
+    score_ranges.extend((0..model.defs.len()).map(|d| {
+        let unknown = defs.get(d).is_some_and(|v| v.is_none());
+        let pc = program.code.def_root.get(d).copied()?;
+        unknown.then(|| score_range::of(&program.code, &scratch.vals, pc))?
+    }));
+    let ranges = Ranges(
+        program
+            .def_by_name
+            .iter()
+            .filter_map(|&d| {
+                let r = score_ranges.get(d as usize).copied().flatten()?;
+                Some((Cow::Borrowed(model.defs.get(d as usize)?.name.as_str()), r))
+            })
+            .collect(),
+    );
     // Study conditions and per-case strengths and kinds run on demand.
     program.run_on_demand(case, scratch);
     // Failed operations are rare: only when there are any does an
@@ -206,7 +279,8 @@ pub(crate) fn outcome(
             _ => Vec::new(),
         };
         let (kind, strength, grading_missing) = if rec.varies.is_fixed() {
-            (fixed.kind.clone(), fixed.strength.clone(), Vec::new())
+            let kind = Cow::Borrowed(fixed.kind.as_str());
+            (kind, fixed.strength.clone(), Vec::new())
         } else {
             let g = grading::read(program, &scratch.vals, RecId(i as u32));
             // A recommendation that does not apply needs no grading.
@@ -218,27 +292,27 @@ pub(crate) fn outcome(
                     .filter_map(|f| fact_name(model, *f))
                     .collect(),
             };
-            (g.kind.keyword().to_string(), g.strength, missing)
+            (Cow::Borrowed(g.kind.keyword()), g.strength, missing)
         };
         recommendations.push(RecOutcome {
-            id: rec.id.clone(),
+            id: Cow::Borrowed(&rec.id),
             kind,
             status,
             strength,
             grading_missing,
-            statement: statement(program, case, (&defs, &score_ranges), &fixed.statement),
-            section: fixed.section.clone(),
-            section_path: fixed.section_path.clone(),
+            statement: statement(program, case, (&defs, &score_ranges), fixed),
+            section: fixed.section.as_deref().map(Cow::Borrowed),
+            section_path: Cow::Borrowed(&fixed.section_path),
             missing,
             approximate: exact.approximate,
             regardless_of: exact.regardless_of,
             leads_to: exact.leads_to,
-            alternatives: fixed.alternatives.clone(),
-            rationale: rec.rationale.clone(),
-            notes: rec.notes.clone(),
-            details: fixed.details.clone(),
-            citations: rec.cites.clone(),
-            see: rec.see.clone(),
+            alternatives: Cow::Borrowed(&fixed.alternatives),
+            rationale: Cow::Borrowed(&rec.rationale),
+            notes: Cow::Borrowed(&rec.notes),
+            details: Cow::Borrowed(&fixed.details),
+            citations: Cow::Borrowed(&rec.cites),
+            see: Cow::Borrowed(&rec.see),
             diagnostics,
         });
     }
@@ -275,12 +349,13 @@ pub(crate) fn outcome(
     } else {
         Vec::new()
     };
+    scratch.ranges = score_ranges;
     Outcome {
         guideline: GuidelineRef {
-            id: model.meta.id.clone(),
-            version: model.meta.version.clone(),
+            id: Cow::Borrowed(&model.meta.id),
+            version: Cow::Borrowed(&model.meta.version),
         },
-        derived,
+        derived: Derived::new(model, &program.def_by_name, defs),
         ranges,
         absent: absent_facts(model, case),
         recommendations,

@@ -28,46 +28,60 @@ pub(crate) fn text(model: &Model, ty: Type, v: Option<Value>) -> String {
 
 /// A value in words for a statement: like [`text`], but an enum value
 /// shows its display label when it has one (`Dedifferentiated liposarcoma`).
-pub(crate) fn statement_text(model: &Model, ty: Type, v: Option<Value>) -> String {
-    if let (Type::Enum(e), Some(Value::Enum(i))) = (ty, v) {
-        let label = model
-            .enum_info(e)
-            .and_then(|info| info.values.get(i as usize))
-            .and_then(|v| v.label.clone());
-        if let Some(label) = label {
-            return label;
+/// Appends to `out`; the common values (enums, booleans, integers,
+/// unknown) without a temporary string.
+pub(crate) fn push_statement_text(out: &mut String, model: &Model, ty: Type, v: Option<Value>) {
+    use std::fmt::Write as _;
+    match (ty, v) {
+        (Type::Enum(e), Some(Value::Enum(i))) => {
+            let info = model
+                .enum_info(e)
+                .and_then(|info| info.values.get(i as usize));
+            match info {
+                Some(value) => out.push_str(value.label.as_deref().unwrap_or(&value.name)),
+                None => out.push_str(&text(model, ty, v)),
+            }
         }
+        (_, None) => out.push_str("unknown"),
+        (_, Some(Value::Bool(b))) => out.push_str(if b { "true" } else { "false" }),
+        (_, Some(Value::Int(i))) => {
+            let _ = write!(out, "{i}");
+        }
+        _ => out.push_str(&text(model, ty, v)),
     }
-    text(model, ty, v)
 }
 
 /// A value for a statement with the decimals of a `:.N` format, when it
-/// has one and the value is a number (half away from zero).
-pub(crate) fn statement_value(
+/// has one and the value is a number (half away from zero), appended to
+/// `out`.
+pub(crate) fn push_statement_value(
+    out: &mut String,
     model: &Model,
     ty: Type,
     v: Option<Value>,
     digits: Option<u8>,
-) -> String {
+) {
+    use std::fmt::Write as _;
     let Some(d) = digits.map(usize::from) else {
-        return statement_text(model, ty, v);
+        return push_statement_text(out, model, ty, v);
     };
-    let fixed = |x: f64| {
+    let mut fixed = |x: f64| {
         let scale = 10f64.powi(d as i32);
-        format!("{:.*}", d, (x * scale).round() / scale)
+        let _ = write!(out, "{:.*}", d, (x * scale).round() / scale);
     };
     match (v, ty) {
         (Some(Value::Int(i)), _) => fixed(i as f64),
         (Some(Value::Number(x)), _) => fixed(x),
         (Some(Value::Quantity(x)), Type::Quantity { unit, .. }) => {
-            let shown = fixed(x / unit.factor);
+            fixed(x / unit.factor);
             if unit.symbol == "%" {
-                format!("{shown} %")
+                out.push_str(" %");
             } else {
-                format!("{shown} {}", unit.symbol)
+                out.push(' ');
+                out.push_str(unit.symbol);
             }
         }
-        _ => statement_text(model, ty, v),
+        _ => push_statement_text(out, model, ty, v),
     }
 }
 

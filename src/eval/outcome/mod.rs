@@ -4,17 +4,27 @@
 //! the README). The types are data only; `build` fills them from evaluated
 //! slots, `display` formats values, `render` turns an outcome into text and
 //! `schedule` lays out follow-up schedules as dated windows.
+//!
+//! An [`Outcome<'p>`] borrows every text that does not depend on the case
+//! (ids, sections, rationale, details) from the program `'p`, so that a
+//! full outcome costs a few allocations, not a few per recommendation;
+//! statements with placeholders are the per-case strings.
+//! [`Outcome::into_owned`] detaches one from its program.
 
 pub(crate) mod build;
+mod derived;
 pub(crate) mod diagnose;
 pub(crate) mod display;
 pub(crate) mod grading;
+mod owned;
 pub mod render;
 pub(crate) mod schedule;
 pub(crate) mod schedule_dates;
 pub(crate) mod score_range;
 
+pub use derived::{Derived, Ranges};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The status of a recommendation for one case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -41,23 +51,23 @@ impl Status {
 
 /// The outcome of one case.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Outcome {
+pub struct Outcome<'p> {
     /// Which guideline produced it.
-    pub guideline: GuidelineRef,
-    /// Every definition's value (`null` when unknown), in declaration order.
-    pub derived: serde_json::Map<String, serde_json::Value>,
+    pub guideline: GuidelineRef<'p>,
+    /// Every definition's value (`null` when unknown), by name.
+    pub derived: Derived<'p>,
     /// For each score whose value is unknown, the interval its sum lies
     /// in (`{"min": 5, "max": 9}`, an unbounded end `null`); omitted from
     /// JSON when there is none.
-    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
-    pub ranges: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Ranges::is_empty")]
+    pub ranges: Ranges<'p>,
     /// The facts the case left out that took the value their `absent
     /// means` declares, in declaration order; omitted from JSON when none
     /// did. Echoed so that a reader sees what was assumed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub absent: Vec<AbsentFact>,
+    pub absent: Vec<AbsentFact<'p>>,
     /// Every recommendation, in document order.
-    pub recommendations: Vec<RecOutcome>,
+    pub recommendations: Vec<RecOutcome<'p>>,
     /// Schedules laid out for recommendations that apply.
     pub schedules: Vec<ScheduleOutcome>,
     /// The trace, when requested (empty otherwise).
@@ -70,9 +80,9 @@ pub struct Outcome {
 
 /// A fact the case left out, taken as its declared `absent means` value.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct AbsentFact {
+pub struct AbsentFact<'p> {
     /// The fact's name.
-    pub fact: String,
+    pub fact: Cow<'p, str>,
     /// The value it took, in the case file's JSON form (`false`,
     /// `"never"`, an enum value's name).
     pub value: serde_json::Value,
@@ -92,21 +102,21 @@ pub struct RuntimeDiagnostic {
 
 /// Guideline id and version.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct GuidelineRef {
+pub struct GuidelineRef<'p> {
     /// The guideline id.
-    pub id: String,
+    pub id: Cow<'p, str>,
     /// Its version.
-    pub version: String,
+    pub version: Cow<'p, str>,
 }
 
 /// One recommendation's outcome.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct RecOutcome {
+pub struct RecOutcome<'p> {
     /// Stable id.
-    pub id: String,
+    pub id: Cow<'p, str>,
     /// `recommend`, `suggest`, ...: the kind for this case, which a `kind`
     /// field may make depend on the case.
-    pub kind: String,
+    pub kind: Cow<'p, str>,
     /// `applies`, `not_applicable` or `undetermined`.
     pub status: Status,
     /// The strength for this case, if any, in the guideline's grading
@@ -118,12 +128,13 @@ pub struct RecOutcome {
     /// decided: the unknown facts that would decide it (left out when empty).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub grading_missing: Vec<String>,
-    /// The statement, with `{name}` placeholders filled in.
-    pub statement: String,
+    /// The statement, with `{name}` placeholders filled in (borrowed
+    /// when it has none).
+    pub statement: Cow<'p, str>,
     /// The id of the innermost section.
-    pub section: Option<String>,
+    pub section: Option<Cow<'p, str>>,
     /// The section headings from outermost to innermost.
-    pub section_path: Vec<String>,
+    pub section_path: Cow<'p, [String]>,
     /// For `undetermined`: the unknown facts that could decide it.
     pub missing: Vec<String>,
     /// True when the status is the Kleene approximation: the exact pass
@@ -137,17 +148,17 @@ pub struct RecOutcome {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub leads_to: Vec<LeadsTo>,
     /// Alternatives.
-    pub alternatives: Vec<AlternativeOutcome>,
+    pub alternatives: Cow<'p, [AlternativeOutcome]>,
     /// Rationale texts.
-    pub rationale: Vec<String>,
+    pub rationale: Cow<'p, [String]>,
     /// Notes.
-    pub notes: Vec<String>,
+    pub notes: Cow<'p, [String]>,
     /// Structured details: name to list of rendered values.
-    pub details: serde_json::Map<String, serde_json::Value>,
+    pub details: Cow<'p, serde_json::Map<String, serde_json::Value>>,
     /// Reference numbers cited.
-    pub citations: Vec<u32>,
+    pub citations: Cow<'p, [u32]>,
     /// Document sections referred to.
-    pub see: Vec<String>,
+    pub see: Cow<'p, [String]>,
     /// For `undetermined`: the runtime diagnostics that keep it from being
     /// decided (omitted from JSON when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]

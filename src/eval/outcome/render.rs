@@ -95,7 +95,7 @@ fn applied(out: &mut String, rec: &RecOutcome, checked: &Checked) {
             }
         );
     }
-    for (name, values) in &rec.details {
+    for (name, values) in rec.details.iter() {
         let texts: Vec<String> = match values {
             serde_json::Value::Array(items) => items
                 .iter()
@@ -113,7 +113,7 @@ fn applied(out: &mut String, rec: &RecOutcome, checked: &Checked) {
             texts.join("; ")
         );
     }
-    for alt in &rec.alternatives {
+    for alt in rec.alternatives.iter() {
         match &alt.id {
             Some(id) => {
                 let _ = writeln!(out, "      alternative: {} (see {id})", alt.text);
@@ -123,7 +123,7 @@ fn applied(out: &mut String, rec: &RecOutcome, checked: &Checked) {
             }
         }
     }
-    for note in &rec.notes {
+    for note in rec.notes.iter() {
         let _ = writeln!(out, "      note: {note}");
     }
     if !rec.regardless_of.is_empty() {
@@ -153,7 +153,7 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
     let model = &checked.model;
     let mut out = String::new();
     let title = if model.meta.title.is_empty() {
-        outcome.guideline.id.as_str()
+        &*outcome.guideline.id
     } else {
         model.meta.title.as_str()
     };
@@ -165,21 +165,21 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
         let _ = writeln!(out, "Warning: {} ({}) [{}]", d.message, d.location, d.code);
     }
     let _ = writeln!(out, "\nWhat applies");
-    let mut last: Option<&Vec<String>> = None;
+    let mut last: Option<&[String]> = None;
     let mut any = false;
     for rec in outcome
         .recommendations
         .iter()
         .filter(|r| r.status == Status::Applies)
     {
-        if last != Some(&rec.section_path) {
+        if last != Some(&*rec.section_path) {
             let path = if rec.section_path.is_empty() {
                 "(no section)".to_string()
             } else {
                 rec.section_path.join(" > ")
             };
             let _ = writeln!(out, "\n  {path}");
-            last = Some(&rec.section_path);
+            last = Some(&*rec.section_path);
         }
         applied(&mut out, rec, checked);
         any = true;
@@ -333,18 +333,18 @@ fn derived(out: &mut String, outcome: &Outcome, checked: &Checked) {
             _ => {
                 let desc = def.map(|d| d.description.as_str()).unwrap_or("");
                 let range = match outcome.ranges.get(name) {
-                    Some(serde_json::Value::Object(r)) => {
-                        let end = |k: &str| match r.get(k) {
-                            Some(serde_json::Value::Number(n)) => n.as_f64(),
-                            _ => None,
+                    Some((lo, hi)) => {
+                        // The ends as the JSON of the contract rounds them.
+                        let end = |x: f64| match x.is_finite() {
+                            true => crate::eval::outcome::display::number(x)
+                                .as_f64()
+                                .unwrap_or(x),
+                            false => x,
                         };
-                        let (lo, hi) = (
-                            end("min").unwrap_or(f64::NEG_INFINITY),
-                            end("max").unwrap_or(f64::INFINITY),
-                        );
-                        format!(", {}", crate::eval::outcome::score_range::text((lo, hi)))
+                        let text = crate::eval::outcome::score_range::text((end(lo), end(hi)));
+                        format!(", {text}")
                     }
-                    _ => String::new(),
+                    None => String::new(),
                 };
                 let _ = writeln!(out, "  {name} = {}{range}  ({desc})", json_text(value));
             }

@@ -45,7 +45,7 @@ pub(crate) struct Observed {
     /// `(evaluator, view)`, the reference (the general slot code) first.
     pub views: Vec<(String, View)>,
     /// The outcome of `Program::evaluate` with a trace.
-    pub outcome: Outcome,
+    pub outcome: Outcome<'static>,
     /// The value of every expression node (see `probe`).
     pub nodes: Vec<Option<crate::value::Value>>,
     /// Disagreements found while observing (raw traces, outcomes).
@@ -160,6 +160,16 @@ pub(crate) fn observe(subject: &Subject, loaded: &Loaded, other: &Case) -> Obser
     ) {
         failures.push(format!(
             "{}: the outcome of `evaluate` and the outcome built on the general slot code differ at `{path}`",
+            loaded.label
+        ));
+    }
+    // The borrowed outcome in a reused scratch writes the owned one's bytes.
+    let mut reused = p.scratch();
+    let _ = p.evaluate_with(case, &mut reused, Options::default());
+    let borrowed = p.evaluate_with(case, &mut reused, Options { trace: true });
+    if serde_json::to_string(&borrowed).ok() != serde_json::to_string(&outcome).ok() {
+        failures.push(format!(
+            "{}: the outcome of `evaluate_with` in a reused scratch differs from `evaluate`'s",
             loaded.label
         ));
     }

@@ -36,7 +36,7 @@ pub(super) fn case_errors(c: &Checked, facts: &str) -> String {
     }
 }
 
-pub(super) fn outcome(c: &Checked, facts: &str) -> cairn::Outcome {
+pub(super) fn outcome(c: &Checked, facts: &str) -> cairn::Outcome<'static> {
     let json = format!("{{\"facts\": {facts}}}");
     let case = match cairn::case::load(c, "case.json", &json) {
         Ok(c) => c,
