@@ -292,7 +292,8 @@ impl Layout<'_> {
             ExprKind::First { .. }
             | ExprKind::Quantified(..)
             | ExprKind::Score(_)
-            | ExprKind::Count { .. } => {
+            | ExprKind::Count { .. }
+            | ExprKind::CountList { .. } => {
                 parts.push(text(" "));
                 parts.push(self.expr(&d.body));
             }

@@ -518,6 +518,20 @@ impl Index {
                     self.expr(item, None);
                 }
             }
+            ExprKind::CountList {
+                bound,
+                list,
+                values,
+            } => {
+                if let Some((_, k)) = bound {
+                    self.expr(k, None);
+                }
+                let owner = self.owner(list);
+                self.expr(list, None);
+                for item in values.iter().flatten() {
+                    self.expr(item, owner.as_deref());
+                }
+            }
             ExprKind::Score(items) => {
                 for item in items {
                     self.expr(&item.points, None);
