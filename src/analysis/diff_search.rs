@@ -335,6 +335,9 @@ impl Search<'_, '_> {
             };
             facts.insert(m.name.clone(), v);
         }
+        // A list's values are its slots in both versions: shown as lists.
+        nm.fold_slots(&mut facts);
+        om.fold_slots(&mut facts);
         serde_json::json!({ "facts": facts })
     }
 }

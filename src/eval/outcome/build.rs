@@ -96,11 +96,6 @@ pub(crate) fn pieces(model: &Model, text: &str) -> Vec<Piece> {
     out
 }
 
-/// A fact's name.
-fn fact_name(model: &Model, f: FactId) -> Option<String> {
-    model.facts.get(f.0 as usize).map(|i| i.name.clone())
-}
-
 /// Fills the placeholders of a statement (`defs`: every definition's value).
 /// Every definition's value, and for a score left unknown its interval.
 type DefValues<'a> = (&'a [Option<Value>], &'a [Option<(f64, f64)>]);
@@ -136,19 +131,30 @@ fn statement(
     out
 }
 
-/// The facts the case left out that took their declared absent value.
-fn absent_facts(model: &Model, case: &Case) -> Vec<super::AbsentFact> {
-    case.absent
-        .iter()
-        .filter_map(|&f| {
-            let info = model.facts.get(f as usize)?;
-            let v = case.facts.get(f as usize).copied().flatten();
-            Some(super::AbsentFact {
-                fact: info.name.clone(),
-                value: display::json(model, info.ty, v),
-            })
-        })
-        .collect()
+/// The facts the case left out that took their declared absent value; a
+/// list left out (`absent means none`) once, as the empty list. `cairn
+/// run` and `cairn batch` both show these.
+pub fn absent_facts(model: &Model, case: &Case) -> Vec<super::AbsentFact> {
+    let mut out: Vec<super::AbsentFact> = Vec::new();
+    for &f in &case.absent {
+        let Some(info) = model.facts.get(f as usize) else {
+            continue;
+        };
+        let value = |f: FactId| case.facts.get(f.0 as usize).copied().flatten();
+        let (fact, value) = match model.slot(FactId(f)) {
+            Some(s) if out.iter().any(|a| a.fact == s.list.name) => continue,
+            Some(s) => {
+                let v = model.list_json(s.list, value);
+                (s.list.name.clone(), v.unwrap_or(serde_json::Value::Null))
+            }
+            None => (
+                info.name.clone(),
+                display::json(model, info.ty, value(FactId(f))),
+            ),
+        };
+        out.push(super::AbsentFact { fact, value });
+    }
+    out
 }
 
 /// Builds the outcome of an evaluated case.
@@ -212,11 +218,7 @@ pub(crate) fn outcome(
             // A recommendation that does not apply needs no grading.
             let missing = match status {
                 Status::NotApplicable => Vec::new(),
-                _ => g
-                    .missing
-                    .iter()
-                    .filter_map(|f| fact_name(model, *f))
-                    .collect(),
+                _ => model.user_names(g.missing.iter().copied()),
             };
             (g.kind.keyword().to_string(), g.strength, missing)
         };

@@ -14,6 +14,8 @@ pub(crate) mod schedule;
 pub(crate) mod schedule_dates;
 pub(crate) mod score_range;
 
+pub use build::absent_facts;
+
 use serde::Serialize;
 
 /// The status of a recommendation for one case.
