@@ -425,11 +425,16 @@ impl Loader<'_> {
             let mut names = Vec::new();
             for item in items {
                 match &item.kind {
-                    JsonKind::String(s) if self.model.fact(s).is_some() => {
+                    // Missing facts name a list as the list, never its slots.
+                    JsonKind::String(s)
+                        if self.model.list(s).is_some()
+                            || self.model.fact(s).is_some_and(|f| self.model.slot(f).is_none()) =>
+                    {
                         names.push(s.to_string())
                     }
                     JsonKind::String(s) => {
-                        let facts = self.model.facts.iter().map(|f| f.name.as_str());
+                        let facts = (0..self.model.facts.len() as u32)
+                            .filter_map(|f| self.model.user_name(crate::check::model::FactId(f)));
                         self.push(CaseError::UnknownMissingFact {
                             name: s.to_string(),
                             help: help_for(s, facts, "list fact names declared in the guideline"),
