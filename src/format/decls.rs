@@ -292,8 +292,7 @@ impl Layout<'_> {
             ExprKind::First { .. }
             | ExprKind::Quantified(..)
             | ExprKind::Score(_)
-            | ExprKind::Count { .. }
-            | ExprKind::CountList { .. } => {
+            | ExprKind::Count { .. } => {
                 parts.push(text(" "));
                 parts.push(self.expr(&d.body));
             }
