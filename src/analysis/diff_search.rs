@@ -336,8 +336,7 @@ impl Search<'_, '_> {
             facts.insert(m.name.clone(), v);
         }
         // A list's values are its slots in both versions: shown as lists.
-        nm.fold_slots(&mut facts);
-        om.fold_slots(&mut facts);
+        Model::fold_slots(&[nm, om], &mut facts);
         serde_json::json!({ "facts": facts })
     }
 }

@@ -428,7 +428,10 @@ impl Loader<'_> {
                     // Missing facts name a list as the list, never its slots.
                     JsonKind::String(s)
                         if self.model.list(s).is_some()
-                            || self.model.fact(s).is_some_and(|f| self.model.slot(f).is_none()) =>
+                            || self
+                                .model
+                                .fact(s)
+                                .is_some_and(|f| self.model.slot(f).is_none()) =>
                     {
                         names.push(s.to_string())
                     }

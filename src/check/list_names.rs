@@ -107,30 +107,48 @@ impl Model {
         value: impl Fn(FactId) -> Option<Value>,
     ) -> Option<serde_json::Value> {
         let (includes, excludes, unknown) = self.members(list, value);
-        if includes.is_empty() && excludes.is_empty() {
-            return None;
-        }
-        Some(if unknown == 0 {
-            json!(includes)
-        } else {
-            json!({ "includes": includes, "excludes": excludes })
-        })
+        case_form(&includes, &excludes, unknown > 0)
     }
 
     /// Rewrites case-file `facts` keyed by inner fact names (a diff's
-    /// witness, built fact by fact): the slots of each list of this model
-    /// become the list, in the form a case gives it.
-    pub fn fold_slots(&self, facts: &mut serde_json::Map<String, serde_json::Value>) {
-        for list in &self.lists {
-            let mut known = Vec::with_capacity(list.slots.len());
-            for s in &list.slots {
-                let name = self.facts.get(s.0 as usize).map(|i| i.name.as_str());
-                let v = name.and_then(|n| facts.remove(n));
-                known.push((*s, v.and_then(|v| v.as_bool()).map(Value::Bool)));
+    /// witness, built fact by fact over two versions): the slots of each
+    /// list of `models` become the list, in the form a case gives it (an
+    /// array when every value either version has is fixed).
+    pub fn fold_slots(models: &[&Model], facts: &mut serde_json::Map<String, serde_json::Value>) {
+        let mut lists: Vec<&str> = Vec::new();
+        for m in models {
+            for l in &m.lists {
+                if !lists.contains(&l.name.as_str()) {
+                    lists.push(&l.name);
+                }
             }
-            let value = |f: FactId| known.iter().find(|k| k.0 == f).and_then(|k| k.1);
-            if let Some(v) = self.list_json(list, value) {
-                facts.insert(list.name.clone(), v);
+        }
+        for name in lists {
+            let (mut includes, mut excludes, mut unknown) = (Vec::new(), Vec::new(), false);
+            let mut seen: Vec<&str> = Vec::new();
+            for m in models {
+                let Some(list) = m.list(name) else { continue };
+                let values = m.enum_info(list.values).map(|e| e.values.as_slice());
+                for (i, slot) in list.slots.iter().enumerate() {
+                    let value = values.and_then(|v| v.get(i)).map(|v| v.name.as_str());
+                    let inner = m.facts.get(slot.0 as usize).map(|f| f.name.as_str());
+                    let (Some(value), Some(inner)) = (value, inner) else {
+                        continue;
+                    };
+                    let given = facts.remove(inner).and_then(|v| v.as_bool());
+                    if seen.contains(&value) {
+                        continue;
+                    }
+                    seen.push(value);
+                    match given {
+                        Some(true) => includes.push(value),
+                        Some(false) => excludes.push(value),
+                        None => unknown = true,
+                    }
+                }
+            }
+            if let Some(v) = case_form(&includes, &excludes, unknown) {
+                facts.insert(name.to_string(), v);
             }
         }
     }
@@ -176,4 +194,21 @@ impl Model {
         }
         (includes, excludes, unknown)
     }
+}
+
+/// A list in case-file JSON: the array of the values in when none is left
+/// unknown, else `{"includes": [...], "excludes": [...]}` (an empty side
+/// left out); `None` when nothing is known.
+fn case_form(includes: &[&str], excludes: &[&str], unknown: bool) -> Option<serde_json::Value> {
+    if !unknown {
+        return Some(json!(includes));
+    }
+    let mut form = serde_json::Map::new();
+    if !includes.is_empty() {
+        form.insert("includes".into(), json!(includes));
+    }
+    if !excludes.is_empty() {
+        form.insert("excludes".into(), json!(excludes));
+    }
+    (!form.is_empty()).then_some(serde_json::Value::Object(form))
 }

@@ -123,7 +123,10 @@ fn label_facts(subject: &Subject, cones: &Cones, text: &str) -> Vec<FactId> {
         let value = text.rsplit(' ').next().unwrap_or("");
         let values = model.enum_info(list.values).map(|e| e.values.as_slice());
         let at = values.and_then(|v| v.iter().position(|x| x.name == value));
-        return at.and_then(|i| list.slots.get(i).copied()).into_iter().collect();
+        return at
+            .and_then(|i| list.slots.get(i).copied())
+            .into_iter()
+            .collect();
     }
     if let Some(f) = model.fact(&name) {
         return vec![f];
