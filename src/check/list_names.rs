@@ -98,6 +98,23 @@ impl Model {
         })
     }
 
+    /// Two trace reads of one list at one place (`count of meds` reads
+    /// every value there) as one: `meds contains a` and `meds contains b`
+    /// become `meds contains a, b`; `None` when they are not alike.
+    pub fn merge_reads(&self, a: &str, b: &str) -> Option<String> {
+        const WAYS: [&str; 3] = [
+            " does not say whether it contains ",
+            " does not contain ",
+            " contains ",
+        ];
+        WAYS.iter().find_map(|way| {
+            let (head, x) = a.split_once(way)?;
+            let (other, y) = b.split_once(way)?;
+            let list = head.strip_prefix("unknown: ").unwrap_or(head);
+            (head == other && self.list(list).is_some()).then(|| format!("{head}{way}{x}, {y}"))
+        })
+    }
+
     /// The list's value in case-file JSON from its slots' values
     /// (`value(slot)`): an array when every slot is known, else
     /// `{"includes": [...], "excludes": [...]}`; `None` when none is known.

@@ -92,13 +92,7 @@ fn the_trace_reads_memberships_in_words() {
     let traced = |facts: &str| {
         let json = format!("{{\"facts\": {facts}}}");
         let case = cairn::case::load(&c, "case.json", &json).unwrap().case;
-        let o = program.evaluate(
-            &case,
-            Options {
-                trace: true,
-                ..Options::default()
-            },
-        );
+        let o = program.evaluate(&case, Options { trace: true });
         serde_json::to_string(&o.trace).unwrap()
     };
     let out = traced(r#"{"age": 30, "meds": {"includes": ["aspirin"]}}"#);
@@ -114,6 +108,14 @@ fn the_trace_reads_memberships_in_words() {
     assert!(out.contains("needs meds"), "{out}");
     let out = traced(r#"{"age": 30}"#);
     assert!(out.contains("unknown: meds not given"), "{out}");
+    // `count of meds` reads every value at one place: one label for them.
+    let out = traced(r#"{"age": 30, "meds": {"includes": ["aspirin"], "excludes": ["warfarin"]}}"#);
+    assert!(
+        out.contains(
+            r#""text":"unknown: meds does not say whether it contains apixaban, clopidogrel""#
+        ),
+        "{out}"
+    );
 }
 
 #[test]

@@ -427,8 +427,17 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                 continue;
             };
             let at = span_ref(&program.sources, code.site(reader, pc));
-            if !labels.iter().any(|l| l.span == at && l.text == text) {
-                labels.push(TraceLabel { text, span: at });
+            if labels.iter().any(|l| l.span == at && l.text == text) {
+                continue;
+            }
+            // A count over a list reads its values at one place: one label.
+            let alike = labels.iter_mut().find_map(|l| {
+                let merged = (l.span == at).then(|| model.merge_reads(&l.text, &text))??;
+                Some((l, merged))
+            });
+            match alike {
+                Some((l, merged)) => l.text = merged,
+                None => labels.push(TraceLabel { text, span: at }),
             }
         }
         out.push(TraceStep {

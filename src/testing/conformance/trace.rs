@@ -120,12 +120,18 @@ fn label_facts(subject: &Subject, cones: &Cones, text: &str) -> Vec<FactId> {
         if text.ends_with(" not given") {
             return list.slots.clone();
         }
-        let value = text.rsplit(' ').next().unwrap_or("");
+        // One label may name several values (`meds contains a, b`).
+        let tail = text
+            .rsplit_once(" contains ")
+            .or_else(|| text.rsplit_once(" contain "))
+            .map_or("", |(_, t)| t);
         let values = model.enum_info(list.values).map(|e| e.values.as_slice());
-        let at = values.and_then(|v| v.iter().position(|x| x.name == value));
-        return at
-            .and_then(|i| list.slots.get(i).copied())
-            .into_iter()
+        return tail
+            .split(", ")
+            .filter_map(|value| {
+                let i = values.and_then(|v| v.iter().position(|x| x.name == value))?;
+                list.slots.get(i).copied()
+            })
             .collect();
     }
     if let Some(f) = model.fact(&name) {
