@@ -5,9 +5,9 @@
 //! is an implementation detail: every renderer of fact names (missing
 //! facts, "regardless of", "leads to", absent values, witnesses,
 //! sensitivity, explanations, traces, hovers) goes through these functions,
-//! so a user reads the list as written: `meds`, asked for once; a known
-//! list as `meds = [a, c]`, a partly known one as `meds contains a, does
-//! not contain c`; and in case-file JSON the form a case gives
+//! so a user reads the list as written: `meds`, asked for once; a read of
+//! one value as `meds contains a` or `meds does not contain c`; and in
+//! case-file JSON (witnesses, the absent echo) the form a case gives
 //! (`["a", "c"]` or `{"includes": [...], "excludes": [...]}`).
 
 use super::model::{FactId, ListInfo, Model};
@@ -168,27 +168,6 @@ impl Model {
                 facts.insert(name.to_string(), v);
             }
         }
-    }
-
-    /// The list's value in words: `[a, c]` when every slot is known, else
-    /// `contains a, does not contain c`; `None` when none is known.
-    pub fn list_text(
-        &self,
-        list: &ListInfo,
-        value: impl Fn(FactId) -> Option<Value>,
-    ) -> Option<String> {
-        let (includes, excludes, unknown) = self.members(list, value);
-        if unknown == 0 {
-            return Some(format!("[{}]", includes.join(", ")));
-        }
-        let mut parts = Vec::new();
-        if !includes.is_empty() {
-            parts.push(format!("contains {}", includes.join(", ")));
-        }
-        if !excludes.is_empty() {
-            parts.push(format!("does not contain {}", excludes.join(", ")));
-        }
-        (!parts.is_empty()).then(|| parts.join(", "))
     }
 
     /// The list's values known in, known out, and the number unknown.

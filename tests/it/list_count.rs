@@ -147,3 +147,35 @@ fn fmt_keeps_every_count_form() {
     let c = checked(&out[out.find("fact").unwrap()..]);
     assert_eq!(status(&outcome(&c, r#"{"meds": ["c"]}"#), "r"), A);
 }
+
+/// Coverage reads `count of meds >= 2` as the author's one condition, not
+/// one branch per hidden value slot.
+#[test]
+fn coverage_counts_a_list_count_as_one_branch() {
+    use cairn::eval::{Options, Program};
+    let c = checked(
+        "fact meds \"M\": list of enum { a, b, c }\n\
+         suggest two { when count of meds >= 2 statement \"T.\" }\n",
+    );
+    let program = Program::new(&c);
+    let mut collector = cairn::testing::coverage::Collector::new("g", &program, &c.sources);
+    for facts in [r#"{"meds": ["a", "b"]}"#, r#"{"meds": ["c"]}"#] {
+        let json = format!("{{\"facts\": {facts}}}");
+        let case = cairn::case::load(&c, "case.json", &json).unwrap().case;
+        let o = program.evaluate(&case, Options::default());
+        collector.record(&case, &o);
+    }
+    let cov = collector.finish();
+    let texts: Vec<(&str, &str)> = cov
+        .branches
+        .iter()
+        .map(|b| (b.role.as_str(), b.text.as_str()))
+        .collect();
+    assert_eq!(
+        texts,
+        [("when", "count of meds >= 2")],
+        "{:#?}",
+        cov.branches
+    );
+    assert_eq!(cov.percent, 100.0);
+}
