@@ -190,3 +190,18 @@ fn golden_cases_name_the_list_in_expected_missing_facts() {
     let out = f.diagnostics.render(&f.sources, 100);
     assert!(out.contains("unknown_missing_fact"), "{out}");
 }
+
+#[test]
+fn a_case_cannot_give_a_slot_by_its_inner_name() {
+    let c = checked(DECLS);
+    let json = r#"{"facts": {"meds contains aspirin": true}}"#;
+    let Err(f) = cairn::case::load(&c, "case.json", json) else {
+        panic!("a slot's inner name is not a fact of the case")
+    };
+    let out = f.diagnostics.render(&f.sources, 100);
+    assert!(out.contains("cairn::case::unknown_fact"), "{out}");
+    assert!(
+        out.contains(r#"give the list instead: `"meds": ["aspirin"]`"#),
+        "{out}"
+    );
+}
