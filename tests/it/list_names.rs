@@ -75,6 +75,11 @@ fn the_json_outcome_names_the_list() {
     assert_eq!(lead.fact, "meds");
     let values: Vec<&str> = lead.outcomes.iter().map(|o| o.values.as_str()).collect();
     assert_eq!(values, ["does not contain apixaban", "contains apixaban"]);
+    // Several memberships that matter are one entry for the list.
+    let leads = &rec("antiplatelet").leads_to;
+    assert_eq!(leads.len(), 1, "{leads:?}");
+    assert_eq!(leads[0].fact, "meds");
+    assert_eq!(leads[0].outcomes.len(), 4, "{leads:?}");
     let absent = serde_json::to_value(&o.absent).unwrap();
     assert_eq!(
         absent,

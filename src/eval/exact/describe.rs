@@ -17,7 +17,7 @@ use crate::value::{format_date, Value};
 /// The outcome of each value of every fact that matters (after
 /// [`Work::full`]); facts none of whose values decides alone are left out.
 pub(crate) fn leads_to(model: &Model, work: &Work) -> Vec<LeadsTo> {
-    let mut out = Vec::new();
+    let mut out: Vec<LeadsTo> = Vec::new();
     let mut per = Vec::new();
     for (i, &f) in work.facts.iter().enumerate() {
         if !work.matters.get(i).copied().unwrap_or(false) {
@@ -32,13 +32,18 @@ pub(crate) fn leads_to(model: &Model, work: &Work) -> Vec<LeadsTo> {
         };
         let (s, e) = work.spans.get(i).copied().unwrap_or((0, 0));
         let regions = work.regions.get(s as usize..e as usize).unwrap_or(&[]);
-        // A list's slot reads as the list: `meds`, `contains a`.
+        // A list's slot reads as the list: `meds`, `contains a`; the
+        // list's memberships are one entry.
         let slot = FactId(f);
         let name = model.user_name(slot).unwrap_or(&info.name);
-        out.push(LeadsTo {
-            fact: name.to_string(),
-            outcomes: outcomes(model, (slot, info.ty), regions, &per),
-        });
+        let mut more = outcomes(model, (slot, info.ty), regions, &per);
+        match out.iter_mut().find(|l| l.fact == name) {
+            Some(lead) => lead.outcomes.append(&mut more),
+            None => out.push(LeadsTo {
+                fact: name.to_string(),
+                outcomes: more,
+            }),
+        }
     }
     out
 }
