@@ -213,11 +213,16 @@ module.exports = grammar({
     negation: $ => prec(PREC.neg, seq('-', $._expression)),
     parenthesized: $ => seq('(', $._expression, ')'),
     quantifier: $ => seq(choice('any', 'all', 'none'), 'of', '[', commaSep1($._expression), optional(','), ']'),
-    // `count of [...]`, `at least K of [...]`, `at most K of [...]`, `exactly K of [...]`.
-    count_expression: $ => seq(
+    // `count of [...]`, `at least K of [...]`, `at most K of [...]`, `exactly K of [...]`;
+    // over a list fact, `count of L`, `at least K of L in {a, b}` (the set binds to the count).
+    count_expression: $ => prec.right(seq(
       choice('count', seq(choice(seq('at', 'least'), seq('at', 'most'), 'exactly'), $._expression)),
-      'of', '[', commaSep1($._expression), optional(','), ']',
-    ),
+      'of',
+      choice(
+        seq('[', commaSep1($._expression), optional(','), ']'),
+        seq(field('list', $.identifier), optional(seq('in', $.set))),
+      ),
+    )),
     // `min of [...]`, `earliest of [...]`, `years between a and b`, `round(x, 1)`, `a ^ b`.
     extreme_expression: $ => seq(
       field('function', alias(choice('min', 'max', 'earliest', 'latest'), $.function_name)),

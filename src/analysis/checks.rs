@@ -630,7 +630,7 @@ impl<'a> Ctx<'a> {
                 .zip(&counts)
                 .filter(|(_, &c)| c > 0 && total > 0)
                 .filter_map(|(f, &c)| {
-                    let name = self.model.facts.get(f.0 as usize)?.name.clone();
+                    let name = self.model.user_label(*f)?;
                     Some((name, c as f64 / total as f64))
                 })
                 .collect();

@@ -335,6 +335,8 @@ impl Search<'_, '_> {
             };
             facts.insert(m.name.clone(), v);
         }
+        // A list's values are its slots in both versions: shown as lists.
+        Model::fold_slots(&[nm, om], &mut facts);
         serde_json::json!({ "facts": facts })
     }
 }

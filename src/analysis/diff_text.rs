@@ -4,7 +4,7 @@
 //! Conditions and definitions are compared as source text with comments
 //! and layout removed.
 
-use crate::check::model::{DefBody, Model, RecInfo, TExpr};
+use crate::check::model::{DefBody, FactId, Model, RecInfo, TExpr};
 use crate::check::Checked;
 use crate::source::SourceMap;
 use std::collections::BTreeMap;
@@ -117,11 +117,13 @@ pub(crate) fn changes(old: &Checked, new: &Checked) -> Vec<String> {
         format!("{:?}", ma.last_reviewed),
         format!("{:?}", mb.last_reviewed),
     );
-    for f in &om.facts {
+    for (i, f) in om.facts.iter().enumerate() {
         match nm.fact(&f.name).and_then(|j| nm.facts.get(j.0 as usize)) {
-            None => out.push(format!("fact `{}` removed", f.name)),
+            None => out.push(format!("{} removed", fact_ref(om, i, &f.name))),
             Some(g) => {
-                if f.description != g.description {
+                // A slot's description is its list's, compared below.
+                let slot = om.slot(FactId(i as u32)).is_some();
+                if f.description != g.description && !slot {
                     out.push(format!(
                         "fact `{}` description: `{}` became `{}`",
                         f.name, f.description, g.description
@@ -141,9 +143,18 @@ pub(crate) fn changes(old: &Checked, new: &Checked) -> Vec<String> {
     out.extend(
         nm.facts
             .iter()
-            .filter(|g| om.fact(&g.name).is_none())
-            .map(|g| format!("fact `{}` added", g.name)),
+            .enumerate()
+            .filter(|(_, g)| om.fact(&g.name).is_none())
+            .map(|(j, g)| format!("{} added", fact_ref(nm, j, &g.name))),
     );
+    for l in &om.lists {
+        if let Some(k) = nm.list(&l.name).filter(|k| k.description != l.description) {
+            out.push(format!(
+                "list `{}` description: `{}` became `{}`",
+                l.name, l.description, k.description
+            ));
+        }
+    }
     for d in &om.defs {
         match nm.def(&d.name).and_then(|j| nm.defs.get(j.0 as usize)) {
             None => out.push(format!("definition `{}` removed", d.name)),
@@ -338,5 +349,14 @@ fn kind(r: &RecInfo) -> String {
             let values: Vec<&str> = c.values().map(|k| k.keyword()).collect();
             format!("{} ({} by case)", r.kind.keyword(), values.join(" or "))
         }
+    }
+}
+
+/// How the text names fact `i` of `m`: a list's slot is a value of its
+/// list (`list `meds` value `aspirin``), never the slot's inner name.
+fn fact_ref(m: &Model, i: usize, name: &str) -> String {
+    match m.slot(FactId(i as u32)) {
+        Some(s) => format!("list `{}` value `{}`", s.list.name, s.value),
+        None => format!("fact `{name}`"),
     }
 }

@@ -92,7 +92,7 @@ mod render;
 mod taken;
 
 use crate::case::Case;
-use crate::check::model::{Model, RecId, Type};
+use crate::check::model::{FactId, Model, RecId, Type};
 use crate::check::Checked;
 use crate::diagnostics::Diagnostics;
 use crate::source::Span;
@@ -428,10 +428,27 @@ fn acknowledge(model: &Model, findings: &mut Vec<Finding>) {
 /// A case as a case file: `{"facts": {...}}` with the known facts in the
 /// JSON form of `grammar/SEMANTICS.md`, "Values in JSON" (quantities in
 /// the declared unit). An unknown fact whose absence means a value is
-/// written `null`: left out, it would take that value.
+/// written `null`: left out, it would take that value. A list fact is
+/// written once, as a case gives it (`["a"]`, or `{"includes": [...],
+/// "excludes": [...]}` when some of its values are left unknown).
 pub fn witness_json(model: &Model, case: &Case) -> serde_json::Value {
     let mut facts = serde_json::Map::new();
-    for (info, v) in model.facts.iter().zip(&case.facts) {
+    let given = |f: FactId| case.facts.get(f.0 as usize).copied().flatten();
+    for list in &model.lists {
+        match model.list_json(list, given) {
+            Some(v) => {
+                facts.insert(list.name.clone(), v);
+            }
+            None if list.absent_none => {
+                facts.insert(list.name.clone(), serde_json::Value::Null);
+            }
+            None => {}
+        }
+    }
+    for (i, (info, v)) in model.facts.iter().zip(&case.facts).enumerate() {
+        if model.slot(FactId(i as u32)).is_some() {
+            continue;
+        }
         match v {
             Some(v) => {
                 facts.insert(info.name.clone(), value_json(model, info.ty, *v));

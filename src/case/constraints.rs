@@ -16,18 +16,20 @@ impl Loader<'_> {
             let Some(c) = self.model.constraints.get(i) else {
                 continue;
             };
-            let labels = c
+            let mut labels: Vec<LabeledSpan> = c
                 .facts
                 .iter()
                 .filter_map(|f| {
                     let span = self.fact_spans.get(f.0 as usize).copied().flatten()?;
-                    let name = &self.model.facts.get(f.0 as usize)?.name;
+                    let name = self.model.user_name(*f)?;
                     Some(LabeledSpan::new_with_span(
                         Some(format!("`{name}` given here")),
                         span,
                     ))
                 })
                 .collect();
+            // A list's slots are given by the one list: labelled once.
+            labels.dedup_by(|a, b| a.offset() == b.offset() && a.label() == b.label());
             let condition = checked.sources.slice(c.condition.span);
             self.push(CaseError::BrokenConstraint {
                 name: c.name.clone(),

@@ -14,7 +14,7 @@ mod lists;
 mod next_due;
 mod strengths;
 
-use crate::check::model::{Model, Type};
+use crate::check::model::{FactId, Model, Type};
 use crate::check::{Checked, Failed};
 use crate::diagnostics::Diagnostics;
 use crate::eval::outcome::Status;
@@ -262,20 +262,28 @@ impl Loader<'_> {
                 self.list(list, key, value, slots);
                 continue;
             }
-            let Some(id) = self.model.fact(&key.name) else {
-                let names = self
-                    .model
-                    .facts
-                    .iter()
+            // A list's slots are given by the list, never by their inner names.
+            let fact = self.model.fact(&key.name);
+            let Some(id) = fact.filter(|f| self.model.slot(*f).is_none()) else {
+                let names = (0..self.model.facts.len() as u32)
+                    .filter(|f| self.model.slot(FactId(*f)).is_none())
+                    .filter_map(|f| self.model.facts.get(f as usize))
                     .map(|f| f.name.as_str())
                     .chain(self.model.lists.iter().map(|l| l.name.as_str()));
-                self.push(CaseError::UnknownFact {
-                    name: key.name.to_string(),
-                    help: help_for(
+                let help = match fact.and_then(|f| self.model.slot(f)) {
+                    Some(s) => format!(
+                        "give the list instead: `\"{}\": [\"{}\"]` (the values it contains), or `{{\"includes\": [...], \"excludes\": [...]}}` when some are not known",
+                        s.list.name, s.value
+                    ),
+                    None => help_for(
                         &key.name,
                         names,
                         "remove it, or declare it in the guideline",
                     ),
+                };
+                self.push(CaseError::UnknownFact {
+                    name: key.name.to_string(),
+                    help,
                     span: key.span(),
                     guideline: self.model.meta.id.clone(),
                 });
@@ -425,11 +433,19 @@ impl Loader<'_> {
             let mut names = Vec::new();
             for item in items {
                 match &item.kind {
-                    JsonKind::String(s) if self.model.fact(s).is_some() => {
+                    // Missing facts name a list as the list, never its slots.
+                    JsonKind::String(s)
+                        if self.model.list(s).is_some()
+                            || self
+                                .model
+                                .fact(s)
+                                .is_some_and(|f| self.model.slot(f).is_none()) =>
+                    {
                         names.push(s.to_string())
                     }
                     JsonKind::String(s) => {
-                        let facts = self.model.facts.iter().map(|f| f.name.as_str());
+                        let facts = (0..self.model.facts.len() as u32)
+                            .filter_map(|f| self.model.user_name(FactId(f)));
                         self.push(CaseError::UnknownMissingFact {
                             name: s.to_string(),
                             help: help_for(s, facts, "list fact names declared in the guideline"),

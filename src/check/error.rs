@@ -626,7 +626,7 @@ pub enum CheckError {
     #[error("the list fact `{name}` is not a single value")]
     #[diagnostic(
         code(cairn::check::list_as_value),
-        help("test its members: `{name} contains v`, `{name} contains any of {{a, b}}`, `{name} is empty`")
+        help("test its members: `{name} contains v`, `{name} contains any of {{a, b}}`, `{name} is empty`, or count them: `count of {name}`")
     )]
     ListAsValue {
         /// The list fact.
@@ -634,6 +634,43 @@ pub enum CheckError {
         /// Where it is used.
         #[label("a list, used as a value")]
         span: SourceSpan,
+    },
+
+    /// `at least k of`, `at most k of`, `exactly k of` with a `k` the count
+    /// can never reach (or below 0).
+    #[error("`{bound} {k} of` counts {n} item(s), so {k} is out of reach")]
+    #[diagnostic(code(cairn::check::count_beyond), help("{help}"))]
+    CountBeyond {
+        /// `at least`, `at most` or `exactly`.
+        bound: &'static str,
+        /// The number written.
+        k: i64,
+        /// The number of items counted.
+        n: i64,
+        /// The range to write in.
+        help: String,
+        /// The number.
+        #[label("not between 0 and {n}")]
+        span: SourceSpan,
+    },
+
+    /// A value written twice in the set of `count of L in {...}`.
+    #[error("the value `{value}` of `{list}` is counted twice")]
+    #[diagnostic(
+        code(cairn::check::repeated_value),
+        help("write each value once: a list contains a value or not")
+    )]
+    RepeatedValue {
+        /// The value.
+        value: String,
+        /// The list fact.
+        list: String,
+        /// The second mention.
+        #[label("again here")]
+        span: SourceSpan,
+        /// The first mention.
+        #[label("first here")]
+        first: SourceSpan,
     },
 
     /// `contains` or `is empty` on something that is not a list fact.

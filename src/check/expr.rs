@@ -142,6 +142,11 @@ impl<'a> Checker<'a> {
                 otherwise,
             } => return self.first(branches, otherwise.as_deref(), expected, span),
             ExprKind::Count { bound, items } => return self.count(bound.as_ref(), items, span),
+            ExprKind::CountList {
+                bound,
+                list,
+                values,
+            } => return self.count_list(bound.as_ref(), list, values.as_deref(), span),
             ExprKind::Score(items) => return self.score(items, span),
             ExprKind::Call(func, args) => return self.call(*func, args, span),
         };

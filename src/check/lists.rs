@@ -5,7 +5,8 @@
 //! `all of`, `none of`, `is empty` and `is known` become expressions over the
 //! slots, so every evaluator (Kleene, exact pass, fast forms, analysis)
 //! reads lists without knowing of them; the case loader fills the slots
-//! from the list a case gives (see `case::lists`).
+//! from the list a case gives (see `case::lists`). `count of L` and the
+//! bounded counts over a list are counts of its slots (`check::score`).
 
 use super::ctx::{Checker, Symbol};
 use super::error::CheckError;
@@ -234,6 +235,59 @@ impl<'a> Checker<'a> {
                 span,
             }
         })
+    }
+
+    /// `count of L`, `count of L in {a, b}` and the bounded forms (`at
+    /// least k of L in {...}`): the count of the values' slots, through
+    /// the same 1-point score as `count of [...]`, so a count is an
+    /// interval while some values are unknown.
+    pub(crate) fn count_list(
+        &mut self,
+        bound: Option<&(ast::CountBound, Box<ast::Expr>)>,
+        list: &ast::Expr,
+        values: Option<&[ast::Expr]>,
+        span: Span,
+    ) -> Option<TExpr> {
+        let info = self.list_of(list, "count of")?;
+        let Some(values) = values else {
+            let slots = self.slot_exprs(&info, list.span);
+            return self.counted(bound, slots, span);
+        };
+        let mut slots: Vec<TExpr> = Vec::with_capacity(values.len());
+        let mut ok = true;
+        for v in values {
+            let Some(s) = self.slot(&info, v) else {
+                ok = false;
+                continue;
+            };
+            let fact = |t: &TExpr| match t.kind {
+                TExprKind::Fact(f) => Some(f),
+                _ => None,
+            };
+            if let Some(first) = slots.iter().find(|t| fact(t) == fact(&s)) {
+                let value = match &v.kind {
+                    ExprKind::Name(id) => id.name.clone(),
+                    _ => String::new(),
+                };
+                let first = first.span.miette();
+                self.report(
+                    v.span,
+                    CheckError::RepeatedValue {
+                        value,
+                        list: info.name.clone(),
+                        span: v.span.miette(),
+                        first,
+                    },
+                );
+                ok = false;
+                continue;
+            }
+            slots.push(s);
+        }
+        if !ok {
+            return None;
+        }
+        self.counted(bound, slots, span)
     }
 
     fn slot_exprs(&mut self, info: &ListInfo, span: Span) -> Vec<TExpr> {

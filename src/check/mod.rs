@@ -37,6 +37,7 @@ mod func;
 pub mod grading;
 mod header;
 pub mod limits;
+mod list_names;
 mod lists;
 pub mod model;
 mod names;

@@ -93,6 +93,15 @@ impl<'a> Checker<'a> {
                             stack.extend(bound.iter().map(|(_, k)| k.as_ref()));
                             stack.extend(items.iter());
                         }
+                        ExprKind::CountList {
+                            bound,
+                            list,
+                            values,
+                        } => {
+                            stack.extend(bound.iter().map(|(_, k)| k.as_ref()));
+                            stack.push(list);
+                            stack.extend(values.iter().flatten());
+                        }
                         ExprKind::Score(items) => {
                             for item in items {
                                 stack.push(&item.points);

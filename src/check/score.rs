@@ -9,6 +9,7 @@
 //! counts" in `grammar/SEMANTICS.md`).
 
 use super::ctx::Checker;
+use super::error::CheckError;
 use super::model::*;
 use super::ops::numeric;
 use crate::source::Span;
@@ -24,7 +25,7 @@ impl Checker<'_> {
         items: &[ast::Expr],
         span: Span,
     ) -> Option<TExpr> {
-        let mut pairs = Vec::with_capacity(items.len());
+        let mut truths = Vec::with_capacity(items.len());
         let mut ok = true;
         let what = match bound {
             Some((b, _)) => format!("an item of `{} k of`", b.words()),
@@ -32,18 +33,39 @@ impl Checker<'_> {
         };
         for item in items {
             match self.expr(item, Some(Type::Bool)) {
-                Some(t) if self.want_bool(&t, &what).is_some() => {
-                    let one = TExpr {
-                        kind: TExprKind::Const(Value::Int(1)),
-                        ty: int(Some(1), Some(1)),
-                        span: t.span,
-                    };
-                    pairs.push((t, one));
-                }
+                Some(t) if self.want_bool(&t, &what).is_some() => truths.push(t),
                 _ => ok = false,
             }
         }
-        let n = i64::try_from(items.len()).unwrap_or(i64::MAX);
+        let counted = self.counted(bound, truths, span);
+        if ok {
+            counted
+        } else {
+            None
+        }
+    }
+
+    /// The count of `truths` (each a bool) or, with a bound, its
+    /// comparison with `k`: one [`TExprKind::Score`] of 1-point items, for
+    /// `count of [...]` and `count of L in {...}` alike.
+    pub(crate) fn counted(
+        &mut self,
+        bound: Option<&(CountBound, Box<ast::Expr>)>,
+        truths: Vec<TExpr>,
+        span: Span,
+    ) -> Option<TExpr> {
+        let n = i64::try_from(truths.len()).unwrap_or(i64::MAX);
+        let pairs: Vec<(TExpr, TExpr)> = truths
+            .into_iter()
+            .map(|t| {
+                let one = TExpr {
+                    kind: TExprKind::Const(Value::Int(1)),
+                    ty: int(Some(1), Some(1)),
+                    span: t.span,
+                };
+                (t, one)
+            })
+            .collect();
         let k = match bound {
             Some((_, k)) => {
                 let k = self.expr(k, None)?;
@@ -58,13 +80,27 @@ impl Checker<'_> {
                     );
                     return None;
                 }
+                if let (Some((b, _)), TExprKind::Const(Value::Int(v))) = (bound, &k.kind) {
+                    if !(0..=n).contains(v) {
+                        self.report(
+                            k.span,
+                            CheckError::CountBeyond {
+                                bound: b.words(),
+                                k: *v,
+                                n,
+                                help: format!(
+                                    "the count runs from 0 to {n}; write a number in that range, or count more items"
+                                ),
+                                span: k.span.miette(),
+                            },
+                        );
+                        return None;
+                    }
+                }
                 Some(k)
             }
             None => None,
         };
-        if !ok {
-            return None;
-        }
         let count = TExpr {
             kind: TExprKind::Score(pairs),
             ty: int(Some(0), Some(n)),

@@ -235,14 +235,9 @@ impl Batch<'_> {
         for (i, (rec, status)) in model.recs.iter().zip(statuses).enumerate() {
             recs_json.insert(rec.id.clone(), status.as_str().into());
             if *status == Status::Undetermined {
-                let facts: Vec<serde_json::Value> = self
-                    .program
-                    .missing(&mut self.scratch, RecId(i as u32))
-                    .iter()
-                    .filter_map(|f| model.facts.get(f.0 as usize))
-                    .map(|f| f.name.clone().into())
-                    .collect();
-                missing.insert(rec.id.clone(), facts.into());
+                // A list's slots are asked for as the list, once.
+                let facts = self.program.missing(&mut self.scratch, RecId(i as u32));
+                missing.insert(rec.id.clone(), model.user_names(facts).into());
             }
         }
         let derived: serde_json::Map<String, serde_json::Value> = model
@@ -264,19 +259,8 @@ impl Batch<'_> {
         // As in `cairn run`: the facts left out that took their declared
         // absent value, only when there are any.
         if !case.absent.is_empty() {
-            let absent: Vec<serde_json::Value> = case
-                .absent
-                .iter()
-                .filter_map(|&f| {
-                    let info = model.facts.get(f as usize)?;
-                    let v = case.facts.get(f as usize).copied().flatten();
-                    Some(serde_json::json!({
-                        "fact": info.name,
-                        "value": cairn::value::json::encode(model, info.ty, v),
-                    }))
-                })
-                .collect();
-            row["absent"] = absent.into();
+            let absent = cairn::eval::outcome::absent_facts(model, case);
+            row["absent"] = serde_json::to_value(absent).unwrap_or_default();
         }
         row.to_string()
     }

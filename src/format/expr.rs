@@ -98,7 +98,14 @@ impl Layout<'_> {
                 set,
                 negated,
             } => cat(vec![
-                self.expr_at(value, 5),
+                // `(count of L) in {...}` would read back as `count of L in
+                // {...}`: the parentheses keep the tree.
+                match &value.kind {
+                    ExprKind::CountList { values: None, .. } => {
+                        cat(vec![text("("), self.expr(value), text(")")])
+                    }
+                    _ => self.expr_at(value, 5),
+                },
                 text(if *negated { " not in " } else { " in " }),
                 self.list("{", set, "}", e),
             ]),
@@ -148,6 +155,26 @@ impl Layout<'_> {
                     ]),
                 };
                 cat(vec![head, self.list("", items, "]", e)])
+            }
+            ExprKind::CountList {
+                bound,
+                list,
+                values,
+            } => {
+                let mut parts = match bound {
+                    None => vec![text("count of ")],
+                    Some((b, k)) => vec![
+                        text(format!("{} ", b.words())),
+                        self.expr_at(k, 7),
+                        text(" of "),
+                    ],
+                };
+                parts.push(self.expr(list));
+                if let Some(values) = values {
+                    parts.push(text(" in "));
+                    parts.push(self.list("{", values, "}", e));
+                }
+                cat(parts)
             }
             ExprKind::Call(func, args) => self.call(*func, args, e),
             ExprKind::Score(items) => {

@@ -317,6 +317,15 @@ fn expr_units(e: &Expr, out: &mut Vec<Span>) {
             bound.iter().for_each(|(_, k)| expr_units(k, out));
             items.iter().for_each(|x| expr_units(x, out));
         }
+        ExprKind::CountList {
+            bound,
+            list,
+            values,
+        } => {
+            bound.iter().for_each(|(_, k)| expr_units(k, out));
+            expr_units(list, out);
+            values.iter().flatten().for_each(|x| expr_units(x, out));
+        }
         ExprKind::Score(items) => {
             for item in items {
                 expr_units(&item.points, out);

@@ -247,6 +247,22 @@ pub fn completion(
                 .collect(),
         };
     }
+    // `count of ` and `at least 2 of `: a list fact (or `[` for truths).
+    if count_context(head) {
+        return analysis
+            .index
+            .lists
+            .iter()
+            .map(|name| {
+                let detail = analysis.index.symbols.get(&Key::Name(name.clone()));
+                item(
+                    name,
+                    CompletionItemKind::FIELD,
+                    detail.map(|s| s.detail.clone()),
+                )
+            })
+            .collect();
+    }
     if let Some(owner) = enum_context(head) {
         if let Some(values) = analysis.index.enums.get(&owner) {
             return values
@@ -286,6 +302,19 @@ fn item(label: &str, kind: CompletionItemKind, detail: Option<String>) -> Comple
         detail,
         ..CompletionItem::default()
     }
+}
+
+/// True right after `count of ` or `at least k of ` (`at most`,
+/// `exactly`), where a count over a list names the list.
+fn count_context(head: &str) -> bool {
+    if !head.ends_with(char::is_whitespace) {
+        return false;
+    }
+    let words: Vec<&str> = head.split_whitespace().rev().take(4).collect();
+    matches!(
+        words.as_slice(),
+        ["of", "count", ..] | ["of", _, "exactly", ..] | ["of", _, "least" | "most", "at", ..]
+    )
 }
 
 /// True right after `quantity `, where a unit is expected.

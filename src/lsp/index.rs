@@ -82,6 +82,8 @@ pub struct Index {
     pub symbols: BTreeMap<Key, Symbol>,
     /// Enum values by owner (a fact or definition name, or `table.column`).
     pub enums: BTreeMap<String, Vec<String>>,
+    /// The list facts' names, offered after `count of`.
+    pub lists: Vec<String>,
     /// Every occurrence, declarations included, in walk order.
     pub occurrences: Vec<Occurrence>,
     /// The guideline's grading scheme, for strengths in hovers and completion.
@@ -208,6 +210,9 @@ impl Index {
         }
         let detail = format!("{} ({})", fact.description.value, fact_type_text(fact));
         self.add(key(name), SymbolKind::Fact, fact.name.span, hover, detail);
+        if matches!(fact.ty, TypeExpr::List { .. }) {
+            self.lists.push(name.clone());
+        }
         self.typed(name, &fact.ty);
     }
 
@@ -516,6 +521,20 @@ impl Index {
                 }
                 for item in items {
                     self.expr(item, None);
+                }
+            }
+            ExprKind::CountList {
+                bound,
+                list,
+                values,
+            } => {
+                if let Some((_, k)) = bound {
+                    self.expr(k, None);
+                }
+                let owner = self.owner(list);
+                self.expr(list, None);
+                for item in values.iter().flatten() {
+                    self.expr(item, owner.as_deref());
                 }
             }
             ExprKind::Score(items) => {

@@ -16,6 +16,8 @@ mod features;
 
 mod index;
 #[cfg(test)]
+mod list_tests;
+#[cfg(test)]
 mod placeholder_tests;
 mod rows;
 mod strength;

@@ -1052,6 +1052,16 @@ pub enum ExprKind {
         /// The items, truths.
         items: Vec<Expr>,
     },
+    /// `count of L` (the values present in the list fact `L`), `count of L
+    /// in {a, b}`, or bounded: `at least k of L in {a, b, c}`.
+    CountList {
+        /// The bound and its `k`, when given.
+        bound: Option<(CountBound, Box<Expr>)>,
+        /// The list.
+        list: Box<Expr>,
+        /// The values counted (`in {...}`); `None`: every value.
+        values: Option<Vec<Expr>>,
+    },
     /// `score { 2 points when c ... points from e when c ... }`
     Score(Vec<ScoreItem>),
     /// A function: `min of [...]`, `years between a and b`, `round(x, 1)`,

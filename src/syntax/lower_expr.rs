@@ -171,15 +171,23 @@ impl Lower<'_> {
                     let k = self.expr(inner.next()?)?;
                     bound = Some((which, Box::new(k)));
                 }
+                let mut list = None;
                 for p in inner {
-                    if p.as_rule() == Rule::expr {
-                        items.push(self.expr(p)?);
+                    match p.as_rule() {
+                        Rule::expr => items.push(self.expr(p)?),
+                        Rule::count_list => list = Some(self.count_list(p)?),
+                        _ => {}
                     }
                 }
-                Some(Expr {
-                    kind: ExprKind::Count { bound, items },
-                    span,
-                })
+                let kind = match list {
+                    Some((list, values)) => ExprKind::CountList {
+                        bound,
+                        list: Box::new(list),
+                        values,
+                    },
+                    None => ExprKind::Count { bound, items },
+                };
+                Some(Expr { kind, span })
             }
             Rule::score_expr => {
                 let mut items = Vec::new();
@@ -300,6 +308,28 @@ impl Lower<'_> {
             _ => ExprKind::IsKnown(Box::new(lhs), false),
         };
         Some(Expr { kind, span })
+    }
+
+    /// Lowers a `count_list` pair: the list's name and the set after `in`.
+    fn count_list(&mut self, pair: Pair<Rule>) -> Option<(Expr, Option<Vec<Expr>>)> {
+        let mut list = None;
+        let mut values = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => {
+                    list = Some(Expr {
+                        span: self.span(&p),
+                        kind: ExprKind::Name(self.ident(p)),
+                    })
+                }
+                Rule::set => {
+                    let items = p.into_inner().map(|v| self.expr(v));
+                    values = Some(items.collect::<Option<Vec<_>>>()?);
+                }
+                _ => {}
+            }
+        }
+        Some((list?, values))
     }
 
     /// Lowers a `score_item` pair: `N point(s) [when c]` or `points from

@@ -651,6 +651,15 @@ impl Shift for Expr {
                 bound.shift(d);
                 items.shift(d);
             }
+            ExprKind::CountList {
+                bound,
+                list,
+                values,
+            } => {
+                bound.shift(d);
+                list.shift(d);
+                values.shift(d);
+            }
             ExprKind::Score(items) => items.shift(d),
             ExprKind::Call(_, args) => args.shift(d),
             ExprKind::First {

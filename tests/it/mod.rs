@@ -27,6 +27,8 @@ mod hardening_lsp;
 mod hardening_outputs;
 mod hardening_values;
 mod hostile;
+mod list_count;
+mod list_names;
 mod lists;
 mod lsp;
 mod lsp_incremental;

@@ -9,7 +9,7 @@
 //! range; enum and truth values with the same outcome are listed together.
 
 use super::{Bound, Region, Work};
-use crate::check::model::{Model, Type};
+use crate::check::model::{FactId, Model, Type};
 use crate::eval::outcome::{LeadOutcome, LeadsTo, Status};
 use crate::units::{format_number, format_quantity};
 use crate::value::{format_date, Value};
@@ -17,7 +17,7 @@ use crate::value::{format_date, Value};
 /// The outcome of each value of every fact that matters (after
 /// [`Work::full`]); facts none of whose values decides alone are left out.
 pub(crate) fn leads_to(model: &Model, work: &Work) -> Vec<LeadsTo> {
-    let mut out = Vec::new();
+    let mut out: Vec<LeadsTo> = Vec::new();
     let mut per = Vec::new();
     for (i, &f) in work.facts.iter().enumerate() {
         if !work.matters.get(i).copied().unwrap_or(false) {
@@ -32,21 +32,38 @@ pub(crate) fn leads_to(model: &Model, work: &Work) -> Vec<LeadsTo> {
         };
         let (s, e) = work.spans.get(i).copied().unwrap_or((0, 0));
         let regions = work.regions.get(s as usize..e as usize).unwrap_or(&[]);
-        out.push(LeadsTo {
-            fact: info.name.clone(),
-            outcomes: outcomes(model, info.ty, regions, &per),
-        });
+        // A list's slot reads as the list: `meds`, `contains a`; the
+        // list's memberships are one entry.
+        let slot = FactId(f);
+        let name = model.user_name(slot).unwrap_or(&info.name);
+        let mut more = outcomes(model, (slot, info.ty), regions, &per);
+        match out.iter_mut().find(|l| l.fact == name) {
+            Some(lead) => lead.outcomes.append(&mut more),
+            None => out.push(LeadsTo {
+                fact: name.to_string(),
+                outcomes: more,
+            }),
+        }
     }
     out
 }
 
 /// Merges regions with the same outcome and describes them.
-fn outcomes(model: &Model, ty: Type, regions: &[Region], per: &[Status]) -> Vec<LeadOutcome> {
+fn outcomes(
+    model: &Model,
+    (fact, ty): (FactId, Type),
+    regions: &[Region],
+    per: &[Status],
+) -> Vec<LeadOutcome> {
     let mut out: Vec<LeadOutcome> = Vec::new();
     if matches!(ty, Type::Bool | Type::Enum(_)) {
         let mut groups: Vec<(Status, Vec<String>)> = Vec::new();
         for (r, &s) in regions.iter().zip(per) {
-            let text = value(model, ty, r.rep);
+            let words = match r.rep {
+                Value::Bool(b) => model.slot_words(fact, b),
+                _ => None,
+            };
+            let text = words.unwrap_or_else(|| value(model, ty, r.rep));
             match groups.iter_mut().find(|g| g.0 == s) {
                 Some(g) => g.1.push(text),
                 None => groups.push((s, vec![text])),

@@ -8,7 +8,7 @@ use super::diagram::NoStatus;
 use super::space::NONE;
 use super::{leads_to, Detail, FactSpace, Work};
 use crate::case::Case;
-use crate::check::model::{DefId, RecId, Type};
+use crate::check::model::{DefId, FactId, RecId, Type};
 use crate::eval::fast_run::View;
 use crate::eval::outcome::{LeadsTo, Status};
 use crate::eval::probe::ProbeId;
@@ -372,10 +372,9 @@ impl Program {
 
     /// What the exact pass says about a recommendation, for an outcome.
     pub(crate) fn exact_info(&self, scratch: &mut Scratch, rec: RecId) -> ExactInfo {
+        // A list's slots are shown as the list, once.
         let names = |facts: &mut dyn Iterator<Item = u32>| -> Vec<String> {
-            facts
-                .filter_map(|f| self.model.facts.get(f as usize).map(|i| i.name.clone()))
-                .collect()
+            self.model.user_names(facts.map(FactId))
         };
         let mut info = ExactInfo::default();
         let detail = self.detail(scratch, rec);

@@ -2,7 +2,7 @@
 //! into [`TraceStep`]s with short, true reasons and value labels.
 
 use crate::case::Case;
-use crate::check::model::{Bound, Pattern, TExprKind, Type};
+use crate::check::model::{Bound, FactId, Pattern, TExprKind, Type};
 use crate::eval::compile::{Op, Pc};
 use crate::eval::outcome::score_range;
 use crate::eval::outcome::{SpanRef, Status, TraceLabel, TraceStep};
@@ -43,8 +43,12 @@ fn label(program: &Program, case: &Case, vals: &[Option<Value>], pc: Pc) -> Opti
     };
     let (name, unknown) = match &op {
         Op::Fact(f) => {
+            let given = |f: FactId| case.facts.get(f.0 as usize).copied().flatten();
+            if let Some(read) = model.slot_read(FactId(*f), given) {
+                return Some(read);
+            }
             let name = model.facts.get(*f as usize)?.name.clone();
-            let v = case.facts.get(*f as usize).copied().flatten();
+            let v = given(FactId(*f));
             return Some(match v {
                 Some(_) => format!("{name} = {}", display::text(model, ty, v)),
                 None => format!("unknown: {name} not given"),
@@ -157,11 +161,10 @@ fn needs(program: &Program, scratch: &mut Scratch, pc: Pc) -> Option<String> {
         &mut scratch.missing,
         &mut scratch.visited,
     );
-    let names: Vec<&str> = scratch
-        .missing
-        .iter()
-        .filter_map(|f| program.model.facts.get(f).map(|f| f.name.as_str()))
-        .collect();
+    // A list's slots are asked for as the list, once.
+    let names = program
+        .model
+        .user_names(scratch.missing.iter().map(|f| FactId(f as u32)));
     (!names.is_empty()).then(|| format!("needs {}", names.join(", ")))
 }
 
@@ -424,8 +427,17 @@ pub(crate) fn steps(program: &Program, case: &Case, scratch: &mut Scratch) -> Ve
                 continue;
             };
             let at = span_ref(&program.sources, code.site(reader, pc));
-            if !labels.iter().any(|l| l.span == at && l.text == text) {
-                labels.push(TraceLabel { text, span: at });
+            if labels.iter().any(|l| l.span == at && l.text == text) {
+                continue;
+            }
+            // A count over a list reads its values at one place: one label.
+            let alike = labels.iter_mut().find_map(|l| {
+                let merged = (l.span == at).then(|| model.merge_reads(&l.text, &text))??;
+                Some((l, merged))
+            });
+            match alike {
+                Some((l, merged)) => l.text = merged,
+                None => labels.push(TraceLabel { text, span: at }),
             }
         }
         out.push(TraceStep {

@@ -165,11 +165,6 @@ pub(crate) fn pieces(model: &Model, text: &str) -> Vec<Piece> {
     out
 }
 
-/// A fact's name.
-fn fact_name(model: &Model, f: FactId) -> Option<String> {
-    model.facts.get(f.0 as usize).map(|i| i.name.clone())
-}
-
 /// Fills the placeholders of a statement (`defs`: every definition's value).
 /// Every definition's value, and for a score left unknown its interval.
 type DefValues<'a> = (&'a [Option<Value>], &'a [Option<(f64, f64)>]);
@@ -208,19 +203,30 @@ fn statement<'p>(
     Cow::Owned(out)
 }
 
-/// The facts the case left out that took their declared absent value.
-fn absent_facts<'p>(model: &'p Model, case: &Case) -> Vec<super::AbsentFact<'p>> {
-    case.absent
-        .iter()
-        .filter_map(|&f| {
-            let info = model.facts.get(f as usize)?;
-            let v = case.facts.get(f as usize).copied().flatten();
-            Some(super::AbsentFact {
-                fact: Cow::Borrowed(&info.name),
-                value: display::json(model, info.ty, v),
-            })
-        })
-        .collect()
+/// The facts the case left out that took their declared absent value; a
+/// list left out (`absent means none`) once, as the empty list. `cairn
+/// run` and `cairn batch` both show these.
+pub fn absent_facts<'p>(model: &'p Model, case: &Case) -> Vec<super::AbsentFact<'p>> {
+    let mut out: Vec<super::AbsentFact<'p>> = Vec::new();
+    for &f in &case.absent {
+        let Some(info) = model.facts.get(f as usize) else {
+            continue;
+        };
+        let value = |f: FactId| case.facts.get(f.0 as usize).copied().flatten();
+        let (fact, value) = match model.slot(FactId(f)) {
+            Some(s) if out.iter().any(|a| a.fact == s.list.name) => continue,
+            Some(s) => {
+                let v = model.list_json(s.list, value);
+                (Cow::Borrowed(s.list.name.as_str()), v.unwrap_or(serde_json::Value::Null))
+            }
+            None => (
+                Cow::Borrowed(info.name.as_str()),
+                display::json(model, info.ty, value(FactId(f))),
+            ),
+        };
+        out.push(super::AbsentFact { fact, value });
+    }
+    out
 }
 
 /// Builds the outcome of an evaluated case; it borrows the program's
@@ -286,11 +292,7 @@ pub(crate) fn outcome<'p>(
             // A recommendation that does not apply needs no grading.
             let missing = match status {
                 Status::NotApplicable => Vec::new(),
-                _ => g
-                    .missing
-                    .iter()
-                    .filter_map(|f| fact_name(model, *f))
-                    .collect(),
+                _ => model.user_names(g.missing.iter().copied()),
             };
             (Cow::Borrowed(g.kind.keyword()), g.strength, missing)
         };

@@ -22,6 +22,7 @@ pub(crate) mod schedule;
 pub(crate) mod schedule_dates;
 pub(crate) mod score_range;
 
+pub use build::absent_facts;
 pub use derived::{Derived, Ranges};
 use serde::Serialize;
 use std::borrow::Cow;

@@ -142,8 +142,12 @@ fn absent(out: &mut String, outcome: &Outcome) {
     }
     let _ = writeln!(out, "\nNot given, taken as declared");
     for a in &outcome.absent {
-        let v = json_text(&a.value);
-        let _ = writeln!(out, "  {}: {v} (absent: declared to mean {v})", a.fact);
+        // A list left out is the empty list (`absent means none`).
+        let (v, means) = match &a.value {
+            serde_json::Value::Array(items) if items.is_empty() => ("[]".into(), "none".into()),
+            v => (json_text(v), json_text(v)),
+        };
+        let _ = writeln!(out, "  {}: {v} (absent: declared to mean {means})", a.fact);
     }
 }
 
@@ -209,11 +213,7 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
                 let _ = writeln!(out, "      (no missing fact decides it; see the trace)");
             }
             for fact in &rec.missing {
-                let desc = model
-                    .fact(fact)
-                    .and_then(|f| model.facts.get(f.0 as usize))
-                    .map(|f| f.description.as_str())
-                    .unwrap_or("");
+                let desc = model.user_description(fact).unwrap_or("");
                 let _ = writeln!(out, "      - {fact}: {desc}");
             }
             exact_lines(&mut out, rec);

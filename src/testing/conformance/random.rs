@@ -2,7 +2,8 @@
 //! guidelines, written as text (facts of every type, definitions with
 //! nested connectives, comparisons, `in` with fact members, quantifiers,
 //! `first`, a table with wildcards, a table by numeric ranges, arithmetic,
-//! `is known`, sections with `when`, `absent means false`, `date or never`),
+//! `is known`, sections with `when`, `absent means false`, `date or never`,
+//! a list fact with memberships and counts over it),
 //! each checked and run on random cases, every fact known or
 //! unknown; every evaluator and consumer of `super` must agree on every
 //! value and status. There are no expectations: the reference is the
@@ -46,7 +47,23 @@ fact d0 "d0": date
 fact d1 "d1": date
 fact b3 "b3": bool absent means false
 fact d2 "d2": date or never
+fact l0 "l0": list of enum { a, b, c }
 "#;
+
+/// Atoms on the list fact `l0`: memberships and counts over them (drawn
+/// from the second stream, so the other atoms' draws stay as they were).
+const LIST_ATOMS: &[&str] = &[
+    "l0 contains a",
+    "l0 contains any of {a, b}",
+    "l0 contains none of {b, c}",
+    "l0 is empty",
+    "l0 is known",
+    "count of l0 >= 2",
+    "count of l0 in {a, c} = 1",
+    "at least 2 of l0 in {a, b, c}",
+    "at most 1 of l0 in {b, c}",
+    "exactly 1 of l0",
+];
 
 /// Atoms: conditions on single facts and on arithmetic of them.
 const ATOMS: &[&str] = &[
@@ -154,6 +171,9 @@ struct Gen {
 
 impl Gen {
     fn atom(&mut self) -> String {
+        if self.urng.chance(6) {
+            return self.urng.pick(LIST_ATOMS).to_string();
+        }
         let own = self.derived && self.rng.chance(3);
         if own {
             let def = self.rng.pick(DEF_ATOMS);
@@ -350,6 +370,20 @@ impl Gen {
                 members.push(format!("\"{name}\": {}", self.rng.pick(pool)));
             }
         }
+        // The list: closed, partial or unknown (second stream).
+        let lists: &[&str] = &[
+            "[]",
+            "[\"a\"]",
+            "[\"a\", \"b\"]",
+            "[\"a\", \"b\", \"c\"]",
+            "{\"includes\": [\"b\"]}",
+            "{\"excludes\": [\"a\", \"c\"]}",
+            "{\"includes\": [\"a\"], \"excludes\": [\"b\"]}",
+            "null",
+        ];
+        if !self.urng.chance(4) {
+            members.push(format!("\"l0\": {}", self.urng.pick(lists)));
+        }
         format!("{{{}}}", members.join(", "))
     }
 }
@@ -443,4 +477,23 @@ fn analysis_findings_hold_on_random_guidelines() {
             prop_assert!(wrong.is_empty(), "seed {seed}:\n{text}\n{}", wrong.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
         }
     });
+}
+
+/// The list atoms and list values are drawn: most guidelines read `l0`
+/// and count over it, most cases give it.
+#[test]
+fn random_guidelines_read_and_count_the_list() {
+    let samples: Vec<(String, Vec<String>)> = (0..20u64).map(sample).collect();
+    let reading = samples.iter().filter(|(t, _)| t.contains("l0 ")).count();
+    let counting = samples.iter().filter(|(t, _)| t.contains("of l0")).count();
+    let giving = samples
+        .iter()
+        .flat_map(|(_, cases)| cases.iter())
+        .filter(|c| c.contains("\"l0\""))
+        .count();
+    assert!(
+        reading >= 10 && counting >= 5,
+        "{reading} read, {counting} count"
+    );
+    assert!(giving >= 50, "{giving} of 100 cases give the list");
 }

@@ -109,17 +109,31 @@ fn steps(subject: &Subject, loaded: &Loaded, outcome: &Outcome) -> Vec<String> {
 fn label_facts(subject: &Subject, cones: &Cones, text: &str) -> Vec<FactId> {
     let model = &subject.checked.model;
     let text = text.strip_prefix("unknown: ").unwrap_or(text);
-    // A fact whose name has spaces (a list's value slot, `meds contains
-    // apixaban`) is read up to ` = ` or ` not given`, not up to the space.
-    let whole = text.split(" = ").next().unwrap_or(text);
-    let whole = whole.strip_suffix(" not given").unwrap_or(whole);
-    if let Some(f) = model.fact(whole) {
-        return vec![f];
-    }
     let name: String = text
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
+    // A list's slot reads as the list (`meds contains a`, `meds does not
+    // contain a`, `meds does not say whether it contains a`), the whole
+    // list when nothing of it is given (`meds not given`).
+    if let Some(list) = model.list(&name) {
+        if text.ends_with(" not given") {
+            return list.slots.clone();
+        }
+        // One label may name several values (`meds contains a, b`).
+        let tail = text
+            .rsplit_once(" contains ")
+            .or_else(|| text.rsplit_once(" contain "))
+            .map_or("", |(_, t)| t);
+        let values = model.enum_info(list.values).map(|e| e.values.as_slice());
+        return tail
+            .split(", ")
+            .filter_map(|value| {
+                let i = values.and_then(|v| v.iter().position(|x| x.name == value))?;
+                list.slots.get(i).copied()
+            })
+            .collect();
+    }
     if let Some(f) = model.fact(&name) {
         return vec![f];
     }

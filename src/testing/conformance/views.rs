@@ -70,11 +70,7 @@ fn slots(subject: &Subject, scratch: &mut Scratch, statuses: &[Status]) -> View 
     }
     v.statuses = statuses.iter().map(|s| Some(*s)).collect();
     for r in 0..model.recs.len() {
-        let names = p
-            .missing(scratch, RecId(r as u32))
-            .iter()
-            .filter_map(|f| model.facts.get(f.0 as usize).map(|f| f.name.clone()))
-            .collect();
+        let names = model.user_names(p.missing(scratch, RecId(r as u32)));
         v.missing[r] = Some(names);
     }
     v

@@ -215,10 +215,8 @@ fn reference(p: &Program, case: &Case) -> (Said, Vec<serde_json::Value>) {
 }
 
 fn names(p: &Program, facts: &[crate::check::model::FactId]) -> Vec<String> {
-    facts
-        .iter()
-        .filter_map(|f| p.model().facts.get(f.0 as usize).map(|f| f.name.clone()))
-        .collect()
+    // As the outcome names them: a list's slots as the list, once.
+    p.model().user_names(facts.iter().copied())
 }
 
 fn from_outcome(outcome: &Outcome) -> Said {
