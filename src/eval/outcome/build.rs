@@ -217,7 +217,10 @@ pub fn absent_facts<'p>(model: &'p Model, case: &Case) -> Vec<super::AbsentFact<
             Some(s) if out.iter().any(|a| a.fact == s.list.name) => continue,
             Some(s) => {
                 let v = model.list_json(s.list, value);
-                (Cow::Borrowed(s.list.name.as_str()), v.unwrap_or(serde_json::Value::Null))
+                (
+                    Cow::Borrowed(s.list.name.as_str()),
+                    v.unwrap_or(serde_json::Value::Null),
+                )
             }
             None => (
                 Cow::Borrowed(info.name.as_str()),
