@@ -8,10 +8,12 @@
 
 mod constraints;
 pub mod convert;
+pub mod csv;
 pub mod error;
 pub mod json;
 mod lists;
 mod next_due;
+pub mod row;
 mod strengths;
 
 use crate::check::model::{Model, Type};
