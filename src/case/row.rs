@@ -25,6 +25,7 @@ use super::{Case, Loader};
 use crate::check::model::{Model, Type};
 use crate::check::{Checked, Failed};
 use crate::diagnostics::Diagnostics;
+use crate::eval::constraints::Constraints;
 use crate::source::{FileId, SourceMap};
 use std::borrow::Cow;
 
@@ -50,10 +51,12 @@ enum Target {
     List(usize),
 }
 
-/// The header of a cohort table, resolved against a guideline's model.
-#[derive(Debug, Clone, PartialEq)]
+/// The header of a cohort table, resolved against a guideline's model,
+/// with the guideline's constraints compiled once for every row.
+#[derive(Debug, Clone)]
 pub struct Columns {
     targets: Vec<Target>,
+    constraints: Constraints,
     /// The column names as written, for error rows.
     names: Vec<String>,
 }
@@ -151,7 +154,11 @@ impl Columns {
             });
         }
         let names = cells.iter().map(|c| c.text.trim().to_string()).collect();
-        Ok(Columns { targets, names })
+        Ok(Columns {
+            targets,
+            constraints: Constraints::new(model),
+            names,
+        })
     }
 
     /// The number of columns.
@@ -180,12 +187,13 @@ pub struct Row {
 }
 
 /// Loads one row (`text`, split into `cells`, one per column) as a case.
-/// `name` names the row in diagnostics (`cohort.csv:12`). The number of
+/// `name` names the row in diagnostics (`cohort.csv:12`); it is called only
+/// when the row has an error. The case's name is its `name` cell, if any. The number of
 /// cells must match the header; the caller reports a row that does not.
 pub fn load(
     checked: &Checked,
     columns: &Columns,
-    name: &str,
+    name: impl FnOnce() -> String,
     text: &str,
     cells: &[Cell],
 ) -> Result<Row, Failed> {
@@ -246,17 +254,18 @@ pub fn load(
     }
     if !loader.diagnostics.has_errors() {
         loader.absent(&mut case);
-        loader.constraints(checked, &case.facts);
+        let broken = columns.constraints.broken(&case.facts);
+        loader.broken_constraints(checked, broken);
     }
     if loader.diagnostics.has_errors() {
         let mut sources = SourceMap::new();
-        sources.add(name, text);
+        sources.add(name(), text);
         return Err(Failed {
             sources,
             diagnostics: loader.diagnostics,
         });
     }
-    case.name = row_name.clone().unwrap_or_else(|| name.to_string());
+    case.name = row_name.clone().unwrap_or_default();
     Ok(Row {
         case,
         name: row_name,

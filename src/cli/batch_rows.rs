@@ -127,9 +127,10 @@ impl Worker<'_> {
         cells: &mut Vec<Cell<'t>>,
     ) -> Result<(), Vec<LineError>> {
         let checked = self.checked;
-        let name = format!("{}:{line}", self.cohort_name);
+        let name = || format!("{}:{line}", self.cohort_name);
         let (loaded, case_name) = match self.input {
             Input::Jsonl => {
+                let name = name();
                 let loaded = case::load(checked, &name, text).map_err(|f| errors(&f, None))?;
                 let case_name = (loaded.name != name).then_some(loaded.name);
                 (loaded.case, case_name)
@@ -152,7 +153,7 @@ impl Worker<'_> {
                         None,
                     )]);
                 }
-                let row = case::row::load(checked, columns, &name, text, cells)
+                let row = case::row::load(checked, columns, name, text, cells)
                     .map_err(|f| errors(&f, Some((columns, cells))))?;
                 (row.case, row.name)
             }

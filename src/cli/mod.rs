@@ -44,6 +44,7 @@ mod batch;
 mod batch_chunk;
 mod batch_rows;
 mod cohort;
+mod cohort_gen;
 mod commands;
 mod fmt;
 mod output;
@@ -169,6 +170,18 @@ pub enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Write a synthetic cohort of a guideline (perturbed golden cases from
+    /// its `cases/` folder, reaching every status) to standard output.
+    Cohort {
+        /// The guideline file.
+        guideline: PathBuf,
+        /// Number of cases.
+        #[arg(short = 'n', long, default_value = "1000")]
+        cases: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: InputFormat,
+    },
     /// Rewrite guideline files in the canonical layout.
     Fmt {
         /// Only report files that are not formatted (exit 1), with a diff.
@@ -244,6 +257,11 @@ pub fn main() -> ExitCode {
             input_format,
             threads,
         } => batch::run(&guideline, &cohort, format, input_format, threads),
+        Command::Cohort {
+            guideline,
+            cases,
+            format,
+        } => cohort_gen::run(&guideline, cases, format),
         Command::Fmt { check, files } => fmt::run(files, check),
         Command::Lsp => match cairn::lsp::run() {
             Ok(()) => 0,

@@ -89,7 +89,7 @@ fn row_case(checked: &Checked, header: &str, line: &str) -> Result<cairn::case::
         .map_err(|f| f.diagnostics.render(&f.sources, 100))?;
     cairn::case::csv::split(line, &mut cells).unwrap();
     assert_eq!(cells.len(), columns.len(), "{line}");
-    row::load(checked, &columns, "row", line, &cells)
+    row::load(checked, &columns, || "row".into(), line, &cells)
         .map(|r| r.case)
         .map_err(|f| f.diagnostics.render(&f.sources, 100))
 }
