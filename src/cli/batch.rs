@@ -74,7 +74,7 @@ pub fn run(
     };
     let input = if is_csv {
         match header(&checked, &mut reader, &cohort_name) {
-            Ok(columns) => Input::Csv(columns),
+            Ok(columns) => Input::Csv(Box::new(columns)),
             Err(code) => return code,
         }
     } else {

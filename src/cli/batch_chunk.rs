@@ -16,7 +16,7 @@ pub enum Input {
     /// One case object per line.
     Jsonl,
     /// One CSV row per record, columns as in the header.
-    Csv(Columns),
+    Csv(Box<Columns>),
 }
 
 /// One record of a chunk.
