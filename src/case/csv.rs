@@ -79,17 +79,18 @@ pub fn split<'t>(text: &'t str, cells: &mut Vec<Cell<'t>>) -> Result<(), SplitEr
                 }
             }
         } else {
+            // One pass for the cell's end and a stray quote.
             let end = bytes
                 .get(pos..)
-                .and_then(|r| r.iter().position(|&b| b == b','))
+                .and_then(|r| r.iter().position(|&b| b == b',' || b == b'"'))
                 .map_or(bytes.len(), |i| pos + i);
-            let cell_text = text.get(pos..end).unwrap_or_default();
-            if let Some(q) = cell_text.find('"') {
+            if bytes.get(end) == Some(&b'"') {
                 return Err(SplitError {
                     message: "a quote inside an unquoted cell (quote the whole cell)".into(),
-                    offset: pos + q,
+                    offset: end,
                 });
             }
+            let cell_text = text.get(pos..end).unwrap_or_default();
             cells.push(Cell {
                 text: Cow::Borrowed(cell_text),
                 start,

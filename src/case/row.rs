@@ -27,6 +27,7 @@ use crate::check::{Checked, Failed};
 use crate::diagnostics::Diagnostics;
 use crate::eval::constraints::Constraints;
 use crate::source::{FileId, SourceMap};
+use crate::value::json::{decode_in, Shape};
 use std::borrow::Cow;
 
 /// One cell of a row: its text (unquoted) and its byte range in the row.
@@ -220,13 +221,15 @@ pub fn load(
                     continue;
                 };
                 let value = fact_value(info.ty, unit.as_deref(), text, start, end);
-                match super::convert::to_value(
-                    model,
-                    &info.name,
-                    info.ty,
-                    Some(&info.domain),
-                    &value,
-                ) {
+                // The codec straight from the cell; the diagnostic of a bad
+                // cell is built by the loader's path only when it fails.
+                let decoded = flat_shape(&value)
+                    .and_then(|shape| decode_in(model, info.ty, Some(&info.domain), &shape).ok())
+                    .map(Ok);
+                let result = decoded.unwrap_or_else(|| {
+                    super::convert::to_value(model, &info.name, info.ty, Some(&info.domain), &value)
+                });
+                match result {
                     Ok(v) => {
                         if let Some(slot) = case.facts.get_mut(*id) {
                             *slot = v;
@@ -317,6 +320,18 @@ fn fact_value<'t>(
         }
         _ => at(JsonKind::String(Cow::Borrowed(text))),
     }
+}
+
+/// The codec's view of a cell's value, for the kinds a cell gives without
+/// members (a quantity in the header's unit goes the loader's way).
+fn flat_shape<'j>(json: &'j Json) -> Option<Shape<'j>> {
+    Some(match &json.kind {
+        JsonKind::Null => Shape::Null,
+        JsonKind::Bool(b) => Shape::Bool(*b),
+        JsonKind::Number(n, raw) => Shape::Number(*n, Cow::Borrowed(raw)),
+        JsonKind::String(s) => Shape::String(s),
+        _ => return None,
+    })
 }
 
 /// The spanned value of a list cell: `null` when empty, else the array of
