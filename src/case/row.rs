@@ -19,6 +19,10 @@
 //! Spans are byte offsets in the row's text; a [`SourceMap`] holding the
 //! row is built only when the row has an error.
 
+// A `CaseError` is large, but it is built only for a bad cell (see
+// `convert`).
+#![allow(clippy::result_large_err)]
+
 use super::error::{help_for, CaseError};
 use super::json::{Json, JsonKind, Key};
 use super::{Case, Loader};
