@@ -78,7 +78,9 @@ pub fn run(
             Err(code) => return code,
         }
     } else {
-        Input::Jsonl
+        Input::Jsonl(Box::new(cairn::eval::constraints::Constraints::new(
+            &checked.model,
+        )))
     };
     let threads = threads
         .or_else(|| std::thread::available_parallelism().ok().map(usize::from))

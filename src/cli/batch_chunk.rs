@@ -5,6 +5,7 @@
 
 use super::cohort::{self, Line, MAX_LINE};
 use cairn::case::row::Columns;
+use cairn::eval::constraints::Constraints;
 use std::io::BufRead;
 
 /// Records per chunk: large enough that handing chunks between threads
@@ -13,8 +14,8 @@ pub const CHUNK_RECORDS: usize = 2048;
 
 /// How records are read.
 pub enum Input {
-    /// One case object per line.
-    Jsonl,
+    /// One case object per line; the guideline's constraints compiled once.
+    Jsonl(Box<Constraints>),
     /// One CSV row per record, columns as in the header.
     Csv(Box<Columns>),
 }

@@ -129,9 +129,10 @@ impl Worker<'_> {
         let checked = self.checked;
         let name = || format!("{}:{line}", self.cohort_name);
         let (loaded, case_name) = match self.input {
-            Input::Jsonl => {
+            Input::Jsonl(constraints) => {
                 let name = name();
-                let loaded = case::load(checked, &name, text).map_err(|f| errors(&f, None))?;
+                let loaded = case::load_with(checked, &name, text, Some(constraints))
+                    .map_err(|f| errors(&f, None))?;
                 let case_name = (loaded.name != name).then_some(loaded.name);
                 (loaded.case, case_name)
             }
@@ -160,7 +161,7 @@ impl Worker<'_> {
         };
         // The hot path of the interpreter: statuses and values straight from
         // the slots, without building the full outcome with its texts.
-        let statuses: Vec<Status> = self.program.statuses(&loaded, &mut self.scratch).to_vec();
+        let statuses = self.program.statuses(&loaded, &mut self.scratch);
         for (status, count) in statuses.iter().zip(done.counts.iter_mut()) {
             let slot = match status {
                 Status::Applies => 0,
@@ -173,16 +174,17 @@ impl Worker<'_> {
         }
         match self.format {
             BatchFormat::Jsonl => {
+                let statuses = statuses.to_vec();
                 let row = self.json_row(line, case_name, &statuses, &loaded);
                 done.out.push_str(&row);
             }
             BatchFormat::Csv => {
-                let _ = write!(
-                    done.out,
-                    "{line},{}",
-                    csv(case_name.as_deref().unwrap_or(""))
-                );
-                for s in &statuses {
+                // Straight into the output: no string per cell.
+                let _ = write!(done.out, "{line},");
+                if let Some(name) = &case_name {
+                    done.out.push_str(&csv(name));
+                }
+                for s in statuses {
                     done.out.push(',');
                     done.out.push_str(s.as_str());
                 }
