@@ -15,6 +15,9 @@
 //! error. Exit 0 when every record ran, 1 when some record was bad, 2 when
 //! the cohort could not be read to its end or the output not be written.
 //!
+//! On a terminal a progress bar (indicatif) follows the bytes read; it is
+//! quiet otherwise.
+//!
 //! CSV cells that a spreadsheet would read as a formula (starting with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return) are prefixed with `'`.
 
@@ -26,7 +29,9 @@ use super::{BatchFormat, InputFormat};
 use cairn::case::row::Columns;
 use cairn::check::Checked;
 use cairn::eval::Program;
+use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
@@ -135,7 +140,8 @@ pub fn run(
             });
         }
         drop(done_tx);
-        let writer = scope.spawn(move || write(done_rx, token_tx, recs));
+        let bar = progress(cohort_path);
+        let writer = scope.spawn(move || write(done_rx, token_tx, recs, bar));
         code = read(&mut reader, &work_tx, &token_rx, &cohort_name);
         drop(work_tx);
         writer.join().unwrap_or_default()
@@ -209,8 +215,29 @@ fn read(reader: &mut Reader, work: &SyncSender<Chunk>, tokens: &Receiver<()>, na
     }
 }
 
+/// A progress bar over the cohort's bytes, only when standard error is a
+/// terminal and the cohort a file of known size.
+fn progress(cohort: &Path) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() || cohort == Path::new("-") {
+        return None;
+    }
+    let size = std::fs::metadata(cohort).ok()?.len();
+    let bar = ProgressBar::new(size);
+    let style =
+        ProgressStyle::with_template("{bar:40} {percent}% {binary_bytes_per_sec} eta {eta}");
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
 /// Writes finished chunks in input order, giving a token back for each.
-fn write(done: Receiver<Done>, tokens: SyncSender<()>, recs: usize) -> Totals {
+fn write(
+    done: Receiver<Done>,
+    tokens: SyncSender<()>,
+    recs: usize,
+    bar: Option<ProgressBar>,
+) -> Totals {
     let mut totals = Totals {
         counts: vec![[0; 3]; recs],
         ..Totals::default()
@@ -221,7 +248,13 @@ fn write(done: Receiver<Done>, tokens: SyncSender<()>, recs: usize) -> Totals {
         waiting.insert(chunk.seq, chunk);
         while let Some(chunk) = waiting.remove(&next) {
             next += 1;
-            err!("{}", chunk.err);
+            match &bar {
+                Some(bar) if !chunk.err.is_empty() => bar.suspend(|| err!("{}", chunk.err)),
+                _ => err!("{}", chunk.err),
+            }
+            if let Some(bar) = &bar {
+                bar.inc(chunk.bytes as u64);
+            }
             if output::print(&chunk.out).is_err() {
                 totals.write_failed = true;
                 return totals;
@@ -235,6 +268,9 @@ fn write(done: Receiver<Done>, tokens: SyncSender<()>, recs: usize) -> Totals {
             totals.bad += chunk.bad;
             let _ = tokens.send(());
         }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
     totals
 }

@@ -50,6 +50,8 @@ pub struct Done {
     pub counts: Vec<[usize; 3]>,
     pub good: usize,
     pub bad: usize,
+    /// Bytes of cohort the chunk held, for the progress bar.
+    pub bytes: usize,
 }
 
 /// Reads records one chunk at a time.

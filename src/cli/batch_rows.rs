@@ -57,6 +57,7 @@ impl Worker<'_> {
             counts: vec![[0usize; 3]; self.checked.model.recs.len()],
             good: 0,
             bad: 0,
+            bytes: chunk.text.len(),
         };
         let mut cells = Vec::new();
         for record in &chunk.records {
