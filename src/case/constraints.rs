@@ -12,7 +12,14 @@ impl Loader<'_> {
     /// Reports every constraint of the guideline that the facts break,
     /// labelling the facts it reads that the case gives.
     pub(super) fn constraints(&mut self, checked: &Checked, facts: &[Option<Value>]) {
-        for i in crate::eval::constraints::broken(self.model, facts) {
+        let broken = crate::eval::constraints::broken(self.model, facts);
+        self.broken_constraints(checked, broken);
+    }
+
+    /// Reports the constraints `broken` (indices into the model's), found
+    /// by a caller that compiled them once for many cases.
+    pub(super) fn broken_constraints(&mut self, checked: &Checked, broken: Vec<usize>) {
+        for i in broken {
             let Some(c) = self.model.constraints.get(i) else {
                 continue;
             };

@@ -8,10 +8,12 @@
 
 mod constraints;
 pub mod convert;
+pub mod csv;
 pub mod error;
 pub mod json;
 mod lists;
 mod next_due;
+pub mod row;
 mod strengths;
 
 use crate::check::model::{FactId, Model, Type};
@@ -86,6 +88,17 @@ const STATUSES: &[(&str, Status)] = &[
 
 /// Loads the case file `name` with text `json_text` for a checked guideline.
 pub fn load(checked: &Checked, name: &str, json_text: &str) -> Result<CaseFile, Failed> {
+    load_with(checked, name, json_text, None)
+}
+
+/// [`load`] with the guideline's constraints compiled once by the caller,
+/// for many cases (`cairn batch`); `None` compiles them for this case.
+pub fn load_with(
+    checked: &Checked,
+    name: &str,
+    json_text: &str,
+    constraints: Option<&crate::eval::constraints::Constraints>,
+) -> Result<CaseFile, Failed> {
     let mut sources = SourceMap::new();
     let file = sources.add(name, json_text);
     let mut loader = Loader {
@@ -98,7 +111,10 @@ pub fn load(checked: &Checked, name: &str, json_text: &str) -> Result<CaseFile, 
         Ok(root) => {
             let case = loader.root(name, &root);
             if !loader.diagnostics.has_errors() {
-                loader.constraints(checked, &case.case.facts);
+                match constraints {
+                    Some(c) => loader.broken_constraints(checked, c.broken(&case.case.facts)),
+                    None => loader.constraints(checked, &case.case.facts),
+                }
             }
             case
         }

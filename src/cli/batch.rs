@@ -1,322 +1,278 @@
 //! Command line: `cairn batch`, a guideline run over a cohort in bulk.
 //!
-//! The cohort is JSON lines: one case object per line (blank lines are
-//! skipped). It is streamed line by line as bytes, so memory stays bounded
-//! by the longest line (`cohort::MAX_LINE`) whatever the cohort's size. Each line
-//! is decoded, validated and evaluated on its own: a line that is not UTF-8,
-//! not valid JSON, not a valid case or longer than `MAX_LINE` becomes an
-//! error row for that line (its line number and errors; in CSV every status
-//! cell reads `error`) and every other line still runs. Results go to
-//! standard output (JSON lines or CSV); the errors of bad lines, one line
-//! each, and a summary of statuses per recommendation go to standard error.
-//! Exit 0 when every line ran, 1 when some line was bad, 2 when the cohort
-//! could not be read to its end or the output could not be written.
+//! The cohort is JSON lines (one case object per line) or CSV (a header of
+//! fact names, one case per row; see `case::row` for the cells), chosen by
+//! the file's extension or `--input-format`. It is streamed: the reader (this
+//! thread) cuts it into chunks of records, `--threads` workers load and
+//! evaluate chunks in parallel, and a writer puts their rows out in input
+//! order. At most a few chunks per worker are in flight, so memory stays
+//! bounded whatever the cohort's size. A record that is not UTF-8, not a
+//! valid case or longer than `MAX_LINE` becomes an error row (its line
+//! number, and for CSV the column and byte offset of the problem; in CSV
+//! output every status cell reads `error`), and every other record still
+//! runs. Results go to standard output (JSON lines or CSV); errors, one
+//! line each, and a summary of statuses per recommendation go to standard
+//! error. Exit 0 when every record ran, 1 when some record was bad, 2 when
+//! the cohort could not be read to its end or the output not be written.
+//!
+//! On a terminal a progress bar (indicatif) follows the bytes read; it is
+//! quiet otherwise.
 //!
 //! CSV cells that a spreadsheet would read as a formula (starting with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return) are prefixed with `'`.
 
-use super::cohort::{self, MAX_LINE};
+use super::batch_chunk::{Chunk, Done, Input, Reader};
+use super::batch_rows::{csv, Worker};
+use super::cohort;
 use super::output::{self, ERRORS, IO};
-use super::BatchFormat;
-use cairn::case;
-use cairn::check::model::{DefId, RecId};
+use super::{BatchFormat, InputFormat};
+use cairn::case::row::Columns;
 use cairn::check::Checked;
-use cairn::eval::outcome::Status;
-use cairn::eval::{Program, Scratch};
-use std::panic::AssertUnwindSafe;
+use cairn::eval::Program;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
+use std::sync::Mutex;
+use std::time::Instant;
 
-/// Output is written in blocks of about this size.
-const BLOCK: usize = 64 * 1024;
+/// Chunks in flight per worker (read, queued, running or waiting to be
+/// written): this bounds memory.
+const IN_FLIGHT_PER_WORKER: usize = 3;
 
-/// One error of a bad line, as written in its error row.
-struct LineError {
-    code: String,
-    message: String,
-    /// One-based column (in characters) of the first label, if any.
-    column: Option<usize>,
-    help: Option<String>,
-}
-
-impl LineError {
-    fn new(code: &str, message: String, column: Option<usize>) -> LineError {
-        LineError {
-            code: code.to_string(),
-            message,
-            column,
-            help: None,
-        }
-    }
-}
-
-/// The state of one batch run.
-struct Batch<'a> {
-    checked: &'a Checked,
-    program: Program,
-    scratch: Scratch,
-    format: BatchFormat,
-    cohort_name: String,
-    /// Per recommendation: applies, not applicable, undetermined.
+/// What the writer counted.
+#[derive(Default)]
+struct Totals {
     counts: Vec<[usize; 3]>,
     good: usize,
     bad: usize,
-    /// Output not yet written.
-    pending: String,
+    write_failed: bool,
 }
 
-/// Runs the batch; returns 1 when some line was bad, 2 on I/O errors.
-pub fn run(guideline: &Path, cohort: &Path, format: BatchFormat) -> u8 {
+/// Runs the batch; returns 1 when some record was bad, 2 on I/O errors.
+pub fn run(
+    guideline: &Path,
+    cohort_path: &Path,
+    format: BatchFormat,
+    input_format: Option<InputFormat>,
+    threads: Option<usize>,
+) -> u8 {
+    let started = Instant::now();
     let checked = match output::guideline(guideline) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let mut reader = match cohort::open(cohort) {
-        Ok(r) => r,
+    let is_csv = match input_format {
+        Some(f) => f == InputFormat::Csv,
+        None => cohort_path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv")),
+    };
+    let cohort_name = output::case_name(cohort_path);
+    let mut reader = match cohort::open(cohort_path) {
+        Ok(r) => Reader::new(r, is_csv),
         Err(e) => {
-            errln!("error: cannot read `{}`: {e}", cohort.display());
+            errln!("error: cannot read `{}`: {e}", cohort_path.display());
             return IO;
         }
     };
-    let program = Program::new(&checked);
-    let mut batch = Batch {
-        checked: &checked,
-        scratch: program.scratch(),
-        program,
-        format,
-        cohort_name: output::case_name(cohort),
-        counts: vec![[0usize; 3]; checked.model.recs.len()],
-        good: 0,
-        bad: 0,
-        pending: String::new(),
+    let input = if is_csv {
+        match header(&checked, &mut reader, &cohort_name) {
+            Ok(columns) => Input::Csv(Box::new(columns)),
+            Err(code) => return code,
+        }
+    } else {
+        Input::Jsonl(Box::new(cairn::eval::constraints::Constraints::new(
+            &checked.model,
+        )))
     };
+    let threads = threads
+        .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+        .unwrap_or(1)
+        .max(1);
+    let program = Program::new(&checked);
+    let recs = checked.model.recs.len();
     if format == BatchFormat::Csv {
         let header: Vec<String> = ["line", "name"]
             .into_iter()
             .chain(checked.model.recs.iter().map(|r| r.id.as_str()))
             .map(csv)
             .collect();
-        batch.pending.push_str(&header.join(","));
-        batch.pending.push('\n');
+        if output::print(&format!("{}\n", header.join(","))).is_err() {
+            return IO;
+        }
+    }
+
+    let in_flight = threads * IN_FLIGHT_PER_WORKER;
+    let (work_tx, work_rx) = sync_channel::<Chunk>(in_flight);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = channel::<Done>();
+    let (token_tx, token_rx) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = token_tx.send(());
     }
     let mut code = 0;
-    let mut bytes = Vec::new();
-    let mut number = 0usize;
-    loop {
-        number += 1;
-        match cohort::next_line(&mut reader, &mut bytes, MAX_LINE) {
-            Ok(cohort::Line::End) => break,
-            Ok(cohort::Line::Text) => batch.line(number, &bytes),
-            Ok(cohort::Line::TooLong) => batch.error_row(
-                number,
-                vec![LineError::new(
-                    "cairn::batch::line_too_long",
-                    format!("line is longer than the limit of {MAX_LINE} bytes"),
-                    None,
-                )],
-            ),
-            Err(e) => {
-                errln!(
-                    "error: cannot read `{}` at line {number}: {e}",
-                    batch.cohort_name
-                );
-                code = IO;
-                break;
-            }
+    let totals = std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let (work_rx, checked, program, input) = (&work_rx, &checked, &program, &input);
+            let cohort_name = cohort_name.as_str();
+            scope.spawn(move || {
+                let mut worker = Worker {
+                    checked,
+                    program,
+                    scratch: program.scratch(),
+                    format,
+                    input,
+                    cohort_name,
+                };
+                loop {
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(chunk) = next else { return };
+                    if done_tx.send(worker.chunk(chunk)).is_err() {
+                        return;
+                    }
+                }
+            });
         }
-        if batch.pending.len() >= BLOCK {
-            if output::print(&batch.pending).is_err() {
-                break;
-            }
-            batch.pending.clear();
-        }
+        drop(done_tx);
+        let bar = progress(cohort_path);
+        let writer = scope.spawn(move || write(done_rx, token_tx, recs, bar));
+        code = read(&mut reader, &work_tx, &token_rx, &cohort_name);
+        drop(work_tx);
+        writer.join().unwrap_or_default()
+    });
+    let ids: Vec<&str> = checked.model.recs.iter().map(|r| r.id.as_str()).collect();
+    err!("{}", summary(&ids, &totals.counts, totals.good, totals.bad));
+    let seconds = started.elapsed().as_secs_f64();
+    let rows = totals.good + totals.bad;
+    errln!(
+        "{rows} rows in {seconds:.3} s ({:.0} rows/s, {threads} thread{})",
+        rows as f64 / seconds.max(1e-9),
+        if threads == 1 { "" } else { "s" }
+    );
+    if totals.write_failed {
+        return IO;
     }
-    let _ = output::print(&batch.pending);
-    let recs: Vec<&str> = checked.model.recs.iter().map(|r| r.id.as_str()).collect();
-    err!("{}", summary(&recs, &batch.counts, batch.good, batch.bad));
-    if code == 0 && batch.bad > 0 {
+    if code == 0 && totals.bad > 0 {
         code = ERRORS;
     }
-    // A failed write turns into exit code 2 in `output::finish`.
     code
 }
 
-impl Batch<'_> {
-    /// Decodes, loads and evaluates one line, writing its row.
-    fn line(&mut self, number: usize, bytes: &[u8]) {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return;
+/// Reads the CSV header and resolves its columns; on error prints the
+/// diagnostics and gives the exit code.
+fn header(checked: &Checked, reader: &mut Reader, cohort_name: &str) -> Result<Columns, u8> {
+    let mut bytes = Vec::new();
+    let text = match reader.record(&mut bytes) {
+        Ok(Some((_, true))) => String::from_utf8_lossy(&bytes).into_owned(),
+        Ok(None) => String::new(),
+        Ok(Some((_, false))) => {
+            errln!("error: the header of `{cohort_name}` is longer than the limit");
+            return Err(ERRORS);
         }
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t,
+        Err(e) => {
+            errln!("error: cannot read `{cohort_name}`: {e}");
+            return Err(IO);
+        }
+    };
+    let mut cells = Vec::new();
+    if let Err(e) = cairn::case::csv::split(&text, &mut cells) {
+        errln!(
+            "{cohort_name}:1: error[cairn::batch::csv]: {} (byte {})",
+            e.message,
+            e.offset
+        );
+        return Err(ERRORS);
+    }
+    Columns::new(&checked.model, cohort_name, &text, &cells).map_err(|f| output::failed(&f))
+}
+
+/// Reads the cohort chunk by chunk, waiting for a token before each so at
+/// most the tokens' number of chunks is in flight. Gives 2 on a read error.
+fn read(reader: &mut Reader, work: &SyncSender<Chunk>, tokens: &Receiver<()>, name: &str) -> u8 {
+    loop {
+        if tokens.recv().is_err() {
+            // The writer stopped: output cannot be written.
+            return IO;
+        }
+        match reader.chunk() {
+            Ok(Some(chunk)) => {
+                if work.send(chunk).is_err() {
+                    return IO;
+                }
+            }
+            Ok(None) => return 0,
             Err(e) => {
-                let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
-                let column = String::from_utf8_lossy(valid).chars().count() + 1;
-                let byte = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
-                let message = format!("line is not valid UTF-8 (byte 0x{byte:02x})");
-                let error = LineError::new("cairn::batch::not_utf8", message, Some(column));
-                return self.error_row(number, vec![error]);
-            }
-        };
-        // A bug in loading or evaluation must cost one row, not the rest of
-        // the cohort.
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| self.evaluate(number, text)));
-        match result {
-            Ok(Ok(row)) => {
-                self.good += 1;
-                self.pending.push_str(&row);
-                self.pending.push('\n');
-            }
-            Ok(Err(errors)) => self.error_row(number, errors),
-            Err(_) => {
-                // The scratch space may be half written.
-                self.scratch = self.program.scratch();
-                let message = "internal error while running this line (a bug: please report it)";
-                let error = LineError::new("cairn::batch::internal", message.to_string(), None);
-                self.error_row(number, vec![error]);
+                errln!("error: cannot read `{name}`: {e}");
+                return IO;
             }
         }
-    }
-
-    /// The output row of a good line, or the line's errors.
-    fn evaluate(&mut self, number: usize, text: &str) -> Result<String, Vec<LineError>> {
-        let checked = self.checked;
-        let name = format!("{}:{number}", self.cohort_name);
-        let loaded = case::load(checked, &name, text).map_err(|failed| {
-            failed
-                .diagnostics
-                .to_json(&failed.sources)
-                .into_iter()
-                .map(|d| LineError {
-                    column: d.labels.first().map(|l| l.column),
-                    code: d.code,
-                    message: d.message,
-                    help: d.help,
-                })
-                .collect::<Vec<_>>()
-        })?;
-        // The hot path of the interpreter: statuses and values straight from
-        // the slots, without building the full outcome with its texts.
-        let statuses: Vec<Status> = self
-            .program
-            .statuses(&loaded.case, &mut self.scratch)
-            .to_vec();
-        for (status, count) in statuses.iter().zip(self.counts.iter_mut()) {
-            let slot = match status {
-                Status::Applies => 0,
-                Status::NotApplicable => 1,
-                Status::Undetermined => 2,
-            };
-            if let Some(c) = count.get_mut(slot) {
-                *c += 1;
-            }
-        }
-        let case_name = (loaded.name != name).then_some(loaded.name);
-        Ok(match self.format {
-            BatchFormat::Jsonl => self.json_row(number, case_name, &statuses, &loaded.case),
-            BatchFormat::Csv => {
-                let mut cells = vec![number.to_string(), csv(case_name.as_deref().unwrap_or(""))];
-                cells.extend(statuses.iter().map(|s| s.as_str().to_string()));
-                cells.join(",")
-            }
-        })
-    }
-
-    /// The JSON row of a good line.
-    fn json_row(
-        &mut self,
-        number: usize,
-        name: Option<String>,
-        statuses: &[Status],
-        case: &case::Case,
-    ) -> String {
-        let model = &self.checked.model;
-        let mut recs_json = serde_json::Map::new();
-        let mut missing = serde_json::Map::new();
-        for (i, (rec, status)) in model.recs.iter().zip(statuses).enumerate() {
-            recs_json.insert(rec.id.clone(), status.as_str().into());
-            if *status == Status::Undetermined {
-                // A list's slots are asked for as the list, once.
-                let facts = self.program.missing(&mut self.scratch, RecId(i as u32));
-                missing.insert(rec.id.clone(), model.user_names(facts).into());
-            }
-        }
-        let derived: serde_json::Map<String, serde_json::Value> = model
-            .defs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let v = self.program.def_value(&self.scratch, DefId(i as u32));
-                (d.name.clone(), cairn::value::json::encode(model, d.ty, v))
-            })
-            .collect();
-        let mut row = serde_json::json!({
-            "line": number,
-            "name": name,
-            "recommendations": recs_json,
-            "missing": missing,
-            "derived": derived,
-        });
-        // As in `cairn run`: the facts left out that took their declared
-        // absent value, only when there are any.
-        if !case.absent.is_empty() {
-            let absent = cairn::eval::outcome::absent_facts(model, case);
-            row["absent"] = serde_json::to_value(absent).unwrap_or_default();
-        }
-        row.to_string()
-    }
-
-    /// Writes the error row of a bad line, and its errors on standard error.
-    fn error_row(&mut self, number: usize, errors: Vec<LineError>) {
-        self.bad += 1;
-        for e in &errors {
-            let at = e.column.map(|c| format!(":{c}")).unwrap_or_default();
-            let message = printable(&e.message);
-            errln!(
-                "{}:{number}{at}: error[{}]: {message}",
-                self.cohort_name,
-                e.code
-            );
-            if let Some(help) = &e.help {
-                errln!("  help: {}", printable(help));
-            }
-        }
-        let row = match self.format {
-            BatchFormat::Jsonl => {
-                let errors: Vec<serde_json::Value> = errors
-                    .iter()
-                    .map(|e| {
-                        serde_json::json!({
-                            "code": e.code,
-                            "message": e.message,
-                            "column": e.column,
-                        })
-                    })
-                    .collect();
-                serde_json::json!({"line": number, "errors": errors}).to_string()
-            }
-            BatchFormat::Csv => {
-                let mut cells = vec![number.to_string(), String::new()];
-                cells.extend(self.counts.iter().map(|_| "error".to_string()));
-                cells.join(",")
-            }
-        };
-        self.pending.push_str(&row);
-        self.pending.push('\n');
     }
 }
 
-/// `text` with control characters escaped, so a cohort cannot send terminal
-/// escape sequences through an error message.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
+/// A progress bar over the cohort's bytes, only when standard error is a
+/// terminal and the cohort a file of known size.
+fn progress(cohort: &Path) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() || cohort == Path::new("-") {
+        return None;
+    }
+    let size = std::fs::metadata(cohort).ok()?.len();
+    let bar = ProgressBar::new(size);
+    let style =
+        ProgressStyle::with_template("{bar:40} {percent}% {binary_bytes_per_sec} eta {eta}");
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// Writes finished chunks in input order, giving a token back for each.
+fn write(
+    done: Receiver<Done>,
+    tokens: SyncSender<()>,
+    recs: usize,
+    bar: Option<ProgressBar>,
+) -> Totals {
+    let mut totals = Totals {
+        counts: vec![[0; 3]; recs],
+        ..Totals::default()
+    };
+    let mut waiting: BTreeMap<usize, Done> = BTreeMap::new();
+    let mut next = 0;
+    for chunk in done {
+        waiting.insert(chunk.seq, chunk);
+        while let Some(chunk) = waiting.remove(&next) {
+            next += 1;
+            match &bar {
+                Some(bar) if !chunk.err.is_empty() => bar.suspend(|| err!("{}", chunk.err)),
+                _ => err!("{}", chunk.err),
             }
-        })
-        .collect()
+            if let Some(bar) = &bar {
+                bar.inc(chunk.bytes as u64);
+            }
+            if output::print(&chunk.out).is_err() {
+                totals.write_failed = true;
+                return totals;
+            }
+            for (total, count) in totals.counts.iter_mut().zip(&chunk.counts) {
+                for (t, c) in total.iter_mut().zip(count) {
+                    *t += c;
+                }
+            }
+            totals.good += chunk.good;
+            totals.bad += chunk.bad;
+            let _ = tokens.send(());
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    totals
 }
 
 /// A table of statuses per recommendation.
@@ -339,19 +295,4 @@ fn summary(recs: &[&str], counts: &[[usize; 3]], good: usize, bad: usize) -> Str
         out.push_str(&format!("{rec:width$}  {a:>7}  {n:>14}  {u:>12}\n"));
     }
     out
-}
-
-/// A CSV cell: prefixed with `'` when a spreadsheet would take it for a
-/// formula (OWASP's advice against CSV injection), quoted when needed.
-fn csv(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
 }

@@ -41,7 +41,10 @@ macro_rules! errln {
 
 mod analyze;
 mod batch;
+mod batch_chunk;
+mod batch_rows;
 mod cohort;
+mod cohort_gen;
 mod commands;
 mod fmt;
 mod output;
@@ -87,6 +90,16 @@ pub enum BatchFormat {
     /// One JSON object per case.
     Jsonl,
     /// One CSV row per case, one column per recommendation.
+    Csv,
+}
+
+/// How a batch cohort is read (default: by the file's extension, `.csv`
+/// for CSV, anything else JSON lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// One case object per line.
+    Jsonl,
+    /// A header of fact names, one case per row.
     Csv,
 }
 
@@ -140,15 +153,34 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
-    /// Run a guideline over a cohort: one case (JSON object) per line.
+    /// Run a guideline over a cohort: JSON lines (one case object per
+    /// line) or CSV (a header of fact names, one case per row).
     Batch {
         /// The guideline file.
         guideline: PathBuf,
-        /// The cohort file (JSON lines), or `-` for standard input.
+        /// The cohort file (`.csv` or JSON lines), or `-` for standard input.
         cohort: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value = "jsonl")]
         format: BatchFormat,
+        /// Input format (default: by extension, `.csv` is CSV).
+        #[arg(long, value_enum)]
+        input_format: Option<InputFormat>,
+        /// Worker threads (default: the available parallelism).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Write a synthetic cohort of a guideline (perturbed golden cases from
+    /// its `cases/` folder, reaching every status) to standard output.
+    Cohort {
+        /// The guideline file.
+        guideline: PathBuf,
+        /// Number of cases.
+        #[arg(short = 'n', long, default_value = "1000")]
+        cases: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: InputFormat,
     },
     /// Rewrite guideline files in the canonical layout.
     Fmt {
@@ -222,7 +254,14 @@ pub fn main() -> ExitCode {
             guideline,
             cohort,
             format,
-        } => batch::run(&guideline, &cohort, format),
+            input_format,
+            threads,
+        } => batch::run(&guideline, &cohort, format, input_format, threads),
+        Command::Cohort {
+            guideline,
+            cases,
+            format,
+        } => cohort_gen::run(&guideline, cases, format),
         Command::Fmt { check, files } => fmt::run(files, check),
         Command::Lsp => match cairn::lsp::run() {
             Ok(()) => 0,

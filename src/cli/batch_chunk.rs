@@ -1,0 +1,145 @@
+//! Command line: `cairn batch`, the reader's side: the cohort cut into
+//! chunks of records (JSON lines, or CSV records, which may span lines
+//! inside quotes) that workers run in parallel, and what a worker gives
+//! back for a chunk.
+
+use super::cohort::{self, Line, MAX_LINE};
+use cairn::case::row::Columns;
+use cairn::eval::constraints::Constraints;
+use std::io::BufRead;
+
+/// Records per chunk: large enough that handing chunks between threads
+/// costs little, small enough that memory stays a few megabytes.
+pub const CHUNK_RECORDS: usize = 2048;
+
+/// How records are read.
+pub enum Input {
+    /// One case object per line; the guideline's constraints compiled once.
+    Jsonl(Box<Constraints>),
+    /// One CSV row per record, columns as in the header.
+    Csv(Box<Columns>),
+}
+
+/// One record of a chunk.
+pub enum Record {
+    /// A record's text, `start..end` in the chunk's text, from line `line`.
+    Text {
+        line: usize,
+        start: usize,
+        end: usize,
+    },
+    /// A line longer than the limit, skipped.
+    TooLong { line: usize },
+}
+
+/// A chunk of records, numbered in input order.
+pub struct Chunk {
+    pub seq: usize,
+    pub text: Vec<u8>,
+    pub records: Vec<Record>,
+}
+
+/// The output of a chunk.
+pub struct Done {
+    pub seq: usize,
+    /// Output rows.
+    pub out: String,
+    /// Error lines for standard error.
+    pub err: String,
+    /// Per recommendation: applies, not applicable, undetermined.
+    pub counts: Vec<[usize; 3]>,
+    pub good: usize,
+    pub bad: usize,
+    /// Bytes of cohort the chunk held, for the progress bar.
+    pub bytes: usize,
+}
+
+/// Reads records one chunk at a time.
+pub struct Reader {
+    reader: Box<dyn BufRead>,
+    csv: bool,
+    /// The number of the next physical line.
+    line: usize,
+    buf: Vec<u8>,
+    seq: usize,
+}
+
+impl Reader {
+    /// A reader of `reader`; `csv` joins the lines of a quoted cell.
+    pub fn new(reader: Box<dyn BufRead>, csv: bool) -> Reader {
+        Reader {
+            reader,
+            csv,
+            line: 1,
+            buf: Vec::new(),
+            seq: 0,
+        }
+    }
+
+    /// The next record into `out` (replacing it): `None` at the end, else
+    /// the record's first line number and whether it fitted the limit.
+    pub fn record(&mut self, out: &mut Vec<u8>) -> std::io::Result<Option<(usize, bool)>> {
+        out.clear();
+        let first = self.line;
+        let mut first_part = true;
+        loop {
+            let got = cohort::next_line(&mut *self.reader, &mut self.buf, MAX_LINE)?;
+            match got {
+                Line::End if first_part => return Ok(None),
+                Line::End => return Ok(Some((first, true))),
+                Line::TooLong => {
+                    self.line += 1;
+                    return Ok(Some((first, false)));
+                }
+                Line::Text => {
+                    self.line += 1;
+                    if !first_part {
+                        out.push(b'\n');
+                    }
+                    out.extend_from_slice(&self.buf);
+                    first_part = false;
+                    if !self.csv || !cairn::case::csv::open_quote(out) {
+                        return Ok(Some((first, true)));
+                    }
+                    if out.len() > MAX_LINE {
+                        return Ok(Some((first, false)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next chunk, or `None` at the end of the cohort.
+    pub fn chunk(&mut self) -> std::io::Result<Option<Chunk>> {
+        let mut chunk = Chunk {
+            seq: self.seq,
+            text: Vec::new(),
+            records: Vec::with_capacity(CHUNK_RECORDS),
+        };
+        let mut record = Vec::new();
+        while chunk.records.len() < CHUNK_RECORDS {
+            match self.record(&mut record)? {
+                None => break,
+                Some((line, true)) => {
+                    let start = chunk.text.len();
+                    chunk.text.extend_from_slice(&record);
+                    chunk.records.push(Record::Text {
+                        line,
+                        start,
+                        end: chunk.text.len(),
+                    });
+                    // A few very long lines must not make a huge chunk.
+                    if chunk.text.len() > MAX_LINE {
+                        break;
+                    }
+                }
+                Some((line, false)) => chunk.records.push(Record::TooLong { line }),
+            }
+        }
+        if chunk.records.is_empty() {
+            return Ok(None);
+        }
+        self.seq += 1;
+        Ok(Some(chunk))
+    }
+}
