@@ -144,6 +144,8 @@ impl<'a> Checker<'a> {
             ExprKind::Count { bound, items } => return self.count(bound.as_ref(), items, span),
             ExprKind::Score(items) => return self.score(items, span),
             ExprKind::Call(func, args) => return self.call(*func, args, span),
+            ExprKind::InUnit(value, unit) => return self.in_unit(value, unit, span),
+            ExprKind::AsUnit(value, unit) => return self.as_unit(value, unit, span),
         };
         Some(TExpr { kind, ty, span })
     }

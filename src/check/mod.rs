@@ -42,6 +42,7 @@ pub mod model;
 mod names;
 mod ops;
 mod order;
+mod quantity;
 pub mod pattern;
 pub mod placeholder;
 mod recs;
