@@ -60,7 +60,7 @@ pub(crate) fn statement_value(
         (Some(Value::Int(i)), _) => fixed(i as f64),
         (Some(Value::Number(x)), _) => fixed(x),
         (Some(Value::Quantity(x)), Type::Quantity { unit, .. }) => {
-            let shown = fixed(x / unit.factor);
+            let shown = fixed(unit.from_canonical(x));
             if unit.symbol == "%" {
                 format!("{shown} %")
             } else {
