@@ -219,7 +219,7 @@ impl Checker<'_> {
             self.fact_conversion(&t, u.dimension)
         };
         let Some(via) = via else {
-            self.wrong_dimension(dim, u, unit, t.span, "a quantity's amount");
+            self.wrong_dimension(dim, u, unit, t.span);
             return None;
         };
         let mut read = t;
@@ -256,11 +256,15 @@ impl Checker<'_> {
         if !numeric(t.ty) {
             let found = self.type_name(t.ty);
             let help = match t.ty {
+                Type::Quantity { dim, .. } if dim == u.dimension => format!(
+                    "this is already a {}, in any unit; read its amount as a number with `x in {}`",
+                    dim.name(),
+                    unit.name
+                ),
                 Type::Quantity { dim, .. } => format!(
-                    "this is already a quantity; read its amount with `in`, e.g. `x in {}`, or write \
-                     a formula whose units give a {}",
-                    dim.canonical(),
-                    u.dimension.name()
+                    "this is already a quantity; read its amount as a number with `in` first, \
+                     e.g. `x in {}`",
+                    dim.canonical()
                 ),
                 _ => "`as` makes a quantity from a number".into(),
             };
@@ -287,7 +291,7 @@ impl Checker<'_> {
     }
 
     /// Reports `unit` where a quantity of `dim` was read.
-    fn wrong_dimension(&mut self, dim: Dimension, u: Unit, unit: &ast::Ident, at: Span, what: &str) {
+    fn wrong_dimension(&mut self, dim: Dimension, u: Unit, unit: &ast::Ident, at: Span) {
         let units = crate::units::same_dimension(Some(dim));
         let help = crate::diagnostics::suggestion(&unit.name, units.iter().map(String::as_str))
             .unwrap_or_else(|| {
@@ -297,8 +301,7 @@ impl Checker<'_> {
         self.unit_mismatch(
             unit.span,
             format!(
-                "cannot read {what} in `{}`: it is a {}, and `{}` is a unit of {}",
-                unit.name,
+                "cannot read a {} in `{}`, a unit of {}",
                 dim.name(),
                 unit.name,
                 u.dimension.name()

@@ -53,8 +53,8 @@ impl DeriveError {
                     .into()
             }
             DeriveError::Offset => {
-                "a temperature has an offset zero, so it does not multiply or divide by a quantity; \
-                 read it as a number first (`t in K`)"
+                "a temperature in Celsius counts from an offset zero, so it neither multiplies nor \
+                 divides by a quantity; read it as a number first (`t in K`)"
                     .into()
             }
             DeriveError::Exponent => "the dimension's exponents grow too large".into(),
