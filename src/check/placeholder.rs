@@ -178,10 +178,7 @@ mod tests {
         let got: Vec<_> = p.iter().map(|p| (p.name, p.digits, p.unit)).collect();
         assert_eq!(
             got,
-            [
-                ("d", Some(1), Some("mg/kg")),
-                ("c", None, Some("mL/s")),
-            ]
+            [("d", Some(1), Some("mg/kg")), ("c", None, Some("mL/s")),]
         );
         let q: Vec<_> = placeholders("{e: µg}").map(|p| p.unit).collect();
         assert_eq!(q, [Some("µg")]);

@@ -80,12 +80,7 @@ impl Checker<'_> {
 
     /// `q ^ n` on a quantity: `n` must be an integer literal, since the
     /// result's dimension depends on it.
-    pub(crate) fn quantity_power(
-        &mut self,
-        base: TExpr,
-        exp: TExpr,
-        span: Span,
-    ) -> Option<TExpr> {
+    pub(crate) fn quantity_power(&mut self, base: TExpr, exp: TExpr, span: Span) -> Option<TExpr> {
         let Type::Quantity { dim, .. } = base.ty else {
             return None;
         };
@@ -199,7 +194,10 @@ impl Checker<'_> {
             ty => {
                 let found = self.type_name(ty);
                 let help = if numeric(ty) {
-                    format!("a number becomes a quantity with `as`, e.g. `(...) as {}`", unit.name)
+                    format!(
+                        "a number becomes a quantity with `as`, e.g. `(...) as {}`",
+                        unit.name
+                    )
                 } else {
                     "`in` with a unit reads the amount of a quantity".into()
                 };
@@ -296,7 +294,11 @@ impl Checker<'_> {
         let help = crate::diagnostics::suggestion(&unit.name, units.iter().map(String::as_str))
             .unwrap_or_else(|| {
                 let some: Vec<String> = units.iter().take(3).map(|s| format!("`{s}`")).collect();
-                format!("a {} is read in units such as {}", dim.name(), some.join(", "))
+                format!(
+                    "a {} is read in units such as {}",
+                    dim.name(),
+                    some.join(", ")
+                )
             });
         self.unit_mismatch(
             unit.span,

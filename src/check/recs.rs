@@ -288,7 +288,11 @@ impl<'a> Checker<'a> {
             (Type::Quantity { dim, .. }, Ok(u)) => {
                 let units = crate::units::same_dimension(Some(dim));
                 (
-                    format!("`{name}` is a {}, `{unit}` a {}", dim.name(), u.dimension.name()),
+                    format!(
+                        "`{name}` is a {}, `{unit}` a {}",
+                        dim.name(),
+                        u.dimension.name()
+                    ),
                     crate::diagnostics::suggestion(unit, units.iter().map(String::as_str))
                         .or_else(|| Some(format!("e.g. `{}`", dim.canonical()))),
                 )
@@ -325,19 +329,25 @@ impl<'a> Checker<'a> {
         } else {
             (raw, Some(text.span.start))
         };
-        let found: Vec<(String, Option<u8>, Option<String>, Span)> = super::placeholder::placeholders(body)
-            .map(|p| {
-                let span = match base {
-                    Some(b) => Span {
-                        start: b + p.start as u32,
-                        end: b + p.end as u32,
-                        file: text.span.file,
-                    },
-                    None => text.span,
-                };
-                (p.name.to_string(), p.digits, p.unit.map(str::to_string), span)
-            })
-            .collect();
+        let found: Vec<(String, Option<u8>, Option<String>, Span)> =
+            super::placeholder::placeholders(body)
+                .map(|p| {
+                    let span = match base {
+                        Some(b) => Span {
+                            start: b + p.start as u32,
+                            end: b + p.end as u32,
+                            file: text.span.file,
+                        },
+                        None => text.span,
+                    };
+                    (
+                        p.name.to_string(),
+                        p.digits,
+                        p.unit.map(str::to_string),
+                        span,
+                    )
+                })
+                .collect();
         for (name, digits, unit, span) in found {
             let ty = match self.names.get(&name).copied() {
                 Some((Symbol::Fact(f), _)) => {

@@ -30,6 +30,7 @@ mod hostile;
 mod lists;
 mod lsp;
 mod lsp_incremental;
+mod quantity_arith;
 mod reference;
 mod schedules;
 mod semantics;
