@@ -12,10 +12,15 @@ const PREC = {
   and: 2,
   not: 3,
   compare: 4,
-  add: 5,
-  mul: 6,
-  neg: 7,
+  as: 5,
+  add: 6,
+  mul: 7,
+  neg: 8,
 };
+
+// A unit after `in` (`weight in kg`): never an annotation first, since
+// `in {` always opens a set.
+const CONVERSION_UNIT = /%|(\d+[*^][+-]?\d+|[A-Za-zµμ]|\[[^\]\[\s]+\])(\d+[*^][+-]?\d+|[A-Za-z0-9_µμ%\/.]|-\d|\[[^\]\[\s]+\]|\{[^{}\s]+\}|\([^()\s]+\))*/;
 
 module.exports = grammar({
   name: 'cairn',
@@ -189,6 +194,7 @@ module.exports = grammar({
       $.between_expression,
       $.call_expression,
       $.power,
+      $.unit_expression,
       $.score_expression,
       $.first_expression,
       $._literal,
@@ -205,7 +211,10 @@ module.exports = grammar({
     not_expression: $ => prec(PREC.not, seq('not', $._expression)),
     comparison: $ => prec.left(PREC.compare, seq($._expression, $.comparison_operator, $._expression)),
     comparison_operator: _ => choice('<=', '>=', '!=', '=', '<', '>', '≤', '≥', '≠'),
-    in_expression: $ => prec.left(PREC.compare, seq($._expression, optional('not'), 'in', $.set)),
+    // `x in {a, b}`, and `weight in kg` (a quantity's amount; tighter in
+    // cairn.pest, but one rule here keeps the table free of conflicts).
+    in_expression: $ => prec.left(PREC.compare, seq($._expression, optional('not'), 'in',
+      choice($.set, alias(token(CONVERSION_UNIT), $.unit)))),
     known_expression: $ => prec.left(PREC.compare, seq($._expression, 'is', choice('known', 'unknown', 'empty'))),
     // `L contains v`, `L contains any of {a, b}` (also `all of`, `none of`), on a list fact.
     contains_expression: $ => prec.left(PREC.compare, seq($._expression, 'contains',
@@ -237,6 +246,9 @@ module.exports = grammar({
       '(', commaSep1($._expression), ')',
     ),
     power: $ => prec.right(PREC.neg + 1, seq($._expression, '^', $._expression)),
+    // `formula as mL/min`: a number made a quantity, looser than any
+    // arithmetic.
+    unit_expression: $ => prec.left(PREC.as, seq($._expression, 'as', $.unit)),
     // `score { 2 points when c  -1 point when d  points from e }`
     score_expression: $ => seq('score', '{', repeat1($.score_item), '}'),
     score_item: $ => seq(

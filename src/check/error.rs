@@ -491,6 +491,24 @@ pub enum CheckError {
         why: String,
     },
 
+    /// A placeholder's `: unit` format that does not fit its value.
+    #[error("placeholder `{name}` cannot be shown in `{unit}`")]
+    #[diagnostic(code(cairn::check::placeholder_unit))]
+    PlaceholderUnit {
+        /// The name inside the braces.
+        name: String,
+        /// The unit asked for.
+        unit: String,
+        /// The placeholder.
+        #[label("{why}")]
+        span: SourceSpan,
+        /// Why it cannot.
+        why: String,
+        /// A unit that would fit.
+        #[help]
+        help: Option<String>,
+    },
+
     /// A header key the language does not know.
     #[error("unknown header field `{key}`")]
     #[diagnostic(code(cairn::check::header_key))]

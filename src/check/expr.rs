@@ -149,6 +149,8 @@ impl<'a> Checker<'a> {
             } => return self.count_list(bound.as_ref(), list, values.as_deref(), span),
             ExprKind::Score(items) => return self.score(items, span),
             ExprKind::Call(func, args) => return self.call(*func, args, span),
+            ExprKind::InUnit(value, unit) => return self.in_unit(value, unit, span),
+            ExprKind::AsUnit(value, unit) => return self.as_unit(value, unit, span),
         };
         Some(TExpr { kind, ty, span })
     }

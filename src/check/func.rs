@@ -60,6 +60,11 @@ impl Checker<'_> {
                     Type::Number
                 }
             }
+            Func::Power if matches!(typed.first().map(|t| t.ty), Some(Type::Quantity { .. })) => {
+                let mut typed = typed.into_iter();
+                let (base, exp) = (typed.next()?, typed.next()?);
+                return self.quantity_power(base, exp, span);
+            }
             Func::Power => {
                 for t in &typed {
                     self.want(t, numeric, func, "a number")?;

@@ -45,6 +45,7 @@ mod ops;
 mod order;
 pub mod pattern;
 pub mod placeholder;
+mod quantity;
 mod recs;
 mod schedules;
 mod score;

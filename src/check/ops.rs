@@ -110,6 +110,9 @@ impl<'a> Checker<'a> {
             self.convert_literal(&l, &mut r);
             self.convert_literal(&r, &mut l);
         }
+        if super::quantity::is_derived(op, l.ty, r.ty) {
+            return self.derived(op, l, r, span);
+        }
         let ty = match op {
             BinOp::Eq | BinOp::Ne => {
                 self.comparable(&l, &r, op, true)?;

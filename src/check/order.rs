@@ -73,7 +73,9 @@ impl<'a> Checker<'a> {
                         ExprKind::Not(x)
                         | ExprKind::Neg(x)
                         | ExprKind::IsKnown(x, _)
-                        | ExprKind::IsEmpty(x) => stack.push(x),
+                        | ExprKind::IsEmpty(x)
+                        | ExprKind::InUnit(x, _)
+                        | ExprKind::AsUnit(x, _) => stack.push(x),
                         ExprKind::Contains { list, values, .. } => {
                             stack.push(list);
                             stack.extend(values.iter());

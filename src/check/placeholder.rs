@@ -1,8 +1,10 @@
 //! Check stage: the one reader of `{name}` placeholders in statements.
 //!
 //! A placeholder is `{`, one or more name characters (ASCII letters,
-//! digits, `_` and `.`), optionally a number format `:.N` (N decimals,
-//! one or two digits: `{egfr:.0}`), then `}`. Anything else in braces is text: a
+//! digits, `_` and `.`), optionally a format, then `}`. The format is `:`
+//! then a number of decimals `.N` (one or two digits: `{egfr:.0}`), a space
+//! and a unit to show a quantity in (`{dose_per_kg:.1 mg/kg}`, `{crcl: mL/s}`;
+//! a unit here holds no space or brace), or both. Anything else in braces is text: a
 //! statement may say "a set {a, b}" or "{ spaced }" without a placeholder.
 //! The checker validates each placeholder (it must name a fact or a
 //! definition; `{table.column}` gets a hint), the outcome fills them in, the
@@ -21,6 +23,8 @@ pub struct Placeholder<'a> {
     pub name: &'a str,
     /// The decimals of a `:.N` format, when given.
     pub digits: Option<u8>,
+    /// The unit of a `: unit` format, as written, when given.
+    pub unit: Option<&'a str>,
     /// Byte offset of the `{`.
     pub start: usize,
     /// Byte offset just after the `}`.
@@ -75,14 +79,20 @@ impl<'a> Iterator for Placeholders<'a> {
                 .take_while(|&&b| name_char(b))
                 .count();
             let name_end = from + len;
-            let (digits, close) = format_at(bytes, name_end);
+            let (digits, unit, close) = format_at(bytes, name_end);
             if len > 0 && bytes.get(close) == Some(&b'}') {
                 self.at = close + 1;
-                // Name characters are ASCII, so these are char boundaries.
+                // Name characters are ASCII, and a unit ends before an
+                // ASCII `}`, so these are char boundaries.
                 let name = self.text.get(from..name_end)?;
+                let unit = match unit {
+                    Some((a, b)) => Some(self.text.get(a..b)?),
+                    None => None,
+                };
                 return Some(Placeholder {
                     name,
                     digits,
+                    unit,
                     start,
                     end: close + 1,
                 });
@@ -96,25 +106,52 @@ impl<'a> Iterator for Placeholders<'a> {
     }
 }
 
-/// A `:.N` format at `at` (one or two digits): its decimals and where it
-/// ends; `(None, at)` when there is none.
-fn format_at(bytes: &[u8], at: usize) -> (Option<u8>, usize) {
-    if bytes.get(at..at + 2) != Some(b":.") {
+/// A format at `at`: its decimals, the byte range of its unit, and where it
+/// ends; `(None, None, at)` when there is none.
+fn format_at(bytes: &[u8], at: usize) -> (Option<u8>, Option<(usize, usize)>, usize) {
+    if bytes.get(at) != Some(&b':') {
+        return (None, None, at);
+    }
+    let (digits, end) = digits_at(bytes, at + 1);
+    let mut unit = None;
+    let mut close = end;
+    if bytes.get(end) == Some(&b' ') {
+        let n = bytes
+            .get(end + 1..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|&&b| !matches!(b, b' ' | b'{' | b'}' | b'\t' | b'\n' | b'\r'))
+            .count();
+        if n > 0 {
+            unit = Some((end + 1, end + 1 + n));
+            close = end + 1 + n;
+        }
+    }
+    if digits.is_none() && unit.is_none() {
+        return (None, None, at);
+    }
+    (digits, unit, close)
+}
+
+/// A `.N` at `at` (one or two digits): its decimals and where it ends;
+/// `(None, at)` when there is none.
+fn digits_at(bytes: &[u8], at: usize) -> (Option<u8>, usize) {
+    if bytes.get(at) != Some(&b'.') {
         return (None, at);
     }
     let n = bytes
-        .get(at + 2..)
+        .get(at + 1..)
         .unwrap_or(&[])
         .iter()
         .take(2)
         .take_while(|b| b.is_ascii_digit())
         .count();
     let digits = bytes
-        .get(at + 2..at + 2 + n)
+        .get(at + 1..at + 1 + n)
         .and_then(|d| std::str::from_utf8(d).ok())
         .and_then(|d| d.parse::<u8>().ok());
     match digits {
-        Some(d) if n > 0 => (Some(d), at + 2 + n),
+        Some(d) if n > 0 => (Some(d), at + 1 + n),
         _ => (None, at),
     }
 }
@@ -132,6 +169,19 @@ mod tests {
         let p: Vec<_> = placeholders("eGFR {egfr:.0} mL/min, {x:.12} {y:.} {z:.123}").collect();
         let got: Vec<_> = p.iter().map(|p| (p.name, p.digits)).collect();
         assert_eq!(got, [("egfr", Some(0)), ("x", Some(12))]);
+    }
+
+    #[test]
+    fn reads_a_unit_format() {
+        let p: Vec<_> =
+            placeholders("{d:.1 mg/kg} {c: mL/s} {x: } {y:} {z:.2 a b} {µ: µg}").collect();
+        let got: Vec<_> = p.iter().map(|p| (p.name, p.digits, p.unit)).collect();
+        assert_eq!(
+            got,
+            [("d", Some(1), Some("mg/kg")), ("c", None, Some("mL/s")),]
+        );
+        let q: Vec<_> = placeholders("{e: µg}").map(|p| p.unit).collect();
+        assert_eq!(q, [Some("µg")]);
     }
 
     #[test]

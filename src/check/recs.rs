@@ -279,6 +279,48 @@ impl<'a> Checker<'a> {
         );
     }
 
+    /// Reports a placeholder's `: unit` that is not a unit of its
+    /// quantity's dimension.
+    fn placeholder_unit(&mut self, name: &str, ty: Type, unit: &str, span: Span) {
+        let parsed = crate::units::parse(unit);
+        let (why, help) = match (ty, parsed) {
+            (Type::Quantity { dim, .. }, Ok(u)) if u.dimension == dim => return,
+            (Type::Quantity { dim, .. }, Ok(u)) => {
+                let units = crate::units::same_dimension(Some(dim));
+                (
+                    format!(
+                        "`{name}` is a {}, `{unit}` a {}",
+                        dim.name(),
+                        u.dimension.name()
+                    ),
+                    crate::diagnostics::suggestion(unit, units.iter().map(String::as_str))
+                        .or_else(|| Some(format!("e.g. `{}`", dim.canonical()))),
+                )
+            }
+            (Type::Quantity { dim, .. }, Err(e)) => {
+                let units = crate::units::same_dimension(Some(dim));
+                (
+                    e.reason(),
+                    crate::diagnostics::suggestion(unit, units.iter().map(String::as_str)),
+                )
+            }
+            _ => (
+                format!("`{name}` is not a quantity"),
+                Some("a `: unit` format applies to quantities only".into()),
+            ),
+        };
+        self.report(
+            span,
+            CheckError::PlaceholderUnit {
+                name: name.to_string(),
+                unit: unit.to_string(),
+                span: span.miette(),
+                why,
+                help,
+            },
+        );
+    }
+
     /// Checks the `{name}` placeholders of a statement and marks them read.
     fn placeholders(&mut self, text: &ast::Text) {
         let raw = self.sources.slice(text.span);
@@ -287,20 +329,26 @@ impl<'a> Checker<'a> {
         } else {
             (raw, Some(text.span.start))
         };
-        let found: Vec<(String, Option<u8>, Span)> = super::placeholder::placeholders(body)
-            .map(|p| {
-                let span = match base {
-                    Some(b) => Span {
-                        start: b + p.start as u32,
-                        end: b + p.end as u32,
-                        file: text.span.file,
-                    },
-                    None => text.span,
-                };
-                (p.name.to_string(), p.digits, span)
-            })
-            .collect();
-        for (name, digits, span) in found {
+        let found: Vec<(String, Option<u8>, Option<String>, Span)> =
+            super::placeholder::placeholders(body)
+                .map(|p| {
+                    let span = match base {
+                        Some(b) => Span {
+                            start: b + p.start as u32,
+                            end: b + p.end as u32,
+                            file: text.span.file,
+                        },
+                        None => text.span,
+                    };
+                    (
+                        p.name.to_string(),
+                        p.digits,
+                        p.unit.map(str::to_string),
+                        span,
+                    )
+                })
+                .collect();
+        for (name, digits, unit, span) in found {
             let ty = match self.names.get(&name).copied() {
                 Some((Symbol::Fact(f), _)) => {
                     self.use_fact(f);
@@ -312,6 +360,9 @@ impl<'a> Checker<'a> {
                 }
                 _ => None,
             };
+            if let (Some(ty), Some(unit)) = (ty, &unit) {
+                self.placeholder_unit(&name, ty, unit, span);
+            }
             if let (Some(ty), Some(digits)) = (ty, digits) {
                 let numeric = matches!(ty, Type::Int { .. } | Type::Number | Type::Quantity { .. });
                 if !numeric || digits > crate::check::func::MAX_DIGITS as u8 {

@@ -21,8 +21,11 @@ fn precedence(e: &Expr) -> u8 {
         ExprKind::In { .. }
         | ExprKind::IsKnown(..)
         | ExprKind::Contains { .. }
-        | ExprKind::IsEmpty(_) => 4,
-        ExprKind::Neg(_) => 7,
+        | ExprKind::IsEmpty(_)
+        // `x as kg` is looser than a sum and tighter than a comparison; a
+        // comparison's sides are written with parentheses around it.
+        | ExprKind::AsUnit(..) => 4,
+        ExprKind::Neg(_) | ExprKind::InUnit(..) => 7,
         _ => 8,
     }
 }
@@ -133,6 +136,21 @@ impl Layout<'_> {
                 }
             },
             ExprKind::IsEmpty(list) => cat(vec![self.expr_at(list, 5), text(" is empty")]),
+            ExprKind::AsUnit(value, unit) => cat(vec![
+                self.expr_at(value, 5),
+                text(format!(" as {}", unit.name)),
+            ]),
+            // `(h ^ 2) in m2` keeps its parentheses: the exponent of `^`
+            // would otherwise take the unit (`h ^ (2 in m2)`).
+            ExprKind::InUnit(value, unit) => {
+                let power = matches!(value.kind, ExprKind::Call(Func::Power, _));
+                let value = if power {
+                    cat(vec![text("("), self.expr(value), text(")")])
+                } else {
+                    self.expr_at(value, 7)
+                };
+                cat(vec![value, text(format!(" in {}", unit.name))])
+            }
             ExprKind::IsKnown(value, known) => cat(vec![
                 self.expr_at(value, 5),
                 text(if *known { " is known" } else { " is unknown" }),

@@ -298,6 +298,10 @@ fn expr_units(e: &Expr, out: &mut Vec<Span>) {
         ExprKind::Not(x) | ExprKind::Neg(x) | ExprKind::IsKnown(x, _) | ExprKind::IsEmpty(x) => {
             expr_units(x, out)
         }
+        ExprKind::InUnit(x, unit) | ExprKind::AsUnit(x, unit) => {
+            expr_units(x, out);
+            out.push(unit.span);
+        }
         ExprKind::Contains { list, values, .. } => {
             expr_units(list, out);
             values.iter().for_each(|x| expr_units(x, out));

@@ -317,14 +317,20 @@ fn count_context(head: &str) -> bool {
     )
 }
 
-/// True right after `quantity `, where a unit is expected.
+/// True right after `quantity `, `weight in ` or `formula as `, where a
+/// unit is expected (after `not in ` a set is).
 fn unit_context(head: &str) -> bool {
+    let mut words = head
+        .trim_end()
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+    let last = words.next();
+    let before = words.next();
     head.ends_with(char::is_whitespace)
-        && head
-            .trim_end()
-            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .next()
-            == Some("quantity")
+        && match last {
+            Some("quantity" | "as") => true,
+            Some("in") => before != Some("not"),
+            _ => false,
+        }
 }
 
 /// True after `excludes`, `excludes a,` or `acknowledge finding with`,

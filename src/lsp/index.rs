@@ -483,7 +483,9 @@ impl Index {
             ExprKind::Not(inner)
             | ExprKind::Neg(inner)
             | ExprKind::IsKnown(inner, _)
-            | ExprKind::IsEmpty(inner) => self.expr(inner, None),
+            | ExprKind::IsEmpty(inner)
+            | ExprKind::InUnit(inner, _)
+            | ExprKind::AsUnit(inner, _) => self.expr(inner, None),
             ExprKind::Contains { list, values, .. } => {
                 let owner = self.owner(list);
                 self.expr(list, None);

@@ -1067,6 +1067,10 @@ pub enum ExprKind {
     /// A function: `min of [...]`, `years between a and b`, `round(x, 1)`,
     /// `a ^ b`, ...
     Call(Func, Vec<Expr>),
+    /// `weight in kg`: the amount of a quantity in a unit, a number.
+    InUnit(Box<Expr>, Ident),
+    /// `formula as mL/min`: a number as a quantity in a unit.
+    AsUnit(Box<Expr>, Ident),
     /// `first { when c then v ... otherwise v }`
     First {
         /// `(condition, value)` branches in order.

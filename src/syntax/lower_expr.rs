@@ -129,16 +129,39 @@ impl Lower<'_> {
                 })
             }
             Rule::unary => {
-                let mut inner = pair.into_inner();
-                let first = inner.next()?;
-                if first.as_rule() == Rule::neg_op {
-                    let operand = self.expr(inner.next()?)?;
-                    Some(Expr {
+                let mut inner = pair.into_inner().peekable();
+                let negated = inner.next_if(|p| p.as_rule() == Rule::neg_op);
+                let mut operand = self.expr(inner.next()?)?;
+                if let Some(neg) = negated {
+                    let span = self.span(&neg).to(operand.span);
+                    operand = Expr {
                         kind: ExprKind::Neg(Box::new(operand)),
                         span,
-                    })
-                } else {
-                    self.expr(first)
+                    };
+                }
+                match inner.next() {
+                    Some(unit) => {
+                        let unit = self.ident(unit.into_inner().nth(1)?);
+                        Some(Expr {
+                            kind: ExprKind::InUnit(Box::new(operand), unit),
+                            span,
+                        })
+                    }
+                    None => Some(operand),
+                }
+            }
+            Rule::measure => {
+                let mut inner = pair.into_inner();
+                let operand = self.expr(inner.next()?)?;
+                match inner.next() {
+                    Some(unit) => {
+                        let unit = self.ident(unit.into_inner().nth(1)?);
+                        Some(Expr {
+                            kind: ExprKind::AsUnit(Box::new(operand), unit),
+                            span,
+                        })
+                    }
+                    None => Some(operand),
                 }
             }
             Rule::quantifier => {

@@ -626,6 +626,10 @@ impl Shift for Expr {
             | ExprKind::Neg(e)
             | ExprKind::IsKnown(e, _)
             | ExprKind::IsEmpty(e) => e.shift(d),
+            ExprKind::InUnit(e, unit) | ExprKind::AsUnit(e, unit) => {
+                e.shift(d);
+                unit.shift(d);
+            }
             ExprKind::Contains {
                 list,
                 quantifier: _,

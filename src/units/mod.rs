@@ -14,6 +14,7 @@
 //! unit as written instead ([`is_calendar`]).
 
 pub mod convert;
+pub mod derive;
 mod dimension;
 mod suggest;
 pub mod ucum;

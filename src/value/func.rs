@@ -91,7 +91,13 @@ pub fn apply(func: Func, args: [Option<Value>; 2], integer: bool) -> Option<Valu
             }
         }
         Func::Power => {
-            let r = num(a?)?.powf(num(b?)?);
+            // A quantity's power is the plain power of its canonical
+            // amount; the checker scales it into the derived dimension.
+            let base = match a? {
+                Value::Quantity(x) => x,
+                other => num(other)?,
+            };
+            let r = base.powf(num(b?)?);
             (r.is_finite() && r.abs() <= MAX_MAGNITUDE).then_some(Value::Number(r))
         }
         Func::Min | Func::Max | Func::Earliest | Func::Latest => {

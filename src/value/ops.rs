@@ -212,18 +212,26 @@ fn add_sub(minus: bool, a: Value, b: Value) -> Option<Value> {
     })
 }
 
+/// A product. Two quantities multiply to the plain product of their
+/// canonical amounts: the checker, which knows the dimensions, scales it
+/// into the derived dimension's canonical unit (`grammar/SEMANTICS.md`,
+/// "Quantity arithmetic").
 fn mul(a: Value, b: Value) -> Option<Value> {
     Some(match (a, b) {
         (Value::Int(x), Value::Int(y)) => Value::Int(x.checked_mul(y)?),
+        (Value::Quantity(x), Value::Quantity(y)) => Value::Number(x * y),
         (Value::Quantity(q), n) | (n, Value::Quantity(q)) => Value::Quantity(q * num(n)?),
         _ => Value::Number(num(a)? * num(b)?),
     })
 }
 
+/// A quotient; unknown for a zero divisor. As for [`mul`], a quotient with
+/// a quantity divisor is the plain ratio of the canonical amounts.
 fn div(a: Value, b: Value) -> Option<Value> {
     let (v, d) = match (a, b) {
         (Value::Quantity(x), Value::Quantity(y)) => (Value::Number(x), y),
         (Value::Quantity(x), n) => (Value::Quantity(x), num(n)?),
+        (n, Value::Quantity(y)) => (Value::Number(num(n)?), y),
         _ => (Value::Number(num(a)?), num(b)?),
     };
     if d == 0.0 {

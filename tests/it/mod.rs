@@ -35,6 +35,8 @@ mod lists;
 mod lsp;
 mod lsp_incremental;
 mod outcome_contract;
+mod quantity_arith;
+mod ranges;
 mod reference;
 mod schedules;
 mod semantics;
@@ -90,4 +92,3 @@ pub fn error_codes(text: &str) -> Vec<String> {
             .collect(),
     }
 }
-mod ranges;

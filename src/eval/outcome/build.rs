@@ -7,7 +7,7 @@
 //! [`Program::evaluate`] (the one-off, owned form).
 
 use crate::case::Case;
-use crate::check::model::{DefId, FactId, Model, RecId, RecInfo};
+use crate::check::model::{DefId, FactId, Model, RecId, RecInfo, Type};
 use crate::eval::display;
 use crate::eval::outcome::schedule_dates;
 use crate::eval::outcome::score_range;
@@ -15,6 +15,7 @@ use crate::eval::outcome::{
     AlternativeOutcome, Derived, GuidelineRef, Outcome, Ranges, RecOutcome, Status,
 };
 use crate::eval::{diagnose, grading, schedule, trace, Options, Program, Scratch};
+use crate::units::Unit;
 use crate::value::Value;
 use std::borrow::Cow;
 
@@ -50,10 +51,11 @@ impl Program {
 pub(crate) enum Piece {
     /// Literal text.
     Text(String),
-    /// A fact's value, with the decimals of its `:.N` format.
-    Fact(FactId, Option<u8>),
-    /// A definition's value, with the decimals of its `:.N` format.
-    Def(DefId, Option<u8>),
+    /// A fact's value, with the decimals of its `:.N` format and the unit
+    /// of its `: unit` format.
+    Fact(FactId, Option<u8>, Option<Unit>),
+    /// A definition's value, with its format as for a fact.
+    Def(DefId, Option<u8>, Option<Unit>),
 }
 
 /// The parts of a recommendation's outcome that do not depend on the case.
@@ -150,8 +152,15 @@ pub(crate) fn pieces(model: &Model, text: &str) -> Vec<Piece> {
     for p in crate::check::placeholder::placeholders(text) {
         let target = model
             .fact(p.name)
-            .map(|f| Piece::Fact(f, p.digits))
-            .or_else(|| model.def(p.name).map(|d| Piece::Def(d, p.digits)));
+            .map(|f| Piece::Fact(f, p.digits, None))
+            .or_else(|| model.def(p.name).map(|d| Piece::Def(d, p.digits, None)));
+        // The checker allowed only a unit of the value's dimension.
+        let unit = p.unit.and_then(crate::units::lookup);
+        let target = target.map(|piece| match piece {
+            Piece::Fact(f, d, _) => Piece::Fact(f, d, unit),
+            Piece::Def(f, d, _) => Piece::Def(f, d, unit),
+            other => other,
+        });
         let Some(piece) = target else { continue };
         if let Some(lit) = text.get(from..p.start).filter(|l| !l.is_empty()) {
             out.push(Piece::Text(lit.to_string()));
@@ -185,13 +194,13 @@ fn statement<'p>(
         match piece {
             Piece::Text(t) => out.push_str(t),
             // A piece names a fact or definition found in this model.
-            Piece::Fact(f, digits) => {
-                let ty = model.facts[f.0 as usize].ty;
+            Piece::Fact(f, digits, unit) => {
+                let ty = shown_in(model.facts[f.0 as usize].ty, *unit);
                 let v = case.facts.get(f.0 as usize).copied().flatten();
                 display::push_statement_value(&mut out, model, ty, v, *digits);
             }
-            Piece::Def(d, digits) => {
-                let ty = model.defs[d.0 as usize].ty;
+            Piece::Def(d, digits, unit) => {
+                let ty = shown_in(model.defs[d.0 as usize].ty, *unit);
                 let v = defs.get(d.0 as usize).copied().flatten();
                 match ranges.get(d.0 as usize).copied().flatten() {
                     Some(r) if v.is_none() => out.push_str(&score_range::text(r)),
@@ -367,5 +376,16 @@ pub(crate) fn outcome<'p>(
         schedules,
         trace,
         diagnostics,
+    }
+}
+
+/// A quantity's type shown in a placeholder's unit, when it gives one of
+/// the same dimension.
+fn shown_in(ty: Type, unit: Option<Unit>) -> Type {
+    match (ty, unit) {
+        (Type::Quantity { dim, .. }, Some(unit)) if unit.dimension == dim => {
+            Type::Quantity { dim, unit }
+        }
+        _ => ty,
     }
 }

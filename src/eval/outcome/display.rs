@@ -73,7 +73,7 @@ pub(crate) fn push_statement_value(
         (Some(Value::Int(i)), _) => fixed(i as f64),
         (Some(Value::Number(x)), _) => fixed(x),
         (Some(Value::Quantity(x)), Type::Quantity { unit, .. }) => {
-            fixed(x / unit.factor);
+            fixed(unit.from_canonical(x));
             if unit.symbol == "%" {
                 out.push_str(" %");
             } else {
