@@ -167,11 +167,24 @@ impl Output {
         };
         done?;
         self.temp.as_file().sync_all().map_err(|e| e.to_string())?;
+        readable(self.temp.as_file());
         self.temp
             .persist(&self.path)
             .map(|_| ())
             .map_err(|e| format!("cannot write `{}`: {}", self.path.display(), e.error))
     }
+}
+
+/// Makes a finished output file readable as a file created directly would
+/// be (a temporary file is private to its owner).
+pub fn readable(file: &std::fs::File) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    #[cfg(not(unix))]
+    let _ = file;
 }
 
 /// The output schema with a first column numbering the rows (`line` for

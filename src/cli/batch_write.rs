@@ -41,6 +41,7 @@ impl TextOut {
 
     pub fn finish(mut self) -> std::io::Result<()> {
         self.file.flush()?;
+        batch_arrow::readable(self.temp.as_file());
         self.temp
             .persist(&self.path)
             .map(|_| ())
