@@ -217,6 +217,13 @@ pub fn csv_rows(batch: &RecordBatch, recs: usize, first: usize, out: &mut String
         .column_by_name("error")
         .and_then(|e| e.as_string_opt::<i32>());
     let last = batch.num_columns().saturating_sub(1);
+    // Each dictionary column's values as cells, once per batch (statuses,
+    // enum values): a row's cell is then one copy.
+    let dictionaries: Vec<Option<(Vec<usize>, Vec<String>)>> = batch
+        .columns()
+        .iter()
+        .map(|c| dictionary_cells(c.as_ref()))
+        .collect();
     for row in 0..batch.num_rows() {
         let _ = write!(out, "{},", first + row);
         if has_name {
@@ -227,12 +234,25 @@ pub fn csv_rows(batch: &RecordBatch, recs: usize, first: usize, out: &mut String
             out.push(',');
             if bad && i < start + recs {
                 out.push_str("error");
+            } else if let Some(Some((keys, cells))) = dictionaries.get(i) {
+                if column.is_valid(row) {
+                    let k = keys.get(row).copied().unwrap_or(usize::MAX);
+                    out.push_str(cells.get(k).map_or("", String::as_str));
+                }
             } else {
                 cell(column.as_ref(), row, out);
             }
         }
         out.push('\n');
     }
+}
+
+/// A dictionary column's keys and its values as CSV cells.
+fn dictionary_cells(array: &dyn Array) -> Option<(Vec<usize>, Vec<String>)> {
+    let d = array.as_any_dictionary_opt()?;
+    let values = d.values().as_string_opt::<i32>()?;
+    let cells = (0..values.len()).map(|i| csv(values.value(i))).collect();
+    Some((d.normalized_keys(), cells))
 }
 
 /// One cell of an output column, as the text cohorts' CSV writes it.
