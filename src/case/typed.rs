@@ -14,7 +14,7 @@
 
 use super::json::{Json, JsonKind, Key};
 use super::{Case, Loader};
-use crate::check::model::{Model, Type};
+use crate::check::model::Model;
 use crate::diagnostics::{Diagnostics, Report};
 use crate::eval::constraints::Constraints;
 use crate::source::{FileId, SourceMap};
@@ -153,14 +153,6 @@ pub fn finish(
     }
     loader.broken_constraints(sources, broken);
     problems(&loader.diagnostics)
-}
-
-/// True when a fact's type is read from a list column rather than its own.
-pub fn is_slot(model: &Model, fact: usize) -> bool {
-    model
-        .slot_of(crate::check::model::FactId(fact as u32))
-        .is_some()
-        && matches!(model.facts.get(fact).map(|f| f.ty), Some(Type::Bool))
 }
 
 fn loader(model: &Model) -> Loader<'_> {

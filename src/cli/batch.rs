@@ -21,18 +21,20 @@
 //! CSV cells that a spreadsheet would read as a formula (starting with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return) are prefixed with `'`.
 
+use super::batch_arrow::{self, Layout};
 use super::batch_chunk::{Chunk, Done, Input, Reader};
 use super::batch_rows::{csv, Worker};
+use super::batch_write::{read_batches, write, write_text, TextOut};
 use super::cohort;
 use super::output::{self, ERRORS, IO};
 use super::{BatchFormat, InputFormat};
 use cairn::case::row::Columns;
 use cairn::check::Checked;
+use cairn::cohort::arrow::{Evaluator, Options};
 use cairn::eval::Program;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -43,49 +45,125 @@ const IN_FLIGHT_PER_WORKER: usize = 3;
 
 /// What the writer counted.
 #[derive(Default)]
-struct Totals {
-    counts: Vec<[usize; 3]>,
-    good: usize,
-    bad: usize,
-    write_failed: bool,
+pub struct Totals {
+    pub counts: Vec<[usize; 3]>,
+    pub good: usize,
+    pub bad: usize,
+    pub write_failed: bool,
+}
+
+/// What `cairn batch` was asked for.
+pub struct Settings {
+    pub format: BatchFormat,
+    pub input_format: Option<InputFormat>,
+    pub threads: Option<usize>,
+    /// The output file; standard output when `None`.
+    pub output: Option<PathBuf>,
+    pub options: Options,
+}
+
+/// Where the cohort is read from.
+enum Source {
+    Text(Reader),
+    Arrow(batch_arrow::Batches),
 }
 
 /// Runs the batch; returns 1 when some record was bad, 2 on I/O errors.
-pub fn run(
-    guideline: &Path,
-    cohort_path: &Path,
-    format: BatchFormat,
-    input_format: Option<InputFormat>,
-    threads: Option<usize>,
-) -> u8 {
+pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
     let started = Instant::now();
+    let Settings {
+        format,
+        input_format,
+        threads,
+        output,
+        options,
+    } = settings;
     let checked = match output::guideline(guideline) {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let cohort_name = output::case_name(cohort_path);
+    let layout = match input_format {
+        Some(InputFormat::Parquet) => Some(Layout::Parquet),
+        Some(InputFormat::Arrow) => Some(match Layout::of(cohort_path) {
+            Some(Layout::IpcFile) => Layout::IpcFile,
+            _ if cohort_path == Path::new("-") => Layout::IpcStream,
+            Some(l) => l,
+            None => Layout::IpcFile,
+        }),
+        Some(_) => None,
+        None => Layout::of(cohort_path),
+    };
+    let binary = match (format, &output) {
+        (BatchFormat::Parquet, Some(o)) => Some((Layout::Parquet, o.clone())),
+        (BatchFormat::Arrow, Some(o)) => Some((
+            match Layout::of(o) {
+                Some(Layout::IpcStream) => Layout::IpcStream,
+                _ => Layout::IpcFile,
+            },
+            o.clone(),
+        )),
+        (BatchFormat::Parquet | BatchFormat::Arrow, None) => {
+            errln!(
+                "error[cairn::batch::binary_stdout]: `--format {}` writes a binary file: give it with `-o FILE`",
+                if format == BatchFormat::Parquet { "parquet" } else { "arrow" }
+            );
+            return IO;
+        }
+        _ => None,
+    };
+    if layout.is_some() && format == BatchFormat::Jsonl {
+        errln!("error[cairn::batch::arrow_jsonl]: JSON lines output is not written from a Parquet or Arrow cohort: use `--format csv`, `parquet` or `arrow`");
+        return IO;
+    }
     let is_csv = match input_format {
         Some(f) => f == InputFormat::Csv,
         None => cohort_path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv")),
     };
-    let cohort_name = output::case_name(cohort_path);
-    let mut reader = match cohort::open(cohort_path) {
-        Ok(r) => Reader::new(r, is_csv),
-        Err(e) => {
-            errln!("error: cannot read `{}`: {e}", cohort_path.display());
-            return IO;
+    let (mut source, input, arrow_schema) = match layout {
+        Some(layout) => match batch_arrow::open(cohort_path, layout) {
+            Ok((schema, batches)) => {
+                // The columns are checked once, before any row is read.
+                let program = Program::new(&checked);
+                if let Err(e) = Evaluator::new(&program, &schema, options) {
+                    let code = miette::Diagnostic::code(&e)
+                        .map(|c| c.to_string())
+                        .unwrap_or_default();
+                    errln!("{cohort_name}: error[{code}]: {e}");
+                    if let Some(help) = miette::Diagnostic::help(&e) {
+                        errln!("  help: {help}");
+                    }
+                    return ERRORS;
+                }
+                (Source::Arrow(batches), Input::Arrow, Some(schema))
+            }
+            Err(e) => {
+                errln!("error: cannot read `{}`: {e}", cohort_path.display());
+                return IO;
+            }
+        },
+        None => {
+            let mut reader = match cohort::open(cohort_path) {
+                Ok(r) => Reader::new(r, is_csv),
+                Err(e) => {
+                    errln!("error: cannot read `{}`: {e}", cohort_path.display());
+                    return IO;
+                }
+            };
+            let input = if is_csv {
+                match header(&checked, &mut reader, &cohort_name) {
+                    Ok(columns) => Input::Csv(Box::new(columns)),
+                    Err(code) => return code,
+                }
+            } else {
+                Input::Jsonl(Box::new(cairn::eval::constraints::Constraints::new(
+                    &checked.model,
+                )))
+            };
+            (Source::Text(reader), input, None)
         }
-    };
-    let input = if is_csv {
-        match header(&checked, &mut reader, &cohort_name) {
-            Ok(columns) => Input::Csv(Box::new(columns)),
-            Err(code) => return code,
-        }
-    } else {
-        Input::Jsonl(Box::new(cairn::eval::constraints::Constraints::new(
-            &checked.model,
-        )))
     };
     let threads = threads
         .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
@@ -93,13 +171,53 @@ pub fn run(
         .max(1);
     let program = Program::new(&checked);
     let recs = checked.model.recs.len();
+    let number = if arrow_schema.is_some() {
+        "row"
+    } else {
+        "line"
+    };
+    // The output's schema, from an evaluator of the input.
+    let make_evaluator = || match &arrow_schema {
+        Some(schema) => Evaluator::new(&program, schema, options).ok(),
+        None => Some(Evaluator::for_cases(&program, options, true)),
+    };
+    let mut sink = match &binary {
+        Some((layout, path)) => {
+            let Some(evaluator) = make_evaluator() else {
+                return ERRORS;
+            };
+            let schema = batch_arrow::numbered(&evaluator.schema(), number);
+            match batch_arrow::Output::create(path, *layout, &schema) {
+                Ok(out) => Some((out, schema)),
+                Err(e) => {
+                    errln!("error: cannot write `{}`: {e}", path.display());
+                    return IO;
+                }
+            }
+        }
+        None => None,
+    };
+    let out_schema = sink.as_ref().map(|(_, s)| s.clone());
     if format == BatchFormat::Csv {
-        let header: Vec<String> = ["line", "name"]
+        let model = &checked.model;
+        let mut header: Vec<String> = [number, "name"]
             .into_iter()
-            .chain(checked.model.recs.iter().map(|r| r.id.as_str()))
+            .chain(model.recs.iter().map(|r| r.id.as_str()))
             .map(csv)
             .collect();
-        if output::print(&format!("{}\n", header.join(","))).is_err() {
+        if options.derived {
+            header.extend(
+                model
+                    .defs
+                    .iter()
+                    .map(|d| csv(&format!("derived.{}", d.name))),
+            );
+        }
+        if options.missing {
+            header.extend(model.recs.iter().map(|r| csv(&format!("missing.{}", r.id))));
+        }
+        let text = format!("{}\n", header.join(","));
+        if write_text(&text, output.as_deref()).is_err() {
             return IO;
         }
     }
@@ -113,11 +231,23 @@ pub fn run(
         let _ = token_tx.send(());
     }
     let mut code = 0;
+    let text_out = match (&binary, &output) {
+        (None, Some(path)) => match TextOut::create(path) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                errln!("error: cannot write `{}`: {e}", path.display());
+                return IO;
+            }
+        },
+        _ => None,
+    };
     let totals = std::thread::scope(|scope| {
         for _ in 0..threads {
             let done_tx = done_tx.clone();
             let (work_rx, checked, program, input) = (&work_rx, &checked, &program, &input);
             let cohort_name = cohort_name.as_str();
+            let evaluator = make_evaluator();
+            let schema = out_schema.clone();
             scope.spawn(move || {
                 let mut worker = Worker {
                     checked,
@@ -126,6 +256,10 @@ pub fn run(
                     format,
                     input,
                     cohort_name,
+                    options,
+                    evaluator,
+                    schema,
+                    lanes: program.batch_scratch(),
                 };
                 loop {
                     let next = match work_rx.lock() {
@@ -141,8 +275,12 @@ pub fn run(
         }
         drop(done_tx);
         let bar = progress(cohort_path);
-        let writer = scope.spawn(move || write(done_rx, token_tx, recs, bar));
-        code = read(&mut reader, &work_tx, &token_rx, &cohort_name);
+        let sink = sink.as_mut().map(|(out, _)| out);
+        let writer = scope.spawn(move || write(done_rx, token_tx, recs, bar, sink, text_out));
+        code = match &mut source {
+            Source::Text(reader) => read(reader, &work_tx, &token_rx, &cohort_name),
+            Source::Arrow(batches) => read_batches(batches, &work_tx, &token_rx, &cohort_name),
+        };
         drop(work_tx);
         writer.join().unwrap_or_default()
     });
@@ -155,8 +293,16 @@ pub fn run(
         rows as f64 / seconds.max(1e-9),
         if threads == 1 { "" } else { "s" }
     );
-    if totals.write_failed {
+    if totals.write_failed || code == IO {
+        // A partial output file is never left behind: the temporary file
+        // is dropped with the sink.
         return IO;
+    }
+    if let Some((out, _)) = sink {
+        if let Err(e) = out.finish() {
+            errln!("error: {e}");
+            return IO;
+        }
     }
     if code == 0 && totals.bad > 0 {
         code = ERRORS;
@@ -229,50 +375,6 @@ fn progress(cohort: &Path) -> Option<ProgressBar> {
         bar.set_style(style);
     }
     Some(bar)
-}
-
-/// Writes finished chunks in input order, giving a token back for each.
-fn write(
-    done: Receiver<Done>,
-    tokens: SyncSender<()>,
-    recs: usize,
-    bar: Option<ProgressBar>,
-) -> Totals {
-    let mut totals = Totals {
-        counts: vec![[0; 3]; recs],
-        ..Totals::default()
-    };
-    let mut waiting: BTreeMap<usize, Done> = BTreeMap::new();
-    let mut next = 0;
-    for chunk in done {
-        waiting.insert(chunk.seq, chunk);
-        while let Some(chunk) = waiting.remove(&next) {
-            next += 1;
-            match &bar {
-                Some(bar) if !chunk.err.is_empty() => bar.suspend(|| err!("{}", chunk.err)),
-                _ => err!("{}", chunk.err),
-            }
-            if let Some(bar) = &bar {
-                bar.inc(chunk.bytes as u64);
-            }
-            if output::print(&chunk.out).is_err() {
-                totals.write_failed = true;
-                return totals;
-            }
-            for (total, count) in totals.counts.iter_mut().zip(&chunk.counts) {
-                for (t, c) in total.iter_mut().zip(count) {
-                    *t += c;
-                }
-            }
-            totals.good += chunk.good;
-            totals.bad += chunk.bad;
-            let _ = tokens.send(());
-        }
-    }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    totals
 }
 
 /// A table of statuses per recommendation.

@@ -1,7 +1,7 @@
 //! Command line: `cairn batch`, the reader's side: the cohort cut into
 //! chunks of records (JSON lines, or CSV records, which may span lines
-//! inside quotes) that workers run in parallel, and what a worker gives
-//! back for a chunk.
+//! inside quotes; or record batches) that workers run in parallel, and
+//! what a worker gives back for a chunk.
 
 use super::cohort::{self, Line, MAX_LINE};
 use cairn::case::row::Columns;
@@ -18,6 +18,9 @@ pub enum Input {
     Jsonl(Box<Constraints>),
     /// One CSV row per record, columns as in the header.
     Csv(Box<Columns>),
+    /// Record batches (Parquet, Arrow IPC), each decoded by a worker's
+    /// evaluator.
+    Arrow,
 }
 
 /// One record of a chunk.
@@ -37,6 +40,8 @@ pub struct Chunk {
     pub seq: usize,
     pub text: Vec<u8>,
     pub records: Vec<Record>,
+    /// For an Arrow cohort: the batch, and the number of its first row.
+    pub batch: Option<(arrow_array::RecordBatch, usize)>,
 }
 
 /// The output of a chunk.
@@ -44,6 +49,8 @@ pub struct Done {
     pub seq: usize,
     /// Output rows.
     pub out: String,
+    /// Output rows for a binary output.
+    pub batch: Option<arrow_array::RecordBatch>,
     /// Error lines for standard error.
     pub err: String,
     /// Per recommendation: applies, not applicable, undetermined.
@@ -115,6 +122,7 @@ impl Reader {
             seq: self.seq,
             text: Vec::new(),
             records: Vec::with_capacity(CHUNK_RECORDS),
+            batch: None,
         };
         let mut record = Vec::new();
         while chunk.records.len() < CHUNK_RECORDS {

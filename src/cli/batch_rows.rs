@@ -1,16 +1,21 @@
 //! Command line: `cairn batch`, one worker's side: a chunk of cohort
-//! records (JSON lines or CSV rows) loaded, evaluated and written as output
-//! rows and error lines, in the chunk's order.
+//! records (JSON lines or CSV rows, loaded first, then evaluated 64 side by
+//! side when only statuses are written) or a record batch, written as
+//! output rows (text, or a record batch for a binary output) and error
+//! lines, in the chunk's order.
 
 use super::batch_chunk::{Chunk, Done, Input, Record};
 use super::cohort::MAX_LINE;
 use super::BatchFormat;
+use arrow_schema::SchemaRef;
 use cairn::case;
 use cairn::case::row::{Cell, Columns};
-use cairn::check::model::{DefId, RecId};
+use cairn::check::model::{DefId, RecId, Type};
 use cairn::check::{Checked, Failed};
+use cairn::cohort::arrow::{Evaluator, Options};
 use cairn::eval::outcome::Status;
-use cairn::eval::{Program, Scratch};
+use cairn::eval::{BatchScratch, Program, Scratch};
+use cairn::value::Value;
 use std::fmt::Write as _;
 use std::panic::AssertUnwindSafe;
 
@@ -45,6 +50,27 @@ pub struct Worker<'a> {
     pub format: BatchFormat,
     pub input: &'a Input,
     pub cohort_name: &'a str,
+    /// The optional output columns (and whether to run 64 lanes).
+    pub options: Options,
+    /// For Arrow cohorts and binary outputs: the evaluator of batches.
+    pub evaluator: Option<Evaluator<'a>>,
+    /// For a binary output: its schema (rows numbered first).
+    pub schema: Option<SchemaRef>,
+    /// Buffers of the 64-lane path.
+    pub lanes: BatchScratch,
+}
+
+/// A record of a text chunk once loaded.
+pub enum Loaded {
+    /// The case is the next in the worker's cases.
+    Good {
+        line: usize,
+        name: Option<String>,
+    },
+    Bad {
+        line: usize,
+        errors: Vec<LineError>,
+    },
 }
 
 impl Worker<'_> {
@@ -53,43 +79,56 @@ impl Worker<'_> {
         let mut done = Done {
             seq: chunk.seq,
             out: String::with_capacity(chunk.text.len()),
+            batch: None,
             err: String::new(),
             counts: vec![[0usize; 3]; self.checked.model.recs.len()],
             good: 0,
             bad: 0,
             bytes: chunk.text.len(),
         };
+        if let Some((batch, first)) = &chunk.batch {
+            self.arrow_chunk(&mut done, batch, *first);
+            return done;
+        }
         let mut cells = Vec::new();
+        let mut loaded = Vec::with_capacity(chunk.records.len());
+        let mut cases = Vec::with_capacity(chunk.records.len());
         for record in &chunk.records {
             match record {
-                Record::TooLong { line } => self.error_row(
-                    &mut done,
-                    *line,
-                    vec![LineError::new(
+                Record::TooLong { line } => loaded.push(Loaded::Bad {
+                    line: *line,
+                    errors: vec![LineError::new(
                         "cairn::batch::line_too_long",
                         format!("line is longer than the limit of {MAX_LINE} bytes"),
                         None,
                     )],
-                ),
+                }),
                 Record::Text { line, start, end } => {
                     let bytes = chunk.text.get(*start..*end).unwrap_or_default();
-                    self.record(&mut done, *line, bytes, &mut cells);
+                    if let Some(l) = self.record(*line, bytes, &mut cells, &mut cases) {
+                        loaded.push(l);
+                    }
                 }
             }
+        }
+        if self.schema.is_some() {
+            self.binary_rows(&mut done, loaded, cases);
+        } else {
+            self.text_rows(&mut done, loaded, &cases);
         }
         done
     }
 
-    /// Decodes, loads and evaluates one record, writing its row.
+    /// Decodes and loads one record (none for a blank line).
     fn record<'t>(
         &mut self,
-        done: &mut Done,
         line: usize,
         bytes: &'t [u8],
         cells: &mut Vec<Cell<'t>>,
-    ) {
+        cases: &mut Vec<case::Case>,
+    ) -> Option<Loaded> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return;
+            return None;
         }
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
@@ -99,43 +138,43 @@ impl Worker<'_> {
                 let byte = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
                 let message = format!("line is not valid UTF-8 (byte 0x{byte:02x})");
                 let error = LineError::new("cairn::batch::not_utf8", message, Some(column));
-                return self.error_row(done, line, vec![error]);
+                return Some(Loaded::Bad {
+                    line,
+                    errors: vec![error],
+                });
             }
         };
-        // A bug in loading or evaluation must cost one row, not the rest of
-        // the cohort.
-        let result =
-            std::panic::catch_unwind(AssertUnwindSafe(|| self.evaluate(done, line, text, cells)));
-        match result {
-            Ok(Ok(())) => done.good += 1,
-            Ok(Err(errors)) => self.error_row(done, line, errors),
-            Err(_) => {
-                // The scratch space may be half written.
-                self.scratch = self.program.scratch();
-                let message = "internal error while running this line (a bug: please report it)";
-                let error = LineError::new("cairn::batch::internal", message.to_string(), None);
-                self.error_row(done, line, vec![error]);
+        // A bug in loading must cost one row, not the rest of the cohort.
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| self.load(line, text, cells)));
+        Some(match result {
+            Ok(Ok((case, name))) => {
+                cases.push(case);
+                Loaded::Good { line, name }
             }
-        }
+            Ok(Err(errors)) => Loaded::Bad { line, errors },
+            Err(_) => Loaded::Bad {
+                line,
+                errors: vec![internal()],
+            },
+        })
     }
 
-    /// Loads a record as a case, evaluates it and writes its output row.
-    fn evaluate<'t>(
+    /// Loads a record as a case, with the name it gives.
+    fn load<'t>(
         &mut self,
-        done: &mut Done,
         line: usize,
         text: &'t str,
         cells: &mut Vec<Cell<'t>>,
-    ) -> Result<(), Vec<LineError>> {
+    ) -> Result<(case::Case, Option<String>), Vec<LineError>> {
         let checked = self.checked;
         let name = || format!("{}:{line}", self.cohort_name);
-        let (loaded, case_name) = match self.input {
+        match self.input {
             Input::Jsonl(constraints) => {
                 let name = name();
                 let loaded = case::load_with(checked, &name, text, Some(constraints))
                     .map_err(|f| errors(&f, None))?;
                 let case_name = (loaded.name != name).then_some(loaded.name);
-                (loaded.case, case_name)
+                Ok((loaded.case, case_name))
             }
             Input::Csv(columns) => {
                 if let Err(e) = case::csv::split(text, cells) {
@@ -157,42 +196,115 @@ impl Worker<'_> {
                 }
                 let row = case::row::load(checked, columns, name, text, cells)
                     .map_err(|f| errors(&f, Some((columns, cells))))?;
-                (row.case, row.name)
+                Ok((row.case, row.name))
             }
-        };
+            Input::Arrow => Err(vec![internal()]),
+        }
+    }
+
+    /// Evaluates the loaded records of a text chunk and writes their rows.
+    fn text_rows(&mut self, done: &mut Done, loaded: Vec<Loaded>, cases: &[case::Case]) {
+        let recs = self.checked.model.recs.len();
+        let statuses_only =
+            self.format == BatchFormat::Csv && !self.options.derived && !self.options.missing;
+        // The 64-lane path, when only statuses are written.
+        let lanes: Option<Vec<Status>> = (self.options.lanes && statuses_only)
+            .then(|| {
+                std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    self.program.statuses_batch(cases, &mut self.lanes).to_vec()
+                }))
+                .ok()
+            })
+            .flatten();
+        let mut next = 0;
+        for record in loaded {
+            match record {
+                Loaded::Bad { line, errors } => self.error_row(done, line, errors),
+                Loaded::Good { line, name } => {
+                    let Some(case) = cases.get(next) else {
+                        continue;
+                    };
+                    let from = lanes
+                        .as_ref()
+                        .and_then(|s| s.get(next * recs..(next + 1) * recs));
+                    next += 1;
+                    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        self.write_row(done, line, name.as_deref(), case, from)
+                    }));
+                    match result {
+                        Ok(()) => done.good += 1,
+                        Err(_) => {
+                            // The scratch space may be half written.
+                            self.scratch = self.program.scratch();
+                            self.error_row(done, line, vec![internal()]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Evaluates a loaded case (unless its statuses came from the lanes)
+    /// and writes its output row.
+    fn write_row(
+        &mut self,
+        done: &mut Done,
+        line: usize,
+        case_name: Option<&str>,
+        case: &case::Case,
+        from_lanes: Option<&[Status]>,
+    ) {
         // The hot path of the interpreter: statuses and values straight from
         // the slots, without building the full outcome with its texts.
-        let statuses = self.program.statuses(&loaded, &mut self.scratch);
+        let statuses = match from_lanes {
+            Some(s) => s,
+            None => self.program.statuses(case, &mut self.scratch),
+        };
         for (status, count) in statuses.iter().zip(done.counts.iter_mut()) {
-            let slot = match status {
-                Status::Applies => 0,
-                Status::NotApplicable => 1,
-                Status::Undetermined => 2,
-            };
-            if let Some(c) = count.get_mut(slot) {
+            if let Some(c) = count.get_mut(usize::from(cairn_key(*status))) {
                 *c += 1;
             }
         }
         match self.format {
-            BatchFormat::Jsonl => {
-                let statuses = statuses.to_vec();
-                let row = self.json_row(line, case_name, &statuses, &loaded);
-                done.out.push_str(&row);
-            }
             BatchFormat::Csv => {
                 // Straight into the output: no string per cell.
                 let _ = write!(done.out, "{line},");
-                if let Some(name) = &case_name {
+                if let Some(name) = case_name {
                     done.out.push_str(&csv(name));
                 }
                 for s in statuses {
                     done.out.push(',');
                     done.out.push_str(s.as_str());
                 }
+                self.csv_extras(done);
+            }
+            _ => {
+                let statuses = statuses.to_vec();
+                let row = self.json_row(line, case_name.map(str::to_string), &statuses, case);
+                done.out.push_str(&row);
             }
         }
         done.out.push('\n');
-        Ok(())
+    }
+
+    /// The `--derived` and `--missing` cells of a CSV row, after its
+    /// statuses were computed into the scratch space.
+    fn csv_extras(&mut self, done: &mut Done) {
+        let model = &self.checked.model;
+        if self.options.derived {
+            for (i, d) in model.defs.iter().enumerate() {
+                let v = self.program.def_value(&self.scratch, DefId(i as u32));
+                done.out.push(',');
+                done.out.push_str(&derived_cell(model, d.ty, v));
+            }
+        }
+        if self.options.missing {
+            for r in 0..model.recs.len() {
+                let facts = self.program.missing(&mut self.scratch, RecId(r as u32));
+                done.out.push(',');
+                done.out.push_str(&csv(&model.user_names(facts).join(";")));
+            }
+        }
     }
 
     /// The JSON row of a good record.
@@ -243,25 +355,7 @@ impl Worker<'_> {
     /// error.
     fn error_row(&mut self, done: &mut Done, line: usize, errors: Vec<LineError>) {
         done.bad += 1;
-        for e in &errors {
-            let at = e.column.map(|c| format!(":{c}")).unwrap_or_default();
-            let cell = match &e.cell {
-                Some((byte, col)) if !col.is_empty() => format!(" (column `{col}`, byte {byte})"),
-                Some((byte, _)) => format!(" (byte {byte})"),
-                None => String::new(),
-            };
-            let message = printable(&e.message);
-            let _ = writeln!(
-                done.err,
-                "{}:{line}{at}: error[{}]: {message}{}",
-                self.cohort_name,
-                e.code,
-                printable(&cell)
-            );
-            if let Some(help) = &e.help {
-                let _ = writeln!(done.err, "  help: {}", printable(help));
-            }
-        }
+        self.error_lines(done, line, &errors);
         match self.format {
             BatchFormat::Jsonl => {
                 let errors: Vec<serde_json::Value> = errors
@@ -287,9 +381,67 @@ impl Worker<'_> {
                 for _ in &done.counts {
                     done.out.push_str(",error");
                 }
+                let model = &self.checked.model;
+                let extra = usize::from(self.options.derived) * model.defs.len()
+                    + usize::from(self.options.missing) * model.recs.len();
+                for _ in 0..extra {
+                    done.out.push(',');
+                }
             }
+            _ => {}
         }
         done.out.push('\n');
+    }
+
+    /// The lines of a bad record's errors for standard error.
+    pub fn error_lines(&mut self, done: &mut Done, line: usize, errors: &[LineError]) {
+        for e in errors {
+            let at = e.column.map(|c| format!(":{c}")).unwrap_or_default();
+            let cell = match &e.cell {
+                Some((byte, col)) if !col.is_empty() => format!(" (column `{col}`, byte {byte})"),
+                Some((byte, _)) => format!(" (byte {byte})"),
+                None => String::new(),
+            };
+            let message = printable(&e.message);
+            let _ = writeln!(
+                done.err,
+                "{}:{line}{at}: error[{}]: {message}{}",
+                self.cohort_name,
+                e.code,
+                printable(&cell)
+            );
+            if let Some(help) = &e.help {
+                let _ = writeln!(done.err, "  help: {}", printable(help));
+            }
+        }
+    }
+}
+
+/// The error of a bug caught while running a record.
+pub fn internal() -> LineError {
+    let message = "internal error while running this line (a bug: please report it)";
+    LineError::new("cairn::batch::internal", message.to_string(), None)
+}
+
+/// The index of a status in the summary's counts.
+fn cairn_key(s: Status) -> u8 {
+    match s {
+        Status::Applies => 0,
+        Status::NotApplicable => 1,
+        Status::Undetermined => 2,
+    }
+}
+
+/// A derived value as a CSV cell: the codec's JSON, a quantity's number in
+/// its declared unit, a table row as its JSON.
+fn derived_cell(model: &cairn::check::model::Model, ty: Type, v: Option<Value>) -> String {
+    match cairn::value::json::encode(model, ty, v) {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => csv(&s),
+        serde_json::Value::Object(m) if matches!(ty, Type::Quantity { .. }) => {
+            m.get("value").map(|v| v.to_string()).unwrap_or_default()
+        }
+        other => csv(&other.to_string()),
     }
 }
 
@@ -322,7 +474,7 @@ fn errors(failed: &Failed, csv: Option<(&Columns, &[Cell])>) -> Vec<LineError> {
 
 /// `text` with control characters escaped, so a cohort cannot send terminal
 /// escape sequences through an error message.
-fn printable(text: &str) -> String {
+pub fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() {

@@ -1,5 +1,6 @@
 //! Command line: `cairn cohort`, a synthetic cohort of a guideline for
-//! `cairn batch` and its benchmark, in CSV or JSON lines.
+//! `cairn batch` and its benchmark, in CSV or JSON lines (Parquet and Arrow
+//! in `cohort_arrow`).
 //!
 //! Random facts alone hardly exercise a guideline (with each imaging finding
 //! true half the time nearly every case is unresectable), so three cases in
@@ -23,7 +24,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// A small deterministic generator (xorshift64*).
-struct Rng(u64);
+pub struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -38,8 +39,9 @@ impl Rng {
     }
 }
 
-/// Writes `n` cases of `guideline` to standard output; exit code.
-pub fn run(guideline: &Path, n: usize, format: InputFormat) -> u8 {
+/// Writes `n` cases of `guideline` to standard output or `output`; exit
+/// code.
+pub fn run(guideline: &Path, n: usize, format: InputFormat, output: Option<&Path>) -> u8 {
     let checked = match output::guideline(guideline) {
         Ok(c) => c,
         Err(code) => return code,
@@ -50,6 +52,21 @@ pub fn run(guideline: &Path, n: usize, format: InputFormat) -> u8 {
     let facts: Vec<usize> = (0..model.facts.len())
         .filter(|&f| model.slot_of(FactId(f as u32)).is_none())
         .collect();
+    if matches!(format, InputFormat::Parquet | InputFormat::Arrow) {
+        let Some(path) = output else {
+            errln!("error[cairn::batch::binary_stdout]: a binary cohort is written to a file: give it with `-o FILE`");
+            return IO;
+        };
+        return super::cohort_arrow::write(model, &seeds, n, format, path);
+    }
+    if let Some(path) = output {
+        // Text formats go to standard output; `-o` is for binary ones.
+        errln!(
+            "error: `-o {}` is for `--format parquet` or `arrow`: redirect standard output for text",
+            path.display()
+        );
+        return IO;
+    }
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     if format == InputFormat::Csv {
         let mut header: Vec<String> = facts.iter().filter_map(|&f| column(model, f)).collect();
@@ -58,23 +75,15 @@ pub fn run(guideline: &Path, n: usize, format: InputFormat) -> u8 {
             return IO;
         }
     }
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = rng();
     let constraints = Constraints::new(model);
     let mut line = String::new();
     for _ in 0..n {
-        // A case that breaks a constraint would be an error row: draw
-        // again (a few times, then all unknown, which breaks none).
-        let case = (0..16)
-            .map(|_| generate(model, &seeds, &mut rng))
-            .find(|c| constraints.broken(&c.facts).is_empty())
-            .unwrap_or_else(|| Case {
-                facts: vec![None; model.facts.len()],
-                ..Case::default()
-            });
+        let case = next_case(model, &seeds, &constraints, &mut rng);
         line.clear();
         match format {
             InputFormat::Csv => csv_row(model, &facts, &case, &mut line),
-            InputFormat::Jsonl => json_row(model, &facts, &case, &mut line),
+            _ => json_row(model, &facts, &case, &mut line),
         }
         if writeln!(out, "{line}").is_err() {
             return IO;
@@ -84,6 +93,23 @@ pub fn run(guideline: &Path, n: usize, format: InputFormat) -> u8 {
         return IO;
     }
     0
+}
+
+/// The generator every format shares, seeded the same way.
+pub fn rng() -> Rng {
+    Rng(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The next case: one that breaks no constraint (drawn a few times, then
+/// all unknown, which breaks none).
+pub fn next_case(model: &Model, seeds: &[Case], constraints: &Constraints, rng: &mut Rng) -> Case {
+    (0..16)
+        .map(|_| generate(model, seeds, rng))
+        .find(|c| constraints.broken(&c.facts).is_empty())
+        .unwrap_or_else(|| Case {
+            facts: vec![None; model.facts.len()],
+            ..Case::default()
+        })
 }
 
 /// The golden cases in `dir` that load (none when it is missing).

@@ -41,9 +41,13 @@ macro_rules! errln {
 
 mod analyze;
 mod batch;
+mod batch_arrow;
 mod batch_chunk;
 mod batch_rows;
+mod batch_rows_arrow;
+mod batch_write;
 mod cohort;
+mod cohort_arrow;
 mod cohort_gen;
 mod commands;
 mod fmt;
@@ -91,16 +95,26 @@ pub enum BatchFormat {
     Jsonl,
     /// One CSV row per case, one column per recommendation.
     Csv,
+    /// A Parquet file (`-o FILE`), one row per case.
+    Parquet,
+    /// An Arrow IPC file (`-o FILE`; `.arrows` or `.ipc` for a stream).
+    Arrow,
 }
 
 /// How a batch cohort is read (default: by the file's extension, `.csv`
-/// for CSV, anything else JSON lines).
+/// for CSV, `.parquet` for Parquet, `.arrow` for an Arrow IPC file and
+/// `.arrows` or `.ipc` for an Arrow IPC stream, anything else JSON lines);
+/// also the format `cairn cohort` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
     /// One case object per line.
     Jsonl,
     /// A header of fact names, one case per row.
     Csv,
+    /// Parquet, columns typed from the fact declarations.
+    Parquet,
+    /// Arrow IPC, columns typed from the fact declarations.
+    Arrow,
 }
 
 /// The subcommands.
@@ -169,6 +183,22 @@ pub enum Command {
         /// Worker threads (default: the available parallelism).
         #[arg(long)]
         threads: Option<usize>,
+        /// The output file (required for `parquet` and `arrow`, written
+        /// atomically); default standard output.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Add every definition's value (`derived.NAME` columns in CSV,
+        /// Parquet and Arrow; JSON lines always have them).
+        #[arg(long)]
+        derived: bool,
+        /// Add each recommendation's missing facts (`missing.ID` columns in
+        /// CSV, Parquet and Arrow; JSON lines always have them).
+        #[arg(long)]
+        missing: bool,
+        /// Cases evaluated side by side when only statuses are written (64
+        /// or 1).
+        #[arg(long, default_value = "64", hide = true)]
+        lanes: usize,
     },
     /// Write a synthetic cohort of a guideline (perturbed golden cases from
     /// its `cases/` folder, reaching every status) to standard output.
@@ -181,6 +211,10 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "csv")]
         format: InputFormat,
+        /// The output file (required for `parquet` and `arrow`, written
+        /// atomically); default standard output.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Rewrite guideline files in the canonical layout.
     Fmt {
@@ -256,12 +290,31 @@ pub fn main() -> ExitCode {
             format,
             input_format,
             threads,
-        } => batch::run(&guideline, &cohort, format, input_format, threads),
+            output,
+            derived,
+            missing,
+            lanes,
+        } => batch::run(
+            &guideline,
+            &cohort,
+            batch::Settings {
+                format,
+                input_format,
+                threads,
+                output,
+                options: cairn::cohort::arrow::Options {
+                    derived,
+                    missing,
+                    lanes: lanes > 1,
+                },
+            },
+        ),
         Command::Cohort {
             guideline,
             cases,
             format,
-        } => cohort_gen::run(&guideline, cases, format),
+            output,
+        } => cohort_gen::run(&guideline, cases, format, output.as_deref()),
         Command::Fmt { check, files } => fmt::run(files, check),
         Command::Lsp => match cairn::lsp::run() {
             Ok(()) => 0,

@@ -128,7 +128,7 @@ pub fn evaluate_batch(
 #[derive(Debug)]
 pub struct Evaluator<'p> {
     program: &'p Program,
-    plan: Plan,
+    plan: Option<Plan>,
     options: Options,
     output: SchemaRef,
     scratch: Scratch,
@@ -151,7 +151,7 @@ impl<'p> Evaluator<'p> {
         let output = Arc::new(encode::schema(program.model(), options, name));
         Ok(Evaluator {
             program,
-            plan,
+            plan: Some(plan),
             options,
             output,
             scratch: program.scratch(),
@@ -167,7 +167,8 @@ impl<'p> Evaluator<'p> {
         self.output.clone()
     }
 
-    /// The problems of each row of the last batch (empty for a row that ran).
+    /// The problems of each row of the last batch read by
+    /// [`Evaluator::evaluate`] (empty for a row that ran).
     pub fn problems(&self) -> &[Vec<RowProblem>] {
         &self.problems
     }
@@ -178,16 +179,58 @@ impl<'p> Evaluator<'p> {
         &self.counts
     }
 
-    /// Evaluates every row of `batch`, which must have the evaluator's schema.
-    pub fn evaluate(&mut self, batch: &RecordBatch) -> Result<RecordBatch, Error> {
-        if !self.plan.fits(&batch.schema()) {
-            self.plan = Plan::new(self.program, &batch.schema())?;
+    /// An evaluator of cases loaded elsewhere (`cairn batch` over CSV or
+    /// JSON lines writing Parquet), through [`Evaluator::evaluate_cases`];
+    /// `name` adds a text `name` column.
+    pub fn for_cases(program: &'p Program, options: Options, name: bool) -> Self {
+        let field = arrow_schema::Field::new("name", arrow_schema::DataType::Utf8, true);
+        let output = Arc::new(encode::schema(
+            program.model(),
+            options,
+            name.then_some(&field),
+        ));
+        Evaluator {
+            program,
+            plan: None,
+            options,
+            output,
+            scratch: program.scratch(),
+            lanes: program.batch_scratch(),
+            cases: Vec::new(),
+            problems: Vec::new(),
+            counts: vec![[0; 3]; program.model().recs.len()],
         }
+    }
+
+    /// Evaluates every row of `batch`.
+    pub fn evaluate(&mut self, batch: &RecordBatch) -> Result<RecordBatch, Error> {
+        let plan = match self.plan.take() {
+            Some(plan) if plan.fits(&batch.schema()) => plan,
+            _ => Plan::new(self.program, &batch.schema())?,
+        };
+        let mut cases = std::mem::take(&mut self.cases);
+        let mut problems = std::mem::take(&mut self.problems);
+        plan.decode(self.program, batch, &mut cases, &mut problems);
+        let name = plan.name.and_then(|i| batch.columns().get(i)).cloned();
+        let out = self.evaluate_cases(&cases, &problems, name);
+        self.plan = Some(plan);
+        self.cases = cases;
+        self.problems = problems;
+        out
+    }
+
+    /// Evaluates `cases`, a row each; a row with problems is not run and
+    /// its `error` cell gives them. `name` is the output's `name` column
+    /// (when the output schema has one).
+    pub fn evaluate_cases(
+        &mut self,
+        cases: &[Case],
+        problems: &[Vec<RowProblem>],
+        name: Option<ArrayRef>,
+    ) -> Result<RecordBatch, Error> {
         let program = self.program;
         let model = program.model();
-        let rows = batch.num_rows();
-        self.plan
-            .decode(program, batch, &mut self.cases, &mut self.problems);
+        let rows = cases.len();
         let recs = model.recs.len();
         let mut keys: Vec<UInt8Builder> = (0..recs)
             .map(|_| UInt8Builder::with_capacity(rows))
@@ -206,18 +249,20 @@ impl<'p> Evaluator<'p> {
         };
         let mut errors = StringBuilder::with_capacity(rows, 0);
         self.counts.iter_mut().for_each(|c| *c = [0; 3]);
-        let all_good = self.problems.iter().all(Vec::is_empty);
+        let all_good = problems.iter().all(Vec::is_empty);
         let statuses_only = !self.options.derived && !self.options.missing;
         if self.options.lanes && statuses_only && all_good {
             // Every row ran: 64 cases side by side.
-            let statuses = program.statuses_batch(&self.cases, &mut self.lanes);
+            let statuses = program.statuses_batch(cases, &mut self.lanes);
             for row in statuses.chunks_exact(recs.max(1)) {
                 push_statuses(row, &mut keys, &mut self.counts);
                 errors.append_null();
             }
         } else {
             let mut names: Vec<&str> = Vec::new();
-            for (case, problems) in self.cases.iter().zip(&self.problems) {
+            let none = Vec::new();
+            for (i, case) in cases.iter().enumerate() {
+                let problems = problems.get(i).unwrap_or(&none);
                 if !problems.is_empty() {
                     keys.iter_mut().for_each(UInt8Builder::append_null);
                     for (d, info) in derived.iter_mut().zip(&model.defs) {
@@ -251,8 +296,14 @@ impl<'p> Evaluator<'p> {
             }
         }
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(self.output.fields().len());
-        if let Some(column) = self.plan.name.and_then(|i| batch.columns().get(i)) {
-            columns.push(column.clone());
+        let has_name = self.output.fields().len() > recs + derived.len() + missing.len() + 1;
+        match name {
+            Some(column) if has_name => columns.push(column),
+            None if has_name => columns.push(arrow_array::new_null_array(
+                &arrow_schema::DataType::Utf8,
+                rows,
+            )),
+            _ => {}
         }
         columns.extend(keys.into_iter().map(encode::status_column));
         columns.extend(derived.into_iter().map(Derived::finish));

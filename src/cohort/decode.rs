@@ -8,6 +8,7 @@
 //! does not decode becomes a problem of its row, naming the column; the
 //! rest of the row and the other rows still load.
 
+use super::arrays::{numbers, Num, Texts};
 use super::arrow::{Error, RowProblem};
 use super::columns::{self, Kind, Target};
 use crate::case::typed::{self, Problem};
@@ -18,12 +19,9 @@ use crate::eval::Program;
 use crate::value::json::{decode_quantity_in, Shape};
 use crate::value::{date, Value};
 use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
-};
-use arrow_array::{Array, ArrowPrimitiveType, PrimitiveArray, RecordBatch};
+use arrow_array::{Array, RecordBatch};
 use arrow_buffer::ArrowNativeType;
-use arrow_schema::{DataType, Schema};
+use arrow_schema::Schema;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -47,13 +45,6 @@ pub(crate) struct Plan {
     /// The index of the `name` column, if any.
     pub(crate) name: Option<usize>,
     schema: Schema,
-}
-
-/// A number read from an integer or float column.
-#[derive(Clone, Copy)]
-enum Num {
-    Int(i64),
-    Float(f64),
 }
 
 impl Plan {
@@ -367,88 +358,5 @@ fn list<'a>(
         names.clear();
         names.extend((start..end).filter_map(|i| texts.get(i)));
         put(row, Some(names), sink);
-    }
-}
-
-/// Calls `f` with every value of an integer or float column (`None` for
-/// null).
-fn numbers(array: &dyn Array, f: &mut dyn FnMut(usize, Option<Num>)) {
-    fn ints<T: ArrowPrimitiveType>(a: &PrimitiveArray<T>, f: &mut dyn FnMut(usize, Option<Num>)) {
-        for row in 0..a.len() {
-            let v = if a.is_null(row) {
-                None
-            } else {
-                // A u64 beyond i64 reads as a float, which the codec refuses.
-                let raw = a.value(row);
-                Some(
-                    raw.to_i64()
-                        .map_or_else(|| Num::Float(raw.as_usize() as f64), Num::Int),
-                )
-            };
-            f(row, v);
-        }
-    }
-    match array.data_type() {
-        DataType::Int8 => array.as_primitive_opt::<Int8Type>().map(|a| ints(a, f)),
-        DataType::Int16 => array.as_primitive_opt::<Int16Type>().map(|a| ints(a, f)),
-        DataType::Int32 => array.as_primitive_opt::<Int32Type>().map(|a| ints(a, f)),
-        DataType::Int64 => array.as_primitive_opt::<Int64Type>().map(|a| ints(a, f)),
-        DataType::UInt8 => array.as_primitive_opt::<UInt8Type>().map(|a| ints(a, f)),
-        DataType::UInt16 => array.as_primitive_opt::<UInt16Type>().map(|a| ints(a, f)),
-        DataType::UInt32 => array.as_primitive_opt::<UInt32Type>().map(|a| ints(a, f)),
-        DataType::UInt64 => array.as_primitive_opt::<UInt64Type>().map(|a| ints(a, f)),
-        DataType::Float32 => array
-            .as_primitive_opt::<arrow_array::types::Float32Type>()
-            .map(|a| {
-                for row in 0..a.len() {
-                    f(
-                        row,
-                        a.is_valid(row).then(|| Num::Float(f64::from(a.value(row)))),
-                    );
-                }
-            }),
-        DataType::Float64 => array
-            .as_primitive_opt::<arrow_array::types::Float64Type>()
-            .map(|a| {
-                for row in 0..a.len() {
-                    f(row, a.is_valid(row).then(|| Num::Float(a.value(row))));
-                }
-            }),
-        _ => None,
-    };
-}
-
-/// A column of strings, whichever Arrow layout holds them.
-enum Texts<'a> {
-    Small(&'a arrow_array::StringArray),
-    Large(&'a arrow_array::LargeStringArray),
-    View(&'a arrow_array::StringViewArray),
-}
-
-impl<'a> Texts<'a> {
-    fn of(array: &'a dyn Array) -> Option<Texts<'a>> {
-        if let Some(a) = array.as_string_opt::<i32>() {
-            Some(Texts::Small(a))
-        } else if let Some(a) = array.as_string_opt::<i64>() {
-            Some(Texts::Large(a))
-        } else {
-            array.as_string_view_opt().map(Texts::View)
-        }
-    }
-
-    fn len(&self) -> usize {
-        match self {
-            Texts::Small(a) => a.len(),
-            Texts::Large(a) => a.len(),
-            Texts::View(a) => a.len(),
-        }
-    }
-
-    fn get(&self, i: usize) -> Option<&'a str> {
-        match self {
-            Texts::Small(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
-            Texts::Large(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
-            Texts::View(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
-        }
     }
 }

@@ -5,6 +5,8 @@
 //! by the Python package) straight from their arrays into fact slots.
 
 #[cfg(feature = "arrow")]
+mod arrays;
+#[cfg(feature = "arrow")]
 pub mod arrow;
 #[cfg(feature = "arrow")]
 mod columns;

@@ -8,6 +8,8 @@ mod analysis_chain;
 mod analysis_space;
 #[cfg(feature = "arrow")]
 mod arrow_lib;
+#[cfg(feature = "arrow")]
+mod batch_arrow;
 mod batch_cohort;
 mod batch_csv;
 mod case;
