@@ -11,7 +11,7 @@
 use crate::case::Case;
 use crate::eval::compile::{Code, Pc};
 use crate::eval::fast::{
-    decode, encode, eq_enum, not, test, Fast, Ins, Kind, F, NO_SLOT, S, T, U, UNKNOWN,
+    decode, encode, eq_enum, not, test, Fast, Held, Ins, Kind, F, NO_SLOT, S, T, U, UNKNOWN,
 };
 use crate::eval::fast_run::{lookup, status};
 use crate::eval::outcome::Status;
@@ -78,15 +78,25 @@ struct Lane<'a> {
 
 impl Slots for Lane<'_> {
     fn slot(&self, pc: Pc) -> Option<Value> {
-        match self.fast.held.get(pc as usize) {
-            Some(&Some((held, kind))) => {
-                decode(*self.bytes.get(usize::from(held))?.get(self.lane)?, kind)
-            }
-            _ => self
-                .vals
-                .get(pc as usize * LANES + self.lane)
+        let byte = |s: S| {
+            self.bytes
+                .get(usize::from(s))
+                .and_then(|r| r.get(self.lane))
                 .copied()
-                .flatten(),
+                .unwrap_or(UNKNOWN)
+        };
+        let val = |s: S| {
+            self.vals
+                .get(usize::from(s) * LANES + self.lane)
+                .copied()
+                .flatten()
+        };
+        match self.fast.held.get(pc as usize) {
+            Some(&Held::Byte(held, kind)) => decode(byte(held), kind),
+            // Not read by the run (the general operations read only what
+            // it needs), but computed all the same.
+            Some(&Held::Lazy(i)) => crate::eval::lazy::value(self.fast, i, byte, val),
+            _ => val(pc as S),
         }
     }
 }
@@ -289,7 +299,36 @@ impl Batch<'_> {
                 kind,
             } => self.cell(dst, row, table, column, kind),
             Ins::General { pc, kind } => self.general(pc, kind),
+            Ins::Pick { dst, pick, unknown } => self.pick(dst, pick, unknown),
+            Ins::Copy { dst, src } => {
+                let (from, to) = (usize::from(src) * LANES, usize::from(dst) * LANES);
+                if from + LANES <= self.s.vals.len() && to + LANES <= self.s.vals.len() {
+                    self.s.vals.copy_within(from..from + LANES, to);
+                }
+            }
         }
+    }
+
+    /// [`Ins::Pick`], lane by lane.
+    fn pick(&mut self, dst: S, pick: u32, unknown: u8) {
+        let Some(p) = self.fast.picks.get(pick as usize) else {
+            return;
+        };
+        let (bytes, vals) = (&self.s.bytes, &self.s.vals);
+        let byte = |s: S, lane: usize| {
+            bytes
+                .get(usize::from(s))
+                .map_or(UNKNOWN, |r| r.get(lane).copied().unwrap_or(UNKNOWN))
+        };
+        let mut d = [unknown; LANES];
+        for (lane, d) in d.iter_mut().enumerate() {
+            let val = |s: S| vals.get(usize::from(s) * LANES + lane).copied().flatten();
+            let s = p.choose(&self.fast.masks, |s| byte(s, lane), val);
+            if s != NO_SLOT {
+                *d = byte(s, lane);
+            }
+        }
+        self.set(dst, d);
     }
 
     fn first(&mut self, dst: S, branches: u16, otherwise: S, unknown: u8, start: u32) {

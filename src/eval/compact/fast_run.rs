@@ -9,8 +9,8 @@
 use crate::check::model::Pattern;
 use crate::eval::compile::{Code, Pc};
 use crate::eval::fast::{
-    decode, decode_row, encode, eq_enum, not, test, Fast, Ins, Kind, RunOp, DECODE, F, NO_SLOT, S,
-    T, U, UNKNOWN,
+    decode, decode_row, encode, eq_enum, not, test, Fast, Held, Ins, Kind, RunOp, DECODE, F,
+    NO_SLOT, S, T, U, UNKNOWN,
 };
 use crate::eval::outcome::Status;
 use crate::eval::run::{self, Slots};
@@ -59,26 +59,57 @@ pub(crate) fn fresh_bytes(fast: &Fast, vals: &[Option<Value>]) -> Vec<u8> {
 
 /// Copies the slots written only in the byte encoding into `vals`, so the
 /// walkers that explain a result can read every slot there.
+/// Slots the run skipped (see `lazy`) are computed here.
 pub(crate) fn sync(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
     for &(pc, held, kind) in &fast.byte_only {
-        let table = decode_row(kind).and_then(|r| DECODE.get(r));
-        if let (Some(slot), Some(&b), Some(table)) =
-            (vals.get_mut(pc as usize), bytes.get(held as usize), table)
-        {
-            *slot = table[usize::from(b)];
+        let v = match fast.held.get(usize::from(held)) {
+            Some(&Held::Lazy(i)) => deferred(fast, bytes, vals, i),
+            _ => {
+                let table = decode_row(kind).and_then(|r| DECODE.get(r));
+                match (bytes.get(held as usize), table) {
+                    (Some(&b), Some(table)) => table[usize::from(b)],
+                    _ => continue,
+                }
+            }
+        };
+        if let Some(slot) = vals.get_mut(pc as usize) {
+            *slot = v;
+        }
+    }
+    // Deferred value slots (copies of a fact's read), which `byte_only`
+    // does not list.
+    for (i, ins) in fast.lazy.iter().enumerate() {
+        if let Ins::Copy { dst, .. } = *ins {
+            let v = deferred(fast, bytes, vals, i as u32);
+            if let Some(slot) = vals.get_mut(usize::from(dst)) {
+                *slot = v;
+            }
         }
     }
 }
 
-/// The value of slot `pc`, reading the byte encoding for the kinds held there.
+/// The value of deferred instruction `lazy[i]`, from the filled slots.
+fn deferred(fast: &Fast, bytes: &[u8], vals: &[Option<Value>], i: u32) -> Option<Value> {
+    crate::eval::lazy::value(
+        fast,
+        i,
+        |s| bytes.get(usize::from(s)).copied().unwrap_or(UNKNOWN),
+        |s| vals.get(usize::from(s)).copied().flatten(),
+    )
+}
+
+/// The value of slot `pc`, reading the byte encoding for the kinds held
+/// there and computing a slot the run skipped.
 #[inline(always)]
 pub(crate) fn value(fast: &Fast, bytes: &[u8], vals: &[Option<Value>], pc: Pc) -> Option<Value> {
-    if let Some(&Some((held, kind))) = fast.held.get(pc as usize) {
-        if let Some(&b) = bytes.get(usize::from(held)) {
-            return decode(b, kind);
-        }
+    match fast.held.get(pc as usize) {
+        Some(&Held::Byte(held, kind)) => match bytes.get(usize::from(held)) {
+            Some(&b) => decode(b, kind),
+            None => vals.slot(pc),
+        },
+        Some(&Held::Lazy(i)) => deferred(fast, bytes, vals, i),
+        _ => vals.slot(pc),
     }
-    vals.slot(pc)
 }
 
 /// A case's slots read in place: bytes for the kinds held there, the
@@ -348,6 +379,19 @@ impl Machine<'_> {
             } => {
                 let keys = self.args(start, keys as usize);
                 b[at(dst)] = lookup(self.code, table, keys, |k| b[at(k)]);
+            }
+            Ins::Pick { dst, pick, unknown } => {
+                let fast = self.fast;
+                let s = fast.picks.get(pick as usize).map_or(NO_SLOT, |p| {
+                    p.choose(&fast.masks, |s| b[at(s)], |s| self.value(s))
+                });
+                b[at(dst)] = if s == NO_SLOT { unknown } else { b[at(s)] };
+            }
+            Ins::Copy { dst, src } => {
+                let v = self.value(src);
+                if let Some(slot) = self.vals.get_mut(usize::from(dst)) {
+                    *slot = v;
+                }
             }
             Ins::General { pc, kind } => {
                 let v = self.general(pc, b.as_slice());
