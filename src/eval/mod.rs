@@ -180,6 +180,13 @@ impl Program {
         self.code.main_len
     }
 
+    /// Number of `first` chains the compact program decides by search
+    /// (for the tests of `compact::pick`).
+    #[cfg(test)]
+    pub(crate) fn picks(&self) -> usize {
+        self.code.fast.as_ref().map_or(0, |f| f.picks.len())
+    }
+
     /// Fresh buffers sized for this program.
     pub fn scratch(&self) -> Scratch {
         let vals = run::fresh_slots(&self.code);
