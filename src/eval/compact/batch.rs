@@ -78,16 +78,15 @@ struct Lane<'a> {
 
 impl Slots for Lane<'_> {
     fn slot(&self, pc: Pc) -> Option<Value> {
+        let lane = self.lane;
         let byte = |s: S| {
             self.bytes
                 .get(usize::from(s))
-                .and_then(|r| r.get(self.lane))
-                .copied()
-                .unwrap_or(UNKNOWN)
+                .map_or(UNKNOWN, |r| r[lane % LANES])
         };
         let val = |s: S| {
             self.vals
-                .get(usize::from(s) * LANES + self.lane)
+                .get(usize::from(s) * LANES + lane)
                 .copied()
                 .flatten()
         };
@@ -299,7 +298,13 @@ impl Batch<'_> {
                 kind,
             } => self.cell(dst, row, table, column, kind),
             Ins::General { pc, kind } => self.general(pc, kind),
-            Ins::Pick { dst, pick, unknown } => self.pick(dst, pick, unknown),
+            Ins::Pick { dst, pick, unknown } => {
+                if let Some(p) = self.fast.picks.get(pick as usize) {
+                    let row =
+                        p.choose_lanes(&self.fast.masks, &self.s.bytes, &self.s.vals, unknown);
+                    self.set(dst, row);
+                }
+            }
             Ins::Copy { dst, src } => {
                 let (from, to) = (usize::from(src) * LANES, usize::from(dst) * LANES);
                 if from + LANES <= self.s.vals.len() && to + LANES <= self.s.vals.len() {
@@ -307,28 +312,6 @@ impl Batch<'_> {
                 }
             }
         }
-    }
-
-    /// [`Ins::Pick`], lane by lane.
-    fn pick(&mut self, dst: S, pick: u32, unknown: u8) {
-        let Some(p) = self.fast.picks.get(pick as usize) else {
-            return;
-        };
-        let (bytes, vals) = (&self.s.bytes, &self.s.vals);
-        let byte = |s: S, lane: usize| {
-            bytes
-                .get(usize::from(s))
-                .map_or(UNKNOWN, |r| r.get(lane).copied().unwrap_or(UNKNOWN))
-        };
-        let mut d = [unknown; LANES];
-        for (lane, d) in d.iter_mut().enumerate() {
-            let val = |s: S| vals.get(usize::from(s) * LANES + lane).copied().flatten();
-            let s = p.choose(&self.fast.masks, |s| byte(s, lane), val);
-            if s != NO_SLOT {
-                *d = byte(s, lane);
-            }
-        }
-        self.set(dst, d);
     }
 
     fn first(&mut self, dst: S, branches: u16, otherwise: S, unknown: u8, start: u32) {

@@ -9,9 +9,9 @@
 use crate::check::model::Pattern;
 use crate::eval::compile::{Code, Pc};
 use crate::eval::fast::{
-    decode, decode_row, encode, eq_enum, not, test, Fast, Held, Ins, Kind, RunOp, DECODE, F,
-    NO_SLOT, S, T, U, UNKNOWN,
+    decode, encode, eq_enum, not, test, Fast, Held, Ins, Kind, RunOp, F, NO_SLOT, S, T, U, UNKNOWN,
 };
+use crate::eval::lazy;
 use crate::eval::outcome::Status;
 use crate::eval::run::{self, Slots};
 use crate::syntax::ast::{BinOp, Quantifier};
@@ -57,46 +57,7 @@ pub(crate) fn fresh_bytes(fast: &Fast, vals: &[Option<Value>]) -> Vec<u8> {
     bytes
 }
 
-/// Copies the slots written only in the byte encoding into `vals`, so the
-/// walkers that explain a result can read every slot there.
-/// Slots the run skipped (see `lazy`) are computed here.
-pub(crate) fn sync(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
-    for &(pc, held, kind) in &fast.byte_only {
-        let v = match fast.held.get(usize::from(held)) {
-            Some(&Held::Lazy(i)) => deferred(fast, bytes, vals, i),
-            _ => {
-                let table = decode_row(kind).and_then(|r| DECODE.get(r));
-                match (bytes.get(held as usize), table) {
-                    (Some(&b), Some(table)) => table[usize::from(b)],
-                    _ => continue,
-                }
-            }
-        };
-        if let Some(slot) = vals.get_mut(pc as usize) {
-            *slot = v;
-        }
-    }
-    // Deferred value slots (copies of a fact's read), which `byte_only`
-    // does not list.
-    for (i, ins) in fast.lazy.iter().enumerate() {
-        if let Ins::Copy { dst, .. } = *ins {
-            let v = deferred(fast, bytes, vals, i as u32);
-            if let Some(slot) = vals.get_mut(usize::from(dst)) {
-                *slot = v;
-            }
-        }
-    }
-}
-
-/// The value of deferred instruction `lazy[i]`, from the filled slots.
-fn deferred(fast: &Fast, bytes: &[u8], vals: &[Option<Value>], i: u32) -> Option<Value> {
-    crate::eval::lazy::value(
-        fast,
-        i,
-        |s| bytes.get(usize::from(s)).copied().unwrap_or(UNKNOWN),
-        |s| vals.get(usize::from(s)).copied().flatten(),
-    )
-}
+pub(crate) use crate::eval::lazy::sync;
 
 /// The value of slot `pc`, reading the byte encoding for the kinds held
 /// there and computing a slot the run skipped.
@@ -107,7 +68,7 @@ pub(crate) fn value(fast: &Fast, bytes: &[u8], vals: &[Option<Value>], pc: Pc) -
             Some(&b) => decode(b, kind),
             None => vals.slot(pc),
         },
-        Some(&Held::Lazy(i)) => deferred(fast, bytes, vals, i),
+        Some(&Held::Lazy(i)) => lazy::deferred(fast, bytes, vals, i),
         _ => vals.slot(pc),
     }
 }

@@ -15,7 +15,9 @@
 //! run would have written.
 
 use crate::eval::compile::Code;
-use crate::eval::fast::{decode, eq_enum, test, Fast, Held, Ins, Kind, T, U, UNKNOWN};
+use crate::eval::fast::{
+    decode, decode_row, eq_enum, test, Fast, Held, Ins, Kind, DECODE, T, U, UNKNOWN,
+};
 use crate::eval::run;
 use crate::value::Value;
 
@@ -61,6 +63,52 @@ pub(crate) fn value(
         Ins::Copy { src, .. } => val(*src),
         ins => decode(truth(ins, &fast.masks, byte, val), Kind::Bool),
     }
+}
+
+/// The value of deferred instruction `lazy[i]`, from the filled slots of
+/// one case.
+pub(crate) fn deferred(fast: &Fast, bytes: &[u8], vals: &[Option<Value>], i: u32) -> Option<Value> {
+    value(
+        fast,
+        i,
+        |s| bytes.get(usize::from(s)).copied().unwrap_or(UNKNOWN),
+        |s| vals.get(usize::from(s)).copied().flatten(),
+    )
+}
+
+/// Writes the deferred value slots (copies of a fact's read) into `vals`.
+fn fill_values(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
+    for (i, ins) in fast.lazy.iter().enumerate() {
+        if let Ins::Copy { dst, .. } = *ins {
+            let v = deferred(fast, bytes, vals, i as u32);
+            if let Some(slot) = vals.get_mut(usize::from(dst)) {
+                *slot = v;
+            }
+        }
+    }
+}
+
+/// Copies the slots written only in the byte encoding into `vals`, so the
+/// walkers that explain a result can read every slot there.
+/// Slots the run skipped (see `lazy`) are computed here.
+pub(crate) fn sync(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
+    for &(pc, held, kind) in &fast.byte_only {
+        let v = match fast.held.get(usize::from(held)) {
+            Some(&Held::Lazy(i)) => deferred(fast, bytes, vals, i),
+            _ => {
+                let table = decode_row(kind).and_then(|r| DECODE.get(r));
+                match (bytes.get(held as usize), table) {
+                    (Some(&b), Some(table)) => table[usize::from(b)],
+                    _ => continue,
+                }
+            }
+        };
+        if let Some(slot) = vals.get_mut(pc as usize) {
+            *slot = v;
+        }
+    }
+    // Deferred value slots, which `byte_only` does not list.
+    fill_values(fast, bytes, vals);
 }
 
 /// Whether an instruction may be deferred: it computes one slot from its

@@ -8,9 +8,9 @@ pub(crate) mod fast;
 pub(crate) mod fast_build;
 pub(crate) mod fast_plan;
 pub(crate) mod fast_run;
-pub(crate) mod lazy;
-pub(crate) mod pick;
 #[cfg(test)]
 mod fast_tests;
+pub(crate) mod lazy;
+pub(crate) mod pick;
 #[cfg(test)]
 mod pick_tests;

@@ -23,7 +23,7 @@
 //! slots themselves are computed only when a walker reads them (`lazy`).
 
 use crate::eval::compile::{Code, Op};
-use crate::eval::fast::{Fast, Ins, F, NO_SLOT, S, T};
+use crate::eval::fast::{Fast, Ins, F, NO_SLOT, S, T, UNKNOWN};
 use crate::eval::lazy;
 use crate::syntax::ast::BinOp;
 use crate::value::Value;
@@ -107,9 +107,17 @@ fn find(next: &mut [usize], mut i: usize) -> usize {
 impl Pick {
     /// The table of a chain whose conditions are the instructions `conds`,
     /// or `None` when they do not all test one slot against constants.
-    fn new(code: &Code, masks: &[u64], conds: Vec<Ins>, values: Vec<S>, otherwise: S) -> Option<Pick> {
-        let tests: Vec<(S, By, BinOp, i64)> =
-            conds.iter().map(|&c| test(code, c)).collect::<Option<_>>()?;
+    fn new(
+        code: &Code,
+        masks: &[u64],
+        conds: Vec<Ins>,
+        values: Vec<S>,
+        otherwise: S,
+    ) -> Option<Pick> {
+        let tests: Vec<(S, By, BinOp, i64)> = conds
+            .iter()
+            .map(|&c| test(code, c))
+            .collect::<Option<_>>()?;
         let &(on, by, _, _) = tests.first()?;
         if tests.iter().any(|&(o, b, _, _)| o != on || b != by) {
             return None;
@@ -218,8 +226,41 @@ impl Pick {
         self.out.get(r).copied().unwrap_or(NO_SLOT)
     }
 
+    /// [`Pick::choose`] for each lane of a batch, as the row of its
+    /// result bytes (`bytes`: a row of `L` bytes per slot; `vals`: `L`
+    /// values per slot).
+    pub(crate) fn choose_lanes<const L: usize>(
+        &self,
+        masks: &[u64],
+        bytes: &[[u8; L]],
+        vals: &[Option<Value>],
+        unknown: u8,
+    ) -> [u8; L] {
+        let byte = |s: S, lane: usize| {
+            bytes
+                .get(usize::from(s))
+                .and_then(|r| r.get(lane))
+                .copied()
+                .unwrap_or(UNKNOWN)
+        };
+        let mut d = [unknown; L];
+        for (lane, d) in d.iter_mut().enumerate() {
+            let val = |s: S| vals.get(usize::from(s) * L + lane).copied().flatten();
+            let s = self.choose(masks, |s| byte(s, lane), val);
+            if s != NO_SLOT {
+                *d = byte(s, lane);
+            }
+        }
+        d
+    }
+
     /// [`Pick::choose`] by testing the branches in turn.
-    fn in_turn(&self, masks: &[u64], byte: impl Fn(S) -> u8, val: impl Fn(S) -> Option<Value>) -> S {
+    fn in_turn(
+        &self,
+        masks: &[u64],
+        byte: impl Fn(S) -> u8,
+        val: impl Fn(S) -> Option<Value>,
+    ) -> S {
         for (c, &value) in self.conds.iter().zip(&self.values) {
             match lazy::truth(c, masks, &byte, &val) {
                 F => {}

@@ -56,11 +56,9 @@ fn a_chain_over_one_fact_runs_the_same_instructions_whatever_its_length() {
         assert_eq!((a.2, b.2), (1, 1), "{}: one pick", cond(1));
         assert_eq!(b.1, 400, "{}: every condition deferred", cond(1));
     }
-    let e = chain(
-        "fact e \"E\": enum { a, b, c, d }",
-        30,
-        |i| ["e = a", "e != b", "e in {c, d}", "e not in {a}"][i % 4].to_string(),
-    );
+    let e = chain("fact e \"E\": enum { a, b, c, d }", 30, |i| {
+        ["e = a", "e != b", "e in {c, d}", "e not in {a}"][i % 4].to_string()
+    });
     assert_eq!(shape(&e).2, 1);
 }
 
@@ -124,7 +122,9 @@ fn every_value_and_unknown_agree_with_the_general_code() {
 
 #[test]
 fn a_value_of_another_kind_is_tested_branch_by_branch() {
-    let p = chain("fact n \"N\": integer 0 to 40", 3, |i| format!("n < {}", i + 1));
+    let p = chain("fact n \"N\": integer 0 to 40", 3, |i| {
+        format!("n < {}", i + 1)
+    });
     let fast = p.code.fast.as_ref().unwrap();
     let pick = fast.picks.first().unwrap();
     let constant = |s: u16| match p.code.ops.get(usize::from(s)) {

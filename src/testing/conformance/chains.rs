@@ -80,9 +80,8 @@ fn condition(rng: &mut Rng, on: &str) -> String {
 /// A guideline with one or two chains and readers of them, and its cases.
 fn sample(seed: u64) -> (String, Vec<String>) {
     let mut rng = Rng(seed | 1);
-    let mut out = format!(
-        "guideline chains {{ title \"Chains\" version \"1.0.0\" status draft }}\n{FACTS}"
-    );
+    let mut out =
+        format!("guideline chains {{ title \"Chains\" version \"1.0.0\" status draft }}\n{FACTS}");
     let chains = 1 + rng.below(2);
     let mut shared = Vec::new();
     for k in 0..chains {
@@ -119,11 +118,17 @@ fn sample(seed: u64) -> (String, Vec<String>) {
                 ("e", ENUMS.iter().map(|v| format!("\"{v}\"")).collect()),
                 (
                     "t",
-                    ["2023-12-31", "2024-01-01", "2024-01-20", "2024-02-29", "2024-03-02"]
-                        .iter()
-                        .chain(DATES)
-                        .map(|d| format!("\"{d}\""))
-                        .collect(),
+                    [
+                        "2023-12-31",
+                        "2024-01-01",
+                        "2024-01-20",
+                        "2024-02-29",
+                        "2024-03-02",
+                    ]
+                    .iter()
+                    .chain(DATES)
+                    .map(|d| format!("\"{d}\""))
+                    .collect(),
                 ),
                 ("b0", vec!["true".into(), "false".into()]),
             ];
