@@ -24,7 +24,7 @@ mod test_cases;
 
 // Short names for the stage's parts, so that each file names its peers
 // by role-free module names (`crate::eval::run`, `crate::eval::fast`).
-use compact::{batch, fast, fast_run};
+use compact::{batch, fast, fast_run, lazy};
 use explanation::{record, trace, walk, why};
 use ir::{compile, probe, run};
 use outcome::{build, diagnose, display, grading, schedule};
@@ -183,6 +183,13 @@ impl Program {
     /// Number of instructions of the general code run per case.
     pub fn slots(&self) -> usize {
         self.code.main_len
+    }
+
+    /// Number of `first` chains the compact program decides by search
+    /// (for the tests of `compact::pick`).
+    #[cfg(test)]
+    pub(crate) fn picks(&self) -> usize {
+        self.code.fast.as_ref().map_or(0, |f| f.picks.len())
     }
 
     /// Fresh buffers sized for this program.

@@ -11,7 +11,7 @@
 use crate::case::Case;
 use crate::eval::compile::{Code, Pc};
 use crate::eval::fast::{
-    decode, encode, eq_enum, not, test, Fast, Ins, Kind, F, NO_SLOT, S, T, U, UNKNOWN,
+    decode, encode, eq_enum, not, test, Fast, Held, Ins, Kind, F, NO_SLOT, S, T, U, UNKNOWN,
 };
 use crate::eval::fast_run::{lookup, status};
 use crate::eval::outcome::Status;
@@ -78,15 +78,24 @@ struct Lane<'a> {
 
 impl Slots for Lane<'_> {
     fn slot(&self, pc: Pc) -> Option<Value> {
-        match self.fast.held.get(pc as usize) {
-            Some(&Some((held, kind))) => {
-                decode(*self.bytes.get(usize::from(held))?.get(self.lane)?, kind)
-            }
-            _ => self
-                .vals
-                .get(pc as usize * LANES + self.lane)
+        let lane = self.lane;
+        let byte = |s: S| {
+            self.bytes
+                .get(usize::from(s))
+                .map_or(UNKNOWN, |r| r[lane % LANES])
+        };
+        let val = |s: S| {
+            self.vals
+                .get(usize::from(s) * LANES + lane)
                 .copied()
-                .flatten(),
+                .flatten()
+        };
+        match self.fast.held.get(pc as usize) {
+            Some(&Held::Byte(held, kind)) => decode(byte(held), kind),
+            // Not read by the run (the general operations read only what
+            // it needs), but computed all the same.
+            Some(&Held::Lazy(i)) => crate::eval::lazy::value(self.fast, i, byte, val),
+            _ => val(pc as S),
         }
     }
 }
@@ -289,6 +298,19 @@ impl Batch<'_> {
                 kind,
             } => self.cell(dst, row, table, column, kind),
             Ins::General { pc, kind } => self.general(pc, kind),
+            Ins::Pick { dst, pick, unknown } => {
+                if let Some(p) = self.fast.picks.get(pick as usize) {
+                    let row =
+                        p.choose_lanes(&self.fast.masks, &self.s.bytes, &self.s.vals, unknown);
+                    self.set(dst, row);
+                }
+            }
+            Ins::Copy { dst, src } => {
+                let (from, to) = (usize::from(src) * LANES, usize::from(dst) * LANES);
+                if from + LANES <= self.s.vals.len() && to + LANES <= self.s.vals.len() {
+                    self.s.vals.copy_within(from..from + LANES, to);
+                }
+            }
         }
     }
 

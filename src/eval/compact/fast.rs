@@ -121,6 +121,25 @@ pub(crate) enum Ins {
         keys: u16,
         start: u32,
     },
+    /// A `first` whose conditions all compare one slot with constants,
+    /// decided by a search over them (`picks[pick]`, see `pick`); the
+    /// result's unknown byte is `unknown`.
+    Pick { dst: S, pick: u32, unknown: u8 },
+    /// A copy of value slot `src` (a repeated read of a fact the program
+    /// holds in no slot of its own, as in an analysis slice).
+    Copy { dst: S, src: S },
+}
+
+/// How a slot's value is read after a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Held {
+    /// In the general value slots.
+    Value,
+    /// In the byte at the given slot, of the given kind.
+    Byte(S, Kind),
+    /// Computed when read, by `lazy[i]` (see `lazy`): the per-case run
+    /// skips it.
+    Lazy(u32),
 }
 
 impl Ins {
@@ -157,6 +176,8 @@ impl Ins {
             | Ins::Quant { dst, .. }
             | Ins::First { dst, .. }
             | Ins::Lookup { dst, .. }
+            | Ins::Pick { dst, .. }
+            | Ins::Copy { dst, .. }
             | Ins::General { pc: dst, .. } => dst,
         }
     }
@@ -207,10 +228,18 @@ pub(crate) struct Fast {
     /// Where each byte slot's value is held: itself, or the earlier slot
     /// that computes the same expression (or that it copies).
     pub alias: Vec<S>,
-    /// For each slot held in the byte encoding, the byte that holds it
-    /// (itself or the slot it is an alias of) and its kind; derived from
-    /// `kinds` and `alias` once, so reading a slot is one lookup.
-    pub held: Vec<Option<(S, Kind)>>,
+    /// For each slot, where its value is read after a run: the byte that
+    /// holds it (itself or the slot it is an alias of) and its kind, the
+    /// value slot, or the instruction that computes it on demand; derived
+    /// from `kinds`, `alias` and `lazy` once, so reading a slot is one
+    /// lookup.
+    pub held: Vec<Held>,
+    /// The search tables of [`Ins::Pick`].
+    pub picks: Vec<crate::eval::compact::pick::Pick>,
+    /// Instructions the per-case run skips, because only a [`Ins::Pick`]
+    /// (which does not read them) or nothing reads them; each computes one
+    /// slot from slots that are always filled, when a walker reads it.
+    pub lazy: Vec<Ins>,
     /// Slots written only in the byte encoding, as `(slot, held in, kind)`;
     /// copied to the general slots when a walker needs them.
     pub byte_only: Vec<(S, S, Kind)>,

@@ -29,6 +29,10 @@ struct Builder<'a> {
     fast: Fast,
     /// Expressions already computed, by key.
     shared: HashMap<Ins, S>,
+    /// For each fact read as a value by an instruction of its own (the
+    /// facts of an analysis slice have no slots), the first such slot:
+    /// the others copy it, and comparisons read it.
+    fact_reads: HashMap<u32, S>,
 }
 
 /// The unknown byte of a kind.
@@ -84,6 +88,7 @@ impl Fast {
                 ..Fast::default()
             },
             shared: HashMap::new(),
+            fact_reads: HashMap::new(),
         };
         for f in 0..code.facts {
             match b.kind(f as Pc) {
@@ -100,14 +105,8 @@ impl Fast {
             b.block(r, exec(from as usize, to as usize));
         }
         let mut fast = b.fast;
-        fast.held = fast
-            .kinds
-            .iter()
-            .zip(&fast.alias)
-            .map(|(&kind, &held)| {
-                (kind != Kind::Other && usize::from(held) < width).then_some((held, kind))
-            })
-            .collect();
+        fast.pick(code);
+        fast.defer(code);
         fast.schedule(code);
         Some(fast)
     }
@@ -130,6 +129,16 @@ impl Builder<'_> {
     /// Whether every slot in `pcs` is held as `kind`.
     fn all(&self, pcs: &[Pc], kind: Kind) -> bool {
         pcs.iter().all(|&p| self.kind(p) == kind)
+    }
+
+    /// The slot a comparison reads for operand `pc`: a fact's first
+    /// value read stands for every read of that fact.
+    fn value_slot(&self, pc: Pc) -> S {
+        match self.code.ops.get(pc as usize) {
+            Some(Op::Fact(f)) if (*f as usize) < self.code.facts => *f as S,
+            Some(Op::Fact(f)) => self.fact_reads.get(f).copied().unwrap_or(pc as S),
+            _ => pc as S,
+        }
     }
 
     fn push_args(&mut self, pcs: &[Pc]) -> u32 {
@@ -214,6 +223,14 @@ impl Builder<'_> {
             Op::Def { root, .. } if kind != Other && self.kind(root) == kind => {
                 return Some(Spec::Alias(root))
             }
+            Op::Fact(f) if kind == Other => match self.fact_reads.get(&f) {
+                Some(&src) => Ins::Copy { dst, src },
+                None if (f as usize) < code.facts => Ins::Copy { dst, src: f as S },
+                None => {
+                    self.fact_reads.insert(f, dst);
+                    return None;
+                }
+            },
             Op::Not(a) if self.all(&[a], Bool) => Ins::Not { dst, a: self.at(a) },
             Op::And(a, b) if self.all(&[a, b], Bool) => {
                 let (a, b) = (self.at(a).min(self.at(b)), self.at(a).max(self.at(b)));
@@ -248,8 +265,8 @@ impl Builder<'_> {
             Op::Eq(a, b, negated) if self.all(&[a, b], Other) && kind == Bool => Ins::Compare {
                 dst,
                 op: if negated { BinOp::Ne } else { BinOp::Eq },
-                a: a as S,
-                b: b as S,
+                a: self.value_slot(a),
+                b: self.value_slot(b),
             },
             Op::Binary(op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), a, b)
                 if self.all(&[a, b], Other) && kind == Bool =>
@@ -257,8 +274,8 @@ impl Builder<'_> {
                 Ins::Compare {
                     dst,
                     op,
-                    a: a as S,
-                    b: b as S,
+                    a: self.value_slot(a),
+                    b: self.value_slot(b),
                 }
             }
             Op::In {
@@ -281,7 +298,7 @@ impl Builder<'_> {
             Op::IsKnown(a, known) => match self.kind(a) {
                 Other => Ins::IsKnownValue {
                     dst,
-                    a: a as S,
+                    a: self.value_slot(a),
                     known,
                 },
                 k => Ins::IsKnown {

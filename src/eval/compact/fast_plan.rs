@@ -26,7 +26,7 @@ fn run_op(ins: &Ins) -> RunOp {
 
 impl Fast {
     /// The slots an instruction reads, as the slots that hold them.
-    fn reads(&self, code: &Code, ins: &Ins, out: &mut Vec<S>) {
+    pub(crate) fn reads(&self, code: &Code, ins: &Ins, out: &mut Vec<S>) {
         out.clear();
         let args = |start: u32, len: usize| {
             let start = start as usize;
@@ -43,6 +43,12 @@ impl Fast {
             | Ins::IsKnown { a, .. }
             | Ins::IsKnownValue { a, .. } => out.push(a),
             Ins::Cell { row, .. } => out.push(row),
+            Ins::Copy { src, .. } => out.push(src),
+            Ins::Pick { pick, .. } => {
+                if let Some(p) = self.picks.get(pick as usize) {
+                    p.reads(out);
+                }
+            }
             Ins::Quant { start, len, .. } => out.extend_from_slice(args(start, len.into())),
             Ins::Lookup { start, keys, .. } => out.extend_from_slice(args(start, keys.into())),
             Ins::First {

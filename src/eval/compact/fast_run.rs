@@ -9,9 +9,9 @@
 use crate::check::model::Pattern;
 use crate::eval::compile::{Code, Pc};
 use crate::eval::fast::{
-    decode, decode_row, encode, eq_enum, not, test, Fast, Ins, Kind, RunOp, DECODE, F, NO_SLOT, S,
-    T, U, UNKNOWN,
+    decode, encode, eq_enum, not, test, Fast, Held, Ins, Kind, RunOp, F, NO_SLOT, S, T, U, UNKNOWN,
 };
+use crate::eval::lazy;
 use crate::eval::outcome::Status;
 use crate::eval::run::{self, Slots};
 use crate::syntax::ast::{BinOp, Quantifier};
@@ -57,28 +57,20 @@ pub(crate) fn fresh_bytes(fast: &Fast, vals: &[Option<Value>]) -> Vec<u8> {
     bytes
 }
 
-/// Copies the slots written only in the byte encoding into `vals`, so the
-/// walkers that explain a result can read every slot there.
-pub(crate) fn sync(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
-    for &(pc, held, kind) in &fast.byte_only {
-        let table = decode_row(kind).and_then(|r| DECODE.get(r));
-        if let (Some(slot), Some(&b), Some(table)) =
-            (vals.get_mut(pc as usize), bytes.get(held as usize), table)
-        {
-            *slot = table[usize::from(b)];
-        }
-    }
-}
+pub(crate) use crate::eval::lazy::sync;
 
-/// The value of slot `pc`, reading the byte encoding for the kinds held there.
+/// The value of slot `pc`, reading the byte encoding for the kinds held
+/// there and computing a slot the run skipped.
 #[inline(always)]
 pub(crate) fn value(fast: &Fast, bytes: &[u8], vals: &[Option<Value>], pc: Pc) -> Option<Value> {
-    if let Some(&Some((held, kind))) = fast.held.get(pc as usize) {
-        if let Some(&b) = bytes.get(usize::from(held)) {
-            return decode(b, kind);
-        }
+    match fast.held.get(pc as usize) {
+        Some(&Held::Byte(held, kind)) => match bytes.get(usize::from(held)) {
+            Some(&b) => decode(b, kind),
+            None => vals.slot(pc),
+        },
+        Some(&Held::Lazy(i)) => lazy::deferred(fast, bytes, vals, i),
+        _ => vals.slot(pc),
     }
-    vals.slot(pc)
 }
 
 /// A case's slots read in place: bytes for the kinds held there, the
@@ -348,6 +340,19 @@ impl Machine<'_> {
             } => {
                 let keys = self.args(start, keys as usize);
                 b[at(dst)] = lookup(self.code, table, keys, |k| b[at(k)]);
+            }
+            Ins::Pick { dst, pick, unknown } => {
+                let fast = self.fast;
+                let s = fast.picks.get(pick as usize).map_or(NO_SLOT, |p| {
+                    p.choose(&fast.masks, |s| b[at(s)], |s| self.value(s))
+                });
+                b[at(dst)] = if s == NO_SLOT { unknown } else { b[at(s)] };
+            }
+            Ins::Copy { dst, src } => {
+                let v = self.value(src);
+                if let Some(slot) = self.vals.get_mut(usize::from(dst)) {
+                    *slot = v;
+                }
             }
             Ins::General { pc, kind } => {
                 let v = self.general(pc, b.as_slice());

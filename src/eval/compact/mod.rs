@@ -10,3 +10,7 @@ pub(crate) mod fast_plan;
 pub(crate) mod fast_run;
 #[cfg(test)]
 mod fast_tests;
+pub(crate) mod lazy;
+pub(crate) mod pick;
+#[cfg(test)]
+mod pick_tests;

@@ -43,6 +43,7 @@
 //! these are crate-internal (`run_general`, the analysis queries, the
 //! outcome builder). `random` runs the same checks on random guidelines.
 
+mod chains;
 mod consumers;
 mod expect;
 mod format;

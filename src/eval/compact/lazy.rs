@@ -1,0 +1,190 @@
+//! Eval stage: the instructions of the compact program that the per-case
+//! run skips, computed only when a slot they write is read.
+//!
+//! A `first` decided by search ([`Ins::Pick`]) does not read its branch
+//! conditions, and nothing else may: a chain of n comparisons `n = i` would
+//! still cost n instructions per case if they ran. So after the picks are
+//! made, the program keeps only the instructions that the recommendations'
+//! conditions need; a test of one slot (a comparison, `=`, `in`, `is
+//! known`) or a copy that nothing needed reads is deferred instead. Its
+//! operands are kept, so it can be computed from the filled slots at any
+//! time, and every reader after a run goes through `fast_run::value` (the
+//! trace walk's view, the exact pass, definition and probe values) or
+//! `fast_run::sync` (the walkers that read the general slots), which
+//! compute deferred slots on demand: what a walker reads is what the full
+//! run would have written.
+
+use crate::eval::compile::Code;
+use crate::eval::fast::{
+    decode, decode_row, eq_enum, test, Fast, Held, Ins, Kind, DECODE, T, U, UNKNOWN,
+};
+use crate::eval::run;
+use crate::value::Value;
+
+/// The truth byte of a deferred test, reading bytes and values through
+/// `byte` and `val` (the same as the per-case run computes).
+#[inline]
+pub(crate) fn truth(
+    ins: &Ins,
+    masks: &[u64],
+    byte: impl Fn(u16) -> u8,
+    val: impl Fn(u16) -> Option<Value>,
+) -> u8 {
+    match *ins {
+        Ins::Compare { op, a, b, .. } => match (val(a), val(b)) {
+            (Some(x), Some(z)) => run::compare(op, x, z).map_or(U, |t| T * u8::from(t)),
+            _ => U,
+        },
+        Ins::EqEnum { a, k, negated, .. } => eq_enum(byte(a), k, negated),
+        Ins::InEnum {
+            a, mask, negated, ..
+        } => {
+            let m = masks.get(mask as usize).copied().unwrap_or(0);
+            let x = byte(a);
+            let hit = (m >> (x & 63)) & 1 == 1 && x < 64;
+            test(x, UNKNOWN, hit != negated)
+        }
+        Ins::IsKnown {
+            a, unknown, known, ..
+        } => T * u8::from((byte(a) != unknown) == known),
+        Ins::IsKnownValue { a, known, .. } => T * u8::from(val(a).is_some() == known),
+        _ => U,
+    }
+}
+
+/// The value of deferred instruction `lazy[i]` after a run.
+pub(crate) fn value(
+    fast: &Fast,
+    i: u32,
+    byte: impl Fn(u16) -> u8,
+    val: impl Fn(u16) -> Option<Value>,
+) -> Option<Value> {
+    match fast.lazy.get(i as usize)? {
+        Ins::Copy { src, .. } => val(*src),
+        ins => decode(truth(ins, &fast.masks, byte, val), Kind::Bool),
+    }
+}
+
+/// The value of deferred instruction `lazy[i]`, from the filled slots of
+/// one case.
+pub(crate) fn deferred(fast: &Fast, bytes: &[u8], vals: &[Option<Value>], i: u32) -> Option<Value> {
+    value(
+        fast,
+        i,
+        |s| bytes.get(usize::from(s)).copied().unwrap_or(UNKNOWN),
+        |s| vals.get(usize::from(s)).copied().flatten(),
+    )
+}
+
+/// Writes the deferred value slots (copies of a fact's read) into `vals`.
+fn fill_values(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
+    for (i, ins) in fast.lazy.iter().enumerate() {
+        if let Ins::Copy { dst, .. } = *ins {
+            let v = deferred(fast, bytes, vals, i as u32);
+            if let Some(slot) = vals.get_mut(usize::from(dst)) {
+                *slot = v;
+            }
+        }
+    }
+}
+
+/// Copies the slots written only in the byte encoding into `vals`, so the
+/// walkers that explain a result can read every slot there.
+/// Slots the run skipped (see `lazy`) are computed here.
+pub(crate) fn sync(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
+    for &(pc, held, kind) in &fast.byte_only {
+        let v = match fast.held.get(usize::from(held)) {
+            Some(&Held::Lazy(i)) => deferred(fast, bytes, vals, i),
+            _ => {
+                let table = decode_row(kind).and_then(|r| DECODE.get(r));
+                match (bytes.get(held as usize), table) {
+                    (Some(&b), Some(table)) => table[usize::from(b)],
+                    _ => continue,
+                }
+            }
+        };
+        if let Some(slot) = vals.get_mut(pc as usize) {
+            *slot = v;
+        }
+    }
+    // Deferred value slots, which `byte_only` does not list.
+    fill_values(fast, bytes, vals);
+}
+
+/// Whether an instruction may be deferred: it computes one slot from its
+/// operands alone, cheaply.
+fn deferrable(ins: &Ins) -> bool {
+    matches!(
+        ins,
+        Ins::Compare { .. }
+            | Ins::EqEnum { .. }
+            | Ins::InEnum { .. }
+            | Ins::IsKnown { .. }
+            | Ins::IsKnownValue { .. }
+            | Ins::Copy { .. }
+    )
+}
+
+impl Fast {
+    /// Defers the tests nothing needed reads (see the module doc) and
+    /// fills `held`. Runs on the instructions in program order, before
+    /// `schedule`.
+    pub(crate) fn defer(&mut self, code: &Code) {
+        let n = self.kinds.len();
+        let mut needed = vec![false; n];
+        for &r in &self.roots {
+            if let Some(x) = needed.get_mut(usize::from(r)) {
+                *x = true;
+            }
+        }
+        let mut keep = vec![true; self.ins.len()];
+        let mut reads = Vec::new();
+        // Readers come after what they read, so one backward pass sees
+        // every reader of a slot before the slot's own instruction.
+        for (i, ins) in self.ins.iter().enumerate().rev() {
+            let used = needed.get(usize::from(ins.dst())).copied().unwrap_or(true);
+            if !used && deferrable(ins) {
+                if let Some(k) = keep.get_mut(i) {
+                    *k = false;
+                }
+            }
+            // A deferred test's operands stay computed, so that it can be
+            // computed from them after the run.
+            self.reads(code, ins, &mut reads);
+            for &r in &reads {
+                if let Some(x) = needed.get_mut(usize::from(r)) {
+                    *x = true;
+                }
+            }
+        }
+        let mut lazy_at = vec![u32::MAX; n];
+        let mut kept = Vec::with_capacity(self.ins.len());
+        for (ins, k) in self.ins.iter().zip(keep) {
+            if k {
+                kept.push(*ins);
+            } else {
+                if let Some(l) = lazy_at.get_mut(usize::from(ins.dst())) {
+                    *l = self.lazy.len() as u32;
+                }
+                self.lazy.push(*ins);
+            }
+        }
+        self.ins = kept;
+        self.held = (0..n)
+            .map(|pc| {
+                let kind = self.kinds.get(pc).copied().unwrap_or(Kind::Other);
+                let holder = match kind {
+                    Kind::Other => pc as u16,
+                    _ => self.alias.get(pc).copied().unwrap_or(pc as u16),
+                };
+                match lazy_at.get(usize::from(holder)) {
+                    Some(&l) if l != u32::MAX => Held::Lazy(l),
+                    _ if kind != Kind::Other && usize::from(holder) < self.width => {
+                        Held::Byte(holder, kind)
+                    }
+                    _ => Held::Value,
+                }
+            })
+            .collect();
+    }
+}
