@@ -7,6 +7,7 @@ converts a cohort CSV to Parquet, and checks that the peers agree with
     peers.py duckdb  COHORT.(csv|parquet) OUT.csv [--sql FILE]
     peers.py polars  COHORT.(csv|parquet) OUT.csv
     peers.py check   COHORT.csv CAIRN.csv PEER.csv [PEER.csv ...]
+    peers.py summary ROWS TIMES     (lines of `name round microseconds peak_kB`)
 
 Each peer writes one CSV row per case, in input order, with one status
 column per recommendation, as `cairn batch --format csv` does after its
@@ -106,6 +107,35 @@ def report(line, facts, case, recs, ours, path, theirs):
     sys.exit(f"peers: DISAGREEMENT at cohort line {line}: {path} has {len(b)} columns")
 
 
+def summary(rows, times):
+    """The timing table of run.sh: medians, cases/s, peak RSS, ratios."""
+    from statistics import median
+
+    runs = {}
+    for entry in Path(times).read_text(encoding="utf-8").split("\n"):
+        if entry:
+            name, rnd, us, kb = entry.split()
+            runs.setdefault(name, {})[rnd] = (int(us) / 1e6, int(kb) / 1024)
+    base = runs["cairn-csv"]
+    print(f"{'engine-input':<15} {'wall s (min to max)':>22} {'cases/s':>10} "
+          f"{'peak RSS MB':>12} {'x cairn-csv':>12}")
+    medians = {}
+    for name, by_round in runs.items():
+        walls = [w for w, _ in by_round.values()]
+        ratio = median(w / base[r][0] for r, (w, _) in by_round.items())
+        medians[name] = median(walls)
+        print(f"{name:<15} {median(walls):>8.3f} ({min(walls):.3f} to {max(walls):.3f})"
+              f" {rows / median(walls):>10,.0f} {median(m for _, m in by_round.values()):>12.1f}"
+              f" {ratio:>12.2f}")
+    for fmt in ("csv", "parquet"):
+        ours = f"cairn-{fmt}"
+        if ours in medians:
+            peers = [n for n in medians if n.endswith(f"-{fmt}") and n != ours]
+            ahead = all(medians[ours] < medians[p] for p in peers)
+            print(f"cairn batch from {fmt} ahead of {', '.join(peers)} (median wall): "
+                  f"{'yes' if ahead else 'NO'}")
+
+
 def main(argv):
     if len(argv) >= 3 and argv[0] == "convert":
         convert(argv[1], argv[2])
@@ -117,6 +147,8 @@ def main(argv):
         run_polars(argv[1], argv[2])
     elif len(argv) >= 4 and argv[0] == "check":
         check(argv[1], argv[2], argv[3:])
+    elif len(argv) == 3 and argv[0] == "summary":
+        summary(int(argv[1]), argv[2])
     else:
         sys.exit(__doc__)
 
