@@ -7,6 +7,7 @@ converts a cohort CSV to Parquet, and checks that the peers agree with
     peers.py duckdb  COHORT.(csv|parquet) OUT.csv [--sql FILE]
     peers.py polars  COHORT.(csv|parquet) OUT.csv
     peers.py check   COHORT.csv CAIRN.csv PEER.csv [PEER.csv ...]
+    peers.py startup duckdb|polars  (only imports the engine: start-up time)
     peers.py summary ROWS TIMES     (lines of `name round microseconds peak_kB`)
 
 Each peer writes one CSV row per case, in input order, with one status
@@ -117,15 +118,17 @@ def summary(rows, times):
             name, rnd, us, kb = entry.split()
             runs.setdefault(name, {})[rnd] = (int(us) / 1e6, int(kb) / 1024)
     base = runs["cairn-csv"]
-    print(f"{'engine-input':<15} {'wall s (min to max)':>22} {'cases/s':>10} "
+    print(f"{'engine-input':<16} {'wall s (min to max)':>22} {'cases/s':>10} "
           f"{'peak RSS MB':>12} {'x cairn-csv':>12}")
     medians = {}
     for name, by_round in runs.items():
         walls = [w for w, _ in by_round.values()]
         ratio = median(w / base[r][0] for r, (w, _) in by_round.items())
-        medians[name] = median(walls)
-        print(f"{name:<15} {median(walls):>8.3f} ({min(walls):.3f} to {max(walls):.3f})"
-              f" {rows / median(walls):>10,.0f} {median(m for _, m in by_round.values()):>12.1f}"
+        if not name.endswith("-startup"):
+            medians[name] = median(walls)
+        rate = "-" if name.endswith("-startup") else f"{rows / median(walls):,.0f}"
+        print(f"{name:<16} {median(walls):>8.3f} ({min(walls):.3f} to {max(walls):.3f})"
+              f" {rate:>10} {median(m for _, m in by_round.values()):>12.1f}"
               f" {ratio:>12.2f}")
     for fmt in ("csv", "parquet"):
         ours = f"cairn-{fmt}"
@@ -147,6 +150,10 @@ def main(argv):
         run_polars(argv[1], argv[2])
     elif len(argv) >= 4 and argv[0] == "check":
         check(argv[1], argv[2], argv[3:])
+    elif argv == ["startup", "duckdb"]:
+        connect()
+    elif argv == ["startup", "polars"]:
+        import polars  # noqa: F401
     elif len(argv) == 3 and argv[0] == "summary":
         summary(int(argv[1]), argv[2])
     else:
