@@ -73,12 +73,16 @@ def run_polars(src, out):
 
 
 def check(cohort, cairn, peers):
-    """Exits 1 with the first row on which a peer and `cairn batch` differ."""
+    """Exits 1 with the first row on which a peer and `cairn batch` differ.
+
+    A peer output that starts with `cairn batch`'s `line` and `name` columns
+    (`cairn batch` from Parquet) is compared on its statuses too."""
     files = [open(p, encoding="utf-8", newline="") for p in [cohort, cairn, *peers]]
     facts, ours, *theirs = (f.readline().rstrip("\n").split(",") for f in files)
     recs = ours[2:]
-    for path, head in zip(peers, theirs):
-        if head != recs:
+    skip = [2 if head[:2] == ["line", "name"] else 0 for head in theirs]
+    for path, head, k in zip(peers, theirs, skip):
+        if head[k:] != recs:
             sys.exit(f"peers: {path}: columns differ from cairn batch's:\n  {head}\n  {recs}")
     rows = 0
     for lines in zip(*files):
@@ -86,19 +90,20 @@ def check(cohort, cairn, peers):
         rows += 1
         if line != str(rows + 1):
             sys.exit(f"peers: cairn batch row {rows} is input line {line}, not {rows + 1}")
-        for path, theirs_line in zip(peers, lines[2:]):
-            if theirs_line.rstrip("\n") != ours_row:
-                report(rows + 1, facts, lines[0], recs, ours_row, path, theirs_line)
+        for path, theirs_line, k in zip(peers, lines[2:], skip):
+            statuses = theirs_line.rstrip("\n").split(",", k)[k] if k else theirs_line.rstrip("\n")
+            if statuses != ours_row:
+                report(rows + 1, facts, lines[0], recs, ours_row, path, statuses)
     extra = [p for p, f in zip([cohort, cairn, *peers], files) if f.readline()]
     if extra:
         sys.exit(f"peers: row counts differ after {rows} rows: {', '.join(map(str, extra))} go on")
-    print(f"peers: {len(peers)} peer outputs agree with cairn batch on all {rows} rows "
+    print(f"peers: {len(peers)} outputs agree with cairn batch from CSV on all {rows} rows "
           f"x {len(recs)} recommendations")
 
 
 def report(line, facts, case, recs, ours, path, theirs):
     """The first differing status of a row, with the case's known facts."""
-    a, b = ours.split(","), theirs.rstrip("\n").split(",")
+    a, b = ours.split(","), theirs.split(",")
     cells = next(csv.reader([case]))
     known = ", ".join(f"{k}={v}" for k, v in zip(facts, cells) if v)
     for rec, x, y in zip(recs, a, b):
