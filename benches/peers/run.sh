@@ -73,14 +73,22 @@ agree() {
       [ "${entry%%|*}" = "$name" ] || continue
       rm -f "$dir/out.$name"
       mkfifo "$dir/out.$name"
-      run "$name" "${entry#*|}" "$dir/out.$name" &
+      # The job holds the pipe open (fd 3) from its start, so the check never
+      # waits on a pipe whose engine failed before opening it: it reads an
+      # early end instead. A failed check ends the engines on a broken pipe.
+      run "$name" "${entry#*|}" "$dir/out.$name" 3>"$dir/out.$name" &
       pids+=($!)
       [ "$name" = cairn-csv ] || outs+=("$dir/out.$name")
     done
   done
   local status=0
   "$py" "$peers/peers.py" check "$dir/cohort.csv" "$dir/out.cairn-csv" "${outs[@]}" || status=$?
-  for pid in "${pids[@]}"; do wait "$pid" || [ "$status" != 0 ] || status=$?; done
+  local pid code
+  for pid in "${pids[@]}"; do
+    code=0
+    wait "$pid" || code=$?
+    [ "$status" != 0 ] || status=$code
+  done
   return "$status"
 }
 
