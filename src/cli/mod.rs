@@ -42,6 +42,7 @@ macro_rules! errln {
 mod analyze;
 mod batch;
 mod batch_chunk;
+mod batch_json;
 mod batch_rows;
 mod cohort;
 mod cohort_gen;

@@ -8,6 +8,7 @@ mod analysis_chain;
 mod analysis_space;
 mod batch_cohort;
 mod batch_csv;
+mod batch_jsonl_rows;
 mod case;
 mod cervical;
 mod check;
