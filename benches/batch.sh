@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-1000000}"
+output="${OUTPUT:-csv}"
 guideline=guidelines/rps/initial-management.cairn
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
@@ -14,12 +15,13 @@ cairn=target/release/cairn
 "$cairn" cohort "$guideline" -n "$rows" --format csv >"$dir/cohort.csv"
 "$cairn" cohort "$guideline" -n "$rows" --format jsonl >"$dir/cohort.jsonl"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "output: $output"
 echo "rows: $rows; csv $(du -h "$dir/cohort.csv" | cut -f1), jsonl $(du -h "$dir/cohort.jsonl" | cut -f1)"
 printf '%-6s %-7s %10s %12s %10s\n' input threads seconds rows/s peak_MB
 for input in csv jsonl; do
   for threads in 1 2; do
     "/usr/bin/time" -v "$cairn" batch "$guideline" "$dir/cohort.$input" \
-      --format csv --threads "$threads" >/dev/null 2>"$dir/err" || true
+      --format "$output" --threads "$threads" >/dev/null 2>"$dir/err" || true
     secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$dir/err")
     rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$dir/err")
     grep -q ' 0 bad lines' "$dir/err" || { echo "bad rows:"; grep -m3 error "$dir/err"; exit 1; }
