@@ -5,7 +5,8 @@
 # lane count. Usage: benches/batch.sh [ROWS] (default 1000000); RUNS=3 and
 # CONFIGS="all" by default (CONFIGS=main keeps the 2-thread CSV and Parquet
 # rows, for 10 M rows). The cohort (`cairn cohort`) reaches every status of
-# every recommendation; JSON lines are generated only for CONFIGS=all.
+# every recommendation; JSON lines are generated only for CONFIGS=all;
+# CONFIGS=jsonl measures JSON lines output (CSV and Parquet in, 2 threads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-1000000}"
@@ -49,6 +50,9 @@ if [ "$configs" = all ]; then
   done
   for input in csv parquet; do measure "$input" csv 2 1; done
   for input in csv parquet; do measure "$input" parquet 2 64; done
+elif [ "$configs" = jsonl ]; then
+  # JSON lines output: every row's missing facts, derived values and notes.
+  for input in csv parquet; do measure "$input" jsonl 2 64; done
 else
   for input in csv parquet; do
     for output in csv parquet; do measure "$input" "$output" 2 64; done

@@ -354,6 +354,11 @@ fn plain_loop(mode: &str) {
     }
     let n = (rounds * cases.len()) as f64;
     let secs = start.elapsed().as_secs_f64();
+    let (reached, tried) = scratch.exact_cost();
+    eprintln!(
+        "exact pass: {reached} recommendations reached it, {tried} completions run, {} charted",
+        scratch.exact_charted()
+    );
     println!(
         "{mode}: {} cases in {secs:.3} s = {:.0} cases/s (checksum {sum})",
         n,

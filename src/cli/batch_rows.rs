@@ -280,8 +280,7 @@ impl Worker<'_> {
             }
             _ => {
                 let statuses = statuses.to_vec();
-                let row = self.json_row(line, case_name.map(str::to_string), &statuses, case);
-                done.out.push_str(&row);
+                self.json_row(&mut done.out, line, case_name.map(str::to_string), &statuses, case);
             }
         }
         done.out.push('\n');
@@ -307,48 +306,39 @@ impl Worker<'_> {
         }
     }
 
-    /// The JSON row of a good record.
+    /// Writes the JSON row of a good record into `out`, straight from the
+    /// slots with a serializer (`batch_json`).
     fn json_row(
         &mut self,
+        out: &mut String,
         line: usize,
         name: Option<String>,
         statuses: &[Status],
         case: &case::Case,
-    ) -> String {
+    ) {
         let model = &self.checked.model;
-        let mut recs_json = serde_json::Map::new();
-        let mut missing = serde_json::Map::new();
-        for (i, (rec, status)) in model.recs.iter().zip(statuses).enumerate() {
-            recs_json.insert(rec.id.clone(), status.as_str().into());
-            if *status == Status::Undetermined {
-                // A list's slots are asked for as the list, once.
-                let facts = self.program.missing(&mut self.scratch, RecId(i as u32));
-                missing.insert(rec.id.clone(), model.user_names(facts).into());
-            }
-        }
-        let derived: serde_json::Map<String, serde_json::Value> = model
-            .defs
+        let missing: Vec<Option<Vec<String>>> = statuses
             .iter()
             .enumerate()
-            .map(|(i, d)| {
-                let v = self.program.def_value(&self.scratch, DefId(i as u32));
-                (d.name.clone(), cairn::value::json::encode(model, d.ty, v))
+            .map(|(i, status)| {
+                // A list's slots are asked for as the list, once.
+                (*status == Status::Undetermined).then(|| {
+                    let facts = self.program.missing(&mut self.scratch, RecId(i as u32));
+                    model.user_names(facts)
+                })
             })
             .collect();
-        let mut row = serde_json::json!({
-            "line": line,
-            "name": name,
-            "recommendations": recs_json,
-            "missing": missing,
-            "derived": derived,
-        });
-        // As in `cairn run`: the facts left out that took their declared
-        // absent value, only when there are any.
-        if !case.absent.is_empty() {
-            let absent = cairn::eval::outcome::absent_facts(model, case);
-            row["absent"] = serde_json::to_value(absent).unwrap_or_default();
-        }
-        row.to_string()
+        let row = super::batch_json::Row {
+            model,
+            program: self.program,
+            scratch: &self.scratch,
+            case,
+            line,
+            name: name.as_deref(),
+            statuses,
+            missing: &missing,
+        };
+        row.write(out);
     }
 
     /// Writes the error row of a bad record, and its errors for standard

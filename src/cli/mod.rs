@@ -43,6 +43,7 @@ mod analyze;
 mod batch;
 mod batch_arrow;
 mod batch_chunk;
+mod batch_json;
 mod batch_rows;
 mod batch_rows_arrow;
 mod batch_write;

@@ -12,6 +12,7 @@ mod arrow_lib;
 mod batch_arrow;
 mod batch_cohort;
 mod batch_csv;
+mod batch_jsonl_rows;
 mod case;
 mod cervical;
 mod check;

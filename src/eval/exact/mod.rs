@@ -47,6 +47,9 @@ mod diagram_tests;
 mod pass;
 mod program;
 mod regions;
+mod rerun;
+#[cfg(test)]
+mod rerun_tests;
 mod solve;
 mod space;
 

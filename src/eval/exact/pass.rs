@@ -12,7 +12,6 @@ use super::{Region, LIMIT};
 use crate::check::model::Type;
 use crate::eval::compile::{Code, Pc};
 use crate::eval::outcome::Status;
-use crate::eval::run;
 use crate::eval::why::Bits;
 use crate::value::Value;
 
@@ -64,6 +63,27 @@ pub(crate) struct Work {
     pub(super) charted: u64,
     /// Buffers of the walks over decision diagrams.
     pub(super) seen: Seen,
+    /// Per live slot: the varying facts (bit `i` for `facts[i]`) its value
+    /// depends on, so that a completion re-runs only what its changed
+    /// facts reach (at most 64 varying facts; more re-run everything).
+    pub(super) masks: Vec<u64>,
+    /// The region index of each varying fact in the last completion run.
+    pub(super) digits: Vec<u32>,
+    /// True when the slots hold the completion `digits` describes, so the
+    /// next one may re-run only what changed; anything that reloads the
+    /// slots or the space clears it.
+    pub(super) warm: bool,
+    /// Re-run every live instruction for every completion, as before the
+    /// incremental re-runs (the reference of `rerun_tests`).
+    pub(super) cold: bool,
+    /// The index of the completion `digits` describes.
+    pub(super) at: u64,
+    /// The live instructions in an evaluation order in which those that
+    /// depend on lower varying facts come last (see `rerun`).
+    pub(super) order: Vec<Pc>,
+    /// Per varying fact `i`: where the instructions depending on facts
+    /// `0..=i` only start in `order` (the rest depend on none of them).
+    pub(super) cut: Vec<u32>,
 }
 
 /// What the exact pass found for one recommendation.
@@ -87,7 +107,9 @@ impl Work {
             self.live = Bits::with_len(slots);
             self.dep = Bits::with_len(slots);
             self.vf = vec![u32::MAX; slots];
+            self.masks = vec![0; slots];
         }
+        self.warm = false;
     }
 
     /// The number of completions of the prepared space (saturating).
@@ -95,53 +117,6 @@ impl Work {
         self.spans.iter().fold(1u64, |n, &(s, e)| {
             n.saturating_mul(u64::from(e.saturating_sub(s)).max(1))
         })
-    }
-
-    /// Sets the facts to completion `index` and re-runs the live
-    /// instructions; returns the value of `root`.
-    pub(super) fn complete(&mut self, code: &Code, index: u64, root: Pc) -> Option<Value> {
-        self.tried += 1;
-        // One pass: each fact's digit, then its representative, in place.
-        let mut rest = index;
-        for i in 0..self.facts.len() {
-            let span = self.spans.get(i).copied();
-            let (s, e) = span.unwrap_or((0, 1));
-            let n = u64::from(e.saturating_sub(s)).max(1);
-            let d = (rest % n) as u32;
-            rest /= n;
-            let v = span.and_then(|_| self.regions.get((s + d) as usize).map(|r| r.rep));
-            if let Some(&f) = self.facts.get(i) {
-                self.set_fact(code, f, v);
-            }
-        }
-        self.rerun(code);
-        self.vals.get(root as usize).copied().flatten()
-    }
-
-    /// Gives fact `f` a value, in its slot (if it has one) and for the
-    /// instructions that copy it.
-    pub(super) fn set_fact(&mut self, code: &Code, f: u32, v: Option<Value>) {
-        if (f as usize) < code.facts {
-            if let Some(slot) = self.vals.get_mut(f as usize) {
-                *slot = v;
-            }
-        }
-        if let Some(slot) = self.fvals.get_mut(f as usize) {
-            *slot = v;
-        }
-    }
-
-    /// Re-runs the live instructions in order on the current fact values.
-    pub(super) fn rerun(&mut self, code: &Code) {
-        for &pc in &self.run {
-            let Some(op) = code.ops.get(pc as usize) else {
-                continue;
-            };
-            let v = run::step(code, &self.fvals, self.vals.as_slice(), op);
-            if let Some(slot) = self.vals.get_mut(pc as usize) {
-                *slot = v;
-            }
-        }
     }
 
     /// The status every completion agrees on, stopping at the first that
@@ -187,14 +162,7 @@ impl Work {
         let mut stride = 1usize;
         for i in 0..self.facts.len() {
             let radix = self.radix(i);
-            let mut differs = false;
-            for (idx, &base) in self.grid.iter().enumerate() {
-                if differs || !(idx / stride).is_multiple_of(radix) {
-                    continue;
-                }
-                differs = (1..radix).any(|j| self.grid.get(idx + j * stride) != Some(&base));
-            }
-            self.matters.push(differs);
+            self.matters.push(varies_along(&self.grid, stride, radix));
             stride *= radix;
         }
         match self.grid.first() {
@@ -232,23 +200,24 @@ impl Work {
     pub(super) fn per_region(&self, i: usize, out: &mut Vec<Status>) {
         out.clear();
         let radix = self.radix(i);
-        let stride: usize = (0..i).map(|j| self.radix(j)).product();
+        let stride: usize = (0..i).map(|j| self.radix(j)).product::<usize>().max(1);
+        // Per region: its first status, and whether another differs.
         let mut seen = vec![None::<Status>; radix];
         let mut mixed = vec![false; radix];
-        for (idx, &s) in self.grid.iter().enumerate() {
-            let d = (idx / stride.max(1)) % radix;
-            match seen.get(d).copied().flatten() {
-                None => {
-                    if let Some(slot) = seen.get_mut(d) {
-                        *slot = Some(s);
+        // The grid in blocks of `radix * stride`: region `d` of fact `i`
+        // is the `d`-th run of `stride` completions of each block.
+        for block in self.grid.chunks(radix * stride) {
+            for (d, run) in block.chunks(stride).enumerate() {
+                let (Some(first), Some(m)) = (seen.get_mut(d), mixed.get_mut(d)) else {
+                    continue;
+                };
+                for &s in run {
+                    match *first {
+                        None => *first = Some(s),
+                        Some(t) if t != s => *m = true,
+                        Some(_) => {}
                     }
                 }
-                Some(t) if t != s => {
-                    if let Some(m) = mixed.get_mut(d) {
-                        *m = true;
-                    }
-                }
-                Some(_) => {}
             }
         }
         for (s, m) in seen.iter().zip(&mixed) {
@@ -258,6 +227,17 @@ impl Work {
             });
         }
     }
+}
+
+/// True when two completions of `grid` differing only in one fact (of
+/// `radix` regions, its completions `stride` apart) differ.
+fn varies_along(grid: &[Status], stride: usize, radix: usize) -> bool {
+    let stride = stride.max(1);
+    grid.chunks(radix * stride).any(|block| {
+        let (base, rest) = block.split_at(stride.min(block.len()));
+        rest.chunks(stride)
+            .any(|run| run.iter().zip(base).any(|(a, b)| a != b))
+    })
 }
 
 /// The status a recommendation's combined condition gives.

@@ -52,6 +52,7 @@ enum Side {
 impl Work {
     /// Reference values from a case's Kleene values.
     pub(super) fn load<S: Slots + ?Sized>(&mut self, cone: &Cone, kleene: &S) {
+        self.warm = false;
         for &pc in &cone.slots {
             if let Some(slot) = self.vals.get_mut(pc as usize) {
                 *slot = kleene.slot(pc);
@@ -62,6 +63,7 @@ impl Work {
     /// Reference values for the analysis: every fact unknown, and `is
     /// known` undecided too, since the cases it asks about give facts.
     pub(super) fn load_blank(&mut self, code: &Code, cone: &Cone) {
+        self.warm = false;
         for &pc in &cone.slots {
             let v = match code.ops.get(pc as usize) {
                 Some(Op::Const(v)) => Some(*v),
@@ -133,6 +135,7 @@ impl Work {
             self.ftys.push(t);
         }
         self.forward(code, adj);
+        self.fill_masks(code, adj);
         self.cands.clear();
         self.pending.clear();
         let mut complete = true;
@@ -161,6 +164,8 @@ impl Work {
         if !complete && guess {
             self.guess(code, cone, plan);
         }
+        // The regions may have changed since the last completion.
+        self.warm = false;
         complete
     }
 
@@ -256,6 +261,7 @@ impl Work {
         roots: &[Pc],
         src: Option<&S>,
     ) {
+        self.warm = false;
         self.live.clear();
         self.stack.clear();
         for &r in roots {
