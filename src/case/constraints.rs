@@ -5,6 +5,7 @@
 use super::error::CaseError;
 use super::Loader;
 use crate::check::Checked;
+use crate::source::SourceMap;
 use crate::value::Value;
 use miette::LabeledSpan;
 
@@ -13,12 +14,13 @@ impl Loader<'_> {
     /// labelling the facts it reads that the case gives.
     pub(super) fn constraints(&mut self, checked: &Checked, facts: &[Option<Value>]) {
         let broken = crate::eval::constraints::broken(self.model, facts);
-        self.broken_constraints(checked, broken);
+        self.broken_constraints(&checked.sources, broken);
     }
 
     /// Reports the constraints `broken` (indices into the model's), found
-    /// by a caller that compiled them once for many cases.
-    pub(super) fn broken_constraints(&mut self, checked: &Checked, broken: Vec<usize>) {
+    /// by a caller that compiled them once for many cases; `sources` are the
+    /// guideline's, which the help quotes.
+    pub(super) fn broken_constraints(&mut self, sources: &SourceMap, broken: Vec<usize>) {
         for i in broken {
             let Some(c) = self.model.constraints.get(i) else {
                 continue;
@@ -37,7 +39,7 @@ impl Loader<'_> {
                 .collect();
             // A list's slots are given by the one list: labelled once.
             labels.dedup_by(|a, b| a.offset() == b.offset() && a.label() == b.label());
-            let condition = checked.sources.slice(c.condition.span);
+            let condition = sources.slice(c.condition.span);
             self.push(CaseError::BrokenConstraint {
                 name: c.name.clone(),
                 description: c.description.clone(),

@@ -15,6 +15,7 @@ mod lists;
 mod next_due;
 pub mod row;
 mod strengths;
+pub mod typed;
 
 use crate::check::model::{FactId, Model, Type};
 use crate::check::{Checked, Failed};
@@ -112,7 +113,9 @@ pub fn load_with(
             let case = loader.root(name, &root);
             if !loader.diagnostics.has_errors() {
                 match constraints {
-                    Some(c) => loader.broken_constraints(checked, c.broken(&case.case.facts)),
+                    Some(c) => {
+                        loader.broken_constraints(&checked.sources, c.broken(&case.case.facts))
+                    }
                     None => loader.constraints(checked, &case.case.facts),
                 }
             }

@@ -262,7 +262,7 @@ pub fn load(
     if !loader.diagnostics.has_errors() {
         loader.absent(&mut case);
         let broken = columns.constraints.broken(&case.facts);
-        loader.broken_constraints(checked, broken);
+        loader.broken_constraints(&checked.sources, broken);
     }
     if loader.diagnostics.has_errors() {
         let mut sources = SourceMap::new();

@@ -175,6 +175,11 @@ impl Program {
         &self.model
     }
 
+    /// The guideline's sources, which the model's spans point into.
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
     /// Number of instructions of the general code run per case.
     pub fn slots(&self) -> usize {
         self.code.main_len

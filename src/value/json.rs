@@ -365,6 +365,40 @@ fn canonical(dim: Dimension, domain: Option<&Domain>, json: &Shape) -> Result<f6
         }
         other => DecodeError::UnitRefused(symbol.to_string(), other.reason()),
     })?;
+    in_unit(dim, domain, number, unit, &symbol)
+}
+
+/// A quantity given as `number` in `unit`, a unit its reader resolved once
+/// for many values (a typed column, `cohort::arrow`): exactly what
+/// [`decode_in`] gives for `{"value": number, "unit": symbol}`.
+pub fn decode_quantity_in(
+    ty: Type,
+    domain: Option<&Domain>,
+    number: f64,
+    unit: units::Unit,
+) -> Result<Option<Value>, DecodeError> {
+    let Type::Quantity { dim, .. } = ty else {
+        return Err(DecodeError::Mismatch);
+    };
+    if !number.is_finite() {
+        return Err(DecodeError::Mismatch);
+    }
+    let x = in_unit(dim, domain, number, unit, unit.symbol)?;
+    if domain.is_some_and(|d| d.range.is_some_and(|(lo, hi)| !(lo..=hi).contains(&x))) {
+        return Err(DecodeError::OutOfRange);
+    }
+    Ok(Some(Value::Quantity(x)))
+}
+
+/// `number` in `unit` in the canonical unit of `dim`, through a conversion
+/// the domain declares when the dimensions differ.
+fn in_unit(
+    dim: Dimension,
+    domain: Option<&Domain>,
+    number: f64,
+    unit: units::Unit,
+    symbol: &str,
+) -> Result<f64, DecodeError> {
     let value = units::to_canonical(number, unit).ok_or(DecodeError::QuantityRange)?;
     if unit.dimension == dim {
         return Ok(value);

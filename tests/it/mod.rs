@@ -6,6 +6,8 @@ mod analysis_age;
 mod analysis_branches;
 mod analysis_chain;
 mod analysis_space;
+#[cfg(feature = "arrow")]
+mod arrow_lib;
 mod batch_cohort;
 mod batch_csv;
 mod case;

@@ -1,0 +1,454 @@
+//! Cohort stage: the columns of an Arrow record batch resolved against a
+//! guideline's facts once ([`Plan::new`]), then every batch decoded column
+//! by column straight into the fact slots of its cases ([`Plan::decode`]).
+//!
+//! Each column is downcast once per batch; a value goes through the value
+//! codec (`case::typed`), with no JSON and no `String` per value (a
+//! dictionary column's values are decoded once per batch). A value that
+//! does not decode becomes a problem of its row, naming the column; the
+//! rest of the row and the other rows still load.
+
+use super::arrow::{Error, RowProblem};
+use super::columns::{self, Kind, Target};
+use crate::case::typed::{self, Problem};
+use crate::case::Case;
+use crate::check::model::Model;
+use crate::eval::constraints::Constraints;
+use crate::eval::Program;
+use crate::value::json::{decode_quantity_in, Shape};
+use crate::value::{date, Value};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, ArrowPrimitiveType, PrimitiveArray, RecordBatch};
+use arrow_buffer::ArrowNativeType;
+use arrow_schema::{DataType, Schema};
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// One resolved column.
+#[derive(Debug, Clone)]
+struct Column {
+    /// Its index in the batch.
+    index: usize,
+    /// Its name as written.
+    name: String,
+    target: Target,
+}
+
+/// The columns of a cohort's schema, resolved against a guideline.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    columns: Vec<Column>,
+    /// Per fact: some column gives it (so `absent means` does not apply).
+    given: Vec<bool>,
+    constraints: Constraints,
+    /// The index of the `name` column, if any.
+    pub(crate) name: Option<usize>,
+    schema: Schema,
+}
+
+/// A number read from an integer or float column.
+#[derive(Clone, Copy)]
+enum Num {
+    Int(i64),
+    Float(f64),
+}
+
+impl Plan {
+    /// Resolves `schema` against the guideline of `program`: every column
+    /// must name a fact, a list or `name`, once, with a type that can hold
+    /// its values.
+    pub(crate) fn new(program: &Program, schema: &Schema) -> Result<Plan, Error> {
+        let model = program.model();
+        let mut columns = Vec::with_capacity(schema.fields().len());
+        let mut given = vec![false; model.facts.len()];
+        let mut name = None;
+        let mut seen: Vec<&str> = Vec::new();
+        for (index, field) in schema.fields().iter().enumerate() {
+            let target = columns::resolve(model, field)?;
+            let key = match &target {
+                Target::Name => "name",
+                Target::Fact { id, .. } => model.facts.get(*id).map_or("", |f| f.name.as_str()),
+                Target::List(i) => model.lists.get(*i).map_or("", |l| l.name.as_str()),
+            };
+            if seen.contains(&key) {
+                return Err(Error::DuplicateColumn {
+                    column: field.name().clone(),
+                });
+            }
+            seen.push(key);
+            match &target {
+                Target::Name => name = Some(index),
+                Target::Fact { id, .. } => {
+                    if let Some(g) = given.get_mut(*id) {
+                        *g = true;
+                    }
+                }
+                Target::List(i) => {
+                    for slot in model.lists.get(*i).map_or(&[][..], |l| &l.slots) {
+                        if let Some(g) = given.get_mut(slot.0 as usize) {
+                            *g = true;
+                        }
+                    }
+                }
+            }
+            columns.push(Column {
+                index,
+                name: field.name().clone(),
+                target,
+            });
+        }
+        Ok(Plan {
+            columns,
+            given,
+            constraints: Constraints::new(model),
+            name,
+            schema: schema.clone(),
+        })
+    }
+
+    /// True when `schema` has the columns this plan was resolved for.
+    pub(crate) fn fits(&self, schema: &Schema) -> bool {
+        self.schema.fields() == schema.fields()
+    }
+
+    /// Decodes `batch` into `cases` (one per row, resized) and the problems
+    /// of each row (`problems[row]`, cleared first).
+    pub(crate) fn decode(
+        &self,
+        program: &Program,
+        batch: &RecordBatch,
+        cases: &mut Vec<Case>,
+        problems: &mut Vec<Vec<RowProblem>>,
+    ) {
+        let model = program.model();
+        let rows = batch.num_rows();
+        cases.resize_with(rows, Case::default);
+        problems.resize_with(rows, Vec::new);
+        for (case, p) in cases.iter_mut().zip(problems.iter_mut()) {
+            case.facts.clear();
+            case.facts.resize(model.facts.len(), None);
+            case.absent.clear();
+            p.clear();
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for column in &self.columns {
+            let Some(array) = batch.columns().get(column.index) else {
+                continue;
+            };
+            let mut sink = Sink {
+                cases: cases.as_mut_slice(),
+                problems: problems.as_mut_slice(),
+                column: &column.name,
+            };
+            match &column.target {
+                Target::Name => {}
+                Target::Fact { id, kind } => fact(model, *id, kind, array.as_ref(), &mut sink),
+                Target::List(i) => list(model, *i, array.as_ref(), &mut sink, &mut names),
+            }
+        }
+        for (case, p) in cases.iter_mut().zip(problems.iter_mut()) {
+            if p.is_empty() {
+                let found = typed::finish(
+                    model,
+                    program.sources(),
+                    &self.constraints,
+                    case,
+                    &self.given,
+                );
+                p.extend(found.into_iter().map(|problem| RowProblem {
+                    column: None,
+                    problem,
+                }));
+            }
+        }
+    }
+}
+
+/// Where a column's values go.
+struct Sink<'a> {
+    cases: &'a mut [Case],
+    problems: &'a mut [Vec<RowProblem>],
+    column: &'a str,
+}
+
+impl Sink<'_> {
+    fn put(&mut self, row: usize, fact: usize, value: Result<Option<Value>, Problem>) {
+        match value {
+            Ok(v) => {
+                if let Some(slot) = self.cases.get_mut(row).and_then(|c| c.facts.get_mut(fact)) {
+                    *slot = v;
+                }
+            }
+            Err(problem) => self.problem(row, problem),
+        }
+    }
+
+    fn problem(&mut self, row: usize, problem: Problem) {
+        if let Some(p) = self.problems.get_mut(row) {
+            p.push(RowProblem {
+                column: Some(self.column.to_string()),
+                problem,
+            });
+        }
+    }
+}
+
+/// Decodes one fact column.
+fn fact(model: &Model, id: usize, kind: &Kind, array: &dyn Array, sink: &mut Sink) {
+    let Some(info) = model.facts.get(id) else {
+        return;
+    };
+    let rows = array.len();
+    match kind {
+        Kind::Bool => {
+            let Some(a) = array.as_boolean_opt() else {
+                return;
+            };
+            for row in 0..rows {
+                let shape = if a.is_null(row) {
+                    Shape::Null
+                } else {
+                    Shape::Bool(a.value(row))
+                };
+                sink.put(row, id, typed::decode(model, id, &shape));
+            }
+        }
+        Kind::Number => {
+            let mut digits = String::new();
+            numbers(array, &mut |row, n| {
+                let shape = match n {
+                    None => Shape::Null,
+                    Some(Num::Int(i)) => {
+                        // The digits, so every i64 is exact (the codec reads them).
+                        digits.clear();
+                        let _ = write!(digits, "{i}");
+                        Shape::Number(i as f64, Cow::Borrowed(digits.as_str()))
+                    }
+                    Some(Num::Float(x)) => Shape::Number(x, Cow::Borrowed("")),
+                };
+                let value = typed::decode(model, id, &shape);
+                sink.put(row, id, value);
+            });
+        }
+        Kind::Quantity(unit) => numbers(array, &mut |row, n| {
+            let x = match n {
+                None => return sink.put(row, id, Ok(None)),
+                Some(Num::Int(i)) => i as f64,
+                Some(Num::Float(x)) => x,
+            };
+            let value = decode_quantity_in(info.ty, Some(&info.domain), x, *unit).map_err(|_| {
+                let json = format!(
+                    "{{\"value\": {}, \"unit\": {}}}",
+                    serde_json::json!(x),
+                    serde_json::json!(unit.symbol)
+                );
+                typed::problem(model, id, &json)
+            });
+            sink.put(row, id, value);
+        }),
+        Kind::Text => {
+            let Some(texts) = Texts::of(array) else {
+                return;
+            };
+            for row in 0..rows {
+                let shape = texts.get(row).map_or(Shape::Null, Shape::String);
+                sink.put(row, id, typed::decode(model, id, &shape));
+            }
+        }
+        Kind::Dictionary => {
+            let Some(dict) = array.as_any_dictionary_opt() else {
+                return;
+            };
+            let Some(texts) = Texts::of(dict.values().as_ref()) else {
+                return;
+            };
+            // Each dictionary value decoded once for the whole batch.
+            let decoded: Vec<Result<Option<Value>, Problem>> = (0..texts.len())
+                .map(|k| {
+                    let shape = texts.get(k).map_or(Shape::Null, Shape::String);
+                    typed::decode(model, id, &shape)
+                })
+                .collect();
+            for (row, key) in dict.normalized_keys().into_iter().enumerate() {
+                if array.is_null(row) {
+                    sink.put(row, id, Ok(None));
+                } else {
+                    let value = decoded.get(key).cloned().unwrap_or(Ok(None));
+                    sink.put(row, id, value);
+                }
+            }
+        }
+        Kind::Date => {
+            let days = |row: usize| -> Option<i64> {
+                if array.is_null(row) {
+                    return None;
+                }
+                if let Some(a) = array.as_primitive_opt::<arrow_array::types::Date32Type>() {
+                    return Some(i64::from(a.value(row)));
+                }
+                let a = array.as_primitive_opt::<arrow_array::types::Date64Type>()?;
+                Some(a.value(row).div_euclid(86_400_000))
+            };
+            for row in 0..rows {
+                let value = match days(row) {
+                    None => Ok(None),
+                    Some(d) => match i32::try_from(d).ok().filter(|&d| date::in_range(d)) {
+                        Some(d) => Ok(Some(Value::Date(d))),
+                        None => Err(Problem {
+                            code: "cairn::cohort::date_range".into(),
+                            message: format!(
+                                "`{}`: day `{d}` after 1970-01-01 is outside the years 0001 to 9999",
+                                info.name
+                            ),
+                            help: None,
+                        }),
+                    },
+                };
+                sink.put(row, id, value);
+            }
+        }
+    }
+}
+
+/// Decodes one list column: a list of value names per row, or a text cell
+/// of names separated by `;` (as in CSV; a lone `;` is the empty list).
+fn list<'a>(
+    model: &Model,
+    list: usize,
+    array: &'a dyn Array,
+    sink: &mut Sink,
+    names: &mut Vec<&'a str>,
+) {
+    let put = |row: usize, names: Option<&[&str]>, sink: &mut Sink| {
+        let Some(case) = sink.cases.get_mut(row) else {
+            return;
+        };
+        for problem in typed::list(model, list, names, &mut case.facts) {
+            sink.problem(row, problem);
+        }
+    };
+    if let Some(texts) = Texts::of(array) {
+        for row in 0..array.len() {
+            match texts.get(row).map(str::trim) {
+                None | Some("") => put(row, None, sink),
+                Some(text) => {
+                    names.clear();
+                    names.extend(text.split(';').map(str::trim).filter(|s| !s.is_empty()));
+                    put(row, Some(names), sink);
+                }
+            }
+        }
+        return;
+    }
+    let (offsets, values): (Vec<usize>, &dyn Array) = if let Some(l) = array.as_list_opt::<i32>() {
+        let o = l.value_offsets().iter().map(|o| o.as_usize()).collect();
+        (o, l.values().as_ref())
+    } else if let Some(l) = array.as_list_opt::<i64>() {
+        let o = l.value_offsets().iter().map(|o| o.as_usize()).collect();
+        (o, l.values().as_ref())
+    } else {
+        return;
+    };
+    let Some(texts) = Texts::of(values) else {
+        return;
+    };
+    for row in 0..array.len() {
+        if array.is_null(row) {
+            put(row, None, sink);
+            continue;
+        }
+        let (start, end) = (
+            offsets.get(row).copied().unwrap_or(0),
+            offsets.get(row + 1).copied().unwrap_or(0),
+        );
+        names.clear();
+        names.extend((start..end).filter_map(|i| texts.get(i)));
+        put(row, Some(names), sink);
+    }
+}
+
+/// Calls `f` with every value of an integer or float column (`None` for
+/// null).
+fn numbers(array: &dyn Array, f: &mut dyn FnMut(usize, Option<Num>)) {
+    fn ints<T: ArrowPrimitiveType>(a: &PrimitiveArray<T>, f: &mut dyn FnMut(usize, Option<Num>)) {
+        for row in 0..a.len() {
+            let v = if a.is_null(row) {
+                None
+            } else {
+                // A u64 beyond i64 reads as a float, which the codec refuses.
+                let raw = a.value(row);
+                Some(
+                    raw.to_i64()
+                        .map_or_else(|| Num::Float(raw.as_usize() as f64), Num::Int),
+                )
+            };
+            f(row, v);
+        }
+    }
+    match array.data_type() {
+        DataType::Int8 => array.as_primitive_opt::<Int8Type>().map(|a| ints(a, f)),
+        DataType::Int16 => array.as_primitive_opt::<Int16Type>().map(|a| ints(a, f)),
+        DataType::Int32 => array.as_primitive_opt::<Int32Type>().map(|a| ints(a, f)),
+        DataType::Int64 => array.as_primitive_opt::<Int64Type>().map(|a| ints(a, f)),
+        DataType::UInt8 => array.as_primitive_opt::<UInt8Type>().map(|a| ints(a, f)),
+        DataType::UInt16 => array.as_primitive_opt::<UInt16Type>().map(|a| ints(a, f)),
+        DataType::UInt32 => array.as_primitive_opt::<UInt32Type>().map(|a| ints(a, f)),
+        DataType::UInt64 => array.as_primitive_opt::<UInt64Type>().map(|a| ints(a, f)),
+        DataType::Float32 => array
+            .as_primitive_opt::<arrow_array::types::Float32Type>()
+            .map(|a| {
+                for row in 0..a.len() {
+                    f(
+                        row,
+                        a.is_valid(row).then(|| Num::Float(f64::from(a.value(row)))),
+                    );
+                }
+            }),
+        DataType::Float64 => array
+            .as_primitive_opt::<arrow_array::types::Float64Type>()
+            .map(|a| {
+                for row in 0..a.len() {
+                    f(row, a.is_valid(row).then(|| Num::Float(a.value(row))));
+                }
+            }),
+        _ => None,
+    };
+}
+
+/// A column of strings, whichever Arrow layout holds them.
+enum Texts<'a> {
+    Small(&'a arrow_array::StringArray),
+    Large(&'a arrow_array::LargeStringArray),
+    View(&'a arrow_array::StringViewArray),
+}
+
+impl<'a> Texts<'a> {
+    fn of(array: &'a dyn Array) -> Option<Texts<'a>> {
+        if let Some(a) = array.as_string_opt::<i32>() {
+            Some(Texts::Small(a))
+        } else if let Some(a) = array.as_string_opt::<i64>() {
+            Some(Texts::Large(a))
+        } else {
+            array.as_string_view_opt().map(Texts::View)
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Texts::Small(a) => a.len(),
+            Texts::Large(a) => a.len(),
+            Texts::View(a) => a.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<&'a str> {
+        match self {
+            Texts::Small(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
+            Texts::Large(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
+            Texts::View(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
+        }
+    }
+}
