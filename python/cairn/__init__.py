@@ -20,10 +20,11 @@ import os as _os
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _cairn
+from . import _cairn, _frames
 from ._errors import (
     CairnError,
     CaseError,
+    CohortError,
     Diagnostic,
     GuidelineError,
     Label,
@@ -35,6 +36,7 @@ __version__: str = _cairn.__version__
 __all__ = [
     "CairnError",
     "CaseError",
+    "CohortError",
     "Diagnostic",
     "EnumValue",
     "Fact",
@@ -223,3 +225,38 @@ class Guideline:
     def explain_steps(self, case: CaseLike, id: str, *, name: str = "<case>") -> List[Dict[str, Any]]:
         """The same explanation as data: the trace steps, as in ``cairn run --format json --trace``."""
         return _json.loads(self._inner.explain(_case_text(case), id, name)[1])
+
+    def input_schema(self) -> Any:
+        """The Arrow schema (``pyarrow.Schema``) of a cohort: a nullable column per fact."""
+        import pyarrow as pa
+
+        return pa.schema(self._inner.input_schema())
+
+    def evaluate_arrow(
+        self,
+        data: Any,
+        *,
+        derived: bool = False,
+        missing: bool = False,
+        keep: Sequence[str] = (),
+        threads: Optional[int] = None,
+    ) -> Any:
+        """Evaluates every row of an Arrow table, batch or stream, zero-copy in.
+
+        Returns a ``pyarrow.RecordBatch`` for a record batch, else a
+        ``pyarrow.Table``: one row per input row, a status per recommendation,
+        ``derived.NAME`` and ``missing.ID`` when asked, and ``error`` (null
+        when the row ran). Columns in ``keep`` pass through in front. Raises
+        :class:`CohortError` when a column does not fit the guideline.
+        """
+        return _frames.evaluate_arrow(
+            self._inner, data, derived=derived, missing=missing, keep=keep, threads=threads
+        )
+
+    def evaluate_pandas(self, df: Any, **options: Any) -> Any:
+        """:meth:`evaluate_arrow` for a pandas DataFrame (through pyarrow); keeps its index."""
+        return _frames.evaluate_pandas(self._inner, df, **options)
+
+    def evaluate_polars(self, df: Any, **options: Any) -> Any:
+        """:meth:`evaluate_arrow` for a polars DataFrame or LazyFrame, without pyarrow."""
+        return _frames.evaluate_polars(self._inner, df, **options)

@@ -97,3 +97,10 @@ class CaseError(CairnError, ValueError):
 
 class UnknownRecommendation(CairnError, KeyError):
     """``explain`` was asked about an id the guideline has no recommendation for."""
+
+
+class CohortError(CairnError, ValueError):
+    """A cohort's columns do not fit the guideline: an unknown column, a wrong type or unit.
+
+    A bad *value* never raises: its row's statuses are null and its ``error`` cell says why.
+    """

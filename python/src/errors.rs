@@ -16,6 +16,8 @@ use pyo3::prelude::*;
 pub const GUIDELINE: &str = "GuidelineError";
 /// The case does not load (bad JSON, unknown fact, broken constraint…).
 pub const CASE: &str = "CaseError";
+/// A cohort's columns do not fit the guideline.
+pub const COHORT: &str = "CohortError";
 /// `explain` was asked about a recommendation the guideline lacks.
 pub const UNKNOWN_RECOMMENDATION: &str = "UnknownRecommendation";
 

@@ -9,15 +9,20 @@
 //! classes of `cairn._errors` with the rendered diagnostics (see
 //! [`errors`]).
 
+mod arrow;
 mod errors;
 mod model;
 
+use arrow_array::RecordBatch;
 use cairn::check::Checked;
 use cairn::eval::{self, Program, Scratch};
 use cairn::syntax::{self, FsLoader};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3_arrow::input::AnyRecordBatch;
+use pyo3_arrow::{PyRecordBatch, PySchema, PyTable};
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Width of rendered diagnostics and explanations, as on the command line.
 const WIDTH: usize = 100;
@@ -160,6 +165,87 @@ impl Guideline {
             }
             Err(e) => Err(errors::one(py, errors::UNKNOWN_RECOMMENDATION, e)),
         }
+    }
+
+    /// The Arrow schema of a cohort: a nullable column per fact, typed
+    /// from its declaration (a quantity's unit in the field's metadata).
+    fn input_schema(&self) -> PySchema {
+        PySchema::new(Arc::new(cairn::cohort::arrow::input_schema(&self.program)))
+    }
+
+    /// The schema of the output for inputs of `schema`; raises
+    /// `CohortError` when a column does not fit the guideline.
+    #[pyo3(signature = (schema, derived = false, missing = false))]
+    fn output_schema(
+        &self,
+        py: Python<'_>,
+        schema: PySchema,
+        derived: bool,
+        missing: bool,
+    ) -> PyResult<PySchema> {
+        let schema: arrow_schema::SchemaRef = schema.into();
+        let options = arrow::options(derived, missing);
+        arrow::output_schema(&self.program, &schema, options)
+            .map(PySchema::new)
+            .map_err(|e| errors::one(py, errors::COHORT, e))
+    }
+
+    /// Evaluates every row of an Arrow stream or table (anything with
+    /// `__arrow_c_stream__` or `__arrow_c_array__`), the GIL released, on
+    /// `threads` threads (default: every core); one output row per input row.
+    #[pyo3(signature = (data, derived = false, missing = false, threads = None))]
+    fn evaluate_stream(
+        &self,
+        py: Python<'_>,
+        data: AnyRecordBatch,
+        derived: bool,
+        missing: bool,
+        threads: Option<usize>,
+    ) -> PyResult<PyTable> {
+        // Reading the stream may call back into Python: with the GIL held.
+        let reader = data.into_reader()?;
+        let schema = reader.schema();
+        let batches = reader
+            .collect::<Result<Vec<RecordBatch>, _>>()
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let (schema, out) = self.run(py, &schema, &batches, derived, missing, threads)?;
+        PyTable::try_new(out, schema)
+    }
+
+    /// [`Guideline::evaluate_stream`] for one record batch, giving one.
+    #[pyo3(signature = (batch, derived = false, missing = false, threads = None))]
+    fn evaluate_batch(
+        &self,
+        py: Python<'_>,
+        batch: PyRecordBatch,
+        derived: bool,
+        missing: bool,
+        threads: Option<usize>,
+    ) -> PyResult<PyRecordBatch> {
+        let batch = batch.into_inner();
+        let (schema, out) = self.run(py, &batch.schema(), &[batch], derived, missing, threads)?;
+        arrow::concat(&schema, &out)
+            .map(PyRecordBatch::new)
+            .map_err(|e| errors::one(py, errors::COHORT, e))
+    }
+}
+
+impl Guideline {
+    /// Evaluates batches with the GIL released.
+    fn run(
+        &self,
+        py: Python<'_>,
+        schema: &arrow_schema::Schema,
+        batches: &[RecordBatch],
+        derived: bool,
+        missing: bool,
+        threads: Option<usize>,
+    ) -> PyResult<(arrow_schema::SchemaRef, Vec<RecordBatch>)> {
+        let options = arrow::options(derived, missing);
+        let threads = threads.unwrap_or_else(arrow::default_threads);
+        let program = &self.program;
+        py.detach(|| arrow::evaluate(program, schema, batches, options, threads))
+            .map_err(|e| errors::one(py, errors::COHORT, e))
     }
 }
 

@@ -72,3 +72,10 @@ def batch_statuses(guideline: Path, cohort: Path) -> Tuple[List[str], List[List[
     ids = lines[0].split(",")[2:]
     rows = [line.split(",")[2:] for line in lines[1:]]
     return ids, rows
+
+
+def read_cohort(path: Path):
+    """A cohort CSV as a pyarrow table; an empty cell is null (unknown), as in `cairn batch`."""
+    import pyarrow.csv as pacsv
+
+    return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
