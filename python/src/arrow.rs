@@ -80,13 +80,10 @@ pub fn evaluate(
     } else {
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(Error::Arrow("a worker panicked".into())))
-                })
-                .collect::<Result<(), Error>>()
+            handles.into_iter().try_for_each(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Arrow("a worker panicked".into())))
+            })
         })?;
     }
     let done = done.into_inner().unwrap_or_else(|e| e.into_inner());
