@@ -280,7 +280,13 @@ impl Worker<'_> {
             }
             _ => {
                 let statuses = statuses.to_vec();
-                self.json_row(&mut done.out, line, case_name.map(str::to_string), &statuses, case);
+                self.json_row(
+                    &mut done.out,
+                    line,
+                    case_name.map(str::to_string),
+                    &statuses,
+                    case,
+                );
             }
         }
         done.out.push('\n');
