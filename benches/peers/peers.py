@@ -75,12 +75,13 @@ def run_polars(src, out):
 def check(cohort, cairn, peers):
     """Exits 1 with the first row on which a peer and `cairn batch` differ.
 
-    A peer output that starts with `cairn batch`'s `line` and `name` columns
+    A peer output that starts with `cairn batch`'s `line` (or, from Parquet,
+    `row`) and `name` columns
     (`cairn batch` from Parquet) is compared on its statuses too."""
     files = [open(p, encoding="utf-8", newline="") for p in [cohort, cairn, *peers]]
     facts, ours, *theirs = (f.readline().rstrip("\n").split(",") for f in files)
     recs = ours[2:]
-    skip = [2 if head[:2] == ["line", "name"] else 0 for head in theirs]
+    skip = [2 if head[:2] in (["line", "name"], ["row", "name"]) else 0 for head in theirs]
     for path, head, k in zip(peers, theirs, skip):
         if head[k:] != recs:
             sys.exit(f"peers: {path}: columns differ from cairn batch's:\n  {head}\n  {recs}")
