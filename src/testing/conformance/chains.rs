@@ -201,3 +201,46 @@ fn most_random_chains_are_picks() {
     }
     assert!(picks * 2 >= chains, "{picks} picks of {chains} chains");
 }
+
+/// A chain wider than the old `u16` slot ceiling (65,535 slots, about
+/// 22,000 branches of a whole program) keeps its compact form and agrees
+/// with the general code through every evaluator.
+#[test]
+fn a_chain_beyond_the_old_slot_ceiling_agrees() {
+    let mut text = format!(
+        "guideline wide {{ title \"Wide\" version \"1.0.0\" status draft }}\n\
+         fact w \"w\": integer 0 to 40000\n{FACTS}\
+         define k \"k\": enum {{ lo, mid, hi }} = first {{\n"
+    );
+    for i in 0..24_000 {
+        let (c, v) = match i % 3 {
+            0 => (format!("w = {i}"), "lo"),
+            1 => (format!("{i} = w"), "mid"),
+            _ => (format!("w = {i}"), "hi"),
+        };
+        text += &format!("  when {c} then {v}\n");
+    }
+    text += "  otherwise hi\n}\n";
+    for v in ["lo", "mid", "hi"] {
+        text += &format!("suggest r{v} {{ when k = {v} statement \"r\" }}\n");
+    }
+    let subject = Subject::from_text("wide.cairn", text).unwrap();
+    assert_eq!(subject.program.picks(), 1, "the chain is decided by search");
+    let cases: Vec<String> = ["", "0", "1", "2", "12001", "23999", "24000", "40000"]
+        .iter()
+        .map(|w| match w {
+            &"" => "{\"n\": 1}".to_string(),
+            w => format!("{{\"w\": {w}, \"n\": 1}}"),
+        })
+        .collect();
+    let mut runs = Vec::new();
+    for (i, facts) in cases.iter().enumerate() {
+        runs.push(Run {
+            loaded: subject.load(i + 1, 0, facts).unwrap(),
+            facts,
+            expects: &[],
+        });
+    }
+    let failures = check_runs(&subject, &runs, Analysis::Skip);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
