@@ -84,12 +84,7 @@ impl Slots for Lane<'_> {
                 .get(s as usize)
                 .map_or(UNKNOWN, |r| r[lane % LANES])
         };
-        let val = |s: S| {
-            self.vals
-                .get(s as usize * LANES + lane)
-                .copied()
-                .flatten()
-        };
+        let val = |s: S| self.vals.get(s as usize * LANES + lane).copied().flatten();
         match self.fast.held.get(pc as usize) {
             Some(&Held::Byte(held, kind)) => decode(byte(held), kind),
             // Not read by the run (the general operations read only what

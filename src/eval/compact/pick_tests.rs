@@ -149,14 +149,25 @@ fn a_chain_beyond_sixty_five_thousand_slots_keeps_its_compact_form() {
     let fact = "fact n \"N\": integer 0 to 40000";
     let small = chain(fact, 20, |i| format!("n = {i}"));
     let wide = chain(fact, 24_000, |i| format!("n = {i}"));
-    assert!(wide.code.ops.len() > 65_536, "{} slots", wide.code.ops.len());
+    assert!(
+        wide.code.ops.len() > 65_536,
+        "{} slots",
+        wide.code.ops.len()
+    );
     let (a, b) = (shape(&small), shape(&wide));
     assert_eq!(a.0, b.0, "instructions per case");
     assert_eq!(b.2, 1, "one pick");
     assert_eq!(b.1, 24_000, "every condition deferred");
     assert!(wide.code.fast.as_ref().unwrap().width > 65_536);
     let (mut fast, mut general) = (wide.scratch(), wide.scratch());
-    for v in [None, Some(0), Some(1), Some(23_999), Some(24_000), Some(40_000)] {
+    for v in [
+        None,
+        Some(0),
+        Some(1),
+        Some(23_999),
+        Some(24_000),
+        Some(40_000),
+    ] {
         let c = Case {
             name: String::new(),
             facts: vec![v.map(Value::Int)],
