@@ -81,15 +81,10 @@ impl Slots for Lane<'_> {
         let lane = self.lane;
         let byte = |s: S| {
             self.bytes
-                .get(usize::from(s))
+                .get(s as usize)
                 .map_or(UNKNOWN, |r| r[lane % LANES])
         };
-        let val = |s: S| {
-            self.vals
-                .get(usize::from(s) * LANES + lane)
-                .copied()
-                .flatten()
-        };
+        let val = |s: S| self.vals.get(s as usize * LANES + lane).copied().flatten();
         match self.fast.held.get(pc as usize) {
             Some(&Held::Byte(held, kind)) => decode(byte(held), kind),
             // Not read by the run (the general operations read only what
@@ -306,7 +301,7 @@ impl Batch<'_> {
                 }
             }
             Ins::Copy { dst, src } => {
-                let (from, to) = (usize::from(src) * LANES, usize::from(dst) * LANES);
+                let (from, to) = (src as usize * LANES, dst as usize * LANES);
                 if from + LANES <= self.s.vals.len() && to + LANES <= self.s.vals.len() {
                     self.s.vals.copy_within(from..from + LANES, to);
                 }
@@ -314,7 +309,7 @@ impl Batch<'_> {
         }
     }
 
-    fn first(&mut self, dst: S, branches: u16, otherwise: S, unknown: u8, start: u32) {
+    fn first(&mut self, dst: S, branches: u32, otherwise: S, unknown: u8, start: u32) {
         let mut d = if otherwise == NO_SLOT {
             [unknown; LANES]
         } else {

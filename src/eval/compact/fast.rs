@@ -33,11 +33,13 @@ pub(crate) const T: u8 = 2;
 /// An unknown enum value or table row in the byte encoding.
 pub(crate) const UNKNOWN: u8 = 255;
 /// No slot (an absent `otherwise`).
-pub(crate) const NO_SLOT: u16 = u16::MAX;
+pub(crate) const NO_SLOT: u32 = u32::MAX;
 
-/// A slot index in the compact program. Programs with more slots than fit
-/// run on the general instructions instead.
-pub(crate) type S = u16;
+/// A slot index in the compact program. `u32`, so that an analysis slice of
+/// a long `first` chain (about four slots a branch) still has a compact
+/// form; programs wider than the largest of [`WIDTHS`] run on the general
+/// instructions instead.
+pub(crate) type S = u32;
 
 /// How a slot is held in the byte encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,7 +54,7 @@ pub(crate) enum Kind {
     Row,
 }
 
-/// One instruction of the per-case program (at most 12 bytes).
+/// One instruction of the per-case program (at most 20 bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Ins {
     /// The general operation of slot `pc`; a result of a byte-encoded kind
@@ -108,7 +110,7 @@ pub(crate) enum Ins {
     /// result's unknown byte is `unknown`.
     First {
         dst: S,
-        branches: u16,
+        branches: u32,
         otherwise: S,
         unknown: u8,
         start: u32,
@@ -253,9 +255,9 @@ pub(crate) struct Fast {
     pub width: usize,
 }
 
-/// The widths the runner is specialised for; larger programs use the
-/// general instructions.
-pub(crate) const WIDTHS: [usize; 3] = [256, 4096, 65536];
+/// The widths the runner is specialised for; larger programs (more than
+/// 16 M slots) use the general instructions.
+pub(crate) const WIDTHS: [usize; 5] = [256, 4096, 65536, 1 << 20, 1 << 24];
 
 /// Kleene truth of a test on a byte that may be unknown: unknown when the
 /// byte is `unknown`, else whether the test hit.

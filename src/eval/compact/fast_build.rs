@@ -73,7 +73,7 @@ impl Fast {
         // operand.
         let width = WIDTHS
             .into_iter()
-            .find(|&w| code.ops.len() < w.min(usize::from(NO_SLOT)))?;
+            .find(|&w| code.ops.len() < w.min(NO_SLOT as usize))?;
         let kinds: Vec<Kind> = code
             .types
             .iter()
@@ -331,7 +331,7 @@ impl Builder<'_> {
                 }
                 Ins::First {
                     dst,
-                    branches: u16::try_from(branches).ok()?,
+                    branches,
                     otherwise: otherwise.map_or(NO_SLOT, |o| self.at(o)),
                     unknown: unknown_of(kind),
                     start: self.push_args(pairs),

@@ -57,7 +57,7 @@ impl Fast {
                 otherwise,
                 ..
             } => {
-                out.extend_from_slice(args(start, usize::from(branches) * 2));
+                out.extend_from_slice(args(start, branches as usize * 2));
                 if otherwise != NO_SLOT {
                     out.push(otherwise);
                 }
@@ -67,7 +67,7 @@ impl Fast {
                 // aliases, and a definition or table cell its root too.
                 out.extend(code.children(Pc::from(pc)).map(|c| self.holder(c)));
                 if let Some(Op::Def { root, .. } | Op::Column { root, .. }) =
-                    code.ops.get(usize::from(pc))
+                    code.ops.get(pc as usize)
                 {
                     out.push(self.holder(*root));
                 }
@@ -93,10 +93,10 @@ impl Fast {
             self.reads(code, ins, &mut reads);
             let l = 1 + reads
                 .iter()
-                .map(|&r| level.get(usize::from(r)).copied().unwrap_or(0))
+                .map(|&r| level.get(r as usize).copied().unwrap_or(0))
                 .max()
                 .unwrap_or(0);
-            if let Some(slot) = level.get_mut(usize::from(ins.dst())) {
+            if let Some(slot) = level.get_mut(ins.dst() as usize) {
                 *slot = l;
             }
             keyed.push((l, run_op(ins), i, *ins));

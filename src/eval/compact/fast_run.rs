@@ -40,7 +40,11 @@ pub(crate) fn run_case(
         m.run(b);
     } else if let Ok(b) = <&mut [u8; 4096]>::try_from(&mut *bytes) {
         m.run(b);
-    } else if let Ok(b) = <&mut [u8; 65536]>::try_from(bytes) {
+    } else if let Ok(b) = <&mut [u8; 65536]>::try_from(&mut *bytes) {
+        m.run(b);
+    } else if let Ok(b) = <&mut [u8; 1 << 20]>::try_from(&mut *bytes) {
+        m.run(b);
+    } else if let Ok(b) = <&mut [u8; 1 << 24]>::try_from(bytes) {
         m.run(b);
     } else {
         return false;
@@ -64,7 +68,7 @@ pub(crate) use crate::eval::lazy::sync;
 #[inline(always)]
 pub(crate) fn value(fast: &Fast, bytes: &[u8], vals: &[Option<Value>], pc: Pc) -> Option<Value> {
     match fast.held.get(pc as usize) {
-        Some(&Held::Byte(held, kind)) => match bytes.get(usize::from(held)) {
+        Some(&Held::Byte(held, kind)) => match bytes.get(held as usize) {
             Some(&b) => decode(b, kind),
             None => vals.slot(pc),
         },
@@ -350,7 +354,7 @@ impl Machine<'_> {
             }
             Ins::Copy { dst, src } => {
                 let v = self.value(src);
-                if let Some(slot) = self.vals.get_mut(usize::from(dst)) {
+                if let Some(slot) = self.vals.get_mut(dst as usize) {
                     *slot = v;
                 }
             }

@@ -16,7 +16,7 @@
 
 use crate::eval::compile::Code;
 use crate::eval::fast::{
-    decode, decode_row, eq_enum, test, Fast, Held, Ins, Kind, DECODE, T, U, UNKNOWN,
+    decode, decode_row, eq_enum, test, Fast, Held, Ins, Kind, DECODE, S, T, U, UNKNOWN,
 };
 use crate::eval::run;
 use crate::value::Value;
@@ -27,8 +27,8 @@ use crate::value::Value;
 pub(crate) fn truth(
     ins: &Ins,
     masks: &[u64],
-    byte: impl Fn(u16) -> u8,
-    val: impl Fn(u16) -> Option<Value>,
+    byte: impl Fn(S) -> u8,
+    val: impl Fn(S) -> Option<Value>,
 ) -> u8 {
     match *ins {
         Ins::Compare { op, a, b, .. } => match (val(a), val(b)) {
@@ -56,8 +56,8 @@ pub(crate) fn truth(
 pub(crate) fn value(
     fast: &Fast,
     i: u32,
-    byte: impl Fn(u16) -> u8,
-    val: impl Fn(u16) -> Option<Value>,
+    byte: impl Fn(S) -> u8,
+    val: impl Fn(S) -> Option<Value>,
 ) -> Option<Value> {
     match fast.lazy.get(i as usize)? {
         Ins::Copy { src, .. } => val(*src),
@@ -71,8 +71,8 @@ pub(crate) fn deferred(fast: &Fast, bytes: &[u8], vals: &[Option<Value>], i: u32
     value(
         fast,
         i,
-        |s| bytes.get(usize::from(s)).copied().unwrap_or(UNKNOWN),
-        |s| vals.get(usize::from(s)).copied().flatten(),
+        |s| bytes.get(s as usize).copied().unwrap_or(UNKNOWN),
+        |s| vals.get(s as usize).copied().flatten(),
     )
 }
 
@@ -81,7 +81,7 @@ fn fill_values(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
     for (i, ins) in fast.lazy.iter().enumerate() {
         if let Ins::Copy { dst, .. } = *ins {
             let v = deferred(fast, bytes, vals, i as u32);
-            if let Some(slot) = vals.get_mut(usize::from(dst)) {
+            if let Some(slot) = vals.get_mut(dst as usize) {
                 *slot = v;
             }
         }
@@ -93,7 +93,7 @@ fn fill_values(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
 /// Slots the run skipped (see `lazy`) are computed here.
 pub(crate) fn sync(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
     for &(pc, held, kind) in &fast.byte_only {
-        let v = match fast.held.get(usize::from(held)) {
+        let v = match fast.held.get(held as usize) {
             Some(&Held::Lazy(i)) => deferred(fast, bytes, vals, i),
             _ => {
                 let table = decode_row(kind).and_then(|r| DECODE.get(r));
@@ -133,7 +133,7 @@ impl Fast {
         let n = self.kinds.len();
         let mut needed = vec![false; n];
         for &r in &self.roots {
-            if let Some(x) = needed.get_mut(usize::from(r)) {
+            if let Some(x) = needed.get_mut(r as usize) {
                 *x = true;
             }
         }
@@ -142,7 +142,7 @@ impl Fast {
         // Readers come after what they read, so one backward pass sees
         // every reader of a slot before the slot's own instruction.
         for (i, ins) in self.ins.iter().enumerate().rev() {
-            let used = needed.get(usize::from(ins.dst())).copied().unwrap_or(true);
+            let used = needed.get(ins.dst() as usize).copied().unwrap_or(true);
             if !used && deferrable(ins) {
                 if let Some(k) = keep.get_mut(i) {
                     *k = false;
@@ -152,7 +152,7 @@ impl Fast {
             // computed from them after the run.
             self.reads(code, ins, &mut reads);
             for &r in &reads {
-                if let Some(x) = needed.get_mut(usize::from(r)) {
+                if let Some(x) = needed.get_mut(r as usize) {
                     *x = true;
                 }
             }
@@ -163,7 +163,7 @@ impl Fast {
             if k {
                 kept.push(*ins);
             } else {
-                if let Some(l) = lazy_at.get_mut(usize::from(ins.dst())) {
+                if let Some(l) = lazy_at.get_mut(ins.dst() as usize) {
                     *l = self.lazy.len() as u32;
                 }
                 self.lazy.push(*ins);
@@ -174,12 +174,12 @@ impl Fast {
             .map(|pc| {
                 let kind = self.kinds.get(pc).copied().unwrap_or(Kind::Other);
                 let holder = match kind {
-                    Kind::Other => pc as u16,
-                    _ => self.alias.get(pc).copied().unwrap_or(pc as u16),
+                    Kind::Other => pc as S,
+                    _ => self.alias.get(pc).copied().unwrap_or(pc as S),
                 };
-                match lazy_at.get(usize::from(holder)) {
+                match lazy_at.get(holder as usize) {
                     Some(&l) if l != u32::MAX => Held::Lazy(l),
-                    _ if kind != Kind::Other && usize::from(holder) < self.width => {
+                    _ if kind != Kind::Other && (holder as usize) < self.width => {
                         Held::Byte(holder, kind)
                     }
                     _ => Held::Value,

@@ -60,7 +60,7 @@ pub(crate) struct Pick {
 
 /// A branch condition as `on op key`.
 fn test(code: &Code, ins: Ins) -> Option<(S, By, BinOp, i64)> {
-    let constant = |s: S| match code.ops.get(usize::from(s)) {
+    let constant = |s: S| match code.ops.get(s as usize) {
         Some(Op::Const(Value::Int(x))) => Some((By::Int, *x)),
         Some(Op::Const(Value::Date(d))) => Some((By::Date, i64::from(*d))),
         _ => None,
@@ -238,14 +238,14 @@ impl Pick {
     ) -> [u8; L] {
         let byte = |s: S, lane: usize| {
             bytes
-                .get(usize::from(s))
+                .get(s as usize)
                 .and_then(|r| r.get(lane))
                 .copied()
                 .unwrap_or(UNKNOWN)
         };
         let mut d = [unknown; L];
         for (lane, d) in d.iter_mut().enumerate() {
-            let val = |s: S| vals.get(usize::from(s) * L + lane).copied().flatten();
+            let val = |s: S| vals.get(s as usize * L + lane).copied().flatten();
             let s = self.choose(masks, |s| byte(s, lane), val);
             if s != NO_SLOT {
                 *d = byte(s, lane);
@@ -287,7 +287,7 @@ impl Fast {
     pub(crate) fn pick(&mut self, code: &Code) {
         let mut writer = vec![u32::MAX; self.kinds.len()];
         for (i, ins) in self.ins.iter().enumerate() {
-            if let Some(w) = writer.get_mut(usize::from(ins.dst())) {
+            if let Some(w) = writer.get_mut(ins.dst() as usize) {
                 *w = i as u32;
             }
         }
@@ -305,13 +305,13 @@ impl Fast {
             let start = start as usize;
             let pairs = self
                 .args
-                .get(start..start + usize::from(branches) * 2)
+                .get(start..start + branches as usize * 2)
                 .unwrap_or(&[]);
             let conds: Option<Vec<Ins>> = pairs
                 .iter()
                 .step_by(2)
                 .map(|&c| {
-                    let w = *writer.get(usize::from(c))?;
+                    let w = *writer.get(c as usize)?;
                     self.ins.get(w as usize).copied()
                 })
                 .collect();

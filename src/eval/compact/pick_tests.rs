@@ -127,17 +127,59 @@ fn a_value_of_another_kind_is_tested_branch_by_branch() {
     });
     let fast = p.code.fast.as_ref().unwrap();
     let pick = fast.picks.first().unwrap();
-    let constant = |s: u16| match p.code.ops.get(usize::from(s)) {
+    let constant = |s: u32| match p.code.ops.get(s as usize) {
         Some(Op::Const(v)) => Some(*v),
         _ => None,
     };
     // 1.5 is not an integer: no region applies, the branches are tested
     // in turn (`1.5 < 1` is false, `1.5 < 2` true).
-    let as_number = |s: u16| constant(s).or(Some(Value::Number(1.5)));
+    let as_number = |s: u32| constant(s).or(Some(Value::Number(1.5)));
     let chosen = pick.choose(&fast.masks, |_| 0, as_number);
     let by_int = pick.choose(&fast.masks, |_| 0, |s| constant(s).or(Some(Value::Int(1))));
     assert_ne!(chosen, NO_SLOT);
     assert_eq!(chosen, by_int, "1.5 takes the branch 1 takes");
     let unknown = pick.choose(&fast.masks, |_| 0, constant);
     assert_eq!(unknown, NO_SLOT, "an unknown value gives unknown");
+}
+
+#[test]
+fn a_chain_beyond_sixty_five_thousand_slots_keeps_its_compact_form() {
+    // Slot indices were `u16`: a program of 65,535 slots or more had no
+    // compact form and tested every branch per case (issue 10).
+    let fact = "fact n \"N\": integer 0 to 40000";
+    let small = chain(fact, 20, |i| format!("n = {i}"));
+    let wide = chain(fact, 24_000, |i| format!("n = {i}"));
+    assert!(
+        wide.code.ops.len() > 65_536,
+        "{} slots",
+        wide.code.ops.len()
+    );
+    let (a, b) = (shape(&small), shape(&wide));
+    assert_eq!(a.0, b.0, "instructions per case");
+    assert_eq!(b.2, 1, "one pick");
+    assert_eq!(b.1, 24_000, "every condition deferred");
+    assert!(wide.code.fast.as_ref().unwrap().width > 65_536);
+    let (mut fast, mut general) = (wide.scratch(), wide.scratch());
+    for v in [
+        None,
+        Some(0),
+        Some(1),
+        Some(23_999),
+        Some(24_000),
+        Some(40_000),
+    ] {
+        let c = Case {
+            name: String::new(),
+            facts: vec![v.map(Value::Int)],
+            absent: Vec::new(),
+        };
+        wide.statuses(&c, &mut fast);
+        wide.run_general(&c, &mut general);
+        assert_eq!(fast.statuses, general.statuses, "{v:?}");
+        assert_eq!(
+            wide.def_value(&fast, DefId(0)),
+            wide.def_value(&general, DefId(0)),
+            "{v:?}"
+        );
+    }
 }
