@@ -245,7 +245,12 @@ fn fact(model: &Model, id: usize, kind: &Kind, array: &dyn Array, sink: &mut Sin
                 return;
             };
             for row in 0..rows {
-                let shape = texts.get(row).map_or(Shape::Null, Shape::String);
+                // An empty text is unknown, as an empty CSV cell is: readers
+                // such as pyarrow's CSV reader give `""`, not null, for one.
+                let shape = texts
+                    .get(row)
+                    .filter(|t| !t.is_empty())
+                    .map_or(Shape::Null, Shape::String);
                 sink.put(row, id, typed::decode(model, id, &shape));
             }
         }

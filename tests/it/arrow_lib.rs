@@ -136,6 +136,35 @@ fn rows_agree_with_the_json_loader_and_nulls_are_unknown() {
 }
 
 #[test]
+fn an_empty_text_cell_is_unknown_as_in_csv() {
+    let (checked, program) = sarcoma();
+    let recs = program.model().recs.len();
+    let input = batch(vec![
+        (
+            "phase",
+            Arc::new(StringArray::from(vec![Some("pretreatment"), Some("")])),
+        ),
+        (
+            "histology",
+            Arc::new(StringArray::from(vec![Some(""), Some("leiomyosarcoma")])),
+        ),
+    ]);
+    let out = arrow::evaluate_batch(&program, &input, &Options::default()).unwrap();
+    let errors = out.column_by_name("error").unwrap().as_string::<i32>();
+    assert!(errors.is_null(0) && errors.is_null(1));
+    let first = r#"{"facts": {"phase": "pretreatment", "histology": null}}"#;
+    let second = r#"{"facts": {"phase": null, "histology": "leiomyosarcoma"}}"#;
+    assert_eq!(
+        statuses(&out, recs, 0).unwrap(),
+        expected(&checked, &program, first)
+    );
+    assert_eq!(
+        statuses(&out, recs, 1).unwrap(),
+        expected(&checked, &program, second)
+    );
+}
+
+#[test]
 fn derived_values_and_missing_facts_are_columns() {
     let (_, program) = sarcoma();
     let input = batch(vec![("grade", Arc::new(Int64Array::from(vec![Some(2)])))]);
