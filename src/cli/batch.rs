@@ -285,6 +285,14 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
         writer.join().unwrap_or_default()
     });
     let ids: Vec<&str> = checked.model.recs.iter().map(|r| r.id.as_str()).collect();
+    if totals.write_failed {
+        // The counts below are of the rows written, not of the cohort: say
+        // so, or "0 cases evaluated" reads as an empty cohort.
+        errln!(
+            "batch stopped: the output was closed or could not be written after {} rows",
+            totals.good + totals.bad
+        );
+    }
     err!("{}", summary(&ids, &totals.counts, totals.good, totals.bad));
     let seconds = started.elapsed().as_secs_f64();
     let rows = totals.good + totals.bad;

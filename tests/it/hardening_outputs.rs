@@ -249,6 +249,23 @@ fn every_command_exits_non_zero_and_quietly_on_a_closed_pipe() {
     }
 }
 
+#[test]
+fn batch_on_a_closed_pipe_says_it_stopped_instead_of_an_empty_summary() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = cairn()
+        .args(["batch", MINI, "tests/corpus/case/cohort.jsonl"])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("batch stopped: the output was closed or could not be written after 0 rows"),
+        "{err}"
+    );
+}
+
 // ------------------------------------------------------------ batch
 
 /// Runs `cairn batch MINI FILE` on a cohort written to a file.
