@@ -46,7 +46,7 @@ fn comparison(c: &TExpr) -> Option<(BinOp, crate::check::model::FactId, i64)> {
     };
     let (op, f, v) = match (&a.kind, &b.kind) {
         (TExprKind::Fact(f), TExprKind::Const(v)) => (*op, *f, *v),
-        (TExprKind::Const(v), TExprKind::Fact(f)) => (flip(*op)?, *f, *v),
+        (TExprKind::Const(v), TExprKind::Fact(f)) => (op.flipped()?, *f, *v),
         _ => return None,
     };
     let (k, eq_only) = key(v)?;
@@ -55,18 +55,6 @@ fn comparison(c: &TExpr) -> Option<(BinOp, crate::check::model::FactId, i64)> {
         return None;
     }
     Some((op, f, k))
-}
-
-/// `c op f` as `f op' c`.
-fn flip(op: BinOp) -> Option<BinOp> {
-    Some(match op {
-        BinOp::Eq | BinOp::Ne => op,
-        BinOp::Lt => BinOp::Gt,
-        BinOp::Le => BinOp::Ge,
-        BinOp::Gt => BinOp::Lt,
-        BinOp::Ge => BinOp::Le,
-        _ => return None,
-    })
 }
 
 /// The first unpainted position at or after `i` (`next[i] == i` when `i`

@@ -834,6 +834,19 @@ pub enum BinOp {
 }
 
 impl BinOp {
+    /// The comparison `k op x` written as `x op' k` (constant moved to the
+    /// right), or `None` for an operator that is not a comparison.
+    pub fn flipped(self) -> Option<BinOp> {
+        Some(match self {
+            BinOp::Eq | BinOp::Ne => self,
+            BinOp::Lt => BinOp::Gt,
+            BinOp::Le => BinOp::Ge,
+            BinOp::Gt => BinOp::Lt,
+            BinOp::Ge => BinOp::Le,
+            _ => return None,
+        })
+    }
+
     /// True for the six comparison operators.
     pub fn is_comparison(self) -> bool {
         matches!(

@@ -68,24 +68,12 @@ fn test(code: &Code, ins: Ins) -> Option<(S, By, BinOp, i64)> {
     match ins {
         Ins::Compare { op, a, b, .. } => match (constant(a), constant(b)) {
             (None, Some((by, k))) => Some((a, by, op, k)),
-            (Some((by, k)), None) => Some((b, by, flip(op)?, k)),
+            (Some((by, k)), None) => Some((b, by, op.flipped()?, k)),
             _ => None,
         },
         Ins::EqEnum { a, .. } | Ins::InEnum { a, .. } => Some((a, By::Byte, BinOp::Eq, 0)),
         _ => None,
     }
-}
-
-/// `k op x` as `x op' k`.
-fn flip(op: BinOp) -> Option<BinOp> {
-    Some(match op {
-        BinOp::Eq | BinOp::Ne => op,
-        BinOp::Lt => BinOp::Gt,
-        BinOp::Le => BinOp::Ge,
-        BinOp::Gt => BinOp::Lt,
-        BinOp::Ge => BinOp::Le,
-        _ => return None,
-    })
 }
 
 /// The first unpainted region at or after `i` (`next[i] == i` when
