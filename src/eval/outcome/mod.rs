@@ -18,6 +18,7 @@ pub(crate) mod display;
 pub(crate) mod grading;
 mod owned;
 pub mod render;
+mod render_trace;
 pub(crate) mod schedule;
 pub(crate) mod schedule_dates;
 pub(crate) mod score_range;
