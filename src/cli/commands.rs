@@ -1,11 +1,11 @@
-//! Command line: the `check`, `run`, `explain` and `test` subcommands.
+//! Command line: the `check`, `run` and `explain` subcommands.
 
 use super::output::{self, ERRORS, IO, WIDTH};
 use super::{ErrorFormat, Format};
 use cairn::diagnostics::{Diagnostics, JsonDiagnostic};
 use cairn::eval::{self, Program};
 use cairn::syntax::{self, FsLoader};
-use cairn::{case, check, testing};
+use cairn::{case, check};
 use std::path::{Path, PathBuf};
 
 /// `cairn check FILE…`: 0 when no file has errors, 1 when one has, 2 when a
@@ -112,41 +112,6 @@ pub fn explain(guideline: &Path, case_path: &Path, id: &str) -> u8 {
             ERRORS
         }
     }
-}
-
-/// `cairn test [PATH…]`.
-pub fn test(paths: Vec<PathBuf>, coverage: bool, min_coverage: Option<f64>, format: Format) -> u8 {
-    if let Some(min) = min_coverage {
-        if !(0.0..=100.0).contains(&min) {
-            errln!("error: --min-coverage must be a percentage between 0 and 100, not {min}");
-            return IO;
-        }
-    }
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from("guidelines")]
-    } else {
-        paths
-    };
-    let options = testing::Options {
-        coverage: coverage || min_coverage.is_some(),
-        min_coverage,
-        width: WIDTH,
-    };
-    let report = testing::runner::run_with_include_paths(&paths, &options, output::include_paths());
-    let code = if report.success() { 0 } else { ERRORS };
-    match format {
-        Format::Json => {
-            let json = print_json(&report);
-            if json != 0 {
-                return json;
-            }
-        }
-        Format::Text => out!("{}", testing::text::render(&report, options.coverage)),
-    }
-    if !report.io_errors.is_empty() && report.cases.is_empty() {
-        return IO;
-    }
-    code
 }
 
 /// Prints a value as pretty JSON on standard output, serialized straight

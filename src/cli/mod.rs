@@ -53,6 +53,7 @@ mod cohort_gen;
 mod commands;
 mod fmt;
 mod output;
+mod test_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -167,6 +168,15 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Run only the cases whose path or `name` contains PATTERN, or
+        /// matches it as a glob (`*`, `?`).
+        #[arg(long, value_name = "PATTERN")]
+        filter: Option<String>,
+        /// Rewrite the `expect` values of failing cases to what the
+        /// guideline now gives (each file atomically; diffs on standard
+        /// error); cases that do not load are refused.
+        #[arg(long)]
+        bless: bool,
     },
     /// Run a guideline over a cohort: JSON lines (one case object per
     /// line) or CSV (a header of fact names, one case per row).
@@ -284,7 +294,18 @@ pub fn main() -> ExitCode {
             coverage,
             min_coverage,
             format,
-        } => commands::test(paths, coverage, min_coverage, format),
+            filter,
+            bless,
+        } => test_cmd::test(
+            paths,
+            test_cmd::Settings {
+                coverage,
+                min_coverage,
+                format,
+                filter,
+                bless,
+            },
+        ),
         Command::Batch {
             guideline,
             cohort,

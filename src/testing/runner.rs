@@ -25,6 +25,9 @@ pub struct Options {
     pub min_coverage: Option<f64>,
     /// Width for rendered traces and diagnostics.
     pub width: usize,
+    /// Run only the cases whose path or `name` matches this pattern (a
+    /// substring, or a glob with `*` and `?`).
+    pub filter: Option<String>,
 }
 
 /// The result of one case.
@@ -42,8 +45,13 @@ pub struct CaseReport {
     pub differences: Vec<Difference>,
     /// Diagnostics when the case or its guideline could not be loaded.
     pub diagnostics: Vec<JsonDiagnostic>,
-    /// The rendered explanation of a failure (diff, traces or diagnostics).
+    /// The rendered explanation of a failure: the expectations that differ
+    /// (and the missing facts of an undetermined one), or diagnostics.
     pub detail: String,
+    /// True when the case and its guideline loaded and the case ran, so
+    /// its `expect` block can be rewritten by `cairn test --bless`.
+    #[serde(skip)]
+    pub ran: bool,
 }
 
 /// The result of a whole run.
@@ -61,6 +69,8 @@ pub struct TestReport {
     pub passed: usize,
     /// Number of failing cases.
     pub failed: usize,
+    /// Number of cases left out by the filter.
+    pub filtered_out: usize,
 }
 
 impl TestReport {
@@ -110,8 +120,14 @@ pub fn run_with_include_paths(
     } else {
         options.width
     };
-    let (found, io) = discover::cases(paths);
+    let (mut found, io) = discover::cases(paths);
+    let before = found.len();
+    if let Some(pattern) = &options.filter {
+        found.retain(|f| super::filter::matches(pattern, &f.path, &f.text));
+    }
+    let filtered_out = before - found.len();
     let mut report = TestReport {
+        filtered_out,
         io_errors: io
             .iter()
             .map(|(p, e)| format!("cannot read `{}`: {e}", p.display()))
@@ -182,7 +198,8 @@ pub fn run_with_include_paths(
         let detail = if case_file.expect.is_none() {
             "the case has no `expect` block".to_string()
         } else {
-            super::text::diff(&differences, &loaded.checked, &outcome, width)
+            super::text::diff(&differences, &outcome)
+                + &super::text::hint(&differences, &gname, &file)
         };
         report.cases.push(CaseReport {
             file: file.clone(),
@@ -192,6 +209,7 @@ pub fn run_with_include_paths(
             differences,
             diagnostics: vec![],
             detail,
+            ran: true,
         });
         if options.coverage {
             cases_by_guideline
@@ -218,7 +236,8 @@ pub fn run_with_include_paths(
     report
 }
 
-fn guideline_key(text: &str) -> Option<String> {
+/// The `"guideline"` key of a case file's text, if it has one.
+pub(crate) fn guideline_key(text: &str) -> Option<String> {
     let value = case::json::parse(text).ok()?;
     let case::json::JsonKind::Object(members) = value.kind else {
         return None;
@@ -264,5 +283,6 @@ fn failure(
         differences: vec![],
         diagnostics,
         detail,
+        ran: false,
     }
 }

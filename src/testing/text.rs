@@ -4,20 +4,15 @@
 use super::compare::{show, Difference};
 use super::coverage::Coverage;
 use super::runner::TestReport;
-use crate::check::Checked;
-use crate::eval::{self, outcome::Outcome};
+use crate::eval::outcome::Outcome;
 use crate::source::{SourceMap, Span};
 use std::fmt::Write;
 
-/// The expected-versus-actual diff of a failing case, followed by the trace
-/// of every recommendation that differs (with everything it depends on) and
-/// the trace step of every derived value that differs.
-pub fn diff(
-    differences: &[Difference],
-    checked: &Checked,
-    outcome: &Outcome,
-    width: usize,
-) -> String {
+/// The expectations of a failing case that differ, expected against got;
+/// for a recommendation now undetermined, the facts it is missing. The
+/// full trace is left to `cairn explain` (see [`hint`]): a failing golden
+/// case reads in a few lines.
+pub fn diff(differences: &[Difference], outcome: &Outcome) -> String {
     let mut out = String::new();
     for d in differences {
         let what = match d.kind {
@@ -30,42 +25,27 @@ pub fn diff(
         let _ = writeln!(out, "{what}");
         let _ = writeln!(out, "  - expected: {}", show(&d.expected));
         let _ = writeln!(out, "  + actual:   {}", show(&d.actual));
-    }
-    let mut traced: Vec<&str> = Vec::new();
-    for id in differences.iter().filter_map(Difference::rec) {
-        if traced.contains(&id) {
-            continue;
-        }
-        traced.push(id);
-        match eval::explain(outcome, checked, id) {
-            Ok(steps) => {
-                let _ = writeln!(out, "\ntrace of `{id}`:");
-                out.push_str(&eval::render::steps(&steps, outcome, checked, width));
-            }
-            Err(e) => {
-                let _ = writeln!(out, "(no trace of `{id}`: {e})");
-            }
-        }
-    }
-    // A derived value that differs is explained by its own trace step.
-    for d in differences.iter().filter(|d| d.kind == "derived") {
-        let steps: Vec<_> = outcome
-            .trace
-            .iter()
-            .filter(|s| s.kind == "definition" && s.name == d.name)
-            .cloned()
-            .collect();
-        if !steps.is_empty() {
-            let _ = writeln!(
-                out,
-                "
-trace of `{}`:",
-                d.name
-            );
-            out.push_str(&eval::render::steps(&steps, outcome, checked, width));
+        if d.kind == "status" && d.actual == "undetermined" {
+            let missing = outcome
+                .recommendations
+                .iter()
+                .find(|r| r.id == d.name)
+                .map(|r| r.missing.join(", "))
+                .unwrap_or_default();
+            let _ = writeln!(out, "    missing: {missing}");
         }
     }
     out
+}
+
+/// The command that shows the full trace of the first recommendation that
+/// differs (or the whole run when only derived values or schedules do).
+pub fn hint(differences: &[Difference], guideline: &str, case: &str) -> String {
+    match differences.iter().find_map(Difference::rec) {
+        Some(id) => format!("full trace: cairn explain {guideline} --case {case} {id}\n"),
+        None if differences.is_empty() => String::new(),
+        None => format!("full trace: cairn run {guideline} --case {case} --trace\n"),
+    }
 }
 
 fn indent(text: &str, prefix: &str) -> String {
@@ -110,6 +90,9 @@ pub fn render(report: &TestReport, show_coverage: bool) -> String {
         report.passed,
         report.failed
     );
+    if report.filtered_out > 0 {
+        let _ = writeln!(out, "{} filtered out", report.filtered_out);
+    }
     if report.cases.is_empty() {
         let _ = writeln!(out, "no case with an `expect` block was found");
     }

@@ -37,6 +37,7 @@ fn golden_cases_pass_with_full_coverage() {
         coverage: true,
         min_coverage: Some(95.0),
         width: 100,
+        filter: None,
     };
     let report = cairn::testing::run(&[root().join("guidelines/cervical")], &options);
     assert!(

@@ -63,6 +63,7 @@ fn every_scheme_example_checks_clean_and_passes_its_cases() {
         coverage: true,
         min_coverage: None,
         width: 100,
+        filter: None,
     };
     let report = cairn::testing::run(&[PathBuf::from("tests/corpus/grading")], &options);
     assert_eq!(
@@ -378,6 +379,7 @@ fn coverage_lists_the_strengths_no_applying_case_produces() {
         coverage: true,
         min_coverage: None,
         width: 100,
+        filter: None,
     };
     let one = PathBuf::from("tests/corpus/grading/uspstf/cases/age_42.json");
     let report = cairn::testing::run(&[one], &options);

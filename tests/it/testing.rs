@@ -18,6 +18,7 @@ fn options(coverage: bool, min: Option<f64>) -> testing::Options {
         coverage,
         min_coverage: min,
         width: 100,
+        filter: None,
     }
 }
 
