@@ -90,6 +90,7 @@ mod partial;
 pub(crate) mod query;
 mod render;
 mod taken;
+pub mod witness_cases;
 
 use crate::case::Case;
 use crate::check::model::{FactId, Model, RecId, Type};

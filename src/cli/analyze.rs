@@ -6,8 +6,9 @@ use super::Format;
 use cairn::analysis;
 use std::path::Path;
 
-/// `cairn analyze GUIDELINE`: 1 when unacknowledged errors remain.
-pub fn analyze(guideline: &Path, format: Format) -> u8 {
+/// `cairn analyze GUIDELINE`: 1 when unacknowledged errors remain (or a
+/// witness file already exists).
+pub fn analyze(guideline: &Path, format: Format, save: Option<&Path>, force: bool) -> u8 {
     let checked = match output::guideline(guideline) {
         Ok(c) => c,
         Err(code) => return code,
@@ -25,6 +26,12 @@ pub fn analyze(guideline: &Path, format: Format) -> u8 {
     };
     if code != 0 {
         return code;
+    }
+    if let Some(dir) = save {
+        let saved = super::witnesses::save(&checked, &result, guideline, dir, force);
+        if saved != 0 {
+            return saved;
+        }
     }
     if result.error_count() > 0 {
         ERRORS

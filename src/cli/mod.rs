@@ -54,6 +54,7 @@ mod commands;
 mod fmt;
 mod output;
 mod test_cmd;
+mod witnesses;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -244,6 +245,14 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Write every finding's witness as a case file
+        /// (`DIR/<finding>-<n>.json`, with an `expect` block of what the
+        /// guideline gives), for `cairn test DIR`.
+        #[arg(long, value_name = "DIR")]
+        save_witnesses: Option<PathBuf>,
+        /// With `--save-witnesses`: replace existing files.
+        #[arg(long, requires = "save_witnesses")]
+        force: bool,
     },
     /// Show the difference in behaviour and text between two versions.
     Diff {
@@ -345,7 +354,12 @@ pub fn main() -> ExitCode {
                 output::IO
             }
         },
-        Command::Analyze { guideline, format } => analyze::analyze(&guideline, format),
+        Command::Analyze {
+            guideline,
+            format,
+            save_witnesses,
+            force,
+        } => analyze::analyze(&guideline, format, save_witnesses.as_deref(), force),
         Command::Diff {
             old,
             new,
