@@ -14,6 +14,7 @@ pub mod json;
 mod lists;
 mod next_due;
 pub mod row;
+pub mod schema;
 mod strengths;
 pub mod typed;
 

@@ -52,7 +52,9 @@ mod cohort_arrow;
 mod cohort_gen;
 mod commands;
 mod fmt;
+mod new;
 mod output;
+mod schema;
 mod test_cmd;
 mod witnesses;
 
@@ -254,6 +256,21 @@ pub enum Command {
         #[arg(long, requires = "save_witnesses")]
         force: bool,
     },
+    /// Print a JSON Schema (draft 2020-12) of the guideline's case files,
+    /// for editors (VS Code's `json.schemas`) and validators.
+    Schema {
+        /// The guideline file.
+        guideline: PathBuf,
+    },
+    /// Create a guideline folder to start from: `NAME/NAME.cairn` and a
+    /// `cases/` folder with one golden case.
+    New {
+        /// The guideline's name (lowercase letters, digits, `_`, `-`).
+        name: String,
+        /// The folder to create it in (default: the current folder).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Show the difference in behaviour and text between two versions.
     Diff {
         /// The old version.
@@ -360,6 +377,8 @@ pub fn main() -> ExitCode {
             save_witnesses,
             force,
         } => analyze::analyze(&guideline, format, save_witnesses.as_deref(), force),
+        Command::Schema { guideline } => schema::run(&guideline),
+        Command::New { name, dir } => new::run(&name, dir.as_deref()),
         Command::Diff {
             old,
             new,
