@@ -70,7 +70,7 @@ fn described(model: &Model, fact: &FactInfo, what: &str) -> String {
 }
 
 fn fact_schema(model: &Model, fact: &FactInfo) -> Value {
-    let null = json!({ "type": "null" });
+    let unknown = json!({ "type": "null" });
     match fact.ty {
         Type::Bool => json!({
             "type": ["boolean", "null"],
@@ -130,7 +130,7 @@ fn fact_schema(model: &Model, fact: &FactInfo) -> Value {
                             "unit": { "type": "string", "examples": [unit.symbol] },
                         },
                     },
-                    null,
+                    unknown,
                 ],
             })
         }
@@ -145,12 +145,12 @@ fn fact_schema(model: &Model, fact: &FactInfo) -> Value {
                 options.push(json!({ "const": "never", "description": "It never happened." }));
                 what.push_str(" Or \"never\".");
             }
-            options.push(null);
+            options.push(unknown.clone());
             json!({ "description": described(model, fact, &what), "anyOf": options })
         }
         Type::Enum(id) => {
             let mut options = enum_values(model, id);
-            options.push(null);
+            options.push(unknown.clone());
             json!({ "description": described(model, fact, "One of its values."), "anyOf": options })
         }
         // No fact holds a row; accept nothing rather than guess.

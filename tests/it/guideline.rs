@@ -420,6 +420,7 @@ fn golden_cases_pass_with_full_coverage() {
         coverage: true,
         min_coverage: Some(95.0),
         width: 100,
+        filter: None,
     };
     let report = cairn::testing::runner::run(&[root().join("guidelines/rps/cases")], &options);
     let failures: Vec<String> = report

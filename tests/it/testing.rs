@@ -72,7 +72,9 @@ fn failing_cases_report_each_difference() {
         ]
     );
     assert!(
-        wrong.detail.contains("trace of `preoperative_rt`"),
+        wrong.detail.contains("full trace: cairn explain")
+            && wrong.detail.contains("--case")
+            && wrong.detail.ends_with(" preoperative_rt\n"),
         "{}",
         wrong.detail
     );

@@ -55,6 +55,7 @@ fn golden_cases_pass_with_coverage() {
         coverage: true,
         min_coverage: Some(95.0),
         width: 100,
+        filter: None,
     };
     let report = cairn::testing::runner::run(&[cases_dir()], &options);
     let failures: Vec<String> = report
