@@ -4,7 +4,9 @@
 //! guideline or case with errors, a failing test, a bad cohort line), 2
 //! usage or I/O errors, including standard output that cannot be written
 //! (`output::finish`). Input files are never written, except by `cairn fmt`
-//! without `--check`, and then only through `cairn::format::rewrite`.
+//! without `--check` and by `cairn test --bless` (case files), and then only
+//! through `cairn::format::rewrite`; `cairn new` and `analyze
+//! --save-witnesses` create new files only.
 
 /// Like `print!`, through the one standard output writer
 /// (`output::write_stdout`): a failed write never panics and sets the exit
