@@ -97,3 +97,4 @@ pub fn error_codes(text: &str) -> Vec<String> {
             .collect(),
     }
 }
+mod cli_contract;
