@@ -86,3 +86,20 @@ fn run_and_batch_write_numbers_alike() {
     assert_eq!(row["derived"], run["derived"]);
     assert_eq!(row["derived"]["dvt_wells"].to_string(), "2");
 }
+
+#[test]
+fn version_names_the_build_commit() {
+    let (code, out) = cairn(&["--version"]);
+    assert_eq!(code, 0, "{out}");
+    let version = env!("CARGO_PKG_VERSION");
+    let rest = out
+        .trim()
+        .strip_prefix(&format!("cairn {version} ("))
+        .and_then(|r| r.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("`{out}`"));
+    // A short hash from git, or `unknown` outside a checkout.
+    assert!(
+        rest == "unknown" || (rest.len() >= 7 && rest.chars().all(|c| c.is_ascii_hexdigit())),
+        "{out}"
+    );
+}
