@@ -22,10 +22,10 @@ fn cairn(args: &[&str]) -> (i32, String) {
 /// written as a float (`1.0`): none may be.
 fn integral_floats(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
     match v {
-        serde_json::Value::Number(n) if n.is_f64() => {
-            if n.as_f64().is_some_and(|x| x.fract() == 0.0) {
-                out.push(format!("{path} = {n}"));
-            }
+        serde_json::Value::Number(n)
+            if n.is_f64() && n.as_f64().is_some_and(|x| x.fract() == 0.0) =>
+        {
+            out.push(format!("{path} = {n}"));
         }
         serde_json::Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
