@@ -123,7 +123,11 @@ pub fn render_json(analysis: &Analysis, sources: &SourceMap) -> serde_json::Valu
             let facts: Vec<serde_json::Value> = s
                 .facts
                 .iter()
-                .map(|(name, share)| json!({"fact": name, "share": (share * 1000.0).round() / 1000.0}))
+                .map(|(name, share)| {
+                    // Three decimals, written as every JSON number is (`1`, not `1.0`).
+                    let share = crate::value::json::number((share * 1000.0).round() / 1000.0);
+                    json!({"fact": name, "share": share})
+                })
                 .collect();
             json!({"recommendation": s.recommendation, "cases": s.cases, "facts": facts})
         })

@@ -66,7 +66,12 @@ use std::process::ExitCode;
 
 /// Cairn: check, run and test clinical practice guidelines.
 #[derive(Debug, Parser)]
-#[command(name = "cairn", version, about)]
+// The version names the commit it was built from (`build.rs`).
+#[command(
+    name = "cairn",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("CAIRN_COMMIT"), ")"),
+    about
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

@@ -119,7 +119,9 @@ pub struct Coverage {
     pub reached: usize,
     /// Twice the number of branches.
     pub total: usize,
-    /// `reached / total` in percent (100 when there are no branches).
+    /// `reached / total` in percent (100 when there are no branches),
+    /// written as every JSON number is (`100`, not `100.0`).
+    #[serde(serialize_with = "crate::value::json::serialize_number")]
     pub percent: f64,
 }
 

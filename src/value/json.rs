@@ -90,6 +90,13 @@ pub struct Encoded<'a> {
 /// A float as [`number`] writes it.
 struct Num(f64);
 
+/// `#[serde(serialize_with)]` for an `f64` field of a JSON output, so every
+/// JSON number of every command is written one way, as [`number`] writes it
+/// (`100`, not `100.0`).
+pub fn serialize_number<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    Num(*x).serialize(s)
+}
+
 impl Serialize for Num {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match rounded(self.0) {

@@ -97,4 +97,5 @@ pub fn error_codes(text: &str) -> Vec<String> {
             .collect(),
     }
 }
+mod cli_contract;
 mod workflow;
