@@ -110,6 +110,8 @@ pub struct Scratch {
     approx: Bits,
     /// Per definition: the interval of a score left unknown (outcomes).
     ranges: Vec<Option<(f64, f64)>>,
+    /// The exact pass's answers for the fact combinations seen so far.
+    memo: exact::Memo,
 }
 
 impl Scratch {
@@ -145,6 +147,7 @@ impl Program {
     pub(crate) fn with_domains(mut self, model: &Model) -> Program {
         self.plan.never = model.facts.iter().map(|f| f.domain.never).collect();
         self.plan.ranges = model.facts.iter().map(|f| f.domain.range).collect();
+        self.plan.renew();
         self
     }
 
@@ -214,6 +217,7 @@ impl Program {
             resolved: Bits::with_len(self.model.recs.len()),
             approx: Bits::with_len(self.model.recs.len()),
             ranges: Vec::with_capacity(self.model.defs.len()),
+            memo: exact::Memo::default(),
         }
     }
 

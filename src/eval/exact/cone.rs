@@ -26,6 +26,10 @@ pub(crate) struct Cone {
     /// regions of a decision diagram cannot see, so a case where one failed
     /// is settled by the completion walk, which runs the case's own values.
     pub fallible: Vec<Pc>,
+    /// The slots among them that read a fact of the case (`Op::Fact`):
+    /// everything else in the cone is computed from them, so their values
+    /// key the exact pass's memo (`memo`).
+    pub facts: Vec<Pc>,
 }
 
 /// The cones of every recommendation and definition of a program.
@@ -47,6 +51,9 @@ pub(crate) struct Plan {
     pub adj: Adjacency,
     /// The recommendations' decision diagrams (see `diagram`).
     pub diagrams: Diagrams,
+    /// This plan's identity, unique in the process: a scratch's memo of
+    /// exact answers (`memo`) belongs to one plan.
+    pub id: u64,
 }
 
 /// The slots each slot reads, flattened: slot `pc` reads
@@ -99,10 +106,26 @@ impl Plan {
             ranges: model.facts.iter().map(|f| f.domain.range).collect(),
             adj: Adjacency::new(code),
             diagrams: Diagrams::default(),
+            id: fresh_id(),
         };
         plan.diagrams = Diagrams::new(code, model, &plan);
         plan
     }
+}
+
+impl Plan {
+    /// Gives the plan a new identity, after a change to what its exact
+    /// pass answers (its facts' domains), so no memo mixes the two.
+    pub fn renew(&mut self) {
+        self.id = fresh_id();
+    }
+}
+
+/// A number no other plan of the process has.
+fn fresh_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Per enum of a model: its number of values.
@@ -151,10 +174,16 @@ impl Cone {
             .copied()
             .filter(|&pc| code.ops.get(pc as usize).is_some_and(fallible))
             .collect();
+        let facts = slots
+            .iter()
+            .copied()
+            .filter(|&pc| matches!(code.ops.get(pc as usize), Some(Op::Fact(_))))
+            .collect();
         Cone {
             slots,
             atoms,
             fallible,
+            facts,
         }
     }
 }

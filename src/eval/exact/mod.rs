@@ -44,6 +44,9 @@ mod diagram;
 mod diagram_build;
 #[cfg(test)]
 mod diagram_tests;
+mod memo;
+#[cfg(test)]
+mod memo_tests;
 mod pass;
 mod program;
 mod regions;
@@ -55,6 +58,7 @@ mod space;
 
 pub(crate) use cone::Plan;
 pub(crate) use describe::leads_to;
+pub(crate) use memo::Memo;
 pub(crate) use pass::{Detail, Work};
 pub use space::FactSpace;
 

@@ -6,7 +6,7 @@
 use super::cone::{ordered, reads, Cone};
 use super::diagram::NoStatus;
 use super::space::NONE;
-use super::{leads_to, Detail, FactSpace, Work};
+use super::{leads_to, memo, Detail, FactSpace, Work};
 use crate::case::Case;
 use crate::check::model::{DefId, FactId, RecId, Type};
 use crate::eval::fast_run::View;
@@ -370,8 +370,36 @@ impl Program {
         }
     }
 
-    /// What the exact pass says about a recommendation, for an outcome.
+    /// What the exact pass says about a recommendation, for an outcome:
+    /// remembered in the scratch's memo for the values of the facts its
+    /// cone reads (see `memo`), computed by [`Program::explain_exact`] the
+    /// first time.
     pub(crate) fn exact_info(&self, scratch: &mut Scratch, rec: RecId) -> ExactInfo {
+        let r = rec.0 as usize;
+        // What `detail` answers `None` for: a status Kleene logic decided.
+        let explored = scratch.approx.contains(r)
+            || scratch.resolved.contains(r)
+            || scratch.statuses.get(r) == Some(&Status::Undetermined);
+        let Some(cone) = self.plan.recs.get(r).filter(|_| explored) else {
+            return ExactInfo::default();
+        };
+        self.sync(scratch);
+        let item = memo::Item::Rec(rec.0);
+        scratch
+            .memo
+            .key(self.plan.id, item, &cone.facts, &scratch.vals);
+        if let Some(info) = scratch.memo.rec() {
+            return info.clone();
+        }
+        let info = self.explain_exact(scratch, rec);
+        // The walk used the scratch's buffers, not the memo's key.
+        scratch.memo.put_rec(info.clone());
+        info
+    }
+
+    /// What the exact pass says about a recommendation, by the completion
+    /// walk (the implementation of record behind [`Program::exact_info`]).
+    pub(crate) fn explain_exact(&self, scratch: &mut Scratch, rec: RecId) -> ExactInfo {
         // A list's slots are shown as the list, once.
         let names = |facts: &mut dyn Iterator<Item = u32>| -> Vec<String> {
             self.model.user_names(facts.map(FactId))
@@ -420,7 +448,16 @@ impl Program {
         self.sync(scratch);
         let d = def.0 as usize;
         let (cone, &root) = (self.plan.defs.get(d)?, self.code.def_root.get(d)?);
-        self.value_exact(scratch, cone, root)
+        let item = memo::Item::Def(def.0);
+        scratch
+            .memo
+            .key(self.plan.id, item, &cone.facts, &scratch.vals);
+        if let Some(value) = scratch.memo.def() {
+            return value;
+        }
+        let value = self.value_exact(scratch, cone, root);
+        scratch.memo.put_def(value);
+        value
     }
 
     /// The value of a probe (a sub-expression read by coverage) after
