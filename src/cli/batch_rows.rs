@@ -391,6 +391,28 @@ impl Worker<'_> {
 
     /// The lines of a bad record's errors for standard error.
     pub fn error_lines(&mut self, done: &mut Done, line: usize, errors: &[LineError]) {
+        if super::output::json_errors() {
+            for e in errors {
+                let diagnostic = cairn::diagnostics::JsonDiagnostic {
+                    severity: "error",
+                    code: e.code.clone(),
+                    message: e.message.clone(),
+                    help: e.help.clone(),
+                    file: self.cohort_name.to_string(),
+                    labels: vec![cairn::diagnostics::JsonLabel {
+                        message: e.cell.as_ref().map(|(_, col)| col.clone()),
+                        start: e.cell.as_ref().map_or(0, |(byte, _)| *byte),
+                        end: e.cell.as_ref().map_or(0, |(byte, _)| *byte),
+                        line,
+                        column: e.column.unwrap_or(1),
+                    }],
+                };
+                if let Ok(json) = serde_json::to_string(&diagnostic) {
+                    let _ = writeln!(done.err, "{json}");
+                }
+            }
+            return;
+        }
         for e in errors {
             let at = e.column.map(|c| format!(":{c}")).unwrap_or_default();
             let cell = match &e.cell {

@@ -18,7 +18,7 @@ pub fn check(files: &[PathBuf], format: ErrorFormat) -> u8 {
         let text = match syntax::include::read_named(path) {
             Ok(t) => t,
             Err(e) => {
-                errln!("error: cannot read `{name}`: {e}");
+                super::output::error(format_args!("cannot read `{name}`: {e}"));
                 code = IO;
                 continue;
             }

@@ -80,6 +80,11 @@ pub struct Cli {
     /// (and cases' `"guideline"` keys) may also read from; repeatable.
     #[arg(long = "include-path", value_name = "DIR", global = true)]
     pub include_path: Vec<PathBuf>,
+    /// How diagnostics and errors are printed: `json` writes each as one
+    /// line of JSON on standard error (`check` writes one array on standard
+    /// output); a command's `--format json` implies it.
+    #[arg(long, value_enum, default_value = "human", global = true)]
+    pub error_format: ErrorFormat,
 }
 
 /// How diagnostics are printed.
@@ -137,9 +142,6 @@ pub enum Command {
         /// The guideline files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Output format of the diagnostics.
-        #[arg(long, value_enum, default_value = "human")]
-        error_format: ErrorFormat,
     },
     /// Run a guideline against a case.
     Run {
@@ -294,6 +296,20 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// True when the command's result is JSON (`--format json`): its
+    /// diagnostics are then JSON too.
+    fn json_output(&self) -> bool {
+        match self {
+            Command::Run { format, .. }
+            | Command::Test { format, .. }
+            | Command::Analyze { format, .. }
+            | Command::Diff { format, .. } => *format == Format::Json,
+            _ => false,
+        }
+    }
+}
+
 /// Parses the arguments, runs the command and returns its exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -306,11 +322,10 @@ pub fn main() -> ExitCode {
         }
     };
     output::set_include_paths(cli.include_path);
+    output::set_json_errors(cli.error_format == ErrorFormat::Json || cli.command.json_output());
+    let error_format = cli.error_format;
     let code = match cli.command {
-        Command::Check {
-            files,
-            error_format,
-        } => commands::check(&files, error_format),
+        Command::Check { files } => commands::check(&files, error_format),
         Command::Run {
             guideline,
             case,
@@ -374,7 +389,7 @@ pub fn main() -> ExitCode {
         Command::Lsp => match cairn::lsp::run() {
             Ok(()) => 0,
             Err(e) => {
-                errln!("error: cairn lsp: {e}");
+                output::error(format_args!("cairn lsp: {e}"));
                 output::IO
             }
         },

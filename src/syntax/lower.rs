@@ -1176,7 +1176,6 @@ const TYPE_WORDS: &[&str] = &[
 const BINARY: &[&str] = &["and", "or", "implies"];
 
 /// Words the grammar reserves (its `keyword` rule).
-
 const RESERVED: &[&str] = &[
     "and",
     "or",

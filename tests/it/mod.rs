@@ -99,4 +99,5 @@ pub fn error_codes(text: &str) -> Vec<String> {
 }
 mod cli_contract;
 mod diagnostics_cascade;
+mod machine_output;
 mod workflow;
