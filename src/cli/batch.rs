@@ -68,6 +68,11 @@ enum Source {
     Arrow(batch_arrow::Batches),
 }
 
+/// `--format parquet` or `arrow` (of `batch` or `cohort`) without `-o FILE`.
+pub const BINARY_STDOUT: &str = "cairn::batch::binary_stdout";
+/// JSON lines asked for from a Parquet or Arrow cohort.
+pub const ARROW_JSONL: &str = "cairn::batch::arrow_jsonl";
+
 /// Runs the batch; returns 1 when some record was bad, 2 on I/O errors.
 pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
     let started = Instant::now();
@@ -105,7 +110,7 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
         )),
         (BatchFormat::Parquet | BatchFormat::Arrow, None) => {
             super::output::error_coded(
-                "cairn::batch::binary_stdout",
+                BINARY_STDOUT,
                 format!(
                     "`--format {}` writes a binary file: give it with `-o FILE`",
                     if format == BatchFormat::Parquet {
@@ -120,7 +125,7 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
         _ => None,
     };
     if layout.is_some() && format == BatchFormat::Jsonl {
-        super::output::error_coded("cairn::batch::arrow_jsonl", "JSON lines output is not written from a Parquet or Arrow cohort: use `--format csv`, `parquet` or `arrow`");
+        super::output::error_coded(ARROW_JSONL, "JSON lines output is not written from a Parquet or Arrow cohort: use `--format csv`, `parquet` or `arrow`");
         return IO;
     }
     let is_csv = match input_format {

@@ -55,7 +55,7 @@ pub fn run(guideline: &Path, n: usize, format: InputFormat, output: Option<&Path
     if matches!(format, InputFormat::Parquet | InputFormat::Arrow) {
         let Some(path) = output else {
             super::output::error_coded(
-                "cairn::batch::binary_stdout",
+                super::batch::BINARY_STDOUT,
                 "a binary cohort is written to a file: give it with `-o FILE`",
             );
             return IO;

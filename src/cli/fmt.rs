@@ -81,7 +81,7 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
     code
 }
 
-/// The code of a file `fmt --check` would rewrite.
+/// A file that `fmt --check` finds not formatted (`cairn fmt` would rewrite it).
 pub const UNFORMATTED: &str = "cairn::fmt::unformatted";
 
 fn collect(path: &Path, explicit: bool, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -49,6 +49,7 @@ mod batch_json;
 mod batch_rows;
 mod batch_rows_arrow;
 mod batch_write;
+mod codes;
 mod cohort;
 mod cohort_arrow;
 mod cohort_gen;
@@ -280,6 +281,14 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// List every stable diagnostic code and what it means, or explain one.
+    Codes {
+        /// A code (`cairn::check::unused`, or `check::unused`); default: all.
+        code: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Show the difference in behaviour and text between two versions.
     Diff {
         /// The old version.
@@ -304,7 +313,8 @@ impl Command {
             Command::Run { format, .. }
             | Command::Test { format, .. }
             | Command::Analyze { format, .. }
-            | Command::Diff { format, .. } => *format == Format::Json,
+            | Command::Diff { format, .. }
+            | Command::Codes { format, .. } => *format == Format::Json,
             _ => false,
         }
     }
@@ -407,6 +417,7 @@ pub fn main() -> ExitCode {
             format,
             acknowledge_undecided,
         } => analyze::diff(&old, &new, format, acknowledge_undecided.as_deref()),
+        Command::Codes { code, format } => codes::run(code.as_deref(), format),
     };
     ExitCode::from(output::finish(code))
 }

@@ -103,8 +103,8 @@ pub fn json_errors() -> bool {
     JSON_ERRORS.get().copied().unwrap_or(false)
 }
 
-/// The code of an error of the command line itself (a file that cannot be
-/// read or written, arguments that do not fit together): exit code 2.
+/// An error of the command line itself (a file that cannot be read or
+/// written, arguments that do not fit together): exit code 2.
 pub const CLI_ERROR: &str = "cairn::cli::error";
 
 /// Prints one diagnostic as a line of JSON on standard error.

@@ -98,6 +98,7 @@ pub fn error_codes(text: &str) -> Vec<String> {
     }
 }
 mod cli_contract;
+mod codes;
 mod diagnostics_cascade;
 mod machine_output;
 mod workflow;
