@@ -84,7 +84,9 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
 /// A file that `fmt --check` finds not formatted (`cairn fmt` would rewrite it).
 pub const UNFORMATTED: &str = "cairn::fmt::unformatted";
 
-fn collect(path: &Path, explicit: bool, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Adds `path` to `out`, or for a folder every `.cairn` file under it
+/// (sorted, symbolic links skipped); `explicit` for a path the user named.
+pub(super) fn collect(path: &Path, explicit: bool, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     // Links met while searching are skipped: formatting must not loop, nor
     // rewrite files outside the folders named.
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());

@@ -140,7 +140,8 @@ pub enum InputFormat {
 pub enum Command {
     /// Parse and check guidelines, reporting errors and warnings.
     Check {
-        /// The guideline files.
+        /// The guideline files, or folders (searched for `.cairn` files
+        /// with a `guideline` header).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },

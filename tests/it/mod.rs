@@ -97,6 +97,7 @@ pub fn error_codes(text: &str) -> Vec<String> {
             .collect(),
     }
 }
+mod check_folders;
 mod cli_contract;
 mod codes;
 mod diagnostics_cascade;
