@@ -102,4 +102,5 @@ mod cli_contract;
 mod codes;
 mod diagnostics_cascade;
 mod machine_output;
+mod undetermined_reason;
 mod workflow;
