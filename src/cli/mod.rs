@@ -54,6 +54,7 @@ mod cohort;
 mod cohort_arrow;
 mod cohort_gen;
 mod commands;
+mod completions;
 mod fmt;
 mod new;
 mod output;
@@ -290,6 +291,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Print a shell completion script: `cairn completions bash >
+    /// ~/.local/share/bash-completion/completions/cairn`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `cairn man > cairn.1`.
+    Man,
     /// Show the difference in behaviour and text between two versions.
     Diff {
         /// The old version.
@@ -419,6 +429,8 @@ pub fn main() -> ExitCode {
             acknowledge_undecided,
         } => analyze::diff(&old, &new, format, acknowledge_undecided.as_deref()),
         Command::Codes { code, format } => codes::run(code.as_deref(), format),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Man => completions::man(),
     };
     ExitCode::from(output::finish(code))
 }

@@ -100,6 +100,7 @@ pub fn error_codes(text: &str) -> Vec<String> {
 mod check_folders;
 mod cli_contract;
 mod codes;
+mod completions;
 mod diagnostics_cascade;
 mod machine_output;
 mod undetermined_reason;
