@@ -322,8 +322,16 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // A number is no misspelt name, and `_` (or any other punctuation) no
+    // name to offer: `0` is one edit from `_`, but never meant it.
+    if !name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        return None;
+    }
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
+        if !candidate.contains(char::is_alphanumeric) {
+            continue;
+        }
         let score = strsim::jaro_winkler(name, candidate);
         let close = strsim::levenshtein(name, candidate) <= (name.len().max(3) / 3).max(2);
         if (score >= 0.85 || close) && best.is_none_or(|(b, _)| score > b) {

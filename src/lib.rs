@@ -47,6 +47,7 @@
 pub mod analysis;
 pub mod case;
 pub mod check;
+pub mod codes;
 pub mod cohort;
 pub mod diagnostics;
 pub mod eval;

@@ -99,6 +99,9 @@ pub(crate) struct Checker<'a> {
     pub fact_ok: Vec<bool>,
     /// Whether anything reads each definition.
     pub def_used: Vec<bool>,
+    /// The names of declarations that failed to parse: not reported as
+    /// unused (when read there) or unknown (when declared there).
+    pub skipped: ast::Skipped,
 }
 
 impl<'a> Checker<'a> {
@@ -120,7 +123,14 @@ impl<'a> Checker<'a> {
             fact_used: Vec::new(),
             fact_ok: Vec::new(),
             def_used: Vec::new(),
+            skipped: ast::Skipped::default(),
         }
+    }
+
+    /// True when `name` may be declared by a declaration that failed to
+    /// parse: an unknown `name` is then the syntax error seen again.
+    pub fn declared_by_skipped(&self, name: &str) -> bool {
+        self.skipped.declared.contains(name)
     }
 
     /// Reports a diagnostic whose primary label is `at`.

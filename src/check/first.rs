@@ -5,7 +5,9 @@
 //! (a declared definition type), or else the first value's type (for
 //! integers, the hull of every branch's range). A bare
 //! enum value as the first value, with no declared type, cannot say which
-//! enum it belongs to and is reported once.
+//! enum it belongs to and is reported once. A `first` without `otherwise`
+//! whose branches only compare one enum to values warns when they leave
+//! some value out (the one fall-through the checker can see).
 
 use super::ctx::Checker;
 use super::error::CheckError;
@@ -55,6 +57,9 @@ impl<'a> Checker<'a> {
         let (ty, _) = result?;
         if !ok {
             return None;
+        }
+        if other.is_none() {
+            self.falls_through(&out, span);
         }
         Some(TExpr {
             kind: TExprKind::First {
@@ -142,5 +147,97 @@ impl<'a> Checker<'a> {
                 None
             }
         }
+    }
+}
+
+impl Checker<'_> {
+    /// Warns when every branch compares the same enum fact or definition
+    /// to constants (`x = v`, `x in {v, w}`, joined by `or`) and some of its
+    /// values are named by none: for them the `first` falls through.
+    fn falls_through(&mut self, branches: &[(TExpr, TExpr)], span: Span) {
+        let mut subject: Option<(&TExprKind, EnumId)> = None;
+        let mut covered = Vec::new();
+        for (cond, _) in branches {
+            if !enum_values(cond, &mut subject, &mut covered) {
+                return;
+            }
+        }
+        let Some((kind, en)) = subject else {
+            return;
+        };
+        let Some(info) = self.model.enum_info(en) else {
+            return;
+        };
+        let left: Vec<String> = (0..info.values.len() as u32)
+            .filter(|i| !covered.contains(i))
+            .filter_map(|i| info.values.get(i as usize).map(|v| format!("`{}`", v.name)))
+            .collect();
+        if left.is_empty() {
+            return;
+        }
+        let name = match kind {
+            TExprKind::Fact(f) => self.model.facts.get(f.0 as usize).map(|f| f.name.clone()),
+            TExprKind::Def(d) => self.model.defs.get(d.0 as usize).map(|d| d.name.clone()),
+            _ => None,
+        };
+        let values = match left.len() {
+            1 => left.join(""),
+            n => format!("{} or {}", left[..n - 1].join(", "), left[n - 1]),
+        };
+        self.report(
+            span,
+            crate::check::warning::CheckWarning::FirstFallsThrough {
+                subject: name.unwrap_or_default(),
+                values,
+                span: span.miette(),
+            },
+        );
+    }
+}
+
+/// Adds the enum values `cond` compares its subject to into `covered`;
+/// false when `cond` is no such comparison, or of another subject.
+fn enum_values<'t>(
+    cond: &'t TExpr,
+    subject: &mut Option<(&'t TExprKind, EnumId)>,
+    covered: &mut Vec<u32>,
+) -> bool {
+    let mut same = |s: &'t TExpr| -> bool {
+        let Type::Enum(en) = s.ty else {
+            return false;
+        };
+        match (&s.kind, *subject) {
+            (TExprKind::Fact(a), Some((TExprKind::Fact(b), _))) => a == b,
+            (TExprKind::Def(a), Some((TExprKind::Def(b), _))) => a == b,
+            (TExprKind::Fact(_) | TExprKind::Def(_), None) => {
+                *subject = Some((&s.kind, en));
+                true
+            }
+            _ => false,
+        }
+    };
+    match &cond.kind {
+        TExprKind::Binary(ast::BinOp::Or, a, b) => {
+            enum_values(a, subject, covered) && enum_values(b, subject, covered)
+        }
+        TExprKind::Binary(ast::BinOp::Eq, s, v) => match v.kind {
+            TExprKind::Const(crate::value::Value::Enum(i)) if same(s) => {
+                covered.push(i);
+                true
+            }
+            _ => false,
+        },
+        TExprKind::In {
+            value,
+            set,
+            negated: false,
+        } if same(value) => set.iter().all(|m| match m.kind {
+            TExprKind::Const(crate::value::Value::Enum(i)) => {
+                covered.push(i);
+                true
+            }
+            _ => false,
+        }),
+        _ => false,
     }
 }

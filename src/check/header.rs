@@ -33,6 +33,10 @@ impl<'a> Checker<'a> {
             .find(|h| h.id.span.file == main)
             .or(headers.first())
         else {
+            // A header that failed to parse is not missing.
+            if self.skipped.header {
+                return;
+            }
             self.report(
                 Span::new(main, 0, 0),
                 CheckError::MissingHeader {

@@ -133,6 +133,9 @@ fn check_here(parsed: Parsed) -> Result<Checked, Failed> {
     let main = modules.first().map(|(id, _)| *id).unwrap_or(FileId(0));
     let (model, mut diagnostics) = {
         let mut cx = ctx::Checker::new(&sources);
+        for (_, module) in &modules {
+            cx.skipped.extend(module.skipped.clone());
+        }
         let mut pending = collect::Pending::default();
         for (_, module) in &modules {
             cx.collect(&module.decls, None, &mut pending);

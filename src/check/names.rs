@@ -85,6 +85,9 @@ impl<'a> Checker<'a> {
                 );
                 None
             }
+            // Declared by a declaration that failed to parse: the syntax
+            // error says it all.
+            None if self.declared_by_skipped(&id.name) => None,
             None => {
                 if let Some(Type::Enum(en)) = expected {
                     let help = self.enum_help(en, &id.name);
@@ -186,6 +189,7 @@ impl<'a> Checker<'a> {
                 );
                 None
             }
+            None if self.declared_by_skipped(&table.name) => None,
             None => {
                 let candidates: Vec<&str> = self
                     .names

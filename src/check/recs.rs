@@ -191,6 +191,8 @@ impl<'a> Checker<'a> {
                     },
                 );
             }
+            // Declared by a declaration that failed to parse.
+            None if self.declared_by_skipped(&id.name) => {}
             None => {
                 let candidates: Vec<&str> = self
                     .names
@@ -385,6 +387,8 @@ impl<'a> Checker<'a> {
             }
             match self.names.get(&name).copied() {
                 Some((Symbol::Fact(_) | Symbol::Def(_), _)) => {}
+                // Declared by a declaration that failed to parse.
+                None if self.declared_by_skipped(&name) => {}
                 _ => {
                     let help = match name.split_once('.') {
                         Some((table, column)) => {

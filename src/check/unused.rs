@@ -4,7 +4,8 @@
 //! schedule or statement placeholder reads it, even from a definition that
 //! is itself unused: each warning then points at one declaration to remove.
 //! Facts of included files are exempt: a shared vocabulary declares more
-//! facts than any one guideline reads.
+//! facts than any one guideline reads. A name that a declaration which
+//! failed to parse mentions is exempt too: that declaration may read it.
 
 use super::ctx::Checker;
 use super::model::DefBody;
@@ -30,6 +31,10 @@ impl<'a> Checker<'a> {
             }
         }
         for (what, name, span) in found {
+            // A declaration that failed to parse may be the reader.
+            if self.skipped.words.contains(&name) {
+                continue;
+            }
             self.report(
                 span,
                 CheckWarning::Unused {

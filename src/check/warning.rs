@@ -27,6 +27,25 @@ pub enum CheckWarning {
         span: SourceSpan,
     },
 
+    /// A `first` without `otherwise` whose branches compare one enum to
+    /// some of its values only: for the others no branch applies, and its
+    /// value is unknown with no fact missing.
+    #[error("no branch of this `first` applies when `{subject}` is {values}")]
+    #[diagnostic(
+        code(cairn::check::first_falls_through),
+        severity(Warning),
+        help("add `otherwise VALUE`, or a branch for {values}; without one the value is unknown for those cases, with no fact to ask for")
+    )]
+    FirstFallsThrough {
+        /// The fact or definition the branches compare.
+        subject: String,
+        /// The values no branch names, in words.
+        values: String,
+        /// The `first`.
+        #[label("falls through for {values}")]
+        span: SourceSpan,
+    },
+
     /// A strength that contradicts its recommendation's kind or its own
     /// level of evidence, by the scheme's definitions.
     #[error("{problem}")]

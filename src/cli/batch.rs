@@ -68,6 +68,11 @@ enum Source {
     Arrow(batch_arrow::Batches),
 }
 
+/// `--format parquet` or `arrow` (of `batch` or `cohort`) without `-o FILE`.
+pub const BINARY_STDOUT: &str = "cairn::batch::binary_stdout";
+/// JSON lines asked for from a Parquet or Arrow cohort.
+pub const ARROW_JSONL: &str = "cairn::batch::arrow_jsonl";
+
 /// Runs the batch; returns 1 when some record was bad, 2 on I/O errors.
 pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
     let started = Instant::now();
@@ -104,16 +109,23 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
             o.clone(),
         )),
         (BatchFormat::Parquet | BatchFormat::Arrow, None) => {
-            errln!(
-                "error[cairn::batch::binary_stdout]: `--format {}` writes a binary file: give it with `-o FILE`",
-                if format == BatchFormat::Parquet { "parquet" } else { "arrow" }
+            super::output::error_coded(
+                BINARY_STDOUT,
+                format!(
+                    "`--format {}` writes a binary file: give it with `-o FILE`",
+                    if format == BatchFormat::Parquet {
+                        "parquet"
+                    } else {
+                        "arrow"
+                    }
+                ),
             );
             return IO;
         }
         _ => None,
     };
     if layout.is_some() && format == BatchFormat::Jsonl {
-        errln!("error[cairn::batch::arrow_jsonl]: JSON lines output is not written from a Parquet or Arrow cohort: use `--format csv`, `parquet` or `arrow`");
+        super::output::error_coded(ARROW_JSONL, "JSON lines output is not written from a Parquet or Arrow cohort: use `--format csv`, `parquet` or `arrow`");
         return IO;
     }
     let is_csv = match input_format {
@@ -140,7 +152,7 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
                 (Source::Arrow(batches), Input::Arrow, Some(schema))
             }
             Err(e) => {
-                errln!("error: cannot read `{}`: {e}", cohort_path.display());
+                super::output::error(format_args!("cannot read `{}`: {e}", cohort_path.display()));
                 return IO;
             }
         },
@@ -148,7 +160,10 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
             let mut reader = match cohort::open(cohort_path) {
                 Ok(r) => Reader::new(r, is_csv),
                 Err(e) => {
-                    errln!("error: cannot read `{}`: {e}", cohort_path.display());
+                    super::output::error(format_args!(
+                        "cannot read `{}`: {e}",
+                        cohort_path.display()
+                    ));
                     return IO;
                 }
             };
@@ -190,7 +205,7 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
             match batch_arrow::Output::create(path, *layout, &schema) {
                 Ok(out) => Some((out, schema)),
                 Err(e) => {
-                    errln!("error: cannot write `{}`: {e}", path.display());
+                    super::output::error(format_args!("cannot write `{}`: {e}", path.display()));
                     return IO;
                 }
             }
@@ -235,7 +250,7 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
         (None, Some(path)) => match TextOut::create(path) {
             Ok(t) => Some(t),
             Err(e) => {
-                errln!("error: cannot write `{}`: {e}", path.display());
+                super::output::error(format_args!("cannot write `{}`: {e}", path.display()));
                 return IO;
             }
         },
@@ -293,14 +308,17 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
             totals.good + totals.bad
         );
     }
-    err!("{}", summary(&ids, &totals.counts, totals.good, totals.bad));
     let seconds = started.elapsed().as_secs_f64();
     let rows = totals.good + totals.bad;
-    errln!(
-        "{rows} rows in {seconds:.3} s ({:.0} rows/s, {threads} thread{})",
-        rows as f64 / seconds.max(1e-9),
-        if threads == 1 { "" } else { "s" }
-    );
+    // With JSON diagnostics, standard error holds only JSON lines.
+    if !super::output::json_errors() {
+        err!("{}", summary(&ids, &totals.counts, totals.good, totals.bad));
+        errln!(
+            "{rows} rows in {seconds:.3} s ({:.0} rows/s, {threads} thread{})",
+            rows as f64 / seconds.max(1e-9),
+            if threads == 1 { "" } else { "s" }
+        );
+    }
     if totals.write_failed || code == IO {
         // A partial output file is never left behind: the temporary file
         // is dropped with the sink.
@@ -308,7 +326,7 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
     }
     if let Some((out, _)) = sink {
         if let Err(e) = out.finish() {
-            errln!("error: {e}");
+            super::output::error(format_args!("{e}"));
             return IO;
         }
     }
@@ -326,11 +344,13 @@ fn header(checked: &Checked, reader: &mut Reader, cohort_name: &str) -> Result<C
         Ok(Some((_, true))) => String::from_utf8_lossy(&bytes).into_owned(),
         Ok(None) => String::new(),
         Ok(Some((_, false))) => {
-            errln!("error: the header of `{cohort_name}` is longer than the limit");
+            super::output::error(format_args!(
+                "the header of `{cohort_name}` is longer than the limit"
+            ));
             return Err(ERRORS);
         }
         Err(e) => {
-            errln!("error: cannot read `{cohort_name}`: {e}");
+            super::output::error(format_args!("cannot read `{cohort_name}`: {e}"));
             return Err(IO);
         }
     };
@@ -362,7 +382,7 @@ fn read(reader: &mut Reader, work: &SyncSender<Chunk>, tokens: &Receiver<()>, na
             }
             Ok(None) => return 0,
             Err(e) => {
-                errln!("error: cannot read `{name}`: {e}");
+                super::output::error(format_args!("cannot read `{name}`: {e}"));
                 return IO;
             }
         }

@@ -19,6 +19,17 @@ use cairn::value::Value;
 use std::fmt::Write as _;
 use std::panic::AssertUnwindSafe;
 
+/// A cohort line longer than the limit.
+pub const LINE_TOO_LONG: &str = "cairn::batch::line_too_long";
+/// A cohort line that is not valid UTF-8.
+pub const NOT_UTF8: &str = "cairn::batch::not_utf8";
+/// A CSV row that does not parse (an unclosed quote, ...).
+pub const CSV: &str = "cairn::batch::csv";
+/// A CSV row with more or fewer cells than the header has columns.
+pub const CSV_WIDTH: &str = "cairn::batch::csv_width";
+/// A bug caught while running one cohort line; the other lines still run.
+pub const INTERNAL: &str = "cairn::batch::internal";
+
 /// One error of a bad record, as written in its error row.
 pub struct LineError {
     pub code: String,
@@ -98,7 +109,7 @@ impl Worker<'_> {
                 Record::TooLong { line } => loaded.push(Loaded::Bad {
                     line: *line,
                     errors: vec![LineError::new(
-                        "cairn::batch::line_too_long",
+                        LINE_TOO_LONG,
                         format!("line is longer than the limit of {MAX_LINE} bytes"),
                         None,
                     )],
@@ -137,7 +148,7 @@ impl Worker<'_> {
                 let column = String::from_utf8_lossy(valid).chars().count() + 1;
                 let byte = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
                 let message = format!("line is not valid UTF-8 (byte 0x{byte:02x})");
-                let error = LineError::new("cairn::batch::not_utf8", message, Some(column));
+                let error = LineError::new(NOT_UTF8, message, Some(column));
                 return Some(Loaded::Bad {
                     line,
                     errors: vec![error],
@@ -178,7 +189,7 @@ impl Worker<'_> {
             }
             Input::Csv(columns) => {
                 if let Err(e) = case::csv::split(text, cells) {
-                    let mut error = LineError::new("cairn::batch::csv", e.message, None);
+                    let mut error = LineError::new(CSV, e.message, None);
                     error.cell = Some((e.offset, String::new()));
                     return Err(vec![error]);
                 }
@@ -188,11 +199,7 @@ impl Worker<'_> {
                         cells.len(),
                         columns.len()
                     );
-                    return Err(vec![LineError::new(
-                        "cairn::batch::csv_width",
-                        message,
-                        None,
-                    )]);
+                    return Err(vec![LineError::new(CSV_WIDTH, message, None)]);
                 }
                 let row = case::row::load(checked, columns, name, text, cells)
                     .map_err(|f| errors(&f, Some((columns, cells))))?;
@@ -391,6 +398,28 @@ impl Worker<'_> {
 
     /// The lines of a bad record's errors for standard error.
     pub fn error_lines(&mut self, done: &mut Done, line: usize, errors: &[LineError]) {
+        if super::output::json_errors() {
+            for e in errors {
+                let diagnostic = cairn::diagnostics::JsonDiagnostic {
+                    severity: "error",
+                    code: e.code.clone(),
+                    message: e.message.clone(),
+                    help: e.help.clone(),
+                    file: self.cohort_name.to_string(),
+                    labels: vec![cairn::diagnostics::JsonLabel {
+                        message: e.cell.as_ref().map(|(_, col)| col.clone()),
+                        start: e.cell.as_ref().map_or(0, |(byte, _)| *byte),
+                        end: e.cell.as_ref().map_or(0, |(byte, _)| *byte),
+                        line,
+                        column: e.column.unwrap_or(1),
+                    }],
+                };
+                if let Ok(json) = serde_json::to_string(&diagnostic) {
+                    let _ = writeln!(done.err, "{json}");
+                }
+            }
+            return;
+        }
         for e in errors {
             let at = e.column.map(|c| format!(":{c}")).unwrap_or_default();
             let cell = match &e.cell {
@@ -416,7 +445,7 @@ impl Worker<'_> {
 /// The error of a bug caught while running a record.
 pub fn internal() -> LineError {
     let message = "internal error while running this line (a bug: please report it)";
-    LineError::new("cairn::batch::internal", message.to_string(), None)
+    LineError::new(INTERNAL, message.to_string(), None)
 }
 
 /// The index of a status in the summary's counts.

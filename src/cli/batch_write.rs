@@ -74,7 +74,7 @@ pub fn read_batches(
         let batch = match batch {
             Ok(b) => b,
             Err(e) => {
-                errln!("error: cannot read `{name}`: {e}");
+                super::output::error(format_args!("cannot read `{name}`: {e}"));
                 return IO;
             }
         };
@@ -122,11 +122,11 @@ pub fn write(
             }
             let written = match (&mut sink, &mut text_out, &chunk.batch) {
                 (Some(sink), _, Some(batch)) => sink.write(batch).map_err(|e| {
-                    errln!("error: cannot write the output: {e}");
+                    super::output::error(format_args!("cannot write the output: {e}"));
                 }),
                 (Some(_), _, None) => Ok(()),
                 (None, Some(t), _) => t.file.write_all(chunk.out.as_bytes()).map_err(|e| {
-                    errln!("error: cannot write `{}`: {e}", t.path.display());
+                    super::output::error(format_args!("cannot write `{}`: {e}", t.path.display()));
                 }),
                 (None, None, _) => output::print(&chunk.out).map_err(|_| ()),
             };
@@ -149,7 +149,7 @@ pub fn write(
     }
     if let Some(t) = text_out {
         if let Err(e) = t.finish() {
-            errln!("error: cannot write the output: {e}");
+            super::output::error(format_args!("cannot write the output: {e}"));
             totals.write_failed = true;
         }
     }

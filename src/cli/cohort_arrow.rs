@@ -46,7 +46,7 @@ pub fn write(model: &Model, seeds: &[Case], n: usize, format: InputFormat, path:
     let mut out = match Output::create(path, layout, &schema) {
         Ok(o) => o,
         Err(e) => {
-            errln!("error: cannot write `{}`: {e}", path.display());
+            super::output::error(format_args!("cannot write `{}`: {e}", path.display()));
             return IO;
         }
     };
@@ -66,14 +66,14 @@ pub fn write(model: &Model, seeds: &[Case], n: usize, format: InputFormat, path:
         let arrays: Vec<ArrayRef> = columns.into_iter().map(|(c, _)| finish(c)).collect();
         let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| e.to_string());
         if let Err(e) = batch.and_then(|b| out.write(&b)) {
-            errln!("error: cannot write `{}`: {e}", path.display());
+            super::output::error(format_args!("cannot write `{}`: {e}", path.display()));
             return IO;
         }
     }
     match out.finish() {
         Ok(()) => 0,
         Err(e) => {
-            errln!("error: {e}");
+            super::output::error(format_args!("{e}"));
             IO
         }
     }

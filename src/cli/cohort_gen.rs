@@ -54,17 +54,20 @@ pub fn run(guideline: &Path, n: usize, format: InputFormat, output: Option<&Path
         .collect();
     if matches!(format, InputFormat::Parquet | InputFormat::Arrow) {
         let Some(path) = output else {
-            errln!("error[cairn::batch::binary_stdout]: a binary cohort is written to a file: give it with `-o FILE`");
+            super::output::error_coded(
+                super::batch::BINARY_STDOUT,
+                "a binary cohort is written to a file: give it with `-o FILE`",
+            );
             return IO;
         };
         return super::cohort_arrow::write(model, &seeds, n, format, path);
     }
     if let Some(path) = output {
         // Text formats go to standard output; `-o` is for binary ones.
-        errln!(
-            "error: `-o {}` is for `--format parquet` or `arrow`: redirect standard output for text",
+        super::output::error(format_args!(
+            "`-o {}` is for `--format parquet` or `arrow`: redirect standard output for text",
             path.display()
-        );
+        ));
         return IO;
     }
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());

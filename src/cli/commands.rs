@@ -10,19 +10,36 @@ use std::path::{Path, PathBuf};
 
 /// `cairn check FILE…`: 0 when no file has errors, 1 when one has, 2 when a
 /// file cannot be read.
-pub fn check(files: &[PathBuf], format: ErrorFormat) -> u8 {
+///
+/// A folder is searched for `.cairn` files, and those with a `guideline`
+/// header are checked (with what they include): a file without one is a
+/// shared vocabulary, checked through the guidelines that include it.
+pub fn check(paths: &[PathBuf], format: ErrorFormat) -> u8 {
     let mut json: Vec<JsonDiagnostic> = Vec::new();
     let mut code = 0;
-    for path in files {
+    let mut files = Vec::new();
+    for path in paths {
+        let mut found = Vec::new();
+        if let Err(e) = super::fmt::collect(path, true, &mut found) {
+            super::output::error(format_args!("cannot read `{}`: {e}", path.display()));
+            code = IO;
+        }
+        let searched = path.is_dir();
+        files.extend(found.into_iter().map(|f| (f, searched)));
+    }
+    for (path, searched) in &files {
         let name = path.display().to_string();
         let text = match syntax::include::read_named(path) {
             Ok(t) => t,
             Err(e) => {
-                errln!("error: cannot read `{name}`: {e}");
+                super::output::error(format_args!("cannot read `{name}`: {e}"));
                 code = IO;
                 continue;
             }
         };
+        if *searched && !has_header(&text) {
+            continue;
+        }
         let parsed = syntax::parse_with_paths(&name, &text, &FsLoader, output::include_paths());
         let (sources, diagnostics) = match check::check(parsed) {
             Ok(checked) => (checked.sources, checked.warnings),
@@ -54,6 +71,14 @@ pub fn check(files: &[PathBuf], format: ErrorFormat) -> u8 {
         }
     }
     code
+}
+
+/// True when a line of `text` starts a `guideline` header.
+fn has_header(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.strip_prefix("guideline")
+            .is_some_and(|rest| rest.starts_with(char::is_whitespace))
+    })
 }
 
 /// Loads the guideline and the case; the error is the exit code.

@@ -21,7 +21,7 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
     let mut code = 0;
     for path in &paths {
         if let Err(e) = collect(path, true, &mut files) {
-            errln!("error: cannot read `{}`: {e}", path.display());
+            super::output::error(format_args!("cannot read `{}`: {e}", path.display()));
             code = IO;
         }
     }
@@ -33,7 +33,7 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
         let read = match format::read_for_rewrite(file) {
             Ok(r) => r,
             Err(e) => {
-                errln!("error: {e}");
+                super::output::error(format_args!("{e}"));
                 code = IO;
                 continue;
             }
@@ -41,7 +41,7 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
         let text = match std::str::from_utf8(&read.bytes) {
             Ok(t) => t,
             Err(e) => {
-                errln!("error: cannot read `{name}`: not UTF-8 ({e})");
+                super::output::error(format_args!("cannot read `{name}`: not UTF-8 ({e})"));
                 code = IO;
                 continue;
             }
@@ -58,17 +58,21 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
             continue;
         }
         unformatted += 1;
-        if check {
+        if check && super::output::json_errors() {
+            let message = format_args!("`{name}` is not formatted; run `cairn fmt`");
+            super::output::error_in(UNFORMATTED, &name, message);
+            code = code.max(ERRORS);
+        } else if check {
             out!("{}", format::unified_diff(&name, text, &formatted));
             code = code.max(ERRORS);
         } else if let Err(e) = format::rewrite(&read, &formatted) {
-            errln!("error: {e}");
+            super::output::error(format_args!("{e}"));
             code = IO;
         } else {
             errln!("formatted {name}");
         }
     }
-    if check && unformatted > 0 {
+    if check && unformatted > 0 && !super::output::json_errors() {
         errln!(
             "{unformatted} of {} files are not formatted; run `cairn fmt`",
             files.len()
@@ -77,7 +81,12 @@ pub fn run(paths: Vec<PathBuf>, check: bool) -> u8 {
     code
 }
 
-fn collect(path: &Path, explicit: bool, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// A file that `fmt --check` finds not formatted (`cairn fmt` would rewrite it).
+pub const UNFORMATTED: &str = "cairn::fmt::unformatted";
+
+/// Adds `path` to `out`, or for a folder every `.cairn` file under it
+/// (sorted, symbolic links skipped); `explicit` for a path the user named.
+pub(super) fn collect(path: &Path, explicit: bool, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     // Links met while searching are skipped: formatting must not loop, nor
     // rewrite files outside the folders named.
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());

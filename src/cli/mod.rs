@@ -49,10 +49,12 @@ mod batch_json;
 mod batch_rows;
 mod batch_rows_arrow;
 mod batch_write;
+mod codes;
 mod cohort;
 mod cohort_arrow;
 mod cohort_gen;
 mod commands;
+mod completions;
 mod fmt;
 mod new;
 mod output;
@@ -80,6 +82,11 @@ pub struct Cli {
     /// (and cases' `"guideline"` keys) may also read from; repeatable.
     #[arg(long = "include-path", value_name = "DIR", global = true)]
     pub include_path: Vec<PathBuf>,
+    /// How diagnostics and errors are printed: `json` writes each as one
+    /// line of JSON on standard error (`check` writes one array on standard
+    /// output); a command's `--format json` implies it.
+    #[arg(long, value_enum, default_value = "human", global = true)]
+    pub error_format: ErrorFormat,
 }
 
 /// How diagnostics are printed.
@@ -134,12 +141,10 @@ pub enum InputFormat {
 pub enum Command {
     /// Parse and check guidelines, reporting errors and warnings.
     Check {
-        /// The guideline files.
+        /// The guideline files, or folders (searched for `.cairn` files
+        /// with a `guideline` header).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Output format of the diagnostics.
-        #[arg(long, value_enum, default_value = "human")]
-        error_format: ErrorFormat,
     },
     /// Run a guideline against a case.
     Run {
@@ -278,6 +283,23 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// List every stable diagnostic code and what it means, or explain one.
+    Codes {
+        /// A code (`cairn::check::unused`, or `check::unused`); default: all.
+        code: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Print a shell completion script: `cairn completions bash >
+    /// ~/.local/share/bash-completion/completions/cairn`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `cairn man > cairn.1`.
+    Man,
     /// Show the difference in behaviour and text between two versions.
     Diff {
         /// The old version.
@@ -294,6 +316,21 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// True when the command's result is JSON (`--format json`): its
+    /// diagnostics are then JSON too.
+    fn json_output(&self) -> bool {
+        match self {
+            Command::Run { format, .. }
+            | Command::Test { format, .. }
+            | Command::Analyze { format, .. }
+            | Command::Diff { format, .. }
+            | Command::Codes { format, .. } => *format == Format::Json,
+            _ => false,
+        }
+    }
+}
+
 /// Parses the arguments, runs the command and returns its exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -306,11 +343,10 @@ pub fn main() -> ExitCode {
         }
     };
     output::set_include_paths(cli.include_path);
+    output::set_json_errors(cli.error_format == ErrorFormat::Json || cli.command.json_output());
+    let error_format = cli.error_format;
     let code = match cli.command {
-        Command::Check {
-            files,
-            error_format,
-        } => commands::check(&files, error_format),
+        Command::Check { files } => commands::check(&files, error_format),
         Command::Run {
             guideline,
             case,
@@ -374,7 +410,7 @@ pub fn main() -> ExitCode {
         Command::Lsp => match cairn::lsp::run() {
             Ok(()) => 0,
             Err(e) => {
-                errln!("error: cairn lsp: {e}");
+                output::error(format_args!("cairn lsp: {e}"));
                 output::IO
             }
         },
@@ -392,6 +428,9 @@ pub fn main() -> ExitCode {
             format,
             acknowledge_undecided,
         } => analyze::diff(&old, &new, format, acknowledge_undecided.as_deref()),
+        Command::Codes { code, format } => codes::run(code.as_deref(), format),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Man => completions::man(),
     };
     ExitCode::from(output::finish(code))
 }

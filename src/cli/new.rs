@@ -48,28 +48,31 @@ pub fn run(name: &str, dir: Option<&Path>) -> u8 {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
     if !valid {
-        errln!(
-            "error: `{name}` is not a guideline name: use lowercase letters, digits, `_` and `-`, \
+        super::output::error(format_args!(
+            "`{name}` is not a guideline name: use lowercase letters, digits, `_` and `-`, \
              starting with a letter"
-        );
+        ));
         return ERRORS;
     }
     let folder: PathBuf = dir.unwrap_or(Path::new(".")).join(name);
     if let Ok(mut entries) = std::fs::read_dir(&folder) {
         if entries.next().is_some() {
-            errln!(
-                "error: `{}` exists and is not empty; nothing written",
+            super::output::error(format_args!(
+                "`{}` exists and is not empty; nothing written",
                 folder.display()
-            );
+            ));
             return ERRORS;
         }
     } else if folder.exists() {
-        errln!("error: `{}` exists and is not a folder", folder.display());
+        super::output::error(format_args!(
+            "`{}` exists and is not a folder",
+            folder.display()
+        ));
         return ERRORS;
     }
     let cases = folder.join("cases");
     if let Err(e) = std::fs::create_dir_all(&cases) {
-        errln!("error: cannot create `{}`: {e}", cases.display());
+        super::output::error(format_args!("cannot create `{}`: {e}", cases.display()));
         return IO;
     }
     let id = name.replace('-', "_");
@@ -81,7 +84,7 @@ pub fn run(name: &str, dir: Option<&Path>) -> u8 {
     ];
     for (path, text) in &files {
         if let Err(e) = write_new(path, text) {
-            errln!("error: cannot write `{}`: {e}", path.display());
+            super::output::error(format_args!("cannot write `{}`: {e}", path.display()));
             return IO;
         }
     }

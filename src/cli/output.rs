@@ -9,7 +9,7 @@
 //! error. Nothing panics on a failed write.
 
 use cairn::check::{Checked, Failed};
-use cairn::diagnostics::Diagnostics;
+use cairn::diagnostics::{Diagnostics, JsonDiagnostic};
 use cairn::source::SourceMap;
 use cairn::testing::load::{self, LoadError};
 use std::io::Write as _;
@@ -61,7 +61,7 @@ pub fn finish(code: u8) -> u8 {
         None => code,
         Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => IO,
         Some(e) => {
-            errln!("error: cannot write to standard output: {e}");
+            error(format_args!("cannot write to standard output: {e}"));
             IO
         }
     }
@@ -88,15 +88,79 @@ pub const ERRORS: u8 = 1;
 /// Exit code for usage and I/O errors.
 pub const IO: u8 = 2;
 
-/// Prints diagnostics to standard error.
+/// True once `--error-format json` (or a command's `--format json`) asked
+/// for diagnostics as JSON.
+static JSON_ERRORS: OnceLock<bool> = OnceLock::new();
+
+/// Prints every later diagnostic and error as JSON (see [`json_errors`]).
+pub fn set_json_errors(on: bool) {
+    let _ = JSON_ERRORS.set(on);
+}
+
+/// True when diagnostics go to standard error as JSON lines, one object
+/// per diagnostic in the shape `check --error-format json` prints.
+pub fn json_errors() -> bool {
+    JSON_ERRORS.get().copied().unwrap_or(false)
+}
+
+/// An error of the command line itself (a file that cannot be read or
+/// written, arguments that do not fit together): exit code 2.
+pub const CLI_ERROR: &str = "cairn::cli::error";
+
+/// Prints one diagnostic as a line of JSON on standard error.
+pub fn eprint_json(diagnostic: &JsonDiagnostic) {
+    match serde_json::to_string(diagnostic) {
+        Ok(line) => errln!("{line}"),
+        Err(e) => errln!("error: cannot write JSON: {e}"),
+    }
+}
+
+/// Prints an error of the command line (code [`CLI_ERROR`]).
+pub fn error(message: impl std::fmt::Display) {
+    error_coded(CLI_ERROR, message);
+}
+
+/// Prints an error with a stable code and no source location: `error[CODE]:
+/// message` (plain `error:` for [`CLI_ERROR`]), or a JSON diagnostic.
+pub fn error_coded(code: &str, message: impl std::fmt::Display) {
+    error_in(code, "", message);
+}
+
+/// [`error_coded`] about a whole `file` (JSON names it in `file`).
+pub fn error_in(code: &str, file: &str, message: impl std::fmt::Display) {
+    if json_errors() {
+        eprint_json(&JsonDiagnostic {
+            severity: "error",
+            code: code.to_string(),
+            message: message.to_string(),
+            help: None,
+            file: file.to_string(),
+            labels: Vec::new(),
+        });
+    } else if code == CLI_ERROR {
+        errln!("error: {message}");
+    } else {
+        errln!("error[{code}]: {message}");
+    }
+}
+
+/// Prints diagnostics to standard error, rendered or as JSON lines.
 pub fn eprint_diagnostics(diagnostics: &Diagnostics, sources: &SourceMap) {
-    err!("{}", diagnostics.render(sources, WIDTH));
+    if json_errors() {
+        for d in diagnostics.to_json(sources) {
+            eprint_json(&d);
+        }
+    } else {
+        err!("{}", diagnostics.render(sources, WIDTH));
+    }
 }
 
 /// Prints a failed stage's diagnostics and returns exit code 1.
 pub fn failed(failed: &Failed) -> u8 {
     eprint_diagnostics(&failed.diagnostics, &failed.sources);
-    errln!("{}", summary(&failed.diagnostics));
+    if !json_errors() {
+        errln!("{}", summary(&failed.diagnostics));
+    }
     ERRORS
 }
 
@@ -119,7 +183,7 @@ pub fn guideline(path: &Path) -> Result<Checked, u8> {
             Ok(checked)
         }
         Err(LoadError::Io(e)) => {
-            errln!("error: {e}");
+            error(&e);
             Err(IO)
         }
         Err(LoadError::Invalid(f)) => Err(failed(&f)),
@@ -129,7 +193,7 @@ pub fn guideline(path: &Path) -> Result<Checked, u8> {
 /// Reads a file or standard input (`-`); the error is the exit code.
 pub fn read(path: &Path) -> Result<String, u8> {
     load::read_input(path).map_err(|e| {
-        errln!("error: {e}");
+        error(&e);
         IO
     })
 }

@@ -25,7 +25,9 @@ pub struct Settings {
 pub fn test(paths: Vec<PathBuf>, s: Settings) -> u8 {
     if let Some(min) = s.min_coverage {
         if !(0.0..=100.0).contains(&min) {
-            errln!("error: --min-coverage must be a percentage between 0 and 100, not {min}");
+            super::output::error(format_args!(
+                "--min-coverage must be a percentage between 0 and 100, not {min}"
+            ));
             return IO;
         }
     }
@@ -42,6 +44,16 @@ pub fn test(paths: Vec<PathBuf>, s: Settings) -> u8 {
     };
     let report = testing::runner::run_with_include_paths(&paths, &options, output::include_paths());
     let mut code = if report.success() { 0 } else { ERRORS };
+    if output::json_errors() {
+        // Every case error and unreadable path as a JSON diagnostic on
+        // standard error, as every command gives them.
+        for d in report.cases.iter().flat_map(|c| &c.diagnostics) {
+            output::eprint_json(d);
+        }
+        for e in &report.io_errors {
+            output::error(e);
+        }
+    }
     match s.format {
         Format::Json => {
             let json = print_json(&report);

@@ -19,13 +19,13 @@ pub fn save(
     force: bool,
 ) -> u8 {
     if let Err(e) = std::fs::create_dir_all(dir) {
-        errln!("error: cannot create `{}`: {e}", dir.display());
+        super::output::error(format_args!("cannot create `{}`: {e}", dir.display()));
         return IO;
     }
     let key = match relative(guideline, dir) {
         Ok(k) => k,
         Err(e) => {
-            errln!("error: {e}");
+            super::output::error(format_args!("{e}"));
             return IO;
         }
     };
@@ -49,7 +49,7 @@ pub fn save(
         match write_one(dir, case, force) {
             Ok(()) => written += 1,
             Err((c, message)) => {
-                errln!("error: {message}");
+                super::output::error(format_args!("{message}"));
                 code = code.max(c);
             }
         }

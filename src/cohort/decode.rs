@@ -25,6 +25,9 @@ use arrow_schema::Schema;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+/// A date column's day number outside the years 0001 to 9999.
+pub const DATE_RANGE: &str = "cairn::cohort::date_range";
+
 /// One resolved column.
 #[derive(Debug, Clone)]
 struct Column {
@@ -294,7 +297,7 @@ fn fact(model: &Model, id: usize, kind: &Kind, array: &dyn Array, sink: &mut Sin
                     Some(d) => match i32::try_from(d).ok().filter(|&d| date::in_range(d)) {
                         Some(d) => Ok(Some(Value::Date(d))),
                         None => Err(Problem {
-                            code: "cairn::cohort::date_range".into(),
+                            code: DATE_RANGE.into(),
                             message: format!(
                                 "`{}`: day `{d}` after 1970-01-01 is outside the years 0001 to 9999",
                                 info.name

@@ -38,6 +38,24 @@ pub struct DateLit {
 pub struct Module {
     /// Top-level declarations, in order.
     pub decls: Vec<Decl>,
+    /// What error recovery kept of the declarations that did not parse.
+    pub skipped: Skipped,
+}
+
+/// The names in text that failed to parse and was skipped by error
+/// recovery, so that the checker does not report a follow-on problem (a
+/// name "never used", an unknown name, no header) that is only the syntax
+/// error seen again.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Skipped {
+    /// Every word the skipped text holds outside strings and comments, and
+    /// every `{placeholder}` name in its strings.
+    pub words: std::collections::BTreeSet<String>,
+    /// The names it declares: the word after `fact`, `define`, `table`,
+    /// `schedule`, `grading` or `group`.
+    pub declared: std::collections::BTreeSet<String>,
+    /// True when it holds a `guideline` header.
+    pub header: bool,
 }
 
 /// A declaration with its doc comment.

@@ -21,6 +21,20 @@ pub enum SyntaxError {
         found: String,
     },
 
+    /// A type where a declaration was expected: the fact it types is missing.
+    #[error("`{word}` starts a type, but no fact declares it")]
+    #[diagnostic(
+        code(cairn::syntax::type_without_fact),
+        help("a type belongs to a fact: `fact NAME \"Title\": {word} ...`; join it to the line above if it continues a fact")
+    )]
+    TypeWithoutFact {
+        /// The type's first word.
+        word: String,
+        /// The type's first word.
+        #[label("a type, not a declaration")]
+        span: SourceSpan,
+    },
+
     /// Brackets or `not`s nested deeper than the parser accepts.
     #[error("expression nested too deeply (more than {limit} levels)")]
     #[diagnostic(
@@ -217,7 +231,9 @@ impl SyntaxError {
     /// The same error with its span moved `by` bytes further into the file
     /// (recovery parses each declaration on its own, from offset zero).
     pub(super) fn shifted(mut self, by: usize) -> SyntaxError {
-        if let SyntaxError::Unexpected { span, .. } = &mut self {
+        if let SyntaxError::Unexpected { span, .. } | SyntaxError::TypeWithoutFact { span, .. } =
+            &mut self
+        {
             *span = (span.offset() + by, span.len()).into();
         }
         self

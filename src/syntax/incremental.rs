@@ -171,8 +171,13 @@ impl ParseCache {
                     let Some(&(start, end)) = pieces.get(n) else {
                         continue;
                     };
-                    let decl = parse_lone(file, &text[start..end], start, &mut diagnostics);
-                    module.decls.extend(decl);
+                    parse_lone(
+                        file,
+                        &text[start..end],
+                        start,
+                        &mut diagnostics,
+                        &mut module,
+                    );
                 }
             }
         }

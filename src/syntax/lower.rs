@@ -1047,11 +1047,42 @@ pub fn syntax_error(e: pest::error::Error<Rule>, text: &str) -> SyntaxError {
     if expected.contains("a declaration") {
         keywords.extend(DECLARATION_WORDS.iter().map(|w| w.to_string()));
     }
+    // A type where a declaration starts lacks the `fact NAME "Title":` it
+    // belongs to (`quantity g 0 to 500` on a line of its own).
+    if expected.contains("a declaration") && TYPE_WORDS.contains(&word.as_str()) && !at_end {
+        return SyntaxError::TypeWithoutFact {
+            span: (span_start, word.len()).into(),
+            word,
+        };
+    }
     let close = crate::diagnostics::suggestion(&word, keywords.iter().map(String::as_str))
         .filter(|_| !word.is_empty());
-    let help = if RESERVED.contains(&word.as_str()) {
+    // A reserved word is a bad name only where a name was expected; an
+    // operator anywhere else is a stray one, the rest of its condition lost.
+    // The word before the error: an operator there lacks its right side.
+    // A field word read as the operator's operand (`when x and` then
+    // `statement "..."`) is no operand: look before it.
+    let mut before = text.get(..start).unwrap_or("").trim_end();
+    let word_ends = |rest: &str| !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_');
+    if let Some(rest) = FIELD_WORDS
+        .iter()
+        .find_map(|f| before.strip_suffix(*f).filter(|r| word_ends(r)))
+    {
+        before = rest.trim_end();
+    }
+    let dangling = BINARY
+        .iter()
+        .find(|op| before.strip_suffix(**op).is_some_and(word_ends));
+    let help = if let Some(op) = dangling {
+        format!("`{op}` needs a condition after it: complete the condition, or remove the `{op}`")
+    } else if RESERVED.contains(&word.as_str()) && expected.contains("a name") {
         format!(
             "`{word}` is a reserved word and cannot be a name; choose another, such as `n_{word}`"
+        )
+    } else if BINARY.contains(&word.as_str()) {
+        format!(
+            "`{word}` joins two conditions, but no condition goes on here: \
+             remove the stray `{word}` or join it to the condition it continues"
         )
     } else if let Some(close) = close {
         close
@@ -1117,6 +1148,32 @@ pub(super) const DECLARATION_WORDS: &[&str] = &[
     "refer",
     "inform",
 ];
+
+/// The words that start a recommendation's fields (the grammar's
+/// `field_word`, the ones a condition can precede).
+const FIELD_WORDS: &[&str] = &[
+    "strength",
+    "kind",
+    "about",
+    "statement",
+    "rationale",
+    "alternative",
+    "note",
+    "detail",
+    "schedule",
+    "cite",
+    "see",
+    "acknowledge",
+];
+
+/// The words that start a type.
+const TYPE_WORDS: &[&str] = &[
+    "bool", "integer", "number", "quantity", "date", "enum", "list",
+];
+
+/// The operators that join two conditions; one found where no condition
+/// goes on is stray.
+const BINARY: &[&str] = &["and", "or", "implies"];
 
 /// Words the grammar reserves (its `keyword` rule).
 const RESERVED: &[&str] = &[

@@ -18,6 +18,7 @@ mod lower;
 mod lower_expr;
 mod recover;
 mod shift;
+mod skipped;
 
 pub use error::SyntaxError;
 pub use files::{parse_incremental, parse_with, parse_with_paths, FsLoader, Loader, Parsed};
@@ -122,8 +123,12 @@ fn parse_module_here(file: FileId, text: &str) -> ParsedFile {
                 span: (offset, 1).into(),
             },
         );
+        // Nothing of the file is checked: none of its names is unused or
+        // unknown, and its header (if any) is not missing.
+        let mut module = Module::default();
+        module.skipped.add(text);
         return ParsedFile {
-            module: Module::default(),
+            module,
             diagnostics,
         };
     }
@@ -147,23 +152,28 @@ fn parse_module_here(file: FileId, text: &str) -> ParsedFile {
     }
 }
 
-/// Parses a single declaration that starts at byte `offset` of the file;
-/// spans are moved by `offset`, so they point into the whole file.
+/// Parses a single declaration that starts at byte `offset` of the file
+/// into `module`; spans are moved by `offset`, so they point into the whole
+/// file. A declaration that does not parse leaves its names in
+/// `module.skipped`.
 fn parse_lone(
     file: FileId,
     text: &str,
     offset: usize,
     diagnostics: &mut Diagnostics,
-) -> Option<ast::Decl> {
+    module: &mut Module,
+) {
     match parse_rule(Rule::lone_decl, text) {
         Ok(mut pairs) => {
-            let pair = pairs.next()?;
+            let Some(pair) = pairs.next() else {
+                return;
+            };
             let mut cx = lower::Lower::at(file, offset, diagnostics);
-            cx.lone_decl(pair)
+            module.decls.extend(cx.lone_decl(pair));
         }
         Err(e) => {
             diagnostics.push(file, lower::syntax_error(e, text).shifted(offset));
-            None
+            module.skipped.add(text);
         }
     }
 }

@@ -218,9 +218,7 @@ pub fn parse_each(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Mo
         // Each piece is parsed on its own and its spans moved by `start`;
         // no text before it is copied or parsed again, so recovery stays
         // linear in the size of the file.
-        if let Some(decl) = super::parse_lone(file, &text[start..end], start, diagnostics) {
-            module.decls.push(decl);
-        }
+        super::parse_lone(file, &text[start..end], start, diagnostics, &mut module);
     }
     module
 }

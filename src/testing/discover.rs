@@ -102,7 +102,7 @@ fn has_expect(text: &str) -> bool {
 /// folder so a large guideline is parsed once, not once per case.
 #[derive(Debug, Default)]
 pub struct Finder {
-    by_folder: std::collections::BTreeMap<PathBuf, Result<PathBuf, String>>,
+    by_folder: std::collections::BTreeMap<PathBuf, Result<PathBuf, NotFound>>,
     include_paths: Vec<PathBuf>,
 }
 
@@ -154,41 +154,65 @@ impl Finder {
         } else {
             home
         };
-        self.by_folder
+        let found = self
+            .by_folder
             .entry(home.to_path_buf())
             .or_insert_with(|| find_in(home))
-            .clone()
+            .clone();
+        found.map_err(|e| match e {
+            NotFound::Other(message) => message,
+            NotFound::Several(candidates) => several(home, dir, &candidates),
+        })
     }
 }
 
+/// Why a folder has no one guideline.
+#[derive(Debug, Clone)]
+enum NotFound {
+    /// Several files with a header: the case must name one.
+    Several(Vec<PathBuf>),
+    /// None, or the folder cannot be read.
+    Other(String),
+}
+
+/// The message for a case in `dir` under `home`, which holds several
+/// guidelines: the keys to write, relative to the case's folder (which is
+/// what a `"guideline"` key is resolved against), `../p2.cairn` from
+/// `cases/`.
+fn several(home: &Path, dir: &Path, candidates: &[PathBuf]) -> String {
+    let depth = dir
+        .strip_prefix(home)
+        .map(|rel| rel.components().count())
+        .unwrap_or(0);
+    let up = "../".repeat(depth);
+    let keys: Vec<String> = candidates
+        .iter()
+        .filter_map(|c| c.file_name())
+        .map(|n| format!("`\"guideline\": \"{up}{}\"`", n.to_string_lossy()))
+        .collect();
+    format!(
+        "several guidelines in `{}`; add a `\"guideline\"` key naming one, relative to the case \
+         file's folder: {}",
+        home.display(),
+        keys.join(" or ")
+    )
+}
+
 /// The one `.cairn` file with a `guideline` header in `home`.
-fn find_in(home: &Path) -> Result<PathBuf, String> {
+fn find_in(home: &Path) -> Result<PathBuf, NotFound> {
     let mut candidates: Vec<PathBuf> = std::fs::read_dir(home)
-        .map_err(|e| format!("cannot read `{}`: {e}", home.display()))?
+        .map_err(|e| NotFound::Other(format!("cannot read `{}`: {e}", home.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "cairn") && has_header(p))
         .collect();
     candidates.sort();
     match candidates.len() {
         1 => Ok(candidates.remove(0)),
-        0 => Err(format!(
+        0 => Err(NotFound::Other(format!(
             "no `.cairn` file with a `guideline` header in `{}`",
             home.display()
-        )),
-        _ => Err(format!(
-            "several guidelines in `{}`; add a `\"guideline\"` key naming one of {}",
-            home.display(),
-            candidates
-                .iter()
-                .map(|c| format!(
-                    "`{}`",
-                    c.file_name()
-                        .map(|n| n.to_string_lossy())
-                        .unwrap_or_default()
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+        ))),
+        _ => Err(NotFound::Several(candidates)),
     }
 }
 

@@ -337,15 +337,14 @@ fn canonical(dim: Dimension, domain: Option<&Domain>, json: &Shape) -> Result<f6
         Shape::Number(_, raw) => return Err(DecodeError::MissingUnit(raw.to_string())),
         Shape::String(s) => {
             let s = s.trim();
-            let split = s
-                .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
-                .unwrap_or(s.len());
-            let (num, unit) = s.split_at(split);
+            let (num, unit) = s.split_at(number_prefix(s));
             match num.parse::<f64>() {
                 Ok(n) if n.is_finite() && unit.trim().is_empty() => {
                     return Err(DecodeError::MissingUnit(num.to_string()))
                 }
                 Ok(n) if n.is_finite() => (n, unit.trim().into()),
+                // `"1e400 g"`: a number, but too large for any quantity.
+                Ok(_) => return Err(DecodeError::QuantityRange),
                 _ => return Err(DecodeError::Mismatch),
             }
         }
@@ -373,6 +372,30 @@ fn canonical(dim: Dimension, domain: Option<&Domain>, json: &Shape) -> Result<f6
         other => DecodeError::UnitRefused(symbol.to_string(), other.reason()),
     })?;
     in_unit(dim, domain, number, unit, &symbol)
+}
+
+/// The length of the number that starts `s` (`"5.2e3 g"`: `5.2e3`); an
+/// exponent counts only with its digits, so `"5 eq"` keeps its unit.
+fn number_prefix(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mantissa = |b: u8| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+';
+    let mut i = bytes
+        .iter()
+        .position(|b| !mantissa(*b))
+        .unwrap_or(bytes.len());
+    if matches!(bytes.get(i), Some(b'e' | b'E')) && i > 0 {
+        let mut j = i + 1;
+        if matches!(bytes.get(j), Some(b'-' | b'+')) {
+            j += 1;
+        }
+        if bytes.get(j).is_some_and(u8::is_ascii_digit) {
+            while bytes.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+            }
+            i = j;
+        }
+    }
+    i
 }
 
 /// A quantity given as `number` in `unit`, a unit its reader resolved once

@@ -97,5 +97,11 @@ pub fn error_codes(text: &str) -> Vec<String> {
             .collect(),
     }
 }
+mod check_folders;
 mod cli_contract;
+mod codes;
+mod completions;
+mod diagnostics_cascade;
+mod machine_output;
+mod undetermined_reason;
 mod workflow;

@@ -166,7 +166,9 @@ fn a_case_names_its_guideline_when_the_folder_has_several() {
     assert!(!unkeyed.ok);
     assert!(
         unkeyed.detail.contains("several guidelines")
-            && unkeyed.detail.contains("`mini.cairn`, `other.cairn`"),
+            && unkeyed
+                .detail
+                .contains(r#"`"guideline": "../mini.cairn"` or `"guideline": "../other.cairn"`"#),
         "{}",
         unkeyed.detail
     );

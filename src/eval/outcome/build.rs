@@ -296,6 +296,24 @@ pub(crate) fn outcome<'p>(
             }
             _ => Vec::new(),
         };
+        // Undetermined with nothing missing and no failed operation: a
+        // `first` without `otherwise` fell through.
+        let mut diagnostics = diagnostics;
+        if let (Some(&root), true) = (
+            program.code.rec_root.get(i),
+            status == Status::Undetermined && missing.is_empty() && diagnostics.is_empty(),
+        ) {
+            diagnostics =
+                diagnose::fell_through(&program.code, &scratch.vals, root, &mut scratch.visited)
+                    .into_iter()
+                    .map(|pc| diagnose::no_branch(program, pc))
+                    .collect();
+        }
+        // What happened, in words, when no missing fact explains it.
+        let reason = match (status, missing.is_empty(), diagnostics.first()) {
+            (Status::Undetermined, true, Some(d)) => Some(d.message.clone()),
+            _ => None,
+        };
         let (kind, strength, grading_missing) = if rec.varies.is_fixed() {
             let kind = Cow::Borrowed(fixed.kind.as_str());
             (kind, fixed.strength.clone(), Vec::new())
@@ -328,6 +346,7 @@ pub(crate) fn outcome<'p>(
             citations: Cow::Borrowed(&rec.cites),
             see: Cow::Borrowed(&rec.see),
             diagnostics,
+            reason,
         });
     }
     let mut schedules = Vec::new();

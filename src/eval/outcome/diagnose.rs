@@ -5,7 +5,9 @@
 //! missing fact, but no fact could decide it. The per-case pass does not
 //! look for them: the outcome builder does, afterwards, by finding the
 //! arithmetic slots whose operands are known and whose value is not. So
-//! the hot status path stays as it is.
+//! the hot status path stays as it is. A `first` without `otherwise` none
+//! of whose branches holds is unknown the same way: no fact is missing, and
+//! an undetermined recommendation behind it says so (`fell_through`).
 
 use crate::eval::compile::{Code, Op, Pc};
 use crate::eval::outcome::RuntimeDiagnostic;
@@ -161,6 +163,68 @@ pub(crate) fn diagnostic(program: &Program, vals: &[Option<Value>], pc: Pc) -> R
     RuntimeDiagnostic {
         code: code.to_string(),
         message,
+        location: format!("{}:{}:{}", at.file, at.line, at.column),
+    }
+}
+
+/// True when slot `pc` is a `first` without `otherwise` none of whose
+/// conditions holds: every condition known and false.
+fn falls_through(code: &Code, vals: &[Option<Value>], pc: Pc) -> bool {
+    let get = |p: Pc| vals.get(p as usize).copied().flatten();
+    let Some(&Op::First {
+        start,
+        branches,
+        otherwise: None,
+    }) = code.ops.get(pc as usize)
+    else {
+        return false;
+    };
+    get(pc).is_none()
+        && code
+            .args(start, branches * 2)
+            .chunks_exact(2)
+            .all(|pair| get(pair[0]) == Some(Value::Bool(false)))
+}
+
+/// The `first`s without `otherwise` that fell through behind the unknown
+/// slot `pc`, in program order.
+pub(crate) fn fell_through(
+    code: &Code,
+    vals: &[Option<Value>],
+    pc: Pc,
+    visited: &mut Bits,
+) -> Vec<Pc> {
+    let mut out = Vec::new();
+    visited.clear();
+    why::reach(code, vals, pc, visited, &mut |p, _| {
+        if falls_through(code, vals, p) {
+            out.push(p);
+        }
+    });
+    out.sort_unstable();
+    out
+}
+
+/// The diagnostic of a `first` that fell through (see [`fell_through`]),
+/// naming the definition it is the value of, or else quoting it.
+pub(crate) fn no_branch(program: &Program, pc: Pc) -> RuntimeDiagnostic {
+    let code = &program.code;
+    let span = code.spans.get(pc as usize).copied().unwrap_or_default();
+    let at = span_ref(&program.sources, span);
+    let def = code.def_root.iter().position(|&root| root == pc);
+    let name = def
+        .and_then(|d| program.model.defs.get(d))
+        .map(|d| d.name.clone())
+        .unwrap_or_else(|| {
+            let text = program.sources.slice(span);
+            text.split_whitespace()
+                .take(8)
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+    RuntimeDiagnostic {
+        code: "eval::no_branch".to_string(),
+        message: format!("no branch of `{name}` applies to this case, and it has no `otherwise`"),
         location: format!("{}:{}:{}", at.file, at.line, at.column),
     }
 }

@@ -165,6 +165,11 @@ pub struct RecOutcome<'p> {
     /// decided (omitted from JSON when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<RuntimeDiagnostic>,
+    /// For `undetermined` with no missing fact: what happened instead ("no
+    /// branch of `x` applies to this case", "division by zero in `a / b`");
+    /// omitted from JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// What the values of one missing fact lead to.

@@ -67,6 +67,7 @@ impl RecOutcome<'_> {
             citations: own(self.citations),
             see: own(self.see),
             diagnostics: self.diagnostics,
+            reason: self.reason,
         }
     }
 }
