@@ -3,6 +3,8 @@
 //! `record`), the trace built from them (`trace`) and `explain`.
 
 pub(crate) mod explain;
+pub(crate) mod labels;
+pub(crate) mod reason;
 pub(crate) mod record;
 pub(crate) mod trace;
 pub(crate) mod walk;
