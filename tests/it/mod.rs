@@ -98,4 +98,5 @@ pub fn error_codes(text: &str) -> Vec<String> {
     }
 }
 mod cli_contract;
+mod trace;
 mod workflow;

@@ -173,17 +173,30 @@ fn summary(out: &mut String, outcome: &Outcome, width: usize) {
     }
 }
 
-/// Writes `text` indented by two spaces, broken at spaces to fit `width`,
+/// Writes `text` indented by two spaces, broken to fit `width` after a
+/// comma or semicolon or before an arrow (never inside `name = value`),
 /// its continuation lines indented by four.
 fn wrap(out: &mut String, text: &str, width: usize) {
-    let mut line = String::from(" ");
+    let mut pieces: Vec<String> = Vec::new();
+    let mut cur = String::new();
     for word in text.split(' ') {
-        if line.len() + 1 + word.len() > width && line.trim().len() > 0 {
+        if !cur.is_empty() && (cur.ends_with(',') || cur.ends_with(';') || word == "→") {
+            pieces.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    pieces.push(cur);
+    let mut line = String::from(" ");
+    for piece in pieces {
+        if line.len() + 1 + piece.len() > width && !line.trim().is_empty() {
             let _ = writeln!(out, "{line}");
             line = String::from("   ");
         }
         line.push(' ');
-        line.push_str(word);
+        line.push_str(&piece);
     }
     let _ = writeln!(out, "{line}");
 }
