@@ -1287,7 +1287,7 @@ fn statements_show_enum_labels_and_trace_labels_show_table_keys() {
         .find(|s| s.name == "prognosis_8_year")
         .unwrap();
     assert_eq!(
-        table.result,
+        table.text,
         "row prognosis_group = dedifferentiated_liposarcoma_g3"
     );
     assert!(
