@@ -240,7 +240,10 @@ impl<'a> Tree<'a> {
             );
             return;
         }
-        let handler = render_trace::handler(self.width.saturating_sub(indent.len()).max(40));
+        // No context lines around a span: the tree is read for its values,
+        // and the lines around a condition would double its length.
+        let handler = render_trace::handler(self.width.saturating_sub(indent.len()).max(40))
+            .with_context_lines(0);
         let mut text = String::new();
         render_trace::step(&mut text, step, self.outcome, self.checked, &handler);
         for line in text.lines() {
