@@ -223,13 +223,18 @@ struct Tree<'a> {
     outcome: &'a Outcome<'a>,
     checked: &'a Checked,
     by_id: HashMap<&'a str, &'a TraceStep>,
+    /// The steps drawn so far: a step shared by several (a section, a
+    /// definition many conditions read) is drawn once, then referred to.
     drawn: HashSet<&'a str>,
+    /// The deepest level drawn (the roots are level 0).
     depth: usize,
     width: usize,
     out: String,
 }
 
 impl<'a> Tree<'a> {
+    /// Draws `step` at `level`, then the steps it depends on one level
+    /// deeper, or the count of them at the depth limit.
     fn node(&mut self, step: &'a TraceStep, level: usize) {
         let indent = "    ".repeat(level);
         if !self.drawn.insert(step.id.as_str()) {
