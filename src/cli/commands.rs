@@ -3,6 +3,7 @@
 use super::output::{self, ERRORS, IO, WIDTH};
 use super::{ErrorFormat, Format};
 use cairn::diagnostics::{Diagnostics, JsonDiagnostic};
+use cairn::eval::outcome::{TraceFilter, TraceView};
 use cairn::eval::{self, Program};
 use cairn::syntax::{self, FsLoader};
 use cairn::{case, check};
@@ -91,8 +92,27 @@ fn load(guideline: &Path, case_path: &Path) -> Result<(cairn::check::Checked, ca
     }
 }
 
-/// `cairn run GUIDELINE --case CASE`.
-pub fn run(guideline: &Path, case_path: &Path, format: Format, trace: bool) -> u8 {
+/// The trace view of `run --trace`: `--only` is a status word or an id.
+pub fn trace_view(only: Option<&str>, depth: usize, full: bool) -> TraceView {
+    let only = match only {
+        None | Some("applies") => TraceFilter::Applies,
+        Some("undetermined") => TraceFilter::Undetermined,
+        Some("not_applicable") => TraceFilter::NotApplicable,
+        Some(id) => TraceFilter::Step(id.to_string()),
+    };
+    TraceView { only, depth, full }
+}
+
+/// Prints an explanation error (an unknown id) on standard error.
+fn explain_error(e: eval::ExplainError) -> u8 {
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.push(cairn::source::FileId(0), e);
+    output::eprint_diagnostics(&diagnostics, &cairn::source::SourceMap::new());
+    ERRORS
+}
+
+/// `cairn run GUIDELINE --case CASE`, with the trace when `view` is given.
+pub fn run(guideline: &Path, case_path: &Path, format: Format, view: Option<TraceView>) -> u8 {
     let (checked, case_file) = match load(guideline, case_path) {
         Ok(x) => x,
         Err(code) => return code,
@@ -101,22 +121,30 @@ pub fn run(guideline: &Path, case_path: &Path, format: Format, trace: bool) -> u
     // The outcome borrows the program's strings; its JSON is written by
     // the serializer straight from it.
     let mut scratch = program.scratch();
+    let trace = view.is_some();
     let outcome = program.evaluate_with(&case_file.case, &mut scratch, eval::Options { trace });
-    match format {
-        Format::Json => print_json(&outcome),
-        Format::Text => {
+    match (format, view) {
+        (Format::Json, _) => print_json(&outcome),
+        (Format::Text, None) => {
             out!("{}", eval::render::note(&outcome, &checked));
-            if trace {
-                outln!("\nTrace\n");
-                out!("{}", eval::render::trace(&outcome, &checked, WIDTH));
-            }
+            0
+        }
+        (Format::Text, Some(view)) => {
+            // An unknown `--only` id fails before anything is printed.
+            let text = match eval::outcome::trace_with(&outcome, &checked, &view, WIDTH) {
+                Ok(t) => t,
+                Err(e) => return explain_error(e),
+            };
+            out!("{}", eval::render::note(&outcome, &checked));
+            outln!("\nTrace\n");
+            out!("{text}");
             0
         }
     }
 }
 
 /// `cairn explain GUIDELINE --case CASE ID`.
-pub fn explain(guideline: &Path, case_path: &Path, id: &str) -> u8 {
+pub fn explain(guideline: &Path, case_path: &Path, id: &str, format: Format) -> u8 {
     let (checked, case_file) = match load(guideline, case_path) {
         Ok(x) => x,
         Err(code) => return code,
@@ -126,16 +154,12 @@ pub fn explain(guideline: &Path, case_path: &Path, id: &str) -> u8 {
     let options = eval::Options { trace: true };
     let outcome = program.evaluate_with(&case_file.case, &mut scratch, options);
     match eval::explain(&outcome, &checked, id) {
+        Ok(steps) if format == Format::Json => print_json(&steps),
         Ok(steps) => {
             out!("{}", eval::render::steps(&steps, &outcome, &checked, WIDTH));
             0
         }
-        Err(e) => {
-            let mut diagnostics = Diagnostics::new();
-            diagnostics.push(cairn::source::FileId(0), e);
-            output::eprint_diagnostics(&diagnostics, &cairn::source::SourceMap::new());
-            ERRORS
-        }
+        Err(e) => explain_error(e),
     }
 }
 

@@ -156,19 +156,35 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        /// Add the step-by-step explanation.
+        /// Add the explanation: the decision path, then the tree of the
+        /// steps that decided it (JSON: every step, with its edges).
         #[arg(long)]
         trace: bool,
+        /// Start the trace's tree from the recommendations that `applies`
+        /// (default), are `undetermined` or `not_applicable`, or from one
+        /// definition, section or recommendation ID.
+        #[arg(long, value_name = "WHAT", requires = "trace")]
+        only: Option<String>,
+        /// How deep the trace's tree goes below its roots.
+        #[arg(long, value_name = "N", requires = "trace", default_value_t = cairn::eval::outcome::DEFAULT_DEPTH)]
+        depth: usize,
+        /// Show every step of the trace, in evaluation order, instead of the tree.
+        #[arg(long, requires = "trace", conflicts_with_all = ["only", "depth"])]
+        full: bool,
     },
-    /// Explain one recommendation for a case: its trace and everything it depends on.
+    /// Explain a definition, section, schedule or recommendation for a
+    /// case: its trace steps and everything it depends on.
     Explain {
         /// The guideline file.
         guideline: PathBuf,
         /// The case file (JSON), or `-` for standard input.
         #[arg(long)]
         case: PathBuf,
-        /// The recommendation id.
+        /// The definition, section, schedule or recommendation id.
         id: String,
+        /// Output format (JSON: the list of trace steps).
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
     },
     /// Run the cases with an `expect` block under the given paths.
     Test {
@@ -352,12 +368,19 @@ pub fn main() -> ExitCode {
             case,
             format,
             trace,
-        } => commands::run(&guideline, &case, format, trace),
+            only,
+            depth,
+            full,
+        } => {
+            let view = trace.then(|| commands::trace_view(only.as_deref(), depth, full));
+            commands::run(&guideline, &case, format, view)
+        }
         Command::Explain {
             guideline,
             case,
             id,
-        } => commands::explain(&guideline, &case, &id),
+            format,
+        } => commands::explain(&guideline, &case, &id, format),
         Command::Test {
             paths,
             coverage,

@@ -25,7 +25,7 @@ mod test_cases;
 // Short names for the stage's parts, so that each file names its peers
 // by role-free module names (`crate::eval::run`, `crate::eval::fast`).
 use compact::{batch, fast, fast_run, lazy};
-use explanation::{record, trace, walk, why};
+use explanation::{labels, reason, record, trace, walk, why};
 use ir::{compile, probe, run};
 use outcome::{build, diagnose, display, grading, schedule};
 

@@ -1107,7 +1107,7 @@ fn trace_labels_only_deciding_values() {
     let names: Vec<(&str, &str, &str)> = out
         .trace
         .iter()
-        .map(|s| (s.kind.as_str(), s.name.as_str(), s.result.as_str()))
+        .map(|s| (s.kind.as_str(), s.name.as_str(), s.text.as_str()))
         .collect();
     assert_eq!(
         names,
@@ -1154,7 +1154,7 @@ fn trace_labels_only_deciding_values() {
         ("histology", Some(Value::Enum(0))),
     ]);
     let out_post = p.evaluate(&post, Options { trace: true });
-    assert_eq!(out_post.trace[2].result, "not_applicable");
+    assert_eq!(out_post.trace[2].text, "not_applicable");
     assert_eq!(
         out_post.trace[2].reason,
         "not applicable: section `preop` does not apply (`phase = pre_treatment` is false)"
@@ -1287,7 +1287,7 @@ fn statements_show_enum_labels_and_trace_labels_show_table_keys() {
         .find(|s| s.name == "prognosis_8_year")
         .unwrap();
     assert_eq!(
-        table.result,
+        table.text,
         "row prognosis_group = dedifferentiated_liposarcoma_g3"
     );
     assert!(

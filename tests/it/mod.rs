@@ -103,5 +103,6 @@ mod codes;
 mod completions;
 mod diagnostics_cascade;
 mod machine_output;
+mod trace;
 mod undetermined_reason;
 mod workflow;

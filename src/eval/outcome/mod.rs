@@ -22,11 +22,13 @@ mod render_trace;
 pub(crate) mod schedule;
 pub(crate) mod schedule_dates;
 pub(crate) mod score_range;
+mod trace_tree;
 
 pub use build::absent_facts;
 pub use derived::{Derived, Ranges};
 use serde::Serialize;
 use std::borrow::Cow;
+pub use trace_tree::{trace_with, TraceFilter, TraceView, DEFAULT_DEPTH};
 
 /// The status of a recommendation for one case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -250,21 +252,39 @@ pub struct Visit {
     pub studies: Vec<String>,
 }
 
-/// One step of the trace: a definition or recommendation evaluated.
+/// One step of the trace: a definition, section or recommendation
+/// evaluated. The steps form a graph: each names the steps that decided it
+/// in `depends_on` (the definitions its deciding reads stand for, the
+/// section it sits in), so a tool can draw it (JSON Schema in
+/// `grammar/trace.schema.json`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TraceStep {
+    /// A stable id, unique in the trace: the kind and the name
+    /// (`definition:resectability`, `section:r2_resection`,
+    /// `recommendation:preoperative_rt`).
+    pub id: String,
     /// `definition`, `section` or `recommendation`.
     pub kind: String,
     /// Its name or id.
     pub name: String,
-    /// The result in words (`true`, `resectable`, `unknown`, `applies`, ...).
-    pub result: String,
+    /// The result, typed: a definition's value in the contract's JSON (as
+    /// in `derived`: `true`, `50`, `{"value": 48, "unit": "%"}`, an enum
+    /// value's name, `null` when unknown); a section's or recommendation's
+    /// status (`"applies"`, `"not_applicable"`, `"undetermined"`).
+    pub result: serde_json::Value,
+    /// False only for a definition whose value is unknown (`result` is
+    /// then `null`): a status is always known.
+    pub known: bool,
+    /// The result in words (`true`, `48 %`, `unknown`, `not_applicable`).
+    pub text: String,
     /// Why, in one short sentence.
     pub reason: String,
     /// The source span of the declaration or condition.
     pub span: SpanRef,
     /// The values that decided it, each at the span that read it.
     pub labels: Vec<TraceLabel>,
+    /// The ids of the steps that decided it, in the order they are read.
+    pub depends_on: Vec<String>,
 }
 
 /// A labelled span in a trace step.
@@ -274,6 +294,10 @@ pub struct TraceLabel {
     pub text: String,
     /// Where.
     pub span: SpanRef,
+    /// The id of the step the read stands for, when it reads a definition
+    /// (omitted for a fact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
 }
 
 /// A span in JSON output: file, byte offsets, line and column.

@@ -32,8 +32,8 @@ pub(crate) fn view(subject: &Subject, outcome: &Outcome) -> View {
         let r = r.0 as usize;
         v.statuses[r] = [Status::Applies, Status::NotApplicable, Status::Undetermined]
             .into_iter()
-            .find(|s| s.as_str() == step.result);
-        if step.result == Status::Undetermined.as_str() {
+            .find(|s| s.as_str() == step.text);
+        if step.text == Status::Undetermined.as_str() {
             // `undetermined: needs a, b`, possibly followed by ` (…)`.
             let names = match step.reason.strip_prefix("undetermined: needs ") {
                 Some(list) => {
@@ -69,10 +69,10 @@ fn texts(subject: &Subject, loaded: &Loaded, outcome: &Outcome) -> Vec<String> {
         }
         let value = subject.program.def_value(&scratch, d);
         let want = display::text(model, info.ty, value);
-        if step.result != want {
+        if step.text != want {
             out.push(format!(
                 "{}: the trace says `{}` is `{}`, the general slot code computes `{want}`",
-                loaded.label, step.name, step.result
+                loaded.label, step.name, step.text
             ));
         }
     }

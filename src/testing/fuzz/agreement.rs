@@ -242,7 +242,7 @@ fn from_trace(outcome: &Outcome) -> Vec<Option<Status>> {
                 .find(|s| s.kind == "recommendation" && s.name == rec.id)?;
             [Status::Applies, Status::NotApplicable, Status::Undetermined]
                 .into_iter()
-                .find(|s| s.as_str() == step.result)
+                .find(|s| s.as_str() == step.text)
         })
         .collect()
 }
