@@ -1,7 +1,7 @@
 //! Command line: the `check`, `run` and `explain` subcommands.
 
 use super::output::{self, ERRORS, IO, WIDTH};
-use super::{ErrorFormat, Format};
+use super::{Audience, ErrorFormat, Format};
 use cairn::diagnostics::{Diagnostics, JsonDiagnostic};
 use cairn::eval::{self, Program};
 use cairn::syntax::{self, FsLoader};
@@ -67,7 +67,13 @@ fn load(guideline: &Path, case_path: &Path) -> Result<(cairn::check::Checked, ca
 }
 
 /// `cairn run GUIDELINE --case CASE`.
-pub fn run(guideline: &Path, case_path: &Path, format: Format, trace: bool) -> u8 {
+pub fn run(
+    guideline: &Path,
+    case_path: &Path,
+    format: Format,
+    trace: bool,
+    audience: Audience,
+) -> u8 {
     let (checked, case_file) = match load(guideline, case_path) {
         Ok(x) => x,
         Err(code) => return code,
@@ -80,7 +86,18 @@ pub fn run(guideline: &Path, case_path: &Path, format: Format, trace: bool) -> u
     match format {
         Format::Json => print_json(&outcome),
         Format::Text => {
-            out!("{}", eval::render::note(&outcome, &checked));
+            let note = match audience {
+                Audience::Informaticist => eval::render::note(&outcome, &checked),
+                Audience::Clinician => {
+                    let produced = produced();
+                    let input = eval::render::NoteInput {
+                        case: &case_file,
+                        produced: &produced,
+                    };
+                    eval::render::clinician(&outcome, &program, &mut scratch, &input)
+                }
+            };
+            out!("{note}");
             if trace {
                 outln!("\nTrace\n");
                 out!("{}", eval::render::trace(&outcome, &checked, WIDTH));
@@ -88,6 +105,28 @@ pub fn run(guideline: &Path, case_path: &Path, format: Format, trace: bool) -> u
             0
         }
     }
+}
+
+/// When a note is produced, in UTC to the minute: now, or the time that
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds
+/// convention) fixes, so that a note can be reproduced byte for byte.
+fn produced() -> String {
+    let fixed = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok());
+    let secs = fixed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+    });
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let day = i32::try_from(days).unwrap_or(0);
+    format!(
+        "{} {:02}:{:02} UTC",
+        cairn::value::format_date(day),
+        rest / 3600,
+        rest % 3600 / 60
+    )
 }
 
 /// `cairn explain GUIDELINE --case CASE ID`.

@@ -100,6 +100,17 @@ pub enum Format {
     Json,
 }
 
+/// Who the text of `cairn run` is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Audience {
+    /// The clinician note: provenance, what applies in words, one ranked
+    /// list of what to ask next, why not, references and a disclaimer.
+    Clinician,
+    /// Every detail of the outcome: all derived values, what each
+    /// undetermined recommendation needs, grading rules as written.
+    Informaticist,
+}
+
 /// How batch results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormat {
@@ -154,6 +165,9 @@ pub enum Command {
         /// Add the step-by-step explanation.
         #[arg(long)]
         trace: bool,
+        /// Who the text note is for (ignored with `--format json`).
+        #[arg(long, value_enum, default_value = "clinician")]
+        audience: Audience,
     },
     /// Explain one recommendation for a case: its trace and everything it depends on.
     Explain {
@@ -316,7 +330,8 @@ pub fn main() -> ExitCode {
             case,
             format,
             trace,
-        } => commands::run(&guideline, &case, format, trace),
+            audience,
+        } => commands::run(&guideline, &case, format, trace, audience),
         Command::Explain {
             guideline,
             case,
