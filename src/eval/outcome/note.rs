@@ -75,7 +75,7 @@ pub(crate) fn strength_words(s: &Strength) -> String {
 
 /// A reference's short form: first author (`et al.` when there are more)
 /// and year, from the reference text (`Salerno et al. 2021`).
-pub(crate) fn short_reference(text: &str) -> String {
+pub fn short_reference(text: &str) -> String {
     let authors = text.split(". ").next().unwrap_or(text);
     let first = authors.split(',').next().unwrap_or(authors).trim();
     // "Salerno KE": drop the initials.

@@ -356,5 +356,5 @@ fn derived(out: &mut String, outcome: &Outcome, checked: &Checked) {
     }
 }
 
-pub use super::note::{clinician, NoteInput, DISCLAIMER};
+pub use super::note::{clinician, short_reference, NoteInput, DISCLAIMER};
 pub use super::render_trace::{steps, trace};
