@@ -198,11 +198,16 @@ fn facts_given(out: &mut String, outcome: &Outcome, model: &Model, input: &NoteI
         }
     }
     for g in groups {
-        if let Some(g) = g {
-            let _ = writeln!(out, "  {}", group_title(model, g));
-        }
+        // Facts outside any group are listed at the groups' level.
+        let indent = match g {
+            Some(g) => {
+                let _ = writeln!(out, "  {}", group_title(model, g));
+                "    "
+            }
+            None => "  ",
+        };
         for (_, text) in lines.iter().filter(|(lg, _)| *lg == g) {
-            let _ = writeln!(out, "    {text}");
+            let _ = writeln!(out, "{indent}{text}");
         }
     }
     if !outcome.absent.is_empty() {
