@@ -65,6 +65,8 @@ impl<'a> Checker<'a> {
                 }
                 DeclKind::Fact(f) => self.collect_fact(f, &decl.doc, None),
                 DeclKind::Group(g) => {
+                    let title = (g.name.name.clone(), g.title.value.clone());
+                    self.model.group_titles.push(title);
                     for (doc, f, _) in &g.facts {
                         self.collect_fact(f, doc, Some(&g.name.name));
                     }

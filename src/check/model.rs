@@ -67,6 +67,9 @@ pub struct Model {
     pub schedules: Vec<ScheduleInfo>,
     /// The numbered bibliography.
     pub references: BTreeMap<u32, String>,
+    /// The fact groups' titles by group name, in declaration order (the
+    /// clinician note lists facts under them).
+    pub group_titles: Vec<(String, String)>,
     /// Conditions every case must meet, checked when a case is loaded.
     pub constraints: Vec<ConstraintInfo>,
     /// The list-valued facts; each value of a list is a bool slot in

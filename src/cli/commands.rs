@@ -1,7 +1,7 @@
 //! Command line: the `check`, `run` and `explain` subcommands.
 
 use super::output::{self, ERRORS, IO, WIDTH};
-use super::{ErrorFormat, Format};
+use super::{Audience, ErrorFormat, Format};
 use cairn::diagnostics::{Diagnostics, JsonDiagnostic};
 use cairn::eval::outcome::{TraceFilter, TraceView};
 use cairn::eval::{self, Program};
@@ -111,8 +111,15 @@ fn explain_error(e: eval::ExplainError) -> u8 {
     ERRORS
 }
 
-/// `cairn run GUIDELINE --case CASE`, with the trace when `view` is given.
-pub fn run(guideline: &Path, case_path: &Path, format: Format, view: Option<TraceView>) -> u8 {
+/// `cairn run GUIDELINE --case CASE`, with the trace when `view` is given
+/// and the text note for `audience`.
+pub fn run(
+    guideline: &Path,
+    case_path: &Path,
+    format: Format,
+    view: Option<TraceView>,
+    audience: Audience,
+) -> u8 {
     let (checked, case_file) = match load(guideline, case_path) {
         Ok(x) => x,
         Err(code) => return code,
@@ -125,22 +132,56 @@ pub fn run(guideline: &Path, case_path: &Path, format: Format, view: Option<Trac
     let outcome = program.evaluate_with(&case_file.case, &mut scratch, eval::Options { trace });
     match (format, view) {
         (Format::Json, _) => print_json(&outcome),
-        (Format::Text, None) => {
-            out!("{}", eval::render::note(&outcome, &checked));
-            0
-        }
-        (Format::Text, Some(view)) => {
+        (Format::Text, view) => {
             // An unknown `--only` id fails before anything is printed.
-            let text = match eval::outcome::trace_with(&outcome, &checked, &view, WIDTH) {
-                Ok(t) => t,
-                Err(e) => return explain_error(e),
+            let trace_text = match &view {
+                Some(view) => match eval::outcome::trace_with(&outcome, &checked, view, WIDTH) {
+                    Ok(t) => Some(t),
+                    Err(e) => return explain_error(e),
+                },
+                None => None,
             };
-            out!("{}", eval::render::note(&outcome, &checked));
-            outln!("\nTrace\n");
-            out!("{text}");
+            let note = match audience {
+                Audience::Informaticist => eval::render::note(&outcome, &checked),
+                Audience::Clinician => {
+                    let produced = produced();
+                    let input = eval::render::NoteInput {
+                        case: &case_file,
+                        produced: &produced,
+                    };
+                    eval::render::clinician(&outcome, &program, &mut scratch, &input)
+                }
+            };
+            out!("{note}");
+            if let Some(text) = trace_text {
+                outln!("\nTrace\n");
+                out!("{text}");
+            }
             0
         }
     }
+}
+
+/// When a note is produced, in UTC to the minute: now, or the time that
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds
+/// convention) fixes, so that a note can be reproduced byte for byte.
+fn produced() -> String {
+    let fixed = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok());
+    let secs = fixed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+    });
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let day = i32::try_from(days).unwrap_or(0);
+    format!(
+        "{} {:02}:{:02} UTC",
+        cairn::value::format_date(day),
+        rest / 3600,
+        rest % 3600 / 60
+    )
 }
 
 /// `cairn explain GUIDELINE --case CASE ID`.

@@ -107,6 +107,17 @@ pub enum Format {
     Json,
 }
 
+/// Who the text of `cairn run` is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Audience {
+    /// The clinician note: provenance, what applies in words, one ranked
+    /// list of what to ask next, why not, references and a disclaimer.
+    Clinician,
+    /// Every detail of the outcome: all derived values, what each
+    /// undetermined recommendation needs, grading rules as written.
+    Informaticist,
+}
+
 /// How batch results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormat {
@@ -171,6 +182,9 @@ pub enum Command {
         /// Show every step of the trace, in evaluation order, instead of the tree.
         #[arg(long, requires = "trace", conflicts_with_all = ["only", "depth"])]
         full: bool,
+        /// Who the text note is for (ignored with `--format json`).
+        #[arg(long, value_enum, default_value = "clinician")]
+        audience: Audience,
     },
     /// Explain a definition, section, schedule or recommendation for a
     /// case: its trace steps and everything it depends on.
@@ -371,9 +385,10 @@ pub fn main() -> ExitCode {
             only,
             depth,
             full,
+            audience,
         } => {
             let view = trace.then(|| commands::trace_view(only.as_deref(), depth, full));
-            commands::run(&guideline, &case, format, view)
+            commands::run(&guideline, &case, format, view, audience)
         }
         Command::Explain {
             guideline,

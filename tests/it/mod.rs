@@ -39,6 +39,7 @@ mod list_names;
 mod lists;
 mod lsp;
 mod lsp_incremental;
+mod note;
 mod outcome_contract;
 mod quantity_arith;
 mod ranges;

@@ -400,7 +400,7 @@ pub(crate) fn outcome<'p>(
 
 /// A quantity's type shown in a placeholder's unit, when it gives one of
 /// the same dimension.
-fn shown_in(ty: Type, unit: Option<Unit>) -> Type {
+pub(crate) fn shown_in(ty: Type, unit: Option<Unit>) -> Type {
     match (ty, unit) {
         (Type::Quantity { dim, .. }, Some(unit)) if unit.dimension == dim => {
             Type::Quantity { dim, unit }

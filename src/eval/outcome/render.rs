@@ -1,8 +1,10 @@
 //! Eval stage: renders outcomes as text. Data and rendering are separate:
 //! everything here reads an [`Outcome`] and the checked guideline only.
 //!
-//! [`note`] is a tumour-board-style note; [`trace`] (in `render_trace`)
-//! draws every trace step's source with its value labels.
+//! [`clinician`] (in `note`) is the clinician note, the default of `cairn
+//! run`; [`note`] is the informaticist's note, every detail of the outcome
+//! (`--audience informaticist`); [`trace`] (in `render_trace`) draws every
+//! trace step's source with its value labels.
 
 use crate::check::model::{Choice, DefBody};
 use crate::check::Checked;
@@ -147,8 +149,9 @@ fn absent(out: &mut String, outcome: &Outcome) {
     }
 }
 
-/// A tumour-board-style note: what applies (by section), derived values,
-/// what to ask for, and follow-up schedules as dated windows.
+/// The informaticist's note: what applies (by section), every derived
+/// value, what to ask for per recommendation, and follow-up schedules as
+/// dated windows.
 pub fn note(outcome: &Outcome, checked: &Checked) -> String {
     let model = &checked.model;
     let mut out = String::new();
@@ -221,6 +224,12 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
         .filter(|r| r.status == Status::NotApplicable)
         .count();
     let _ = writeln!(out, "\nNot applicable: {not_applicable} recommendation(s).");
+    schedules(&mut out, outcome);
+    out
+}
+
+/// The follow-up schedules of recommendations that apply, as dated windows.
+pub(crate) fn schedules(out: &mut String, outcome: &Outcome) {
     for s in &outcome.schedules {
         let _ = writeln!(out, "\nFollow-up: {} (for [{}])", s.title, s.recommendation);
         let _ = writeln!(out, "  {}", s.phases.join("; then "));
@@ -250,7 +259,6 @@ pub fn note(outcome: &Outcome, checked: &Checked) -> String {
             let _ = writeln!(out, "  needs: {}", names.join(", "));
         }
     }
-    out
 }
 
 /// `applies whatever a and b are`.
@@ -348,4 +356,5 @@ fn derived(out: &mut String, outcome: &Outcome, checked: &Checked) {
     }
 }
 
+pub use super::note::{clinician, short_reference, NoteInput, DISCLAIMER};
 pub use super::render_trace::{steps, trace};
