@@ -246,7 +246,11 @@ pub enum Command {
         files: Vec<PathBuf>,
     },
     /// Run the language server on standard input and output (for editors).
-    Lsp,
+    Lsp {
+        /// Log each message's method and how long it took to standard error.
+        #[arg(long)]
+        verbose: bool,
+    },
     /// Find gaps, conflicts, dead rules and sensitivity to missing data.
     Analyze {
         /// The guideline file.
@@ -371,7 +375,7 @@ pub fn main() -> ExitCode {
             output,
         } => cohort_gen::run(&guideline, cases, format, output.as_deref()),
         Command::Fmt { check, files } => fmt::run(files, check),
-        Command::Lsp => match cairn::lsp::run() {
+        Command::Lsp { verbose } => match cairn::lsp::run_with(cairn::lsp::Options { verbose }) {
             Ok(()) => 0,
             Err(e) => {
                 errln!("error: cairn lsp: {e}");

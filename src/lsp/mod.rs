@@ -11,14 +11,17 @@
 //! the worker parses again only the declarations the edit touched
 //! ([`crate::syntax::ParseCache`]), with the same result as a full parse.
 
+mod actions;
 pub(crate) mod analysis;
 mod features;
+mod golden;
 
 mod index;
 #[cfg(test)]
 mod list_tests;
 #[cfg(test)]
 mod placeholder_tests;
+mod rename;
 mod rows;
 mod strength;
 mod text;
@@ -26,7 +29,9 @@ mod transport;
 mod worker;
 
 pub use crate::syntax::MAX_FILE_BYTES as MAX_INCLUDE_BYTES;
+pub use actions::OTHERWISE_PLACEHOLDER;
 pub use features::KEYWORDS;
+pub use golden::RUN_TESTS;
 pub use text::LineIndex;
 pub use transport::{MAX_HEADER_LINE, MAX_MESSAGE};
 
@@ -35,9 +40,10 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestI
 use lsp_types::notification::{self as note, Notification as _};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
-    CompletionOptions, HoverProviderCapability, OneOf, PositionEncodingKind,
-    PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
-    Uri,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeLensOptions,
+    CompletionOptions, ExecuteCommandOptions, HoverProviderCapability, OneOf, PositionEncodingKind,
+    PublishDiagnosticsParams, RenameOptions, ServerCapabilities, TextDocumentSyncCapability,
+    TextDocumentSyncKind, Uri,
 };
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -64,6 +70,14 @@ pub enum LspError {
     Encode(#[from] serde_json::Error),
 }
 
+/// How the server runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Log each message's method (and each request's time) to standard
+    /// error, which editors show in their language server log.
+    pub verbose: bool,
+}
+
 /// Runs the language server on standard input and output until the client
 /// sends `shutdown` and `exit`.
 ///
@@ -71,6 +85,11 @@ pub enum LspError {
 /// message ([`MAX_MESSAGE`]) and answers malformed frames instead of
 /// stopping.
 pub fn run() -> Result<(), LspError> {
+    run_with(Options::default())
+}
+
+/// [`run`] with `options`.
+pub fn run_with(options: Options) -> Result<(), LspError> {
     let (connection, client) = Connection::memory();
     let Connection { sender, receiver } = client;
     // Not joined: after `exit` it stops by itself, and at end of input the
@@ -81,7 +100,7 @@ pub fn run() -> Result<(), LspError> {
     let writer = std::thread::Builder::new()
         .name("cairn-lsp-writer".into())
         .spawn(move || transport::write_stdout(receiver))?;
-    let served = serve(&connection);
+    let served = serve_with(&connection, options);
     drop(connection);
     match writer.join() {
         Ok(written) => written?,
@@ -106,6 +125,21 @@ pub fn capabilities() -> ServerCapabilities {
             trigger_characters: Some(vec!["[".into(), "{".into(), "=".into(), " ".into()]),
             ..CompletionOptions::default()
         }),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..CodeActionOptions::default()
+        })),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![RUN_TESTS.into()],
+            ..ExecuteCommandOptions::default()
+        }),
         ..ServerCapabilities::default()
     }
 }
@@ -113,6 +147,11 @@ pub fn capabilities() -> ServerCapabilities {
 /// Serves one client on `connection`: the handshake, then messages in
 /// order until shutdown. Tests call this over an in-memory connection.
 pub fn serve(connection: &Connection) -> Result<(), LspError> {
+    serve_with(connection, Options::default())
+}
+
+/// [`serve`] with `options`.
+pub fn serve_with(connection: &Connection, options: Options) -> Result<(), LspError> {
     let caps = serde_json::to_value(capabilities())?;
     connection.initialize(caps)?;
     let mut server = Server {
@@ -120,7 +159,9 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
         docs: HashMap::new(),
         worker: worker::Worker::start(),
         generation: 0,
+        verbose: options.verbose,
     };
+    server.log(format_args!("initialized"));
     let mut shutting_down = false;
     loop {
         // While analyses run, wake up now and then to publish them.
@@ -140,6 +181,13 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
         let Some(message) = message else {
             continue;
         };
+        let started = std::time::Instant::now();
+        let method = match &message {
+            Message::Request(r) => Some(r.method.clone()),
+            Message::Notification(n) => Some(n.method.clone()),
+            Message::Response(_) => None,
+        };
+        let is_request = matches!(message, Message::Request(_));
         match message {
             Message::Request(request) => {
                 // Handled here rather than by `Connection::handle_shutdown`,
@@ -159,9 +207,21 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
                 };
                 server.send(Message::Response(response))?;
             }
-            Message::Notification(n) if n.method == note::Exit::METHOD => return Ok(()),
+            Message::Notification(n) if n.method == note::Exit::METHOD => {
+                server.log(format_args!("exit"));
+                return Ok(());
+            }
             Message::Notification(n) => server.notification(n)?,
             Message::Response(_) => {}
+        }
+        if let Some(method) = method {
+            let kind = if is_request {
+                "request"
+            } else {
+                "notification"
+            };
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            server.log(format_args!("{kind} `{method}` handled in {ms:.1} ms"));
         }
     }
 }
@@ -193,9 +253,20 @@ struct Server<'c> {
     worker: worker::Worker,
     /// The last generation handed out.
     generation: u64,
+    /// Log to standard error ([`Options::verbose`]).
+    verbose: bool,
 }
 
 impl Server<'_> {
+    /// Writes a line to standard error when verbose; a closed standard
+    /// error is ignored (the log is a courtesy, not part of the protocol).
+    fn log(&self, line: std::fmt::Arguments<'_>) {
+        if self.verbose {
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr().lock(), "cairn lsp: {line}");
+        }
+    }
+
     fn send(&self, message: Message) -> Result<(), LspError> {
         self.connection
             .sender
@@ -422,6 +493,28 @@ impl Server<'_> {
                 let name = d.path.to_string_lossy();
                 features::formatting(&name, &d.text, &d.lines)
             }),
+            req::CodeActionRequest::METHOD => self.with::<req::CodeActionRequest>(r, |d, p| {
+                let name = d.path.to_string_lossy();
+                let fixes = self
+                    .docs
+                    .values()
+                    .flat_map(|other| actions::fresh_fixes(&other.analysis, &name, &d.text));
+                let uri = &p.text_document.uri;
+                Some(actions::actions(&d.analysis, uri, &d.text, p.range, fixes))
+            }),
+            req::PrepareRenameRequest::METHOD => self
+                .fallible::<req::PrepareRenameRequest>(r, |_, d, p| {
+                    rename::prepare(&d.analysis, p.position).map(Some)
+                }),
+            req::Rename::METHOD => self.fallible::<req::Rename>(r, |server, d, p| {
+                let position = p.text_document_position.position;
+                let open = server.open_texts();
+                rename::rename(&d.analysis, &d.path, &open, position, &p.new_name).map(Some)
+            }),
+            req::CodeLensRequest::METHOD => self.with::<req::CodeLensRequest>(r, |d, p| {
+                Some(golden::lenses(&d.analysis, &p.text_document.uri, &d.path))
+            }),
+            req::ExecuteCommand::METHOD => self.execute(r),
             _ => Err(Response::new_err(
                 id.clone(),
                 ErrorCode::MethodNotFound as i32,
@@ -469,6 +562,89 @@ impl Server<'_> {
     }
 }
 
+impl Server<'_> {
+    /// Like [`Server::with`] for features that can refuse: an `Err` becomes
+    /// a `RequestFailed` error response carrying its message.
+    fn fallible<R>(
+        &self,
+        r: Request,
+        f: impl FnOnce(&Self, &Doc, R::Params) -> Result<R::Result, String>,
+    ) -> Result<serde_json::Value, Response>
+    where
+        R: lsp_types::request::Request,
+        R::Params: serde::de::DeserializeOwned + HasUri,
+        R::Result: serde::Serialize,
+    {
+        let id: RequestId = r.id.clone();
+        let params: R::Params = serde_json::from_value(r.params).map_err(|e| {
+            Response::new_err(id.clone(), ErrorCode::InvalidParams as i32, e.to_string())
+        })?;
+        let Some(doc) = self.docs.get(params.uri()) else {
+            return Err(Response::new_err(
+                id,
+                ErrorCode::InvalidParams as i32,
+                format!("document `{}` is not open", params.uri().as_str()),
+            ));
+        };
+        match f(self, doc, params) {
+            Ok(result) => serde_json::to_value(result)
+                .map_err(|e| Response::new_err(id, ErrorCode::InternalError as i32, e.to_string())),
+            Err(message) => Err(Response::new_err(
+                id,
+                ErrorCode::RequestFailed as i32,
+                message,
+            )),
+        }
+    }
+
+    /// `workspace/executeCommand`: only [`RUN_TESTS`], whose argument is
+    /// the URI of a guideline (open or not).
+    fn execute(&self, r: Request) -> Result<serde_json::Value, Response> {
+        let id = r.id.clone();
+        let invalid = |message: String| {
+            Response::new_err(id.clone(), ErrorCode::InvalidParams as i32, message)
+        };
+        let params: lsp_types::ExecuteCommandParams =
+            serde_json::from_value(r.params).map_err(|e| invalid(e.to_string()))?;
+        if params.command != RUN_TESTS {
+            return Err(invalid(format!(
+                "unknown command `{}`; the server runs `{RUN_TESTS}`",
+                params.command
+            )));
+        }
+        let uri: Uri = params
+            .arguments
+            .first()
+            .and_then(|a| a.as_str())
+            .and_then(|a| a.parse().ok())
+            .ok_or_else(|| invalid(format!("`{RUN_TESTS}` takes the guideline's URI")))?;
+        let path = self
+            .docs
+            .get(&uri)
+            .map(|d| d.path.clone())
+            .unwrap_or_else(|| uri_to_path(&uri));
+        let report = golden::run(&path);
+        let failed = |e: LspError| {
+            Response::new_err(id.clone(), ErrorCode::InternalError as i32, e.to_string())
+        };
+        for (case, diagnostics) in golden::case_diagnostics(&report) {
+            self.publish(case, diagnostics, None).map_err(failed)?;
+        }
+        let kind = if report.failed == 0 && !report.cases.is_empty() {
+            lsp_types::MessageType::INFO
+        } else {
+            lsp_types::MessageType::ERROR
+        };
+        let shown = lsp_types::ShowMessageParams {
+            typ: kind,
+            message: golden::message(&report),
+        };
+        let n = Notification::new(note::ShowMessage::METHOD.into(), shown);
+        self.send(Message::Notification(n)).map_err(failed)?;
+        serde_json::to_value(golden::summary(&report)).map_err(|e| failed(LspError::Encode(e)))
+    }
+}
+
 /// Request parameters that name a document.
 trait HasUri {
     fn uri(&self) -> &Uri;
@@ -505,6 +681,30 @@ impl HasUri for lsp_types::DocumentSymbolParams {
 }
 
 impl HasUri for lsp_types::DocumentFormattingParams {
+    fn uri(&self) -> &Uri {
+        &self.text_document.uri
+    }
+}
+
+impl HasUri for lsp_types::CodeActionParams {
+    fn uri(&self) -> &Uri {
+        &self.text_document.uri
+    }
+}
+
+impl HasUri for lsp_types::TextDocumentPositionParams {
+    fn uri(&self) -> &Uri {
+        &self.text_document.uri
+    }
+}
+
+impl HasUri for lsp_types::RenameParams {
+    fn uri(&self) -> &Uri {
+        &self.text_document_position.text_document.uri
+    }
+}
+
+impl HasUri for lsp_types::CodeLensParams {
     fn uri(&self) -> &Uri {
         &self.text_document.uri
     }
