@@ -55,6 +55,8 @@ grep -q 'extension/node_modules/vscode-languageclient/package.json' vsix-content
 rm vsix-contents.txt
 echo "== VS Code: the client starts \`cairn lsp\` from the settings (fake vscode module)"
 node test/extension.test.js
+echo "== VS Code: the real vscode-languageclient against \`cairn lsp\` (minimal vscode module)"
+CAIRN_BIN="$cairn_bin" timeout 120 node test/client.test.js
 
 # ------------------------------------------------------------ Vim
 echo "== Vim: ftdetect, syntax groups, ftplugin, indent (vim -es)"

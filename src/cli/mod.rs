@@ -250,6 +250,10 @@ pub enum Command {
         /// Log each message's method and how long it took to standard error.
         #[arg(long)]
         verbose: bool,
+        /// Talk over standard input and output: the only transport, and
+        /// the default; accepted because clients such as VS Code's pass it.
+        #[arg(long)]
+        stdio: bool,
     },
     /// Find gaps, conflicts, dead rules and sensitivity to missing data.
     Analyze {
@@ -375,7 +379,8 @@ pub fn main() -> ExitCode {
             output,
         } => cohort_gen::run(&guideline, cases, format, output.as_deref()),
         Command::Fmt { check, files } => fmt::run(files, check),
-        Command::Lsp { verbose } => match cairn::lsp::run_with(cairn::lsp::Options { verbose }) {
+        Command::Lsp { verbose, .. } => match cairn::lsp::run_with(cairn::lsp::Options { verbose })
+        {
             Ok(()) => 0,
             Err(e) => {
                 errln!("error: cairn lsp: {e}");

@@ -442,4 +442,9 @@ fn lsp_verbose_logs_each_message_to_stderr() {
     assert!(status.success(), "{status:?}: {log}");
     assert_eq!(answers, 2);
     assert_eq!(log, "", "quiet without --verbose");
+
+    // VS Code's client (`TransportKind.stdio`) appends `--stdio`.
+    let (status, answers, log) = handshake(&["--verbose", "--stdio"]);
+    assert!(status.success(), "{status:?}: {log}");
+    assert_eq!(answers, 2);
 }
