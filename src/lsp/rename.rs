@@ -61,7 +61,9 @@ pub fn rename(
     spans.sort_by_key(|s| (s.file.0, s.start));
     spans.dedup();
     let mut texts: HashMap<crate::source::FileId, String> = HashMap::new();
-    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    // By file, in the order met; a `Vec` because `Uri` may not key a
+    // local map (clippy::mutable_key_type), the edit's own map is built last.
+    let mut changes: Vec<(Uri, Vec<TextEdit>)> = Vec::new();
     for span in spans.iter().rev() {
         let file = analysis
             .sources
@@ -80,14 +82,18 @@ pub fn rename(
         text.replace_range(start..end, new_name);
         let uri = path_to_uri(std::path::Path::new(&file.name))
             .ok_or_else(|| format!("cannot name the file `{}` as a URI", file.name))?;
-        changes.entry(uri).or_default().push(TextEdit {
+        let edit = TextEdit {
             range: analysis.range(*span),
             new_text: new_name.to_string(),
-        });
+        };
+        match changes.iter_mut().find(|(u, _)| *u == uri) {
+            Some((_, edits)) => edits.push(edit),
+            None => changes.push((uri, vec![edit])),
+        }
     }
     check_result(analysis, main, open, &texts, &old, new_name)?;
     Ok(WorkspaceEdit {
-        changes: Some(changes),
+        changes: Some(changes.into_iter().collect()),
         ..WorkspaceEdit::default()
     })
 }
