@@ -70,8 +70,8 @@ pub fn actions<'a>(
     out
 }
 
-/// Keeps the quick fixes of `fixes` that point into the file `name` and
-/// whose analysis saw `text`, the document's current text.
+/// The quick fixes of `analysis` that point into the file `name`, when the
+/// analysis saw `text`, that file's current text.
 pub fn fresh_fixes<'a>(analysis: &'a Analysis, name: &str, text: &str) -> Vec<&'a QuickFix> {
     analysis
         .fixes

@@ -27,14 +27,23 @@ pub fn prepare(analysis: &Analysis, position: Position) -> Result<PrepareRenameR
 
 /// The edit renaming the symbol under the cursor to `new_name`, over every
 /// file of the guideline; `open` holds the open documents' texts, read
-/// again to check the result.
+/// again to check the result, and `current` the document's text now (an
+/// analysis of an older text would put the edits in the wrong places).
 pub fn rename(
     analysis: &Analysis,
-    main: &std::path::Path,
+    (main, current): (&std::path::Path, &str),
     open: &HashMap<PathBuf, String>,
     position: Position,
     new_name: &str,
 ) -> Result<WorkspaceEdit, String> {
+    if analysis
+        .sources
+        .get(super::analysis::MAIN)
+        .map(|f| &*f.text)
+        != Some(current)
+    {
+        return Err("the document is still being checked after an edit: try again".into());
+    }
     let (old, _) = target(analysis, position)?;
     if !is_identifier(new_name) {
         return Err(format!(

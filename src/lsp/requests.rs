@@ -63,7 +63,14 @@ impl Server<'_> {
             req::Rename::METHOD => self.fallible::<req::Rename>(r, |server, d, p| {
                 let position = p.text_document_position.position;
                 let open = server.open_texts();
-                rename::rename(&d.analysis, &d.path, &open, position, &p.new_name).map(Some)
+                rename::rename(
+                    &d.analysis,
+                    (&d.path, &d.text),
+                    &open,
+                    position,
+                    &p.new_name,
+                )
+                .map(Some)
             }),
             req::CodeLensRequest::METHOD => self.with::<req::CodeLensRequest>(r, |d, p| {
                 Some(golden::lenses(&d.analysis, &p.text_document.uri, &d.path))
