@@ -55,6 +55,8 @@ grep -q 'extension/node_modules/vscode-languageclient/package.json' vsix-content
 rm vsix-contents.txt
 echo "== VS Code: the client starts \`cairn lsp\` from the settings (fake vscode module)"
 node test/extension.test.js
+echo "== VS Code: the real vscode-languageclient against \`cairn lsp\` (minimal vscode module)"
+CAIRN_BIN="$cairn_bin" timeout 120 node test/client.test.js
 
 # ------------------------------------------------------------ Vim
 echo "== Vim: ftdetect, syntax groups, ftplugin, indent (vim -es)"
@@ -99,6 +101,9 @@ echo "== tree-sitter: parse every guideline, highlight, queries, generated files
 # Uses the tree-sitter runtime, highlighter and generator crates (no CLI);
 # `node` evaluates grammar.js for the freshness check.
 cargo test --quiet --manifest-path "$here/tree-sitter-cairn/Cargo.toml"
+echo "== tree-sitter: the committed parser is ABI 15, as editors/README.md says"
+grep -qx '#define LANGUAGE_VERSION 15' "$here/tree-sitter-cairn/src/parser.c"
+grep -q 'ABI 15 needs a tree-sitter library 0.25 or later' "$here/README.md"
 
 # ------------------------------------------------------------ Helix
 echo "== Helix: languages.toml parses and points at \`cairn lsp\`"
@@ -112,6 +117,7 @@ assert language["file-types"] == ["cairn"] and language["language-servers"] == [
 assert language["comment-token"] == "//", language
 (grammar,) = config["grammar"]
 assert grammar["name"] == "cairn" == language["grammar"], grammar
+assert config["use-grammars"] == {"only": ["cairn"]}, config.get("use-grammars")
 print("ok")
 PY
 

@@ -32,6 +32,42 @@ impl Report {
     pub fn code(&self) -> String {
         self.inner.code().map(|c| c.to_string()).unwrap_or_default()
     }
+
+    /// The edit a "did you mean `x`?" help stands for, in `text` (the
+    /// report's file): its primary label's text replaced by `x`. Offered
+    /// only when that text is one word close to `x` (by the same measure
+    /// that chose `x`), so a label that spans more than the misspelt name
+    /// gives no fix rather than a wrong one.
+    pub fn fix(&self, text: &str) -> Option<Fix> {
+        let help = self.inner.help()?.to_string();
+        let replacement = suggested(&help)?;
+        let labels: Vec<LabeledSpan> = self.inner.labels()?.collect();
+        let label = labels.iter().find(|l| l.primary()).or(labels.first())?;
+        let (start, end) = (label.offset(), label.offset() + label.len());
+        let old = text.get(start..end)?;
+        let one_word = !old.is_empty()
+            && old
+                .chars()
+                .all(|c| c.is_alphanumeric() || "_-./%".contains(c));
+        let close = did_you_mean(old, [replacement]).is_some();
+        (one_word && close && old != replacement).then(|| Fix {
+            start,
+            end,
+            replacement: replacement.to_string(),
+        })
+    }
+}
+
+/// An edit that fixes a diagnostic: the bytes `start..end` of the report's
+/// file replaced by `replacement` (see [`Report::fix`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// First byte replaced.
+    pub start: usize,
+    /// One past the last byte replaced.
+    pub end: usize,
+    /// The new text.
+    pub replacement: String,
 }
 
 impl fmt::Debug for Report {
@@ -343,5 +379,14 @@ pub fn did_you_mean<'a>(
 
 /// Help text "did you mean `x`?" when a close candidate exists.
 pub fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    did_you_mean(name, candidates).map(|c| format!("did you mean `{c}`?"))
+    did_you_mean(name, candidates).map(|c| format!("{DID_YOU_MEAN}{c}`?"))
+}
+
+/// How [`suggestion`]'s help begins; [`suggested`] reads it back.
+const DID_YOU_MEAN: &str = "did you mean `";
+
+/// The candidate of a help text made by [`suggestion`], if it is one.
+fn suggested(help: &str) -> Option<&str> {
+    let candidate = help.strip_prefix(DID_YOU_MEAN)?.strip_suffix("`?")?;
+    (!candidate.is_empty() && !candidate.contains('`')).then_some(candidate)
 }

@@ -281,7 +281,15 @@ pub enum Command {
         files: Vec<PathBuf>,
     },
     /// Run the language server on standard input and output (for editors).
-    Lsp,
+    Lsp {
+        /// Log each message's method and how long it took to standard error.
+        #[arg(long)]
+        verbose: bool,
+        /// Talk over standard input and output: the only transport, and
+        /// the default; accepted because clients such as VS Code's pass it.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Find gaps, conflicts, dead rules and sensitivity to missing data.
     Analyze {
         /// The guideline file.
@@ -445,7 +453,8 @@ pub fn main() -> ExitCode {
             output,
         } => cohort_gen::run(&guideline, cases, format, output.as_deref()),
         Command::Fmt { check, files } => fmt::run(files, check),
-        Command::Lsp => match cairn::lsp::run() {
+        Command::Lsp { verbose, .. } => match cairn::lsp::run_with(cairn::lsp::Options { verbose })
+        {
             Ok(()) => 0,
             Err(e) => {
                 output::error(format_args!("cairn lsp: {e}"));

@@ -71,6 +71,19 @@ pub struct Analysis {
     pub diagnostics: Vec<(FileId, Vec<Diagnostic>)>,
     /// The main document's declarations, for the outline.
     pub decls: Vec<crate::syntax::ast::Decl>,
+    /// The quick fixes of the diagnostics ("did you mean"), by file.
+    pub fixes: Vec<QuickFix>,
+}
+
+/// A diagnostic and the edit that fixes it.
+#[derive(Debug, Clone)]
+pub struct QuickFix {
+    /// The file the diagnostic and the edit point into.
+    pub file: FileId,
+    /// The diagnostic as published.
+    pub diagnostic: Diagnostic,
+    /// The edit, in `file`.
+    pub edit: lsp_types::TextEdit,
 }
 
 /// Parses, indexes and checks the document at `path`.
@@ -114,8 +127,20 @@ fn analyse_parsed(parsed: crate::syntax::Parsed) -> Analysis {
         .collect();
     let mut diagnostics: Vec<(FileId, Vec<Diagnostic>)> =
         sources.iter().map(|(id, _)| (id, Vec::new())).collect();
+    let mut fixes = Vec::new();
     for report in &reports.reports {
         let converted = convert(report, &sources, &lines);
+        let text = sources.get(report.file).map(|f| &*f.text).unwrap_or("");
+        if let (Some(fix), Some(l)) = (report.fix(text), lines.get(report.file.0 as usize)) {
+            fixes.push(QuickFix {
+                file: report.file,
+                diagnostic: converted.clone(),
+                edit: lsp_types::TextEdit {
+                    range: l.range(text, fix.start, fix.end),
+                    new_text: fix.replacement,
+                },
+            });
+        }
         if let Some((_, list)) = diagnostics.iter_mut().find(|(id, _)| *id == report.file) {
             list.push(converted);
         }
@@ -126,6 +151,7 @@ fn analyse_parsed(parsed: crate::syntax::Parsed) -> Analysis {
         index,
         diagnostics,
         decls,
+        fixes,
     }
 }
 

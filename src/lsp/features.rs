@@ -106,7 +106,7 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 /// The key under the cursor: the narrowest occurrence containing it.
-fn key_at(analysis: &Analysis, position: Position) -> Vec<(Key, crate::source::Span)> {
+pub(super) fn key_at(analysis: &Analysis, position: Position) -> Vec<(Key, crate::source::Span)> {
     let offset = analysis.offset(position);
     let found = analysis.index.at(MAIN, offset);
     let Some(narrowest) = found.first().map(|o| o.span) else {

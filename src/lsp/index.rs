@@ -88,6 +88,9 @@ pub struct Index {
     pub occurrences: Vec<Occurrence>,
     /// The guideline's grading scheme, for strengths in hovers and completion.
     pub grading: crate::strength::Scheme,
+    /// The spans of the `first` expressions without `otherwise`, which a
+    /// code action completes.
+    pub open_firsts: Vec<Span>,
 }
 
 impl Index {
@@ -555,8 +558,9 @@ impl Index {
                     self.expr(cond, None);
                     self.expr(value, expected);
                 }
-                if let Some(o) = otherwise {
-                    self.expr(o, expected);
+                match otherwise {
+                    Some(o) => self.expr(o, expected),
+                    None => self.open_firsts.push(e.span),
                 }
             }
         }

@@ -10,15 +10,22 @@
 //! answered while a large guideline is still being checked. After an edit
 //! the worker parses again only the declarations the edit touched
 //! ([`crate::syntax::ParseCache`]), with the same result as a full parse.
+//! Requests are answered from the last analysis (`requests`): navigation,
+//! completion and formatting (`features`), quick fixes (`actions`), rename
+//! (`rename`) and running the golden cases (`golden`).
 
+mod actions;
 pub(crate) mod analysis;
 mod features;
+mod golden;
 
 mod index;
 #[cfg(test)]
 mod list_tests;
 #[cfg(test)]
 mod placeholder_tests;
+mod rename;
+mod requests;
 mod rows;
 mod strength;
 mod text;
@@ -26,18 +33,21 @@ mod transport;
 mod worker;
 
 pub use crate::syntax::MAX_FILE_BYTES as MAX_INCLUDE_BYTES;
+pub use actions::OTHERWISE_PLACEHOLDER;
 pub use features::KEYWORDS;
+pub use golden::RUN_TESTS;
 pub use text::LineIndex;
 pub use transport::{MAX_HEADER_LINE, MAX_MESSAGE};
 
 use analysis::{analyse, path_to_uri, uri_to_path, Analysis, MAIN};
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Response};
 use lsp_types::notification::{self as note, Notification as _};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
-    CompletionOptions, HoverProviderCapability, OneOf, PositionEncodingKind,
-    PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
-    Uri,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeLensOptions,
+    CompletionOptions, ExecuteCommandOptions, HoverProviderCapability, OneOf, PositionEncodingKind,
+    PublishDiagnosticsParams, RenameOptions, ServerCapabilities, TextDocumentSyncCapability,
+    TextDocumentSyncKind, Uri,
 };
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -64,6 +74,14 @@ pub enum LspError {
     Encode(#[from] serde_json::Error),
 }
 
+/// How the server runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Log each message's method (and each request's time) to standard
+    /// error, which editors show in their language server log.
+    pub verbose: bool,
+}
+
 /// Runs the language server on standard input and output until the client
 /// sends `shutdown` and `exit`.
 ///
@@ -71,6 +89,11 @@ pub enum LspError {
 /// message ([`MAX_MESSAGE`]) and answers malformed frames instead of
 /// stopping.
 pub fn run() -> Result<(), LspError> {
+    run_with(Options::default())
+}
+
+/// [`run`] with `options`.
+pub fn run_with(options: Options) -> Result<(), LspError> {
     let (connection, client) = Connection::memory();
     let Connection { sender, receiver } = client;
     // Not joined: after `exit` it stops by itself, and at end of input the
@@ -81,7 +104,7 @@ pub fn run() -> Result<(), LspError> {
     let writer = std::thread::Builder::new()
         .name("cairn-lsp-writer".into())
         .spawn(move || transport::write_stdout(receiver))?;
-    let served = serve(&connection);
+    let served = serve_with(&connection, options);
     drop(connection);
     match writer.join() {
         Ok(written) => written?,
@@ -106,6 +129,21 @@ pub fn capabilities() -> ServerCapabilities {
             trigger_characters: Some(vec!["[".into(), "{".into(), "=".into(), " ".into()]),
             ..CompletionOptions::default()
         }),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..CodeActionOptions::default()
+        })),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![RUN_TESTS.into()],
+            ..ExecuteCommandOptions::default()
+        }),
         ..ServerCapabilities::default()
     }
 }
@@ -113,6 +151,11 @@ pub fn capabilities() -> ServerCapabilities {
 /// Serves one client on `connection`: the handshake, then messages in
 /// order until shutdown. Tests call this over an in-memory connection.
 pub fn serve(connection: &Connection) -> Result<(), LspError> {
+    serve_with(connection, Options::default())
+}
+
+/// [`serve`] with `options`.
+pub fn serve_with(connection: &Connection, options: Options) -> Result<(), LspError> {
     let caps = serde_json::to_value(capabilities())?;
     connection.initialize(caps)?;
     let mut server = Server {
@@ -120,7 +163,9 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
         docs: HashMap::new(),
         worker: worker::Worker::start(),
         generation: 0,
+        verbose: options.verbose,
     };
+    server.log(format_args!("initialized"));
     let mut shutting_down = false;
     loop {
         // While analyses run, wake up now and then to publish them.
@@ -140,6 +185,13 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
         let Some(message) = message else {
             continue;
         };
+        let started = std::time::Instant::now();
+        let method = match &message {
+            Message::Request(r) => Some(r.method.clone()),
+            Message::Notification(n) => Some(n.method.clone()),
+            Message::Response(_) => None,
+        };
+        let is_request = matches!(message, Message::Request(_));
         match message {
             Message::Request(request) => {
                 // Handled here rather than by `Connection::handle_shutdown`,
@@ -159,9 +211,21 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
                 };
                 server.send(Message::Response(response))?;
             }
-            Message::Notification(n) if n.method == note::Exit::METHOD => return Ok(()),
+            Message::Notification(n) if n.method == note::Exit::METHOD => {
+                server.log(format_args!("exit"));
+                return Ok(());
+            }
             Message::Notification(n) => server.notification(n)?,
             Message::Response(_) => {}
+        }
+        if let Some(method) = method {
+            let kind = if is_request {
+                "request"
+            } else {
+                "notification"
+            };
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            server.log(format_args!("{kind} `{method}` handled in {ms:.1} ms"));
         }
     }
 }
@@ -193,9 +257,20 @@ struct Server<'c> {
     worker: worker::Worker,
     /// The last generation handed out.
     generation: u64,
+    /// Log to standard error ([`Options::verbose`]).
+    verbose: bool,
 }
 
 impl Server<'_> {
+    /// Writes a line to standard error when verbose; a closed standard
+    /// error is ignored (the log is a courtesy, not part of the protocol).
+    fn log(&self, line: std::fmt::Arguments<'_>) {
+        if self.verbose {
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr().lock(), "cairn lsp: {line}");
+        }
+    }
+
     fn send(&self, message: Message) -> Result<(), LspError> {
         self.connection
             .sender
@@ -386,126 +461,5 @@ impl Server<'_> {
         };
         let n = Notification::new(note::PublishDiagnostics::METHOD.into(), params);
         self.send(Message::Notification(n))
-    }
-
-    fn request(&mut self, r: Request) -> Response {
-        let id = r.id.clone();
-        let result = match r.method.as_str() {
-            req::HoverRequest::METHOD => self.with::<req::HoverRequest>(r, |d, p| {
-                features::hover(&d.analysis, p.text_document_position_params.position)
-            }),
-            req::GotoDefinition::METHOD => self.with::<req::GotoDefinition>(r, |d, p| {
-                let position = p.text_document_position_params.position;
-                let found = features::definition(&d.analysis, position);
-                Some(lsp_types::GotoDefinitionResponse::Array(found))
-            }),
-            req::References::METHOD => self.with::<req::References>(r, |d, p| {
-                let include = p.context.include_declaration;
-                Some(features::references(
-                    &d.analysis,
-                    p.text_document_position.position,
-                    include,
-                ))
-            }),
-            req::Completion::METHOD => self.with::<req::Completion>(r, |d, p| {
-                let position = p.text_document_position.position;
-                let items = features::completion(&d.analysis, &d.text, &d.lines, position);
-                Some(lsp_types::CompletionResponse::Array(items))
-            }),
-            req::DocumentSymbolRequest::METHOD => {
-                self.with::<req::DocumentSymbolRequest>(r, |d, _| {
-                    let symbols = features::symbols(&d.analysis, &d.analysis.decls);
-                    Some(lsp_types::DocumentSymbolResponse::Nested(symbols))
-                })
-            }
-            req::Formatting::METHOD => self.with::<req::Formatting>(r, |d, _| {
-                let name = d.path.to_string_lossy();
-                features::formatting(&name, &d.text, &d.lines)
-            }),
-            _ => Err(Response::new_err(
-                id.clone(),
-                ErrorCode::MethodNotFound as i32,
-                format!("unsupported request `{}`", r.method),
-            )),
-        };
-        match result {
-            Ok(value) => Response {
-                id,
-                result: Some(value),
-                error: None,
-            },
-            Err(response) => response,
-        }
-    }
-
-    /// Decodes a request's parameters, finds its document and runs `f`;
-    /// errors become error responses. Only completion and formatting read
-    /// the current text; the other features answer from the last analysis
-    /// (a few edits old at most while the worker catches up).
-    fn with<R>(
-        &self,
-        r: Request,
-        f: impl FnOnce(&Doc, R::Params) -> R::Result,
-    ) -> Result<serde_json::Value, Response>
-    where
-        R: lsp_types::request::Request,
-        R::Params: serde::de::DeserializeOwned + HasUri,
-        R::Result: serde::Serialize,
-    {
-        let id: RequestId = r.id.clone();
-        let params: R::Params = serde_json::from_value(r.params).map_err(|e| {
-            Response::new_err(id.clone(), ErrorCode::InvalidParams as i32, e.to_string())
-        })?;
-        let Some(doc) = self.docs.get(params.uri()) else {
-            return Err(Response::new_err(
-                id,
-                ErrorCode::InvalidParams as i32,
-                format!("document `{}` is not open", params.uri().as_str()),
-            ));
-        };
-        let result = f(doc, params);
-        serde_json::to_value(result)
-            .map_err(|e| Response::new_err(id, ErrorCode::InternalError as i32, e.to_string()))
-    }
-}
-
-/// Request parameters that name a document.
-trait HasUri {
-    fn uri(&self) -> &Uri;
-}
-
-impl HasUri for lsp_types::HoverParams {
-    fn uri(&self) -> &Uri {
-        &self.text_document_position_params.text_document.uri
-    }
-}
-
-impl HasUri for lsp_types::GotoDefinitionParams {
-    fn uri(&self) -> &Uri {
-        &self.text_document_position_params.text_document.uri
-    }
-}
-
-impl HasUri for lsp_types::ReferenceParams {
-    fn uri(&self) -> &Uri {
-        &self.text_document_position.text_document.uri
-    }
-}
-
-impl HasUri for lsp_types::CompletionParams {
-    fn uri(&self) -> &Uri {
-        &self.text_document_position.text_document.uri
-    }
-}
-
-impl HasUri for lsp_types::DocumentSymbolParams {
-    fn uri(&self) -> &Uri {
-        &self.text_document.uri
-    }
-}
-
-impl HasUri for lsp_types::DocumentFormattingParams {
-    fn uri(&self) -> &Uri {
-        &self.text_document.uri
     }
 }

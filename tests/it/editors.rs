@@ -265,3 +265,26 @@ fn tree_sitter_grammar_has_every_keyword() {
     let gaps = missing(&keywords(), &tokens);
     assert!(gaps.is_empty(), "not in grammar.js: {gaps:?}");
 }
+
+#[test]
+fn editor_docs_claim_what_the_files_hold() {
+    // The committed parser's ABI is the one the README states a runtime for.
+    let parser = read("editors/tree-sitter-cairn/src/parser.c");
+    assert!(parser.lines().any(|l| l == "#define LANGUAGE_VERSION 15"));
+    let readme = read("editors/README.md");
+    assert!(readme.contains("ABI 15 needs a tree-sitter library 0.25 or later"));
+    // Helix: the grammars folder is created before the build, the build is
+    // restricted to Cairn, and folding (which Helix lacks) is not claimed.
+    let helix = read("editors/helix/languages.toml");
+    assert!(helix.contains("\nuse-grammars = { only = [\"cairn\"] }\n"));
+    for text in [&readme, &helix] {
+        let mkdir = text
+            .find("mkdir -p ~/.config/helix/runtime/grammars")
+            .unwrap();
+        assert!(mkdir < text.find("hx --grammar build").unwrap());
+    }
+    let helix_section =
+        &readme[readme.find("## Helix").unwrap()..readme.find("## tree-sitter").unwrap()];
+    assert!(!helix_section.contains("folds and"), "{helix_section}");
+    assert!(helix_section.contains("Helix has no code folding"));
+}

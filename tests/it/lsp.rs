@@ -99,6 +99,13 @@ impl Client {
     }
 
     pub(super) fn request(&mut self, method: &str, params: Value) -> Value {
+        let r = self.respond(method, params);
+        assert!(r.error.is_none(), "{method} failed: {:?}", r.error);
+        r.result.unwrap_or(Value::Null)
+    }
+
+    /// Sends a request and returns its response, error or not.
+    pub(super) fn respond(&mut self, method: &str, params: Value) -> lsp_server::Response {
         self.next_id += 1;
         let id = RequestId::from(self.next_id);
         (self.send)(Message::Request(Request::new(
@@ -108,10 +115,7 @@ impl Client {
         )));
         loop {
             match self.next() {
-                Message::Response(r) if r.id == id => {
-                    assert!(r.error.is_none(), "{method} failed: {:?}", r.error);
-                    return r.result.unwrap_or(Value::Null);
-                }
+                Message::Response(r) if r.id == id => return r,
                 Message::Notification(n) => self.pending.push_back(n),
                 other => panic!("unexpected message {other:?}"),
             }

@@ -38,6 +38,7 @@ mod list_count;
 mod list_names;
 mod lists;
 mod lsp;
+mod lsp_actions;
 mod lsp_incremental;
 mod note;
 mod outcome_contract;
