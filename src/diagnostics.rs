@@ -132,6 +132,16 @@ impl Diagnostics {
         out
     }
 
+    /// Renders every diagnostic as [`Diagnostics::render`] does, in colour
+    /// when `color` is true (see [`render_styled`]).
+    pub fn render_styled(&self, sources: &SourceMap, width: usize, color: bool) -> String {
+        let mut out = String::new();
+        for report in &self.reports {
+            out.push_str(&render_styled(report, sources, width, color));
+        }
+        out
+    }
+
     /// The diagnostics as JSON values (see the README for the schema).
     pub fn to_json(&self, sources: &SourceMap) -> Vec<JsonDiagnostic> {
         self.reports.iter().map(|r| to_json(r, sources)).collect()
@@ -153,7 +163,39 @@ const CONTEXT_LINES: usize = 1;
 /// from the source are escaped (`\u{1b}`), so a diagnostic never sends them
 /// raw to a terminal.
 pub fn render_one(report: &Report, sources: &SourceMap, width: usize) -> String {
-    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+    escape_controls(&render_themed(
+        report,
+        sources,
+        width,
+        GraphicalTheme::unicode_nocolor(),
+    ))
+}
+
+/// Renders one diagnostic, in miette's colours when `color` is true.
+///
+/// Colour is drawn with escape sequences, which [`escape_controls`] would
+/// escape, so the escaping cannot run on coloured output. Instead the
+/// diagnostic is rendered without colour first: when that text holds a
+/// control character or a bidirectional override (from the source or from
+/// user input in the message), the diagnostic is shown without colour,
+/// escaped, as [`render_one`] shows it; otherwise every escape sequence of
+/// the coloured rendering is miette's own.
+pub fn render_styled(report: &Report, sources: &SourceMap, width: usize, color: bool) -> String {
+    let plain = render_themed(report, sources, width, GraphicalTheme::unicode_nocolor());
+    if !color || plain.chars().any(unsafe_char) {
+        return escape_controls(&plain);
+    }
+    render_themed(report, sources, width, GraphicalTheme::unicode())
+}
+
+/// Renders one diagnostic with `theme`, unescaped.
+fn render_themed(
+    report: &Report,
+    sources: &SourceMap,
+    width: usize,
+    theme: GraphicalTheme,
+) -> String {
+    let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
         .with_links(false)
         .with_context_lines(CONTEXT_LINES);
@@ -165,16 +207,18 @@ pub fn render_one(report: &Report, sources: &SourceMap, width: usize) -> String 
     if let Some(locations) = &with_source.locations {
         out.push_str(locations);
     }
-    escape_controls(&out)
+    out
+}
+
+/// A character never sent raw to a terminal: a control character other
+/// than the line break, or a bidirectional override.
+fn unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `text` with every control character except the line break, and every
 /// bidirectional override, written as a `\u{..}` escape.
 pub fn escape_controls(text: &str) -> String {
-    let unsafe_char = |c: char| {
-        (c.is_control() && c != '\n')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
     if !text.chars().any(unsafe_char) {
         return text.to_string();
     }

@@ -87,6 +87,22 @@ pub struct Cli {
     /// output); a command's `--format json` implies it.
     #[arg(long, value_enum, default_value = "human", global = true)]
     pub error_format: ErrorFormat,
+    /// Colour in rendered diagnostics: `auto` colours them when standard
+    /// error is a terminal and `NO_COLOR` is not set (to a non-empty
+    /// value); `always` and `never` override both.
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    pub color: Color,
+}
+
+/// When rendered diagnostics are drawn in colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// How diagnostics are printed.
@@ -382,6 +398,11 @@ pub fn main() -> ExitCode {
     };
     output::set_include_paths(cli.include_path);
     output::set_json_errors(cli.error_format == ErrorFormat::Json || cli.command.json_output());
+    output::set_color(match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => output::color_by_default(),
+    });
     let error_format = cli.error_format;
     let code = match cli.command {
         Command::Check { files } => commands::check(&files, error_format),

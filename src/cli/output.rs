@@ -97,6 +97,22 @@ pub fn set_json_errors(on: bool) {
     let _ = JSON_ERRORS.set(on);
 }
 
+/// Whether rendered diagnostics are drawn in colour (`--color`).
+static COLOR: OnceLock<bool> = OnceLock::new();
+
+/// Sets whether rendered diagnostics are drawn in colour, once per process.
+pub fn set_color(on: bool) {
+    let _ = COLOR.set(on);
+}
+
+/// `--color auto`: colour when standard error is a terminal and `NO_COLOR`
+/// is unset or empty (the convention of <https://no-color.org>).
+pub fn color_by_default() -> bool {
+    use std::io::IsTerminal as _;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && std::io::stderr().is_terminal()
+}
+
 /// True when diagnostics go to standard error as JSON lines, one object
 /// per diagnostic in the shape `check --error-format json` prints.
 pub fn json_errors() -> bool {
@@ -151,7 +167,8 @@ pub fn eprint_diagnostics(diagnostics: &Diagnostics, sources: &SourceMap) {
             eprint_json(&d);
         }
     } else {
-        err!("{}", diagnostics.render(sources, WIDTH));
+        let color = COLOR.get().copied().unwrap_or(false);
+        err!("{}", diagnostics.render_styled(sources, WIDTH, color));
     }
 }
 

@@ -102,6 +102,7 @@ pub fn error_codes(text: &str) -> Vec<String> {
 mod check_folders;
 mod cli_contract;
 mod codes;
+mod color;
 mod completions;
 mod diagnostics_cascade;
 mod machine_output;
