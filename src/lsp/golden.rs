@@ -105,6 +105,10 @@ pub fn case_diagnostics(report: &TestReport) -> Vec<(Uri, Vec<Diagnostic>)> {
         .collect()
 }
 
+/// A golden case of the open guideline that failed when the language
+/// server ran its cases (`cairn.runTests`): a diagnostic on the case file.
+pub(crate) const TEST_FAILED: &str = "cairn::test::failed";
+
 fn failure(case: &CaseReport) -> Vec<Diagnostic> {
     if case.ok {
         return Vec::new();
@@ -112,7 +116,7 @@ fn failure(case: &CaseReport) -> Vec<Diagnostic> {
     vec![Diagnostic {
         range: Range::default(),
         severity: Some(DiagnosticSeverity::ERROR),
-        code: Some(NumberOrString::String("cairn::test::failed".into())),
+        code: Some(NumberOrString::String(TEST_FAILED.into())),
         source: Some("cairn".into()),
         message: format!(
             "golden case `{}` fails:\n{}",
