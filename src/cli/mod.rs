@@ -110,7 +110,8 @@ pub enum Color {
 pub enum ErrorFormat {
     /// Rendered with source excerpts.
     Human,
-    /// A JSON array of diagnostics on standard output.
+    /// JSON: `check` prints one array on standard output; every other
+    /// command writes one object per line on standard error.
     Json,
 }
 
