@@ -74,3 +74,17 @@ pub(super) fn random_case(model: &Model, seed: u64, state: u64, unknown_one_in: 
         absent: Vec::new(),
     }
 }
+
+/// The corpus guidelines of [`GUIDELINES`] and the encoded cervical and
+/// VTE guidelines, compiled (the exact pass's differential tests).
+pub(super) fn programs() -> Vec<(&'static str, Program)> {
+    let encoded = [
+        "guidelines/cervical/screening.cairn",
+        "guidelines/vte/diagnosis-treatment.cairn",
+    ];
+    GUIDELINES
+        .iter()
+        .chain(&encoded)
+        .map(|&g| (g, program(g)))
+        .collect()
+}

@@ -106,20 +106,7 @@ impl Server<'_> {
         R::Params: serde::de::DeserializeOwned + HasUri,
         R::Result: serde::Serialize,
     {
-        let id: RequestId = r.id.clone();
-        let params: R::Params = serde_json::from_value(r.params).map_err(|e| {
-            Response::new_err(id.clone(), ErrorCode::InvalidParams as i32, e.to_string())
-        })?;
-        let Some(doc) = self.docs.get(params.uri()) else {
-            return Err(Response::new_err(
-                id,
-                ErrorCode::InvalidParams as i32,
-                format!("document `{}` is not open", params.uri().as_str()),
-            ));
-        };
-        let result = f(doc, params);
-        serde_json::to_value(result)
-            .map_err(|e| Response::new_err(id, ErrorCode::InternalError as i32, e.to_string()))
+        self.fallible::<R>(r, |_, doc, params| Ok(f(doc, params)))
     }
 }
 

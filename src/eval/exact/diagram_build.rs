@@ -484,7 +484,7 @@ impl Builder<'_> {
 
 /// A value as a key (the bits of decimals: two terminals that differ only
 /// in rounding are two terminals, which costs nodes, never exactness).
-fn key(v: Option<Value>) -> (u8, u64) {
+pub(super) fn key(v: Option<Value>) -> (u8, u64) {
     match v {
         None => (0, 0),
         Some(Value::Bool(b)) => (1, u64::from(b)),

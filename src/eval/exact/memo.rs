@@ -18,6 +18,7 @@
 //! bounded whatever the cohort. Tests compare every outcome built with a
 //! warm memo against the same case in a fresh scratch.
 
+use super::diagram_build::key;
 use super::program::ExactInfo;
 use crate::eval::compile::Pc;
 use crate::value::Value;
@@ -64,8 +65,8 @@ impl Memo {
             Item::Def(d) => (1 << 32) | u64::from(d),
         });
         for &pc in facts {
-            let (tag, bits) = encode(vals.get(pc as usize).copied().flatten());
-            self.key.push(tag);
+            let (tag, bits) = key(vals.get(pc as usize).copied().flatten());
+            self.key.push(u64::from(tag));
             self.key.push(bits);
         }
     }
@@ -108,21 +109,5 @@ impl Memo {
             self.recs.clear();
             self.defs.clear();
         }
-    }
-}
-
-/// A slot's value as two words: which kind of value (0 for unknown) and its
-/// bits. Two values with the same words are the same value (`-0.0` and
-/// `0.0` differ, which only costs a miss).
-fn encode(v: Option<Value>) -> (u64, u64) {
-    match v {
-        None => (0, 0),
-        Some(Value::Bool(b)) => (1, u64::from(b)),
-        Some(Value::Int(i)) => (2, i as u64),
-        Some(Value::Number(x)) => (3, x.to_bits()),
-        Some(Value::Quantity(x)) => (4, x.to_bits()),
-        Some(Value::Date(d)) => (5, d as u32 as u64),
-        Some(Value::Enum(e)) => (6, u64::from(e)),
-        Some(Value::Row(r)) => (7, u64::from(r)),
     }
 }

@@ -6,22 +6,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::memo::{Item, Memo, CAPACITY};
-use crate::eval::test_cases::{program, random_case, GUIDELINES};
-use crate::eval::{Options, Program};
+use crate::eval::test_cases::{programs, random_case};
+use crate::eval::Options;
 use crate::value::Value;
 use proptest::prelude::*;
-
-fn programs() -> Vec<(&'static str, Program)> {
-    let encoded = [
-        "guidelines/cervical/screening.cairn",
-        "guidelines/vte/diagnosis-treatment.cairn",
-    ];
-    GUIDELINES
-        .iter()
-        .chain(&encoded)
-        .map(|&g| (g, program(g)))
-        .collect()
-}
 
 #[test]
 fn a_warm_memo_gives_the_outcomes_of_a_fresh_scratch() {

@@ -5,22 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::eval::test_cases::{program, random_case, GUIDELINES};
+use crate::eval::test_cases::{programs, random_case};
 use crate::eval::{Options, Program, Scratch};
 use proptest::prelude::*;
-
-/// The encoded guidelines, with the test corpus's.
-fn programs() -> Vec<(&'static str, Program)> {
-    let encoded = [
-        "guidelines/cervical/screening.cairn",
-        "guidelines/vte/diagnosis-treatment.cairn",
-    ];
-    GUIDELINES
-        .iter()
-        .chain(&encoded)
-        .map(|&g| (g, program(g)))
-        .collect()
-}
 
 /// The full outcome of a case as JSON, with the trace, and the exact
 /// pass's cost (so that a reference run that ran no completion shows).
