@@ -46,6 +46,7 @@ mod path;
 mod style;
 mod svg;
 mod svg_draw;
+mod svg_page;
 mod text;
 
 pub use error::Error;
