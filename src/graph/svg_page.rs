@@ -95,7 +95,7 @@ pub(crate) fn document(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"{} {} {} {}\" font-family=\"{FONTS}\" role=\"img\" aria-labelledby=\"title\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"{} {} {} {}\" style=\"max-width: 100%; height: auto\" font-family=\"{FONTS}\" role=\"img\" aria-labelledby=\"title\">",
         n(w),
         n(h),
         n(x0),

@@ -399,21 +399,21 @@ fn a_classification_is_a_chain_with_the_branch_taken() {
     let got = statuses(&p[0].text);
     let of = |id: &str| got.iter().find(|(k, _)| k == id).map(|(_, s)| s.as_str());
     assert_eq!(of("def_resectability"), Some("applies"));
-    assert_eq!(of("def_resectability_then1"), Some("not_applicable"));
-    assert_eq!(of("def_resectability_then2"), Some("applies"));
-    assert_eq!(of("def_resectability_otherwise"), Some("not_applicable"));
+    assert_eq!(of("then1_resectability"), Some("not_applicable"));
+    assert_eq!(of("then2_resectability"), Some("applies"));
+    assert_eq!(of("otherwise_resectability"), Some("not_applicable"));
     // The chain reads in the guideline's words, `yes` and `no`.
     let dot = &pictures(RPS, &options, Format::Dot)[0].text;
     assert!(
-        dot.contains("def_resectability_when1 [label=\"unresectable_findings?\""),
+        dot.contains("when1_resectability [label=\"unresectable_findings?\""),
         "{dot}"
     );
     assert!(
-        dot.contains("def_resectability_when1 -> def_resectability_when2 [label=\"no\"]"),
+        dot.contains("when1_resectability -> when2_resectability [label=\"no\"]"),
         "{dot}"
     );
     assert!(
-        dot.contains("def_resectability_when2 -> def_resectability_then2 [label=\"yes\"]"),
+        dot.contains("when2_resectability -> then2_resectability [label=\"yes\"]"),
         "{dot}"
     );
     // Without a case nothing is coloured.
