@@ -6,7 +6,8 @@
 //! (`output::finish`). Input files are never written, except by `cairn fmt`
 //! without `--check` and by `cairn test --bless` (case files), and then only
 //! through `cairn::format::rewrite`; `cairn new` and `analyze
-//! --save-witnesses` create new files only.
+//! --save-witnesses` create new files only, as `graph -o` does unless
+//! `--force`.
 
 /// Like `print!`, through the one standard output writer
 /// (`output::write_stdout`): a failed write never panics and sets the exit
