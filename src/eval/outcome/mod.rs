@@ -19,6 +19,8 @@ pub(crate) mod grading;
 mod note;
 mod note_ask;
 mod note_facts;
+mod note_model;
+mod note_text;
 mod owned;
 pub mod render;
 mod render_trace;
