@@ -83,7 +83,10 @@ fn has_header(text: &str) -> bool {
 }
 
 /// Loads the guideline and the case; the error is the exit code.
-pub(super) fn load(guideline: &Path, case_path: &Path) -> Result<(cairn::check::Checked, case::CaseFile), u8> {
+pub(super) fn load(
+    guideline: &Path,
+    case_path: &Path,
+) -> Result<(cairn::check::Checked, case::CaseFile), u8> {
     let checked = output::guideline(guideline)?;
     let text = output::read(case_path)?;
     match case::load(&checked, &output::case_name(case_path), &text) {

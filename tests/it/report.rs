@@ -85,7 +85,9 @@ fn self_contained(html: &str) -> Vec<String> {
     let mut ids = Vec::new();
     for node in doc.descendants().filter(|n| n.is_element()) {
         let tag = node.tag_name().name();
-        let banned = ["script", "link", "iframe", "object", "embed", "img", "image", "use"];
+        let banned = [
+            "script", "link", "iframe", "object", "embed", "img", "image", "use",
+        ];
         assert!(!banned.contains(&tag), "a `{tag}` element");
         for a in node.attributes() {
             let name = a.name();
@@ -111,7 +113,10 @@ fn self_contained(html: &str) -> Vec<String> {
 
 #[test]
 fn snapshot_rps_follow_up_schedule() {
-    let html = golden(RPS, "guidelines/rps/cases/post_r0_wdlps_follow_up_schedule.json");
+    let html = golden(
+        RPS,
+        "guidelines/rps/cases/post_r0_wdlps_follow_up_schedule.json",
+    );
     insta::assert_snapshot!(html);
 }
 
@@ -126,7 +131,10 @@ fn snapshot_rps_metastatic_facts_unknown() {
 
 #[test]
 fn snapshot_vte_dvt_likely() {
-    let html = golden(VTE, "guidelines/vte/cases/dvt_likely_delayed_ultrasound.json");
+    let html = golden(
+        VTE,
+        "guidelines/vte/cases/dvt_likely_delayed_ultrasound.json",
+    );
     insta::assert_snapshot!(html);
 }
 
@@ -148,7 +156,10 @@ fn every_golden_case_is_well_formed_self_contained_and_complete() {
             let ids = self_contained(&html);
             for id in &applying {
                 let want = format!("rec-{id}");
-                assert!(ids.contains(&want), "{name}: `{id}` applies but is not shown");
+                assert!(
+                    ids.contains(&want),
+                    "{name}: `{id}` applies but is not shown"
+                );
             }
             let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
             assert_eq!(unique.len(), ids.len(), "{name}: an id twice");
@@ -192,7 +203,8 @@ references {
 #[test]
 fn hostile_text_is_escaped_everywhere() {
     let checked = checked_text("hostile.cairn", HOSTILE);
-    let svg = r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><text>ok</text></svg>"#;
+    let svg =
+        r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><text>ok</text></svg>"#;
     let pictures = [Flowchart {
         title: "Section <script>3</script> & all",
         svg,
@@ -251,17 +263,29 @@ fn the_timeline_draws_every_visit_and_marks_the_next_due() {
     assert!(timelines >= 1 && timelines == schedules, "{html}");
     assert!(html.contains("<rect class=\"visit due\""), "{html}");
     assert!(html.contains("next due</text>"), "{html}");
-    let rps = golden(RPS, "guidelines/rps/cases/post_r0_wdlps_follow_up_schedule.json");
+    let rps = golden(
+        RPS,
+        "guidelines/rps/cases/post_r0_wdlps_follow_up_schedule.json",
+    );
     assert_eq!(rps.matches("<rect class=\"visit").count(), 18, "{rps}");
     assert!(rps.contains(">2034</text>"), "{rps}");
 }
 
 #[test]
 fn the_report_prints_on_a4_with_page_breaks() {
-    let html = golden(VTE, "guidelines/vte/cases/dvt_likely_delayed_ultrasound.json");
+    let html = golden(
+        VTE,
+        "guidelines/vte/cases/dvt_likely_delayed_ultrasound.json",
+    );
     assert!(html.contains("@page { size: A4;"), "{html}");
-    assert!(html.contains("section.page { break-before: page; }"), "{html}");
-    assert!(html.contains("<section id=\"applies\" class=\"page\">"), "{html}");
+    assert!(
+        html.contains("section.page { break-before: page; }"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<section id=\"applies\" class=\"page\">"),
+        "{html}"
+    );
 }
 
 /// Runs `cairn` with `SOURCE_DATE_EPOCH` set; exit code, stdout, stderr.
@@ -298,7 +322,10 @@ fn the_command_is_deterministic_and_writes_a_file_once() {
     std::fs::write(&file, "old").expect("overwritable");
     let (code, _, err) = cairn(&["report", RPS, "--case", CASE, "-o", path]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("exists, not overwritten (add --force"), "{err}");
+    assert!(
+        err.contains("exists, not overwritten (add --force"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(&file).expect("kept"), "old");
     let (code, _, err) = cairn(&["report", RPS, "--case", CASE, "-o", path, "--force"]);
     assert_eq!(code, 0, "{err}");
@@ -325,7 +352,14 @@ fn a_missing_or_bad_case_fails_with_its_location() {
         serde_json::from_str(err.lines().next().unwrap_or("")).expect("a JSON diagnostic");
     assert_eq!(line["severity"], "error", "{err}");
     let file = dir.path().join("out.html");
-    let (code, _, _) = cairn(&["report", RPS, "--case", bad, "-o", file.to_str().unwrap_or("")]);
+    let (code, _, _) = cairn(&[
+        "report",
+        RPS,
+        "--case",
+        bad,
+        "-o",
+        file.to_str().unwrap_or(""),
+    ]);
     assert_eq!(code, 1);
     assert!(!file.exists(), "a report written for a bad case");
 }

@@ -100,7 +100,9 @@ pub(crate) fn ask_next(outcome: &Outcome, model: &Model) -> Option<AskNext> {
     let groups = groups
         .into_iter()
         .map(|g| AskGroup {
-            title: g.map_or("Other facts", |g| group_title(model, g)).to_string(),
+            title: g
+                .map_or("Other facts", |g| group_title(model, g))
+                .to_string(),
             asks: asks
                 .iter()
                 .enumerate()

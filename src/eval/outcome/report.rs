@@ -86,7 +86,10 @@ pub fn html(
     facts(&mut out, &note);
     applies(&mut out, &note);
     if !note.derived.is_empty() {
-        let _ = writeln!(out, "<section id=\"derived\">\n<h2>Derived values used above</h2>");
+        let _ = writeln!(
+            out,
+            "<section id=\"derived\">\n<h2>Derived values used above</h2>"
+        );
         list(&mut out, "", &note.derived);
         let _ = writeln!(out, "</section>");
     }
@@ -121,7 +124,11 @@ fn list(out: &mut String, class: &str, lines: &[String]) {
 
 /// The title, the guideline, the case, when it was produced, warnings.
 fn header(out: &mut String, note: &Note) {
-    let _ = writeln!(out, "<header>\n<h1>{}</h1>\n<dl class=\"meta\">", escape(&note.title));
+    let _ = writeln!(
+        out,
+        "<header>\n<h1>{}</h1>\n<dl class=\"meta\">",
+        escape(&note.title)
+    );
     let mut row = |term: &str, value: &str| {
         let _ = writeln!(out, "<dt>{term}</dt><dd>{}</dd>", escape(value));
     };
@@ -136,7 +143,11 @@ fn header(out: &mut String, note: &Note) {
     row("Produced", &note.produced);
     out.push_str("</dl>\n");
     if !note.warnings.is_empty() {
-        let warnings: Vec<String> = note.warnings.iter().map(|w| format!("Warning: {w}")).collect();
+        let warnings: Vec<String> = note
+            .warnings
+            .iter()
+            .map(|w| format!("Warning: {w}"))
+            .collect();
         list(out, "warnings", &warnings);
     }
     out.push_str("</header>\n");
@@ -163,9 +174,15 @@ fn facts(out: &mut String, note: &Note) {
 
 /// What applies, under the section paths.
 fn applies(out: &mut String, note: &Note) {
-    let _ = writeln!(out, "<section id=\"applies\" class=\"page\">\n<h2>What applies</h2>");
+    let _ = writeln!(
+        out,
+        "<section id=\"applies\" class=\"page\">\n<h2>What applies</h2>"
+    );
     if note.applies.is_empty() {
-        let _ = writeln!(out, "<p class=\"none\">nothing applies with the facts given</p>");
+        let _ = writeln!(
+            out,
+            "<p class=\"none\">nothing applies with the facts given</p>"
+        );
     }
     for group in &note.applies {
         let _ = writeln!(out, "<h3>{}</h3>", escape(&group.path));
@@ -215,7 +232,10 @@ fn flowchart(out: &mut String, flowcharts: &[Flowchart]) {
     if figures.is_empty() {
         return;
     }
-    let _ = writeln!(out, "<section id=\"flowchart\" class=\"page\">\n<h2>Flowchart</h2>");
+    let _ = writeln!(
+        out,
+        "<section id=\"flowchart\" class=\"page\">\n<h2>Flowchart</h2>"
+    );
     for (title, svg) in figures {
         let _ = writeln!(
             out,
@@ -229,20 +249,31 @@ fn flowchart(out: &mut String, flowcharts: &[Flowchart]) {
 
 /// What to ask next: the ranked facts under their groups.
 fn ask_next(out: &mut String, ask: &AskNext) {
-    let _ = writeln!(out, "<section id=\"ask-next\" class=\"page\">\n<h2>What to ask next</h2>");
+    let _ = writeln!(
+        out,
+        "<section id=\"ask-next\" class=\"page\">\n<h2>What to ask next</h2>"
+    );
     let _ = writeln!(
         out,
         "<p>{} fact(s) would decide {} undetermined recommendation(s).</p>",
         ask.facts, ask.undetermined
     );
     for group in &ask.groups {
-        let _ = writeln!(out, "<h3>{}</h3>\n<ol class=\"asks\">", escape(&group.title));
+        let _ = writeln!(
+            out,
+            "<h3>{}</h3>\n<ol class=\"asks\">",
+            escape(&group.title)
+        );
         for a in &group.asks {
             let best = a
                 .strongest
                 .as_ref()
                 .map(|(kind, id)| {
-                    format!("; strongest: {} <code>[{}]</code>", escape(kind), escape(id))
+                    format!(
+                        "; strongest: {} <code>[{}]</code>",
+                        escape(kind),
+                        escape(id)
+                    )
                 })
                 .unwrap_or_default();
             let _ = write!(
@@ -272,7 +303,12 @@ fn ask_next(out: &mut String, ask: &AskNext) {
     if !ask.stuck.is_empty() {
         let _ = writeln!(out, "<h3>Not decided by any fact</h3>\n<ul>");
         for (id, why) in &ask.stuck {
-            let _ = writeln!(out, "<li><code>[{}]</code>: {}</li>", escape(id), escape(why));
+            let _ = writeln!(
+                out,
+                "<li><code>[{}]</code>: {}</li>",
+                escape(id),
+                escape(why)
+            );
         }
         out.push_str("</ul>\n");
     }

@@ -31,7 +31,10 @@ pub(crate) fn section(out: &mut String, schedules: &[ScheduleOutcome]) {
     if schedules.is_empty() {
         return;
     }
-    let _ = writeln!(out, "<section id=\"follow-up\" class=\"page\">\n<h2>Follow-up</h2>");
+    let _ = writeln!(
+        out,
+        "<section id=\"follow-up\" class=\"page\">\n<h2>Follow-up</h2>"
+    );
     for (i, s) in schedules.iter().enumerate() {
         schedule(out, i, s);
     }
@@ -50,7 +53,10 @@ fn schedule(out: &mut String, index: usize, s: &ScheduleOutcome) {
     let _ = writeln!(out, "<p>{}</p>", escape(&s.phases.join("; then ")));
     match &s.start {
         None => {
-            let _ = writeln!(out, "<p class=\"none\">start date unknown: no dates laid out</p>");
+            let _ = writeln!(
+                out,
+                "<p class=\"none\">start date unknown: no dates laid out</p>"
+            );
         }
         Some(start) => {
             let _ = writeln!(out, "<p>From {}.</p>", escape(start));
