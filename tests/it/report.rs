@@ -363,3 +363,27 @@ fn a_missing_or_bad_case_fails_with_its_location() {
     assert_eq!(code, 1);
     assert!(!file.exists(), "a report written for a bad case");
 }
+
+#[test]
+fn the_sections_on_the_path_are_those_that_apply_or_are_undetermined() {
+    let checked = checked(RPS);
+    let on_path = |case: &str| {
+        let text = std::fs::read_to_string(root().join(case)).expect("case is readable");
+        let case = cairn::case::load(&checked, case, &text).expect("case loads");
+        let options = cairn::eval::Options { trace: false };
+        let outcome = Program::new(&checked).evaluate(&case.case, options);
+        report::sections_on_path(&checked.model, &outcome)
+    };
+    assert_eq!(
+        on_path("guidelines/rps/cases/metastatic_histology_unknown_burden_unknown.json"),
+        [
+            "introduction",
+            "pretreatment_evaluation_section",
+            "unresectable_or_metastatic_disease"
+        ]
+    );
+    assert_eq!(
+        on_path("guidelines/rps/cases/post_r0_wdlps_follow_up_schedule.json"),
+        ["introduction", "resectable_disease", "clinical_outcomes"]
+    );
+}

@@ -12,7 +12,8 @@
 use super::note::{self, NoteInput, DISCLAIMER};
 use super::note_model::{Applied, AskNext, Note, WhyNotLine};
 use super::report_timeline;
-use super::Outcome;
+use super::{Outcome, Status};
+use crate::check::model::Model;
 use crate::eval::{Program, Scratch};
 use std::fmt::Write;
 
@@ -54,6 +55,27 @@ fn tone(kind: &str) -> &'static str {
         "refer" => "refer",
         _ => "inform",
     }
+}
+
+/// The top-level sections on the case's path, by id in document order:
+/// those holding a recommendation that applies or is undetermined (the
+/// flowcharts worth showing; a section that does not apply is summed up
+/// by "why not").
+pub fn sections_on_path(model: &Model, outcome: &Outcome) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for (rec, info) in outcome.recommendations.iter().zip(&model.recs) {
+        if rec.status == Status::NotApplicable {
+            continue;
+        }
+        let top = model.section_chain(info.section).first().copied();
+        let Some(section) = top.and_then(|s| model.sections.get(s.0 as usize)) else {
+            continue;
+        };
+        if !ids.contains(&section.id) {
+            ids.push(section.id.clone());
+        }
+    }
+    ids
 }
 
 /// The HTML report of one case. `scratch` holds the evaluation that
