@@ -106,6 +106,7 @@ mod codes;
 mod color;
 mod completions;
 mod diagnostics_cascade;
+mod graph;
 mod machine_output;
 mod trace;
 mod undetermined_reason;
