@@ -403,8 +403,9 @@ pub enum Command {
         force: bool,
     },
     /// Write the HTML report of a case: one self-contained page (the
-    /// clinician note, the follow-up timeline, what to ask next, why not,
-    /// the references) that opens offline and prints on A4.
+    /// clinician note, the flowcharts of the patient's path, the follow-up
+    /// timeline, what to ask next, why not, the references) that opens
+    /// offline and prints on A4.
     Report {
         /// The guideline file.
         guideline: PathBuf,

@@ -1,11 +1,15 @@
 //! Command line: `cairn report GUIDELINE --case CASE`, the HTML report of one
-//! case (`cairn::eval::outcome::report`), on standard output or written
-//! atomically to `-o FILE`, which is not replaced without `--force`.
+//! case (`cairn::eval::outcome::report`) with the flowcharts of
+//! `cairn::graph` on the case's path (the overview and the top-level
+//! sections holding a recommendation that applies or is undetermined), on
+//! standard output or written atomically to `-o FILE`, which is not
+//! replaced without `--force`.
 
 use super::commands::{load, produced};
 use super::output::{self, ERRORS, IO};
 use cairn::eval::outcome::report;
 use cairn::eval::{self, render::NoteInput, Program};
+use cairn::graph;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -26,14 +30,34 @@ pub fn run(guideline: &Path, case_path: &Path, settings: &Settings) -> u8 {
     };
     let program = Program::new(&checked);
     let mut scratch = program.scratch();
-    let options = eval::Options { trace: false };
+    // With the trace, the flowcharts colour each section by its own status.
+    let options = eval::Options { trace: true };
     let outcome = program.evaluate_with(&case_file.case, &mut scratch, options);
+    let options = graph::Options::default();
+    let pictures = match graph::render(&checked, Some(&outcome), &options, graph::Format::Svg) {
+        Ok(p) => p,
+        Err(e) => {
+            output::error(format_args!("cannot draw the flowcharts: {e}"));
+            return ERRORS;
+        }
+    };
+    // The overview (or the one picture of a small guideline) and the
+    // top-level sections on the case's path.
+    let on_path = report::sections_on_path(&checked.model, &outcome);
+    let flowcharts: Vec<report::Flowchart> = pictures
+        .iter()
+        .filter(|p| pictures.len() == 1 || p.id == "overview" || on_path.contains(&p.id))
+        .map(|p| report::Flowchart {
+            title: &p.title,
+            svg: &p.text,
+        })
+        .collect();
     let produced = produced();
     let input = NoteInput {
         case: &case_file,
         produced: &produced,
     };
-    let html = report::html(&outcome, &program, &mut scratch, &input, &[]);
+    let html = report::html(&outcome, &program, &mut scratch, &input, &flowcharts);
     match &settings.output {
         None => match output::print(&html) {
             Ok(()) => 0,

@@ -229,13 +229,16 @@ fn hostile_text_is_escaped_everywhere() {
         "Section &lt;script&gt;3&lt;/script&gt; &amp; all",
         "Group &lt;i&gt;one&lt;/i&gt; &amp; two",
         "X &lt;img src=x onerror=alert(1)&gt;: 3",
-        "Y&#39;s value",
+        "Y&apos;s value",
     ] {
         assert!(html.contains(escaped), "`{escaped}` missing:\n{html}");
     }
     // The picture is inlined from its `<svg` element on.
     assert!(!html.contains("<?xml"), "{html}");
-    assert!(html.contains("<figure class=\"flowchart\">"), "{html}");
+    assert!(
+        html.contains("<figure class=\"flowchart\" id=\"figure-0\""),
+        "{html}"
+    );
 }
 
 #[test]
@@ -385,5 +388,86 @@ fn the_sections_on_the_path_are_those_that_apply_or_are_undetermined() {
     assert_eq!(
         on_path("guidelines/rps/cases/post_r0_wdlps_follow_up_schedule.json"),
         ["introduction", "resectable_disease", "clinical_outcomes"]
+    );
+}
+
+/// The ids of the report's figures, by their `aria-label`s.
+fn figures(html: &str) -> Vec<String> {
+    html.split("<figure class=\"flowchart\"")
+        .skip(1)
+        .filter_map(|f| f.split("aria-label=\"").nth(1)?.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_command_draws_the_flowcharts_on_the_path() {
+    let case = "guidelines/rps/cases/metastatic_histology_unknown_burden_unknown.json";
+    let (code, html, err) = cairn(&["report", RPS, "--case", case]);
+    assert_eq!(code, 0, "{err}");
+    let title = "Initial management of retroperitoneal soft tissue sarcoma: ";
+    let want: Vec<String> = [
+        "overview",
+        "INTRODUCTION",
+        "PRETREATMENT EVALUATION",
+        "UNRESECTABLE OR METASTATIC DISEASE",
+    ]
+    .iter()
+    .map(|s| format!("{title}{s}"))
+    .collect();
+    assert_eq!(figures(&html), want);
+    // The patient's path is drawn: a node that applies, one undetermined.
+    assert!(html.contains("data-status=\"applies\""), "{html}");
+    assert!(html.contains("data-status=\"undetermined\""), "{html}");
+    // A small guideline is one picture.
+    let case = "guidelines/cervical/cases/age_70_high_risk.json";
+    let (code, html, err) = cairn(&["report", CERVICAL, "--case", case]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(figures(&html).len(), 1, "{html}");
+}
+
+#[test]
+fn the_command_output_is_well_formed_with_unique_ids_on_every_guideline() {
+    for (guideline, case) in [
+        (
+            RPS,
+            "guidelines/rps/cases/post_r0_wdlps_follow_up_schedule.json",
+        ),
+        (
+            VTE,
+            "guidelines/vte/cases/dvt_likely_delayed_ultrasound.json",
+        ),
+        (
+            CERVICAL,
+            "guidelines/cervical/cases/age_21_day_after_21st_birthday.json",
+        ),
+    ] {
+        let (code, html, err) = cairn(&["report", guideline, "--case", case]);
+        assert_eq!(code, 0, "{err}");
+        assert!(!figures(&html).is_empty(), "{case}: no flowchart");
+        let ids = self_contained(&html);
+        let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "{case}: an id twice");
+    }
+}
+
+#[test]
+fn the_command_escapes_hostile_text_in_the_flowcharts_too() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let guideline = dir.path().join("hostile.cairn");
+    std::fs::write(&guideline, HOSTILE).expect("writable");
+    let case = dir.path().join("case.json");
+    std::fs::write(&case, r#"{"facts": {"x": 3}}"#).expect("writable");
+    let (g, c) = (
+        guideline.to_str().unwrap_or(""),
+        case.to_str().unwrap_or(""),
+    );
+    let (code, html, err) = cairn(&["report", g, "--case", c]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(figures(&html).len(), 1, "{html}");
+    self_contained(&html);
+    assert!(
+        !html.contains("<script") && !html.contains("<img"),
+        "{html}"
     );
 }

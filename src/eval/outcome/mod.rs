@@ -26,6 +26,7 @@ mod owned;
 pub mod render;
 mod render_trace;
 pub mod report;
+mod report_flowchart;
 mod report_timeline;
 pub(crate) mod schedule;
 pub(crate) mod schedule_dates;

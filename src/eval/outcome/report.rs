@@ -2,50 +2,29 @@
 //! self-contained page (the style inline, no script, no resource fetched)
 //! that prints on A4: the clinician note written from its data
 //! (`note_model`, the same the text note prints), the follow-up schedules
-//! as timelines (`report_timeline`), the flowcharts the caller passes, what
-//! to ask next, why not and the references.
+//! as timelines (`report_timeline`), the flowcharts the caller passes
+//! (`report_flowchart`), what to ask next, why not and the references.
 //!
-//! Every text is escaped: guideline strings and case values are user input.
+//! Every text is escaped (with the flowcharts' escape): guideline strings
+//! and case values are user input.
 //! The page is also well-formed XML (void elements closed, the style free
 //! of `<` and `&`), so that a test can parse it strictly.
 
 use super::note::{self, NoteInput, DISCLAIMER};
 use super::note_model::{Applied, AskNext, Note, WhyNotLine};
+use super::report_flowchart;
 use super::report_timeline;
-use super::{Outcome, Status};
-use crate::check::model::Model;
+use super::Outcome;
 use crate::eval::{Program, Scratch};
 use std::fmt::Write;
 
+pub use super::report_flowchart::{sections_on_path, Flowchart};
+/// Escapes text for HTML and XML alike (the one escape, shared with the
+/// flowcharts' SVG).
+pub(crate) use crate::graph::escape;
+
 /// The report's style sheet, inlined in every report.
 const CSS: &str = include_str!("report.css");
-
-/// A picture to show in the report's flowchart section.
-#[derive(Debug, Clone, Copy)]
-pub struct Flowchart<'a> {
-    /// Its caption.
-    pub title: &'a str,
-    /// The picture as an SVG document; anything before its `<svg` element
-    /// (an XML declaration, a doctype) is left out.
-    pub svg: &'a str,
-}
-
-/// `text` with `&`, `<`, `>`, `"` and `'` escaped, for element text and
-/// attribute values alike.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The colour family of a kind: to do, not to do, refer, for information.
 fn tone(kind: &str) -> &'static str {
@@ -55,27 +34,6 @@ fn tone(kind: &str) -> &'static str {
         "refer" => "refer",
         _ => "inform",
     }
-}
-
-/// The top-level sections on the case's path, by id in document order:
-/// those holding a recommendation that applies or is undetermined (the
-/// flowcharts worth showing; a section that does not apply is summed up
-/// by "why not").
-pub fn sections_on_path(model: &Model, outcome: &Outcome) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::new();
-    for (rec, info) in outcome.recommendations.iter().zip(&model.recs) {
-        if rec.status == Status::NotApplicable {
-            continue;
-        }
-        let top = model.section_chain(info.section).first().copied();
-        let Some(section) = top.and_then(|s| model.sections.get(s.0 as usize)) else {
-            continue;
-        };
-        if !ids.contains(&section.id) {
-            ids.push(section.id.clone());
-        }
-    }
-    ids
 }
 
 /// The HTML report of one case. `scratch` holds the evaluation that
@@ -116,7 +74,7 @@ pub fn html(
         let _ = writeln!(out, "</section>");
     }
     report_timeline::section(&mut out, &outcome.schedules);
-    flowchart(&mut out, flowcharts);
+    report_flowchart::section(&mut out, flowcharts);
     if let Some(ask) = &note.ask {
         ask_next(&mut out, ask);
     }
@@ -243,30 +201,6 @@ fn applied(out: &mut String, rec: &Applied) {
         out.push_str("</dl>\n");
     }
     out.push_str("</article>\n");
-}
-
-/// The flowcharts, one figure each, each from its `<svg` element on.
-fn flowchart(out: &mut String, flowcharts: &[Flowchart]) {
-    let figures: Vec<(&str, &str)> = flowcharts
-        .iter()
-        .filter_map(|f| f.svg.find("<svg").map(|at| (f.title, &f.svg[at..])))
-        .collect();
-    if figures.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "<section id=\"flowchart\" class=\"page\">\n<h2>Flowchart</h2>"
-    );
-    for (title, svg) in figures {
-        let _ = writeln!(
-            out,
-            "<figure class=\"flowchart\">\n<figcaption>{}</figcaption>",
-            escape(title)
-        );
-        let _ = writeln!(out, "{}\n</figure>", svg.trim_end());
-    }
-    out.push_str("</section>\n");
 }
 
 /// What to ask next: the ranked facts under their groups.
