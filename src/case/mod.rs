@@ -14,6 +14,9 @@ pub mod json;
 mod lists;
 mod next_due;
 pub mod row;
+mod row_quick;
+#[cfg(test)]
+mod row_quick_tests;
 pub mod schema;
 mod strengths;
 pub mod typed;

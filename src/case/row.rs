@@ -26,12 +26,13 @@
 use super::error::{help_for, CaseError};
 use super::json::{Json, JsonKind, Key};
 use super::{Case, Loader};
-use crate::check::model::{Model, Type};
+use crate::check::model::{FactInfo, Model, Type};
 use crate::check::{Checked, Failed};
 use crate::diagnostics::Diagnostics;
 use crate::eval::constraints::Constraints;
 use crate::source::{FileId, SourceMap};
 use crate::value::json::{decode_in, Shape};
+use crate::value::Value;
 use std::borrow::Cow;
 
 /// One cell of a row: its text (unquoted) and its byte range in the row.
@@ -47,7 +48,7 @@ pub struct Cell<'t> {
 
 /// What a column holds.
 #[derive(Debug, Clone, PartialEq)]
-enum Target {
+pub(super) enum Target {
     /// The case's name (for output).
     Name,
     /// A fact, by id, with the unit written in the header, if any.
@@ -60,10 +61,12 @@ enum Target {
 /// with the guideline's constraints compiled once for every row.
 #[derive(Debug, Clone)]
 pub struct Columns {
-    targets: Vec<Target>,
-    constraints: Constraints,
+    pub(super) targets: Vec<Target>,
+    pub(super) constraints: Constraints,
     /// The column names as written, for error rows.
     names: Vec<String>,
+    /// The quick path's view of the header (`row_quick`).
+    pub(super) quick: super::row_quick::Header,
 }
 
 /// The file id of the one file a row's diagnostics point into.
@@ -159,10 +162,12 @@ impl Columns {
             });
         }
         let names = cells.iter().map(|c| c.text.trim().to_string()).collect();
+        let quick = super::row_quick::Header::new(model, &targets);
         Ok(Columns {
             targets,
             constraints: Constraints::new(model),
             names,
+            quick,
         })
     }
 
@@ -224,16 +229,7 @@ pub fn load(
                 let Some(info) = model.facts.get(*id) else {
                     continue;
                 };
-                let value = fact_value(info.ty, unit.as_deref(), text, start, end);
-                // The codec straight from the cell; the diagnostic of a bad
-                // cell is built by the loader's path only when it fails.
-                let decoded = flat_shape(&value)
-                    .and_then(|shape| decode_in(model, info.ty, Some(&info.domain), &shape).ok())
-                    .map(Ok);
-                let result = decoded.unwrap_or_else(|| {
-                    super::convert::to_value(model, &info.name, info.ty, Some(&info.domain), &value)
-                });
-                match result {
+                match cell_value(model, info, unit.as_deref(), text, start, end) {
                     Ok(v) => {
                         if let Some(slot) = case.facts.get_mut(*id) {
                             *slot = v;
@@ -276,6 +272,27 @@ pub fn load(
     Ok(Row {
         case,
         name: row_name,
+    })
+}
+
+/// The value of a fact's cell (`text`, trimmed, at `start..end` of its
+/// row) in the header's `unit`: the codec straight from the cell; the
+/// diagnostic of a bad cell is built by the loader's path only when it
+/// fails.
+pub(super) fn cell_value(
+    model: &Model,
+    info: &FactInfo,
+    unit: Option<&str>,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> Result<Option<Value>, CaseError> {
+    let value = fact_value(info.ty, unit, text, start, end);
+    let decoded = flat_shape(&value)
+        .and_then(|shape| decode_in(model, info.ty, Some(&info.domain), &shape).ok())
+        .map(Ok);
+    decoded.unwrap_or_else(|| {
+        super::convert::to_value(model, &info.name, info.ty, Some(&info.domain), &value)
     })
 }
 

@@ -275,6 +275,8 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
                     evaluator,
                     schema,
                     lanes: program.batch_scratch(),
+                    cases: Vec::new(),
+                    constraint_slots: Vec::new(),
                 };
                 loop {
                     let next = match work_rx.lock() {

@@ -256,7 +256,7 @@ fn dictionary_cells(array: &dyn Array) -> Option<(Vec<usize>, Vec<String>)> {
 }
 
 /// One cell of an output column, as the text cohorts' CSV writes it.
-fn cell(array: &dyn Array, row: usize, out: &mut String) {
+pub fn cell(array: &dyn Array, row: usize, out: &mut String) {
     if array.is_null(row) {
         return;
     }

@@ -69,6 +69,8 @@ pub struct Reader {
     line: usize,
     buf: Vec<u8>,
     seq: usize,
+    /// The text size of the last chunk, reserved for the next.
+    text_size: usize,
 }
 
 impl Reader {
@@ -80,6 +82,7 @@ impl Reader {
             line: 1,
             buf: Vec::new(),
             seq: 0,
+            text_size: 0,
         }
     }
 
@@ -125,7 +128,14 @@ impl Reader {
             batch: None,
         };
         let mut record = Vec::new();
+        chunk.text.reserve(self.text_size);
         while chunk.records.len() < CHUNK_RECORDS {
+            match self.quick(&mut chunk) {
+                Some(true) => continue,
+                // A few very long lines must not make a huge chunk.
+                Some(false) => break,
+                None => {}
+            }
             match self.record(&mut record)? {
                 None => break,
                 Some((line, true)) => {
@@ -148,6 +158,33 @@ impl Reader {
             return Ok(None);
         }
         self.seq += 1;
+        self.text_size = chunk.text.len();
         Ok(Some(chunk))
+    }
+
+    /// Takes the next record straight from the reader's buffer into
+    /// `chunk` when it is a whole line there (and, for CSV, has no quote,
+    /// so it ends at its line break), as [`Reader::record`] would read it;
+    /// `None` when that general path must read it (the line goes on past
+    /// the buffer, a quote, the end of the cohort, an error to report),
+    /// else whether the chunk may take more.
+    fn quick(&mut self, chunk: &mut Chunk) -> Option<bool> {
+        let buf = self.reader.fill_buf().ok()?;
+        let end = memchr::memchr(b'\n', buf)?;
+        let line = buf.get(..end).unwrap_or_default();
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.len() > MAX_LINE || (self.csv && memchr::memchr(b'"', line).is_some()) {
+            return None;
+        }
+        let start = chunk.text.len();
+        chunk.text.extend_from_slice(line);
+        chunk.records.push(Record::Text {
+            line: self.line,
+            start,
+            end: chunk.text.len(),
+        });
+        self.line += 1;
+        self.reader.consume(end + 1);
+        Some(chunk.text.len() <= MAX_LINE)
     }
 }

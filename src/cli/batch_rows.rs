@@ -69,6 +69,10 @@ pub struct Worker<'a> {
     pub schema: Option<SchemaRef>,
     /// Buffers of the 64-lane path.
     pub lanes: BatchScratch,
+    /// The cases of the last text chunk, reused for the next.
+    pub cases: Vec<case::Case>,
+    /// The constraints' slots, reused from row to row.
+    pub constraint_slots: Vec<Option<Value>>,
 }
 
 /// A record of a text chunk once loaded.
@@ -103,7 +107,9 @@ impl Worker<'_> {
         }
         let mut cells = Vec::new();
         let mut loaded = Vec::with_capacity(chunk.records.len());
-        let mut cases = Vec::with_capacity(chunk.records.len());
+        // The cases of the last chunk, their slots reused.
+        let mut cases = std::mem::take(&mut self.cases);
+        let mut good = 0;
         for record in &chunk.records {
             match record {
                 Record::TooLong { line } => loaded.push(Loaded::Bad {
@@ -116,27 +122,31 @@ impl Worker<'_> {
                 }),
                 Record::Text { line, start, end } => {
                     let bytes = chunk.text.get(*start..*end).unwrap_or_default();
-                    if let Some(l) = self.record(*line, bytes, &mut cells, &mut cases) {
+                    if let Some(l) = self.record(*line, bytes, &mut cells, &mut cases, &mut good) {
                         loaded.push(l);
                     }
                 }
             }
         }
         if self.schema.is_some() {
+            cases.truncate(good);
             self.binary_rows(&mut done, loaded, cases);
         } else {
-            self.text_rows(&mut done, loaded, &cases);
+            self.text_rows(&mut done, loaded, cases.get(..good).unwrap_or_default());
+            self.cases = cases;
         }
         done
     }
 
-    /// Decodes and loads one record (none for a blank line).
+    /// Decodes and loads one record (none for a blank line) into
+    /// `cases[*good]`, counting it in `good` when it loads.
     fn record<'t>(
         &mut self,
         line: usize,
         bytes: &'t [u8],
         cells: &mut Vec<Cell<'t>>,
         cases: &mut Vec<case::Case>,
+        good: &mut usize,
     ) -> Option<Loaded> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return None;
@@ -155,11 +165,16 @@ impl Worker<'_> {
                 });
             }
         };
+        if cases.len() <= *good {
+            cases.resize_with(*good + 1, case::Case::default);
+        }
+        let case = cases.get_mut(*good)?;
         // A bug in loading must cost one row, not the rest of the cohort.
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| self.load(line, text, cells)));
+        let result =
+            std::panic::catch_unwind(AssertUnwindSafe(|| self.load(line, text, cells, case)));
         Some(match result {
-            Ok(Ok((case, name))) => {
-                cases.push(case);
+            Ok(Ok(name)) => {
+                *good += 1;
                 Loaded::Good { line, name }
             }
             Ok(Err(errors)) => Loaded::Bad { line, errors },
@@ -170,13 +185,14 @@ impl Worker<'_> {
         })
     }
 
-    /// Loads a record as a case, with the name it gives.
+    /// Loads a record as a case into `case`, giving the name it gives.
     fn load<'t>(
         &mut self,
         line: usize,
         text: &'t str,
         cells: &mut Vec<Cell<'t>>,
-    ) -> Result<(case::Case, Option<String>), Vec<LineError>> {
+        case: &mut case::Case,
+    ) -> Result<Option<String>, Vec<LineError>> {
         let checked = self.checked;
         let name = || format!("{}:{line}", self.cohort_name);
         match self.input {
@@ -185,9 +201,16 @@ impl Worker<'_> {
                 let loaded = case::load_with(checked, &name, text, Some(constraints))
                     .map_err(|f| errors(&f, None))?;
                 let case_name = (loaded.name != name).then_some(loaded.name);
-                Ok((loaded.case, case_name))
+                *case = loaded.case;
+                Ok(case_name)
             }
             Input::Csv(columns) => {
+                // Most rows load the quick way; the others (and every bad
+                // row, for its diagnostics) the loader's.
+                let slots = &mut self.constraint_slots;
+                if let Some(name) = columns.load_quick(&checked.model, text, case, slots) {
+                    return Ok(name);
+                }
                 if let Err(e) = case::csv::split(text, cells) {
                     let mut error = LineError::new(CSV, e.message, None);
                     error.cell = Some((e.offset, String::new()));
@@ -203,7 +226,8 @@ impl Worker<'_> {
                 }
                 let row = case::row::load(checked, columns, name, text, cells)
                     .map_err(|f| errors(&f, Some((columns, cells))))?;
-                Ok((row.case, row.name))
+                *case = row.case;
+                Ok(row.name)
             }
             Input::Arrow => Err(vec![internal()]),
         }
@@ -275,14 +299,12 @@ impl Worker<'_> {
         match self.format {
             BatchFormat::Csv => {
                 // Straight into the output: no string per cell.
-                let _ = write!(done.out, "{line},");
+                done.out.push_str(itoa::Buffer::new().format(line));
+                done.out.push(',');
                 if let Some(name) = case_name {
                     done.out.push_str(&csv(name));
                 }
-                for s in statuses {
-                    done.out.push(',');
-                    done.out.push_str(s.as_str());
-                }
+                status_cells(statuses, &mut done.out);
                 self.csv_extras(done);
             }
             _ => {
@@ -446,6 +468,14 @@ impl Worker<'_> {
 pub fn internal() -> LineError {
     let message = "internal error while running this line (a bug: please report it)";
     LineError::new(INTERNAL, message.to_string(), None)
+}
+
+/// The status cells of a CSV row, each with the comma before it.
+pub fn status_cells(statuses: &[Status], out: &mut String) {
+    const CELLS: [&str; 3] = [",applies", ",not_applicable", ",undetermined"];
+    for s in statuses {
+        out.push_str(CELLS.get(usize::from(cairn_key(*s))).copied().unwrap_or(""));
+    }
 }
 
 /// The index of a status in the summary's counts.

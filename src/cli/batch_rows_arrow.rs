@@ -6,7 +6,7 @@
 
 use super::batch_arrow;
 use super::batch_chunk::Done;
-use super::batch_rows::{internal, printable, LineError, Loaded, Worker};
+use super::batch_rows::{internal, printable, status_cells, LineError, Loaded, Worker};
 use arrow_array::{ArrayRef, RecordBatch};
 use cairn::case;
 use cairn::case::typed::Problem;
@@ -52,6 +52,9 @@ impl Worker<'_> {
 
     /// Evaluates one record batch of an Arrow cohort.
     pub fn arrow_chunk(&mut self, done: &mut Done, batch: &RecordBatch, first: usize) {
+        if self.schema.is_none() && !self.options.derived && !self.options.missing {
+            return self.arrow_statuses(done, batch, first);
+        }
         let rows: Vec<u64> = (first..first + batch.num_rows())
             .map(|r| r as u64)
             .collect();
@@ -72,44 +75,7 @@ impl Worker<'_> {
                 return;
             }
         };
-        for (i, problems) in evaluator.problems().iter().enumerate() {
-            if problems.is_empty() {
-                continue;
-            }
-            for p in problems {
-                let column = p
-                    .column
-                    .as_ref()
-                    .map(|c| format!(" (column `{c}`)"))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    done.err,
-                    "{}:row {}: error[{}]: {}{}",
-                    self.cohort_name,
-                    first + i,
-                    p.problem.code,
-                    printable(&p.problem.message),
-                    printable(&column)
-                );
-                if let Some(help) = &p.problem.help {
-                    let _ = writeln!(done.err, "  help: {}", printable(help));
-                }
-            }
-        }
-        done.bad += evaluator
-            .problems()
-            .iter()
-            .filter(|p| !p.is_empty())
-            .count();
-        done.good += batch.num_rows()
-            - evaluator
-                .problems()
-                .iter()
-                .filter(|p| !p.is_empty())
-                .count();
-        for (total, count) in done.counts.iter_mut().zip(evaluator.counts()) {
-            *total = *count;
-        }
+        report(done, self.cohort_name, evaluator, batch.num_rows(), first);
         match &self.schema {
             Some(schema) => match batch_arrow::with_numbers(schema, &out, rows) {
                 Ok(b) => done.batch = Some(b),
@@ -120,6 +86,51 @@ impl Worker<'_> {
             None => {
                 batch_arrow::csv_rows(&out, self.checked.model.recs.len(), first, &mut done.out)
             }
+        }
+    }
+
+    /// Evaluates one record batch of an Arrow cohort for CSV rows of
+    /// statuses only, written straight from the statuses (as
+    /// `batch_arrow::csv_rows` writes the output batch of the same rows).
+    fn arrow_statuses(&mut self, done: &mut Done, batch: &RecordBatch, first: usize) {
+        let Some(evaluator) = self.evaluator.as_mut() else {
+            return;
+        };
+        let result =
+            std::panic::catch_unwind(AssertUnwindSafe(|| evaluator.evaluate_statuses(batch)));
+        let name = match result {
+            Ok(Ok(name)) => name.and_then(|i| batch.columns().get(i)),
+            Ok(Err(e)) => {
+                let _ = writeln!(done.err, "{}: error[{}]: {e}", self.cohort_name, code(&e));
+                done.bad += batch.num_rows();
+                return;
+            }
+            Err(_) => {
+                let _ = writeln!(done.err, "{}: {}", self.cohort_name, internal().message);
+                done.bad += batch.num_rows();
+                return;
+            }
+        };
+        report(done, self.cohort_name, evaluator, batch.num_rows(), first);
+        let recs = self.checked.model.recs.len();
+        let (statuses, problems) = (evaluator.statuses(), evaluator.problems());
+        let mut number = itoa::Buffer::new();
+        for row in 0..batch.num_rows() {
+            done.out.push_str(number.format(first + row));
+            done.out.push(',');
+            if let Some(column) = name {
+                batch_arrow::cell(column.as_ref(), row, &mut done.out);
+            }
+            match problems.get(row).is_some_and(|p| !p.is_empty()) {
+                true => (0..recs).for_each(|_| done.out.push_str(",error")),
+                false => status_cells(
+                    statuses
+                        .get(row * recs..(row + 1) * recs)
+                        .unwrap_or_default(),
+                    &mut done.out,
+                ),
+            }
+            done.out.push('\n');
         }
     }
 
@@ -178,4 +189,43 @@ fn code(e: &cairn::cohort::arrow::Error) -> String {
     miette::Diagnostic::code(e)
         .map(|c| c.to_string())
         .unwrap_or_default()
+}
+
+/// Writes the error lines of the rows of an evaluated batch that did not
+/// run (numbered from `first`) and counts the rows and statuses.
+fn report(done: &mut Done, cohort: &str, evaluator: &Evaluator, rows: usize, first: usize) {
+    for (i, problems) in evaluator.problems().iter().enumerate() {
+        if problems.is_empty() {
+            continue;
+        }
+        for p in problems {
+            let column = p
+                .column
+                .as_ref()
+                .map(|c| format!(" (column `{c}`)"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                done.err,
+                "{}:row {}: error[{}]: {}{}",
+                cohort,
+                first + i,
+                p.problem.code,
+                printable(&p.problem.message),
+                printable(&column)
+            );
+            if let Some(help) = &p.problem.help {
+                let _ = writeln!(done.err, "  help: {}", printable(help));
+            }
+        }
+    }
+    let bad = evaluator
+        .problems()
+        .iter()
+        .filter(|p| !p.is_empty())
+        .count();
+    done.bad += bad;
+    done.good += rows - bad;
+    for (total, count) in done.counts.iter_mut().zip(evaluator.counts()) {
+        *total = *count;
+    }
 }

@@ -19,6 +19,7 @@ use crate::case::Case;
 use crate::check::model::{DefId, RecId};
 use crate::eval::outcome::Status;
 use crate::eval::{BatchScratch, Program, Scratch};
+use crate::value::Value;
 use arrow_array::builder::{StringBuilder, UInt8Builder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Schema, SchemaRef};
@@ -138,6 +139,10 @@ pub struct Evaluator<'p> {
     /// Per recommendation: applies, not applicable, undetermined, in the
     /// last batch.
     counts: Vec<[usize; 3]>,
+    /// The constraints' slots, reused from batch to batch.
+    slots: Vec<Option<Value>>,
+    /// The statuses of the last batch ([`Evaluator::statuses`]).
+    statuses: Vec<Status>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -159,6 +164,8 @@ impl<'p> Evaluator<'p> {
             cases: Vec::new(),
             problems: Vec::new(),
             counts: vec![[0; 3]; program.model().recs.len()],
+            slots: Vec::new(),
+            statuses: Vec::new(),
         })
     }
 
@@ -199,6 +206,8 @@ impl<'p> Evaluator<'p> {
             cases: Vec::new(),
             problems: Vec::new(),
             counts: vec![[0; 3]; program.model().recs.len()],
+            slots: Vec::new(),
+            statuses: Vec::new(),
         }
     }
 
@@ -210,13 +219,77 @@ impl<'p> Evaluator<'p> {
         };
         let mut cases = std::mem::take(&mut self.cases);
         let mut problems = std::mem::take(&mut self.problems);
-        plan.decode(self.program, batch, &mut cases, &mut problems);
+        plan.decode(
+            self.program,
+            batch,
+            &mut cases,
+            &mut problems,
+            &mut self.slots,
+        );
         let name = plan.name.and_then(|i| batch.columns().get(i)).cloned();
         let out = self.evaluate_cases(&cases, &problems, name);
         self.plan = Some(plan);
         self.cases = cases;
         self.problems = problems;
         out
+    }
+
+    /// Evaluates every row of `batch` for its statuses only, without an
+    /// output batch (the text output of `cairn batch`): they are then
+    /// [`Evaluator::statuses`]. Gives the index of the batch's `name`
+    /// column, if any. [`Evaluator::counts`] counts the rows that ran.
+    pub fn evaluate_statuses(&mut self, batch: &RecordBatch) -> Result<Option<usize>, Error> {
+        let plan = match self.plan.take() {
+            Some(plan) if plan.fits(&batch.schema()) => plan,
+            _ => Plan::new(self.program, &batch.schema())?,
+        };
+        let program = self.program;
+        let recs = program.model().recs.len();
+        plan.decode(
+            program,
+            batch,
+            &mut self.cases,
+            &mut self.problems,
+            &mut self.slots,
+        );
+        let name = plan.name;
+        self.plan = Some(plan);
+        self.counts.iter_mut().for_each(|c| *c = [0; 3]);
+        self.statuses.clear();
+        if self.options.lanes && self.problems.iter().all(Vec::is_empty) {
+            // Every row ran: 64 cases side by side.
+            let statuses = program.statuses_batch(&self.cases, &mut self.lanes);
+            self.statuses.extend_from_slice(statuses);
+        } else {
+            for (case, problems) in self.cases.iter().zip(&self.problems) {
+                if problems.is_empty() {
+                    let statuses = program.statuses(case, &mut self.scratch);
+                    self.statuses.extend_from_slice(statuses);
+                } else {
+                    self.statuses
+                        .extend(std::iter::repeat_n(Status::Undetermined, recs));
+                }
+            }
+        }
+        for (row, problems) in self.statuses.chunks_exact(recs.max(1)).zip(&self.problems) {
+            if !problems.is_empty() {
+                continue;
+            }
+            for (s, c) in row.iter().zip(self.counts.iter_mut()) {
+                if let Some(n) = c.get_mut(usize::from(encode::key(*s))) {
+                    *n += 1;
+                }
+            }
+        }
+        Ok(name)
+    }
+
+    /// The statuses of the last batch read by
+    /// [`Evaluator::evaluate_statuses`]: one per recommendation for each
+    /// row, row after row. A row with problems ([`Evaluator::problems`])
+    /// did not run: its statuses mean nothing.
+    pub fn statuses(&self) -> &[Status] {
+        &self.statuses
     }
 
     /// Evaluates `cases`, a row each; a row with problems is not run and

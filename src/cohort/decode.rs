@@ -13,7 +13,7 @@ use super::arrow::{Error, RowProblem};
 use super::columns::{self, Kind, Target};
 use crate::case::typed::{self, Problem};
 use crate::case::Case;
-use crate::check::model::Model;
+use crate::check::model::{Model, Type};
 use crate::eval::constraints::Constraints;
 use crate::eval::Program;
 use crate::value::json::{decode_quantity_in, Shape};
@@ -44,6 +44,9 @@ pub(crate) struct Plan {
     columns: Vec<Column>,
     /// Per fact: some column gives it (so `absent means` does not apply).
     given: Vec<bool>,
+    /// The facts no column gives that take their `absent means` value, by
+    /// id ascending (as the loader puts them).
+    absent: Vec<(u32, Value)>,
     constraints: Constraints,
     /// The index of the `name` column, if any.
     pub(crate) name: Option<usize>,
@@ -94,9 +97,17 @@ impl Plan {
                 target,
             });
         }
+        let absent = model
+            .facts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !given.get(*i).copied().unwrap_or(false))
+            .filter_map(|(i, f)| Some((i as u32, f.domain.absent?)))
+            .collect();
         Ok(Plan {
             columns,
             given,
+            absent,
             constraints: Constraints::new(model),
             name,
             schema: schema.clone(),
@@ -109,13 +120,15 @@ impl Plan {
     }
 
     /// Decodes `batch` into `cases` (one per row, resized) and the problems
-    /// of each row (`problems[row]`, cleared first).
+    /// of each row (`problems[row]`, cleared first); `slots` are the
+    /// constraints' buffer, kept from batch to batch.
     pub(crate) fn decode(
         &self,
         program: &Program,
         batch: &RecordBatch,
         cases: &mut Vec<Case>,
         problems: &mut Vec<Vec<RowProblem>>,
+        slots: &mut Vec<Option<Value>>,
     ) {
         let model = program.model();
         let rows = batch.num_rows();
@@ -145,6 +158,24 @@ impl Plan {
         }
         for (case, p) in cases.iter_mut().zip(problems.iter_mut()) {
             if p.is_empty() {
+                // The `absent means` values of the facts no column gives,
+                // then the constraints; only a row that breaks one goes
+                // through the loader, for its problems.
+                for (fact, value) in &self.absent {
+                    if let Some(slot) = case.facts.get_mut(*fact as usize) {
+                        *slot = Some(*value);
+                    }
+                    case.absent.push(*fact);
+                }
+                if !self.constraints.any_broken(&case.facts, slots) {
+                    continue;
+                }
+                for (fact, _) in &self.absent {
+                    if let Some(slot) = case.facts.get_mut(*fact as usize) {
+                        *slot = None;
+                    }
+                }
+                case.absent.clear();
                 let found = typed::finish(
                     model,
                     program.sources(),
@@ -201,6 +232,14 @@ fn fact(model: &Model, id: usize, kind: &Kind, array: &dyn Array, sink: &mut Sin
             let Some(a) = array.as_boolean_opt() else {
                 return;
             };
+            if info.ty == Type::Bool {
+                // The codec's value of a bool, without a shape per row.
+                for row in 0..rows {
+                    let value = a.is_valid(row).then(|| Value::Bool(a.value(row)));
+                    sink.put(row, id, Ok(value));
+                }
+                return;
+            }
             for row in 0..rows {
                 let shape = if a.is_null(row) {
                     Shape::Null
@@ -215,6 +254,11 @@ fn fact(model: &Model, id: usize, kind: &Kind, array: &dyn Array, sink: &mut Sin
             numbers(array, &mut |row, n| {
                 let shape = match n {
                     None => Shape::Null,
+                    // An integer within the fact's bounds is the codec's
+                    // `Value::Int` as is; any other goes through it.
+                    Some(Num::Int(i)) if within(info.ty, i) => {
+                        return sink.put(row, id, Ok(Some(Value::Int(i))));
+                    }
                     Some(Num::Int(i)) => {
                         // The digits, so every i64 is exact (the codec reads them).
                         digits.clear();
@@ -271,6 +315,14 @@ fn fact(model: &Model, id: usize, kind: &Kind, array: &dyn Array, sink: &mut Sin
                     typed::decode(model, id, &shape)
                 })
                 .collect();
+            if decoded.is_empty() {
+                // No values, so every key is null (Arrow cannot normalise
+                // the keys of an empty dictionary).
+                for row in 0..rows {
+                    sink.put(row, id, Ok(None));
+                }
+                return;
+            }
             for (row, key) in dict.normalized_keys().into_iter().enumerate() {
                 if array.is_null(row) {
                     sink.put(row, id, Ok(None));
@@ -309,6 +361,15 @@ fn fact(model: &Model, id: usize, kind: &Kind, array: &dyn Array, sink: &mut Sin
                 sink.put(row, id, value);
             }
         }
+    }
+}
+
+/// True when the integer `i` is a value of `ty`, an `integer` fact within
+/// its bounds (the codec's `Value::Int(i)`).
+fn within(ty: Type, i: i64) -> bool {
+    match ty {
+        Type::Int { min, max } => min.is_none_or(|m| i >= m) && max.is_none_or(|m| i <= m),
+        _ => false,
     }
 }
 

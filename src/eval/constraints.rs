@@ -47,6 +47,30 @@ impl Constraints {
     }
 }
 
+impl Constraints {
+    /// True when `facts` break some constraint: [`Constraints::broken`]
+    /// without allocating, its slots kept in `vals` for the next call (a
+    /// cohort checks every row).
+    pub fn any_broken(&self, facts: &[Option<Value>], vals: &mut Vec<Option<Value>>) -> bool {
+        if self.roots.is_empty() {
+            return false;
+        }
+        let code = &self.code;
+        if vals.len() != code.ops.len() {
+            *vals = run::fresh_slots(code);
+        }
+        // Only fact slots and computed slots change between calls; the
+        // constants stay as `fresh_slots` wrote them.
+        for (slot, fact) in vals.iter_mut().zip(facts.iter().take(code.facts)) {
+            *slot = *fact;
+        }
+        run::run(code, facts, vals, 0, code.main_len);
+        self.roots
+            .iter()
+            .any(|&pc| run::truth(vals.get(pc as usize).copied().flatten()) == Some(false))
+    }
+}
+
 /// The constraints of `model` that `facts` break (see [`Constraints::broken`]).
 pub fn broken(model: &Model, facts: &[Option<Value>]) -> Vec<usize> {
     if model.constraints.is_empty() {

@@ -386,3 +386,24 @@ fn binary_output_is_never_partial_and_never_on_standard_output() {
         "{err}"
     );
 }
+
+#[test]
+fn a_dictionary_column_with_no_value_reads_as_unknown() {
+    // A one-case cohort leaves some enum columns null in every row: Parquet
+    // stores them as dictionaries with no value at all.
+    let dir = tempfile::tempdir().unwrap();
+    let file = path(dir.path(), "one.parquet");
+    let (code, _, err) = cairn(&[
+        "cohort", SARCOMA, "-n", "1", "--format", "parquet", "-o", &file,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (_, csv, _) = cairn(&["cohort", SARCOMA, "-n", "1"]);
+    std::fs::write(dir.path().join("one.csv"), csv).unwrap();
+    let run = |file: &str| {
+        let (code, out, err) = cairn(&["batch", SARCOMA, file, "--format", "csv"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("1 cases evaluated, 0 bad lines"), "{err}");
+        statuses(&out)
+    };
+    assert_eq!(run(&file), run(&path(dir.path(), "one.csv")));
+}
