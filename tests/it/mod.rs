@@ -46,6 +46,7 @@ mod quantity_arith;
 mod ranges;
 mod reference;
 mod report;
+mod report_cli;
 mod schedules;
 mod semantics;
 mod syntax;
