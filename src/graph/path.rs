@@ -1,7 +1,8 @@
 //! Graph stage: the patient's path, drawn from one case's outcome.
 //!
-//! A recommendation takes its status from the outcome, and the kind and
-//! strength it has for the case when they depend on it. A section (its
+//! A recommendation takes its status from the outcome, the kind and
+//! strength it has for the case when they depend on it, and its statement
+//! with the placeholders filled in. A section (its
 //! decision, or its box in the overview) takes the status of its step in
 //! the outcome's trace when the outcome was evaluated with a trace (the
 //! CLI always does); without one it is derived from its recommendations:
@@ -14,7 +15,7 @@
 
 use super::error::Error;
 use super::model::{Graph, NodeKind, Of};
-use super::text::source_words;
+use super::text::{collapse, shorten, source_words, wrap, LINE_CHARS, STATEMENT_CHARS};
 use crate::check::Checked;
 use crate::eval::outcome::{Outcome, Status};
 
@@ -64,6 +65,16 @@ pub(crate) fn colour(
         let Some(o) = found.get(r) else {
             continue;
         };
+        // A statement with `{name}` placeholders reads as filled in.
+        if model
+            .recs
+            .get(r)
+            .is_some_and(|info| info.statement != o.statement)
+        {
+            let words = shorten(&collapse(&o.statement), STATEMENT_CHARS);
+            node.lines.truncate(2);
+            node.lines.extend(wrap(&words, LINE_CHARS));
+        }
         let varies = model
             .recs
             .get(r)

@@ -479,6 +479,19 @@ fn definitions_add_the_facts_and_definitions_conditions_read() {
 }
 
 #[test]
+fn a_case_fills_in_the_statements() {
+    let options = Options {
+        section: Some("dvt_diagnosis".into()),
+        ..Options::default()
+    };
+    let plain = &pictures(VTE, &options, Format::Dot)[0].text;
+    assert!(plain.contains("{dvt_wells}"), "{plain}");
+    let case = "guidelines/vte/cases/dvt_likely_ultrasound_within_4h_cm.json";
+    let drawn = &with_case(VTE, case, &options, Format::Dot)[0].text;
+    assert!(!drawn.contains("{dvt_wells}"), "{drawn}");
+}
+
+#[test]
 fn direction_left_right() {
     let options = Options {
         direction: Direction::LeftRight,
