@@ -26,8 +26,11 @@ bindgen="$root/target/tools/bin/wasm-bindgen"
 if [ ! -x "$bindgen" ] || [ "$("$bindgen" --version)" != "wasm-bindgen $version" ]; then
   echo "== playground: installing wasm-bindgen-cli $version into target/tools"
   # Not --locked: the lock file published with 0.2.130 pins a webpki-roots
-  # release that the registry no longer serves.
-  cargo install --quiet --force --version "$version" --root "$root/target/tools" wasm-bindgen-cli
+  # release that the registry does not serve. Only the `wasm-bindgen`
+  # binary, without the TLS stack (default feature) that only the test
+  # runner's downloads use: a third of the build.
+  cargo install --quiet --force --no-default-features --bin wasm-bindgen \
+    --version "$version" --root "$root/target/tools" wasm-bindgen-cli
 fi
 
 echo "== playground: bindings, bundle, files -> target/playground"
