@@ -108,6 +108,24 @@ test('the page loads and checks the sarcoma guideline with no diagnostics', asyn
   await page.context().close();
 });
 
+test('every shipped guideline in the selector checks with no diagnostics', async () => {
+  const page = await open();
+  const paths = await page.$$eval('#guideline option', (os) => os.map((o) => o.value));
+  const shipped = fs.readdirSync(path.join(root, 'guidelines'), { recursive: true })
+    .filter((f) => f.endsWith('.cairn')).map((f) => f.split(path.sep).join('/')).sort();
+  assert.deepEqual([...paths].sort(), shipped);
+  for (const p of paths.filter((p) => p !== 'rps/initial-management.cairn')) {
+    const checks = Number(await page.getAttribute('body', 'data-checks'));
+    await page.selectOption('#guideline', p);
+    await page.waitForFunction((n) => Number(document.body.dataset.checks) > n, checks);
+    assert.equal(await page.textContent('#verdict'), 'checked', p);
+    assert.equal(await page.textContent('#diagnostics li'), 'no diagnostics', p);
+    assert.ok((await page.locator('#form [data-fact]').count()) > 5, p);
+    await screenshot(page, `guideline-${p.split('/')[0]}`);
+  }
+  await page.context().close();
+});
+
 test('three golden cases filled in the form show the statuses of `cairn run`', async () => {
   const page = await open();
   const seen = new Set();
