@@ -52,6 +52,7 @@ pub mod cohort;
 pub mod diagnostics;
 pub mod eval;
 pub mod format;
+pub mod graph;
 pub mod lsp;
 pub mod source;
 pub mod strength;

@@ -56,6 +56,7 @@ mod cohort_gen;
 mod commands;
 mod completions;
 mod fmt;
+mod graph;
 mod new;
 mod output;
 mod schema;
@@ -369,6 +370,58 @@ pub enum Command {
         #[arg(long, value_name = "REASON")]
         acknowledge_undecided: Option<String>,
     },
+    /// Draw the guideline as flowcharts (DOT, Mermaid or SVG), with a
+    /// patient's path when a case is given: a large guideline as an
+    /// overview plus one picture per top-level section.
+    Graph {
+        /// The guideline file.
+        guideline: PathBuf,
+        /// Draw only this section (with its enclosing sections' conditions).
+        #[arg(long, value_name = "ID")]
+        section: Option<String>,
+        /// A case file (JSON) whose path is drawn: each recommendation and
+        /// section coloured by its status.
+        #[arg(long, value_name = "CASE")]
+        case: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "dot")]
+        format: GraphFormat,
+        /// Which way the arrows run.
+        #[arg(long, value_enum, default_value = "TB")]
+        direction: GraphDirection,
+        /// Add the facts → definitions → conditions layer.
+        #[arg(long)]
+        definitions: bool,
+        /// Write to this file (one picture) or folder (`ID.dot`, `ID.mmd`,
+        /// `ID.svg`, one per picture), atomically; default standard output.
+        #[arg(short = 'o', long, value_name = "FILE|DIR")]
+        output: Option<PathBuf>,
+        /// With `-o`: replace existing files.
+        #[arg(long, requires = "output")]
+        force: bool,
+    },
+}
+
+/// The format of `cairn graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT (`dot -Tsvg` renders it).
+    Dot,
+    /// Mermaid `flowchart` (rendered by GitHub and many wikis).
+    Mermaid,
+    /// Self-contained SVG, laid out without Graphviz.
+    Svg,
+}
+
+/// Which way the arrows of `cairn graph` run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphDirection {
+    /// Top to bottom.
+    #[value(name = "TB", alias = "tb")]
+    Tb,
+    /// Left to right.
+    #[value(name = "LR", alias = "lr")]
+    Lr,
 }
 
 impl Command {
@@ -500,6 +553,36 @@ pub fn main() -> ExitCode {
         Command::Codes { code, format } => codes::run(code.as_deref(), format),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
+        Command::Graph {
+            guideline,
+            section,
+            case,
+            format,
+            direction,
+            definitions,
+            output,
+            force,
+        } => graph::run(
+            &guideline,
+            &graph::Settings {
+                case: case.as_deref(),
+                format: match format {
+                    GraphFormat::Dot => cairn::graph::Format::Dot,
+                    GraphFormat::Mermaid => cairn::graph::Format::Mermaid,
+                    GraphFormat::Svg => cairn::graph::Format::Svg,
+                },
+                options: cairn::graph::Options {
+                    section,
+                    direction: match direction {
+                        GraphDirection::Tb => cairn::graph::Direction::TopBottom,
+                        GraphDirection::Lr => cairn::graph::Direction::LeftRight,
+                    },
+                    definitions,
+                },
+                output: output.as_deref(),
+                force,
+            },
+        ),
     };
     ExitCode::from(output::finish(code))
 }

@@ -105,6 +105,7 @@ mod codes;
 mod color;
 mod completions;
 mod diagnostics_cascade;
+mod graph;
 mod form_export;
 mod machine_output;
 mod trace;
