@@ -87,6 +87,27 @@ function statusesOf(guideline, casePath) {
   return Object.fromEntries(JSON.parse(out).recommendations.map((r) => [r.id, r.status]));
 }
 
+/** The page's flowcharts are `cairn graph --case CASE --format svg`'s,
+ * picture by picture, and each one is drawn. */
+async function sameFlowcharts(page, casePath) {
+  const dir = path.join(artifacts, 'graph', path.basename(casePath, '.json'));
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync(cairn, ['graph', GUIDELINE, '--case', casePath, '--format', 'svg', '-o', dir]);
+  const ids = fs.readdirSync(dir).filter((f) => f.endsWith('.svg')).map((f) => path.basename(f, '.svg')).sort();
+  const options = await page.$$eval('#picture option', (os) => os.map((o) => o.value));
+  assert.deepEqual([...options].sort(), ids);
+  for (const id of options) {
+    await page.selectOption('#picture', id);
+    await page.waitForFunction((want) => {
+      const img = document.getElementById('flowchart-image');
+      return img.dataset.picture === want && img.complete && img.naturalWidth > 0;
+    }, id);
+    const svg = await page.evaluate(async () => (await fetch(document.getElementById('flowchart-image').src)).text());
+    assert.equal(svg, fs.readFileSync(path.join(dir, `${id}.svg`), 'utf8'), `${casePath}: picture ${id}`);
+  }
+}
+
 test('the page loads and checks the sarcoma guideline with no diagnostics', async () => {
   const page = await open();
   assert.equal(await page.inputValue('#guideline'), 'rps/initial-management.cairn');
@@ -136,6 +157,7 @@ test('three golden cases filled in the form show the statuses of `cairn run`', a
     const expected = statusesOf(GUIDELINE, file);
     assert.deepEqual(await shown(page), expected, name);
     seen.add(JSON.stringify(expected));
+    await sameFlowcharts(page, file);
     await screenshot(page, `case-${path.basename(name, '.json')}`, { fullPage: true });
   }
   assert.equal(seen.size, GOLDEN.length, 'the three cases give the same statuses');

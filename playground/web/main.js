@@ -129,11 +129,46 @@ function run() {
       status.textContent = rec.status.replace('_', ' ');
       tr.insertCell().append(status);
     }
+    showPictures(answer.pictures);
     $('ask-next').textContent = answer.ask_next.trim() || 'Nothing is undetermined.';
     $('note').textContent = answer.note;
     $('trace').textContent = answer.trace;
   }
   document.body.dataset.runs = String(++runs);
+}
+
+let pictures = [];
+let pictureUrl;
+
+/** Lists the flowcharts and shows the one selected (kept across runs).
+ * Each is an image from a blob URL: the SVG runs no script in the page. */
+function showPictures(list) {
+  pictures = list;
+  const select = $('picture');
+  const chosen = select.value;
+  select.replaceChildren(...list.map((p) => {
+    const opt = document.createElement('option');
+    opt.value = p.id;
+    opt.textContent = p.title;
+    return opt;
+  }));
+  if (list.some((p) => p.id === chosen)) select.value = chosen;
+  showPicture();
+}
+
+function showPicture() {
+  const picture = pictures.find((p) => p.id === $('picture').value);
+  const img = $('flowchart-image');
+  if (pictureUrl) URL.revokeObjectURL(pictureUrl);
+  pictureUrl = undefined;
+  if (!picture || picture.svg === null) {
+    img.removeAttribute('src');
+    img.alt = picture ? picture.title : 'no flowchart';
+    return;
+  }
+  pictureUrl = URL.createObjectURL(new Blob([picture.svg], { type: 'image/svg+xml' }));
+  img.dataset.picture = picture.id;
+  img.src = pictureUrl;
 }
 
 /** Downloads the form's case as a golden case with the statuses shown. */
@@ -195,6 +230,7 @@ async function main() {
   $('form').addEventListener('change', run);
   $('form').addEventListener('input', (e) => { if (e.target.type === 'number') run(); });
   $('trace-filter').addEventListener('change', run);
+  $('picture').addEventListener('change', showPicture);
   $('reset').addEventListener('click', () => { setFacts($('form'), {}); run(); });
   $('export').addEventListener('click', exportCase);
   await load(select.value);

@@ -6,13 +6,15 @@
 //! check --error-format json` prints them, the same rendered without colour,
 //! and the case form ([`cairn::case::form`]); [`Playground::run`] loads a
 //! case and answers the outcome as `cairn run --format json` prints it, the
-//! clinician note, the ask-next list and the trace; [`Playground::export`]
+//! clinician note, the ask-next list, the trace and the flowcharts with the
+//! patient's path (`cairn::graph::render`, SVG); [`Playground::export`]
 //! writes the golden case ([`cairn::testing::golden`]).
 
 use cairn::check::Checked;
 use cairn::diagnostics::Diagnostics;
 use cairn::eval::outcome::{TraceFilter, TraceView, DEFAULT_DEPTH};
 use cairn::eval::{self, Program};
+use cairn::graph;
 use cairn::source::SourceMap;
 use cairn::syntax::{self, Loader};
 use serde_json::{json, Value};
@@ -86,7 +88,8 @@ impl Playground {
     }
 
     /// Runs the case `case_json` (a case file's text) against the checked
-    /// guideline: `{"ok": true, "outcome", "note", "ask_next", "trace"}`, or
+    /// guideline: `{"ok": true, "outcome", "note", "ask_next", "trace",
+    /// "pictures": [{"id", "title", "svg"}]}`, or
     /// `{"ok": false, "diagnostics", "rendered"}` when the case does not load.
     /// `produced` is the time the note says it was produced; `trace` is a
     /// status word (`applies`, `undetermined`, `not_applicable`) or a
@@ -124,12 +127,27 @@ impl Playground {
             produced,
         };
         let note = eval::render::clinician(&outcome, program, &mut scratch, &input);
+        // The flowcharts with the patient's path, as `cairn graph --case
+        // CASE --format svg` draws them (one per top-level section).
+        let pictures = match graph::render(
+            checked,
+            Some(&outcome),
+            &graph::Options::default(),
+            graph::Format::Svg,
+        ) {
+            Ok(pictures) => pictures
+                .into_iter()
+                .map(|p| json!({ "id": p.id, "title": p.title, "svg": p.text }))
+                .collect(),
+            Err(e) => vec![json!({ "id": "error", "title": e.to_string(), "svg": Value::Null })],
+        };
         json!({
             "ok": true,
             "outcome": outcome,
             "note": note,
             "ask_next": eval::render::ask_next(&outcome, &checked.model),
             "trace": trace,
+            "pictures": pictures,
         })
         .to_string()
     }
