@@ -83,7 +83,10 @@ fn has_header(text: &str) -> bool {
 }
 
 /// Loads the guideline and the case; the error is the exit code.
-fn load(guideline: &Path, case_path: &Path) -> Result<(cairn::check::Checked, case::CaseFile), u8> {
+pub(super) fn load(
+    guideline: &Path,
+    case_path: &Path,
+) -> Result<(cairn::check::Checked, case::CaseFile), u8> {
     let checked = output::guideline(guideline)?;
     let text = output::read(case_path)?;
     match case::load(&checked, &output::case_name(case_path), &text) {
@@ -165,7 +168,7 @@ pub fn run(
 /// When a note is produced, in UTC to the minute: now, or the time that
 /// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds
 /// convention) fixes, so that a note can be reproduced byte for byte.
-fn produced() -> String {
+pub(super) fn produced() -> String {
     let fixed = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok());

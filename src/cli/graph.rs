@@ -138,6 +138,14 @@ fn write_file(path: &Path, text: &str, force: bool) -> u8 {
     };
     let written = tempfile::NamedTempFile::new_in(dir).and_then(|mut tmp| {
         tmp.write_all(text.as_bytes())?;
+        // A picture is made to be shared: readable by all, as a file the
+        // shell creates would be (the temporary file is private).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
         tmp.as_file().sync_all()?;
         Ok(tmp)
     });

@@ -5,8 +5,9 @@
 //! usage or I/O errors, including standard output that cannot be written
 //! (`output::finish`). Input files are never written, except by `cairn fmt`
 //! without `--check` and by `cairn test --bless` (case files), and then only
-//! through `cairn::format::rewrite`; `cairn new` and `analyze
-//! --save-witnesses` create new files only.
+//! through `cairn::format::rewrite`; `cairn new`, `analyze
+//! --save-witnesses`, `graph -o` and `report -o` create new files only
+//! (the last three replace one with `--force`).
 
 /// Like `print!`, through the one standard output writer
 /// (`output::write_stdout`): a failed write never panics and sets the exit
@@ -59,6 +60,7 @@ mod fmt;
 mod graph;
 mod new;
 mod output;
+mod report;
 mod schema;
 mod test_cmd;
 mod witnesses;
@@ -400,6 +402,23 @@ pub enum Command {
         #[arg(long, requires = "output")]
         force: bool,
     },
+    /// Write the HTML report of a case: one self-contained page (the
+    /// clinician note, the flowcharts of the patient's path, the follow-up
+    /// timeline, what to ask next, why not, the references) that opens
+    /// offline and prints on A4.
+    Report {
+        /// The guideline file.
+        guideline: PathBuf,
+        /// The case file (JSON), or `-` for standard input.
+        #[arg(long)]
+        case: PathBuf,
+        /// The HTML file to write (atomically); default standard output.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long, requires = "output")]
+        force: bool,
+    },
 }
 
 /// The format of `cairn graph`.
@@ -583,6 +602,12 @@ pub fn main() -> ExitCode {
                 force,
             },
         ),
+        Command::Report {
+            guideline,
+            case,
+            output,
+            force,
+        } => report::run(&guideline, &case, &report::Settings { output, force }),
     };
     ExitCode::from(output::finish(code))
 }

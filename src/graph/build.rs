@@ -191,15 +191,13 @@ impl Builder<'_> {
             LINE_CHARS,
         ));
         let key = format!("def_{}", def.name);
-        let mut prev = self
-            .g
-            .node(key.clone(), NodeKind::Classification, lines, cluster);
+        let mut prev = self.g.node(key, NodeKind::Classification, lines, cluster);
         self.g.mark(prev, Of::Def(d.0 as usize));
         let mut on = Vec::new();
         for (i, (cond, value)) in branches.iter().enumerate() {
             let lines = wrap(&format!("{}?", condition(self.checked, cond)), LINE_CHARS);
             let dec = self.g.node(
-                format!("{key}_when{}", i + 1),
+                format!("when{}_{}", i + 1, def.name),
                 NodeKind::Decision,
                 lines,
                 cluster,
@@ -207,7 +205,7 @@ impl Builder<'_> {
             self.g.edge(prev, dec, on.clone());
             let words = wrap(&text::condition(self.checked, value), LINE_CHARS);
             let v = self.g.node(
-                format!("{key}_then{}", i + 1),
+                format!("then{}_{}", i + 1, def.name),
                 NodeKind::Value,
                 words,
                 cluster,
@@ -226,9 +224,12 @@ impl Builder<'_> {
             // Without a fallback, no matching branch leaves it unknown.
             None => vec!["otherwise unknown".to_string()],
         };
-        let v = self
-            .g
-            .node(format!("{key}_otherwise"), NodeKind::Value, last, cluster);
+        let v = self.g.node(
+            format!("otherwise_{}", def.name),
+            NodeKind::Value,
+            last,
+            cluster,
+        );
         self.g.mark(v, Of::Branch(d.0 as usize, None));
         self.g.edge(prev, v, on);
     }
@@ -286,8 +287,9 @@ impl Builder<'_> {
     }
 }
 
-/// The lines of a recommendation's box: its kind and strength, its id, and
-/// the start of its statement.
+/// The lines of a recommendation's box: its kind and strength (every one
+/// it can take, when they depend on the case), its id, and the start of
+/// its statement.
 fn rec_lines(rec: &RecInfo) -> Vec<String> {
     let strength = match (&rec.strength, &rec.varies.strength) {
         (Some(s), _) => Some(s.to_string()),
@@ -300,9 +302,18 @@ fn rec_lines(rec: &RecInfo) -> Vec<String> {
         ),
         (None, None) => None,
     };
+    let mut kinds: Vec<&str> = vec![rec.kind.keyword()];
+    if let Some(choice) = &rec.varies.kind {
+        for k in choice.values() {
+            if !kinds.contains(&k.keyword()) {
+                kinds.push(k.keyword());
+            }
+        }
+    }
+    let kind = kinds.join(" or ");
     let head = match strength {
-        Some(s) => format!("{} · {s}", rec.kind.keyword()),
-        None => rec.kind.keyword().to_string(),
+        Some(s) => format!("{kind} · {s}"),
+        None => kind,
     };
     let mut lines = vec![head, rec.id.clone()];
     lines.extend(wrap(

@@ -46,9 +46,12 @@ mod path;
 mod style;
 mod svg;
 mod svg_draw;
+mod svg_page;
 mod text;
 
 pub use error::Error;
+/// The escape of text in XML and HTML, also used by the HTML report.
+pub(crate) use svg_draw::escape;
 
 use crate::check::model::SectionId;
 use crate::check::Checked;

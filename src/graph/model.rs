@@ -50,8 +50,10 @@ pub(crate) enum Of {
 /// One box, decision or ellipse.
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
-    /// A stable identifier, unique in the picture, made of `[a-z0-9_]`
-    /// (`rec_surveillance`, `sec_r2_resection`): safe in every format.
+    /// A stable identifier, unique in the picture, made of `[A-Za-z0-9_]`
+    /// (`rec_surveillance`, `sec_r2_resection`, `when1_resectability`):
+    /// safe in every format. Each kind has its own prefix before the
+    /// guideline's name, so no two can be the same.
     pub key: String,
     /// What it stands for.
     pub kind: NodeKind,

@@ -1,6 +1,7 @@
 //! Graph stage: the patient's path, drawn from one case's outcome.
 //!
-//! A recommendation takes its status from the outcome. A section (its
+//! A recommendation takes its status from the outcome, and the kind and
+//! strength it has for the case when they depend on it. A section (its
 //! decision, or its box in the overview) takes the status of its step in
 //! the outcome's trace when the outcome was evaluated with a trace (the
 //! CLI always does); without one it is derived from its recommendations:
@@ -24,14 +25,14 @@ pub(crate) fn colour(
     outcome: &Outcome<'_>,
 ) -> Result<(), Error> {
     let model = &checked.model;
-    let mut rec_status: Vec<Status> = Vec::with_capacity(model.recs.len());
+    let mut found = Vec::with_capacity(model.recs.len());
     for rec in &model.recs {
-        let found = outcome.recommendations.iter().find(|o| o.id == rec.id);
-        match found {
-            Some(o) => rec_status.push(o.status),
+        match outcome.recommendations.iter().find(|o| o.id == rec.id) {
+            Some(o) => found.push(o),
             None => return Err(Error::OutcomeMismatch { id: rec.id.clone() }),
         }
     }
+    let rec_status: Vec<Status> = found.iter().map(|o| o.status).collect();
     graph.with_case = true;
     let taken = |d: usize| taken_branch(checked, outcome, d);
     for node in &mut graph.nodes {
@@ -53,6 +54,29 @@ pub(crate) fn colour(
             },
             _ => None,
         };
+    }
+    // A recommendation whose kind or strength depends on the case shows
+    // the one it has for this case, once decided.
+    for node in &mut graph.nodes {
+        let Of::Rec(r) = node.of else {
+            continue;
+        };
+        let Some(o) = found.get(r) else {
+            continue;
+        };
+        let varies = model
+            .recs
+            .get(r)
+            .is_some_and(|info| !info.varies.is_fixed());
+        if varies && o.grading_missing.is_empty() {
+            let head = match &o.strength {
+                Some(s) => format!("{} · {s}", o.kind),
+                None => o.kind.to_string(),
+            };
+            if let Some(first) = node.lines.first_mut() {
+                *first = head;
+            }
+        }
     }
     let statuses: Vec<Option<Status>> = graph.nodes.iter().map(|n| n.status).collect();
     for edge in graph.edges.iter_mut().filter(|e| !e.secondary) {

@@ -13,6 +13,7 @@
 
 use super::model::Graph;
 use super::svg_draw::{self as draw, Rect};
+use super::svg_page;
 use super::Direction;
 use layout::adt::dag::NodeHandle;
 use layout::core::base::Orientation;
@@ -102,8 +103,14 @@ pub(crate) fn write(graph: &Graph, direction: Direction) -> String {
             }
         }
     }
+    // A tree (every node reached by one arrow) is laid out in its own
+    // order; the facts and definitions layer makes a graph whose rows
+    // `layout-rs` reorders to cut crossings.
+    let tree =
+        (0..graph.nodes.len()).all(|n| graph.edges.iter().filter(|e| e.to == n).count() <= 1);
     let mut canvas = Canvas {
         graph,
+        tree,
         rects: vec![None; graph.nodes.len()],
         label_rects: Vec::new(),
         nodes: String::new(),
@@ -125,6 +132,9 @@ pub(crate) fn write(graph: &Graph, direction: Direction) -> String {
 /// The backend `layout-rs` draws into.
 struct Canvas<'g> {
     graph: &'g Graph,
+    /// True when the rows kept the document's order, so that each
+    /// section's nodes lie together and can have a box drawn around them.
+    tree: bool,
     /// Each node's box, once drawn.
     rects: Vec<Option<Rect>>,
     /// Each drawn edge label's edge and box.
@@ -140,7 +150,13 @@ impl Canvas<'_> {
     /// The whole document: sections behind, then arrows, nodes and labels,
     /// with the title above and the legend below.
     fn finish(self) -> String {
-        let clusters = draw::clusters(self.graph, &self.rects, &self.label_rects);
+        // Reordered rows mix the sections' nodes: boxes around them would
+        // claim nodes of other sections (DOT output keeps real clusters).
+        let clusters = if self.tree {
+            svg_page::clusters(self.graph, &self.rects, &self.label_rects)
+        } else {
+            Vec::new()
+        };
         let mut bounds = self.bounds;
         for (_, r) in &clusters {
             bounds = bounds.union(*r);
@@ -148,7 +164,7 @@ impl Canvas<'_> {
         if bounds.is_empty() {
             bounds = Rect::new(0.0, 0.0, 200.0, 40.0);
         }
-        draw::document(
+        svg_page::document(
             self.graph,
             bounds,
             &clusters,

@@ -336,6 +336,24 @@ fn cli_writes_one_picture_to_stdout_and_several_to_a_folder() {
     let (code, _, err) = cairn(&["graph", VTE, "--format", "svg", "-o", dir_arg, "--force"]);
     assert_eq!(code, 0, "{err}");
     parse_svg(&std::fs::read_to_string(dir.path().join("overview.svg")).unwrap());
+    // A picture is readable by others, unlike the temporary file it was.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("treatment.svg"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
+    // One picture to a file.
+    let file = dir.path().join("one.mmd");
+    let file_arg = file.to_str().unwrap();
+    let (code, _, err) = cairn(&["graph", CERVICAL, "--format", "mermaid", "-o", file_arg]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("flowchart TB"));
 }
 
 #[test]
@@ -354,4 +372,159 @@ fn cli_rejects_a_bad_case() {
     assert_eq!(code, 1, "{err}");
     assert!(out.is_empty());
     assert!(err.contains("\"severity\":\"error\""), "{err}");
+}
+
+/// The `data-status` of every node of an SVG, by id.
+fn statuses(svg: &str) -> Vec<(String, String)> {
+    let doc = parse_svg(svg);
+    doc.descendants()
+        .filter(|n| n.attribute("class") == Some("node"))
+        .filter_map(|n| {
+            Some((
+                n.attribute("id")?.to_string(),
+                n.attribute("data-status")?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn a_classification_is_a_chain_with_the_branch_taken() {
+    let options = Options {
+        section: Some("determining_resectability".into()),
+        ..Options::default()
+    };
+    let case = "guidelines/rps/cases/borderline_resectable_ddlps_trial_available.json";
+    let p = with_case(RPS, case, &options, Format::Svg);
+    let got = statuses(&p[0].text);
+    let of = |id: &str| got.iter().find(|(k, _)| k == id).map(|(_, s)| s.as_str());
+    assert_eq!(of("def_resectability"), Some("applies"));
+    assert_eq!(of("then1_resectability"), Some("not_applicable"));
+    assert_eq!(of("then2_resectability"), Some("applies"));
+    assert_eq!(of("otherwise_resectability"), Some("not_applicable"));
+    // The chain reads in the guideline's words, `yes` and `no`.
+    let dot = &pictures(RPS, &options, Format::Dot)[0].text;
+    assert!(
+        dot.contains("when1_resectability [label=\"unresectable_findings?\""),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("when1_resectability -> when2_resectability [label=\"no\"]"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("when2_resectability -> then2_resectability [label=\"yes\"]"),
+        "{dot}"
+    );
+    // Without a case nothing is coloured.
+    let plain = pictures(RPS, &options, Format::Svg);
+    assert!(statuses(&plain[0].text).iter().all(|(_, s)| s == "none"));
+}
+
+#[test]
+fn definitions_add_the_facts_and_definitions_conditions_read() {
+    let options = Options {
+        section: Some("treatment".into()),
+        definitions: true,
+        ..Options::default()
+    };
+    let dot = &pictures(VTE, &options, Format::Dot)[0].text;
+    let dotted = |from: &str, to: &str| {
+        dot.contains(&format!(
+            "{from} -> {to} [style=dotted, color=\"#8c8c8c\", arrowhead=open];"
+        ))
+    };
+    assert!(
+        dotted("fact_serum_creatinine", "def_creatinine_clearance"),
+        "{dot}"
+    );
+    assert!(dotted("def_confirmed", "sec_treatment"), "{dot}");
+    assert!(
+        dotted("fact_active_cancer", "rec_doac_in_active_cancer"),
+        "{dot}"
+    );
+    // A definition read by several conditions is drawn once.
+    assert_eq!(dot.matches("  def_established_renal_failure [").count(), 1);
+    // Without the option there is no such layer.
+    let plain = &pictures(
+        VTE,
+        &Options {
+            definitions: false,
+            ..options.clone()
+        },
+        Format::Dot,
+    )[0]
+    .text;
+    assert!(!plain.contains("fact_"), "{plain}");
+    // In SVG, rows reordered across sections get no section boxes.
+    let svg = &pictures(VTE, &options, Format::Svg)[0].text;
+    let doc = parse_svg(svg);
+    assert!(doc
+        .descendants()
+        .all(|n| n.attribute("class") != Some("section")));
+    assert!(doc
+        .descendants()
+        .any(|n| n.attribute("id") == Some("fact_serum_creatinine")));
+    let boxed = pictures(
+        VTE,
+        &Options {
+            definitions: false,
+            ..options
+        },
+        Format::Svg,
+    );
+    assert!(parse_svg(&boxed[0].text)
+        .descendants()
+        .any(|n| n.attribute("id") == Some("cl_treatment")));
+}
+
+#[test]
+fn direction_left_right() {
+    let options = Options {
+        direction: Direction::LeftRight,
+        ..Options::default()
+    };
+    let dot = &pictures(CERVICAL, &options, Format::Dot)[0].text;
+    assert!(dot.contains("rankdir=LR"), "{dot}");
+    let mermaid = &pictures(CERVICAL, &options, Format::Mermaid)[0].text;
+    assert!(mermaid.contains("\nflowchart LR\n"), "{mermaid}");
+    // Laid out left to right, the picture is taller than wide.
+    let svg = &pictures(CERVICAL, &options, Format::Svg)[0].text;
+    let doc = parse_svg(svg);
+    let w: f64 = doc
+        .root_element()
+        .attribute("width")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let h: f64 = doc
+        .root_element()
+        .attribute("height")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(h > w, "{w}x{h}");
+}
+
+#[test]
+fn the_readmes_picture_is_current() {
+    let options = Options {
+        section: Some("postsurgical_management".into()),
+        ..Options::default()
+    };
+    let case = "guidelines/rps/cases/post_r2_feasibility_unknown.json";
+    let p = with_case(RPS, case, &options, Format::Svg);
+    let committed =
+        std::fs::read_to_string(root().join("docs/flowchart-postsurgical-r2-case.svg")).unwrap();
+    assert!(
+        committed == p[0].text,
+        "regenerate it: cairn graph {RPS} --section postsurgical_management --case {case} --format svg -o docs/flowchart-postsurgical-r2-case.svg --force"
+    );
+    let got = statuses(&committed);
+    for status in ["applies", "undetermined", "not_applicable"] {
+        assert!(
+            got.iter().any(|(_, s)| s == status),
+            "no {status} in the picture"
+        );
+    }
 }

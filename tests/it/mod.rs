@@ -45,6 +45,7 @@ mod outcome_contract;
 mod quantity_arith;
 mod ranges;
 mod reference;
+mod report;
 mod schedules;
 mod semantics;
 mod syntax;

@@ -2,8 +2,9 @@
 //!
 //! This is the public JSON contract of `cairn run --format json` (schema in
 //! the README). The types are data only; `build` fills them from evaluated
-//! slots, `display` formats values, `render` turns an outcome into text and
-//! `schedule` lays out follow-up schedules as dated windows.
+//! slots, `display` formats values, `render` turns an outcome into text,
+//! `report` into an HTML page, and `schedule` lays out follow-up schedules
+//! as dated windows.
 //!
 //! An [`Outcome<'p>`] borrows every text that does not depend on the case
 //! (ids, sections, rationale, details) from the program `'p`, so that a
@@ -19,9 +20,14 @@ pub(crate) mod grading;
 mod note;
 mod note_ask;
 mod note_facts;
+mod note_model;
+mod note_text;
 mod owned;
 pub mod render;
 mod render_trace;
+pub mod report;
+mod report_flowchart;
+mod report_timeline;
 pub(crate) mod schedule;
 pub(crate) mod schedule_dates;
 pub(crate) mod score_range;

@@ -1,4 +1,5 @@
-//! Eval stage: the clinician note, the default text of `cairn run`.
+//! Eval stage: the clinician note, the default text of `cairn run`, built
+//! as data (`note_model`) that `note_text` prints and `report` writes as HTML.
 //!
 //! It reads an [`Outcome`] and, for what the outcome does not carry (the
 //! deciding facts of "why not", the definitions what applies uses), the
@@ -9,13 +10,13 @@
 
 use super::note_ask;
 use super::note_facts;
+use super::note_model::{Applied, AppliesGroup, FactGroup, Note};
 use crate::case::CaseFile;
 use crate::check::model::{Model, Type};
 use crate::eval::outcome::{display, Outcome, RecOutcome, Status};
 use crate::eval::{Program, Scratch};
 use crate::strength::Strength;
 use std::collections::BTreeSet;
-use std::fmt::Write;
 
 /// What the clinician note needs besides the outcome.
 #[derive(Debug, Clone, Copy)]
@@ -121,22 +122,20 @@ fn citations(model: &Model, list: &[u32]) -> String {
 
 /// Provenance: the guideline, its source and review, the case and the
 /// facts it gives, and when the note was produced.
-fn provenance(out: &mut String, outcome: &Outcome, model: &Model, input: &NoteInput) {
+fn provenance(note: &mut Note, outcome: &Outcome, model: &Model, input: &NoteInput) {
     let meta = &model.meta;
-    let title = if meta.title.is_empty() {
-        &*outcome.guideline.id
+    note.title = if meta.title.is_empty() {
+        outcome.guideline.id.to_string()
     } else {
-        meta.title.as_str()
+        meta.title.clone()
     };
-    let _ = writeln!(out, "{title}");
     let status = if meta.status.is_empty() {
         String::new()
     } else {
         format!(", status {}", meta.status)
     };
-    let _ = writeln!(
-        out,
-        "Guideline: {} version {}{status}",
+    note.guideline = format!(
+        "{} version {}{status}",
         outcome.guideline.id, outcome.guideline.version
     );
     if !meta.source.is_empty() {
@@ -145,22 +144,22 @@ fn provenance(out: &mut String, outcome: &Outcome, model: &Model, input: &NoteIn
             .as_ref()
             .map(|d| format!(" (dated {d})"))
             .unwrap_or_default();
-        let _ = writeln!(out, "Source: {}{dated}", meta.source);
+        note.source = Some(format!("{}{dated}", meta.source));
     }
-    if let Some(d) = &meta.last_reviewed {
-        let _ = writeln!(out, "Last reviewed: {d}");
-    }
-    let _ = writeln!(out, "Case: {}", input.case.name);
-    let _ = writeln!(out, "Produced: {}", input.produced);
-    for d in &outcome.diagnostics {
-        let _ = writeln!(out, "Warning: {} ({}) [{}]", d.message, d.location, d.code);
-    }
-    facts_given(out, outcome, model, input);
+    note.last_reviewed = meta.last_reviewed.as_ref().map(ToString::to_string);
+    note.case = input.case.name.clone();
+    note.produced = input.produced.to_string();
+    note.warnings = outcome
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} ({}) [{}]", d.message, d.location, d.code))
+        .collect();
+    facts_given(note, outcome, model, input);
 }
 
 /// The facts the case gives, under their groups, then those taken as
 /// their declared absent value.
-fn facts_given(out: &mut String, outcome: &Outcome, model: &Model, input: &NoteInput) {
+fn facts_given(note: &mut Note, outcome: &Outcome, model: &Model, input: &NoteInput) {
     let case = &input.case.case;
     let mut lines: Vec<(Option<&str>, String)> = Vec::new();
     for (i, f) in model.facts.iter().enumerate() {
@@ -187,48 +186,36 @@ fn facts_given(out: &mut String, outcome: &Outcome, model: &Model, input: &NoteI
         };
         lines.push((f.group.as_deref(), text));
     }
-    let _ = writeln!(out, "\nFacts given");
-    if lines.is_empty() {
-        let _ = writeln!(out, "  none");
-    }
     let mut groups: Vec<Option<&str>> = Vec::new();
     for (g, _) in &lines {
         if !groups.contains(g) {
             groups.push(*g);
         }
     }
-    for g in groups {
-        // Facts outside any group are listed at the groups' level.
-        let indent = match g {
-            Some(g) => {
-                let _ = writeln!(out, "  {}", group_title(model, g));
-                "    "
-            }
-            None => "  ",
-        };
-        for (_, text) in lines.iter().filter(|(lg, _)| *lg == g) {
-            let _ = writeln!(out, "{indent}{text}");
-        }
-    }
-    if !outcome.absent.is_empty() {
-        let names: Vec<String> = outcome
-            .absent
-            .iter()
-            .map(|a| {
-                let label = model.user_description(&a.fact).unwrap_or(&a.fact);
-                let value = match &a.value {
-                    serde_json::Value::String(s) => s.replace('_', " "),
-                    serde_json::Value::Array(v) if v.is_empty() => "none".to_string(),
-                    other => other.to_string(),
-                };
-                format!("{label}: {value}")
-            })
-            .collect();
-        let _ = writeln!(out, "  Not given, taken as the guideline declares");
-        for n in names {
-            let _ = writeln!(out, "    {n}");
-        }
-    }
+    note.facts = groups
+        .into_iter()
+        .map(|g| FactGroup {
+            title: g.map(|g| group_title(model, g).to_string()),
+            lines: lines
+                .iter()
+                .filter(|(lg, _)| *lg == g)
+                .map(|(_, t)| t.clone())
+                .collect(),
+        })
+        .collect();
+    note.assumed = outcome
+        .absent
+        .iter()
+        .map(|a| {
+            let label = model.user_description(&a.fact).unwrap_or(&a.fact);
+            let value = match &a.value {
+                serde_json::Value::String(s) => s.replace('_', " "),
+                serde_json::Value::Array(v) if v.is_empty() => "none".to_string(),
+                other => other.to_string(),
+            };
+            format!("{label}: {value}")
+        })
+        .collect();
 }
 
 /// A group's title (its name when the guideline gives none).
@@ -241,35 +228,26 @@ pub(crate) fn group_title<'m>(model: &'m Model, name: &'m str) -> &'m str {
 }
 
 /// One recommendation that applies.
-fn applied(out: &mut String, rec: &RecOutcome, statement: &str, model: &Model) {
+fn applied(rec: &RecOutcome, statement: &str, model: &Model) -> Applied {
     let kind = kind_words(&rec.kind);
     // A NICE strength is its wording, already said by the kind.
     let strength = rec
         .strength
         .as_ref()
         .map(strength_words)
-        .filter(|s| !s.eq_ignore_ascii_case(kind))
-        .map(|s| format!(" ({s})"))
-        .unwrap_or_default();
-    let _ = writeln!(out, "  * {kind}{strength} [{}]: {statement}", rec.id);
+        .filter(|s| !s.eq_ignore_ascii_case(kind));
+    let mut lines: Vec<(String, String)> = Vec::new();
+    let mut line = |label: &str, text: String| lines.push((label.to_string(), text));
     if !rec.grading_missing.is_empty() {
-        let _ = writeln!(
-            out,
-            "      strength not yet decided: depends on {}",
-            note_ask::fact_labels(model, &rec.grading_missing)
-        );
+        let facts = note_ask::fact_labels(model, &rec.grading_missing);
+        line("strength not yet decided", format!("depends on {facts}"));
     }
     for (name, values) in rec.details.iter() {
         let texts: Vec<String> = match values {
             serde_json::Value::Array(items) => items.iter().map(detail_text).collect(),
             other => vec![detail_text(other)],
         };
-        let _ = writeln!(
-            out,
-            "      {}: {}",
-            name.replace('_', " "),
-            texts.join("; ")
-        );
+        line(&name.replace('_', " "), texts.join("; "));
     }
     for alt in rec.alternatives.iter() {
         let see = alt
@@ -277,20 +255,24 @@ fn applied(out: &mut String, rec: &RecOutcome, statement: &str, model: &Model) {
             .as_ref()
             .map(|id| format!(" [{id}]"))
             .unwrap_or_default();
-        let _ = writeln!(out, "      alternative: {}{see}", alt.text);
+        line("alternative", format!("{}{see}", alt.text));
     }
     for note in rec.notes.iter() {
-        let _ = writeln!(out, "      note: {note}");
+        line("note", note.clone());
     }
     for see in rec.see.iter() {
-        let _ = writeln!(out, "      see: {see}");
+        line("see", see.clone());
     }
     if !rec.citations.is_empty() {
-        let _ = writeln!(
-            out,
-            "      references: {}",
-            citations(model, &rec.citations)
-        );
+        line("references", citations(model, &rec.citations));
+    }
+    Applied {
+        id: rec.id.to_string(),
+        kind: rec.kind.to_string(),
+        kind_words: kind.to_string(),
+        strength,
+        statement: statement.to_string(),
+        lines,
     }
 }
 
@@ -304,7 +286,7 @@ fn detail_text(v: &serde_json::Value) -> String {
 
 /// The derived values a recommendation that applies uses (in a condition
 /// or a placeholder), known and not mere yes/no state.
-fn derived(out: &mut String, program: &Program, scratch: &mut Scratch, applying: &[usize]) {
+fn derived(program: &Program, scratch: &mut Scratch, applying: &[usize]) -> Vec<String> {
     let model = &program.model;
     let defs = note_facts::used_defs(program, scratch, applying);
     let mut lines = Vec::new();
@@ -324,16 +306,67 @@ fn derived(out: &mut String, program: &Program, scratch: &mut Scratch, applying:
         display::push_statement_text(&mut text, model, info.ty, v);
         lines.push(text);
     }
-    if lines.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "\nDerived values used above");
-    for l in lines {
-        let _ = writeln!(out, "  {l}");
-    }
+    lines
 }
 
-/// The clinician note of one case (see the module documentation).
+/// The clinician note of one case as data (see the module documentation).
+/// `scratch` holds the evaluation that produced `outcome`.
+pub(crate) fn build(
+    outcome: &Outcome,
+    program: &Program,
+    scratch: &mut Scratch,
+    input: &NoteInput,
+) -> Note {
+    let model = &program.model;
+    let mut note = Note::default();
+    provenance(&mut note, outcome, model, input);
+    let mut applying = Vec::new();
+    let mut cited = BTreeSet::new();
+    for (r, rec) in outcome.recommendations.iter().enumerate() {
+        if rec.status != Status::Applies {
+            continue;
+        }
+        let same = note
+            .applies
+            .last()
+            .is_some_and(|g| g.section_path == *rec.section_path);
+        if !same {
+            let path = match rec.section_path.is_empty() {
+                true => "(no section)".to_string(),
+                false => rec.section_path.join(" > "),
+            };
+            note.applies.push(AppliesGroup {
+                path,
+                section_path: rec.section_path.to_vec(),
+                recs: Vec::new(),
+            });
+        }
+        let plain = note_facts::plain_statement(program, scratch, &input.case.case, outcome, r);
+        let one = applied(rec, plain.as_deref().unwrap_or(&rec.statement), model);
+        if let Some(group) = note.applies.last_mut() {
+            group.recs.push(one);
+        }
+        cited.extend(rec.citations.iter().copied());
+        applying.push(r);
+    }
+    note.derived = derived(program, scratch, &applying);
+    note.ask = note_ask::ask_next(outcome, model);
+    let why = note_facts::why_not(program, scratch);
+    note.why_not = note_ask::why_not(outcome, program, &why);
+    note.references = cited
+        .into_iter()
+        .map(|n| {
+            let text = model
+                .references
+                .get(&n)
+                .map_or("(not in the guideline)", String::as_str);
+            (n, text.to_string())
+        })
+        .collect();
+    note
+}
+
+/// The clinician note of one case as text, the default of `cairn run`.
 /// `scratch` holds the evaluation that produced `outcome`.
 pub fn clinician(
     outcome: &Outcome,
@@ -341,53 +374,6 @@ pub fn clinician(
     scratch: &mut Scratch,
     input: &NoteInput,
 ) -> String {
-    let model = &program.model;
-    let mut out = String::new();
-    provenance(&mut out, outcome, model, input);
-    let _ = writeln!(out, "\nWhat applies");
-    let mut last: Option<&[String]> = None;
-    let mut applying = Vec::new();
-    let mut cited = BTreeSet::new();
-    for (r, rec) in outcome.recommendations.iter().enumerate() {
-        if rec.status != Status::Applies {
-            continue;
-        }
-        if last != Some(&*rec.section_path) {
-            let path = match rec.section_path.is_empty() {
-                true => "(no section)".to_string(),
-                false => rec.section_path.join(" > "),
-            };
-            let _ = writeln!(out, "\n  {path}");
-            last = Some(&*rec.section_path);
-        }
-        let plain = note_facts::plain_statement(program, scratch, &input.case.case, outcome, r);
-        applied(
-            &mut out,
-            rec,
-            plain.as_deref().unwrap_or(&rec.statement),
-            model,
-        );
-        cited.extend(rec.citations.iter().copied());
-        applying.push(r);
-    }
-    if applying.is_empty() {
-        let _ = writeln!(out, "  nothing applies with the facts given");
-    }
-    derived(&mut out, program, scratch, &applying);
-    super::render::schedules(&mut out, outcome);
-    note_ask::ask_next(&mut out, outcome, model);
-    let why = note_facts::why_not(program, scratch);
-    note_ask::why_not(&mut out, outcome, program, &why);
-    if !cited.is_empty() {
-        let _ = writeln!(out, "\nReferences");
-        for n in cited {
-            let text = model
-                .references
-                .get(&n)
-                .map_or("(not in the guideline)", String::as_str);
-            let _ = writeln!(out, "  [{n}] {text}");
-        }
-    }
-    let _ = writeln!(out, "\n{DISCLAIMER}");
-    out
+    let note = build(outcome, program, scratch, input);
+    super::note_text::write(&note, outcome)
 }

@@ -1,16 +1,17 @@
 //! Eval stage: the two lists of the clinician note that look past what
 //! applies: what to ask next (one ranked list of missing facts, each once)
-//! and why not (one plain line per recommendation that does not apply).
+//! and why not (one plain line per recommendation that does not apply), as
+//! the note's data (`note_model`).
 
 use super::note::{group_title, kind_words};
 use super::note_facts::{Read, WhyNot};
+use super::note_model::{AskGroup, AskLine, AskNext, WhyNotLine};
 use crate::check::model::{Model, Type};
 use crate::eval::outcome::{display, Outcome, RecOutcome, Status};
 use crate::eval::Program;
 use crate::strength::Strength;
 use crate::value::Value;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 /// Facts by their labels: `Histologic subtype and FNCLCC grade`.
 pub(crate) fn fact_labels(model: &Model, facts: &[String]) -> String {
@@ -61,15 +62,16 @@ struct Ask<'o> {
 
 /// What to ask next: every fact missing from an undetermined
 /// recommendation, once, ranked by how many it could decide and then by
-/// the strongest of them, listed under the guideline's fact groups.
-pub(crate) fn ask_next(out: &mut String, outcome: &Outcome, model: &Model) {
+/// the strongest of them, listed under the guideline's fact groups; `None`
+/// when nothing is undetermined.
+pub(crate) fn ask_next(outcome: &Outcome, model: &Model) -> Option<AskNext> {
     let undetermined: Vec<&RecOutcome> = outcome
         .recommendations
         .iter()
         .filter(|r| r.status == Status::Undetermined)
         .collect();
     if undetermined.is_empty() {
-        return;
+        return None;
     }
     let mut asks: Vec<Ask> = Vec::new();
     for rec in &undetermined {
@@ -88,12 +90,6 @@ pub(crate) fn ask_next(out: &mut String, outcome: &Outcome, model: &Model) {
         let best = a.recs.iter().map(|r| weight(r)).min();
         (std::cmp::Reverse(a.recs.len()), best)
     });
-    let _ = writeln!(
-        out,
-        "\nWhat to ask next: {} fact(s) would decide {} undetermined recommendation(s)",
-        asks.len(),
-        undetermined.len()
-    );
     let mut groups: Vec<Option<&str>> = Vec::new();
     for a in &asks {
         let g = group_of(model, a.fact);
@@ -101,45 +97,48 @@ pub(crate) fn ask_next(out: &mut String, outcome: &Outcome, model: &Model) {
             groups.push(g);
         }
     }
-    for g in groups {
-        let title = g.map_or("Other facts", |g| group_title(model, g));
-        let _ = writeln!(out, "\n  {title}");
-        for (rank, a) in asks.iter().enumerate() {
-            if group_of(model, a.fact) == g {
-                ask_line(out, model, rank + 1, a);
-            }
-        }
-    }
-    let stuck: Vec<&&RecOutcome> = undetermined
+    let groups = groups
+        .into_iter()
+        .map(|g| AskGroup {
+            title: g
+                .map_or("Other facts", |g| group_title(model, g))
+                .to_string(),
+            asks: asks
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| group_of(model, a.fact) == g)
+                .map(|(rank, a)| ask_line(model, rank + 1, a))
+                .collect(),
+        })
+        .collect();
+    let stuck = undetermined
         .iter()
         .filter(|r| r.missing.is_empty())
-        .collect();
-    if !stuck.is_empty() {
-        let _ = writeln!(out, "\n  Not decided by any fact");
-        for rec in stuck {
+        .map(|rec| {
             let why = match rec.diagnostics.first() {
                 Some(d) => d.message.clone(),
                 None => "no missing fact decides it (see --audience informaticist)".to_string(),
             };
-            let _ = writeln!(out, "    [{}]: {why}", rec.id);
-        }
-    }
+            (rec.id.to_string(), why)
+        })
+        .collect();
+    Some(AskNext {
+        facts: asks.len(),
+        undetermined: undetermined.len(),
+        groups,
+        stuck,
+    })
 }
 
-/// `3. Histologic subtype — decides 4; strongest: Recommended [x]`, then
-/// the answers known to make a recommendation apply.
-fn ask_line(out: &mut String, model: &Model, rank: usize, a: &Ask) {
+/// One ranked fact: its label, how many it decides, the strongest of
+/// them, then the answers known to make a recommendation apply.
+fn ask_line(model: &Model, rank: usize, a: &Ask) -> AskLine {
     let label = model.user_description(a.fact).unwrap_or(a.fact);
-    let strongest = a.recs.iter().min_by_key(|r| weight(r));
-    let best = strongest
-        .map(|r| format!("; strongest: {} [{}]", kind_words(&r.kind), r.id))
-        .unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "    {rank}. {label} (`{}`): decides {} recommendation(s){best}",
-        a.fact,
-        a.recs.len()
-    );
+    let strongest = a
+        .recs
+        .iter()
+        .min_by_key(|r| weight(r))
+        .map(|r| (kind_words(&r.kind).to_string(), r.id.to_string()));
     // Answers that make a recommendation apply, as the exact pass found.
     let mut leads: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for rec in &a.recs {
@@ -150,9 +149,16 @@ fn ask_line(out: &mut String, model: &Model, rank: usize, a: &Ask) {
             }
         }
     }
-    for (values, ids) in leads {
-        let ids: Vec<String> = ids.iter().map(|id| format!("[{id}]")).collect();
-        let _ = writeln!(out, "         {values} -> applies: {}", ids.join(", "));
+    AskLine {
+        rank,
+        label: label.to_string(),
+        fact: a.fact.to_string(),
+        decides: a.recs.len(),
+        strongest,
+        leads: leads
+            .into_iter()
+            .map(|(v, ids)| (v.to_string(), ids.into_iter().map(str::to_string).collect()))
+            .collect(),
     }
 }
 
@@ -197,19 +203,24 @@ fn reads_words(model: &Model, reads: &[Read]) -> String {
 /// Why not: first the recommendations whose sections were reached and
 /// whose own condition is false, one line each, then the sections that do
 /// not apply, one line each with the recommendations they hold.
-pub(crate) fn why_not(out: &mut String, outcome: &Outcome, program: &Program, why: &[WhyNot]) {
+pub(crate) fn why_not(outcome: &Outcome, program: &Program, why: &[WhyNot]) -> Vec<WhyNotLine> {
     let model = &program.model;
-    if why.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "\nWhy not");
-    let id = |r: usize| outcome.recommendations.get(r).map_or("", |x| &x.id);
+    let id = |r: usize| {
+        outcome
+            .recommendations
+            .get(r)
+            .map_or(String::new(), |x| x.id.to_string())
+    };
+    let mut lines = Vec::new();
     for w in why.iter().filter(|w| w.section.is_none()) {
         let because = match w.reads.is_empty() {
             true => "not applicable whatever the facts still unknown are".to_string(),
             false => format!("not applicable: {}", reads_words(model, &w.reads)),
         };
-        let _ = writeln!(out, "  * [{}] {because}", id(w.rec));
+        lines.push(WhyNotLine::Rec {
+            id: id(w.rec),
+            because,
+        });
     }
     let mut sections: Vec<(crate::check::model::SectionId, Vec<&WhyNot>)> = Vec::new();
     for w in why {
@@ -228,11 +239,11 @@ pub(crate) fn why_not(out: &mut String, outcome: &Outcome, program: &Program, wh
             .first()
             .map(|w| reads_words(model, &w.reads))
             .unwrap_or_default();
-        let ids: Vec<String> = list.iter().map(|w| format!("[{}]", id(w.rec))).collect();
-        let _ = writeln!(
-            out,
-            "  * {title}: does not apply ({reads}); not reached: {}",
-            ids.join(", ")
-        );
+        lines.push(WhyNotLine::Section {
+            title: title.to_string(),
+            reads,
+            ids: list.iter().map(|w| id(w.rec)).collect(),
+        });
     }
+    lines
 }
