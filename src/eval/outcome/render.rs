@@ -361,7 +361,9 @@ fn derived(out: &mut String, outcome: &Outcome, checked: &Checked) {
 /// recommendation, once, ranked; empty when nothing is undetermined.
 pub fn ask_next(outcome: &Outcome, model: &crate::check::model::Model) -> String {
     let mut out = String::new();
-    super::note_ask::ask_next(&mut out, outcome, model);
+    if let Some(ask) = super::note_ask::ask_next(outcome, model) {
+        super::note_text::ask_next(&mut out, &ask);
+    }
     out
 }
 
