@@ -10,6 +10,7 @@ mod constraints;
 pub mod convert;
 pub mod csv;
 pub mod error;
+pub mod form;
 pub mod json;
 mod lists;
 mod next_due;

@@ -11,6 +11,7 @@ pub mod discover;
 pub mod filter;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod golden;
 pub mod load;
 pub mod runner;
 pub mod strengths;

@@ -107,6 +107,7 @@ mod codes;
 mod color;
 mod completions;
 mod diagnostics_cascade;
+mod form_export;
 mod graph;
 mod machine_output;
 mod trace;

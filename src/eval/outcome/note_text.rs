@@ -98,7 +98,7 @@ fn provenance(out: &mut String, note: &Note) {
 
 /// `What to ask next: …`, the ranked facts under their groups, then the
 /// recommendations no fact decides.
-fn ask_next(out: &mut String, ask: &AskNext) {
+pub(crate) fn ask_next(out: &mut String, ask: &AskNext) {
     let _ = writeln!(
         out,
         "\nWhat to ask next: {} fact(s) would decide {} undetermined recommendation(s)",

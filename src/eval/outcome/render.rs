@@ -356,5 +356,16 @@ fn derived(out: &mut String, outcome: &Outcome, checked: &Checked) {
     }
 }
 
+/// The clinician note's "what to ask next" list on its own (for a page
+/// that shows it beside the note): every fact missing from an undetermined
+/// recommendation, once, ranked; empty when nothing is undetermined.
+pub fn ask_next(outcome: &Outcome, model: &crate::check::model::Model) -> String {
+    let mut out = String::new();
+    if let Some(ask) = super::note_ask::ask_next(outcome, model) {
+        super::note_text::ask_next(&mut out, &ask);
+    }
+    out
+}
+
 pub use super::note::{clinician, short_reference, NoteInput, DISCLAIMER};
 pub use super::render_trace::{steps, trace};
