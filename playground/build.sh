@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the playground into target/playground/ (never committed):
-#   1. the glue crate playground/wasm for wasm32-unknown-unknown (release);
+#   1. the glue crate playground/wasm for wasm32-unknown-unknown (the
+#      `wasm` profile of the root Cargo.toml);
 #   2. wasm-bindgen's JS bindings (--target web), with the wasm-bindgen-cli
 #      of exactly the wasm-bindgen version in Cargo.lock, installed into
 #      target/tools/ from crates.io when missing and reused after;
@@ -15,29 +16,21 @@ root="$(dirname "$here")"
 out="$root/target/playground"
 cd "$root"
 
-echo "== playground: cairn-wasm (release, wasm32-unknown-unknown)"
+echo "== playground: cairn-wasm (profile wasm, wasm32-unknown-unknown)"
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
-cargo build --quiet -p cairn-wasm --release --target wasm32-unknown-unknown
+# The `wasm` profile: release without debug info (wasm-bindgen strips it
+# anyway; it only costs build time) and optimised for size.
+cargo build --quiet -p cairn-wasm --profile wasm --target wasm32-unknown-unknown
 
-# The CLI must match the crate exactly: its bindings format is versioned.
-version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
-bindgen="$root/target/tools/bin/wasm-bindgen"
-if [ ! -x "$bindgen" ] || [ "$("$bindgen" --version)" != "wasm-bindgen $version" ]; then
-  echo "== playground: installing wasm-bindgen-cli $version into target/tools"
-  # Not --locked: the lock file published with 0.2.130 pins a webpki-roots
-  # release that the registry does not serve. Only the `wasm-bindgen`
-  # binary, without the TLS stack (default feature) that only the test
-  # runner's downloads use: a third of the build.
-  cargo install --quiet --force --no-default-features --bin wasm-bindgen \
-    --version "$version" --root "$root/target/tools" wasm-bindgen-cli
-fi
+# wasm-bindgen-cli of exactly the crate's version (playground/tools.sh).
+bindgen="$("$here/tools.sh")"
 
 echo "== playground: bindings, bundle, files -> target/playground"
 rm -rf "$out"
 mkdir -p "$out/pkg" "$out/guidelines"
 "$bindgen" --target web --no-typescript --out-dir "$out/pkg" \
-  target/wasm32-unknown-unknown/release/cairn_wasm.wasm
+  target/wasm32-unknown-unknown/wasm/cairn_wasm.wasm
 "$here/node_modules/.bin/esbuild" "$here/web/main.js" --bundle --format=esm \
   --minify --log-level=warning --external:./pkg/cairn_wasm.js --outfile="$out/main.js"
 cp "$here/web/index.html" "$here/web/style.css" "$out/"
