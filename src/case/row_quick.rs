@@ -90,13 +90,7 @@ impl Header {
                 }
             })
             .collect();
-        let absent = model
-            .facts
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !given.get(*i).copied().unwrap_or(false))
-            .filter_map(|(i, f)| Some((i as u32, f.domain.absent?)))
-            .collect();
+        let absent = model.absent_left_out(&given);
         Header { quick, absent }
     }
 }

@@ -647,6 +647,18 @@ impl Model {
         })
     }
 
+    /// The facts not in `given` (indexed by fact) that take their `absent
+    /// means` value, with it: what a reader of columns fills in for the
+    /// facts its header leaves out, once per header.
+    pub fn absent_left_out(&self, given: &[bool]) -> Vec<(u32, crate::value::Value)> {
+        self.facts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !given.get(*i).copied().unwrap_or(false))
+            .filter_map(|(i, f)| Some((i as u32, f.domain.absent?)))
+            .collect()
+    }
+
     /// The fact named `name`.
     pub fn fact(&self, name: &str) -> Option<FactId> {
         self.facts

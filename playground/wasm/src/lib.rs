@@ -98,13 +98,9 @@ impl Playground {
         let Some((checked, program)) = &self.guideline else {
             return no_guideline();
         };
-        let case_file = match cairn::load_case(checked, CASE_NAME, case_json) {
+        let case_file = match load_case(checked, case_json) {
             Ok(c) => c,
-            Err(failed) => {
-                let mut answer = diagnostics(&failed.diagnostics, &failed.sources);
-                answer["ok"] = json!(false);
-                return answer.to_string();
-            }
+            Err(answer) => return answer,
         };
         let mut scratch = program.scratch();
         let options = eval::Options { trace: true };
@@ -159,13 +155,9 @@ impl Playground {
         let Some((checked, program)) = &self.guideline else {
             return no_guideline();
         };
-        let case_file = match cairn::load_case(checked, CASE_NAME, case_json) {
+        let case_file = match load_case(checked, case_json) {
             Ok(c) => c,
-            Err(failed) => {
-                let mut answer = diagnostics(&failed.diagnostics, &failed.sources);
-                answer["ok"] = json!(false);
-                return answer.to_string();
-            }
+            Err(answer) => return answer,
         };
         let facts = match serde_json::from_str::<Value>(case_json) {
             Ok(Value::Object(mut case)) => match case.remove("facts") {
@@ -197,6 +189,15 @@ fn diagnostics(diagnostics: &Diagnostics, sources: &SourceMap) -> Value {
     json!({
         "diagnostics": diagnostics.to_json(sources),
         "rendered": diagnostics.render_styled(sources, WIDTH, false),
+    })
+}
+
+/// Loads the page's case, or the answer that gives its diagnostics.
+fn load_case(checked: &Checked, case_json: &str) -> Result<cairn::CaseFile, String> {
+    cairn::load_case(checked, CASE_NAME, case_json).map_err(|failed| {
+        let mut answer = diagnostics(&failed.diagnostics, &failed.sources);
+        answer["ok"] = json!(false);
+        answer.to_string()
     })
 }
 
