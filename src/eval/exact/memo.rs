@@ -18,6 +18,7 @@
 //! bounded whatever the cohort. Tests compare every outcome built with a
 //! warm memo against the same case in a fresh scratch.
 
+use super::cone::Adjacency;
 use super::diagram_build::key;
 use super::program::ExactInfo;
 use crate::eval::compile::Pc;
@@ -38,8 +39,29 @@ pub(crate) struct Memo {
     /// The key of the last lookup, built in place so that a hit allocates
     /// nothing.
     key: Vec<u64>,
+    /// Per slot: the key walk that last reached it (see
+    /// [`Memo::key_live`]), so a walk needs no clearing.
+    stamps: Vec<u32>,
+    walk: u32,
+    stack: Vec<Pc>,
     /// Lookups answered (for the tests and the benchmark's report).
     pub hits: u64,
+}
+
+/// Appends a value to a key: one word (its tag in the top byte) for an
+/// unknown, a truth value, an enum value or a row, whose bits fit below
+/// it, and the tag then the bits for the others, so a key reads back one
+/// way only.
+fn push_value(out: &mut Vec<u64>, v: Option<Value>) {
+    let (tag, bits) = key(v);
+    let tag = u64::from(tag) << 56;
+    match v {
+        None | Some(Value::Bool(_) | Value::Enum(_) | Value::Row(_)) => out.push(tag | bits),
+        Some(_) => {
+            out.push(tag);
+            out.push(bits);
+        }
+    }
 }
 
 /// A recommendation's or a definition's key starts with its kind and index,
@@ -54,6 +76,77 @@ impl Memo {
     /// Builds the key of `item` from the values of its cone's fact slots
     /// `facts` in `vals`, forgetting every answer when the program changed.
     pub fn key(&mut self, owner: u64, item: Item, facts: &[Pc], vals: &[Option<Value>]) {
+        self.start(owner, item);
+        for &pc in facts {
+            let (tag, bits) = key(vals.get(pc as usize).copied().flatten());
+            self.key.push(u64::from(tag));
+            self.key.push(bits);
+        }
+    }
+
+    /// Builds the key of recommendation `item`'s explanation from what the
+    /// completion walk can look at: the undecided slots its status slot
+    /// `root` reads through undecided slots (the walk's live slots, found
+    /// in the same way as `Work::walk`), and the value of every slot each
+    /// of them reads; `marks` adds what the exact pass settled about it
+    /// (its status, resolved or approximate). The walk and the explanation
+    /// read nothing else (`Work::prepare_from` loads only these slots), so
+    /// two cases with one key have one explanation, however their other
+    /// facts differ: a cohort repeats far fewer of these than combinations
+    /// of the whole cone's facts.
+    pub fn key_live(
+        &mut self,
+        owner: u64,
+        item: Item,
+        (adj, root): (&Adjacency, Pc),
+        vals: &[Option<Value>],
+        marks: u64,
+    ) {
+        self.start(owner, item);
+        self.key.push(marks);
+        if self.stamps.len() != vals.len() {
+            self.stamps = vec![0; vals.len()];
+            self.walk = 0;
+        }
+        self.walk = self.walk.wrapping_add(1);
+        if self.walk == 0 {
+            self.stamps.fill(0);
+            self.walk = 1;
+        }
+        self.stack.clear();
+        let v = vals.get(root as usize).copied().flatten();
+        push_value(&mut self.key, v);
+        if v.is_none() {
+            if let Some(s) = self.stamps.get_mut(root as usize) {
+                *s = self.walk;
+            }
+            self.stack.push(root);
+        }
+        // Depth first, as deterministic as the walk: the same key means
+        // the same slots were reached in the same order with the same
+        // values read.
+        while let Some(pc) = self.stack.pop() {
+            self.key.push(u64::from(pc));
+            for &c in adj.of(pc) {
+                let v = vals.get(c as usize).copied().flatten();
+                push_value(&mut self.key, v);
+                if v.is_some() {
+                    continue;
+                }
+                match self.stamps.get_mut(c as usize) {
+                    Some(s) if *s != self.walk => {
+                        *s = self.walk;
+                        self.stack.push(c);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Starts a key for `item`, forgetting every answer when the program
+    /// changed.
+    fn start(&mut self, owner: u64, item: Item) {
         if self.owner != owner {
             self.recs.clear();
             self.defs.clear();
@@ -64,11 +157,6 @@ impl Memo {
             Item::Rec(r) => u64::from(r),
             Item::Def(d) => (1 << 32) | u64::from(d),
         });
-        for &pc in facts {
-            let (tag, bits) = key(vals.get(pc as usize).copied().flatten());
-            self.key.push(u64::from(tag));
-            self.key.push(bits);
-        }
     }
 
     /// The remembered explanation under the last key.

@@ -44,6 +44,40 @@ fn a_warm_memo_gives_the_outcomes_of_a_fresh_scratch() {
 }
 
 #[test]
+fn distinct_cases_sharing_what_the_walk_reads_share_an_answer() {
+    // Every case is new (no combination of the cone's facts comes back),
+    // so every answer from the memo came from another case whose facts
+    // differ but whose undecided part reads the same: the outcome must
+    // still be that of a fresh scratch.
+    let programs = programs();
+    let config = ProptestConfig {
+        failure_persistence: None,
+        cases: 12,
+        ..ProptestConfig::default()
+    };
+    let hits = std::cell::Cell::new(0u64);
+    proptest!(config, |(seed in any::<u64>(), unknown in 2u64..6)| {
+        for (path, p) in &programs {
+            let mut warm = p.scratch();
+            for k in 0..40u64 {
+                let case = random_case(p.model(), seed, seed ^ (k * 0x9e37_79b9), unknown);
+                let a = p.evaluate_with(&case, &mut warm, Options { trace: true });
+                let a = serde_json::to_string(&a).unwrap();
+                let b = p.evaluate_with(&case, &mut p.scratch(), Options { trace: true });
+                let b = serde_json::to_string(&b).unwrap();
+                prop_assert_eq!(a, b, "{}: case {}", path, k);
+            }
+            hits.set(hits.get() + warm.memo.hits);
+        }
+    });
+    assert!(
+        hits.get() > 1000,
+        "only {} answers from the memo",
+        hits.get()
+    );
+}
+
+#[test]
 fn a_memo_forgets_another_programs_answers_and_stays_bounded() {
     let mut memo = Memo::default();
     let vals = [Some(Value::Int(3)), None];

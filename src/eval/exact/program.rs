@@ -4,7 +4,7 @@
 //! outcome's new fields and the trace read [`Program::detail`].
 
 use super::cone::{ordered, reads, Cone};
-use super::diagram::NoStatus;
+use super::diagram::{self, NoStatus};
 use super::space::NONE;
 use super::{leads_to, memo, Detail, FactSpace, Work};
 use crate::case::Case;
@@ -380,14 +380,23 @@ impl Program {
         let explored = scratch.approx.contains(r)
             || scratch.resolved.contains(r)
             || scratch.statuses.get(r) == Some(&Status::Undetermined);
-        let Some(cone) = self.plan.recs.get(r).filter(|_| explored) else {
+        let root = self.code.rec_root.get(r).copied();
+        let (Some(root), true) = (root, explored && self.plan.recs.get(r).is_some()) else {
             return ExactInfo::default();
         };
         self.sync(scratch);
         let item = memo::Item::Rec(rec.0);
-        scratch
-            .memo
-            .key(self.plan.id, item, &cone.facts, &scratch.vals);
+        let status = scratch.statuses.get(r).map_or(3, |&s| diagram::code(s));
+        let marks = u64::from(status)
+            | u64::from(scratch.resolved.contains(r)) << 2
+            | u64::from(scratch.approx.contains(r)) << 3;
+        scratch.memo.key_live(
+            self.plan.id,
+            item,
+            (&self.plan.adj, root),
+            &scratch.vals,
+            marks,
+        );
         if let Some(info) = scratch.memo.rec() {
             return info.clone();
         }
