@@ -31,7 +31,6 @@ pub(crate) fn text(model: &Model, ty: Type, v: Option<Value>) -> String {
 /// Appends to `out`; the common values (enums, booleans, integers,
 /// unknown) without a temporary string.
 pub(crate) fn push_statement_text(out: &mut String, model: &Model, ty: Type, v: Option<Value>) {
-    use std::fmt::Write as _;
     match (ty, v) {
         (Type::Enum(e), Some(Value::Enum(i))) => {
             let info = model
@@ -45,10 +44,35 @@ pub(crate) fn push_statement_text(out: &mut String, model: &Model, ty: Type, v: 
         (_, None) => out.push_str("unknown"),
         (_, Some(Value::Bool(b))) => out.push_str(if b { "true" } else { "false" }),
         (_, Some(Value::Int(i))) => {
-            let _ = write!(out, "{i}");
+            out.push_str(itoa::Buffer::new().format(i));
         }
+        (_, Some(Value::Number(x))) => push_number(out, x),
+        (Type::Quantity { unit, .. }, Some(Value::Quantity(x))) => {
+            push_number(out, unit.from_canonical(x));
+            out.push(' ');
+            out.push_str(unit.symbol);
+        }
+        (_, Some(Value::Quantity(x))) => push_number(out, x),
         _ => out.push_str(&text(model, ty, v)),
     }
+}
+
+/// Appends a number as [`format_number`] writes it (`50`, `50.4`), without
+/// its temporary string: the common values of a statement's placeholders.
+pub(crate) fn push_number(out: &mut String, x: f64) {
+    use std::fmt::Write as _;
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        out.push_str(itoa::Buffer::new().format(x as i64));
+        return;
+    }
+    let from = out.len();
+    let _ = write!(out, "{x:.6}");
+    // Trailing zeros, then a trailing point, as `format_number` trims them.
+    let kept = out
+        .get(from..)
+        .map(|s| s.trim_end_matches('0').trim_end_matches('.').len())
+        .unwrap_or(0);
+    out.truncate(from + kept);
 }
 
 /// A value for a statement with the decimals of a `:.N` format, when it
@@ -174,5 +198,34 @@ pub(crate) fn detail_json(d: &Detail) -> serde_json::Value {
             "unit": unit.symbol,
         }),
         Detail::Text(t) => json!(t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_number;
+    use crate::units::format_number;
+
+    #[test]
+    fn a_pushed_number_reads_as_format_number_writes_it() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut values = vec![
+            0.0, -0.0, 1.0, -1.0, 0.5, 50.4, 1e15, 1e16, -1e15, 1e-7, 0.1 + 0.2, 1.0 / 3.0,
+            2.5e-6, 999_999.999_999_9, f64::NAN, f64::INFINITY, f64::NEG_INFINITY,
+        ];
+        for _ in 0..2000 {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            let r = state.wrapping_mul(0x2545_f491_4f6c_dd1d);
+            let scale = [1.0, 10.0, 1000.0, 1e6, 1e-3][(r % 5) as usize];
+            values.push((r >> 11) as f64 / (1u64 << 40) as f64 * scale - scale / 2.0);
+            values.push(((r >> 20) % 100_000) as f64 / 10.0);
+        }
+        for x in values {
+            let mut out = String::from("dose ");
+            push_number(&mut out, x);
+            assert_eq!(out, format!("dose {}", format_number(x)), "{x:?}");
+        }
     }
 }
