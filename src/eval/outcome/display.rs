@@ -210,8 +210,23 @@ mod tests {
     fn a_pushed_number_reads_as_format_number_writes_it() {
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         let mut values = vec![
-            0.0, -0.0, 1.0, -1.0, 0.5, 50.4, 1e15, 1e16, -1e15, 1e-7, 0.1 + 0.2, 1.0 / 3.0,
-            2.5e-6, 999_999.999_999_9, f64::NAN, f64::INFINITY, f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            50.4,
+            1e15,
+            1e16,
+            -1e15,
+            1e-7,
+            0.1 + 0.2,
+            1.0 / 3.0,
+            2.5e-6,
+            999_999.999_999_9,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
         ];
         for _ in 0..2000 {
             state ^= state >> 12;

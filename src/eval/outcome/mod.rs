@@ -13,6 +13,7 @@
 //! [`Outcome::into_owned`] detaches one from its program.
 
 pub(crate) mod build;
+mod civil;
 mod derived;
 pub(crate) mod diagnose;
 pub(crate) mod display;

@@ -15,6 +15,7 @@
 //! phase counts from it. The next due visit is the first whose window has
 //! not closed on the `as of` date.
 
+use super::civil::{add_months, iso_date as format_date};
 use super::schedule_dates::Dates;
 use crate::check::model::{
     DateAnchor, DateRef, Model, PhaseInfo, PhaseLengthInfo, ScheduleId, TimeRange,
@@ -26,7 +27,7 @@ use crate::eval::trace::span_ref;
 use crate::eval::{run, Program};
 use crate::units::Unit;
 use crate::value::date::MAX_DAY;
-use crate::value::{add_months, format_date, Value};
+use crate::value::Value;
 use std::collections::BTreeSet;
 
 /// The most visits laid out for one schedule; a schedule with more is cut
