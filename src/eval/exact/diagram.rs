@@ -136,7 +136,7 @@ const STATUSES: [Status; 4] = [
 ];
 
 /// A variable the case leaves free (in `Seen::branches`).
-const FREE: u32 = u32::MAX;
+pub(super) const FREE: u32 = u32::MAX;
 /// A variable whose branch the case's value does not give.
 const NONE: u32 = u32::MAX - 1;
 
@@ -331,7 +331,7 @@ impl Diagrams {
     /// The branch a case takes at variable `var`: [`FREE`] for an unknown
     /// fact, [`NONE`] when its value lies in no region, or within rounding
     /// of a decimal threshold.
-    fn branch(
+    pub(super) fn branch(
         &self,
         var: &Var,
         facts: &[Option<Value>],
@@ -368,7 +368,7 @@ impl Diagrams {
     }
 
     /// The region of an ordered fact's variable that holds `v`.
-    fn region_of(&self, var: &Var, v: Value) -> Option<u32> {
+    pub(super) fn region_of(&self, var: &Var, v: Value) -> Option<u32> {
         let regions = self
             .regions
             .get(var.start as usize..(var.start + var.radix) as usize)?;

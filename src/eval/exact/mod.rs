@@ -42,6 +42,9 @@ mod cone;
 mod describe;
 mod diagram;
 mod diagram_build;
+mod diagram_grid;
+#[cfg(test)]
+mod diagram_grid_tests;
 #[cfg(test)]
 mod diagram_tests;
 mod memo;

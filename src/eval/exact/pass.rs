@@ -78,6 +78,19 @@ pub(crate) struct Work {
     pub(super) cold: bool,
     /// The index of the completion `digits` describes.
     pub(super) at: u64,
+    /// Completion grids read off a decision diagram (`diagram_grid`),
+    /// for the tests and the benchmark.
+    pub(super) gridded: u64,
+    /// Always run the completions, never read a grid off a diagram (the
+    /// reference of `diagram_grid_tests`).
+    pub(super) walk_only: bool,
+    /// Per varying fact: where its regions' diagram branches start in
+    /// `dmap`.
+    pub(super) dstart: Vec<u32>,
+    pub(super) dmap: Vec<u32>,
+    /// Per diagram variable: the case's branch, or the varying fact whose
+    /// digit gives it.
+    pub(super) vary: Vec<u32>,
     /// The live instructions in an evaluation order in which those that
     /// depend on lower varying facts come last (see `rerun`).
     pub(super) order: Vec<Pc>,
@@ -158,6 +171,11 @@ impl Work {
             let s = status_of(self.complete(code, i, root));
             self.grid.push(s);
         }
+        self.finish()
+    }
+
+    /// Marks the facts that matter from a full `grid`.
+    pub(super) fn finish(&mut self) -> Detail {
         self.matters.clear();
         let mut stride = 1usize;
         for i in 0..self.facts.len() {

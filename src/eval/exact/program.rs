@@ -9,6 +9,7 @@ use super::space::NONE;
 use super::{leads_to, memo, Detail, FactSpace, Work};
 use crate::case::Case;
 use crate::check::model::{DefId, FactId, RecId, Type};
+use crate::eval::compile::Pc;
 use crate::eval::fast_run::View;
 use crate::eval::outcome::{LeadsTo, Status};
 use crate::eval::probe::ProbeId;
@@ -313,6 +314,20 @@ impl Program {
             return Some(Detail::Decided(status));
         }
         let root = *self.code.rec_root.get(r)?;
+        // A cone with an operation that can fail runs its completions: a
+        // failure depends on the value, not only on its region.
+        let sound = self.plan.recs.get(r).is_some_and(|c| c.fallible.is_empty());
+        if sound && !exact.walk_only {
+            let facts = vals.get(..self.code.facts).unwrap_or(&[]);
+            let known = |pc: Pc| match vals.get(pc as usize).copied().flatten() {
+                Some(Value::Bool(b)) => Some(b),
+                _ => None,
+            };
+            if exact.grid_by_diagram(&self.plan.diagrams, r, facts, known) {
+                exact.gridded += 1;
+                return Some(exact.finish());
+            }
+        }
         Some(exact.full(&self.code, root))
     }
 
