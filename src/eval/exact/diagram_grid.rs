@@ -26,6 +26,8 @@ use crate::value::Value;
 
 /// Marks a variable whose branch is a varying fact's digit (`Work::vary`).
 const VARY: u32 = 1 << 31;
+/// A variable no path has met yet in this grid (`Work::vary`).
+const UNSEEN: u32 = FREE - 2;
 
 impl Work {
     /// Fills `grid` with the status of every completion of the prepared
@@ -68,18 +70,11 @@ impl Work {
                 }
             }
         }
-        // Per variable: the case's branch, or which digit gives it.
+        // Per variable: the case's branch, or which digit gives it, found
+        // when a path first meets it (a program has many more variables
+        // than one diagram tests).
         self.vary.clear();
-        for var in &d.vars {
-            let j = match var.kind {
-                VarKind::Fact { fact, .. } => self.facts.iter().position(|&f| f == fact),
-                VarKind::Known { .. } => None,
-            };
-            self.vary.push(match j {
-                Some(j) => VARY | j as u32,
-                None => d.branch(var, facts, &known),
-            });
-        }
+        self.vary.resize(d.vars.len(), UNSEEN);
         let n = self.size();
         self.grid.clear();
         self.digits.clear();
@@ -87,7 +82,7 @@ impl Work {
         // The walk's digits are stale now; its next completion starts over.
         self.warm = false;
         for _ in 0..n {
-            let Some(s) = self.path(d, rec.root) else {
+            let Some(s) = self.path(d, rec.root, facts, &known) else {
                 return false;
             };
             self.grid.push(s);
@@ -110,7 +105,13 @@ impl Work {
     /// The status at the end of the path the current digits take from
     /// `at`; `None` at a variable the case leaves free or whose branch no
     /// region gives.
-    fn path(&self, d: &Diagrams, mut at: u32) -> Option<Status> {
+    fn path(
+        &mut self,
+        d: &Diagrams,
+        mut at: u32,
+        facts: &[Option<Value>],
+        known: &impl Fn(Pc) -> Option<bool>,
+    ) -> Option<Status> {
         let flat = d.flat.as_slice();
         loop {
             if at & LEAF != 0 {
@@ -123,6 +124,9 @@ impl Work {
             let i = at as usize;
             let (&var, &radix) = (flat.get(i)?, flat.get(i + 1)?);
             let mut b = *self.vary.get(var as usize)?;
+            if b == UNSEEN {
+                b = self.variable(d, var, facts, known)?;
+            }
             if b & VARY != 0 {
                 // A free or unplaced case fact (see `Diagrams::branch`).
                 if b >= FREE - 1 {
@@ -137,5 +141,27 @@ impl Work {
             }
             at = *flat.get(i + 2 + b as usize)?;
         }
+    }
+
+    /// Finds what gives variable `var`'s branch: a varying fact's digit,
+    /// else the case.
+    fn variable(
+        &mut self,
+        d: &Diagrams,
+        var: u32,
+        facts: &[Option<Value>],
+        known: &impl Fn(Pc) -> Option<bool>,
+    ) -> Option<u32> {
+        let info = d.vars.get(var as usize)?;
+        let j = match info.kind {
+            VarKind::Fact { fact, .. } => self.facts.iter().position(|&f| f == fact),
+            VarKind::Known { .. } => None,
+        };
+        let b = match j {
+            Some(j) => VARY | j as u32,
+            None => d.branch(info, facts, known),
+        };
+        *self.vary.get_mut(var as usize)? = b;
+        Some(b)
     }
 }
