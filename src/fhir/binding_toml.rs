@@ -95,30 +95,22 @@ pub struct RawShape {
     #[serde(default)]
     pub map: BTreeMap<Text, Spanned<toml::Value>>,
     /// Expected UCUM unit(s) of a quantity.
-    pub unit: Option<Spanned<Units>>,
+    pub unit: Option<Spanned<toml::Value>>,
     /// How candidates combine.
     pub pick: Option<Text>,
     /// The FHIRPath of the resource's date.
     pub date: Option<Text>,
 }
 
-/// One unit or several.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub enum Units {
-    /// `unit = "Gy"`.
-    One(Text),
-    /// `unit = ["mg/L", "ug/L"]`.
-    Many(Vec<Text>),
-}
-
-impl Units {
-    /// The units, in order.
-    pub fn all(&self) -> Vec<&Text> {
-        match self {
-            Units::One(u) => vec![u],
-            Units::Many(us) => us.iter().collect(),
-        }
+/// The units of `unit = "Gy"` or `unit = ["mg/L", "ug/L"]` (`None`: not
+/// strings), each with the span of the whole value: a serde untagged enum
+/// cannot keep spans, so the value is read as a TOML value.
+pub fn units(v: &Spanned<toml::Value>) -> Option<Vec<Text>> {
+    let at = v.span();
+    let one = |x: &toml::Value| x.as_str().map(|s| Spanned::new(at.clone(), s.to_string()));
+    match v.get_ref() {
+        toml::Value::Array(items) => items.iter().map(one).collect(),
+        other => one(other).map(|u| vec![u]),
     }
 }
 

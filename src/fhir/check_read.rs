@@ -143,11 +143,17 @@ impl Cx<'_> {
         let Some(given) = &raw.unit else {
             return Vec::new();
         };
+        let Some(list) = super::binding_toml::units(given) else {
+            self.error(BindingError::Shape {
+                message: "`unit` is not a unit or a list of units".into(),
+                help: "write `unit = \"Gy\"` or `unit = [\"mg/L\", \"ug/L\"]`".into(),
+                span: span(given.span()),
+            });
+            return Vec::new();
+        };
         let Type::Quantity { dim, unit: shown } = fact.ty else {
             self.error(BindingError::Unit {
-                unit: given
-                    .get_ref()
-                    .all()
+                unit: list
                     .first()
                     .map(|u| u.get_ref().clone())
                     .unwrap_or_default(),
@@ -162,7 +168,7 @@ impl Cx<'_> {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for u in given.get_ref().all() {
+        for u in &list {
             let reason = match units::parse(u.get_ref()) {
                 Err(e) => Some(e.reason()),
                 Ok(parsed) => {

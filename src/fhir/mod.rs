@@ -15,7 +15,14 @@ mod check_read;
 mod check_resources;
 mod check_shape;
 mod check_value;
+mod extract;
+mod extract_bundle;
+mod extract_read;
+pub mod extract_warning;
 pub mod path;
 
 pub use binding::Binding;
 pub use check::load_binding;
+pub use extract::{extract, Extracted};
+pub use extract_bundle::{bundle_resources, BundleError};
+pub use extract_warning::ExtractWarning;
