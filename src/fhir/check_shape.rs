@@ -78,9 +78,12 @@ impl Cx<'_> {
             }
         }
         if let Some(vs) = &raw.valueset {
-            if !self.valuesets.contains_key(vs.get_ref()) {
-                let help = suggestion(vs.get_ref(), self.valuesets.keys().map(String::as_str))
-                    .unwrap_or_else(|| "declare it under `[valuesets]`".into());
+            if !self.declared_valuesets.contains(vs.get_ref()) {
+                let help = suggestion(
+                    vs.get_ref(),
+                    self.declared_valuesets.iter().map(String::as_str),
+                )
+                .unwrap_or_else(|| "declare it under `[valuesets]`".into());
                 self.error(BindingError::UnknownValueset {
                     name: vs.get_ref().clone(),
                     help,
