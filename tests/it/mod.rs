@@ -25,6 +25,7 @@ mod eval;
 mod exact;
 mod exact_grid;
 mod fhir_binding;
+mod fhir_extract;
 mod format;
 mod functions;
 mod fuzz_replay;
