@@ -56,6 +56,7 @@ mod cohort_arrow;
 mod cohort_gen;
 mod commands;
 mod completions;
+mod fhir;
 mod fmt;
 mod graph;
 mod new;
@@ -419,6 +420,12 @@ pub enum Command {
         #[arg(long, requires = "output")]
         force: bool,
     },
+    /// FHIR R4: evaluate FHIRPath against a resource.
+    Fhir {
+        /// What to do.
+        #[command(subcommand)]
+        command: fhir::FhirCommand,
+    },
 }
 
 /// The format of `cairn graph`.
@@ -608,6 +615,7 @@ pub fn main() -> ExitCode {
             output,
             force,
         } => report::run(&guideline, &case, &report::Settings { output, force }),
+        Command::Fhir { command } => fhir::run(command),
     };
     ExitCode::from(output::finish(code))
 }

@@ -24,6 +24,7 @@ mod editors;
 mod eval;
 mod exact;
 mod exact_grid;
+mod fhirpath;
 mod format;
 mod functions;
 mod fuzz_replay;
