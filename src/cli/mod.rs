@@ -440,7 +440,8 @@ pub enum Command {
         #[arg(long, requires = "output")]
         force: bool,
     },
-    /// FHIR R4: extract cases from resources through a binding.
+    /// FHIR R4: evaluate FHIRPath against a resource; extract cases from
+    /// resources through a binding.
     Fhir {
         /// What to do.
         #[command(subcommand)]

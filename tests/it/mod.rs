@@ -26,6 +26,7 @@ mod exact;
 mod exact_grid;
 mod fhir_binding;
 mod fhir_extract;
+mod fhirpath;
 mod format;
 mod functions;
 mod fuzz_replay;
