@@ -48,6 +48,7 @@ pub fn load_binding(
     };
     let mut cx = Cx {
         model: &checked.model,
+        text,
         file,
         diagnostics: Diagnostics::new(),
         systems: BTreeMap::new(),
@@ -100,6 +101,8 @@ pub fn load_binding(
 /// The state of one check.
 pub(super) struct Cx<'a> {
     pub(super) model: &'a Model,
+    /// The binding's text, to point inside its strings.
+    pub(super) text: &'a str,
     pub(super) file: FileId,
     pub(super) diagnostics: Diagnostics,
     pub(super) systems: BTreeMap<String, String>,

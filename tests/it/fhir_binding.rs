@@ -330,3 +330,17 @@ fn the_binding_path_is_relative_to_the_binding() {
         .unwrap();
     assert_eq!(f.diagnostics.reports[0].code(), "cairn::binding::valueset");
 }
+
+#[test]
+fn fhirpath_expressions_must_parse() {
+    let text = with(
+        "value = \"valueQuantity\"",
+        "value = \"valueQuantity.where(\"",
+    )
+    .replacen(
+        "filter = { \"status\" = \"final\" }",
+        "filter = { \"status..x\" = \"final\" }\nwhere = \"value.exists() and\"",
+        1,
+    );
+    insta::assert_snapshot!(rendered(&text));
+}

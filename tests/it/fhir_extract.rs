@@ -434,3 +434,26 @@ fn the_commands_extract_and_run_from_a_bundle() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("ok (0 errors, 0 warnings)"), "{err}");
 }
+
+#[test]
+fn where_and_filters_select_resources() {
+    let checked = guideline("tests/fhir/mini.cairn");
+    let text = std::fs::read_to_string(root().join("tests/fhir/mini.toml"))
+        .unwrap()
+        .replacen(
+            "value = \"valueInteger\"",
+            "value = \"valueInteger\"\nwhere = \"value > 1\"",
+            1,
+        );
+    let (binding, _) =
+        load_binding(&checked, "mini.toml", &text, &root().join("tests/fhir")).unwrap();
+    let g = |id: &str, v: i64| obs(id, "grade", ("valueInteger", json!(v)), Some("2026-01-01"));
+    let e = extract(&checked, &binding, &[g("a", 1), g("b", 3)], None);
+    assert_eq!(e.facts["grade"], 3);
+    assert_eq!(e.provenance["grade"], ["Observation/b"]);
+    // `status = final` is a filter of the trial shape: a preliminary
+    // observation is not read.
+    let mut t = obs("t", "trial", ("valueBoolean", json!(true)), None);
+    t["status"] = json!("preliminary");
+    assert!(!run(&[t]).facts.contains_key("trial"));
+}
