@@ -457,3 +457,32 @@ fn where_and_filters_select_resources() {
     t["status"] = json!("preliminary");
     assert!(!run(&[t]).facts.contains_key("trial"));
 }
+
+#[test]
+fn refuting_one_diagnosis_does_not_rule_out_a_wider_fact() {
+    let refuted = |code: &str| {
+        json!({
+            "resourceType": "Condition", "id": code,
+            "code": coding("http://snomed.info/sct", code),
+            "verificationStatus": coding("http://terminology.hl7.org/CodeSystem/condition-ver-status", "refuted"),
+        })
+    };
+    let checked = guideline("guidelines/cervical/screening.cairn");
+    let binding = binding_for(&checked, "guidelines/cervical/bindings/fhir-r4.toml");
+    // A refuted HIV infection leaves other causes of immunosuppression open.
+    let e = extract(&checked, &binding, &[refuted("86406008")], None);
+    assert!(!e.facts.contains_key("immunocompromised"), "{:?}", e.facts);
+    let e = extract(&checked, &binding, &[refuted("370388006")], None);
+    assert_eq!(e.facts["immunocompromised"], false);
+    // A refuted cervical cancer leaves CIN 2/3 open.
+    let e = extract(&checked, &binding, &[refuted("363354003")], None);
+    assert!(!e
+        .facts
+        .contains_key("high_grade_precancer_or_cervical_cancer"));
+    // A refuted DVT is no previous DVT, but says nothing about a previous PE.
+    let checked = guideline("guidelines/vte/diagnosis-treatment.cairn");
+    let binding = binding_for(&checked, "guidelines/vte/bindings/fhir-r4.toml");
+    let e = extract(&checked, &binding, &[refuted("128053003")], None);
+    assert_eq!(e.facts["previous_dvt"], false);
+    assert!(!e.facts.contains_key("previous_dvt_or_pe"));
+}
