@@ -91,11 +91,25 @@ pub fn extracted(checked: &Checked, source: &Source) -> Result<Extracted, u8> {
     })?;
     let out = fhir::extract(checked, &binding, &resources, Some(as_of));
     for w in &out.warnings {
-        errln!(
-            "warning[{}]: {}",
-            w.code,
-            cairn::diagnostics::escape_controls(&w.message)
-        );
+        if output::json_errors() {
+            // The shape of a diagnostic's JSON, with the resources for labels.
+            let json = serde_json::json!({
+                "severity": "warning",
+                "code": w.code,
+                "message": w.message,
+                "help": null,
+                "file": name,
+                "labels": [],
+                "resources": w.resources,
+            });
+            errln!("{json}");
+        } else {
+            errln!(
+                "warning[{}]: {}",
+                w.code,
+                cairn::diagnostics::escape_controls(&w.message)
+            );
+        }
     }
     Ok(out)
 }

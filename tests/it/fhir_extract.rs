@@ -486,3 +486,18 @@ fn refuting_one_diagnosis_does_not_rule_out_a_wider_fact() {
     assert_eq!(e.facts["previous_dvt"], false);
     assert!(!e.facts.contains_key("previous_dvt_or_pe"));
 }
+
+#[test]
+fn dates_come_from_date_times_and_period_starts() {
+    let mut t = obs("t", "test", ("valueBoolean", json!(true)), None);
+    t["effectivePeriod"] = json!({"start": "2025-11-30T23:30:00-05:00", "end": "2025-12-01"});
+    assert_eq!(run(&[t]).facts["last_test"], "2025-11-30");
+    // A partial date is not a day: unknown with a warning, not the 1st.
+    let mut t = obs("t", "test", ("valueBoolean", json!(true)), None);
+    t["effectiveDateTime"] = json!("2025-11");
+    let e = run(&[t]);
+    // The test exists: the closed world (no test on record) does not apply.
+    assert!(!e.facts.contains_key("last_test"), "{:?}", e.facts);
+    assert!(e.closed_world.is_empty());
+    assert_eq!(warning_codes(&e), ["cairn::extract::bad_value"]);
+}
