@@ -26,6 +26,7 @@ mod exact;
 mod exact_grid;
 mod fhir_binding;
 mod fhir_extract;
+mod fhir_extract_shipped;
 mod fhirpath;
 mod format;
 mod functions;
