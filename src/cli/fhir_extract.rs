@@ -54,8 +54,13 @@ pub fn check(guideline: &Path, binding: &Path) -> u8 {
         Ok((b, warnings)) => (b.sources().clone(), warnings),
         Err(f) => (f.sources, f.diagnostics),
     };
-    output::eprint_diagnostics(&diagnostics, &sources);
-    if !output::json_errors() {
+    if output::json_errors() {
+        // As `cairn check` does: one array on standard output.
+        if super::commands::print_json(&diagnostics.to_json(&sources)) != 0 {
+            return IO;
+        }
+    } else {
+        output::eprint_diagnostics(&diagnostics, &sources);
         let verdict = if diagnostics.has_errors() {
             "failed"
         } else {

@@ -174,4 +174,19 @@ fn the_commands_extract_and_run_from_a_bundle() {
     let (code, _, err) = cairn(&["check", g, "--binding", b]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("ok (0 errors, 0 warnings)"), "{err}");
+    // With JSON errors, the check prints one array on standard output.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[binding]\nsource = \"x\"\n[fact.grda]\n").unwrap();
+    let (code, out, _) = cairn(&[
+        "check",
+        g,
+        "--binding",
+        bad.to_str().unwrap(),
+        "--error-format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let diagnostics: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(diagnostics[0]["code"], "cairn::binding::unknown_fact");
 }
