@@ -25,6 +25,7 @@ mod eval;
 mod exact;
 mod exact_grid;
 mod fhirpath;
+mod fhirpath_corpus;
 mod format;
 mod functions;
 mod fuzz_replay;

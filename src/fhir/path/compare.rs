@@ -278,15 +278,13 @@ impl DateValue {
         [y, mo, d, rest / 60, rest % 60, ms]
     }
 
-    /// The order of two dates (or two times) as far as both are given;
+    /// The order of two dates (or two times) as far as both are given, each
+    /// date-time in UTC;
     /// `None` when they agree that far but one is more precise.
     pub fn compare(&self, other: &DateValue) -> Option<Ordering> {
-        let both_timed = self.has_time() && other.has_time();
-        let (a, b) = if both_timed {
-            (self.in_utc(), other.in_utc())
-        } else {
-            (self.parts, other.parts)
-        };
+        // A date-time is read in UTC even against a date, as HL7's engine
+        // does (`2024-02-29T23:10-05:00` is after `@2024-02-29`).
+        let (a, b) = (self.in_utc(), other.in_utc());
         let common = self.precision.min(other.precision);
         for k in 0..common {
             match a[k].cmp(&b[k]) {

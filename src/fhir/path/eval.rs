@@ -144,7 +144,7 @@ impl<'a> Evaluator<'a, '_> {
             TypeOp::OfType => {
                 let mut out = Vec::new();
                 for item in input {
-                    if is_type(&item, ty).ok_or_else(untyped)? {
+                    if is_type(&item, ty, op).ok_or_else(untyped)? {
                         out.push(item);
                     }
                 }
@@ -156,7 +156,7 @@ impl<'a> Evaluator<'a, '_> {
         let Some(item) = single(&input, what, span)? else {
             return Ok(Vec::new());
         };
-        let matches = is_type(item, ty).ok_or_else(untyped)?;
+        let matches = is_type(item, ty, op).ok_or_else(untyped)?;
         Ok(match op {
             TypeOp::Is => vec![Item::Bool(matches)],
             _ if matches => input,
@@ -229,15 +229,18 @@ fn negate<'a>(items: &[Item<'a>], span: &Range<usize>) -> Result<Vec<Item<'a>>, 
 }
 
 /// Whether `item` is of type `ty`; `None` when its type is not known.
-fn is_type(item: &Item<'_>, ty: TypeName) -> Option<bool> {
+/// `is` never takes a node for a System type (`valueBoolean is Boolean` is
+/// false: it is a FHIR `boolean`); `ofType` does, for the FHIR primitive
+/// types whose values are of that System type, as HL7's engine does.
+fn is_type(item: &Item<'_>, ty: TypeName, op: TypeOp) -> Option<bool> {
     match (item, ty) {
         (Item::Node { .. }, TypeName::Fhir(wanted)) => item
             .fhir_type()
             .map(|actual| types::fhir_is(actual, wanted)),
-        // A node's FHIR type is never a System type (`valueBoolean is
-        // Boolean` is false: it is a FHIR `boolean`), but the type must be
-        // known to say so.
-        (Item::Node { .. }, TypeName::System(_)) => item.fhir_type().map(|_| false),
+        (Item::Node { .. }, TypeName::System(_)) if op != TypeOp::OfType => Some(false),
+        (Item::Node { .. }, TypeName::System(wanted)) => item
+            .fhir_type()
+            .map(|actual| types::system_type_of(actual) == Some(wanted)),
         (_, TypeName::System(wanted)) => Some(item.fhir_type() == Some(wanted)),
         (_, TypeName::Fhir(_)) => Some(false),
     }
