@@ -255,9 +255,12 @@ fn a_huge_resource_evaluates_and_nested_wheres_hit_the_step_limit() {
         eval("component.where(value = 49999).code.text", &big),
         json!(["c49999"])
     );
+    // Quadratic: 3 000 × 3 000 items, over the step limit.
+    let entries: Vec<Value> = (0..3_000).map(|i| json!({"valueInteger": i})).collect();
+    let wide = json!({"resourceType": "Observation", "component": entries});
     let (code, _) = error(
         "component.where(%resource.component.where(value = 3).exists()).count()",
-        &big,
+        &wide,
     );
     assert_eq!(code, "cairn::fhirpath::too_costly");
 }
