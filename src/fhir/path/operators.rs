@@ -147,7 +147,9 @@ fn arithmetic<'a>(
     let (pa, pb) = (Prim::of(a), Prim::of(b));
     let overflow = || mismatch(sym, "integers whose result overflows", span);
     Ok(match (pa, pb) {
-        (Prim::Str(x), Prim::Str(y)) if op == BinOp::Add => Some(Item::String(format!("{x}{y}"))),
+        (Prim::Str(x) | Prim::Text(x), Prim::Str(y) | Prim::Text(y)) if op == BinOp::Add => {
+            Some(Item::String(format!("{x}{y}")))
+        }
         (Prim::Int(x), Prim::Int(y)) => match op {
             BinOp::Add => Some(Item::Integer(x.checked_add(y).ok_or_else(overflow)?)),
             BinOp::Sub => Some(Item::Integer(x.checked_sub(y).ok_or_else(overflow)?)),
