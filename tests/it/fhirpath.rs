@@ -321,3 +321,100 @@ fn cairn_fhir_path_prints_the_collection_or_the_diagnostic() {
     let (code, _, _) = run(&["value", "/nonexistent/obs.json"]);
     assert_eq!(code, Some(2));
 }
+
+/// FHIRPath-like text: words, operators, literals and brackets in any order.
+fn soup() -> impl proptest::strategy::Strategy<Value = String> {
+    let words = [
+        "Observation",
+        "value",
+        "component",
+        "code",
+        "coding",
+        "where(",
+        "exists(",
+        "first()",
+        "ofType(",
+        "Quantity",
+        "is",
+        "as",
+        "and",
+        "or",
+        "implies",
+        "not()",
+        "iif(",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{}",
+        ".",
+        ",",
+        "=",
+        "!=",
+        "<",
+        ">=",
+        "~",
+        "|",
+        "+",
+        "-",
+        "*",
+        "/",
+        "div",
+        "mod",
+        "in",
+        "contains",
+        "'a'",
+        "'\\u00e9'",
+        "1",
+        "2.5",
+        "@2024-01-01",
+        "@T10:00",
+        "$this",
+        "$index",
+        "%resource",
+        "%ucum",
+        "true",
+        "count()",
+        "select(",
+        "all(",
+        "substring(",
+        "9999999999999999999",
+        "@2024-13-40",
+        "'",
+        "`",
+        "%",
+        "$",
+    ];
+    proptest::collection::vec(proptest::sample::select(words.to_vec()), 0..24)
+        .prop_map(|w| w.join(" "))
+}
+
+use proptest::strategy::Strategy as _;
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 400,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(
+            "tests/proptest-regressions/fhirpath.txt",
+        ))),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Any text parses or gives a diagnostic whose span lies inside it and
+    /// renders; what parses evaluates or gives one: never a panic.
+    #[test]
+    fn parsing_and_evaluating_never_panic(text in soup(), noise in "\\PC{0,40}") {
+        let obs = observation();
+        for input in [text.clone(), noise.clone(), format!("{text}{noise}")] {
+            let result = Path::parse(&input).and_then(|p| p.evaluate(&obs).map(|items| items.len()));
+            if let Err(e) = result {
+                proptest::prop_assert!(e.span().end <= input.len(), "{e:?} in {input:?}");
+                let mut sources = cairn::source::SourceMap::new();
+                let file = sources.add("<expression>", input.as_str());
+                let mut diagnostics = cairn::diagnostics::Diagnostics::new();
+                diagnostics.push(file, e);
+                proptest::prop_assert!(!diagnostics.render(&sources, 100).is_empty());
+            }
+        }
+    }
+}
