@@ -255,6 +255,38 @@ fn a_huge_resource_evaluates_and_nested_wheres_hit_the_step_limit() {
         eval("component.where(value = 49999).code.text", &big),
         json!(["c49999"])
     );
+    // Sets are hashed: a union or `distinct` of 50 000 items is quick…
+    assert_eq!(
+        eval("(component.value | component.value).count()", &big),
+        json!([50_000])
+    );
+    assert_eq!(
+        eval("component.code.text.distinct().count()", &big),
+        json!([50_000])
+    );
+    assert_eq!(eval("component.value.isDistinct()", &big), json!([true]));
+    assert_eq!(
+        eval(
+            "component.value.intersect(component.value.take(3)).count()",
+            &big
+        ),
+        json!([3])
+    );
+    let times: Vec<Value> = (0..20_000)
+        .map(|i| json!({"valueDateTime": format!("2024-01-{:02}T{:02}:{:02}:00+01:00", i / 1440 + 1, i / 60 % 24, i % 60)}))
+        .collect();
+    let same_year = json!({"resourceType": "Observation", "component": times});
+    assert_eq!(
+        eval("component.value.distinct().count()", &same_year),
+        json!([20_000])
+    );
+    assert_eq!(
+        eval(
+            "(component.value | component.value.first()).count()",
+            &same_year
+        ),
+        json!([20_000])
+    );
     // Quadratic: 3 000 × 3 000 items, over the step limit.
     let entries: Vec<Value> = (0..3_000).map(|i| json!({"valueInteger": i})).collect();
     let wide = json!({"resourceType": "Observation", "component": entries});

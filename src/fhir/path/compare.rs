@@ -230,6 +230,12 @@ impl DateValue {
         (value.read_time(text) && value.offset.is_none()).then_some(value)
     }
 
+    /// What equal values share: the precision and the parts in UTC
+    /// (values of different precision are never equal).
+    pub fn key(&self) -> (usize, [i64; 6]) {
+        (self.precision, self.in_utc())
+    }
+
     /// True when a time of day is given.
     pub fn has_time(&self) -> bool {
         self.precision > 3

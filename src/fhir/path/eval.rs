@@ -97,7 +97,7 @@ impl<'a> Evaluator<'a, '_> {
             }
             Kind::Binary { op, lhs, rhs } => {
                 let right = self.eval(rhs, this, index)?;
-                super::operators::binary(*op, input(), right, (lhs, rhs), &expr.span)?
+                self.binary(*op, input(), right, (lhs, rhs), &expr.span)?
             }
             Kind::Negate(operand) => {
                 let items = self.eval(operand, this, index)?;
