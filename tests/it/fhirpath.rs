@@ -287,6 +287,14 @@ fn a_huge_resource_evaluates_and_nested_wheres_hit_the_step_limit() {
         ),
         json!([20_000])
     );
+    // Looking for a choice element scans a node's keys: they count too.
+    let keys: serde_json::Map<String, Value> =
+        (0..100_000).map(|i| (format!("k{i}"), json!(i))).collect();
+    let hundred: Vec<Value> = (0..100).map(Value::from).collect();
+    let wide_node = json!({"resourceType": "Observation", "component": hundred, "big": keys});
+    let (code, _) = error("component.select(%resource.big.missing)", &wide_node);
+    assert_eq!(code, "cairn::fhirpath::too_costly");
+    assert_eq!(eval("big.k99999", &wide_node), json!([99_999]));
     // Quadratic: 3 000 × 3 000 items, over the step limit.
     let entries: Vec<Value> = (0..3_000).map(|i| json!({"valueInteger": i})).collect();
     let wide = json!({"resourceType": "Observation", "component": entries});

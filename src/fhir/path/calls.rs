@@ -164,9 +164,11 @@ impl<'a> Evaluator<'a, '_> {
                     return Ok(Vec::new());
                 };
                 let mut extensions = Vec::new();
+                let mut scanned = 0;
                 for item in &input {
-                    navigate(item, "extension", &mut extensions);
+                    scanned += navigate(item, "extension", &mut extensions);
                 }
+                self.step(scanned, span)?;
                 extensions.retain(|e| {
                     e.as_node()
                         .and_then(|n| n.get("url"))

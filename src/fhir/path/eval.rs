@@ -84,7 +84,11 @@ impl<'a> Evaluator<'a, '_> {
         self.step(0, &expr.span)?;
         let input = || first.unwrap_or_else(|| this.to_vec());
         let out = match &expr.kind {
-            Kind::Member { base, name } => member(input(), base.is_none(), name),
+            Kind::Member { base, name } => {
+                let (out, scanned) = member(input(), base.is_none(), name);
+                self.step(scanned, &expr.span)?;
+                out
+            }
             Kind::Call { func, args, .. } => {
                 self.call(*func, input(), args, this, index, &expr.span)?
             }
@@ -179,20 +183,23 @@ fn first_child(expr: &Expr) -> Option<&Expr> {
 }
 
 /// The children `name` of each input item; capitalised at the start of a
-/// path, the resource type filter (the focus, if it is one).
+/// path, the resource type filter (the focus, if it is one). Also gives
+/// how many keys were scanned for a choice element, a cost in steps.
 #[inline(never)]
-fn member<'a>(input: Vec<Item<'a>>, leading: bool, name: &str) -> Vec<Item<'a>> {
+fn member<'a>(input: Vec<Item<'a>>, leading: bool, name: &str) -> (Vec<Item<'a>>, usize) {
     if leading && name.starts_with(|c: char| c.is_ascii_uppercase()) {
-        return input
+        let out = input
             .into_iter()
             .filter(|i| i.fhir_type() == Some(name))
             .collect();
+        return (out, 0);
     }
     let mut out = Vec::new();
+    let mut scanned = 0;
     for item in &input {
-        navigate(item, name, &mut out);
+        scanned += navigate(item, name, &mut out);
     }
-    out
+    (out, scanned)
 }
 
 /// `input[at]`: the item at a zero-based Integer index, if any.
@@ -296,24 +303,28 @@ fn literal(lit: &Literal) -> Item<'static> {
 }
 
 /// The children named `name` of `item` (FHIR R4 JSON): the key itself, or
-/// a choice element's key `name` + a type suffix (`valueQuantity`).
-pub(super) fn navigate<'a>(item: &Item<'a>, name: &str, out: &mut Vec<Item<'a>>) {
+/// a choice element's key `name` + a type suffix (`valueQuantity`). Gives
+/// the number of keys scanned for the choice element (0 when the key is
+/// there), which the caller counts as steps: a node of many keys is not
+/// scanned for free.
+pub(super) fn navigate<'a>(item: &Item<'a>, name: &str, out: &mut Vec<Item<'a>>) -> usize {
     let Item::Node {
         value: Value::Object(map),
         ..
     } = item
     else {
-        return;
+        return 0;
     };
     if let Some(child) = map.get(name) {
         push_flat(child, None, out);
-        return;
+        return 0;
     }
     for (key, child) in map {
         if let Some(ty) = key.strip_prefix(name).and_then(types::choice_suffix) {
             push_flat(child, Some(ty), out);
         }
     }
+    map.len()
 }
 
 /// A JSON value as items: an array's elements (`null`s, which stand for
