@@ -26,6 +26,7 @@ mod exact;
 mod exact_grid;
 mod fhirpath;
 mod fhirpath_corpus;
+mod fhirpath_limits;
 mod format;
 mod functions;
 mod fuzz_replay;

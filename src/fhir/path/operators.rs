@@ -30,6 +30,8 @@ impl<'a> Evaluator<'a, '_> {
                 boolean(logic(op, a, b))
             }
             BinOp::Eq | BinOp::Ne => {
+                self.charge_nodes(&left, span)?;
+                self.charge_nodes(&right, span)?;
                 if left.is_empty() || right.is_empty() {
                     return Ok(Vec::new());
                 }
@@ -46,6 +48,8 @@ impl<'a> Evaluator<'a, '_> {
             BinOp::Equiv | BinOp::NotEquiv => {
                 // Order does not matter: every pair may be compared.
                 self.step(left.len().saturating_mul(right.len()), span)?;
+                self.charge_nodes(&left, span)?;
+                self.charge_nodes(&right, span)?;
                 let eq = left.len() == right.len()
                     && left
                         .iter()
@@ -74,6 +78,8 @@ impl<'a> Evaluator<'a, '_> {
                 } else {
                     (&right, &left, &rhs.span)
                 };
+                self.charge_nodes(element, span)?;
+                self.charge_nodes(collection, span)?;
                 match single(element, sym, at)? {
                     None => Vec::new(),
                     Some(e) => vec![Item::Bool(collection.iter().any(|c| same(e, c)))],

@@ -112,6 +112,8 @@ impl<'a> Evaluator<'a, '_> {
         right: Vec<Item<'a>>,
         span: &Range<usize>,
     ) -> Result<Vec<Item<'a>>, PathError> {
+        self.charge_nodes(&left, span)?;
+        self.charge_nodes(&right, span)?;
         let mut set = Set::new();
         for item in left.into_iter().chain(right) {
             let (_, compared) = set.insert(item);
@@ -137,6 +139,8 @@ impl<'a> Evaluator<'a, '_> {
         other: Vec<Item<'a>>,
         span: &Range<usize>,
     ) -> Result<Vec<bool>, PathError> {
+        self.charge_nodes(items, span)?;
+        self.charge_nodes(&other, span)?;
         let mut set = Set::new();
         for item in other {
             let (_, compared) = set.insert(item);

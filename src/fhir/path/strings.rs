@@ -59,6 +59,7 @@ impl<'a> Evaluator<'a, '_> {
             Prim::Str(s) | Prim::Text(s) | Prim::Date(s) | Prim::Time(s) => s.to_string(),
             other => return Err(mismatch(fname, other.describe(), span)),
         };
+        self.charge_text(&text, span)?;
         let count = |s: &str| i64::try_from(s.chars().count()).unwrap_or(i64::MAX);
         let out = match func {
             Func::StartsWith | Func::EndsWith | Func::Contains | Func::IndexOf => {
