@@ -28,6 +28,8 @@ mod fhir_binding;
 mod fhir_extract;
 mod fhir_extract_shipped;
 mod fhirpath;
+mod fhirpath_corpus;
+mod fhirpath_limits;
 mod format;
 mod functions;
 mod fuzz_replay;
