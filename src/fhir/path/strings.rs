@@ -44,9 +44,11 @@ impl<'a> Evaluator<'a, '_> {
                     Prim::Int(_) | Prim::Dec(_) => {
                         Some(Item::Decimal(super::compare::number(item)))
                     }
-                    Prim::Str(s) | Prim::Text(s) if is_decimal(s) => {
-                        s.parse().ok().map(Item::Decimal)
-                    }
+                    Prim::Str(s) | Prim::Text(s) if is_decimal(s) => s
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|d| d.is_finite())
+                        .map(Item::Decimal),
                     Prim::Bool(b) => Some(Item::Decimal(if b { 1.0 } else { 0.0 })),
                     _ => None,
                 }
