@@ -12,6 +12,12 @@ use super::item::Item;
 use std::ops::Range;
 
 impl<'a> Evaluator<'a, '_> {
+    /// Counts the work of a string function reading `text`: a step per 16
+    /// bytes.
+    pub(super) fn charge_text(&mut self, text: &str, span: &Range<usize>) -> Result<(), PathError> {
+        self.step(text.len() / 16, span)
+    }
+
     /// The string and conversion functions.
     pub(super) fn string_function(
         &mut self,
