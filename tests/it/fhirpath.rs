@@ -366,3 +366,25 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn diagnostics_render_with_the_expression_excerpt() {
+    let mut rendered = String::new();
+    for expr in [
+        "Observation.component.frist().value",
+        "value > 10 'mg'",
+        "Observaton.value",
+        "status.ofType(code)",
+    ] {
+        let e = match Path::parse(expr) {
+            Err(e) => e,
+            Ok(path) => path.evaluate(&observation()).unwrap_err(),
+        };
+        let mut sources = cairn::source::SourceMap::new();
+        let file = sources.add("<expression>", expr);
+        let mut diagnostics = cairn::diagnostics::Diagnostics::new();
+        diagnostics.push(file, e);
+        rendered.push_str(&diagnostics.render(&sources, 100));
+    }
+    insta::assert_snapshot!(rendered);
+}
