@@ -56,6 +56,7 @@ mod cohort_arrow;
 mod cohort_gen;
 mod commands;
 mod completions;
+mod fhir_run;
 mod fmt;
 mod graph;
 mod new;
@@ -127,6 +128,18 @@ pub enum Format {
     Json,
 }
 
+/// How `cairn run` prints its outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunFormat {
+    /// Readable text.
+    Text,
+    /// JSON.
+    Json,
+    /// A FHIR R4 `GuidanceResponse` with a contained `RequestGroup`
+    /// (JSON; with `--binding`, data requirements name resources and codes).
+    Fhir,
+}
+
 /// Who the text of `cairn run` is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Audience {
@@ -186,7 +199,11 @@ pub enum Command {
         case: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: RunFormat,
+        /// A FHIR binding file (TOML): with `--format fhir`, each data
+        /// requirement names the resources and codes to fetch.
+        #[arg(long, value_name = "FILE")]
+        binding: Option<PathBuf>,
         /// Add the explanation: the decision path, then the tree of the
         /// steps that decided it (JSON: every step, with its edges).
         #[arg(long)]
@@ -448,8 +465,8 @@ impl Command {
     /// diagnostics are then JSON too.
     fn json_output(&self) -> bool {
         match self {
-            Command::Run { format, .. }
-            | Command::Test { format, .. }
+            Command::Run { format, .. } => *format != RunFormat::Text,
+            Command::Test { format, .. }
             | Command::Analyze { format, .. }
             | Command::Diff { format, .. }
             | Command::Codes { format, .. } => *format == Format::Json,
@@ -483,6 +500,7 @@ pub fn main() -> ExitCode {
             guideline,
             case,
             format,
+            binding,
             trace,
             only,
             depth,
@@ -490,7 +508,11 @@ pub fn main() -> ExitCode {
             audience,
         } => {
             let view = trace.then(|| commands::trace_view(only.as_deref(), depth, full));
-            commands::run(&guideline, &case, format, view, audience)
+            match format {
+                RunFormat::Fhir => fhir_run::run(&guideline, &case, binding.as_deref()),
+                RunFormat::Json => commands::run(&guideline, &case, Format::Json, view, audience),
+                RunFormat::Text => commands::run(&guideline, &case, Format::Text, view, audience),
+            }
         }
         Command::Explain {
             guideline,
