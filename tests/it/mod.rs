@@ -25,6 +25,7 @@ mod eval;
 mod exact;
 mod exact_grid;
 mod format;
+mod fhir_guidance;
 mod functions;
 mod fuzz_replay;
 mod grading;
