@@ -8,3 +8,5 @@ pub mod guidance;
 mod guidance_actions;
 mod guidance_data;
 pub mod guidance_ids;
+pub mod ndjson;
+pub mod ndjson_error;
