@@ -56,7 +56,10 @@ mod cohort_arrow;
 mod cohort_gen;
 mod commands;
 mod completions;
+mod fhir;
+mod fhir_extract;
 mod fhir_run;
+mod fhir_synth;
 mod fmt;
 mod graph;
 mod new;
@@ -189,21 +192,38 @@ pub enum Command {
         /// with a `guideline` header).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Check this binding file (TOML) against the one guideline given.
+        #[arg(long, value_name = "FILE")]
+        binding: Option<PathBuf>,
     },
     /// Run a guideline against a case.
     Run {
         /// The guideline file.
         guideline: PathBuf,
         /// The case file (JSON), or `-` for standard input.
-        #[arg(long)]
-        case: PathBuf,
+        #[arg(long, required_unless_present = "fhir")]
+        case: Option<PathBuf>,
+        /// Extract the case from this FHIR Bundle (JSON) instead, through
+        /// `--binding`.
+        #[arg(
+            long,
+            value_name = "BUNDLE",
+            conflicts_with = "case",
+            requires = "binding"
+        )]
+        fhir: Option<PathBuf>,
+        /// The binding file (TOML) `--fhir` reads the bundle through; with
+        /// `--format fhir`, each data requirement names the resources and
+        /// codes to fetch.
+        #[arg(long, value_name = "FILE")]
+        binding: Option<PathBuf>,
+        /// With `--fhir`: the date the case is assessed on (YYYY-MM-DD;
+        /// default today, UTC).
+        #[arg(long, value_name = "DATE", requires = "fhir")]
+        as_of: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: RunFormat,
-        /// A FHIR binding file (TOML): with `--format fhir`, each data
-        /// requirement names the resources and codes to fetch.
-        #[arg(long, value_name = "FILE")]
-        binding: Option<PathBuf>,
         /// Add the explanation: the decision path, then the tree of the
         /// steps that decided it (JSON: every step, with its edges).
         #[arg(long)]
@@ -436,6 +456,12 @@ pub enum Command {
         #[arg(long, requires = "output")]
         force: bool,
     },
+    /// FHIR R4: extract cases from resources through a binding.
+    Fhir {
+        /// What to do.
+        #[command(subcommand)]
+        command: fhir::FhirCommand,
+    },
 }
 
 /// The format of `cairn graph`.
@@ -495,12 +521,23 @@ pub fn main() -> ExitCode {
     });
     let error_format = cli.error_format;
     let code = match cli.command {
-        Command::Check { files } => commands::check(&files, error_format),
+        Command::Check { files, binding } => match (binding, files.as_slice()) {
+            (None, _) => commands::check(&files, error_format),
+            (Some(binding), [guideline]) => fhir_extract::check(guideline, &binding),
+            (Some(_), _) => {
+                output::error(
+                    "`--binding` checks a binding against one guideline file: give exactly one",
+                );
+                output::IO
+            }
+        },
         Command::Run {
             guideline,
             case,
-            format,
+            fhir,
             binding,
+            as_of,
+            format,
             trace,
             only,
             depth,
@@ -508,10 +545,22 @@ pub fn main() -> ExitCode {
             audience,
         } => {
             let view = trace.then(|| commands::trace_view(only.as_deref(), depth, full));
+            let input = match (&case, &fhir, &binding) {
+                (Some(case), _, _) => commands::Input::Case(case),
+                (None, Some(bundle), Some(binding)) => {
+                    commands::Input::Fhir(fhir_extract::Source {
+                        binding,
+                        bundle,
+                        as_of: as_of.as_deref(),
+                    })
+                }
+                _ => commands::Input::Missing,
+            };
             match format {
-                RunFormat::Fhir => fhir_run::run(&guideline, &case, binding.as_deref()),
-                RunFormat::Json => commands::run(&guideline, &case, Format::Json, view, audience),
-                RunFormat::Text => commands::run(&guideline, &case, Format::Text, view, audience),
+                RunFormat::Fhir => fhir_run::run(&guideline, input, binding.as_deref()),
+                _ if binding.is_some() && fhir.is_none() => fhir_run::binding_unused(),
+                RunFormat::Json => commands::run(&guideline, input, Format::Json, view, audience),
+                RunFormat::Text => commands::run(&guideline, input, Format::Text, view, audience),
             }
         }
         Command::Explain {
@@ -630,6 +679,7 @@ pub fn main() -> ExitCode {
             output,
             force,
         } => report::run(&guideline, &case, &report::Settings { output, force }),
+        Command::Fhir { command } => fhir::run(command),
     };
     ExitCode::from(output::finish(code))
 }

@@ -23,6 +23,7 @@ use super::guidance_data::data_requirements;
 use super::guidance_ids::{fhir_id, guideline_uri};
 use crate::check::Checked;
 use crate::eval::outcome::{Outcome, Status};
+use crate::fhir::Binding;
 
 use serde_json::{json, Map, Value};
 
@@ -50,19 +51,20 @@ pub struct Context {
 /// `RequestGroup` (and, when there are warnings, a contained
 /// `OperationOutcome`). With a binding, each data requirement names the
 /// resource type and codes to fetch; without, the fact only.
-pub fn render(checked: &Checked, outcome: &Outcome<'_>) -> Value {
-    render_with(checked, outcome, &Context::default())
+pub fn render(checked: &Checked, outcome: &Outcome<'_>, binding: Option<&Binding>) -> Value {
+    render_with(checked, outcome, binding, &Context::default())
 }
 
 /// [`render`] with a subject, a date and extra warnings.
 pub fn render_with(
     checked: &Checked,
     outcome: &Outcome<'_>,
+    binding: Option<&Binding>,
     context: &Context,
 ) -> Value {
     let outcome_json = serde_json::to_string(outcome).unwrap_or_default();
     let id = fhir_id("cairn", &outcome.guideline.id, Some(&outcome_json));
-    let requirements = data_requirements(checked, outcome);
+    let requirements = data_requirements(checked, outcome, binding, context.occurrence.as_deref());
     let status = if outcome
         .recommendations
         .iter()

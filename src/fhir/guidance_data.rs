@@ -6,14 +6,15 @@
 //! once. Without a binding a requirement names the fact only (type `Any`
 //! and Cairn's fact extension): the caller knows the fact, not where it
 //! lives. With one, each shape of the fact gives a requirement of its
-//! resource type with its codes (`guidance_shape`), so an EHR can fetch
+//! resource type with its codes (`requirements_shape`), so an EHR can fetch
 //! exactly what is needed; a fact the binding leaves unbound carries the
 //! binding's reason.
 
-use super::guidance_ids::EXT_FACT;
+use super::binding::Binding;
+use super::requirements_shape::fact_requirements;
 use crate::check::Checked;
 use crate::eval::outcome::{Outcome, Status};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// The missing facts of the undetermined recommendations, in declaration
@@ -47,18 +48,16 @@ pub fn missing_facts(checked: &Checked, outcome: &Outcome<'_>) -> Vec<String> {
     out
 }
 
-/// One requirement per missing fact.
-pub(super) fn data_requirements(checked: &Checked, outcome: &Outcome<'_>) -> Vec<Value> {
+/// The requirements of the missing facts: one per fact without a binding,
+/// one per shape of the fact with one; `as_of` bounds their date filters.
+pub(super) fn data_requirements(
+    checked: &Checked,
+    outcome: &Outcome<'_>,
+    binding: Option<&Binding>,
+    as_of: Option<&str>,
+) -> Vec<Value> {
     missing_facts(checked, outcome)
         .iter()
-        .map(|f| fact_only(f))
+        .flat_map(|f| fact_requirements(binding, f, as_of))
         .collect()
-}
-
-/// A requirement naming the fact only.
-fn fact_only(fact: &str) -> Value {
-    json!({
-        "extension": [{ "url": EXT_FACT, "valueString": fact }],
-        "type": "Any",
-    })
 }

@@ -79,8 +79,15 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
             }
             continue;
         };
+        // Left out, the fact takes its `absent means` value, if any.
+        let absent = info
+            .domain
+            .absent
+            .map(|a| crate::value::json::encode(model, info.ty, Some(a)));
         let Some(value) = value else {
-            if let Some(cw) = &fb.closed_world {
+            // A closed world that gives the `absent means` value changes
+            // nothing; any other makes a left-out fact known.
+            if let Some(cw) = fb.closed_world.as_ref().filter(|cw| absent.as_ref() != Some(&cw.value)) {
                 errors.push(SynthError::ClosedWorld {
                     fact: info.name.clone(),
                     value: shown(&cw.value),
@@ -118,18 +125,29 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
                     break;
                 }
                 Ok(fields) => {
-                    resources.push(resource(&shape.resource, &info.name, &patient_id, fields));
+                    let r = resource(&shape.resource, &info.name, &patient_id, fields);
+                    // A resource that another fact's shape reads too would
+                    // tell that fact more than the case does: try the next.
+                    if let Some((other, v, known)) = crosstalk(checked, binding, facts, &info.name, &r) {
+                        let case_says = match known {
+                            Some(k) => format!("gives `{k}`"),
+                            None => "leaves unknown".into(),
+                        };
+                        reasons.push(format!(
+                            "shape {} ({}): the resource also gives fact `{other}` the value `{v}`, which the case {case_says}",
+                            i + 1,
+                            shape.resource
+                        ));
+                        continue;
+                    }
+                    resources.push(r);
                     made = true;
                     break;
                 }
                 Err(why) => reasons.push(format!("shape {} ({}): {why}", i + 1, shape.resource)),
             }
         }
-        // Left out, the fact takes its `absent means` value: the same case.
-        let absent = info.domain.absent.is_some_and(|a| {
-            crate::value::json::encode(model, info.ty, Some(a)) == *value
-        });
-        if !made && !absent {
+        if !made && absent.as_ref() != Some(value) {
             errors.push(SynthError::NoShape {
                 fact: info.name.clone(),
                 value: shown(value),
@@ -142,8 +160,10 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
     }
     patient.insert("resourceType".into(), json!("Patient"));
     patient.insert("id".into(), json!(patient_id));
-    let mut entries = vec![json!({ "resource": Value::Object(patient) })];
-    entries.extend(resources.into_iter().map(|r| json!({ "resource": r })));
+    let mut all = vec![Value::Object(patient)];
+    all.extend(resources);
+    verify(checked, binding, facts, &all, as_of.as_deref())?;
+    let entries: Vec<Value> = all.into_iter().map(|r| json!({ "resource": r })).collect();
     let bundle = json!({
         "resourceType": "Bundle",
         "id": fhir_id("cairn", "synth", Some(&content)),
@@ -197,4 +217,84 @@ fn merge(patient: &mut Map<String, Value>, fields: Map<String, Value>) -> Result
     }
     patient.extend(fields);
     Ok(())
+}
+
+/// The first fact other than `fact` that `resource` alone extracts to a
+/// value the case does not give it: the fact, that value, and the case's.
+fn crosstalk(
+    checked: &Checked,
+    binding: &Binding,
+    facts: &Map<String, Value>,
+    fact: &str,
+    resource: &Value,
+) -> Option<(String, String, Option<String>)> {
+    let got = super::extract(checked, binding, std::slice::from_ref(resource), None);
+    got.facts
+        .iter()
+        .filter(|(k, _)| k.as_str() != fact && !got.closed_world.contains_key(*k))
+        .find(|(k, v)| !same_value(checked, k, facts.get(*k), v))
+        .map(|(k, v)| (k.clone(), shown(v), facts.get(k).filter(|c| !c.is_null()).map(shown)))
+}
+
+/// Extracts the whole bundle and names every fact it gives differently
+/// from the case: what `synth` promises, checked before it is returned.
+fn verify(
+    checked: &Checked,
+    binding: &Binding,
+    facts: &Map<String, Value>,
+    resources: &[Value],
+    as_of: Option<&str>,
+) -> Result<(), Vec<SynthError>> {
+    let date = as_of.and_then(|d| d.parse::<jiff::civil::Date>().ok());
+    let got = super::extract(checked, binding, resources, date);
+    let mut errors = Vec::new();
+    for info in &checked.model.facts {
+        let want = facts.get(&info.name).filter(|v| !v.is_null());
+        let have = got.facts.get(&info.name);
+        let agree = match (want, have) {
+            (Some(w), Some(h)) => same_value(checked, &info.name, Some(w), h),
+            (None, None) => true,
+            // Left out, a fact with `absent means` takes it either way.
+            (Some(w), None) => info.domain.absent.is_some_and(|a| {
+                crate::value::json::encode(&checked.model, info.ty, Some(a)) == *w
+            }),
+            (None, Some(_)) => got.closed_world.contains_key(&info.name),
+        };
+        if !agree {
+            errors.push(SynthError::Mismatch {
+                fact: info.name.clone(),
+                want: want.map_or("unknown".into(), shown),
+                got: have.map_or("unknown".into(), shown),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// True when the case's value `want` of `fact` is the value `have` (both
+/// case-file JSON, compared once decoded: `"1 cm"` is `{"value": 1,
+/// "unit": "cm"}`).
+fn same_value(checked: &Checked, fact: &str, want: Option<&Value>, have: &Value) -> bool {
+    use crate::value::json::{decode_in, Shape as J};
+    let Some(want) = want.filter(|w| !w.is_null()) else {
+        return false;
+    };
+    let Some(info) = checked.model.facts.iter().find(|f| f.name == fact) else {
+        return want == have;
+    };
+    let decode = |v: &Value| decode_in(&checked.model, info.ty, Some(&info.domain), &J::of(v)).ok().flatten();
+    match (decode(want), decode(have)) {
+        // Unit conversions round in the last bits (`176.37 [lb_av]` is
+        // 80.000086297 kg): equal to the tolerance quantities compare with.
+        (Some(crate::value::Value::Quantity(a)), Some(crate::value::Value::Quantity(b)))
+        | (Some(crate::value::Value::Number(a)), Some(crate::value::Value::Number(b))) => {
+            crate::units::approx_eq(a, b)
+        }
+        (Some(a), Some(b)) => a == b,
+        _ => want == have,
+    }
 }

@@ -60,6 +60,21 @@ pub enum SynthError {
         /// Its date.
         b: String,
     },
+    /// The bundle would extract to another value (a safeguard: `synth`
+    /// extracts what it made before returning it).
+    #[error("the bundle would give fact `{fact}` the value `{got}`, not the case's `{want}`")]
+    #[diagnostic(
+        code(cairn::fhir::synth_mismatch),
+        help("two facts' shapes read the same resources; a bundle cannot tell them apart")
+    )]
+    Mismatch {
+        /// The fact.
+        fact: String,
+        /// Its value in the case.
+        want: String,
+        /// What extraction gives.
+        got: String,
+    },
     /// A list fact: one value per resource is not written yet.
     #[error("fact `{fact}` is a list, which `fhir synth` does not write")]
     #[diagnostic(code(cairn::fhir::synth_list), help("leave the list out of the case"))]

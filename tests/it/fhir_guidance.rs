@@ -141,9 +141,9 @@ fn every_golden_case_gives_a_well_formed_guidance_response() {
             let name = case.display().to_string();
             let file = cairn::load_case(&checked, &name, &text).unwrap();
             let outcome = program.evaluate(&file.case, Options::default());
-            let response = guidance::render(&checked, &outcome);
+            let response = guidance::render(&checked, &outcome, None);
             check_shape(&name, &response, &outcome);
-            assert_eq!(response, guidance::render(&checked, &outcome), "deterministic");
+            assert_eq!(response, guidance::render(&checked, &outcome, None), "deterministic");
             statuses.insert(response["status"].as_str().unwrap().to_string());
             // Cases with the same outcome may share an id; distinct
             // outcomes must not.
@@ -194,7 +194,7 @@ fn a_small_guideline_renders_as_expected() {
             occurrence: Some("2026-01-02".into()),
             warnings: vec!["a warning from extraction".into()],
         };
-        serde_json::to_string_pretty(&guidance::render_with(&checked, &outcome, &context)).unwrap()
+        serde_json::to_string_pretty(&guidance::render_with(&checked, &outcome, None, &context)).unwrap()
     };
     insta::assert_snapshot!("fhir_guidance_do_not_offer", render(r#"{"facts": {"grade": 1}}"#));
     insta::assert_snapshot!("fhir_guidance_data_required", render(r#"{"facts": {"grade": 3}}"#));

@@ -26,6 +26,7 @@ mod exact;
 mod exact_grid;
 mod format;
 mod fhir_guidance;
+mod fhir_roundtrip;
 mod functions;
 mod fuzz_replay;
 mod grading;

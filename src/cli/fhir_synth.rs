@@ -1,0 +1,78 @@
+//! Command line: `cairn fhir synth` (a case as the minimal Bundle its
+//! binding reads back) and `cairn fhir requirements` (a binding's data
+//! requirements as a FHIR `Library`).
+
+use super::commands::print_json;
+use super::output::{self, ERRORS, IO};
+use cairn::fhir::{requirements, synth};
+use std::path::Path;
+
+/// `cairn fhir synth GUIDELINE --binding B CASE`: the Bundle on standard
+/// output; the as-of date to extract it with on standard error.
+pub fn synth(guideline: &Path, binding: &Path, case_path: &Path) -> u8 {
+    let checked = match output::guideline(guideline) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let binding = match super::fhir_extract::load_binding(&checked, binding) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let text = match output::read(case_path) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    // The case is validated as `cairn run` would, so that a bundle is only
+    // written for a case the guideline accepts.
+    if let Err(f) = cairn::load_case(&checked, &output::case_name(case_path), &text) {
+        return output::failed(&f);
+    }
+    let case: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            output::error(format_args!("cannot read `{}`: {e}", case_path.display()));
+            return IO;
+        }
+    };
+    match synth::synth(&checked, &binding, &case) {
+        Ok(s) => {
+            if let Some(d) = &s.as_of {
+                if !output::json_errors() {
+                    errln!("note: extract this bundle with `--as-of {d}` (the case's as-of date)");
+                }
+            }
+            print_json(&s.bundle)
+        }
+        Err(errors) => {
+            for e in &errors {
+                let code = miette::Diagnostic::code(e)
+                    .map(|c| c.to_string())
+                    .unwrap_or_default();
+                output::error_in(&code, &output::case_name(case_path), e);
+                if let (Some(help), false) = (miette::Diagnostic::help(e), output::json_errors()) {
+                    errln!("  help: {help}");
+                }
+            }
+            ERRORS
+        }
+    }
+}
+
+/// `cairn fhir requirements GUIDELINE --binding B [--as-of D]`.
+pub fn requirements(guideline: &Path, binding: &Path, as_of: Option<&str>) -> u8 {
+    let checked = match output::guideline(guideline) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let binding = match super::fhir_extract::load_binding(&checked, binding) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    if let Some(text) = as_of {
+        if text.parse::<jiff::civil::Date>().is_err() {
+            output::error(format_args!("`--as-of {text}` is not a date: write it as YYYY-MM-DD"));
+            return IO;
+        }
+    }
+    print_json(&requirements::library(&checked, &binding, as_of))
+}
