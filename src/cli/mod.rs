@@ -47,6 +47,7 @@ mod batch;
 mod batch_arrow;
 mod batch_chunk;
 mod batch_json;
+mod batch_ndjson;
 mod batch_rows;
 mod batch_rows_arrow;
 mod batch_write;
@@ -286,7 +287,20 @@ pub enum Command {
         /// The guideline file.
         guideline: PathBuf,
         /// The cohort file (`.csv` or JSON lines), or `-` for standard input.
-        cohort: PathBuf,
+        #[arg(required_unless_present = "ndjson", conflicts_with = "ndjson")]
+        cohort: Option<PathBuf>,
+        /// Read a FHIR Bulk Data export instead: a folder of `Type.ndjson`
+        /// files (`Patient.ndjson` names the patients), one case extracted
+        /// per patient through `--binding`.
+        #[arg(long, value_name = "DIR", requires = "binding")]
+        ndjson: Option<PathBuf>,
+        /// The binding file (TOML) `--ndjson` is read through.
+        #[arg(long, value_name = "FILE", requires = "ndjson")]
+        binding: Option<PathBuf>,
+        /// With `--ndjson`: the date the cases are assessed on (YYYY-MM-DD;
+        /// default today, UTC).
+        #[arg(long, value_name = "DATE", requires = "ndjson")]
+        as_of: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value = "jsonl")]
         format: BatchFormat,
@@ -589,6 +603,9 @@ pub fn main() -> ExitCode {
         Command::Batch {
             guideline,
             cohort,
+            ndjson,
+            binding,
+            as_of,
             format,
             input_format,
             threads,
@@ -596,10 +613,8 @@ pub fn main() -> ExitCode {
             derived,
             missing,
             lanes,
-        } => batch::run(
-            &guideline,
-            &cohort,
-            batch::Settings {
+        } => {
+            let settings = batch::Settings {
                 format,
                 input_format,
                 threads,
@@ -609,8 +624,19 @@ pub fn main() -> ExitCode {
                     missing,
                     lanes: lanes > 1,
                 },
-            },
-        ),
+                source: None,
+            };
+            match (cohort, ndjson, binding) {
+                (_, Some(dir), Some(binding)) => {
+                    batch_ndjson::run(&guideline, &dir, &binding, as_of.as_deref(), settings)
+                }
+                (Some(cohort), _, _) => batch::run(&guideline, &cohort, settings),
+                _ => {
+                    output::error("give the cohort, or `--ndjson DIR --binding FILE`");
+                    output::IO
+                }
+            }
+        }
         Command::Cohort {
             guideline,
             cases,

@@ -202,7 +202,7 @@ fn as_of_value(binding: &Binding, facts: &Map<String, Value>, errors: &mut Vec<S
 fn resource(ty: &str, fact: &str, patient: &str, fields: Map<String, Value>) -> Value {
     let mut r = Map::new();
     r.insert("resourceType".into(), json!(ty));
-    r.insert("id".into(), json!(fhir_id("cairn", fact, None)));
+    r.insert("id".into(), json!(fhir_id("cairn", fact, Some(patient))));
     let field = if PATIENT_FIELD.contains(&ty) { "patient" } else { "subject" };
     r.insert(field.into(), json!({ "reference": format!("Patient/{patient}") }));
     r.extend(fields);
