@@ -1,7 +1,19 @@
-//! Command line: the `cairn fhir` subcommands (FHIR R4 data sources).
+//! Command line: the `cairn fhir` subcommands (FHIR R4 data sources):
+//! `extract` (a case from a Bundle through a binding), `synth` and
+//! `requirements` (a case as a Bundle, a binding's data requirements), and
+//! `path EXPR RESOURCE`, which evaluates a FHIRPath expression of Cairn's
+//! subset against one resource, for integrators debugging a binding.
 
+use super::commands::print_json;
+use super::output::{self, ERRORS};
+use cairn::diagnostics::Diagnostics;
+use cairn::fhir::path::{Item, Path};
+use cairn::source::SourceMap;
 use clap::Subcommand;
 use std::path::PathBuf;
+
+/// The resource file is not JSON.
+const RESOURCE_JSON: &str = "cairn::fhirpath::resource_json";
 
 /// The `cairn fhir` subcommands.
 #[derive(Debug, Subcommand)]
@@ -54,6 +66,19 @@ pub enum FhirCommand {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
     },
+    /// Evaluate a FHIRPath expression (Cairn's subset, see
+    /// docs/fhirpath.md) against one FHIR R4 resource and print the result
+    /// collection as JSON.
+    Path {
+        /// The expression, e.g. `Observation.value.ofType(Quantity).value`.
+        expr: String,
+        /// The resource (JSON), or `-` for standard input.
+        resource: PathBuf,
+        /// Print each item with its type (`{"type": "Quantity", "value": …}`;
+        /// `null` when only the FHIR model would know it).
+        #[arg(long)]
+        types: bool,
+    },
 }
 
 /// Runs a `cairn fhir` subcommand.
@@ -84,5 +109,56 @@ pub fn run(command: FhirCommand) -> u8 {
             binding,
             as_of,
         } => super::fhir_synth::requirements(&guideline, &binding, as_of.as_deref()),
+        FhirCommand::Path {
+            expr,
+            resource,
+            types,
+        } => path(&expr, &resource, types),
+    }
+}
+
+/// `cairn fhir path`: 0 with the result, 1 for a bad expression, resource
+/// or evaluation error, 2 for an I/O error.
+fn path(expr: &str, resource: &std::path::Path, types: bool) -> u8 {
+    let fail = |e: cairn::fhir::path::PathError| {
+        let mut sources = SourceMap::new();
+        let file = sources.add("<expression>", expr);
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.push(file, e);
+        output::eprint_diagnostics(&diagnostics, &sources);
+        ERRORS
+    };
+    let path = match Path::parse(expr) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let text = match output::read(resource) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let json: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(j) => j,
+        Err(e) => {
+            let name = output::case_name(resource);
+            output::error_in(
+                RESOURCE_JSON,
+                &name,
+                format_args!("`{name}` is not JSON: {e}"),
+            );
+            return ERRORS;
+        }
+    };
+    let items = match path.evaluate(&json) {
+        Ok(items) => items,
+        Err(e) => return fail(e),
+    };
+    if types {
+        let typed: Vec<serde_json::Value> = items
+            .iter()
+            .map(|i: &Item<'_>| serde_json::json!({"type": i.fhir_type(), "value": i.to_json()}))
+            .collect();
+        print_json(&typed)
+    } else {
+        print_json(&cairn::fhir::path::to_json(&items))
     }
 }

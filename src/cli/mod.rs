@@ -470,7 +470,8 @@ pub enum Command {
         #[arg(long, requires = "output")]
         force: bool,
     },
-    /// FHIR R4: extract cases from resources through a binding.
+    /// FHIR R4: extract cases from resources through a binding, write
+    /// bundles and data requirements, evaluate FHIRPath against a resource.
     Fhir {
         /// What to do.
         #[command(subcommand)]

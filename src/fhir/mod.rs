@@ -1,7 +1,8 @@
 //! FHIR stage: reading a guideline's facts from FHIR R4 resources, and
 //! writing its results and requirements as FHIR R4 resources.
 //!
-//! - `path`: the FHIRPath subset bindings are written in;
+//! - [`path`]: the FHIRPath subset bindings are written in, to find and
+//!   read elements of a resource;
 //! - `binding*`, `check*`: binding files (TOML, one per guideline and data
 //!   source) and their check against the guideline ([`load_binding`]);
 //! - `extract*`: facts from a patient's resources, with provenance

@@ -24,6 +24,7 @@ mod editors;
 mod eval;
 mod exact;
 mod exact_grid;
+mod fhirpath;
 mod format;
 mod fhir_guidance;
 mod fhir_roundtrip;
