@@ -36,9 +36,15 @@ pub fn synth(guideline: &Path, binding: &Path, case_path: &Path) -> u8 {
     };
     match synth::synth(&checked, &binding, &case) {
         Ok(s) => {
-            if let Some(d) = &s.as_of {
-                if !output::json_errors() {
-                    errln!("note: extract this bundle with `--as-of {d}` (the case's as-of date)");
+            if !output::json_errors() {
+                if let Some(d) = &s.as_of {
+                    errln!("note: extract this bundle with `--as-of {d}`");
+                }
+                if !s.as_of_unknown.is_empty() {
+                    errln!(
+                        "note: the case leaves `{}` unknown, which the binding reads from the as-of date: the library's extraction without one gives the case back, `--as-of` (default today) sets it",
+                        s.as_of_unknown.join("`, `")
+                    );
                 }
             }
             print_json(&s.bundle)

@@ -26,9 +26,14 @@ use serde_json::{json, Map, Value};
 pub struct Synth {
     /// The Bundle.
     pub bundle: Value,
-    /// The as-of date to extract it with (`YYYY-MM-DD`), when a fact the
-    /// case knows is bound to `from = "as_of"`.
+    /// The as-of date to extract it with (`YYYY-MM-DD`): the value of the
+    /// facts bound to `from = "as_of"`, else the case's latest date (no
+    /// resource is dated after it); `None` when the case has no date.
     pub as_of: Option<String>,
+    /// The facts bound to `from = "as_of"` that the case leaves unknown:
+    /// then the bundle must be extracted without an as-of date (which the
+    /// command line, defaulting to today, cannot do).
+    pub as_of_unknown: Vec<String>,
 }
 
 /// Resource types whose patient is in `patient`, not `subject`.
@@ -62,6 +67,13 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
         .max()
         .map(str::to_string);
     let date = as_of.clone().or(latest);
+    let as_of_unknown: Vec<String> = binding
+        .facts()
+        .iter()
+        .filter(|fb| fb.shapes.iter().any(|s| matches!(s, Shape::AsOf)))
+        .filter(|fb| facts.get(&fb.name).is_none_or(Value::is_null))
+        .map(|fb| fb.name.clone())
+        .collect();
     for list in &model.lists {
         if facts.get(&list.name).is_some_and(|v| !v.is_null()) {
             errors.push(SynthError::List { fact: list.name.clone() });
@@ -162,7 +174,8 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
     patient.insert("id".into(), json!(patient_id));
     let mut all = vec![Value::Object(patient)];
     all.extend(resources);
-    verify(checked, binding, facts, &all, as_of.as_deref())?;
+    let extract_on = if as_of_unknown.is_empty() { date } else { None };
+    verify(checked, binding, facts, &all, extract_on.as_deref())?;
     let entries: Vec<Value> = all.into_iter().map(|r| json!({ "resource": r })).collect();
     let bundle = json!({
         "resourceType": "Bundle",
@@ -170,7 +183,11 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
         "type": "collection",
         "entry": entries,
     });
-    Ok(Synth { bundle, as_of })
+    Ok(Synth {
+        bundle,
+        as_of: extract_on,
+        as_of_unknown,
+    })
 }
 
 /// The as-of date the case gives through its facts bound to `from =

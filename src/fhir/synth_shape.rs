@@ -47,6 +47,16 @@ const CODEABLE: &[&str] = &[
     "maritalStatus",
 ];
 
+/// True when a path ends on a CodeableConcept element (`clinicalStatus`,
+/// not the `code` of `clinicalStatus.coding.code`).
+fn codeable(steps: &[&str]) -> bool {
+    match steps {
+        [.., before, last] => CODEABLE.contains(last) && *before != "coding",
+        [last] => CODEABLE.contains(last),
+        [] => false,
+    }
+}
+
 /// The resource's elements (all but `resourceType`, `id` and the subject)
 /// for `value` of the fact, or why this shape cannot give it.
 pub(super) fn produce(ctx: &Ctx<'_>, shape: &ResourceShape, value: &Value) -> Result<Map<String, Value>, String> {
@@ -59,7 +69,7 @@ pub(super) fn produce(ctx: &Ctx<'_>, shape: &ResourceShape, value: &Value) -> Re
         let s = steps(&f.path.text)
             .ok_or_else(|| format!("its filter path `{}` cannot be inverted", f.path.text))?;
         let (v, kind) = match &f.value {
-            Literal::String(text) if s.last().is_some_and(|l| CODEABLE.contains(l)) => {
+            Literal::String(text) if codeable(&s) => {
                 (json!({ "coding": [{ "code": text }] }), Kind::CodeableConcept)
             }
             Literal::String(text) => (json!(text), Kind::String),
