@@ -102,6 +102,46 @@ for binding in guidelines/*/bindings/fhir-r4.toml; do
   "$cairn" fhir requirements "$g" --binding "$binding" --as-of 2026-01-01 > "$out/requirements/$gname-as-of.json"
 done
 
+echo "== fhir: Synthea R4 patients (npm cql-exec-fhir test fixtures) through every binding"
+mkdir -p "$out/synthea"
+synthea=0
+for bundle in "$modules"/cql-exec-fhir/test/fixtures/r4/*.json; do
+  # The fixtures folder also holds single resources: only Bundles.
+  grep -q '"resourceType" *: *"Bundle"' "$bundle" || continue
+  synthea=$((synthea + 1))
+  patient="$(basename "$bundle" .json | cut -d_ -f1-2)"
+  for binding in guidelines/*/bindings/fhir-r4.toml; do
+    g="$(ls "$(dirname "$(dirname "$binding")")"/*.cairn | head -n 1)"
+    gname="$(basename "$(dirname "$g")")"
+    # Exit 0 or 1 (warnings) only: 2 and above, or a signal, is a crash.
+    "$cairn" fhir extract "$g" --binding "$binding" "$bundle" --as-of 2026-12-01 \
+      > "$out/synthea/$gname-$patient.case.json" 2> "$out/synthea/$gname-$patient.err"
+    node "$here/validate_synthea.mjs" "$bundle" "$out/synthea/$gname-$patient.case.json" "$gname/$patient"
+    "$cairn" run "$g" --fhir "$bundle" --binding "$binding" --as-of 2026-12-01 --format fhir \
+      > "$out/guidance/synthea-$gname-$patient.json" 2> /dev/null
+  done
+done
+[ "$synthea" -ge 2 ] || { echo "fhir: expected the Synthea R4 bundles of cql-exec-fhir"; exit 1; }
+
+echo "== fhir: cairn batch --ndjson over a Bulk Data export of the synthetic bundles"
+for binding in guidelines/*/bindings/fhir-r4.toml; do
+  g="$(ls "$(dirname "$(dirname "$binding")")"/*.cairn | head -n 1)"
+  gname="$(basename "$(dirname "$g")")"
+  export_dir="$out/ndjson/$gname"
+  node "$here/ndjson_export.mjs" "$export_dir" "$out"/bundles/"$gname"-*.json
+  status=0
+  "$cairn" batch "$g" --ndjson "$export_dir" --binding "$binding" --as-of 2026-12-02 \
+    --format csv > "$out/ndjson/$gname.csv" 2> "$out/ndjson/$gname.err" || status=$?
+  # The three bad lines make it exit 1, each reported as file:line.
+  [ "$status" = 1 ] || { cat "$out/ndjson/$gname.err"; echo "fhir: batch --ndjson exited $status"; exit 1; }
+  [ "$(grep -c 'error\[cairn::fhir::ndjson_line\]: [A-Za-z]*\.ndjson:[0-9]*:' "$out/ndjson/$gname.err")" = 3 ] \
+    || { cat "$out/ndjson/$gname.err"; exit 1; }
+  rows=$(($(wc -l < "$out/ndjson/$gname.csv") - 1))
+  want=$(ls "$out"/bundles/"$gname"-*.json | wc -l)
+  [ "$rows" = "$want" ] || { echo "fhir: $gname: $rows rows for $want patients"; exit 1; }
+  echo "$gname: $rows patients, 3 bad lines reported"
+done
+
 echo "== fhir: FHIR R4 JSON Schema"
 node "$here/validate.mjs" "$modules" "$out"/guidance/*.json "$out"/bundles/*.json \
   "$out"/requirements/*.json

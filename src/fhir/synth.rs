@@ -52,7 +52,9 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
     let model = &checked.model;
     let empty = Map::new();
     let facts = case.get("facts").and_then(Value::as_object).unwrap_or(&empty);
-    let content = serde_json::to_string(facts).unwrap_or_default();
+    // The whole case file (its name and description too), so that two
+    // cases with the same facts still make two patients of one export.
+    let content = serde_json::to_string(case).unwrap_or_default();
     let patient_id = fhir_id("cairn", "patient", Some(&content));
     let mut patient = Map::new();
     let mut resources: Vec<Value> = Vec::new();
