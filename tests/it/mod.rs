@@ -27,6 +27,7 @@ mod exact_grid;
 mod fhirpath;
 mod format;
 mod fhir_guidance;
+mod fhir_ndjson;
 mod fhir_roundtrip;
 mod functions;
 mod fuzz_replay;
