@@ -28,6 +28,7 @@ mod fhirpath;
 mod format;
 mod fhir_guidance;
 mod fhir_ndjson;
+mod fhir_requirements;
 mod fhir_roundtrip;
 mod functions;
 mod fuzz_replay;
