@@ -19,7 +19,13 @@ use std::io::{BufRead, Read};
 use std::path::Path;
 
 /// Runs the batch over the export in `dir`.
-pub fn run(guideline: &Path, dir: &Path, binding: &Path, as_of: Option<&str>, mut settings: batch::Settings) -> u8 {
+pub fn run(
+    guideline: &Path,
+    dir: &Path,
+    binding: &Path,
+    as_of: Option<&str>,
+    mut settings: batch::Settings,
+) -> u8 {
     let checked = match output::guideline(guideline) {
         Ok(c) => c,
         Err(code) => return code,
@@ -93,12 +99,18 @@ impl Cases {
         }
         let i = self.next;
         self.next += 1;
-        let id = self.export.subjects().nth(i).unwrap_or_default().to_string();
+        let id = self
+            .export
+            .subjects()
+            .nth(i)
+            .unwrap_or_default()
+            .to_string();
         let resources = match self.export.resources(i, &mut self.files) {
             Ok(r) => r,
             Err(e) => return Err(std::io::Error::other(e.to_string())),
         };
-        let extracted = cairn::fhir::extract(&self.checked, &self.binding, &resources, Some(self.as_of));
+        let extracted =
+            cairn::fhir::extract(&self.checked, &self.binding, &resources, Some(self.as_of));
         let mut case = extracted.to_case_json();
         case["name"] = serde_json::Value::String(format!("Patient/{id}"));
         self.line.clear();

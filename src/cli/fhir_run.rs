@@ -61,7 +61,12 @@ pub fn run(guideline: &Path, input: Input, binding: Option<&Path>) -> u8 {
             .map(str::to_string)
             .collect(),
     };
-    print_json(&guidance::render_with(&checked, &outcome, binding.as_ref(), &context))
+    print_json(&guidance::render_with(
+        &checked,
+        &outcome,
+        binding.as_ref(),
+        &context,
+    ))
 }
 
 /// `--binding` given without `--fhir` and without `--format fhir`.

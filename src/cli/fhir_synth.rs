@@ -76,7 +76,9 @@ pub fn requirements(guideline: &Path, binding: &Path, as_of: Option<&str>) -> u8
     };
     if let Some(text) = as_of {
         if text.parse::<jiff::civil::Date>().is_err() {
-            output::error(format_args!("`--as-of {text}` is not a date: write it as YYYY-MM-DD"));
+            output::error(format_args!(
+                "`--as-of {text}` is not a date: write it as YYYY-MM-DD"
+            ));
             return IO;
         }
     }

@@ -15,7 +15,9 @@
 //!   reference's text), rationale texts `documentation` of type
 //!   `justification`.
 
-use super::guidance_ids::{EXT_CERTAINTY, EXT_DO_NOT_PERFORM, EXT_SCHEME, EXT_STRENGTH, KIND_SYSTEM};
+use super::guidance_ids::{
+    EXT_CERTAINTY, EXT_DO_NOT_PERFORM, EXT_SCHEME, EXT_STRENGTH, KIND_SYSTEM,
+};
 use crate::check::Checked;
 use crate::eval::outcome::{Outcome, RecOutcome, Status};
 use crate::strength::Strength;

@@ -56,7 +56,13 @@ pub fn fhir_id(prefix: &str, text: &str, content: Option<&str>) -> String {
     id.push('-');
     id.extend(
         text.chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .take(room),
     );
     if let Some(s) = suffix {
@@ -85,7 +91,9 @@ mod tests {
         let long = "a".repeat(200);
         let id = fhir_id("p", &long, Some("y"));
         assert!(id.len() <= 64, "{id}");
-        assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
+        assert!(id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
         assert_ne!(fhir_id("p", "a", Some("1")), fhir_id("p", "a", Some("2")));
     }
 }

@@ -28,7 +28,10 @@ pub enum NdjsonError {
         dir: String,
     },
     /// More files than [`super::ndjson::MAX_FILES`].
-    #[error("the export has {count} NDJSON files, more than {}", super::ndjson::MAX_FILES)]
+    #[error(
+        "the export has {count} NDJSON files, more than {}",
+        super::ndjson::MAX_FILES
+    )]
     #[diagnostic(code(cairn::fhir::ndjson_files_limit))]
     TooManyFiles {
         /// How many.
@@ -36,7 +39,10 @@ pub enum NdjsonError {
     },
     /// A line that parsed in the first pass does not parse in the second.
     #[error("`{path}` changed while it was read: {message}")]
-    #[diagnostic(code(cairn::fhir::ndjson_changed), help("do not write to an export while `cairn batch` reads it"))]
+    #[diagnostic(
+        code(cairn::fhir::ndjson_changed),
+        help("do not write to an export while `cairn batch` reads it")
+    )]
     Changed {
         /// `file:line`.
         path: String,

@@ -24,7 +24,11 @@ pub fn library(checked: &Checked, binding: &Binding, as_of: Option<&str>) -> Val
     for fb in binding.facts() {
         let reqs = fact_requirements(Some(binding), &fb.name, as_of);
         // The as-of date is not data: its facts have no requirement.
-        if fb.shapes.iter().all(|s| matches!(s, super::binding::Shape::AsOf)) {
+        if fb
+            .shapes
+            .iter()
+            .all(|s| matches!(s, super::binding::Shape::AsOf))
+        {
             continue;
         }
         requirements.extend(reqs);
@@ -37,7 +41,12 @@ pub fn library(checked: &Checked, binding: &Binding, as_of: Option<&str>) -> Val
         "retired" => "retired",
         _ => "draft",
     };
-    let content = format!("{}|{}|{}", meta.version, binding.source(), binding.version().unwrap_or(""));
+    let content = format!(
+        "{}|{}|{}",
+        meta.version,
+        binding.source(),
+        binding.version().unwrap_or("")
+    );
     let mut artifacts = vec![json!({
         "type": "derived-from",
         "display": meta.title,

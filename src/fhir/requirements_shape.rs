@@ -21,7 +21,12 @@ use serde_json::{json, Map, Value};
 pub const EXT_WHERE: &str = "urn:cairn:fhir:extension:where";
 
 /// The requirement of one shape of `fact`; `as_of` bounds its date filter.
-pub fn shape_requirement(binding: &Binding, fact: &str, shape: &ResourceShape, as_of: Option<&str>) -> Value {
+pub fn shape_requirement(
+    binding: &Binding,
+    fact: &str,
+    shape: &ResourceShape,
+    as_of: Option<&str>,
+) -> Value {
     let mut r = Map::new();
     let mut ext = vec![json!({ "url": EXT_FACT, "valueString": fact })];
     let mut conditions: Vec<String> = Vec::new();
@@ -40,7 +45,11 @@ pub fn shape_requirement(binding: &Binding, fact: &str, shape: &ResourceShape, a
         .collect();
     let mut set_url = None;
     if let Some(vs) = shape.valueset.as_deref().and_then(|n| binding.valueset(n)) {
-        codes.extend(vs.codings.iter().map(|(s, c)| json!({ "system": s, "code": c })));
+        codes.extend(
+            vs.codings
+                .iter()
+                .map(|(s, c)| json!({ "system": s, "code": c })),
+        );
         set_url = vs.url.clone();
     }
     if !codes.is_empty() || set_url.is_some() {
@@ -55,7 +64,9 @@ pub fn shape_requirement(binding: &Binding, fact: &str, shape: &ResourceShape, a
     }
     for f in &shape.filters {
         match &f.value {
-            Literal::String(s) => filters.push(json!({ "path": f.path.text, "code": [{ "code": s }] })),
+            Literal::String(s) => {
+                filters.push(json!({ "path": f.path.text, "code": [{ "code": s }] }))
+            }
             Literal::Bool(b) => conditions.push(format!("{} = {b}", f.path.text)),
             Literal::Integer(i) => conditions.push(format!("{} = {i}", f.path.text)),
         }
@@ -97,7 +108,10 @@ pub fn fact_requirements(binding: Option<&Binding>, fact: &str, as_of: Option<&s
         return vec![fact_requirement(fact, None)];
     };
     let Some(fb) = b.fact(fact) else {
-        return vec![fact_requirement(fact, b.unbound().get(fact).map(String::as_str))];
+        return vec![fact_requirement(
+            fact,
+            b.unbound().get(fact).map(String::as_str),
+        )];
     };
     let out: Vec<Value> = fb
         .shapes

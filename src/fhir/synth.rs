@@ -51,7 +51,10 @@ const PATIENT_FIELD: &[&str] = &[
 pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth, Vec<SynthError>> {
     let model = &checked.model;
     let empty = Map::new();
-    let facts = case.get("facts").and_then(Value::as_object).unwrap_or(&empty);
+    let facts = case
+        .get("facts")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     // The whole case file (its name and description too), so that two
     // cases with the same facts still make two patients of one export.
     let content = serde_json::to_string(case).unwrap_or_default();
@@ -78,7 +81,9 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
         .collect();
     for list in &model.lists {
         if facts.get(&list.name).is_some_and(|v| !v.is_null()) {
-            errors.push(SynthError::List { fact: list.name.clone() });
+            errors.push(SynthError::List {
+                fact: list.name.clone(),
+            });
         }
     }
     for info in &model.facts {
@@ -101,7 +106,11 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
         let Some(value) = value else {
             // A closed world that gives the `absent means` value changes
             // nothing; any other makes a left-out fact known.
-            if let Some(cw) = fb.closed_world.as_ref().filter(|cw| absent.as_ref() != Some(&cw.value)) {
+            if let Some(cw) = fb
+                .closed_world
+                .as_ref()
+                .filter(|cw| absent.as_ref() != Some(&cw.value))
+            {
                 errors.push(SynthError::ClosedWorld {
                     fact: info.name.clone(),
                     value: shown(&cw.value),
@@ -109,10 +118,15 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
             }
             continue;
         };
-        if fb.closed_world.as_ref().is_some_and(|cw| &cw.value == value) {
+        if fb
+            .closed_world
+            .as_ref()
+            .is_some_and(|cw| &cw.value == value)
+        {
             continue;
         }
-        if fb.shapes.iter().any(|s| matches!(s, Shape::AsOf)) && as_of.as_deref() == value.as_str() {
+        if fb.shapes.iter().any(|s| matches!(s, Shape::AsOf)) && as_of.as_deref() == value.as_str()
+        {
             continue;
         }
         let ctx = Ctx {
@@ -132,7 +146,10 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
             match produce(&ctx, shape, value) {
                 Ok(fields) if shape.resource == "Patient" => {
                     if let Err(clash) = merge(&mut patient, fields) {
-                        reasons.push(format!("shape {}: the Patient's `{clash}` is already written by another fact", i + 1));
+                        reasons.push(format!(
+                            "shape {}: the Patient's `{clash}` is already written by another fact",
+                            i + 1
+                        ));
                         continue;
                     }
                     made = true;
@@ -142,7 +159,9 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
                     let r = resource(&shape.resource, &info.name, &patient_id, fields);
                     // A resource that another fact's shape reads too would
                     // tell that fact more than the case does: try the next.
-                    if let Some((other, v, known)) = crosstalk(checked, binding, facts, &info.name, &r) {
+                    if let Some((other, v, known)) =
+                        crosstalk(checked, binding, facts, &info.name, &r)
+                    {
                         let case_says = match known {
                             Some(k) => format!("gives `{k}`"),
                             None => "leaves unknown".into(),
@@ -194,7 +213,11 @@ pub fn synth(checked: &Checked, binding: &Binding, case: &Value) -> Result<Synth
 
 /// The as-of date the case gives through its facts bound to `from =
 /// "as_of"`; two different ones are an error.
-fn as_of_value(binding: &Binding, facts: &Map<String, Value>, errors: &mut Vec<SynthError>) -> Option<String> {
+fn as_of_value(
+    binding: &Binding,
+    facts: &Map<String, Value>,
+    errors: &mut Vec<SynthError>,
+) -> Option<String> {
     let mut found: Option<(String, String)> = None;
     for fb in binding.facts() {
         if !fb.shapes.iter().any(|s| matches!(s, Shape::AsOf)) {
@@ -222,8 +245,15 @@ fn resource(ty: &str, fact: &str, patient: &str, fields: Map<String, Value>) -> 
     let mut r = Map::new();
     r.insert("resourceType".into(), json!(ty));
     r.insert("id".into(), json!(fhir_id("cairn", fact, Some(patient))));
-    let field = if PATIENT_FIELD.contains(&ty) { "patient" } else { "subject" };
-    r.insert(field.into(), json!({ "reference": format!("Patient/{patient}") }));
+    let field = if PATIENT_FIELD.contains(&ty) {
+        "patient"
+    } else {
+        "subject"
+    };
+    r.insert(
+        field.into(),
+        json!({ "reference": format!("Patient/{patient}") }),
+    );
     r.extend(fields);
     Value::Object(r)
 }
@@ -231,7 +261,10 @@ fn resource(ty: &str, fact: &str, patient: &str, fields: Map<String, Value>) -> 
 /// Merges a Patient shape's elements into the Patient; gives the first
 /// element another fact already wrote differently.
 fn merge(patient: &mut Map<String, Value>, fields: Map<String, Value>) -> Result<(), String> {
-    if let Some((k, _)) = fields.iter().find(|(k, v)| patient.get(*k).is_some_and(|old| old != *v)) {
+    if let Some((k, _)) = fields
+        .iter()
+        .find(|(k, v)| patient.get(*k).is_some_and(|old| old != *v))
+    {
         return Err(k.clone());
     }
     patient.extend(fields);
@@ -252,7 +285,13 @@ fn crosstalk(
         .iter()
         .filter(|(k, _)| k.as_str() != fact && !got.closed_world.contains_key(*k))
         .find(|(k, v)| !same_value(checked, k, facts.get(*k), v))
-        .map(|(k, v)| (k.clone(), shown(v), facts.get(k).filter(|c| !c.is_null()).map(shown)))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                shown(v),
+                facts.get(k).filter(|c| !c.is_null()).map(shown),
+            )
+        })
 }
 
 /// Extracts the whole bundle and names every fact it gives differently
@@ -305,7 +344,11 @@ fn same_value(checked: &Checked, fact: &str, want: Option<&Value>, have: &Value)
     let Some(info) = checked.model.facts.iter().find(|f| f.name == fact) else {
         return want == have;
     };
-    let decode = |v: &Value| decode_in(&checked.model, info.ty, Some(&info.domain), &J::of(v)).ok().flatten();
+    let decode = |v: &Value| {
+        decode_in(&checked.model, info.ty, Some(&info.domain), &J::of(v))
+            .ok()
+            .flatten()
+    };
     match (decode(want), decode(have)) {
         // Unit conversions round in the last bits (`176.37 [lb_av]` is
         // 80.000086297 kg): equal to the tolerance quantities compare with.

@@ -197,8 +197,16 @@ mod tests {
     fn writes_nested_arrays_and_choices() {
         let mut m = Map::new();
         let mut put = |p: &str, v: Value, k: Kind| assert!(write(&mut m, &steps(p).unwrap(), v, k));
-        put("verificationStatus.coding.code", json!("confirmed"), Kind::String);
-        put("verificationStatus.coding.system", json!("urn:x"), Kind::String);
+        put(
+            "verificationStatus.coding.code",
+            json!("confirmed"),
+            Kind::String,
+        );
+        put(
+            "verificationStatus.coding.system",
+            json!("urn:x"),
+            Kind::String,
+        );
         put("value", json!(true), Kind::Boolean);
         put("category", json!({"text": "x"}), Kind::CodeableConcept);
         assert_eq!(

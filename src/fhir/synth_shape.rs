@@ -59,7 +59,11 @@ fn codeable(steps: &[&str]) -> bool {
 
 /// The resource's elements (all but `resourceType`, `id` and the subject)
 /// for `value` of the fact, or why this shape cannot give it.
-pub(super) fn produce(ctx: &Ctx<'_>, shape: &ResourceShape, value: &Value) -> Result<Map<String, Value>, String> {
+pub(super) fn produce(
+    ctx: &Ctx<'_>,
+    shape: &ResourceShape,
+    value: &Value,
+) -> Result<Map<String, Value>, String> {
     if let Some(w) = &shape.where_ {
         return Err(format!("its `where = \"{}\"` cannot be inverted", w.text));
     }
@@ -69,45 +73,70 @@ pub(super) fn produce(ctx: &Ctx<'_>, shape: &ResourceShape, value: &Value) -> Re
         let s = steps(&f.path.text)
             .ok_or_else(|| format!("its filter path `{}` cannot be inverted", f.path.text))?;
         let (v, kind) = match &f.value {
-            Literal::String(text) if codeable(&s) => {
-                (json!({ "coding": [{ "code": text }] }), Kind::CodeableConcept)
-            }
+            Literal::String(text) if codeable(&s) => (
+                json!({ "coding": [{ "code": text }] }),
+                Kind::CodeableConcept,
+            ),
             Literal::String(text) => (json!(text), Kind::String),
             Literal::Bool(b) => (json!(b), Kind::Boolean),
             Literal::Integer(i) => (json!(i), Kind::Integer),
         };
         if !write(&mut out, &s, v, kind) {
-            return Err(format!("its filter path `{}` goes through a primitive", f.path.text));
+            return Err(format!(
+                "its filter path `{}` goes through a primitive",
+                f.path.text
+            ));
         }
     }
     if let Some(coding) = shape_coding(ctx.binding, shape) {
-        let s = steps(&shape.code_path.text)
-            .ok_or_else(|| format!("its code path `{}` cannot be inverted", shape.code_path.text))?;
-        let element = if s.last() == Some(&"coding") { coding } else { json!({ "coding": [coding] }) };
+        let s = steps(&shape.code_path.text).ok_or_else(|| {
+            format!(
+                "its code path `{}` cannot be inverted",
+                shape.code_path.text
+            )
+        })?;
+        let element = if s.last() == Some(&"coding") {
+            coding
+        } else {
+            json!({ "coding": [coding] })
+        };
         if !write(&mut out, &s, element, Kind::CodeableConcept) {
-            return Err(format!("its code path `{}` goes through a primitive", shape.code_path.text));
+            return Err(format!(
+                "its code path `{}` goes through a primitive",
+                shape.code_path.text
+            ));
         }
     }
     match &shape.read {
         Read::Present(v) if v == value => {}
         Read::Present(v) => return Err(format!("it gives `{}`", shown(v))),
         Read::Value { path, map } => {
-            let s = steps(&path.text).ok_or_else(|| format!("its value path `{}` cannot be inverted", path.text))?;
+            let s = steps(&path.text)
+                .ok_or_else(|| format!("its value path `{}` cannot be inverted", path.text))?;
             let last = s.last().copied().unwrap_or_default();
             let (element, kind) = element(ctx, last, map, value, &shape.units)?;
             // A value at the code path joins the shape's own coding.
             if path.text == shape.code_path.text {
                 merge_codings(&mut out, last, element);
             } else if !write(&mut out, &s, element, kind) {
-                return Err(format!("its value path `{}` goes through a primitive", path.text));
+                return Err(format!(
+                    "its value path `{}` goes through a primitive",
+                    path.text
+                ));
             }
         }
     }
     if ctx.dated {
         if let (Some(d), Some(p)) = (ctx.date, shape.date.first()) {
             if let Some(s) = steps(&p.text) {
-                let already = out.keys().any(|k| s.first().is_some_and(|f| k.starts_with(f)));
-                let v = if s.last() == Some(&"period") { json!({ "start": d }) } else { json!(d) };
+                let already = out
+                    .keys()
+                    .any(|k| s.first().is_some_and(|f| k.starts_with(f)));
+                let v = if s.last() == Some(&"period") {
+                    json!({ "start": d })
+                } else {
+                    json!(d)
+                };
                 if !already {
                     write(&mut out, &s, v, Kind::DateTime);
                 }
@@ -156,7 +185,11 @@ fn coding_json(c: &Coding) -> Value {
 /// Adds a value's codings to the CodeableConcept already at `name`.
 fn merge_codings(out: &mut Map<String, Value>, name: &str, element: Value) {
     let extra: Vec<Value> = element["coding"].as_array().cloned().unwrap_or_default();
-    match out.get_mut(name).and_then(|cc| cc.get_mut("coding")).and_then(Value::as_array_mut) {
+    match out
+        .get_mut(name)
+        .and_then(|cc| cc.get_mut("coding"))
+        .and_then(Value::as_array_mut)
+    {
         Some(codings) => codings.extend(extra),
         None => {
             out.insert(name.to_string(), element);
@@ -183,21 +216,30 @@ fn element(
     };
     match ctx.fact.ty {
         Type::Enum(e) => {
-            let name = value.as_str().ok_or("the value is not an enum value's name")?;
+            let name = value
+                .as_str()
+                .ok_or("the value is not an enum value's name")?;
             let own = ctx.model.enum_info(e).and_then(|info| {
                 let v = info.values.iter().find(|v| v.name == name)?;
                 v.codes.iter().find_map(|(sys, code)| {
-                    Some(Coding { system: Some(ctx.binding.system_uri(sys)?.to_string()), code: code.clone() })
+                    Some(Coding {
+                        system: Some(ctx.binding.system_uri(sys)?.to_string()),
+                        code: code.clone(),
+                    })
                 })
             });
-            let c = reverse.or(own).ok_or_else(|| format!("neither its `map` nor the enum's codes give `{name}`"))?;
+            let c = reverse
+                .or(own)
+                .ok_or_else(|| format!("neither its `map` nor the enum's codes give `{name}`"))?;
             Ok(coded(&c))
         }
         Type::Bool => {
             let b = value.as_bool().ok_or("the value is not a boolean")?;
             match (typed, reverse) {
                 (Some(Kind::CodeableConcept), Some(c)) => Ok(coded(&c)),
-                (Some(Kind::CodeableConcept), None) => Err(format!("its `map` has no code for `{b}`")),
+                (Some(Kind::CodeableConcept), None) => {
+                    Err(format!("its `map` has no code for `{b}`"))
+                }
                 (None, Some(c)) if !is_choice(last) => Ok(coded(&c)),
                 _ => Ok((json!(b), Kind::Boolean)),
             }
@@ -214,7 +256,11 @@ fn element(
             if crate::value::parse_date(d).is_none() {
                 return Err(format!("`{d}` is not a date it can write (`never` needs a `present = \"never\"` shape)"));
             }
-            Ok(if last == "period" { (json!({ "start": d }), Kind::DateTime) } else { (json!(d), Kind::DateTime) })
+            Ok(if last == "period" {
+                (json!({ "start": d }), Kind::DateTime)
+            } else {
+                (json!(d), Kind::DateTime)
+            })
         }
         Type::Row(_) => Err("a table row is not a fact's value".into()),
     }
@@ -226,22 +272,34 @@ fn element(
 fn quantity(value: &Value, units: &[String]) -> Result<Value, String> {
     let (amount, unit) = match value {
         Value::String(s) => {
-            let (a, u) = s.trim().split_once(' ').ok_or_else(|| format!("`{s}` has no unit"))?;
+            let (a, u) = s
+                .trim()
+                .split_once(' ')
+                .ok_or_else(|| format!("`{s}` has no unit"))?;
             let a: f64 = a.parse().map_err(|_| format!("`{s}` is not a quantity"))?;
             (a, u.trim().to_string())
         }
         Value::Object(o) => (
-            o.get("value").and_then(Value::as_f64).ok_or("the quantity has no value")?,
-            o.get("unit").and_then(Value::as_str).ok_or("the quantity has no unit")?.to_string(),
+            o.get("value")
+                .and_then(Value::as_f64)
+                .ok_or("the quantity has no value")?,
+            o.get("unit")
+                .and_then(Value::as_str)
+                .ok_or("the quantity has no unit")?
+                .to_string(),
         ),
         _ => return Err("the value is not a quantity".into()),
     };
     let (amount, unit) = match units.first() {
         Some(want) if !units.contains(&unit) => {
-            let from = crate::units::parse(&unit).map_err(|e| format!("unit `{unit}`: {}", e.reason()))?;
-            let to = crate::units::parse(want).map_err(|e| format!("unit `{want}`: {}", e.reason()))?;
+            let from =
+                crate::units::parse(&unit).map_err(|e| format!("unit `{unit}`: {}", e.reason()))?;
+            let to =
+                crate::units::parse(want).map_err(|e| format!("unit `{want}`: {}", e.reason()))?;
             if from.dimension != to.dimension {
-                return Err(format!("`{unit}` does not convert to the shape's unit `{want}`"));
+                return Err(format!(
+                    "`{unit}` does not convert to the shape's unit `{want}`"
+                ));
             }
             (to.from_canonical(from.canonical_of(amount)), want.clone())
         }

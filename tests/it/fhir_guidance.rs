@@ -62,12 +62,19 @@ fn contained<'a>(response: &'a Value, reference: &Value) -> &'a Value {
 fn check_shape(name: &str, response: &Value, outcome: &cairn::Outcome<'_>) {
     assert_eq!(response["resourceType"], "GuidanceResponse", "{name}");
     assert!(valid_id(response["id"].as_str().unwrap()), "{name}");
-    assert!(response["moduleUri"].as_str().unwrap().starts_with("urn:cairn:guideline:"));
+    assert!(response["moduleUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("urn:cairn:guideline:"));
     let undetermined = outcome
         .recommendations
         .iter()
         .any(|r| r.status == Status::Undetermined && !r.missing.is_empty());
-    let want = if undetermined { "data-required" } else { "success" };
+    let want = if undetermined {
+        "data-required"
+    } else {
+        "success"
+    };
     assert_eq!(response["status"], want, "{name}");
 
     let group = contained(response, &response["result"]);
@@ -84,7 +91,10 @@ fn check_shape(name: &str, response: &Value, outcome: &cairn::Outcome<'_>) {
         .filter(|r| r.status == Status::Applies)
         .map(|r| &*r.id)
         .collect();
-    assert_eq!(actions, applicable, "{name}: one action per applicable recommendation");
+    assert_eq!(
+        actions, applicable,
+        "{name}: one action per applicable recommendation"
+    );
     for (action, rec) in group["action"].as_array().into_iter().flatten().zip(
         outcome
             .recommendations
@@ -98,7 +108,11 @@ fn check_shape(name: &str, response: &Value, outcome: &cairn::Outcome<'_>) {
             .into_iter()
             .flatten()
             .any(|e| e["url"] == "urn:cairn:fhir:extension:do-not-perform");
-        assert_eq!(not, matches!(&*rec.kind, "do-not-offer" | "discourage"), "{name}");
+        assert_eq!(
+            not,
+            matches!(&*rec.kind, "do-not-offer" | "discourage"),
+            "{name}"
+        );
         let cited = action["documentation"]
             .as_array()
             .into_iter()
@@ -121,7 +135,10 @@ fn check_shape(name: &str, response: &Value, outcome: &cairn::Outcome<'_>) {
         .flat_map(|r| r.missing.iter().chain(&r.grading_missing))
         .map(String::as_str)
         .collect();
-    assert_eq!(facts, missing, "{name}: one data requirement per missing fact");
+    assert_eq!(
+        facts, missing,
+        "{name}: one data requirement per missing fact"
+    );
     if let Some(messages) = response["evaluationMessage"].as_array() {
         let oo = contained(response, &messages[0]);
         assert_eq!(oo["resourceType"], "OperationOutcome");
@@ -143,7 +160,11 @@ fn every_golden_case_gives_a_well_formed_guidance_response() {
             let outcome = program.evaluate(&file.case, Options::default());
             let response = guidance::render(&checked, &outcome, None);
             check_shape(&name, &response, &outcome);
-            assert_eq!(response, guidance::render(&checked, &outcome, None), "deterministic");
+            assert_eq!(
+                response,
+                guidance::render(&checked, &outcome, None),
+                "deterministic"
+            );
             statuses.insert(response["status"].as_str().unwrap().to_string());
             // Cases with the same outcome may share an id; distinct
             // outcomes must not.
@@ -155,7 +176,11 @@ fn every_golden_case_gives_a_well_formed_guidance_response() {
     }
     let distinct: BTreeSet<&String> = ids.iter().map(|(id, _)| id).collect();
     assert_eq!(distinct.len(), ids.len(), "two outcomes share an id");
-    assert_eq!(statuses.len(), 2, "both statuses are exercised: {statuses:?}");
+    assert_eq!(
+        statuses.len(),
+        2,
+        "both statuses are exercised: {statuses:?}"
+    );
 }
 
 const SMALL: &str = r#"
@@ -194,8 +219,15 @@ fn a_small_guideline_renders_as_expected() {
             occurrence: Some("2026-01-02".into()),
             warnings: vec!["a warning from extraction".into()],
         };
-        serde_json::to_string_pretty(&guidance::render_with(&checked, &outcome, None, &context)).unwrap()
+        serde_json::to_string_pretty(&guidance::render_with(&checked, &outcome, None, &context))
+            .unwrap()
     };
-    insta::assert_snapshot!("fhir_guidance_do_not_offer", render(r#"{"facts": {"grade": 1}}"#));
-    insta::assert_snapshot!("fhir_guidance_data_required", render(r#"{"facts": {"grade": 3}}"#));
+    insta::assert_snapshot!(
+        "fhir_guidance_do_not_offer",
+        render(r#"{"facts": {"grade": 1}}"#)
+    );
+    insta::assert_snapshot!(
+        "fhir_guidance_data_required",
+        render(r#"{"facts": {"grade": 3}}"#)
+    );
 }

@@ -5,9 +5,9 @@
 //! lines included) and reads them back exactly.
 
 use super::fhir_guidance::golden;
+use cairn::fhir::load_binding;
 use cairn::fhir::ndjson::Export;
 use cairn::fhir::synth::synth;
-use cairn::fhir::load_binding;
 use cairn::{Options, Program};
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -40,10 +40,16 @@ fn an_export_of_the_golden_cases_runs_to_their_outcomes() {
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let Ok(made) = synth(&checked, &binding, &json) else { continue };
+        let Ok(made) = synth(&checked, &binding, &json) else {
+            continue;
+        };
         for e in made.bundle["entry"].as_array().unwrap() {
             let r = &e["resource"];
-            append(dir.path(), &format!("{}.ndjson", r["resourceType"].as_str().unwrap()), &r.to_string());
+            append(
+                dir.path(),
+                &format!("{}.ndjson", r["resourceType"].as_str().unwrap()),
+                &r.to_string(),
+            );
             if r["resourceType"] == "Patient" {
                 let case = cairn::load_case(&checked, "c", &text).unwrap();
                 let outcome = program.evaluate(&case.case, Options::default());
@@ -58,7 +64,11 @@ fn an_export_of_the_golden_cases_runs_to_their_outcomes() {
     }
     assert!(want.len() > 50, "{} patients", want.len());
     append(dir.path(), "Observation.ndjson", "{not json");
-    append(dir.path(), "Condition.ndjson", r#"{"resourceType":"Condition","id":"x","subject":{"reference":"Patient/nobody"}}"#);
+    append(
+        dir.path(),
+        "Condition.ndjson",
+        r#"{"resourceType":"Condition","id":"x","subject":{"reference":"Patient/nobody"}}"#,
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
         .arg("batch")
         .arg(&path)
@@ -66,14 +76,30 @@ fn an_export_of_the_golden_cases_runs_to_their_outcomes() {
         .arg(dir.path())
         .arg("--binding")
         .arg(&bpath)
-        .args(["--as-of", "2026-12-02", "--format", "jsonl", "--threads", "2"])
+        .args([
+            "--as-of",
+            "2026-12-02",
+            "--format",
+            "jsonl",
+            "--threads",
+            "2",
+        ])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    let observation_lines = std::fs::read_to_string(dir.path().join("Observation.ndjson")).unwrap().lines().count();
-    assert!(stderr.contains(&format!("Observation.ndjson:{observation_lines}: not JSON")), "{stderr}");
-    assert!(stderr.contains("`Patient/nobody` is not in `Patient.ndjson`"), "{stderr}");
+    let observation_lines = std::fs::read_to_string(dir.path().join("Observation.ndjson"))
+        .unwrap()
+        .lines()
+        .count();
+    assert!(
+        stderr.contains(&format!("Observation.ndjson:{observation_lines}: not JSON")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`Patient/nobody` is not in `Patient.ndjson`"),
+        "{stderr}"
+    );
     let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())

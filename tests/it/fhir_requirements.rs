@@ -26,7 +26,8 @@ fn every_binding_publishes_one_requirement_per_shape() {
         let checked = cairn::parse_file(&path).unwrap().check().unwrap();
         let bpath = path.parent().unwrap().join("bindings/fhir-r4.toml");
         let text = std::fs::read_to_string(&bpath).unwrap();
-        let (binding, _) = load_binding(&checked, "b.toml", &text, bpath.parent().unwrap()).unwrap();
+        let (binding, _) =
+            load_binding(&checked, "b.toml", &text, bpath.parent().unwrap()).unwrap();
         let lib = requirements::library(&checked, &binding, Some("2026-01-01"));
         assert_eq!(lib["resourceType"], "Library");
         assert_eq!(lib["type"]["coding"][0]["code"], "module-definition");
@@ -36,7 +37,9 @@ fn every_binding_publishes_one_requirement_per_shape() {
         let mut i = 0;
         for fb in binding.facts() {
             for shape in &fb.shapes {
-                let Shape::Resource(shape) = shape else { continue };
+                let Shape::Resource(shape) = shape else {
+                    continue;
+                };
                 let r = &reqs[i];
                 i += 1;
                 assert_eq!(fact_of(r), fb.name);
@@ -47,10 +50,20 @@ fn every_binding_publishes_one_requirement_per_shape() {
                     .flatten()
                     .filter(|f| f["path"] == shape.code_path.text.as_str())
                     .flat_map(|f| f["code"].as_array().cloned().unwrap_or_default())
-                    .map(|c| format!("{}|{}", c["system"].as_str().unwrap_or(""), c["code"].as_str().unwrap()))
+                    .map(|c| {
+                        format!(
+                            "{}|{}",
+                            c["system"].as_str().unwrap_or(""),
+                            c["code"].as_str().unwrap()
+                        )
+                    })
                     .collect();
                 for c in &shape.codes {
-                    assert!(codes.contains(&c.to_string()), "{}: {c} in {codes:?}", fb.name);
+                    assert!(
+                        codes.contains(&c.to_string()),
+                        "{}: {c} in {codes:?}",
+                        fb.name
+                    );
                 }
                 if let Read::Value { path, .. } = &shape.read {
                     assert_eq!(r["mustSupport"][0], path.text.as_str());
@@ -62,13 +75,21 @@ fn every_binding_publishes_one_requirement_per_shape() {
             }
         }
         // Then one per unbound fact, with its reason.
-        assert_eq!(reqs.len(), i + binding.unbound().len(), "{}", path.display());
+        assert_eq!(
+            reqs.len(),
+            i + binding.unbound().len(),
+            "{}",
+            path.display()
+        );
     }
 }
 
 #[test]
 fn a_guidance_response_with_a_binding_asks_for_resources() {
-    let (path, files) = golden().into_iter().find(|(p, _)| p.to_string_lossy().contains("rps")).unwrap();
+    let (path, files) = golden()
+        .into_iter()
+        .find(|(p, _)| p.to_string_lossy().contains("rps"))
+        .unwrap();
     let checked = cairn::parse_file(&path).unwrap().check().unwrap();
     let bpath = path.parent().unwrap().join("bindings/fhir-r4.toml");
     let text = std::fs::read_to_string(&bpath).unwrap();
@@ -76,14 +97,17 @@ fn a_guidance_response_with_a_binding_asks_for_resources() {
     let program = Program::new(&checked);
     let mut asked = 0;
     for file in files {
-        let case = cairn::load_case(&checked, "c", &std::fs::read_to_string(&file).unwrap()).unwrap();
+        let case =
+            cairn::load_case(&checked, "c", &std::fs::read_to_string(&file).unwrap()).unwrap();
         let outcome = program.evaluate(&case.case, Options::default());
         let response = guidance::render(&checked, &outcome, Some(&binding));
         for r in response["dataRequirement"].as_array().into_iter().flatten() {
             let fact = fact_of(r);
             let fb = binding.fact(fact).unwrap();
             assert!(
-                fb.shapes.iter().any(|s| matches!(s, Shape::Resource(x) if r["type"] == x.resource.as_str())),
+                fb.shapes
+                    .iter()
+                    .any(|s| matches!(s, Shape::Resource(x) if r["type"] == x.resource.as_str())),
                 "{fact}: {r}"
             );
             assert!(outcome

@@ -69,14 +69,27 @@ fn every_golden_case_round_trips_through_a_synthesized_bundle() {
                     for e in &errors {
                         let fact = match e {
                             SynthError::ClosedWorld { fact, .. } => {
-                                assert!(json["facts"].get(fact).is_none_or(|v| v.is_null()), "{name}: {fact}");
+                                assert!(
+                                    json["facts"].get(fact).is_none_or(|v| v.is_null()),
+                                    "{name}: {fact}"
+                                );
                                 assert!(binding.fact(fact).unwrap().closed_world.is_some());
                                 fact
                             }
-                            SynthError::NoShape { fact, reasons, .. } if reasons.contains("the resource also gives fact") => fact,
+                            SynthError::NoShape { fact, reasons, .. }
+                                if reasons.contains("the resource also gives fact") =>
+                            {
+                                fact
+                            }
                             other => panic!("{name}: synth failed: {other}"),
                         };
-                        let guideline = path.parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
+                        let guideline = path
+                            .parent()
+                            .unwrap()
+                            .file_name()
+                            .unwrap()
+                            .to_string_lossy()
+                            .to_string();
                         refused.insert((guideline, fact.clone()));
                     }
                     refusals += 1;
@@ -103,20 +116,30 @@ fn every_golden_case_round_trips_through_a_synthesized_bundle() {
                 for r in from {
                     let found = r == "as_of"
                         || resources.iter().any(|x| {
-                            format!("{}/{}", x["resourceType"].as_str().unwrap(), x["id"].as_str().unwrap()) == *r
+                            format!(
+                                "{}/{}",
+                                x["resourceType"].as_str().unwrap(),
+                                x["id"].as_str().unwrap()
+                            ) == *r
                         });
                     assert!(found, "{name}: {fact} from {r}, not in the bundle");
                 }
             }
             let codes: Vec<&str> = extracted.warnings.iter().map(|w| w.code.as_str()).collect();
             assert!(
-                !codes.iter().any(|c| c.ends_with("conflict") || c.ends_with("unmapped_code") || c.ends_with("bad_value")),
+                !codes.iter().any(|c| c.ends_with("conflict")
+                    || c.ends_with("unmapped_code")
+                    || c.ends_with("bad_value")),
                 "{name}: extraction warned: {:?}",
                 extracted.warnings
             );
             let a = program.evaluate(&original.case, Options::default());
             let b = program.evaluate(&loaded.case, Options::default());
-            assert_eq!(outcome_json(&a), outcome_json(&b), "{name}: another outcome");
+            assert_eq!(
+                outcome_json(&a),
+                outcome_json(&b),
+                "{name}: another outcome"
+            );
             cases += 1;
         }
     }
