@@ -5,7 +5,6 @@
 
 use super::fhir_guidance::golden;
 use cairn::fhir::synth::synth;
-use cairn::fhir::synth_error::SynthError;
 use cairn::fhir::{bundle_resources, extract, load_binding, Binding};
 use cairn::value::Value;
 use cairn::{Options, Program};
@@ -44,8 +43,6 @@ fn same_facts(a: &[Option<Value>], b: &[Option<Value>]) -> bool {
 fn every_golden_case_round_trips_through_a_synthesized_bundle() {
     let mut guidelines = 0;
     let mut cases = 0;
-    let mut refused = std::collections::BTreeSet::new();
-    let mut refusals = 0;
     for (path, files) in golden() {
         let checked = cairn::parse_file(&path).unwrap().check().unwrap();
         let Some(binding) = binding_of(&checked, &path) else {
@@ -58,44 +55,8 @@ fn every_golden_case_round_trips_through_a_synthesized_bundle() {
             let text = std::fs::read_to_string(&file).unwrap();
             let json: serde_json::Value = serde_json::from_str(&text).unwrap();
             let original = cairn::load_case(&checked, &name, &text).unwrap();
-            let made = match synth(&checked, &binding, &json) {
-                Ok(made) => made,
-                Err(errors) => {
-                    // A refusal a golden case may meet: it leaves a fact
-                    // unknown that the bundle cannot leave unknown (the
-                    // binding's closed world, or a resource for another fact
-                    // that also records it). Each names its fact; the
-                    // pairs are listed in README's FHIR section.
-                    for e in &errors {
-                        let fact = match e {
-                            SynthError::ClosedWorld { fact, .. } => {
-                                assert!(
-                                    json["facts"].get(fact).is_none_or(|v| v.is_null()),
-                                    "{name}: {fact}"
-                                );
-                                assert!(binding.fact(fact).unwrap().closed_world.is_some());
-                                fact
-                            }
-                            SynthError::NoShape { fact, reasons, .. }
-                                if reasons.contains("the resource also gives fact") =>
-                            {
-                                fact
-                            }
-                            other => panic!("{name}: synth failed: {other}"),
-                        };
-                        let guideline = path
-                            .parent()
-                            .unwrap()
-                            .file_name()
-                            .unwrap()
-                            .to_string_lossy()
-                            .to_string();
-                        refused.insert((guideline, fact.clone()));
-                    }
-                    refusals += 1;
-                    continue;
-                }
-            };
+            let made = synth(&checked, &binding, &json)
+                .unwrap_or_else(|e| panic!("{name}: synth failed: {e:?}"));
             assert_eq!(made.bundle["resourceType"], "Bundle");
             assert_eq!(made.bundle["type"], "collection");
             let resources = bundle_resources(&made.bundle).unwrap();
@@ -144,18 +105,5 @@ fn every_golden_case_round_trips_through_a_synthesized_bundle() {
         }
     }
     assert_eq!(guidelines, 3, "every guideline has a binding");
-    assert!(cases > 100, "{cases} cases");
-    // Known (README, FHIR section): the cervical binding's closed world on
-    // `most_recent_negative_test`; VTE's `previous_dvt` and
-    // `previous_dvt_or_pe`, which one Condition records both of.
-    let known: std::collections::BTreeSet<(String, String)> = [
-        ("cervical", "most_recent_negative_test"),
-        ("vte", "previous_dvt"),
-        ("vte", "previous_dvt_or_pe"),
-    ]
-    .into_iter()
-    .map(|(g, f)| (g.to_string(), f.to_string()))
-    .collect();
-    assert!(refused.is_subset(&known), "new refusals: {refused:?}");
-    assert!(refusals <= 31, "{refusals} cases refused");
+    assert_eq!(cases, 134, "every golden case round-trips");
 }
