@@ -107,3 +107,77 @@ fn every_golden_case_round_trips_through_a_synthesized_bundle() {
     assert_eq!(guidelines, 3, "every guideline has a binding");
     assert_eq!(cases, 134, "every golden case round-trips");
 }
+
+const SMALL: &str = r#"
+guideline small {
+  title "Small"
+  version "1.0.0"
+  status draft
+}
+fact grade "Grade": integer 1 to 3
+fact fit "Fit for surgery": bool
+fact trial "A trial is open": bool
+recommend surgery {
+  when grade >= 2 and fit and trial
+  statement "Offer surgery."
+}
+"#;
+
+const SMALL_BINDING: &str = r#"
+[binding]
+source = "FHIR R4"
+
+[systems]
+local = "urn:local"
+
+[unbound]
+trial = "site-level"
+
+[fact.grade]
+closed_world = { value = 1, reason = "every grade is recorded" }
+
+[[fact.grade.shape]]
+resource = "Observation"
+code = ["local|grade"]
+value = "valueInteger"
+
+[[fact.fit.shape]]
+resource = "Observation"
+code = ["local|fit"]
+where = "value.exists()"
+present = true
+"#;
+
+#[test]
+fn synth_refuses_what_a_bundle_cannot_say_naming_the_fact() {
+    let checked = cairn::parse("small.cairn", SMALL).check().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (binding, _) = load_binding(&checked, "b.toml", SMALL_BINDING, dir.path())
+        .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    let case = serde_json::json!({"facts": {"fit": true, "trial": true}});
+    let errors = synth(&checked, &binding, &case).unwrap_err();
+    let codes: Vec<(String, String)> = errors
+        .iter()
+        .map(|e| {
+            let code = miette::Diagnostic::code(e).unwrap().to_string();
+            (code, e.to_string())
+        })
+        .collect();
+    assert_eq!(codes.len(), 3, "{codes:?}");
+    assert_eq!(codes[0].0, "cairn::fhir::synth_closed_world");
+    assert!(codes[0].1.contains("`grade`"), "{}", codes[0].1);
+    assert_eq!(codes[1].0, "cairn::fhir::synth_no_shape");
+    assert!(codes[1].1.contains("`fit`") && codes[1].1.contains("cannot be inverted"), "{}", codes[1].1);
+    assert_eq!(codes[2].0, "cairn::fhir::synth_unbound");
+    assert!(codes[2].1.contains("`trial`") && codes[2].1.contains("site-level"), "{}", codes[2].1);
+    // The closed world's own value needs no resource; the rest is written.
+    let case = serde_json::json!({"facts": {"grade": 1}});
+    let made = synth(&checked, &binding, &case).unwrap();
+    assert_eq!(made.bundle["entry"].as_array().unwrap().len(), 1, "the Patient only");
+    let case = serde_json::json!({"facts": {"grade": 3}});
+    let made = synth(&checked, &binding, &case).unwrap();
+    let obs = &made.bundle["entry"][1]["resource"];
+    assert_eq!(obs["valueInteger"], 3);
+    assert_eq!(obs["code"]["coding"][0]["system"], "urn:local");
+    assert_eq!(obs["status"], "final");
+}
