@@ -59,7 +59,6 @@ mod commands;
 mod completions;
 mod fhir;
 mod fhir_extract;
-mod fhir_run;
 mod fhir_synth;
 mod fmt;
 mod graph;
@@ -572,8 +571,8 @@ pub fn main() -> ExitCode {
                 _ => commands::Input::Missing,
             };
             match format {
-                RunFormat::Fhir => fhir_run::run(&guideline, input, binding.as_deref()),
-                _ if binding.is_some() && fhir.is_none() => fhir_run::binding_unused(),
+                RunFormat::Fhir => fhir_synth::run(&guideline, input, binding.as_deref()),
+                _ if binding.is_some() && fhir.is_none() => fhir_synth::binding_unused(),
                 RunFormat::Json => commands::run(&guideline, input, Format::Json, view, audience),
                 RunFormat::Text => commands::run(&guideline, input, Format::Text, view, audience),
             }

@@ -4,8 +4,10 @@
 //! The response contains a `RequestGroup` (its `result`) with one action
 //! per applicable recommendation (built in `guidance_actions`), one
 //! `dataRequirement` per missing fact that would decide an undetermined
-//! recommendation (`guidance_data`), and an `OperationOutcome` (its
-//! `evaluationMessage`) with the warnings: runtime diagnostics,
+//! recommendation (per shape of the fact with a binding: its resource
+//! type, codes and value path; without one, the fact's name only), and an
+//! `OperationOutcome` (its `evaluationMessage`) with the warnings: runtime
+//! diagnostics,
 //! recommendations left undetermined for another reason than a missing
 //! fact, approximate statuses.
 //!
@@ -19,13 +21,13 @@
 //! response and two cases never share one.
 
 use super::guidance_actions::actions;
-use super::guidance_data::data_requirements;
 use super::guidance_ids::{fhir_id, guideline_uri};
+use super::requirements_shape::fact_requirements;
 use crate::check::Checked;
 use crate::eval::outcome::{Outcome, Status};
 use crate::fhir::Binding;
-
 use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
 
 /// The id of the contained RequestGroup (referenced as `#requestgroup`).
 const REQUEST_GROUP_ID: &str = "requestgroup";
@@ -167,4 +169,49 @@ fn messages(outcome: &Outcome<'_>, context: &Context) -> Vec<Value> {
 
 fn issue(severity: &str, code: &str, text: &str) -> Value {
     json!({ "severity": severity, "code": code, "diagnostics": text })
+}
+
+/// The missing facts of the undetermined recommendations, in declaration
+/// order (list facts after the scalar ones).
+pub fn missing_facts(checked: &Checked, outcome: &Outcome<'_>) -> Vec<String> {
+    let wanted: BTreeSet<&str> = outcome
+        .recommendations
+        .iter()
+        .filter(|r| r.status == Status::Undetermined || !r.grading_missing.is_empty())
+        .flat_map(|r| r.missing.iter().chain(&r.grading_missing))
+        .map(String::as_str)
+        .collect();
+    let model = &checked.model;
+    let names = model
+        .facts
+        .iter()
+        .map(|f| f.name.as_str())
+        .chain(model.lists.iter().map(|l| l.name.as_str()));
+    let mut seen = BTreeSet::new();
+    let mut out: Vec<String> = names
+        .filter(|n| wanted.contains(n) && seen.insert(*n))
+        .map(str::to_string)
+        .collect();
+    // A name the model does not list (never expected) is still reported.
+    out.extend(
+        wanted
+            .iter()
+            .filter(|n| !seen.contains(*n))
+            .map(|n| (*n).to_string()),
+    );
+    out
+}
+
+/// The requirements of the missing facts: one per fact without a binding,
+/// one per shape of the fact with one; `as_of` bounds their date filters.
+pub(super) fn data_requirements(
+    checked: &Checked,
+    outcome: &Outcome<'_>,
+    binding: Option<&Binding>,
+    as_of: Option<&str>,
+) -> Vec<Value> {
+    missing_facts(checked, outcome)
+        .iter()
+        .flat_map(|f| fact_requirements(binding, f, as_of))
+        .collect()
 }

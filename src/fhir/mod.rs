@@ -31,7 +31,6 @@ mod extract_read;
 pub mod extract_warning;
 pub mod guidance;
 mod guidance_actions;
-mod guidance_data;
 pub mod guidance_ids;
 pub mod ndjson;
 pub mod ndjson_error;

@@ -167,13 +167,25 @@ fn synth_refuses_what_a_bundle_cannot_say_naming_the_fact() {
     assert_eq!(codes[0].0, "cairn::fhir::synth_closed_world");
     assert!(codes[0].1.contains("`grade`"), "{}", codes[0].1);
     assert_eq!(codes[1].0, "cairn::fhir::synth_no_shape");
-    assert!(codes[1].1.contains("`fit`") && codes[1].1.contains("cannot be inverted"), "{}", codes[1].1);
+    assert!(
+        codes[1].1.contains("`fit`") && codes[1].1.contains("cannot be inverted"),
+        "{}",
+        codes[1].1
+    );
     assert_eq!(codes[2].0, "cairn::fhir::synth_unbound");
-    assert!(codes[2].1.contains("`trial`") && codes[2].1.contains("site-level"), "{}", codes[2].1);
+    assert!(
+        codes[2].1.contains("`trial`") && codes[2].1.contains("site-level"),
+        "{}",
+        codes[2].1
+    );
     // The closed world's own value needs no resource; the rest is written.
     let case = serde_json::json!({"facts": {"grade": 1}});
     let made = synth(&checked, &binding, &case).unwrap();
-    assert_eq!(made.bundle["entry"].as_array().unwrap().len(), 1, "the Patient only");
+    assert_eq!(
+        made.bundle["entry"].as_array().unwrap().len(),
+        1,
+        "the Patient only"
+    );
     let case = serde_json::json!({"facts": {"grade": 3}});
     let made = synth(&checked, &binding, &case).unwrap();
     let obs = &made.bundle["entry"][1]["resource"];
