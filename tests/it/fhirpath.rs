@@ -185,6 +185,35 @@ fn errors_carry_codes_spans_and_did_you_mean() {
 }
 
 #[test]
+fn every_function_of_the_table_has_its_name_and_arity() {
+    use cairn::fhir::path::functions;
+    for &(name, func, fewest, most) in functions::FUNCTIONS {
+        assert_eq!(functions::name(func), name);
+        assert_eq!(functions::arity(func), (fewest, most));
+        for n in [fewest, most] {
+            let args = vec!["true"; n].join(", ");
+            assert!(Path::parse(&format!("{name}({args})")).is_ok(), "{name}");
+        }
+        let too_many = vec!["true"; most + 1].join(", ");
+        let e = Path::parse(&format!("{name}({too_many})")).unwrap_err();
+        assert_eq!(e.code().unwrap().to_string(), "cairn::fhirpath::arity");
+    }
+}
+
+#[test]
+fn decimals_out_of_range_are_errors() {
+    let huge = format!("1{}.0", "0".repeat(300));
+    let obs = observation();
+    assert_eq!(eval(&format!("{huge} > 1"), &obs), json!([true]));
+    let (code, _) = error(&format!("{huge} * {huge}"), &obs);
+    assert_eq!(code, "cairn::fhirpath::type_mismatch");
+    let (code, _) = error(&format!("1{}.0", "0".repeat(400)), &obs);
+    assert_eq!(code, "cairn::fhirpath::lexical");
+    let digits = format!("'1{}'.toDecimal()", "0".repeat(400));
+    assert_eq!(eval(&digits, &obs), json!([]));
+}
+
+#[test]
 fn items_give_their_json_strings_and_booleans() {
     let obs = observation();
     let path = Path::parse("status | @2024-01-01 | true | 2.5").unwrap();
@@ -336,4 +365,26 @@ proptest::proptest! {
             }
         }
     }
+}
+
+#[test]
+fn diagnostics_render_with_the_expression_excerpt() {
+    let mut rendered = String::new();
+    for expr in [
+        "Observation.component.frist().value",
+        "value > 10 'mg'",
+        "Observaton.value",
+        "status.ofType(code)",
+    ] {
+        let e = match Path::parse(expr) {
+            Err(e) => e,
+            Ok(path) => path.evaluate(&observation()).unwrap_err(),
+        };
+        let mut sources = cairn::source::SourceMap::new();
+        let file = sources.add("<expression>", expr);
+        let mut diagnostics = cairn::diagnostics::Diagnostics::new();
+        diagnostics.push(file, e);
+        rendered.push_str(&diagnostics.render(&sources, 100));
+    }
+    insta::assert_snapshot!(rendered);
 }

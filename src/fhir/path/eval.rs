@@ -47,38 +47,9 @@ impl<'a> Evaluator<'a, '_> {
         Ok(())
     }
 
-    /// Counts the work of comparing or hashing `items` whole: one step per
-    /// JSON node of each object or array and per 16 bytes of each string
-    /// (counted only up to the steps left, so counting costs no more than
-    /// the limit allows).
-    pub(super) fn charge_nodes(
-        &mut self,
-        items: &[Item<'a>],
-        span: &Range<usize>,
-    ) -> Result<(), PathError> {
-        for item in items {
-            let cost = match item {
-                Item::Node { value, .. } => {
-                    let left = MAX_STEPS.saturating_sub(self.steps);
-                    nodes_up_to(
-                        value,
-                        usize::try_from(left)
-                            .unwrap_or(usize::MAX)
-                            .saturating_add(1),
-                    )
-                }
-                Item::String(s) => s.len() / 16,
-                _ => 0,
-            };
-            self.step(cost, span)?;
-        }
-        Ok(())
-    }
-
-    /// Counts the work of a string function reading `text`: a step per 16
-    /// bytes.
-    pub(super) fn charge_text(&mut self, text: &str, span: &Range<usize>) -> Result<(), PathError> {
-        self.step(text.len() / 16, span)
+    /// The steps left before [`MAX_STEPS`].
+    pub(super) fn steps_left(&self) -> u64 {
+        MAX_STEPS.saturating_sub(self.steps)
     }
 
     /// Evaluates `expr` with `this` as `$this` (the focus of a name without
@@ -359,29 +330,6 @@ pub(super) fn navigate<'a>(item: &Item<'a>, name: &str, out: &mut Vec<Item<'a>>)
         }
     }
     map.len()
-}
-
-/// The work of reading `value` whole: one per JSON node and per 16 bytes
-/// of a string, counted up to `cap`.
-fn nodes_up_to(value: &Value, cap: usize) -> usize {
-    let mut count = 0;
-    let mut stack = vec![value];
-    while let Some(v) = stack.pop() {
-        count += 1;
-        match v {
-            Value::Array(items) => stack.extend(items),
-            Value::Object(map) => {
-                count += map.keys().map(|k| k.len() / 16).sum::<usize>();
-                stack.extend(map.values());
-            }
-            Value::String(s) => count += s.len() / 16,
-            _ => {}
-        }
-        if count >= cap {
-            return count;
-        }
-    }
-    count
 }
 
 /// A JSON value as items: an array's elements (`null`s, which stand for

@@ -254,10 +254,8 @@ pub fn lookup(name: &str) -> Option<(Func, usize, usize)> {
 
 /// The fewest and most arguments `func` takes.
 pub fn arity(func: Func) -> (usize, usize) {
-    FUNCTIONS
-        .iter()
-        .find(|(_, f, ..)| *f == func)
-        .map_or((0, 0), |&(_, _, lo, hi)| (lo, hi))
+    let &(_, _, fewest, most) = definition(func);
+    (fewest, most)
 }
 
 /// Why a FHIRPath function outside the subset is left out, if it is one.
@@ -270,10 +268,19 @@ pub fn unsupported(name: &str) -> Option<&'static str> {
 
 /// The name of a function of the subset.
 pub fn name(func: Func) -> &'static str {
+    definition(func).0
+}
+
+/// The entry of `func` in [`FUNCTIONS`].
+#[expect(
+    clippy::expect_used,
+    reason = "every Func is in FUNCTIONS (tests/it/fhirpath.rs calls each by its name)"
+)]
+fn definition(func: Func) -> &'static (&'static str, Func, usize, usize) {
     FUNCTIONS
         .iter()
         .find(|(_, f, ..)| *f == func)
-        .map_or("?", |(n, ..)| n)
+        .expect("every Func is in FUNCTIONS")
 }
 
 /// Every name a call may use, for "did you mean".

@@ -203,9 +203,11 @@ fn number(text: &str, start: usize) -> Result<(Tok, usize), PathError> {
         bytes.get(end) == Some(&b'.') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
     if decimal {
         end = digits(end + 1);
-        let value: f64 = text[start..end]
-            .parse()
-            .map_err(|_| PathError::lexical("a decimal", start..end))?;
+        let value = text[start..end]
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| PathError::lexical("a decimal within range", start..end))?;
         return Ok((Tok::Decimal(value), end));
     }
     let value: i64 = text[start..end]

@@ -107,7 +107,13 @@ impl<'a> Evaluator<'a, '_> {
                 ) else {
                     return Ok(Vec::new());
                 };
-                arithmetic(op, a, b, span)?.into_iter().collect()
+                let result = arithmetic(op, a, b, span)?;
+                if let Some(Item::Decimal(d)) = result {
+                    if !d.is_finite() {
+                        return Err(mismatch(sym, "decimals whose result overflows", span));
+                    }
+                }
+                result.into_iter().collect()
             }
         })
     }

@@ -5,7 +5,9 @@
 //! and UTC parts, strings by their text, objects by their JSON) and
 //! compared with FHIRPath `=` only within a bucket. The comparisons count
 //! against the evaluation's step limit all the same, so that even items
-//! whose hashes collide cannot make an evaluation hang.
+//! whose hashes collide cannot make an evaluation hang; so does the work
+//! of comparing or hashing whole objects and long strings (here, since
+//! sets and `=` are what compare them).
 
 use super::compare::{self, DateValue, Prim};
 use super::error::PathError;
@@ -105,6 +107,34 @@ impl<'a> Set<'a> {
 }
 
 impl<'a> Evaluator<'a, '_> {
+    /// Counts the work of comparing or hashing `items` whole: one step per
+    /// JSON node of each object or array and per 16 bytes of each string
+    /// (counted only up to the steps left, so counting costs no more than
+    /// the limit allows).
+    pub(super) fn charge_nodes(
+        &mut self,
+        items: &[Item<'a>],
+        span: &Range<usize>,
+    ) -> Result<(), PathError> {
+        for item in items {
+            let cost = match item {
+                Item::Node { value, .. } => {
+                    let left = self.steps_left();
+                    nodes_up_to(
+                        value,
+                        usize::try_from(left)
+                            .unwrap_or(usize::MAX)
+                            .saturating_add(1),
+                    )
+                }
+                Item::String(s) => s.len() / 16,
+                _ => 0,
+            };
+            self.step(cost, span)?;
+        }
+        Ok(())
+    }
+
     /// The items of `left` then `right`, duplicates removed.
     pub(super) fn union(
         &mut self,
@@ -154,4 +184,27 @@ impl<'a> Evaluator<'a, '_> {
         }
         Ok(out)
     }
+}
+
+/// The work of reading `value` whole: one per JSON node and per 16 bytes
+/// of a string, counted up to `cap`.
+fn nodes_up_to(value: &Value, cap: usize) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        count += 1;
+        match v {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => {
+                count += map.keys().map(|k| k.len() / 16).sum::<usize>();
+                stack.extend(map.values());
+            }
+            Value::String(s) => count += s.len() / 16,
+            _ => {}
+        }
+        if count >= cap {
+            return count;
+        }
+    }
+    count
 }

@@ -12,6 +12,12 @@ use super::item::Item;
 use std::ops::Range;
 
 impl<'a> Evaluator<'a, '_> {
+    /// Counts the work of a string function reading `text`: a step per 16
+    /// bytes.
+    pub(super) fn charge_text(&mut self, text: &str, span: &Range<usize>) -> Result<(), PathError> {
+        self.step(text.len() / 16, span)
+    }
+
     /// The string and conversion functions.
     pub(super) fn string_function(
         &mut self,
@@ -44,9 +50,11 @@ impl<'a> Evaluator<'a, '_> {
                     Prim::Int(_) | Prim::Dec(_) => {
                         Some(Item::Decimal(super::compare::number(item)))
                     }
-                    Prim::Str(s) | Prim::Text(s) if is_decimal(s) => {
-                        s.parse().ok().map(Item::Decimal)
-                    }
+                    Prim::Str(s) | Prim::Text(s) if is_decimal(s) => s
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|d| d.is_finite())
+                        .map(Item::Decimal),
                     Prim::Bool(b) => Some(Item::Decimal(if b { 1.0 } else { 0.0 })),
                     _ => None,
                 }
