@@ -60,6 +60,9 @@ pub struct Settings {
     /// The output file; standard output when `None`.
     pub output: Option<PathBuf>,
     pub options: Options,
+    /// JSON lines to read instead of opening the cohort path (`--ndjson`:
+    /// one extracted case per patient of a Bulk Data export).
+    pub source: Option<Box<dyn std::io::BufRead>>,
 }
 
 /// Where the cohort is read from.
@@ -82,6 +85,7 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
         threads,
         output,
         options,
+        mut source,
     } = settings;
     let checked = match output::guideline(guideline) {
         Ok(c) => c,
@@ -157,7 +161,11 @@ pub fn run(guideline: &Path, cohort_path: &Path, settings: Settings) -> u8 {
             }
         },
         None => {
-            let mut reader = match cohort::open(cohort_path) {
+            let opened = match source.take() {
+                Some(lines) => Ok(lines),
+                None => cohort::open(cohort_path),
+            };
+            let mut reader = match opened {
                 Ok(r) => Reader::new(r, is_csv),
                 Err(e) => {
                     super::output::error(format_args!(

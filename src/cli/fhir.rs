@@ -1,7 +1,8 @@
-//! Command line: the `fhir` subcommands — `cairn fhir path EXPR RESOURCE`
-//! evaluates a FHIRPath expression of Cairn's subset against one resource,
-//! for integrators debugging a binding; `cairn fhir extract` reads a case
-//! from a Bundle through a binding (`fhir_extract`).
+//! Command line: the `cairn fhir` subcommands (FHIR R4 data sources):
+//! `extract` (a case from a Bundle through a binding), `synth` and
+//! `requirements` (a case as a Bundle, a binding's data requirements), and
+//! `path EXPR RESOURCE`, which evaluates a FHIRPath expression of Cairn's
+//! subset against one resource, for integrators debugging a binding.
 
 use super::commands::print_json;
 use super::output::{self, ERRORS};
@@ -14,22 +15,9 @@ use std::path::PathBuf;
 /// The resource file is not JSON.
 const RESOURCE_JSON: &str = "cairn::fhirpath::resource_json";
 
-/// The `fhir` subcommands.
+/// The `cairn fhir` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum FhirCommand {
-    /// Evaluate a FHIRPath expression (Cairn's subset, see
-    /// docs/fhirpath.md) against one FHIR R4 resource and print the result
-    /// collection as JSON.
-    Path {
-        /// The expression, e.g. `Observation.value.ofType(Quantity).value`.
-        expr: String,
-        /// The resource (JSON), or `-` for standard input.
-        resource: PathBuf,
-        /// Print each item with its type (`{"type": "Quantity", "value": …}`;
-        /// `null` when only the FHIR model would know it).
-        #[arg(long)]
-        types: bool,
-    },
     /// Extract a case from one patient's FHIR Bundle through a binding:
     /// the case JSON, with each fact's provenance and the warnings, on
     /// standard output (warnings also on standard error).
@@ -53,16 +41,49 @@ pub enum FhirCommand {
         #[arg(long, requires = "output")]
         force: bool,
     },
+    /// Write the minimal FHIR Bundle that the binding reads back as the
+    /// case (a Patient and one resource per known fact) on standard
+    /// output; a fact no shape can give is an error naming it.
+    Synth {
+        /// The guideline file.
+        guideline: PathBuf,
+        /// The binding file (TOML).
+        #[arg(long, value_name = "FILE")]
+        binding: PathBuf,
+        /// The case file (JSON), or `-` for standard input.
+        case: PathBuf,
+    },
+    /// Write the data requirements of the guideline through the binding:
+    /// a FHIR `Library` (type `module-definition`) with one
+    /// `dataRequirement` per shape, on standard output.
+    Requirements {
+        /// The guideline file.
+        guideline: PathBuf,
+        /// The binding file (TOML).
+        #[arg(long, value_name = "FILE")]
+        binding: PathBuf,
+        /// End the date filters on this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
+    /// Evaluate a FHIRPath expression (Cairn's subset, see
+    /// docs/fhirpath.md) against one FHIR R4 resource and print the result
+    /// collection as JSON.
+    Path {
+        /// The expression, e.g. `Observation.value.ofType(Quantity).value`.
+        expr: String,
+        /// The resource (JSON), or `-` for standard input.
+        resource: PathBuf,
+        /// Print each item with its type (`{"type": "Quantity", "value": …}`;
+        /// `null` when only the FHIR model would know it).
+        #[arg(long)]
+        types: bool,
+    },
 }
 
-/// Runs a `fhir` subcommand; the exit code.
+/// Runs a `cairn fhir` subcommand.
 pub fn run(command: FhirCommand) -> u8 {
     match command {
-        FhirCommand::Path {
-            expr,
-            resource,
-            types,
-        } => path(&expr, &resource, types),
         FhirCommand::Extract {
             guideline,
             binding,
@@ -78,6 +99,21 @@ pub fn run(command: FhirCommand) -> u8 {
             };
             super::fhir_extract::extract(&guideline, &source, output.as_deref(), force)
         }
+        FhirCommand::Synth {
+            guideline,
+            binding,
+            case,
+        } => super::fhir_synth::synth(&guideline, &binding, &case),
+        FhirCommand::Requirements {
+            guideline,
+            binding,
+            as_of,
+        } => super::fhir_synth::requirements(&guideline, &binding, as_of.as_deref()),
+        FhirCommand::Path {
+            expr,
+            resource,
+            types,
+        } => path(&expr, &resource, types),
     }
 }
 

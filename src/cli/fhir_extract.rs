@@ -120,7 +120,7 @@ pub fn extracted(checked: &Checked, source: &Source) -> Result<Extracted, u8> {
 }
 
 /// `--as-of DATE`, or today (UTC).
-fn as_of(given: Option<&str>) -> Result<jiff::civil::Date, u8> {
+pub(super) fn as_of(given: Option<&str>) -> Result<jiff::civil::Date, u8> {
     match given {
         Some(text) => text.parse::<jiff::civil::Date>().map_err(|_| {
             output::error(format_args!(

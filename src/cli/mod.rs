@@ -47,6 +47,7 @@ mod batch;
 mod batch_arrow;
 mod batch_chunk;
 mod batch_json;
+mod batch_ndjson;
 mod batch_rows;
 mod batch_rows_arrow;
 mod batch_write;
@@ -58,6 +59,7 @@ mod commands;
 mod completions;
 mod fhir;
 mod fhir_extract;
+mod fhir_synth;
 mod fmt;
 mod graph;
 mod new;
@@ -129,6 +131,18 @@ pub enum Format {
     Json,
 }
 
+/// How `cairn run` prints its outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunFormat {
+    /// Readable text.
+    Text,
+    /// JSON.
+    Json,
+    /// A FHIR R4 `GuidanceResponse` with a contained `RequestGroup`
+    /// (JSON; with `--binding`, data requirements name resources and codes).
+    Fhir,
+}
+
 /// Who the text of `cairn run` is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Audience {
@@ -198,8 +212,9 @@ pub enum Command {
             requires = "binding"
         )]
         fhir: Option<PathBuf>,
-        /// The binding file (TOML) `--fhir` reads the bundle through
-        /// (required with `--fhir`).
+        /// The binding file (TOML) `--fhir` reads the bundle through; with
+        /// `--format fhir`, each data requirement names the resources and
+        /// codes to fetch.
         #[arg(long, value_name = "FILE")]
         binding: Option<PathBuf>,
         /// With `--fhir`: the date the case is assessed on (YYYY-MM-DD;
@@ -208,7 +223,7 @@ pub enum Command {
         as_of: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: RunFormat,
         /// Add the explanation: the decision path, then the tree of the
         /// steps that decided it (JSON: every step, with its edges).
         #[arg(long)]
@@ -271,7 +286,20 @@ pub enum Command {
         /// The guideline file.
         guideline: PathBuf,
         /// The cohort file (`.csv` or JSON lines), or `-` for standard input.
-        cohort: PathBuf,
+        #[arg(required_unless_present = "ndjson", conflicts_with = "ndjson")]
+        cohort: Option<PathBuf>,
+        /// Read a FHIR Bulk Data export instead: a folder of `Type.ndjson`
+        /// files (`Patient.ndjson` names the patients), one case extracted
+        /// per patient through `--binding`.
+        #[arg(long, value_name = "DIR", requires = "binding")]
+        ndjson: Option<PathBuf>,
+        /// The binding file (TOML) `--ndjson` is read through.
+        #[arg(long, value_name = "FILE", requires = "ndjson")]
+        binding: Option<PathBuf>,
+        /// With `--ndjson`: the date the cases are assessed on (YYYY-MM-DD;
+        /// default today, UTC).
+        #[arg(long, value_name = "DATE", requires = "ndjson")]
+        as_of: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value = "jsonl")]
         format: BatchFormat,
@@ -441,8 +469,8 @@ pub enum Command {
         #[arg(long, requires = "output")]
         force: bool,
     },
-    /// FHIR R4: evaluate FHIRPath against a resource; extract cases from
-    /// resources through a binding.
+    /// FHIR R4: extract cases from resources through a binding, write
+    /// bundles and data requirements, evaluate FHIRPath against a resource.
     Fhir {
         /// What to do.
         #[command(subcommand)]
@@ -477,8 +505,8 @@ impl Command {
     /// diagnostics are then JSON too.
     fn json_output(&self) -> bool {
         match self {
-            Command::Run { format, .. }
-            | Command::Test { format, .. }
+            Command::Run { format, .. } => *format != RunFormat::Text,
+            Command::Test { format, .. }
             | Command::Analyze { format, .. }
             | Command::Diff { format, .. }
             | Command::Codes { format, .. } => *format == Format::Json,
@@ -542,7 +570,12 @@ pub fn main() -> ExitCode {
                 }
                 _ => commands::Input::Missing,
             };
-            commands::run(&guideline, input, format, view, audience)
+            match format {
+                RunFormat::Fhir => fhir_synth::run(&guideline, input, binding.as_deref()),
+                _ if binding.is_some() && fhir.is_none() => fhir_synth::binding_unused(),
+                RunFormat::Json => commands::run(&guideline, input, Format::Json, view, audience),
+                RunFormat::Text => commands::run(&guideline, input, Format::Text, view, audience),
+            }
         }
         Command::Explain {
             guideline,
@@ -570,6 +603,9 @@ pub fn main() -> ExitCode {
         Command::Batch {
             guideline,
             cohort,
+            ndjson,
+            binding,
+            as_of,
             format,
             input_format,
             threads,
@@ -577,10 +613,8 @@ pub fn main() -> ExitCode {
             derived,
             missing,
             lanes,
-        } => batch::run(
-            &guideline,
-            &cohort,
-            batch::Settings {
+        } => {
+            let settings = batch::Settings {
                 format,
                 input_format,
                 threads,
@@ -590,8 +624,19 @@ pub fn main() -> ExitCode {
                     missing,
                     lanes: lanes > 1,
                 },
-            },
-        ),
+                source: None,
+            };
+            match (cohort, ndjson, binding) {
+                (_, Some(dir), Some(binding)) => {
+                    batch_ndjson::run(&guideline, &dir, &binding, as_of.as_deref(), settings)
+                }
+                (Some(cohort), _, _) => batch::run(&guideline, &cohort, settings),
+                _ => {
+                    output::error("give the cohort, or `--ndjson DIR --binding FILE`");
+                    output::IO
+                }
+            }
+        }
         Command::Cohort {
             guideline,
             cases,

@@ -1,11 +1,20 @@
-//! FHIR stage: reading a patient's data from FHIR R4 resources.
+//! FHIR stage: reading a guideline's facts from FHIR R4 resources, and
+//! writing its results and requirements as FHIR R4 resources.
 //!
-//! - [`path`]: the FHIRPath subset the bindings use to find and read
-//!   elements of a resource;
+//! - [`path`]: the FHIRPath subset bindings are written in, to find and
+//!   read elements of a resource;
 //! - `binding*`, `check*`: binding files (TOML, one per guideline and data
 //!   source) and their check against the guideline ([`load_binding`]);
 //! - `extract*`: facts from a patient's resources, with provenance
-//!   ([`extract`]).
+//!   ([`extract`]);
+//! - `guidance*`: an outcome as a `GuidanceResponse` with a contained
+//!   `RequestGroup` (`cairn run --format fhir`);
+//! - `synth*`: the minimal Bundle a binding reads back as a case
+//!   (`cairn fhir synth`);
+//! - `requirements*`: a binding's data requirements as a `Library`
+//!   (`cairn fhir requirements`);
+//! - `ndjson*`: a Bulk Data export read one patient at a time
+//!   (`cairn batch --ndjson`).
 
 pub mod binding;
 pub mod binding_error;
@@ -21,7 +30,18 @@ mod extract;
 mod extract_bundle;
 mod extract_read;
 pub mod extract_warning;
+pub mod guidance;
+mod guidance_actions;
+pub mod guidance_ids;
+pub mod ndjson;
+pub mod ndjson_error;
 pub mod path;
+pub mod requirements;
+pub mod requirements_shape;
+pub mod synth;
+pub mod synth_error;
+mod synth_path;
+mod synth_shape;
 
 pub use binding::Binding;
 pub use check::load_binding;
