@@ -208,14 +208,7 @@ pub fn run(
 /// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds
 /// convention) fixes, so that a note can be reproduced byte for byte.
 pub(super) fn produced() -> String {
-    let fixed = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok());
-    let secs = fixed.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
-    });
+    let secs = now_secs();
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let day = i32::try_from(days).unwrap_or(0);
     format!(
@@ -224,6 +217,21 @@ pub(super) fn produced() -> String {
         rest / 3600,
         rest % 3600 / 60
     )
+}
+
+/// Seconds since 1970: the time `SOURCE_DATE_EPOCH` fixes (the
+/// reproducible-builds convention), or now. One clock for the note's
+/// "produced" line and the default as-of date of a FHIR extraction, so a
+/// run can be reproduced on another day.
+pub(super) fn now_secs() -> i64 {
+    let fixed = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok());
+    fixed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+    })
 }
 
 /// `cairn explain GUIDELINE --case CASE ID`.

@@ -119,7 +119,7 @@ pub fn extracted(checked: &Checked, source: &Source) -> Result<Extracted, u8> {
     Ok(out)
 }
 
-/// `--as-of DATE`, or today (UTC).
+/// `--as-of DATE`, or today (UTC; the day `SOURCE_DATE_EPOCH` fixes, when set).
 pub(super) fn as_of(given: Option<&str>) -> Result<jiff::civil::Date, u8> {
     match given {
         Some(text) => text.parse::<jiff::civil::Date>().map_err(|_| {
@@ -128,9 +128,16 @@ pub(super) fn as_of(given: Option<&str>) -> Result<jiff::civil::Date, u8> {
             ));
             IO
         }),
-        None => Ok(jiff::Timestamp::now()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date()),
+        None => {
+            let day = super::commands::now_secs().div_euclid(86_400);
+            let day = i32::try_from(day).unwrap_or(0);
+            cairn::value::format_date(day)
+                .parse::<jiff::civil::Date>()
+                .map_err(|_| {
+                    output::error("the clock's date is out of range: give `--as-of DATE`");
+                    IO
+                })
+        }
     }
 }
 

@@ -571,6 +571,14 @@ pub fn main() -> ExitCode {
                 _ => commands::Input::Missing,
             };
             match format {
+                // A GuidanceResponse has no place for the trace: refused,
+                // not silently dropped.
+                RunFormat::Fhir if trace => {
+                    output::error(
+                        "`--trace` does not go with `--format fhir`: the GuidanceResponse has no trace; use `--format json --trace`",
+                    );
+                    output::IO
+                }
                 RunFormat::Fhir => fhir_synth::run(&guideline, input, binding.as_deref()),
                 _ if binding.is_some() && fhir.is_none() => fhir_synth::binding_unused(),
                 RunFormat::Json => commands::run(&guideline, input, Format::Json, view, audience),

@@ -190,3 +190,39 @@ fn the_commands_extract_and_run_from_a_bundle() {
     let diagnostics: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(diagnostics[0]["code"], "cairn::binding::unknown_fact");
 }
+
+#[test]
+fn the_default_as_of_date_is_the_reproducible_clock_and_fhir_output_refuses_a_trace() {
+    let g = "tests/fhir/mini.cairn";
+    let b = "tests/fhir/mini.toml";
+    let bundle = "tests/fhir/bundles/mini.json";
+    // 2026-01-01T00:00:00Z: without `--as-of`, the extraction is dated by
+    // `SOURCE_DATE_EPOCH`, as the note's "produced" line is.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["fhir", "extract", g, "--binding", b, bundle])
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let case: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(case["extraction"]["as_of"], "2026-01-01");
+    // A GuidanceResponse has no trace: `--trace` is refused, not dropped.
+    let (code, out, err) = cairn(&[
+        "run",
+        g,
+        "--fhir",
+        bundle,
+        "--binding",
+        b,
+        "--format",
+        "fhir",
+        "--trace",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert!(
+        err.contains("`--trace` does not go with `--format fhir`"),
+        "{err}"
+    );
+}
