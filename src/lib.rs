@@ -54,6 +54,8 @@ pub mod eval;
 pub mod format;
 pub mod graph;
 pub mod lsp;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod source;
 pub mod strength;
 pub mod syntax;
