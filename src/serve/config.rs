@@ -34,6 +34,10 @@ pub struct Config {
     /// request logs carry the service, status and time only).
     #[serde(default)]
     pub log_patient_data: bool,
+    /// Log one line per request on standard error: method, path, status
+    /// and time (on by default).
+    #[serde(default = "yes")]
+    pub log_requests: bool,
     /// Size and time limits.
     #[serde(default)]
     pub limits: Limits,
@@ -158,6 +162,10 @@ pub struct Link {
     pub label: String,
     /// The URL.
     pub url: String,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_reason_system() -> String {

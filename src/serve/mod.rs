@@ -19,7 +19,13 @@ pub mod config;
 pub mod data_needed;
 pub mod error;
 pub mod feedback;
+pub mod fetch;
+pub mod hook;
 pub mod report;
+pub mod server;
+pub mod service;
 
 pub use config::Config;
 pub use error::{ApiError, ServeError};
+pub use server::run;
+pub use service::{Guideline, Source};
