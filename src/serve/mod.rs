@@ -24,6 +24,7 @@ pub mod hook;
 pub mod report;
 pub mod server;
 pub mod service;
+pub mod source;
 
 pub use config::Config;
 pub use error::{ApiError, ServeError};
