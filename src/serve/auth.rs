@@ -135,9 +135,13 @@ impl Verifier {
         validation.set_required_spec_claims(&["exp", "aud", "iss"]);
         validation.leeway = self.leeway;
         let mut last = None;
-        let candidates = keys.iter().filter(|k| match (&k.kid, &head.kid) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
+        let family = head.alg.family();
+        let candidates = keys.iter().filter(|k| {
+            k.key.family() == family
+                && match (&k.kid, &head.kid) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
         });
         let mut verified = false;
         for key in candidates {
@@ -152,7 +156,7 @@ impl Verifier {
         if !verified {
             return Err(ApiError::unauthorized(match last {
                 Some(e) => describe(&e),
-                None => "no key of the issuer matches the token's `kid`".to_string(),
+                None => "no key of the issuer fits the token's algorithm and `kid`".to_string(),
             }));
         }
         let now = jsonwebtoken::get_current_timestamp();

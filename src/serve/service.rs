@@ -181,7 +181,9 @@ pub fn answer(
         .get("facts")
         .and_then(Value::as_object)
         .map_or(0, serde_json::Map::len);
-    let text = serde_json::to_string(&case_json)
+    // The facts alone: provenance and warnings are not the case's.
+    let facts_only = json!({"facts": case_json.get("facts").cloned().unwrap_or(json!({}))});
+    let text = serde_json::to_string(&facts_only)
         .map_err(|e| ApiError::internal(format!("cannot encode the extracted case: {e}")))?;
     let case = crate::load_case(&g.checked, "fhir-record", &text).map_err(|failed| {
         // The codes only: a message may quote the record's values.

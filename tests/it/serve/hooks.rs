@@ -204,7 +204,12 @@ fn feedback_is_logged_without_patient_data_and_reported_per_recommendation() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout), @"");
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout), @r"
+    cds_demo 1.2.0
+      recommendation         accepted  overridden  reasons
+      adjuvant_chemotherapy         0           1  patient-declined 1
+      resection                     1           0
+    ");
     let bad = server.call(
         "cds_demo-patient-view/feedback",
         &json!({"feedback": [{"card": "x", "outcome": "ignored", "outcomeTimestamp": "2026-06-01T10:00:00Z"}]}),

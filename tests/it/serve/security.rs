@@ -81,7 +81,7 @@ fn bad_tokens_are_refused_with_401() {
     let hs = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
         &Claims::valid(&aud),
-        &jsonwebtoken::EncodingKey::from_secret(b"secret"),
+        &jsonwebtoken::EncodingKey::from_secret(b"secret").unwrap(),
     )
     .unwrap();
     refused(&server.post(&path, Some(&hs), &body()), 401, "not accepted");
