@@ -134,7 +134,8 @@ fn report(log: &Path, format: Format) -> u8 {
 
 /// Prints a serve error with its code; 1 for bad input, 2 for I/O.
 fn serve_error(e: &ServeError) -> u8 {
-    let code = miette::Diagnostic::code(e).map_or_else(|| "cairn::serve".to_string(), |c| c.to_string());
+    let code =
+        miette::Diagnostic::code(e).map_or_else(|| "cairn::serve".to_string(), |c| c.to_string());
     output::error_coded(&code, e);
     match e {
         ServeError::Read { .. } | ServeError::Bind { .. } => IO,

@@ -106,12 +106,16 @@ impl Verifier {
             return Ok(());
         }
         let header = header.ok_or_else(|| {
-            ApiError::unauthorized("no `Authorization: Bearer` token: this service verifies the CDS client's JWT")
+            ApiError::unauthorized(
+                "no `Authorization: Bearer` token: this service verifies the CDS client's JWT",
+            )
         })?;
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
-            .ok_or_else(|| ApiError::unauthorized("the `Authorization` header is not `Bearer TOKEN`"))?
+            .ok_or_else(|| {
+                ApiError::unauthorized("the `Authorization` header is not `Bearer TOKEN`")
+            })?
             .trim();
         let head = jsonwebtoken::decode_header(token)
             .map_err(|e| ApiError::unauthorized(format!("the bearer token is not a JWT: {e}")))?;
@@ -119,15 +123,24 @@ impl Verifier {
             return Err(ApiError::unauthorized(format!(
                 "the token's algorithm `{:?}` is not accepted (accepted: {})",
                 head.alg,
-                self.algorithms.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
+                self.algorithms
+                    .iter()
+                    .map(|a| format!("{a:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
         // The issuer picks the keys; the signature is checked below, so
         // reading it unverified first is safe.
-        let claims: Claims = jsonwebtoken::dangerous::insecure_decode_claims(token)
-            .map_err(|e| ApiError::unauthorized(format!("the token's claims are not readable: {e}")))?;
+        let claims: Claims =
+            jsonwebtoken::dangerous::insecure_decode_claims(token).map_err(|e| {
+                ApiError::unauthorized(format!("the token's claims are not readable: {e}"))
+            })?;
         let keys = self.issuers.get(&claims.iss).ok_or_else(|| {
-            ApiError::unauthorized(format!("the token's issuer `{}` is not trusted", claims.iss))
+            ApiError::unauthorized(format!(
+                "the token's issuer `{}` is not trusted",
+                claims.iss
+            ))
         })?;
         let mut validation = Validation::new(head.alg);
         validation.set_audience(audiences);
@@ -200,7 +213,9 @@ impl Verifier {
 fn describe(e: &jsonwebtoken::errors::Error) -> String {
     use jsonwebtoken::errors::ErrorKind;
     match e.kind() {
-        ErrorKind::InvalidSignature => "the token's signature does not verify with the issuer's keys".into(),
+        ErrorKind::InvalidSignature => {
+            "the token's signature does not verify with the issuer's keys".into()
+        }
         ErrorKind::ExpiredSignature => "the token has expired (`exp`)".into(),
         ErrorKind::InvalidAudience => "the token's `aud` is not this service's URL".into(),
         ErrorKind::InvalidIssuer => "the token's `iss` is not trusted".into(),
@@ -223,7 +238,8 @@ fn read_keys(path: &std::path::Path) -> Result<Vec<Key>, ServeError> {
         message,
     };
     if bytes.trim_ascii_start().starts_with(b"{") {
-        let set: JwkSet = serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a JWK Set: {e}")))?;
+        let set: JwkSet =
+            serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a JWK Set: {e}")))?;
         return set
             .keys
             .iter()
@@ -237,7 +253,9 @@ fn read_keys(path: &std::path::Path) -> Result<Vec<Key>, ServeError> {
     }
     let text = String::from_utf8_lossy(&bytes);
     if text.contains("PRIVATE KEY") {
-        return Err(bad("this is a private key: give the CDS client's public key".into()));
+        return Err(bad(
+            "this is a private key: give the CDS client's public key".into(),
+        ));
     }
     let key = DecodingKey::from_ec_pem(&bytes)
         .or_else(|_| DecodingKey::from_rsa_pem(&bytes))

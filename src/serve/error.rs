@@ -87,12 +87,20 @@ pub struct ApiError {
 impl ApiError {
     /// 400: the body is not JSON, or lacks a field the hook needs.
     pub fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, "cairn::serve::bad_request", message)
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "cairn::serve::bad_request",
+            message,
+        )
     }
 
     /// 401: no bearer JWT, or one that does not verify.
     pub fn unauthorized(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::UNAUTHORIZED, "cairn::serve::unauthorized", message)
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "cairn::serve::unauthorized",
+            message,
+        )
     }
 
     /// 404: no such service (or path).
@@ -120,7 +128,11 @@ impl ApiError {
 
     /// 502: the FHIR server could not give what the prefetch lacked.
     pub fn fhir_server(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_GATEWAY, "cairn::serve::fhir_server", message)
+        ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "cairn::serve::fhir_server",
+            message,
+        )
     }
 
     /// 500: the server could not do its part (a log it cannot write).

@@ -65,7 +65,9 @@ pub fn parse(body: &[u8], hook: Hook) -> Result<HookRequest, ApiError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("the request body is not JSON: {e}")))?;
     let Value::Object(mut request) = value else {
-        return Err(ApiError::bad_request("the request body is not a JSON object"));
+        return Err(ApiError::bad_request(
+            "the request body is not a JSON object",
+        ));
     };
     let name = string(&request, "hook")?;
     if name != hook.name() {
@@ -99,7 +101,11 @@ pub fn parse(body: &[u8], hook: Hook) -> Result<HookRequest, ApiError> {
     if hook != Hook::PatientView {
         match context.get("draftOrders") {
             Some(b) if b.get("resourceType").and_then(Value::as_str) == Some("Bundle") => {}
-            _ => return Err(ApiError::bad_request("`context.draftOrders` is not a Bundle")),
+            _ => {
+                return Err(ApiError::bad_request(
+                    "`context.draftOrders` is not a Bundle",
+                ))
+            }
         }
     }
     let prefetch = match request.remove("prefetch") {
@@ -115,7 +121,13 @@ pub fn parse(body: &[u8], hook: Hook) -> Result<HookRequest, ApiError> {
     let access_token = match request.get("fhirAuthorization") {
         None | Some(Value::Null) => None,
         Some(Value::Object(auth)) => {
-            for field in ["access_token", "token_type", "expires_in", "scope", "subject"] {
+            for field in [
+                "access_token",
+                "token_type",
+                "expires_in",
+                "scope",
+                "subject",
+            ] {
                 if !auth.contains_key(field) {
                     return Err(ApiError::bad_request(format!(
                         "`fhirAuthorization` has no `{field}`"
@@ -131,7 +143,11 @@ pub fn parse(body: &[u8], hook: Hook) -> Result<HookRequest, ApiError> {
                 }
             }
         }
-        Some(_) => return Err(ApiError::bad_request("`fhirAuthorization` is not an object")),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "`fhirAuthorization` is not an object",
+            ))
+        }
     };
     if access_token.is_some() && fhir_server.is_none() {
         return Err(ApiError::bad_request(
@@ -151,7 +167,9 @@ fn string<'a>(request: &'a Map<String, Value>, field: &str) -> Result<&'a str, A
     match request.get(field) {
         Some(Value::String(s)) if !s.is_empty() => Ok(s),
         Some(_) => Err(ApiError::bad_request(format!("`{field}` is not a string"))),
-        None => Err(ApiError::bad_request(format!("the request has no `{field}`"))),
+        None => Err(ApiError::bad_request(format!(
+            "the request has no `{field}`"
+        ))),
     }
 }
 
@@ -224,7 +242,9 @@ pub fn same_patient(resources: &[Value], patient_id: &str) -> Result<(), ApiErro
             // compared; `urn:uuid:` ones inside a transaction are local.
             let other = reference
                 .and_then(|r| r.rsplit_once("Patient/"))
-                .is_some_and(|(head, id)| (head.is_empty() || head.ends_with('/')) && id != patient_id);
+                .is_some_and(|(head, id)| {
+                    (head.is_empty() || head.ends_with('/')) && id != patient_id
+                });
             if other {
                 {
                     return Err(ApiError::bad_request(format!(

@@ -65,7 +65,9 @@ pub fn run(
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| bind_error(e.to_string()))?;
-        let local = listener.local_addr().map_err(|e| bind_error(e.to_string()))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| bind_error(e.to_string()))?;
         let state = state(guidelines, config, local)?;
         ready(local, &state.verifier);
         let app = router(Arc::new(state));
@@ -78,7 +80,11 @@ pub fn run(
     })
 }
 
-fn state(guidelines: Vec<Guideline>, config: Config, local: SocketAddr) -> Result<AppState, ServeError> {
+fn state(
+    guidelines: Vec<Guideline>,
+    config: Config,
+    local: SocketAddr,
+) -> Result<AppState, ServeError> {
     let services = service::services(&guidelines)?;
     let discovery = service::discovery(&guidelines, &services);
     let verifier = Verifier::new(&config.auth)?;
@@ -126,7 +132,9 @@ pub fn router(state: Shared) -> Router {
         .route("/cds-services", get(discovery))
         .route("/cds-services/{id}", post(hook_call))
         .route("/cds-services/{id}/feedback", post(feedback_call))
-        .fallback(|| async { ApiError::not_found("no such path: the services are under `/cds-services`") })
+        .fallback(|| async {
+            ApiError::not_found("no such path: the services are under `/cds-services`")
+        })
         .layer(RequestBodyLimitLayer::new(limits.body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -148,21 +156,23 @@ pub fn router(state: Shared) -> Router {
     }
     let log_requests = state.config.log_requests;
     app.layer(axum::middleware::map_response(json_errors))
-        .layer(axum::middleware::from_fn(move |req: Request, next: axum::middleware::Next| async move {
-            let method = req.method().clone();
-            let path = req.uri().path().to_string();
-            let start = Instant::now();
-            let response = next.run(req).await;
-            if log_requests {
-                let _ = writeln!(
-                    std::io::stderr().lock(),
-                    "cairn serve: {method} {path} {} {:.1} ms",
-                    response.status().as_u16(),
-                    start.elapsed().as_secs_f64() * 1000.0
-                );
-            }
-            response
-        }))
+        .layer(axum::middleware::from_fn(
+            move |req: Request, next: axum::middleware::Next| async move {
+                let method = req.method().clone();
+                let path = req.uri().path().to_string();
+                let start = Instant::now();
+                let response = next.run(req).await;
+                if log_requests {
+                    let _ = writeln!(
+                        std::io::stderr().lock(),
+                        "cairn serve: {method} {path} {} {:.1} ms",
+                        response.status().as_u16(),
+                        start.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
+                response
+            },
+        ))
         .with_state(state)
 }
 
@@ -192,7 +202,9 @@ async fn json_errors(response: Response) -> Response {
     };
     let message = match status.as_u16() {
         413 => "the request body is over the server's size limit".to_string(),
-        408 | 503 if text.is_empty() => "the request took longer than the server's time limit".to_string(),
+        408 | 503 if text.is_empty() => {
+            "the request took longer than the server's time limit".to_string()
+        }
         _ if text.is_empty() => status.canonical_reason().unwrap_or("error").to_lowercase(),
         _ => text,
     };
@@ -224,13 +236,20 @@ fn check_json(headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-fn authorize(state: &AppState, headers: &HeaderMap, service: &Service, feedback: bool) -> Result<(), ApiError> {
+fn authorize(
+    state: &AppState,
+    headers: &HeaderMap,
+    service: &Service,
+    feedback: bool,
+) -> Result<(), ApiError> {
     let url = format!("{}/cds-services/{}", state.public_url, service.id);
     let mut audiences = vec![url.clone()];
     if feedback {
         audiences.push(format!("{url}/feedback"));
     }
-    let header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let header = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
     state.verifier.verify(header, &audiences)
 }
 
@@ -248,7 +267,8 @@ async fn hook_call(
         .guidelines
         .get(service.guideline)
         .ok_or_else(|| ApiError::internal("the service has no guideline"))?;
-    let (mut resources, missing) = hook::prefetched(&request, g.prefetch.iter().map(|(k, _)| k.as_str()))?;
+    let (mut resources, missing) =
+        hook::prefetched(&request, g.prefetch.iter().map(|(k, _)| k.as_str()))?;
     if let (Some(url), false) = (&request.fhir_server, missing.is_empty()) {
         let server = FhirServer::new(url, request.access_token.as_deref())?;
         for key in &missing {
@@ -256,15 +276,20 @@ async fn hook_call(
                 continue;
             };
             let query = hook::fill(template, &request.patient_id);
-            resources.extend(server.query(&state.http, &state.config.limits, &query).await?);
+            resources.extend(
+                server
+                    .query(&state.http, &state.config.limits, &query)
+                    .await?,
+            );
         }
     }
     resources.retain(|r| !r.is_null());
     hook::same_patient(&resources, &request.patient_id)?;
-    let as_of = state
-        .config
-        .fixed_date()
-        .unwrap_or_else(|| jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date());
+    let as_of = state.config.fixed_date().unwrap_or_else(|| {
+        jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+    });
     let answer = service::answer(g, &resources, as_of, &state.override_reasons)?;
     if state.config.log_patient_data {
         let _ = writeln!(

@@ -214,8 +214,5 @@ pub fn answer(
     if let Some(card) = data_needed::card(&ctx, &outcome, g.source.unbound()) {
         out.push(card);
     }
-    Ok(Answer {
-        cards: out,
-        facts,
-    })
+    Ok(Answer { cards: out, facts })
 }

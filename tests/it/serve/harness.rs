@@ -93,7 +93,12 @@ links = [{{ label = "Local protocol", url = "https://intranet.test.invalid/proto
             .unwrap();
         let Some(addr) = line.trim().strip_prefix("listening on http://") else {
             let mut err = String::new();
-            child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
             panic!("the server did not start: {line}{err}");
         };
         Server {
@@ -115,14 +120,26 @@ links = [{{ label = "Local protocol", url = "https://intranet.test.invalid/proto
 
     /// POSTs JSON to a service with a fresh valid token.
     pub fn call(&self, service: &str, body: &Value) -> Reply {
-        let token = jwt(&Claims::valid(&self.url(service)), "ehr-es384.pk8.pem", "ES384");
-        self.post(&format!("/cds-services/{service}"), Some(&token), &body.to_string())
+        let token = jwt(
+            &Claims::valid(&self.url(service)),
+            "ehr-es384.pk8.pem",
+            "ES384",
+        );
+        self.post(
+            &format!("/cds-services/{service}"),
+            Some(&token),
+            &body.to_string(),
+        )
     }
 
     /// POSTs a raw body to the patient-view service with a valid token.
     pub fn call_raw(&self, body: &str) -> Reply {
         let service = "cds_demo-patient-view";
-        let token = jwt(&Claims::valid(&self.url(service)), "ehr-es384.pk8.pem", "ES384");
+        let token = jwt(
+            &Claims::valid(&self.url(service)),
+            "ehr-es384.pk8.pem",
+            "ES384",
+        );
         self.post(&format!("/cds-services/{service}"), Some(&token), body)
     }
 
@@ -184,7 +201,11 @@ pub fn request(addr: &str, method: &str, path: &str, headers: &str, body: &[u8])
     let chunked = headers
         .iter()
         .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
-    let body = if chunked { dechunk(body) } else { body.to_string() };
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
     Reply {
         status,
         headers,
@@ -256,7 +277,10 @@ pub fn patient() -> Value {
 
 /// A searchset Bundle of resources.
 pub fn bundle(resources: Vec<Value>) -> Value {
-    let entry: Vec<Value> = resources.into_iter().map(|r| json!({"resource": r})).collect();
+    let entry: Vec<Value> = resources
+        .into_iter()
+        .map(|r| json!({"resource": r}))
+        .collect();
     json!({"resourceType": "Bundle", "type": "searchset", "total": entry.len(), "entry": entry})
 }
 
@@ -286,7 +310,8 @@ pub fn observations() -> Value {
 pub fn hook_request(hook: &str, prefetch: Option<Value>, fhir_server: Option<&str>) -> Value {
     let mut context = json!({"userId": "Practitioner/u1", "patientId": "p1"});
     if hook != "patient-view" {
-        context["draftOrders"] = json!({"resourceType": "Bundle", "type": "collection", "entry": []});
+        context["draftOrders"] =
+            json!({"resourceType": "Bundle", "type": "collection", "entry": []});
     }
     if hook == "order-select" {
         context["selections"] = json!([]);
@@ -368,9 +393,14 @@ impl FhirStub {
 
 /// Validates `instance` against one of the CDS Hooks schemas.
 pub fn assert_schema(schema: &str, instance: &Value) {
-    let path = fixtures().join("cds-hooks").join(format!("{schema}.schema.json"));
+    let path = fixtures()
+        .join("cds-hooks")
+        .join(format!("{schema}.schema.json"));
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let validator = jsonschema::draft202012::new(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(instance).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}\n{instance:#}");
 }

@@ -36,7 +36,11 @@ fn discovery_lists_one_service_per_hook_with_prefetch_from_the_binding() {
     let ids: Vec<&str> = services.iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
-        ["cds_demo-patient-view", "cds_demo-order-select", "cds_demo-order-sign"]
+        [
+            "cds_demo-patient-view",
+            "cds_demo-order-select",
+            "cds_demo-order-sign"
+        ]
     );
     assert_eq!(
         services[0]["prefetch"],
@@ -78,14 +82,20 @@ fn patient_view_with_full_prefetch_gives_cards_and_the_data_needed_card() {
     );
     assert_eq!(resection["links"][1]["label"], "Local protocol");
     assert!(!resection["overrideReasons"].as_array().unwrap().is_empty());
-    assert_eq!(card(&reply.json, "adjuvant_chemotherapy")["indicator"], "warning");
+    assert_eq!(
+        card(&reply.json, "adjuvant_chemotherapy")["indicator"],
+        "warning"
+    );
     let needed = card(&reply.json, "data-needed");
     let detail = needed["detail"].as_str().unwrap();
     assert!(
         detail.contains("**A clinical trial is open at the treating centre** (`clinical_trial_available`) decides `trial`"),
         "{detail}"
     );
-    assert!(detail.contains("not read from FHIR R4: site-level"), "{detail}");
+    assert!(
+        detail.contains("not read from FHIR R4: site-level"),
+        "{detail}"
+    );
     let uuids: BTreeSet<&str> = reply.json["cards"]
         .as_array()
         .unwrap()
@@ -113,8 +123,14 @@ fn no_prefetch_and_no_fhir_server_leaves_every_fact_unknown() {
         .iter()
         .map(|f| f["fact"].as_str().unwrap())
         .collect();
-    assert_eq!(facts, ["distant_metastases", "grade", "clinical_trial_available"]);
-    assert!(needed["summary"].as_str().unwrap().starts_with("Data needed: 3 missing facts"));
+    assert_eq!(
+        facts,
+        ["distant_metastases", "grade", "clinical_trial_available"]
+    );
+    assert!(needed["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("Data needed: 3 missing facts"));
 }
 
 #[test]
@@ -162,19 +178,31 @@ fn order_hooks_answer_with_full_partial_and_no_prefetch() {
         let full = server.call(&service, &hook_request(hook, Some(full_prefetch()), None));
         assert_eq!(full.status, 200, "{hook}: {:#}", full.json);
         assert_schema("response", &full.json);
-        assert_eq!(topics(&full.json), ["adjuvant_chemotherapy", "data-needed", "resection"]);
+        assert_eq!(
+            topics(&full.json),
+            ["adjuvant_chemotherapy", "data-needed", "resection"]
+        );
         let partial = json!({"patient": patient(), "condition": conditions()});
-        let partial = server.call(&service, &hook_request(hook, Some(partial), Some(&stub.base)));
+        let partial = server.call(
+            &service,
+            &hook_request(hook, Some(partial), Some(&stub.base)),
+        );
         assert_eq!(topics(&partial.json), topics(&full.json), "{hook}");
         let none = server.call(&service, &hook_request(hook, None, None));
         assert_eq!(topics(&none.json), ["data-needed"], "{hook}");
     }
     // A hook's required context is checked.
     let mut body = hook_request("order-sign", Some(full_prefetch()), None);
-    body["context"].as_object_mut().unwrap().remove("draftOrders");
+    body["context"]
+        .as_object_mut()
+        .unwrap()
+        .remove("draftOrders");
     let reply = server.call("cds_demo-order-sign", &body);
     assert_eq!(reply.status, 400);
-    assert!(reply.json["error"]["message"].as_str().unwrap().contains("draftOrders"));
+    assert!(reply.json["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("draftOrders"));
 }
 
 #[test]
@@ -184,7 +212,12 @@ fn feedback_is_logged_without_patient_data_and_reported_per_recommendation() {
         "cds_demo-patient-view",
         &hook_request("patient-view", Some(full_prefetch()), None),
     );
-    let uuid = |topic: &str| card(&reply.json, topic)["uuid"].as_str().unwrap().to_string();
+    let uuid = |topic: &str| {
+        card(&reply.json, topic)["uuid"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     let feedback = json!({"feedback": [
         {"card": uuid("resection"), "outcome": "accepted", "outcomeTimestamp": "2026-06-01T10:00:00Z"},
         {"card": uuid("adjuvant_chemotherapy"), "outcome": "overridden",

@@ -76,7 +76,11 @@ fn bad_tokens_are_refused_with_401() {
     // call is a replay.
     let token = jwt(&Claims::valid(&aud), "ehr-rs384.pk8.pem", "RS384");
     assert_eq!(server.post(&path, Some(&token), &body()).status, 200);
-    refused(&server.post(&path, Some(&token), &body()), 401, "already used");
+    refused(
+        &server.post(&path, Some(&token), &body()),
+        401,
+        "already used",
+    );
     // A shared-secret token is not accepted.
     let hs = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
@@ -96,7 +100,11 @@ fn malformed_requests_get_json_errors_and_the_server_stays_up() {
     refused(&server.call_raw("[1, 2]"), 400, "not a JSON object");
     let mut no_instance = hook_request("patient-view", None, None);
     no_instance.as_object_mut().unwrap().remove("hookInstance");
-    refused(&server.call_raw(&no_instance.to_string()), 400, "`hookInstance`");
+    refused(
+        &server.call_raw(&no_instance.to_string()),
+        400,
+        "`hookInstance`",
+    );
     let wrong_hook = hook_request("order-sign", None, None).to_string();
     refused(&server.call_raw(&wrong_hook), 400, "answers `patient-view`");
     let mut bad_id = hook_request("patient-view", None, None);
@@ -107,11 +115,22 @@ fn malformed_requests_get_json_errors_and_the_server_stays_up() {
     let other = hook_request("patient-view", Some(other), None).to_string();
     refused(&server.call_raw(&other), 400, "another patient");
     // Unknown service, with a did-you-mean.
-    let reply = server.call("cds_demo-patient-veiw", &serde_json::from_str(&body()).unwrap());
+    let reply = server.call(
+        "cds_demo-patient-veiw",
+        &serde_json::from_str(&body()).unwrap(),
+    );
     refused(&reply, 404, "did you mean `cds_demo-patient-view`");
-    refused(&request(&server.addr, "GET", "/nowhere", "", b""), 404, "no such path");
+    refused(
+        &request(&server.addr, "GET", "/nowhere", "", b""),
+        404,
+        "no such path",
+    );
     // Not JSON, and the wrong method.
-    let token = jwt(&Claims::valid(&server.url(SERVICE)), "ehr-es384.pk8.pem", "ES384");
+    let token = jwt(
+        &Claims::valid(&server.url(SERVICE)),
+        "ehr-es384.pk8.pem",
+        "ES384",
+    );
     let headers = format!("Content-Type: text/plain\r\nAuthorization: Bearer {token}\r\n");
     let path = format!("/cds-services/{SERVICE}");
     refused(
@@ -121,9 +140,15 @@ fn malformed_requests_get_json_errors_and_the_server_stays_up() {
     );
     let reply = request(&server.addr, "GET", &path, "", b"");
     assert_eq!(reply.status, 405);
-    assert_eq!(reply.json["error"]["code"], "cairn::serve::method_not_allowed");
+    assert_eq!(
+        reply.json["error"]["code"],
+        "cairn::serve::method_not_allowed"
+    );
     // Still serving.
-    assert_eq!(request(&server.addr, "GET", "/cds-services", "", b"").status, 200);
+    assert_eq!(
+        request(&server.addr, "GET", "/cds-services", "", b"").status,
+        200
+    );
 }
 
 #[test]
@@ -133,7 +158,13 @@ fn cors_allows_the_configured_origin_only() {
         let headers = format!(
             "Origin: {origin}\r\nAccess-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: authorization, content-type\r\n"
         );
-        request(&server.addr, "OPTIONS", &format!("/cds-services/{SERVICE}"), &headers, b"")
+        request(
+            &server.addr,
+            "OPTIONS",
+            &format!("/cds-services/{SERVICE}"),
+            &headers,
+            b"",
+        )
     };
     let allowed = preflight("https://ehr.test.invalid");
     assert_eq!(
@@ -148,12 +179,15 @@ fn cors_allows_the_configured_origin_only() {
 fn verification_is_off_only_when_the_configuration_says_so() {
     let server = Server::start("");
     assert_eq!(
-        server.post(&format!("/cds-services/{SERVICE}"), None, &body()).status,
+        server
+            .post(&format!("/cds-services/{SERVICE}"), None, &body())
+            .status,
         401
     );
     let open = Server::start_with_auth("[auth]\nrequired = false\n");
     assert_eq!(
-        open.post(&format!("/cds-services/{SERVICE}"), None, &body()).status,
+        open.post(&format!("/cds-services/{SERVICE}"), None, &body())
+            .status,
         200
     );
 }
