@@ -60,7 +60,6 @@ pub fn recommendation_cards(ctx: &CardContext<'_>, outcome: &Outcome<'_>) -> Vec
                 "source": source(ctx, &r.id),
                 "links": links(ctx),
                 "overrideReasons": ctx.override_reasons,
-                "selectionBehavior": "any",
             });
             IssuedCard {
                 uuid,
@@ -89,7 +88,15 @@ pub fn kind_words(kind: &str) -> &'static str {
 /// (with an ellipsis when cut).
 pub fn summary(head: &str, text: &str) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let full = format!("{head}: {text}");
+    // "Do not offer: Do not offer …" says it twice.
+    let repeats = text
+        .get(..head.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(head));
+    let full = if repeats {
+        text
+    } else {
+        format!("{head}: {text}")
+    };
     if full.chars().count() <= SUMMARY_MAX {
         return full;
     }
@@ -200,5 +207,6 @@ mod tests {
         assert!(s.chars().count() <= SUMMARY_MAX, "{s}");
         assert!(s.ends_with("word…"), "{s}");
         assert_eq!(summary("Option", "Short."), "Option: Short.");
+        assert_eq!(summary("Do not offer", "Do not offer X."), "Do not offer X.");
     }
 }
