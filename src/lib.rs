@@ -51,6 +51,7 @@ pub mod codes;
 pub mod cohort;
 pub mod diagnostics;
 pub mod eval;
+pub mod fhir;
 pub mod format;
 pub mod graph;
 pub mod lsp;

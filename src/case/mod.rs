@@ -10,6 +10,7 @@ mod constraints;
 pub mod convert;
 pub mod csv;
 pub mod error;
+mod extraction;
 pub mod form;
 pub mod json;
 mod lists;
@@ -58,6 +59,10 @@ pub struct CaseFile {
     pub guideline: Option<String>,
     /// The expectations, when the file has an `expect` block.
     pub expect: Option<Expect>,
+    /// The `"extraction"` block of a case extracted from FHIR resources
+    /// (provenance, closed worlds, warnings), validated; evaluation
+    /// ignores it, the output echoes it.
+    pub extraction: Option<serde_json::Value>,
 }
 
 /// The `expect` block of a case, validated against the model.
@@ -78,7 +83,14 @@ pub struct Expect {
     pub next_due: BTreeMap<String, Option<(String, String)>>,
 }
 
-const TOP_KEYS: &[&str] = &["name", "description", "facts", "expect", "guideline"];
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "facts",
+    "expect",
+    "guideline",
+    "extraction",
+];
 const EXPECT_KEYS: &[&str] = &[
     "recommendations",
     "derived",
@@ -254,6 +266,7 @@ impl Loader<'_> {
                 "guideline" => out.guideline = self.string("guideline", value),
                 "facts" => self.facts(value, &mut out.case.facts),
                 "expect" => out.expect = self.expect(value),
+                "extraction" => out.extraction = self.extraction(value),
                 _ => self.unknown_key(key, "the case", TOP_KEYS),
             }
         }

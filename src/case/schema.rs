@@ -49,6 +49,36 @@ pub fn schema(model: &Model) -> Value {
                 "properties": facts,
             },
             "expect": expect_schema(model),
+            "extraction": extraction_schema(),
+        },
+    })
+}
+
+/// The `"extraction"` block of a case extracted from FHIR resources
+/// (`cairn fhir extract`); evaluation ignores it.
+fn extraction_schema() -> serde_json::Value {
+    let strings = json!({ "type": "array", "items": { "type": "string" } });
+    json!({
+        "type": "object",
+        "description": "Where the facts came from, when the case was extracted from FHIR resources (ignored by evaluation).",
+        "additionalProperties": false,
+        "properties": {
+            "provenance": { "type": "object", "additionalProperties": strings },
+            "closed_world": { "type": "object", "additionalProperties": { "type": "string" } },
+            "warnings": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {
+                        "code": { "type": "string" },
+                        "message": { "type": "string" },
+                        "resources": strings,
+                    },
+                },
+            },
+            "subject": { "type": "string" },
+            "as_of": { "type": "string" },
         },
     })
 }

@@ -114,18 +114,45 @@ fn explain_error(e: eval::ExplainError) -> u8 {
     ERRORS
 }
 
-/// `cairn run GUIDELINE --case CASE`, with the trace when `view` is given
-/// and the text note for `audience`.
+/// Where `cairn run` reads its case from.
+pub enum Input<'a> {
+    /// A case file (`--case`).
+    Case(&'a Path),
+    /// A FHIR Bundle through a binding (`--fhir`, `--binding`).
+    Fhir(super::fhir_extract::Source<'a>),
+    /// Neither was given.
+    Missing,
+}
+
+/// `cairn run GUIDELINE --case CASE` (or `--fhir BUNDLE --binding B`),
+/// with the trace when `view` is given and the text note for `audience`.
+/// A case with an `"extraction"` block gets it echoed in the JSON outcome.
 pub fn run(
     guideline: &Path,
-    case_path: &Path,
+    input: Input,
     format: Format,
     view: Option<TraceView>,
     audience: Audience,
 ) -> u8 {
-    let (checked, case_file) = match load(guideline, case_path) {
-        Ok(x) => x,
-        Err(code) => return code,
+    let (checked, case_file) = match input {
+        Input::Case(case_path) => match load(guideline, case_path) {
+            Ok(x) => x,
+            Err(code) => return code,
+        },
+        Input::Fhir(source) => {
+            let checked = match output::guideline(guideline) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            match super::fhir_extract::case(&checked, &source) {
+                Ok(c) => (checked, c),
+                Err(code) => return code,
+            }
+        }
+        Input::Missing => {
+            output::error("give the case: `--case FILE`, or `--fhir BUNDLE --binding FILE`");
+            return IO;
+        }
     };
     let program = Program::new(&checked);
     // The outcome borrows the program's strings; its JSON is written by
@@ -134,7 +161,19 @@ pub fn run(
     let trace = view.is_some();
     let outcome = program.evaluate_with(&case_file.case, &mut scratch, eval::Options { trace });
     match (format, view) {
-        (Format::Json, _) => print_json(&outcome),
+        (Format::Json, _) => match &case_file.extraction {
+            None => print_json(&outcome),
+            Some(block) => match serde_json::to_value(&outcome) {
+                Ok(mut value) => {
+                    value["extraction"] = block.clone();
+                    print_json(&value)
+                }
+                Err(e) => {
+                    errln!("error: cannot write JSON: {e}");
+                    IO
+                }
+            },
+        },
         (Format::Text, view) => {
             // An unknown `--only` id fails before anything is printed.
             let trace_text = match &view {

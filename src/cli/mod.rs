@@ -56,6 +56,8 @@ mod cohort_arrow;
 mod cohort_gen;
 mod commands;
 mod completions;
+mod fhir;
+mod fhir_extract;
 mod fmt;
 mod graph;
 mod new;
@@ -178,14 +180,33 @@ pub enum Command {
         /// with a `guideline` header).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Check this binding file (TOML) against the one guideline given.
+        #[arg(long, value_name = "FILE")]
+        binding: Option<PathBuf>,
     },
     /// Run a guideline against a case.
     Run {
         /// The guideline file.
         guideline: PathBuf,
         /// The case file (JSON), or `-` for standard input.
-        #[arg(long)]
-        case: PathBuf,
+        #[arg(long, required_unless_present = "fhir")]
+        case: Option<PathBuf>,
+        /// Extract the case from this FHIR Bundle (JSON) instead, through
+        /// `--binding`.
+        #[arg(
+            long,
+            value_name = "BUNDLE",
+            conflicts_with = "case",
+            requires = "binding"
+        )]
+        fhir: Option<PathBuf>,
+        /// The binding file (TOML) `--fhir` reads the bundle through.
+        #[arg(long, value_name = "FILE", requires = "fhir")]
+        binding: Option<PathBuf>,
+        /// With `--fhir`: the date the case is assessed on (YYYY-MM-DD;
+        /// default today, UTC).
+        #[arg(long, value_name = "DATE", requires = "fhir")]
+        as_of: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
@@ -448,6 +469,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text", requires = "report")]
         format: Format,
     },
+    /// FHIR R4: extract cases from resources through a binding.
+    Fhir {
+        /// What to do.
+        #[command(subcommand)]
+        command: fhir::FhirCommand,
+    },
 }
 
 /// The format of `cairn graph`.
@@ -507,10 +534,22 @@ pub fn main() -> ExitCode {
     });
     let error_format = cli.error_format;
     let code = match cli.command {
-        Command::Check { files } => commands::check(&files, error_format),
+        Command::Check { files, binding } => match (binding, files.as_slice()) {
+            (None, _) => commands::check(&files, error_format),
+            (Some(binding), [guideline]) => fhir_extract::check(guideline, &binding),
+            (Some(_), _) => {
+                output::error(
+                    "`--binding` checks a binding against one guideline file: give exactly one",
+                );
+                output::IO
+            }
+        },
         Command::Run {
             guideline,
             case,
+            fhir,
+            binding,
+            as_of,
             format,
             trace,
             only,
@@ -519,7 +558,18 @@ pub fn main() -> ExitCode {
             audience,
         } => {
             let view = trace.then(|| commands::trace_view(only.as_deref(), depth, full));
-            commands::run(&guideline, &case, format, view, audience)
+            let input = match (&case, &fhir, &binding) {
+                (Some(case), _, _) => commands::Input::Case(case),
+                (None, Some(bundle), Some(binding)) => {
+                    commands::Input::Fhir(fhir_extract::Source {
+                        binding,
+                        bundle,
+                        as_of: as_of.as_deref(),
+                    })
+                }
+                _ => commands::Input::Missing,
+            };
+            commands::run(&guideline, input, format, view, audience)
         }
         Command::Explain {
             guideline,
@@ -653,6 +703,7 @@ pub fn main() -> ExitCode {
             report,
             format,
         }),
+        Command::Fhir { command } => fhir::run(command),
     };
     ExitCode::from(output::finish(code))
 }

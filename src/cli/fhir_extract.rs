@@ -1,0 +1,186 @@
+//! Command line: bindings and extraction — `cairn check GUIDELINE
+//! --binding FILE`, `cairn fhir extract` and `cairn run --fhir`.
+
+use super::output::{self, ERRORS, IO};
+use cairn::check::Checked;
+use cairn::diagnostics::Diagnostics;
+use cairn::fhir::{self, Binding, Extracted};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The settings of `cairn fhir extract` and `cairn run --fhir`.
+pub struct Source<'a> {
+    /// The binding file.
+    pub binding: &'a Path,
+    /// The Bundle (JSON), or `-`.
+    pub bundle: &'a Path,
+    /// `--as-of DATE` (default: today, UTC).
+    pub as_of: Option<&'a str>,
+}
+
+/// Loads and checks a binding file against a guideline, printing its
+/// diagnostics; the error is the exit code.
+pub fn load_binding(checked: &Checked, path: &Path) -> Result<Binding, u8> {
+    let text = output::read(path)?;
+    let base = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match fhir::load_binding(checked, &path.display().to_string(), &text, &base) {
+        Ok((binding, warnings)) => {
+            output::eprint_diagnostics(&warnings, binding.sources());
+            Ok(binding)
+        }
+        Err(failed) => Err(output::failed(&failed)),
+    }
+}
+
+/// `cairn check GUIDELINE --binding FILE`.
+pub fn check(guideline: &Path, binding: &Path) -> u8 {
+    let checked = match output::guideline(guideline) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let text = match output::read(binding) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let base = binding
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = binding.display().to_string();
+    let (sources, diagnostics) = match fhir::load_binding(&checked, &name, &text, base) {
+        Ok((b, warnings)) => (b.sources().clone(), warnings),
+        Err(f) => (f.sources, f.diagnostics),
+    };
+    output::eprint_diagnostics(&diagnostics, &sources);
+    if !output::json_errors() {
+        let verdict = if diagnostics.has_errors() {
+            "failed"
+        } else {
+            "ok"
+        };
+        errln!("{name}: {verdict} ({})", output::summary(&diagnostics));
+    }
+    if diagnostics.has_errors() {
+        ERRORS
+    } else {
+        0
+    }
+}
+
+/// Reads the bundle and extracts; warnings go to standard error. The error
+/// is the exit code.
+pub fn extracted(checked: &Checked, source: &Source) -> Result<Extracted, u8> {
+    let binding = load_binding(checked, source.binding)?;
+    let as_of = as_of(source.as_of)?;
+    let text = output::read(source.bundle)?;
+    let name = output::case_name(source.bundle);
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        output::error(format_args!(
+            "`{name}` is not JSON: {e} (a FHIR Bundle in JSON is expected)"
+        ));
+        ERRORS
+    })?;
+    let resources = fhir::bundle_resources(&json).map_err(|e| {
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.push(cairn::source::FileId(0), e);
+        output::eprint_diagnostics(&diagnostics, &cairn::source::SourceMap::new());
+        ERRORS
+    })?;
+    let out = fhir::extract(checked, &binding, &resources, Some(as_of));
+    for w in &out.warnings {
+        errln!(
+            "warning[{}]: {}",
+            w.code,
+            cairn::diagnostics::escape_controls(&w.message)
+        );
+    }
+    Ok(out)
+}
+
+/// `--as-of DATE`, or today (UTC).
+fn as_of(given: Option<&str>) -> Result<jiff::civil::Date, u8> {
+    match given {
+        Some(text) => text.parse::<jiff::civil::Date>().map_err(|_| {
+            output::error(format_args!(
+                "`--as-of {text}` is not a date: write it as YYYY-MM-DD"
+            ));
+            IO
+        }),
+        None => Ok(jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()),
+    }
+}
+
+/// `cairn fhir extract GUIDELINE --binding B BUNDLE [--as-of D] [-o FILE]`.
+pub fn extract(guideline: &Path, source: &Source, out: Option<&Path>, force: bool) -> u8 {
+    let checked = match output::guideline(guideline) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let extracted = match extracted(&checked, source) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let text = match serde_json::to_string_pretty(&extracted.to_case_json()) {
+        Ok(t) => t + "\n",
+        Err(e) => {
+            output::error(format_args!("cannot write JSON: {e}"));
+            return IO;
+        }
+    };
+    match out {
+        None => match output::print(&text) {
+            Ok(()) => 0,
+            Err(_) => IO,
+        },
+        Some(path) => match write(path, &text, force) {
+            Ok(()) => 0,
+            Err((code, message)) => {
+                output::error(message);
+                code
+            }
+        },
+    }
+}
+
+/// The case `cairn run --fhir` evaluates: extracted, then loaded as a case
+/// file is (so its values and the guideline's constraints are checked).
+pub fn case(checked: &Checked, source: &Source) -> Result<cairn::CaseFile, u8> {
+    let extracted = extracted(checked, source)?;
+    let text = extracted.to_case_json().to_string();
+    let name = format!("{} (extracted)", output::case_name(source.bundle));
+    cairn::load_case(checked, &name, &text).map_err(|f| output::failed(&f))
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder,
+/// so that the file appears complete or not at all (as `cairn report -o`).
+fn write(path: &Path, text: &str, force: bool) -> Result<(), (u8, String)> {
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| (IO, format!("cannot write `{name}`: {e}"));
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".cairn-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(text.as_bytes()).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    super::batch_arrow::readable(tmp.as_file());
+    if force {
+        return tmp.persist(path).map(|_| ()).map_err(|e| io(e.error));
+    }
+    match tmp.persist_noclobber(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Err((
+            ERRORS,
+            format!("`{name}` exists, not overwritten (add --force to replace it)"),
+        )),
+        Err(e) => Err(io(e.error)),
+    }
+}
