@@ -94,7 +94,7 @@ fn load(guideline: &Path, binding: &Path, config: &Config) -> Result<Guideline, 
     let text = output::read(binding)?;
     let base = binding.parent().unwrap_or(Path::new("."));
     let name = binding.display().to_string();
-    let source = match serve::source::FhirSource::load(&checked, &name, &text, base) {
+    let source = match serve::FhirSource::load(&checked, &name, &text, base) {
         Ok((source, warnings)) => {
             output::eprint_diagnostics(&warnings, source.sources());
             source

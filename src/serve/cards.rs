@@ -207,6 +207,9 @@ mod tests {
         assert!(s.chars().count() <= SUMMARY_MAX, "{s}");
         assert!(s.ends_with("word…"), "{s}");
         assert_eq!(summary("Option", "Short."), "Option: Short.");
-        assert_eq!(summary("Do not offer", "Do not offer X."), "Do not offer X.");
+        assert_eq!(
+            summary("Do not offer", "Do not offer X."),
+            "Do not offer X."
+        );
     }
 }

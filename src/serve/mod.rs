@@ -24,9 +24,8 @@ pub mod hook;
 pub mod report;
 pub mod server;
 pub mod service;
-pub mod source;
 
 pub use config::Config;
 pub use error::{ApiError, ServeError};
 pub use server::run;
-pub use service::{Guideline, Source};
+pub use service::{FhirSource, Guideline, Source};

@@ -1,20 +1,25 @@
 //! Serve stage: the guidelines served, their services (one per guideline
 //! and hook), the discovery document, and one call's evaluation: resources
-//! → facts (`cairn::fhir::extract`) → outcome → cards.
+//! → facts (`cairn::fhir::extract`, through a [`Source`]) → outcome →
+//! cards.
 
 use super::cards::{self, CardContext, IssuedCard};
 use super::config::{GuidelineLinks, OverrideReason};
 use super::data_needed;
 use super::error::{ApiError, ServeError};
 use super::hook::Hook;
-use crate::check::Checked;
+use crate::check::{Checked, Failed};
+use crate::diagnostics::Diagnostics;
 use crate::eval::{Options, Program};
+use crate::fhir::binding::{Binding, Shape};
+use crate::source::SourceMap;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 /// Where a guideline's facts come from: a binding to a data source, which
 /// names the resource types it reads and turns resources into case JSON
-/// (`cairn::fhir`'s binding implements it, in `source`).
+/// ([`FhirSource`], a checked `cairn::fhir` binding, implements it).
 pub trait Source: Send + Sync {
     /// The data source's name (`FHIR R4`).
     fn name(&self) -> &str;
@@ -215,4 +220,56 @@ pub fn answer(
         out.push(card);
     }
     Ok(Answer { cards: out, facts })
+}
+
+// ------------------------------------------------ the FHIR binding as a source
+
+/// A checked FHIR binding.
+pub struct FhirSource {
+    binding: Binding,
+}
+
+impl FhirSource {
+    /// Loads and checks a binding file's text against its guideline;
+    /// `base` is the binding's folder. The warnings come back with it.
+    pub fn load(
+        checked: &Checked,
+        name: &str,
+        text: &str,
+        base: &Path,
+    ) -> Result<(FhirSource, Diagnostics), Failed> {
+        let (binding, warnings) = crate::fhir::load_binding(checked, name, text, base)?;
+        Ok((FhirSource { binding }, warnings))
+    }
+
+    /// The binding's sources (for rendering its warnings).
+    pub fn sources(&self) -> &SourceMap {
+        self.binding.sources()
+    }
+}
+
+impl Source for FhirSource {
+    fn name(&self) -> &str {
+        self.binding.source()
+    }
+
+    fn resource_types(&self) -> BTreeSet<String> {
+        let mut types = BTreeSet::new();
+        for fact in self.binding.facts() {
+            for shape in &fact.shapes {
+                if let Shape::Resource(r) = shape {
+                    types.insert(r.resource.clone());
+                }
+            }
+        }
+        types
+    }
+
+    fn unbound(&self) -> &BTreeMap<String, String> {
+        self.binding.unbound()
+    }
+
+    fn extract(&self, checked: &Checked, resources: &[Value], as_of: jiff::civil::Date) -> Value {
+        crate::fhir::extract(checked, &self.binding, resources, Some(as_of)).to_case_json()
+    }
 }

@@ -3,6 +3,7 @@
 //! test keys (`tests/fhir/keys/`), responses validated against the CDS
 //! Hooks JSON Schemas (`tests/fhir/cds-hooks/`).
 
+mod fixtures;
 mod harness;
 mod hooks;
 mod security;

@@ -1,6 +1,7 @@
 //! `cairn serve` end to end: discovery, each hook with full, partial and no
 //! prefetch, the data-needed card, feedback and its report.
 
+use super::fixtures::*;
 use super::harness::*;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;

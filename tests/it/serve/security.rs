@@ -2,6 +2,7 @@
 //! unknown services, another patient's resources, CORS — each a JSON error
 //! with the right status, and the server still up afterwards.
 
+use super::fixtures::*;
 use super::harness::*;
 use serde_json::json;
 
