@@ -43,15 +43,31 @@ impl Server {
             keys.join("ehr-es384.pub.pem").display(),
             keys.join("ehr-rs384.pub.pem").display(),
         );
-        Server::start_full(extra, &auth)
+        let demo = fixtures().join("cds-hooks");
+        Server::start_full(
+            extra,
+            &auth,
+            &[demo.join("demo.cairn"), demo.join("demo.fhir-r4.toml")],
+        )
+    }
+
+    /// Starts the server on other guidelines (each followed by its
+    /// binding), verification off.
+    pub fn start_on(files: &[PathBuf]) -> Server {
+        Server::start_full("", "[auth]\nrequired = false\n", files)
     }
 
     /// Starts the server with another `[auth]` section.
     pub fn start_with_auth(auth: &str) -> Server {
-        Server::start_full("", auth)
+        let demo = fixtures().join("cds-hooks");
+        Server::start_full(
+            "",
+            auth,
+            &[demo.join("demo.cairn"), demo.join("demo.fhir-r4.toml")],
+        )
     }
 
-    fn start_full(extra: &str, auth: &str) -> Server {
+    fn start_full(extra: &str, auth: &str, files: &[PathBuf]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let config = format!(
             r#"{extra}
@@ -73,12 +89,12 @@ links = [{{ label = "Local protocol", url = "https://intranet.test.invalid/proto
         );
         let path = dir.path().join("serve.toml");
         std::fs::write(&path, config).unwrap();
-        let demo = fixtures().join("cds-hooks");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
-            .arg("serve")
-            .arg(demo.join("demo.cairn"))
-            .arg("--binding")
-            .arg(demo.join("demo.fhir-r4.toml"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cairn"));
+        command.arg("serve");
+        for pair in files.chunks(2) {
+            command.arg(&pair[0]).arg("--binding").arg(&pair[1]);
+        }
+        let mut child = command
             .arg("--config")
             .arg(&path)
             .args(["--addr", "127.0.0.1:0"])

@@ -250,3 +250,48 @@ fn feedback_is_logged_without_patient_data_and_reported_per_recommendation() {
     );
     assert_eq!(bad.status, 400);
 }
+
+#[test]
+fn a_real_guideline_is_served_from_its_binding() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let server = Server::start_on(&[
+        root.join("guidelines/rps/initial-management.cairn"),
+        root.join("guidelines/rps/bindings/fhir-r4.toml"),
+        root.join("tests/fhir/cds-hooks/demo.cairn"),
+        root.join("tests/fhir/cds-hooks/demo.fhir-r4.toml"),
+    ]);
+    let discovery = request(&server.addr, "GET", "/cds-services", "", b"");
+    assert_eq!(discovery.json["services"].as_array().unwrap().len(), 6);
+    let keys: Vec<&String> = discovery.json["services"][0]["prefetch"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(keys, ["condition", "observation", "patient", "procedure"]);
+    // The load test's request: the facts of the golden case
+    // `metastatic_lung_metastases_lms`, every one known.
+    let body = std::fs::read_to_string(root.join("benches/serve/rps-patient-view.json")).unwrap();
+    let reply = server.post(
+        "/cds-services/rps_initial_management-patient-view",
+        None,
+        &body,
+    );
+    assert_eq!(reply.status, 200, "{:#}", reply.json);
+    assert_schema("response", &reply.json);
+    let case = std::fs::read_to_string(
+        root.join("guidelines/rps/cases/metastatic_lung_metastases_lms.json"),
+    )
+    .unwrap();
+    let expect: Value = serde_json::from_str(&case).unwrap();
+    let mut applies: Vec<&str> = expect["expect"]["recommendations"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, s)| *s == "applies")
+        .map(|(id, _)| id.as_str())
+        .collect();
+    applies.sort();
+    let mut got = topics(&reply.json);
+    got.retain(|t| t != "data-needed");
+    assert_eq!(got, applies);
+}
