@@ -469,7 +469,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text", requires = "report")]
         format: Format,
     },
-    /// FHIR R4: extract cases from resources through a binding.
+    /// FHIR R4: evaluate FHIRPath against a resource; extract cases from
+    /// resources through a binding.
     Fhir {
         /// What to do.
         #[command(subcommand)]

@@ -48,10 +48,12 @@ pub fn load_binding(
     };
     let mut cx = Cx {
         model: &checked.model,
+        text,
         file,
         diagnostics: Diagnostics::new(),
         systems: BTreeMap::new(),
         valuesets: BTreeMap::new(),
+        declared_valuesets: raw.valuesets.keys().map(|k| k.get_ref().clone()).collect(),
     };
     cx.systems(&raw.systems);
     cx.valuesets(&raw.valuesets, base);
@@ -63,8 +65,12 @@ pub fn load_binding(
         }
     }
     facts.sort_by_key(|f| f.fact);
-    cx.unbound_warnings(&facts, &unbound, raw.binding.span());
-    cx.reachability(&facts, &raw.fact);
+    // With errors, shapes are missing from `facts`: the warnings would
+    // only repeat them.
+    if !cx.diagnostics.has_errors() {
+        cx.unbound_warnings(&facts, &unbound, raw.binding.span());
+        cx.reachability(&facts, &raw.fact);
+    }
     let header = raw.binding.into_inner();
     let Cx {
         diagnostics,
@@ -95,10 +101,15 @@ pub fn load_binding(
 /// The state of one check.
 pub(super) struct Cx<'a> {
     pub(super) model: &'a Model,
+    /// The binding's text, to point inside its strings.
+    pub(super) text: &'a str,
     pub(super) file: FileId,
     pub(super) diagnostics: Diagnostics,
     pub(super) systems: BTreeMap<String, String>,
     pub(super) valuesets: BTreeMap<String, ValueSet>,
+    /// Every name `[valuesets]` declares, loaded or not (a file that
+    /// failed is reported once, not again at each use).
+    pub(super) declared_valuesets: std::collections::BTreeSet<String>,
 }
 
 impl Cx<'_> {

@@ -20,7 +20,7 @@ use toml::Spanned;
 pub const MAX_CODES: usize = 10_000;
 
 const HELP_FHIRPATH: &str =
-    "see the README's FHIR section for the FHIRPath subset; `cairn fhir path EXPR RESOURCE.json` tries one";
+    "docs/fhirpath.md lists the FHIRPath subset; `cairn fhir path EXPR RESOURCE.json` tries one";
 
 impl Cx<'_> {
     /// Checks one shape; `None` when it has errors (reported). The pick
@@ -78,9 +78,12 @@ impl Cx<'_> {
             }
         }
         if let Some(vs) = &raw.valueset {
-            if !self.valuesets.contains_key(vs.get_ref()) {
-                let help = suggestion(vs.get_ref(), self.valuesets.keys().map(String::as_str))
-                    .unwrap_or_else(|| "declare it under `[valuesets]`".into());
+            if !self.declared_valuesets.contains(vs.get_ref()) {
+                let help = suggestion(
+                    vs.get_ref(),
+                    self.declared_valuesets.iter().map(String::as_str),
+                )
+                .unwrap_or_else(|| "declare it under `[valuesets]`".into());
                 self.error(BindingError::UnknownValueset {
                     name: vs.get_ref().clone(),
                     help,
@@ -248,11 +251,29 @@ impl Cx<'_> {
                     text: text.get_ref().clone(),
                     reason: e.to_string(),
                     help: HELP_FHIRPATH.into(),
-                    span: span(text.span()),
+                    span: span(self.inside(text, e.span())),
                 });
                 None
             }
         }
+    }
+
+    /// The range `within` a TOML string's value, as a range of the file:
+    /// exact when the string is written without escapes (as paths are),
+    /// else the whole string.
+    fn inside(&self, text: &Text, within: Range<usize>) -> Range<usize> {
+        let at = text.span();
+        let quoted = |q: char| format!("{q}{}{q}", text.get_ref());
+        let plain = self
+            .text
+            .get(at.clone())
+            .is_some_and(|raw| raw == quoted('"') || raw == quoted('\''));
+        if !plain || within.start > text.get_ref().len() {
+            return at;
+        }
+        let start = at.start + 1 + within.start;
+        let end = (at.start + 1 + within.end.min(text.get_ref().len())).max(start + 1);
+        start..end.min(at.end)
     }
 
     /// A path Cairn writes itself (a default); it always parses.

@@ -97,9 +97,14 @@ impl Reader<'_> {
             }
         }
         if let Some(w) = &shape.where_ {
-            let items = self.eval(w, resource, name)?;
-            if !matches!(items.as_slice(), [one] if one.as_bool() == Some(true)) {
-                return Some(false);
+            // FHIRPath's singleton evaluation: true, or one non-boolean item.
+            match w.path.evaluate_bool(resource) {
+                Ok(Some(true)) => {}
+                Ok(_) => return Some(false),
+                Err(e) => {
+                    self.path_failed(name, w, e.to_string());
+                    return None;
+                }
             }
         }
         Some(true)

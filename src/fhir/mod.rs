@@ -1,6 +1,7 @@
-//! FHIR stage: reading a guideline's facts from FHIR R4 resources.
+//! FHIR stage: reading a patient's data from FHIR R4 resources.
 //!
-//! - `path`: the FHIRPath subset bindings are written in;
+//! - [`path`]: the FHIRPath subset the bindings use to find and read
+//!   elements of a resource;
 //! - `binding*`, `check*`: binding files (TOML, one per guideline and data
 //!   source) and their check against the guideline ([`load_binding`]);
 //! - `extract*`: facts from a patient's resources, with provenance
