@@ -11,6 +11,27 @@ use axum::response::{IntoResponse, Response};
 use miette::Diagnostic;
 use thiserror::Error;
 
+/// A request body that is not JSON, or lacks a field the hook needs (400).
+pub const BAD_REQUEST: &str = "cairn::serve::bad_request";
+/// No bearer JWT, or one that does not verify (401).
+pub const UNAUTHORIZED: &str = "cairn::serve::unauthorized";
+/// No such service or path (404).
+pub const NOT_FOUND: &str = "cairn::serve::not_found";
+/// A method the path does not answer (405).
+pub const METHOD_NOT_ALLOWED: &str = "cairn::serve::method_not_allowed";
+/// A request body over the size limit (413).
+pub const TOO_LARGE: &str = "cairn::serve::too_large";
+/// A request body not declared as JSON (415).
+pub const MEDIA_TYPE: &str = "cairn::serve::media_type";
+/// Facts read from the record that do not make a valid case (422).
+pub const INVALID_RECORD: &str = "cairn::serve::invalid_record";
+/// The FHIR server could not give what the prefetch lacked (502).
+pub const FHIR_SERVER: &str = "cairn::serve::fhir_server";
+/// A request that took longer than the time limit (503).
+pub const TIMEOUT: &str = "cairn::serve::timeout";
+/// The server could not do its part, e.g. write the feedback log (500).
+pub const INTERNAL: &str = "cairn::serve::internal";
+
 /// Why the server could not start, or the feedback report not be made.
 #[derive(Debug, Error, Diagnostic)]
 pub enum ServeError {
@@ -87,61 +108,41 @@ pub struct ApiError {
 impl ApiError {
     /// 400: the body is not JSON, or lacks a field the hook needs.
     pub fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "cairn::serve::bad_request",
-            message,
-        )
+        ApiError::new(StatusCode::BAD_REQUEST, BAD_REQUEST, message)
     }
 
     /// 401: no bearer JWT, or one that does not verify.
     pub fn unauthorized(message: impl Into<String>) -> ApiError {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "cairn::serve::unauthorized",
-            message,
-        )
+        ApiError::new(StatusCode::UNAUTHORIZED, UNAUTHORIZED, message)
     }
 
     /// 404: no such service (or path).
     pub fn not_found(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "cairn::serve::not_found", message)
+        ApiError::new(StatusCode::NOT_FOUND, NOT_FOUND, message)
     }
 
     /// 413: the body is over `limits.body_bytes`.
     pub fn too_large(limit: usize) -> ApiError {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "cairn::serve::too_large",
+            TOO_LARGE,
             format!("the request body is over the limit of {limit} bytes"),
         )
     }
 
     /// 415: the body is not declared as JSON.
     pub fn unsupported_media(message: impl Into<String>) -> ApiError {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "cairn::serve::media_type",
-            message,
-        )
+        ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, MEDIA_TYPE, message)
     }
 
     /// 502: the FHIR server could not give what the prefetch lacked.
     pub fn fhir_server(message: impl Into<String>) -> ApiError {
-        ApiError::new(
-            StatusCode::BAD_GATEWAY,
-            "cairn::serve::fhir_server",
-            message,
-        )
+        ApiError::new(StatusCode::BAD_GATEWAY, FHIR_SERVER, message)
     }
 
     /// 500: the server could not do its part (a log it cannot write).
     pub fn internal(message: impl Into<String>) -> ApiError {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "cairn::serve::internal",
-            message,
-        )
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL, message)
     }
 
     /// An error with any status and code.

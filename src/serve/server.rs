@@ -9,7 +9,7 @@
 
 use super::auth::Verifier;
 use super::config::{self, Config, OverrideReason};
-use super::error::{ApiError, ServeError};
+use super::error::{self, ApiError, ServeError};
 use super::feedback::{self, CardOrigin, Issued};
 use super::fetch::{self, FhirServer};
 use super::hook;
@@ -192,13 +192,13 @@ async fn json_errors(response: Response) -> Response {
         .map(|b| String::from_utf8_lossy(&b).trim().to_string())
         .unwrap_or_default();
     let code = match status.as_u16() {
-        400 => "cairn::serve::bad_request",
-        404 => "cairn::serve::not_found",
-        405 => "cairn::serve::method_not_allowed",
-        413 => "cairn::serve::too_large",
-        415 => "cairn::serve::media_type",
-        408 | 503 => "cairn::serve::timeout",
-        _ => "cairn::serve::internal",
+        400 => error::BAD_REQUEST,
+        404 => error::NOT_FOUND,
+        405 => error::METHOD_NOT_ALLOWED,
+        413 => error::TOO_LARGE,
+        415 => error::MEDIA_TYPE,
+        408 | 503 => error::TIMEOUT,
+        _ => error::INTERNAL,
     };
     let message = match status.as_u16() {
         413 => "the request body is over the server's size limit".to_string(),

@@ -201,7 +201,7 @@ pub fn answer(
             .collect();
         ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "cairn::serve::invalid_record",
+            super::error::INVALID_RECORD,
             format!(
                 "the facts read from the record do not make a valid case ({})",
                 codes.into_iter().collect::<Vec<_>>().join(", ")
