@@ -192,3 +192,22 @@ fn verification_is_off_only_when_the_configuration_says_so() {
         200
     );
 }
+
+#[test]
+fn a_fhir_server_that_cannot_be_reached_is_a_502() {
+    let server = Server::start("");
+    // A port nothing listens on any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}/fhir");
+    let reply = server.call(SERVICE, &hook_request("patient-view", None, Some(&base)));
+    refused(&reply, 502, "cannot connect");
+    let reply = server.call(
+        SERVICE,
+        &hook_request("patient-view", None, Some("file:///etc")),
+    );
+    refused(&reply, 400, "http or https");
+}
