@@ -54,8 +54,13 @@ pub fn check(guideline: &Path, binding: &Path) -> u8 {
         Ok((b, warnings)) => (b.sources().clone(), warnings),
         Err(f) => (f.sources, f.diagnostics),
     };
-    output::eprint_diagnostics(&diagnostics, &sources);
-    if !output::json_errors() {
+    if output::json_errors() {
+        // As `cairn check` does: one array on standard output.
+        if super::commands::print_json(&diagnostics.to_json(&sources)) != 0 {
+            return IO;
+        }
+    } else {
+        output::eprint_diagnostics(&diagnostics, &sources);
         let verdict = if diagnostics.has_errors() {
             "failed"
         } else {
@@ -91,11 +96,25 @@ pub fn extracted(checked: &Checked, source: &Source) -> Result<Extracted, u8> {
     })?;
     let out = fhir::extract(checked, &binding, &resources, Some(as_of));
     for w in &out.warnings {
-        errln!(
-            "warning[{}]: {}",
-            w.code,
-            cairn::diagnostics::escape_controls(&w.message)
-        );
+        if output::json_errors() {
+            // The shape of a diagnostic's JSON, with the resources for labels.
+            let json = serde_json::json!({
+                "severity": "warning",
+                "code": w.code,
+                "message": w.message,
+                "help": null,
+                "file": name,
+                "labels": [],
+                "resources": w.resources,
+            });
+            errln!("{json}");
+        } else {
+            errln!(
+                "warning[{}]: {}",
+                w.code,
+                cairn::diagnostics::escape_controls(&w.message)
+            );
+        }
     }
     Ok(out)
 }

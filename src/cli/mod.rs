@@ -200,8 +200,9 @@ pub enum Command {
             requires = "binding"
         )]
         fhir: Option<PathBuf>,
-        /// The binding file (TOML) `--fhir` reads the bundle through.
-        #[arg(long, value_name = "FILE", requires = "fhir")]
+        /// The binding file (TOML) `--fhir` reads the bundle through
+        /// (required with `--fhir`).
+        #[arg(long, value_name = "FILE")]
         binding: Option<PathBuf>,
         /// With `--fhir`: the date the case is assessed on (YYYY-MM-DD;
         /// default today, UTC).

@@ -145,8 +145,8 @@ impl Pick {
 pub enum Shape {
     /// `from = "as_of"`: the extraction's as-of date.
     AsOf,
-    /// Resources of one type.
-    Resource(ResourceShape),
+    /// Resources of one type (boxed: it is large, and `AsOf` empty).
+    Resource(Box<ResourceShape>),
 }
 
 /// Resources of one type that record the fact.

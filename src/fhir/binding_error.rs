@@ -221,18 +221,20 @@ pub enum BindingWarning {
         span: SourceSpan,
     },
 
-    /// An enum value no shape can produce.
-    #[error("value `{value}` of fact `{fact}` is reachable from no code")]
+    /// A value of an enum or bool fact no shape can produce.
+    #[error("value `{value}` of fact `{fact}` is reachable from no shape")]
     #[diagnostic(
         code(cairn::binding::unreachable_value),
         severity(Warning),
-        help("add a `map` entry or a `present = \"{value}\"` shape, or a `code SYSTEM \"...\"` binding to the enum with SYSTEM in `[systems]`; extraction can never give this value")
+        help("add a shape with `present = {written}` or a `map` entry to it (an enum value may also be reached by its own `code SYSTEM \"...\"` binding, with SYSTEM in `[systems]`); extraction can never give this value")
     )]
     UnreachableValue {
         /// The fact.
         fact: String,
-        /// The enum value.
+        /// The value.
         value: String,
+        /// The value as TOML writes it (`"R2"`, `false`).
+        written: String,
         /// The fact's table.
         #[label("bound here")]
         span: SourceSpan,

@@ -120,6 +120,9 @@ pub fn span(range: std::ops::Range<usize>) -> miette::SourceSpan {
 }
 
 /// Reads the TOML text, or the one syntax (or shape) error it has.
+// A `BindingError` is large, but it is built once, on the failure path, so
+// boxing it would buy nothing (as the case loader's `CaseError`).
+#[allow(clippy::result_large_err)]
 pub fn read(text: &str) -> Result<RawBinding, BindingError> {
     if text.len() > MAX_BINDING_BYTES {
         return Err(BindingError::Limit {

@@ -8,11 +8,11 @@
 //! and that every enum value is reachable from some code. Each shape is
 //! checked in `check_shape`.
 
-use super::binding::{Binding, ClosedWorld, FactBinding, Pick, Read, Shape, ValueSet};
+use super::binding::{Binding, ClosedWorld, FactBinding, Pick, ValueSet};
 use super::binding_error::{BindingError, BindingWarning};
 use super::binding_toml::{self as raw, span, RawFact, Text};
 use super::check_value::fact_value;
-use crate::check::model::{FactId, Model, Type};
+use crate::check::model::{FactId, Model};
 use crate::check::{Checked, Failed};
 use crate::diagnostics::{suggestion, Diagnostics};
 use crate::source::{FileId, SourceMap};
@@ -317,52 +317,6 @@ impl Cx<'_> {
                     BindingWarning::Unbound {
                         name: l.name.clone(),
                         span: span(header.clone()),
-                    },
-                );
-            }
-        }
-    }
-
-    /// Warns about each value of a bound enum fact that no shape can give.
-    fn reachability(&mut self, facts: &[FactBinding], raw: &BTreeMap<Text, Spanned<RawFact>>) {
-        for f in facts {
-            let Some(info) = self.model.facts.get(f.fact.0 as usize) else {
-                continue;
-            };
-            let Type::Enum(e) = info.ty else { continue };
-            let Some(values) = self.model.enum_info(e).map(|i| i.values.clone()) else {
-                continue;
-            };
-            let reads_codes = f
-                .shapes
-                .iter()
-                .any(|s| matches!(s, Shape::Resource(r) if matches!(r.read, Read::Value { .. })));
-            for v in &values {
-                let named = serde_json::Value::String(v.name.clone());
-                let by_shape = f.shapes.iter().any(|s| match s {
-                    Shape::Resource(r) => match &r.read {
-                        Read::Present(p) => *p == named,
-                        Read::Value { map, .. } => map.iter().any(|(_, to)| *to == named),
-                    },
-                    Shape::AsOf => false,
-                });
-                let by_code = reads_codes
-                    && v.codes
-                        .iter()
-                        .any(|(sys, _)| self.systems.contains_key(sys));
-                let by_closed = f.closed_world.as_ref().is_some_and(|c| c.value == named);
-                if by_shape || by_code || by_closed {
-                    continue;
-                }
-                let at = raw
-                    .get_key_value(f.name.as_str())
-                    .map_or(0..0, |(k, _)| k.span());
-                self.diagnostics.push(
-                    self.file,
-                    BindingWarning::UnreachableValue {
-                        fact: f.name.clone(),
-                        value: v.name.clone(),
-                        span: span(at),
                     },
                 );
             }

@@ -22,6 +22,9 @@ pub const MAX_CODES: usize = 10_000;
 const HELP_FHIRPATH: &str =
     "docs/fhirpath.md lists the FHIRPath subset; `cairn fhir path EXPR RESOURCE.json` tries one";
 
+/// A checked shape, with its pick rule and the rule's span when it gives one.
+type CheckedShape = (Shape, Option<(Pick, Range<usize>)>);
+
 impl Cx<'_> {
     /// Checks one shape; `None` when it has errors (reported). The pick
     /// rule comes back with its span when the shape gives one.
@@ -29,7 +32,7 @@ impl Cx<'_> {
         &mut self,
         fact: &FactInfo,
         shape: &Spanned<RawShape>,
-    ) -> Option<(Shape, Option<(Pick, Range<usize>)>)> {
+    ) -> Option<CheckedShape> {
         let raw = shape.get_ref();
         let whole = shape.span();
         // The table header line, so a shape's errors point at it.
@@ -147,7 +150,7 @@ impl Cx<'_> {
             units,
             date,
         };
-        Some((Shape::Resource(shape), pick))
+        Some((Shape::Resource(Box::new(shape)), pick))
     }
 
     /// `from = "as_of"`: only for dates, and alone in its shape.

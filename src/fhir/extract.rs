@@ -15,7 +15,7 @@
 //!   not exist yet on that date), and `from = "as_of"` facts take it.
 
 use super::binding::{Binding, FactBinding, Pick, Shape};
-use super::extract_read::{date, reference, Candidate, Reader};
+use super::extract_read::{reference, Candidate, Reader};
 use super::extract_warning::{ExtractIssue, ExtractWarning};
 use crate::check::model::FactInfo;
 use crate::check::Checked;
@@ -93,8 +93,14 @@ pub fn extract(
             fact: info,
             warnings: &mut out.warnings,
         };
-        let candidates = gather(&mut reader, fb, resources, as_of_day);
-        let decided = pick(fb, info, &candidates, &mut out.warnings);
+        let (candidates, matched) = gather(&mut reader, fb, resources, as_of_day);
+        // A resource that records the fact with a value that cannot be
+        // read (warned) is no absence: the closed world does not apply.
+        let decided = if candidates.is_empty() && matched {
+            Decided::Conflict
+        } else {
+            pick(fb, info, &candidates, &mut out.warnings)
+        };
         match decided {
             Decided::Value(json, from) => {
                 out.facts.insert(fb.name.clone(), json);
@@ -112,14 +118,16 @@ pub fn extract(
     out
 }
 
-/// Every candidate of a fact, over its shapes and the resources.
+/// Every candidate of a fact, over its shapes and the resources, and
+/// whether any resource (or the as-of date) matched a shape.
 fn gather(
     reader: &mut Reader,
     fb: &FactBinding,
     resources: &[J],
     as_of: Option<i32>,
-) -> Vec<Candidate> {
+) -> (Vec<Candidate>, bool) {
     let mut out = Vec::new();
+    let mut matched = false;
     let mut late = 0;
     for shape in &fb.shapes {
         let shape = match shape {
@@ -147,10 +155,7 @@ fn gather(
             if reader.matches(shape, resource, &name) != Some(true) {
                 continue;
             }
-            let day = shape.date.iter().find_map(|p| {
-                let items = p.path.evaluate(resource).ok()?;
-                items.iter().find_map(|it| date(&it.to_json()))
-            });
+            let day = reader.date(shape, resource, &name);
             let day = day.as_ref().and_then(J::as_str).and_then(parse_date);
             if let (Some(d), Some(limit)) = (day, as_of) {
                 if d > limit {
@@ -158,6 +163,7 @@ fn gather(
                     continue;
                 }
             }
+            matched = true;
             out.extend(reader.candidates(shape, resource, &name, day));
         }
     }
@@ -169,7 +175,7 @@ fn gather(
         };
         reader.warnings.push(w.with(Vec::new()));
     }
-    out
+    (out, matched)
 }
 
 /// A fact's value after its pick rule.
@@ -178,7 +184,8 @@ enum Decided {
     Value(J, Vec<String>),
     /// No candidate.
     Absent,
-    /// Candidates disagree (warned).
+    /// Candidates disagree, or a matching resource's value could not be
+    /// read (warned).
     Conflict,
 }
 

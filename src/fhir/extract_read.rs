@@ -38,9 +38,13 @@ pub fn reference(resource: &J, index: usize) -> String {
 
 /// The context of reading one fact.
 pub struct Reader<'a> {
+    /// The guideline's model.
     pub model: &'a Model,
+    /// The binding.
     pub binding: &'a Binding,
+    /// The fact being read.
     pub fact: &'a FactInfo,
+    /// Where warnings go.
     pub warnings: &'a mut Vec<ExtractWarning>,
 }
 
@@ -64,6 +68,19 @@ impl Reader<'_> {
                 None
             }
         }
+    }
+
+    /// The resource's date (`YYYY-MM-DD`): the first of the shape's date
+    /// paths that gives one. A path that fails is warned about, not taken
+    /// for "no date".
+    pub fn date(&mut self, shape: &ResourceShape, resource: &J, name: &str) -> Option<J> {
+        for p in &shape.date {
+            let items = self.eval(p, resource, name)?;
+            if let Some(d) = items.iter().find_map(|it| date(&it.to_json())) {
+                return Some(d);
+            }
+        }
+        None
     }
 
     /// True when `resource` is one `shape` reads (`None`: a path failed).

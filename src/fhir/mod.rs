@@ -12,6 +12,7 @@ pub mod binding_error;
 mod binding_toml;
 mod binding_valueset;
 mod check;
+mod check_reach;
 mod check_read;
 mod check_resources;
 mod check_shape;

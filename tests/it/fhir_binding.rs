@@ -344,3 +344,15 @@ fn fhirpath_expressions_must_parse() {
     );
     insta::assert_snapshot!(rendered(&text));
 }
+
+#[test]
+fn a_bool_only_ever_true_is_warned() {
+    // Without the refuted shape, extraction can say "metastases" but never
+    // "no metastases".
+    let text = with(
+        "[[fact.metastases.shape]]\nresource = \"Condition\"\nvalueset = \"mets\"\nfilter = { \"verificationStatus.coding.code\" = \"refuted\" }\npresent = false\n",
+        "",
+    );
+    assert!(load(&text).is_ok());
+    insta::assert_snapshot!(rendered(&text));
+}

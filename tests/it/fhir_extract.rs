@@ -81,39 +81,6 @@ fn absent_is_unknown_never_false() {
 }
 
 #[test]
-fn absent_bool_facts_of_the_shipped_bindings_stay_unknown() {
-    for (g, b) in [
-        (
-            "guidelines/rps/initial-management.cairn",
-            "guidelines/rps/bindings/fhir-r4.toml",
-        ),
-        (
-            "guidelines/cervical/screening.cairn",
-            "guidelines/cervical/bindings/fhir-r4.toml",
-        ),
-        (
-            "guidelines/vte/diagnosis-treatment.cairn",
-            "guidelines/vte/bindings/fhir-r4.toml",
-        ),
-    ] {
-        let checked = guideline(g);
-        let binding = binding_for(&checked, b);
-        let patient = json!({"resourceType": "Patient", "id": "p", "birthDate": "1950-02-03"});
-        let e = extract(&checked, &binding, &[patient], Some(day("2026-01-01")));
-        for (name, value) in &e.facts {
-            // A value without a resource comes from a closed world (echoed)
-            // or the as-of date; none is a bool.
-            let from = e.provenance.get(name).cloned().unwrap_or_default();
-            assert!(!value.is_boolean(), "{b}: {name} = {value}");
-            assert!(
-                e.closed_world.contains_key(name) || from == ["as_of"] || from == ["Patient/p"],
-                "{b}: {name} has no source"
-            );
-        }
-    }
-}
-
-#[test]
 fn a_closed_world_echoes_its_reason_and_yields_to_data() {
     let e = run(&[]);
     assert_eq!(
@@ -357,84 +324,6 @@ fn bundles_are_read_or_refused_clearly() {
     }
 }
 
-/// Runs the `cairn` binary in the crate root.
-fn cairn(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-#[test]
-fn the_commands_extract_and_run_from_a_bundle() {
-    let g = "tests/fhir/mini.cairn";
-    let b = "tests/fhir/mini.toml";
-    let bundle = "tests/fhir/bundles/mini.json";
-    let (code, out, err) = cairn(&[
-        "fhir",
-        "extract",
-        g,
-        "--binding",
-        b,
-        bundle,
-        "--as-of",
-        "2026-06-01",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let case: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(case["facts"]["margin"], "R0");
-    assert!(err.contains("cairn::extract::conflict"), "{err}");
-    // `run --fhir` gives the outcome `run --case` gives for the extracted case.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("case.json");
-    std::fs::write(&path, &out).unwrap();
-    let (_, by_case, _) = cairn(&[
-        "run",
-        g,
-        "--case",
-        path.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let (code, by_fhir, err) = cairn(&[
-        "run",
-        g,
-        "--fhir",
-        bundle,
-        "--binding",
-        b,
-        "--as-of",
-        "2026-06-01",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let (a, f): (Value, Value) = (
-        serde_json::from_str(&by_case).unwrap(),
-        serde_json::from_str(&by_fhir).unwrap(),
-    );
-    assert_eq!(a, f);
-    assert_eq!(
-        f["extraction"]["provenance"]["margin"],
-        json!(["Observation/margin"])
-    );
-    // Neither `--case` nor `--fhir`; a bundle that is not one.
-    let (code, _, err) = cairn(&["run", g]);
-    assert_eq!(code, 2, "{err}");
-    let (code, _, err) = cairn(&["fhir", "extract", g, "--binding", b, "tests/fhir/mini.toml"]);
-    assert_eq!(code, 1);
-    assert!(err.contains("not JSON"), "{err}");
-    let (code, _, err) = cairn(&["check", g, "--binding", b]);
-    assert_eq!(code, 0, "{err}");
-    assert!(err.contains("ok (0 errors, 0 warnings)"), "{err}");
-}
-
 #[test]
 fn where_and_filters_select_resources() {
     let checked = guideline("tests/fhir/mini.cairn");
@@ -456,4 +345,19 @@ fn where_and_filters_select_resources() {
     let mut t = obs("t", "trial", ("valueBoolean", json!(true)), None);
     t["status"] = json!("preliminary");
     assert!(!run(&[t]).facts.contains_key("trial"));
+}
+
+#[test]
+fn dates_come_from_date_times_and_period_starts() {
+    let mut t = obs("t", "test", ("valueBoolean", json!(true)), None);
+    t["effectivePeriod"] = json!({"start": "2025-11-30T23:30:00-05:00", "end": "2025-12-01"});
+    assert_eq!(run(&[t]).facts["last_test"], "2025-11-30");
+    // A partial date is not a day: unknown with a warning, not the 1st.
+    let mut t = obs("t", "test", ("valueBoolean", json!(true)), None);
+    t["effectiveDateTime"] = json!("2025-11");
+    let e = run(&[t]);
+    // The test exists: the closed world (no test on record) does not apply.
+    assert!(!e.facts.contains_key("last_test"), "{:?}", e.facts);
+    assert!(e.closed_world.is_empty());
+    assert_eq!(warning_codes(&e), ["cairn::extract::bad_value"]);
 }

@@ -1,8 +1,8 @@
 //! The FHIRPath subset (`cairn::fhir::path`): navigation over FHIR R4 JSON
 //! with choice types, the functions and operators with three-valued logic,
-//! parse and run-time errors with their codes, the limits (deep nesting, a
-//! long expression, a huge resource, nested `where`s) and `cairn fhir path`.
-//! The oracle corpus (results of HL7's engine) is `fhirpath_corpus.rs`.
+//! parse and run-time errors with their codes, `cairn fhir path`, and no
+//! panic on any text. The limits are tested in `fhirpath_limits.rs`, the
+//! oracle corpus (results of HL7's engine) in `fhirpath_corpus.rs`.
 
 use cairn::fhir::path::{Item, Path, PathError};
 use miette::Diagnostic;
@@ -185,84 +185,6 @@ fn errors_carry_codes_spans_and_did_you_mean() {
 }
 
 #[test]
-fn deep_nesting_and_long_expressions_are_diagnostics_not_overflows() {
-    // On a thread with the default stack of a spawned thread (2 MiB): the
-    // parser and evaluator recurse once per nesting level, a few kilobytes
-    // each in a debug build, so without the limits 100 000 levels overflow.
-    let codes = std::thread::Builder::new()
-        .stack_size(2 * 1024 * 1024)
-        .spawn(|| {
-            let code = |e: &str| {
-                Path::parse(e)
-                    .err()
-                    .and_then(|e| e.code().map(|c| c.to_string()))
-                    .unwrap_or_default()
-            };
-            let nested = |n: usize| format!("{}1{}", "(1 + ".repeat(n), ")".repeat(n));
-            // The deepest nesting allowed parses and evaluates (each `(`
-            // and each right operand is a level).
-            let deepest = Path::parse(&nested(31)).unwrap();
-            let value = deepest.evaluate(&Value::Null).unwrap()[0].to_json();
-            // A chain as long as allowed is evaluated in a loop.
-            let chain = Path::parse(&format!("1{}", " + 1".repeat(500))).unwrap();
-            let sum = chain.evaluate(&Value::Null).unwrap()[0].to_json();
-            let calls = format!(
-                "{}true{}",
-                "iif(true, ".repeat(100_000),
-                ", 0)".repeat(100_000)
-            );
-            [
-                code(&format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000))),
-                code(&format!("{}1", "-".repeat(100_000))),
-                code(&calls[..200_000]),
-                code(&nested(100)),
-                code(&format!("a{}", ".a".repeat(100_000))),
-                code(&format!("1{}", "+1".repeat(100_000))),
-                code(&format!("'{}'", "x".repeat(300_000))),
-                value.to_string(),
-                sum.to_string(),
-            ]
-        })
-        .unwrap()
-        .join()
-        .unwrap();
-    let deep = "cairn::fhirpath::too_deep";
-    let tall = "cairn::fhirpath::too_tall";
-    assert_eq!(
-        codes,
-        [
-            deep,
-            deep,
-            deep,
-            deep,
-            tall,
-            tall,
-            "cairn::fhirpath::too_long",
-            "32",
-            "501"
-        ]
-    );
-}
-
-#[test]
-fn a_huge_resource_evaluates_and_nested_wheres_hit_the_step_limit() {
-    let entries: Vec<Value> = (0..50_000)
-        .map(|i| json!({"code": {"text": format!("c{i}")}, "valueInteger": i}))
-        .collect();
-    let big = json!({"resourceType": "Observation", "component": entries});
-    assert_eq!(eval("component.count()", &big), json!([50_000]));
-    assert_eq!(
-        eval("component.where(value = 49999).code.text", &big),
-        json!(["c49999"])
-    );
-    let (code, _) = error(
-        "component.where(%resource.component.where(value = 3).exists()).count()",
-        &big,
-    );
-    assert_eq!(code, "cairn::fhirpath::too_costly");
-}
-
-#[test]
 fn items_give_their_json_strings_and_booleans() {
     let obs = observation();
     let path = Path::parse("status | @2024-01-01 | true | 2.5").unwrap();
@@ -317,4 +239,101 @@ fn cairn_fhir_path_prints_the_collection_or_the_diagnostic() {
     assert!(err.contains("cairn::fhirpath::resource_json"), "{err}");
     let (code, _, _) = run(&["value", "/nonexistent/obs.json"]);
     assert_eq!(code, Some(2));
+}
+
+/// FHIRPath-like text: words, operators, literals and brackets in any order.
+fn soup() -> impl proptest::strategy::Strategy<Value = String> {
+    let words = [
+        "Observation",
+        "value",
+        "component",
+        "code",
+        "coding",
+        "where(",
+        "exists(",
+        "first()",
+        "ofType(",
+        "Quantity",
+        "is",
+        "as",
+        "and",
+        "or",
+        "implies",
+        "not()",
+        "iif(",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{}",
+        ".",
+        ",",
+        "=",
+        "!=",
+        "<",
+        ">=",
+        "~",
+        "|",
+        "+",
+        "-",
+        "*",
+        "/",
+        "div",
+        "mod",
+        "in",
+        "contains",
+        "'a'",
+        "'\\u00e9'",
+        "1",
+        "2.5",
+        "@2024-01-01",
+        "@T10:00",
+        "$this",
+        "$index",
+        "%resource",
+        "%ucum",
+        "true",
+        "count()",
+        "select(",
+        "all(",
+        "substring(",
+        "9999999999999999999",
+        "@2024-13-40",
+        "'",
+        "`",
+        "%",
+        "$",
+    ];
+    proptest::collection::vec(proptest::sample::select(words.to_vec()), 0..24)
+        .prop_map(|w| w.join(" "))
+}
+
+use proptest::strategy::Strategy as _;
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 400,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(
+            "tests/proptest-regressions/fhirpath.txt",
+        ))),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Any text parses or gives a diagnostic whose span lies inside it and
+    /// renders; what parses evaluates or gives one: never a panic.
+    #[test]
+    fn parsing_and_evaluating_never_panic(text in soup(), noise in "\\PC{0,40}") {
+        let obs = observation();
+        for input in [text.clone(), noise.clone(), format!("{text}{noise}")] {
+            let result = Path::parse(&input).and_then(|p| p.evaluate(&obs).map(|items| items.len()));
+            if let Err(e) = result {
+                proptest::prop_assert!(e.span().end <= input.len(), "{e:?} in {input:?}");
+                let mut sources = cairn::source::SourceMap::new();
+                let file = sources.add("<expression>", input.as_str());
+                let mut diagnostics = cairn::diagnostics::Diagnostics::new();
+                diagnostics.push(file, e);
+                proptest::prop_assert!(!diagnostics.render(&sources, 100).is_empty());
+            }
+        }
+    }
 }

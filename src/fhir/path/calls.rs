@@ -6,10 +6,9 @@
 use super::ast::Expr;
 use super::compare::Prim;
 use super::error::PathError;
-use super::eval::{mismatch, navigate, same, single, to_bool, Evaluator};
+use super::eval::{mismatch, navigate, single, to_bool, Evaluator};
 use super::functions::{name, Func};
 use super::item::Item;
-use super::operators::union;
 use std::ops::Range;
 
 impl<'a> Evaluator<'a, '_> {
@@ -105,11 +104,8 @@ impl<'a> Evaluator<'a, '_> {
                 }
             }
             Func::Single => single(&input, fname, span)?.cloned().into_iter().collect(),
-            Func::Distinct => union(input, Vec::new()),
-            Func::IsDistinct => {
-                let n = input.len();
-                boolean(union(input, Vec::new()).len() == n)
-            }
+            Func::Distinct => self.union(input, Vec::new(), span)?,
+            Func::IsDistinct => boolean(self.is_distinct(input, span)?),
             Func::Not => to_bool(&input, fname, span)?
                 .map(|b| Item::Bool(!b))
                 .into_iter()
@@ -136,37 +132,43 @@ impl<'a> Evaluator<'a, '_> {
             Func::Union | Func::Combine | Func::Intersect | Func::Exclude => {
                 let other = self.eval(&args[0], this, index)?;
                 match func {
-                    Func::Union => union(input, other),
+                    Func::Union => self.union(input, other, span)?,
                     Func::Combine => input.into_iter().chain(other).collect(),
-                    Func::Intersect => union(
-                        input
+                    _ => {
+                        let keep = self.members(&input, other, span)?;
+                        let wanted = func == Func::Intersect;
+                        let kept = input
                             .into_iter()
-                            .filter(|i| other.iter().any(|o| same(i, o)))
-                            .collect(),
-                        Vec::new(),
-                    ),
-                    _ => input
-                        .into_iter()
-                        .filter(|i| !other.iter().any(|o| same(i, o)))
-                        .collect(),
+                            .zip(keep)
+                            .filter(|(_, member)| *member == wanted)
+                            .map(|(item, _)| item)
+                            .collect();
+                        if wanted {
+                            self.union(kept, Vec::new(), span)?
+                        } else {
+                            kept
+                        }
+                    }
                 }
             }
             Func::SubsetOf | Func::SupersetOf => {
                 let other = self.eval(&args[0], this, index)?;
                 let (small, big) = match func {
-                    Func::SubsetOf => (&input, &other),
-                    _ => (&other, &input),
+                    Func::SubsetOf => (input, other),
+                    _ => (other, input),
                 };
-                boolean(small.iter().all(|s| big.iter().any(|b| same(s, b))))
+                boolean(self.members(&small, big, span)?.into_iter().all(|m| m))
             }
             Func::Extension => {
                 let Some(url) = self.string_arg(&args[0], this, index, fname)? else {
                     return Ok(Vec::new());
                 };
                 let mut extensions = Vec::new();
+                let mut scanned = 0;
                 for item in &input {
-                    navigate(item, "extension", &mut extensions);
+                    scanned += navigate(item, "extension", &mut extensions);
                 }
+                self.step(scanned, span)?;
                 extensions.retain(|e| {
                     e.as_node()
                         .and_then(|n| n.get("url"))

@@ -17,9 +17,11 @@ pub enum Prim<'x> {
     Int(i64),
     /// A Decimal.
     Dec(f64),
-    /// A string of unknown type: a string element (`status`, `birthDate`
-    /// alike without the model) or a String.
+    /// A string element of unknown type (`status` and `birthDate` alike
+    /// without the model): compared with a date, it is read as one.
     Str(&'x str),
+    /// A computed String (a literal, a function's result): never a date.
+    Text(&'x str),
     /// A date or date-time: typed by its choice suffix or a literal.
     Date(&'x str),
     /// A time: typed by its choice suffix or a literal.
@@ -48,7 +50,7 @@ impl<'x> Prim<'x> {
             Item::Bool(b) => Prim::Bool(*b),
             Item::Integer(i) => Prim::Int(*i),
             Item::Decimal(d) => Prim::Dec(*d),
-            Item::String(s) => Prim::Str(s),
+            Item::String(s) => Prim::Text(s),
             Item::Date(s) | Item::DateTime(s) => Prim::Date(s),
             Item::Time(s) => Prim::Time(s),
         }
@@ -60,7 +62,7 @@ impl<'x> Prim<'x> {
             Prim::Bool(_) => "a Boolean",
             Prim::Int(_) => "an integer",
             Prim::Dec(_) => "a decimal",
-            Prim::Str(_) => "a string",
+            Prim::Str(_) | Prim::Text(_) => "a string",
             Prim::Date(_) => "a date",
             Prim::Time(_) => "a time",
             Prim::Other(_) => "an element with children",
@@ -82,7 +84,7 @@ pub fn equal(a: &Item<'_>, b: &Item<'_>) -> Option<bool> {
         (Prim::Int(_) | Prim::Dec(_), Prim::Int(_) | Prim::Dec(_)) => {
             Some(same_number(number(a), number(b)))
         }
-        (Prim::Str(x), Prim::Str(y)) => Some(x == y),
+        (Prim::Str(x) | Prim::Text(x), Prim::Str(y) | Prim::Text(y)) => Some(x == y),
         (Prim::Bool(x), Prim::Bool(y)) => Some(x == y),
         (Prim::Date(_) | Prim::Str(_), Prim::Date(_)) | (Prim::Date(_), Prim::Str(_)) => {
             match (date_of(a), date_of(b)) {
@@ -101,12 +103,14 @@ pub fn equal(a: &Item<'_>, b: &Item<'_>) -> Option<bool> {
     }
 }
 
-/// FHIRPath `~` on two items: strings ignoring case and runs of
-/// whitespace, decimals to the fewer decimal places, dates of different
-/// precision not equivalent.
+/// FHIRPath `~` on two items: strings ignoring case, any whitespace
+/// character as a space; decimals to the fewer decimal places; dates of
+/// different precision not equivalent.
 pub fn equivalent(a: &Item<'_>, b: &Item<'_>) -> bool {
     match (Prim::of(a), Prim::of(b)) {
-        (Prim::Str(x), Prim::Str(y)) => normalise(x) == normalise(y),
+        (Prim::Str(x) | Prim::Text(x), Prim::Str(y) | Prim::Text(y)) => {
+            normalise(x) == normalise(y)
+        }
         (Prim::Int(_) | Prim::Dec(_), Prim::Int(_) | Prim::Dec(_)) => {
             let (x, y) = (number(a), number(b));
             let places = decimal_places(x).min(decimal_places(y));
@@ -117,11 +121,13 @@ pub fn equivalent(a: &Item<'_>, b: &Item<'_>) -> bool {
     }
 }
 
+/// Upper case, each whitespace character a space, as HL7's engine
+/// normalises strings for `~`.
 fn normalise(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    s.chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect::<String>()
+        .to_uppercase()
 }
 
 /// The decimal places of `x` as JavaScript prints it (HL7's engine counts them so).
@@ -140,7 +146,7 @@ pub fn order(a: &Item<'_>, b: &Item<'_>) -> Result<Option<Ordering>, (&'static s
         (Prim::Int(_) | Prim::Dec(_), Prim::Int(_) | Prim::Dec(_)) => {
             Ok(number(a).partial_cmp(&number(b)))
         }
-        (Prim::Str(x), Prim::Str(y)) => Ok(Some(x.cmp(y))),
+        (Prim::Str(x) | Prim::Text(x), Prim::Str(y) | Prim::Text(y)) => Ok(Some(x.cmp(y))),
         (Prim::Date(_) | Prim::Str(_), Prim::Date(_)) | (Prim::Date(_), Prim::Str(_)) => {
             match (date_of(a), date_of(b)) {
                 (Some(x), Some(y)) => Ok(x.compare(&y)),
@@ -224,6 +230,12 @@ impl DateValue {
         (value.read_time(text) && value.offset.is_none()).then_some(value)
     }
 
+    /// What equal values share: the precision and the parts in UTC
+    /// (values of different precision are never equal).
+    pub fn key(&self) -> (usize, [i64; 6]) {
+        (self.precision, self.in_utc())
+    }
+
     /// True when a time of day is given.
     pub fn has_time(&self) -> bool {
         self.precision > 3
@@ -278,15 +290,13 @@ impl DateValue {
         [y, mo, d, rest / 60, rest % 60, ms]
     }
 
-    /// The order of two dates (or two times) as far as both are given;
+    /// The order of two dates (or two times) as far as both are given, each
+    /// date-time in UTC;
     /// `None` when they agree that far but one is more precise.
     pub fn compare(&self, other: &DateValue) -> Option<Ordering> {
-        let both_timed = self.has_time() && other.has_time();
-        let (a, b) = if both_timed {
-            (self.in_utc(), other.in_utc())
-        } else {
-            (self.parts, other.parts)
-        };
+        // A date-time is read in UTC even against a date, as HL7's engine
+        // does (`2024-02-29T23:10-05:00` is after `@2024-02-29`).
+        let (a, b) = (self.in_utc(), other.in_utc());
         let common = self.precision.min(other.precision);
         for k in 0..common {
             match a[k].cmp(&b[k]) {

@@ -47,6 +47,40 @@ impl<'a> Evaluator<'a, '_> {
         Ok(())
     }
 
+    /// Counts the work of comparing or hashing `items` whole: one step per
+    /// JSON node of each object or array and per 16 bytes of each string
+    /// (counted only up to the steps left, so counting costs no more than
+    /// the limit allows).
+    pub(super) fn charge_nodes(
+        &mut self,
+        items: &[Item<'a>],
+        span: &Range<usize>,
+    ) -> Result<(), PathError> {
+        for item in items {
+            let cost = match item {
+                Item::Node { value, .. } => {
+                    let left = MAX_STEPS.saturating_sub(self.steps);
+                    nodes_up_to(
+                        value,
+                        usize::try_from(left)
+                            .unwrap_or(usize::MAX)
+                            .saturating_add(1),
+                    )
+                }
+                Item::String(s) => s.len() / 16,
+                _ => 0,
+            };
+            self.step(cost, span)?;
+        }
+        Ok(())
+    }
+
+    /// Counts the work of a string function reading `text`: a step per 16
+    /// bytes.
+    pub(super) fn charge_text(&mut self, text: &str, span: &Range<usize>) -> Result<(), PathError> {
+        self.step(text.len() / 16, span)
+    }
+
     /// Evaluates `expr` with `this` as `$this` (the focus of a name without
     /// a base) and `index` as `$index`.
     ///
@@ -84,7 +118,11 @@ impl<'a> Evaluator<'a, '_> {
         self.step(0, &expr.span)?;
         let input = || first.unwrap_or_else(|| this.to_vec());
         let out = match &expr.kind {
-            Kind::Member { base, name } => member(input(), base.is_none(), name),
+            Kind::Member { base, name } => {
+                let (out, scanned) = member(input(), base.is_none(), name);
+                self.step(scanned, &expr.span)?;
+                out
+            }
             Kind::Call { func, args, .. } => {
                 self.call(*func, input(), args, this, index, &expr.span)?
             }
@@ -97,7 +135,7 @@ impl<'a> Evaluator<'a, '_> {
             }
             Kind::Binary { op, lhs, rhs } => {
                 let right = self.eval(rhs, this, index)?;
-                super::operators::binary(*op, input(), right, (lhs, rhs), &expr.span)?
+                self.binary(*op, input(), right, (lhs, rhs), &expr.span)?
             }
             Kind::Negate(operand) => {
                 let items = self.eval(operand, this, index)?;
@@ -144,7 +182,7 @@ impl<'a> Evaluator<'a, '_> {
             TypeOp::OfType => {
                 let mut out = Vec::new();
                 for item in input {
-                    if is_type(&item, ty).ok_or_else(untyped)? {
+                    if is_type(&item, ty, op).ok_or_else(untyped)? {
                         out.push(item);
                     }
                 }
@@ -156,7 +194,7 @@ impl<'a> Evaluator<'a, '_> {
         let Some(item) = single(&input, what, span)? else {
             return Ok(Vec::new());
         };
-        let matches = is_type(item, ty).ok_or_else(untyped)?;
+        let matches = is_type(item, ty, op).ok_or_else(untyped)?;
         Ok(match op {
             TypeOp::Is => vec![Item::Bool(matches)],
             _ if matches => input,
@@ -179,20 +217,23 @@ fn first_child(expr: &Expr) -> Option<&Expr> {
 }
 
 /// The children `name` of each input item; capitalised at the start of a
-/// path, the resource type filter (the focus, if it is one).
+/// path, the resource type filter (the focus, if it is one). Also gives
+/// how many keys were scanned for a choice element, a cost in steps.
 #[inline(never)]
-fn member<'a>(input: Vec<Item<'a>>, leading: bool, name: &str) -> Vec<Item<'a>> {
+fn member<'a>(input: Vec<Item<'a>>, leading: bool, name: &str) -> (Vec<Item<'a>>, usize) {
     if leading && name.starts_with(|c: char| c.is_ascii_uppercase()) {
-        return input
+        let out = input
             .into_iter()
             .filter(|i| i.fhir_type() == Some(name))
             .collect();
+        return (out, 0);
     }
     let mut out = Vec::new();
+    let mut scanned = 0;
     for item in &input {
-        navigate(item, name, &mut out);
+        scanned += navigate(item, name, &mut out);
     }
-    out
+    (out, scanned)
 }
 
 /// `input[at]`: the item at a zero-based Integer index, if any.
@@ -229,15 +270,18 @@ fn negate<'a>(items: &[Item<'a>], span: &Range<usize>) -> Result<Vec<Item<'a>>, 
 }
 
 /// Whether `item` is of type `ty`; `None` when its type is not known.
-fn is_type(item: &Item<'_>, ty: TypeName) -> Option<bool> {
+/// `is` never takes a node for a System type (`valueBoolean is Boolean` is
+/// false: it is a FHIR `boolean`); `ofType` does, for the FHIR primitive
+/// types whose values are of that System type, as HL7's engine does.
+fn is_type(item: &Item<'_>, ty: TypeName, op: TypeOp) -> Option<bool> {
     match (item, ty) {
         (Item::Node { .. }, TypeName::Fhir(wanted)) => item
             .fhir_type()
             .map(|actual| types::fhir_is(actual, wanted)),
-        // A node's FHIR type is never a System type (`valueBoolean is
-        // Boolean` is false: it is a FHIR `boolean`), but the type must be
-        // known to say so.
-        (Item::Node { .. }, TypeName::System(_)) => item.fhir_type().map(|_| false),
+        (Item::Node { .. }, TypeName::System(_)) if op != TypeOp::OfType => Some(false),
+        (Item::Node { .. }, TypeName::System(wanted)) => item
+            .fhir_type()
+            .map(|actual| types::system_type_of(actual) == Some(wanted)),
         (_, TypeName::System(wanted)) => Some(item.fhir_type() == Some(wanted)),
         (_, TypeName::Fhir(_)) => Some(false),
     }
@@ -293,24 +337,51 @@ fn literal(lit: &Literal) -> Item<'static> {
 }
 
 /// The children named `name` of `item` (FHIR R4 JSON): the key itself, or
-/// a choice element's key `name` + a type suffix (`valueQuantity`).
-pub(super) fn navigate<'a>(item: &Item<'a>, name: &str, out: &mut Vec<Item<'a>>) {
+/// a choice element's key `name` + a type suffix (`valueQuantity`). Gives
+/// the number of keys scanned for the choice element (0 when the key is
+/// there), which the caller counts as steps: a node of many keys is not
+/// scanned for free.
+pub(super) fn navigate<'a>(item: &Item<'a>, name: &str, out: &mut Vec<Item<'a>>) -> usize {
     let Item::Node {
         value: Value::Object(map),
         ..
     } = item
     else {
-        return;
+        return 0;
     };
     if let Some(child) = map.get(name) {
         push_flat(child, None, out);
-        return;
+        return 0;
     }
     for (key, child) in map {
         if let Some(ty) = key.strip_prefix(name).and_then(types::choice_suffix) {
             push_flat(child, Some(ty), out);
         }
     }
+    map.len()
+}
+
+/// The work of reading `value` whole: one per JSON node and per 16 bytes
+/// of a string, counted up to `cap`.
+fn nodes_up_to(value: &Value, cap: usize) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        count += 1;
+        match v {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => {
+                count += map.keys().map(|k| k.len() / 16).sum::<usize>();
+                stack.extend(map.values());
+            }
+            Value::String(s) => count += s.len() / 16,
+            _ => {}
+        }
+        if count >= cap {
+            return count;
+        }
+    }
+    count
 }
 
 /// A JSON value as items: an array's elements (`null`s, which stand for

@@ -35,14 +35,16 @@ pub enum Item<'a> {
 }
 
 impl<'a> Item<'a> {
-    /// A node of the resource, typed by `choice` or, for a resource, by its
-    /// `resourceType`.
+    /// A node of the resource, typed by `choice`, or, for a resource, by its
+    /// `resourceType`; a JSON Boolean is a FHIR `boolean` (R4 has no other
+    /// type written as one).
     pub fn node(value: &'a Value, choice: Option<&'static str>) -> Item<'a> {
-        let fhir_type = choice.or_else(|| {
-            value
+        let fhir_type = choice.or_else(|| match value {
+            Value::Bool(_) => Some("boolean"),
+            _ => value
                 .get("resourceType")
                 .and_then(Value::as_str)
-                .and_then(types::resource_type)
+                .and_then(types::resource_type),
         });
         Item::Node { value, fhir_type }
     }

@@ -33,6 +33,7 @@ pub mod item;
 pub mod lexer;
 mod operators;
 pub mod parser;
+mod sets;
 mod strings;
 pub mod types;
 

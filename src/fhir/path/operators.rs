@@ -5,101 +5,112 @@
 use super::ast::{BinOp, Expr};
 use super::compare::{self, Prim};
 use super::error::PathError;
-use super::eval::{mismatch, same, single, to_bool};
+use super::eval::{mismatch, same, single, to_bool, Evaluator};
 use super::item::Item;
 use std::cmp::Ordering;
 use std::ops::Range;
 
-/// `left op right`; `operands` are the operand expressions, for errors.
-pub fn binary<'a>(
-    op: BinOp,
-    left: Vec<Item<'a>>,
-    right: Vec<Item<'a>>,
-    operands: (&Expr, &Expr),
-    span: &Range<usize>,
-) -> Result<Vec<Item<'a>>, PathError> {
-    let sym = op.symbol();
-    let (lhs, rhs) = operands;
-    let boolean = |b: Option<bool>| b.map(Item::Bool).into_iter().collect::<Vec<_>>();
-    Ok(match op {
-        BinOp::And | BinOp::Or | BinOp::Xor | BinOp::Implies => {
-            let a = to_bool(&left, sym, &lhs.span)?;
-            let b = to_bool(&right, sym, &rhs.span)?;
-            boolean(logic(op, a, b))
-        }
-        BinOp::Eq | BinOp::Ne => {
-            if left.is_empty() || right.is_empty() {
-                return Ok(Vec::new());
+impl<'a> Evaluator<'a, '_> {
+    /// `left op right`; `operands` are the operand expressions, for errors.
+    pub(super) fn binary(
+        &mut self,
+        op: BinOp,
+        left: Vec<Item<'a>>,
+        right: Vec<Item<'a>>,
+        operands: (&Expr, &Expr),
+        span: &Range<usize>,
+    ) -> Result<Vec<Item<'a>>, PathError> {
+        let sym = op.symbol();
+        let (lhs, rhs) = operands;
+        let boolean = |b: Option<bool>| b.map(Item::Bool).into_iter().collect::<Vec<_>>();
+        Ok(match op {
+            BinOp::And | BinOp::Or | BinOp::Xor | BinOp::Implies => {
+                let a = to_bool(&left, sym, &lhs.span)?;
+                let b = to_bool(&right, sym, &rhs.span)?;
+                boolean(logic(op, a, b))
             }
-            let eq = if left.len() == right.len() {
-                left.iter()
-                    .zip(&right)
-                    .map(|(a, b)| compare::equal(a, b))
-                    .try_fold(true, |all, e| e.map(|e| all && e))
-            } else {
-                Some(false)
-            };
-            boolean(eq.map(|e| e == (op == BinOp::Eq)))
-        }
-        BinOp::Equiv | BinOp::NotEquiv => {
-            let eq = left.len() == right.len()
-                && left
-                    .iter()
-                    .all(|a| right.iter().any(|b| compare::equivalent(a, b)));
-            vec![Item::Bool(eq == (op == BinOp::Equiv))]
-        }
-        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-            let (Some(a), Some(b)) = (
-                single(&left, sym, &lhs.span)?,
-                single(&right, sym, &rhs.span)?,
-            ) else {
-                return Ok(Vec::new());
-            };
-            let ordering = compare::order(a, b)
-                .map_err(|(x, y)| mismatch(sym, &format!("{x} and {y}"), span))?;
-            boolean(ordering.map(|o| match op {
-                BinOp::Lt => o == Ordering::Less,
-                BinOp::Le => o != Ordering::Greater,
-                BinOp::Gt => o == Ordering::Greater,
-                _ => o != Ordering::Less,
-            }))
-        }
-        BinOp::In | BinOp::Contains => {
-            let (element, collection, at) = if op == BinOp::In {
-                (&left, &right, &lhs.span)
-            } else {
-                (&right, &left, &rhs.span)
-            };
-            match single(element, sym, at)? {
-                None => Vec::new(),
-                Some(e) => vec![Item::Bool(collection.iter().any(|c| same(e, c)))],
-            }
-        }
-        BinOp::Union => union(left, right),
-        BinOp::Concat => {
-            let text = |items: &[Item<'_>], at: &Range<usize>| -> Result<String, PathError> {
-                match single(items, sym, at)? {
-                    None => Ok(String::new()),
-                    Some(i) => i
-                        .as_str()
-                        .map(str::to_string)
-                        .ok_or_else(|| mismatch(sym, Prim::of(i).describe(), at)),
+            BinOp::Eq | BinOp::Ne => {
+                self.charge_nodes(&left, span)?;
+                self.charge_nodes(&right, span)?;
+                if left.is_empty() || right.is_empty() {
+                    return Ok(Vec::new());
                 }
-            };
-            vec![Item::String(
-                text(&left, &lhs.span)? + &text(&right, &rhs.span)?,
-            )]
-        }
-        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::IntDiv | BinOp::Mod => {
-            let (Some(a), Some(b)) = (
-                single(&left, sym, &lhs.span)?,
-                single(&right, sym, &rhs.span)?,
-            ) else {
-                return Ok(Vec::new());
-            };
-            arithmetic(op, a, b, span)?.into_iter().collect()
-        }
-    })
+                let eq = if left.len() == right.len() {
+                    left.iter()
+                        .zip(&right)
+                        .map(|(a, b)| compare::equal(a, b))
+                        .try_fold(true, |all, e| e.map(|e| all && e))
+                } else {
+                    Some(false)
+                };
+                boolean(eq.map(|e| e == (op == BinOp::Eq)))
+            }
+            BinOp::Equiv | BinOp::NotEquiv => {
+                // Order does not matter: every pair may be compared.
+                self.step(left.len().saturating_mul(right.len()), span)?;
+                self.charge_nodes(&left, span)?;
+                self.charge_nodes(&right, span)?;
+                let eq = left.len() == right.len()
+                    && left
+                        .iter()
+                        .all(|a| right.iter().any(|b| compare::equivalent(a, b)));
+                vec![Item::Bool(eq == (op == BinOp::Equiv))]
+            }
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let (Some(a), Some(b)) = (
+                    single(&left, sym, &lhs.span)?,
+                    single(&right, sym, &rhs.span)?,
+                ) else {
+                    return Ok(Vec::new());
+                };
+                let ordering = compare::order(a, b)
+                    .map_err(|(x, y)| mismatch(sym, &format!("{x} and {y}"), span))?;
+                boolean(ordering.map(|o| match op {
+                    BinOp::Lt => o == Ordering::Less,
+                    BinOp::Le => o != Ordering::Greater,
+                    BinOp::Gt => o == Ordering::Greater,
+                    _ => o != Ordering::Less,
+                }))
+            }
+            BinOp::In | BinOp::Contains => {
+                let (element, collection, at) = if op == BinOp::In {
+                    (&left, &right, &lhs.span)
+                } else {
+                    (&right, &left, &rhs.span)
+                };
+                self.charge_nodes(element, span)?;
+                self.charge_nodes(collection, span)?;
+                match single(element, sym, at)? {
+                    None => Vec::new(),
+                    Some(e) => vec![Item::Bool(collection.iter().any(|c| same(e, c)))],
+                }
+            }
+            BinOp::Union => self.union(left, right, span)?,
+            BinOp::Concat => {
+                let text = |items: &[Item<'_>], at: &Range<usize>| -> Result<String, PathError> {
+                    match single(items, sym, at)? {
+                        None => Ok(String::new()),
+                        Some(i) => i
+                            .as_str()
+                            .map(str::to_string)
+                            .ok_or_else(|| mismatch(sym, Prim::of(i).describe(), at)),
+                    }
+                };
+                vec![Item::String(
+                    text(&left, &lhs.span)? + &text(&right, &rhs.span)?,
+                )]
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::IntDiv | BinOp::Mod => {
+                let (Some(a), Some(b)) = (
+                    single(&left, sym, &lhs.span)?,
+                    single(&right, sym, &rhs.span)?,
+                ) else {
+                    return Ok(Vec::new());
+                };
+                arithmetic(op, a, b, span)?.into_iter().collect()
+            }
+        })
+    }
 }
 
 /// FHIRPath's three-valued `and`, `or`, `xor`, `implies` (`None` is empty).
@@ -124,17 +135,6 @@ fn logic(op: BinOp, a: Option<bool>, b: Option<bool>) -> Option<bool> {
     }
 }
 
-/// The items of both, duplicates removed (first occurrence kept).
-pub fn union<'a>(left: Vec<Item<'a>>, right: Vec<Item<'a>>) -> Vec<Item<'a>> {
-    let mut out: Vec<Item<'a>> = Vec::with_capacity(left.len() + right.len());
-    for item in left.into_iter().chain(right) {
-        if !out.iter().any(|o| same(o, &item)) {
-            out.push(item);
-        }
-    }
-    out
-}
-
 /// `+ - * / div mod` on two single items: numbers (Integer stays Integer
 /// except under `/`), `+` on strings; division by zero is empty.
 fn arithmetic<'a>(
@@ -147,7 +147,9 @@ fn arithmetic<'a>(
     let (pa, pb) = (Prim::of(a), Prim::of(b));
     let overflow = || mismatch(sym, "integers whose result overflows", span);
     Ok(match (pa, pb) {
-        (Prim::Str(x), Prim::Str(y)) if op == BinOp::Add => Some(Item::String(format!("{x}{y}"))),
+        (Prim::Str(x) | Prim::Text(x), Prim::Str(y) | Prim::Text(y)) if op == BinOp::Add => {
+            Some(Item::String(format!("{x}{y}")))
+        }
         (Prim::Int(x), Prim::Int(y)) => match op {
             BinOp::Add => Some(Item::Integer(x.checked_add(y).ok_or_else(overflow)?)),
             BinOp::Sub => Some(Item::Integer(x.checked_sub(y).ok_or_else(overflow)?)),

@@ -32,7 +32,7 @@ impl<'a> Evaluator<'a, '_> {
             Func::ToInteger => {
                 return Ok(match prim {
                     Prim::Int(i) => Some(Item::Integer(i)),
-                    Prim::Str(s) => s.parse().ok().map(Item::Integer),
+                    Prim::Str(s) | Prim::Text(s) => s.parse().ok().map(Item::Integer),
                     Prim::Bool(b) => Some(Item::Integer(i64::from(b))),
                     _ => None,
                 }
@@ -44,7 +44,9 @@ impl<'a> Evaluator<'a, '_> {
                     Prim::Int(_) | Prim::Dec(_) => {
                         Some(Item::Decimal(super::compare::number(item)))
                     }
-                    Prim::Str(s) if is_decimal(s) => s.parse().ok().map(Item::Decimal),
+                    Prim::Str(s) | Prim::Text(s) if is_decimal(s) => {
+                        s.parse().ok().map(Item::Decimal)
+                    }
                     Prim::Bool(b) => Some(Item::Decimal(if b { 1.0 } else { 0.0 })),
                     _ => None,
                 }
@@ -54,9 +56,10 @@ impl<'a> Evaluator<'a, '_> {
             _ => {}
         }
         let text = match prim {
-            Prim::Str(s) | Prim::Date(s) | Prim::Time(s) => s.to_string(),
+            Prim::Str(s) | Prim::Text(s) | Prim::Date(s) | Prim::Time(s) => s.to_string(),
             other => return Err(mismatch(fname, other.describe(), span)),
         };
+        self.charge_text(&text, span)?;
         let count = |s: &str| i64::try_from(s.chars().count()).unwrap_or(i64::MAX);
         let out = match func {
             Func::StartsWith | Func::EndsWith | Func::Contains | Func::IndexOf => {
@@ -102,7 +105,7 @@ fn to_string(prim: Prim<'_>) -> Option<String> {
         Prim::Bool(b) => b.to_string(),
         Prim::Int(i) => i.to_string(),
         Prim::Dec(d) => format!("{d}"),
-        Prim::Str(s) | Prim::Date(s) | Prim::Time(s) => s.to_string(),
+        Prim::Str(s) | Prim::Text(s) | Prim::Date(s) | Prim::Time(s) => s.to_string(),
         Prim::Other(_) => return None,
     })
 }

@@ -298,6 +298,22 @@ impl TypeName {
     }
 }
 
+/// The System type of a FHIR primitive type's values (`Boolean` for
+/// `boolean`, `String` for `code`), for `ofType(System.X)`.
+pub fn system_type_of(fhir_type: &str) -> Option<&'static str> {
+    Some(match fhir_type {
+        "boolean" => "Boolean",
+        "string" | "code" | "id" | "markdown" | "uri" | "url" | "canonical" | "oid" | "uuid"
+        | "base64Binary" => "String",
+        "integer" | "positiveInt" | "unsignedInt" => "Integer",
+        "decimal" => "Decimal",
+        "date" => "Date",
+        "dateTime" | "instant" => "DateTime",
+        "time" => "Time",
+        _ => return None,
+    })
+}
+
 /// True when a value of FHIR type `actual` is a `wanted` (itself or a
 /// specialisation of it; every resource is a `Resource`).
 pub fn fhir_is(actual: &str, wanted: &str) -> bool {
