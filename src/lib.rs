@@ -55,6 +55,8 @@ pub mod fhir;
 pub mod format;
 pub mod graph;
 pub mod lsp;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod source;
 pub mod strength;
 pub mod syntax;

@@ -66,6 +66,8 @@ mod new;
 mod output;
 mod report;
 mod schema;
+#[cfg(feature = "serve")]
+mod serve;
 mod test_cmd;
 mod witnesses;
 
@@ -469,6 +471,33 @@ pub enum Command {
         #[arg(long, requires = "output")]
         force: bool,
     },
+    /// Serve the guidelines as CDS Hooks 2.0 services (patient-view,
+    /// order-select, order-sign) on 127.0.0.1, facts read from FHIR through
+    /// each guideline's binding; or, with `--report LOG`, summarise the
+    /// feedback log per recommendation.
+    #[cfg(feature = "serve")]
+    Serve {
+        /// The guideline files.
+        #[arg(required_unless_present = "report")]
+        guidelines: Vec<PathBuf>,
+        /// One binding file per guideline, in the same order.
+        #[arg(long = "binding", value_name = "BINDING")]
+        bindings: Vec<PathBuf>,
+        /// The configuration file (TOML: address, keys, CORS, limits,
+        /// feedback log; see the README).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// The address to listen on (default 127.0.0.1:8015).
+        #[arg(long, value_name = "ADDR")]
+        addr: Option<std::net::SocketAddr>,
+        /// Summarise this feedback log (accepted, overridden by reason, per
+        /// recommendation) instead of serving.
+        #[arg(long, value_name = "LOG", conflicts_with_all = ["bindings", "config", "addr"])]
+        report: Option<PathBuf>,
+        /// The report's format.
+        #[arg(long, value_enum, default_value = "text", requires = "report")]
+        format: Format,
+    },
     /// FHIR R4: extract cases from resources through a binding, write
     /// bundles and data requirements, evaluate FHIRPath against a resource.
     Fhir {
@@ -713,6 +742,22 @@ pub fn main() -> ExitCode {
             output,
             force,
         } => report::run(&guideline, &case, &report::Settings { output, force }),
+        #[cfg(feature = "serve")]
+        Command::Serve {
+            guidelines,
+            bindings,
+            config,
+            addr,
+            report,
+            format,
+        } => serve::run(serve::Settings {
+            guidelines,
+            bindings,
+            config,
+            addr,
+            report,
+            format,
+        }),
         Command::Fhir { command } => fhir::run(command),
     };
     ExitCode::from(output::finish(code))

@@ -59,6 +59,8 @@ mod report;
 mod report_cli;
 mod schedules;
 mod semantics;
+#[cfg(feature = "serve")]
+mod serve;
 mod syntax;
 mod tables;
 mod testing;
