@@ -22,7 +22,7 @@ use crate::check::Checked;
 use crate::value::{format_date, parse_date, Value};
 use serde::Serialize;
 use serde_json::{json, Map, Value as J};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What an extraction gives: the case's facts plus provenance and warnings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -83,6 +83,15 @@ pub fn extract(
         ..Extracted::default()
     };
     out.subject = subject(resources, &mut out.warnings);
+    // Each shape reads one resource type: the resources are grouped by type
+    // once (in input order), not scanned whole for every shape of every
+    // fact (a CDS Hooks call extracts on its hot path).
+    let mut by_type: HashMap<&str, Vec<(usize, &J)>> = HashMap::new();
+    for (i, r) in resources.iter().enumerate() {
+        if let Some(ty) = r.get("resourceType").and_then(J::as_str) {
+            by_type.entry(ty).or_default().push((i, r));
+        }
+    }
     for fb in binding.facts() {
         let Some(info) = checked.model.facts.get(fb.fact.0 as usize) else {
             continue;
@@ -93,7 +102,7 @@ pub fn extract(
             fact: info,
             warnings: &mut out.warnings,
         };
-        let (candidates, matched) = gather(&mut reader, fb, resources, as_of_day);
+        let (candidates, matched) = gather(&mut reader, fb, &by_type, as_of_day);
         // A resource that records the fact with a value that cannot be
         // read (warned) is no absence: the closed world does not apply.
         let decided = if candidates.is_empty() && matched {
@@ -123,7 +132,7 @@ pub fn extract(
 fn gather(
     reader: &mut Reader,
     fb: &FactBinding,
-    resources: &[J],
+    by_type: &HashMap<&str, Vec<(usize, &J)>>,
     as_of: Option<i32>,
 ) -> (Vec<Candidate>, bool) {
     let mut out = Vec::new();
@@ -150,7 +159,8 @@ fn gather(
             }
             Shape::Resource(r) => r,
         };
-        for (i, resource) in resources.iter().enumerate() {
+        let of_type = by_type.get(shape.resource.as_str()).map_or(&[][..], Vec::as_slice);
+        for &(i, resource) in of_type {
             let name = reference(resource, i);
             if reader.matches(shape, resource, &name) != Some(true) {
                 continue;
