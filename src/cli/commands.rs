@@ -82,6 +82,26 @@ fn has_header(text: &str) -> bool {
     })
 }
 
+/// The guideline and the case a `run` reads: a case file, or a FHIR
+/// bundle extracted through a binding (`--fhir`); every failure printed.
+pub(super) fn load_input(
+    guideline: &Path,
+    input: Input,
+) -> Result<(cairn::check::Checked, case::CaseFile), u8> {
+    match input {
+        Input::Case(case_path) => load(guideline, case_path),
+        Input::Fhir(source) => {
+            let checked = output::guideline(guideline)?;
+            let case = super::fhir_extract::case(&checked, &source)?;
+            Ok((checked, case))
+        }
+        Input::Missing => {
+            output::error("give the case: `--case FILE`, or `--fhir BUNDLE --binding FILE`");
+            Err(IO)
+        }
+    }
+}
+
 /// Loads the guideline and the case; the error is the exit code.
 pub(super) fn load(
     guideline: &Path,
@@ -134,25 +154,9 @@ pub fn run(
     view: Option<TraceView>,
     audience: Audience,
 ) -> u8 {
-    let (checked, case_file) = match input {
-        Input::Case(case_path) => match load(guideline, case_path) {
-            Ok(x) => x,
-            Err(code) => return code,
-        },
-        Input::Fhir(source) => {
-            let checked = match output::guideline(guideline) {
-                Ok(c) => c,
-                Err(code) => return code,
-            };
-            match super::fhir_extract::case(&checked, &source) {
-                Ok(c) => (checked, c),
-                Err(code) => return code,
-            }
-        }
-        Input::Missing => {
-            output::error("give the case: `--case FILE`, or `--fhir BUNDLE --binding FILE`");
-            return IO;
-        }
+    let (checked, case_file) = match load_input(guideline, input) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let program = Program::new(&checked);
     // The outcome borrows the program's strings; its JSON is written by

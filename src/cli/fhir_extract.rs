@@ -5,7 +5,6 @@ use super::output::{self, ERRORS, IO};
 use cairn::check::Checked;
 use cairn::diagnostics::Diagnostics;
 use cairn::fhir::{self, Binding, Extracted};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The settings of `cairn fhir extract` and `cairn run --fhir`.
@@ -163,7 +162,7 @@ pub fn extract(guideline: &Path, source: &Source, out: Option<&Path>, force: boo
             Ok(()) => 0,
             Err(_) => IO,
         },
-        Some(path) => match write(path, &text, force) {
+        Some(path) => match super::report::write(path, &text, force) {
             Ok(()) => 0,
             Err((code, message)) => {
                 output::error(message);
@@ -180,33 +179,4 @@ pub fn case(checked: &Checked, source: &Source) -> Result<cairn::CaseFile, u8> {
     let text = extracted.to_case_json().to_string();
     let name = format!("{} (extracted)", output::case_name(source.bundle));
     cairn::load_case(checked, &name, &text).map_err(|f| output::failed(&f))
-}
-
-/// Writes `text` to `path` through a temporary file in the same folder,
-/// so that the file appears complete or not at all (as `cairn report -o`).
-fn write(path: &Path, text: &str, force: bool) -> Result<(), (u8, String)> {
-    let name = path.display().to_string();
-    let io = |e: std::io::Error| (IO, format!("cannot write `{name}`: {e}"));
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cairn-")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    tmp.write_all(text.as_bytes()).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    super::batch_arrow::readable(tmp.as_file());
-    if force {
-        return tmp.persist(path).map(|_| ()).map_err(|e| io(e.error));
-    }
-    match tmp.persist_noclobber(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Err((
-            ERRORS,
-            format!("`{name}` exists, not overwritten (add --force to replace it)"),
-        )),
-        Err(e) => Err(io(e.error)),
-    }
 }

@@ -4,7 +4,7 @@
 //! reads back) and `cairn fhir requirements` (a binding's data requirements
 //! as a FHIR `Library`).
 
-use super::commands::{load, print_json, Input};
+use super::commands::{load_input, print_json, Input};
 use super::output::{self, ERRORS, IO};
 use cairn::fhir::{guidance, requirements, synth};
 use cairn::Program;
@@ -93,25 +93,9 @@ pub fn requirements(guideline: &Path, binding: &Path, as_of: Option<&str>) -> u8
 /// name resources and codes. An extracted case gives the response its
 /// subject and its extraction warnings.
 pub fn run(guideline: &Path, input: Input, binding: Option<&Path>) -> u8 {
-    let (checked, case_file) = match input {
-        Input::Case(case_path) => match load(guideline, case_path) {
-            Ok(x) => x,
-            Err(code) => return code,
-        },
-        Input::Fhir(source) => {
-            let checked = match output::guideline(guideline) {
-                Ok(c) => c,
-                Err(code) => return code,
-            };
-            match super::fhir_extract::case(&checked, &source) {
-                Ok(c) => (checked, c),
-                Err(code) => return code,
-            }
-        }
-        Input::Missing => {
-            output::error("give the case: `--case FILE`, or `--fhir BUNDLE --binding FILE`");
-            return IO;
-        }
+    let (checked, case_file) = match load_input(guideline, input) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let binding = match binding {
         Some(path) => match super::fhir_extract::load_binding(&checked, path) {

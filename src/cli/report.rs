@@ -74,8 +74,9 @@ pub fn run(guideline: &Path, case_path: &Path, settings: &Settings) -> u8 {
 }
 
 /// Writes `text` to `path` through a temporary file in the same folder,
-/// so that the file appears complete or not at all.
-fn write(path: &Path, text: &str, force: bool) -> Result<(), (u8, String)> {
+/// so that the file appears complete or not at all; an existing file is
+/// replaced only with `force` (`cairn report -o`, `cairn fhir extract -o`).
+pub(super) fn write(path: &Path, text: &str, force: bool) -> Result<(), (u8, String)> {
     let name = path.display().to_string();
     let io = |e: std::io::Error| (IO, format!("cannot write `{name}`: {e}"));
     let dir = match path.parent() {

@@ -159,7 +159,9 @@ fn gather(
             }
             Shape::Resource(r) => r,
         };
-        let of_type = by_type.get(shape.resource.as_str()).map_or(&[][..], Vec::as_slice);
+        let of_type = by_type
+            .get(shape.resource.as_str())
+            .map_or(&[][..], Vec::as_slice);
         for &(i, resource) in of_type {
             let name = reference(resource, i);
             if reader.matches(shape, resource, &name) != Some(true) {
