@@ -27,9 +27,13 @@ pub trait Source: Send + Sync {
     fn resource_types(&self) -> BTreeSet<String>;
     /// The facts deliberately not read, with the reason.
     fn unbound(&self) -> &BTreeMap<String, String>;
-    /// The case JSON (`{"facts": …}`) extracted from one patient's
-    /// resources, as of a date.
-    fn extract(&self, checked: &Checked, resources: &[Value], as_of: jiff::civil::Date) -> Value;
+    /// The facts extracted from one patient's resources, as of a date.
+    fn extract(
+        &self,
+        checked: &Checked,
+        resources: &[Value],
+        as_of: jiff::civil::Date,
+    ) -> crate::fhir::Extracted;
 }
 
 /// One guideline with its binding, compiled once.
@@ -181,15 +185,18 @@ pub fn answer(
     as_of: jiff::civil::Date,
     override_reasons: &[OverrideReason],
 ) -> Result<Answer, ApiError> {
-    let case_json = g.source.extract(&g.checked, resources, as_of);
-    let facts = case_json
-        .get("facts")
-        .and_then(Value::as_object)
-        .map_or(0, serde_json::Map::len);
-    // The facts alone: provenance and warnings are not the case's.
-    let facts_only = json!({"facts": case_json.get("facts").cloned().unwrap_or(json!({}))});
-    let text = serde_json::to_string(&facts_only)
-        .map_err(|e| ApiError::internal(format!("cannot encode the extracted case: {e}")))?;
+    let extracted = g.source.extract(&g.checked, resources, as_of);
+    let facts = extracted.facts.len();
+    // The facts alone, borrowed (this is the hook's hot path): provenance
+    // and warnings are not the case's.
+    #[derive(serde::Serialize)]
+    struct FactsOnly<'a> {
+        facts: &'a serde_json::Map<String, Value>,
+    }
+    let text = serde_json::to_string(&FactsOnly {
+        facts: &extracted.facts,
+    })
+    .map_err(|e| ApiError::internal(format!("cannot encode the extracted case: {e}")))?;
     let case = crate::load_case(&g.checked, "fhir-record", &text).map_err(|failed| {
         // The codes only: a message may quote the record's values.
         let codes: BTreeSet<String> = failed
@@ -269,7 +276,12 @@ impl Source for FhirSource {
         self.binding.unbound()
     }
 
-    fn extract(&self, checked: &Checked, resources: &[Value], as_of: jiff::civil::Date) -> Value {
-        crate::fhir::extract(checked, &self.binding, resources, Some(as_of)).to_case_json()
+    fn extract(
+        &self,
+        checked: &Checked,
+        resources: &[Value],
+        as_of: jiff::civil::Date,
+    ) -> crate::fhir::Extracted {
+        crate::fhir::extract(checked, &self.binding, resources, Some(as_of))
     }
 }
