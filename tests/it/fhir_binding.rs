@@ -2,21 +2,10 @@
 //! its guideline; every diagnostic is snapshotted as rendered (no colour),
 //! hostile files never panic, and the shipped bindings check clean.
 
+use super::fhir_support::{guideline, root};
 use cairn::fhir::{load_binding, Binding};
 use cairn::{Checked, Failed};
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn guideline(path: &str) -> Checked {
-    let parsed = cairn::parse_file(&root().join(path)).unwrap();
-    match parsed.check() {
-        Ok(c) => c,
-        Err(f) => panic!("{}", f.diagnostics.render(&f.sources, 100)),
-    }
-}
+use std::path::Path;
 
 fn mini() -> Checked {
     guideline("tests/fhir/mini.cairn")

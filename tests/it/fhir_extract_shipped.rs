@@ -3,34 +3,9 @@
 //! alone decides, and `cairn fhir extract`, `cairn run --fhir` and `cairn
 //! check --binding` end to end.
 
-use cairn::fhir::{extract, load_binding, Binding};
-use cairn::Checked;
+use super::fhir_support::{binding_for, day, guideline, root};
+use cairn::fhir::extract;
 use serde_json::{json, Value};
-use std::path::PathBuf;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn guideline(path: &str) -> Checked {
-    cairn::parse_file(&root().join(path))
-        .unwrap()
-        .check()
-        .unwrap()
-}
-
-fn binding_for(checked: &Checked, path: &str) -> Binding {
-    let text = std::fs::read_to_string(root().join(path)).unwrap();
-    let base = root().join(path).parent().unwrap().to_path_buf();
-    match load_binding(checked, path, &text, &base) {
-        Ok((b, _)) => b,
-        Err(f) => panic!("{}", f.diagnostics.render(&f.sources, 100)),
-    }
-}
-
-fn day(text: &str) -> jiff::civil::Date {
-    text.parse().unwrap()
-}
 
 fn coding(system: &str, code: &str) -> Value {
     json!({ "coding": [{ "system": system, "code": code }] })

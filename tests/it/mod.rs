@@ -31,6 +31,7 @@ mod fhir_guidance;
 mod fhir_ndjson;
 mod fhir_requirements;
 mod fhir_roundtrip;
+mod fhir_support;
 mod fhirpath;
 mod fhirpath_corpus;
 mod fhirpath_limits;
