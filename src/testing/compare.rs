@@ -83,7 +83,7 @@ pub fn differences(expect: &Expect, outcome: &Outcome) -> Vec<Difference> {
             .recommendations
             .iter()
             .find(|r| &r.id == id)
-            .map(|r| r.missing.clone())
+            .map(|r| r.missing.to_vec())
             .unwrap_or_default();
         actual.sort();
         if expected != actual {

@@ -254,7 +254,7 @@ fn cond_status(
     let out = p.evaluate(&case, Options::default());
     (
         out.recommendations[0].status,
-        out.recommendations[0].missing.clone(),
+        out.recommendations[0].missing.to_vec(),
     )
 }
 
@@ -389,7 +389,7 @@ fn first_match_stops_at_unknown_branch() {
         (
             out.derived["out"].clone(),
             out.recommendations[0].status,
-            out.recommendations[0].missing.clone(),
+            out.recommendations[0].missing.to_vec(),
         )
     };
     let t = Some(Value::Bool(true));
@@ -708,7 +708,7 @@ fn tables_match_first_row_with_wildcards() {
         (
             out.derived["outcomes"].clone(),
             out.recommendations[0].status,
-            out.recommendations[0].missing.clone(),
+            out.recommendations[0].missing.to_vec(),
         )
     };
     assert_eq!(

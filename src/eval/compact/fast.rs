@@ -245,6 +245,8 @@ pub(crate) struct Fast {
     /// Slots written only in the byte encoding, as `(slot, held in, kind)`;
     /// copied to the general slots when a walker needs them.
     pub byte_only: Vec<(S, S, Kind)>,
+    /// What `lazy::sync` copies, planned from `byte_only` (see there).
+    pub sync: crate::eval::lazy::SyncPlan,
     /// The instructions as runs of one operation (see `fast_plan`).
     pub runs: Vec<Run>,
     /// The slot holding each recommendation's combined condition, read

@@ -76,15 +76,36 @@ pub(crate) fn deferred(fast: &Fast, bytes: &[u8], vals: &[Option<Value>], i: u32
     )
 }
 
-/// Writes the deferred value slots (copies of a fact's read) into `vals`.
-fn fill_values(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
-    for (i, ins) in fast.lazy.iter().enumerate() {
-        if let Ins::Copy { dst, .. } = *ins {
-            let v = deferred(fast, bytes, vals, i as u32);
-            if let Some(slot) = vals.get_mut(dst as usize) {
-                *slot = v;
+/// What [`sync`] copies, planned once per program from `byte_only`,
+/// `held` and `lazy`: a sync is then a loop of table lookups, without a
+/// match on how each slot is held.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SyncPlan {
+    /// `(slot, byte, row of DECODE)`: a slot whose value is a byte's.
+    bytes: Vec<(S, S, u8)>,
+    /// `(slot, lazy[i])`: a slot computed by a deferred instruction,
+    /// byte-only tests first, then the deferred copies of value slots.
+    deferred: Vec<(S, u32)>,
+}
+
+impl SyncPlan {
+    /// The plan of a program whose `held` and `lazy` are final.
+    pub(crate) fn new(fast: &Fast) -> SyncPlan {
+        let mut plan = SyncPlan::default();
+        for &(pc, held, kind) in &fast.byte_only {
+            match (fast.held.get(held as usize), decode_row(kind)) {
+                (Some(&Held::Lazy(i)), _) => plan.deferred.push((pc, i)),
+                (_, Some(row)) => plan.bytes.push((pc, held, row as u8)),
+                _ => {}
             }
         }
+        // Deferred value slots, which `byte_only` does not list.
+        for (i, ins) in fast.lazy.iter().enumerate() {
+            if let Ins::Copy { dst, .. } = *ins {
+                plan.deferred.push((dst, i as u32));
+            }
+        }
+        plan
     }
 }
 
@@ -92,23 +113,23 @@ fn fill_values(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
 /// walkers that explain a result can read every slot there.
 /// Slots the run skipped (see `lazy`) are computed here.
 pub(crate) fn sync(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
-    for &(pc, held, kind) in &fast.byte_only {
-        let v = match fast.held.get(held as usize) {
-            Some(&Held::Lazy(i)) => deferred(fast, bytes, vals, i),
-            _ => {
-                let table = decode_row(kind).and_then(|r| DECODE.get(r));
-                match (bytes.get(held as usize), table) {
-                    (Some(&b), Some(table)) => table[usize::from(b)],
-                    _ => continue,
-                }
-            }
+    for &(pc, held, row) in &fast.sync.bytes {
+        let (Some(&b), Some(table)) = (bytes.get(held as usize), DECODE.get(usize::from(row)))
+        else {
+            continue;
         };
+        if let Some(slot) = vals.get_mut(pc as usize) {
+            *slot = table[usize::from(b)];
+        }
+    }
+    // A deferred test reads only slots that stay computed (see `defer`),
+    // so the order of these does not matter.
+    for &(pc, i) in &fast.sync.deferred {
+        let v = deferred(fast, bytes, vals, i);
         if let Some(slot) = vals.get_mut(pc as usize) {
             *slot = v;
         }
     }
-    // Deferred value slots, which `byte_only` does not list.
-    fill_values(fast, bytes, vals);
 }
 
 /// Whether an instruction may be deferred: it computes one slot from its
@@ -186,5 +207,6 @@ impl Fast {
                 }
             })
             .collect();
+        self.sync = SyncPlan::new(self);
     }
 }

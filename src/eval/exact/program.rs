@@ -11,7 +11,7 @@ use crate::case::Case;
 use crate::check::model::{DefId, FactId, RecId, Type};
 use crate::eval::compile::Pc;
 use crate::eval::fast_run::View;
-use crate::eval::outcome::{LeadsTo, Status};
+use crate::eval::outcome::{LeadsTo, Shared, Status};
 use crate::eval::probe::ProbeId;
 use crate::eval::run::Slots;
 use crate::eval::why::{self, Bits};
@@ -24,11 +24,11 @@ pub(crate) struct ExactInfo {
     /// The status is the Kleene approximation.
     pub approximate: bool,
     /// Unknown facts read whose values do not change the status.
-    pub regardless_of: Vec<String>,
+    pub regardless_of: Shared<String>,
     /// For an undetermined status: the facts that can change it.
-    pub missing: Vec<String>,
+    pub missing: Shared<String>,
     /// For an undetermined status: what each missing fact's values lead to.
-    pub leads_to: Vec<LeadsTo>,
+    pub leads_to: Shared<LeadsTo>,
 }
 
 /// How the completion walk's space compares with its bound.
@@ -435,7 +435,7 @@ impl Program {
             None => {}
             Some(Detail::Approximate) => info.approximate = true,
             Some(Detail::Decided(_)) => {
-                info.regardless_of = names(&mut work.facts.iter().copied());
+                info.regardless_of = names(&mut work.facts.iter().copied()).into();
             }
             Some(Detail::Differs) => {
                 let pick = |want: bool| {
@@ -448,16 +448,16 @@ impl Program {
                             .map(|(f, _)| *f),
                     )
                 };
-                info.missing = pick(true);
-                info.regardless_of = pick(false);
-                info.leads_to = leads_to(&self.model, work);
+                info.missing = pick(true).into();
+                info.regardless_of = pick(false).into();
+                info.leads_to = leads_to(&self.model, work).into();
             }
         }
         if info.approximate {
             scratch.missing.clear();
             scratch.visited.clear();
             self.exact_missing(scratch, rec);
-            info.missing = names(&mut scratch.missing.iter().map(|f| f as u32));
+            info.missing = names(&mut scratch.missing.iter().map(|f| f as u32)).into();
         }
         info
     }

@@ -12,7 +12,7 @@ use crate::eval::display;
 use crate::eval::outcome::schedule_dates;
 use crate::eval::outcome::score_range;
 use crate::eval::outcome::{
-    AlternativeOutcome, Derived, GuidelineRef, Outcome, Ranges, RecOutcome, Status,
+    AlternativeOutcome, Derived, GuidelineRef, Outcome, Ranges, RecOutcome, Shared, Status,
 };
 use crate::eval::{diagnose, grading, schedule, trace, Options, Program, Scratch};
 use crate::units::Unit;
@@ -285,7 +285,7 @@ pub(crate) fn outcome<'p>(
         let missing = if status == Status::Undetermined {
             exact.missing
         } else {
-            Vec::new()
+            Shared::new()
         };
         let diagnostics = match program.code.rec_root.get(i) {
             Some(&root) if status == Status::Undetermined && !failed.is_empty() => {

@@ -32,11 +32,13 @@ mod report_timeline;
 pub(crate) mod schedule;
 pub(crate) mod schedule_dates;
 pub(crate) mod score_range;
+mod shared;
 mod trace_tree;
 
 pub use build::absent_facts;
 pub use derived::{Derived, Ranges};
 use serde::Serialize;
+pub use shared::Shared;
 use std::borrow::Cow;
 pub use trace_tree::{trace_with, TraceFilter, TraceView, DEFAULT_DEPTH};
 
@@ -150,17 +152,17 @@ pub struct RecOutcome<'p> {
     /// The section headings from outermost to innermost.
     pub section_path: Cow<'p, [String]>,
     /// For `undetermined`: the unknown facts that could decide it.
-    pub missing: Vec<String>,
+    pub missing: Shared<String>,
     /// True when the status is the Kleene approximation: the exact pass
     /// could not split the completions soundly or hit its bound.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub approximate: bool,
     /// Unknown facts the rule reads whose values do not change its status.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub regardless_of: Vec<String>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub regardless_of: Shared<String>,
     /// For `undetermined`: what each value of a missing fact leads to.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub leads_to: Vec<LeadsTo>,
+    #[serde(skip_serializing_if = "<[LeadsTo]>::is_empty")]
+    pub leads_to: Shared<LeadsTo>,
     /// Alternatives.
     pub alternatives: Cow<'p, [AlternativeOutcome]>,
     /// Rationale texts.

@@ -85,7 +85,7 @@ pub(crate) fn outcome_view(subject: &Subject, outcome: &Outcome) -> View {
             *s = Some(rec.status);
         }
         if let Some(m) = v.missing.get_mut(i) {
-            *m = Some(rec.missing.clone());
+            *m = Some(rec.missing.to_vec());
         }
     }
     for (i, def) in model.defs.iter().enumerate() {

@@ -225,7 +225,7 @@ fn from_outcome(outcome: &Outcome) -> Said {
         missing: outcome
             .recommendations
             .iter()
-            .map(|r| r.missing.clone())
+            .map(|r| r.missing.to_vec())
             .collect(),
     }
 }
