@@ -62,6 +62,8 @@ pub struct Program {
     steps: Vec<StepKind>,
     /// Per recommendation: data that does not depend on the case.
     fixed: Vec<build::FixedRec>,
+    /// Per schedule: its phases in words.
+    schedule_phases: Vec<Vec<String>>,
     /// Definitions sorted by name (the key order of derived values in JSON).
     def_by_name: Vec<u32>,
     /// Per recommendation and definition: the cone the exact pass runs.
@@ -160,6 +162,7 @@ impl Program {
             .iter()
             .map(|r| build::FixedRec::new(&model, r))
             .collect();
+        let schedule_phases = schedule::phase_texts(&model);
         let plan = exact::Plan::new(&code, &model);
         let def_by_name = build::by_name(&model);
         Program {
@@ -168,6 +171,7 @@ impl Program {
             code,
             steps,
             fixed,
+            schedule_phases,
             def_by_name,
             plan,
         }

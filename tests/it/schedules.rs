@@ -44,7 +44,7 @@ fn derived(o: &Outcome, name: &str) -> String {
     o.derived[name].as_str().unwrap_or("null").to_string()
 }
 
-fn only<'o>(o: &'o Outcome) -> &'o ScheduleOutcome {
+fn only<'o, 'p>(o: &'o Outcome<'p>) -> &'o ScheduleOutcome<'p> {
     assert_eq!(o.schedules.len(), 1);
     &o.schedules[0]
 }

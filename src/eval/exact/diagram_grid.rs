@@ -28,6 +28,10 @@ use crate::value::Value;
 const VARY: u32 = 1 << 31;
 /// A variable no path has met yet in this grid (`Work::vary`).
 const UNSEEN: u32 = FREE - 2;
+/// A varying fact no node on the current path has tested (`Work::fill`).
+const UNSET: u32 = u32::MAX;
+/// The longest path followed; a deeper diagram is left to the walk.
+const MAX_DEPTH: usize = 1024;
 
 impl Work {
     /// Fills `grid` with the status of every completion of the prepared
@@ -75,71 +79,141 @@ impl Work {
         // than one diagram tests).
         self.vary.clear();
         self.vary.resize(d.vars.len(), UNSEEN);
-        let n = self.size();
+        let Ok(n) = usize::try_from(self.size()) else {
+            return false;
+        };
         self.grid.clear();
+        self.grid.resize(n, Status::Undetermined);
         self.digits.clear();
-        self.digits.resize(self.facts.len(), 0);
+        self.digits.resize(self.facts.len(), UNSET);
         // The walk's digits are stale now; its next completion starts over.
         self.warm = false;
-        for _ in 0..n {
-            let Some(s) = self.path(d, rec.root, facts, &known) else {
+        let filled = self.fill(d, rec.root, facts, &known, 0);
+        self.digits.iter_mut().for_each(|x| *x = 0);
+        filled
+    }
+
+    /// Follows the diagram from `at` with the digits fixed so far
+    /// (`digits`, [`UNSET`] where no node on the path tested the fact):
+    /// at a node of a varying fact not fixed yet, once per digit; at a
+    /// leaf, its status fills every completion that agrees with the fixed
+    /// digits. Each completion lies on one path, so each is filled once,
+    /// and a path costs one visit instead of one per completion it holds.
+    /// False at a variable the case leaves free or whose branch no region
+    /// gives, and past [`MAX_DEPTH`] nodes (the walk runs instead).
+    fn fill(
+        &mut self,
+        d: &Diagrams,
+        at: u32,
+        facts: &[Option<Value>],
+        known: &impl Fn(Pc) -> Option<bool>,
+        depth: usize,
+    ) -> bool {
+        if at & LEAF != 0 {
+            let status = match at & 3 {
+                0 => Status::Applies,
+                1 => Status::NotApplicable,
+                _ => Status::Undetermined,
+            };
+            return self.fill_leaf(status);
+        }
+        let i = at as usize;
+        let (Some(&var), Some(&radix), true) =
+            (d.flat.get(i), d.flat.get(i + 1), depth < MAX_DEPTH)
+        else {
+            return false;
+        };
+        let Some(mut b) = self.vary.get(var as usize).copied() else {
+            return false;
+        };
+        if b == UNSEEN {
+            let Some(found) = self.variable(d, var, facts, known) else {
                 return false;
             };
-            self.grid.push(s);
-            // The next completion in mixed radix, the first fact fastest.
-            for (i, digit) in self.digits.iter_mut().enumerate() {
-                *digit += 1;
-                let radix = self
-                    .spans
-                    .get(i)
-                    .map_or(1, |&(s, e)| e.saturating_sub(s).max(1));
-                if *digit < radix {
-                    break;
-                }
-                *digit = 0;
+            b = found;
+        }
+        if b & VARY == 0 {
+            return self.child(d, (i, radix, b), facts, known, depth);
+        }
+        // A free or unplaced case fact (see `Diagrams::branch`).
+        if b >= FREE - 1 {
+            return false;
+        }
+        let j = (b & !VARY) as usize;
+        let (Some(&start), Some(&fixed)) = (self.dstart.get(j), self.digits.get(j)) else {
+            return false;
+        };
+        let branch = |w: &Work, digit: u32| w.dmap.get((start + digit) as usize).copied();
+        if fixed != UNSET {
+            return branch(self, fixed)
+                .is_some_and(|b| self.child(d, (i, radix, b), facts, known, depth));
+        }
+        for digit in 0..self.radix(j) as u32 {
+            let Some(b) = branch(self, digit) else {
+                return false;
+            };
+            if let Some(x) = self.digits.get_mut(j) {
+                *x = digit;
             }
+            if !self.child(d, (i, radix, b), facts, known, depth) {
+                return false;
+            }
+        }
+        if let Some(x) = self.digits.get_mut(j) {
+            *x = UNSET;
         }
         true
     }
 
-    /// The status at the end of the path the current digits take from
-    /// `at`; `None` at a variable the case leaves free or whose branch no
-    /// region gives.
-    fn path(
+    /// Goes on from node `i` (of `radix` branches) along branch `b`.
+    fn child(
         &mut self,
         d: &Diagrams,
-        mut at: u32,
+        (i, radix, b): (usize, u32, u32),
         facts: &[Option<Value>],
         known: &impl Fn(Pc) -> Option<bool>,
-    ) -> Option<Status> {
-        let flat = d.flat.as_slice();
+        depth: usize,
+    ) -> bool {
+        match d.flat.get(i + 2 + b as usize) {
+            Some(&next) if b < radix => self.fill(d, next, facts, known, depth + 1),
+            _ => false,
+        }
+    }
+
+    /// Sets every completion whose fixed digits are `digits`' to `status`
+    /// (grid index: the digits in mixed radix, the first fact fastest).
+    fn fill_leaf(&mut self, status: Status) -> bool {
+        self.open.clear();
+        let (mut base, mut stride) = (0usize, 1usize);
+        for (j, &digit) in self.digits.iter().enumerate() {
+            let radix = self.radix(j);
+            match digit {
+                UNSET => self.open.push((stride, radix, 0)),
+                digit => base += digit as usize * stride,
+            }
+            stride = stride.saturating_mul(radix);
+        }
+        let mut at = base;
         loop {
-            if at & LEAF != 0 {
-                return Some(match at & 3 {
-                    0 => Status::Applies,
-                    1 => Status::NotApplicable,
-                    _ => Status::Undetermined,
-                });
+            match self.grid.get_mut(at) {
+                Some(cell) => *cell = status,
+                None => return false,
             }
-            let i = at as usize;
-            let (&var, &radix) = (flat.get(i)?, flat.get(i + 1)?);
-            let mut b = *self.vary.get(var as usize)?;
-            if b == UNSEEN {
-                b = self.variable(d, var, facts, known)?;
-            }
-            if b & VARY != 0 {
-                // A free or unplaced case fact (see `Diagrams::branch`).
-                if b >= FREE - 1 {
-                    return None;
+            // The next open completion, the first open fact fastest.
+            let mut carried = true;
+            for (stride, radix, digit) in self.open.iter_mut() {
+                *digit += 1;
+                at += *stride;
+                if *digit < *radix {
+                    carried = false;
+                    break;
                 }
-                let j = (b & !VARY) as usize;
-                let start = *self.dstart.get(j)?;
-                b = *self.dmap.get((start + *self.digits.get(j)?) as usize)?;
+                *digit = 0;
+                at -= *stride * *radix;
             }
-            if b >= radix {
-                return None;
+            if carried {
+                return true;
             }
-            at = *flat.get(i + 2 + b as usize)?;
         }
     }
 

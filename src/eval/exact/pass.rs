@@ -91,6 +91,9 @@ pub(crate) struct Work {
     /// Per diagram variable: the case's branch, or the varying fact whose
     /// digit gives it.
     pub(super) vary: Vec<u32>,
+    /// Per varying fact a diagram path has not fixed: `(stride, radix,
+    /// digit)`, to fill the completions a leaf stands for (`diagram_grid`).
+    pub(super) open: Vec<(usize, usize, usize)>,
     /// The live instructions in an evaluation order in which those that
     /// depend on lower varying facts come last (see `rerun`).
     pub(super) order: Vec<Pc>,
@@ -219,28 +222,19 @@ impl Work {
         out.clear();
         let radix = self.radix(i);
         let stride: usize = (0..i).map(|j| self.radix(j)).product::<usize>().max(1);
-        // Per region: its first status, and whether another differs.
-        let mut seen = vec![None::<Status>; radix];
-        let mut mixed = vec![false; radix];
+        let block = radix * stride;
         // The grid in blocks of `radix * stride`: region `d` of fact `i`
         // is the `d`-th run of `stride` completions of each block.
-        for block in self.grid.chunks(radix * stride) {
-            for (d, run) in block.chunks(stride).enumerate() {
-                let (Some(first), Some(m)) = (seen.get_mut(d), mixed.get_mut(d)) else {
-                    continue;
-                };
-                for &s in run {
-                    match *first {
-                        None => *first = Some(s),
-                        Some(t) if t != s => *m = true,
-                        Some(_) => {}
-                    }
-                }
-            }
-        }
-        for (s, m) in seen.iter().zip(&mixed) {
-            out.push(match (s, m) {
-                (Some(s), false) => *s,
+        for d in 0..radix {
+            let first = self.grid.get(d * stride).copied();
+            let agree = first.is_some_and(|first| {
+                self.grid.chunks(block).all(|b| {
+                    b.get(d * stride..(d + 1) * stride)
+                        .is_some_and(|run| run.iter().all(|&s| s == first))
+                })
+            });
+            out.push(match first {
+                Some(s) if agree => s,
                 _ => Status::Undetermined,
             });
         }

@@ -85,7 +85,7 @@ pub struct Outcome<'p> {
     /// Every recommendation, in document order.
     pub recommendations: Vec<RecOutcome<'p>>,
     /// Schedules laid out for recommendations that apply.
-    pub schedules: Vec<ScheduleOutcome>,
+    pub schedules: Vec<ScheduleOutcome<'p>>,
     /// The trace, when requested (empty otherwise).
     pub trace: Vec<TraceStep>,
     /// Operations that had known operands but no value (a division by
@@ -216,17 +216,17 @@ pub struct AlternativeOutcome {
 
 /// A schedule laid out as dated windows.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ScheduleOutcome {
+pub struct ScheduleOutcome<'p> {
     /// The schedule's name.
-    pub name: String,
+    pub name: Cow<'p, str>,
     /// The recommendation that asked for it.
-    pub recommendation: String,
+    pub recommendation: Cow<'p, str>,
     /// Title.
-    pub title: String,
+    pub title: Cow<'p, str>,
     /// The start date (ISO), or `null` when the start fact is unknown.
     pub start: Option<String>,
     /// The phases in words (`every 3-6 months for 2-3 years`).
-    pub phases: Vec<String>,
+    pub phases: Cow<'p, [String]>,
     /// Visits as dated windows (empty when the start is unknown).
     pub visits: Vec<Visit>,
     /// The first visit whose window is not yet past on the `as of` date;

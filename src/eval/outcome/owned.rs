@@ -5,7 +5,7 @@
 //!
 //! [`Program::evaluate`]: crate::eval::Program::evaluate
 
-use super::{AbsentFact, GuidelineRef, Outcome, RecOutcome};
+use super::{AbsentFact, GuidelineRef, Outcome, RecOutcome, ScheduleOutcome};
 use std::borrow::Cow;
 
 /// A borrowed text or list as an owned one.
@@ -37,7 +37,17 @@ impl Outcome<'_> {
                 .into_iter()
                 .map(RecOutcome::into_owned)
                 .collect(),
-            schedules: self.schedules,
+            schedules: self
+                .schedules
+                .into_iter()
+                .map(|s| ScheduleOutcome {
+                    name: own(s.name),
+                    recommendation: own(s.recommendation),
+                    title: own(s.title),
+                    phases: own(s.phases),
+                    ..s
+                })
+                .collect(),
             trace: self.trace,
             diagnostics: self.diagnostics,
         }

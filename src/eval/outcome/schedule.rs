@@ -28,7 +28,23 @@ use crate::eval::{run, Program};
 use crate::units::Unit;
 use crate::value::date::MAX_DAY;
 use crate::value::Value;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
+
+/// Every schedule's phases in words, which do not depend on the case
+/// (made once per program).
+pub(crate) fn phase_texts(model: &Model) -> Vec<Vec<String>> {
+    model
+        .schedules
+        .iter()
+        .map(|info| {
+            info.phases
+                .iter()
+                .map(|p| phase_text(model, p.every, p.length))
+                .collect()
+        })
+        .collect()
+}
 
 /// The most visits laid out for one schedule; a schedule with more is cut
 /// here with an `eval::schedule_truncated` diagnostic (README, "Limits and
@@ -190,13 +206,13 @@ fn phase_text(model: &Model, every: TimeRange, length: PhaseLengthInfo) -> Strin
 /// Lays out schedule `sid`, asked for by recommendation `rec`, with the
 /// case's dates; a schedule cut at [`MAX_VISITS`] adds a diagnostic to
 /// `diagnostics`.
-pub(crate) fn layout(
-    program: &Program,
+pub(crate) fn layout<'p>(
+    program: &'p Program,
     dates: &Dates,
     vals: &[Option<Value>],
-    (sid, rec): (ScheduleId, &str),
+    (sid, rec): (ScheduleId, &'p str),
     diagnostics: &mut Vec<RuntimeDiagnostic>,
-) -> Option<ScheduleOutcome> {
+) -> Option<ScheduleOutcome<'p>> {
     let model = &program.model;
     let info = model.schedules.get(sid.0 as usize)?;
     let conds: &[Option<Pc>] = program
@@ -219,11 +235,7 @@ pub(crate) fn layout(
             dates.needs(r, &mut needs);
         }
     }
-    let phases = info
-        .phases
-        .iter()
-        .map(|p| phase_text(model, p.every, p.length))
-        .collect();
+    let phases = program.schedule_phases.get(sid.0 as usize)?;
     let mut visits = Vec::new();
     if let Some(start) = start {
         let mut here = PhaseStart {
@@ -301,11 +313,11 @@ pub(crate) fn layout(
         _ => None,
     };
     Some(ScheduleOutcome {
-        name: info.name.clone(),
-        recommendation: rec.to_string(),
-        title: info.title.clone(),
+        name: Cow::Borrowed(&info.name),
+        recommendation: Cow::Borrowed(rec),
+        title: Cow::Borrowed(&info.title),
         start: start.map(format_date),
-        phases,
+        phases: Cow::Borrowed(phases),
         visits,
         next_due,
         needs: needs.into_iter().collect(),
