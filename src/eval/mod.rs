@@ -234,6 +234,27 @@ impl Program {
         self.exact_statuses(scratch, true);
     }
 
+    /// [`Program::evaluate_into`] without copying the compact results into
+    /// the general slots: the outcome builder syncs only when a walker
+    /// needs them (see `outcome::build`).
+    fn evaluate_unsynced(&self, case: &Case, scratch: &mut Scratch) {
+        self.run_case(case, scratch);
+        self.exact_statuses(scratch, true);
+    }
+
+    /// Copies what the instructions run on demand read into the general
+    /// slots (the rest may stay in the compact encoding).
+    fn sync_on_demand(&self, scratch: &mut Scratch) {
+        if let (true, Some(fast)) = (scratch.stale, &self.code.fast) {
+            lazy::sync_by(
+                fast,
+                &fast.sync_on_demand,
+                &scratch.bytes,
+                &mut scratch.vals,
+            );
+        }
+    }
+
     /// Copies results held only in the compact encoding into the general
     /// slots, which the walkers behind missing facts and traces read.
     fn sync(&self, scratch: &mut Scratch) {

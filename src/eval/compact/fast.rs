@@ -247,6 +247,10 @@ pub(crate) struct Fast {
     pub byte_only: Vec<(S, S, Kind)>,
     /// What `lazy::sync` copies, planned from `byte_only` (see there).
     pub sync: crate::eval::lazy::SyncPlan,
+    /// The part of `sync` that the instructions run on demand (study
+    /// conditions, per-case strengths and kinds) read: all they need
+    /// synced before they run.
+    pub sync_on_demand: crate::eval::lazy::SyncPlan,
     /// The instructions as runs of one operation (see `fast_plan`).
     pub runs: Vec<Run>,
     /// The slot holding each recommendation's combined condition, read

@@ -107,9 +107,35 @@ impl Fast {
         let mut fast = b.fast;
         fast.pick(code);
         fast.defer(code);
+        fast.sync_on_demand = on_demand_sync(code, &fast);
         fast.schedule(code);
         Some(fast)
     }
+}
+
+/// The part of the sync plan the instructions run on demand read (their
+/// operands computed by the per-case run).
+fn on_demand_sync(code: &Code, fast: &Fast) -> crate::eval::lazy::SyncPlan {
+    let on_demand = code.exec.get(code.main_len..).unwrap_or(&[]);
+    // Past the main part when nothing runs on demand: every condition
+    // read below is then a main slot.
+    let from = on_demand.first().copied().unwrap_or(Pc::MAX);
+    let mut read = vec![false; code.ops.len()];
+    let mut mark = |c: Pc| {
+        if let (true, Some(r)) = (c < from, read.get_mut(c as usize)) {
+            *r = true;
+        }
+    };
+    for &pc in on_demand {
+        code.children(pc).for_each(&mut mark);
+    }
+    // A study's or a strength's condition may be a slot of the main part
+    // (an expression compiled once for both); the readers read it too.
+    let studies = code.study_cond.iter().flatten().flatten().copied();
+    let choices = code.rec_choice.iter().flat_map(|(s, k)| s.iter().chain(k));
+    studies.chain(choices.copied()).for_each(&mut mark);
+    fast.sync
+        .subset(|s| read.get(s as usize).copied().unwrap_or(false))
 }
 
 impl Builder<'_> {

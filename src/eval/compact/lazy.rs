@@ -107,13 +107,31 @@ impl SyncPlan {
         }
         plan
     }
+
+    /// The part of the plan that writes the slots `keep` holds.
+    pub(crate) fn subset(&self, keep: impl Fn(S) -> bool) -> SyncPlan {
+        SyncPlan {
+            bytes: self.bytes.iter().copied().filter(|e| keep(e.0)).collect(),
+            deferred: self
+                .deferred
+                .iter()
+                .copied()
+                .filter(|e| keep(e.0))
+                .collect(),
+        }
+    }
 }
 
 /// Copies the slots written only in the byte encoding into `vals`, so the
 /// walkers that explain a result can read every slot there.
 /// Slots the run skipped (see `lazy`) are computed here.
 pub(crate) fn sync(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
-    for &(pc, held, row) in &fast.sync.bytes {
+    sync_by(fast, &fast.sync, bytes, vals);
+}
+
+/// Copies the slots of `plan` (the whole [`Fast::sync`], or a part).
+pub(crate) fn sync_by(fast: &Fast, plan: &SyncPlan, bytes: &[u8], vals: &mut [Option<Value>]) {
+    for &(pc, held, row) in &plan.bytes {
         let (Some(&b), Some(table)) = (bytes.get(held as usize), DECODE.get(usize::from(row)))
         else {
             continue;
@@ -124,7 +142,7 @@ pub(crate) fn sync(fast: &Fast, bytes: &[u8], vals: &mut [Option<Value>]) {
     }
     // A deferred test reads only slots that stay computed (see `defer`),
     // so the order of these does not matter.
-    for &(pc, i) in &fast.sync.deferred {
+    for &(pc, i) in &plan.deferred {
         let v = deferred(fast, bytes, vals, i);
         if let Some(slot) = vals.get_mut(pc as usize) {
             *slot = v;

@@ -469,16 +469,18 @@ impl Program {
         if let Some(v) = self.def_value(scratch, def) {
             return Some(v);
         }
-        self.sync(scratch);
         let d = def.0 as usize;
         let (cone, &root) = (self.plan.defs.get(d)?, self.code.def_root.get(d)?);
         let item = memo::Item::Def(def.0);
+        // The key reads fact slots only, which the run fills itself: a
+        // remembered value needs no sync.
         scratch
             .memo
             .key(self.plan.id, item, &cone.facts, &scratch.vals);
         if let Some(value) = scratch.memo.def() {
             return value;
         }
+        self.sync(scratch);
         let value = self.value_exact(scratch, cone, root);
         scratch.memo.put_def(value);
         value

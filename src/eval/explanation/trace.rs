@@ -68,7 +68,7 @@ fn def_head(program: &Program, scratch: &mut Scratch, d: u32) -> Option<Head> {
     };
     let mut reason = def_reason(program, scratch, root);
     // A score left unknown: what its items already decide.
-    if let Some(r) = score_range::of(code, &scratch.vals, root) {
+    if let Some(r) = score_range::of(code, scratch.vals.as_slice(), root) {
         reason = format!("{reason}; its sum is {}", score_range::text(r));
     }
     Some(Head {

@@ -30,7 +30,8 @@ impl Program {
         scratch: &mut Scratch,
         options: Options,
     ) -> Outcome<'p> {
-        self.evaluate_into(case, scratch);
+        // The general slots are synced only if a walker below needs them.
+        self.evaluate_unsynced(case, scratch);
         if options.trace {
             self.trace_into(scratch);
         }
@@ -257,10 +258,19 @@ pub(crate) fn outcome<'p>(
     // Scores left unknown: what is known of them (slots synced above).
     let mut score_ranges = std::mem::take(&mut scratch.ranges);
     score_ranges.clear();
+    let code = &program.code;
+    let view = code
+        .fast
+        .as_ref()
+        .filter(|_| scratch.stale)
+        .map(|fast| crate::eval::fast_run::View::new(fast, &scratch.bytes, &scratch.vals));
     score_ranges.extend((0..model.defs.len()).map(|d| {
         let unknown = defs.get(d).is_some_and(|v| v.is_none());
-        let pc = program.code.def_root.get(d).copied()?;
-        unknown.then(|| score_range::of(&program.code, &scratch.vals, pc))?
+        let pc = code.def_root.get(d).copied()?;
+        unknown.then(|| match &view {
+            Some(view) => score_range::of(code, view, pc),
+            None => score_range::of(code, scratch.vals.as_slice(), pc),
+        })?
     }));
     let ranges = Ranges(
         program
@@ -276,7 +286,7 @@ pub(crate) fn outcome<'p>(
     program.run_on_demand(case, scratch);
     // Failed operations are rare: only when there are any does an
     // undetermined recommendation look for those it depends on.
-    let failed = diagnose::failed(&program.code, &scratch.vals, false);
+    let failed = failed_now(program, scratch, false);
     let mut recommendations = Vec::with_capacity(model.recs.len());
     for (i, (rec, fixed)) in model.recs.iter().zip(&program.fixed).enumerate() {
         // One status per recommendation, by construction of the scratch.
@@ -289,6 +299,7 @@ pub(crate) fn outcome<'p>(
         };
         let diagnostics = match program.code.rec_root.get(i) {
             Some(&root) if status == Status::Undetermined && !failed.is_empty() => {
+                program.sync(scratch);
                 diagnose::behind(&program.code, &scratch.vals, root, &mut scratch.visited)
                     .into_iter()
                     .map(|pc| diagnose::diagnostic(program, &scratch.vals, pc))
@@ -303,6 +314,7 @@ pub(crate) fn outcome<'p>(
             program.code.rec_root.get(i),
             status == Status::Undetermined && missing.is_empty() && diagnostics.is_empty(),
         ) {
+            program.sync(scratch);
             diagnostics =
                 diagnose::fell_through(&program.code, &scratch.vals, root, &mut scratch.visited)
                     .into_iter()
@@ -318,7 +330,7 @@ pub(crate) fn outcome<'p>(
             let kind = Cow::Borrowed(fixed.kind.as_str());
             (kind, fixed.strength.clone(), Vec::new())
         } else {
-            let g = grading::read(program, &scratch.vals, RecId(i as u32));
+            let g = grading::read(program, scratch, RecId(i as u32));
             // A recommendation that does not apply needs no grading.
             let missing = match status {
                 Status::NotApplicable => Vec::new(),
@@ -372,12 +384,17 @@ pub(crate) fn outcome<'p>(
         .iter()
         .zip(&scratch.statuses)
         .any(|(r, s)| r.schedule.is_some() && *s == Status::Applies);
-    let mut diagnostics: Vec<_> = diagnose::reported(&program.code, &scratch.vals, studies_ready)
-        .into_iter()
-        .map(|pc| diagnose::diagnostic(program, &scratch.vals, pc))
-        .collect();
+    let mut diagnostics: Vec<_> = Vec::new();
+    if !failed_now(program, scratch, studies_ready).is_empty() {
+        program.sync(scratch);
+        diagnostics = diagnose::reported(&program.code, &scratch.vals, studies_ready)
+            .into_iter()
+            .map(|pc| diagnose::diagnostic(program, &scratch.vals, pc))
+            .collect();
+    }
     diagnostics.append(&mut cut);
     let trace = if options.trace {
+        program.sync(scratch);
         trace::steps(program, case, scratch)
     } else {
         Vec::new()
@@ -395,6 +412,19 @@ pub(crate) fn outcome<'p>(
         schedules,
         trace,
         diagnostics,
+    }
+}
+
+/// The failed slots of the evaluated case (see `diagnose::failed`), read
+/// in place when the general slots are not synced.
+fn failed_now(program: &Program, scratch: &Scratch, studies: bool) -> Vec<crate::eval::Pc> {
+    let code = &program.code;
+    match (&code.fast, scratch.stale) {
+        (Some(fast), true) => {
+            let view = crate::eval::fast_run::View::new(fast, &scratch.bytes, &scratch.vals);
+            diagnose::failed(code, &view, studies)
+        }
+        _ => diagnose::failed(code, scratch.vals.as_slice(), studies),
     }
 }
 

@@ -11,6 +11,7 @@
 
 use crate::eval::compile::{Code, Op, Pc};
 use crate::eval::outcome::RuntimeDiagnostic;
+use crate::eval::run::Slots;
 use crate::eval::trace::span_ref;
 use crate::eval::why::{self, Bits};
 use crate::eval::Program;
@@ -34,8 +35,8 @@ pub(crate) enum Failure {
 
 /// How slot `pc` failed, if it is an arithmetic operation whose operands
 /// are all known and whose own value is unknown.
-pub(crate) fn failure(code: &Code, vals: &[Option<Value>], pc: Pc) -> Option<Failure> {
-    let get = |p: Pc| vals.get(p as usize).copied().flatten();
+pub(crate) fn failure<V: Slots + ?Sized>(code: &Code, vals: &V, pc: Pc) -> Option<Failure> {
+    let get = |p: Pc| vals.slot(p);
     let op = code.ops.get(pc as usize).filter(|op| fallible(op))?;
     let divisor = match *op {
         Op::Binary(BinOp::Div, _, b) => Some(b),
@@ -77,7 +78,8 @@ pub(crate) fn fallible(op: &Op) -> bool {
 
 /// The failed slots of an evaluated case, in program order; those of study
 /// conditions only when `studies` ran.
-pub(crate) fn failed(code: &Code, vals: &[Option<Value>], studies: bool) -> Vec<Pc> {
+/// (`vals`: the general slots, or a case's slots read in place.)
+pub(crate) fn failed<V: Slots + ?Sized>(code: &Code, vals: &V, studies: bool) -> Vec<Pc> {
     // The first slot run for the study conditions, after the main part.
     let studies_from = code.exec.get(code.main_len).copied().unwrap_or(Pc::MAX);
     code.fallible

@@ -11,7 +11,7 @@
 use crate::case::Case;
 use crate::check::model::{Choice, FactId, RecId, Strength};
 use crate::eval::compile::Pc;
-use crate::eval::{run, why, Bits, Program, Scratch};
+use crate::eval::{run, why, Program, Scratch};
 use crate::syntax::ast::RecKind;
 use crate::value::Value;
 
@@ -42,7 +42,10 @@ fn pick<T: Clone>(choice: &Choice<T>, conds: &[Pc], vals: &[Option<Value>]) -> R
 
 /// Reads a recommendation's grading off slots in which the on-demand
 /// conditions have run.
-pub(crate) fn read(program: &Program, vals: &[Option<Value>], rec: RecId) -> Grading {
+/// (After the conditions run on demand; an unknown one syncs the slots
+/// to find the facts behind it, in the scratch's buffers.)
+pub(crate) fn read(program: &Program, scratch: &mut Scratch, rec: RecId) -> Grading {
+    let vals = scratch.vals.as_slice();
     let info = program.model.recs.get(rec.0 as usize);
     let conds = program.code.rec_choice.get(rec.0 as usize);
     let (Some(info), Some((strength_conds, kind_conds))) = (info, conds) else {
@@ -70,10 +73,17 @@ pub(crate) fn read(program: &Program, vals: &[Option<Value>], rec: RecId) -> Gra
     let mut missing = Vec::new();
     if !unknown.is_empty() {
         let code = &program.code;
-        let mut bits = Bits::with_len(program.model.facts.len());
-        let mut visited = Bits::with_len(code.ops.len());
+        program.sync(scratch);
+        let Scratch {
+            vals,
+            missing: bits,
+            visited,
+            ..
+        } = scratch;
+        bits.clear();
+        visited.clear();
         for pc in unknown {
-            why::missing(code, vals, pc, &mut bits, &mut visited);
+            why::missing(code, vals, pc, bits, visited);
         }
         missing = bits.iter().map(|f| FactId(f as u32)).collect();
     }
@@ -89,7 +99,7 @@ impl Program {
     /// strengths and kinds that depend on the case) into slots filled by
     /// [`Program::evaluate_into`].
     pub(crate) fn run_on_demand(&self, case: &Case, scratch: &mut Scratch) {
-        self.sync(scratch);
+        self.sync_on_demand(scratch);
         let code = &self.code;
         if code.exec.len() > code.main_len {
             run::run(
@@ -107,6 +117,6 @@ impl Program {
     pub fn grading(&self, case: &Case, scratch: &mut Scratch, rec: RecId) -> Grading {
         self.evaluate_into(case, scratch);
         self.run_on_demand(case, scratch);
-        read(self, &scratch.vals, rec)
+        read(self, scratch, rec)
     }
 }

@@ -3,21 +3,22 @@
 //! `grammar/SEMANTICS.md`), for the note, statements, trace and JSON.
 
 use crate::eval::compile::{Code, Op, Pc};
+use crate::eval::run::Slots;
 use crate::units::format_number;
 use crate::value::score;
-use crate::value::Value;
 
 /// The least and greatest sum of the score in slot `pc` (through
 /// definitions) while its value is unknown; `None` when it is known or
 /// not a score. Infinite ends are unbounded.
-pub(crate) fn of(code: &Code, vals: &[Option<Value>], pc: Pc) -> Option<(f64, f64)> {
-    if vals.get(pc as usize).copied().flatten().is_some() {
+/// (`vals`: the general slots, or a case's slots read in place.)
+pub(crate) fn of<V: Slots + ?Sized>(code: &Code, vals: &V, pc: Pc) -> Option<(f64, f64)> {
+    if vals.slot(pc).is_some() {
         return None;
     }
     let &Op::Score { start, len, .. } = code.ops.get(code.score_of(pc)? as usize)? else {
         return None;
     };
-    let get = |p: Pc| vals.get(p as usize).copied().flatten();
+    let get = |p: Pc| vals.slot(p);
     Some(score::interval(code.args(start, len * 4), get))
 }
 
