@@ -302,14 +302,20 @@ fn decided(program: &Program, cases: Vec<Case>) -> Vec<Case> {
 
 /// A plain loop over the synthetic cases `rounds` times, for instruction
 /// counts under valgrind (`CAIRN_BENCH=statuses|batch|trace|outcome|outcome_json|
-/// outcome_owned`, `CAIRN_ROUNDS=n`): `outcome` is `evaluate_with` in a reused
+/// outcome_owned`, `CAIRN_ROUNDS=n`, `CAIRN_N` cases): `outcome` is `evaluate_with` in a reused
 /// scratch, `outcome_json` also writes its JSON, `outcome_owned` is `evaluate`).
 fn plain_loop(mode: &str) {
     let rounds: usize = std::env::var("CAIRN_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(1);
-    let (_, program, cases) = setup(CASES);
+    // `CAIRN_N` distinct cases (default `CASES`): a larger cohort shows
+    // the memo of explanations at its bound.
+    let n = std::env::var("CAIRN_N")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(CASES);
+    let (_, program, cases) = setup(n);
     let mut scratch = program.scratch();
     let mut batch = program.batch_scratch();
     let start = std::time::Instant::now();

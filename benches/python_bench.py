@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import sys
+import os
 import time
 from pathlib import Path
 
@@ -62,6 +63,9 @@ def main(csv: str, scratch: str) -> None:
         SparkSession.builder.master("local[2]")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", "4g")
+        # Rows per Arrow batch sent to the Python workers (Spark's default
+        # is 10,000); `SPARK_BATCH` tries another.
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", os.environ.get("SPARK_BATCH", "10000"))
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")

@@ -57,23 +57,23 @@ fn outcomes(
 ) -> Vec<LeadOutcome> {
     let mut out: Vec<LeadOutcome> = Vec::new();
     if matches!(ty, Type::Bool | Type::Enum(_)) {
-        let mut groups: Vec<(Status, Vec<String>)> = Vec::new();
+        // Values with the same outcome, listed in one text (`R0, R1`).
         for (r, &s) in regions.iter().zip(per) {
             let words = match r.rep {
                 Value::Bool(b) => model.slot_words(fact, b),
                 _ => None,
             };
             let text = words.unwrap_or_else(|| value(model, ty, r.rep));
-            match groups.iter_mut().find(|g| g.0 == s) {
-                Some(g) => g.1.push(text),
-                None => groups.push((s, vec![text])),
+            match out.iter_mut().find(|g| g.status == s) {
+                Some(g) => {
+                    g.values.push_str(", ");
+                    g.values.push_str(&text);
+                }
+                None => out.push(LeadOutcome {
+                    values: text,
+                    status: s,
+                }),
             }
-        }
-        for (status, values) in groups {
-            out.push(LeadOutcome {
-                values: values.join(", "),
-                status,
-            });
         }
         return out;
     }

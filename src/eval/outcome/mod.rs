@@ -228,7 +228,7 @@ pub struct ScheduleOutcome<'p> {
     /// The phases in words (`every 3-6 months for 2-3 years`).
     pub phases: Cow<'p, [String]>,
     /// Visits as dated windows (empty when the start is unknown).
-    pub visits: Vec<Visit>,
+    pub visits: Vec<Visit<'p>>,
     /// The first visit whose window is not yet past on the `as of` date;
     /// `null` without `as of`, when a date it needs is unknown, or when
     /// every visit is past.
@@ -251,7 +251,7 @@ pub struct NextDue {
 
 /// One follow-up visit.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Visit {
+pub struct Visit<'p> {
     /// 1-based visit number.
     pub number: u32,
     /// 1-based phase number.
@@ -260,8 +260,9 @@ pub struct Visit {
     pub earliest: String,
     /// Latest date (ISO).
     pub latest: String,
-    /// Studies at this visit.
-    pub studies: Vec<String>,
+    /// Studies at this visit (borrowed from the guideline unless a
+    /// condition left unknown adds `(if …)`).
+    pub studies: Vec<Cow<'p, str>>,
 }
 
 /// One step of the trace: a definition, section or recommendation

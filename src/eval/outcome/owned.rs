@@ -5,7 +5,7 @@
 //!
 //! [`Program::evaluate`]: crate::eval::Program::evaluate
 
-use super::{AbsentFact, GuidelineRef, Outcome, RecOutcome, ScheduleOutcome};
+use super::{AbsentFact, GuidelineRef, Outcome, RecOutcome, ScheduleOutcome, Visit};
 use std::borrow::Cow;
 
 /// A borrowed text or list as an owned one.
@@ -45,6 +45,14 @@ impl Outcome<'_> {
                     recommendation: own(s.recommendation),
                     title: own(s.title),
                     phases: own(s.phases),
+                    visits: s
+                        .visits
+                        .into_iter()
+                        .map(|v| Visit {
+                            studies: v.studies.into_iter().map(own).collect(),
+                            ..v
+                        })
+                        .collect(),
                     ..s
                 })
                 .collect(),

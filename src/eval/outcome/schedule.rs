@@ -361,13 +361,13 @@ fn past_the_range(program: &Program, name: &str, span: crate::source::Span) -> R
 
 /// The studies at visit `index` (0-based): those whose condition holds, and
 /// those whose condition is unknown marked `(if ...)`.
-fn studies(
-    program: &Program,
+fn studies<'p>(
+    program: &'p Program,
     vals: &[Option<Value>],
     sid: ScheduleId,
     conds: &[Option<Pc>],
     index: usize,
-) -> Vec<String> {
+) -> Vec<Cow<'p, str>> {
     let Some(info) = program.model.schedules.get(sid.0 as usize) else {
         return Vec::new();
     };
@@ -379,9 +379,9 @@ fn studies(
             continue;
         };
         match conds.get(i).copied().flatten() {
-            None => out.push(name.clone()),
+            None => out.push(Cow::Borrowed(name.as_str())),
             Some(pc) => match run::truth(vals.get(pc as usize).copied().flatten()) {
-                Some(true) => out.push(name.clone()),
+                Some(true) => out.push(Cow::Borrowed(name.as_str())),
                 Some(false) => {}
                 None => {
                     let text = study
@@ -389,7 +389,7 @@ fn studies(
                         .as_ref()
                         .map(|c| program.sources.slice(c.span).to_string())
                         .unwrap_or_default();
-                    out.push(format!("{name} (if {text})"));
+                    out.push(Cow::Owned(format!("{name} (if {text})")));
                 }
             },
         }
