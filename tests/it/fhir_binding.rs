@@ -2,7 +2,7 @@
 //! its guideline; every diagnostic is snapshotted as rendered (no colour),
 //! hostile files never panic, and the shipped bindings check clean.
 
-use super::fhir_support::{guideline, root};
+use super::fhir_support::{guideline, root, SHIPPED};
 use cairn::fhir::{load_binding, Binding};
 use cairn::{Checked, Failed};
 use std::path::Path;
@@ -62,20 +62,7 @@ fn the_test_binding_checks_clean_and_reads_back() {
 
 #[test]
 fn the_shipped_bindings_check_clean() {
-    for (g, b) in [
-        (
-            "guidelines/rps/initial-management.cairn",
-            "guidelines/rps/bindings/fhir-r4.toml",
-        ),
-        (
-            "guidelines/cervical/screening.cairn",
-            "guidelines/cervical/bindings/fhir-r4.toml",
-        ),
-        (
-            "guidelines/vte/diagnosis-treatment.cairn",
-            "guidelines/vte/bindings/fhir-r4.toml",
-        ),
-    ] {
+    for (g, b) in SHIPPED {
         let checked = guideline(g);
         let text = std::fs::read_to_string(root().join(b)).unwrap();
         let base = root().join(b).parent().unwrap().to_path_buf();

@@ -3,7 +3,7 @@
 //! alone decides, and `cairn fhir extract`, `cairn run --fhir` and `cairn
 //! check --binding` end to end.
 
-use super::fhir_support::{binding_for, day, guideline, root};
+use super::fhir_support::{binding_for, day, guideline, root, SHIPPED};
 use cairn::fhir::extract;
 use serde_json::{json, Value};
 
@@ -13,20 +13,7 @@ fn coding(system: &str, code: &str) -> Value {
 
 #[test]
 fn absent_bool_facts_of_the_shipped_bindings_stay_unknown() {
-    for (g, b) in [
-        (
-            "guidelines/rps/initial-management.cairn",
-            "guidelines/rps/bindings/fhir-r4.toml",
-        ),
-        (
-            "guidelines/cervical/screening.cairn",
-            "guidelines/cervical/bindings/fhir-r4.toml",
-        ),
-        (
-            "guidelines/vte/diagnosis-treatment.cairn",
-            "guidelines/vte/bindings/fhir-r4.toml",
-        ),
-    ] {
+    for (g, b) in SHIPPED {
         let checked = guideline(g);
         let binding = binding_for(&checked, b);
         let patient = json!({"resourceType": "Patient", "id": "p", "birthDate": "1950-02-03"});

@@ -5,7 +5,7 @@
 //! lines included) and reads them back exactly.
 
 use super::fhir_guidance::golden;
-use cairn::fhir::load_binding;
+use super::fhir_support::shipped_binding;
 use cairn::fhir::ndjson::Export;
 use cairn::fhir::synth::synth;
 use cairn::{Options, Program};
@@ -30,9 +30,7 @@ fn an_export_of_the_golden_cases_runs_to_their_outcomes() {
         .find(|(p, _)| p.to_string_lossy().contains("rps"))
         .unwrap();
     let checked = cairn::parse_file(&path).unwrap().check().unwrap();
-    let bpath = path.parent().unwrap().join("bindings/fhir-r4.toml");
-    let text = std::fs::read_to_string(&bpath).unwrap();
-    let (binding, _) = load_binding(&checked, "b.toml", &text, bpath.parent().unwrap()).unwrap();
+    let binding = shipped_binding(&checked, &path);
     let program = Program::new(&checked);
     let dir = tempfile::tempdir().unwrap();
     // Patient id → the status of each recommendation its case file gives.
@@ -75,7 +73,7 @@ fn an_export_of_the_golden_cases_runs_to_their_outcomes() {
         .arg("--ndjson")
         .arg(dir.path())
         .arg("--binding")
-        .arg(&bpath)
+        .arg(path.parent().unwrap().join("bindings/fhir-r4.toml"))
         .args([
             "--as-of",
             "2026-12-02",

@@ -5,8 +5,9 @@
 //! fact by resource type and code.
 
 use super::fhir_guidance::golden;
+use super::fhir_support::shipped_binding;
 use cairn::fhir::binding::{Read, Shape};
-use cairn::fhir::{guidance, load_binding, requirements};
+use cairn::fhir::{guidance, requirements};
 use cairn::{Options, Program, Status};
 use serde_json::Value;
 
@@ -24,10 +25,7 @@ fn fact_of(req: &Value) -> &str {
 fn every_binding_publishes_one_requirement_per_shape() {
     for (path, _) in golden() {
         let checked = cairn::parse_file(&path).unwrap().check().unwrap();
-        let bpath = path.parent().unwrap().join("bindings/fhir-r4.toml");
-        let text = std::fs::read_to_string(&bpath).unwrap();
-        let (binding, _) =
-            load_binding(&checked, "b.toml", &text, bpath.parent().unwrap()).unwrap();
+        let binding = shipped_binding(&checked, &path);
         let lib = requirements::library(&checked, &binding, Some("2026-01-01"));
         assert_eq!(lib["resourceType"], "Library");
         assert_eq!(lib["type"]["coding"][0]["code"], "module-definition");
@@ -91,9 +89,7 @@ fn a_guidance_response_with_a_binding_asks_for_resources() {
         .find(|(p, _)| p.to_string_lossy().contains("rps"))
         .unwrap();
     let checked = cairn::parse_file(&path).unwrap().check().unwrap();
-    let bpath = path.parent().unwrap().join("bindings/fhir-r4.toml");
-    let text = std::fs::read_to_string(&bpath).unwrap();
-    let (binding, _) = load_binding(&checked, "b.toml", &text, bpath.parent().unwrap()).unwrap();
+    let binding = shipped_binding(&checked, &path);
     let program = Program::new(&checked);
     let mut asked = 0;
     for file in files {
