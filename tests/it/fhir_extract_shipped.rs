@@ -4,6 +4,7 @@
 //! check --binding` end to end.
 
 use super::fhir_support::{binding_for, day, guideline, root, SHIPPED};
+use super::trace::cairn;
 use cairn::fhir::extract;
 use serde_json::{json, Value};
 
@@ -60,19 +61,6 @@ fn refuting_one_diagnosis_does_not_rule_out_a_wider_fact() {
     assert!(!e.facts.contains_key("previous_dvt_or_pe"));
 }
 
-/// Runs the `cairn` binary in the crate root.
-fn cairn(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
 
 #[test]
 fn the_commands_extract_and_run_from_a_bundle() {

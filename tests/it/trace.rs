@@ -27,7 +27,7 @@ fn checked() -> Checked {
 }
 
 /// Runs `cairn` in the crate root; returns the exit code, stdout, stderr.
-fn cairn(args: &[&str]) -> (i32, String, String) {
+pub(super) fn cairn(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
         .args(args)
         .current_dir(root())
