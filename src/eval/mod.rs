@@ -242,6 +242,15 @@ impl Program {
         self.exact_statuses(scratch, true);
     }
 
+    /// Runs `f` on the case's slots as the walkers see them: read in place
+    /// (the compact encoding) while the general slots are not synced.
+    fn read_slots<R>(&self, scratch: &Scratch, f: impl FnOnce(&dyn run::Slots) -> R) -> R {
+        match (&self.code.fast, scratch.stale) {
+            (Some(fast), true) => f(&fast_run::View::new(fast, &scratch.bytes, &scratch.vals)),
+            _ => f(&scratch.vals),
+        }
+    }
+
     /// Copies what the instructions run on demand read into the general
     /// slots (the rest may stay in the compact encoding).
     fn sync_on_demand(&self, scratch: &mut Scratch) {

@@ -61,7 +61,6 @@ fn refuting_one_diagnosis_does_not_rule_out_a_wider_fact() {
     assert!(!e.facts.contains_key("previous_dvt_or_pe"));
 }
 
-
 #[test]
 fn the_commands_extract_and_run_from_a_bundle() {
     let g = "tests/fhir/mini.cairn";

@@ -62,6 +62,13 @@ impl Slots for [Option<Value>] {
     }
 }
 
+impl Slots for Vec<Option<Value>> {
+    #[inline]
+    fn slot(&self, pc: Pc) -> Option<Value> {
+        self.as_slice().slot(pc)
+    }
+}
+
 #[inline]
 fn get<S: Slots + ?Sized>(vals: &S, pc: Pc) -> Option<Value> {
     vals.slot(pc)

@@ -259,19 +259,13 @@ pub(crate) fn outcome<'p>(
     let mut score_ranges = std::mem::take(&mut scratch.ranges);
     score_ranges.clear();
     let code = &program.code;
-    let view = code
-        .fast
-        .as_ref()
-        .filter(|_| scratch.stale)
-        .map(|fast| crate::eval::fast_run::View::new(fast, &scratch.bytes, &scratch.vals));
-    score_ranges.extend((0..model.defs.len()).map(|d| {
-        let unknown = defs.get(d).is_some_and(|v| v.is_none());
-        let pc = code.def_root.get(d).copied()?;
-        unknown.then(|| match &view {
-            Some(view) => score_range::of(code, view, pc),
-            None => score_range::of(code, scratch.vals.as_slice(), pc),
-        })?
-    }));
+    program.read_slots(scratch, |slots| {
+        score_ranges.extend((0..model.defs.len()).map(|d| {
+            let unknown = defs.get(d).is_some_and(|v| v.is_none());
+            let pc = code.def_root.get(d).copied()?;
+            unknown.then(|| score_range::of(code, slots, pc))?
+        }));
+    });
     let ranges = Ranges(
         program
             .def_by_name
@@ -286,7 +280,7 @@ pub(crate) fn outcome<'p>(
     program.run_on_demand(case, scratch);
     // Failed operations are rare: only when there are any does an
     // undetermined recommendation look for those it depends on.
-    let failed = failed_now(program, scratch, false);
+    let failed = program.read_slots(scratch, |s| diagnose::failed(code, s, false));
     let mut recommendations = Vec::with_capacity(model.recs.len());
     for (i, (rec, fixed)) in model.recs.iter().zip(&program.fixed).enumerate() {
         // One status per recommendation, by construction of the scratch.
@@ -385,7 +379,12 @@ pub(crate) fn outcome<'p>(
         .zip(&scratch.statuses)
         .any(|(r, s)| r.schedule.is_some() && *s == Status::Applies);
     let mut diagnostics: Vec<_> = Vec::new();
-    if !failed_now(program, scratch, studies_ready).is_empty() {
+    // With the study conditions, more slots may have failed.
+    let failed = match studies_ready {
+        true => program.read_slots(scratch, |s| diagnose::failed(code, s, true)),
+        false => failed,
+    };
+    if !failed.is_empty() {
         program.sync(scratch);
         diagnostics = diagnose::reported(&program.code, &scratch.vals, studies_ready)
             .into_iter()
@@ -412,19 +411,6 @@ pub(crate) fn outcome<'p>(
         schedules,
         trace,
         diagnostics,
-    }
-}
-
-/// The failed slots of the evaluated case (see `diagnose::failed`), read
-/// in place when the general slots are not synced.
-fn failed_now(program: &Program, scratch: &Scratch, studies: bool) -> Vec<crate::eval::Pc> {
-    let code = &program.code;
-    match (&code.fast, scratch.stale) {
-        (Some(fast), true) => {
-            let view = crate::eval::fast_run::View::new(fast, &scratch.bytes, &scratch.vals);
-            diagnose::failed(code, &view, studies)
-        }
-        _ => diagnose::failed(code, scratch.vals.as_slice(), studies),
     }
 }
 
